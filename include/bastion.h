@@ -1,0 +1,265 @@
+/*
+ * bastion.h — the public embedding API of Bastion, a hardened WebAssembly host.
+ *
+ * Everything an embedder (the CLI, the Substrate host, the contracts host, a node) may use is
+ * declared here; nothing else under src/ is part of the API.  Every symbol starts with `bst_` /
+ * `BST_`.  The library keeps no mutable global state: all state hangs off a bst_store, and host
+ * functions receive their own environment pointer.
+ *
+ * Object model (lifetimes):
+ *   bst_module   — decoded, validated and compiled code; immutable, may be shared read-only by
+ *                  many stores and threads.  Must outlive every instance made from it.
+ *   bst_store    — the unit of isolation and of execution: owns instances, memories, tables,
+ *                  globals and host functions created in it, and the execution stacks.  A store is
+ *                  used by one thread at a time.  bst_store_free() frees everything it owns.
+ *   bst_instance — an instantiated module inside a store.
+ *
+ * Values: floats travel as raw IEEE bit patterns (f32/f64 fields are bits), so NaN payloads are
+ * never altered by the host ABI.
+ */
+#ifndef BASTION_H
+#define BASTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BST_VERSION "0.1.0"
+
+typedef struct bst_module bst_module;
+typedef struct bst_store bst_store;
+typedef struct bst_instance bst_instance;
+typedef struct bst_func bst_func;
+typedef struct bst_memory bst_memory;
+typedef struct bst_table bst_table;
+typedef struct bst_global bst_global;
+typedef struct bst_caller bst_caller;
+
+/* Value types use their binary-format encodings. */
+typedef enum bst_valtype {
+    BST_I32 = 0x7f,
+    BST_I64 = 0x7e,
+    BST_F32 = 0x7d,
+    BST_F64 = 0x7c,
+    BST_V128 = 0x7b,
+    BST_FUNCREF = 0x70,
+    BST_EXTERNREF = 0x6f,
+} bst_valtype;
+
+typedef struct bst_value {
+    bst_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32;        /* IEEE-754 binary32 bits */
+        uint64_t f64;        /* IEEE-754 binary64 bits */
+        bst_func *funcref;   /* NULL is ref.null func */
+        uintptr_t externref; /* 0 is ref.null extern; any other value is the host's own */
+    } of;
+} bst_value;
+
+typedef enum bst_extern_kind {
+    BST_EXTERN_FUNC = 0,
+    BST_EXTERN_TABLE = 1,
+    BST_EXTERN_MEMORY = 2,
+    BST_EXTERN_GLOBAL = 3,
+} bst_extern_kind;
+
+typedef struct bst_extern {
+    bst_extern_kind kind;
+    union {
+        bst_func *func;
+        bst_table *table;
+        bst_memory *memory;
+        bst_global *global;
+    } of;
+} bst_extern;
+
+/* ---- errors and traps --------------------------------------------------------------------- */
+
+typedef enum bst_status {
+    BST_OK = 0,
+    BST_ERR_MALFORMED,     /* binary does not decode */
+    BST_ERR_INVALID,       /* decodes but fails validation */
+    BST_ERR_UNSUPPORTED,   /* valid wasm using a feature Bastion rejects (SIMD, ...) */
+    BST_ERR_LIMIT,         /* exceeds a configured limit (module size, pages, ...) */
+    BST_ERR_UNLINKABLE,    /* imports missing or of the wrong type */
+    BST_ERR_TRAP,          /* execution trapped; see bst_error.trap */
+    BST_ERR_NOMEM,         /* host allocation failed */
+    BST_ERR_NOT_FOUND,     /* no such export */
+    BST_ERR_ARG,           /* bad arguments to an API call */
+} bst_status;
+
+typedef enum bst_trap_kind {
+    BST_TRAP_NONE = 0,
+    BST_TRAP_UNREACHABLE,
+    BST_TRAP_MEMORY_OOB,
+    BST_TRAP_TABLE_OOB,
+    BST_TRAP_DIV_ZERO,
+    BST_TRAP_INT_OVERFLOW,
+    BST_TRAP_INVALID_CONVERSION,
+    BST_TRAP_INDIRECT_MISMATCH,
+    BST_TRAP_UNINITIALIZED_ELEMENT,
+    BST_TRAP_UNDEFINED_ELEMENT,    /* call_indirect index outside the table */
+    BST_TRAP_STACK_EXHAUSTED,
+    BST_TRAP_OUT_OF_FUEL,
+    BST_TRAP_INTERRUPTED,
+    BST_TRAP_HOST,         /* raised by a host function */
+    BST_TRAP__COUNT
+} bst_trap_kind;
+
+typedef struct bst_error {
+    bst_status status;
+    bst_trap_kind trap;    /* when status == BST_ERR_TRAP */
+    size_t offset;         /* byte offset in the module binary, for decode/validation errors */
+    char message[256];
+} bst_error;
+
+/* Human-readable name of a status / trap kind ("out of bounds memory access", ...). */
+const char *bst_status_name(bst_status s);
+const char *bst_trap_message(bst_trap_kind k);
+
+/* ---- configuration ------------------------------------------------------------------------ */
+
+typedef struct bst_config {
+    uint32_t max_call_depth;       /* wasm frames; default 10000 */
+    uint32_t max_stack_slots;      /* 64-bit value-stack slots; default 1M */
+    uint32_t max_memory_pages;     /* 64 KiB pages per memory; default 65536 */
+    uint32_t max_table_elems;      /* per table; default 10,000,000 */
+} bst_config;
+
+/* Fills *cfg with the defaults. */
+void bst_config_default(bst_config *cfg);
+
+/* ---- modules ------------------------------------------------------------------------------ */
+
+typedef struct bst_functype {
+    uint32_t nparams, nresults;
+    const bst_valtype *params;
+    const bst_valtype *results;
+} bst_functype;
+
+typedef struct bst_limits {
+    uint32_t min;
+    uint32_t max;          /* valid when has_max */
+    bool has_max;
+} bst_limits;
+
+typedef struct bst_externtype {
+    bst_extern_kind kind;
+    bst_functype func;        /* BST_EXTERN_FUNC */
+    bst_valtype elem;         /* BST_EXTERN_TABLE: element reference type */
+    bst_limits limits;        /* BST_EXTERN_TABLE / BST_EXTERN_MEMORY */
+    bst_valtype global;       /* BST_EXTERN_GLOBAL: value type */
+    bool global_mutable;
+} bst_externtype;
+
+typedef struct bst_import_desc {
+    const char *module;
+    const char *name;
+    size_t module_len, name_len;   /* names may contain NUL bytes */
+    bst_externtype type;
+} bst_import_desc;
+
+typedef struct bst_export_desc {
+    const char *name;
+    size_t name_len;
+    bst_externtype type;
+} bst_export_desc;
+
+/* Decodes, validates and compiles a binary module.  On failure returns NULL and fills *err
+ * (status MALFORMED / INVALID / UNSUPPORTED / LIMIT / NOMEM, with the byte offset). */
+bst_module *bst_module_new(const uint8_t *bytes, size_t len, bst_error *err);
+void bst_module_free(bst_module *m);
+
+uint32_t bst_module_import_count(const bst_module *m);
+void bst_module_import(const bst_module *m, uint32_t i, bst_import_desc *out);
+uint32_t bst_module_export_count(const bst_module *m);
+void bst_module_export(const bst_module *m, uint32_t i, bst_export_desc *out);
+/* Function name from the `name` section (or NULL), by function index (imports first). */
+const char *bst_module_func_name(const bst_module *m, uint32_t func_index);
+
+/* ---- stores ------------------------------------------------------------------------------- */
+
+/* cfg may be NULL for the defaults. */
+bst_store *bst_store_new(const bst_config *cfg);
+void bst_store_free(bst_store *s);
+
+/* ---- instances ---------------------------------------------------------------------------- */
+
+/* Instantiates m in s.  `imports` holds one extern per module import, in import order; each is
+ * type-checked (UNLINKABLE on mismatch).  Runs data/elem initialisation and the start function
+ * (a trap there gives status TRAP; the instance is not returned).  `user_data` is retrievable
+ * by host functions through bst_caller_user_data(). */
+bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
+                               size_t nimports, void *user_data, bst_error *err);
+
+/* Looks an export up by name.  Returns false if absent. */
+bool bst_instance_export(const bst_instance *inst, const char *name, size_t name_len,
+                         bst_extern *out);
+/* Convenience: the exported function / memory with that NUL-terminated name, or NULL. */
+bst_func *bst_instance_func(const bst_instance *inst, const char *name);
+bst_memory *bst_instance_memory(const bst_instance *inst, const char *name);
+void *bst_instance_user_data(const bst_instance *inst);
+const bst_module *bst_instance_module(const bst_instance *inst);
+
+/* ---- functions ---------------------------------------------------------------------------- */
+
+/* A host function.  `args` has nparams values, `results` room for nresults (types preset).
+ * Return true on success; to trap, call bst_caller_trap() and return false. */
+typedef bool (*bst_host_fn)(bst_caller *caller, const bst_value *args, bst_value *results,
+                            void *env);
+
+bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn fn, void *env);
+/* The function's type; valid as long as the function. */
+const bst_functype *bst_func_type(const bst_func *f);
+
+/* Calls f with nargs arguments (type-checked).  Results go to results[0..nresults). */
+bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value *results,
+                    size_t nresults, bst_error *err);
+
+/* Inside a host function: the instance whose code called it (NULL when called directly from
+ * bst_call), its exported "memory" or first memory, its user data. */
+bst_instance *bst_caller_instance(bst_caller *c);
+bst_memory *bst_caller_memory(bst_caller *c);
+void *bst_caller_user_data(bst_caller *c);
+/* Records a host trap with a message; the host function then returns false. */
+void bst_caller_trap(bst_caller *c, const char *message);
+
+/* ---- memories ----------------------------------------------------------------------------- */
+
+bst_memory *bst_memory_new(bst_store *s, bst_limits limits, bst_error *err);
+uint32_t bst_memory_pages(const bst_memory *m);
+uint64_t bst_memory_size(const bst_memory *m);  /* bytes */
+/* Grows by delta pages; returns the old page count or -1 (as memory.grow). */
+int64_t bst_memory_grow(bst_memory *m, uint32_t delta);
+
+/* Bounds-checked, overflow-safe guest memory access.  All return false (touching nothing) when
+ * [ptr, ptr+len) is not inside the memory; ptr+len is computed in 64 bits, so it cannot wrap. */
+bool bst_memory_read(const bst_memory *m, uint32_t ptr, void *dst, uint32_t len);
+bool bst_memory_write(bst_memory *m, uint32_t ptr, const void *src, uint32_t len);
+/* A direct pointer to [ptr, ptr+len), valid until the memory next grows, or NULL. */
+uint8_t *bst_memory_slice(bst_memory *m, uint32_t ptr, uint32_t len);
+
+/* ---- tables ------------------------------------------------------------------------------- */
+
+bst_table *bst_table_new(bst_store *s, bst_valtype elem, bst_limits limits, bst_value init,
+                         bst_error *err);
+uint32_t bst_table_size(const bst_table *t);
+bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out);
+bool bst_table_set(bst_table *t, uint32_t i, bst_value v);
+
+/* ---- globals ------------------------------------------------------------------------------ */
+
+bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_value init);
+bst_value bst_global_get(const bst_global *g);
+bool bst_global_set(bst_global *g, bst_value v);   /* false if immutable or wrong type */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BASTION_H */

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# deps.sh — installs (Debian/Ubuntu, apt) everything Bastion's build and tests need.
+# Idempotent: packages already installed are skipped, and `apt-get update` runs only when
+# something is actually missing, so a second run takes well under a second.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build clang wabt   # toolchain; wabt gives wast2json/wat2wasm
+    llvm                                           # llvm-symbolizer for sanitizer reports
+    python3
+    libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    # dpkg -s succeeds for removed-but-configured packages too, so check the status line.
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "deps.sh: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo -n)   # -n: never prompt (CI has no stdin); fails clearly instead of hanging
+else
+    echo "deps.sh: missing packages (${missing[*]}) and not root, no sudo available" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing[@]}"

@@ -1,0 +1,632 @@
+/*
+ * main.c — the `bastion` command-line tool.
+ *
+ *   bastion run FILE.wasm [--invoke NAME [ARGS...]]   instantiate (no imports) and call NAME
+ *   bastion inspect FILE.wasm                         list sections, imports and exports
+ *   bastion spec [-v] FILE.json...                    run wast2json spec tests (see spec.c)
+ *   bastion help | --help,  bastion --version
+ *
+ * Exit status: 0 success; 1 error (unreadable file, module rejected, failed tests); 2 the
+ * wasm code trapped; 64 command-line misuse (as EX_USAGE in sysexits.h).
+ *
+ * The CLI is an ordinary embedder: it uses only the public API in bastion.h.
+ */
+#include "bastion.h"
+#include "spec.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_TRAP 2
+#define EXIT_USAGE 64
+
+static const char USAGE[] =
+    "usage: bastion COMMAND [ARGS]\n"
+    "\n"
+    "Bastion " BST_VERSION " - a hardened WebAssembly host.\n"
+    "\n"
+    "commands:\n"
+    "  run FILE.wasm [--invoke NAME [ARGS...]]\n"
+    "        Instantiate a module that has no imports (running its start function) and\n"
+    "        call the exported function NAME.  Arguments follow its parameter types:\n"
+    "        i32/i64 as decimal or 0x hex, f32/f64 as decimal, inf, nan or nan:0xPAYLOAD.\n"
+    "        Each result is printed on its own line.  Exits 2 if the code traps.\n"
+    "  inspect FILE.wasm\n"
+    "        Print the module's sections, imports and exports with their types.\n"
+    "  spec [-v] FILE.json...\n"
+    "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
+    "  help, --help       Show this text.\n"
+    "  --version          Show the version.\n";
+
+/* ---- formatting -------------------------------------------------------------------------- */
+
+static const char *valtype_name(bst_valtype t)
+{
+    switch (t) {
+    case BST_I32: return "i32";
+    case BST_I64: return "i64";
+    case BST_F32: return "f32";
+    case BST_F64: return "f64";
+    case BST_V128: return "v128";
+    case BST_FUNCREF: return "funcref";
+    case BST_EXTERNREF: return "externref";
+    }
+    return "?";
+}
+
+/* Prints a name that may hold arbitrary bytes, quoted, with control bytes escaped. */
+static void print_name(FILE *out, const char *s, size_t len)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+            fprintf(out, "\\%02x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void print_functype(FILE *out, const bst_functype *ft)
+{
+    fputc('(', out);
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        fprintf(out, "%s%s", i ? ", " : "", valtype_name(ft->params[i]));
+    fputs(") -> (", out);
+    for (uint32_t i = 0; i < ft->nresults; i++)
+        fprintf(out, "%s%s", i ? ", " : "", valtype_name(ft->results[i]));
+    fputc(')', out);
+}
+
+static void print_limits(FILE *out, bst_limits l)
+{
+    if (l.has_max)
+        fprintf(out, "{min %" PRIu32 ", max %" PRIu32 "}", l.min, l.max);
+    else
+        fprintf(out, "{min %" PRIu32 "}", l.min);
+}
+
+static void print_externtype(FILE *out, const bst_externtype *t)
+{
+    switch (t->kind) {
+    case BST_EXTERN_FUNC:
+        print_functype(out, &t->func);
+        return;
+    case BST_EXTERN_TABLE:
+        fprintf(out, "%s ", valtype_name(t->elem));
+        print_limits(out, t->limits);
+        return;
+    case BST_EXTERN_MEMORY:
+        print_limits(out, t->limits);
+        return;
+    case BST_EXTERN_GLOBAL:
+        fprintf(out, "%s%s", t->global_mutable ? "mut " : "", valtype_name(t->global));
+        return;
+    }
+}
+
+static const char *extern_kind_name(bst_extern_kind k)
+{
+    switch (k) {
+    case BST_EXTERN_FUNC: return "func";
+    case BST_EXTERN_TABLE: return "table";
+    case BST_EXTERN_MEMORY: return "memory";
+    case BST_EXTERN_GLOBAL: return "global";
+    }
+    return "?";
+}
+
+/* Shortest "%.Ng" that reads back to the same float: humane output that still round-trips. */
+static void print_f32(uint32_t bits)
+{
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    const char *sign = (bits >> 31) ? "-" : "";
+    if (isnan(f)) {
+        uint32_t payload = bits & 0x7fffffu;
+        if (payload == 0x400000u)
+            printf("%snan\n", sign);
+        else
+            printf("%snan:0x%" PRIx32 "\n", sign, payload);
+        return;
+    }
+    if (isinf(f)) {
+        printf("%sinf\n", sign);
+        return;
+    }
+    char buf[48];
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, (double)f);
+        float back = strtof(buf, NULL);
+        if (memcmp(&back, &f, sizeof f) == 0)
+            break;
+    }
+    printf("%s\n", buf);
+}
+
+static void print_f64(uint64_t bits)
+{
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    const char *sign = (bits >> 63) ? "-" : "";
+    if (isnan(d)) {
+        uint64_t payload = bits & 0xfffffffffffffu;
+        if (payload == 0x8000000000000u)
+            printf("%snan\n", sign);
+        else
+            printf("%snan:0x%" PRIx64 "\n", sign, payload);
+        return;
+    }
+    if (isinf(d)) {
+        printf("%sinf\n", sign);
+        return;
+    }
+    char buf[48];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        double back = strtod(buf, NULL);
+        if (memcmp(&back, &d, sizeof d) == 0)
+            break;
+    }
+    printf("%s\n", buf);
+}
+
+static void print_value(const bst_value *v)
+{
+    switch (v->type) {
+    case BST_I32: printf("%" PRId32 "\n", v->of.i32); return;
+    case BST_I64: printf("%" PRId64 "\n", v->of.i64); return;
+    case BST_F32: print_f32(v->of.f32); return;
+    case BST_F64: print_f64(v->of.f64); return;
+    case BST_FUNCREF: puts(v->of.funcref ? "ref.func" : "ref.null"); return;
+    case BST_EXTERNREF:
+        /* Host references travel as N+1 so that 0 can be null (see parse_arg). */
+        if (v->of.externref)
+            printf("ref.extern %" PRIuPTR "\n", v->of.externref - 1);
+        else
+            puts("ref.null");
+        return;
+    case BST_V128: puts("v128"); return;
+    }
+    printf("<value of type 0x%x>\n", (unsigned)v->type);
+}
+
+/* ---- argument parsing -------------------------------------------------------------------- */
+
+/* Parses an integer of `bits` (32 or 64) bits: decimal (signed, or unsigned up to 2^bits-1) or
+ * 0x hex, with an optional minus sign.  Yields the two's-complement bit pattern. */
+static bool parse_int(const char *s, unsigned bits, uint64_t *out)
+{
+    const uint64_t umax = bits == 64 ? UINT64_MAX : UINT32_MAX;
+    bool neg = false;
+    if (*s == '-' || *s == '+') {
+        neg = *s == '-';
+        s++;
+    }
+    unsigned base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (!*s)
+        return false;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9')
+            d = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            d = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            d = (unsigned)(*s - 'A' + 10);
+        else if (*s == '_' && s[1] != '\0')
+            continue;   /* wat-style digit separators */
+        else
+            return false;
+        if (v > (umax - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    if (neg) {
+        /* magnitude at most 2^(bits-1) */
+        uint64_t lim = (uint64_t)1 << (bits - 1);
+        if (v > lim)
+            return false;
+        v = (0 - v) & umax;   /* unsigned negation: well defined */
+    }
+    *out = v;
+    return true;
+}
+
+/* f32/f64 text: decimal or hex float, inf, nan, or nan:0xPAYLOAD (with optional sign). */
+static bool parse_float(const char *s, bool is64, uint64_t *bits)
+{
+    const char *p = s;
+    bool neg = false;
+    if (*p == '-' || *p == '+') {
+        neg = *p == '-';
+        p++;
+    }
+    if (strncmp(p, "nan:0x", 6) == 0 || strncmp(p, "nan:0X", 6) == 0) {
+        uint64_t payload;
+        unsigned mant = is64 ? 52 : 23;
+        if (!parse_int(p + 4, 64, &payload) || payload == 0 || payload >> mant)
+            return false;
+        uint64_t exp = is64 ? (uint64_t)0x7ff << 52 : (uint64_t)0xff << 23;
+        uint64_t sign = neg ? (uint64_t)1 << (is64 ? 63 : 31) : 0;
+        *bits = sign | exp | payload;
+        return true;
+    }
+    if (strcmp(p, "nan") == 0) {
+        *bits = is64 ? 0x7ff8000000000000u : 0x7fc00000u;
+        if (neg)
+            *bits |= (uint64_t)1 << (is64 ? 63 : 31);
+        return true;
+    }
+    char *end;
+    if (!*s)
+        return false;
+    if (is64) {
+        double d = strtod(s, &end);
+        if (*end)
+            return false;
+        memcpy(bits, &d, sizeof d);
+    } else {
+        float f = strtof(s, &end);
+        uint32_t b;
+        if (*end)
+            return false;
+        memcpy(&b, &f, sizeof f);
+        *bits = b;
+    }
+    return true;
+}
+
+static bool parse_arg(const char *s, bst_valtype t, bst_value *out)
+{
+    uint64_t u;
+    memset(out, 0, sizeof *out);
+    out->type = t;
+    switch (t) {
+    case BST_I32:
+        if (!parse_int(s, 32, &u))
+            return false;
+        /* two's complement by construction: go through the unsigned bit pattern */
+        {
+            uint32_t w = (uint32_t)u;
+            memcpy(&out->of.i32, &w, sizeof w);
+        }
+        return true;
+    case BST_I64:
+        if (!parse_int(s, 64, &u))
+            return false;
+        memcpy(&out->of.i64, &u, sizeof u);
+        return true;
+    case BST_F32:
+        if (!parse_float(s, false, &u))
+            return false;
+        out->of.f32 = (uint32_t)u;
+        return true;
+    case BST_F64:
+        if (!parse_float(s, true, &u))
+            return false;
+        out->of.f64 = u;
+        return true;
+    case BST_FUNCREF:
+        return strcmp(s, "null") == 0 || strcmp(s, "ref.null") == 0;
+    case BST_EXTERNREF:
+        if (strcmp(s, "null") == 0 || strcmp(s, "ref.null") == 0)
+            return true;
+        if (!parse_int(s, 64, &u) || s[0] == '-' || u >= UINTPTR_MAX)
+            return false;
+        out->of.externref = (uintptr_t)u + 1;
+        return true;
+    case BST_V128:
+        return false;
+    }
+    return false;
+}
+
+/* ---- shared helpers ---------------------------------------------------------------------- */
+
+static bst_module *load(const char *path, uint8_t **bytes_out, size_t *len_out)
+{
+    char why[256];
+    uint8_t *bytes;
+    size_t len;
+    if (!cli_read_file(path, &bytes, &len, why, sizeof why)) {
+        fprintf(stderr, "error: %s\n", why);
+        return NULL;
+    }
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_module *m = bst_module_new(bytes, len, &err);
+    if (!m) {
+        fprintf(stderr, "error: %s at offset %zu: %s\n", bst_status_name(err.status),
+                err.offset, err.message);
+        free(bytes);
+        return NULL;
+    }
+    if (bytes_out) {
+        *bytes_out = bytes;
+        *len_out = len;
+    } else {
+        free(bytes);
+    }
+    return m;
+}
+
+static const char *error_text(const bst_error *err)
+{
+    if (err->message[0])
+        return err->message;
+    if (err->status == BST_ERR_TRAP)
+        return bst_trap_message(err->trap);
+    return bst_status_name(err->status);
+}
+
+/* ---- run --------------------------------------------------------------------------------- */
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *file = NULL, *invoke = NULL;
+    int first_arg = argc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--invoke") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "bastion run: --invoke needs a function name\n");
+                return EXIT_USAGE;
+            }
+            invoke = argv[i + 1];
+            first_arg = i + 2;   /* everything after NAME is a function argument */
+            break;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "bastion run: unknown option %s\n", argv[i]);
+            return EXIT_USAGE;
+        }
+        if (file) {
+            fprintf(stderr, "bastion run: unexpected argument %s\n", argv[i]);
+            return EXIT_USAGE;
+        }
+        file = argv[i];
+    }
+    if (!file) {
+        fprintf(stderr, "usage: bastion run FILE.wasm [--invoke NAME [ARGS...]]\n");
+        return EXIT_USAGE;
+    }
+
+    bst_module *m = load(file, NULL, NULL);
+    if (!m)
+        return 1;
+    int rc = 1;
+    bst_store *s = NULL;
+    bst_value *args = NULL, *results = NULL;
+
+    if (bst_module_import_count(m) > 0) {
+        bst_import_desc d;
+        memset(&d, 0, sizeof d);
+        bst_module_import(m, 0, &d);
+        fprintf(stderr, "error: unresolved import ");
+        print_name(stderr, d.module, d.module_len);
+        fputc('.', stderr);
+        print_name(stderr, d.name, d.name_len);
+        fprintf(stderr, " (%s ", extern_kind_name(d.type.kind));
+        print_externtype(stderr, &d.type);
+        fprintf(stderr, "): `bastion run` provides no imports (module has %" PRIu32 ")\n",
+                bst_module_import_count(m));
+        goto out;
+    }
+
+    s = bst_store_new(NULL);
+    if (!s) {
+        fprintf(stderr, "error: out of memory\n");
+        goto out;
+    }
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_instance *inst = bst_instance_new(s, m, NULL, 0, NULL, &err);
+    if (!inst) {
+        if (err.status == BST_ERR_TRAP) {
+            fprintf(stderr, "trap: %s\n", error_text(&err));
+            rc = EXIT_TRAP;
+        } else {
+            fprintf(stderr, "error: %s: %s\n", bst_status_name(err.status), error_text(&err));
+        }
+        goto out;
+    }
+    if (!invoke) {
+        rc = 0;
+        goto out;
+    }
+
+    bst_extern ext;
+    if (!bst_instance_export(inst, invoke, strlen(invoke), &ext) ||
+        ext.kind != BST_EXTERN_FUNC) {
+        fprintf(stderr, "error: %s has no exported function \"%s\"\n", file, invoke);
+        goto out;
+    }
+    const bst_functype *ft = bst_func_type(ext.of.func);
+    size_t nargs = (size_t)(argc - first_arg);
+    if (nargs != ft->nparams) {
+        fprintf(stderr, "error: %s takes %" PRIu32 " argument%s, got %zu; its type is ", invoke,
+                ft->nparams, ft->nparams == 1 ? "" : "s", nargs);
+        print_functype(stderr, ft);
+        fputc('\n', stderr);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    args = calloc(nargs ? nargs : 1, sizeof *args);
+    results = calloc(ft->nresults ? ft->nresults : 1, sizeof *results);
+    if (!args || !results) {
+        fprintf(stderr, "error: out of memory\n");
+        goto out;
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        if (!parse_arg(argv[first_arg + (int)i], ft->params[i], &args[i])) {
+            fprintf(stderr, "error: argument %zu: \"%s\" is not a valid %s\n", i + 1,
+                    argv[first_arg + (int)i], valtype_name(ft->params[i]));
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
+    for (uint32_t i = 0; i < ft->nresults; i++)
+        results[i].type = ft->results[i];
+    bst_status st = bst_call(ext.of.func, args, nargs, results, ft->nresults, &err);
+    if (st == BST_ERR_TRAP) {
+        fprintf(stderr, "trap: %s\n", error_text(&err));
+        rc = EXIT_TRAP;
+        goto out;
+    }
+    if (st != BST_OK) {
+        fprintf(stderr, "error: %s: %s\n", bst_status_name(st), error_text(&err));
+        goto out;
+    }
+    for (uint32_t i = 0; i < ft->nresults; i++)
+        print_value(&results[i]);
+    rc = 0;
+
+out:
+    free(args);
+    free(results);
+    if (s)
+        bst_store_free(s);
+    bst_module_free(m);   /* after the store: instances reference the module */
+    return rc;
+}
+
+/* ---- inspect ----------------------------------------------------------------------------- */
+
+/* Reads an unsigned LEB128 u32 at *pos; false if truncated or too long. */
+static bool read_u32(const uint8_t *b, size_t len, size_t *pos, uint32_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        if (*pos >= len)
+            return false;
+        uint8_t byte = b[(*pos)++];
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            break;
+        if (shift == 28)
+            return false;
+    }
+    if (v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static const char *section_name(uint8_t id)
+{
+    static const char *const names[] = {
+        "custom", "type",  "import", "function", "table",  "memory", "global",
+        "export", "start", "element", "code",    "data",   "datacount",
+    };
+    return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
+}
+
+/* Walks the section framing only; the module has already been validated by the engine, and
+ * the walk still bounds-checks every read rather than trusting that. */
+static void print_sections(const uint8_t *b, size_t len)
+{
+    size_t pos = 8;
+    printf("sections:\n");
+    while (pos < len) {
+        size_t start = pos;
+        uint8_t id = b[pos++];
+        uint32_t size;
+        if (!read_u32(b, len, &pos, &size) || size > len - pos) {
+            printf("  <truncated section at offset 0x%zx>\n", start);
+            return;
+        }
+        printf("  %-10s offset 0x%08zx  size %" PRIu32, section_name(id), start, size);
+        if (id == 0) {
+            size_t p = pos;
+            uint32_t nlen;
+            if (read_u32(b, pos + size, &p, &nlen) && nlen <= pos + size - p) {
+                putchar(' ');
+                print_name(stdout, (const char *)b + p, nlen);
+            }
+        }
+        putchar('\n');
+        pos += size;
+    }
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-') {
+        fprintf(stderr, "usage: bastion inspect FILE.wasm\n");
+        return EXIT_USAGE;
+    }
+    uint8_t *bytes;
+    size_t len;
+    bst_module *m = load(argv[0], &bytes, &len);
+    if (!m)
+        return 1;
+    printf("%s: %zu bytes\n", argv[0], len);
+    print_sections(bytes, len);
+
+    uint32_t n = bst_module_import_count(m);
+    printf("imports (%" PRIu32 "):\n", n);
+    for (uint32_t i = 0; i < n; i++) {
+        bst_import_desc d;
+        memset(&d, 0, sizeof d);
+        bst_module_import(m, i, &d);
+        printf("  %-6s ", extern_kind_name(d.type.kind));
+        print_name(stdout, d.module, d.module_len);
+        putchar('.');
+        print_name(stdout, d.name, d.name_len);
+        putchar(' ');
+        print_externtype(stdout, &d.type);
+        putchar('\n');
+    }
+    n = bst_module_export_count(m);
+    printf("exports (%" PRIu32 "):\n", n);
+    for (uint32_t i = 0; i < n; i++) {
+        bst_export_desc d;
+        memset(&d, 0, sizeof d);
+        bst_module_export(m, i, &d);
+        printf("  %-6s ", extern_kind_name(d.type.kind));
+        print_name(stdout, d.name, d.name_len);
+        putchar(' ');
+        print_externtype(stdout, &d.type);
+        putchar('\n');
+    }
+    free(bytes);
+    bst_module_free(m);
+    return 0;
+}
+
+/* ---- main -------------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "inspect") == 0)
+        return cmd_inspect(argc - 2, argv + 2);
+    if (strcmp(cmd, "spec") == 0)
+        return spec_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("bastion %s\n", BST_VERSION);
+        return 0;
+    }
+    fprintf(stderr, "bastion: unknown command '%s'\n\n", cmd);
+    fputs(USAGE, stderr);
+    return EXIT_USAGE;
+}

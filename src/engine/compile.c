@@ -1,0 +1,1118 @@
+/*
+ * compile.c — validates each function body and translates it to internal code (engine-internal).
+ *
+ * One pass per function does both jobs: the spec's validation algorithm (operand type stack,
+ * control frames, polymorphic stack after unconditional branches) drives code emission.
+ *
+ * The internal code is register-style: because the operand-stack height is known statically at
+ * every instruction, each stack position is a fixed frame slot (S0 + height, S0 = params+locals),
+ * and instructions name their operand slots directly — there is no stack pointer at run time.
+ * Two compile-time tricks remove most copies:
+ *   - local.get pushes a *reference* to the local's slot instead of copying it; the reference is
+ *     materialised (copied to its stack slot) only when the local is about to be overwritten, at
+ *     block boundaries and when values must sit in canonical slots (calls, branches);
+ *   - local.set/tee right after the instruction that produced the value patches that
+ *     instruction's destination to the local ("destination folding").
+ * Branch targets are resolved to relative cell offsets; values carried by a branch are moved to
+ * the target's slots by explicit COPY instructions, so the interpreter never computes heights.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/leb.h"
+#include "engine/ops.h"
+#include "engine/runtime.h"
+
+#define UNKNOWN_TYPE 0    /* bottom type of the polymorphic stack */
+#define NO_DEF SIZE_MAX
+#define MAX_SLOTS 65535u  /* slot operands are 16 bits */
+
+typedef struct vs_entry {
+    uint8_t type;
+    uint16_t slot;
+} vs_entry;
+
+enum { CTL_FUNC, CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE };
+
+typedef struct ctl_frame {
+    uint8_t kind;
+    bool unreachable;
+    uint32_t height;                 /* operand height below the block's params */
+    uint32_t nparams, nresults;
+    const bst_valtype *params, *results;
+    size_t loop_start;               /* LOOP: code position of the loop head */
+    size_t fixups;                   /* head of the forward-branch fixup chain (index+1, 0=none) */
+    size_t if_instr, if_field;       /* IF: the BR_IF_Z to patch at else/end */
+} ctl_frame;
+
+typedef struct fixup {
+    size_t instr, field;
+    size_t next;
+} fixup;
+
+typedef struct compiler {
+    const bst_module *m;
+    bst_error *err;
+    bst_reader r;
+    const void *const *handlers;
+
+    uint64_t *code;
+    size_t ncode, capcode;
+
+    vs_entry *vs;
+    uint32_t nvs, capvs, max_height;
+
+    ctl_frame *ctl;
+    uint32_t nctl, capctl;
+
+    fixup *fix;
+    size_t nfix, capfix;
+
+    const bst_ftype *ftype;
+    uint32_t nlocals_total;          /* params + declared locals */
+    bst_valtype *local_types;
+    uint32_t *local_refs;            /* vstack entries referring to each local */
+    uint32_t total_refs;
+    uint32_t S0;                     /* slot of operand height 0 */
+
+    size_t last_def;                 /* cell holding the dst of the last value-producing op */
+    uint16_t last_def_slot;
+} compiler;
+
+static const bst_valtype k_single_types[] = {BST_I32, BST_I64, BST_F32, BST_F64, BST_FUNCREF,
+                                             BST_EXTERNREF};
+
+static const char *type_name(uint8_t t) {
+    switch (t) {
+    case BST_I32: return "i32";
+    case BST_I64: return "i64";
+    case BST_F32: return "f32";
+    case BST_F64: return "f64";
+    case BST_FUNCREF: return "funcref";
+    case BST_EXTERNREF: return "externref";
+    default: return "unknown";
+    }
+}
+
+static bool cfail(compiler *c, bst_status st, const char *msg) {
+    bst_fail(c->err, st, bst_reader_offset(&c->r), "%s", msg);
+    return false;
+}
+
+/* ---- growable arrays ---------------------------------------------------------------------- */
+
+static bool grow(compiler *c, void **ptr, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return true;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need) ncap *= 2;
+    void *p = realloc(*ptr, ncap * elem);
+    if (!p) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    *ptr = p;
+    *cap = ncap;
+    return true;
+}
+
+static ctl_frame *top_ctl(compiler *c) { return &c->ctl[c->nctl - 1]; }
+static bool live(compiler *c) { return !top_ctl(c)->unreachable; }
+
+/* ---- emission ----------------------------------------------------------------------------- */
+
+static bool emit_cell(compiler *c, uint64_t v) {
+    if (!live(c)) return true;
+    if (c->ncode == c->capcode && !grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, 8))
+        return false;
+    c->code[c->ncode++] = v;
+    return true;
+}
+
+/* Starts an instruction; returns its position (meaningless when not live). */
+static size_t emit_op(compiler *c, bst_op op) {
+    c->last_def = NO_DEF;
+    size_t at = c->ncode;
+    emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
+    return at;
+}
+
+static uint64_t pack3(uint32_t a, uint32_t b, uint32_t hi) {
+    return (uint64_t)(a & 0xffff) | ((uint64_t)(b & 0xffff) << 16) | ((uint64_t)hi << 32);
+}
+
+/* Emits op with one operand cell whose low 16 bits are the destination slot `dst`. */
+static bool emit_def(compiler *c, bst_op op, uint64_t operand_cell, uint16_t dst) {
+    emit_op(c, op);
+    if (!emit_cell(c, operand_cell)) return false;
+    if (live(c)) {
+        c->last_def = c->ncode - 1;
+        c->last_def_slot = dst;
+    }
+    return true;
+}
+
+static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
+    emit_op(c, BST_OP_COPY);
+    return emit_cell(c, pack3(dst, src, 0));
+}
+
+/* ---- operand stack ------------------------------------------------------------------------ */
+
+static bool push(compiler *c, uint8_t type) {
+    uint32_t slot = c->S0 + c->nvs;
+    if (slot >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "function frame too large");
+    if (c->nvs == c->capvs) {
+        size_t cap = c->capvs;
+        if (!grow(c, (void **)&c->vs, &cap, (size_t)c->nvs + 1, sizeof(vs_entry))) return false;
+        c->capvs = (uint32_t)cap;
+    }
+    c->vs[c->nvs].type = type;
+    c->vs[c->nvs].slot = (uint16_t)slot;
+    c->nvs++;
+    if (c->nvs > c->max_height) c->max_height = c->nvs;
+    return true;
+}
+
+static void drop_ref(compiler *c, vs_entry e) {
+    if (e.type != UNKNOWN_TYPE && e.slot < c->S0) {
+        c->local_refs[e.slot]--;
+        c->total_refs--;
+    }
+}
+
+/* Pops an operand expected to have type `want` (UNKNOWN_TYPE: any). */
+static bool pop(compiler *c, uint8_t want, vs_entry *out) {
+    ctl_frame *f = top_ctl(c);
+    if (c->nvs == f->height) {
+        if (!f->unreachable) return cfail(c, BST_ERR_INVALID, "type mismatch: operand stack empty");
+        out->type = UNKNOWN_TYPE;
+        out->slot = 0;
+        return true;
+    }
+    vs_entry e = c->vs[--c->nvs];
+    if (want != UNKNOWN_TYPE && e.type != UNKNOWN_TYPE && e.type != want) {
+        bst_fail(c->err, BST_ERR_INVALID, bst_reader_offset(&c->r),
+                 "type mismatch: expected %s, got %s", type_name(want), type_name(e.type));
+        return false;
+    }
+    drop_ref(c, e);
+    *out = e;
+    return true;
+}
+
+/* Copies entry i to its canonical slot if it refers to a local. */
+static bool materialize(compiler *c, uint32_t i) {
+    vs_entry *e = &c->vs[i];
+    if (e->type == UNKNOWN_TYPE || e->slot >= c->S0) return true;
+    uint32_t canon = c->S0 + i, local = e->slot;
+    drop_ref(c, *e);
+    e->slot = (uint16_t)canon;
+    return emit_copy(c, canon, local);
+}
+
+static bool materialize_range(compiler *c, uint32_t from) {
+    if (c->total_refs == 0) return true;
+    for (uint32_t i = from; i < c->nvs; i++)
+        if (!materialize(c, i)) return false;
+    return true;
+}
+
+static bool materialize_all(compiler *c) { return materialize_range(c, 0); }
+
+/* Before local `x` is overwritten, every pending reference to it must be copied out. */
+static bool materialize_local(compiler *c, uint32_t x) {
+    if (c->local_refs[x] == 0) return true;
+    for (uint32_t i = 0; i < c->nvs && c->local_refs[x] > 0; i++)
+        if (c->vs[i].type != UNKNOWN_TYPE && c->vs[i].slot == x && !materialize(c, i)) return false;
+    return true;
+}
+
+/* Re-pushes an entry popped earlier (keeping its slot), typed `t` if it was unknown. */
+static bool repush(compiler *c, vs_entry e, uint8_t t) {
+    if (!push(c, e.type == UNKNOWN_TYPE ? t : e.type)) return false;
+    vs_entry *n = &c->vs[c->nvs - 1];
+    if (e.type != UNKNOWN_TYPE && e.slot < c->S0) {
+        n->slot = e.slot;
+        c->local_refs[e.slot]++;
+        c->total_refs++;
+    }
+    return true;
+}
+
+static void truncate_stack(compiler *c, uint32_t h) {
+    while (c->nvs > h) drop_ref(c, c->vs[--c->nvs]);
+}
+
+/* Pops n operands of the given types (top = last), storing the entries in out[0..n). */
+static bool pop_types(compiler *c, const bst_valtype *types, uint32_t n, vs_entry *out) {
+    for (uint32_t k = n; k-- > 0;)
+        if (!pop(c, (uint8_t)types[k], &out[k])) return false;
+    return true;
+}
+
+static bool push_types(compiler *c, const bst_valtype *types, uint32_t n) {
+    for (uint32_t k = 0; k < n; k++)
+        if (!push(c, (uint8_t)types[k])) return false;
+    return true;
+}
+
+/* ---- control frames and labels ------------------------------------------------------------ */
+
+static uint32_t label_arity(const ctl_frame *f) {
+    return f->kind == CTL_LOOP ? f->nparams : f->nresults;
+}
+static const bst_valtype *label_types(const ctl_frame *f) {
+    return f->kind == CTL_LOOP ? f->params : f->results;
+}
+
+static bool push_ctl(compiler *c, uint8_t kind, uint32_t nparams, const bst_valtype *params,
+                     uint32_t nresults, const bst_valtype *results) {
+    if (c->nctl == c->capctl) {
+        size_t cap = c->capctl;
+        if (!grow(c, (void **)&c->ctl, &cap, (size_t)c->nctl + 1, sizeof(ctl_frame))) return false;
+        c->capctl = (uint32_t)cap;
+    }
+    bool unreachable = c->nctl > 0 && top_ctl(c)->unreachable;
+    ctl_frame *f = &c->ctl[c->nctl++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->unreachable = unreachable;
+    f->nparams = nparams;
+    f->params = params;
+    f->nresults = nresults;
+    f->results = results;
+    f->height = c->nvs - nparams;
+    return true;
+}
+
+static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t field) {
+    if (!live(c)) return true;
+    if (!grow(c, (void **)&c->fix, &c->capfix, c->nfix + 1, sizeof(fixup))) return false;
+    ctl_frame *f = &c->ctl[ctl_index];
+    c->fix[c->nfix].instr = instr;
+    c->fix[c->nfix].field = field;
+    c->fix[c->nfix].next = f->fixups;
+    f->fixups = ++c->nfix;
+    return true;
+}
+
+static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
+    c->code[field] = (uint64_t)((int64_t)target - (int64_t)instr);
+}
+
+/* A new branch target at the current position: earlier definitions may not be folded into. */
+static void bind_here(compiler *c) { c->last_def = NO_DEF; }
+
+/* Copies the top `n` values to fp[0..n) and returns. */
+static bool emit_return(compiler *c) {
+    uint32_t n = c->ftype->nresults;
+    if (!live(c)) return true;
+    uint32_t base = c->nvs - n;
+    for (uint32_t k = 0; k < n; k++)
+        if (c->vs[base + k].slot < n && !materialize(c, base + k)) return false;
+    for (uint32_t k = 0; k < n; k++)
+        if (c->vs[base + k].slot != k && !emit_copy(c, k, c->vs[base + k].slot)) return false;
+    emit_op(c, BST_OP_RETURN);
+    return true;
+}
+
+static bool needs_moves(compiler *c, const ctl_frame *L) {
+    uint32_t n = label_arity(L);
+    for (uint32_t k = 0; k < n; k++)
+        if (c->vs[c->nvs - n + k].slot != c->S0 + L->height + k) return true;
+    return false;
+}
+
+static bool emit_moves(compiler *c, const ctl_frame *L) {
+    uint32_t n = label_arity(L);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t src = c->vs[c->nvs - n + k].slot, dst = c->S0 + L->height + k;
+        if (src != dst && !emit_copy(c, dst, src)) return false;
+    }
+    return true;
+}
+
+/* Emits an unconditional jump to label `li` (ctl index); values are already in place. */
+static bool emit_jump(compiler *c, uint32_t li) {
+    size_t at = emit_op(c, BST_OP_BR);
+    if (!emit_cell(c, 0)) return false;
+    if (!live(c)) return true;
+    if (c->ctl[li].kind == CTL_LOOP) {
+        patch_rel(c, at, at + 1, c->ctl[li].loop_start);
+        return true;
+    }
+    return add_fixup(c, li, at, at + 1);
+}
+
+/* Full branch to label `li`: moves + jump, or the return sequence for the function label. */
+static bool emit_branch(compiler *c, uint32_t li) {
+    if (li == 0) return emit_return(c);
+    return emit_moves(c, &c->ctl[li]) && emit_jump(c, li);
+}
+
+static bool read_label(compiler *c, uint32_t *li) {
+    uint32_t depth;
+    if (!bst_read_u32(&c->r, &depth)) return false;
+    if (depth >= c->nctl) return cfail(c, BST_ERR_INVALID, "unknown label");
+    *li = c->nctl - 1 - depth;
+    return true;
+}
+
+static void set_unreachable(compiler *c) {
+    ctl_frame *f = top_ctl(c);
+    truncate_stack(c, f->height);
+    f->unreachable = true;
+}
+
+/* ---- immediates --------------------------------------------------------------------------- */
+
+static bool read_blocktype(compiler *c, uint32_t *np, const bst_valtype **p, uint32_t *nr,
+                           const bst_valtype **res) {
+    if (c->r.p >= c->r.end) return cfail(c, BST_ERR_MALFORMED, "unexpected end");
+    uint8_t b = *c->r.p;
+    *np = 0;
+    *p = NULL;
+    if (b == 0x40) {
+        c->r.p++;
+        *nr = 0;
+        *res = NULL;
+        return true;
+    }
+    if (b == BST_V128) return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
+    for (size_t i = 0; i < sizeof k_single_types / sizeof k_single_types[0]; i++) {
+        if (k_single_types[i] == b) {
+            c->r.p++;
+            *nr = 1;
+            *res = &k_single_types[i];
+            return true;
+        }
+    }
+    int64_t idx;
+    if (!bst_read_sleb(&c->r, 33, &idx)) return false;
+    if (idx < 0) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
+    if ((uint64_t)idx >= c->m->ntypes) return cfail(c, BST_ERR_INVALID, "unknown type");
+    const bst_ftype *t = &c->m->types[idx];
+    *np = t->nparams;
+    *p = t->types;
+    *nr = t->nresults;
+    *res = t->types + t->nparams;
+    return true;
+}
+
+static bool read_memarg(compiler *c, uint32_t max_align, uint32_t *offset) {
+    uint32_t align;
+    if (!bst_read_u32(&c->r, &align) || !bst_read_u32(&c->r, offset)) return false;
+    if (c->m->nmemories == 0) return cfail(c, BST_ERR_INVALID, "unknown memory 0");
+    if (align > max_align)
+        return cfail(c, BST_ERR_INVALID, "alignment must not be larger than natural");
+    return true;
+}
+
+static bool read_zero_byte(compiler *c) {
+    uint8_t b;
+    if (!bst_read_u8(&c->r, &b)) return false;
+    if (b != 0) return cfail(c, BST_ERR_MALFORMED, "zero byte expected");
+    return true;
+}
+
+static bool need_memory(compiler *c) {
+    if (c->m->nmemories == 0) return cfail(c, BST_ERR_INVALID, "unknown memory 0");
+    return true;
+}
+
+static bool read_table(compiler *c, uint32_t *t) {
+    if (!bst_read_u32(&c->r, t)) return false;
+    if (*t >= c->m->ntables) return cfail(c, BST_ERR_INVALID, "unknown table");
+    return true;
+}
+
+static bool read_elem(compiler *c, uint32_t *e) {
+    if (!bst_read_u32(&c->r, e)) return false;
+    if (*e >= c->m->nelems) return cfail(c, BST_ERR_INVALID, "unknown elem segment");
+    return true;
+}
+
+static bool read_data(compiler *c, uint32_t *d) {
+    if (!bst_read_u32(&c->r, d)) return false;
+    if (!c->m->has_datacount) return cfail(c, BST_ERR_MALFORMED, "data count section required");
+    if (*d >= c->m->datacount) return cfail(c, BST_ERR_INVALID, "unknown data segment");
+    return true;
+}
+
+/* ---- instruction groups ------------------------------------------------------------------- */
+
+static bool op_unary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
+    vs_entry a;
+    if (!pop(c, in, &a) || !push(c, out)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op, pack3(dst, a.slot, 0), dst);
+}
+
+static bool op_binary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
+    vs_entry a, b;
+    if (!pop(c, in, &b) || !pop(c, in, &a) || !push(c, out)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op, pack3(dst, a.slot, b.slot), dst);
+}
+
+static bool op_load(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
+    uint32_t offset;
+    vs_entry addr;
+    if (!read_memarg(c, max_align, &offset) || !pop(c, BST_I32, &addr) || !push(c, type))
+        return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op, pack3(dst, addr.slot, offset), dst);
+}
+
+static bool op_store(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
+    uint32_t offset;
+    vs_entry addr, val;
+    if (!read_memarg(c, max_align, &offset) || !pop(c, type, &val) || !pop(c, BST_I32, &addr))
+        return false;
+    emit_op(c, op);
+    return emit_cell(c, pack3(val.slot, addr.slot, offset));
+}
+
+static bool op_const(compiler *c, uint8_t type, uint64_t bits, bool wide) {
+    if (!push(c, type)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    if (!wide) return emit_def(c, BST_OP_CONST32, pack3(dst, 0, (uint32_t)bits), dst);
+    if (!emit_def(c, BST_OP_CONST64, pack3(dst, 0, 0), dst)) return false;
+    size_t def = c->last_def;
+    if (!emit_cell(c, bits)) return false;
+    c->last_def = def;
+    return true;
+}
+
+/* Three i32 operands (dst/src/len style bulk ops) plus one immediate cell. */
+static bool op_bulk3(compiler *c, bst_op op, uint8_t t0, uint8_t t1, uint8_t t2, uint64_t imm,
+                     bool has_imm) {
+    vs_entry a, b, n;
+    if (!pop(c, t2, &n) || !pop(c, t1, &b) || !pop(c, t0, &a)) return false;
+    emit_op(c, op);
+    if (!emit_cell(c, pack3(a.slot, b.slot, n.slot))) return false;
+    return !has_imm || emit_cell(c, imm);
+}
+
+static bool op_local_set(compiler *c, uint32_t x, bool tee) {
+    uint8_t t = (uint8_t)c->local_types[x];
+    vs_entry v;
+    if (!pop(c, t, &v)) return false;
+    if (!live(c)) return tee ? push(c, t) : true;
+    if (v.slot == x) /* local.get x; local.set x */
+        return tee ? repush(c, v, t) : true;
+    bool canonical = v.slot >= c->S0;
+    if (canonical && c->last_def != NO_DEF && c->last_def_slot == v.slot && c->local_refs[x] == 0) {
+        /* fold: make the producer write the local directly */
+        c->code[c->last_def] = (c->code[c->last_def] & ~(uint64_t)0xffff) | x;
+        c->last_def = NO_DEF;
+        if (!tee) return true;
+        vs_entry ref = {t, (uint16_t)x};
+        return repush(c, ref, t);
+    }
+    if (!materialize_local(c, x)) return false;
+    if (!emit_copy(c, x, v.slot)) return false;
+    return tee ? repush(c, v, t) : true;
+}
+
+static bool op_call(compiler *c, bst_op op, const bst_ftype *ft, uint64_t operand_hi,
+                    uint64_t extra, bool has_extra, vs_entry *index) {
+    /* arguments must sit in canonical slots: the callee's frame starts at the first one */
+    uint32_t n = ft->nparams;
+    uint32_t first = c->nvs >= n ? c->nvs - n : 0;
+    if (first < top_ctl(c)->height) first = top_ctl(c)->height;
+    if (live(c) && !materialize_range(c, first)) return false;
+    vs_entry *args = NULL;
+    vs_entry tmp[8];
+    args = n <= 8 ? tmp : malloc(n * sizeof *args);
+    if (!args) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    bool ok = pop_types(c, ft->types, n, args);
+    if (args != tmp) free(args);
+    if (!ok) return false;
+    uint32_t base = c->S0 + c->nvs;
+    if (base >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "function frame too large");
+    emit_op(c, op);
+    uint64_t cell = op == BST_OP_CALL ? ((uint64_t)base | operand_hi << 32)
+                                      : pack3(index->slot, base, (uint32_t)operand_hi);
+    if (!emit_cell(c, cell)) return false;
+    if (has_extra && !emit_cell(c, extra)) return false;
+    return push_types(c, ft->types + ft->nparams, ft->nresults);
+}
+
+/* ---- the main loop ------------------------------------------------------------------------ */
+
+static bool compile_body(compiler *c) {
+    bst_reader *r = &c->r;
+    const bst_module *m = c->m;
+    for (;;) {
+        uint8_t opc;
+        if (r->p >= r->end) return cfail(c, BST_ERR_MALFORMED, "unexpected end of section or function");
+        if (!bst_read_u8(r, &opc)) return false;
+        switch (opc) {
+        case 0x00: /* unreachable */
+            emit_op(c, BST_OP_UNREACHABLE);
+            set_unreachable(c);
+            break;
+        case 0x01: break; /* nop */
+        case 0x02:        /* block */
+        case 0x03:        /* loop */
+        case 0x04: {      /* if */
+            uint32_t np, nr;
+            const bst_valtype *pt, *rt;
+            vs_entry cond = {0, 0};
+            if (!read_blocktype(c, &np, &pt, &nr, &rt)) return false;
+            if (opc == 0x04 && !pop(c, BST_I32, &cond)) return false;
+            vs_entry *tmp = np ? malloc(np * sizeof *tmp) : NULL;
+            if (np && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            bool ok = pop_types(c, pt, np, tmp);
+            for (uint32_t k = 0; ok && k < np; k++) ok = repush(c, tmp[k], (uint8_t)pt[k]);
+            free(tmp);
+            if (!ok) return false;
+            if (live(c) && !materialize_all(c)) return false;
+            if (!push_ctl(c, opc == 0x02 ? CTL_BLOCK : opc == 0x03 ? CTL_LOOP : CTL_IF, np, pt, nr, rt))
+                return false;
+            bind_here(c);
+            ctl_frame *f = top_ctl(c);
+            if (opc == 0x03) f->loop_start = c->ncode;
+            if (opc == 0x04) {
+                size_t at = emit_op(c, BST_OP_BR_IF_Z);
+                if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
+                f = top_ctl(c);
+                f->if_instr = at;
+                f->if_field = live(c) ? at + 2 : NO_DEF;
+            }
+            break;
+        }
+        case 0x05: { /* else */
+            ctl_frame *f = top_ctl(c);
+            if (f->kind != CTL_IF) return cfail(c, BST_ERR_INVALID, "else without if");
+            vs_entry *tmp = f->nresults ? malloc(f->nresults * sizeof *tmp) : NULL;
+            if (f->nresults && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            bool ok = pop_types(c, f->results, f->nresults, tmp);
+            for (uint32_t k = 0; ok && k < f->nresults; k++) ok = repush(c, tmp[k], (uint8_t)f->results[k]);
+            free(tmp);
+            if (!ok) return false;
+            if (c->nvs != f->height + f->nresults)
+                return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at else");
+            if (live(c) && !materialize_range(c, f->height)) return false;
+            if (!emit_jump(c, c->nctl - 1)) return false;
+            truncate_stack(c, f->height);
+            f->unreachable = false;
+            f->kind = CTL_ELSE;
+            if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, c->ncode);
+            f->if_field = NO_DEF;
+            bind_here(c);
+            /* the else arm starts from the block's params, still in canonical slots */
+            for (uint32_t k = 0; k < f->nparams; k++)
+                if (!push(c, (uint8_t)f->params[k])) return false;
+            break;
+        }
+        case 0x0b: { /* end */
+            ctl_frame *f = top_ctl(c);
+            vs_entry *tmp = f->nresults ? malloc(f->nresults * sizeof *tmp) : NULL;
+            if (f->nresults && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            bool ok = pop_types(c, f->results, f->nresults, tmp);
+            for (uint32_t k = 0; ok && k < f->nresults; k++) ok = repush(c, tmp[k], (uint8_t)f->results[k]);
+            free(tmp);
+            if (!ok) return false;
+            if (c->nvs != f->height + f->nresults)
+                return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at end of block");
+            if (f->kind == CTL_IF) {
+                /* no else: the implicit else passes the params through unchanged */
+                if (f->nparams != f->nresults ||
+                    (f->nparams && memcmp(f->params, f->results, f->nparams * sizeof *f->params)))
+                    return cfail(c, BST_ERR_INVALID, "type mismatch: if without else");
+            }
+            if (f->kind == CTL_FUNC) {
+                if (!emit_return(c)) return false;
+                c->nctl--;
+                if (r->p != r->end)
+                    return cfail(c, BST_ERR_MALFORMED, "operators remaining after end of function");
+                return true;
+            }
+            if (live(c) && !materialize_range(c, f->height)) return false;
+            uint32_t height = f->height, nres = f->nresults;
+            const bst_valtype *res = f->results;
+            c->nctl--;
+            size_t here = c->ncode;
+            if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
+            for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
+                patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
+            bind_here(c);
+            truncate_stack(c, height);
+            if (!push_types(c, res, nres)) return false;
+            break;
+        }
+        case 0x0c: { /* br */
+            uint32_t li;
+            if (!read_label(c, &li)) return false;
+            ctl_frame *L = &c->ctl[li];
+            uint32_t n = label_arity(L);
+            vs_entry *tmp = n ? malloc(n * sizeof *tmp) : NULL;
+            if (n && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            bool ok = pop_types(c, label_types(L), n, tmp);
+            for (uint32_t k = 0; ok && k < n; k++) ok = repush(c, tmp[k], (uint8_t)label_types(L)[k]);
+            free(tmp);
+            if (!ok || !emit_branch(c, li)) return false;
+            set_unreachable(c);
+            break;
+        }
+        case 0x0d: { /* br_if */
+            uint32_t li;
+            vs_entry cond;
+            if (!read_label(c, &li) || !pop(c, BST_I32, &cond)) return false;
+            ctl_frame *L = &c->ctl[li];
+            uint32_t n = label_arity(L);
+            vs_entry *tmp = n ? malloc(n * sizeof *tmp) : NULL;
+            if (n && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            bool ok = pop_types(c, label_types(L), n, tmp);
+            for (uint32_t k = 0; ok && k < n; k++) ok = repush(c, tmp[k], (uint8_t)label_types(L)[k]);
+            free(tmp);
+            if (!ok) return false;
+            if (!live(c)) break;
+            if (li != 0 && !needs_moves(c, L)) {
+                size_t at = emit_op(c, BST_OP_BR_IF_NZ);
+                if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
+                if (c->ctl[li].kind == CTL_LOOP) patch_rel(c, at, at + 2, c->ctl[li].loop_start);
+                else if (!add_fixup(c, li, at, at + 2)) return false;
+            } else {
+                /* taken path needs copies: skip over them when the condition is false */
+                size_t at = emit_op(c, BST_OP_BR_IF_Z);
+                if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
+                if (!emit_branch(c, li)) return false;
+                patch_rel(c, at, at + 2, c->ncode);
+                bind_here(c);
+            }
+            break;
+        }
+        case 0x0e: { /* br_table */
+            uint32_t count;
+            if (!bst_read_u32(r, &count)) return false;
+            if (count > (size_t)(r->end - r->p)) return cfail(c, BST_ERR_MALFORMED, "unexpected end");
+            uint32_t *labels = malloc(((size_t)count + 1) * sizeof *labels);
+            if (!labels) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            bool ok = true;
+            for (uint32_t k = 0; ok && k <= count; k++) ok = read_label(c, &labels[k]);
+            vs_entry idx;
+            ok = ok && pop(c, BST_I32, &idx);
+            uint32_t n = ok ? label_arity(&c->ctl[labels[count]]) : 0;
+            vs_entry *tmp = ok && n ? malloc(n * sizeof *tmp) : NULL;
+            if (ok && n && !tmp) ok = cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            for (uint32_t k = 0; ok && k <= count; k++) {
+                const ctl_frame *L = &c->ctl[labels[k]];
+                if (label_arity(L) != n) {
+                    ok = cfail(c, BST_ERR_INVALID, "type mismatch: br_table arity");
+                    break;
+                }
+                ok = pop_types(c, label_types(L), n, tmp);
+                for (uint32_t j = 0; ok && j < n; j++) ok = repush(c, tmp[j], (uint8_t)label_types(L)[j]);
+            }
+            free(tmp);
+            if (ok && live(c)) {
+                size_t at = emit_op(c, BST_OP_BR_TABLE);
+                ok = emit_cell(c, (uint64_t)idx.slot | (uint64_t)count << 32);
+                size_t table = c->ncode;
+                for (uint32_t k = 0; ok && k <= count; k++) ok = emit_cell(c, 0);
+                for (uint32_t k = 0; ok && k <= count; k++) {
+                    uint32_t li = labels[k];
+                    const ctl_frame *L = &c->ctl[li];
+                    if (li != 0 && !needs_moves(c, L)) {
+                        if (L->kind == CTL_LOOP) patch_rel(c, at, table + k, L->loop_start);
+                        else ok = add_fixup(c, li, at, table + k);
+                    } else {
+                        patch_rel(c, at, table + k, c->ncode); /* a stub: moves + jump */
+                        ok = emit_branch(c, li);
+                    }
+                }
+            }
+            free(labels);
+            if (!ok) return false;
+            set_unreachable(c);
+            break;
+        }
+        case 0x0f: { /* return */
+            uint32_t n = c->ftype->nresults;
+            vs_entry *tmp = n ? malloc(n * sizeof *tmp) : NULL;
+            if (n && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+            const bst_valtype *rt = c->ftype->types + c->ftype->nparams;
+            bool ok = pop_types(c, rt, n, tmp);
+            for (uint32_t k = 0; ok && k < n; k++) ok = repush(c, tmp[k], (uint8_t)rt[k]);
+            free(tmp);
+            if (!ok || !emit_return(c)) return false;
+            set_unreachable(c);
+            break;
+        }
+        case 0x10: { /* call */
+            uint32_t fi;
+            if (!bst_read_u32(r, &fi)) return false;
+            if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
+            if (!op_call(c, BST_OP_CALL, &m->types[m->funcs[fi].type], fi, 0, false, NULL))
+                return false;
+            break;
+        }
+        case 0x11: { /* call_indirect */
+            uint32_t ti, tab;
+            vs_entry index;
+            if (!bst_read_u32(r, &ti) || !bst_read_u32(r, &tab)) return false;
+            if (tab >= m->ntables) return cfail(c, BST_ERR_INVALID, "unknown table");
+            if (ti >= m->ntypes) return cfail(c, BST_ERR_INVALID, "unknown type");
+            if (m->tables[tab].elem != BST_FUNCREF)
+                return cfail(c, BST_ERR_INVALID, "type mismatch: call_indirect on a non-funcref table");
+            if (!pop(c, BST_I32, &index)) return false;
+            /* the index sits above the arguments (or in a local): materialising the
+             * arguments cannot overwrite it */
+            if (!op_call(c, BST_OP_CALL_INDIRECT, &m->types[ti], ti, tab, true, &index)) return false;
+            break;
+        }
+        case 0x1a: { /* drop */
+            vs_entry v;
+            if (!pop(c, UNKNOWN_TYPE, &v)) return false;
+            break;
+        }
+        case 0x1b:   /* select */
+        case 0x1c: { /* select t* */
+            uint8_t want = UNKNOWN_TYPE;
+            if (opc == 0x1c) {
+                uint32_t n;
+                uint8_t t;
+                if (!bst_read_u32(r, &n)) return false;
+                if (n != 1) return cfail(c, BST_ERR_INVALID, "invalid result arity");
+                if (!bst_read_u8(r, &t)) return false;
+                if (t == BST_V128) return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
+                if (!bst_is_valtype(t)) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
+                want = t;
+            }
+            vs_entry cond, a, b;
+            if (!pop(c, BST_I32, &cond) || !pop(c, want, &b) || !pop(c, want, &a)) return false;
+            uint8_t t = want;
+            if (opc == 0x1b) {
+                if (a.type != UNKNOWN_TYPE && b.type != UNKNOWN_TYPE && a.type != b.type)
+                    return cfail(c, BST_ERR_INVALID, "type mismatch: select operands differ");
+                t = a.type != UNKNOWN_TYPE ? a.type : b.type;
+                if (bst_is_reftype((bst_valtype)t))
+                    return cfail(c, BST_ERR_INVALID, "type mismatch: select without type on references");
+            }
+            if (!push(c, t)) return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_SELECT,
+                          pack3(dst, a.slot, b.slot) | (uint64_t)cond.slot << 48 , dst))
+                return false;
+            break;
+        }
+        case 0x20: { /* local.get */
+            uint32_t x;
+            if (!bst_read_u32(r, &x)) return false;
+            if (x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
+            vs_entry ref = {(uint8_t)c->local_types[x], (uint16_t)x};
+            if (!live(c)) {
+                if (!push(c, ref.type)) return false;
+            } else if (!repush(c, ref, ref.type)) {
+                return false;
+            }
+            break;
+        }
+        case 0x21:   /* local.set */
+        case 0x22: { /* local.tee */
+            uint32_t x;
+            if (!bst_read_u32(r, &x)) return false;
+            if (x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
+            if (!op_local_set(c, x, opc == 0x22)) return false;
+            break;
+        }
+        case 0x23: { /* global.get */
+            uint32_t g;
+            if (!bst_read_u32(r, &g)) return false;
+            if (g >= m->nglobals) return cfail(c, BST_ERR_INVALID, "unknown global");
+            if (!push(c, (uint8_t)m->globals[g].type)) return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_GLOBAL_GET, pack3(dst, 0, g), dst)) return false;
+            break;
+        }
+        case 0x24: { /* global.set */
+            uint32_t g;
+            vs_entry v;
+            if (!bst_read_u32(r, &g)) return false;
+            if (g >= m->nglobals) return cfail(c, BST_ERR_INVALID, "unknown global");
+            if (!m->globals[g].mut) return cfail(c, BST_ERR_INVALID, "global is immutable");
+            if (!pop(c, (uint8_t)m->globals[g].type, &v)) return false;
+            emit_op(c, BST_OP_GLOBAL_SET);
+            if (!emit_cell(c, pack3(v.slot, 0, g))) return false;
+            break;
+        }
+        case 0x25: { /* table.get */
+            uint32_t t;
+            vs_entry i;
+            if (!read_table(c, &t) || !pop(c, BST_I32, &i) || !push(c, (uint8_t)m->tables[t].elem))
+                return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_TABLE_GET, pack3(dst, i.slot, t), dst)) return false;
+            break;
+        }
+        case 0x26: { /* table.set */
+            uint32_t t;
+            vs_entry i, v;
+            if (!read_table(c, &t) || !pop(c, (uint8_t)m->tables[t].elem, &v) || !pop(c, BST_I32, &i))
+                return false;
+            emit_op(c, BST_OP_TABLE_SET);
+            if (!emit_cell(c, pack3(v.slot, i.slot, t))) return false;
+            break;
+        }
+        case 0x28: if (!op_load(c, BST_OP_I32_LOAD, 2, BST_I32)) return false; break;
+        case 0x29: if (!op_load(c, BST_OP_I64_LOAD, 3, BST_I64)) return false; break;
+        case 0x2a: if (!op_load(c, BST_OP_I32_LOAD, 2, BST_F32)) return false; break;
+        case 0x2b: if (!op_load(c, BST_OP_I64_LOAD, 3, BST_F64)) return false; break;
+        case 0x2c: if (!op_load(c, BST_OP_I32_LOAD8_S, 0, BST_I32)) return false; break;
+        case 0x2d: if (!op_load(c, BST_OP_I32_LOAD8_U, 0, BST_I32)) return false; break;
+        case 0x2e: if (!op_load(c, BST_OP_I32_LOAD16_S, 1, BST_I32)) return false; break;
+        case 0x2f: if (!op_load(c, BST_OP_I32_LOAD16_U, 1, BST_I32)) return false; break;
+        case 0x30: if (!op_load(c, BST_OP_I64_LOAD8_S, 0, BST_I64)) return false; break;
+        case 0x31: if (!op_load(c, BST_OP_I64_LOAD8_U, 0, BST_I64)) return false; break;
+        case 0x32: if (!op_load(c, BST_OP_I64_LOAD16_S, 1, BST_I64)) return false; break;
+        case 0x33: if (!op_load(c, BST_OP_I64_LOAD16_U, 1, BST_I64)) return false; break;
+        case 0x34: if (!op_load(c, BST_OP_I64_LOAD32_S, 2, BST_I64)) return false; break;
+        case 0x35: if (!op_load(c, BST_OP_I64_LOAD32_U, 2, BST_I64)) return false; break;
+        case 0x36: if (!op_store(c, BST_OP_STORE32, 2, BST_I32)) return false; break;
+        case 0x37: if (!op_store(c, BST_OP_STORE64, 3, BST_I64)) return false; break;
+        case 0x38: if (!op_store(c, BST_OP_STORE32, 2, BST_F32)) return false; break;
+        case 0x39: if (!op_store(c, BST_OP_STORE64, 3, BST_F64)) return false; break;
+        case 0x3a: if (!op_store(c, BST_OP_STORE8, 0, BST_I32)) return false; break;
+        case 0x3b: if (!op_store(c, BST_OP_STORE16, 1, BST_I32)) return false; break;
+        case 0x3c: if (!op_store(c, BST_OP_STORE8, 0, BST_I64)) return false; break;
+        case 0x3d: if (!op_store(c, BST_OP_STORE16, 1, BST_I64)) return false; break;
+        case 0x3e: if (!op_store(c, BST_OP_STORE32, 2, BST_I64)) return false; break;
+        case 0x3f: { /* memory.size */
+            if (!read_zero_byte(c) || !need_memory(c) || !push(c, BST_I32)) return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_MEMORY_SIZE, pack3(dst, 0, 0), dst)) return false;
+            break;
+        }
+        case 0x40: { /* memory.grow */
+            vs_entry d;
+            if (!read_zero_byte(c) || !need_memory(c) || !pop(c, BST_I32, &d) || !push(c, BST_I32))
+                return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_MEMORY_GROW, pack3(dst, d.slot, 0), dst)) return false;
+            break;
+        }
+        case 0x41: {
+            int64_t v;
+            if (!bst_read_sleb(r, 32, &v) || !op_const(c, BST_I32, (uint32_t)v, false)) return false;
+            break;
+        }
+        case 0x42: {
+            int64_t v;
+            if (!bst_read_sleb(r, 64, &v) || !op_const(c, BST_I64, (uint64_t)v, true)) return false;
+            break;
+        }
+        case 0x43: {
+            uint8_t b[4];
+            if (!bst_read_fixed(r, b, 4)) return false;
+            uint32_t bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+            if (!op_const(c, BST_F32, bits, false)) return false;
+            break;
+        }
+        case 0x44: {
+            uint8_t b[8];
+            if (!bst_read_fixed(r, b, 8)) return false;
+            uint64_t bits = 0;
+            for (int k = 7; k >= 0; k--) bits = bits << 8 | b[k];
+            if (!op_const(c, BST_F64, bits, true)) return false;
+            break;
+        }
+#define BST_X_NUM(name, code, kind, in, out)                                                    \
+    case code:                                                                                  \
+        if (!op_##kind(c, BST_OP_##name, BST_##in, BST_##out)) return false;                    \
+        break;
+#define op_U op_unary
+#define op_B op_binary
+            BST_NUMERIC_OPS(BST_X_NUM)
+        case 0xd0: { /* ref.null t */
+            uint8_t t;
+            if (!bst_read_u8(r, &t)) return false;
+            if (!bst_is_reftype((bst_valtype)t)) return cfail(c, BST_ERR_MALFORMED, "malformed reference type");
+            if (!op_const(c, t, 0, false)) return false;
+            break;
+        }
+        case 0xd1: { /* ref.is_null */
+            vs_entry v;
+            if (!pop(c, UNKNOWN_TYPE, &v)) return false;
+            if (v.type != UNKNOWN_TYPE && !bst_is_reftype((bst_valtype)v.type))
+                return cfail(c, BST_ERR_INVALID, "type mismatch: ref.is_null on a non-reference");
+            if (!push(c, BST_I32)) return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_REF_IS_NULL, pack3(dst, v.slot, 0), dst)) return false;
+            break;
+        }
+        case 0xd2: { /* ref.func */
+            uint32_t fi;
+            if (!bst_read_u32(r, &fi)) return false;
+            if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
+            if (!m->func_declared || !m->func_declared[fi])
+                return cfail(c, BST_ERR_INVALID, "undeclared function reference");
+            if (!push(c, BST_FUNCREF)) return false;
+            uint16_t dst = c->vs[c->nvs - 1].slot;
+            if (!emit_def(c, BST_OP_REF_FUNC, pack3(dst, 0, fi), dst)) return false;
+            break;
+        }
+        case 0xfc: {
+            uint32_t sub;
+            if (!bst_read_u32(r, &sub)) return false;
+            switch (sub) {
+                BST_SAT_OPS(BST_X_NUM)
+            case 8: { /* memory.init */
+                uint32_t d;
+                if (!read_data(c, &d) || !read_zero_byte(c) || !need_memory(c)) return false;
+                if (!op_bulk3(c, BST_OP_MEMORY_INIT, BST_I32, BST_I32, BST_I32, d, true)) return false;
+                break;
+            }
+            case 9: { /* data.drop */
+                uint32_t d;
+                if (!read_data(c, &d)) return false;
+                emit_op(c, BST_OP_DATA_DROP);
+                if (!emit_cell(c, d)) return false;
+                break;
+            }
+            case 10: /* memory.copy */
+                if (!read_zero_byte(c) || !read_zero_byte(c) || !need_memory(c)) return false;
+                if (!op_bulk3(c, BST_OP_MEMORY_COPY, BST_I32, BST_I32, BST_I32, 0, false)) return false;
+                break;
+            case 11: /* memory.fill */
+                if (!read_zero_byte(c) || !need_memory(c)) return false;
+                if (!op_bulk3(c, BST_OP_MEMORY_FILL, BST_I32, BST_I32, BST_I32, 0, false)) return false;
+                break;
+            case 12: { /* table.init */
+                uint32_t e, t;
+                if (!read_elem(c, &e) || !read_table(c, &t)) return false;
+                if (m->elems[e].type != m->tables[t].elem)
+                    return cfail(c, BST_ERR_INVALID, "type mismatch: table.init element type");
+                if (!op_bulk3(c, BST_OP_TABLE_INIT, BST_I32, BST_I32, BST_I32, e | (uint64_t)t << 32, true))
+                    return false;
+                break;
+            }
+            case 13: { /* elem.drop */
+                uint32_t e;
+                if (!read_elem(c, &e)) return false;
+                emit_op(c, BST_OP_ELEM_DROP);
+                if (!emit_cell(c, e)) return false;
+                break;
+            }
+            case 14: { /* table.copy */
+                uint32_t dt, st;
+                if (!read_table(c, &dt) || !read_table(c, &st)) return false;
+                if (m->tables[dt].elem != m->tables[st].elem)
+                    return cfail(c, BST_ERR_INVALID, "type mismatch: table.copy element types");
+                if (!op_bulk3(c, BST_OP_TABLE_COPY, BST_I32, BST_I32, BST_I32, dt | (uint64_t)st << 32, true))
+                    return false;
+                break;
+            }
+            case 15: { /* table.grow */
+                uint32_t t;
+                vs_entry n, init;
+                if (!read_table(c, &t) || !pop(c, BST_I32, &n) ||
+                    !pop(c, (uint8_t)m->tables[t].elem, &init) || !push(c, BST_I32))
+                    return false;
+                uint16_t dst = c->vs[c->nvs - 1].slot;
+                if (!emit_def(c, BST_OP_TABLE_GROW, pack3(dst, init.slot, n.slot), dst)) return false;
+                size_t def = c->last_def;
+                if (!emit_cell(c, t)) return false;
+                c->last_def = def;
+                break;
+            }
+            case 16: { /* table.size */
+                uint32_t t;
+                if (!read_table(c, &t) || !push(c, BST_I32)) return false;
+                uint16_t dst = c->vs[c->nvs - 1].slot;
+                if (!emit_def(c, BST_OP_TABLE_SIZE, pack3(dst, 0, t), dst)) return false;
+                break;
+            }
+            case 17: { /* table.fill */
+                uint32_t t;
+                if (!read_table(c, &t)) return false;
+                if (!op_bulk3(c, BST_OP_TABLE_FILL, BST_I32, (uint8_t)m->tables[t].elem, BST_I32, t, true))
+                    return false;
+                break;
+            }
+            default:
+                return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
+            }
+            break;
+        }
+#undef BST_X_NUM
+#undef op_U
+#undef op_B
+        case 0xfd:
+            return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
+        default:
+            return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
+        }
+    }
+}
+
+static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *const *handlers,
+                             bst_error *err, compiler *c) {
+    const bst_ftype *ft = &m->types[mf->type];
+    c->m = m;
+    c->err = err;
+    c->handlers = handlers;
+    c->r.base = m->bytes;
+    c->r.p = m->bytes + mf->body_start;
+    c->r.end = m->bytes + mf->body_end;
+    c->r.err = err;
+    c->ncode = 0;
+    c->nvs = 0;
+    c->max_height = 0;
+    c->nctl = 0;
+    c->nfix = 0;
+    c->ftype = ft;
+    c->nlocals_total = ft->nparams + mf->nlocals;
+    c->S0 = c->nlocals_total;
+    c->total_refs = 0;
+    c->last_def = NO_DEF;
+    if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");
+    free(c->local_types);
+    free(c->local_refs);
+    c->local_types = malloc(((size_t)c->nlocals_total + 1) * sizeof *c->local_types);
+    c->local_refs = calloc((size_t)c->nlocals_total + 1, sizeof *c->local_refs);
+    if (!c->local_types || !c->local_refs) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    if (ft->nparams) memcpy(c->local_types, ft->types, ft->nparams * sizeof *ft->types);
+    if (mf->nlocals) memcpy(c->local_types + ft->nparams, mf->local_types, mf->nlocals * sizeof *mf->local_types);
+    if (!push_ctl(c, CTL_FUNC, 0, NULL, ft->nresults, ft->types + ft->nparams)) return false;
+    if (!compile_body(c)) return false;
+
+    bst_code *code = calloc(1, sizeof *code);
+    if (!code) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    code->cells = malloc(c->ncode * sizeof *code->cells);
+    if (!code->cells) {
+        free(code);
+        return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    }
+    memcpy(code->cells, c->code, c->ncode * sizeof *code->cells);
+    code->ncells = c->ncode;
+    code->nparams = ft->nparams;
+    code->nlocals = mf->nlocals;
+    code->nresults = ft->nresults;
+    uint32_t slots = c->S0 + c->max_height;
+    if (slots < ft->nresults) slots = ft->nresults;
+    code->frame_slots = slots;
+    mf->code = code;
+    return true;
+}
+
+void bst_code_free(bst_code *code) {
+    if (!code) return;
+    free(code->cells);
+    free(code);
+}
+
+bool bst_compile_module(bst_module *m, bst_error *err) {
+    compiler c;
+    memset(&c, 0, sizeof c);
+    const void *const *handlers = bst_interp_handlers();
+    bool ok = true;
+    for (uint32_t i = m->nimported_funcs; ok && i < m->nfuncs; i++)
+        ok = compile_function(m, &m->funcs[i], handlers, err, &c);
+    free(c.code);
+    free(c.vs);
+    free(c.ctl);
+    free(c.fix);
+    free(c.local_types);
+    free(c.local_refs);
+    return ok;
+}

@@ -1,0 +1,809 @@
+/*
+ * interp.c — the interpreter loop (engine-internal).
+ *
+ * Executes the internal code produced by compile.c with direct threading: each instruction's
+ * first cell is the address of its handler, and every handler ends by jumping straight to the
+ * next one (computed goto), so there is no central switch.  Operands are frame slots read
+ * relative to `fp`; there is no run-time operand stack pointer.
+ *
+ * Wasm calls never recurse natively: a call pushes a bst_frame on the store's frame stack and
+ * continues in the same loop, so the native stack depth is independent of the wasm call depth.
+ * Only host functions (and wasm re-entered from them through bst_call) nest natively, and those
+ * are bounded by the same frame limit.
+ *
+ * All wasm semantics are expressed without undefined behaviour: integer arithmetic is done on
+ * unsigned types (wrap-around), shifts mask their count, signed division and float-to-int
+ * conversions are range-checked before the C operation.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/ops.h"
+#include "engine/runtime.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "Bastion's memory accessors assume a little-endian host"
+#endif
+
+/* ---- operand decoding ---------------------------------------------------------------------- */
+
+#define OD(w) ((uint32_t)(w)&0xffffu)          /* destination / first slot */
+#define OA(w) ((uint32_t)((w) >> 16) & 0xffffu) /* second slot */
+#define OB(w) ((uint32_t)((w) >> 32) & 0xffffu) /* third slot */
+#define OC(w) ((uint32_t)((w) >> 48))           /* fourth slot */
+#define OHI(w) ((uint32_t)((w) >> 32))          /* 32-bit immediate */
+
+/* ---- value helpers ------------------------------------------------------------------------- */
+
+static inline float f32_of(uint64_t s) {
+    uint32_t u = (uint32_t)s;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+static inline double f64_of(uint64_t s) {
+    double d;
+    memcpy(&d, &s, 8);
+    return d;
+}
+static inline uint64_t bits_f32(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+static inline uint64_t bits_f64(double d) {
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+static inline uint32_t shr_s32(uint32_t a, uint32_t k) {
+    k &= 31;
+    uint32_t r = a >> k;
+    if ((a & 0x80000000u) && k) r |= ~(0xffffffffu >> k);
+    return r;
+}
+static inline uint64_t shr_s64(uint64_t a, uint64_t k) {
+    k &= 63;
+    uint64_t r = a >> k;
+    if ((a >> 63) && k) r |= ~(~(uint64_t)0 >> k);
+    return r;
+}
+static inline uint32_t rotl32(uint32_t a, uint32_t k) {
+    k &= 31;
+    return (a << k) | (a >> ((32 - k) & 31));
+}
+static inline uint32_t rotr32(uint32_t a, uint32_t k) {
+    k &= 31;
+    return (a >> k) | (a << ((32 - k) & 31));
+}
+static inline uint64_t rotl64(uint64_t a, uint64_t k) {
+    k &= 63;
+    return (a << k) | (a >> ((64 - k) & 63));
+}
+static inline uint64_t rotr64(uint64_t a, uint64_t k) {
+    k &= 63;
+    return (a >> k) | (a << ((64 - k) & 63));
+}
+static inline int32_t s32(uint32_t a) { return (int32_t)a; }
+static inline int64_t s64(uint64_t a) { return (int64_t)a; }
+static inline uint64_t sext32(uint32_t a) { return (uint64_t)(a ^ 0x80000000u) - 0x80000000u; }
+static inline uint32_t sext8_32(uint32_t a) { return ((a & 0xffu) ^ 0x80u) - 0x80u; }
+static inline uint32_t sext16_32(uint32_t a) { return ((a & 0xffffu) ^ 0x8000u) - 0x8000u; }
+static inline uint64_t sext8_64(uint64_t a) { return ((a & 0xffu) ^ 0x80u) - 0x80u; }
+static inline uint64_t sext16_64(uint64_t a) { return ((a & 0xffffu) ^ 0x8000u) - 0x8000u; }
+
+/* wasm min/max: NaN if either is NaN, and -0 < +0. */
+static inline float f32_min(float a, float b) {
+    if (isnan(a) || isnan(b)) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline float f32_max(float a, float b) {
+    if (isnan(a) || isnan(b)) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+static inline double f64_min(double a, double b) {
+    if (isnan(a) || isnan(b)) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline double f64_max(double a, double b) {
+    if (isnan(a) || isnan(b)) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+/* Float -> int: range tests are done in double, where every bound below is exact. */
+#define I32_S_OK(x) ((x) > -2147483649.0 && (x) < 2147483648.0)
+#define I32_U_OK(x) ((x) > -1.0 && (x) < 4294967296.0)
+#define I64_S_OK(x) ((x) >= -9223372036854775808.0 && (x) < 9223372036854775808.0)
+#define I64_U_OK(x) ((x) > -1.0 && (x) < 18446744073709551616.0)
+
+static inline uint64_t sat_i32_s(double x) {
+    if (isnan(x)) return 0;
+    if (x <= -2147483648.0) return 0x80000000u;
+    if (x >= 2147483647.0) return 0x7fffffffu;
+    return (uint32_t)(int32_t)x;
+}
+static inline uint64_t sat_i32_u(double x) {
+    if (isnan(x) || x <= 0) return 0;
+    if (x >= 4294967295.0) return 0xffffffffu;
+    return (uint32_t)x;
+}
+static inline uint64_t sat_i64_s(double x) {
+    if (isnan(x)) return 0;
+    if (x <= -9223372036854775808.0) return (uint64_t)1 << 63;
+    if (x >= 9223372036854775808.0) return ((uint64_t)1 << 63) - 1;
+    return (uint64_t)(int64_t)x;
+}
+static inline uint64_t sat_i64_u(double x) {
+    if (isnan(x) || x <= 0) return 0;
+    if (x >= 18446744073709551616.0) return ~(uint64_t)0;
+    return (uint64_t)x;
+}
+
+/* ---- host calls ---------------------------------------------------------------------------- */
+
+/* Calls a host function with arguments/results in slots[].  Returns false on a host trap
+ * (message copied to err). */
+static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *slots,
+                      bst_error *err) {
+    const bst_ftype *t = f->type;
+    bst_value small[16];
+    size_t n = (size_t)t->nparams + t->nresults;
+    bst_value *vals = n <= 16 ? small : malloc(n * sizeof *vals);
+    if (!vals) {
+        bst_fail(err, BST_ERR_TRAP, 0, "out of memory calling a host function");
+        err->trap = BST_TRAP_HOST;
+        return false;
+    }
+    for (uint32_t i = 0; i < t->nparams; i++) vals[i] = bst_slot_to_value(t->types[i], slots[i]);
+    bst_value *res = vals + t->nparams;
+    for (uint32_t i = 0; i < t->nresults; i++) res[i] = bst_slot_to_value(t->types[t->nparams + i], 0);
+    bst_caller caller;
+    caller.store = s;
+    caller.inst = inst;
+    caller.trapped = false;
+    caller.message[0] = 0;
+    uint64_t *saved_top = s->stack_top;
+    uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
+    s->stack_top = slots + need;
+    bool ok = f->host(&caller, vals, res, f->env);
+    s->stack_top = saved_top;
+    if (ok) {
+        for (uint32_t i = 0; i < t->nresults; i++) slots[i] = bst_value_to_slot(&res[i]);
+    } else {
+        bst_fail(err, BST_ERR_TRAP, 0, "%s", caller.message[0] ? caller.message : "host trap");
+        err->trap = BST_TRAP_HOST;
+    }
+    if (vals != small) free(vals);
+    return ok;
+}
+
+/* ---- the loop ------------------------------------------------------------------------------ */
+
+static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *err,
+                      const void *const **handlers_out) {
+#define BST_X_NUM(name, code, kind, in, out) &&L_##name,
+#define BST_X_OTHER(name) &&L_##name,
+    static const void *const handlers[] = {BST_NUMERIC_OPS(BST_X_NUM) BST_SAT_OPS(BST_X_NUM)
+                                               BST_OTHER_OPS(BST_X_OTHER)};
+#undef BST_X_NUM
+#undef BST_X_OTHER
+    if (handlers_out) {
+        *handlers_out = handlers;
+        return BST_OK;
+    }
+
+    const uint64_t *pc = entry->code->cells;
+    bst_func *cur = entry;
+    bst_instance *inst = entry->inst;
+    uint8_t *mbase = NULL;
+    uint64_t msize = 0;
+    uint64_t *const stack_end = s->stack + s->config.max_stack_slots;
+    const uint32_t base_depth = s->depth;
+    bst_trap_kind trap = BST_TRAP_NONE;
+    bst_func *callee;
+    uint64_t *nfp;
+
+#define RELOAD_MEM()                                                                             \
+    do {                                                                                         \
+        bst_memory *m0_ = inst->mem0;                                                            \
+        mbase = m0_ ? m0_->data : NULL;                                                          \
+        msize = m0_ ? m0_->size : 0;                                                             \
+    } while (0)
+#define NEXT() goto *(const void *)(uintptr_t)pc[0]
+#define TRAP(kind)                                                                               \
+    do {                                                                                         \
+        trap = (kind);                                                                           \
+        goto trapped;                                                                            \
+    } while (0)
+
+    if (fp + entry->code->frame_slots > stack_end) {
+        trap = BST_TRAP_STACK_EXHAUSTED;
+        goto trapped;
+    }
+    memset(fp + entry->code->nparams, 0, (size_t)entry->code->nlocals * sizeof *fp);
+    RELOAD_MEM();
+    NEXT();
+
+    /* ---- numeric handlers: [op][dst | a<<16 | b<<32] ---- */
+#define UN(name, expr)                                                                           \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        uint64_t x = fp[OA(w)];                                                                  \
+        (void)x;                                                                                 \
+        fp[OD(w)] = (expr);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+#define BIN(name, T, expr)                                                                       \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                    \
+        fp[OD(w)] = (expr);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+#define BINF32(name, expr)                                                                       \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        float a = f32_of(fp[OA(w)]), b = f32_of(fp[OB(w)]);                                      \
+        fp[OD(w)] = (expr);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+#define BINF64(name, expr)                                                                       \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                     \
+        fp[OD(w)] = (expr);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+
+    UN(I32_EQZ, (uint32_t)x == 0)
+    BIN(I32_EQ, uint32_t, a == b)
+    BIN(I32_NE, uint32_t, a != b)
+    BIN(I32_LT_S, uint32_t, s32(a) < s32(b))
+    BIN(I32_LT_U, uint32_t, a < b)
+    BIN(I32_GT_S, uint32_t, s32(a) > s32(b))
+    BIN(I32_GT_U, uint32_t, a > b)
+    BIN(I32_LE_S, uint32_t, s32(a) <= s32(b))
+    BIN(I32_LE_U, uint32_t, a <= b)
+    BIN(I32_GE_S, uint32_t, s32(a) >= s32(b))
+    BIN(I32_GE_U, uint32_t, a >= b)
+    UN(I64_EQZ, x == 0)
+    BIN(I64_EQ, uint64_t, a == b)
+    BIN(I64_NE, uint64_t, a != b)
+    BIN(I64_LT_S, uint64_t, s64(a) < s64(b))
+    BIN(I64_LT_U, uint64_t, a < b)
+    BIN(I64_GT_S, uint64_t, s64(a) > s64(b))
+    BIN(I64_GT_U, uint64_t, a > b)
+    BIN(I64_LE_S, uint64_t, s64(a) <= s64(b))
+    BIN(I64_LE_U, uint64_t, a <= b)
+    BIN(I64_GE_S, uint64_t, s64(a) >= s64(b))
+    BIN(I64_GE_U, uint64_t, a >= b)
+    BINF32(F32_EQ, a == b)
+    BINF32(F32_NE, a != b)
+    BINF32(F32_LT, a < b)
+    BINF32(F32_GT, a > b)
+    BINF32(F32_LE, a <= b)
+    BINF32(F32_GE, a >= b)
+    BINF64(F64_EQ, a == b)
+    BINF64(F64_NE, a != b)
+    BINF64(F64_LT, a < b)
+    BINF64(F64_GT, a > b)
+    BINF64(F64_LE, a <= b)
+    BINF64(F64_GE, a >= b)
+    UN(I32_CLZ, (uint32_t)x ? (uint64_t)__builtin_clz((uint32_t)x) : 32)
+    UN(I32_CTZ, (uint32_t)x ? (uint64_t)__builtin_ctz((uint32_t)x) : 32)
+    UN(I32_POPCNT, (uint64_t)__builtin_popcount((uint32_t)x))
+    BIN(I32_ADD, uint32_t, (uint32_t)(a + b))
+    BIN(I32_SUB, uint32_t, (uint32_t)(a - b))
+    BIN(I32_MUL, uint32_t, (uint32_t)(a * b))
+    L_I32_DIV_S : {
+        uint64_t w = pc[1];
+        uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        if (a == 0x80000000u && b == 0xffffffffu) TRAP(BST_TRAP_INT_OVERFLOW);
+        fp[OD(w)] = (uint32_t)(s32(a) / s32(b));
+        pc += 2;
+        NEXT();
+    }
+    L_I32_DIV_U : {
+        uint64_t w = pc[1];
+        uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        fp[OD(w)] = a / b;
+        pc += 2;
+        NEXT();
+    }
+    L_I32_REM_S : {
+        uint64_t w = pc[1];
+        uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        fp[OD(w)] = b == 0xffffffffu ? 0 : (uint32_t)(s32(a) % s32(b));
+        pc += 2;
+        NEXT();
+    }
+    L_I32_REM_U : {
+        uint64_t w = pc[1];
+        uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        fp[OD(w)] = a % b;
+        pc += 2;
+        NEXT();
+    }
+    BIN(I32_AND, uint32_t, a & b)
+    BIN(I32_OR, uint32_t, a | b)
+    BIN(I32_XOR, uint32_t, a ^ b)
+    BIN(I32_SHL, uint32_t, (uint32_t)(a << (b & 31)))
+    BIN(I32_SHR_S, uint32_t, shr_s32(a, b))
+    BIN(I32_SHR_U, uint32_t, a >> (b & 31))
+    BIN(I32_ROTL, uint32_t, rotl32(a, b))
+    BIN(I32_ROTR, uint32_t, rotr32(a, b))
+    UN(I64_CLZ, x ? (uint64_t)__builtin_clzll(x) : 64)
+    UN(I64_CTZ, x ? (uint64_t)__builtin_ctzll(x) : 64)
+    UN(I64_POPCNT, (uint64_t)__builtin_popcountll(x))
+    BIN(I64_ADD, uint64_t, a + b)
+    BIN(I64_SUB, uint64_t, a - b)
+    BIN(I64_MUL, uint64_t, a * b)
+    L_I64_DIV_S : {
+        uint64_t w = pc[1];
+        uint64_t a = fp[OA(w)], b = fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        if (a == (uint64_t)1 << 63 && b == ~(uint64_t)0) TRAP(BST_TRAP_INT_OVERFLOW);
+        fp[OD(w)] = (uint64_t)(s64(a) / s64(b));
+        pc += 2;
+        NEXT();
+    }
+    L_I64_DIV_U : {
+        uint64_t w = pc[1];
+        uint64_t a = fp[OA(w)], b = fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        fp[OD(w)] = a / b;
+        pc += 2;
+        NEXT();
+    }
+    L_I64_REM_S : {
+        uint64_t w = pc[1];
+        uint64_t a = fp[OA(w)], b = fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        fp[OD(w)] = b == ~(uint64_t)0 ? 0 : (uint64_t)(s64(a) % s64(b));
+        pc += 2;
+        NEXT();
+    }
+    L_I64_REM_U : {
+        uint64_t w = pc[1];
+        uint64_t a = fp[OA(w)], b = fp[OB(w)];
+        if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
+        fp[OD(w)] = a % b;
+        pc += 2;
+        NEXT();
+    }
+    BIN(I64_AND, uint64_t, a & b)
+    BIN(I64_OR, uint64_t, a | b)
+    BIN(I64_XOR, uint64_t, a ^ b)
+    BIN(I64_SHL, uint64_t, a << (b & 63))
+    BIN(I64_SHR_S, uint64_t, shr_s64(a, b))
+    BIN(I64_SHR_U, uint64_t, a >> (b & 63))
+    BIN(I64_ROTL, uint64_t, rotl64(a, b))
+    BIN(I64_ROTR, uint64_t, rotr64(a, b))
+    UN(F32_ABS, (uint32_t)x & 0x7fffffffu)
+    UN(F32_NEG, (uint32_t)x ^ 0x80000000u)
+    UN(F32_CEIL, bits_f32(ceilf(f32_of(x))))
+    UN(F32_FLOOR, bits_f32(floorf(f32_of(x))))
+    UN(F32_TRUNC, bits_f32(truncf(f32_of(x))))
+    UN(F32_NEAREST, bits_f32(rintf(f32_of(x))))
+    UN(F32_SQRT, bits_f32(sqrtf(f32_of(x))))
+    BINF32(F32_ADD, bits_f32(a + b))
+    BINF32(F32_SUB, bits_f32(a - b))
+    BINF32(F32_MUL, bits_f32(a * b))
+    BINF32(F32_DIV, bits_f32(a / b))
+    BINF32(F32_MIN, bits_f32(f32_min(a, b)))
+    BINF32(F32_MAX, bits_f32(f32_max(a, b)))
+    BIN(F32_COPYSIGN, uint32_t, (a & 0x7fffffffu) | (b & 0x80000000u))
+    UN(F64_ABS, x & ~((uint64_t)1 << 63))
+    UN(F64_NEG, x ^ ((uint64_t)1 << 63))
+    UN(F64_CEIL, bits_f64(ceil(f64_of(x))))
+    UN(F64_FLOOR, bits_f64(floor(f64_of(x))))
+    UN(F64_TRUNC, bits_f64(trunc(f64_of(x))))
+    UN(F64_NEAREST, bits_f64(rint(f64_of(x))))
+    UN(F64_SQRT, bits_f64(sqrt(f64_of(x))))
+    BINF64(F64_ADD, bits_f64(a + b))
+    BINF64(F64_SUB, bits_f64(a - b))
+    BINF64(F64_MUL, bits_f64(a * b))
+    BINF64(F64_DIV, bits_f64(a / b))
+    BINF64(F64_MIN, bits_f64(f64_min(a, b)))
+    BINF64(F64_MAX, bits_f64(f64_max(a, b)))
+    BIN(F64_COPYSIGN, uint64_t, (a & ~((uint64_t)1 << 63)) | (b & ((uint64_t)1 << 63)))
+    UN(I32_WRAP_I64, (uint32_t)x)
+
+#define TRUNC(name, getf, okf, conv)                                                             \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        double v = getf(fp[OA(w)]);                                                              \
+        if (isnan(v)) TRAP(BST_TRAP_INVALID_CONVERSION);                                         \
+        if (!okf(v)) TRAP(BST_TRAP_INT_OVERFLOW);                                                \
+        fp[OD(w)] = (conv);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+    TRUNC(I32_TRUNC_F32_S, f32_of, I32_S_OK, (uint32_t)(int32_t)v)
+    TRUNC(I32_TRUNC_F32_U, f32_of, I32_U_OK, (uint32_t)v)
+    TRUNC(I32_TRUNC_F64_S, f64_of, I32_S_OK, (uint32_t)(int32_t)v)
+    TRUNC(I32_TRUNC_F64_U, f64_of, I32_U_OK, (uint32_t)v)
+    UN(I64_EXTEND_I32_S, sext32((uint32_t)x))
+    UN(I64_EXTEND_I32_U, (uint32_t)x)
+    TRUNC(I64_TRUNC_F32_S, f32_of, I64_S_OK, (uint64_t)(int64_t)v)
+    TRUNC(I64_TRUNC_F32_U, f32_of, I64_U_OK, (uint64_t)v)
+    TRUNC(I64_TRUNC_F64_S, f64_of, I64_S_OK, (uint64_t)(int64_t)v)
+    TRUNC(I64_TRUNC_F64_U, f64_of, I64_U_OK, (uint64_t)v)
+    UN(F32_CONVERT_I32_S, bits_f32((float)s32((uint32_t)x)))
+    UN(F32_CONVERT_I32_U, bits_f32((float)(uint32_t)x))
+    UN(F32_CONVERT_I64_S, bits_f32((float)s64(x)))
+    UN(F32_CONVERT_I64_U, bits_f32((float)x))
+    UN(F32_DEMOTE_F64, bits_f32((float)f64_of(x)))
+    UN(F64_CONVERT_I32_S, bits_f64((double)s32((uint32_t)x)))
+    UN(F64_CONVERT_I32_U, bits_f64((double)(uint32_t)x))
+    UN(F64_CONVERT_I64_S, bits_f64((double)s64(x)))
+    UN(F64_CONVERT_I64_U, bits_f64((double)x))
+    UN(F64_PROMOTE_F32, bits_f64((double)f32_of(x)))
+    UN(I32_REINTERPRET_F32, (uint32_t)x)
+    UN(I64_REINTERPRET_F64, x)
+    UN(F32_REINTERPRET_I32, (uint32_t)x)
+    UN(F64_REINTERPRET_I64, x)
+    UN(I32_EXTEND8_S, sext8_32((uint32_t)x))
+    UN(I32_EXTEND16_S, sext16_32((uint32_t)x))
+    UN(I64_EXTEND8_S, sext8_64(x))
+    UN(I64_EXTEND16_S, sext16_64(x))
+    UN(I64_EXTEND32_S, sext32((uint32_t)x))
+    UN(I32_TRUNC_SAT_F32_S, sat_i32_s(f32_of(x)))
+    UN(I32_TRUNC_SAT_F32_U, sat_i32_u(f32_of(x)))
+    UN(I32_TRUNC_SAT_F64_S, sat_i32_s(f64_of(x)))
+    UN(I32_TRUNC_SAT_F64_U, sat_i32_u(f64_of(x)))
+    UN(I64_TRUNC_SAT_F32_S, sat_i64_s(f32_of(x)))
+    UN(I64_TRUNC_SAT_F32_U, sat_i64_u(f32_of(x)))
+    UN(I64_TRUNC_SAT_F64_S, sat_i64_s(f64_of(x)))
+    UN(I64_TRUNC_SAT_F64_U, sat_i64_u(f64_of(x)))
+
+    /* ---- control ---- */
+    L_UNREACHABLE : TRAP(BST_TRAP_UNREACHABLE);
+    L_BR : /* [op][rel] */
+        pc += (int64_t)pc[1];
+    NEXT();
+    L_BR_IF_NZ : /* [op][cond][rel] */
+        if ((uint32_t)fp[pc[1]]) pc += (int64_t)pc[2];
+    else pc += 3;
+    NEXT();
+    L_BR_IF_Z : /* [op][cond][rel] */
+        if (!(uint32_t)fp[pc[1]]) pc += (int64_t)pc[2];
+    else pc += 3;
+    NEXT();
+    L_BR_TABLE : { /* [op][index | count<<32][rel x count+1] */
+        uint64_t w = pc[1];
+        uint32_t i = (uint32_t)fp[OD(w)], count = OHI(w);
+        if (i > count) i = count;
+        pc += (int64_t)pc[2 + i];
+        NEXT();
+    }
+    L_RETURN : { /* [op]: results already in fp[0..n) */
+        if (s->depth == base_depth) goto done;
+        bst_frame *fr = &s->frames[--s->depth];
+        pc = fr->pc;
+        fp = fr->fp;
+        cur = fr->func;
+        inst = cur->inst;
+        RELOAD_MEM();
+        NEXT();
+    }
+    L_CALL : { /* [op][base | funcidx<<32] */
+        uint64_t w = pc[1];
+        callee = inst->funcs[OHI(w)];
+        nfp = fp + (uint32_t)w;
+        pc += 2;
+        goto do_call;
+    }
+    L_CALL_INDIRECT : { /* [op][index | base<<16 | typeidx<<32][table] */
+        uint64_t w = pc[1];
+        bst_table *t = inst->tables[pc[2]];
+        uint32_t i = (uint32_t)fp[OD(w)];
+        if (i >= t->size) TRAP(BST_TRAP_UNDEFINED_ELEMENT);
+        callee = (bst_func *)(uintptr_t)t->elems[i];
+        if (!callee) TRAP(BST_TRAP_UNINITIALIZED_ELEMENT);
+        const bst_ftype *want = &inst->module->types[OHI(w)];
+        if (callee->type != want && !bst_functype_equal(callee->type, want))
+            TRAP(BST_TRAP_INDIRECT_MISMATCH);
+        nfp = fp + OA(w);
+        pc += 3;
+        goto do_call;
+    }
+do_call:
+    if (callee->code) {
+        const bst_code *code = callee->code;
+        if (s->depth >= s->config.max_call_depth || nfp + code->frame_slots > stack_end)
+            TRAP(BST_TRAP_STACK_EXHAUSTED);
+        bst_frame *fr = &s->frames[s->depth++];
+        fr->pc = pc;
+        fr->fp = fp;
+        fr->func = cur;
+        memset(nfp + code->nparams, 0, (size_t)code->nlocals * sizeof *nfp);
+        fp = nfp;
+        cur = callee;
+        pc = code->cells;
+        if (callee->inst != inst) {
+            inst = callee->inst;
+            RELOAD_MEM();
+        }
+        NEXT();
+    } else {
+        if (s->depth >= s->config.max_call_depth) TRAP(BST_TRAP_STACK_EXHAUSTED);
+        uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams
+                                                                       : callee->type->nresults;
+        if (nfp + need > stack_end) TRAP(BST_TRAP_STACK_EXHAUSTED);
+        /* keep the caller visible to re-entrant calls and backtraces */
+        bst_frame *fr = &s->frames[s->depth++];
+        fr->pc = pc;
+        fr->fp = fp;
+        fr->func = cur;
+        bool ok = call_host(s, callee, inst, nfp, err);
+        s->depth--;
+        if (!ok) {
+            s->depth = base_depth;
+            return BST_ERR_TRAP;
+        }
+        RELOAD_MEM();
+        NEXT();
+    }
+
+    /* ---- variables and constants ---- */
+    L_COPY : { /* [op][dst | src<<16] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = fp[OA(w)];
+        pc += 2;
+        NEXT();
+    }
+    L_CONST32 : { /* [op][dst | imm<<32] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = OHI(w);
+        pc += 2;
+        NEXT();
+    }
+    L_CONST64 : { /* [op][dst][imm] */
+        fp[OD(pc[1])] = pc[2];
+        pc += 3;
+        NEXT();
+    }
+    L_SELECT : { /* [op][dst | a<<16 | b<<32 | cond<<48] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
+        pc += 2;
+        NEXT();
+    }
+    L_GLOBAL_GET : { /* [op][dst | g<<32] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = inst->globals[OHI(w)]->val;
+        pc += 2;
+        NEXT();
+    }
+    L_GLOBAL_SET : { /* [op][src | g<<32] */
+        uint64_t w = pc[1];
+        inst->globals[OHI(w)]->val = fp[OD(w)];
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- memory: [op][dst-or-value | addr<<16 | offset<<32] ---- */
+#define LOAD(name, N, T, conv)                                                                   \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                    \
+        if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                           \
+        T v;                                                                                     \
+        memcpy(&v, mbase + ea, N);                                                               \
+        fp[OD(w)] = (conv);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+    LOAD(I32_LOAD, 4, uint32_t, v)
+    LOAD(I64_LOAD, 8, uint64_t, v)
+    LOAD(I32_LOAD8_S, 1, uint8_t, sext8_32(v))
+    LOAD(I32_LOAD8_U, 1, uint8_t, v)
+    LOAD(I32_LOAD16_S, 2, uint16_t, sext16_32(v))
+    LOAD(I32_LOAD16_U, 2, uint16_t, v)
+    LOAD(I64_LOAD8_S, 1, uint8_t, sext8_64(v))
+    LOAD(I64_LOAD8_U, 1, uint8_t, v)
+    LOAD(I64_LOAD16_S, 2, uint16_t, sext16_64(v))
+    LOAD(I64_LOAD16_U, 2, uint16_t, v)
+    LOAD(I64_LOAD32_S, 4, uint32_t, sext32(v))
+    LOAD(I64_LOAD32_U, 4, uint32_t, v)
+#define STORE(name, N, T)                                                                        \
+    L_##name : {                                                                                 \
+        uint64_t w = pc[1];                                                                      \
+        uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                    \
+        if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                           \
+        T v = (T)fp[OD(w)];                                                                      \
+        memcpy(mbase + ea, &v, N);                                                               \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
+    STORE(STORE8, 1, uint8_t)
+    STORE(STORE16, 2, uint16_t)
+    STORE(STORE32, 4, uint32_t)
+    STORE(STORE64, 8, uint64_t)
+    L_MEMORY_SIZE : { /* [op][dst] */
+        fp[OD(pc[1])] = inst->mem0->pages;
+        pc += 2;
+        NEXT();
+    }
+    L_MEMORY_GROW : { /* [op][dst | delta<<16] */
+        uint64_t w = pc[1];
+        int64_t old = bst_memory_grow_internal(inst->mem0, (uint32_t)fp[OA(w)]);
+        fp[OD(w)] = (uint32_t)old;
+        RELOAD_MEM();
+        pc += 2;
+        NEXT();
+    }
+    L_MEMORY_INIT : { /* [op][d | s<<16 | n<<32][data] */
+        uint64_t w = pc[1];
+        uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        uint32_t seg = (uint32_t)pc[2];
+        if (src + n > inst->data_len[seg] || d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
+        if (n) memcpy(mbase + d, inst->module->datas[seg].bytes + src, n);
+        pc += 3;
+        NEXT();
+    }
+    L_DATA_DROP : { /* [op][data] */
+        inst->data_len[pc[1]] = 0;
+        pc += 2;
+        NEXT();
+    }
+    L_MEMORY_COPY : { /* [op][d | s<<16 | n<<32] */
+        uint64_t w = pc[1];
+        uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        if (src + n > msize || d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
+        if (n) memmove(mbase + d, mbase + src, n);
+        pc += 2;
+        NEXT();
+    }
+    L_MEMORY_FILL : { /* [op][d | val<<16 | n<<32] */
+        uint64_t w = pc[1];
+        uint64_t d = (uint32_t)fp[OD(w)], n = (uint32_t)fp[OB(w)];
+        if (d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
+        if (n) memset(mbase + d, (int)(fp[OA(w)] & 0xff), n);
+        pc += 2;
+        NEXT();
+    }
+
+    /* ---- tables ---- */
+    L_TABLE_GET : { /* [op][dst | index<<16 | table<<32] */
+        uint64_t w = pc[1];
+        bst_table *t = inst->tables[OHI(w)];
+        uint32_t i = (uint32_t)fp[OA(w)];
+        if (i >= t->size) TRAP(BST_TRAP_TABLE_OOB);
+        fp[OD(w)] = t->elems[i];
+        pc += 2;
+        NEXT();
+    }
+    L_TABLE_SET : { /* [op][value | index<<16 | table<<32] */
+        uint64_t w = pc[1];
+        bst_table *t = inst->tables[OHI(w)];
+        uint32_t i = (uint32_t)fp[OA(w)];
+        if (i >= t->size) TRAP(BST_TRAP_TABLE_OOB);
+        t->elems[i] = fp[OD(w)];
+        pc += 2;
+        NEXT();
+    }
+    L_TABLE_SIZE : { /* [op][dst | table<<32] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = inst->tables[OHI(w)]->size;
+        pc += 2;
+        NEXT();
+    }
+    L_TABLE_GROW : { /* [op][dst | init<<16 | n<<32][table] */
+        uint64_t w = pc[1];
+        int64_t old = bst_table_grow_internal(inst->tables[pc[2]], (uint32_t)fp[OB(w)], fp[OA(w)]);
+        fp[OD(w)] = (uint32_t)old;
+        pc += 3;
+        NEXT();
+    }
+    L_TABLE_FILL : { /* [op][i | val<<16 | n<<32][table] */
+        uint64_t w = pc[1];
+        bst_table *t = inst->tables[pc[2]];
+        uint64_t i = (uint32_t)fp[OD(w)], n = (uint32_t)fp[OB(w)], v = fp[OA(w)];
+        if (i + n > t->size) TRAP(BST_TRAP_TABLE_OOB);
+        for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
+        pc += 3;
+        NEXT();
+    }
+    L_TABLE_COPY : { /* [op][d | s<<16 | n<<32][dst_table | src_table<<32] */
+        uint64_t w = pc[1];
+        bst_table *dt = inst->tables[(uint32_t)pc[2]], *st = inst->tables[OHI(pc[2])];
+        uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        if (src + n > st->size || d + n > dt->size) TRAP(BST_TRAP_TABLE_OOB);
+        if (n) memmove(dt->elems + d, st->elems + src, n * sizeof *dt->elems);
+        pc += 3;
+        NEXT();
+    }
+    L_TABLE_INIT : { /* [op][d | s<<16 | n<<32][elem | table<<32] */
+        uint64_t w = pc[1];
+        uint32_t seg = (uint32_t)pc[2];
+        bst_table *t = inst->tables[OHI(pc[2])];
+        uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        if (src + n > inst->elem_len[seg] || d + n > t->size) TRAP(BST_TRAP_TABLE_OOB);
+        if (n) memcpy(t->elems + d, inst->elem_items[seg] + src, n * sizeof *t->elems);
+        pc += 3;
+        NEXT();
+    }
+    L_ELEM_DROP : { /* [op][elem] */
+        inst->elem_len[pc[1]] = 0;
+        pc += 2;
+        NEXT();
+    }
+    L_REF_IS_NULL : { /* [op][dst | ref<<16] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = fp[OA(w)] == 0;
+        pc += 2;
+        NEXT();
+    }
+    L_REF_FUNC : { /* [op][dst | func<<32] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = (uint64_t)(uintptr_t)inst->funcs[OHI(w)];
+        pc += 2;
+        NEXT();
+    }
+
+trapped:
+    s->depth = base_depth;
+    bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(trap));
+    err->trap = trap;
+    return BST_ERR_TRAP;
+done:
+    return BST_OK;
+}
+
+const void *const *bst_interp_handlers(void) {
+    const void *const *h = NULL;
+    run(NULL, NULL, NULL, NULL, &h);
+    return h;
+}
+
+bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err) {
+    if (!s->stack) {
+        s->stack = calloc(s->config.max_stack_slots, sizeof *s->stack);
+        s->frames = calloc(s->config.max_call_depth + 1u, sizeof *s->frames);
+        if (!s->stack || !s->frames) {
+            free(s->stack);
+            free(s->frames);
+            s->stack = NULL;
+            s->frames = NULL;
+            bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate the execution stack");
+            return BST_ERR_NOMEM;
+        }
+        s->stack_top = s->stack;
+    }
+    const bst_ftype *t = f->type;
+    if (!f->code) {
+        uint64_t *saved = s->stack_top;
+        bool ok = call_host(s, f, NULL, slots, err);
+        s->stack_top = saved;
+        return ok ? BST_OK : BST_ERR_TRAP;
+    }
+    uint64_t *base = s->stack_top;
+    uint64_t *end = s->stack + s->config.max_stack_slots;
+    if (s->depth >= s->config.max_call_depth || base + f->code->frame_slots > end) {
+        bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(BST_TRAP_STACK_EXHAUSTED));
+        err->trap = BST_TRAP_STACK_EXHAUSTED;
+        return BST_ERR_TRAP;
+    }
+    memcpy(base, slots, t->nparams * sizeof *slots);
+    s->depth++; /* the host's own activation counts towards the depth limit */
+    bst_status st = run(s, f, base, err, NULL);
+    s->depth--;
+    if (st == BST_OK) memcpy(slots, base, t->nresults * sizeof *slots);
+    return st;
+}

@@ -1,0 +1,533 @@
+/*
+ * runtime.c — stores, instantiation, and the runtime objects of the public API (engine-internal
+ * implementation of bastion.h's store/instance/func/memory/table/global calls).
+ *
+ * Every object is owned by exactly one store and freed with it, so instances never share
+ * mutable state unless the embedder explicitly passes one instance's export as another's import.
+ * Guest memory is only touched here through bounds checks computed in 64 bits.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/runtime.h"
+
+/* ---- configuration and stores ---------------------------------------------------------------- */
+
+void bst_config_default(bst_config *cfg) {
+    cfg->max_call_depth = 10000;
+    cfg->max_stack_slots = 1u << 20;
+    cfg->max_memory_pages = BST_MAX_PAGES;
+    cfg->max_table_elems = 10000000u;
+}
+
+bst_store *bst_store_new(const bst_config *cfg) {
+    bst_store *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    if (cfg) s->config = *cfg;
+    else bst_config_default(&s->config);
+    if (s->config.max_call_depth == 0) s->config.max_call_depth = 1;
+    if (s->config.max_stack_slots < 1024) s->config.max_stack_slots = 1024;
+    if (s->config.max_memory_pages > BST_MAX_PAGES) s->config.max_memory_pages = BST_MAX_PAGES;
+    return s;
+}
+
+void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *)) {
+    o->release = release;
+    o->next_object = s->objects;
+    s->objects = o;
+}
+
+void bst_store_free(bst_store *s) {
+    if (!s) return;
+    bst_object *o = s->objects;
+    while (o) {
+        bst_object *next = o->next_object;
+        o->release(o);
+        o = next;
+    }
+    free(s->stack);
+    free(s->frames);
+    free(s);
+}
+
+bool bst_functype_equal(const bst_ftype *a, const bst_ftype *b) {
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           (a->nparams + a->nresults == 0 ||
+            memcmp(a->types, b->types, (a->nparams + a->nresults) * sizeof *a->types) == 0);
+}
+
+/* ---- memories ------------------------------------------------------------------------------ */
+
+static void memory_release(bst_object *o) {
+    bst_memory *m = (bst_memory *)o;
+    free(m->data);
+    free(m);
+}
+
+static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err) {
+    uint32_t cap = s->config.max_memory_pages;
+    if (limits.has_max && limits.max < cap) cap = limits.max;
+    if (limits.min > s->config.max_memory_pages) {
+        bst_fail(err, BST_ERR_LIMIT, 0, "memory minimum of %u pages exceeds the limit of %u pages",
+                 limits.min, s->config.max_memory_pages);
+        return NULL;
+    }
+    bst_memory *m = calloc(1, sizeof *m);
+    if (!m) goto nomem;
+    m->limits = limits;
+    m->max_pages = cap;
+    m->pages = limits.min;
+    m->size = (uint64_t)limits.min * BST_PAGE_SIZE;
+    if (m->size) {
+        m->data = calloc(1, (size_t)m->size);
+        if (!m->data) {
+            free(m);
+            goto nomem;
+        }
+    }
+    bst_store_adopt(s, &m->obj, memory_release);
+    return m;
+nomem:
+    bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a memory of %u pages", limits.min);
+    return NULL;
+}
+
+bst_memory *bst_memory_new(bst_store *s, bst_limits limits, bst_error *err) {
+    if (limits.min > BST_MAX_PAGES || (limits.has_max && limits.max > BST_MAX_PAGES) ||
+        (limits.has_max && limits.min > limits.max)) {
+        bst_fail(err, BST_ERR_ARG, 0, "invalid memory limits");
+        return NULL;
+    }
+    return memory_create(s, limits, err);
+}
+
+int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
+    uint32_t old = m->pages;
+    if (delta == 0) return old;
+    if ((uint64_t)old + delta > m->max_pages) return -1;
+    uint64_t new_size = ((uint64_t)old + delta) * BST_PAGE_SIZE;
+    if (new_size > SIZE_MAX) return -1;
+    uint8_t *p = realloc(m->data, (size_t)new_size);
+    if (!p) return -1;
+    memset(p + m->size, 0, (size_t)(new_size - m->size));
+    m->data = p;
+    m->size = new_size;
+    m->pages = old + delta;
+    return old;
+}
+
+int64_t bst_memory_grow(bst_memory *m, uint32_t delta) { return bst_memory_grow_internal(m, delta); }
+uint32_t bst_memory_pages(const bst_memory *m) { return m->pages; }
+uint64_t bst_memory_size(const bst_memory *m) { return m->size; }
+
+bool bst_memory_read(const bst_memory *m, uint32_t ptr, void *dst, uint32_t len) {
+    if (!m || (uint64_t)ptr + len > m->size) return false;
+    if (len) memcpy(dst, m->data + ptr, len);
+    return true;
+}
+
+bool bst_memory_write(bst_memory *m, uint32_t ptr, const void *src, uint32_t len) {
+    if (!m || (uint64_t)ptr + len > m->size) return false;
+    if (len) memcpy(m->data + ptr, src, len);
+    return true;
+}
+
+uint8_t *bst_memory_slice(bst_memory *m, uint32_t ptr, uint32_t len) {
+    if (!m || (uint64_t)ptr + len > m->size || !m->data) return NULL;
+    return m->data + ptr;
+}
+
+/* ---- tables -------------------------------------------------------------------------------- */
+
+static void table_release(bst_object *o) {
+    bst_table *t = (bst_table *)o;
+    free(t->elems);
+    free(t);
+}
+
+static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits, uint64_t init,
+                               bst_error *err) {
+    uint32_t cap = s->config.max_table_elems;
+    if (limits.has_max && limits.max < cap) cap = limits.max;
+    if (limits.min > s->config.max_table_elems) {
+        bst_fail(err, BST_ERR_LIMIT, 0, "table minimum of %u elements exceeds the limit of %u",
+                 limits.min, s->config.max_table_elems);
+        return NULL;
+    }
+    bst_table *t = calloc(1, sizeof *t);
+    if (!t) goto nomem;
+    t->elem = elem;
+    t->limits = limits;
+    t->max_size = cap;
+    t->size = limits.min;
+    if (t->size) {
+        t->elems = malloc((size_t)t->size * sizeof *t->elems);
+        if (!t->elems) {
+            free(t);
+            goto nomem;
+        }
+        for (uint32_t i = 0; i < t->size; i++) t->elems[i] = init;
+    }
+    bst_store_adopt(s, &t->obj, table_release);
+    return t;
+nomem:
+    bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a table of %u elements", limits.min);
+    return NULL;
+}
+
+bst_table *bst_table_new(bst_store *s, bst_valtype elem, bst_limits limits, bst_value init,
+                         bst_error *err) {
+    if (!bst_is_reftype(elem) || init.type != elem || (limits.has_max && limits.min > limits.max)) {
+        bst_fail(err, BST_ERR_ARG, 0, "invalid table type or initial value");
+        return NULL;
+    }
+    return table_create(s, elem, limits, bst_value_to_slot(&init), err);
+}
+
+int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
+    uint32_t old = t->size;
+    if ((uint64_t)old + delta > t->max_size) return -1;
+    if (delta == 0) return old;
+    uint64_t *p = realloc(t->elems, ((size_t)old + delta) * sizeof *p);
+    if (!p) return -1;
+    for (uint32_t i = old; i < old + delta; i++) p[i] = init;
+    t->elems = p;
+    t->size = old + delta;
+    return old;
+}
+
+uint32_t bst_table_size(const bst_table *t) { return t->size; }
+
+bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out) {
+    if (i >= t->size) return false;
+    *out = bst_slot_to_value(t->elem, t->elems[i]);
+    return true;
+}
+
+bool bst_table_set(bst_table *t, uint32_t i, bst_value v) {
+    if (i >= t->size || v.type != t->elem) return false;
+    t->elems[i] = bst_value_to_slot(&v);
+    return true;
+}
+
+/* ---- globals ------------------------------------------------------------------------------- */
+
+static void plain_release(bst_object *o) { free(o); }
+
+static bst_global *global_create(bst_store *s, bst_valtype type, bool mut, uint64_t val) {
+    bst_global *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    g->type = type;
+    g->mut = mut;
+    g->val = val;
+    bst_store_adopt(s, &g->obj, plain_release);
+    return g;
+}
+
+bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_value init) {
+    if (init.type != type) return NULL;
+    return global_create(s, type, mutable_, bst_value_to_slot(&init));
+}
+
+bst_value bst_global_get(const bst_global *g) { return bst_slot_to_value(g->type, g->val); }
+
+bool bst_global_set(bst_global *g, bst_value v) {
+    if (!g->mut || v.type != g->type) return false;
+    g->val = bst_value_to_slot(&v);
+    return true;
+}
+
+/* ---- functions ----------------------------------------------------------------------------- */
+
+static void func_release(bst_object *o) {
+    bst_func *f = (bst_func *)o;
+    free(f->own_type.types);
+    free(f);
+}
+
+bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn fn, void *env) {
+    bst_func *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    uint32_t n = type->nparams + type->nresults;
+    f->own_type.types = malloc((n ? n : 1) * sizeof(bst_valtype));
+    if (!f->own_type.types) {
+        free(f);
+        return NULL;
+    }
+    if (type->nparams) memcpy(f->own_type.types, type->params, type->nparams * sizeof(bst_valtype));
+    if (type->nresults)
+        memcpy(f->own_type.types + type->nparams, type->results, type->nresults * sizeof(bst_valtype));
+    f->own_type.nparams = type->nparams;
+    f->own_type.nresults = type->nresults;
+    f->own_type.pub.nparams = type->nparams;
+    f->own_type.pub.nresults = type->nresults;
+    f->own_type.pub.params = f->own_type.types;
+    f->own_type.pub.results = f->own_type.types + type->nparams;
+    f->type = &f->own_type;
+    f->store = s;
+    f->host = fn;
+    f->env = env;
+    bst_store_adopt(s, &f->obj, func_release);
+    return f;
+}
+
+const bst_functype *bst_func_type(const bst_func *f) { return &f->type->pub; }
+
+bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value *results,
+                    size_t nresults, bst_error *err) {
+    const bst_ftype *t = f->type;
+    if (nargs != t->nparams || nresults < t->nresults) {
+        bst_fail(err, BST_ERR_ARG, 0, "function expects %u arguments and %u results", t->nparams,
+                 t->nresults);
+        return BST_ERR_ARG;
+    }
+    size_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    uint64_t small[16];
+    uint64_t *slots = n <= 16 ? small : malloc(n * sizeof *slots);
+    if (!slots) {
+        bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
+        return BST_ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        if (args[i].type != t->types[i]) {
+            if (slots != small) free(slots);
+            bst_fail(err, BST_ERR_ARG, 0, "argument %u has the wrong type", i);
+            return BST_ERR_ARG;
+        }
+        slots[i] = bst_value_to_slot(&args[i]);
+    }
+    bst_status st = bst_interp_call(f->store, f, slots, err);
+    if (st == BST_OK) {
+        for (uint32_t i = 0; i < t->nresults; i++)
+            results[i] = bst_slot_to_value(t->types[t->nparams + i], slots[i]);
+        err->status = BST_OK;
+    }
+    if (slots != small) free(slots);
+    return st;
+}
+
+bst_instance *bst_caller_instance(bst_caller *c) { return c->inst; }
+bst_memory *bst_caller_memory(bst_caller *c) { return c->inst ? c->inst->mem0 : NULL; }
+void *bst_caller_user_data(bst_caller *c) { return c->inst ? c->inst->user_data : NULL; }
+void bst_caller_trap(bst_caller *c, const char *message) {
+    c->trapped = true;
+    snprintf(c->message, sizeof c->message, "%s", message ? message : "host trap");
+}
+
+/* ---- instances ----------------------------------------------------------------------------- */
+
+static void instance_release(bst_object *o) {
+    bst_instance *inst = (bst_instance *)o;
+    if (inst->elem_items) {
+        for (uint32_t i = 0; i < inst->module->nelems; i++) free(inst->elem_items[i]);
+    }
+    free(inst->elem_items);
+    free(inst->elem_len);
+    free(inst->data_len);
+    free(inst->funcs);
+    free(inst->tables);
+    free(inst->memories);
+    free(inst->globals);
+    free(inst);
+}
+
+static bool limits_match(bst_limits have, bst_limits want) {
+    if (have.min < want.min) return false;
+    if (want.has_max) {
+        if (!have.has_max || have.max > want.max) return false;
+    }
+    return true;
+}
+
+static bool check_import(const bst_module *m, const bst_import *im, const bst_extern *ex,
+                         bst_error *err) {
+    const char *why = NULL;
+    if (ex->kind != im->kind) {
+        why = "incompatible import type";
+    } else {
+        switch (im->kind) {
+        case BST_EXTERN_FUNC:
+            if (!ex->of.func || !bst_functype_equal(ex->of.func->type, &m->types[im->type]))
+                why = "incompatible import type";
+            break;
+        case BST_EXTERN_TABLE: {
+            const bst_table *t = ex->of.table;
+            bst_limits have = {t->size, t->limits.max, t->limits.has_max};
+            if (t->elem != im->elem || !limits_match(have, im->limits)) why = "incompatible import type";
+            break;
+        }
+        case BST_EXTERN_MEMORY: {
+            const bst_memory *mm = ex->of.memory;
+            bst_limits have = {mm->pages, mm->limits.max, mm->limits.has_max};
+            if (!limits_match(have, im->limits)) why = "incompatible import type";
+            break;
+        }
+        case BST_EXTERN_GLOBAL:
+            if (ex->of.global->type != im->gtype || ex->of.global->mut != im->gmut)
+                why = "incompatible import type";
+            break;
+        }
+    }
+    if (!why) return true;
+    bst_fail(err, BST_ERR_UNLINKABLE, 0, "%s for import \"%s\" \"%s\"", why, im->module, im->name);
+    return false;
+}
+
+static uint64_t eval_const(const bst_instance *inst, const bst_constexpr *e) {
+    switch (e->op) {
+    case 0x41: return (uint32_t)e->value;
+    case 0x43: return (uint32_t)e->value;
+    case 0x42:
+    case 0x44: return e->value;
+    case 0xd2: return (uint64_t)(uintptr_t)inst->funcs[e->value];
+    case 0x23: return inst->globals[e->value]->val;
+    default: return 0; /* ref.null */
+    }
+}
+
+static bool trap_err(bst_error *err, bst_trap_kind k) {
+    bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(k));
+    err->trap = k;
+    return false;
+}
+
+/* Active segments, then the start function: the observable effects the spec prescribes. */
+static bool initialise(bst_instance *inst, bst_error *err) {
+    const bst_module *m = inst->module;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const bst_melem *e = &m->elems[i];
+        if (e->mode == BST_SEG_ACTIVE) {
+            bst_table *t = inst->tables[e->table];
+            uint64_t off = (uint32_t)eval_const(inst, &e->offset);
+            if (off + e->count > t->size) return trap_err(err, BST_TRAP_TABLE_OOB);
+            if (e->count) memcpy(t->elems + off, inst->elem_items[i], e->count * sizeof *t->elems);
+        }
+        if (e->mode != BST_SEG_PASSIVE) inst->elem_len[i] = 0;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const bst_mdata *d = &m->datas[i];
+        if (d->mode != BST_SEG_ACTIVE) continue;
+        bst_memory *mem = inst->memories[d->memory];
+        uint64_t off = (uint32_t)eval_const(inst, &d->offset);
+        if (off + d->len > mem->size) return trap_err(err, BST_TRAP_MEMORY_OOB);
+        if (d->len) memcpy(mem->data + off, d->bytes, d->len);
+        inst->data_len[i] = 0;
+    }
+    if (m->has_start) {
+        uint64_t slots[1];
+        if (bst_interp_call(inst->store, inst->funcs[m->start], slots, err) != BST_OK) return false;
+    }
+    return true;
+}
+
+bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
+                               size_t nimports, void *user_data, bst_error *err) {
+    if (nimports != m->nimports) {
+        bst_fail(err, BST_ERR_UNLINKABLE, 0, "module has %u imports, %zu provided", m->nimports,
+                 nimports);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (!check_import(m, &m->imports[i], &imports[i], err)) return NULL;
+
+    bst_instance *inst = calloc(1, sizeof *inst);
+    if (!inst) goto nomem;
+    inst->store = s;
+    inst->module = m;
+    inst->user_data = user_data;
+    bst_store_adopt(s, &inst->obj, instance_release);
+    inst->funcs = calloc(m->nfuncs + 1u, sizeof *inst->funcs);
+    inst->tables = calloc(m->ntables + 1u, sizeof *inst->tables);
+    inst->memories = calloc(m->nmemories + 1u, sizeof *inst->memories);
+    inst->globals = calloc(m->nglobals + 1u, sizeof *inst->globals);
+    inst->elem_items = calloc(m->nelems + 1u, sizeof *inst->elem_items);
+    inst->elem_len = calloc(m->nelems + 1u, sizeof *inst->elem_len);
+    inst->data_len = calloc(m->ndatas + 1u, sizeof *inst->data_len);
+    if (!inst->funcs || !inst->tables || !inst->memories || !inst->globals || !inst->elem_items ||
+        !inst->elem_len || !inst->data_len)
+        goto nomem;
+
+    uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        switch (imports[i].kind) {
+        case BST_EXTERN_FUNC: inst->funcs[fi++] = imports[i].of.func; break;
+        case BST_EXTERN_TABLE: inst->tables[ti++] = imports[i].of.table; break;
+        case BST_EXTERN_MEMORY: inst->memories[mi++] = imports[i].of.memory; break;
+        case BST_EXTERN_GLOBAL: inst->globals[gi++] = imports[i].of.global; break;
+        }
+    }
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        bst_func *f = calloc(1, sizeof *f);
+        if (!f) goto nomem;
+        f->store = s;
+        f->type = &m->types[m->funcs[i].type];
+        f->inst = inst;
+        f->code = m->funcs[i].code;
+        f->index = i;
+        bst_store_adopt(s, &f->obj, plain_release);
+        inst->funcs[i] = f;
+    }
+    for (uint32_t i = m->nimported_tables; i < m->ntables; i++) {
+        inst->tables[i] = table_create(s, m->tables[i].elem, m->tables[i].limits, 0, err);
+        if (!inst->tables[i]) return NULL;
+    }
+    for (uint32_t i = m->nimported_memories; i < m->nmemories; i++) {
+        inst->memories[i] = memory_create(s, m->memories[i].limits, err);
+        if (!inst->memories[i]) return NULL;
+    }
+    inst->mem0 = m->nmemories ? inst->memories[0] : NULL;
+    for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
+        const bst_mglobal *g = &m->globals[i];
+        inst->globals[i] = global_create(s, g->type, g->mut, eval_const(inst, &g->init));
+        if (!inst->globals[i]) goto nomem;
+    }
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const bst_melem *e = &m->elems[i];
+        inst->elem_items[i] = malloc((e->count + 1u) * sizeof(uint64_t));
+        if (!inst->elem_items[i]) goto nomem;
+        for (uint32_t k = 0; k < e->count; k++) inst->elem_items[i][k] = eval_const(inst, &e->items[k]);
+        inst->elem_len[i] = e->count;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) inst->data_len[i] = m->datas[i].len;
+
+    if (!initialise(inst, err)) return NULL;
+    err->status = BST_OK;
+    return inst;
+nomem:
+    bst_fail(err, BST_ERR_NOMEM, 0, "out of memory while instantiating");
+    return NULL;
+}
+
+bool bst_instance_export(const bst_instance *inst, const char *name, size_t name_len,
+                         bst_extern *out) {
+    const bst_module *m = inst->module;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const bst_mexport *e = &m->exports[i];
+        if (e->name_len != name_len || memcmp(e->name, name, name_len) != 0) continue;
+        out->kind = e->kind;
+        switch (e->kind) {
+        case BST_EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
+        case BST_EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
+        case BST_EXTERN_MEMORY: out->of.memory = inst->memories[e->index]; break;
+        case BST_EXTERN_GLOBAL: out->of.global = inst->globals[e->index]; break;
+        }
+        return true;
+    }
+    return false;
+}
+
+bst_func *bst_instance_func(const bst_instance *inst, const char *name) {
+    bst_extern e;
+    if (!bst_instance_export(inst, name, strlen(name), &e) || e.kind != BST_EXTERN_FUNC) return NULL;
+    return e.of.func;
+}
+
+bst_memory *bst_instance_memory(const bst_instance *inst, const char *name) {
+    bst_extern e;
+    if (!bst_instance_export(inst, name, strlen(name), &e) || e.kind != BST_EXTERN_MEMORY) return NULL;
+    return e.of.memory;
+}
+
+void *bst_instance_user_data(const bst_instance *inst) { return inst->user_data; }
+const bst_module *bst_instance_module(const bst_instance *inst) { return inst->module; }

@@ -1,0 +1,151 @@
+/*
+ * runtime.h — runtime objects of the engine (engine-internal): store, instances, functions,
+ * memories, tables, globals, compiled code, and the interpreter entry point.
+ *
+ * Values live in untyped 64-bit slots: i32 in the low 32 bits, floats as their bits, references
+ * as pointers (funcref: bst_func*, NULL = null) or the host's uintptr_t (externref, 0 = null).
+ */
+#ifndef BST_ENGINE_RUNTIME_H
+#define BST_ENGINE_RUNTIME_H
+
+#include "engine/module.h"
+
+#define BST_PAGE_SIZE 65536u
+
+/* A compiled function body.  `cells` is the internal code: see ops.h and docs/architecture.md. */
+typedef struct bst_code {
+    uint64_t *cells;
+    size_t ncells;
+    uint32_t nparams, nlocals, nresults; /* nlocals: declared locals (zeroed at entry) */
+    uint32_t frame_slots;                /* params + locals + maximum operand-stack height */
+} bst_code;
+
+void bst_code_free(bst_code *c);
+
+/* Everything a store allocates is chained so bst_store_free() can release it. */
+typedef struct bst_object {
+    struct bst_object *next_object;
+    void (*release)(struct bst_object *);
+} bst_object;
+
+struct bst_func {
+    bst_object obj;
+    bst_store *store;
+    const bst_ftype *type;
+    bst_instance *inst;       /* defining instance (wasm functions) */
+    const bst_code *code;     /* wasm functions; NULL for host functions */
+    uint32_t index;           /* index in the defining module, for backtraces */
+    bst_host_fn host;
+    void *env;
+    bst_ftype own_type;       /* host functions own a copy of their type */
+};
+
+struct bst_memory {
+    bst_object obj;
+    uint8_t *data;
+    uint64_t size;            /* bytes = pages * 64 KiB */
+    uint32_t pages;
+    uint32_t max_pages;       /* effective cap: declared max, engine cap and config */
+    bst_limits limits;        /* as declared */
+};
+
+struct bst_table {
+    bst_object obj;
+    uint64_t *elems;
+    uint32_t size;
+    uint32_t max_size;        /* effective cap */
+    bst_valtype elem;
+    bst_limits limits;
+};
+
+struct bst_global {
+    bst_object obj;
+    uint64_t val;
+    bst_valtype type;
+    bool mut;
+};
+
+struct bst_instance {
+    bst_object obj;
+    bst_store *store;
+    const bst_module *module;
+    void *user_data;
+    bst_func **funcs;
+    bst_table **tables;
+    bst_memory **memories;
+    bst_global **globals;
+    bst_memory *mem0;         /* memories[0] or NULL: what the interpreter addresses */
+    /* Element segments evaluated at instantiation; a dropped segment has length 0. */
+    uint64_t **elem_items;
+    uint32_t *elem_len;
+    uint32_t *data_len;       /* data segment lengths; 0 once dropped */
+};
+
+/* A saved caller frame on the control stack. */
+typedef struct bst_frame {
+    const uint64_t *pc;
+    uint64_t *fp;
+    bst_func *func;
+} bst_frame;
+
+struct bst_caller {
+    bst_store *store;
+    bst_instance *inst;
+    bool trapped;
+    char message[200];
+};
+
+struct bst_store {
+    bst_config config;
+    bst_object *objects;          /* every object owned by the store */
+    /* Execution stacks, allocated on first call. */
+    uint64_t *stack;              /* config.max_stack_slots slots */
+    bst_frame *frames;            /* config.max_call_depth frames */
+    uint64_t *stack_top;          /* first free slot for a new activation (re-entrant calls) */
+    uint32_t depth;               /* frames in use */
+};
+
+/* Registers a store-owned object. */
+void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *));
+
+/* Runs f with args/results in slots[] (at least max(nparams, nresults) entries).  On a trap
+ * returns BST_ERR_TRAP with err filled. */
+bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err);
+
+/* The interpreter's handler table, indexed by bst_op (the compiler stores these addresses). */
+const void *const *bst_interp_handlers(void);
+
+/* Runtime helpers shared by the interpreter and the API. */
+int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta);
+int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init);
+bool bst_functype_equal(const bst_ftype *a, const bst_ftype *b);
+
+/* Conversion between bst_value and slots. */
+static inline uint64_t bst_value_to_slot(const bst_value *v) {
+    switch (v->type) {
+    case BST_I32: return (uint32_t)v->of.i32;
+    case BST_I64: return (uint64_t)v->of.i64;
+    case BST_F32: return v->of.f32;
+    case BST_F64: return v->of.f64;
+    case BST_FUNCREF: return (uint64_t)(uintptr_t)v->of.funcref;
+    case BST_EXTERNREF: return (uint64_t)v->of.externref;
+    default: return 0;
+    }
+}
+static inline bst_value bst_slot_to_value(bst_valtype t, uint64_t s) {
+    bst_value v;
+    v.type = t;
+    v.of.i64 = 0;
+    switch (t) {
+    case BST_I32: v.of.i32 = (int32_t)(uint32_t)s; break;
+    case BST_I64: v.of.i64 = (int64_t)s; break;
+    case BST_F32: v.of.f32 = (uint32_t)s; break;
+    case BST_F64: v.of.f64 = s; break;
+    case BST_FUNCREF: v.of.funcref = (bst_func *)(uintptr_t)s; break;
+    case BST_EXTERNREF: v.of.externref = (uintptr_t)s; break;
+    default: break;
+    }
+    return v;
+}
+
+#endif /* BST_ENGINE_RUNTIME_H */
