@@ -757,8 +757,8 @@ static bool trap_matches(const char *text, bst_trap_kind k, const char *msg)
         {"unreachable", BST_TRAP_UNREACHABLE, BST_TRAP_UNREACHABLE},
         {"out of bounds memory access", BST_TRAP_MEMORY_OOB, BST_TRAP_MEMORY_OOB},
         {"out of bounds table access", BST_TRAP_TABLE_OOB, BST_TRAP_TABLE_OOB},
-        /* call_indirect past the end of the table: engines differ on which kind to use */
-        {"undefined element", BST_TRAP_TABLE_OOB, BST_TRAP_UNINITIALIZED_ELEMENT},
+        /* call_indirect past the end of the table */
+        {"undefined element", BST_TRAP_UNDEFINED_ELEMENT, BST_TRAP_UNDEFINED_ELEMENT},
         {"uninitialized element", BST_TRAP_UNINITIALIZED_ELEMENT,
          BST_TRAP_UNINITIALIZED_ELEMENT},
         {"indirect call type mismatch", BST_TRAP_INDIRECT_MISMATCH,

@@ -36,7 +36,8 @@ enum { CTL_FUNC, CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE };
 
 typedef struct ctl_frame {
     uint8_t kind;
-    bool unreachable;
+    bool unreachable;                /* validation: the rest of this block is unreachable */
+    bool dead;                       /* emission: the block was entered from unreachable code */
     uint32_t height;                 /* operand height below the block's params */
     uint32_t nparams, nresults;
     const bst_valtype *params, *results;
@@ -113,7 +114,10 @@ static bool grow(compiler *c, void **ptr, size_t *cap, size_t need, size_t elem)
 }
 
 static ctl_frame *top_ctl(compiler *c) { return &c->ctl[c->nctl - 1]; }
-static bool live(compiler *c) { return !top_ctl(c)->unreachable; }
+static bool live(compiler *c) {
+    const ctl_frame *f = top_ctl(c);
+    return !f->unreachable && !f->dead;
+}
 
 /* ---- emission ----------------------------------------------------------------------------- */
 
@@ -269,16 +273,17 @@ static bool push_ctl(compiler *c, uint8_t kind, uint32_t nparams, const bst_valt
         if (!grow(c, (void **)&c->ctl, &cap, (size_t)c->nctl + 1, sizeof(ctl_frame))) return false;
         c->capctl = (uint32_t)cap;
     }
-    bool unreachable = c->nctl > 0 && top_ctl(c)->unreachable;
+    bool dead = c->nctl > 0 && !live(c);
     ctl_frame *f = &c->ctl[c->nctl++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
-    f->unreachable = unreachable;
+    f->dead = dead;
     f->nparams = nparams;
     f->params = params;
     f->nresults = nresults;
     f->results = results;
     f->height = c->nvs - nparams;
+    f->if_field = NO_DEF;
     return true;
 }
 
@@ -701,8 +706,9 @@ static bool compile_body(compiler *c) {
                     ok = cfail(c, BST_ERR_INVALID, "type mismatch: br_table arity");
                     break;
                 }
+                /* each label checks the operands on its own: bottom types stay unknown */
                 ok = pop_types(c, label_types(L), n, tmp);
-                for (uint32_t j = 0; ok && j < n; j++) ok = repush(c, tmp[j], (uint8_t)label_types(L)[j]);
+                for (uint32_t j = 0; ok && j < n; j++) ok = repush(c, tmp[j], UNKNOWN_TYPE);
             }
             free(tmp);
             if (ok && live(c)) {
