@@ -135,6 +135,19 @@ typedef struct bst_config {
 /* Fills *cfg with the defaults. */
 void bst_config_default(bst_config *cfg);
 
+/* Options fixed when a module is compiled (a module may be shared by many stores). */
+typedef struct bst_module_config {
+    bool fuel_metering;            /* emit per-basic-block fuel charges; default true */
+    bool canonicalize_nans;        /* deterministic mode: every float result NaN is canonical */
+    bool reject_floats;            /* refuse modules that use floating point at all */
+    uint32_t max_module_bytes;     /* default 64 MiB */
+    uint32_t max_functions;        /* default 100,000 */
+    uint32_t max_locals;           /* per function, params included; default 50,000 */
+    uint32_t max_nesting;          /* block nesting depth per function; default 1,024 */
+} bst_module_config;
+
+void bst_module_config_default(bst_module_config *cfg);
+
 /* ---- modules ------------------------------------------------------------------------------ */
 
 typedef struct bst_functype {
@@ -174,6 +187,9 @@ typedef struct bst_export_desc {
 /* Decodes, validates and compiles a binary module.  On failure returns NULL and fills *err
  * (status MALFORMED / INVALID / UNSUPPORTED / LIMIT / NOMEM, with the byte offset). */
 bst_module *bst_module_new(const uint8_t *bytes, size_t len, bst_error *err);
+/* The same with explicit options (cfg NULL = defaults). */
+bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module_config *cfg,
+                              bst_error *err);
 void bst_module_free(bst_module *m);
 
 uint32_t bst_module_import_count(const bst_module *m);
@@ -188,6 +204,29 @@ const char *bst_module_func_name(const bst_module *m, uint32_t func_index);
 /* cfg may be NULL for the defaults. */
 bst_store *bst_store_new(const bst_config *cfg);
 void bst_store_free(bst_store *s);
+
+/* Fuel: every metered basic block costs the sum of its instructions' costs (1 each; bulk memory
+ * and table operations also 1 per 64 bytes/elements moved), charged before it runs.  A store
+ * starts with unlimited fuel; set a budget with bst_store_set_fuel().  Running out traps with
+ * BST_TRAP_OUT_OF_FUEL at the same instruction on every run and machine. */
+void bst_store_set_fuel(bst_store *s, uint64_t fuel);
+uint64_t bst_store_fuel(const bst_store *s);   /* remaining */
+
+/* Asks code running in the store to stop with BST_TRAP_INTERRUPTED at the next loop back-edge or
+ * call.  The only call that is safe from another thread. */
+void bst_store_interrupt(bst_store *s);
+/* Clears a pending interrupt (done automatically when a trap reports it). */
+void bst_store_clear_interrupt(bst_store *s);
+
+/* After a trap: the wasm call stack at the trap, innermost first.  Returns the number of frames
+ * written (at most max; the stack is truncated to the innermost BST_MAX_BACKTRACE frames). */
+#define BST_MAX_BACKTRACE 32
+typedef struct bst_frame_info {
+    const bst_module *module;
+    uint32_t func_index;
+    const char *func_name;         /* from the name section, or NULL */
+} bst_frame_info;
+size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max);
 
 /* ---- instances ---------------------------------------------------------------------------- */
 

@@ -78,6 +78,9 @@ typedef struct compiler {
 
     size_t last_def;                 /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
+
+    bool meter;                      /* module compiled with fuel metering */
+    size_t fuel_cell;                /* cost cell of the current block's FUEL, or NO_DEF */
 } compiler;
 
 static const bst_valtype k_single_types[] = {BST_I32, BST_I64, BST_F32, BST_F64, BST_FUNCREF,
@@ -160,6 +163,8 @@ static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
 /* ---- operand stack ------------------------------------------------------------------------ */
 
 static bool push(compiler *c, uint8_t type) {
+    if (c->m->config.reject_floats && (type == BST_F32 || type == BST_F64))
+        return cfail(c, BST_ERR_UNSUPPORTED, "floating point not allowed");
     uint32_t slot = c->S0 + c->nvs;
     if (slot >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "function frame too large");
     if (c->nvs == c->capvs) {
@@ -273,6 +278,8 @@ static bool push_ctl(compiler *c, uint8_t kind, uint32_t nparams, const bst_valt
         if (!grow(c, (void **)&c->ctl, &cap, (size_t)c->nctl + 1, sizeof(ctl_frame))) return false;
         c->capctl = (uint32_t)cap;
     }
+    if (c->nctl >= c->m->config.max_nesting)
+        return cfail(c, BST_ERR_LIMIT, "blocks nested too deeply");
     bool dead = c->nctl > 0 && !live(c);
     ctl_frame *f = &c->ctl[c->nctl++];
     memset(f, 0, sizeof *f);
@@ -304,6 +311,28 @@ static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
 
 /* A new branch target at the current position: earlier definitions may not be folded into. */
 static void bind_here(compiler *c) { c->last_def = NO_DEF; }
+
+/* Starts a basic block for metering: a FUEL instruction whose cost cell accumulates the cost of
+ * every wasm instruction until the next block start, charged before the block runs.  Loop heads
+ * also poll for interruption (they are every back-edge's target). */
+static bool start_block(compiler *c, bool loop_head) {
+    if (!live(c)) return true;
+    if (!c->meter) {
+        c->fuel_cell = NO_DEF;
+        if (loop_head) emit_op(c, BST_OP_INTERRUPT_CHECK);
+        return true;
+    }
+    emit_op(c, loop_head ? BST_OP_FUEL_LOOP : BST_OP_FUEL);
+    if (!emit_cell(c, 0)) return false;
+    c->fuel_cell = c->ncode - 1;
+    return true;
+}
+
+/* Per-instruction fuel cost: 1 for every wasm instruction, so a budget reads as "instructions";
+ * bulk operations additionally pay per 64 bytes/elements at run time. */
+static void charge(compiler *c, uint32_t cost) {
+    if (c->fuel_cell != NO_DEF && live(c)) c->code[c->fuel_cell] += cost;
+}
 
 /* Copies the top `n` values to fp[0..n) and returns. */
 static bool emit_return(compiler *c) {
@@ -443,18 +472,33 @@ static bool read_data(compiler *c, uint32_t *d) {
 
 /* ---- instruction groups ------------------------------------------------------------------- */
 
+/* Float operations whose result NaN bits are not fully specified by the spec (arithmetic,
+ * rounding, demote/promote).  abs/neg/copysign/reinterpret are exact bit operations. */
+static bool nan_nondeterministic(bst_op op) {
+    return (op >= BST_OP_F32_CEIL && op <= BST_OP_F32_MAX) ||
+           (op >= BST_OP_F64_CEIL && op <= BST_OP_F64_MAX) || op == BST_OP_F32_DEMOTE_F64 ||
+           op == BST_OP_F64_PROMOTE_F32;
+}
+
+/* Deterministic mode: rewrite a NaN result to the canonical NaN.  CANON is itself a definition,
+ * so a following local.set still folds into it. */
+static bool canonicalize(compiler *c, bst_op op, uint8_t out, uint16_t dst) {
+    if (!c->m->config.canonicalize_nans || !nan_nondeterministic(op)) return true;
+    return emit_def(c, out == BST_F32 ? BST_OP_CANON32 : BST_OP_CANON64, pack3(dst, dst, 0), dst);
+}
+
 static bool op_unary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
     vs_entry a;
     if (!pop(c, in, &a) || !push(c, out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    return emit_def(c, op, pack3(dst, a.slot, 0), dst);
+    return emit_def(c, op, pack3(dst, a.slot, 0), dst) && canonicalize(c, op, out, dst);
 }
 
 static bool op_binary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
     vs_entry a, b;
     if (!pop(c, in, &b) || !pop(c, in, &a) || !push(c, out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    return emit_def(c, op, pack3(dst, a.slot, b.slot), dst);
+    return emit_def(c, op, pack3(dst, a.slot, b.slot), dst) && canonicalize(c, op, out, dst);
 }
 
 static bool op_load(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
@@ -550,6 +594,7 @@ static bool compile_body(compiler *c) {
         uint8_t opc;
         if (r->p >= r->end) return cfail(c, BST_ERR_MALFORMED, "unexpected end of section or function");
         if (!bst_read_u8(r, &opc)) return false;
+        charge(c, 1);
         switch (opc) {
         case 0x00: /* unreachable */
             emit_op(c, BST_OP_UNREACHABLE);
@@ -575,13 +620,17 @@ static bool compile_body(compiler *c) {
                 return false;
             bind_here(c);
             ctl_frame *f = top_ctl(c);
-            if (opc == 0x03) f->loop_start = c->ncode;
+            if (opc == 0x03) {
+                f->loop_start = c->ncode;
+                if (!start_block(c, true)) return false;
+            }
             if (opc == 0x04) {
                 size_t at = emit_op(c, BST_OP_BR_IF_Z);
                 if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
                 f = top_ctl(c);
                 f->if_instr = at;
                 f->if_field = live(c) ? at + 2 : NO_DEF;
+                if (!start_block(c, false)) return false;
             }
             break;
         }
@@ -604,6 +653,7 @@ static bool compile_body(compiler *c) {
             if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, c->ncode);
             f->if_field = NO_DEF;
             bind_here(c);
+            if (!start_block(c, false)) return false;
             /* the else arm starts from the block's params, still in canonical slots */
             for (uint32_t k = 0; k < f->nparams; k++)
                 if (!push(c, (uint8_t)f->params[k])) return false;
@@ -643,6 +693,7 @@ static bool compile_body(compiler *c) {
             bind_here(c);
             truncate_stack(c, height);
             if (!push_types(c, res, nres)) return false;
+            if (!start_block(c, false)) return false;
             break;
         }
         case 0x0c: { /* br */
@@ -1079,7 +1130,10 @@ static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *con
     if (!c->local_types || !c->local_refs) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
     if (ft->nparams) memcpy(c->local_types, ft->types, ft->nparams * sizeof *ft->types);
     if (mf->nlocals) memcpy(c->local_types + ft->nparams, mf->local_types, mf->nlocals * sizeof *mf->local_types);
+    c->meter = m->config.fuel_metering;
+    c->fuel_cell = NO_DEF;
     if (!push_ctl(c, CTL_FUNC, 0, NULL, ft->nresults, ft->types + ft->nparams)) return false;
+    if (!start_block(c, false)) return false;
     if (!compile_body(c)) return false;
 
     bst_code *code = calloc(1, sizeof *code);

@@ -16,6 +16,7 @@
  * conversions are range-checked before the C operation.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,15 @@ static inline uint32_t sext8_32(uint32_t a) { return ((a & 0xffu) ^ 0x80u) - 0x8
 static inline uint32_t sext16_32(uint32_t a) { return ((a & 0xffffu) ^ 0x8000u) - 0x8000u; }
 static inline uint64_t sext8_64(uint64_t a) { return ((a & 0xffu) ^ 0x80u) - 0x80u; }
 static inline uint64_t sext16_64(uint64_t a) { return ((a & 0xffffu) ^ 0x8000u) - 0x8000u; }
+
+/* Rounding functions may return a signalling NaN operand unchanged (GCC inlines them as
+ * roundss/roundsd); wasm requires an arithmetic (quiet) NaN result. */
+static inline uint64_t quiet32(uint64_t in, float r) {
+    return isnan(r) ? ((uint32_t)in | 0x00400000u) : bits_f32(r);
+}
+static inline uint64_t quiet64(uint64_t in, double r) {
+    return isnan(r) ? (in | 0x0008000000000000u) : bits_f64(r);
+}
 
 /* wasm min/max: NaN if either is NaN, and -0 < +0. */
 static inline float f32_min(float a, float b) {
@@ -208,6 +218,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     bst_trap_kind trap = BST_TRAP_NONE;
     bst_func *callee;
     uint64_t *nfp;
+    int64_t fuel = s->fuel; /* kept in a register; written back whenever control leaves */
 
 #define RELOAD_MEM()                                                                             \
     do {                                                                                         \
@@ -220,6 +231,14 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     do {                                                                                         \
         trap = (kind);                                                                           \
         goto trapped;                                                                            \
+    } while (0)
+#define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
+/* Bulk operations pay 1 fuel per 64 bytes/elements on top of their instruction cost. */
+#define CHARGE_BULK(n)                                                                           \
+    do {                                                                                         \
+        int64_t cost_ = (int64_t)((n) >> 6);                                                     \
+        if (fuel < cost_) TRAP(BST_TRAP_OUT_OF_FUEL);                                            \
+        fuel -= cost_;                                                                           \
     } while (0)
 
     if (fp + entry->code->frame_slots > stack_end) {
@@ -395,10 +414,10 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BIN(I64_ROTR, uint64_t, rotr64(a, b))
     UN(F32_ABS, (uint32_t)x & 0x7fffffffu)
     UN(F32_NEG, (uint32_t)x ^ 0x80000000u)
-    UN(F32_CEIL, bits_f32(ceilf(f32_of(x))))
-    UN(F32_FLOOR, bits_f32(floorf(f32_of(x))))
-    UN(F32_TRUNC, bits_f32(truncf(f32_of(x))))
-    UN(F32_NEAREST, bits_f32(rintf(f32_of(x))))
+    UN(F32_CEIL, quiet32(x, ceilf(f32_of(x))))
+    UN(F32_FLOOR, quiet32(x, floorf(f32_of(x))))
+    UN(F32_TRUNC, quiet32(x, truncf(f32_of(x))))
+    UN(F32_NEAREST, quiet32(x, rintf(f32_of(x))))
     UN(F32_SQRT, bits_f32(sqrtf(f32_of(x))))
     BINF32(F32_ADD, bits_f32(a + b))
     BINF32(F32_SUB, bits_f32(a - b))
@@ -409,10 +428,10 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BIN(F32_COPYSIGN, uint32_t, (a & 0x7fffffffu) | (b & 0x80000000u))
     UN(F64_ABS, x & ~((uint64_t)1 << 63))
     UN(F64_NEG, x ^ ((uint64_t)1 << 63))
-    UN(F64_CEIL, bits_f64(ceil(f64_of(x))))
-    UN(F64_FLOOR, bits_f64(floor(f64_of(x))))
-    UN(F64_TRUNC, bits_f64(trunc(f64_of(x))))
-    UN(F64_NEAREST, bits_f64(rint(f64_of(x))))
+    UN(F64_CEIL, quiet64(x, ceil(f64_of(x))))
+    UN(F64_FLOOR, quiet64(x, floor(f64_of(x))))
+    UN(F64_TRUNC, quiet64(x, trunc(f64_of(x))))
+    UN(F64_NEAREST, quiet64(x, rint(f64_of(x))))
     UN(F64_SQRT, bits_f64(sqrt(f64_of(x))))
     BINF64(F64_ADD, bits_f64(a + b))
     BINF64(F64_SUB, bits_f64(a - b))
@@ -523,6 +542,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         goto do_call;
     }
 do_call:
+    if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
     if (callee->code) {
         const bst_code *code = callee->code;
         if (s->depth >= s->config.max_call_depth || nfp + code->frame_slots > stack_end)
@@ -550,11 +570,13 @@ do_call:
         fr->pc = pc;
         fr->fp = fp;
         fr->func = cur;
+        s->fuel = fuel;
         bool ok = call_host(s, callee, inst, nfp, err);
+        fuel = s->fuel;
         s->depth--;
         if (!ok) {
-            s->depth = base_depth;
-            return BST_ERR_TRAP;
+            trap = BST_TRAP_HOST;
+            goto trapped;
         }
         RELOAD_MEM();
         NEXT();
@@ -651,6 +673,7 @@ do_call:
     L_MEMORY_INIT : { /* [op][d | s<<16 | n<<32][data] */
         uint64_t w = pc[1];
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        CHARGE_BULK(n);
         uint32_t seg = (uint32_t)pc[2];
         if (src + n > inst->data_len[seg] || d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
         if (n) memcpy(mbase + d, inst->module->datas[seg].bytes + src, n);
@@ -665,6 +688,7 @@ do_call:
     L_MEMORY_COPY : { /* [op][d | s<<16 | n<<32] */
         uint64_t w = pc[1];
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        CHARGE_BULK(n);
         if (src + n > msize || d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
         if (n) memmove(mbase + d, mbase + src, n);
         pc += 2;
@@ -673,6 +697,7 @@ do_call:
     L_MEMORY_FILL : { /* [op][d | val<<16 | n<<32] */
         uint64_t w = pc[1];
         uint64_t d = (uint32_t)fp[OD(w)], n = (uint32_t)fp[OB(w)];
+        CHARGE_BULK(n);
         if (d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
         if (n) memset(mbase + d, (int)(fp[OA(w)] & 0xff), n);
         pc += 2;
@@ -715,6 +740,7 @@ do_call:
         uint64_t w = pc[1];
         bst_table *t = inst->tables[pc[2]];
         uint64_t i = (uint32_t)fp[OD(w)], n = (uint32_t)fp[OB(w)], v = fp[OA(w)];
+        CHARGE_BULK(n);
         if (i + n > t->size) TRAP(BST_TRAP_TABLE_OOB);
         for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
         pc += 3;
@@ -724,6 +750,7 @@ do_call:
         uint64_t w = pc[1];
         bst_table *dt = inst->tables[(uint32_t)pc[2]], *st = inst->tables[OHI(pc[2])];
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        CHARGE_BULK(n);
         if (src + n > st->size || d + n > dt->size) TRAP(BST_TRAP_TABLE_OOB);
         if (n) memmove(dt->elems + d, st->elems + src, n * sizeof *dt->elems);
         pc += 3;
@@ -734,6 +761,7 @@ do_call:
         uint32_t seg = (uint32_t)pc[2];
         bst_table *t = inst->tables[OHI(pc[2])];
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
+        CHARGE_BULK(n);
         if (src + n > inst->elem_len[seg] || d + n > t->size) TRAP(BST_TRAP_TABLE_OOB);
         if (n) memcpy(t->elems + d, inst->elem_items[seg] + src, n * sizeof *t->elems);
         pc += 3;
@@ -757,12 +785,57 @@ do_call:
         NEXT();
     }
 
+    /* ---- metering and determinism ---- */
+    L_FUEL : { /* [op][cost] */
+        int64_t cost = (int64_t)pc[1];
+        if (fuel < cost) TRAP(BST_TRAP_OUT_OF_FUEL);
+        fuel -= cost;
+        pc += 2;
+        NEXT();
+    }
+    L_FUEL_LOOP : { /* [op][cost]: a loop head, so also the place to notice interruption */
+        int64_t cost = (int64_t)pc[1];
+        if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
+        if (fuel < cost) TRAP(BST_TRAP_OUT_OF_FUEL);
+        fuel -= cost;
+        pc += 2;
+        NEXT();
+    }
+    L_INTERRUPT_CHECK : /* [op] */
+        if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
+    pc += 1;
+    NEXT();
+    L_CANON32 : { /* [op][dst | src<<16] */
+        uint64_t w = pc[1];
+        uint32_t v = (uint32_t)fp[OA(w)];
+        fp[OD(w)] = (v & 0x7fffffffu) > 0x7f800000u ? 0x7fc00000u : v;
+        pc += 2;
+        NEXT();
+    }
+    L_CANON64 : { /* [op][dst | src<<16] */
+        uint64_t w = pc[1];
+        uint64_t v = fp[OA(w)];
+        fp[OD(w)] = (v & ~((uint64_t)1 << 63)) > 0x7ff0000000000000u ? 0x7ff8000000000000u : v;
+        pc += 2;
+        NEXT();
+    }
+
 trapped:
+    /* the wasm stack at the trap, innermost first: `cur`, then the saved callers */
+    s->ntrace = 0;
+    s->trace[s->ntrace++] = cur;
+    for (uint32_t d = s->depth; d > base_depth && s->ntrace < BST_MAX_BACKTRACE; d--)
+        s->trace[s->ntrace++] = s->frames[d - 1].func;
     s->depth = base_depth;
-    bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(trap));
-    err->trap = trap;
+    s->fuel = fuel;
+    if (trap == BST_TRAP_INTERRUPTED) atomic_store(&s->interrupt, 0);
+    if (trap != BST_TRAP_HOST) {
+        bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(trap));
+        err->trap = trap;
+    }
     return BST_ERR_TRAP;
 done:
+    s->fuel = fuel;
     return BST_OK;
 }
 

@@ -107,7 +107,49 @@ void bst_module_release(bst_module *m) {
     memset(m, 0, sizeof *m);
 }
 
-bst_module *bst_module_new(const uint8_t *bytes, size_t len, bst_error *err) {
+void bst_module_config_default(bst_module_config *cfg) {
+    cfg->fuel_metering = true;
+    cfg->canonicalize_nans = false;
+    cfg->reject_floats = false;
+    cfg->max_module_bytes = 64u << 20;
+    cfg->max_functions = 100000u;
+    cfg->max_locals = BST_MAX_LOCALS;
+    cfg->max_nesting = 1024u;
+}
+
+static bool is_float(bst_valtype t) { return t == BST_F32 || t == BST_F64; }
+
+/* Configured limits and the no-floats rule, checked on the decoded module. */
+static bool check_config(const bst_module *m, bst_error *err) {
+    const bst_module_config *cfg = &m->config;
+    if (m->nfuncs > cfg->max_functions)
+        return bst_fail(err, BST_ERR_LIMIT, 0, "module has %u functions, the limit is %u", m->nfuncs,
+                        cfg->max_functions);
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        uint64_t n = (uint64_t)m->types[m->funcs[i].type].nparams + m->funcs[i].nlocals;
+        if (n > cfg->max_locals)
+            return bst_fail(err, BST_ERR_LIMIT, m->funcs[i].body_start,
+                            "function %u has %llu locals, the limit is %u", i, (unsigned long long)n,
+                            cfg->max_locals);
+    }
+    if (!cfg->reject_floats) return true;
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        for (uint32_t k = 0; k < m->types[i].nparams + m->types[i].nresults; k++)
+            if (is_float(m->types[i].types[k]))
+                return bst_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (type %u)", i);
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (is_float(m->globals[i].type))
+            return bst_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (global %u)", i);
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
+        for (uint32_t k = 0; k < m->funcs[i].nlocals; k++)
+            if (is_float(m->funcs[i].local_types[k]))
+                return bst_fail(err, BST_ERR_UNSUPPORTED, m->funcs[i].body_start,
+                                "floating point not allowed (function %u)", i);
+    return true;
+}
+
+bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module_config *cfg,
+                              bst_error *err) {
     bst_error scratch;
     if (!err) err = &scratch;
     memset(err, 0, sizeof *err);
@@ -115,18 +157,33 @@ bst_module *bst_module_new(const uint8_t *bytes, size_t len, bst_error *err) {
         bst_fail(err, BST_ERR_ARG, 0, "module bytes are NULL");
         return NULL;
     }
+    bst_module_config defaults;
+    if (!cfg) {
+        bst_module_config_default(&defaults);
+        cfg = &defaults;
+    }
+    if (len > cfg->max_module_bytes) {
+        bst_fail(err, BST_ERR_LIMIT, 0, "module of %zu bytes exceeds the limit of %u bytes", len,
+                 cfg->max_module_bytes);
+        return NULL;
+    }
     bst_module *m = calloc(1, sizeof *m);
     if (!m) {
         bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
         return NULL;
     }
+    m->config = *cfg;
     if (!bst_decode_module(m, bytes, len, err) || !bst_validate_module(m, err) ||
-        !bst_compile_module(m, err)) {
+        !check_config(m, err) || !bst_compile_module(m, err)) {
         bst_module_release(m);
         free(m);
         return NULL;
     }
     return m;
+}
+
+bst_module *bst_module_new(const uint8_t *bytes, size_t len, bst_error *err) {
+    return bst_module_new_ex(bytes, len, NULL, err);
 }
 
 void bst_module_free(bst_module *m) {

@@ -119,6 +119,7 @@ typedef struct bst_custom {
 } bst_custom;
 
 struct bst_module {
+    bst_module_config config;     /* options it was compiled with */
     uint8_t *bytes;               /* private copy of the binary */
     size_t nbytes;
 

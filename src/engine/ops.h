@@ -200,7 +200,12 @@
     X(TABLE_INIT)                                                                                \
     X(ELEM_DROP)                                                                                 \
     X(REF_IS_NULL)                                                                               \
-    X(REF_FUNC)
+    X(REF_FUNC)                                                                                  \
+    X(FUEL)                                                                                      \
+    X(FUEL_LOOP)                                                                                 \
+    X(INTERRUPT_CHECK)                                                                           \
+    X(CANON32)                                                                                   \
+    X(CANON64)
 
 typedef enum bst_op {
 #define BST_X_NUM(name, code, kind, in, out) BST_OP_##name,

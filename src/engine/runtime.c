@@ -6,6 +6,7 @@
  * mutable state unless the embedder explicitly passes one instance's export as another's import.
  * Guest memory is only touched here through bounds checks computed in 64 bits.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,29 @@ bst_store *bst_store_new(const bst_config *cfg) {
     if (s->config.max_call_depth == 0) s->config.max_call_depth = 1;
     if (s->config.max_stack_slots < 1024) s->config.max_stack_slots = 1024;
     if (s->config.max_memory_pages > BST_MAX_PAGES) s->config.max_memory_pages = BST_MAX_PAGES;
+    s->fuel = INT64_MAX;
+    atomic_init(&s->interrupt, 0);
     return s;
+}
+
+void bst_store_set_fuel(bst_store *s, uint64_t fuel) {
+    s->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
+}
+uint64_t bst_store_fuel(const bst_store *s) { return (uint64_t)s->fuel; }
+void bst_store_interrupt(bst_store *s) { atomic_store(&s->interrupt, 1); }
+void bst_store_clear_interrupt(bst_store *s) { atomic_store(&s->interrupt, 0); }
+
+size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) {
+    size_t n = 0;
+    for (uint32_t i = 0; i < s->ntrace && n < max; i++) {
+        const bst_func *f = s->trace[i];
+        if (!f || !f->inst) continue;
+        out[n].module = f->inst->module;
+        out[n].func_index = f->index;
+        out[n].func_name = bst_module_func_name(f->inst->module, f->index);
+        n++;
+    }
+    return n;
 }
 
 void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *)) {
