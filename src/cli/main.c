@@ -6,21 +6,25 @@
  *   bastion spec [-v] FILE.json...                    run wast2json spec tests (see spec.c)
  *   bastion help | --help,  bastion --version
  *
- * Exit status: 0 success; 1 error (unreadable file, module rejected, failed tests); 2 the
- * wasm code trapped; 64 command-line misuse (as EX_USAGE in sysexits.h).
+ * Exit status: 0 success; 1 error (unreadable file, module rejected, failed tests); 10 + the
+ * trap kind when wasm code traps (11 unreachable ... 23 host trap, listed in --help); 64
+ * command-line misuse (as EX_USAGE in sysexits.h).
  *
  * The CLI is an ordinary embedder: it uses only the public API in bastion.h.
  */
 #include "bastion.h"
 #include "spec.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_TRAP 2
+#define EXIT_TRAP_BASE 10   /* a trap exits with 10 + bst_trap_kind */
 #define EXIT_USAGE 64
 
 static const char USAGE[] =
@@ -29,11 +33,27 @@ static const char USAGE[] =
     "Bastion " BST_VERSION " - a hardened WebAssembly host.\n"
     "\n"
     "commands:\n"
-    "  run FILE.wasm [--invoke NAME [ARGS...]]\n"
+    "  run [OPTIONS] FILE.wasm [--invoke NAME [ARGS...]]\n"
     "        Instantiate a module that has no imports (running its start function) and\n"
     "        call the exported function NAME.  Arguments follow its parameter types:\n"
     "        i32/i64 as decimal or 0x hex, f32/f64 as decimal, inf, nan or nan:0xPAYLOAD.\n"
-    "        Each result is printed on its own line.  Exits 2 if the code traps.\n"
+    "        Each result is printed on its own line.\n"
+    "        Sandbox options:\n"
+    "          --fuel N              fuel budget (1 per wasm instruction; bulk memory and\n"
+    "                                table operations also 1 per 64 bytes)\n"
+    "          --timeout-ms N        interrupt the code after N ms of wall-clock time\n"
+    "          --max-memory-pages N  cap every memory at N 64-KiB pages (default 65536)\n"
+    "          --max-call-depth N    cap nested wasm calls (default 10000)\n"
+    "          --deterministic       canonicalise NaN results of float operations\n"
+    "          --no-floats           reject modules that use floating point\n"
+    "          --no-metering         compile without fuel instructions (no --fuel)\n"
+    "        On a trap it prints the trap, a backtrace with function names and the fuel\n"
+    "        used, and exits with 10 + the trap kind:\n"
+    "          11 unreachable, 12 out of bounds memory access, 13 out of bounds table\n"
+    "          access, 14 integer divide by zero, 15 integer overflow, 16 invalid\n"
+    "          conversion to integer, 17 indirect call type mismatch, 18 uninitialized\n"
+    "          element, 19 undefined element, 20 call stack exhausted, 21 out of fuel,\n"
+    "          22 interrupted (timeout), 23 host trap.\n"
     "  inspect FILE.wasm\n"
     "        Print the module's sections, imports and exports with their types.\n"
     "  spec [-v] FILE.json...\n"
@@ -333,7 +353,8 @@ static bool parse_arg(const char *s, bst_valtype t, bst_value *out)
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
-static bst_module *load(const char *path, uint8_t **bytes_out, size_t *len_out)
+static bst_module *load(const char *path, const bst_module_config *cfg, uint8_t **bytes_out,
+                        size_t *len_out)
 {
     char why[256];
     uint8_t *bytes;
@@ -344,7 +365,7 @@ static bst_module *load(const char *path, uint8_t **bytes_out, size_t *len_out)
     }
     bst_error err;
     memset(&err, 0, sizeof err);
-    bst_module *m = bst_module_new(bytes, len, &err);
+    bst_module *m = bst_module_new_ex(bytes, len, cfg, &err);
     if (!m) {
         fprintf(stderr, "error: %s at offset %zu: %s\n", bst_status_name(err.status),
                 err.offset, err.message);
@@ -371,10 +392,146 @@ static const char *error_text(const bst_error *err)
 
 /* ---- run --------------------------------------------------------------------------------- */
 
+/* Sandbox options of `bastion run`. */
+typedef struct run_opts {
+    bst_config config;
+    bst_module_config module_config;
+    bool has_fuel;
+    uint64_t fuel;
+    uint64_t timeout_ms;     /* 0: none */
+} run_opts;
+
+/* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
+static int trap_exit_status(bst_trap_kind k) { return EXIT_TRAP_BASE + (int)k; }
+
+/* Prints the trap, the wasm backtrace with function names and the fuel used. */
+static int report_trap(bst_store *s, const bst_error *err, const run_opts *o)
+{
+    fprintf(stderr, "trap: %s\n", error_text(err));
+    bst_frame_info frames[BST_MAX_BACKTRACE];
+    size_t n = bst_store_backtrace(s, frames, BST_MAX_BACKTRACE);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(stderr, "  #%zu func[%" PRIu32 "]", i, frames[i].func_index);
+        if (frames[i].func_name)
+            fprintf(stderr, " %s", frames[i].func_name);
+        fputc('\n', stderr);
+    }
+    if (o->has_fuel)
+        fprintf(stderr, "fuel used: %" PRIu64 " of %" PRIu64 "\n", o->fuel - bst_store_fuel(s),
+                o->fuel);
+    else
+        fprintf(stderr, "fuel used: %" PRIu64 "\n", (uint64_t)INT64_MAX - bst_store_fuel(s));
+    return trap_exit_status(err->trap);
+}
+
+/* The --timeout-ms watchdog: interrupts the store unless cancelled first. */
+typedef struct watchdog {
+    bst_store *store;
+    uint64_t timeout_ms;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done;
+    pthread_t thread;
+    bool started;
+} watchdog;
+
+static void *watchdog_main(void *arg)
+{
+    watchdog *w = arg;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)(w->timeout_ms / 1000);
+    deadline.tv_nsec += (long)(w->timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    int rc = 0;
+    while (!w->done && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&w->done_cv, &w->lock, &deadline);
+    if (!w->done)
+        bst_store_interrupt(w->store);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+static void watchdog_start(watchdog *w, bst_store *s, uint64_t timeout_ms)
+{
+    memset(w, 0, sizeof *w);
+    if (!timeout_ms)
+        return;
+    w->store = s;
+    w->timeout_ms = timeout_ms;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->done_cv, NULL);
+    w->started = pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
+}
+
+static void watchdog_stop(watchdog *w)
+{
+    if (!w->started)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->done = true;
+    pthread_cond_signal(&w->done_cv);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->done_cv);
+}
+
+/* Parses one sandbox option at argv[*i]; returns 1 if consumed, 0 if not an option of ours,
+ * -1 on a bad value. */
+static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
+{
+    static const char *const numeric[] = {"--fuel", "--timeout-ms", "--max-memory-pages",
+                                          "--max-call-depth"};
+    const char *a = argv[*i];
+    if (strcmp(a, "--deterministic") == 0) {
+        o->module_config.canonicalize_nans = true;
+        return 1;
+    }
+    if (strcmp(a, "--no-floats") == 0) {
+        o->module_config.reject_floats = true;
+        return 1;
+    }
+    if (strcmp(a, "--no-metering") == 0) {
+        o->module_config.fuel_metering = false;
+        return 1;
+    }
+    for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++) {
+        if (strcmp(a, numeric[k]) != 0)
+            continue;
+        uint64_t v;
+        if (*i + 1 >= argc || !parse_int(argv[*i + 1], 64, &v) || argv[*i + 1][0] == '-') {
+            fprintf(stderr, "bastion run: %s needs a non-negative number\n", a);
+            return -1;
+        }
+        if (k >= 2 && (v == 0 || v > UINT32_MAX)) {
+            fprintf(stderr, "bastion run: %s must be between 1 and %" PRIu32 "\n", a, UINT32_MAX);
+            return -1;
+        }
+        switch (k) {
+        case 0: o->has_fuel = true; o->fuel = v; break;
+        case 1: o->timeout_ms = v; break;
+        case 2: o->config.max_memory_pages = (uint32_t)v; break;
+        case 3: o->config.max_call_depth = (uint32_t)v; break;
+        }
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *invoke = NULL;
     int first_arg = argc;
+    run_opts opts;
+    memset(&opts, 0, sizeof opts);
+    bst_config_default(&opts.config);
+    bst_module_config_default(&opts.module_config);
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--invoke") == 0) {
             if (i + 1 >= argc) {
@@ -385,6 +542,11 @@ static int cmd_run(int argc, char **argv)
             first_arg = i + 2;   /* everything after NAME is a function argument */
             break;
         }
+        int used = parse_run_option(argc, argv, &i, &opts);
+        if (used < 0)
+            return EXIT_USAGE;
+        if (used)
+            continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "bastion run: unknown option %s\n", argv[i]);
             return EXIT_USAGE;
@@ -396,16 +558,18 @@ static int cmd_run(int argc, char **argv)
         file = argv[i];
     }
     if (!file) {
-        fprintf(stderr, "usage: bastion run FILE.wasm [--invoke NAME [ARGS...]]\n");
+        fprintf(stderr, "usage: bastion run [OPTIONS] FILE.wasm [--invoke NAME [ARGS...]]\n");
         return EXIT_USAGE;
     }
 
-    bst_module *m = load(file, NULL, NULL);
+    bst_module *m = load(file, &opts.module_config, NULL, NULL);
     if (!m)
         return 1;
     int rc = 1;
     bst_store *s = NULL;
     bst_value *args = NULL, *results = NULL;
+    watchdog dog;
+    memset(&dog, 0, sizeof dog);
 
     if (bst_module_import_count(m) > 0) {
         bst_import_desc d;
@@ -422,21 +586,22 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
 
-    s = bst_store_new(NULL);
+    s = bst_store_new(&opts.config);
     if (!s) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
+    if (opts.has_fuel)
+        bst_store_set_fuel(s, opts.fuel);
+    watchdog_start(&dog, s, opts.timeout_ms);
     bst_error err;
     memset(&err, 0, sizeof err);
     bst_instance *inst = bst_instance_new(s, m, NULL, 0, NULL, &err);
     if (!inst) {
-        if (err.status == BST_ERR_TRAP) {
-            fprintf(stderr, "trap: %s\n", error_text(&err));
-            rc = EXIT_TRAP;
-        } else {
+        if (err.status == BST_ERR_TRAP)
+            rc = report_trap(s, &err, &opts);
+        else
             fprintf(stderr, "error: %s: %s\n", bst_status_name(err.status), error_text(&err));
-        }
         goto out;
     }
     if (!invoke) {
@@ -478,8 +643,7 @@ static int cmd_run(int argc, char **argv)
         results[i].type = ft->results[i];
     bst_status st = bst_call(ext.of.func, args, nargs, results, ft->nresults, &err);
     if (st == BST_ERR_TRAP) {
-        fprintf(stderr, "trap: %s\n", error_text(&err));
-        rc = EXIT_TRAP;
+        rc = report_trap(s, &err, &opts);
         goto out;
     }
     if (st != BST_OK) {
@@ -491,6 +655,7 @@ static int cmd_run(int argc, char **argv)
     rc = 0;
 
 out:
+    watchdog_stop(&dog);
     free(args);
     free(results);
     if (s)
@@ -566,7 +731,7 @@ static int cmd_inspect(int argc, char **argv)
     }
     uint8_t *bytes;
     size_t len;
-    bst_module *m = load(argv[0], &bytes, &len);
+    bst_module *m = load(argv[0], NULL, &bytes, &len);
     if (!m)
         return 1;
     printf("%s: %zu bytes\n", argv[0], len);
