@@ -1,0 +1,199 @@
+/*
+ * coldstart.c — measures Bastion's cold path on one module: decode + validate + compile
+ * (bst_module_new_ex) and instantiation, plus the process's peak RSS.
+ *
+ *   bastion_coldstart [--reps N] [--no-metering] FILE.wasm
+ *
+ * Prints one line of key=value pairs:
+ *   file=... bytes=... reps=... compile_min_ms=... compile_med_ms=... first_ms=...
+ *   inst_med_ms=...|n/a base_rss_kb=... peak_rss_kb=...
+ *
+ * first_ms is the very first bst_module_new of the process (caches cold, allocator fresh);
+ * min/median are over all repetitions.  Instantiation resolves every imported function with a
+ * stub host function of the declared type (the stub traps if ever called; instantiation does
+ * not call imports, only the start function could, and the benchmark modules have none), and
+ * imported memories/tables/globals with fresh objects of the declared type.  It covers
+ * allocating memories and tables and running data/element initialisation.  base_rss_kb is
+ * the peak RSS after reading the file, before the first compile; peak_rss_kb the peak at exit.
+ *
+ * Built by the bastion_coldstart CMake target; run by bench/run.  Not a test.
+ */
+#include <bastion.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static long peak_rss_kb(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
+    return ru.ru_maxrss;   /* kilobytes on Linux */
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n) {
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static uint8_t *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    uint8_t *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) { free(buf); fclose(f); return NULL; }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) { free(buf); return NULL; }
+    *len = n;
+    return buf;
+}
+
+static bool stub_trap(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
+    (void)args; (void)results; (void)env;
+    bst_caller_trap(c, "bastion_coldstart: import stub called");
+    return false;
+}
+
+static bst_value zero_of(bst_valtype t) {
+    bst_value v;
+    memset(&v, 0, sizeof v);
+    v.type = t;
+    return v;
+}
+
+/* Instantiates m once in a fresh store with stub imports; returns elapsed ms or -1. */
+static double instantiate_once(const bst_module *m, char *why, size_t why_len) {
+    uint32_t n = bst_module_import_count(m);
+    bst_store *s = bst_store_new(NULL);
+    if (!s) { snprintf(why, why_len, "no memory"); return -1; }
+    bst_extern *imps = calloc(n ? n : 1, sizeof *imps);
+    if (!imps) { bst_store_free(s); snprintf(why, why_len, "no memory"); return -1; }
+    double t0 = now_ms();
+    bst_error err;
+    bool ok = true;
+    for (uint32_t i = 0; i < n && ok; i++) {
+        bst_import_desc d;
+        bst_module_import(m, i, &d);
+        imps[i].kind = d.type.kind;
+        switch (d.type.kind) {
+        case BST_EXTERN_FUNC:
+            imps[i].of.func = bst_func_new_host(s, &d.type.func, stub_trap, NULL);
+            ok = imps[i].of.func != NULL;
+            break;
+        case BST_EXTERN_MEMORY:
+            imps[i].of.memory = bst_memory_new(s, d.type.limits, &err);
+            ok = imps[i].of.memory != NULL;
+            break;
+        case BST_EXTERN_TABLE:
+            imps[i].of.table = bst_table_new(s, d.type.elem, d.type.limits, zero_of(d.type.elem),
+                                             &err);
+            ok = imps[i].of.table != NULL;
+            break;
+        case BST_EXTERN_GLOBAL:
+            imps[i].of.global = bst_global_new(s, d.type.global, d.type.global_mutable,
+                                               zero_of(d.type.global));
+            ok = imps[i].of.global != NULL;
+            break;
+        }
+        if (!ok) snprintf(why, why_len, "cannot make import %u", i);
+    }
+    bst_instance *inst = NULL;
+    if (ok) {
+        inst = bst_instance_new(s, m, imps, n, NULL, &err);
+        if (!inst) snprintf(why, why_len, "%s", err.message);
+    }
+    double t = now_ms() - t0;
+    free(imps);
+    bst_store_free(s);
+    return inst ? t : -1;
+}
+
+int main(int argc, char **argv) {
+    int reps = 10;
+    bst_module_config cfg;
+    bst_module_config_default(&cfg);
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
+            reps = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--no-metering")) {
+            cfg.fuel_metering = false;
+        } else if (argv[i][0] == '-' || path) {
+            fprintf(stderr, "usage: bastion_coldstart [--reps N] [--no-metering] FILE.wasm\n");
+            return 64;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path || reps < 1 || reps > 100000) {
+        fprintf(stderr, "usage: bastion_coldstart [--reps N] [--no-metering] FILE.wasm\n");
+        return 64;
+    }
+    size_t len = 0;
+    uint8_t *bytes = read_file(path, &len);
+    if (!bytes) {
+        fprintf(stderr, "bastion_coldstart: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    long base_rss = peak_rss_kb();
+
+    double *ct = malloc((size_t)reps * sizeof *ct), *it = malloc((size_t)reps * sizeof *it);
+    if (!ct || !it) { fprintf(stderr, "bastion_coldstart: no memory\n"); return 1; }
+    int ninst = 0;
+    char why[300] = "";
+    for (int r = 0; r < reps; r++) {
+        bst_error err;
+        double t0 = now_ms();
+        bst_module *m = bst_module_new_ex(bytes, len, &cfg, &err);
+        ct[r] = now_ms() - t0;
+        if (!m) {
+            fprintf(stderr, "bastion_coldstart: %s: %s: %s (offset %zu)\n", path,
+                    bst_status_name(err.status), err.message, err.offset);
+            return 1;
+        }
+        if (!why[0]) {
+            double ti = instantiate_once(m, why, sizeof why);
+            if (ti >= 0) it[ninst++] = ti;
+        }
+        bst_module_free(m);
+    }
+    double first = ct[0];
+    double cmin = ct[0];
+    for (int r = 1; r < reps; r++) if (ct[r] < cmin) cmin = ct[r];
+    double cmed = median(ct, reps);
+
+    printf("file=%s bytes=%zu reps=%d metering=%s compile_min_ms=%.3f compile_med_ms=%.3f "
+           "first_ms=%.3f ", path, len, reps, cfg.fuel_metering ? "on" : "off", cmin, cmed, first);
+    if (ninst) printf("inst_med_ms=%.3f ", median(it, ninst));
+    else printf("inst_med_ms=n/a ");
+    printf("base_rss_kb=%ld peak_rss_kb=%ld\n", base_rss, peak_rss_kb());
+    if (why[0]) fprintf(stderr, "bastion_coldstart: %s: not instantiated: %s\n", path, why);
+    free(ct);
+    free(it);
+    free(bytes);
+    return 0;
+}
