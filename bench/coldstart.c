@@ -14,7 +14,8 @@
  * not call imports, only the start function could, and the benchmark modules have none), and
  * imported memories/tables/globals with fresh objects of the declared type.  It covers
  * allocating memories and tables and running data/element initialisation.  base_rss_kb is
- * the peak RSS after reading the file, before the first compile; peak_rss_kb the peak at exit.
+ * the peak RSS (VmHWM) after reading the file, before the first compile; peak_rss_kb the
+ * peak at exit.
  *
  * Built by the bastion_coldstart CMake target; run by bench/run.  Not a test.
  */
@@ -24,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 static double now_ms(void) {
@@ -33,10 +33,17 @@ static double now_ms(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Peak RSS of this process image in KiB: VmHWM from /proc (getrusage's ru_maxrss would also
+ * count the parent's peak inherited across fork + exec, e.g. a Python driver's). */
 static long peak_rss_kb(void) {
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
-    return ru.ru_maxrss;   /* kilobytes on Linux */
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+    fclose(f);
+    return kb;
 }
 
 static int cmp_double(const void *a, const void *b) {

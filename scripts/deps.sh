@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build clang wabt   # toolchain; wabt gives wast2json/wat2wasm
     llvm                                           # llvm-symbolizer for sanitizer reports
-    python3
+    python3 time                                   # time: GNU time, peak RSS in bench/run
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
 )
 
