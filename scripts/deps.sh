@@ -8,6 +8,7 @@ packages=(
     build-essential cmake ninja-build clang wabt   # toolchain; wabt gives wast2json/wat2wasm
     llvm                                           # llvm-symbolizer for sanitizer reports
     python3 time                                   # time: GNU time, peak RSS in bench/run
+    wasi-libc libclang-rt-dev-wasm32 lld           # clang --target=wasm32-wasi (tests/wasi)
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
 )
 

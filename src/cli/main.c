@@ -1,18 +1,20 @@
 /*
  * main.c — the `bastion` command-line tool.
  *
- *   bastion run FILE.wasm [--invoke NAME [ARGS...]]   instantiate (no imports) and call NAME
+ *   bastion run [OPTIONS] FILE.wasm [ARGS...]         run a WASI command (`_start`)
+ *   bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]   instantiate and call NAME
  *   bastion inspect FILE.wasm                         list sections, imports and exports
  *   bastion spec [-v] FILE.json...                    run wast2json spec tests (see spec.c)
  *   bastion help | --help,  bastion --version
  *
- * Exit status: 0 success; 1 error (unreadable file, module rejected, failed tests); 10 + the
+ * Exit status: a WASI command's own exit code (0 or its proc_exit code); otherwise 0 success; 1 error (unreadable file, module rejected, failed tests); 10 + the
  * trap kind when wasm code traps (11 unreachable ... 23 host trap, listed in --help); 64
  * command-line misuse (as EX_USAGE in sysexits.h).
  *
- * The CLI is an ordinary embedder: it uses only the public API in bastion.h.
+ * The CLI is an ordinary embedder: it uses only the public APIs in bastion.h and bastion_wasi.h.
  */
 #include "bastion.h"
+#include "bastion_wasi.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -33,11 +35,21 @@ static const char USAGE[] =
     "Bastion " BST_VERSION " - a hardened WebAssembly host.\n"
     "\n"
     "commands:\n"
-    "  run [OPTIONS] FILE.wasm [--invoke NAME [ARGS...]]\n"
-    "        Instantiate a module that has no imports (running its start function) and\n"
-    "        call the exported function NAME.  Arguments follow its parameter types:\n"
-    "        i32/i64 as decimal or 0x hex, f32/f64 as decimal, inf, nan or nan:0xPAYLOAD.\n"
-    "        Each result is printed on its own line.\n"
+    "  run [OPTIONS] FILE.wasm [ARGS...]\n"
+    "        Run a WASI command: instantiate the module and call its `_start` with ARGS\n"
+    "        as its arguments (argv[0] is FILE.wasm).  Exits with the program's exit code.\n"
+    "        Imports from wasi_snapshot_preview1 / wasi_unstable are provided, and\n"
+    "        env.clock_ms() -> i64 (monotonic milliseconds); nothing else.\n"
+    "        WASI options:\n"
+    "          --dir HOST[::GUEST]   pre-open directory HOST, seen by the program as GUEST\n"
+    "                                (default: the same path); nothing outside the\n"
+    "                                pre-opened directories is reachable\n"
+    "          --env KEY=VALUE       add an environment variable (default: none)\n"
+    "  run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"
+    "        Instantiate the module (running its start function) and call the exported\n"
+    "        function NAME.  Arguments follow its parameter types: i32/i64 as decimal or\n"
+    "        0x hex, f32/f64 as decimal, inf, nan or nan:0xPAYLOAD.  Each result is\n"
+    "        printed on its own line.  Imports are provided as above.\n"
     "        Sandbox options:\n"
     "          --fuel N              fuel budget (1 per wasm instruction; bulk memory and\n"
     "                                table operations also 1 per 64 bytes)\n"
@@ -399,6 +411,11 @@ typedef struct run_opts {
     bool has_fuel;
     uint64_t fuel;
     uint64_t timeout_ms;     /* 0: none */
+    /* WASI: room for argc entries each, allocated by cmd_run */
+    bst_wasi_preopen *dirs;  /* host_path points into a strdup'ed --dir value */
+    size_t ndirs;
+    const char **env;
+    size_t nenv;
 } run_opts;
 
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
@@ -488,6 +505,41 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
     static const char *const numeric[] = {"--fuel", "--timeout-ms", "--max-memory-pages",
                                           "--max-call-depth"};
     const char *a = argv[*i];
+    if (strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) {
+        if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
+            fprintf(stderr, "bastion run: %s needs a value\n", a);
+            return -1;
+        }
+        const char *v = argv[++*i];
+        if (a[2] == 'e') {
+            if (!strchr(v, '=') || v[0] == '=') {
+                fprintf(stderr, "bastion run: --env wants KEY=VALUE, got \"%s\"\n", v);
+                return -1;
+            }
+            o->env[o->nenv++] = v;
+            return 1;
+        }
+        char *host = strdup(v);
+        if (!host) {
+            fprintf(stderr, "error: out of memory\n");
+            return -1;
+        }
+        char *sep = strstr(host, "::");
+        const char *guest = host;
+        if (sep) {
+            *sep = '\0';
+            guest = sep + 2;
+        }
+        if (!host[0] || !guest[0]) {
+            fprintf(stderr, "bastion run: --dir wants HOST or HOST::GUEST, got \"%s\"\n", v);
+            free(host);
+            return -1;
+        }
+        o->dirs[o->ndirs].host_path = host;
+        o->dirs[o->ndirs].guest_path = guest;
+        o->ndirs++;
+        return 1;
+    }
     if (strcmp(a, "--deterministic") == 0) {
         o->module_config.canonicalize_nans = true;
         return 1;
@@ -524,65 +576,130 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
     return 0;
 }
 
+/* env.clock_ms() -> i64: milliseconds of a monotonic clock (the timer coremark-minimal uses). */
+static bool host_clock_ms(bst_caller *c, const bst_value *args, bst_value *results, void *env)
+{
+    (void)c;
+    (void)args;
+    (void)env;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    results[0].type = BST_I64;
+    results[0].of.i64 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return true;
+}
+
+/* Imports the CLI provides besides WASI (see bst_wasi_resolver). */
+static bool resolve_cli_import(void *env, bst_store *s, const bst_import_desc *d, bst_extern *out)
+{
+    static const bst_valtype result_i64 = BST_I64;
+    (void)env;
+    const bst_functype *t = &d->type.func;
+    if (d->module_len == 3 && memcmp(d->module, "env", 3) == 0 && d->name_len == 8 &&
+        memcmp(d->name, "clock_ms", 8) == 0 && d->type.kind == BST_EXTERN_FUNC &&
+        t->nparams == 0 && t->nresults == 1 && t->results[0] == BST_I64) {
+        bst_functype ft = {0, 1, NULL, &result_i64};
+        bst_func *f = bst_func_new_host(s, &ft, host_clock_ms, NULL);
+        if (!f)
+            return false;
+        out->kind = BST_EXTERN_FUNC;
+        out->of.func = f;
+        return true;
+    }
+    return false;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *invoke = NULL;
-    int first_arg = argc;
+    int first_arg = argc;    /* --invoke: the function's arguments; else the program's */
+    bool invoke_later = false;
     run_opts opts;
     memset(&opts, 0, sizeof opts);
     bst_config_default(&opts.config);
     bst_module_config_default(&opts.module_config);
+    opts.dirs = calloc((size_t)argc + 1, sizeof *opts.dirs);
+    opts.env = calloc((size_t)argc + 1, sizeof *opts.env);
+    int rc = EXIT_USAGE;
+    bst_module *m = NULL;
+    bst_store *s = NULL;
+    bst_wasi *wasi = NULL;
+    const char **guest_argv = NULL;
+    bst_value *args = NULL, *results = NULL;
+    watchdog dog;
+    memset(&dog, 0, sizeof dog);
+    if (!opts.dirs || !opts.env) {
+        fprintf(stderr, "error: out of memory\n");
+        rc = 1;
+        goto out;
+    }
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--invoke") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "bastion run: --invoke needs a function name\n");
-                return EXIT_USAGE;
+                goto out;
             }
             invoke = argv[i + 1];
             first_arg = i + 2;   /* everything after NAME is a function argument */
             break;
         }
+        /* After FILE come the program's arguments, except in the older form
+         * `run FILE [OPTIONS] --invoke NAME ...`, where options may still follow FILE. */
+        if (file && !invoke_later) {
+            first_arg = i;
+            break;
+        }
         int used = parse_run_option(argc, argv, &i, &opts);
         if (used < 0)
-            return EXIT_USAGE;
+            goto out;
         if (used)
             continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "bastion run: unknown option %s\n", argv[i]);
-            return EXIT_USAGE;
+            goto out;
         }
         if (file) {
             fprintf(stderr, "bastion run: unexpected argument %s\n", argv[i]);
-            return EXIT_USAGE;
+            goto out;
         }
         file = argv[i];
+        for (int j = i + 1; j < argc; j++)
+            if (strcmp(argv[j], "--invoke") == 0)
+                invoke_later = true;
     }
     if (!file) {
-        fprintf(stderr, "usage: bastion run [OPTIONS] FILE.wasm [--invoke NAME [ARGS...]]\n");
-        return EXIT_USAGE;
+        fprintf(stderr, "usage: bastion run [OPTIONS] FILE.wasm [ARGS...]\n"
+                        "       bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n");
+        goto out;
     }
 
-    bst_module *m = load(file, &opts.module_config, NULL, NULL);
+    rc = 1;
+    m = load(file, &opts.module_config, NULL, NULL);
     if (!m)
-        return 1;
-    int rc = 1;
-    bst_store *s = NULL;
-    bst_value *args = NULL, *results = NULL;
-    watchdog dog;
-    memset(&dog, 0, sizeof dog);
+        goto out;
 
-    if (bst_module_import_count(m) > 0) {
-        bst_import_desc d;
-        memset(&d, 0, sizeof d);
-        bst_module_import(m, 0, &d);
-        fprintf(stderr, "error: unresolved import ");
-        print_name(stderr, d.module, d.module_len);
-        fputc('.', stderr);
-        print_name(stderr, d.name, d.name_len);
-        fprintf(stderr, " (%s ", extern_kind_name(d.type.kind));
-        print_externtype(stderr, &d.type);
-        fprintf(stderr, "): `bastion run` provides no imports (module has %" PRIu32 ")\n",
-                bst_module_import_count(m));
+    /* The WASI context: the program's arguments (argv[0] = FILE), --env, --dir, host stdio. */
+    size_t nguest = invoke ? 0 : (size_t)(argc - first_arg);
+    guest_argv = calloc(nguest + 1, sizeof *guest_argv);
+    if (!guest_argv) {
+        fprintf(stderr, "error: out of memory\n");
+        goto out;
+    }
+    guest_argv[0] = file;
+    for (size_t k = 0; k < nguest; k++)
+        guest_argv[k + 1] = argv[first_arg + (int)k];
+    bst_wasi_config wcfg;
+    bst_wasi_config_default(&wcfg);
+    wcfg.argc = nguest + 1;
+    wcfg.argv = guest_argv;
+    wcfg.nenv = opts.nenv;
+    wcfg.env = opts.env;
+    wcfg.npreopens = opts.ndirs;
+    wcfg.preopens = opts.dirs;
+    char why[512];
+    wasi = bst_wasi_new(&wcfg, why, sizeof why);
+    if (!wasi) {
+        fprintf(stderr, "error: %s\n", why);
         goto out;
     }
 
@@ -593,19 +710,49 @@ static int cmd_run(int argc, char **argv)
     }
     if (opts.has_fuel)
         bst_store_set_fuel(s, opts.fuel);
-    watchdog_start(&dog, s, opts.timeout_ms);
     bst_error err;
     memset(&err, 0, sizeof err);
-    bst_instance *inst = bst_instance_new(s, m, NULL, 0, NULL, &err);
+    bst_extern *imports = NULL;
+    size_t nimports = 0;
+    if (bst_wasi_link(wasi, s, m, resolve_cli_import, NULL, &imports, &nimports, &err) !=
+        BST_OK) {
+        fprintf(stderr, "error: %s: %s\n", bst_status_name(err.status), error_text(&err));
+        goto out;
+    }
+    watchdog_start(&dog, s, opts.timeout_ms);
+    bst_instance *inst = bst_instance_new(s, m, imports, nimports, NULL, &err);
+    free(imports);
+    uint32_t exit_code;
     if (!inst) {
-        if (err.status == BST_ERR_TRAP)
+        if (err.status == BST_ERR_TRAP && bst_wasi_exited(wasi, &exit_code))
+            rc = (int)exit_code;   /* proc_exit in the start function */
+        else if (err.status == BST_ERR_TRAP)
             rc = report_trap(s, &err, &opts);
         else
             fprintf(stderr, "error: %s: %s\n", bst_status_name(err.status), error_text(&err));
         goto out;
     }
     if (!invoke) {
-        rc = 0;
+        bst_extern start;
+        if (!bst_instance_export(inst, "_start", 6, &start)) {
+            /* Not a command: instantiating (and its start function) was the whole run. */
+            if (nguest) {
+                fprintf(stderr, "error: %s exports no _start to pass arguments to; "
+                                "use --invoke NAME\n", file);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            rc = 0;
+            goto out;
+        }
+        int code;
+        bst_status st = bst_wasi_run(wasi, inst, &code, &err);
+        if (st == BST_OK)
+            rc = code;
+        else if (st == BST_ERR_TRAP)
+            rc = report_trap(s, &err, &opts);
+        else
+            fprintf(stderr, "error: %s: %s\n", bst_status_name(st), error_text(&err));
         goto out;
     }
 
@@ -642,6 +789,10 @@ static int cmd_run(int argc, char **argv)
     for (uint32_t i = 0; i < ft->nresults; i++)
         results[i].type = ft->results[i];
     bst_status st = bst_call(ext.of.func, args, nargs, results, ft->nresults, &err);
+    if (st == BST_ERR_TRAP && bst_wasi_exited(wasi, &exit_code)) {
+        rc = (int)exit_code;
+        goto out;
+    }
     if (st == BST_ERR_TRAP) {
         rc = report_trap(s, &err, &opts);
         goto out;
@@ -660,7 +811,15 @@ out:
     free(results);
     if (s)
         bst_store_free(s);
-    bst_module_free(m);   /* after the store: instances reference the module */
+    bst_wasi_free(wasi);   /* after the store: its host functions point at the context */
+    if (m)
+        bst_module_free(m);   /* after the store: instances reference the module */
+    free(guest_argv);
+    if (opts.dirs)
+        for (size_t k = 0; k < opts.ndirs; k++)
+            free((char *)opts.dirs[k].host_path);
+    free(opts.dirs);
+    free(opts.env);
     return rc;
 }
 
