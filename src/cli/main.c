@@ -37,7 +37,8 @@ static const char USAGE[] =
     "commands:\n"
     "  run [OPTIONS] FILE.wasm [ARGS...]\n"
     "        Run a WASI command: instantiate the module and call its `_start` with ARGS\n"
-    "        as its arguments (argv[0] is FILE.wasm).  Exits with the program's exit code.\n"
+    "        as its arguments (argv[0] is FILE.wasm).  Exits with the program's exit code\n"
+    "        (codes above 255 exit 255).\n"
     "        Imports from wasi_snapshot_preview1 / wasi_unstable are provided, and\n"
     "        env.clock_ms() -> i64 (monotonic milliseconds); nothing else.\n"
     "        WASI options:\n"
@@ -50,7 +51,7 @@ static const char USAGE[] =
     "        function NAME.  Arguments follow its parameter types: i32/i64 as decimal or\n"
     "        0x hex, f32/f64 as decimal, inf, nan or nan:0xPAYLOAD.  Each result is\n"
     "        printed on its own line.  Imports are provided as above.\n"
-    "        Sandbox options:\n"
+    "        Sandbox options (both forms; options go before FILE):\n"
     "          --fuel N              fuel budget (1 per wasm instruction; bulk memory and\n"
     "                                table operations also 1 per 64 bytes)\n"
     "          --timeout-ms N        interrupt the code after N ms of wall-clock time\n"
@@ -725,7 +726,7 @@ static int cmd_run(int argc, char **argv)
     uint32_t exit_code;
     if (!inst) {
         if (err.status == BST_ERR_TRAP && bst_wasi_exited(wasi, &exit_code))
-            rc = (int)exit_code;   /* proc_exit in the start function */
+            rc = exit_code > 255 ? 255 : (int)exit_code;   /* proc_exit in the start function */
         else if (err.status == BST_ERR_TRAP)
             rc = report_trap(s, &err, &opts);
         else
@@ -748,7 +749,7 @@ static int cmd_run(int argc, char **argv)
         int code;
         bst_status st = bst_wasi_run(wasi, inst, &code, &err);
         if (st == BST_OK)
-            rc = code;
+            rc = code > 255 || code < 0 ? 255 : code;   /* never let 256 read as success */
         else if (st == BST_ERR_TRAP)
             rc = report_trap(s, &err, &opts);
         else
@@ -790,7 +791,7 @@ static int cmd_run(int argc, char **argv)
         results[i].type = ft->results[i];
     bst_status st = bst_call(ext.of.func, args, nargs, results, ft->nresults, &err);
     if (st == BST_ERR_TRAP && bst_wasi_exited(wasi, &exit_code)) {
-        rc = (int)exit_code;
+        rc = exit_code > 255 ? 255 : (int)exit_code;
         goto out;
     }
     if (st == BST_ERR_TRAP) {

@@ -8,8 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -313,9 +315,11 @@ WASI_FN(wasi_proc_exit)
 {
     WASI_PROLOGUE();
     (void)results;
+    char msg[48];
     w->exited = true;
     w->exit_code = ARG_U32(0);
-    bst_caller_trap(caller, "proc_exit");
+    snprintf(msg, sizeof msg, "proc_exit(%" PRIu32 ")", w->exit_code);
+    bst_caller_trap(caller, msg);
     return false;
 }
 

@@ -34,6 +34,7 @@ basic)
     # proc_exit codes propagate
     expect_exit 7 "$bastion" run "$progs/basic.wasm" exit 7 > /dev/null
     expect_exit 0 "$bastion" run "$progs/basic.wasm" exit 0 > /dev/null
+    expect_exit 255 "$bastion" run "$progs/basic.wasm" exit 256 > /dev/null
     # stdin/stdout
     head -c 100000 "$bench/alice29.txt" > "$work/in"
     expect_exit 0 "$bastion" run "$progs/basic.wasm" cat < "$work/in" > "$work/cat"
@@ -66,6 +67,18 @@ sandbox)
     [ -e "$work/box/newabs" ] && fail "an absolute symlink was created"
     # a guest with no --dir sees no file system at all
     expect_exit 1 "$bastion" run "$progs/sandbox.wasm" > "$work/out2"
+    ;;
+garbage)
+    # thousands of WASI calls with hostile arguments: every answer an errno, nothing escapes
+    mkdir -p "$work/box/sub"
+    echo secret > "$work/secret.txt"
+    echo f > "$work/box/f"
+    ln -s .. "$work/box/l"
+    for seed in 1 2 3; do
+        expect_exit 0 "$bastion" run --dir "$work/box" "$progs/garbage.wasm" $seed < /dev/null > /dev/null
+    done
+    [ "$(cat "$work/secret.txt")" = secret ] || fail "secret.txt changed"
+    [ "$(ls -A "$work")" = "$(printf 'box\nsecret.txt')" ] || fail "files appeared outside: $(ls -A "$work")"
     ;;
 unstable)
     mkdir "$work/d"

@@ -27,7 +27,7 @@ find_program(BASTION_WAT2WASM wat2wasm)
 set(_wasi_programs)
 set(_wasi_cases)
 if(_wasi_c_ok)
-  foreach(_p basic fs sandbox)
+  foreach(_p basic fs sandbox garbage)
     add_custom_command(
       OUTPUT ${_wasi_out}/${_p}.wasm
       COMMAND ${BASTION_WASI_CLANG} --target=wasm32-wasi -O2 -Wall -Wextra -Werror
