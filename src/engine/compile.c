@@ -29,7 +29,9 @@
 
 typedef struct vs_entry {
     uint8_t type;
+    bool is_const;     /* a constant not yet written anywhere: cval, slot = its canonical slot */
     uint16_t slot;
+    uint64_t cval;
 } vs_entry;
 
 enum { CTL_FUNC, CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE };
@@ -74,10 +76,16 @@ typedef struct compiler {
     bst_valtype *local_types;
     uint32_t *local_refs;            /* vstack entries referring to each local */
     uint32_t total_refs;
+    uint32_t total_consts;           /* vstack entries that are pending constants */
     uint32_t S0;                     /* slot of operand height 0 */
 
     size_t last_def;                 /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
+
+    /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
+    size_t cmp_instr;                /* its position, or NO_DEF */
+    bst_op cmp_true, cmp_false;      /* the fused branch taken when it holds / does not hold */
+    bool cmp_is_eqz;
 
     bool meter;                      /* module compiled with fuel metering */
     size_t fuel_cell;                /* cost cell of the current block's FUEL, or NO_DEF */
@@ -173,28 +181,37 @@ static bool push(compiler *c, uint8_t type) {
         c->capvs = (uint32_t)cap;
     }
     c->vs[c->nvs].type = type;
+    c->vs[c->nvs].is_const = false;
     c->vs[c->nvs].slot = (uint16_t)slot;
+    c->vs[c->nvs].cval = 0;
     c->nvs++;
     if (c->nvs > c->max_height) c->max_height = c->nvs;
     return true;
 }
 
 static void drop_ref(compiler *c, vs_entry e) {
+    if (e.is_const) {
+        c->total_consts--;
+        return;
+    }
     if (e.type != UNKNOWN_TYPE && e.slot < c->S0) {
         c->local_refs[e.slot]--;
         c->total_refs--;
     }
 }
 
-/* Pops an operand expected to have type `want` (UNKNOWN_TYPE: any). */
-static bool pop(compiler *c, uint8_t want, vs_entry *out) {
+static bool materialize(compiler *c, uint32_t i);
+
+/* Pops an operand expected to have type `want` (UNKNOWN_TYPE: any).  A pending constant is
+ * written to its slot first unless the caller handles constants itself (keep_const). */
+static bool pop_ex(compiler *c, uint8_t want, vs_entry *out, bool keep_const) {
     ctl_frame *f = top_ctl(c);
     if (c->nvs == f->height) {
         if (!f->unreachable) return cfail(c, BST_ERR_INVALID, "type mismatch: operand stack empty");
-        out->type = UNKNOWN_TYPE;
-        out->slot = 0;
+        memset(out, 0, sizeof *out);
         return true;
     }
+    if (!keep_const && c->vs[c->nvs - 1].is_const && !materialize(c, c->nvs - 1)) return false;
     vs_entry e = c->vs[--c->nvs];
     if (want != UNKNOWN_TYPE && e.type != UNKNOWN_TYPE && e.type != want) {
         bst_fail(c->err, BST_ERR_INVALID, bst_reader_offset(&c->r),
@@ -206,9 +223,25 @@ static bool pop(compiler *c, uint8_t want, vs_entry *out) {
     return true;
 }
 
-/* Copies entry i to its canonical slot if it refers to a local. */
+static bool pop(compiler *c, uint8_t want, vs_entry *out) { return pop_ex(c, want, out, false); }
+
+static bool emit_const(compiler *c, uint32_t dst, uint64_t bits) {
+    if (bits <= UINT32_MAX) return emit_def(c, BST_OP_CONST32, pack3(dst, 0, (uint32_t)bits), (uint16_t)dst);
+    if (!emit_def(c, BST_OP_CONST64, pack3(dst, 0, 0), (uint16_t)dst)) return false;
+    size_t def = c->last_def;
+    if (!emit_cell(c, bits)) return false;
+    c->last_def = def;
+    return true;
+}
+
+/* Writes entry i to its canonical slot if it is a pending constant or refers to a local. */
 static bool materialize(compiler *c, uint32_t i) {
     vs_entry *e = &c->vs[i];
+    if (e->is_const) {
+        drop_ref(c, *e);
+        e->is_const = false;
+        return emit_const(c, e->slot, e->cval);
+    }
     if (e->type == UNKNOWN_TYPE || e->slot >= c->S0) return true;
     uint32_t canon = c->S0 + i, local = e->slot;
     drop_ref(c, *e);
@@ -217,7 +250,7 @@ static bool materialize(compiler *c, uint32_t i) {
 }
 
 static bool materialize_range(compiler *c, uint32_t from) {
-    if (c->total_refs == 0) return true;
+    if (c->total_refs == 0 && c->total_consts == 0) return true;
     for (uint32_t i = from; i < c->nvs; i++)
         if (!materialize(c, i)) return false;
     return true;
@@ -237,6 +270,12 @@ static bool materialize_local(compiler *c, uint32_t x) {
 static bool repush(compiler *c, vs_entry e, uint8_t t) {
     if (!push(c, e.type == UNKNOWN_TYPE ? t : e.type)) return false;
     vs_entry *n = &c->vs[c->nvs - 1];
+    if (e.is_const) {
+        n->is_const = true;
+        n->cval = e.cval;
+        c->total_consts++;
+        return true;
+    }
     if (e.type != UNKNOWN_TYPE && e.slot < c->S0) {
         n->slot = e.slot;
         c->local_refs[e.slot]++;
@@ -491,14 +530,81 @@ static bool op_unary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
     vs_entry a;
     if (!pop(c, in, &a) || !push(c, out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    return emit_def(c, op, pack3(dst, a.slot, 0), dst) && canonicalize(c, op, out, dst);
+    size_t at = c->ncode;
+    if (!emit_def(c, op, pack3(dst, a.slot, 0), dst)) return false;
+    if (live(c) && op == BST_OP_I32_EQZ) {
+        c->cmp_instr = at;
+        c->cmp_is_eqz = true;
+    }
+    return canonicalize(c, op, out, dst);
+}
+
+/* Emits a conditional branch on `cond` (taken when it is non-zero, or zero if !when_true) with an
+ * empty rel cell at position+2; fuses with the comparison that produced cond when that was the
+ * last instruction emitted.  Returns the instruction position. */
+static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool *ok) {
+    uint64_t operand = cond.slot;
+    bst_op op = when_true ? BST_OP_BR_IF_NZ : BST_OP_BR_IF_Z;
+    if (live(c) && c->cmp_instr != NO_DEF && !cond.is_const && cond.slot >= c->S0 &&
+        c->last_def == c->cmp_instr + 1 && c->last_def_slot == cond.slot &&
+        c->ncode == c->cmp_instr + 2) {
+        uint64_t cell = c->code[c->cmp_instr + 1];
+        c->ncode = c->cmp_instr; /* the comparison's result is only consumed by this branch */
+        if (c->cmp_is_eqz) {
+            operand = (cell >> 16) & 0xffff;
+            op = when_true ? BST_OP_BR_IF_Z : BST_OP_BR_IF_NZ;
+        } else {
+            operand = cell;
+            op = when_true ? c->cmp_true : c->cmp_false;
+        }
+    }
+    c->cmp_instr = NO_DEF;
+    size_t at = emit_op(c, op);
+    *ok = emit_cell(c, operand) && emit_cell(c, 0);
+    return at;
+}
+
+/* The immediate form of op (BST_OP__COUNT if none). */
+static bst_op imm_form(bst_op op) {
+    switch (op) {
+#define BST_X_IMM(name)                                                                          \
+    case BST_OP_##name: return BST_OP_##name##_IMM;
+        BST_IMM_OPS(BST_X_IMM)
+#undef BST_X_IMM
+    default: return BST_OP__COUNT;
+    }
+}
+
+/* For an i32 comparison: the fused compare-and-branch ops (plain or immediate form). */
+static bool cmp_branch_form(bst_op op, bool imm, bst_op *when_true, bst_op *when_false) {
+    switch (op) {
+#define BST_X_CMPBR(cmp, neg)                                                                    \
+    case BST_OP_I32_##cmp:                                                                       \
+        *when_true = imm ? BST_OP_BR_I32_##cmp##_IMM : BST_OP_BR_I32_##cmp;                      \
+        *when_false = imm ? BST_OP_BR_I32_##neg##_IMM : BST_OP_BR_I32_##neg;                     \
+        return true;
+        BST_CMP_BRANCH_OPS(BST_X_CMPBR)
+#undef BST_X_CMPBR
+    default: return false;
+    }
 }
 
 static bool op_binary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
     vs_entry a, b;
-    if (!pop(c, in, &b) || !pop(c, in, &a) || !push(c, out)) return false;
+    bst_op iop = imm_form(op);
+    const vs_entry *top = c->nvs > top_ctl(c)->height ? &c->vs[c->nvs - 1] : NULL;
+    bool imm = iop != BST_OP__COUNT && top && top->is_const &&
+               (in == BST_I32 || (int64_t)top->cval == (int64_t)(int32_t)(uint32_t)top->cval);
+    if (!pop_ex(c, in, &b, imm) || !pop(c, in, &a) || !push(c, out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    return emit_def(c, op, pack3(dst, a.slot, b.slot), dst) && canonicalize(c, op, out, dst);
+    size_t at = c->ncode;
+    if (!emit_def(c, imm ? iop : op, pack3(dst, a.slot, imm ? (uint32_t)b.cval : b.slot), dst))
+        return false;
+    if (live(c) && cmp_branch_form(op, imm, &c->cmp_true, &c->cmp_false)) {
+        c->cmp_instr = at;
+        c->cmp_is_eqz = false;
+    }
+    return canonicalize(c, op, out, dst);
 }
 
 static bool op_load(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
@@ -519,14 +625,14 @@ static bool op_store(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
     return emit_cell(c, pack3(val.slot, addr.slot, offset));
 }
 
-static bool op_const(compiler *c, uint8_t type, uint64_t bits, bool wide) {
+/* Constants are not emitted when pushed: they stay pending on the virtual stack so that the
+ * consumer can take them as an immediate (or local.set can write them straight to the local). */
+static bool op_const(compiler *c, uint8_t type, uint64_t bits) {
     if (!push(c, type)) return false;
-    uint16_t dst = c->vs[c->nvs - 1].slot;
-    if (!wide) return emit_def(c, BST_OP_CONST32, pack3(dst, 0, (uint32_t)bits), dst);
-    if (!emit_def(c, BST_OP_CONST64, pack3(dst, 0, 0), dst)) return false;
-    size_t def = c->last_def;
-    if (!emit_cell(c, bits)) return false;
-    c->last_def = def;
+    vs_entry *e = &c->vs[c->nvs - 1];
+    e->is_const = true;
+    e->cval = bits;
+    c->total_consts++;
     return true;
 }
 
@@ -543,8 +649,13 @@ static bool op_bulk3(compiler *c, bst_op op, uint8_t t0, uint8_t t1, uint8_t t2,
 static bool op_local_set(compiler *c, uint32_t x, bool tee) {
     uint8_t t = (uint8_t)c->local_types[x];
     vs_entry v;
-    if (!pop(c, t, &v)) return false;
+    if (!pop_ex(c, t, &v, true)) return false;
     if (!live(c)) return tee ? push(c, t) : true;
+    if (v.is_const) { /* write the constant straight into the local */
+        if (!materialize_local(c, x) || !emit_const(c, x, v.cval)) return false;
+        c->last_def = NO_DEF;
+        return tee ? repush(c, v, t) : true;
+    }
     if (v.slot == x) /* local.get x; local.set x */
         return tee ? repush(c, v, t) : true;
     bool canonical = v.slot >= c->S0;
@@ -553,7 +664,7 @@ static bool op_local_set(compiler *c, uint32_t x, bool tee) {
         c->code[c->last_def] = (c->code[c->last_def] & ~(uint64_t)0xffff) | x;
         c->last_def = NO_DEF;
         if (!tee) return true;
-        vs_entry ref = {t, (uint16_t)x};
+        vs_entry ref = {.type = t, .slot = (uint16_t)x};
         return repush(c, ref, t);
     }
     if (!materialize_local(c, x)) return false;
@@ -606,7 +717,7 @@ static bool compile_body(compiler *c) {
         case 0x04: {      /* if */
             uint32_t np, nr;
             const bst_valtype *pt, *rt;
-            vs_entry cond = {0, 0};
+            vs_entry cond = {.type = 0};
             if (!read_blocktype(c, &np, &pt, &nr, &rt)) return false;
             if (opc == 0x04 && !pop(c, BST_I32, &cond)) return false;
             vs_entry *tmp = np ? malloc(np * sizeof *tmp) : NULL;
@@ -625,8 +736,9 @@ static bool compile_body(compiler *c) {
                 if (!start_block(c, true)) return false;
             }
             if (opc == 0x04) {
-                size_t at = emit_op(c, BST_OP_BR_IF_Z);
-                if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
+                bool ok;
+                size_t at = emit_cond_branch(c, cond, false, &ok);
+                if (!ok) return false;
                 f = top_ctl(c);
                 f->if_instr = at;
                 f->if_field = live(c) ? at + 2 : NO_DEF;
@@ -724,15 +836,14 @@ static bool compile_body(compiler *c) {
             if (!ok) return false;
             if (!live(c)) break;
             if (li != 0 && !needs_moves(c, L)) {
-                size_t at = emit_op(c, BST_OP_BR_IF_NZ);
-                if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
+                size_t at = emit_cond_branch(c, cond, true, &ok);
+                if (!ok) return false;
                 if (c->ctl[li].kind == CTL_LOOP) patch_rel(c, at, at + 2, c->ctl[li].loop_start);
                 else if (!add_fixup(c, li, at, at + 2)) return false;
             } else {
                 /* taken path needs copies: skip over them when the condition is false */
-                size_t at = emit_op(c, BST_OP_BR_IF_Z);
-                if (!emit_cell(c, cond.slot) || !emit_cell(c, 0)) return false;
-                if (!emit_branch(c, li)) return false;
+                size_t at = emit_cond_branch(c, cond, false, &ok);
+                if (!ok || !emit_branch(c, li)) return false;
                 patch_rel(c, at, at + 2, c->ncode);
                 bind_here(c);
             }
@@ -857,7 +968,7 @@ static bool compile_body(compiler *c) {
             uint32_t x;
             if (!bst_read_u32(r, &x)) return false;
             if (x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
-            vs_entry ref = {(uint8_t)c->local_types[x], (uint16_t)x};
+            vs_entry ref = {.type = (uint8_t)c->local_types[x], .slot = (uint16_t)x};
             if (!live(c)) {
                 if (!push(c, ref.type)) return false;
             } else if (!repush(c, ref, ref.type)) {
@@ -950,19 +1061,19 @@ static bool compile_body(compiler *c) {
         }
         case 0x41: {
             int64_t v;
-            if (!bst_read_sleb(r, 32, &v) || !op_const(c, BST_I32, (uint32_t)v, false)) return false;
+            if (!bst_read_sleb(r, 32, &v) || !op_const(c, BST_I32, (uint32_t)v)) return false;
             break;
         }
         case 0x42: {
             int64_t v;
-            if (!bst_read_sleb(r, 64, &v) || !op_const(c, BST_I64, (uint64_t)v, true)) return false;
+            if (!bst_read_sleb(r, 64, &v) || !op_const(c, BST_I64, (uint64_t)v)) return false;
             break;
         }
         case 0x43: {
             uint8_t b[4];
             if (!bst_read_fixed(r, b, 4)) return false;
             uint32_t bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-            if (!op_const(c, BST_F32, bits, false)) return false;
+            if (!op_const(c, BST_F32, bits)) return false;
             break;
         }
         case 0x44: {
@@ -970,7 +1081,7 @@ static bool compile_body(compiler *c) {
             if (!bst_read_fixed(r, b, 8)) return false;
             uint64_t bits = 0;
             for (int k = 7; k >= 0; k--) bits = bits << 8 | b[k];
-            if (!op_const(c, BST_F64, bits, true)) return false;
+            if (!op_const(c, BST_F64, bits)) return false;
             break;
         }
 #define BST_X_NUM(name, code, kind, in, out)                                                    \
@@ -984,7 +1095,7 @@ static bool compile_body(compiler *c) {
             uint8_t t;
             if (!bst_read_u8(r, &t)) return false;
             if (!bst_is_reftype((bst_valtype)t)) return cfail(c, BST_ERR_MALFORMED, "malformed reference type");
-            if (!op_const(c, t, 0, false)) return false;
+            if (!op_const(c, t, 0)) return false;
             break;
         }
         case 0xd1: { /* ref.is_null */
@@ -1122,6 +1233,8 @@ static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *con
     c->S0 = c->nlocals_total;
     c->total_refs = 0;
     c->last_def = NO_DEF;
+    c->cmp_instr = NO_DEF;
+    c->total_consts = 0;
     if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");
     free(c->local_types);
     free(c->local_refs);

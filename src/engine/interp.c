@@ -199,10 +199,15 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
                       const void *const **handlers_out) {
 #define BST_X_NUM(name, code, kind, in, out) &&L_##name,
 #define BST_X_OTHER(name) &&L_##name,
-    static const void *const handlers[] = {BST_NUMERIC_OPS(BST_X_NUM) BST_SAT_OPS(BST_X_NUM)
-                                               BST_OTHER_OPS(BST_X_OTHER)};
+#define BST_X_IMM(name) &&L_##name##_IMM,
+#define BST_X_CMPBR(cmp, neg) &&L_BR_I32_##cmp, &&L_BR_I32_##cmp##_IMM,
+    static const void *const handlers[] = {
+        BST_NUMERIC_OPS(BST_X_NUM) BST_SAT_OPS(BST_X_NUM) BST_OTHER_OPS(BST_X_OTHER)
+            BST_IMM_OPS(BST_X_IMM) BST_CMP_BRANCH_OPS(BST_X_CMPBR)};
 #undef BST_X_NUM
 #undef BST_X_OTHER
+#undef BST_X_IMM
+#undef BST_X_CMPBR
     if (handlers_out) {
         *handlers_out = handlers;
         return BST_OK;
@@ -267,6 +272,17 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+/* An operation that also has an immediate form (see BST_IMM_OPS): b comes from the operand
+ * cell, sign-extended for 64-bit types. */
+#define BIN2(name, T, expr)                                                                      \
+    BIN(name, T, expr)                                                                           \
+    L_##name##_IMM : {                                                                           \
+        uint64_t w = pc[1];                                                                      \
+        T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));         \
+        fp[OD(w)] = (expr);                                                                      \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
 #define BINF32(name, expr)                                                                       \
     L_##name : {                                                                                 \
         uint64_t w = pc[1];                                                                      \
@@ -285,27 +301,27 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     }
 
     UN(I32_EQZ, (uint32_t)x == 0)
-    BIN(I32_EQ, uint32_t, a == b)
-    BIN(I32_NE, uint32_t, a != b)
-    BIN(I32_LT_S, uint32_t, s32(a) < s32(b))
-    BIN(I32_LT_U, uint32_t, a < b)
-    BIN(I32_GT_S, uint32_t, s32(a) > s32(b))
-    BIN(I32_GT_U, uint32_t, a > b)
-    BIN(I32_LE_S, uint32_t, s32(a) <= s32(b))
-    BIN(I32_LE_U, uint32_t, a <= b)
-    BIN(I32_GE_S, uint32_t, s32(a) >= s32(b))
-    BIN(I32_GE_U, uint32_t, a >= b)
+    BIN2(I32_EQ, uint32_t, a == b)
+    BIN2(I32_NE, uint32_t, a != b)
+    BIN2(I32_LT_S, uint32_t, s32(a) < s32(b))
+    BIN2(I32_LT_U, uint32_t, a < b)
+    BIN2(I32_GT_S, uint32_t, s32(a) > s32(b))
+    BIN2(I32_GT_U, uint32_t, a > b)
+    BIN2(I32_LE_S, uint32_t, s32(a) <= s32(b))
+    BIN2(I32_LE_U, uint32_t, a <= b)
+    BIN2(I32_GE_S, uint32_t, s32(a) >= s32(b))
+    BIN2(I32_GE_U, uint32_t, a >= b)
     UN(I64_EQZ, x == 0)
-    BIN(I64_EQ, uint64_t, a == b)
-    BIN(I64_NE, uint64_t, a != b)
-    BIN(I64_LT_S, uint64_t, s64(a) < s64(b))
-    BIN(I64_LT_U, uint64_t, a < b)
-    BIN(I64_GT_S, uint64_t, s64(a) > s64(b))
-    BIN(I64_GT_U, uint64_t, a > b)
-    BIN(I64_LE_S, uint64_t, s64(a) <= s64(b))
-    BIN(I64_LE_U, uint64_t, a <= b)
-    BIN(I64_GE_S, uint64_t, s64(a) >= s64(b))
-    BIN(I64_GE_U, uint64_t, a >= b)
+    BIN2(I64_EQ, uint64_t, a == b)
+    BIN2(I64_NE, uint64_t, a != b)
+    BIN2(I64_LT_S, uint64_t, s64(a) < s64(b))
+    BIN2(I64_LT_U, uint64_t, a < b)
+    BIN2(I64_GT_S, uint64_t, s64(a) > s64(b))
+    BIN2(I64_GT_U, uint64_t, a > b)
+    BIN2(I64_LE_S, uint64_t, s64(a) <= s64(b))
+    BIN2(I64_LE_U, uint64_t, a <= b)
+    BIN2(I64_GE_S, uint64_t, s64(a) >= s64(b))
+    BIN2(I64_GE_U, uint64_t, a >= b)
     BINF32(F32_EQ, a == b)
     BINF32(F32_NE, a != b)
     BINF32(F32_LT, a < b)
@@ -321,9 +337,9 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(I32_CLZ, (uint32_t)x ? (uint64_t)__builtin_clz((uint32_t)x) : 32)
     UN(I32_CTZ, (uint32_t)x ? (uint64_t)__builtin_ctz((uint32_t)x) : 32)
     UN(I32_POPCNT, (uint64_t)__builtin_popcount((uint32_t)x))
-    BIN(I32_ADD, uint32_t, (uint32_t)(a + b))
-    BIN(I32_SUB, uint32_t, (uint32_t)(a - b))
-    BIN(I32_MUL, uint32_t, (uint32_t)(a * b))
+    BIN2(I32_ADD, uint32_t, (uint32_t)(a + b))
+    BIN2(I32_SUB, uint32_t, (uint32_t)(a - b))
+    BIN2(I32_MUL, uint32_t, (uint32_t)(a * b))
     L_I32_DIV_S : {
         uint64_t w = pc[1];
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
@@ -357,20 +373,20 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;
         NEXT();
     }
-    BIN(I32_AND, uint32_t, a & b)
-    BIN(I32_OR, uint32_t, a | b)
-    BIN(I32_XOR, uint32_t, a ^ b)
-    BIN(I32_SHL, uint32_t, (uint32_t)(a << (b & 31)))
-    BIN(I32_SHR_S, uint32_t, shr_s32(a, b))
-    BIN(I32_SHR_U, uint32_t, a >> (b & 31))
+    BIN2(I32_AND, uint32_t, a & b)
+    BIN2(I32_OR, uint32_t, a | b)
+    BIN2(I32_XOR, uint32_t, a ^ b)
+    BIN2(I32_SHL, uint32_t, (uint32_t)(a << (b & 31)))
+    BIN2(I32_SHR_S, uint32_t, shr_s32(a, b))
+    BIN2(I32_SHR_U, uint32_t, a >> (b & 31))
     BIN(I32_ROTL, uint32_t, rotl32(a, b))
     BIN(I32_ROTR, uint32_t, rotr32(a, b))
     UN(I64_CLZ, x ? (uint64_t)__builtin_clzll(x) : 64)
     UN(I64_CTZ, x ? (uint64_t)__builtin_ctzll(x) : 64)
     UN(I64_POPCNT, (uint64_t)__builtin_popcountll(x))
-    BIN(I64_ADD, uint64_t, a + b)
-    BIN(I64_SUB, uint64_t, a - b)
-    BIN(I64_MUL, uint64_t, a * b)
+    BIN2(I64_ADD, uint64_t, a + b)
+    BIN2(I64_SUB, uint64_t, a - b)
+    BIN2(I64_MUL, uint64_t, a * b)
     L_I64_DIV_S : {
         uint64_t w = pc[1];
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
@@ -404,12 +420,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;
         NEXT();
     }
-    BIN(I64_AND, uint64_t, a & b)
-    BIN(I64_OR, uint64_t, a | b)
-    BIN(I64_XOR, uint64_t, a ^ b)
-    BIN(I64_SHL, uint64_t, a << (b & 63))
-    BIN(I64_SHR_S, uint64_t, shr_s64(a, b))
-    BIN(I64_SHR_U, uint64_t, a >> (b & 63))
+    BIN2(I64_AND, uint64_t, a & b)
+    BIN2(I64_OR, uint64_t, a | b)
+    BIN2(I64_XOR, uint64_t, a ^ b)
+    BIN2(I64_SHL, uint64_t, a << (b & 63))
+    BIN2(I64_SHR_S, uint64_t, shr_s64(a, b))
+    BIN2(I64_SHR_U, uint64_t, a >> (b & 63))
     BIN(I64_ROTL, uint64_t, rotl64(a, b))
     BIN(I64_ROTR, uint64_t, rotr64(a, b))
     UN(F32_ABS, (uint32_t)x & 0x7fffffffu)
@@ -784,6 +800,32 @@ do_call:
         pc += 2;
         NEXT();
     }
+
+    /* ---- fused i32 compare + branch: [op][- | a<<16 | b<<32 (or imm32<<32)][rel] ---- */
+#define CMP_EQ (a == b)
+#define CMP_NE (a != b)
+#define CMP_LT_S (s32(a) < s32(b))
+#define CMP_LT_U (a < b)
+#define CMP_GT_S (s32(a) > s32(b))
+#define CMP_GT_U (a > b)
+#define CMP_LE_S (s32(a) <= s32(b))
+#define CMP_LE_U (a <= b)
+#define CMP_GE_S (s32(a) >= s32(b))
+#define CMP_GE_U (a >= b)
+#define CMPBR(cmp, neg)                                                                          \
+    L_BR_I32_##cmp : {                                                                           \
+        uint64_t w = pc[1];                                                                      \
+        uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];                               \
+        pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
+        NEXT();                                                                                  \
+    }                                                                                            \
+    L_BR_I32_##cmp##_IMM : {                                                                     \
+        uint64_t w = pc[1];                                                                      \
+        uint32_t a = (uint32_t)fp[OA(w)], b = OHI(w);                                            \
+        pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
+        NEXT();                                                                                  \
+    }
+    BST_CMP_BRANCH_OPS(CMPBR)
 
     /* ---- metering and determinism ---- */
     L_FUEL : { /* [op][cost] */

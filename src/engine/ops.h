@@ -153,6 +153,24 @@
     X(I64_TRUNC_SAT_F64_S, 6, U, F64, I64)                                                      \
     X(I64_TRUNC_SAT_F64_U, 7, U, F64, I64)
 
+/* Binary operations with an immediate second operand: X(base) defines BST_OP_<base>_IMM with
+ * layout [op][dst | a<<16 | imm32<<32] (i64 immediates are sign-extended).  They replace a
+ * constant push + operation pair. */
+#define BST_IMM_OPS(X)                                                                           \
+    X(I32_ADD) X(I32_SUB) X(I32_MUL) X(I32_AND) X(I32_OR) X(I32_XOR) X(I32_SHL) X(I32_SHR_S)     \
+    X(I32_SHR_U) X(I32_EQ) X(I32_NE) X(I32_LT_S) X(I32_LT_U) X(I32_GT_S) X(I32_GT_U)             \
+    X(I32_LE_S) X(I32_LE_U) X(I32_GE_S) X(I32_GE_U)                                              \
+    X(I64_ADD) X(I64_SUB) X(I64_MUL) X(I64_AND) X(I64_OR) X(I64_XOR) X(I64_SHL) X(I64_SHR_S)     \
+    X(I64_SHR_U) X(I64_EQ) X(I64_NE) X(I64_LT_S) X(I64_LT_U) X(I64_GT_S) X(I64_GT_U)             \
+    X(I64_LE_S) X(I64_LE_U) X(I64_GE_S) X(I64_GE_U)
+
+/* i32 comparisons fused with a conditional branch: X(cmp, negated cmp).  BR_I32_<cmp> is
+ * [op][- | a<<16 | b<<32][rel] and BR_I32_<cmp>_IMM is [op][- | a<<16 | imm32<<32][rel]; the
+ * branch is taken when the comparison holds. */
+#define BST_CMP_BRANCH_OPS(X)                                                                    \
+    X(EQ, NE) X(NE, EQ) X(LT_S, GE_S) X(LT_U, GE_U) X(GT_S, LE_S) X(GT_U, LE_U) X(LE_S, GT_S)     \
+    X(LE_U, GT_U) X(GE_S, LT_S) X(GE_U, LT_U)
+
 /* Everything else: X(name).  Operand layouts are documented at each handler in interp.c. */
 #define BST_OTHER_OPS(X)                                                                         \
     X(UNREACHABLE)                                                                               \
@@ -210,9 +228,14 @@
 typedef enum bst_op {
 #define BST_X_NUM(name, code, kind, in, out) BST_OP_##name,
 #define BST_X_OTHER(name) BST_OP_##name,
+#define BST_X_IMM(name) BST_OP_##name##_IMM,
+#define BST_X_CMPBR(cmp, neg) BST_OP_BR_I32_##cmp, BST_OP_BR_I32_##cmp##_IMM,
     BST_NUMERIC_OPS(BST_X_NUM) BST_SAT_OPS(BST_X_NUM) BST_OTHER_OPS(BST_X_OTHER)
+    BST_IMM_OPS(BST_X_IMM) BST_CMP_BRANCH_OPS(BST_X_CMPBR)
 #undef BST_X_NUM
 #undef BST_X_OTHER
+#undef BST_X_IMM
+#undef BST_X_CMPBR
     BST_OP__COUNT
 } bst_op;
 
