@@ -158,9 +158,11 @@ static inline uint64_t sat_i64_u(double x) {
 /* ---- host calls ---------------------------------------------------------------------------- */
 
 /* Calls a host function with arguments/results in slots[].  Returns false on a host trap
- * (message copied to err). */
+ * (message copied to err).  When slots[] lies on the store's value stack, wasm re-entered from
+ * the host continues above it; otherwise (a direct bst_call of a host function) the free part
+ * of the value stack is unchanged. */
 static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *slots,
-                      bst_error *err) {
+                      bool on_value_stack, bst_error *err) {
     const bst_ftype *t = f->type;
     bst_value small[16];
     size_t n = (size_t)t->nparams + t->nresults;
@@ -180,7 +182,7 @@ static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *s
     caller.message[0] = 0;
     uint64_t *saved_top = s->stack_top;
     uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
-    s->stack_top = slots + need;
+    if (on_value_stack) s->stack_top = slots + need;
     bool ok = f->host(&caller, vals, res, f->env);
     s->stack_top = saved_top;
     if (ok) {
@@ -587,7 +589,7 @@ do_call:
         fr->fp = fp;
         fr->func = cur;
         s->fuel = fuel;
-        bool ok = call_host(s, callee, inst, nfp, err);
+        bool ok = call_host(s, callee, inst, nfp, true, err);
         fuel = s->fuel;
         s->depth--;
         if (!ok) {
@@ -902,10 +904,17 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
         s->stack_top = s->stack;
     }
     const bst_ftype *t = f->type;
+    /* Each activation nests native frames (run, host function, bst_call): bound them
+     * separately from wasm call depth, which costs no native stack. */
+    if (s->activations >= s->config.max_reentry) {
+        bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(BST_TRAP_STACK_EXHAUSTED));
+        err->trap = BST_TRAP_STACK_EXHAUSTED;
+        return BST_ERR_TRAP;
+    }
     if (!f->code) {
-        uint64_t *saved = s->stack_top;
-        bool ok = call_host(s, f, NULL, slots, err);
-        s->stack_top = saved;
+        s->activations++;
+        bool ok = call_host(s, f, NULL, slots, false, err);
+        s->activations--;
         return ok ? BST_OK : BST_ERR_TRAP;
     }
     uint64_t *base = s->stack_top;
@@ -917,7 +926,9 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
     }
     memcpy(base, slots, t->nparams * sizeof *slots);
     s->depth++; /* the host's own activation counts towards the depth limit */
+    s->activations++;
     bst_status st = run(s, f, base, err, NULL);
+    s->activations--;
     s->depth--;
     if (st == BST_OK) memcpy(slots, base, t->nresults * sizeof *slots);
     return st;

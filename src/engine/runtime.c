@@ -20,6 +20,7 @@ void bst_config_default(bst_config *cfg) {
     cfg->max_stack_slots = 1u << 20;
     cfg->max_memory_pages = BST_MAX_PAGES;
     cfg->max_table_elems = 10000000u;
+    cfg->max_reentry = 100;
 }
 
 bst_store *bst_store_new(const bst_config *cfg) {
@@ -29,6 +30,7 @@ bst_store *bst_store_new(const bst_config *cfg) {
     else bst_config_default(&s->config);
     if (s->config.max_call_depth == 0) s->config.max_call_depth = 1;
     if (s->config.max_stack_slots < 1024) s->config.max_stack_slots = 1024;
+    if (s->config.max_reentry == 0) s->config.max_reentry = 1;
     if (s->config.max_memory_pages > BST_MAX_PAGES) s->config.max_memory_pages = BST_MAX_PAGES;
     s->fuel = INT64_MAX;
     atomic_init(&s->interrupt, 0);

@@ -103,6 +103,7 @@ struct bst_store {
     bst_frame *frames;            /* config.max_call_depth frames */
     uint64_t *stack_top;          /* first free slot for a new activation (re-entrant calls) */
     uint32_t depth;               /* frames in use */
+    uint32_t activations;         /* nested bst_interp_call()s: bounds native recursion */
     int64_t fuel;                 /* remaining; INT64_MAX when unlimited */
     _Atomic uint32_t interrupt;   /* set by bst_store_interrupt() from any thread */
     uint32_t ntrace;              /* backtrace of the last trap */

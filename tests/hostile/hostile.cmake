@@ -82,8 +82,3 @@ add_test(NAME hostile/no_global_state_canary
                  ${BASTION_HOSTILE_DIR}/global_state_allowlist.txt
                  $<TARGET_FILE:bst_global_state_canary>)
 set_tests_properties(hostile/no_global_state_canary PROPERTIES WILL_FAIL TRUE TIMEOUT 60)
-
-# Known engine bugs, see the header of reentry.c: re-entering wasm from a host function the
-# embedder called directly puts the new frame on the native stack, and host-mediated recursion
-# is not bounded in native stack.  Enable once both are fixed.
-set_tests_properties(hostile/reentry PROPERTIES DISABLED TRUE)

@@ -1,7 +1,7 @@
 /*
  * reentry.c — wasm re-entered from host functions (sandbox guarantee 4, re-entrancy).  Two
- * guarantees, both broken at the time of writing, so the test is registered DISABLED in
- * hostile.cmake until the engine is fixed:
+ * guarantees (both were broken when this test was written; fixed in interp.c: a direct host
+ * call no longer moves the value-stack top, and bst_config.max_reentry bounds the nesting):
  *
  * 1. A host function that the embedder calls directly (bst_call on a host bst_func) may re-enter
  *    wasm with bst_call.  The re-entered activation must run on the store's value stack and be
