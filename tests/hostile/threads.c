@@ -53,8 +53,13 @@ static void *worker(void *arg) {
     bst_store *stores[NSTORES];
     bst_instance *insts[NSTORES];
     uint32_t sums[NSTORES];
+    /* 400 live stores: keep each one's value stack small (the default is 8 MiB) */
+    bst_config cfg;
+    bst_config_default(&cfg);
+    cfg.max_stack_slots = 1u << 14;
+    cfg.max_call_depth = 1000;
     for (int k = 0; k < NSTORES; k++) {
-        stores[k] = bst_store_new(NULL);
+        stores[k] = bst_store_new(&cfg);
         insts[k] = bst_instance_new(stores[k], k % 5 == 4 ? own : j->shared, NULL, 0, &stores[k],
                                     &err);
         if (!insts[k]) fail(j, "instantiation failed", k);
