@@ -1,24 +1,22 @@
 /*
- * reentry.c — wasm re-entered from host functions (sandbox guarantee 4, re-entrancy).  Two
- * guarantees (both were broken when this test was written; fixed in interp.c: a direct host
- * call no longer moves the value-stack top, and bst_config.max_reentry bounds the nesting):
+ * reentry.c — wasm re-entered from host functions (sandbox guarantee 4, re-entrancy).
  *
  * 1. A host function that the embedder calls directly (bst_call on a host bst_func) may re-enter
  *    wasm with bst_call.  The re-entered activation must run on the store's value stack and be
  *    bounded by max_call_depth.  Checked on the main thread and on a second thread, with a wide
  *    frame (64 locals).
- *    BUG: bst_interp_call() runs a host function through call_host(), which sets s->stack_top to
- *    the argument array it was given — for a direct call, bst_call()'s native `small[]` array —
- *    so the re-entered frame is placed on the native stack: a spurious "call stack exhausted"
- *    when the native stack lies above the store's stack (main thread), a native stack buffer
- *    overflow when it lies below (threads: segfault, or an ASan stack-buffer-overflow report).
+ *    (Was broken: call_host() set s->stack_top to the argument array it was given — for a direct
+ *    call bst_call()'s native `small[]` — so the re-entered frame landed on the native stack:
+ *    a spurious "call stack exhausted" on the main thread, a native stack buffer overflow on
+ *    threads whose stack lies below the store's.)
  *
  * 2. Recursion through a host function (wasm -> host -> bst_call -> wasm -> host ...) must end in
- *    a trap before the native stack overflows, with the default limits.
- *    BUG: only max_call_depth bounds it; each level costs two frames, so the default 10,000 allow
- *    5,000 nested native activations of run()/call_host()/bst_call(), about 1.3 KB each (2.1 KB
- *    under ASan): 6.5 MB, which overflows the 8 MB main stack under ASan and any thread stack of
- *    a few MB.  Checked on the main thread and on a thread with a 2 MiB stack.
+ *    a trap before the native stack overflows, with the default limits, on the main thread and
+ *    on a thread with a 2 MiB stack.  (Was broken: only max_call_depth bounded it, allowing 5,000
+ *    nested native activations of ~1.3 KB, 2.1 KB under ASan.)
+ *
+ * 3. bst_config.max_reentry, which now bounds that nesting, is exact: every bst_call entered
+ *    while another is running counts as one activation, the embedder's own call included.
  */
 #include <pthread.h>
 
@@ -158,8 +156,65 @@ static void host_recursion(void) {
     bst_module_free(m);
 }
 
+/* ---- 3. the max_reentry boundary ----------------------------------------------------------- */
+
+static void reentry_limit(void) {
+    bst_module *m = h_load("stack", NULL);
+    bst_config cfg;
+    bst_config_default(&cfg);
+    cfg.max_reentry = 5;
+    bst_store *s = bst_store_new(&cfg);
+    reenter_env e = {NULL, BST_TRAP_NONE};
+    bst_valtype i32 = BST_I32;
+    bst_functype ft = {1, 1, &i32, &i32};
+    bst_extern imp;
+    imp.kind = BST_EXTERN_FUNC;
+    imp.of.func = bst_func_new_host(s, &ft, reenter, &e);
+    bst_error err;
+    bst_instance *inst = bst_instance_new(s, m, &imp, 1, NULL, &err);
+    CHECK(inst != NULL);
+    if (inst) {
+        /* via_host(n) nests n+1 activations: the embedder's call and n re-entries */
+        e.target = h_func(inst, "via_host");
+        bst_value v;
+        CHECK_OK(h_call(e.target, &err, &v, 1, 4), err);
+        CHECK_EQ(v.of.i32, 4);
+        CHECK_TRAP(h_call(e.target, &err, &v, 1, 5), err, BST_TRAP_HOST);
+        CHECK_STR(err.message, "call stack exhausted");
+        CHECK_EQ(e.first_trap, BST_TRAP_STACK_EXHAUSTED);
+        /* the count unwinds after a trap */
+        CHECK_OK(h_call(e.target, &err, &v, 1, 4), err);
+    }
+    bst_store_free(s);
+
+    /* a direct host call is an activation too: max_reentry 1 leaves no room to re-enter */
+    bst_module *rm = h_load("reentry", NULL);
+    for (uint32_t limit = 1; limit <= 2; limit++) {
+        cfg.max_reentry = limit;
+        rig r;
+        memset(&r, 0, sizeof r);
+        r.s = bst_store_new(&cfg);
+        r.inst = h_instance(r.s, rm, NULL);
+        r.host = bst_func_new_host(r.s, &ft, direct_host, &r.e);
+        r.e.target = h_func(r.inst, "rec");
+        bst_value v;
+        bst_status st = h_call(r.host, &err, &v, 1, 5);
+        if (limit == 1) {
+            CHECK_TRAP(st, err, BST_TRAP_HOST);
+            CHECK_STR(err.message, "call stack exhausted");
+        } else {
+            CHECK_OK(st, err);
+            CHECK_EQ(v.of.i32, 5);
+        }
+        bst_store_free(r.s);
+    }
+    bst_module_free(rm);
+    bst_module_free(m);
+}
+
 int main(void) {
     direct_reentry();
     host_recursion();
+    reentry_limit();
     return h_finish("reentry");
 }
