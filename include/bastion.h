@@ -128,8 +128,10 @@ const char *bst_trap_message(bst_trap_kind k);
 typedef struct bst_config {
     uint32_t max_call_depth;       /* wasm frames; default 10000 */
     uint32_t max_stack_slots;      /* 64-bit value-stack slots; default 1M */
-    uint32_t max_memory_pages;     /* 64 KiB pages per memory; default 65536 */
-    uint32_t max_table_elems;      /* per table; default 10,000,000 */
+    uint32_t max_memory_pages;     /* 64 KiB pages per memory and in total over all memories
+                                      of the store; default 65536 */
+    uint32_t max_table_elems;      /* elements per table and in total over all tables of the
+                                      store; default 10,000,000 */
     uint32_t max_reentry;          /* nested wasm activations entered from host code (each uses
                                       native stack: wasm -> host -> bst_call -> wasm ...);
                                       default 100 */

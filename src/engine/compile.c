@@ -317,7 +317,7 @@ static bool push_ctl(compiler *c, uint8_t kind, uint32_t nparams, const bst_valt
         if (!grow(c, (void **)&c->ctl, &cap, (size_t)c->nctl + 1, sizeof(ctl_frame))) return false;
         c->capctl = (uint32_t)cap;
     }
-    if (c->nctl >= c->m->config.max_nesting)
+    if (c->nctl > c->m->config.max_nesting) /* ctl[0] is the function body, not a block */
         return cfail(c, BST_ERR_LIMIT, "blocks nested too deeply");
     bool dead = c->nctl > 0 && !live(c);
     ctl_frame *f = &c->ctl[c->nctl++];

@@ -59,6 +59,7 @@ size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) 
 
 void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *)) {
     o->release = release;
+    o->owner = s;
     o->next_object = s->objects;
     s->objects = o;
 }
@@ -93,9 +94,11 @@ static void memory_release(bst_object *o) {
 static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err) {
     uint32_t cap = s->config.max_memory_pages;
     if (limits.has_max && limits.max < cap) cap = limits.max;
-    if (limits.min > s->config.max_memory_pages) {
-        bst_fail(err, BST_ERR_LIMIT, 0, "memory minimum of %u pages exceeds the limit of %u pages",
-                 limits.min, s->config.max_memory_pages);
+    if (limits.min > s->config.max_memory_pages ||
+        s->memory_pages + limits.min > s->config.max_memory_pages) {
+        bst_fail(err, BST_ERR_LIMIT, 0,
+                 "memory minimum of %u pages exceeds the limit of %u pages (%llu in use in the store)",
+                 limits.min, s->config.max_memory_pages, (unsigned long long)s->memory_pages);
         return NULL;
     }
     bst_memory *m = calloc(1, sizeof *m);
@@ -112,6 +115,7 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
         }
     }
     bst_store_adopt(s, &m->obj, memory_release);
+    s->memory_pages += m->pages;
     return m;
 nomem:
     bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a memory of %u pages", limits.min);
@@ -130,7 +134,11 @@ bst_memory *bst_memory_new(bst_store *s, bst_limits limits, bst_error *err) {
 int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
     uint32_t old = m->pages;
     if (delta == 0) return old;
-    if ((uint64_t)old + delta > m->max_pages) return -1;
+    bst_store *s = m->obj.owner;
+    /* the store-wide budget stops many memories from adding up past the limit */
+    if ((uint64_t)old + delta > m->max_pages ||
+        s->memory_pages + delta > s->config.max_memory_pages)
+        return -1;
     uint64_t new_size = ((uint64_t)old + delta) * BST_PAGE_SIZE;
     if (new_size > SIZE_MAX) return -1;
     uint8_t *p = realloc(m->data, (size_t)new_size);
@@ -139,6 +147,7 @@ int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
     m->data = p;
     m->size = new_size;
     m->pages = old + delta;
+    s->memory_pages += delta;
     return old;
 }
 
@@ -175,9 +184,11 @@ static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits
                                bst_error *err) {
     uint32_t cap = s->config.max_table_elems;
     if (limits.has_max && limits.max < cap) cap = limits.max;
-    if (limits.min > s->config.max_table_elems) {
-        bst_fail(err, BST_ERR_LIMIT, 0, "table minimum of %u elements exceeds the limit of %u",
-                 limits.min, s->config.max_table_elems);
+    if (limits.min > s->config.max_table_elems ||
+        s->table_elems + limits.min > s->config.max_table_elems) {
+        bst_fail(err, BST_ERR_LIMIT, 0,
+                 "table minimum of %u elements exceeds the limit of %u (%llu in use in the store)",
+                 limits.min, s->config.max_table_elems, (unsigned long long)s->table_elems);
         return NULL;
     }
     bst_table *t = calloc(1, sizeof *t);
@@ -195,6 +206,7 @@ static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits
         for (uint32_t i = 0; i < t->size; i++) t->elems[i] = init;
     }
     bst_store_adopt(s, &t->obj, table_release);
+    s->table_elems += t->size;
     return t;
 nomem:
     bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a table of %u elements", limits.min);
@@ -212,13 +224,16 @@ bst_table *bst_table_new(bst_store *s, bst_valtype elem, bst_limits limits, bst_
 
 int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
     uint32_t old = t->size;
-    if ((uint64_t)old + delta > t->max_size) return -1;
+    bst_store *s = t->obj.owner;
+    if ((uint64_t)old + delta > t->max_size || s->table_elems + delta > s->config.max_table_elems)
+        return -1;
     if (delta == 0) return old;
     uint64_t *p = realloc(t->elems, ((size_t)old + delta) * sizeof *p);
     if (!p) return -1;
     for (uint32_t i = old; i < old + delta; i++) p[i] = init;
     t->elems = p;
     t->size = old + delta;
+    s->table_elems += delta;
     return old;
 }
 
@@ -232,6 +247,8 @@ bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out) {
 
 bool bst_table_set(bst_table *t, uint32_t i, bst_value v) {
     if (i >= t->size || v.type != t->elem) return false;
+    if (v.type == BST_FUNCREF && v.of.funcref && v.of.funcref->obj.owner != t->obj.owner)
+        return false; /* a function of another store would dangle when that store is freed */
     t->elems[i] = bst_value_to_slot(&v);
     return true;
 }
@@ -365,10 +382,22 @@ static bool limits_match(bst_limits have, bst_limits want) {
     return true;
 }
 
-static bool check_import(const bst_module *m, const bst_import *im, const bst_extern *ex,
-                         bst_error *err) {
+static bst_store *extern_owner(const bst_extern *ex) {
+    switch (ex->kind) {
+    case BST_EXTERN_FUNC: return ex->of.func ? ex->of.func->obj.owner : NULL;
+    case BST_EXTERN_TABLE: return ex->of.table ? ex->of.table->obj.owner : NULL;
+    case BST_EXTERN_MEMORY: return ex->of.memory ? ex->of.memory->obj.owner : NULL;
+    case BST_EXTERN_GLOBAL: return ex->of.global ? ex->of.global->obj.owner : NULL;
+    }
+    return NULL;
+}
+
+static bool check_import(bst_store *s, const bst_module *m, const bst_import *im,
+                         const bst_extern *ex, bst_error *err) {
     const char *why = NULL;
-    if (ex->kind != im->kind) {
+    if (extern_owner(ex) != s) {
+        why = "import from another store (or NULL)";
+    } else if (ex->kind != im->kind) {
         why = "incompatible import type";
     } else {
         switch (im->kind) {
@@ -454,7 +483,7 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
         return NULL;
     }
     for (uint32_t i = 0; i < m->nimports; i++)
-        if (!check_import(m, &m->imports[i], &imports[i], err)) return NULL;
+        if (!check_import(s, m, &m->imports[i], &imports[i], err)) return NULL;
 
     bst_instance *inst = calloc(1, sizeof *inst);
     if (!inst) goto nomem;

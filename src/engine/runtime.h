@@ -26,6 +26,7 @@ void bst_code_free(bst_code *c);
 typedef struct bst_object {
     struct bst_object *next_object;
     void (*release)(struct bst_object *);
+    bst_store *owner;             /* objects of one store may never be linked into another */
 } bst_object;
 
 struct bst_func {
@@ -41,7 +42,7 @@ struct bst_func {
 };
 
 struct bst_memory {
-    bst_object obj;
+    bst_object obj;               /* obj.owner: the store whose page budget it uses */
     uint8_t *data;
     uint64_t size;            /* bytes = pages * 64 KiB */
     uint32_t pages;
@@ -104,6 +105,8 @@ struct bst_store {
     uint64_t *stack_top;          /* first free slot for a new activation (re-entrant calls) */
     uint32_t depth;               /* frames in use */
     uint32_t activations;         /* nested bst_interp_call()s: bounds native recursion */
+    uint64_t table_elems;         /* sum of all table sizes: capped by config.max_table_elems */
+    uint64_t memory_pages;        /* sum of all memory sizes: capped by config.max_memory_pages */
     int64_t fuel;                 /* remaining; INT64_MAX when unlimited */
     _Atomic uint32_t interrupt;   /* set by bst_store_interrupt() from any thread */
     uint32_t ntrace;              /* backtrace of the last trap */

@@ -101,8 +101,14 @@ static void memory_bombs(void) {
     bst_limits big = {17, 0, false};
     CHECK(bst_memory_new(s, big, &err) == NULL);
     CHECK_EQ(err.status, BST_ERR_LIMIT);
-    bst_limits ok = {16, 0, false};
-    CHECK(bst_memory_new(s, ok, &err) != NULL);
+    /* the limit is also a budget for the whole store: its 16 pages are in use */
+    bst_limits one = {1, 0, false};
+    CHECK(bst_memory_new(s, one, &err) == NULL);
+    CHECK_EQ(err.status, BST_ERR_LIMIT);
+    bst_limits none = {0, 0, false};
+    bst_memory *empty = bst_memory_new(s, none, &err);
+    CHECK(empty != NULL);
+    CHECK_EQ(bst_memory_grow(empty, 1), -1);
     bst_store_free(s);
 
     /* a declared minimum above the limit: instantiation refused */
