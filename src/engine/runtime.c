@@ -6,12 +6,54 @@
  * mutable state unless the embedder explicitly passes one instance's export as another's import.
  * Guest memory is only touched here through bounds checks computed in 64 bits.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* mremap */
+#endif
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/runtime.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#define BST_USE_MMAP 1
+#endif
+
+/* Linear-memory backing store.  On Linux, anonymous mappings: pages are zero-filled by the
+ * kernel on first touch, so neither instantiation nor memory.grow commits host memory the guest
+ * never writes (a grow to the limit costs address space, not RAM), and mremap grows without
+ * copying where it can.  Elsewhere, calloc/realloc plus an explicit clear. */
+static uint8_t *linear_alloc(uint64_t size) {
+#if BST_USE_MMAP
+    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    return calloc(1, (size_t)size);
+#endif
+}
+
+static uint8_t *linear_grow(uint8_t *old, uint64_t old_size, uint64_t new_size) {
+#if BST_USE_MMAP
+    if (!old) return linear_alloc(new_size);
+    void *p = mremap(old, (size_t)old_size, (size_t)new_size, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    uint8_t *p = realloc(old, (size_t)new_size);
+    if (p) memset(p + old_size, 0, (size_t)(new_size - old_size));
+    return p;
+#endif
+}
+
+static void linear_free(uint8_t *p, uint64_t size) {
+#if BST_USE_MMAP
+    if (p) munmap(p, (size_t)size);
+#else
+    (void)size;
+    free(p);
+#endif
+}
 
 /* ---- configuration and stores ---------------------------------------------------------------- */
 
@@ -87,7 +129,7 @@ bool bst_functype_equal(const bst_ftype *a, const bst_ftype *b) {
 
 static void memory_release(bst_object *o) {
     bst_memory *m = (bst_memory *)o;
-    free(m->data);
+    linear_free(m->data, m->size);
     free(m);
 }
 
@@ -108,7 +150,7 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     m->pages = limits.min;
     m->size = (uint64_t)limits.min * BST_PAGE_SIZE;
     if (m->size) {
-        m->data = calloc(1, (size_t)m->size);
+        m->data = linear_alloc(m->size);
         if (!m->data) {
             free(m);
             goto nomem;
@@ -141,9 +183,8 @@ int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
         return -1;
     uint64_t new_size = ((uint64_t)old + delta) * BST_PAGE_SIZE;
     if (new_size > SIZE_MAX) return -1;
-    uint8_t *p = realloc(m->data, (size_t)new_size);
+    uint8_t *p = linear_grow(m->data, m->size, new_size);
     if (!p) return -1;
-    memset(p + m->size, 0, (size_t)(new_size - m->size));
     m->data = p;
     m->size = new_size;
     m->pages = old + delta;
