@@ -50,100 +50,61 @@ static uint16_t gather(bst_memory *mem, uint32_t iovs, uint32_t n, struct iovec 
     return WE_SUCCESS;
 }
 
-WASI_FN(wasi_fd_read)
+/* fd_read, fd_write, fd_pread, fd_pwrite: (fd, iovs, iovs_len, [offset,] nbytes_ptr). */
+static uint16_t vector_io(bst_wasi *w, bst_memory *mem, const bst_value *args, bool write,
+                          bool positioned)
 {
-    WASI_PROLOGUE();
     wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
     if (!f)
-        WASI_RETURN(WE_BADF);
+        return WE_BADF;
+    uint32_t nbytes_ptr = positioned ? ARG_U32(4) : ARG_U32(3);
+    if (positioned && ARG_U64(3) > (uint64_t)INT64_MAX)
+        return WE_INVAL;
     struct iovec iov[MAX_IOV];
     int cnt;
     uint16_t e = gather(mem, ARG_U32(1), ARG_U32(2), iov, &cnt);
     if (e)
-        WASI_RETURN(e);
-    if (!bst_memory_slice(mem, ARG_U32(3), 4))
-        WASI_RETURN(WE_FAULT);
+        return e;
+    if (!bst_memory_slice(mem, nbytes_ptr, 4))
+        return WE_FAULT;
+    off_t at = positioned ? (off_t)ARG_U64(3) : 0;
     ssize_t r;
-    do
-        r = cnt ? readv(f->host, iov, cnt) : 0;
-    while (r < 0 && errno == EINTR);
+    do {
+        if (!cnt)
+            r = 0;
+        else if (positioned)
+            r = write ? pwritev(f->host, iov, cnt, at) : preadv(f->host, iov, cnt, at);
+        else
+            r = write ? writev(f->host, iov, cnt) : readv(f->host, iov, cnt);
+    } while (r < 0 && errno == EINTR);
     if (r < 0)
-        WASI_RETURN(wasi_errno(errno));
-    wasi_put_u32(mem, ARG_U32(3), (uint32_t)r);
-    WASI_RETURN(WE_SUCCESS);
+        return wasi_errno(errno);
+    wasi_put_u32(mem, nbytes_ptr, (uint32_t)r);
+    return WE_SUCCESS;
+}
+
+WASI_FN(wasi_fd_read)
+{
+    WASI_PROLOGUE();
+    WASI_RETURN(vector_io(w, mem, args, false, false));
 }
 
 WASI_FN(wasi_fd_write)
 {
     WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
-    struct iovec iov[MAX_IOV];
-    int cnt;
-    uint16_t e = gather(mem, ARG_U32(1), ARG_U32(2), iov, &cnt);
-    if (e)
-        WASI_RETURN(e);
-    if (!bst_memory_slice(mem, ARG_U32(3), 4))
-        WASI_RETURN(WE_FAULT);
-    ssize_t r;
-    do
-        r = cnt ? writev(f->host, iov, cnt) : 0;
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        WASI_RETURN(wasi_errno(errno));
-    wasi_put_u32(mem, ARG_U32(3), (uint32_t)r);
-    WASI_RETURN(WE_SUCCESS);
+    WASI_RETURN(vector_io(w, mem, args, true, false));
 }
 
 WASI_FN(wasi_fd_pread)
 {
     WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
-    if (ARG_U64(3) > (uint64_t)INT64_MAX)
-        WASI_RETURN(WE_INVAL);
-    struct iovec iov[MAX_IOV];
-    int cnt;
-    uint16_t e = gather(mem, ARG_U32(1), ARG_U32(2), iov, &cnt);
-    if (e)
-        WASI_RETURN(e);
-    if (!bst_memory_slice(mem, ARG_U32(4), 4))
-        WASI_RETURN(WE_FAULT);
-    ssize_t r;
-    do
-        r = cnt ? preadv(f->host, iov, cnt, (off_t)ARG_U64(3)) : 0;
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        WASI_RETURN(wasi_errno(errno));
-    wasi_put_u32(mem, ARG_U32(4), (uint32_t)r);
-    WASI_RETURN(WE_SUCCESS);
+    WASI_RETURN(vector_io(w, mem, args, false, true));
 }
 
 WASI_FN(wasi_fd_pwrite)
 {
     WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
-    if (ARG_U64(3) > (uint64_t)INT64_MAX)
-        WASI_RETURN(WE_INVAL);
-    struct iovec iov[MAX_IOV];
-    int cnt;
-    uint16_t e = gather(mem, ARG_U32(1), ARG_U32(2), iov, &cnt);
-    if (e)
-        WASI_RETURN(e);
-    if (!bst_memory_slice(mem, ARG_U32(4), 4))
-        WASI_RETURN(WE_FAULT);
-    ssize_t r;
-    do
-        r = cnt ? pwritev(f->host, iov, cnt, (off_t)ARG_U64(3)) : 0;
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        WASI_RETURN(wasi_errno(errno));
-    wasi_put_u32(mem, ARG_U32(4), (uint32_t)r);
-    WASI_RETURN(WE_SUCCESS);
+    WASI_RETURN(vector_io(w, mem, args, true, true));
 }
 
 WASI_FN(wasi_fd_seek)
