@@ -302,17 +302,28 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();                                                                                  \
     }
 
+    /* i32 comparisons, shared with the fused compare-and-branch handlers below */
+#define CMP_EQ (a == b)
+#define CMP_NE (a != b)
+#define CMP_LT_S (s32(a) < s32(b))
+#define CMP_LT_U (a < b)
+#define CMP_GT_S (s32(a) > s32(b))
+#define CMP_GT_U (a > b)
+#define CMP_LE_S (s32(a) <= s32(b))
+#define CMP_LE_U (a <= b)
+#define CMP_GE_S (s32(a) >= s32(b))
+#define CMP_GE_U (a >= b)
     UN(I32_EQZ, (uint32_t)x == 0)
-    BIN2(I32_EQ, uint32_t, a == b)
-    BIN2(I32_NE, uint32_t, a != b)
-    BIN2(I32_LT_S, uint32_t, s32(a) < s32(b))
-    BIN2(I32_LT_U, uint32_t, a < b)
-    BIN2(I32_GT_S, uint32_t, s32(a) > s32(b))
-    BIN2(I32_GT_U, uint32_t, a > b)
-    BIN2(I32_LE_S, uint32_t, s32(a) <= s32(b))
-    BIN2(I32_LE_U, uint32_t, a <= b)
-    BIN2(I32_GE_S, uint32_t, s32(a) >= s32(b))
-    BIN2(I32_GE_U, uint32_t, a >= b)
+    BIN2(I32_EQ, uint32_t, CMP_EQ)
+    BIN2(I32_NE, uint32_t, CMP_NE)
+    BIN2(I32_LT_S, uint32_t, CMP_LT_S)
+    BIN2(I32_LT_U, uint32_t, CMP_LT_U)
+    BIN2(I32_GT_S, uint32_t, CMP_GT_S)
+    BIN2(I32_GT_U, uint32_t, CMP_GT_U)
+    BIN2(I32_LE_S, uint32_t, CMP_LE_S)
+    BIN2(I32_LE_U, uint32_t, CMP_LE_U)
+    BIN2(I32_GE_S, uint32_t, CMP_GE_S)
+    BIN2(I32_GE_U, uint32_t, CMP_GE_U)
     UN(I64_EQZ, x == 0)
     BIN2(I64_EQ, uint64_t, a == b)
     BIN2(I64_NE, uint64_t, a != b)
@@ -804,16 +815,6 @@ do_call:
     }
 
     /* ---- fused i32 compare + branch: [op][- | a<<16 | b<<32 (or imm32<<32)][rel] ---- */
-#define CMP_EQ (a == b)
-#define CMP_NE (a != b)
-#define CMP_LT_S (s32(a) < s32(b))
-#define CMP_LT_U (a < b)
-#define CMP_GT_S (s32(a) > s32(b))
-#define CMP_GT_U (a > b)
-#define CMP_LE_S (s32(a) <= s32(b))
-#define CMP_LE_U (a <= b)
-#define CMP_GE_S (s32(a) >= s32(b))
-#define CMP_GE_U (a >= b)
 #define CMPBR(cmp, neg)                                                                          \
     L_BR_I32_##cmp : {                                                                           \
         uint64_t w = pc[1];                                                                      \
