@@ -5,6 +5,7 @@
  *   bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]   instantiate and call NAME
  *   bastion inspect FILE.wasm                         list sections, imports and exports
  *   bastion spec [-v] FILE.json...                    run wast2json spec tests (see spec.c)
+ *   bastion runtime version FILE                      a Substrate runtime's version (runtime_cmd.c)
  *   bastion help | --help,  bastion --version
  *
  * Exit status: a WASI command's own exit code (0 or its proc_exit code); otherwise 0 success; 1 error (unreadable file, module rejected, failed tests); 10 + the
@@ -15,6 +16,7 @@
  */
 #include "bastion.h"
 #include "bastion_wasi.h"
+#include "runtime_cmd.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -69,6 +71,11 @@ static const char USAGE[] =
     "          22 interrupted (timeout), 23 host trap.\n"
     "  inspect FILE.wasm\n"
     "        Print the module's sections, imports and exports with their types.\n"
+    "  runtime version FILE\n"
+    "        Load a Substrate runtime (FILE.wasm, optionally zstd-compressed, or a raw\n"
+    "        chain spec whose genesis :code holds it), call its Core_version and print\n"
+    "        the RuntimeVersion.  Host functions other than the allocator trap when\n"
+    "        called.\n"
     "  spec [-v] FILE.json...\n"
     "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
     "  help, --help       Show this text.\n"
@@ -943,6 +950,8 @@ int main(int argc, char **argv)
         return cmd_inspect(argc - 2, argv + 2);
     if (strcmp(cmd, "spec") == 0)
         return spec_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "runtime") == 0)
+        return runtime_main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;

@@ -1,0 +1,117 @@
+/*
+ * bastion_substrate.h — the Substrate runtime host: loads a runtime (a wasm blob, possibly
+ * zstd-compressed), instantiates it with every import resolved and calls its exported runtime
+ * API functions with Substrate's calling convention.
+ *
+ * This first slice provides:
+ *   - the runtime code blob: the optional compression prefix (52 bc 53 76 46 db 8e 05 + one zstd
+ *     frame), decompressed with an output cap (the "bomb limit");
+ *   - instantiation: an imported `env.memory` is created with its declared limits (or the
+ *     runtime's exported memory is used); `ext_allocator_malloc_version_1` and
+ *     `ext_allocator_free_version_1` are backed by the freeing-bump allocator (bastion_alloc.h)
+ *     whose heap starts at the runtime's exported `__heap_base`; EVERY other imported function
+ *     is linked to a stub that traps with "unsupported host function MODULE.NAME" when (and
+ *     only when) it is called — Substrate's `--allow-missing` behaviour;
+ *   - calls: the input bytes are written into a block from the allocator (always allocated, as
+ *     Substrate does, even for empty input), the export is called as (ptr: i32, len: i32) -> i64
+ *     and the result is the byte range ptr = low 32 bits, len = high 32 bits, copied out through
+ *     the bounds-checked bst_memory_read;
+ *   - the RuntimeVersion returned by `Core_version`, decoded with the strict SCALE decoder.
+ *
+ * Guest memory is touched only through the bounds-checked accessors of bastion.h.  No global
+ * state: everything hangs off a bst_substrate_runtime, used by one thread at a time.
+ */
+#ifndef BASTION_SUBSTRATE_H
+#define BASTION_SUBSTRATE_H
+
+#include "bastion.h"
+#include "bastion_scale.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The 8-byte prefix of a zstd-compressed runtime code blob. */
+#define BST_SUBSTRATE_ZSTD_PREFIX "\x52\xbc\x53\x76\x46\xdb\x8e\x05"
+#define BST_SUBSTRATE_ZSTD_PREFIX_LEN 8u
+/* Default cap on decompressed code. */
+#define BST_SUBSTRATE_CODE_BOMB_LIMIT (64u * 1024u * 1024u)
+
+/* True when blob starts with the compression prefix. */
+bool bst_substrate_code_is_compressed(const uint8_t *blob, size_t len);
+
+/* The wasm code of a runtime blob: a malloc'd copy of the blob, or (behind the prefix) its
+ * decompressed zstd frame.  Decompressed output larger than max_out (0 = the default
+ * BST_SUBSTRATE_CODE_BOMB_LIMIT) is refused without being produced (BST_ERR_LIMIT); a corrupt or
+ * truncated frame, or bytes after it, is BST_ERR_MALFORMED.  On success *code is freed with
+ * free(). */
+bst_status bst_substrate_code_decode(const uint8_t *blob, size_t len, size_t max_out,
+                                     uint8_t **code, size_t *code_len, bst_error *err);
+
+typedef struct bst_substrate_options {
+    bst_config config;               /* store limits (bst_config_default) */
+    bst_module_config module_config; /* compile options (defaults, with canonicalize_nans) */
+    uint64_t fuel;                   /* fuel budget of the store; 0 = unlimited */
+} bst_substrate_options;
+
+void bst_substrate_options_default(bst_substrate_options *o);
+
+typedef struct bst_substrate_runtime bst_substrate_runtime;
+
+/* Compiles and instantiates runtime code (plain wasm; see bst_substrate_code_decode).  opts may
+ * be NULL for the defaults.  On failure returns NULL and fills *err (the engine's statuses;
+ * BST_ERR_UNLINKABLE for an import that cannot be provided, e.g. an imported global, or an
+ * allocator import of the wrong type). */
+bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len,
+                                                 const bst_substrate_options *opts,
+                                                 bst_error *err);
+void bst_substrate_runtime_free(bst_substrate_runtime *rt);
+
+/* Number of imported functions linked to a trapping stub (neither allocator function). */
+uint32_t bst_substrate_runtime_stub_count(const bst_substrate_runtime *rt);
+
+/* Calls the runtime API function `name` with input[0..input_len).  On success *out is a malloc'd
+ * copy of the returned bytes (never NULL; free with free()) and *out_len their count.  Errors:
+ * BST_ERR_NOT_FOUND (no such export), BST_ERR_INVALID (not (i32, i32) -> i64), BST_ERR_TRAP (a
+ * trap, including an unsupported host function or an allocator failure; err->message says
+ * which; a returned range outside the memory is BST_TRAP_MEMORY_OOB), BST_ERR_NOMEM. */
+bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
+                              size_t input_len, uint8_t **out, size_t *out_len, bst_error *err);
+
+/* ---- RuntimeVersion ----------------------------------------------------------------------- */
+
+typedef struct bst_substrate_api {
+    uint8_t id[8];       /* blake2b-64 of the API trait name */
+    uint32_t version;
+} bst_substrate_api;
+
+/* A decoded RuntimeVersion.  Strings and the API list are views into the decoded bytes (not
+ * NUL-terminated), valid as long as those bytes. */
+typedef struct bst_substrate_version {
+    const char *spec_name;
+    size_t spec_name_len;
+    const char *impl_name;
+    size_t impl_name_len;
+    uint32_t authoring_version;
+    uint32_t spec_version;
+    uint32_t impl_version;
+    size_t napis;
+    const uint8_t *apis_raw;          /* napis entries of 12 bytes: id[8], version (u32 LE) */
+    bool has_transaction_version;     /* absent in old runtimes */
+    uint32_t transaction_version;
+    bool has_state_version;
+    uint8_t state_version;
+} bst_substrate_version;
+
+/* Decodes p[0..len): spec_name, impl_name (String), authoring_version, spec_version,
+ * impl_version (u32), apis (Vec<([u8; 8], u32)>), then transaction_version (u32) and
+ * state_version (u8) when bytes remain.  Strict: truncation or bytes left over is an error. */
+bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len,
+                                           bst_substrate_version *v);
+/* The i-th API entry (i < v->napis). */
+void bst_substrate_version_api(const bst_substrate_version *v, size_t i, bst_substrate_api *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BASTION_SUBSTRATE_H */

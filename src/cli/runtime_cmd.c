@@ -1,0 +1,227 @@
+/*
+ * runtime_cmd.c — `bastion runtime version FILE`: loads a Substrate runtime and prints the
+ * RuntimeVersion its `Core_version` returns.
+ *
+ * FILE is either the runtime code (a wasm binary, or zstd-compressed behind the 8-byte prefix)
+ * or a raw chain spec (JSON) whose genesis storage `genesis.raw.top["0x3a636f6465"]` (":code")
+ * holds the code as hex.  Uses only the public APIs (bastion_substrate.h) and the CLI helpers.
+ */
+#include "runtime_cmd.h"
+#include "bastion_substrate.h"
+#include "json.h"
+#include "spec.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_TRAP_BASE 10
+#define EXIT_USAGE 64
+#define VERSION_FUEL UINT64_C(10000000000)   /* instructions for instantiation + Core_version */
+
+static const char RUNTIME_USAGE[] =
+    "usage: bastion runtime version FILE\n"
+    "  FILE: a Substrate runtime (.wasm, optionally zstd-compressed) or a raw chain spec\n"
+    "        (.json) whose genesis storage holds the code under :code (0x3a636f6465).\n";
+
+static int hex_digit(unsigned char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes a hex string (optional 0x) into a malloc'd buffer.  False on bad hex. */
+static bool hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len) {
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+        n -= 2;
+    }
+    if (n % 2) return false;
+    uint8_t *b = malloc(n / 2 ? n / 2 : 1);
+    if (!b) return false;
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hex_digit((unsigned char)s[2 * i]), lo = hex_digit((unsigned char)s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(b);
+            return false;
+        }
+        b[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *out = b;
+    *out_len = n / 2;
+    return true;
+}
+
+/* The code blob of a raw chain spec.  Prints an error and returns false on failure. */
+static bool code_from_chain_spec(const char *path, const uint8_t *text, size_t len,
+                                 uint8_t **blob, size_t *blob_len) {
+    json_value root;
+    json_error jerr;
+    if (!json_parse((const char *)text, len, &root, &jerr)) {
+        fprintf(stderr, "error: %s: not a wasm runtime, and not valid JSON (line %zu, column %zu: %s)\n",
+                path, jerr.line, jerr.column, jerr.message);
+        return false;
+    }
+    bool ok = false;
+    const json_value *genesis = json_get(&root, "genesis");
+    const json_value *raw = genesis ? json_get(genesis, "raw") : NULL;
+    const json_value *top = raw ? json_get(raw, "top") : NULL;
+    if (!top || top->kind != JSON_OBJECT) {
+        fprintf(stderr, "error: %s: no genesis.raw.top object (not a raw chain spec?)\n", path);
+        goto out;
+    }
+    const json_value *code = json_get(top, "0x3a636f6465");
+    if (!code) {
+        fprintf(stderr, "error: %s: genesis.raw.top has no :code (0x3a636f6465) entry\n", path);
+        goto out;
+    }
+    if (code->kind != JSON_STRING || !hex_decode(code->str, code->len, blob, blob_len)) {
+        fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
+        goto out;
+    }
+    ok = true;
+out:
+    json_free(&root);
+    return ok;
+}
+
+/* Prints a runtime string (validated UTF-8), escaping control characters. */
+static void print_str(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else
+            putchar(c);
+    }
+}
+
+static void print_version(const bst_substrate_version *v) {
+    fputs("spec_name: ", stdout);
+    print_str(v->spec_name, v->spec_name_len);
+    fputs("\nimpl_name: ", stdout);
+    print_str(v->impl_name, v->impl_name_len);
+    printf("\nauthoring_version: %" PRIu32 "\n", v->authoring_version);
+    printf("spec_version: %" PRIu32 "\n", v->spec_version);
+    printf("impl_version: %" PRIu32 "\n", v->impl_version);
+    printf("apis: %zu\n", v->napis);
+    for (size_t i = 0; i < v->napis; i++) {
+        bst_substrate_api api;
+        bst_substrate_version_api(v, i, &api);
+        fputs("  0x", stdout);
+        for (int k = 0; k < 8; k++) printf("%02x", api.id[k]);
+        printf(" %" PRIu32 "\n", api.version);
+    }
+    if (v->has_transaction_version)
+        printf("transaction_version: %" PRIu32 "\n", v->transaction_version);
+    if (v->has_state_version) printf("state_version: %u\n", (unsigned)v->state_version);
+}
+
+static int exit_for(const bst_error *err) {
+    if (err->status == BST_ERR_TRAP && err->trap > BST_TRAP_NONE && err->trap < BST_TRAP__COUNT)
+        return EXIT_TRAP_BASE + (int)err->trap;
+    return 1;
+}
+
+static const char *err_text(const bst_error *err) {
+    if (err->message[0]) return err->message;
+    if (err->status == BST_ERR_TRAP) return bst_trap_message(err->trap);
+    return bst_status_name(err->status);
+}
+
+static int cmd_version(const char *path) {
+    char why[256];
+    uint8_t *file = NULL, *blob = NULL, *code = NULL, *out = NULL;
+    size_t file_len = 0, blob_len = 0, code_len = 0, out_len = 0;
+    bst_substrate_runtime *rt = NULL;
+    int rc = 1;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+
+    if (!cli_read_file(path, &file, &file_len, why, sizeof why)) {
+        fprintf(stderr, "error: %s\n", why);
+        return 1;
+    }
+    size_t first = 0;
+    while (first < file_len && (file[first] == ' ' || file[first] == '\t' ||
+                                file[first] == '\n' || file[first] == '\r'))
+        first++;
+    if (file_len >= 4 && memcmp(file, "\0asm", 4) == 0) {
+        blob = file;
+        blob_len = file_len;
+        file = NULL;
+    } else if (bst_substrate_code_is_compressed(file, file_len)) {
+        blob = file;
+        blob_len = file_len;
+        file = NULL;
+    } else if (first < file_len && file[first] == '{') {
+        if (!code_from_chain_spec(path, file, file_len, &blob, &blob_len)) goto out;
+    } else {
+        fprintf(stderr,
+                "error: %s: neither a wasm runtime (\\0asm), a compressed runtime nor a chain "
+                "spec (JSON)\n",
+                path);
+        goto out;
+    }
+
+    if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
+        fprintf(stderr, "error: %s: %s\n", path, err_text(&err));
+        goto out;
+    }
+    /* Core_version only returns a constant: a budget stops a hostile runtime looping forever. */
+    bst_substrate_options opts;
+    bst_substrate_options_default(&opts);
+    opts.fuel = VERSION_FUEL;
+    rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
+    if (!rt) {
+        if (err.status == BST_ERR_TRAP)
+            fprintf(stderr, "error: %s: trap while instantiating: %s\n", path, err_text(&err));
+        else if (err.offset)
+            fprintf(stderr, "error: %s: %s at offset %zu: %s\n", path,
+                    bst_status_name(err.status), err.offset, err_text(&err));
+        else
+            fprintf(stderr, "error: %s: %s: %s\n", path, bst_status_name(err.status),
+                    err_text(&err));
+        rc = exit_for(&err);
+        goto out;
+    }
+    if (bst_substrate_call(rt, "Core_version", NULL, 0, &out, &out_len, &err) != BST_OK) {
+        if (err.status == BST_ERR_TRAP)
+            fprintf(stderr, "error: %s: Core_version trapped: %s\n", path, err_text(&err));
+        else
+            fprintf(stderr, "error: %s: Core_version: %s\n", path, err_text(&err));
+        rc = exit_for(&err);
+        goto out;
+    }
+    bst_substrate_version v;
+    bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+    if (se != BST_SCALE_OK) {
+        fprintf(stderr, "error: %s: Core_version returned %zu bytes that are not a RuntimeVersion: %s\n",
+                path, out_len, bst_scale_err_str(se));
+        goto out;
+    }
+    print_version(&v);
+    rc = 0;
+out:
+    free(out);
+    bst_substrate_runtime_free(rt);
+    free(code);
+    free(blob);
+    free(file);
+    return rc;
+}
+
+int runtime_main(int argc, char **argv) {
+    if (argc >= 1 && (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
+                      strcmp(argv[0], "help") == 0)) {
+        fputs(RUNTIME_USAGE, stdout);
+        return 0;
+    }
+    if (argc != 2 || strcmp(argv[0], "version") != 0) {
+        fputs(RUNTIME_USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    return cmd_version(argv[1]);
+}
