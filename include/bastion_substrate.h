@@ -52,6 +52,9 @@ typedef struct bst_substrate_options {
     bst_config config;               /* store limits (bst_config_default) */
     bst_module_config module_config; /* compile options (defaults, with canonicalize_nans) */
     uint64_t fuel;                   /* fuel budget of the store; 0 = unlimited */
+    uint32_t max_log_level;          /* runtime log messages up to this level go to stderr:
+                                        0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace;
+                                        default 1 */
 } bst_substrate_options;
 
 void bst_substrate_options_default(bst_substrate_options *o);

@@ -164,6 +164,7 @@ struct bst_substrate_runtime {
     bool alloc_ready;
     stub_env *stubs;           /* one per import (only function stubs use theirs) */
     uint32_t nstubs;
+    uint32_t max_log_level;    /* what ext_logging_max_level reports and ext_logging_log prints */
 };
 
 void bst_substrate_options_default(bst_substrate_options *o) {
@@ -172,6 +173,7 @@ void bst_substrate_options_default(bst_substrate_options *o) {
     bst_module_config_default(&o->module_config);
     o->module_config.canonicalize_nans = true;
     o->fuel = 0;
+    o->max_log_level = 1;
 }
 
 static bool name_is(const char *s, size_t n, const char *lit) {
@@ -274,6 +276,48 @@ static bool host_free(bst_caller *c, const bst_value *args, bst_value *results, 
     return true;
 }
 
+/* ext_logging_max_level_version_1() -> i32: the runtime skips formatting what we would drop. */
+static bool host_log_max_level(bst_caller *c, const bst_value *args, bst_value *results,
+                               void *env) {
+    (void)c;
+    (void)args;
+    results[0].of.i32 = (int32_t)((bst_substrate_runtime *)env)->max_log_level;
+    return true;
+}
+
+/* A (ptr, len) span packed as ptr | len << 32 into bytes of guest memory, or NULL. */
+static const uint8_t *span(bst_memory *mem, int64_t packed, uint32_t *len) {
+    uint64_t v = (uint64_t)packed;
+    *len = (uint32_t)(v >> 32);
+    return bst_memory_slice(mem, (uint32_t)v, *len);
+}
+
+/* ext_logging_log_version_1(level: i32, target: i64 span, message: i64 span). */
+static bool host_log(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
+    (void)results;
+    static const char *const names[] = {"OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+    bst_substrate_runtime *rt = env;
+    uint32_t level = (uint32_t)args[0].of.i32;
+    bst_memory *mem = runtime_memory(rt, c);
+    uint32_t tlen = 0, mlen = 0;
+    const uint8_t *target = mem ? span(mem, args[1].of.i64, &tlen) : NULL;
+    const uint8_t *message = mem ? span(mem, args[2].of.i64, &mlen) : NULL;
+    if (!target || !message) {
+        bst_caller_trap(c, "ext_logging_log_version_1: span outside memory");
+        return false;
+    }
+    if (level == 0 || level > rt->max_log_level) return true;
+    /* bounded, and no control bytes from the guest reach the terminal */
+    fprintf(stderr, "[runtime %s ", names[level <= 5 ? level : 5]);
+    for (uint32_t i = 0; i < tlen && i < 128; i++)
+        fputc(target[i] >= 0x20 && target[i] < 0x7f ? target[i] : '?', stderr);
+    fputs("] ", stderr);
+    for (uint32_t i = 0; i < mlen && i < 4096; i++)
+        fputc(message[i] >= 0x20 && message[i] < 0x7f ? message[i] : '?', stderr);
+    fputc('\n', stderr);
+    return true;
+}
+
 static bool functype_is(const bst_functype *t, uint32_t np, const bst_valtype *p, uint32_t nr,
                         const bst_valtype *r) {
     if (t->nparams != np || t->nresults != nr) return false;
@@ -305,6 +349,15 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
         } else if (is_env && name_is(d.name, d.name_len, "ext_allocator_free_version_1")) {
             if (!functype_is(&d.type.func, 1, i32, 0, NULL)) goto bad_type;
             fn = host_free;
+            env = rt;
+        } else if (is_env && name_is(d.name, d.name_len, "ext_logging_max_level_version_1")) {
+            if (!functype_is(&d.type.func, 0, NULL, 1, i32)) goto bad_type;
+            fn = host_log_max_level;
+            env = rt;
+        } else if (is_env && name_is(d.name, d.name_len, "ext_logging_log_version_1")) {
+            static const bst_valtype log_params[3] = {BST_I32, BST_I64, BST_I64};
+            if (!functype_is(&d.type.func, 3, log_params, 0, NULL)) goto bad_type;
+            fn = host_log;
             env = rt;
         } else {
             rt->stubs[i].module = d.module;
@@ -368,6 +421,7 @@ bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len
     bst_substrate_runtime *rt = calloc(1, sizeof *rt);
     bst_extern *imports = NULL;
     if (!rt) goto nomem;
+    rt->max_log_level = opts->max_log_level;
     rt->module = bst_module_new_ex(code, len, &opts->module_config, err);
     if (!rt->module) goto fail;
     rt->store = bst_store_new(&opts->config);
