@@ -79,6 +79,7 @@ typedef struct compiler {
     uint32_t total_consts;           /* vstack entries that are pending constants */
     uint32_t S0;                     /* slot of operand height 0 */
 
+    size_t last_copy;                /* position of the last instruction if it is a lone COPY */
     size_t last_def;                 /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
 
@@ -143,6 +144,7 @@ static bool emit_cell(compiler *c, uint64_t v) {
 /* Starts an instruction; returns its position (meaningless when not live). */
 static size_t emit_op(compiler *c, bst_op op) {
     c->last_def = NO_DEF;
+    c->last_copy = NO_DEF;
     size_t at = c->ncode;
     emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
     return at;
@@ -163,9 +165,20 @@ static bool emit_def(compiler *c, bst_op op, uint64_t operand_cell, uint16_t dst
     return true;
 }
 
+/* Copies come in runs (phi moves before a back-edge, call arguments): two consecutive ones
+ * become one COPY2, executed in the same order, saving a dispatch. */
 static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
-    emit_op(c, BST_OP_COPY);
-    return emit_cell(c, pack3(dst, src, 0));
+    if (live(c) && c->last_copy != NO_DEF && c->last_copy + 2 == c->ncode) {
+        c->code[c->last_copy] = (uint64_t)(uintptr_t)c->handlers[BST_OP_COPY2];
+        c->code[c->last_copy + 1] |= ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 48);
+        c->last_copy = NO_DEF;
+        c->last_def = NO_DEF;
+        return true;
+    }
+    size_t at = emit_op(c, BST_OP_COPY);
+    if (!emit_cell(c, pack3(dst, src, 0))) return false;
+    if (live(c)) c->last_copy = at;
+    return true;
 }
 
 /* ---- operand stack ------------------------------------------------------------------------ */
@@ -349,7 +362,10 @@ static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
 }
 
 /* A new branch target at the current position: earlier definitions may not be folded into. */
-static void bind_here(compiler *c) { c->last_def = NO_DEF; }
+static void bind_here(compiler *c) {
+    c->last_def = NO_DEF;
+    c->last_copy = NO_DEF;
+}
 
 /* Starts a basic block for metering: a FUEL instruction whose cost cell accumulates the cost of
  * every wasm instruction until the next block start, charged before the block runs.  Loop heads
@@ -886,6 +902,7 @@ static bool compile_body(compiler *c) {
                         else ok = add_fixup(c, li, at, table + k);
                     } else {
                         patch_rel(c, at, table + k, c->ncode); /* a stub: moves + jump */
+                        bind_here(c);
                         ok = emit_branch(c, li);
                     }
                 }
@@ -1233,6 +1250,7 @@ static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *con
     c->S0 = c->nlocals_total;
     c->total_refs = 0;
     c->last_def = NO_DEF;
+    c->last_copy = NO_DEF;
     c->cmp_instr = NO_DEF;
     c->total_consts = 0;
     if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");

@@ -618,6 +618,13 @@ do_call:
         pc += 2;
         NEXT();
     }
+    L_COPY2 : { /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48]: two copies in order */
+        uint64_t w = pc[1];
+        fp[OD(w)] = fp[OA(w)];
+        fp[OB(w)] = fp[OC(w)];
+        pc += 2;
+        NEXT();
+    }
     L_CONST32 : { /* [op][dst | imm<<32] */
         uint64_t w = pc[1];
         fp[OD(w)] = OHI(w);

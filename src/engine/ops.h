@@ -182,6 +182,7 @@
     X(CALL)                                                                                      \
     X(CALL_INDIRECT)                                                                             \
     X(COPY)                                                                                      \
+    X(COPY2)                                                                                     \
     X(CONST32)                                                                                   \
     X(CONST64)                                                                                   \
     X(SELECT)                                                                                    \
