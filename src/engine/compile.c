@@ -80,6 +80,7 @@ typedef struct compiler {
     uint32_t S0;                     /* slot of operand height 0 */
 
     size_t last_copy;                /* position of the last instruction if it is a lone COPY */
+    size_t last_move;                /* position of the last instruction if COPY or COPY2 */
     size_t last_def;                 /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
 
@@ -145,6 +146,7 @@ static bool emit_cell(compiler *c, uint64_t v) {
 static size_t emit_op(compiler *c, bst_op op) {
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
+    c->last_move = NO_DEF;
     size_t at = c->ncode;
     emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
     return at;
@@ -171,13 +173,14 @@ static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
     if (live(c) && c->last_copy != NO_DEF && c->last_copy + 2 == c->ncode) {
         c->code[c->last_copy] = (uint64_t)(uintptr_t)c->handlers[BST_OP_COPY2];
         c->code[c->last_copy + 1] |= ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 48);
+        c->last_move = c->last_copy;
         c->last_copy = NO_DEF;
         c->last_def = NO_DEF;
         return true;
     }
     size_t at = emit_op(c, BST_OP_COPY);
     if (!emit_cell(c, pack3(dst, src, 0))) return false;
-    if (live(c)) c->last_copy = at;
+    if (live(c)) c->last_copy = c->last_move = at;
     return true;
 }
 
@@ -365,6 +368,7 @@ static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
 static void bind_here(compiler *c) {
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
+    c->last_move = NO_DEF;
 }
 
 /* Starts a basic block for metering: a FUEL instruction whose cost cell accumulates the cost of
@@ -418,16 +422,25 @@ static bool emit_moves(compiler *c, const ctl_frame *L) {
     return true;
 }
 
-/* Emits an unconditional jump to label `li` (ctl index); values are already in place. */
+/* Emits an unconditional jump to label `li` (ctl index); values are already in place.  A jump
+ * right after a COPY/COPY2 absorbs it (COPY_BR/COPY2_BR): loop back-edges end with phi moves. */
 static bool emit_jump(compiler *c, uint32_t li) {
-    size_t at = emit_op(c, BST_OP_BR);
+    size_t at;
+    if (live(c) && c->last_move != NO_DEF && c->last_move + 2 == c->ncode) {
+        at = c->last_move;
+        bool two = c->code[at] == (uint64_t)(uintptr_t)c->handlers[BST_OP_COPY2];
+        c->code[at] = (uint64_t)(uintptr_t)c->handlers[two ? BST_OP_COPY2_BR : BST_OP_COPY_BR];
+        c->last_move = c->last_copy = NO_DEF;
+    } else {
+        at = emit_op(c, BST_OP_BR);
+    }
     if (!emit_cell(c, 0)) return false;
     if (!live(c)) return true;
     if (c->ctl[li].kind == CTL_LOOP) {
-        patch_rel(c, at, at + 1, c->ctl[li].loop_start);
+        patch_rel(c, at, c->ncode - 1, c->ctl[li].loop_start);
         return true;
     }
-    return add_fixup(c, li, at, at + 1);
+    return add_fixup(c, li, at, c->ncode - 1);
 }
 
 /* Full branch to label `li`: moves + jump, or the return sequence for the function label. */
@@ -1251,6 +1264,7 @@ static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *con
     c->total_refs = 0;
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
+    c->last_move = NO_DEF;
     c->cmp_instr = NO_DEF;
     c->total_consts = 0;
     if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");

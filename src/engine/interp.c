@@ -625,6 +625,19 @@ do_call:
         pc += 2;
         NEXT();
     }
+    L_COPY_BR : { /* [op][dst | src<<16][rel]: a move then a jump (phi copy at a back-edge) */
+        uint64_t w = pc[1];
+        fp[OD(w)] = fp[OA(w)];
+        pc += (int64_t)pc[2];
+        NEXT();
+    }
+    L_COPY2_BR : { /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */
+        uint64_t w = pc[1];
+        fp[OD(w)] = fp[OA(w)];
+        fp[OB(w)] = fp[OC(w)];
+        pc += (int64_t)pc[2];
+        NEXT();
+    }
     L_CONST32 : { /* [op][dst | imm<<32] */
         uint64_t w = pc[1];
         fp[OD(w)] = OHI(w);

@@ -183,6 +183,8 @@
     X(CALL_INDIRECT)                                                                             \
     X(COPY)                                                                                      \
     X(COPY2)                                                                                     \
+    X(COPY_BR)                                                                                   \
+    X(COPY2_BR)                                                                                  \
     X(CONST32)                                                                                   \
     X(CONST64)                                                                                   \
     X(SELECT)                                                                                    \
