@@ -311,6 +311,20 @@ static bool pop_types(compiler *c, const bst_valtype *types, uint32_t n, vs_entr
     return true;
 }
 
+/* Checks that the top n operands have the given types and leaves them in place.  Operands of
+ * the polymorphic stack's bottom type take types[k], or stay unknown with keep_unknown (br_table
+ * checks one operand list against several labels).  Pending constants are materialised. */
+static bool check_top(compiler *c, const bst_valtype *types, uint32_t n, bool keep_unknown) {
+    if (n == 0) return true;
+    vs_entry *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    bool ok = pop_types(c, types, n, tmp);
+    for (uint32_t k = 0; ok && k < n; k++)
+        ok = repush(c, tmp[k], keep_unknown ? UNKNOWN_TYPE : (uint8_t)types[k]);
+    free(tmp);
+    return ok;
+}
+
 static bool push_types(compiler *c, const bst_valtype *types, uint32_t n) {
     for (uint32_t k = 0; k < n; k++)
         if (!push(c, (uint8_t)types[k])) return false;
@@ -749,12 +763,7 @@ static bool compile_body(compiler *c) {
             vs_entry cond = {.type = 0};
             if (!read_blocktype(c, &np, &pt, &nr, &rt)) return false;
             if (opc == 0x04 && !pop(c, BST_I32, &cond)) return false;
-            vs_entry *tmp = np ? malloc(np * sizeof *tmp) : NULL;
-            if (np && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            bool ok = pop_types(c, pt, np, tmp);
-            for (uint32_t k = 0; ok && k < np; k++) ok = repush(c, tmp[k], (uint8_t)pt[k]);
-            free(tmp);
-            if (!ok) return false;
+            if (!check_top(c, pt, np, false)) return false;
             if (live(c) && !materialize_all(c)) return false;
             if (!push_ctl(c, opc == 0x02 ? CTL_BLOCK : opc == 0x03 ? CTL_LOOP : CTL_IF, np, pt, nr, rt))
                 return false;
@@ -778,12 +787,7 @@ static bool compile_body(compiler *c) {
         case 0x05: { /* else */
             ctl_frame *f = top_ctl(c);
             if (f->kind != CTL_IF) return cfail(c, BST_ERR_INVALID, "else without if");
-            vs_entry *tmp = f->nresults ? malloc(f->nresults * sizeof *tmp) : NULL;
-            if (f->nresults && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            bool ok = pop_types(c, f->results, f->nresults, tmp);
-            for (uint32_t k = 0; ok && k < f->nresults; k++) ok = repush(c, tmp[k], (uint8_t)f->results[k]);
-            free(tmp);
-            if (!ok) return false;
+            if (!check_top(c, f->results, f->nresults, false)) return false;
             if (c->nvs != f->height + f->nresults)
                 return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at else");
             if (live(c) && !materialize_range(c, f->height)) return false;
@@ -802,12 +806,7 @@ static bool compile_body(compiler *c) {
         }
         case 0x0b: { /* end */
             ctl_frame *f = top_ctl(c);
-            vs_entry *tmp = f->nresults ? malloc(f->nresults * sizeof *tmp) : NULL;
-            if (f->nresults && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            bool ok = pop_types(c, f->results, f->nresults, tmp);
-            for (uint32_t k = 0; ok && k < f->nresults; k++) ok = repush(c, tmp[k], (uint8_t)f->results[k]);
-            free(tmp);
-            if (!ok) return false;
+            if (!check_top(c, f->results, f->nresults, false)) return false;
             if (c->nvs != f->height + f->nresults)
                 return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at end of block");
             if (f->kind == CTL_IF) {
@@ -842,12 +841,7 @@ static bool compile_body(compiler *c) {
             if (!read_label(c, &li)) return false;
             ctl_frame *L = &c->ctl[li];
             uint32_t n = label_arity(L);
-            vs_entry *tmp = n ? malloc(n * sizeof *tmp) : NULL;
-            if (n && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            bool ok = pop_types(c, label_types(L), n, tmp);
-            for (uint32_t k = 0; ok && k < n; k++) ok = repush(c, tmp[k], (uint8_t)label_types(L)[k]);
-            free(tmp);
-            if (!ok || !emit_branch(c, li)) return false;
+            if (!check_top(c, label_types(L), n, false) || !emit_branch(c, li)) return false;
             set_unreachable(c);
             break;
         }
@@ -857,13 +851,9 @@ static bool compile_body(compiler *c) {
             if (!read_label(c, &li) || !pop(c, BST_I32, &cond)) return false;
             ctl_frame *L = &c->ctl[li];
             uint32_t n = label_arity(L);
-            vs_entry *tmp = n ? malloc(n * sizeof *tmp) : NULL;
-            if (n && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            bool ok = pop_types(c, label_types(L), n, tmp);
-            for (uint32_t k = 0; ok && k < n; k++) ok = repush(c, tmp[k], (uint8_t)label_types(L)[k]);
-            free(tmp);
-            if (!ok) return false;
+            if (!check_top(c, label_types(L), n, false)) return false;
             if (!live(c)) break;
+            bool ok;
             if (li != 0 && !needs_moves(c, L)) {
                 size_t at = emit_cond_branch(c, cond, true, &ok);
                 if (!ok) return false;
@@ -889,19 +879,14 @@ static bool compile_body(compiler *c) {
             vs_entry idx;
             ok = ok && pop(c, BST_I32, &idx);
             uint32_t n = ok ? label_arity(&c->ctl[labels[count]]) : 0;
-            vs_entry *tmp = ok && n ? malloc(n * sizeof *tmp) : NULL;
-            if (ok && n && !tmp) ok = cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
             for (uint32_t k = 0; ok && k <= count; k++) {
                 const ctl_frame *L = &c->ctl[labels[k]];
                 if (label_arity(L) != n) {
                     ok = cfail(c, BST_ERR_INVALID, "type mismatch: br_table arity");
                     break;
                 }
-                /* each label checks the operands on its own: bottom types stay unknown */
-                ok = pop_types(c, label_types(L), n, tmp);
-                for (uint32_t j = 0; ok && j < n; j++) ok = repush(c, tmp[j], UNKNOWN_TYPE);
+                ok = check_top(c, label_types(L), n, true);
             }
-            free(tmp);
             if (ok && live(c)) {
                 size_t at = emit_op(c, BST_OP_BR_TABLE);
                 ok = emit_cell(c, (uint64_t)idx.slot | (uint64_t)count << 32);
@@ -927,13 +912,8 @@ static bool compile_body(compiler *c) {
         }
         case 0x0f: { /* return */
             uint32_t n = c->ftype->nresults;
-            vs_entry *tmp = n ? malloc(n * sizeof *tmp) : NULL;
-            if (n && !tmp) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            const bst_valtype *rt = c->ftype->types + c->ftype->nparams;
-            bool ok = pop_types(c, rt, n, tmp);
-            for (uint32_t k = 0; ok && k < n; k++) ok = repush(c, tmp[k], (uint8_t)rt[k]);
-            free(tmp);
-            if (!ok || !emit_return(c)) return false;
+            if (!check_top(c, c->ftype->types + c->ftype->nparams, n, false) || !emit_return(c))
+                return false;
             set_unreachable(c);
             break;
         }
