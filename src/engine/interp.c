@@ -894,10 +894,7 @@ trapped:
     s->depth = base_depth;
     s->fuel = fuel;
     if (trap == BST_TRAP_INTERRUPTED) atomic_store(&s->interrupt, 0);
-    if (trap != BST_TRAP_HOST) {
-        bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(trap));
-        err->trap = trap;
-    }
+    if (trap != BST_TRAP_HOST) bst_trap_error(err, trap);
     return BST_ERR_TRAP;
 done:
     s->fuel = fuel;
@@ -928,9 +925,7 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
     /* Each activation nests native frames (run, host function, bst_call): bound them
      * separately from wasm call depth, which costs no native stack. */
     if (s->activations >= s->config.max_reentry) {
-        bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(BST_TRAP_STACK_EXHAUSTED));
-        err->trap = BST_TRAP_STACK_EXHAUSTED;
-        return BST_ERR_TRAP;
+        return bst_trap_error(err, BST_TRAP_STACK_EXHAUSTED);
     }
     if (!f->code) {
         s->activations++;
@@ -941,9 +936,7 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
     uint64_t *base = s->stack_top;
     uint64_t *end = s->stack + s->config.max_stack_slots;
     if (s->depth >= s->config.max_call_depth || base + f->code->frame_slots > end) {
-        bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(BST_TRAP_STACK_EXHAUSTED));
-        err->trap = BST_TRAP_STACK_EXHAUSTED;
-        return BST_ERR_TRAP;
+        return bst_trap_error(err, BST_TRAP_STACK_EXHAUSTED);
     }
     memcpy(base, slots, t->nparams * sizeof *slots);
     s->depth++; /* the host's own activation counts towards the depth limit */

@@ -481,10 +481,10 @@ static uint64_t eval_const(const bst_instance *inst, const bst_constexpr *e) {
     }
 }
 
-static bool trap_err(bst_error *err, bst_trap_kind k) {
+bst_status bst_trap_error(bst_error *err, bst_trap_kind k) {
     bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(k));
     err->trap = k;
-    return false;
+    return BST_ERR_TRAP;
 }
 
 /* Active segments, then the start function: the observable effects the spec prescribes. */
@@ -495,7 +495,10 @@ static bool initialise(bst_instance *inst, bst_error *err) {
         if (e->mode == BST_SEG_ACTIVE) {
             bst_table *t = inst->tables[e->table];
             uint64_t off = (uint32_t)eval_const(inst, &e->offset);
-            if (off + e->count > t->size) return trap_err(err, BST_TRAP_TABLE_OOB);
+            if (off + e->count > t->size) {
+                bst_trap_error(err, BST_TRAP_TABLE_OOB);
+                return false;
+            }
             if (e->count) memcpy(t->elems + off, inst->elem_items[i], e->count * sizeof *t->elems);
         }
         if (e->mode != BST_SEG_PASSIVE) inst->elem_len[i] = 0;
@@ -505,7 +508,10 @@ static bool initialise(bst_instance *inst, bst_error *err) {
         if (d->mode != BST_SEG_ACTIVE) continue;
         bst_memory *mem = inst->memories[d->memory];
         uint64_t off = (uint32_t)eval_const(inst, &d->offset);
-        if (off + d->len > mem->size) return trap_err(err, BST_TRAP_MEMORY_OOB);
+        if (off + d->len > mem->size) {
+            bst_trap_error(err, BST_TRAP_MEMORY_OOB);
+            return false;
+        }
         if (d->len) memcpy(mem->data + off, d->bytes, d->len);
         inst->data_len[i] = 0;
     }

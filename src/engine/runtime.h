@@ -123,6 +123,9 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
 /* The interpreter's handler table, indexed by bst_op (the compiler stores these addresses). */
 const void *const *bst_interp_handlers(void);
 
+/* Fills err for a trap of kind k (the spec's message); returns BST_ERR_TRAP. */
+bst_status bst_trap_error(bst_error *err, bst_trap_kind k);
+
 /* Runtime helpers shared by the interpreter and the API. */
 int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta);
 int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init);
