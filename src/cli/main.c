@@ -17,6 +17,8 @@
 #include "bastion.h"
 #include "bastion_wasi.h"
 #include "runtime_cmd.h"
+#include "chainspec_cmd.h"
+#include "contract_cmd.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -952,6 +954,10 @@ int main(int argc, char **argv)
         return spec_main(argc - 2, argv + 2);
     if (strcmp(cmd, "runtime") == 0)
         return runtime_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "chainspec") == 0)
+        return chainspec_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "contract") == 0)
+        return contract_main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;

@@ -1,0 +1,102 @@
+/*
+ * bastion_crypto.h — the hashes and signature schemes the blockchain hosts need, shared by the
+ * Substrate runtime host and the smart-contract host.  Built on Debian's libraries: libsodium
+ * (BLAKE2b, SHA-256, Ed25519, ristretto255), libxxhash (twox), nettle (the Keccak-f[1600]
+ * permutation, for Keccak-256 and merlin/STROBE) and libsecp256k1 (ECDSA with recovery).
+ *
+ * sr25519 is schnorrkel's Schnorr signature over ristretto255 with merlin transcripts, signing
+ * context "substrate", as Substrate uses it; it has no Debian package and is built here on
+ * libsodium's ristretto255 primitives.
+ *
+ * No global state: every function is pure apart from its output buffers (signing draws fresh
+ * randomness from libsodium's randombytes where the scheme wants it).  Thread-safe.
+ */
+#ifndef BASTION_CRYPTO_H
+#define BASTION_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Must be called once before anything else here (it calls sodium_init(); idempotent and
+ * thread-safe).  Returns false when libsodium cannot initialise. */
+bool bst_crypto_init(void);
+
+/* ---- hashing ---------------------------------------------------------------------------- */
+
+/* BLAKE2b with an out_len-byte digest (1..64), no key. */
+void bst_blake2b(uint8_t *out, size_t out_len, const void *data, size_t len);
+void bst_blake2_128(const void *data, size_t len, uint8_t out[16]);
+void bst_blake2_256(const void *data, size_t len, uint8_t out[32]);
+/* Substrate's twox: XXH64 with seeds 0, 1, 2, 3 concatenated, each little-endian. */
+void bst_twox_64(const void *data, size_t len, uint8_t out[8]);
+void bst_twox_128(const void *data, size_t len, uint8_t out[16]);
+void bst_twox_256(const void *data, size_t len, uint8_t out[32]);
+/* Keccak-256 with the original padding (Ethereum's, not SHA3-256). */
+void bst_keccak_256(const void *data, size_t len, uint8_t out[32]);
+void bst_sha2_256(const void *data, size_t len, uint8_t out[32]);
+
+/* ---- Ed25519 ------------------------------------------------------------------------------ */
+
+/* Key pair from a 32-byte seed (RFC 8032).  secret is libsodium's 64-byte form (seed ++ pub). */
+void bst_ed25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64]);
+void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uint8_t sig[64]);
+bool bst_ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]);
+
+/* ---- sr25519 (schnorrkel, signing context "substrate") ------------------------------------ */
+
+/* Key pair from a 32-byte mini secret key, expanded the way Substrate does
+ * (ExpansionMode::Ed25519).  secret = scalar key (32, little-endian) ++ nonce (32). */
+void bst_sr25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64]);
+/* Signs msg; the signature carries schnorrkel's marker bit (sig[63] & 0x80). */
+void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const void *msg,
+                      size_t len, uint8_t sig[64]);
+/* Strict verification (ext_crypto_sr25519_verify_version_2, seal sr25519_verify). */
+bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]);
+/* ext_crypto_sr25519_verify_version_1: also accepts the pre-0.8 schnorrkel signatures without
+ * the marker bit, as Substrate's verify_deprecated does. */
+bool bst_sr25519_verify_deprecated(const uint8_t sig[64], const void *msg, size_t len,
+                                   const uint8_t pub[32]);
+
+/* ---- ECDSA over secp256k1 ----------------------------------------------------------------- */
+
+/* Substrate's EcdsaVerifyError, in its SCALE order. */
+typedef enum bst_ecdsa_error {
+    BST_ECDSA_OK = -1,
+    BST_ECDSA_BAD_RS = 0,
+    BST_ECDSA_BAD_V = 1,
+    BST_ECDSA_BAD_SIGNATURE = 2
+} bst_ecdsa_error;
+
+/* Recovers the public key from a 65-byte signature (r ++ s ++ v, v in 0..3 or 27..30) over a
+ * 32-byte message hash.  strict = false is ext_crypto_secp256k1_ecdsa_recover_version_1
+ * (overflowing r/s accepted as the old libsecp256k1 Rust crate did); strict = true is
+ * _version_2 (standard parsing).  pub64 is the uncompressed key without its 0x04 tag; pub33
+ * the compressed one. */
+bst_ecdsa_error bst_secp256k1_recover(const uint8_t sig[65], const uint8_t msg_hash[32],
+                                      bool strict, uint8_t pub64[64]);
+bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65],
+                                                 const uint8_t msg_hash[32], bool strict,
+                                                 uint8_t pub33[33]);
+/* Substrate's ecdsa::Pair: the message is hashed with BLAKE2b-256, the signature is
+ * recoverable (65 bytes), the public key compressed (33 bytes).  from_seed returns false for
+ * a seed that is not a valid secret key. */
+bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33]);
+bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t sig[65]);
+bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33]);
+
+/* ---- development accounts ----------------------------------------------------------------- */
+
+/* The sr25519 key of a Substrate development account ("alice", "bob", "charlie", "dave",
+ * "eve", "ferdie"; case-insensitive): the dev phrase with the hard junction //Name.  Returns
+ * false for an unknown name. */
+bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BASTION_CRYPTO_H */
