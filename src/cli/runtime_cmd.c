@@ -131,28 +131,23 @@ static const char *err_text(const bst_error *err) {
     return bst_status_name(err->status);
 }
 
-static int cmd_version(const char *path) {
+bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len) {
     char why[256];
-    uint8_t *file = NULL, *blob = NULL, *code = NULL, *out = NULL;
-    size_t file_len = 0, blob_len = 0, code_len = 0, out_len = 0;
-    bst_substrate_runtime *rt = NULL;
-    int rc = 1;
+    uint8_t *file = NULL, *blob = NULL;
+    size_t file_len = 0, blob_len = 0;
+    bool ok = false;
     bst_error err;
     memset(&err, 0, sizeof err);
-
     if (!cli_read_file(path, &file, &file_len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
-        return 1;
+        return false;
     }
     size_t first = 0;
     while (first < file_len && (file[first] == ' ' || file[first] == '\t' ||
                                 file[first] == '\n' || file[first] == '\r'))
         first++;
-    if (file_len >= 4 && memcmp(file, "\0asm", 4) == 0) {
-        blob = file;
-        blob_len = file_len;
-        file = NULL;
-    } else if (bst_substrate_code_is_compressed(file, file_len)) {
+    if ((file_len >= 4 && memcmp(file, "\0asm", 4) == 0) ||
+        bst_substrate_code_is_compressed(file, file_len)) {
         blob = file;
         blob_len = file_len;
         file = NULL;
@@ -165,11 +160,26 @@ static int cmd_version(const char *path) {
                 path);
         goto out;
     }
-
-    if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
+    if (bst_substrate_code_decode(blob, blob_len, 0, code, code_len, &err) != BST_OK) {
         fprintf(stderr, "error: %s: %s\n", path, err_text(&err));
         goto out;
     }
+    ok = true;
+out:
+    free(blob);
+    free(file);
+    return ok;
+}
+
+static int cmd_version(const char *path) {
+    uint8_t *code = NULL, *out = NULL;
+    size_t code_len = 0, out_len = 0;
+    bst_substrate_runtime *rt = NULL;
+    int rc = 1;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+
+    if (!runtime_code_from_file(path, &code, &code_len)) return 1;
     /* Core_version only returns a constant: a budget stops a hostile runtime looping forever. */
     bst_substrate_options opts;
     bst_substrate_options_default(&opts);
@@ -208,8 +218,6 @@ out:
     free(out);
     bst_substrate_runtime_free(rt);
     free(code);
-    free(blob);
-    free(file);
     return rc;
 }
 
