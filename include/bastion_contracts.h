@@ -1,0 +1,216 @@
+/*
+ * bastion_contracts.h — the smart-contract host of Bastion: pallet-contracts' wasm ABI (the
+ * seal0/seal1/seal2 host functions ink! contracts import) over Bastion's engine, with gas
+ * (engine fuel + host-call weights) and the chain state (accounts, code, contract instances,
+ * contract storage) persisted in LMDB.
+ *
+ * Model:
+ *   - An account is 32 bytes (an sr25519 public key for users, a derived address for contracts)
+ *     with a u128 free balance.  Every u128 in this API is 16 little-endian bytes.
+ *   - Code is stored by its BLAKE2b-256 hash after upload validation (docs/contracts.md lists
+ *     the rules).  A contract instance maps its address to a code hash and a storage id.
+ *   - bst_contracts_exec() runs one top-level instantiate or call in ONE LMDB write
+ *     transaction: committed only when the outcome is BST_CONTRACT_SUCCESS and dry_run is false;
+ *     aborted otherwise (revert, trap, out of gas, error, dry run).  A crash (even kill -9) in the
+ *     middle of an exec leaves the state of the previous committed exec.  Nested calls run in
+ *     nested LMDB transactions and a failed callee's changes are rolled back alone.
+ *
+ * Threading: a bst_contracts handle is used by one thread at a time.  Nothing here keeps global
+ * state.  Only one process at a time should write a state directory (LMDB serialises writers).
+ */
+#ifndef BASTION_CONTRACTS_H
+#define BASTION_CONTRACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bastion.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct bst_contracts bst_contracts;
+
+/* ---- configuration ------------------------------------------------------------------------ */
+
+typedef struct bst_contracts_config {
+    const char *state_dir;             /* LMDB environment directory; created (mode 0700) if
+                                          absent.  Required. */
+    uint64_t map_size;                 /* LMDB map size in bytes; default 1 GiB */
+    uint32_t max_code_bytes;           /* wasm code size limit at upload; default 256 KiB */
+    uint32_t max_memory_pages;         /* declared maximum of the imported env.memory must be
+                                          <= this; default 16 (1 MiB) as pallet-contracts */
+    uint32_t max_call_depth;           /* nested frames below the top-level one; default 5
+                                          (pallet-contracts' CallStack size) */
+    bool allow_reentry;                /* default false: a contract already on the call stack
+                                          cannot be called again (seal call returns
+                                          CalleeTrapped with reentrancy refused) */
+    uint32_t max_storage_value_bytes;  /* default 16 KiB (pallet payload_len) */
+    uint32_t max_storage_key_bytes;    /* default 128 (pallet MaxStorageKeyLen) */
+    uint64_t default_gas_limit;        /* used when bst_contract_exec.gas_limit == 0; default
+                                          10,000,000,000 */
+    uint32_t max_event_topics;         /* default 4 */
+    uint32_t max_event_data_bytes;     /* default 16 KiB */
+    uint32_t max_debug_buffer_bytes;   /* default 2 MiB; further debug_message text is dropped
+                                          (the call then returns ReturnCode 0 regardless, as in
+                                          pallet-contracts: debug output never changes results) */
+    uint32_t max_input_bytes;          /* input / return data size limit; default 64 KiB */
+} bst_contracts_config;
+
+/* Fills *cfg with the defaults above (state_dir = NULL). */
+void bst_contracts_config_default(bst_contracts_config *cfg);
+
+/* ---- opening the state -------------------------------------------------------------------- */
+
+/* Opens (creating if needed) the chain state in cfg->state_dir.  Returns NULL and fills *err
+ * (BST_ERR_ARG for a bad config, BST_ERR_NOMEM, BST_ERR_INVALID when LMDB fails, with its
+ * message) on failure.  The config is copied; state_dir need not outlive the call. */
+bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *err);
+void bst_contracts_close(bst_contracts *c);
+
+/* ---- accounts ----------------------------------------------------------------------------- */
+
+/* Sets an account's free balance (creating the account).  For endowing dev accounts and tests;
+ * committed immediately. */
+bst_status bst_contracts_set_balance(bst_contracts *c, const uint8_t account[32],
+                                     const uint8_t balance_le16[16], bst_error *err);
+/* Adds amount to an account's balance (saturating at u128::MAX); committed immediately. */
+bst_status bst_contracts_credit(bst_contracts *c, const uint8_t account[32],
+                                const uint8_t amount_le16[16], bst_error *err);
+/* The free balance of an account (zero for an unknown account).  Returns false only when the
+ * state cannot be read. */
+bool bst_contracts_balance(bst_contracts *c, const uint8_t account[32], uint8_t out_le16[16]);
+
+/* The existential deposit: what seal minimum_balance reports.  A transfer that would leave the
+ * sender with a non-zero balance below it is refused (TransferFailed); an account may always
+ * be emptied to exactly zero.  Fixed at 1 (one unit). */
+#define BST_CONTRACTS_MINIMUM_BALANCE 1u
+
+/* ---- code and instances ------------------------------------------------------------------- */
+
+/* Validates wasm code (rules in docs/contracts.md) and stores it under its BLAKE2b-256 hash,
+ * written to code_hash_out.  Idempotent: uploading the same code again succeeds with the same
+ * hash.  origin is recorded as the uploader of new code (not charged).  On rejection returns
+ * BST_ERR_INVALID / BST_ERR_LIMIT / BST_ERR_UNLINKABLE / BST_ERR_UNSUPPORTED / BST_ERR_MALFORMED
+ * with err->message naming the reason (e.g. "unknown import seal0.foo", "missing export
+ * `call`", "start function not allowed", "floating point not allowed", "memory maximum 17
+ * pages exceeds 16"). */
+bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
+                                size_t len, uint8_t code_hash_out[32], bst_error *err);
+
+/* True when code with that hash is stored. */
+bool bst_contracts_code_exists(bst_contracts *c, const uint8_t code_hash[32]);
+/* The code hash of the contract at address; false when there is no contract there. */
+bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uint8_t out32[32]);
+
+/* Reads contract storage (for tests and the CLI).  Returns BST_OK with *out (malloc'd, free()
+ * it; NULL when the value is empty) and *out_len, BST_ERR_NOT_FOUND when the key is absent or
+ * address is not a contract, another status on failure. */
+bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32],
+                                     const uint8_t *key, size_t key_len, uint8_t **out,
+                                     size_t *out_len);
+
+/* The address pallet-contracts derives for a new instance (DefaultAddressGenerator, 2023):
+ * blake2_256 of the SCALE encoding of the tuple (b"contract_addr_v1", deployer, code_hash,
+ * input_data, salt), i.e. the 16 tag bytes ++ deployer ++ code_hash ++ compact(len) ++ input
+ * ++ compact(len) ++ salt (the byte slices carry their compact length prefix). */
+void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[32],
+                           const uint8_t *input, size_t input_len, const uint8_t *salt,
+                           size_t salt_len, uint8_t out[32]);
+
+/* ---- execution ---------------------------------------------------------------------------- */
+
+typedef enum bst_contract_exec_kind {
+    BST_CONTRACT_INSTANTIATE = 0,       /* code_hash of uploaded code (or `code` bytes, which
+                                           are uploaded first, in the same transaction) */
+    BST_CONTRACT_CALL = 1,              /* call the contract at dest */
+} bst_contract_exec_kind;
+
+typedef struct bst_contract_exec {
+    bst_contract_exec_kind kind;
+    uint8_t origin[32];                 /* the signed caller */
+    uint8_t dest[32];                   /* CALL: contract address */
+    uint8_t code_hash[32];              /* INSTANTIATE when code == NULL */
+    const uint8_t *code;                /* INSTANTIATE: optional code bytes (upload + instantiate) */
+    size_t code_len;
+    const uint8_t *input;               /* selector ++ SCALE args */
+    size_t input_len;
+    uint8_t value[16];                  /* u128 LE transferred from origin to the contract */
+    const uint8_t *salt;                /* INSTANTIATE */
+    size_t salt_len;
+    uint64_t gas_limit;                 /* 0: config default_gas_limit */
+    bool dry_run;                       /* query: run, report, write nothing */
+} bst_contract_exec;
+
+typedef enum bst_contract_outcome {
+    BST_CONTRACT_SUCCESS = 0,           /* returned normally (flags without REVERT) */
+    BST_CONTRACT_REVERTED = 1,          /* seal_return with the REVERT flag: data returned,
+                                           state changes discarded */
+    BST_CONTRACT_TRAPPED = 2,           /* wasm trap or host-detected error (error names it) */
+    BST_CONTRACT_OUT_OF_GAS = 3,        /* gas_limit exhausted; state changes discarded */
+    BST_CONTRACT_ERROR = 4,             /* not run or failed before/after running: unknown
+                                           contract or code, insufficient balance, duplicate
+                                           contract address, LMDB failure, ... (error names it) */
+} bst_contract_outcome;
+
+#define BST_CONTRACT_FLAG_REVERT 1u     /* seal_return flags bit 0 */
+
+typedef struct bst_contract_event {
+    uint8_t emitter[32];                /* the contract that emitted it */
+    uint32_t ntopics;
+    uint8_t (*topics)[32];              /* ntopics topics of 32 bytes */
+    uint8_t *data;
+    size_t data_len;
+} bst_contract_event;
+
+typedef struct bst_contract_result {
+    bst_contract_outcome outcome;
+    uint32_t flags;                     /* seal_return flags (0 when the export returned) */
+    uint8_t *data;                      /* return data (malloc'd; NULL when empty) */
+    size_t data_len;
+    uint64_t gas_used;                  /* gas consumed (<= gas limit) */
+    uint64_t gas_limit;                 /* the effective limit */
+    uint8_t address[32];                /* INSTANTIATE: the new contract (valid on success or
+                                           when it was derived; all zero otherwise) */
+    uint8_t code_hash[32];              /* the code that ran (all zero if none) */
+    bst_contract_event *events;         /* events of successful frames, in order (an event of a
+                                           frame that reverted is dropped with it) */
+    size_t nevents;
+    char *debug;                        /* debug_message text, NUL-terminated (NULL if none) */
+    size_t debug_len;
+    bst_trap_kind trap;                 /* TRAPPED / OUT_OF_GAS: the engine trap kind */
+    char error[256];                    /* human-readable reason when not SUCCESS */
+} bst_contract_result;
+
+/* Runs one top-level instantiate or call (see the model above).  Always fills *res (free it
+ * with bst_contract_result_free).  Returns BST_OK when the contract ran, whatever its outcome
+ * (inspect res->outcome); BST_ERR_ARG for a bad request, BST_ERR_NOMEM, or BST_ERR_INVALID when
+ * the state itself fails (res->outcome is then BST_CONTRACT_ERROR).  Unknown dest / code hash,
+ * too little balance and similar give BST_OK with outcome BST_CONTRACT_ERROR. */
+bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *exec,
+                              bst_contract_result *res);
+void bst_contract_result_free(bst_contract_result *res);
+
+/* Name of an outcome: "success", "reverted", "trapped", "out of gas", "error". */
+const char *bst_contract_outcome_name(bst_contract_outcome o);
+
+/* ---- gas schedule (documented in docs/contracts.md) ---------------------------------------- */
+/* One gas unit = one unit of engine fuel (one wasm instruction).  Host calls add: */
+#define BST_CONTRACTS_GAS_HOST_CALL 100u        /* every seal call */
+#define BST_CONTRACTS_GAS_PER_BYTE 1u           /* per byte read from or written to guest memory */
+#define BST_CONTRACTS_GAS_STORAGE_READ 1000u    /* per storage lookup (+ per byte) */
+#define BST_CONTRACTS_GAS_STORAGE_WRITE 5000u   /* per storage write/clear (+ 10 per new byte) */
+#define BST_CONTRACTS_GAS_STORAGE_NEW_BYTE 10u
+#define BST_CONTRACTS_GAS_HASH_PER_BYTE 2u
+#define BST_CONTRACTS_GAS_EVENT 2000u           /* per event (+ 500 per topic + per byte) */
+#define BST_CONTRACTS_GAS_EVENT_TOPIC 500u
+#define BST_CONTRACTS_GAS_CALL 20000u           /* nested call / instantiate / transfer */
+#define BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE 2u  /* loading (compiling) code per byte */
+#define BST_CONTRACTS_GAS_CRYPTO 50000u         /* ecdsa_recover / sr25519_verify */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BASTION_CONTRACTS_H */
