@@ -1,0 +1,174 @@
+/*
+ * bastion_state.h — the key-value state a Substrate runtime reads and writes: a read-only backend
+ * (in memory here; a persistent store elsewhere implements the same vtable) under an overlay of
+ * changes with nested transactions, child tries ("default" child tries only) and the state root.
+ *
+ * Naming: `child` selects the trie.  child == NULL selects the top trie; otherwise child/child_len
+ * is the child trie's storage key WITHOUT the ":child_storage:default:" prefix (what
+ * ext_default_child_storage_* receive).  An empty child key (child != NULL, child_len 0) is a
+ * valid, distinct child trie name.
+ *
+ * Top-trie keys starting with ":child_storage:" are reserved for child roots: set / clear /
+ * append / clear_prefix on them (or on a prefix starting with it) are ignored, as in
+ * sp-state-machine; get / next_key do not see child roots (they are only in the root).
+ *
+ * Complexity (k = overlay entries of that trie, b = backend cost of one look-up):
+ *   get / exists            O(log k) + one backend get when the overlay does not know the key
+ *   set / clear / append    O(log k) expected (skip list) + O(value) copy + one journal entry
+ *   next_key                O(log k) per overlay step + backend next_key calls, skipping keys
+ *                           deleted in the overlay
+ *   clear_prefix / kill     O(matching overlay keys + visited backend keys)
+ *   tx_start / tx_commit    O(1) / O(changes made in the transaction)
+ *   tx_rollback             O(changes made in the transaction)
+ *   root / child_root       O(size of the merged trie): every key is visited.
+ * Memory: the overlay keeps every key ever touched (a rolled-back key stays as a "no change"
+ * entry), so it grows with the distinct keys written, never with the backend size.
+ *
+ * Not thread-safe per bst_state (one runtime call at a time); no global state.
+ */
+#ifndef BASTION_STATE_H
+#define BASTION_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The prefix of child-trie root keys in the top trie. */
+#define BST_CHILD_STORAGE_PREFIX ":child_storage:"
+#define BST_CHILD_STORAGE_DEFAULT_PREFIX ":child_storage:default:"
+
+/* Result of a look-up that may fail for reasons other than absence. */
+typedef enum bst_state_res {
+    BST_STATE_ERROR = -1, /* out of memory, backend I/O error, ... */
+    BST_STATE_ABSENT = 0,
+    BST_STATE_FOUND = 1,
+} bst_state_res;
+
+/* ---- backends -------------------------------------------------------------------------------
+ * A read-only view of a committed state.  All three functions return BST_STATE_FOUND with a
+ * malloc'd result the caller frees (free(NULL) is fine: a zero-length result may be NULL),
+ * BST_STATE_ABSENT with nothing allocated, or BST_STATE_ERROR.
+ *
+ *  get:        the value of key in trie `child` (NULL = top).
+ *  next_key:   the smallest key of trie `child` strictly greater than key (or >= key when
+ *              inclusive); key may be NULL when key_len is 0.  Returns the key in *out.
+ *  next_child: the smallest non-empty child trie name strictly greater than name (or >= when
+ *              inclusive) — enumerates the child tries (names without the prefix) in order.
+ *
+ * A child trie with no keys does not exist.  Order is memcmp order, shorter first on ties.
+ * The functions must not be re-entered into the bst_state using the backend. */
+typedef struct bst_state_backend {
+    void *ctx;
+    bst_state_res (*get)(void *ctx, const uint8_t *child, size_t child_len, const uint8_t *key,
+                         size_t key_len, uint8_t **val, size_t *val_len);
+    bst_state_res (*next_key)(void *ctx, const uint8_t *child, size_t child_len,
+                              const uint8_t *key, size_t key_len, bool inclusive, uint8_t **out,
+                              size_t *out_len);
+    bst_state_res (*next_child)(void *ctx, const uint8_t *name, size_t name_len, bool inclusive,
+                                uint8_t **out, size_t *out_len);
+} bst_state_backend;
+
+/* The in-memory backend: a sorted array of (child, key, value).  Build it with put (any order;
+ * a later put of the same child/key replaces the value), then bst_state_mem_finish, then hand
+ * bst_state_mem_backend(m) to bst_state_new.  The bst_state_mem must outlive every bst_state
+ * using it and must not be modified after finish. */
+typedef struct bst_state_mem bst_state_mem;
+bst_state_mem *bst_state_mem_new(void);
+void bst_state_mem_free(bst_state_mem *m);
+/* false on out-of-memory or after finish. */
+bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len,
+                       const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len);
+/* Sorts and de-duplicates (O(n log n)); idempotent. */
+void bst_state_mem_finish(bst_state_mem *m);
+size_t bst_state_mem_count(const bst_state_mem *m); /* distinct entries after finish */
+bst_state_backend bst_state_mem_backend(bst_state_mem *m);
+
+/* ---- the state --------------------------------------------------------------------------- */
+
+typedef struct bst_state bst_state;
+
+/* backend NULL: an empty backend.  The vtable is copied; its ctx must outlive the state.
+ * NULL on out-of-memory. */
+bst_state *bst_state_new(const bst_state_backend *backend);
+void bst_state_free(bst_state *st);
+
+/* The current value of key: *val is a malloc'd copy the caller frees (NULL allowed when
+ * *val_len is 0). */
+bst_state_res bst_state_get(bst_state *st, const uint8_t *child, size_t child_len,
+                            const uint8_t *key, size_t key_len, uint8_t **val, size_t *val_len);
+bst_state_res bst_state_exists(bst_state *st, const uint8_t *child, size_t child_len,
+                               const uint8_t *key, size_t key_len);
+
+/* Writes.  false only on out-of-memory (the state is then unchanged). */
+bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                   size_t key_len, const uint8_t *val, size_t val_len);
+bool bst_state_clear(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                     size_t key_len);
+
+/* sp-io storage::append: the value is a SCALE Vec<T>; item is one encoded T.  When the current
+ * value is absent or empty, or its prefix is not a canonical Compact<u32> (parity-scale-codec
+ * decodes strictly), or count + 1 overflows u32, the value becomes compact(1) ++ item;
+ * otherwise the count is incremented (the prefix re-encoded, its size may grow: 63 -> 64 items
+ * takes it from 1 to 2 bytes) and item appended.  false on out-of-memory / backend error. */
+bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                      size_t key_len, const uint8_t *item, size_t item_len);
+
+/* Removes every key starting with prefix (sp-state-machine Ext::clear_prefix semantics):
+ * every matching overlay key is deleted, then the backend's matching keys are visited in
+ * order, at most `limit` of them (UINT32_MAX = no limit), and each not already changed in the
+ * overlay is deleted.  *removed (may be NULL) = backend keys deleted by this call (what sp-io
+ * clear_prefix v2 / storage_kill v3 report in KillStorageResult); *all_removed (may be NULL) =
+ * no matching backend key is left unvisited (AllRemoved vs SomeRemaining).
+ * false on out-of-memory / backend error (the changes made so far stay; callers trap). */
+bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_len,
+                            const uint8_t *prefix, size_t prefix_len, uint32_t limit,
+                            uint32_t *removed, bool *all_removed);
+/* ext_default_child_storage_storage_kill v1..v3: clear_prefix with an empty prefix on child. */
+bool bst_state_child_kill(bst_state *st, const uint8_t *child, size_t child_len, uint32_t limit,
+                          uint32_t *removed, bool *all_removed);
+
+/* The smallest key strictly greater than key in the merged state (overlay over backend,
+ * deleted keys skipped).  *next is malloc'd (caller frees).  key may be NULL when key_len 0. */
+bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t child_len,
+                                 const uint8_t *key, size_t key_len, uint8_t **next,
+                                 size_t *next_len);
+
+/* ---- transactions (sp-io storage_start/commit/rollback_transaction) ----------------------- */
+
+bool bst_state_tx_start(bst_state *st);    /* false on out-of-memory */
+bool bst_state_tx_commit(bst_state *st);   /* false when no transaction is open */
+bool bst_state_tx_rollback(bst_state *st); /* false when no transaction is open */
+size_t bst_state_tx_depth(const bst_state *st);
+
+/* ---- roots ------------------------------------------------------------------------------- */
+
+/* The top trie root of the merged state for state_version 0 or 1: the top pairs plus, for
+ * every non-empty child trie, (":child_storage:default:" ++ name, child root).  Open
+ * transactions are included (like sp-state-machine's storage_root).  false on out-of-memory /
+ * backend error / bad version. */
+bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]);
+/* The root of one child trie (the empty-trie root when it has no keys). */
+bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
+                          unsigned state_version, uint8_t out[32]);
+
+/* ---- changes relative to the backend ----------------------------------------------------- */
+
+/* Visits every overlay change, top trie first (child == NULL) then each child trie in name
+ * order, keys in order within a trie: val == NULL means deleted (val_len 0); an empty value
+ * is a non-NULL pointer with val_len 0.  Keys whose overlay value equals "no change" (rolled
+ * back) are skipped; a set to the backend's own value is still reported.  The callback returns
+ * false to stop (then this returns false too).  Must not modify st. */
+typedef bool (*bst_state_change_fn)(void *user, const uint8_t *child, size_t child_len,
+                                    const uint8_t *key, size_t key_len, const uint8_t *val,
+                                    size_t val_len);
+bool bst_state_changes(const bst_state *st, bst_state_change_fn fn, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * bastion_trie.h — the Substrate base-16 Patricia-Merkle trie root (paritytech trie-db/trie-root
+ * with sp-trie's NodeCodec, LayoutV0 and LayoutV1, BLAKE2b-256 hasher, no extension nodes).
+ *
+ * Only roots are computed here (the host needs ext_storage_root, ext_trie_*_root and the genesis
+ * block); no nodes are stored and no proofs are produced.
+ *
+ * state_version 0 (LayoutV0): every value is stored inline in its node.
+ * state_version 1 (LayoutV1): values of 33 bytes or more (sp-trie TRIE_VALUE_NODE_THRESHOLD) are
+ * replaced by their BLAKE2b-256 hash in a "hashed value" leaf/branch node.
+ *
+ * No global state; thread-safe.  Cost: O(total key and value bytes) time, O(n + depth) memory.
+ */
+#ifndef BASTION_TRIE_H
+#define BASTION_TRIE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One key/value pair.  A pointer may be NULL when its length is 0. */
+typedef struct bst_trie_pair {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+} bst_trie_pair;
+
+/* The root of the empty trie, blake2_256([0x00]) =
+ * 03170a2e7597b7b7e3d84c05391d139a62b157e78786d8c082f29dcf4c111314 (both versions). */
+void bst_trie_empty_root(uint8_t out[32]);
+
+/* Root of the trie holding pairs[0..n).  The pairs must be sorted by key (memcmp order, a
+ * shorter key before its extensions) and the keys unique; state_version is 0 or 1.
+ * Returns false (out untouched) when memory runs out, the pairs are not sorted/unique or the
+ * version is unknown. */
+bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version, uint8_t out[32]);
+
+/* sp-trie ordered_trie_root: the root of the trie mapping SCALE compact(i) to values[i].value
+ * for i in 0..n (the key fields of values are ignored; the pairs need not be sorted).  Used for
+ * extrinsics roots and ext_trie_blake2_256_ordered_root (v1 uses state version 0, v2 takes it).
+ * Returns false on out-of-memory or an unknown version. */
+bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state_version,
+                           uint8_t out[32]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
