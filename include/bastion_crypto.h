@@ -88,6 +88,8 @@ bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65],
 bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33]);
 bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t sig[65]);
 bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33]);
+/* Signs a 32-byte message hash as given (ext_crypto_ecdsa_sign_prehashed). */
+bool bst_ecdsa_sign_prehashed(const uint8_t seed[32], const uint8_t msg_hash[32], uint8_t sig[65]);
 
 /* ---- development accounts ----------------------------------------------------------------- */
 
