@@ -10,6 +10,7 @@ packages=(
     python3 time                                   # time: GNU time, peak RSS in bench/run
     wasi-libc libclang-rt-dev-wasm32 lld           # clang --target=wasm32-wasi (tests/wasi)
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
+    nettle-dev                                     # Keccak-f[1600] (crypto layer)
 )
 
 missing=()

@@ -1,0 +1,53 @@
+/*
+ * hash.c — the hash functions of Substrate's sp-io hashing interface except Keccak
+ * (keccak.c): BLAKE2b and SHA-256 from libsodium, twox (XXH64) from libxxhash; also
+ * bst_crypto_init (libsodium's one-time initialisation).
+ */
+#include <sodium.h>
+#include <xxhash.h>
+
+#include "bastion_crypto.h"
+
+bool bst_crypto_init(void)
+{
+    /* sodium_init returns 0 on first success, 1 when already initialised, -1 on failure. */
+    return sodium_init() >= 0;
+}
+
+void bst_blake2b(uint8_t *out, size_t out_len, const void *data, size_t len)
+{
+    /* out_len is 1..64 (crypto_generichash_BYTES_MIN is 16, but the primitive itself accepts
+     * any length from 1; use the _blake2b entry point that does). */
+    crypto_generichash_blake2b(out, out_len, data, len, NULL, 0);
+}
+
+void bst_blake2_128(const void *data, size_t len, uint8_t out[16])
+{
+    crypto_generichash_blake2b(out, 16, data, len, NULL, 0);
+}
+
+void bst_blake2_256(const void *data, size_t len, uint8_t out[32])
+{
+    crypto_generichash_blake2b(out, 32, data, len, NULL, 0);
+}
+
+/* n consecutive XXH64 digests with seeds 0..n-1, each written little-endian: Substrate's
+ * twox_64/128/256. */
+static void twox(const void *data, size_t len, uint8_t *out, unsigned n)
+{
+    for (unsigned seed = 0; seed < n; seed++) {
+        XXH64_hash_t h = XXH64(data, len, seed);
+        for (unsigned b = 0; b < 8; b++) {
+            out[8 * seed + b] = (uint8_t)(h >> (8 * b));
+        }
+    }
+}
+
+void bst_twox_64(const void *data, size_t len, uint8_t out[8]) { twox(data, len, out, 1); }
+void bst_twox_128(const void *data, size_t len, uint8_t out[16]) { twox(data, len, out, 2); }
+void bst_twox_256(const void *data, size_t len, uint8_t out[32]) { twox(data, len, out, 4); }
+
+void bst_sha2_256(const void *data, size_t len, uint8_t out[32])
+{
+    crypto_hash_sha256(out, data, len);
+}
