@@ -90,6 +90,16 @@ bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t
 bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33]);
 /* Signs a 32-byte message hash as given (ext_crypto_ecdsa_sign_prehashed). */
 bool bst_ecdsa_sign_prehashed(const uint8_t seed[32], const uint8_t msg_hash[32], uint8_t sig[65]);
+/* Verification as sp-io does it (these take recovery ids 0..3 only, unlike the recover functions
+ * above, which also take Ethereum's 27..30):
+ * bst_ecdsa_verify_deprecated: ext_crypto_ecdsa_verify_version_1 (ecdsa::Pair::verify_deprecated:
+ *   r and s >= n reduced mod n instead of rejected);
+ * bst_ecdsa_verify (above): ext_crypto_ecdsa_verify_version_2 and batch verification;
+ * bst_ecdsa_verify_prehashed: ext_crypto_ecdsa_verify_prehashed_version_1 (hash as given). */
+bool bst_ecdsa_verify_deprecated(const uint8_t sig[65], const void *msg, size_t len,
+                                 const uint8_t pub33[33]);
+bool bst_ecdsa_verify_prehashed(const uint8_t sig[65], const uint8_t msg_hash[32],
+                                const uint8_t pub33[33]);
 
 /* ---- development accounts ----------------------------------------------------------------- */
 

@@ -164,17 +164,38 @@ bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t
     return bst_ecdsa_sign_prehashed(seed, hash, sig);
 }
 
-bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33])
+/* sp-core ecdsa::Pair verification: recover the signer of the hash (recovery id 0..3, no
+ * Ethereum 27 offset) and compare with the compressed public key. */
+static bool verify_hash(const uint8_t sig[65], const uint8_t hash[32], bool strict,
+                        const uint8_t pub33[33])
 {
-    /* sp-core ecdsa::Pair::verify: recover with the standard parser and recovery id 0..3 (no
-     * Ethereum 27 offset here), then compare with the compressed public key. */
+    uint8_t got[33];
     if (sig[64] > 3) {
         return false;
     }
-    uint8_t hash[32], got[33];
-    bst_blake2_256(msg, len, hash);
-    if (bst_secp256k1_recover_compressed(sig, hash, true, got) != BST_ECDSA_OK) {
+    if (bst_secp256k1_recover_compressed(sig, hash, strict, got) != BST_ECDSA_OK) {
         return false;
     }
     return memcmp(got, pub33, 33) == 0;
+}
+
+bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33])
+{
+    uint8_t hash[32];
+    bst_blake2_256(msg, len, hash);
+    return verify_hash(sig, hash, true, pub33);
+}
+
+bool bst_ecdsa_verify_deprecated(const uint8_t sig[65], const void *msg, size_t len,
+                                 const uint8_t pub33[33])
+{
+    uint8_t hash[32];
+    bst_blake2_256(msg, len, hash);
+    return verify_hash(sig, hash, false, pub33);
+}
+
+bool bst_ecdsa_verify_prehashed(const uint8_t sig[65], const uint8_t msg_hash[32],
+                                const uint8_t pub33[33])
+{
+    return verify_hash(sig, msg_hash, true, pub33);
 }

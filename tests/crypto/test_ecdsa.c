@@ -122,6 +122,42 @@ static void test_overflowing_rs(void)
     CHECK(bst_secp256k1_recover(s, hash, false, a) == BST_ECDSA_BAD_SIGNATURE);
 }
 
+/* The three verifiers: deprecated (v1) reduces overflowing scalars, the others reject them;
+ * all take recovery ids 0..3 only.  Built from a signature whose s is 1, so s + n fits in 256
+ * bits: its signer is whatever key recovery yields for (r, 1). */
+static void test_verifiers(void)
+{
+    unsigned char seed[32], sig[65], hash[32], pub64[64], pub33[33], s1[65], sn1[65];
+    unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", seed, 32);
+    CHECK(bst_ecdsa_sign(seed, "msg", 3, sig));
+    CHECK(bst_ecdsa_from_seed(seed, pub33));
+    bst_blake2_256("msg", 3, hash);
+    CHECK(bst_ecdsa_verify(sig, "msg", 3, pub33));
+    CHECK(bst_ecdsa_verify_deprecated(sig, "msg", 3, pub33));
+    CHECK(bst_ecdsa_verify_prehashed(sig, hash, pub33));
+    CHECK(!bst_ecdsa_verify_prehashed(sig, seed, pub33));
+    sig[64] = (unsigned char)(sig[64] + 27);
+    CHECK(!bst_ecdsa_verify(sig, "msg", 3, pub33));
+    CHECK(!bst_ecdsa_verify_deprecated(sig, "msg", 3, pub33));
+    CHECK(!bst_ecdsa_verify_prehashed(sig, hash, pub33));
+    sig[64] = (unsigned char)(sig[64] - 27);
+
+    memcpy(s1, sig, 65);
+    memset(s1 + 32, 0, 32);
+    s1[63] = 1;
+    CHECK(bst_secp256k1_recover_compressed(s1, hash, true, pub33) == BST_ECDSA_OK);
+    CHECK(bst_secp256k1_recover(s1, hash, true, pub64) == BST_ECDSA_OK);
+    CHECK(bst_ecdsa_verify(s1, "msg", 3, pub33));
+    CHECK(bst_ecdsa_verify_deprecated(s1, "msg", 3, pub33));
+    memcpy(sn1, s1, 65);
+    unhex(N_HEX, sn1 + 32, 32);
+    sn1[63] = 0x42; /* s = n + 1 */
+    CHECK(!bst_ecdsa_verify(sn1, "msg", 3, pub33));
+    CHECK(!bst_ecdsa_verify_prehashed(sn1, hash, pub33));
+    CHECK(bst_ecdsa_verify_deprecated(sn1, "msg", 3, pub33));
+    CHECK(!bst_ecdsa_verify_deprecated(sn1, "msh", 3, pub33));
+}
+
 static void test_seeded_pair(void)
 {
     unsigned char pub33[33], sig[65], msg[82];
@@ -155,6 +191,7 @@ int main(void)
     check_init();
     test_sp_core_vector();
     test_overflowing_rs();
+    test_verifiers();
     test_seeded_pair();
     test_invalid_seeds();
     return check_done("crypto/ecdsa");
