@@ -100,7 +100,8 @@ void bst_alloc_get_stats(const bst_alloc *a, bst_alloc_stats *out);
  * the request is above BST_ALLOC_MAX_SIZE. */
 uint32_t bst_alloc_block_size(uint32_t size);
 
-/* "requested allocation size is too large", "allocator out of space", ... */
+/* "requested allocation size is too large", "Allocator ran out of space" (Substrate's
+ * wording), ... */
 const char *bst_alloc_status_message(bst_alloc_status s);
 
 #ifdef __cplusplus

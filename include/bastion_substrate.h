@@ -26,6 +26,7 @@
 
 #include "bastion.h"
 #include "bastion_scale.h"
+#include "bastion_state.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,7 +56,18 @@ typedef struct bst_substrate_options {
     uint32_t max_log_level;          /* runtime log messages up to this level go to stderr:
                                         0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace;
                                         default 1 */
+    uint32_t heap_pages;             /* pages the memory may grow by beyond its initial size
+                                        (the allocator's room; Substrate's "heap pages");
+                                        default BST_SUBSTRATE_DEFAULT_HEAP_PAGES */
+    bool allow_missing;              /* link imports this host does not provide to stubs that
+                                        trap when called (Substrate's allow_missing_func_imports);
+                                        default false: such an import fails instantiation */
+    const bst_state_backend *storage;/* the storage the runtime starts from (e.g. a genesis);
+                                        NULL = empty.  Its ctx must outlive the runtime. */
 } bst_substrate_options;
+
+/* Substrate's default: 2048 pages (128 MiB) of heap beyond the runtime's initial memory. */
+#define BST_SUBSTRATE_DEFAULT_HEAP_PAGES 2048u
 
 void bst_substrate_options_default(bst_substrate_options *o);
 
@@ -70,10 +82,18 @@ bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len
                                                  bst_error *err);
 void bst_substrate_runtime_free(bst_substrate_runtime *rt);
 
-/* Number of imported functions linked to a trapping stub (neither allocator function). */
+/* Number of imported functions this host does not provide (linked to trapping stubs under
+ * allow_missing). */
 uint32_t bst_substrate_runtime_stub_count(const bst_substrate_runtime *rt);
 
-/* Calls the runtime API function `name` with input[0..input_len).  On success *out is a malloc'd
+/* The runtime's storage: an overlay over opts->storage holding every change committed by
+ * calls so far (each call is one transaction: a call that fails leaves it untouched). */
+bst_state *bst_substrate_runtime_state(bst_substrate_runtime *rt);
+
+/* Calls the runtime API function `name` with input[0..input_len) in a fresh instance (memory,
+ * globals and heap as the module defines them: nothing one call leaves in memory is seen by the
+ * next, as in Substrate), inside one storage transaction (committed on success, rolled back on
+ * any failure).  On success *out is a malloc'd
  * copy of the returned bytes (never NULL; free with free()) and *out_len their count.  Errors:
  * BST_ERR_NOT_FOUND (no such export), BST_ERR_INVALID (not (i32, i32) -> i64), BST_ERR_TRAP (a
  * trap, including an unsupported host function or an allocator failure; err->message says
@@ -113,6 +133,27 @@ bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len,
                                            bst_substrate_version *v);
 /* The i-th API entry (i < v->napis). */
 void bst_substrate_version_api(const bst_substrate_version *v, size_t i, bst_substrate_api *out);
+
+/* ---- metadata ------------------------------------------------------------------------------ */
+
+typedef struct bst_substrate_pallet {
+    const char *name;        /* a view into the decoded bytes, not NUL-terminated */
+    size_t name_len;
+    uint8_t index;           /* valid when has_index (metadata V12 and later) */
+    bool has_index;
+} bst_substrate_pallet;
+
+typedef struct bst_substrate_metadata {
+    uint32_t version;                /* 9 .. 15 */
+    size_t npallets;
+    bst_substrate_pallet *pallets;   /* malloc'd; free with bst_substrate_metadata_free */
+} bst_substrate_metadata;
+
+/* Decodes what Metadata_metadata returns (OpaqueMetadata: a Vec<u8> holding the "meta" magic,
+ * the version byte and the metadata): the version and the pallets.  Returns NULL on success,
+ * else a constant message (m->version is set when the header was read). */
+const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len, bst_substrate_metadata *m);
+void bst_substrate_metadata_free(bst_substrate_metadata *m);
 
 #ifdef __cplusplus
 }

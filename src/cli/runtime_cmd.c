@@ -18,12 +18,27 @@
 
 #define EXIT_TRAP_BASE 10
 #define EXIT_USAGE 64
-#define VERSION_FUEL UINT64_C(10000000000)   /* instructions for instantiation + Core_version */
+/* A budget per call: a hostile runtime cannot loop forever, a real one never gets near it. */
+#define DEFAULT_FUEL UINT64_C(10000000000)
 
 static const char RUNTIME_USAGE[] =
-    "usage: bastion runtime version FILE\n"
+    "usage: bastion runtime version [OPTIONS] FILE\n"
+    "       bastion runtime metadata [OPTIONS] FILE\n"
+    "       bastion runtime call [OPTIONS] FILE METHOD [HEX]\n"
     "  FILE: a Substrate runtime (.wasm, optionally zstd-compressed) or a raw chain spec\n"
-    "        (.json) whose genesis storage holds the code under :code (0x3a636f6465).\n";
+    "        (.json) whose genesis storage holds the code under :code (0x3a636f6465).\n"
+    "  version   call Core_version and print the decoded RuntimeVersion\n"
+    "  metadata  call Metadata_metadata and print the metadata version and the pallets\n"
+    "  call      call the runtime API function METHOD with the SCALE-encoded input HEX\n"
+    "            (default empty) and print the returned bytes as hex\n"
+    "options:\n"
+    "  --allow-missing   link imports this host does not provide to stubs that trap when\n"
+    "                    called (default: such an import is an instantiation error)\n"
+    "  --heap-pages N    pages the memory may grow beyond its initial size (default 2048)\n"
+    "  --fuel N          instruction budget of each call (default 10000000000)\n"
+    "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
+    "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
+    "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1.\n";
 
 static int hex_digit(unsigned char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -171,20 +186,65 @@ out:
     return ok;
 }
 
-static int cmd_version(const char *path) {
-    uint8_t *code = NULL, *out = NULL;
-    size_t code_len = 0, out_len = 0;
-    bst_substrate_runtime *rt = NULL;
-    int rc = 1;
+/* A decimal u64 (no sign, no junk). */
+static bool parse_u64(const char *s, uint64_t *out) {
+    if (!*s) return false;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10) return false;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return true;
+}
+
+typedef struct runtime_opts {
+    bst_substrate_options sub;
+    const char *path;
+} runtime_opts;
+
+/* Parses OPTIONS and returns the index of the first operand, or -1 after printing misuse. */
+static int parse_opts(int argc, char **argv, runtime_opts *o) {
+    bst_substrate_options_default(&o->sub);
+    o->sub.fuel = DEFAULT_FUEL;
+    int i = 0;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        const char *a = argv[i];
+        uint64_t v = 0;
+        if (strcmp(a, "--allow-missing") == 0) {
+            o->sub.allow_missing = true;
+            continue;
+        }
+        if (i + 1 >= argc || !parse_u64(argv[i + 1], &v)) {
+            fprintf(stderr, "bastion runtime: %s needs a number\n", a);
+            return -1;
+        }
+        i++;
+        if (strcmp(a, "--heap-pages") == 0 && v <= 65536)
+            o->sub.heap_pages = (uint32_t)v;
+        else if (strcmp(a, "--fuel") == 0 && v > 0)
+            o->sub.fuel = v;
+        else if (strcmp(a, "--log-level") == 0 && v <= 5)
+            o->sub.max_log_level = (uint32_t)v;
+        else {
+            fprintf(stderr, "bastion runtime: bad option %s %s\n", a, argv[i]);
+            return -1;
+        }
+    }
+    return i;
+}
+
+/* Loads FILE and instantiates it; prints the error and returns NULL on failure (*rc set). */
+static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate_options *opts,
+                                           int *rc) {
+    uint8_t *code = NULL;
+    size_t code_len = 0;
     bst_error err;
     memset(&err, 0, sizeof err);
-
-    if (!runtime_code_from_file(path, &code, &code_len)) return 1;
-    /* Core_version only returns a constant: a budget stops a hostile runtime looping forever. */
-    bst_substrate_options opts;
-    bst_substrate_options_default(&opts);
-    opts.fuel = VERSION_FUEL;
-    rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
+    *rc = 1;
+    if (!runtime_code_from_file(path, &code, &code_len)) return NULL;
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, opts, &err);
+    free(code);
     if (!rt) {
         if (err.status == BST_ERR_TRAP)
             fprintf(stderr, "error: %s: trap while instantiating: %s\n", path, err_text(&err));
@@ -194,30 +254,102 @@ static int cmd_version(const char *path) {
         else
             fprintf(stderr, "error: %s: %s: %s\n", path, bst_status_name(err.status),
                     err_text(&err));
-        rc = exit_for(&err);
-        goto out;
+        *rc = exit_for(&err);
     }
-    if (bst_substrate_call(rt, "Core_version", NULL, 0, &out, &out_len, &err) != BST_OK) {
-        if (err.status == BST_ERR_TRAP)
-            fprintf(stderr, "error: %s: Core_version trapped: %s\n", path, err_text(&err));
-        else
-            fprintf(stderr, "error: %s: Core_version: %s\n", path, err_text(&err));
-        rc = exit_for(&err);
-        goto out;
+    return rt;
+}
+
+/* Calls METHOD; prints the error and returns false on failure (*rc set). */
+static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char *method,
+                         const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len,
+                         int *rc) {
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    if (bst_substrate_call(rt, method, in, in_len, out, out_len, &err) == BST_OK) return true;
+    if (err.status == BST_ERR_TRAP)
+        fprintf(stderr, "error: %s: %s trapped: %s\n", path, method, err_text(&err));
+    else
+        fprintf(stderr, "error: %s: %s: %s\n", path, method, err_text(&err));
+    *rc = exit_for(&err);
+    return false;
+}
+
+static int cmd_version(const char *path, const bst_substrate_options *opts) {
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    int rc = 1;
+    bst_substrate_runtime *rt = open_runtime(path, opts, &rc);
+    if (!rt) return rc;
+    if (call_runtime(rt, path, "Core_version", NULL, 0, &out, &out_len, &rc)) {
+        bst_substrate_version v;
+        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+        if (se != BST_SCALE_OK) {
+            fprintf(stderr,
+                    "error: %s: Core_version returned %zu bytes that are not a RuntimeVersion: %s\n",
+                    path, out_len, bst_scale_err_str(se));
+            rc = 1;
+        } else {
+            print_version(&v);
+            rc = 0;
+        }
     }
-    bst_substrate_version v;
-    bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
-    if (se != BST_SCALE_OK) {
-        fprintf(stderr, "error: %s: Core_version returned %zu bytes that are not a RuntimeVersion: %s\n",
-                path, out_len, bst_scale_err_str(se));
-        goto out;
-    }
-    print_version(&v);
-    rc = 0;
-out:
     free(out);
     bst_substrate_runtime_free(rt);
-    free(code);
+    return rc;
+}
+
+static int cmd_metadata(const char *path, const bst_substrate_options *opts) {
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    int rc = 1;
+    bst_substrate_runtime *rt = open_runtime(path, opts, &rc);
+    if (!rt) return rc;
+    if (call_runtime(rt, path, "Metadata_metadata", NULL, 0, &out, &out_len, &rc)) {
+        bst_substrate_metadata m;
+        const char *why = bst_substrate_metadata_decode(out, out_len, &m);
+        if (why) {
+            fprintf(stderr, "error: %s: Metadata_metadata returned %zu bytes: %s (version %u)\n",
+                    path, out_len, why, (unsigned)m.version);
+            rc = 1;
+        } else {
+            printf("magic: meta\nversion: %u\nbytes: %zu\npallets: %zu\n", (unsigned)m.version,
+                   out_len, m.npallets);
+            for (size_t i = 0; i < m.npallets; i++) {
+                if (m.pallets[i].has_index)
+                    printf("  %3u ", (unsigned)m.pallets[i].index);
+                else
+                    fputs("  ", stdout);
+                print_str(m.pallets[i].name, m.pallets[i].name_len);
+                putchar('\n');
+            }
+            rc = 0;
+        }
+        bst_substrate_metadata_free(&m);
+    }
+    free(out);
+    bst_substrate_runtime_free(rt);
+    return rc;
+}
+
+static int cmd_call(const char *path, const char *method, const char *hex,
+                    const bst_substrate_options *opts) {
+    uint8_t *in = NULL, *out = NULL;
+    size_t in_len = 0, out_len = 0;
+    if (hex && !hex_decode(hex, strlen(hex), &in, &in_len)) {
+        fprintf(stderr, "bastion runtime call: input is not hex: %s\n", hex);
+        return EXIT_USAGE;
+    }
+    int rc = 1;
+    bst_substrate_runtime *rt = open_runtime(path, opts, &rc);
+    if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc)) {
+        fputs("0x", stdout);
+        for (size_t i = 0; i < out_len; i++) printf("%02x", out[i]);
+        putchar('\n');
+        rc = 0;
+    }
+    free(out);
+    free(in);
+    bst_substrate_runtime_free(rt);
     return rc;
 }
 
@@ -227,9 +359,20 @@ int runtime_main(int argc, char **argv) {
         fputs(RUNTIME_USAGE, stdout);
         return 0;
     }
-    if (argc != 2 || strcmp(argv[0], "version") != 0) {
+    if (argc < 1) {
         fputs(RUNTIME_USAGE, stderr);
         return EXIT_USAGE;
     }
-    return cmd_version(argv[1]);
+    const char *sub = argv[0];
+    runtime_opts o;
+    int first = parse_opts(argc - 1, argv + 1, &o);
+    if (first < 0) return EXIT_USAGE;
+    int nops = argc - 1 - first;
+    char **ops = argv + 1 + first;
+    if (strcmp(sub, "version") == 0 && nops == 1) return cmd_version(ops[0], &o.sub);
+    if (strcmp(sub, "metadata") == 0 && nops == 1) return cmd_metadata(ops[0], &o.sub);
+    if (strcmp(sub, "call") == 0 && (nops == 2 || nops == 3))
+        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
+    fputs(RUNTIME_USAGE, stderr);
+    return EXIT_USAGE;
 }

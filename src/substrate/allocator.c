@@ -191,7 +191,7 @@ const char *bst_alloc_status_message(bst_alloc_status s) {
     switch (s) {
     case BST_ALLOC_OK: return "ok";
     case BST_ALLOC_TOO_LARGE: return "requested allocation size is too large";
-    case BST_ALLOC_OUT_OF_SPACE: return "allocator out of space";
+    case BST_ALLOC_OUT_OF_SPACE: return "Allocator ran out of space";   /* Substrate's words */
     case BST_ALLOC_MEMORY_SHRUNK: return "shrinking of the underlying memory is observed";
     case BST_ALLOC_INVALID_POINTER: return "invalid pointer for deallocation";
     case BST_ALLOC_NOT_OCCUPIED: return "the allocation points to an empty header";

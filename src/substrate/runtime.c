@@ -11,8 +11,9 @@
  *
  * src/substrate/ is the Substrate host layer; like every host it uses only include/.
  */
-#include "bastion_substrate.h"
-#include "bastion_alloc.h"
+#include "host.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,24 +150,6 @@ bst_status bst_substrate_code_decode(const uint8_t *blob, size_t len, size_t max
 
 /* ---- the runtime -------------------------------------------------------------------------- */
 
-/* Environment of a trapping stub: the import's names (views into the module). */
-typedef struct stub_env {
-    const char *module, *name;
-    size_t module_len, name_len;
-} stub_env;
-
-struct bst_substrate_runtime {
-    bst_module *module;
-    bst_store *store;
-    bst_instance *inst;
-    bst_memory *memory;        /* the imported memory we created; else found on first use */
-    bst_alloc alloc;
-    bool alloc_ready;
-    stub_env *stubs;           /* one per import (only function stubs use theirs) */
-    uint32_t nstubs;
-    uint32_t max_log_level;    /* what ext_logging_max_level reports and ext_logging_log prints */
-};
-
 void bst_substrate_options_default(bst_substrate_options *o) {
     memset(o, 0, sizeof *o);
     bst_config_default(&o->config);
@@ -174,6 +157,9 @@ void bst_substrate_options_default(bst_substrate_options *o) {
     o->module_config.canonicalize_nans = true;
     o->fuel = 0;
     o->max_log_level = 1;
+    o->heap_pages = BST_SUBSTRATE_DEFAULT_HEAP_PAGES;
+    o->allow_missing = false;
+    o->storage = NULL;
 }
 
 static bool name_is(const char *s, size_t n, const char *lit) {
@@ -195,148 +181,40 @@ static void name_text(char *dst, size_t cap, const char *s, size_t n) {
     dst[o] = '\0';
 }
 
+/* A missing import under allow_missing: traps when (and only when) it is called, with the
+ * message Substrate's interpreter gives. */
 static bool host_stub(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
     (void)args;
     (void)results;
     const stub_env *e = env;
-    char mod[64], name[120], msg[256];
-    name_text(mod, sizeof mod, e->module, e->module_len);
+    char name[120], msg[256];
     name_text(name, sizeof name, e->name, e->name_len);
-    snprintf(msg, sizeof msg, "unsupported host function %s.%s", mod, name);
+    snprintf(msg, sizeof msg, "Function `%s` is only a stub. Calling a stub is not allowed.", name);
     bst_caller_trap(c, msg);
     return false;
 }
 
-/* The runtime's memory: the imported one, else the instance's exported "memory" / first one. */
-static bst_memory *runtime_memory(bst_substrate_runtime *rt, bst_caller *c) {
-    if (rt->memory) return rt->memory;
-    if (c) return bst_caller_memory(c);
-    return rt->inst ? bst_instance_memory(rt->inst, "memory") : NULL;
-}
-
-/* Sets up the allocator at the instance's `__heap_base`.  Returns NULL or an error message. */
-static const char *alloc_setup(bst_substrate_runtime *rt, const bst_instance *inst) {
-    if (rt->alloc_ready) return NULL;
-    bst_extern ex;
-    if (!inst || !bst_instance_export(inst, "__heap_base", 11, &ex))
-        return "the runtime does not export __heap_base";
-    if (ex.kind != BST_EXTERN_GLOBAL) return "__heap_base is not a global";
-    bst_value v = bst_global_get(ex.of.global);
-    if (v.type != BST_I32) return "__heap_base is not an i32 global";
-    bst_alloc_init(&rt->alloc, (uint32_t)v.of.i32);
-    rt->alloc_ready = true;
-    return NULL;
-}
-
-/* Common start of both allocator host functions: the allocator (set up lazily) and memory. */
-static bool alloc_enter(bst_substrate_runtime *rt, bst_caller *c, bst_memory **mem) {
-    const char *why = alloc_setup(rt, rt->inst ? rt->inst : bst_caller_instance(c));
-    if (why) {
-        bst_caller_trap(c, why);
-        return false;
-    }
-    *mem = runtime_memory(rt, c);
-    if (!*mem) {
-        bst_caller_trap(c, "the runtime has no memory");
-        return false;
-    }
-    return true;
-}
-
-static bool host_malloc(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
-    bst_substrate_runtime *rt = env;
-    bst_memory *mem;
-    if (!alloc_enter(rt, c, &mem)) return false;
-    uint32_t ptr = 0;
-    bst_alloc_status st = bst_alloc_malloc(&rt->alloc, mem, (uint32_t)args[0].of.i32, &ptr);
-    if (st != BST_ALLOC_OK) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "ext_allocator_malloc_version_1: %s",
-                 bst_alloc_status_message(st));
-        bst_caller_trap(c, msg);
-        return false;
-    }
-    results[0].of.i32 = (int32_t)ptr;
-    return true;
-}
-
-static bool host_free(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
-    (void)results;
-    bst_substrate_runtime *rt = env;
-    bst_memory *mem;
-    if (!alloc_enter(rt, c, &mem)) return false;
-    bst_alloc_status st = bst_alloc_free(&rt->alloc, mem, (uint32_t)args[0].of.i32);
-    if (st != BST_ALLOC_OK) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "ext_allocator_free_version_1: %s",
-                 bst_alloc_status_message(st));
-        bst_caller_trap(c, msg);
-        return false;
-    }
-    return true;
-}
-
-/* ext_logging_max_level_version_1() -> i32: the runtime skips formatting what we would drop. */
-static bool host_log_max_level(bst_caller *c, const bst_value *args, bst_value *results,
-                               void *env) {
-    (void)c;
-    (void)args;
-    results[0].of.i32 = (int32_t)((bst_substrate_runtime *)env)->max_log_level;
-    return true;
-}
-
-/* A (ptr, len) span packed as ptr | len << 32 into bytes of guest memory, or NULL. */
-static const uint8_t *span(bst_memory *mem, int64_t packed, uint32_t *len) {
-    uint64_t v = (uint64_t)packed;
-    *len = (uint32_t)(v >> 32);
-    return bst_memory_slice(mem, (uint32_t)v, *len);
-}
-
-/* A switch, not a table of pointers: such a table would be relocated (writable before
- * relocation), which the no-global-state check rightly refuses. */
-static const char *log_level_name(uint32_t level) {
-    switch (level) {
-    case 1: return "ERROR";
-    case 2: return "WARN";
-    case 3: return "INFO";
-    case 4: return "DEBUG";
-    default: return "TRACE";
-    }
-}
-
-/* ext_logging_log_version_1(level: i32, target: i64 span, message: i64 span). */
-static bool host_log(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
-    (void)results;
-    bst_substrate_runtime *rt = env;
-    uint32_t level = (uint32_t)args[0].of.i32;
-    bst_memory *mem = runtime_memory(rt, c);
-    uint32_t tlen = 0, mlen = 0;
-    const uint8_t *target = mem ? span(mem, args[1].of.i64, &tlen) : NULL;
-    const uint8_t *message = mem ? span(mem, args[2].of.i64, &mlen) : NULL;
-    if (!target || !message) {
-        bst_caller_trap(c, "ext_logging_log_version_1: span outside memory");
-        return false;
-    }
-    if (level == 0 || level > rt->max_log_level) return true;
-    /* bounded, and no control bytes from the guest reach the terminal */
-    fprintf(stderr, "[runtime %s ", log_level_name(level));
-    for (uint32_t i = 0; i < tlen && i < 128; i++)
-        fputc(target[i] >= 0x20 && target[i] < 0x7f ? target[i] : '?', stderr);
-    fputs("] ", stderr);
-    for (uint32_t i = 0; i < mlen && i < 4096; i++)
-        fputc(message[i] >= 0x20 && message[i] < 0x7f ? message[i] : '?', stderr);
-    fputc('\n', stderr);
-    return true;
-}
-
-static bool functype_is(const bst_functype *t, uint32_t np, const bst_valtype *p, uint32_t nr,
-                        const bst_valtype *r) {
+static bool type_matches(const bst_functype *t, const char *params, const char *results) {
+    size_t np = strlen(params), nr = strlen(results);
     if (t->nparams != np || t->nresults != nr) return false;
-    for (uint32_t i = 0; i < np; i++)
-        if (t->params[i] != p[i]) return false;
-    for (uint32_t i = 0; i < nr; i++)
-        if (t->results[i] != r[i]) return false;
+    for (size_t i = 0; i < np; i++)
+        if (t->params[i] != (params[i] == 'i' ? BST_I32 : BST_I64)) return false;
+    for (size_t i = 0; i < nr; i++)
+        if (t->results[i] != (results[i] == 'i' ? BST_I32 : BST_I64)) return false;
     return true;
+}
+
+/* The memory limits a runtime gets: its declared minimum, and room for heap_pages more
+ * (Substrate's HeapAllocStrategy::Static), never beyond a declared maximum. */
+static bst_limits heap_limits(const bst_substrate_runtime *rt, bst_limits declared) {
+    bst_limits l = declared;
+    uint64_t max = (uint64_t)declared.min + rt->opts.heap_pages;
+    if (declared.has_max && declared.max < max) max = declared.max;
+    if (max > 65536) max = 65536;
+    if (max < declared.min) max = declared.min;
+    l.max = (uint32_t)max;
+    l.has_max = true;
+    return l;
 }
 
 /* Resolves import i into *out.  Returns false with *err filled. */
@@ -347,35 +225,32 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
     char mod[64], name[120], msg[256];
     name_text(mod, sizeof mod, d.module, d.module_len);
     name_text(name, sizeof name, d.name, d.name_len);
-    static const bst_valtype i32[1] = {BST_I32};
+    bool is_env = name_is(d.module, d.module_len, "env");
     switch (d.type.kind) {
     case BST_EXTERN_FUNC: {
-        bst_host_fn fn = host_stub;
-        void *env = &rt->stubs[i];
-        bool is_env = name_is(d.module, d.module_len, "env");
-        if (is_env && name_is(d.name, d.name_len, "ext_allocator_malloc_version_1")) {
-            if (!functype_is(&d.type.func, 1, i32, 1, i32)) goto bad_type;
-            fn = host_malloc;
+        const host_def *def = is_env ? bst_host_lookup(d.name, d.name_len) : NULL;
+        bst_host_fn fn;
+        void *env;
+        if (def) {
+            if (!type_matches(&d.type.func, def->params, def->results)) {
+                snprintf(msg, sizeof msg, "import %s.%s has the wrong type", mod, name);
+                set_err(err, BST_ERR_UNLINKABLE, msg);
+                return false;
+            }
+            fn = def->fn;
             env = rt;
-        } else if (is_env && name_is(d.name, d.name_len, "ext_allocator_free_version_1")) {
-            if (!functype_is(&d.type.func, 1, i32, 0, NULL)) goto bad_type;
-            fn = host_free;
-            env = rt;
-        } else if (is_env && name_is(d.name, d.name_len, "ext_logging_max_level_version_1")) {
-            if (!functype_is(&d.type.func, 0, NULL, 1, i32)) goto bad_type;
-            fn = host_log_max_level;
-            env = rt;
-        } else if (is_env && name_is(d.name, d.name_len, "ext_logging_log_version_1")) {
-            static const bst_valtype log_params[3] = {BST_I32, BST_I64, BST_I64};
-            if (!functype_is(&d.type.func, 3, log_params, 0, NULL)) goto bad_type;
-            fn = host_log;
-            env = rt;
-        } else {
+        } else if (rt->opts.allow_missing) {
             rt->stubs[i].module = d.module;
             rt->stubs[i].module_len = d.module_len;
             rt->stubs[i].name = d.name;
             rt->stubs[i].name_len = d.name_len;
-            rt->nstubs++;
+            fn = host_stub;
+            env = &rt->stubs[i];
+        } else {
+            snprintf(msg, sizeof msg, "import %s.%s: no such host function (allow_missing: a stub)",
+                     mod, name);
+            set_err(err, BST_ERR_UNLINKABLE, msg);
+            return false;
         }
         out->kind = BST_EXTERN_FUNC;
         out->of.func = bst_func_new_host(rt->store, &d.type.func, fn, env);
@@ -386,15 +261,17 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
         return true;
     }
     case BST_EXTERN_MEMORY:
-        if (rt->memory) {
-            snprintf(msg, sizeof msg, "import %s.%s: a second memory", mod, name);
+        if (rt->memory || !is_env || !name_is(d.name, d.name_len, "memory")) {
+            snprintf(msg, sizeof msg, "import %s.%s: the only memory import is env.memory", mod,
+                     name);
             set_err(err, BST_ERR_UNLINKABLE, msg);
             return false;
         }
         out->kind = BST_EXTERN_MEMORY;
-        out->of.memory = bst_memory_new(rt->store, d.type.limits, err);
+        out->of.memory = bst_memory_new(rt->store, heap_limits(rt, d.type.limits), err);
         if (!out->of.memory) return false;
         rt->memory = out->of.memory;
+        rt->initial_pages = d.type.limits.min;
         return true;
     case BST_EXTERN_TABLE: {
         bst_value null;
@@ -411,9 +288,58 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
     }
     set_err(err, BST_ERR_UNLINKABLE, "unknown import kind");
     return false;
-bad_type:
-    snprintf(msg, sizeof msg, "import %s.%s has the wrong type", mod, name);
-    set_err(err, BST_ERR_UNLINKABLE, msg);
+}
+
+/* Drops the per-call instance. */
+static void instance_drop(bst_substrate_runtime *rt) {
+    bst_store_free(rt->store);
+    rt->store = NULL;
+    rt->inst = NULL;
+    rt->memory = NULL;
+}
+
+/* A fresh instance (memory, globals, heap as the module defines them), as Substrate makes for
+ * every call: nothing a call leaves in memory is seen by the next. */
+static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
+    instance_drop(rt);
+    bst_config cfg = rt->opts.config;
+    rt->store = bst_store_new(&cfg);
+    if (!rt->store) {
+        set_err(err, BST_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    if (rt->opts.fuel) bst_store_set_fuel(rt->store, rt->opts.fuel);
+    uint32_t n = bst_module_import_count(rt->module);
+    bst_extern *imports = calloc(n ? n : 1, sizeof *imports);
+    if (!imports) {
+        set_err(err, BST_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (!resolve_import(rt, i, &imports[i], err)) goto fail;
+    rt->inst = bst_instance_new(rt->store, rt->module, imports, n, rt, err);
+    if (!rt->inst) goto fail;
+    free(imports);
+    imports = NULL;
+    if (!rt->memory) {
+        rt->memory = bst_instance_memory(rt->inst, "memory");
+        if (!rt->memory) {
+            set_err(err, BST_ERR_UNLINKABLE, "the runtime neither imports nor exports a memory");
+            goto fail;
+        }
+        rt->initial_pages = bst_memory_pages(rt->memory);
+    }
+    bst_extern ex;
+    if (!bst_instance_export(rt->inst, "__heap_base", 11, &ex) || ex.kind != BST_EXTERN_GLOBAL ||
+        bst_global_get(ex.of.global).type != BST_I32) {
+        set_err(err, BST_ERR_UNLINKABLE, "the runtime does not export an i32 global __heap_base");
+        goto fail;
+    }
+    bst_alloc_init(&rt->alloc, (uint32_t)bst_global_get(ex.of.global).of.i32);
+    return true;
+fail:
+    free(imports);
+    instance_drop(rt);
     return false;
 }
 
@@ -430,36 +356,43 @@ bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len
         return NULL;
     }
     bst_substrate_runtime *rt = calloc(1, sizeof *rt);
-    bst_extern *imports = NULL;
     if (!rt) goto nomem;
-    rt->max_log_level = opts->max_log_level;
+    rt->opts = *opts;
+    if (rt->opts.max_log_level > 5) rt->opts.max_log_level = 5;
     rt->module = bst_module_new_ex(code, len, &opts->module_config, err);
     if (!rt->module) goto fail;
-    rt->store = bst_store_new(&opts->config);
-    if (!rt->store) goto nomem;
-    if (opts->fuel) bst_store_set_fuel(rt->store, opts->fuel);
     uint32_t n = bst_module_import_count(rt->module);
     rt->stubs = calloc(n ? n : 1, sizeof *rt->stubs);
-    imports = calloc(n ? n : 1, sizeof *imports);
-    if (!rt->stubs || !imports) goto nomem;
-    for (uint32_t i = 0; i < n; i++)
-        if (!resolve_import(rt, i, &imports[i], err)) goto fail;
-    rt->inst = bst_instance_new(rt->store, rt->module, imports, n, rt, err);
-    if (!rt->inst) goto fail;
-    free(imports);
+    rt->state = bst_state_new(opts->storage);
+    rt->offchain = bst_state_new(NULL);
+    if (!rt->stubs || !rt->state || !rt->offchain) goto nomem;
+    for (uint32_t i = 0; i < n; i++) {
+        bst_import_desc d;
+        bst_module_import(rt->module, i, &d);
+        if (d.type.kind == BST_EXTERN_FUNC &&
+            !(name_is(d.module, d.module_len, "env") && bst_host_lookup(d.name, d.name_len)))
+            rt->nstubs++;
+    }
+    /* Instantiate once now, so that a missing or mistyped import, a bad memory or a trapping
+     * start function is an error here rather than at the first call. */
+    if (!instance_make(rt, err)) goto fail;
+    instance_drop(rt);
     return rt;
 nomem:
     set_err(err, BST_ERR_NOMEM, "out of memory");
 fail:
-    free(imports);
     bst_substrate_runtime_free(rt);
     return NULL;
 }
 
 void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     if (!rt) return;
-    bst_store_free(rt->store);   /* before the module: the store's instances refer to it */
+    instance_drop(rt);           /* before the module: the store's instances refer to it */
     bst_module_free(rt->module);
+    bst_state_free(rt->state);
+    bst_state_free(rt->offchain);
+    if (rt->keys) sodium_memzero(rt->keys, rt->keys_cap * sizeof *rt->keys);
+    free(rt->keys);
     free(rt->stubs);
     free(rt);
 }
@@ -468,44 +401,40 @@ uint32_t bst_substrate_runtime_stub_count(const bst_substrate_runtime *rt) {
     return rt ? rt->nstubs : 0;
 }
 
+bst_state *bst_substrate_runtime_state(bst_substrate_runtime *rt) {
+    return rt ? rt->state : NULL;
+}
+
 static bst_status call_fail(bst_error *err, bst_status st, bst_trap_kind trap, const char *msg) {
     set_err(err, st, msg);
     if (err) err->trap = trap;
     return st;
 }
 
-bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
+/* Runs the export; the instance exists. */
+static bst_status call_export(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
                               size_t input_len, uint8_t **out, size_t *out_len, bst_error *err) {
-    if (!rt || !name || !out || !out_len || (!input && input_len))
-        return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "bad arguments");
-    *out = NULL;
-    *out_len = 0;
     char msg[256];
     bst_func *f = bst_instance_func(rt->inst, name);
     if (!f) {
         snprintf(msg, sizeof msg, "the runtime does not export a function %.200s", name);
         return call_fail(err, BST_ERR_NOT_FOUND, BST_TRAP_NONE, msg);
     }
-    static const bst_valtype p[2] = {BST_I32, BST_I32}, r[1] = {BST_I64};
-    if (!functype_is(bst_func_type(f), 2, p, 1, r)) {
+    if (!type_matches(bst_func_type(f), "ii", "j")) {
         snprintf(msg, sizeof msg, "export %.200s is not (i32, i32) -> i64", name);
         return call_fail(err, BST_ERR_INVALID, BST_TRAP_NONE, msg);
     }
-    const char *why = alloc_setup(rt, rt->inst);
-    if (why) return call_fail(err, BST_ERR_UNLINKABLE, BST_TRAP_NONE, why);
-    bst_memory *mem = runtime_memory(rt, NULL);
-    if (!mem) return call_fail(err, BST_ERR_UNLINKABLE, BST_TRAP_NONE, "the runtime has no memory");
     if (input_len > UINT32_MAX)
         return call_fail(err, BST_ERR_LIMIT, BST_TRAP_NONE, "input too large");
 
     /* As Substrate: the input always gets a block from the allocator, even when empty. */
     uint32_t in_ptr = 0;
-    bst_alloc_status ast = bst_alloc_malloc(&rt->alloc, mem, (uint32_t)input_len, &in_ptr);
+    bst_alloc_status ast = bst_alloc_malloc(&rt->alloc, rt->memory, (uint32_t)input_len, &in_ptr);
     if (ast != BST_ALLOC_OK) {
         snprintf(msg, sizeof msg, "allocating the input: %s", bst_alloc_status_message(ast));
         return call_fail(err, BST_ERR_TRAP, BST_TRAP_HOST, msg);
     }
-    if (input_len && !bst_memory_write(mem, in_ptr, input, (uint32_t)input_len))
+    if (input_len && !bst_memory_write(rt->memory, in_ptr, input, (uint32_t)input_len))
         return call_fail(err, BST_ERR_TRAP, BST_TRAP_MEMORY_OOB, "writing the input");
 
     bst_value args[2], res[1];
@@ -521,22 +450,56 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
 
     uint64_t packed = (uint64_t)res[0].of.i64;
     uint32_t rptr = (uint32_t)packed, rlen = (uint32_t)(packed >> 32);
-    mem = runtime_memory(rt, NULL);   /* same object; the call may have grown it */
-    if ((uint64_t)rptr + rlen > bst_memory_size(mem)) {
+    if ((uint64_t)rptr + rlen > bst_memory_size(rt->memory)) {
         snprintf(msg, sizeof msg,
                  "%.100s returned bytes [0x%x, +%u) outside the memory (%llu bytes)", name, rptr,
-                 rlen, (unsigned long long)bst_memory_size(mem));
+                 rlen, (unsigned long long)bst_memory_size(rt->memory));
         return call_fail(err, BST_ERR_TRAP, BST_TRAP_MEMORY_OOB, msg);
     }
     uint8_t *buf = malloc(rlen ? rlen : 1);
     if (!buf) return call_fail(err, BST_ERR_NOMEM, BST_TRAP_NONE, "out of memory");
-    if (rlen && !bst_memory_read(mem, rptr, buf, rlen)) {
+    if (rlen && !bst_memory_read(rt->memory, rptr, buf, rlen)) {
         free(buf);
         return call_fail(err, BST_ERR_TRAP, BST_TRAP_MEMORY_OOB, "reading the result");
     }
     *out = buf;
     *out_len = rlen;
     return BST_OK;
+}
+
+bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
+                              size_t input_len, uint8_t **out, size_t *out_len, bst_error *err) {
+    if (!rt || !name || !out || !out_len || (!input && input_len))
+        return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "bad arguments");
+    *out = NULL;
+    *out_len = 0;
+    if (rt->store) return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "the runtime is already in a call");
+    if (!instance_make(rt, err)) return err ? err->status : BST_ERR_UNLINKABLE;
+    /* Every call is one storage transaction: a trap or an error leaves storage as it was. */
+    uint32_t depth0 = bst_state_tx_depth(rt->state);
+    if (!bst_state_tx_start(rt->state)) {
+        instance_drop(rt);
+        return call_fail(err, BST_ERR_NOMEM, BST_TRAP_NONE, "out of memory");
+    }
+    rt->tx_base = depth0 + 1;
+    rt->batch_active = false;
+    bst_status st = call_export(rt, name, input, input_len, out, out_len, err);
+    if (st == BST_OK && bst_state_tx_depth(rt->state) != rt->tx_base) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%.80s left %u storage transaction(s) open", name,
+                 (unsigned)(bst_state_tx_depth(rt->state) - rt->tx_base));
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+        st = call_fail(err, BST_ERR_TRAP, BST_TRAP_HOST, msg);
+    }
+    while (bst_state_tx_depth(rt->state) > rt->tx_base) bst_state_tx_rollback(rt->state);
+    if (st == BST_OK)
+        bst_state_tx_commit(rt->state);
+    else
+        bst_state_tx_rollback(rt->state);
+    instance_drop(rt);
+    return st;
 }
 
 /* ---- RuntimeVersion ----------------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # runtime_version.sh BASTION RUNTIMES_DIR — CTest substrate/runtime_version.
-# `bastion runtime version` on the real runtimes of ../shared/runtimes, and clean errors (exit 1
-# with a message, never a crash) for bad files.
+# `bastion runtime version`, `runtime metadata` and `runtime call` on the real runtimes of
+# ../shared/runtimes, and clean errors (exit 1 with a message, never a crash) for bad files.
 set -u
 bastion=$1
 dir=$2
@@ -36,6 +36,46 @@ expect_version "$dir/westend.json" westend
 # Rococo's genesis runtime is zstd-compressed (decompression is exercised) and asks
 # ext_logging_max_level_version_1 from Core_version.
 expect_version "$dir/rococo.json" rococo
+
+# expect_out ARGS... -- PATTERN...: `bastion runtime ARGS` exits 0 and prints every line PATTERN.
+expect_out() {
+    args=""
+    while [ "$1" != "--" ]; do args="$args $1"; shift; done
+    shift
+    # shellcheck disable=SC2086
+    out=$("$bastion" runtime $args 2>&1)
+    rc=$?
+    for pat in "$@"; do
+        if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -qx -- "$pat"; then
+            echo "FAIL: runtime$args: expected line /$pat/ (exit $rc):"; printf '%s\n' "$out" | head -20
+            fail=1
+            return
+        fi
+    done
+    echo "ok: runtime$args"
+}
+
+# Metadata: the "meta" magic, the version and the pallets (with their indices from V12 on).
+expect_out metadata "$dir/node_template_runtime.wasm" -- "magic: meta" "version: 11" \
+    "pallets: 9" "  System" "  Aura" "  TemplateModule"
+expect_out metadata "$dir/westend.json" -- "magic: meta" "version: 11" "pallets: 25" \
+    "  Staking" "  Sudo"
+expect_out metadata "$dir/rococo.json" -- "magic: meta" "version: 14" "pallets: 49" \
+    "    0 System" "    1 Babe" "   99 XcmPallet"
+# A raw call: Core_version's SCALE bytes start with the spec name ("node-template", 13 bytes).
+expect_out call "$dir/node_template_runtime.wasm" Core_version -- "0x346e6f64652d74656d706c617465.*"
+# Every import of the three runtimes is provided: no --allow-missing needed (above), and a
+# runtime importing an unknown host function fails to instantiate unless it is allowed.
+printf '\000asm\001\000\000\000\001\004\001\140\000\000\002\017\001\003env\007nothere\000\000' > "$tmp/missing_import.wasm"
+expect_error "$tmp/missing_import.wasm" 1 "env.nothere: no such host function"
+out=$("$bastion" runtime call "$dir/node_template_runtime.wasm" No_such_api 2>&1)
+if [ $? -ne 1 ] || ! printf '%s\n' "$out" | grep -q "does not export a function No_such_api"; then
+    echo "FAIL: call of a missing export: $out"; fail=1
+else
+    echo "ok: call of a missing export"
+fi
+"$bastion" runtime call "$dir/node_template_runtime.wasm" Core_version 0xzz >/dev/null 2>&1
+if [ $? -ne 64 ]; then echo "FAIL: bad hex input is misuse (64)"; fail=1; else echo "ok: bad hex"; fi
 
 # Bad files.
 expect_error "$tmp/missing.wasm" 1 "cannot open"

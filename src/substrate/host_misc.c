@@ -1,0 +1,540 @@
+/*
+ * host_misc.c — the helpers every Substrate host function uses to reach guest memory, and the
+ * host functions that are neither storage nor crypto: the allocator (ext_allocator_*), logging
+ * (ext_logging_*), misc (ext_misc_print_*, ext_misc_runtime_version) and offchain
+ * (ext_offchain_*: local storage is real and in memory; the node-only services — transaction
+ * pool, network, HTTP — answer as a node without them does: with their error values).
+ *
+ * Guest memory is touched only through the bounds-checked accessors of bastion.h.
+ */
+#include "host.h"
+
+#include "bastion_crypto.h"
+
+#include <sodium.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+bool bst_host_fail(bst_caller *c, const char *fn_name, const char *what) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s: %s", fn_name, what);
+    bst_caller_trap(c, msg);
+    return false;
+}
+
+bst_memory *bst_host_memory(bst_substrate_runtime *rt, bst_caller *c) {
+    if (rt->memory) return rt->memory;
+    return c ? bst_caller_memory(c) : NULL;
+}
+
+const uint8_t *bst_host_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
+                             uint32_t *len, const char *fn_name) {
+    uint64_t v = (uint64_t)packed;
+    *len = (uint32_t)(v >> 32);
+    bst_memory *mem = bst_host_memory(rt, c);
+    /* A zero-length span needs no bytes (its pointer may be anything, e.g. a dangling 1). */
+    static const uint8_t none[1] = {0};
+    if (*len == 0) return none;
+    const uint8_t *p = mem ? bst_memory_slice(mem, (uint32_t)v, *len) : NULL;
+    if (!p) {
+        char what[96];
+        snprintf(what, sizeof what, "span [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
+                 (uint32_t)v, *len);
+        bst_host_fail(c, fn_name, what);
+    }
+    return p;
+}
+
+const uint8_t *bst_host_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, uint32_t n,
+                            const char *fn_name) {
+    bst_memory *mem = bst_host_memory(rt, c);
+    const uint8_t *p = mem ? bst_memory_slice(mem, (uint32_t)ptr, n) : NULL;
+    if (!p) {
+        char what[96];
+        snprintf(what, sizeof what, "pointer [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
+                 (uint32_t)ptr, n);
+        bst_host_fail(c, fn_name, what);
+    }
+    return p;
+}
+
+bool bst_host_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
+                    uint32_t n, const char *fn_name) {
+    bst_memory *mem = bst_host_memory(rt, c);
+    if (n && (!mem || !bst_memory_write(mem, (uint32_t)ptr, data, n))) {
+        char what[96];
+        snprintf(what, sizeof what, "output [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
+                 (uint32_t)ptr, n);
+        return bst_host_fail(c, fn_name, what);
+    }
+    return true;
+}
+
+bool bst_host_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                         uint32_t *ptr, const char *fn_name) {
+    bst_memory *mem = bst_host_memory(rt, c);
+    if (len > UINT32_MAX) return bst_host_fail(c, fn_name, "result too large");
+    bst_alloc_status st = mem ? bst_alloc_malloc(&rt->alloc, mem, (uint32_t)len, ptr)
+                              : BST_ALLOC_ARG;
+    if (st != BST_ALLOC_OK) {
+        char what[128];
+        snprintf(what, sizeof what, "Failed to allocate memory: \"%s\"",
+                 bst_alloc_status_message(st));
+        return bst_host_fail(c, fn_name, what);
+    }
+    if (len && !bst_memory_write(mem, *ptr, data, (uint32_t)len))
+        return bst_host_fail(c, fn_name, "writing the result");
+    return true;
+}
+
+bool bst_host_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                      bst_value *result, const char *fn_name) {
+    uint32_t ptr;
+    if (!bst_host_alloc_copy(c, rt, data, len, &ptr, fn_name)) return false;
+    result->of.i32 = (int32_t)ptr;
+    return true;
+}
+
+bool bst_host_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                       bst_value *result, const char *fn_name) {
+    uint32_t ptr;
+    if (!bst_host_alloc_copy(c, rt, data, len, &ptr, fn_name)) return false;
+    result->of.i64 = (int64_t)((uint64_t)ptr | (uint64_t)len << 32);
+    return true;
+}
+
+bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                         bst_value *result, const char *fn_name) {
+    if (!data) {
+        static const uint8_t none = 0;
+        return bst_host_ret_span(c, rt, &none, 1, result, fn_name);
+    }
+    /* Some(Vec<u8>): 0x01, compact length, bytes */
+    bst_scale_buf b;
+    bst_scale_buf_init(&b);
+    bst_scale_put_u8(&b, 1);
+    if (bst_scale_put_bytes(&b, data, len) != BST_SCALE_OK) {
+        bst_scale_buf_free(&b);
+        return bst_host_fail(c, fn_name, "out of host memory");
+    }
+    bool ok = bst_host_ret_span(c, rt, b.data, b.len, result, fn_name);
+    bst_scale_buf_free(&b);
+    return ok;
+}
+
+/* ---- allocator --------------------------------------------------------------------------- */
+
+HOST_FN(bst_ext_allocator_malloc_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    uint32_t ptr = 0;
+    bst_memory *mem = bst_host_memory(rt, c);
+    bst_alloc_status st = bst_alloc_malloc(&rt->alloc, mem, (uint32_t)args[0].of.i32, &ptr);
+    if (st != BST_ALLOC_OK) {
+        char what[128];
+        snprintf(what, sizeof what, "Failed to allocate memory: \"%s\"",
+                 bst_alloc_status_message(st));
+        return bst_host_fail(c, "ext_allocator_malloc_version_1", what);
+    }
+    results[0].of.i32 = (int32_t)ptr;
+    return true;
+}
+
+HOST_FN(bst_ext_allocator_free_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    bst_alloc_status st = bst_alloc_free(&rt->alloc, bst_host_memory(rt, c),
+                                         (uint32_t)args[0].of.i32);
+    if (st != BST_ALLOC_OK) {
+        char what[128];
+        snprintf(what, sizeof what, "Failed to free memory: \"%s\"", bst_alloc_status_message(st));
+        return bst_host_fail(c, "ext_allocator_free_version_1", what);
+    }
+    return true;
+}
+
+/* ---- logging and printing ---------------------------------------------------------------- */
+
+/* ext_logging_max_level_version_1() -> i32: the runtime skips formatting what we would drop. */
+HOST_FN(bst_ext_logging_max_level_version_1) {
+    (void)c;
+    (void)args;
+    results[0].of.i32 = (int32_t)HOST_RT(env)->opts.max_log_level;
+    return true;
+}
+
+/* A switch, not a table of pointers: such a table would be relocated (writable before
+ * relocation), which the no-global-state check rightly refuses. */
+static const char *log_level_name(uint32_t level) {
+    switch (level) {
+    case 1: return "ERROR";
+    case 2: return "WARN";
+    case 3: return "INFO";
+    case 4: return "DEBUG";
+    default: return "TRACE";
+    }
+}
+
+/* Guest text to stderr: bounded, and no control bytes from the guest reach the terminal. */
+static void put_guest_text(const uint8_t *s, uint32_t n, uint32_t cap) {
+    for (uint32_t i = 0; i < n && i < cap; i++)
+        fputc(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', stderr);
+    if (n > cap) fputs("...", stderr);
+}
+
+/* ext_logging_log_version_1(level: i32, target: span, message: span). */
+HOST_FN(bst_ext_logging_log_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    uint32_t level = (uint32_t)args[0].of.i32, tlen = 0, mlen = 0;
+    const char *fn = "ext_logging_log_version_1";
+    const uint8_t *target = bst_host_span(c, rt, args[1].of.i64, &tlen, fn);
+    if (!target) return false;
+    const uint8_t *message = bst_host_span(c, rt, args[2].of.i64, &mlen, fn);
+    if (!message) return false;
+    if (level == 0 || level > rt->opts.max_log_level) return true;
+    fprintf(stderr, "[runtime %s ", log_level_name(level));
+    put_guest_text(target, tlen, 128);
+    fputs("] ", stderr);
+    put_guest_text(message, mlen, 4096);
+    fputc('\n', stderr);
+    return true;
+}
+
+/* print_* are debugging aids of the runtime; they go to stderr at the debug log level. */
+HOST_FN(bst_ext_misc_print_utf8_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    uint32_t len;
+    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, "ext_misc_print_utf8_version_1");
+    if (!s) return false;
+    if (rt->opts.max_log_level >= 4) {
+        fputs("[runtime print] ", stderr);
+        put_guest_text(s, len, 4096);
+        fputc('\n', stderr);
+    }
+    return true;
+}
+
+HOST_FN(bst_ext_misc_print_hex_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    uint32_t len;
+    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, "ext_misc_print_hex_version_1");
+    if (!s) return false;
+    if (rt->opts.max_log_level >= 4) {
+        fputs("[runtime print] 0x", stderr);
+        for (uint32_t i = 0; i < len && i < 2048; i++) fprintf(stderr, "%02x", s[i]);
+        fputc('\n', stderr);
+    }
+    return true;
+}
+
+HOST_FN(bst_ext_misc_print_num_version_1) {
+    (void)c;
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    if (rt->opts.max_log_level >= 4)
+        fprintf(stderr, "[runtime print] %" PRIu64 "\n", (uint64_t)args[0].of.i64);
+    return true;
+}
+
+/* ext_misc_runtime_version_version_1(code: span) -> Option<Vec<u8>>: the RuntimeVersion of
+ * another runtime (used by set_code to check upgrades): the code is decompressed, instantiated
+ * in a runtime of its own (same options, empty storage) and its Core_version called.  Any
+ * failure is None, as in Substrate.  Nesting is bounded: a runtime whose Core_version asks for
+ * its own version would otherwise recurse without end. */
+HOST_FN(bst_ext_misc_runtime_version_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_misc_runtime_version_version_1";
+    uint32_t len;
+    const uint8_t *blob = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    if (!blob) return false;
+    uint8_t *code = NULL, *out = NULL;
+    size_t code_len = 0, out_len = 0;
+    bool found = false;
+    bst_substrate_runtime *inner = NULL;
+    bst_error err;
+    if (rt->depth < 2 && bst_substrate_code_decode(blob, len, 0, &code, &code_len, &err) == BST_OK) {
+        bst_substrate_options o = rt->opts;
+        o.storage = NULL;
+        o.allow_missing = true;   /* only Core_version runs; it needs no host function */
+        inner = bst_substrate_runtime_new(code, code_len, &o, &err);
+        if (inner) {
+            inner->depth = rt->depth + 1;
+            found = bst_substrate_call(inner, "Core_version", NULL, 0, &out, &out_len, &err) ==
+                    BST_OK;
+        }
+    }
+    bool ok = bst_host_ret_option(c, rt, found ? out : NULL, found ? out_len : 0, &results[0], fn);
+    free(out);
+    bst_substrate_runtime_free(inner);
+    free(code);
+    return ok;
+}
+
+/* ---- offchain ---------------------------------------------------------------------------- */
+
+/* Offchain local storage kinds (sp_core::offchain::StorageKind) as child names of rt->offchain.
+ * The kind crosses the boundary as its variant index (PassByEnum): PERSISTENT 0, LOCAL 1. */
+static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, size_t *child_len,
+                          const char *fn) {
+    switch (kind) {
+    case 0:
+        *child = (const uint8_t *)"persistent";
+        *child_len = 10;
+        return true;
+    case 1:
+        *child = (const uint8_t *)"local";
+        *child_len = 5;
+        return true;
+    default:
+        return bst_host_fail(c, fn, "unknown storage kind");
+    }
+}
+
+HOST_FN(bst_ext_offchain_local_storage_get_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_local_storage_get_version_1";
+    const uint8_t *child, *key;
+    size_t child_len;
+    uint32_t klen;
+    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
+    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    uint8_t *val = NULL;
+    size_t vlen = 0;
+    bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &val, &vlen);
+    if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
+    static const uint8_t empty[1] = {0};
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND ? (val ? val : empty) : NULL, vlen,
+                                  &results[0], fn);
+    free(val);
+    return ok;
+}
+
+HOST_FN(bst_ext_offchain_local_storage_set_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_local_storage_set_version_1";
+    const uint8_t *child, *key, *val;
+    size_t child_len;
+    uint32_t klen, vlen;
+    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
+    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(val = bst_host_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
+    if (!bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
+        return bst_host_fail(c, fn, "out of host memory");
+    return true;
+}
+
+HOST_FN(bst_ext_offchain_local_storage_clear_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_local_storage_clear_version_1";
+    const uint8_t *child, *key;
+    size_t child_len;
+    uint32_t klen;
+    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
+    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!bst_state_clear(rt->offchain, child, child_len, key, klen))
+        return bst_host_fail(c, fn, "out of host memory");
+    return true;
+}
+
+/* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
+HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_local_storage_compare_and_set_version_1";
+    const uint8_t *child, *key, *old_enc, *val;
+    size_t child_len;
+    uint32_t klen, olen, vlen;
+    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
+    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(old_enc = bst_host_span(c, rt, args[2].of.i64, &olen, fn))) return false;
+    if (!(val = bst_host_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, old_enc, olen);
+    uint8_t tag = 0;
+    const uint8_t *expect = NULL;
+    size_t expect_len = 0;
+    bst_scale_get_u8(&d, &tag);
+    if (tag == 1) bst_scale_get_bytes(&d, &expect, &expect_len);
+    if (tag > 1 || bst_scale_finish(&d) != BST_SCALE_OK)
+        return bst_host_fail(c, fn, "old_value is not a SCALE Option<Vec<u8>>");
+    uint8_t *cur = NULL;
+    size_t cur_len = 0;
+    bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &cur, &cur_len);
+    if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
+    bool present = r == BST_STATE_FOUND;
+    bool equal = tag == 0 ? !present
+                          : present && cur_len == expect_len &&
+                                (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
+    free(cur);
+    if (equal && !bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
+        return bst_host_fail(c, fn, "out of host memory");
+    results[0].of.i32 = equal;
+    return true;
+}
+
+HOST_FN(bst_ext_offchain_is_validator_version_1) {
+    (void)c;
+    (void)args;
+    (void)env;
+    results[0].of.i32 = 0;
+    return true;
+}
+
+/* A node without a transaction pool / network: Err(()) — SCALE Result::Err(()) is 0x01. */
+static bool ret_err_unit(bst_caller *c, void *env, bst_value *result, const char *fn) {
+    static const uint8_t err_unit = 1;
+    return bst_host_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
+}
+
+HOST_FN(bst_ext_offchain_submit_transaction_version_1) {
+    uint32_t len;
+    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len,
+                       "ext_offchain_submit_transaction_version_1"))
+        return false;
+    return ret_err_unit(c, env, &results[0], "ext_offchain_submit_transaction_version_1");
+}
+
+HOST_FN(bst_ext_offchain_network_state_version_1) {
+    (void)args;
+    return ret_err_unit(c, env, &results[0], "ext_offchain_network_state_version_1");
+}
+
+/* Timestamp: milliseconds since the Unix epoch (offchain workers only; not consensus). */
+HOST_FN(bst_ext_offchain_timestamp_version_1) {
+    (void)c;
+    (void)args;
+    (void)env;
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    results[0].of.i64 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return true;
+}
+
+HOST_FN(bst_ext_offchain_sleep_until_version_1) {
+    (void)c;
+    (void)args;
+    (void)results;
+    (void)env;
+    return true;   /* never blocks the host: an offchain deadline is advisory */
+}
+
+HOST_FN(bst_ext_offchain_random_seed_version_1) {
+    (void)args;
+    uint8_t seed[32];
+    randombytes_buf(seed, sizeof seed);
+    return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0],
+                            "ext_offchain_random_seed_version_1");
+}
+
+/* HTTP: this host makes no network requests.  request_start answers Err(()), so a runtime's
+ * offchain worker sees "HTTP unavailable"; the other calls only ever see ids that were never
+ * handed out and answer with their "invalid id" values. */
+HOST_FN(bst_ext_offchain_http_request_start_version_1) {
+    uint32_t l;
+    const char *fn = "ext_offchain_http_request_start_version_1";
+    for (int i = 0; i < 3; i++)
+        if (!bst_host_span(c, HOST_RT(env), args[i].of.i64, &l, fn)) return false;
+    return ret_err_unit(c, env, &results[0], fn);
+}
+
+/* Result<(), HttpError>: Err(HttpError::Invalid) = 0x01 0x03 (HttpError's explicit
+ * discriminants: DeadlineReached = 1, IoError = 2, Invalid = 3). */
+static bool ret_http_invalid_id(bst_caller *c, void *env, bst_value *result, const char *fn) {
+    static const uint8_t err[2] = {1, 3};
+    return bst_host_ret_span(c, HOST_RT(env), err, 2, result, fn);
+}
+
+HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
+    (void)args;
+    return ret_http_invalid_id(c, env, &results[0], "ext_offchain_http_request_add_header_version_1");
+}
+
+HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
+    (void)args;
+    return ret_http_invalid_id(c, env, &results[0], "ext_offchain_http_request_write_body_version_1");
+}
+
+HOST_FN(bst_ext_offchain_http_response_read_body_version_1) {
+    (void)args;
+    return ret_http_invalid_id(c, env, &results[0], "ext_offchain_http_response_read_body_version_1");
+}
+
+/* response_wait(ids: Vec<HttpRequestId>, deadline) -> Vec<HttpRequestStatus>: every id is
+ * Invalid (variant 2 of DeadlineReached, IoError, Invalid, Finished(u16)). */
+HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_http_response_wait_version_1";
+    uint32_t len;
+    const uint8_t *ids = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    if (!ids) return false;
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, ids, len);
+    size_t n = 0;
+    bst_scale_get_len(&d, 2, &n);
+    if (d.err != BST_SCALE_OK) return bst_host_fail(c, fn, "ids are not a SCALE Vec<u16>");
+    bst_scale_buf b;
+    bst_scale_buf_init(&b);
+    bst_scale_put_len(&b, n);
+    for (size_t i = 0; i < n; i++) bst_scale_put_u8(&b, 2);
+    if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
+        bst_scale_buf_free(&b);
+        return bst_host_fail(c, fn, "out of host memory");
+    }
+    bool ok = bst_host_ret_span(c, rt, b.data, b.len, &results[0], fn);
+    bst_scale_buf_free(&b);
+    return ok;
+}
+
+HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
+    (void)args;
+    static const uint8_t empty_vec = 0;
+    return bst_host_ret_span(c, HOST_RT(env), &empty_vec, 1, &results[0],
+                             "ext_offchain_http_response_headers_version_1");
+}
+
+HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {
+    (void)c;
+    (void)args;
+    (void)results;
+    (void)env;
+    return true;
+}
+
+/* Offchain indexing writes into the node's offchain database from block import; this host
+ * keeps it in the "persistent" local storage, where offchain workers would read it. */
+HOST_FN(bst_ext_offchain_index_set_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_index_set_version_1";
+    uint32_t klen, vlen;
+    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    if (!key) return false;
+    const uint8_t *val = bst_host_span(c, rt, args[1].of.i64, &vlen, fn);
+    if (!val) return false;
+    if (!bst_state_set(rt->offchain, (const uint8_t *)"persistent", 10, key, klen, val, vlen))
+        return bst_host_fail(c, fn, "out of host memory");
+    return true;
+}
+
+HOST_FN(bst_ext_offchain_index_clear_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_offchain_index_clear_version_1";
+    uint32_t klen;
+    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    if (!key) return false;
+    if (!bst_state_clear(rt->offchain, (const uint8_t *)"persistent", 10, key, klen))
+        return bst_host_fail(c, fn, "out of host memory");
+    return true;
+}

@@ -1,0 +1,472 @@
+/*
+ * host_storage.c — ext_storage_*, ext_default_child_storage_* and ext_trie_*: the runtime's
+ * view of its storage (bastion_state.h: an overlay with nested transactions over a backend) and
+ * the trie-root functions (bastion_trie.h).
+ *
+ * Encodings follow sp-runtime-interface: `&[u8]` arguments are spans, `Vec<u8>` results raw
+ * bytes behind a span, everything else (Option, KillStorageResult, Vec<Vec<u8>>) SCALE.
+ * Storage transactions opened by the runtime nest inside the one bst_substrate_call opens for
+ * the whole call; rollback/commit below that floor is refused, as Substrate refuses to close a
+ * transaction it did not see opened.
+ */
+#include "host.h"
+
+#include "bastion_trie.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
+
+#define TOP NULL, 0   /* the main trie in bst_state calls */
+
+static bool oom(bst_caller *c, const char *fn) {
+    return bst_host_fail(c, fn, "out of host memory (or a storage backend error)");
+}
+
+/* ---- shared bodies (top trie: child == NULL) ---------------------------------------------- */
+
+static bool do_get(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                   size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
+    uint32_t klen;
+    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    if (!key) return false;
+    uint8_t *val = NULL;
+    size_t vlen = 0;
+    bst_state_res r = bst_state_get(rt->state, child, child_len, key, klen, &val, &vlen);
+    if (r == BST_STATE_ERROR) return oom(c, fn);
+    static const uint8_t empty[1] = {0};
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND ? (val ? val : empty) : NULL, vlen,
+                                  result, fn);
+    free(val);
+    return ok;
+}
+
+/* read(key, value_out: span, offset) -> Option<u32>: copies value[offset..] into value_out as
+ * far as it fits and answers how many bytes value[offset..] has. */
+static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                    size_t child_len, int64_t key_span, int64_t out_span, int32_t offset,
+                    bst_value *result, const char *fn) {
+    uint32_t klen, out_len;
+    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    if (!key) return false;
+    if (!bst_host_span(c, rt, out_span, &out_len, fn)) return false;
+    uint8_t *val = NULL;
+    size_t vlen = 0;
+    bst_state_res r = bst_state_get(rt->state, child, child_len, key, klen, &val, &vlen);
+    if (r == BST_STATE_ERROR) return oom(c, fn);
+    uint8_t enc[5] = {0};
+    size_t enc_len = 1;
+    bool ok = true;
+    if (r == BST_STATE_FOUND) {
+        size_t off = (uint32_t)offset < vlen ? (uint32_t)offset : vlen;
+        size_t rest = vlen - off;
+        size_t written = rest < out_len ? rest : out_len;
+        ok = bst_host_write(c, rt, (int32_t)(uint32_t)(uint64_t)out_span, val + off,
+                            (uint32_t)written, fn);
+        enc[0] = 1;
+        for (int i = 0; i < 4; i++) enc[1 + i] = (uint8_t)((uint32_t)rest >> (8 * i));
+        enc_len = 5;
+    }
+    free(val);
+    return ok && bst_host_ret_span(c, rt, enc, enc_len, result, fn);
+}
+
+static bool do_set(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                   size_t child_len, int64_t key_span, int64_t val_span, const char *fn) {
+    uint32_t klen, vlen;
+    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    if (!key) return false;
+    const uint8_t *val = bst_host_span(c, rt, val_span, &vlen, fn);
+    if (!val) return false;
+    return bst_state_set(rt->state, child, child_len, key, klen, val, vlen) || oom(c, fn);
+}
+
+static bool do_clear(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                     size_t child_len, int64_t key_span, const char *fn) {
+    uint32_t klen;
+    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    if (!key) return false;
+    return bst_state_clear(rt->state, child, child_len, key, klen) || oom(c, fn);
+}
+
+static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                      size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
+    uint32_t klen;
+    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    if (!key) return false;
+    bst_state_res r = bst_state_exists(rt->state, child, child_len, key, klen);
+    if (r == BST_STATE_ERROR) return oom(c, fn);
+    result->of.i32 = r == BST_STATE_FOUND;
+    return true;
+}
+
+static bool do_next_key(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                        size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
+    uint32_t klen;
+    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    if (!key) return false;
+    uint8_t *next = NULL;
+    size_t nlen = 0;
+    bst_state_res r = bst_state_next_key(rt->state, child, child_len, key, klen, &next, &nlen);
+    if (r == BST_STATE_ERROR) return oom(c, fn);
+    static const uint8_t empty[1] = {0};
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND ? (next ? next : empty) : NULL,
+                                  nlen, result, fn);
+    free(next);
+    return ok;
+}
+
+/* The `limit: Option<u32>` argument of the v2/v3 clear functions. */
+static bool get_limit(bst_caller *c, bst_substrate_runtime *rt, int64_t span, uint32_t *limit,
+                      const char *fn) {
+    uint32_t len;
+    const uint8_t *p = bst_host_span(c, rt, span, &len, fn);
+    if (!p) return false;
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, p, len);
+    bool some = false;
+    *limit = UINT32_MAX;
+    bst_scale_get_option(&d, &some);
+    if (some) bst_scale_get_u32(&d, limit);
+    if (bst_scale_finish(&d) != BST_SCALE_OK)
+        return bst_host_fail(c, fn, "limit is not a SCALE Option<u32>");
+    return true;
+}
+
+/* KillStorageResult: AllRemoved(u32) = 0, SomeRemaining(u32) = 1. */
+static bool ret_kill_result(bst_caller *c, bst_substrate_runtime *rt, bool all, uint32_t removed,
+                            bst_value *result, const char *fn) {
+    uint8_t enc[5] = {all ? 0 : 1};
+    for (int i = 0; i < 4; i++) enc[1 + i] = (uint8_t)(removed >> (8 * i));
+    return bst_host_ret_span(c, rt, enc, 5, result, fn);
+}
+
+static bool do_clear_prefix(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                            size_t child_len, int64_t prefix_span, uint32_t limit,
+                            uint32_t *removed, bool *all, const char *fn) {
+    uint32_t plen;
+    const uint8_t *prefix = bst_host_span(c, rt, prefix_span, &plen, fn);
+    if (!prefix) return false;
+    return bst_state_clear_prefix(rt->state, child, child_len, prefix, plen, limit, removed, all) ||
+           oom(c, fn);
+}
+
+static bool state_version_arg(bst_caller *c, int32_t v, unsigned *out, const char *fn) {
+    if (v != 0 && v != 1) return bst_host_fail(c, fn, "unknown state version");
+    *out = (unsigned)v;
+    return true;
+}
+
+static bool do_root(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                    size_t child_len, unsigned version, bst_value *result, const char *fn) {
+    uint8_t root[32];
+    bool ok = child ? bst_state_child_root(rt->state, child, child_len, version, root)
+                    : bst_state_root(rt->state, version, root);
+    if (!ok) return oom(c, fn);
+    return bst_host_ret_span(c, rt, root, 32, result, fn);
+}
+
+/* The child trie's storage key (unprefixed, as sp-io passes it). */
+static const uint8_t *child_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t span,
+                                size_t *len, const char *fn) {
+    uint32_t l;
+    const uint8_t *p = bst_host_span(c, rt, span, &l, fn);
+    *len = l;
+    return p;
+}
+
+/* ---- ext_storage_* ------------------------------------------------------------------------ */
+
+HOST_FN(bst_ext_storage_get_version_1) {
+    return do_get(c, HOST_RT(env), TOP, args[0].of.i64, &results[0], "ext_storage_get_version_1");
+}
+HOST_FN(bst_ext_storage_read_version_1) {
+    return do_read(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, args[2].of.i32,
+                   &results[0], "ext_storage_read_version_1");
+}
+HOST_FN(bst_ext_storage_set_version_1) {
+    (void)results;
+    return do_set(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, "ext_storage_set_version_1");
+}
+HOST_FN(bst_ext_storage_clear_version_1) {
+    (void)results;
+    return do_clear(c, HOST_RT(env), TOP, args[0].of.i64, "ext_storage_clear_version_1");
+}
+HOST_FN(bst_ext_storage_exists_version_1) {
+    return do_exists(c, HOST_RT(env), TOP, args[0].of.i64, &results[0],
+                     "ext_storage_exists_version_1");
+}
+HOST_FN(bst_ext_storage_next_key_version_1) {
+    return do_next_key(c, HOST_RT(env), TOP, args[0].of.i64, &results[0],
+                       "ext_storage_next_key_version_1");
+}
+HOST_FN(bst_ext_storage_clear_prefix_version_1) {
+    (void)results;
+    return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL,
+                           "ext_storage_clear_prefix_version_1");
+}
+HOST_FN(bst_ext_storage_clear_prefix_version_2) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_storage_clear_prefix_version_2";
+    uint32_t limit, removed = 0;
+    bool all = false;
+    if (!get_limit(c, rt, args[1].of.i64, &limit, fn)) return false;
+    if (!do_clear_prefix(c, rt, TOP, args[0].of.i64, limit, &removed, &all, fn)) return false;
+    return ret_kill_result(c, rt, all, removed, &results[0], fn);
+}
+HOST_FN(bst_ext_storage_append_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    const char *fn = "ext_storage_append_version_1";
+    uint32_t klen, vlen;
+    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    if (!key) return false;
+    const uint8_t *item = bst_host_span(c, rt, args[1].of.i64, &vlen, fn);
+    if (!item) return false;
+    return bst_state_append(rt->state, TOP, key, klen, item, vlen) || oom(c, fn);
+}
+HOST_FN(bst_ext_storage_root_version_1) {
+    (void)args;
+    return do_root(c, HOST_RT(env), TOP, 0, &results[0], "ext_storage_root_version_1");
+}
+HOST_FN(bst_ext_storage_root_version_2) {
+    const char *fn = "ext_storage_root_version_2";
+    unsigned v = 0;
+    if (!state_version_arg(c, args[0].of.i32, &v, fn)) return false;
+    return do_root(c, HOST_RT(env), TOP, v, &results[0], fn);
+}
+/* Changes tries are gone from Substrate; a host without them answers None. */
+HOST_FN(bst_ext_storage_changes_root_version_1) {
+    uint32_t len;
+    const char *fn = "ext_storage_changes_root_version_1";
+    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len, fn)) return false;
+    return bst_host_ret_option(c, HOST_RT(env), NULL, 0, &results[0], fn);
+}
+HOST_FN(bst_ext_storage_start_transaction_version_1) {
+    (void)args;
+    (void)results;
+    return bst_state_tx_start(HOST_RT(env)->state) ||
+           oom(c, "ext_storage_start_transaction_version_1");
+}
+HOST_FN(bst_ext_storage_rollback_transaction_version_1) {
+    (void)args;
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
+        return bst_host_fail(c, "ext_storage_rollback_transaction_version_1",
+                             "No open transaction that can be rolled back.");
+    bst_state_tx_rollback(rt->state);
+    return true;
+}
+HOST_FN(bst_ext_storage_commit_transaction_version_1) {
+    (void)args;
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
+        return bst_host_fail(c, "ext_storage_commit_transaction_version_1",
+                             "No open transaction that can be committed.");
+    bst_state_tx_commit(rt->state);
+    return true;
+}
+
+/* ---- ext_default_child_storage_* ---------------------------------------------------------- */
+
+#define CHILD_OR_FAIL(span, fn)                                                        \
+    size_t child_len;                                                                  \
+    const uint8_t *child = child_arg(c, HOST_RT(env), (span), &child_len, (fn));       \
+    if (!child) return false
+
+HOST_FN(bst_ext_default_child_storage_get_version_1) {
+    const char *fn = "ext_default_child_storage_get_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_get(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_read_version_1) {
+    const char *fn = "ext_default_child_storage_read_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_read(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64,
+                   args[3].of.i32, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_set_version_1) {
+    (void)results;
+    const char *fn = "ext_default_child_storage_set_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_set(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64, fn);
+}
+HOST_FN(bst_ext_default_child_storage_clear_version_1) {
+    (void)results;
+    const char *fn = "ext_default_child_storage_clear_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_clear(c, HOST_RT(env), child, child_len, args[1].of.i64, fn);
+}
+HOST_FN(bst_ext_default_child_storage_exists_version_1) {
+    const char *fn = "ext_default_child_storage_exists_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_exists(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_next_key_version_1) {
+    const char *fn = "ext_default_child_storage_next_key_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_next_key(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_clear_prefix_version_1) {
+    (void)results;
+    const char *fn = "ext_default_child_storage_clear_prefix_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, UINT32_MAX, NULL,
+                           NULL, fn);
+}
+HOST_FN(bst_ext_default_child_storage_clear_prefix_version_2) {
+    const char *fn = "ext_default_child_storage_clear_prefix_version_2";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    uint32_t limit, removed = 0;
+    bool all = false;
+    if (!get_limit(c, HOST_RT(env), args[2].of.i64, &limit, fn)) return false;
+    if (!do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, limit, &removed, &all,
+                         fn))
+        return false;
+    return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_storage_kill_version_1) {
+    (void)results;
+    const char *fn = "ext_default_child_storage_storage_kill_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return bst_state_child_kill(HOST_RT(env)->state, child, child_len, UINT32_MAX, NULL, NULL) ||
+           oom(c, fn);
+}
+/* v2: -> bool (all removed) */
+HOST_FN(bst_ext_default_child_storage_storage_kill_version_2) {
+    const char *fn = "ext_default_child_storage_storage_kill_version_2";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    uint32_t limit, removed = 0;
+    bool all = false;
+    if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
+    if (!bst_state_child_kill(HOST_RT(env)->state, child, child_len, limit, &removed, &all))
+        return oom(c, fn);
+    results[0].of.i32 = all;
+    return true;
+}
+/* v3: -> KillStorageResult */
+HOST_FN(bst_ext_default_child_storage_storage_kill_version_3) {
+    const char *fn = "ext_default_child_storage_storage_kill_version_3";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    uint32_t limit, removed = 0;
+    bool all = false;
+    if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
+    if (!bst_state_child_kill(HOST_RT(env)->state, child, child_len, limit, &removed, &all))
+        return oom(c, fn);
+    return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_root_version_1) {
+    const char *fn = "ext_default_child_storage_root_version_1";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    return do_root(c, HOST_RT(env), child, child_len, 0, &results[0], fn);
+}
+HOST_FN(bst_ext_default_child_storage_root_version_2) {
+    const char *fn = "ext_default_child_storage_root_version_2";
+    CHILD_OR_FAIL(args[0].of.i64, fn);
+    unsigned v = 0;
+    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
+    return do_root(c, HOST_RT(env), child, child_len, v, &results[0], fn);
+}
+
+/* ---- ext_trie_* --------------------------------------------------------------------------- */
+
+static int key_cmp(const bst_trie_pair *x, const bst_trie_pair *y) {
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int r = n ? memcmp(x->key, y->key, n) : 0;
+    if (r) return r;
+    return x->key_len == y->key_len ? 0 : x->key_len < y->key_len ? -1 : 1;
+}
+
+/* A pair with its input position: equal keys sort by position, so the last one is found. */
+typedef struct ranked_pair {
+    bst_trie_pair pair;
+    size_t pos;
+} ranked_pair;
+
+static int ranked_cmp(const void *a, const void *b) {
+    const ranked_pair *x = a, *y = b;
+    int r = key_cmp(&x->pair, &y->pair);
+    if (r) return r;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* trie_root takes any order and lets a later duplicate key win (it collects a BTreeMap):
+ * sorts v[0..*n) by key and keeps the last of each run of equal keys.  False on OOM. */
+static bool sort_unique(bst_trie_pair *v, size_t *n) {
+    ranked_pair *r = malloc(*n * sizeof *r);
+    if (!r) return false;
+    for (size_t i = 0; i < *n; i++) {
+        r[i].pair = v[i];
+        r[i].pos = i;
+    }
+    qsort(r, *n, sizeof *r, ranked_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (i + 1 == *n || key_cmp(&r[i].pair, &r[i + 1].pair) != 0) v[w++] = r[i].pair;
+    *n = w;
+    free(r);
+    return true;
+}
+
+/* Decodes the SCALE input: Vec<(Vec<u8>, Vec<u8>)> when pairs, else Vec<Vec<u8>> (values). */
+static bst_trie_pair *decode_trie_input(const uint8_t *p, uint32_t len, bool pairs, size_t *n) {
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, p, len);
+    bst_scale_get_len(&d, pairs ? 2 : 1, n);
+    if (d.err != BST_SCALE_OK) return NULL;
+    bst_trie_pair *v = calloc(*n ? *n : 1, sizeof *v);
+    if (!v) return NULL;
+    for (size_t i = 0; i < *n && d.err == BST_SCALE_OK; i++) {
+        if (pairs) bst_scale_get_bytes(&d, &v[i].key, &v[i].key_len);
+        bst_scale_get_bytes(&d, &v[i].value, &v[i].value_len);
+    }
+    if (bst_scale_finish(&d) != BST_SCALE_OK) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                           bool ordered, unsigned version, const char *fn) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    uint32_t len;
+    const uint8_t *in = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    if (!in) return false;
+    size_t n = 0;
+    bst_trie_pair *v = decode_trie_input(in, len, !ordered, &n);
+    if (!v) return bst_host_fail(c, fn, "input is not the SCALE encoding it should be");
+    if (!ordered && n > 1 && !sort_unique(v, &n)) {
+        free(v);
+        return oom(c, fn);
+    }
+    uint8_t root[32];
+    bool ok = ordered ? bst_trie_ordered_root(v, n, version, root)
+                      : bst_trie_root(v, n, version, root);
+    free(v);
+    if (!ok) return oom(c, fn);
+    return bst_host_ret_ptr(c, rt, root, 32, &results[0], fn);
+}
+
+HOST_FN(bst_ext_trie_blake2_256_root_version_1) {
+    return trie_root_host(c, args, results, env, false, 0, "ext_trie_blake2_256_root_version_1");
+}
+HOST_FN(bst_ext_trie_blake2_256_root_version_2) {
+    const char *fn = "ext_trie_blake2_256_root_version_2";
+    unsigned v = 0;
+    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
+    return trie_root_host(c, args, results, env, false, v, fn);
+}
+HOST_FN(bst_ext_trie_blake2_256_ordered_root_version_1) {
+    return trie_root_host(c, args, results, env, true, 0,
+                          "ext_trie_blake2_256_ordered_root_version_1");
+}
+HOST_FN(bst_ext_trie_blake2_256_ordered_root_version_2) {
+    const char *fn = "ext_trie_blake2_256_ordered_root_version_2";
+    unsigned v = 0;
+    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
+    return trie_root_host(c, args, results, env, true, v, fn);
+}

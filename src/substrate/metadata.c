@@ -1,0 +1,306 @@
+/*
+ * metadata.c — decoding what `Metadata_metadata` returns (include/bastion_substrate.h): the
+ * OpaqueMetadata bytes, the "meta" magic, the metadata version, and the list of pallets
+ * (modules) with their indices.
+ *
+ * Supported versions: 9 to 15.  V9-V13 describe types by name (strings) and list modules;
+ * V14/V15 start with the portable type registry, which is walked (not interpreted) to reach the
+ * pallets.  Decoding is strict where the layout is fully known (V10-V14 must end exactly where
+ * the format ends); V15 carries more trailing sections (runtime APIs, outer enums, custom
+ * values), which are not needed for the pallet list and are not checked.
+ */
+#include "bastion_substrate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define META_MAGIC 0x6174656du   /* "meta", little-endian */
+
+/* ---- skipping pieces of the format (each sets d->err on failure, which is sticky) -------- */
+
+static void skip_str(bst_scale_dec *d) {
+    const char *s;
+    size_t n;
+    bst_scale_get_str(d, &s, &n);
+}
+
+static void skip_bytes(bst_scale_dec *d) {
+    const uint8_t *p;
+    size_t n;
+    bst_scale_get_bytes(d, &p, &n);
+}
+
+static void skip_compact(bst_scale_dec *d) {
+    uint32_t v;
+    bst_scale_get_compact_u32(d, &v);
+}
+
+static void skip_strs(bst_scale_dec *d) {   /* Vec<String> (docs, argument types) */
+    size_t n = 0;
+    bst_scale_get_len(d, 1, &n);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) skip_str(d);
+}
+
+static bool some(bst_scale_dec *d) {
+    bool s = false;
+    bst_scale_get_option(d, &s);
+    return s && d->err == BST_SCALE_OK;
+}
+
+/* ---- V14/V15: the portable type registry ------------------------------------------------ */
+
+static void skip_field(bst_scale_dec *d) {   /* Field { name?, ty, type_name?, docs } */
+    if (some(d)) skip_str(d);
+    skip_compact(d);
+    if (some(d)) skip_str(d);
+    skip_strs(d);
+}
+
+static void skip_fields(bst_scale_dec *d) {
+    size_t n = 0;
+    bst_scale_get_len(d, 1, &n);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) skip_field(d);
+}
+
+static void skip_type(bst_scale_dec *d) {   /* Type { path, type_params, type_def, docs } */
+    skip_strs(d);
+    size_t n = 0;
+    bst_scale_get_len(d, 1, &n);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {   /* TypeParameter */
+        skip_str(d);
+        if (some(d)) skip_compact(d);
+    }
+    uint8_t def = 0;
+    bst_scale_get_enum(d, 8, &def);
+    if (d->err != BST_SCALE_OK) return;
+    switch (def) {
+    case 0: skip_fields(d); break;                           /* Composite */
+    case 1: {                                                /* Variant */
+        size_t nv = 0;
+        bst_scale_get_len(d, 1, &nv);
+        for (size_t i = 0; i < nv && d->err == BST_SCALE_OK; i++) {
+            uint8_t index;
+            skip_str(d);
+            skip_fields(d);
+            bst_scale_get_u8(d, &index);
+            skip_strs(d);
+        }
+        break;
+    }
+    case 2: skip_compact(d); break;                          /* Sequence */
+    case 3: {                                                /* Array */
+        uint32_t len;
+        bst_scale_get_u32(d, &len);
+        skip_compact(d);
+        break;
+    }
+    case 4: {                                                /* Tuple */
+        size_t nt = 0;
+        bst_scale_get_len(d, 1, &nt);
+        for (size_t i = 0; i < nt && d->err == BST_SCALE_OK; i++) skip_compact(d);
+        break;
+    }
+    case 5: {                                                /* Primitive */
+        uint8_t p;
+        bst_scale_get_enum(d, 15, &p);
+        break;
+    }
+    case 6: skip_compact(d); break;                          /* Compact */
+    case 7: skip_compact(d); skip_compact(d); break;         /* BitSequence */
+    }
+    skip_strs(d);
+}
+
+static void skip_registry(bst_scale_dec *d) {
+    size_t n = 0;
+    bst_scale_get_len(d, 1, &n);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
+        skip_compact(d);   /* id */
+        skip_type(d);
+    }
+}
+
+/* ---- storage entries ---------------------------------------------------------------------- */
+
+static void skip_storage(bst_scale_dec *d, uint32_t version) {
+    skip_str(d);   /* prefix */
+    size_t n = 0;
+    bst_scale_get_len(d, 1, &n);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
+        uint8_t modifier, kind, hasher;
+        bool b;
+        skip_str(d);
+        bst_scale_get_enum(d, 2, &modifier);
+        if (version >= 14) {
+            bst_scale_get_enum(d, 2, &kind);
+            if (kind == 0) {
+                skip_compact(d);                               /* Plain(ty) */
+            } else {
+                size_t nh = 0;                                 /* Map { hashers, key, value } */
+                bst_scale_get_len(d, 1, &nh);
+                for (size_t h = 0; h < nh && d->err == BST_SCALE_OK; h++)
+                    bst_scale_get_u8(d, &hasher);
+                skip_compact(d);
+                skip_compact(d);
+            }
+        } else {
+            bst_scale_get_enum(d, version >= 13 ? 4 : 3, &kind);
+            switch (kind) {
+            case 0: skip_str(d); break;                        /* Plain(type) */
+            case 1:                                            /* Map */
+                bst_scale_get_u8(d, &hasher);
+                skip_str(d);
+                skip_str(d);
+                bst_scale_get_bool(d, &b);
+                break;
+            case 2:                                            /* DoubleMap */
+                bst_scale_get_u8(d, &hasher);
+                skip_str(d);
+                skip_str(d);
+                skip_str(d);
+                bst_scale_get_u8(d, &hasher);
+                break;
+            case 3: {                                          /* NMap (V13) */
+                skip_strs(d);
+                size_t nh = 0;
+                bst_scale_get_len(d, 1, &nh);
+                for (size_t h = 0; h < nh && d->err == BST_SCALE_OK; h++)
+                    bst_scale_get_u8(d, &hasher);
+                skip_str(d);
+                break;
+            }
+            }
+        }
+        skip_bytes(d);   /* default */
+        skip_strs(d);    /* docs */
+    }
+}
+
+/* ---- modules / pallets -------------------------------------------------------------------- */
+
+/* Decodes one module (V9-V13) or pallet (V14/V15) and records its name and index. */
+static void decode_pallet(bst_scale_dec *d, uint32_t version, bst_substrate_pallet *p) {
+    bst_scale_get_str(d, &p->name, &p->name_len);
+    if (some(d)) skip_storage(d, version);
+    if (version >= 14) {
+        if (some(d)) skip_compact(d);   /* calls { ty } */
+        if (some(d)) skip_compact(d);   /* event { ty } */
+        size_t nc = 0;
+        bst_scale_get_len(d, 1, &nc);
+        for (size_t i = 0; i < nc && d->err == BST_SCALE_OK; i++) {
+            skip_str(d);
+            skip_compact(d);
+            skip_bytes(d);
+            skip_strs(d);
+        }
+        if (some(d)) skip_compact(d);   /* error { ty } */
+        bst_scale_get_u8(d, &p->index);
+        p->has_index = true;
+        if (version >= 15) skip_strs(d);   /* docs */
+        return;
+    }
+    if (some(d)) {   /* calls: Vec<FunctionMetadata { name, arguments, docs }> */
+        size_t n = 0;
+        bst_scale_get_len(d, 1, &n);
+        for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
+            skip_str(d);
+            size_t na = 0;
+            bst_scale_get_len(d, 1, &na);
+            for (size_t a = 0; a < na && d->err == BST_SCALE_OK; a++) {
+                skip_str(d);
+                skip_str(d);
+            }
+            skip_strs(d);
+        }
+    }
+    if (some(d)) {   /* event: Vec<EventMetadata { name, arguments, docs }> */
+        size_t n = 0;
+        bst_scale_get_len(d, 1, &n);
+        for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
+            skip_str(d);
+            skip_strs(d);
+            skip_strs(d);
+        }
+    }
+    size_t nc = 0;   /* constants: Vec<{ name, ty, value, docs }> */
+    bst_scale_get_len(d, 1, &nc);
+    for (size_t i = 0; i < nc && d->err == BST_SCALE_OK; i++) {
+        skip_str(d);
+        skip_str(d);
+        skip_bytes(d);
+        skip_strs(d);
+    }
+    size_t ne = 0;   /* errors: Vec<{ name, docs }> */
+    bst_scale_get_len(d, 1, &ne);
+    for (size_t i = 0; i < ne && d->err == BST_SCALE_OK; i++) {
+        skip_str(d);
+        skip_strs(d);
+    }
+    if (version >= 12) {
+        bst_scale_get_u8(d, &p->index);
+        p->has_index = true;
+    }
+}
+
+const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
+                                          bst_substrate_metadata *m) {
+    memset(m, 0, sizeof *m);
+    if (!p && len) return "bad arguments";
+    /* Metadata_metadata returns OpaqueMetadata: a Vec<u8> around the metadata proper. */
+    bst_scale_dec outer, d;
+    bst_scale_dec_init(&outer, p, len);
+    const uint8_t *inner;
+    size_t inner_len;
+    bst_scale_get_bytes(&outer, &inner, &inner_len);
+    bst_scale_err e = bst_scale_finish(&outer);
+    if (e != BST_SCALE_OK) return bst_scale_err_str(e);
+    bst_scale_dec_init(&d, inner, inner_len);
+    uint32_t magic = 0;
+    uint8_t version = 0;
+    bst_scale_get_u32(&d, &magic);
+    bst_scale_get_u8(&d, &version);
+    if (d.err != BST_SCALE_OK) return bst_scale_err_str(d.err);
+    if (magic != META_MAGIC) return "no \"meta\" magic: not runtime metadata";
+    m->version = version;
+    if (version < 9 || version > 15) return "unsupported metadata version (9 to 15 are known)";
+    if (version >= 14) skip_registry(&d);
+    size_t n = 0;
+    bst_scale_get_len(&d, 1, &n);
+    if (d.err != BST_SCALE_OK) return bst_scale_err_str(d.err);
+    m->pallets = calloc(n ? n : 1, sizeof *m->pallets);
+    if (!m->pallets) return "out of memory";
+    m->npallets = n;
+    for (size_t i = 0; i < n && d.err == BST_SCALE_OK; i++) decode_pallet(&d, version, &m->pallets[i]);
+    if (version >= 14) {
+        /* extrinsic { ty, version, signed_extensions: Vec<{ identifier, ty, additional }> } */
+        uint8_t xv;
+        skip_compact(&d);
+        bst_scale_get_u8(&d, &xv);
+        size_t ns = 0;
+        bst_scale_get_len(&d, 1, &ns);
+        for (size_t i = 0; i < ns && d.err == BST_SCALE_OK; i++) {
+            skip_str(&d);
+            skip_compact(&d);
+            skip_compact(&d);
+        }
+        skip_compact(&d);   /* the runtime type */
+    } else if (version >= 11) {
+        uint8_t xv;         /* extrinsic { version, signed_extensions: Vec<String> } */
+        bst_scale_get_u8(&d, &xv);
+        skip_strs(&d);
+    }
+    e = version == 15 ? d.err : bst_scale_finish(&d);
+    if (e != BST_SCALE_OK) {
+        bst_substrate_metadata_free(m);
+        m->version = version;
+        return bst_scale_err_str(e);
+    }
+    return NULL;
+}
+
+void bst_substrate_metadata_free(bst_substrate_metadata *m) {
+    if (!m) return;
+    free(m->pallets);
+    m->pallets = NULL;
+    m->npallets = 0;
+}
