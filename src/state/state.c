@@ -1,0 +1,812 @@
+/*
+ * state.c — the storage overlay (struct bst_state, include/bastion_state.h): the changes a
+ * runtime makes over a read-only backend, with nested transactions, child tries and roots.
+ *
+ * Owns: one skip list per trie (the top trie and each child trie written so far), ordered by
+ * key, whose nodes say "no change" / "deleted" / "set to value"; and the undo journal.
+ *
+ * Transactions: each open transaction has a serial number and a start index into the journal.
+ * The first write to a node inside a transaction moves the node's previous (state, value) into
+ * the journal and stamps the node with the serial, so later writes in the same transaction
+ * journal nothing; rollback pops the journal back to the start index restoring each entry in
+ * reverse order; commit just drops the level (its entries now belong to the parent, and are
+ * freed when the outermost transaction commits).  Everything is proportional to the changes.
+ * Nodes are never unlinked: a rolled-back key becomes "no change" again.
+ *
+ * The skip list's levels come from a per-state xorshift generator (no global state; the
+ * sequence only affects speed, never results).
+ */
+#include "bastion_state.h"
+#include "bastion_trie.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LEVEL 24
+#define CHILD_PREFIX_LEN (sizeof BST_CHILD_STORAGE_PREFIX - 1)
+#define DEFAULT_PREFIX_LEN (sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1)
+
+enum { OV_NONE = 0, OV_DEL = 1, OV_SET = 2 };
+
+typedef struct node {
+    uint8_t *val; /* OV_SET: the value (malloc'd, at least 1 byte allocated) */
+    size_t val_len;
+    uint64_t mark; /* serial of the transaction that last journaled this node */
+    uint8_t *key;  /* points into this allocation, after next[] */
+    size_t key_len;
+    uint8_t state;
+    uint8_t level;
+    struct node *next[];
+} node;
+
+typedef struct trie_ov {
+    uint8_t *name; /* child trie name (NULL for the top trie) */
+    size_t name_len;
+    bool is_child;
+    int level;                 /* levels in use, 1..MAX_LEVEL */
+    node *head[MAX_LEVEL];     /* first node of each level */
+} trie_ov;
+
+typedef struct jentry {
+    node *n;
+    uint8_t *old_val;
+    size_t old_len;
+    uint8_t old_state;
+} jentry;
+
+struct bst_state {
+    bst_state_backend be;
+    bool has_be;
+    trie_ov top;
+    trie_ov **child; /* sorted by name */
+    size_t nchild, child_cap;
+    jentry *journal;
+    size_t jlen, jcap;
+    size_t *tx_start; /* journal index at each open transaction's start */
+    uint64_t *tx_serial;
+    size_t depth, tx_cap;
+    uint64_t next_serial;
+    uint64_t rng;
+};
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
+    size_t n = al < bl ? al : bl;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c;
+    return (al > bl) - (al < bl);
+}
+
+static bool has_prefix(const uint8_t *k, size_t kl, const uint8_t *p, size_t pl) {
+    return kl >= pl && (pl == 0 || memcmp(k, p, pl) == 0);
+}
+
+static bool reserved_top_key(const uint8_t *child, const uint8_t *key, size_t key_len) {
+    return child == NULL &&
+           has_prefix(key, key_len, (const uint8_t *)BST_CHILD_STORAGE_PREFIX, CHILD_PREFIX_LEN);
+}
+
+static uint8_t *dup_bytes(const uint8_t *p, size_t n) {
+    uint8_t *d = malloc(n ? n : 1);
+    if (d && n) memcpy(d, p, n);
+    return d;
+}
+
+/* ---- skip list ------------------------------------------------------------------------------ */
+
+static int random_level(bst_state *st) {
+    uint64_t x = st->rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    st->rng = x;
+    int lvl = 1;
+    while (lvl < MAX_LEVEL && (x & 3u) == 0) { /* p = 1/4 */
+        lvl++;
+        x >>= 2;
+    }
+    return lvl;
+}
+
+/* The first node with key >= (or > when strict) the given key; fills upd[] with the last node
+ * before it on each level (NULL = the head). */
+static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool strict,
+                  node **upd) {
+    node *prev = NULL;
+    for (int l = t->level - 1; l >= 0; l--) {
+        node *cur = prev ? prev->next[l] : t->head[l];
+        while (cur) {
+            int c = bytes_cmp(cur->key, cur->key_len, key, key_len);
+            if (c > 0 || (c == 0 && !strict)) break;
+            prev = cur;
+            cur = cur->next[l];
+        }
+        if (upd) upd[l] = prev;
+    }
+    return prev ? prev->next[0] : t->head[0];
+}
+
+static node *lookup(const trie_ov *t, const uint8_t *key, size_t key_len) {
+    if (!t) return NULL;
+    node *n = seek(t, key, key_len, false, NULL);
+    return n && bytes_cmp(n->key, n->key_len, key, key_len) == 0 ? n : NULL;
+}
+
+static node *get_or_insert(bst_state *st, trie_ov *t, const uint8_t *key, size_t key_len) {
+    node *upd[MAX_LEVEL];
+    node *n = seek(t, key, key_len, false, upd);
+    if (n && bytes_cmp(n->key, n->key_len, key, key_len) == 0) return n;
+    int lvl = random_level(st);
+    size_t ptrs = (size_t)lvl * sizeof(node *);
+    if (key_len > SIZE_MAX - sizeof(node) - ptrs - 1) return NULL;
+    n = malloc(sizeof(node) + ptrs + key_len + 1);
+    if (!n) return NULL;
+    n->val = NULL;
+    n->val_len = 0;
+    n->mark = 0;
+    n->key = (uint8_t *)n + sizeof(node) + ptrs;
+    if (key_len) memcpy(n->key, key, key_len);
+    n->key_len = key_len;
+    n->state = OV_NONE;
+    n->level = (uint8_t)lvl;
+    for (int l = t->level; l < lvl; l++) upd[l] = NULL;
+    if (lvl > t->level) t->level = lvl;
+    for (int l = 0; l < lvl; l++) {
+        node **link = upd[l] ? &upd[l]->next[l] : &t->head[l];
+        n->next[l] = *link;
+        *link = n;
+    }
+    return n;
+}
+
+static void trie_init(trie_ov *t) {
+    memset(t, 0, sizeof *t);
+    t->level = 1;
+}
+
+static void trie_release(trie_ov *t) {
+    node *n = t->head[0];
+    while (n) {
+        node *next = n->next[0];
+        free(n->val);
+        free(n);
+        n = next;
+    }
+    free(t->name);
+}
+
+/* ---- tries ---------------------------------------------------------------------------------- */
+
+/* Index of the first child trie with name >= the given one. */
+static size_t child_index(const bst_state *st, const uint8_t *name, size_t name_len) {
+    size_t a = 0, z = st->nchild;
+    while (a < z) {
+        size_t m = a + (z - a) / 2;
+        if (bytes_cmp(st->child[m]->name, st->child[m]->name_len, name, name_len) < 0)
+            a = m + 1;
+        else
+            z = m;
+    }
+    return a;
+}
+
+static trie_ov *find_trie(const bst_state *st, const uint8_t *child, size_t child_len) {
+    if (!child) return (trie_ov *)&st->top;
+    size_t i = child_index(st, child, child_len);
+    if (i < st->nchild && bytes_cmp(st->child[i]->name, st->child[i]->name_len, child,
+                                    child_len) == 0)
+        return st->child[i];
+    return NULL;
+}
+
+static trie_ov *need_trie(bst_state *st, const uint8_t *child, size_t child_len) {
+    trie_ov *t = find_trie(st, child, child_len);
+    if (t) return t;
+    if (st->nchild == st->child_cap) {
+        size_t nc = st->child_cap ? st->child_cap * 2 : 4;
+        trie_ov **na = realloc(st->child, nc * sizeof *na);
+        if (!na) return NULL;
+        st->child = na;
+        st->child_cap = nc;
+    }
+    t = malloc(sizeof *t);
+    if (!t) return NULL;
+    trie_init(t);
+    t->is_child = true;
+    t->name = dup_bytes(child, child_len);
+    t->name_len = child_len;
+    if (!t->name) {
+        free(t);
+        return NULL;
+    }
+    size_t i = child_index(st, child, child_len);
+    memmove(&st->child[i + 1], &st->child[i], (st->nchild - i) * sizeof *st->child);
+    st->child[i] = t;
+    st->nchild++;
+    return t;
+}
+
+/* ---- life cycle ----------------------------------------------------------------------------- */
+
+bst_state *bst_state_new(const bst_state_backend *backend) {
+    bst_state *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    if (backend) {
+        st->be = *backend;
+        st->has_be = true;
+    }
+    trie_init(&st->top);
+    st->rng = 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)st;
+    if (st->rng == 0) st->rng = 1;
+    return st;
+}
+
+void bst_state_free(bst_state *st) {
+    if (!st) return;
+    trie_release(&st->top);
+    for (size_t i = 0; i < st->nchild; i++) {
+        trie_release(st->child[i]);
+        free(st->child[i]);
+    }
+    free(st->child);
+    for (size_t i = 0; i < st->jlen; i++) free(st->journal[i].old_val);
+    free(st->journal);
+    free(st->tx_start);
+    free(st->tx_serial);
+    free(st);
+}
+
+/* ---- backend access ------------------------------------------------------------------------- */
+
+static bst_state_res be_get(bst_state *st, const uint8_t *child, size_t child_len,
+                            const uint8_t *key, size_t key_len, uint8_t **val, size_t *len) {
+    if (!st->has_be || !st->be.get) return BST_STATE_ABSENT;
+    *val = NULL;
+    *len = 0;
+    return st->be.get(st->be.ctx, child, child_len, key, key_len, val, len);
+}
+
+static bst_state_res be_next(bst_state *st, const uint8_t *child, size_t child_len,
+                             const uint8_t *key, size_t key_len, bool inclusive, uint8_t **out,
+                             size_t *out_len) {
+    if (!st->has_be || !st->be.next_key) return BST_STATE_ABSENT;
+    *out = NULL;
+    *out_len = 0;
+    return st->be.next_key(st->be.ctx, child, child_len, key, key_len, inclusive, out, out_len);
+}
+
+/* Next backend key of the top trie that is not a child root (those belong to the root only). */
+static bst_state_res be_next_visible(bst_state *st, const uint8_t *child, size_t child_len,
+                                     const uint8_t *key, size_t key_len, bool inclusive,
+                                     uint8_t **out, size_t *out_len) {
+    bst_state_res r = be_next(st, child, child_len, key, key_len, inclusive, out, out_len);
+    while (r == BST_STATE_FOUND && reserved_top_key(child, *out, *out_len)) {
+        uint8_t *k = *out;
+        size_t kl = *out_len;
+        r = be_next(st, child, child_len, k, kl, false, out, out_len);
+        free(k);
+    }
+    return r;
+}
+
+/* ---- reads ---------------------------------------------------------------------------------- */
+
+bst_state_res bst_state_get(bst_state *st, const uint8_t *child, size_t child_len,
+                            const uint8_t *key, size_t key_len, uint8_t **val, size_t *val_len) {
+    if (reserved_top_key(child, key, key_len)) return BST_STATE_ABSENT;
+    node *n = lookup(find_trie(st, child, child_len), key, key_len);
+    if (n && n->state == OV_DEL) return BST_STATE_ABSENT;
+    if (n && n->state == OV_SET) {
+        uint8_t *d = dup_bytes(n->val, n->val_len);
+        if (!d) return BST_STATE_ERROR;
+        *val = d;
+        *val_len = n->val_len;
+        return BST_STATE_FOUND;
+    }
+    return be_get(st, child, child_len, key, key_len, val, val_len);
+}
+
+bst_state_res bst_state_exists(bst_state *st, const uint8_t *child, size_t child_len,
+                               const uint8_t *key, size_t key_len) {
+    uint8_t *v = NULL;
+    size_t l = 0;
+    bst_state_res r = bst_state_get(st, child, child_len, key, key_len, &v, &l);
+    free(v);
+    return r;
+}
+
+/* ---- writes --------------------------------------------------------------------------------- */
+
+static bool journal_reserve(bst_state *st) {
+    if (st->jlen < st->jcap) return true;
+    size_t nc = st->jcap ? st->jcap * 2 : 64;
+    if (nc > SIZE_MAX / sizeof(jentry)) return false;
+    jentry *nj = realloc(st->journal, nc * sizeof *nj);
+    if (!nj) return false;
+    st->journal = nj;
+    st->jcap = nc;
+    return true;
+}
+
+/* Gives node n its new state; takes ownership of val (NULL unless OV_SET).  False (nothing
+ * changed, val not taken) only when the journal cannot grow. */
+static bool node_write(bst_state *st, node *n, uint8_t state, uint8_t *val, size_t len) {
+    if (st->depth > 0 && n->mark != st->tx_serial[st->depth - 1]) {
+        if (!journal_reserve(st)) return false;
+        jentry *j = &st->journal[st->jlen++];
+        j->n = n;
+        j->old_val = n->val;
+        j->old_len = n->val_len;
+        j->old_state = n->state;
+        n->mark = st->tx_serial[st->depth - 1];
+    } else {
+        free(n->val);
+    }
+    n->state = state;
+    n->val = val;
+    n->val_len = len;
+    return true;
+}
+
+/* Sets key to the value `owned` (taken on success) or deletes it (owned NULL, state OV_DEL). */
+static bool write_key(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                      size_t key_len, uint8_t state, uint8_t *owned, size_t len) {
+    trie_ov *t = need_trie(st, child, child_len);
+    if (!t) return false;
+    node *n = get_or_insert(st, t, key, key_len);
+    if (!n) return false;
+    return node_write(st, n, state, owned, len);
+}
+
+bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                   size_t key_len, const uint8_t *val, size_t val_len) {
+    if (reserved_top_key(child, key, key_len)) return true; /* ignored, as Substrate does */
+    uint8_t *d = dup_bytes(val, val_len);
+    if (!d) return false;
+    if (!write_key(st, child, child_len, key, key_len, OV_SET, d, val_len)) {
+        free(d);
+        return false;
+    }
+    return true;
+}
+
+bool bst_state_clear(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                     size_t key_len) {
+    if (reserved_top_key(child, key, key_len)) return true;
+    return write_key(st, child, child_len, key, key_len, OV_DEL, NULL, 0);
+}
+
+/* Canonical Compact<u32> at the start of p (parity-scale-codec's strict decoding).  Returns
+ * the prefix length, 0 when it does not decode. */
+static size_t compact_u32_decode(const uint8_t *p, size_t len, uint32_t *out) {
+    if (len < 1) return 0;
+    switch (p[0] & 3u) {
+    case 0:
+        *out = p[0] >> 2;
+        return 1;
+    case 1: {
+        if (len < 2) return 0;
+        uint32_t v = ((uint32_t)p[0] | (uint32_t)p[1] << 8) >> 2;
+        if (v < 64) return 0;
+        *out = v;
+        return 2;
+    }
+    case 2: {
+        if (len < 4) return 0;
+        uint32_t v = ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                      (uint32_t)p[3] << 24) >> 2;
+        if (v < 16384) return 0;
+        *out = v;
+        return 4;
+    }
+    default: {
+        /* Big-integer mode: for a u32 exactly 4 bytes follow, value >= 2^30. */
+        if ((p[0] >> 2) != 0 || len < 5) return 0;
+        uint32_t v = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
+                     (uint32_t)p[4] << 24;
+        if (v < (1u << 30)) return 0;
+        *out = v;
+        return 5;
+    }
+    }
+}
+
+static size_t compact_u32_encode(uint8_t t[5], uint32_t v) {
+    if (v < 64u) {
+        t[0] = (uint8_t)(v << 2);
+        return 1;
+    }
+    if (v < 16384u) {
+        uint32_t x = (v << 2) | 1u;
+        t[0] = (uint8_t)x;
+        t[1] = (uint8_t)(x >> 8);
+        return 2;
+    }
+    if (v < (1u << 30)) {
+        uint32_t x = (v << 2) | 2u;
+        for (int i = 0; i < 4; i++) t[i] = (uint8_t)(x >> (8 * i));
+        return 4;
+    }
+    t[0] = 3;
+    for (int i = 0; i < 4; i++) t[1 + i] = (uint8_t)(v >> (8 * i));
+    return 5;
+}
+
+bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
+                      size_t key_len, const uint8_t *item, size_t item_len) {
+    if (reserved_top_key(child, key, key_len)) return true;
+    uint8_t *cur = NULL;
+    size_t cur_len = 0;
+    bst_state_res r = bst_state_get(st, child, child_len, key, key_len, &cur, &cur_len);
+    if (r == BST_STATE_ERROR) return false;
+    uint32_t count = 0;
+    size_t plen = r == BST_STATE_FOUND ? compact_u32_decode(cur, cur_len, &count) : 0;
+    uint8_t pfx[5];
+    size_t body_len; /* bytes of the old value kept after the prefix */
+    if (plen == 0 || count == UINT32_MAX) {
+        count = 1; /* absent or undecodable: start a new Vec */
+        body_len = 0;
+    } else {
+        count++;
+        body_len = cur_len - plen;
+    }
+    size_t new_plen = compact_u32_encode(pfx, count);
+    if (item_len > SIZE_MAX - new_plen - body_len) {
+        free(cur);
+        return false;
+    }
+    size_t total = new_plen + body_len + item_len;
+    uint8_t *nv = malloc(total ? total : 1);
+    if (!nv) {
+        free(cur);
+        return false;
+    }
+    memcpy(nv, pfx, new_plen);
+    if (body_len) memcpy(nv + new_plen, cur + plen, body_len);
+    if (item_len) memcpy(nv + new_plen + body_len, item, item_len);
+    free(cur);
+    if (!write_key(st, child, child_len, key, key_len, OV_SET, nv, total)) {
+        free(nv);
+        return false;
+    }
+    return true;
+}
+
+bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_len,
+                            const uint8_t *prefix, size_t prefix_len, uint32_t limit,
+                            uint32_t *removed, bool *all_removed) {
+    uint32_t count = 0, loops = 0;
+    bool all = true;
+    if (removed) *removed = 0;
+    if (all_removed) *all_removed = true;
+    if (reserved_top_key(child, prefix, prefix_len)) {
+        /* Refused like sp-state-machine: reported as "some remaining", nothing removed. */
+        if (all_removed) *all_removed = false;
+        return true;
+    }
+    /* 1. Every key the overlay sets under the prefix is deleted (no limit, not counted). */
+    trie_ov *t = find_trie(st, child, child_len);
+    if (t) {
+        for (node *n = seek(t, prefix, prefix_len, false, NULL);
+             n && has_prefix(n->key, n->key_len, prefix, prefix_len); n = n->next[0]) {
+            if (n->state == OV_SET && !node_write(st, n, OV_DEL, NULL, 0)) return false;
+        }
+    }
+    /* 2. The backend's keys, at most `limit` visited; those the overlay does not know yet are
+     * deleted and counted. */
+    uint8_t *k = NULL;
+    size_t kl = 0;
+    bst_state_res r = be_next_visible(st, child, child_len, prefix, prefix_len, true, &k, &kl);
+    while (r == BST_STATE_FOUND && has_prefix(k, kl, prefix, prefix_len)) {
+        if (limit != UINT32_MAX && loops == limit) {
+            all = false;
+            break;
+        }
+        node *n = lookup(t, k, kl);
+        if (!n || n->state == OV_NONE) {
+            if (!write_key(st, child, child_len, k, kl, OV_DEL, NULL, 0)) {
+                free(k);
+                return false;
+            }
+            t = find_trie(st, child, child_len);
+            count++;
+        }
+        loops++;
+        uint8_t *prev = k;
+        r = be_next_visible(st, child, child_len, prev, kl, false, &k, &kl);
+        free(prev);
+    }
+    if (r == BST_STATE_FOUND) free(k);
+    if (r == BST_STATE_ERROR) return false;
+    if (removed) *removed = count;
+    if (all_removed) *all_removed = all;
+    return true;
+}
+
+bool bst_state_child_kill(bst_state *st, const uint8_t *child, size_t child_len, uint32_t limit,
+                          uint32_t *removed, bool *all_removed) {
+    if (!child) return false;
+    return bst_state_clear_prefix(st, child, child_len, NULL, 0, limit, removed, all_removed);
+}
+
+/* ---- next_key ------------------------------------------------------------------------------- */
+
+static node *next_changed(node *n) {
+    while (n && n->state == OV_NONE) n = n->next[0];
+    return n;
+}
+
+bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t child_len,
+                                 const uint8_t *key, size_t key_len, uint8_t **next,
+                                 size_t *next_len) {
+    trie_ov *t = find_trie(st, child, child_len);
+    node *o = t ? next_changed(seek(t, key, key_len, true, NULL)) : NULL;
+    uint8_t *b = NULL;
+    size_t bl = 0;
+    bst_state_res r = be_next_visible(st, child, child_len, key, key_len, false, &b, &bl);
+    for (;;) {
+        if (r == BST_STATE_ERROR) return r;
+        bool have_b = r == BST_STATE_FOUND;
+        int c = !o ? 1 : !have_b ? -1 : bytes_cmp(o->key, o->key_len, b, bl);
+        if (!o && !have_b) return BST_STATE_ABSENT;
+        if (c > 0) { /* the backend key comes first and the overlay does not change it */
+            *next = b;
+            *next_len = bl;
+            return BST_STATE_FOUND;
+        }
+        if (o->state == OV_SET) {
+            uint8_t *d = dup_bytes(o->key, o->key_len);
+            free(b);
+            if (!d) return BST_STATE_ERROR;
+            *next = d;
+            *next_len = o->key_len;
+            return BST_STATE_FOUND;
+        }
+        /* A deletion: it hides the backend key when equal. */
+        if (c == 0) {
+            uint8_t *prev = b;
+            r = be_next_visible(st, child, child_len, prev, bl, false, &b, &bl);
+            free(prev);
+        }
+        o = next_changed(o->next[0]);
+    }
+}
+
+/* ---- transactions --------------------------------------------------------------------------- */
+
+bool bst_state_tx_start(bst_state *st) {
+    if (st->depth == st->tx_cap) {
+        size_t nc = st->tx_cap ? st->tx_cap * 2 : 8;
+        if (nc > SIZE_MAX / sizeof(uint64_t)) return false;
+        size_t *ns = realloc(st->tx_start, nc * sizeof *ns);
+        if (!ns) return false;
+        st->tx_start = ns;
+        uint64_t *nser = realloc(st->tx_serial, nc * sizeof *nser);
+        if (!nser) return false;
+        st->tx_serial = nser;
+        st->tx_cap = nc;
+    }
+    st->tx_start[st->depth] = st->jlen;
+    st->tx_serial[st->depth] = ++st->next_serial;
+    st->depth++;
+    return true;
+}
+
+bool bst_state_tx_commit(bst_state *st) {
+    if (st->depth == 0) return false;
+    st->depth--;
+    if (st->depth == 0) {
+        for (size_t i = 0; i < st->jlen; i++) free(st->journal[i].old_val);
+        st->jlen = 0;
+    }
+    return true;
+}
+
+bool bst_state_tx_rollback(bst_state *st) {
+    if (st->depth == 0) return false;
+    st->depth--;
+    size_t start = st->tx_start[st->depth];
+    while (st->jlen > start) {
+        jentry *j = &st->journal[--st->jlen];
+        node *n = j->n;
+        free(n->val);
+        n->val = j->old_val;
+        n->val_len = j->old_len;
+        n->state = j->old_state;
+        n->mark = 0; /* the parent level must journal this node again */
+    }
+    return true;
+}
+
+size_t bst_state_tx_depth(const bst_state *st) { return st->depth; }
+
+/* ---- roots ---------------------------------------------------------------------------------- */
+
+typedef struct pairs {
+    bst_trie_pair *p;
+    size_t n, cap;
+    uint8_t **owned; /* buffers to free afterwards */
+    size_t nowned, owned_cap;
+} pairs;
+
+static bool own(pairs *ps, uint8_t *b) {
+    if (ps->nowned == ps->owned_cap) {
+        size_t nc = ps->owned_cap ? ps->owned_cap * 2 : 64;
+        uint8_t **no = realloc(ps->owned, nc * sizeof *no);
+        if (!no) return false;
+        ps->owned = no;
+        ps->owned_cap = nc;
+    }
+    ps->owned[ps->nowned++] = b;
+    return true;
+}
+
+static bool push_pair(pairs *ps, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
+    if (ps->n == ps->cap) {
+        size_t nc = ps->cap ? ps->cap * 2 : 64;
+        if (nc > SIZE_MAX / sizeof(bst_trie_pair)) return false;
+        bst_trie_pair *np = realloc(ps->p, nc * sizeof *np);
+        if (!np) return false;
+        ps->p = np;
+        ps->cap = nc;
+    }
+    bst_trie_pair pr = {k, kl, v, vl};
+    ps->p[ps->n++] = pr;
+    return true;
+}
+
+static void pairs_free(pairs *ps) {
+    for (size_t i = 0; i < ps->nowned; i++) free(ps->owned[i]);
+    free(ps->owned);
+    free(ps->p);
+}
+
+/* Appends the merged content of one trie, in key order.  Overlay values are referenced in
+ * place (valid while st is not modified); backend keys and values are owned by ps. */
+static bool collect(bst_state *st, const uint8_t *child, size_t child_len, pairs *ps) {
+    trie_ov *t = find_trie(st, child, child_len);
+    node *o = t ? next_changed(t->head[0]) : NULL;
+    uint8_t *b = NULL;
+    size_t bl = 0;
+    bst_state_res r = be_next_visible(st, child, child_len, NULL, 0, true, &b, &bl);
+    for (;;) {
+        if (r == BST_STATE_ERROR) return false;
+        bool have_b = r == BST_STATE_FOUND;
+        if (!o && !have_b) return true;
+        int c = !o ? 1 : !have_b ? -1 : bytes_cmp(o->key, o->key_len, b, bl);
+        if (c > 0) {
+            uint8_t *v = NULL;
+            size_t vl = 0;
+            if (!own(ps, b)) {
+                free(b);
+                return false;
+            }
+            bst_state_res g = be_get(st, child, child_len, b, bl, &v, &vl);
+            if (g == BST_STATE_ERROR) return false;
+            if (g == BST_STATE_FOUND) { /* absent: the backend changed under us; skip it */
+                if (!own(ps, v)) {
+                    free(v);
+                    return false;
+                }
+                if (!push_pair(ps, b, bl, v, vl)) return false;
+            }
+            r = be_next_visible(st, child, child_len, b, bl, false, &b, &bl);
+            continue;
+        }
+        if (o->state == OV_SET && !push_pair(ps, o->key, o->key_len, o->val, o->val_len))
+            return false;
+        if (c == 0) {
+            uint8_t *prev = b;
+            r = be_next_visible(st, child, child_len, prev, bl, false, &b, &bl);
+            free(prev);
+        }
+        o = next_changed(o->next[0]);
+    }
+}
+
+static bool root_of(bst_state *st, const uint8_t *child, size_t child_len, unsigned version,
+                    uint8_t out[32], size_t *count) {
+    pairs ps = {0};
+    bool ok = collect(st, child, child_len, &ps) &&
+              bst_trie_root(ps.p, ps.n, version, out);
+    if (count) *count = ps.n;
+    pairs_free(&ps);
+    return ok;
+}
+
+bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
+                          unsigned state_version, uint8_t out[32]) {
+    if (!child || state_version > 1) return false;
+    return root_of(st, child, child_len, state_version, out, NULL);
+}
+
+static int pair_cmp(const void *pa, const void *pb) {
+    const bst_trie_pair *a = pa, *b = pb;
+    return bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+}
+
+/* Adds (":child_storage:default:" ++ name, root) when the child trie has keys. */
+static bool add_child_root(bst_state *st, const uint8_t *name, size_t name_len, unsigned version,
+                           pairs *ps) {
+    uint8_t root[32];
+    size_t count = 0;
+    if (!root_of(st, name, name_len, version, root, &count)) return false;
+    if (count == 0) return true;
+    if (name_len > SIZE_MAX - DEFAULT_PREFIX_LEN - 32) return false;
+    uint8_t *k = malloc(DEFAULT_PREFIX_LEN + name_len + 32);
+    if (!k) return false;
+    if (!own(ps, k)) {
+        free(k);
+        return false;
+    }
+    memcpy(k, BST_CHILD_STORAGE_DEFAULT_PREFIX, DEFAULT_PREFIX_LEN);
+    if (name_len) memcpy(k + DEFAULT_PREFIX_LEN, name, name_len);
+    uint8_t *v = k + DEFAULT_PREFIX_LEN + name_len;
+    memcpy(v, root, 32);
+    return push_pair(ps, k, DEFAULT_PREFIX_LEN + name_len, v, 32);
+}
+
+bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
+    if (state_version > 1) return false;
+    pairs ps = {0};
+    bool ok = collect(st, NULL, 0, &ps);
+    size_t top_n = ps.n;
+    /* Child tries: the union of the backend's and the overlay's, in name order. */
+    size_t oi = 0;
+    uint8_t *bname = NULL;
+    size_t blen = 0;
+    bst_state_res r = BST_STATE_ABSENT;
+    if (ok && st->has_be && st->be.next_child)
+        r = st->be.next_child(st->be.ctx, (const uint8_t *)"", 0, true, &bname, &blen);
+    while (ok) {
+        if (r == BST_STATE_ERROR) {
+            ok = false;
+            break;
+        }
+        bool have_b = r == BST_STATE_FOUND;
+        bool have_o = oi < st->nchild;
+        if (!have_b && !have_o) break;
+        int c = !have_o ? 1
+                : !have_b ? -1
+                          : bytes_cmp(st->child[oi]->name, st->child[oi]->name_len, bname, blen);
+        if (c <= 0) {
+            ok = add_child_root(st, st->child[oi]->name, st->child[oi]->name_len, state_version,
+                                &ps);
+            oi++;
+        } else {
+            ok = add_child_root(st, bname, blen, state_version, &ps);
+        }
+        if (c >= 0) { /* the backend name was used: advance it */
+            uint8_t *prev = bname;
+            r = st->be.next_child(st->be.ctx, prev, blen, false, &bname, &blen);
+            free(prev);
+        }
+    }
+    if (r == BST_STATE_FOUND) free(bname);
+    if (ok && ps.n > top_n) qsort(ps.p, ps.n, sizeof *ps.p, pair_cmp);
+    ok = ok && bst_trie_root(ps.p, ps.n, state_version, out);
+    pairs_free(&ps);
+    return ok;
+}
+
+/* ---- changes -------------------------------------------------------------------------------- */
+
+static bool visit_trie(const trie_ov *t, bst_state_change_fn fn, void *user) {
+    static const uint8_t empty[1] = {0};
+    for (const node *n = t->head[0]; n; n = n->next[0]) {
+        if (n->state == OV_NONE) continue;
+        const uint8_t *v = n->state == OV_SET ? (n->val ? n->val : empty) : NULL;
+        if (!fn(user, t->is_child ? t->name : NULL, t->name_len, n->key, n->key_len, v,
+                n->state == OV_SET ? n->val_len : 0))
+            return false;
+    }
+    return true;
+}
+
+bool bst_state_changes(const bst_state *st, bst_state_change_fn fn, void *user) {
+    if (!visit_trie(&st->top, fn, user)) return false;
+    for (size_t i = 0; i < st->nchild; i++)
+        if (!visit_trie(st->child[i], fn, user)) return false;
+    return true;
+}

@@ -1,0 +1,605 @@
+/*
+ * test_state.c — CTest state/state: the overlay (include/bastion_state.h) over the in-memory
+ * backend: get/set/clear, append (sp-io storage::append semantics incl. the compact prefix
+ * growing from 1 to 2 bytes at 64 items), next_key across overlay/backend/deletions,
+ * clear_prefix and child_kill with limits (sp-state-machine's counting), nested transactions,
+ * child tries, roots (checked against bst_trie_root over the expected merged pairs, whose own
+ * encoding is checked by state/trie and the genesis hashes) and the change iterator.
+ */
+#include "bastion_state.h"
+#include "bastion_trie.h"
+
+#include <sodium.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
+#define S(s) (const uint8_t *)(s), (sizeof(s) - 1)
+#define C(s) (const uint8_t *)(s), (sizeof(s) - 1) /* child name */
+
+/* The value of key as a string ("" with *found false when absent). */
+static bool value_is(bst_state *st, const uint8_t *child, size_t cl, const char *key,
+                     const char *want) {
+    uint8_t *v = NULL;
+    size_t vl = 0;
+    bst_state_res r = bst_state_get(st, child, cl, (const uint8_t *)key, strlen(key), &v, &vl);
+    bool ok;
+    if (!want)
+        ok = r == BST_STATE_ABSENT;
+    else
+        ok = r == BST_STATE_FOUND && vl == strlen(want) && memcmp(v, want, vl) == 0;
+    free(v);
+    return ok;
+}
+
+static bool next_is(bst_state *st, const uint8_t *child, size_t cl, const char *key,
+                    const char *want) {
+    uint8_t *k = NULL;
+    size_t kl = 0;
+    bst_state_res r = bst_state_next_key(st, child, cl, (const uint8_t *)key, strlen(key), &k, &kl);
+    bool ok;
+    if (!want)
+        ok = r == BST_STATE_ABSENT;
+    else
+        ok = r == BST_STATE_FOUND && kl == strlen(want) && memcmp(k, want, kl) == 0;
+    if (!ok && r == BST_STATE_FOUND)
+        fprintf(stderr, "  next_key(%s) = %.*s, want %s\n", key, (int)kl, (const char *)k,
+                want ? want : "(none)");
+    free(k);
+    return ok;
+}
+
+static bst_state_mem *backend_abc(void) {
+    bst_state_mem *m = bst_state_mem_new();
+    CHECK(bst_state_mem_put(m, NULL, 0, S("a"), S("1")));
+    CHECK(bst_state_mem_put(m, NULL, 0, S("b"), S("old")));
+    CHECK(bst_state_mem_put(m, NULL, 0, S("c"), S("3")));
+    CHECK(bst_state_mem_put(m, NULL, 0, S("b"), S("2"))); /* later put wins */
+    CHECK(bst_state_mem_put(m, NULL, 0, S("pre1"), S("x")));
+    CHECK(bst_state_mem_put(m, NULL, 0, S("pre2"), S("y")));
+    CHECK(bst_state_mem_put(m, NULL, 0, S("pre3"), S("z")));
+    CHECK(bst_state_mem_put(m, C("kid"), S("k1"), S("v1")));
+    CHECK(bst_state_mem_put(m, C("kid"), S("k2"), S("v2")));
+    bst_state_mem_finish(m);
+    CHECK(bst_state_mem_count(m) == 8);
+    CHECK(!bst_state_mem_put(m, NULL, 0, S("late"), S("no")));
+    return m;
+}
+
+static void test_basic(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    CHECK(value_is(st, NULL, 0, "a", "1"));
+    CHECK(value_is(st, NULL, 0, "b", "2"));
+    CHECK(value_is(st, NULL, 0, "zz", NULL));
+    CHECK(bst_state_exists(st, NULL, 0, S("c")) == BST_STATE_FOUND);
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("one")));
+    CHECK(bst_state_set(st, NULL, 0, S("new"), S("")));
+    CHECK(bst_state_clear(st, NULL, 0, S("c")));
+    CHECK(value_is(st, NULL, 0, "a", "one"));
+    CHECK(value_is(st, NULL, 0, "new", ""));
+    CHECK(bst_state_exists(st, NULL, 0, S("new")) == BST_STATE_FOUND);
+    CHECK(value_is(st, NULL, 0, "c", NULL));
+    CHECK(bst_state_exists(st, NULL, 0, S("c")) == BST_STATE_ABSENT);
+    /* Child tries are separate namespaces. */
+    CHECK(value_is(st, C("kid"), "k1", "v1"));
+    CHECK(value_is(st, NULL, 0, "k1", NULL));
+    CHECK(value_is(st, C("other"), "k1", NULL));
+    CHECK(bst_state_set(st, C(""), S("a"), S("empty-named child")));
+    CHECK(value_is(st, C(""), "a", "empty-named child"));
+    CHECK(value_is(st, NULL, 0, "a", "one"));
+    /* Child root keys are reserved in the top trie: writes ignored. */
+    CHECK(bst_state_set(st, NULL, 0, S(":child_storage:default:kid"), S("x")));
+    CHECK(value_is(st, NULL, 0, ":child_storage:default:kid", NULL));
+    bst_state_free(st);
+
+    /* No backend at all. */
+    st = bst_state_new(NULL);
+    CHECK(value_is(st, NULL, 0, "a", NULL));
+    CHECK(next_is(st, NULL, 0, "", NULL));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("1")));
+    CHECK(next_is(st, NULL, 0, "", "a"));
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+/* Vec<u8> items appended one byte at a time: the value is compact(n) ++ items. */
+static void test_append(void) {
+    bst_state *st = bst_state_new(NULL);
+    uint8_t *v = NULL;
+    size_t vl = 0;
+    /* Absent -> compact(1) ++ item. */
+    CHECK(bst_state_append(st, NULL, 0, S("vec"), S("\x07")));
+    CHECK(bst_state_get(st, NULL, 0, S("vec"), &v, &vl) == BST_STATE_FOUND);
+    CHECK(vl == 2 && v[0] == 0x04 && v[1] == 0x07);
+    free(v);
+    /* 63 -> 64 items: the prefix grows from 1 byte (0xfc) to 2 (0x01 0x01). */
+    for (int i = 2; i <= 63; i++) CHECK(bst_state_append(st, NULL, 0, S("vec"), S("\x07")));
+    CHECK(bst_state_get(st, NULL, 0, S("vec"), &v, &vl) == BST_STATE_FOUND);
+    CHECK(vl == 64 && v[0] == 0xfc);
+    free(v);
+    CHECK(bst_state_append(st, NULL, 0, S("vec"), S("\x07")));
+    CHECK(bst_state_get(st, NULL, 0, S("vec"), &v, &vl) == BST_STATE_FOUND);
+    CHECK(vl == 66 && v[0] == 0x01 && v[1] == 0x01 && v[65] == 0x07);
+    free(v);
+    /* A multi-byte item is appended as is. */
+    CHECK(bst_state_append(st, NULL, 0, S("vec"), S("\xaa\xbb")));
+    CHECK(bst_state_get(st, NULL, 0, S("vec"), &v, &vl) == BST_STATE_FOUND);
+    CHECK(vl == 68 && v[0] == 0x05 && v[1] == 0x01 && v[66] == 0xaa && v[67] == 0xbb);
+    free(v);
+    /* An undecodable prefix (empty value; truncated 2-byte mode; non-canonical 0x01 0x00 = 0 in
+     * 2-byte mode) starts over with compact(1) ++ item. */
+    const char *bad[] = {"", "\x01", "\x01\x00"};
+    const size_t badlen[] = {0, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        CHECK(bst_state_set(st, NULL, 0, S("bad"), (const uint8_t *)bad[i], badlen[i]));
+        CHECK(bst_state_append(st, NULL, 0, S("bad"), S("\x09")));
+        CHECK(bst_state_get(st, NULL, 0, S("bad"), &v, &vl) == BST_STATE_FOUND);
+        CHECK(vl == 2 && v[0] == 0x04 && v[1] == 0x09);
+        free(v);
+    }
+    /* The items are not validated: compact(2) ++ one byte still appends (count 3). */
+    CHECK(bst_state_set(st, NULL, 0, S("odd"), S("\x08\x01")));
+    CHECK(bst_state_append(st, NULL, 0, S("odd"), S("\x02")));
+    CHECK(bst_state_get(st, NULL, 0, S("odd"), &v, &vl) == BST_STATE_FOUND);
+    CHECK(vl == 3 && v[0] == 0x0c && v[1] == 0x01 && v[2] == 0x02);
+    free(v);
+    /* 16383 -> 16384: 2-byte to 4-byte prefix. */
+    uint8_t big[2] = {0xfd, 0xff}; /* compact(16383) */
+    CHECK(bst_state_set(st, NULL, 0, S("big"), big, 2));
+    CHECK(bst_state_append(st, NULL, 0, S("big"), S("\x01")));
+    CHECK(bst_state_get(st, NULL, 0, S("big"), &v, &vl) == BST_STATE_FOUND);
+    CHECK(vl == 5 && v[0] == 0x02 && v[1] == 0x00 && v[2] == 0x01 && v[3] == 0x00 &&
+          v[4] == 0x01);
+    free(v);
+    /* Append inside a rolled-back transaction leaves nothing. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_append(st, NULL, 0, S("tmp"), S("\x01")));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "tmp", NULL));
+    bst_state_free(st);
+}
+
+static void test_next_key(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    CHECK(next_is(st, NULL, 0, "", "a"));
+    CHECK(next_is(st, NULL, 0, "a", "b"));
+    CHECK(next_is(st, NULL, 0, "pre3", NULL));
+    CHECK(bst_state_clear(st, NULL, 0, S("b")));          /* hides a backend key */
+    CHECK(bst_state_set(st, NULL, 0, S("ab"), S("o")));   /* overlay-only key */
+    CHECK(bst_state_clear(st, NULL, 0, S("bb")));         /* deleting an absent key */
+    CHECK(bst_state_set(st, NULL, 0, S("c"), S("new")));  /* overwrite */
+    CHECK(next_is(st, NULL, 0, "a", "ab"));
+    CHECK(next_is(st, NULL, 0, "ab", "c"));
+    CHECK(next_is(st, NULL, 0, "b", "c"));
+    CHECK(next_is(st, NULL, 0, "aa", "ab"));
+    CHECK(bst_state_clear(st, NULL, 0, S("c")));
+    CHECK(bst_state_clear(st, NULL, 0, S("pre1")));
+    CHECK(next_is(st, NULL, 0, "ab", "pre2"));           /* skips b, bb, c, pre1 */
+    CHECK(bst_state_set(st, NULL, 0, S("zzz"), S("1")));
+    CHECK(next_is(st, NULL, 0, "pre3", "zzz"));
+    CHECK(next_is(st, NULL, 0, "zzz", NULL));
+    /* Child tries. */
+    CHECK(next_is(st, C("kid"), "", "k1"));
+    CHECK(next_is(st, C("kid"), "k1", "k2"));
+    CHECK(next_is(st, C("kid"), "k2", NULL));
+    CHECK(bst_state_clear(st, C("kid"), S("k1")));
+    CHECK(next_is(st, C("kid"), "", "k2"));
+    CHECK(next_is(st, C("nokid"), "", NULL));
+    /* The top trie never shows child roots. */
+    CHECK(next_is(st, NULL, 0, ":", "a"));
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+static void test_clear_prefix(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    uint32_t removed = 99;
+    bool all = true;
+    /* Overlay: pre2 set (over a backend key), pre9 set (overlay only). */
+    CHECK(bst_state_set(st, NULL, 0, S("pre2"), S("Y")));
+    CHECK(bst_state_set(st, NULL, 0, S("pre9"), S("9")));
+    /* Limit 1: every overlay key goes; one backend key visited (pre1, deleted, counted). */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), 1, &removed, &all));
+    CHECK(removed == 1 && !all);
+    CHECK(value_is(st, NULL, 0, "pre1", NULL));
+    CHECK(value_is(st, NULL, 0, "pre2", NULL));
+    CHECK(value_is(st, NULL, 0, "pre3", "z"));
+    CHECK(value_is(st, NULL, 0, "pre9", NULL));
+    /* Again, limit 2: pre1 and pre2 are already deleted in the overlay (visited, not counted),
+     * the limit stops before pre3. */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), 2, &removed, &all));
+    CHECK(removed == 0 && !all);
+    CHECK(value_is(st, NULL, 0, "pre3", "z"));
+    /* Limit 3: all three visited, pre3 counted, nothing remains. */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), 3, &removed, &all));
+    CHECK(removed == 1 && all);
+    CHECK(value_is(st, NULL, 0, "pre3", NULL));
+    CHECK(value_is(st, NULL, 0, "a", "1"));
+    /* Limit 0 with keys left: SomeRemaining(0); with none left: AllRemoved(0). */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("a"), 0, &removed, &all));
+    CHECK(removed == 0 && !all);
+    CHECK(value_is(st, NULL, 0, "a", "1"));
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("q"), 0, &removed, &all));
+    CHECK(removed == 0 && all);
+    /* No limit. */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S(""), UINT32_MAX, &removed, &all));
+    CHECK(all && removed == 3); /* a, b, c (pre* were already deleted) */
+    CHECK(next_is(st, NULL, 0, "", NULL));
+    /* Child tries are untouched by the top's clear; child_kill with limits. */
+    CHECK(value_is(st, C("kid"), "k1", "v1"));
+    CHECK(bst_state_set(st, C("kid"), S("k3"), S("v3")));
+    CHECK(bst_state_child_kill(st, C("kid"), 1, &removed, &all));
+    CHECK(removed == 1 && !all);
+    CHECK(value_is(st, C("kid"), "k3", NULL));
+    CHECK(value_is(st, C("kid"), "k2", "v2"));
+    CHECK(bst_state_child_kill(st, C("kid"), UINT32_MAX, &removed, &all));
+    CHECK(removed == 1 && all);
+    CHECK(next_is(st, C("kid"), "", NULL));
+    /* A prefix inside the reserved child-root space is refused. */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S(":child_storage:"), UINT32_MAX, &removed, &all));
+    CHECK(removed == 0 && !all);
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+static void test_transactions(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    CHECK(!bst_state_tx_commit(st));
+    CHECK(!bst_state_tx_rollback(st));
+    CHECK(bst_state_tx_depth(st) == 0);
+    uint8_t r0[32], r[32];
+    CHECK(bst_state_root(st, 0, r0));
+
+    /* Depth 1: changes; depth 2: more changes, rolled back; depth 2 again: committed. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A1")));
+    CHECK(bst_state_clear(st, NULL, 0, S("b")));
+    CHECK(bst_state_set(st, C("kid"), S("k9"), S("v9")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_tx_depth(st) == 2);
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A2")));
+    CHECK(bst_state_set(st, NULL, 0, S("b"), S("B2")));
+    CHECK(bst_state_set(st, NULL, 0, S("d"), S("D2")));
+    CHECK(bst_state_child_kill(st, C("kid"), UINT32_MAX, NULL, NULL));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A3")));
+    CHECK(bst_state_tx_depth(st) == 3);
+    CHECK(bst_state_tx_commit(st)); /* 3 into 2 */
+    CHECK(value_is(st, NULL, 0, "a", "A3"));
+    CHECK(next_is(st, C("kid"), "", NULL));
+    CHECK(bst_state_tx_rollback(st)); /* 2: back to the depth-1 state */
+    CHECK(bst_state_tx_depth(st) == 1);
+    CHECK(value_is(st, NULL, 0, "a", "A1"));
+    CHECK(value_is(st, NULL, 0, "b", NULL));
+    CHECK(value_is(st, NULL, 0, "d", NULL));
+    CHECK(value_is(st, C("kid"), "k9", "v9"));
+    CHECK(value_is(st, C("kid"), "k1", "v1"));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("e"), S("E2")));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A2b")));
+    CHECK(bst_state_tx_commit(st));
+    CHECK(value_is(st, NULL, 0, "e", "E2"));
+    CHECK(value_is(st, NULL, 0, "a", "A2b"));
+    /* A write after a nested commit, then rollback of the outer level: everything goes. */
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A1c")));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(bst_state_tx_depth(st) == 0);
+    CHECK(value_is(st, NULL, 0, "a", "1"));
+    CHECK(value_is(st, NULL, 0, "b", "2"));
+    CHECK(value_is(st, NULL, 0, "e", NULL));
+    CHECK(value_is(st, C("kid"), "k9", NULL));
+    CHECK(bst_state_root(st, 0, r) && memcmp(r, r0, 32) == 0);
+
+    /* Commit at the outermost level keeps changes. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("kept")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_clear(st, NULL, 0, S("c")));
+    CHECK(bst_state_tx_commit(st));
+    CHECK(bst_state_tx_commit(st));
+    CHECK(value_is(st, NULL, 0, "a", "kept"));
+    CHECK(value_is(st, NULL, 0, "c", NULL));
+    /* A new transaction after commits journals afresh: rollback restores "kept". */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("tmp")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("tmp2")));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "a", "tmp"));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("tmp3")));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "a", "kept"));
+
+    /* Deep nesting: 100 levels, each setting its own key and overwriting a shared one. */
+    for (int i = 0; i < 100; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "deep%03d", i);
+        CHECK(bst_state_tx_start(st));
+        CHECK(bst_state_set(st, NULL, 0, (const uint8_t *)k, strlen(k), S("v")));
+        CHECK(bst_state_set(st, NULL, 0, S("shared"), (const uint8_t *)k, strlen(k)));
+    }
+    for (int i = 99; i >= 50; i--) CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "shared", "deep049"));
+    CHECK(value_is(st, NULL, 0, "deep050", NULL));
+    CHECK(value_is(st, NULL, 0, "deep049", "v"));
+    for (int i = 49; i >= 1; i--) CHECK(bst_state_tx_commit(st));
+    CHECK(bst_state_tx_depth(st) == 1);
+    CHECK(value_is(st, NULL, 0, "shared", "deep049"));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "shared", NULL));
+    CHECK(value_is(st, NULL, 0, "deep000", NULL));
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+/* ---- roots ---------------------------------------------------------------------------------- */
+
+static void test_roots(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    uint8_t kid_root[32], want[32], got[32];
+    /* Child root: the trie of the child's pairs. */
+    bst_trie_pair kid[2] = {{(const uint8_t *)"k1", 2, (const uint8_t *)"v1", 2},
+                            {(const uint8_t *)"k2", 2, (const uint8_t *)"v2", 2}};
+    CHECK(bst_trie_root(kid, 2, 0, kid_root));
+    CHECK(bst_state_child_root(st, C("kid"), 0, got) && memcmp(got, kid_root, 32) == 0);
+    /* Top root: the top pairs plus (":child_storage:default:kid", child root), sorted. */
+    bst_trie_pair top[8] = {
+        {(const uint8_t *)":child_storage:default:kid", 26, kid_root, 32},
+        {(const uint8_t *)"a", 1, (const uint8_t *)"1", 1},
+        {(const uint8_t *)"b", 1, (const uint8_t *)"2", 1},
+        {(const uint8_t *)"c", 1, (const uint8_t *)"3", 1},
+        {(const uint8_t *)"pre1", 4, (const uint8_t *)"x", 1},
+        {(const uint8_t *)"pre2", 4, (const uint8_t *)"y", 1},
+        {(const uint8_t *)"pre3", 4, (const uint8_t *)"z", 1},
+    };
+    CHECK(bst_trie_root(top, 7, 0, want));
+    CHECK(bst_state_root(st, 0, got) && memcmp(got, want, 32) == 0);
+
+    /* Changes: b deleted, a changed, d added, a new child trie, kid emptied. */
+    CHECK(bst_state_clear(st, NULL, 0, S("b")));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A")));
+    CHECK(bst_state_set(st, NULL, 0, S("d"), S("D")));
+    CHECK(bst_state_set(st, C("new"), S("n"), S("N")));
+    CHECK(bst_state_child_kill(st, C("kid"), UINT32_MAX, NULL, NULL));
+    uint8_t new_root[32];
+    bst_trie_pair np = {(const uint8_t *)"n", 1, (const uint8_t *)"N", 1};
+    CHECK(bst_trie_root(&np, 1, 0, new_root));
+    uint8_t empty[32];
+    bst_trie_empty_root(empty);
+    CHECK(bst_state_child_root(st, C("kid"), 0, got) && memcmp(got, empty, 32) == 0);
+    bst_trie_pair top2[7] = {
+        {(const uint8_t *)":child_storage:default:new", 26, new_root, 32},
+        {(const uint8_t *)"a", 1, (const uint8_t *)"A", 1},
+        {(const uint8_t *)"c", 1, (const uint8_t *)"3", 1},
+        {(const uint8_t *)"d", 1, (const uint8_t *)"D", 1},
+        {(const uint8_t *)"pre1", 4, (const uint8_t *)"x", 1},
+        {(const uint8_t *)"pre2", 4, (const uint8_t *)"y", 1},
+        {(const uint8_t *)"pre3", 4, (const uint8_t *)"z", 1},
+    };
+    CHECK(bst_trie_root(top2, 7, 0, want));
+    CHECK(bst_state_root(st, 0, got) && memcmp(got, want, 32) == 0);
+    /* Version 1 with a value of 33+ bytes differs from version 0; both match bst_trie_root. */
+    uint8_t big[40];
+    memset(big, 0xee, sizeof big);
+    CHECK(bst_state_set(st, NULL, 0, S("d"), big, sizeof big));
+    top2[3].value = big;
+    top2[3].value_len = sizeof big;
+    uint8_t w0[32], w1[32], g0[32], g1[32];
+    CHECK(bst_trie_root(top2, 7, 0, w0) && bst_trie_root(top2, 7, 1, w1));
+    CHECK(memcmp(w0, w1, 32) != 0);
+    CHECK(bst_state_root(st, 0, g0) && memcmp(g0, w0, 32) == 0);
+    CHECK(bst_state_root(st, 1, g1) && memcmp(g1, w1, 32) == 0);
+    CHECK(!bst_state_root(st, 2, g1));
+    bst_state_free(st);
+
+    /* The empty state's root is the empty trie's. */
+    st = bst_state_new(NULL);
+    CHECK(bst_state_root(st, 0, got) && memcmp(got, empty, 32) == 0);
+    CHECK(bst_state_set(st, C("c"), S("k"), S("v")));
+    CHECK(bst_state_clear(st, C("c"), S("k")));
+    CHECK(bst_state_root(st, 1, got) && memcmp(got, empty, 32) == 0);
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+/* ---- change iteration ----------------------------------------------------------------------- */
+
+typedef struct seen {
+    char log[512];
+    size_t len;
+    int stop_after;
+} seen;
+
+static bool record(void *u, const uint8_t *child, size_t cl, const uint8_t *key, size_t kl,
+                   const uint8_t *val, size_t vl) {
+    seen *s = u;
+    s->len += (size_t)snprintf(s->log + s->len, sizeof s->log - s->len, "%s%.*s/%.*s=%s%.*s;",
+                               child ? "" : "top", (int)cl, child ? (const char *)child : "",
+                               (int)kl, (const char *)key, val ? "" : "DEL", (int)vl,
+                               val ? (const char *)val : "");
+    return --s->stop_after != 0;
+}
+
+static void test_changes(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    CHECK(bst_state_set(st, NULL, 0, S("z"), S("26")));
+    CHECK(bst_state_clear(st, NULL, 0, S("a")));
+    CHECK(bst_state_set(st, NULL, 0, S("e"), S("")));
+    CHECK(bst_state_set(st, C("kid"), S("k1"), S("V")));
+    CHECK(bst_state_set(st, C("b"), S("x"), S("y")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("rolled"), S("back")));
+    CHECK(bst_state_tx_rollback(st));
+    seen s = {.stop_after = -1};
+    CHECK(bst_state_changes(st, record, &s));
+    CHECK(strcmp(s.log, "top/a=DEL;top/e=;top/z=26;b/x=y;kid/k1=V;") == 0);
+    if (strcmp(s.log, "top/a=DEL;top/e=;top/z=26;b/x=y;kid/k1=V;") != 0)
+        fprintf(stderr, "  changes: %s\n", s.log);
+    seen s2 = {.stop_after = 2};
+    CHECK(!bst_state_changes(st, record, &s2));
+    CHECK(strcmp(s2.log, "top/a=DEL;top/e=;") == 0);
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+/* ---- a larger randomised cross-check against a flat model ------------------------------------ */
+
+#define MODEL_KEYS 64
+typedef struct model {
+    bool present[MODEL_KEYS];
+    uint8_t val[MODEL_KEYS];
+} model;
+
+static uint64_t rng_next(uint64_t *s) {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static void key_of(int i, uint8_t k[2]) {
+    k[0] = (uint8_t)(i / 8);
+    k[1] = (uint8_t)(i % 8);
+}
+
+static bool model_matches(bst_state *st, const model *md) {
+    bool ok = true;
+    for (int i = 0; i < MODEL_KEYS; i++) {
+        uint8_t k[2], *v = NULL;
+        size_t vl = 0;
+        key_of(i, k);
+        bst_state_res r = bst_state_get(st, NULL, 0, k, 2, &v, &vl);
+        if (md->present[i])
+            ok = ok && r == BST_STATE_FOUND && vl == 1 && v[0] == md->val[i];
+        else
+            ok = ok && r == BST_STATE_ABSENT;
+        free(v);
+    }
+    /* next_key walks exactly the present keys. */
+    uint8_t cur[2] = {0, 0};
+    size_t cur_len = 0;
+    for (int i = 0; i < MODEL_KEYS; i++) {
+        if (!md->present[i]) continue;
+        uint8_t *n = NULL;
+        size_t nl = 0;
+        uint8_t want[2];
+        key_of(i, want);
+        ok = ok && bst_state_next_key(st, NULL, 0, cur, cur_len, &n, &nl) == BST_STATE_FOUND &&
+             nl == 2 && memcmp(n, want, 2) == 0;
+        free(n);
+        memcpy(cur, want, 2);
+        cur_len = 2;
+    }
+    uint8_t *n = NULL;
+    size_t nl = 0;
+    ok = ok && bst_state_next_key(st, NULL, 0, cur, cur_len, &n, &nl) == BST_STATE_ABSENT;
+    free(n);
+    /* The root equals bst_trie_root over the model. */
+    bst_trie_pair ps[MODEL_KEYS];
+    uint8_t keys[MODEL_KEYS][2];
+    size_t np = 0;
+    for (int i = 0; i < MODEL_KEYS; i++) {
+        if (!md->present[i]) continue;
+        key_of(i, keys[i]);
+        ps[np++] = (bst_trie_pair){keys[i], 2, &md->val[i], 1};
+    }
+    uint8_t a[32], b[32];
+    ok = ok && bst_trie_root(ps, np, 0, a) && bst_state_root(st, 0, b) && memcmp(a, b, 32) == 0;
+    return ok;
+}
+
+static void test_random(void) {
+    bst_state_mem *m = bst_state_mem_new();
+    model base = {0};
+    for (int i = 0; i < MODEL_KEYS; i += 3) {
+        uint8_t k[2];
+        key_of(i, k);
+        base.present[i] = true;
+        base.val[i] = (uint8_t)(i + 100);
+        CHECK(bst_state_mem_put(m, NULL, 0, k, 2, &base.val[i], 1));
+    }
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    model stack[12];
+    int depth = 0;
+    model cur = base;
+    uint64_t seed = 0x1234567887654321u;
+    for (int step = 0; step < 4000; step++) {
+        uint64_t r = rng_next(&seed);
+        int op = (int)(r % 10), i = (int)((r >> 8) % MODEL_KEYS);
+        uint8_t k[2], v = (uint8_t)(r >> 20);
+        key_of(i, k);
+        if (op < 4) {
+            CHECK(bst_state_set(st, NULL, 0, k, 2, &v, 1));
+            cur.present[i] = true;
+            cur.val[i] = v;
+        } else if (op < 6) {
+            CHECK(bst_state_clear(st, NULL, 0, k, 2));
+            cur.present[i] = false;
+        } else if (op == 6 && depth < 12) {
+            CHECK(bst_state_tx_start(st));
+            stack[depth++] = cur;
+        } else if (op == 7 && depth > 0) {
+            CHECK(bst_state_tx_rollback(st));
+            cur = stack[--depth];
+        } else if (op == 8 && depth > 0) {
+            CHECK(bst_state_tx_commit(st));
+            depth--;
+        } else if (op == 9) {
+            /* clear_prefix of one first byte, unlimited. */
+            uint8_t p = k[0];
+            CHECK(bst_state_clear_prefix(st, NULL, 0, &p, 1, UINT32_MAX, NULL, NULL));
+            for (int j = 0; j < MODEL_KEYS; j++)
+                if (j / 8 == p) cur.present[j] = false;
+        }
+        if (step % 97 == 0 && !model_matches(st, &cur)) {
+            fprintf(stderr, "FAIL: random model mismatch at step %d\n", step);
+            failures++;
+            break;
+        }
+    }
+    CHECK(model_matches(st, &cur));
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
+int main(void) {
+    if (sodium_init() < 0) return 1;
+    test_basic();
+    test_append();
+    test_next_key();
+    test_clear_prefix();
+    test_transactions();
+    test_roots();
+    test_changes();
+    test_random();
+    if (failures) {
+        fprintf(stderr, "%d failure(s)\n", failures);
+        return 1;
+    }
+    puts("state/state: all tests passed");
+    return 0;
+}
