@@ -45,6 +45,10 @@ void bst_sha2_256(const void *data, size_t len, uint8_t out[32]);
 /* Key pair from a 32-byte seed (RFC 8032).  secret is libsodium's 64-byte form (seed ++ pub). */
 void bst_ed25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64]);
 void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uint8_t sig[64]);
+/* Verification with Substrate's rules (sp-core ed25519 uses ed25519-zebra, i.e. ZIP 215): s must
+ * be canonical (< l); A and R need only decode to curve points (non-canonical encodings and
+ * small-order points are accepted); the equation is the cofactored [8](sB - R - kA) = 0.  This
+ * accepts everything RFC 8032/libsodium accepts, plus crafted edge cases they reject. */
 bool bst_ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]);
 
 /* ---- sr25519 (schnorrkel, signing context "substrate") ------------------------------------ */

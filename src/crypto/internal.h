@@ -6,6 +6,7 @@
 #ifndef BASTION_CRYPTO_INTERNAL_H
 #define BASTION_CRYPTO_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,9 @@ void bst_merlin_witness_bytes(const bst_merlin *t, const void *label, size_t lab
 
 /* C string literal with its length, without the terminating NUL. */
 #define BST_LIT(s) (s), (sizeof(s) - 1)
+
+/* s < l, the order of the ed25519/ristretto255 prime-order group (s little-endian). */
+bool bst_sc25519_is_canonical(const uint8_t s[32]);
 
 /* sr25519 key expansion (schnorrkel ExpansionMode::Ed25519) from a 32-byte mini secret. */
 void bst_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64]);

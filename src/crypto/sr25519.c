@@ -16,9 +16,9 @@ static const uint8_t L_BYTES[32] = {
     0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
 
-/* s < l (schnorrkel's check_scalar / Scalar::from_canonical_bytes).  Variable time is fine:
- * only public signature scalars are checked. */
-static bool scalar_is_canonical(const uint8_t s[32])
+/* s < l (schnorrkel's check_scalar / Scalar::from_canonical_bytes; also ed25519.c).  Variable
+ * time is fine: only public signature scalars are checked. */
+bool bst_sc25519_is_canonical(const uint8_t s[32])
 {
     for (int i = 31; i >= 0; i--) {
         if (s[i] != L_BYTES[i]) {
@@ -123,7 +123,7 @@ static bool parse_sig(const uint8_t sig[64], uint8_t s[32])
     }
     memcpy(s, sig + 32, 32);
     s[31] &= 0x7f;
-    return scalar_is_canonical(s);
+    return bst_sc25519_is_canonical(s);
 }
 
 bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32])
