@@ -2,7 +2,7 @@
  * test_ecdsa.c — ECDSA/secp256k1 (CTest crypto/ecdsa): sp-core ecdsa.rs test vectors
  * (test_vector_should_work, seeded_pair_should_work), public-key recovery with the sp-io
  * version 1 (overflowing r/s reduced) and version 2 (strict) rules and their error codes,
- * the Ethereum 27/28 recovery ids, tampering.
+ * the Ethereum 27/28 recovery ids, go-ethereum's recovery vector, tampering.
  */
 #include "check.h"
 
@@ -158,6 +158,31 @@ static void test_verifiers(void)
     CHECK(!bst_ecdsa_verify_deprecated(sn1, "msh", 3, pub33));
 }
 
+/* go-ethereum crypto/signature_test.go (TestRecoverSanity, testmsg/testsig/testpubkey). */
+static void test_geth_vector(void)
+{
+    unsigned char hash[32], sig[65], pub64[64], pub33[33];
+    unhex("ce0677bb30baa8cf067c88db9811f4333d131bf8bcf12fe7065d211dce971008", hash, 32);
+    unhex("90f27b8b488db00b00606796d2987f6a5f59ae62ea05effe84fef5b8b0e54998"
+          "4a691139ad57a3f0b906637673aa2f63d1f55cb1a69199d4009eea23ceaddc9301", sig, 65);
+    const char *want64 = "e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a"
+                         "0a2b2667f7e725ceea70c673093bf67663e0312623c8e091b13cf2c0f11ef652";
+    for (int eth = 0; eth <= 1; eth++) {
+        for (int strict = 0; strict <= 1; strict++) {
+            memset(pub64, 0, 64);
+            CHECK(bst_secp256k1_recover(sig, hash, strict, pub64) == BST_ECDSA_OK);
+            CHECK(eq_hex(pub64, want64));
+            CHECK(bst_secp256k1_recover_compressed(sig, hash, strict, pub33) == BST_ECDSA_OK);
+            CHECK(eq_hex(pub33, "02e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a"));
+        }
+        sig[64] = 28; /* the same recovery id, Ethereum style */
+    }
+    sig[64] = 1;
+    CHECK(bst_ecdsa_verify_prehashed(sig, hash, pub33));
+    hash[0] ^= 1;
+    CHECK(!bst_ecdsa_verify_prehashed(sig, hash, pub33));
+}
+
 static void test_seeded_pair(void)
 {
     unsigned char pub33[33], sig[65], msg[82];
@@ -192,6 +217,7 @@ int main(void)
     test_sp_core_vector();
     test_overflowing_rs();
     test_verifiers();
+    test_geth_vector();
     test_seeded_pair();
     test_invalid_seeds();
     return check_done("crypto/ecdsa");

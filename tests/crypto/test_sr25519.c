@@ -5,6 +5,8 @@
  * wasm-crypto's known signatures (can_verify_known_message, ..._wrapped_message); sign/verify
  * round trips and rejection of tampering, unmarked or non-canonical signatures.
  */
+#include <sodium.h>
+
 #include "check.h"
 #include "internal.h"
 
@@ -144,6 +146,22 @@ static void test_round_trip(void)
     CHECK(!bst_sr25519_verify_deprecated(sig, msg, strlen(msg), pub2));
 }
 
+/* schnorrkel accepts the identity as a public key (it is a valid ristretto255 encoding), and
+ * then R = s*B verifies any message: Substrate does the same, so must we (this also checks the
+ * handling of libsodium's "result is the identity" returns). */
+static void test_identity_key(void)
+{
+    unsigned char pub[32] = {0}, sig[64], wide[64];
+    crypto_hash_sha512(wide, (const unsigned char *)"s", 1);
+    crypto_core_ristretto255_scalar_reduce(sig + 32, wide);
+    CHECK(crypto_scalarmult_ristretto255_base(sig, sig + 32) == 0);
+    sig[63] |= 0x80;
+    CHECK(bst_sr25519_verify(sig, "anything", 8, pub));
+    CHECK(bst_sr25519_verify(sig, "else", 4, pub));
+    sig[0] ^= 1;
+    CHECK(!bst_sr25519_verify(sig, "anything", 8, pub));
+}
+
 int main(void)
 {
     check_init();
@@ -151,5 +169,6 @@ int main(void)
     test_known_keys();
     test_known_signatures();
     test_round_trip();
+    test_identity_key();
     return check_done("crypto/sr25519");
 }
