@@ -1,0 +1,120 @@
+/*
+ * contracts_impl.h — internals shared by the contract host's files: the state handle, the LMDB
+ * layout helpers (state.c), upload validation and the seal import table (validate.c, seal.c)
+ * and the execution context (exec.c, seal.c).  Not part of the public API.
+ */
+#ifndef BASTION_CONTRACTS_IMPL_H
+#define BASTION_CONTRACTS_IMPL_H
+
+#include <lmdb.h>
+
+#include "bastion.h"
+#include "bastion_contracts.h"
+
+/* pallet-contracts' SENTINEL: "no value" in u32 results and "skip this output" as out_ptr. */
+#define CTR_SENTINEL 0xffffffffu
+
+/* seal ReturnCode values (pallet-contracts uapi ReturnErrorCode). */
+enum {
+    RC_SUCCESS = 0,
+    RC_CALLEE_TRAPPED = 1,
+    RC_CALLEE_REVERTED = 2,
+    RC_KEY_NOT_FOUND = 3,
+    RC_TRANSFER_FAILED = 5,
+    RC_CODE_NOT_FOUND = 7,
+    RC_NOT_CALLABLE = 8,
+    RC_LOGGING_DISABLED = 9,
+    RC_ECDSA_RECOVER_FAILED = 11,
+    RC_SR25519_VERIFY_FAILED = 12,
+};
+
+struct bst_contracts {
+    bst_contracts_config cfg;
+    MDB_env *env;
+    MDB_dbi db_accounts;   /* account(32) -> balance u128 LE (16) */
+    MDB_dbi db_code;       /* code hash(32) -> wasm bytes */
+    MDB_dbi db_contracts;  /* address(32) -> code hash(32) ++ storage id u64 LE (8) */
+    MDB_dbi db_storage;    /* storage id u64 BE (8) ++ key -> value */
+    MDB_dbi db_meta;       /* "next_storage_id" / "block" / "nonce" -> u64 LE */
+};
+
+/* ---- u128 helpers (16 little-endian bytes) ---- */
+typedef struct ctr_u128 {
+    uint64_t lo, hi;
+} ctr_u128;
+ctr_u128 ctr_u128_load(const uint8_t b[16]);
+void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
+int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
+ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
+ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
+bool ctr_u128_is_zero(ctr_u128 a);
+
+/* ---- state (state.c); every function works inside the given transaction ---- */
+int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out);
+int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
+/* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND when `from` lacks the funds or would be left
+ * below the minimum balance, or another LMDB error. */
+int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
+                 ctr_u128 value);
+typedef struct ctr_contract_info {
+    uint8_t code_hash[32];
+    uint64_t storage_id;
+} ctr_contract_info;
+int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out);
+int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                     const ctr_contract_info *info);
+/* Deletes the instance and all of its storage. */
+int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t storage_id);
+int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
+int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
+/* Contract storage: key = storage id (8, big-endian) ++ user key. */
+int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
+                    MDB_val *out);
+int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
+                    const uint8_t *val, size_t vlen);
+int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen);
+int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
+int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], const uint8_t *code,
+                 size_t len);
+
+/* ---- validation (validate.c) ---- */
+/* Validates upload rules and compiles; returns the module (fuel metering on) or NULL with *err. */
+bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
+                         bst_error *err);
+/* Compiles already-validated code (fuel metering on, floats rejected). */
+bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
+                        bst_error *err);
+
+/* ---- the seal import table (seal_table.c) ---- */
+/* One id per (module version, function); the `seal_`-prefixed aliases map to the same id. */
+enum ctr_seal_id {
+    S0_SET_STORAGE, S1_SET_STORAGE, S2_SET_STORAGE,
+    S0_CLEAR_STORAGE, S1_CLEAR_STORAGE,
+    S0_GET_STORAGE, S1_GET_STORAGE,
+    S0_CONTAINS_STORAGE, S1_CONTAINS_STORAGE,
+    S0_TAKE_STORAGE,
+    S0_TRANSFER,
+    S0_CALL, S1_CALL, S2_CALL,
+    S0_INSTANTIATE, S1_INSTANTIATE, S2_INSTANTIATE,
+    S0_TERMINATE, S1_TERMINATE,
+    S0_INPUT, S0_RETURN,
+    S0_CALLER, S0_IS_CONTRACT, S0_CODE_HASH, S0_OWN_CODE_HASH, S0_CALLER_IS_ORIGIN,
+    S0_CALLER_IS_ROOT, S0_ADDRESS, S0_WEIGHT_TO_FEE, S0_GAS_LEFT, S1_GAS_LEFT, S0_BALANCE,
+    S0_VALUE_TRANSFERRED, S0_NOW, S0_MINIMUM_BALANCE, S0_DEPOSIT_EVENT, S0_BLOCK_NUMBER,
+    S0_HASH_SHA2_256, S0_HASH_KECCAK_256, S0_HASH_BLAKE2_256, S0_HASH_BLAKE2_128,
+    S0_DEBUG_MESSAGE, S0_ECDSA_RECOVER, S0_SR25519_VERIFY, S0_REENTRANCE_COUNT,
+    S0_ACCOUNT_REENTRANCE_COUNT, S0_INSTANTIATION_NONCE,
+    CTR_SEAL_COUNT
+};
+
+/* Host function id of a (module, name) import or -1 when unknown.  *sig receives its signature
+ * as a string: parameter letters ('i' i32, 'I' i64), then ':' and the result letter (if any). */
+int ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
+                    const char **sig);
+/* True when the bst_functype matches the signature string. */
+bool ctr_sig_matches(const char *sig, const bst_functype *ft);
+/* Builds a functype for a signature; `buf` holds at least 16 entries. */
+void ctr_sig_functype(const char *sig, bst_valtype *buf, bst_functype *out);
+
+
+#endif

@@ -1,0 +1,451 @@
+/*
+ * state.c — the contract host's chain state in LMDB: opening the environment, the five named
+ * databases (accounts, code, contracts, storage, meta), u128 balance arithmetic and the small
+ * read/write helpers every exec uses inside its transaction.  Also the public account and lookup
+ * functions of bastion_contracts.h, each in its own short transaction.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "contracts_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bastion_crypto.h"
+
+/* ---- u128 ---- */
+
+ctr_u128 ctr_u128_load(const uint8_t b[16]) {
+    ctr_u128 v = {0, 0};
+    for (int i = 7; i >= 0; i--) {
+        v.lo = (v.lo << 8) | b[i];
+        v.hi = (v.hi << 8) | b[8 + i];
+    }
+    return v;
+}
+
+void ctr_u128_store(ctr_u128 v, uint8_t b[16]) {
+    for (int i = 0; i < 8; i++) {
+        b[i] = (uint8_t)(v.lo >> (8 * i));
+        b[8 + i] = (uint8_t)(v.hi >> (8 * i));
+    }
+}
+
+int ctr_u128_cmp(ctr_u128 a, ctr_u128 b) {
+    if (a.hi != b.hi) return a.hi < b.hi ? -1 : 1;
+    if (a.lo != b.lo) return a.lo < b.lo ? -1 : 1;
+    return 0;
+}
+
+ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b) {
+    ctr_u128 r;
+    r.lo = a.lo - b.lo;
+    r.hi = a.hi - b.hi - (a.lo < b.lo ? 1u : 0u);
+    return r;
+}
+
+ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b) {
+    ctr_u128 r;
+    r.lo = a.lo + b.lo;
+    uint64_t carry = r.lo < a.lo ? 1u : 0u;
+    uint64_t hi = a.hi + b.hi;
+    bool over = hi < a.hi;
+    r.hi = hi + carry;
+    if (r.hi < hi) over = true;
+    if (over) r.lo = r.hi = UINT64_MAX;
+    return r;
+}
+
+bool ctr_u128_is_zero(ctr_u128 a) { return a.lo == 0 && a.hi == 0; }
+
+/* ---- accounts ---- */
+
+int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out) {
+    MDB_val k = {32, (void *)acc}, v;
+    int rc = mdb_get(t, c->db_accounts, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        out->lo = out->hi = 0;
+        return MDB_SUCCESS;
+    }
+    if (rc) return rc;
+    if (v.mv_size != 16) return MDB_CORRUPTED;
+    *out = ctr_u128_load(v.mv_data);
+    return MDB_SUCCESS;
+}
+
+int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v) {
+    uint8_t b[16];
+    ctr_u128_store(v, b);
+    MDB_val k = {32, (void *)acc}, val = {16, b};
+    return mdb_put(t, c->db_accounts, &k, &val, 0);
+}
+
+int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
+                 ctr_u128 value) {
+    if (ctr_u128_is_zero(value)) return MDB_SUCCESS;
+    ctr_u128 fb, tb;
+    int rc = ctr_get_balance(c, t, from, &fb);
+    if (rc) return rc;
+    if (ctr_u128_cmp(fb, value) < 0) return MDB_NOTFOUND;
+    ctr_u128 left = ctr_u128_sub(fb, value);
+    /* Simplified existential deposit: an account is either emptied or keeps at least the
+     * minimum balance. */
+    ctr_u128 ed = {BST_CONTRACTS_MINIMUM_BALANCE, 0};
+    if (!ctr_u128_is_zero(left) && ctr_u128_cmp(left, ed) < 0) return MDB_NOTFOUND;
+    if (memcmp(from, to, 32) == 0) return MDB_SUCCESS;
+    if ((rc = ctr_put_balance(c, t, from, left))) return rc;
+    if ((rc = ctr_get_balance(c, t, to, &tb))) return rc;
+    return ctr_put_balance(c, t, to, ctr_u128_add_sat(tb, value));
+}
+
+/* ---- contracts ---- */
+
+static void put_le64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static uint64_t get_le64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+
+int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out) {
+    MDB_val k = {32, (void *)addr}, v;
+    int rc = mdb_get(t, c->db_contracts, &k, &v);
+    if (rc) return rc;
+    if (v.mv_size != 40) return MDB_CORRUPTED;
+    memcpy(out->code_hash, v.mv_data, 32);
+    out->storage_id = get_le64((const uint8_t *)v.mv_data + 32);
+    return MDB_SUCCESS;
+}
+
+int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                     const ctr_contract_info *info) {
+    uint8_t b[40];
+    memcpy(b, info->code_hash, 32);
+    put_le64(b + 32, info->storage_id);
+    MDB_val k = {32, (void *)addr}, v = {40, b};
+    return mdb_put(t, c->db_contracts, &k, &v, 0);
+}
+
+int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t sid) {
+    MDB_val k = {32, (void *)addr};
+    int rc = mdb_del(t, c->db_contracts, &k, NULL);
+    if (rc) return rc;
+    /* The instance's storage: every key starting with its storage id. */
+    uint8_t prefix[8];
+    for (int i = 0; i < 8; i++) prefix[i] = (uint8_t)(sid >> (56 - 8 * i));
+    MDB_cursor *cur;
+    if ((rc = mdb_cursor_open(t, c->db_storage, &cur))) return rc;
+    MDB_val ck = {8, prefix}, cv;
+    rc = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE);
+    while (rc == MDB_SUCCESS && ck.mv_size >= 8 && memcmp(ck.mv_data, prefix, 8) == 0) {
+        if ((rc = mdb_cursor_del(cur, 0))) break;
+        rc = mdb_cursor_get(cur, &ck, &cv, MDB_GET_CURRENT);
+        if (rc == EINVAL) rc = MDB_NOTFOUND;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+/* ---- meta counters ---- */
+
+int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out) {
+    MDB_val k = {strlen(name), (void *)name}, v;
+    int rc = mdb_get(t, c->db_meta, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        *out = 0;
+        return MDB_SUCCESS;
+    }
+    if (rc) return rc;
+    if (v.mv_size != 8) return MDB_CORRUPTED;
+    *out = get_le64(v.mv_data);
+    return MDB_SUCCESS;
+}
+
+int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t val) {
+    uint8_t b[8];
+    put_le64(b, val);
+    MDB_val k = {strlen(name), (void *)name}, v = {8, b};
+    return mdb_put(t, c->db_meta, &k, &v, 0);
+}
+
+/* ---- storage ---- */
+
+static size_t skey(uint8_t *out, uint64_t sid, const uint8_t *key, size_t klen) {
+    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(sid >> (56 - 8 * i));
+    if (klen) memcpy(out + 8, key, klen);
+    return 8 + klen;
+}
+
+/* Keys are at most 8 + max_storage_key_bytes; the open() check keeps that below LMDB's limit. */
+#define CTR_MAX_KEY 512
+
+int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
+                    MDB_val *out) {
+    uint8_t kb[CTR_MAX_KEY];
+    if (klen + 8 > sizeof kb) return MDB_BAD_VALSIZE;
+    MDB_val k = {skey(kb, sid, key, klen), kb};
+    return mdb_get(t, c->db_storage, &k, out);
+}
+
+int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
+                    const uint8_t *val, size_t vlen) {
+    uint8_t kb[CTR_MAX_KEY];
+    if (klen + 8 > sizeof kb) return MDB_BAD_VALSIZE;
+    MDB_val k = {skey(kb, sid, key, klen), kb}, v = {vlen, (void *)val};
+    return mdb_put(t, c->db_storage, &k, &v, 0);
+}
+
+int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen) {
+    uint8_t kb[CTR_MAX_KEY];
+    if (klen + 8 > sizeof kb) return MDB_BAD_VALSIZE;
+    MDB_val k = {skey(kb, sid, key, klen), kb};
+    int rc = mdb_del(t, c->db_storage, &k, NULL);
+    return rc;
+}
+
+/* ---- code ---- */
+
+int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out) {
+    MDB_val k = {32, (void *)hash};
+    return mdb_get(t, c->db_code, &k, out);
+}
+
+int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], const uint8_t *code,
+                 size_t len) {
+    MDB_val k = {32, (void *)hash}, v = {len, (void *)code};
+    return mdb_put(t, c->db_code, &k, &v, 0);
+}
+
+/* ---- open / close ---- */
+
+void bst_contracts_config_default(bst_contracts_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->state_dir = NULL;
+    cfg->map_size = (uint64_t)1 << 30;
+    cfg->max_code_bytes = 256u * 1024u;
+    cfg->max_memory_pages = 16;
+    cfg->max_call_depth = 5;
+    cfg->allow_reentry = false;
+    cfg->max_storage_value_bytes = 16u * 1024u;
+    cfg->max_storage_key_bytes = 128;
+    cfg->default_gas_limit = 10000000000ull;
+    cfg->max_event_topics = 4;
+    cfg->max_event_data_bytes = 16u * 1024u;
+    cfg->max_debug_buffer_bytes = 2u * 1024u * 1024u;
+    cfg->max_input_bytes = 64u * 1024u;
+}
+
+static void fail(bst_error *err, bst_status s, const char *what, int rc) {
+    if (!err) return;
+    memset(err, 0, sizeof *err);
+    err->status = s;
+    snprintf(err->message, sizeof err->message, "%s: %s", what, rc ? mdb_strerror(rc) : "failed");
+}
+
+bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *err) {
+    if (err) memset(err, 0, sizeof *err);
+    if (!cfg || !cfg->state_dir || !cfg->state_dir[0] || cfg->max_storage_key_bytes > 256 ||
+        cfg->max_call_depth > 64 || cfg->max_memory_pages == 0 || cfg->max_memory_pages > 65536 ||
+        cfg->map_size < (1u << 20)) {
+        fail(err, BST_ERR_ARG, "bst_contracts_open: bad configuration", 0);
+        return NULL;
+    }
+    if (!bst_crypto_init()) {
+        fail(err, BST_ERR_INVALID, "bst_contracts_open: libsodium cannot initialise", 0);
+        return NULL;
+    }
+    if (mkdir(cfg->state_dir, 0700) != 0 && errno != EEXIST) {
+        fail(err, BST_ERR_INVALID, "bst_contracts_open: cannot create the state directory", errno);
+        return NULL;
+    }
+    bst_contracts *c = calloc(1, sizeof *c);
+    if (!c) {
+        fail(err, BST_ERR_NOMEM, "bst_contracts_open", 0);
+        return NULL;
+    }
+    c->cfg = *cfg;
+    c->cfg.state_dir = NULL; /* not kept: the caller's string need not outlive the call */
+    int rc;
+    MDB_txn *t = NULL;
+    if ((rc = mdb_env_create(&c->env))) goto lmdb_fail;
+    if ((rc = mdb_env_set_maxdbs(c->env, 8))) goto lmdb_fail;
+    if ((rc = mdb_env_set_mapsize(c->env, (size_t)cfg->map_size))) goto lmdb_fail;
+    /* MDB_NOTLS: the handle may move between threads (used by one at a time). */
+    if ((rc = mdb_env_open(c->env, cfg->state_dir, MDB_NOTLS, 0600))) goto lmdb_fail;
+    if ((rc = mdb_txn_begin(c->env, NULL, 0, &t))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "accounts", MDB_CREATE, &c->db_accounts))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "code", MDB_CREATE, &c->db_code))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "contracts", MDB_CREATE, &c->db_contracts))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "storage", MDB_CREATE, &c->db_storage))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "meta", MDB_CREATE, &c->db_meta))) goto lmdb_fail;
+    rc = mdb_txn_commit(t);
+    t = NULL;
+    if (rc) goto lmdb_fail;
+    return c;
+lmdb_fail:
+    if (t) mdb_txn_abort(t);
+    fail(err, BST_ERR_INVALID, "bst_contracts_open: LMDB", rc);
+    if (c->env) mdb_env_close(c->env);
+    free(c);
+    return NULL;
+}
+
+void bst_contracts_close(bst_contracts *c) {
+    if (!c) return;
+    mdb_env_close(c->env);
+    free(c);
+}
+
+/* ---- public account functions ---- */
+
+static bst_status adjust_balance(bst_contracts *c, const uint8_t account[32], const uint8_t v[16],
+                                 bool add, bst_error *err) {
+    if (err) memset(err, 0, sizeof *err);
+    if (!c || !account || !v) {
+        fail(err, BST_ERR_ARG, "bad arguments", 0);
+        return BST_ERR_ARG;
+    }
+    MDB_txn *t;
+    int rc = mdb_txn_begin(c->env, NULL, 0, &t);
+    if (rc) goto out;
+    ctr_u128 nb = ctr_u128_load(v);
+    if (add) {
+        ctr_u128 ob;
+        if ((rc = ctr_get_balance(c, t, account, &ob))) {
+            mdb_txn_abort(t);
+            goto out;
+        }
+        nb = ctr_u128_add_sat(ob, nb);
+    }
+    if ((rc = ctr_put_balance(c, t, account, nb))) {
+        mdb_txn_abort(t);
+        goto out;
+    }
+    rc = mdb_txn_commit(t);
+out:
+    if (rc) {
+        fail(err, BST_ERR_INVALID, "balance update", rc);
+        return BST_ERR_INVALID;
+    }
+    return BST_OK;
+}
+
+bst_status bst_contracts_set_balance(bst_contracts *c, const uint8_t account[32],
+                                     const uint8_t balance_le16[16], bst_error *err) {
+    return adjust_balance(c, account, balance_le16, false, err);
+}
+
+bst_status bst_contracts_credit(bst_contracts *c, const uint8_t account[32],
+                                const uint8_t amount_le16[16], bst_error *err) {
+    return adjust_balance(c, account, amount_le16, true, err);
+}
+
+bool bst_contracts_balance(bst_contracts *c, const uint8_t account[32], uint8_t out_le16[16]) {
+    memset(out_le16, 0, 16);
+    MDB_txn *t;
+    if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return false;
+    ctr_u128 b;
+    int rc = ctr_get_balance(c, t, account, &b);
+    mdb_txn_abort(t);
+    if (rc) return false;
+    ctr_u128_store(b, out_le16);
+    return true;
+}
+
+bool bst_contracts_code_exists(bst_contracts *c, const uint8_t code_hash[32]) {
+    MDB_txn *t;
+    if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return false;
+    MDB_val v;
+    int rc = ctr_code_get(c, t, code_hash, &v);
+    mdb_txn_abort(t);
+    return rc == MDB_SUCCESS;
+}
+
+bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uint8_t out32[32]) {
+    MDB_txn *t;
+    if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return false;
+    ctr_contract_info info;
+    int rc = ctr_get_contract(c, t, address, &info);
+    mdb_txn_abort(t);
+    if (rc) return false;
+    memcpy(out32, info.code_hash, 32);
+    return true;
+}
+
+bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32],
+                                     const uint8_t *key, size_t key_len, uint8_t **out,
+                                     size_t *out_len) {
+    *out = NULL;
+    *out_len = 0;
+    if (key_len > c->cfg.max_storage_key_bytes) return BST_ERR_ARG;
+    MDB_txn *t;
+    if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return BST_ERR_INVALID;
+    ctr_contract_info info;
+    int rc = ctr_get_contract(c, t, address, &info);
+    bst_status st = BST_OK;
+    MDB_val v;
+    if (rc == MDB_SUCCESS) rc = ctr_storage_get(c, t, info.storage_id, key, key_len, &v);
+    if (rc == MDB_NOTFOUND) {
+        st = BST_ERR_NOT_FOUND;
+    } else if (rc) {
+        st = BST_ERR_INVALID;
+    } else if (v.mv_size) {
+        *out = malloc(v.mv_size);
+        if (!*out) {
+            st = BST_ERR_NOMEM;
+        } else {
+            memcpy(*out, v.mv_data, v.mv_size);
+            *out_len = v.mv_size;
+        }
+    }
+    mdb_txn_abort(t);
+    return st;
+}
+
+void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[32],
+                           const uint8_t *input, size_t input_len, const uint8_t *salt,
+                           size_t salt_len, uint8_t out[32]) {
+    /* SCALE of (b"contract_addr_v1", AccountId, Hash, &[u8], &[u8]): the byte slices carry a
+     * compact length prefix, the fixed arrays do not. */
+    size_t n = 16 + 32 + 32 + 9 + input_len + 9 + salt_len;
+    uint8_t *buf = malloc(n);
+    if (!buf) {
+        memset(out, 0, 32);
+        return;
+    }
+    size_t p = 0;
+    memcpy(buf, "contract_addr_v1", 16);
+    p = 16;
+    memcpy(buf + p, deployer, 32);
+    p += 32;
+    memcpy(buf + p, code_hash, 32);
+    p += 32;
+    for (int pass = 0; pass < 2; pass++) {
+        const uint8_t *d = pass ? salt : input;
+        uint64_t l = pass ? salt_len : input_len;
+        if (l < 64) {
+            buf[p++] = (uint8_t)(l << 2);
+        } else if (l < (1u << 14)) {
+            uint32_t x = (uint32_t)(l << 2) | 1u;
+            buf[p++] = (uint8_t)x;
+            buf[p++] = (uint8_t)(x >> 8);
+        } else if (l < (1u << 30)) {
+            uint32_t x = (uint32_t)(l << 2) | 2u;
+            for (int i = 0; i < 4; i++) buf[p++] = (uint8_t)(x >> (8 * i));
+        } else {
+            /* big-integer mode: (bytes - 4) << 2 | 3, then the minimal little-endian bytes */
+            int nb = 0;
+            for (uint64_t y = l; y; y >>= 8) nb++;
+            buf[p++] = (uint8_t)(((nb - 4) << 2) | 3);
+            for (int i = 0; i < nb; i++) buf[p++] = (uint8_t)(l >> (8 * i));
+        }
+        if (l) memcpy(buf + p, d, (size_t)l);
+        p += (size_t)l;
+    }
+    bst_blake2_256(buf, p, out);
+    free(buf);
+}

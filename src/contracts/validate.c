@@ -1,0 +1,162 @@
+/*
+ * validate.c — upload validation of contract code, after pallet-contracts' wasm/prepare.rs:
+ * size limit, the engine's own decoding/validation with floating point rejected, no start
+ * function, memory imported as env.memory with a declared maximum within the limit, only known
+ * seal imports with exactly the right signature, exports `deploy` and `call` of type () -> () (or the
+ * legacy () -> i32).
+ * Every rejection names its reason.
+ */
+#include "contracts_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void reject(bst_error *err, bst_status st, const char *fmt, const char *a, size_t alen,
+                   const char *b, size_t blen) {
+    memset(err, 0, sizeof *err);
+    err->status = st;
+    /* %.*s with the lengths: import names may contain NUL bytes or be long. */
+    snprintf(err->message, sizeof err->message, fmt, (int)(alen > 64 ? 64 : alen), a ? a : "",
+             (int)(blen > 64 ? 64 : blen), b ? b : "");
+}
+
+static bool leb_u32(const uint8_t *p, size_t len, size_t *pos, uint32_t *out) {
+    uint32_t v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        if (*pos >= len) return false;
+        uint8_t b = p[(*pos)++];
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
+                        bst_error *err) {
+    bst_module_config mc;
+    bst_module_config_default(&mc);
+    mc.fuel_metering = true;
+    mc.reject_floats = true;
+    mc.canonicalize_nans = true;
+    mc.max_module_bytes = cfg->max_code_bytes;
+    return bst_module_new_ex(code, len, &mc, err);
+}
+
+bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
+                         bst_error *err) {
+    if (len > cfg->max_code_bytes) {
+        memset(err, 0, sizeof *err);
+        err->status = BST_ERR_LIMIT;
+        snprintf(err->message, sizeof err->message, "code size %zu exceeds the limit of %u bytes",
+                 len, cfg->max_code_bytes);
+        return NULL;
+    }
+    bst_module *m = ctr_compile(cfg, code, len, err);
+    if (!m) return NULL;
+
+    /* Sections the public module API does not describe: start and a module-defined memory. */
+    size_t pos = 8;
+    while (pos < len) {
+        uint8_t id = code[pos++];
+        uint32_t size;
+        if (!leb_u32(code, len, &pos, &size) || size > len - pos) break;
+        if (id == 8) {
+            reject(err, BST_ERR_INVALID, "start function not allowed%.*s%.*s", "", 0, "", 0);
+            goto fail;
+        }
+        if (id == 5) {
+            reject(err, BST_ERR_INVALID,
+                   "memory must be imported as env.memory, not defined%.*s%.*s", "", 0, "", 0);
+            goto fail;
+        }
+        pos += size;
+    }
+
+    bool have_memory = false;
+    uint32_t ni = bst_module_import_count(m);
+    for (uint32_t i = 0; i < ni; i++) {
+        bst_import_desc d;
+        bst_module_import(m, i, &d);
+        if (d.type.kind == BST_EXTERN_MEMORY) {
+            if (!(d.module_len == 3 && memcmp(d.module, "env", 3) == 0 && d.name_len == 6 &&
+                  memcmp(d.name, "memory", 6) == 0)) {
+                reject(err, BST_ERR_UNLINKABLE, "memory import %.*s.%.*s: must be env.memory",
+                       d.module, d.module_len, d.name, d.name_len);
+                goto fail;
+            }
+            if (have_memory) {
+                reject(err, BST_ERR_UNLINKABLE, "more than one memory import%.*s%.*s", "", 0,
+                       "", 0);
+                goto fail;
+            }
+            have_memory = true;
+            if (!d.type.limits.has_max) {
+                reject(err, BST_ERR_LIMIT, "env.memory must declare a maximum%.*s%.*s", "", 0,
+                       "", 0);
+                goto fail;
+            }
+            if (d.type.limits.max > cfg->max_memory_pages || d.type.limits.min > d.type.limits.max) {
+                memset(err, 0, sizeof *err);
+                err->status = BST_ERR_LIMIT;
+                snprintf(err->message, sizeof err->message,
+                         "memory maximum %u pages exceeds %u", d.type.limits.max,
+                         cfg->max_memory_pages);
+                goto fail;
+            }
+            continue;
+        }
+        if (d.type.kind != BST_EXTERN_FUNC) {
+            reject(err, BST_ERR_UNLINKABLE, "import %.*s.%.*s: only functions and env.memory "
+                   "may be imported", d.module, d.module_len, d.name, d.name_len);
+            goto fail;
+        }
+        const char *sig = NULL;
+        int id = ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &sig);
+        if (id < 0) {
+            reject(err, BST_ERR_UNLINKABLE, "unknown import %.*s.%.*s", d.module, d.module_len,
+                   d.name, d.name_len);
+            goto fail;
+        }
+        if (!ctr_sig_matches(sig, &d.type.func)) {
+            reject(err, BST_ERR_UNLINKABLE, "import %.*s.%.*s has the wrong signature", d.module,
+                   d.module_len, d.name, d.name_len);
+            goto fail;
+        }
+    }
+    if (!have_memory) {
+        reject(err, BST_ERR_UNLINKABLE, "no env.memory import%.*s%.*s", "", 0, "", 0);
+        goto fail;
+    }
+
+    bool have_call = false, have_deploy = false;
+    uint32_t ne = bst_module_export_count(m);
+    for (uint32_t i = 0; i < ne; i++) {
+        bst_export_desc d;
+        bst_module_export(m, i, &d);
+        bool is_call = d.name_len == 4 && memcmp(d.name, "call", 4) == 0;
+        bool is_deploy = d.name_len == 6 && memcmp(d.name, "deploy", 6) == 0;
+        if (!is_call && !is_deploy) continue;
+        /* () -> (); ink! 2/3-era code exports () -> i32, which pallet-contracts of that era
+         * also accepted (the value is ignored). */
+        if (d.type.kind != BST_EXTERN_FUNC || d.type.func.nparams || d.type.func.nresults > 1 ||
+            (d.type.func.nresults == 1 && d.type.func.results[0] != BST_I32)) {
+            reject(err, BST_ERR_INVALID, "export `%.*s` must be a function of type () -> ()%.*s",
+                   d.name, d.name_len, "", 0);
+            goto fail;
+        }
+        if (is_call) have_call = true;
+        if (is_deploy) have_deploy = true;
+    }
+    if (!have_call || !have_deploy) {
+        reject(err, BST_ERR_INVALID, "missing export `%.*s`%.*s", have_call ? "deploy" : "call",
+               have_call ? 6 : 4, "", 0);
+        goto fail;
+    }
+    return m;
+fail:
+    bst_module_free(m);
+    return NULL;
+}

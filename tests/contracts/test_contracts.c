@@ -1,0 +1,727 @@
+/*
+ * test_contracts.c — the contract host through its public API (bastion_contracts.h): the real
+ * ink! contracts of ../shared/contracts (flipper v5/v4, erc20 v5, the ink! 2/3-era v0 set),
+ * the hand-written hostile contract tests/contracts/hostile.wat, upload rejections and the
+ * kill -9 atomicity of an exec.  `test_contracts NAME` runs one group (CTest contracts/NAME);
+ * each group uses a fresh state directory under /tmp.
+ */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bastion_contracts.h"
+#include "bastion_crypto.h"
+
+static int failures;
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+/* The well-known Substrate dev account keys (sr25519 //Alice, //Bob). */
+static uint8_t ALICE[32], BOB[32];
+static const char ALICE_HEX[] = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+static const char BOB_HEX[] = "8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48";
+
+static void unhex(const char *h, uint8_t *out, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        sscanf(h + 2 * i, "%2x", &v);
+        out[i] = (uint8_t)v;
+    }
+}
+
+static char state_dir[64];
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+static void cleanup_dir(void) {
+    if (state_dir[0]) nftw(state_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bst_contracts *open_state(void) {
+    bst_contracts_config cfg;
+    bst_contracts_config_default(&cfg);
+    cfg.state_dir = state_dir;
+    bst_error err;
+    bst_contracts *c = bst_contracts_open(&cfg, &err);
+    if (!c) {
+        fprintf(stderr, "open: %s\n", err.message);
+        exit(1);
+    }
+    return c;
+}
+
+static uint8_t *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(1);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *b = malloc((size_t)n + 1);
+    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) exit(1);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static void u128(uint8_t out[16], uint64_t v) {
+    memset(out, 0, 16);
+    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(v >> (8 * i));
+}
+static uint64_t u128_lo(const uint8_t b[16]) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | b[i];
+    return v;
+}
+
+static bst_contracts *setup(void) {
+    snprintf(state_dir, sizeof state_dir, "/tmp/bst-ctr-XXXXXX");
+    if (!mkdtemp(state_dir)) exit(1);
+    atexit(cleanup_dir);
+    bst_contracts *c = open_state();
+    uint8_t big[16];
+    u128(big, 1000000000000000000ull);
+    bst_error err;
+    CHECK(bst_contracts_set_balance(c, ALICE, big, &err) == BST_OK);
+    CHECK(bst_contracts_set_balance(c, BOB, big, &err) == BST_OK);
+    return c;
+}
+
+static void upload_file(bst_contracts *c, const char *dir, const char *name, uint8_t hash[32]) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t len;
+    uint8_t *code = read_file(path, &len);
+    bst_error err;
+    bst_status st = bst_contracts_upload(c, ALICE, code, len, hash, &err);
+    if (st != BST_OK) fprintf(stderr, "upload %s: %s\n", name, err.message);
+    CHECK(st == BST_OK);
+    uint8_t h2[32];
+    bst_blake2_256(code, len, h2);
+    CHECK(memcmp(hash, h2, 32) == 0);
+    /* idempotent */
+    uint8_t h3[32];
+    CHECK(bst_contracts_upload(c, ALICE, code, len, h3, &err) == BST_OK);
+    CHECK(memcmp(hash, h3, 32) == 0);
+    free(code);
+}
+
+static bst_contract_outcome run(bst_contracts *c, bst_contract_exec_kind kind,
+                                const uint8_t origin[32], const uint8_t target[32],
+                                const uint8_t *input, size_t len, uint64_t gas, bool dry,
+                                bst_contract_result *res) {
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = kind;
+    memcpy(e.origin, origin, 32);
+    if (kind == BST_CONTRACT_CALL) memcpy(e.dest, target, 32);
+    else memcpy(e.code_hash, target, 32);
+    e.input = input;
+    e.input_len = len;
+    e.gas_limit = gas;
+    e.dry_run = dry;
+    bst_status st = bst_contracts_exec(c, &e, res);
+    CHECK(st == BST_OK);
+    if (res->outcome != BST_CONTRACT_SUCCESS && getenv("CTR_VERBOSE"))
+        fprintf(stderr, "  outcome %s: %s\n", bst_contract_outcome_name(res->outcome), res->error);
+    return res->outcome;
+}
+
+static bool data_is(const bst_contract_result *r, const char *hex) {
+    size_t n = strlen(hex) / 2;
+    uint8_t b[256];
+    unhex(hex, b, n);
+    if (r->data_len != n || (n && memcmp(r->data, b, n) != 0)) {
+        fprintf(stderr, "  data ");
+        for (size_t i = 0; i < r->data_len; i++) fprintf(stderr, "%02x", r->data[i]);
+        fprintf(stderr, ", expected %s\n", hex);
+        return false;
+    }
+    return true;
+}
+
+/* ---- ink! flipper --------------------------------------------------------------------- */
+
+static void flipper(const char *file) {
+    bst_contracts *c = setup();
+    uint8_t hash[32], addr[32];
+    upload_file(c, SHARED_CONTRACTS_DIR, file, hash);
+    bst_contract_result r;
+    static const uint8_t new_false[] = {0x9b, 0xae, 0x9d, 0x5e, 0x00};
+    static const uint8_t get[] = {0x2f, 0x86, 0x5b, 0xd9};
+    static const uint8_t flip[] = {0x63, 0x3a, 0xa5, 0x51};
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, new_false, 5, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    uint8_t expect[32];
+    bst_contracts_address(ALICE, hash, new_false, 5, NULL, 0, expect);
+    CHECK(memcmp(addr, expect, 32) == 0);
+    CHECK(r.gas_used > 0 && r.gas_used < r.gas_limit);
+    bst_contract_result_free(&r);
+    uint8_t ch[32];
+    CHECK(bst_contracts_code_hash_of(c, addr, ch) && memcmp(ch, hash, 32) == 0);
+
+    /* the same instantiation again derives the same address: refused */
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, new_false, 5, 0, false, &r) ==
+          BST_CONTRACT_ERROR);
+    bst_contract_result_free(&r);
+
+    /* get() -> Ok(false): ink! wraps message results in Result<T, LangError> */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0000"));
+    CHECK(r.flags == 0);
+    uint64_t get_gas = r.gas_used;
+    bst_contract_result_free(&r);
+    /* deterministic gas */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, true, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.gas_used == get_gas);
+    bst_contract_result_free(&r);
+
+    /* flip as a dry run changes nothing */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, flip, 4, 0, true, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0000"));
+    bst_contract_result_free(&r);
+
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, flip, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00"));   /* Ok(()) */
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0001"));
+    bst_contract_result_free(&r);
+
+    /* too little gas: out of gas, nothing changed */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, flip, 4, 1000, false, &r) ==
+          BST_CONTRACT_OUT_OF_GAS);
+    CHECK(r.gas_used == 1000);
+    bst_contract_result_free(&r);
+
+    /* across a close / reopen */
+    bst_contracts_close(c);
+    c = open_state();
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0001"));
+    bst_contract_result_free(&r);
+    /* unknown message selector: ink! reverts with LangError::CouldNotReadInput */
+    static const uint8_t bad[] = {1, 2, 3, 4};
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, bad, 4, 0, false, &r) == BST_CONTRACT_REVERTED);
+    CHECK(r.flags == BST_CONTRACT_FLAG_REVERT);
+    CHECK(data_is(&r, "0101"));
+    bst_contract_result_free(&r);
+    /* no contract there */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, BOB, get, 4, 0, false, &r) == BST_CONTRACT_ERROR);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+/* ---- ink! 5 erc20 ---------------------------------------------------------------------- */
+
+static void erc20_v5(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32], addr[32];
+    upload_file(c, SHARED_CONTRACTS_DIR, "erc20_v5.wasm", hash);
+    bst_contract_result r;
+    uint8_t in[128];
+    /* new(1000) */
+    memcpy(in, "\x9b\xae\x9d\x5e", 4);
+    u128(in + 4, 1000);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, in, 20, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    /* the constructor emits Transfer { from: None, to: Some(alice), value: 1000 } */
+    CHECK(r.nevents == 1);
+    bst_contract_result_free(&r);
+
+    /* total_supply -> Ok(1000) */
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, (const uint8_t *)"\xdb\x63\x75\xa8", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00e8030000000000000000000000000000"));
+    bst_contract_result_free(&r);
+
+    /* transfer(bob, 100) by alice -> Ok(Ok(())) with a Transfer event */
+    memcpy(in, "\x84\xa1\x5d\xa1", 4);
+    memcpy(in + 4, BOB, 32);
+    u128(in + 36, 100);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 52, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0000"));
+    CHECK(r.nevents == 1);
+    if (r.nevents == 1) {
+        bst_contract_event *e = &r.events[0];
+        CHECK(memcmp(e->emitter, addr, 32) == 0);
+        CHECK(e->ntopics == 3);
+        uint8_t t0[32];
+        /* topic 0: the event's signature topic from the metadata */
+        unhex("b5b61a3e6a21a16be4f044b517c28ac692492f73c5bfd3f60178ad98c767f4cb", t0, 32);
+        if (e->ntopics == 3) {
+            CHECK(memcmp(e->topics[0], t0, 32) == 0);
+            /* the indexed `from` / `to` fields: the account ids themselves (what this ink! 5
+             * build emits for Some(account)) */
+            CHECK(memcmp(e->topics[1], ALICE, 32) == 0);
+            CHECK(memcmp(e->topics[2], BOB, 32) == 0);
+        }
+        /* data: the SCALE event: Some(alice), Some(bob), 100u128 */
+        uint8_t d[82];
+        d[0] = 1;
+        memcpy(d + 1, ALICE, 32);
+        d[33] = 1;
+        memcpy(d + 34, BOB, 32);
+        u128(d + 66, 100);
+        CHECK(e->data_len == 82 && memcmp(e->data, d, 82) == 0);
+    }
+    bst_contract_result_free(&r);
+
+    /* balance_of(alice) = 900, balance_of(bob) = 100 */
+    memcpy(in, "\x0f\x75\x5a\x56", 4);
+    memcpy(in + 4, ALICE, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0084030000000000000000000000000000"));
+    bst_contract_result_free(&r);
+    memcpy(in + 4, BOB, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0064000000000000000000000000000000"));
+    bst_contract_result_free(&r);
+
+    /* bob transfers 101 to alice: Ok(Err(InsufficientBalance)) with REVERT, nothing changes */
+    memcpy(in, "\x84\xa1\x5d\xa1", 4);
+    memcpy(in + 4, ALICE, 32);
+    u128(in + 36, 101);
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, in, 52, 0, false, &r) == BST_CONTRACT_REVERTED);
+    CHECK(r.flags == BST_CONTRACT_FLAG_REVERT);
+    CHECK(data_is(&r, "000100"));
+    CHECK(r.nevents == 0);
+    bst_contract_result_free(&r);
+    memcpy(in, "\x0f\x75\x5a\x56", 4);
+    memcpy(in + 4, BOB, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0064000000000000000000000000000000"));
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+/* ---- ink! 2/3-era contracts ------------------------------------------------------------ */
+
+static void v0(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32], addr[32];
+    bst_contract_result r;
+    uint8_t in[128];
+
+    /* incrementer: new(7), get -> 7, inc(5), get -> 12 (v0 messages return the bare value) */
+    upload_file(c, SHARED_CONTRACTS_DIR, "incrementer_v0.wasm", hash);
+    memcpy(in, "\xd1\x83\x51\x2b\x07\x00\x00\x00", 8);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, in, 8, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, (const uint8_t *)"\x1e\x5c\xa4\x56", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "07000000"));
+    bst_contract_result_free(&r);
+    memcpy(in, "\x2f\xb8\xd1\x43\x05\x00\x00\x00", 8);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 8, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, (const uint8_t *)"\x1e\x5c\xa4\x56", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0c000000"));
+    bst_contract_result_free(&r);
+
+    /* erc20 v0: new(1000), total_supply -> 1000, transfer(bob, 10) -> true, balance_of(bob) */
+    upload_file(c, SHARED_CONTRACTS_DIR, "erc20_v0.wasm", hash);
+    memcpy(in, "\xd1\x83\x51\x2b", 4);
+    u128(in + 4, 1000);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, in, 20, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    CHECK(r.nevents == 1);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, (const uint8_t *)"\xdc\xb7\x36\xb5", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "e8030000000000000000000000000000"));
+    bst_contract_result_free(&r);
+    memcpy(in, "\x56\xe9\x29\xb2", 4);
+    memcpy(in + 4, ALICE, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "e8030000000000000000000000000000"));
+    bst_contract_result_free(&r);
+    memcpy(in, "\xfa\xe3\xa0\x9d", 4);
+    memcpy(in + 4, BOB, 32);
+    u128(in + 36, 10);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 52, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01"));
+    CHECK(r.nevents == 1);
+    CHECK(r.nevents == 1 && r.events[0].ntopics == 4); /* from, to, value all indexed */
+    bst_contract_result_free(&r);
+    /* Not asserted: balances after this transfer.  The stored erc20_v0.wasm (an ink! 3 release
+     * candidate) writes its storage back at keys shifted by one cell when the un-loaded
+     * `total_supply` Lazy precedes the map (see docs/contracts.md, known issues). */
+
+    /* trait-flipper: default(), Flip::get -> false, Flip::flip, get -> true */
+    upload_file(c, SHARED_CONTRACTS_DIR, "trait-flipper_v0.wasm", hash);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, (const uint8_t *)"\x6a\x37\x12\xe2", 4, 0,
+              false, &r) == BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, (const uint8_t *)"\x6b\x35\x49\xbc", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00"));
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, (const uint8_t *)"\xad\x93\x1d\x5f", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, (const uint8_t *)"\x6b\x35\x49\xbc", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01"));
+    bst_contract_result_free(&r);
+
+    /* erc721: new(), mint(7) -> Ok(()), balance_of(alice) -> 1, owner_of(7) -> Some(alice) */
+    upload_file(c, SHARED_CONTRACTS_DIR, "erc721_v0.wasm", hash);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, (const uint8_t *)"\xd1\x83\x51\x2b", 4, 0,
+              false, &r) == BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    memcpy(in, "\xf8\x88\x5e\xeb\x07\x00\x00\x00", 8);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 8, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00"));
+    CHECK(r.nevents == 1);
+    bst_contract_result_free(&r);
+    memcpy(in, "\x56\xe9\x29\xb2", 4);
+    memcpy(in + 4, ALICE, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000"));
+    bst_contract_result_free(&r);
+    memcpy(in, "\xf7\x86\x0a\xda\x07\x00\x00\x00", 8);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 8, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 33 && r.data[0] == 1 && memcmp(r.data + 1, ALICE, 32) == 0);
+    bst_contract_result_free(&r);
+
+    /* dns: new(), register(name), get_address(name) -> the default zero address */
+    upload_file(c, SHARED_CONTRACTS_DIR, "dns_v0.wasm", hash);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, (const uint8_t *)"\xd1\x83\x51\x2b", 4, 0,
+              false, &r) == BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    memcpy(in, "\x7f\xb0\xad\xed", 4);
+    memset(in + 4, 0x42, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00"));
+    bst_contract_result_free(&r);
+    memcpy(in, "\xb9\xee\x76\x64", 4);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 32);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+/* ---- hostile contracts ----------------------------------------------------------------- */
+
+static uint8_t HOSTILE[32];
+
+static bst_contracts *hostile_setup(uint8_t addr[32], uint8_t addr2[32]) {
+    bst_contracts *c = setup();
+    upload_file(c, CONTRACTS_WASM_DIR, "hostile.wasm", HOSTILE);
+    bst_contract_result r;
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, HOSTILE, NULL, 0, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    if (addr2) {
+        bst_contract_exec e;
+        memset(&e, 0, sizeof e);
+        e.kind = BST_CONTRACT_INSTANTIATE;
+        memcpy(e.origin, ALICE, 32);
+        memcpy(e.code_hash, HOSTILE, 32);
+        e.salt = (const uint8_t *)"two";
+        e.salt_len = 3;
+        CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
+        memcpy(addr2, r.address, 32);
+        CHECK(memcmp(addr, addr2, 32) != 0);
+        bst_contract_result_free(&r);
+    }
+    return c;
+}
+
+/* The u32 stored under key "k"/"c"/"r" of the contract, or -1 when absent. */
+static long stored(bst_contracts *c, const uint8_t addr[32], char key) {
+    uint8_t *v;
+    size_t n;
+    uint8_t k = (uint8_t)key;
+    bst_status st = bst_contracts_storage_get(c, addr, &k, 1, &v, &n);
+    if (st == BST_ERR_NOT_FOUND) return -1;
+    CHECK(st == BST_OK && n == 4);
+    long x = n == 4 ? (long)(v[0] | v[1] << 8 | v[2] << 16 | (uint32_t)v[3] << 24) : -2;
+    free(v);
+    return x;
+}
+
+static bst_contract_outcome mode(bst_contracts *c, const uint8_t addr[32], uint8_t m,
+                                 uint64_t gas, bst_contract_result *r) {
+    return run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, gas, false, r);
+}
+
+static void hostile(void) {
+    uint8_t a[32], b[32];
+    bst_contracts *c = hostile_setup(a, b);
+    bst_contract_result r;
+
+    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS);   /* k := 2 */
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 2);
+
+    /* infinite loop: out of gas, exactly the limit used, k unchanged */
+    CHECK(mode(c, a, 0, 5000000, &r) == BST_CONTRACT_OUT_OF_GAS);
+    CHECK(r.gas_used == 5000000 && r.trap == BST_TRAP_OUT_OF_FUEL);
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 2);
+
+    /* out-of-bounds output pointers trap cleanly */
+    CHECK(mode(c, a, 1, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "OutOfBounds") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(mode(c, a, 11, 0, &r) == BST_CONTRACT_TRAPPED);
+    bst_contract_result_free(&r);
+    /* output buffer too small traps (as pallet-contracts) */
+    CHECK(mode(c, a, 10, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "OutputBufferTooSmall") != NULL);
+    bst_contract_result_free(&r);
+
+    /* deep recursion: a clean engine trap */
+    CHECK(mode(c, a, 2, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(r.trap == BST_TRAP_STACK_EXHAUSTED);
+    bst_contract_result_free(&r);
+
+    /* storage bombs: an oversized value is refused, endless writes run out of gas */
+    CHECK(mode(c, a, 3, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "ValueTooLarge") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(mode(c, a, 4, 100000000, &r) == BST_CONTRACT_OUT_OF_GAS);
+    bst_contract_result_free(&r);
+    uint8_t k0[4] = {0, 0, 0, 0}, *v;
+    size_t n;
+    CHECK(bst_contracts_storage_get(c, a, k0, 4, &v, &n) == BST_ERR_NOT_FOUND);
+
+    /* too many event topics */
+    CHECK(mode(c, a, 12, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "TooManyTopics") != NULL);
+    bst_contract_result_free(&r);
+
+    /* reentrancy: calling itself is refused (the caller traps with ReentranceDenied) */
+    CHECK(mode(c, a, 5, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "ReentranceDenied") != NULL);
+    bst_contract_result_free(&r);
+
+    /* revert: data returned with the flag, k unchanged */
+    CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
+    CHECK(r.flags == 1 && r.data_len == 2 && memcmp(r.data, "no", 2) == 0);
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 2);
+
+    /* nested call into b whose callee traps: b's write rolled back, a sees CalleeTrapped (1)
+     * and keeps its own writes */
+    uint8_t in[34];
+    in[0] = 6;
+    memcpy(in + 1, b, 32);
+    in[33] = 7;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, b, 'c') == -1);
+    CHECK(stored(c, a, 'k') == 6);
+    CHECK(stored(c, a, 'r') == 1);
+    /* a reverting callee: CalleeReverted (2), its write rolled back */
+    in[33] = 9;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "02000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, b, 'k') == -1);
+    /* a succeeding callee: Success (0), its write kept */
+    in[33] = 8;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, b, 'k') == 2);
+    /* calling a plain account: NotCallable (8) */
+    memcpy(in + 1, BOB, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "08000000"));
+    bst_contract_result_free(&r);
+
+    /* hash_blake2_256("abc"): the BLAKE2b-256 known answer */
+    CHECK(mode(c, a, 13, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319"));
+    bst_contract_result_free(&r);
+
+    /* events: two topics and data */
+    CHECK(mode(c, a, 14, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.nevents == 1 && r.events[0].ntopics == 2 && r.events[0].topics[0][0] == 0x11 &&
+          r.events[0].topics[1][31] == 0x22 && r.events[0].data_len == 2);
+    bst_contract_result_free(&r);
+
+    /* value transfer: 500 from bob to a, reported by value_transferred / balance / caller */
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_CALL;
+    memcpy(e.origin, BOB, 32);
+    memcpy(e.dest, a, 32);
+    uint8_t m15 = 15;
+    e.input = &m15;
+    e.input_len = 1;
+    u128(e.value, 500);
+    uint8_t before[16], after[16];
+    CHECK(bst_contracts_balance(c, BOB, before));
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 64);
+    if (r.data_len == 64) {
+        CHECK(u128_lo(r.data) == 500);
+        CHECK(u128_lo(r.data + 16) == 500);
+        CHECK(memcmp(r.data + 32, BOB, 32) == 0);
+    }
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_balance(c, BOB, after));
+    CHECK(u128_lo(before) - u128_lo(after) == 500);
+    CHECK(bst_contracts_balance(c, a, after) && u128_lo(after) == 500);
+    /* more value than the origin has: an error, nothing moves */
+    uint8_t poor[32];
+    memset(poor, 0x77, 32);
+    memcpy(e.origin, poor, 32);
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_ERROR);
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_balance(c, a, after) && u128_lo(after) == 500);
+    bst_contracts_close(c);
+}
+
+/* ---- upload rejections ------------------------------------------------------------------ */
+
+static void rejects(void) {
+    bst_contracts *c = setup();
+    static const struct {
+        const char *file, *reason;
+    } cases[] = {
+        {"reject_float.wasm", "float"},
+        {"reject_start.wasm", "start function"},
+        {"reject_nocall.wasm", "missing export `call`"},
+        {"reject_badimport.wasm", "unknown import seal0.seal_launch_missiles"},
+        {"reject_badsig.wasm", "seal0.seal_input has the wrong signature"},
+        {"reject_bigmem.wasm", "memory maximum 17 pages exceeds 16"},
+        {"reject_ownmem.wasm", "memory must be imported"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", CONTRACTS_WASM_DIR, cases[i].file);
+        size_t len;
+        uint8_t *code = read_file(path, &len);
+        uint8_t hash[32];
+        bst_error err;
+        bst_status st = bst_contracts_upload(c, ALICE, code, len, hash, &err);
+        CHECK(st != BST_OK);
+        if (!strstr(err.message, cases[i].reason)) {
+            fprintf(stderr, "%s: message '%s' lacks '%s'\n", cases[i].file, err.message,
+                    cases[i].reason);
+            failures++;
+        }
+        bst_blake2_256(code, len, hash);
+        CHECK(!bst_contracts_code_exists(c, hash));
+        free(code);
+    }
+    /* the code size limit */
+    uint8_t *big = calloc(1, 300 * 1024);
+    uint8_t hash[32];
+    bst_error err;
+    CHECK(bst_contracts_upload(c, ALICE, big, 300 * 1024, hash, &err) == BST_ERR_LIMIT);
+    free(big);
+    /* instantiating unknown code */
+    bst_contract_result r;
+    memset(hash, 9, 32);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, NULL, 0, 0, false, &r) ==
+          BST_CONTRACT_ERROR);
+    CHECK(strstr(r.error, "code not found") != NULL);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+/* ---- kill -9 in the middle of an exec ---------------------------------------------------- */
+
+static void kill9(void) {
+    uint8_t a[32];
+    bst_contracts *c = hostile_setup(a, NULL);
+    bst_contract_result r;
+    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS); /* k := 2, committed */
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+
+    int pipefd[2];
+    CHECK(pipe(pipefd) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pipefd[0]);
+        bst_contracts *cc = open_state();
+        CHECK(write(pipefd[1], "x", 1) == 1);
+        /* writes k := 1 then loops with an effectively unlimited gas budget */
+        mode(cc, a, 0, UINT64_C(1) << 62, &r);
+        _exit(3);
+    }
+    close(pipefd[1]);
+    char ch;
+    CHECK(read(pipefd[0], &ch, 1) == 1);
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    CHECK(kill(pid, SIGKILL) == 0);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    c = open_state();
+    CHECK(stored(c, a, 'k') == 2);   /* the killed exec left nothing */
+    CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
+    bst_contract_result_free(&r);
+    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS); /* the state is writable again */
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 2);
+    bst_contracts_close(c);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
+                        "rejects|kill9\n");
+        return 2;
+    }
+    if (!bst_crypto_init()) return 1;
+    unhex(ALICE_HEX, ALICE, 32);
+    unhex(BOB_HEX, BOB, 32);
+    const char *t = argv[1];
+    if (!strcmp(t, "flipper_v5")) flipper("flipper_v5.wasm");
+    else if (!strcmp(t, "flipper_v4")) flipper("flipper_v4.wasm");
+    else if (!strcmp(t, "erc20_v5")) erc20_v5();
+    else if (!strcmp(t, "v0")) v0();
+    else if (!strcmp(t, "hostile")) hostile();
+    else if (!strcmp(t, "rejects")) rejects();
+    else if (!strcmp(t, "kill9")) kill9();
+    else {
+        fprintf(stderr, "unknown test %s\n", t);
+        return 2;
+    }
+    if (failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", t, failures);
+        return 1;
+    }
+    printf("%s: ok\n", t);
+    return 0;
+}
