@@ -17,6 +17,17 @@ bst_crypto_find_dep(BASTION_SODIUM sodium.h sodium libsodium-dev)
 bst_crypto_find_dep(BASTION_XXHASH xxhash.h xxhash libxxhash-dev)
 bst_crypto_find_dep(BASTION_NETTLE nettle/sha3.h nettle nettle-dev)
 bst_crypto_find_dep(BASTION_SECP256K1 secp256k1_recovery.h secp256k1 libsecp256k1-dev)
+# secp256k1_context_static (the read-only context used instead of a global one) is 0.2.0+.
+include(CheckSymbolExists)
+set(CMAKE_REQUIRED_INCLUDES ${BASTION_SECP256K1_INCLUDE})
+set(CMAKE_REQUIRED_LIBRARIES ${BASTION_SECP256K1_LIB})
+check_symbol_exists(secp256k1_context_static secp256k1.h BASTION_HAVE_SECP256K1_CONTEXT_STATIC)
+unset(CMAKE_REQUIRED_INCLUDES)
+unset(CMAKE_REQUIRED_LIBRARIES)
+if(NOT BASTION_HAVE_SECP256K1_CONTEXT_STATIC)
+  message(FATAL_ERROR "libsecp256k1 >= 0.2.0 is required (secp256k1_context_static): install "
+                      "the Debian package libsecp256k1-dev from bookworm or later")
+endif()
 
 file(GLOB BASTION_CRYPTO_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/crypto/*.c)
 add_library(bastion_crypto STATIC ${BASTION_CRYPTO_SOURCES})
