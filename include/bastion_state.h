@@ -9,8 +9,9 @@
  * valid, distinct child trie name.
  *
  * Top-trie keys starting with ":child_storage:" are reserved for child roots: set / clear /
- * append / clear_prefix on them (or on a prefix starting with it) are ignored, as in
- * sp-state-machine; get / next_key do not see child roots (they are only in the root).
+ * append on them are ignored, and so is clear_prefix with a prefix that starts with
+ * ":child_storage:" or is a prefix of it (even the empty prefix), as in sp-state-machine;
+ * get / next_key do not see child roots (they only enter the root).
  *
  * Complexity (k = overlay entries of that trie, b = backend cost of one look-up):
  *   get / exists            O(log k) + one backend get when the overlay does not know the key
@@ -122,7 +123,8 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
  * order, at most `limit` of them (UINT32_MAX = no limit), and each not already changed in the
  * overlay is deleted.  *removed (may be NULL) = backend keys deleted by this call (what sp-io
  * clear_prefix v2 / storage_kill v3 report in KillStorageResult); *all_removed (may be NULL) =
- * no matching backend key is left unvisited (AllRemoved vs SomeRemaining).
+ * no matching backend key is left unvisited (AllRemoved vs SomeRemaining; a refused top-trie
+ * prefix, see above, is AllRemoved(0) as in sp-state-machine).
  * false on out-of-memory / backend error (the changes made so far stay; callers trap). */
 bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_len,
                             const uint8_t *prefix, size_t prefix_len, uint32_t limit,

@@ -480,9 +480,12 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
     bool all = true;
     if (removed) *removed = 0;
     if (all_removed) *all_removed = true;
-    if (reserved_top_key(child, prefix, prefix_len)) {
-        /* Refused like sp-state-machine: reported as "some remaining", nothing removed. */
-        if (all_removed) *all_removed = false;
+    if (!child && (prefix_len > CHILD_PREFIX_LEN
+                       ? reserved_top_key(child, prefix, prefix_len)
+                       : has_prefix((const uint8_t *)BST_CHILD_STORAGE_PREFIX, CHILD_PREFIX_LEN,
+                                    prefix, prefix_len))) {
+        /* sp-state-machine refuses a prefix that starts with ":child_storage:" or is a prefix
+         * of it (the empty prefix included), so child roots cannot be cleared: AllRemoved(0). */
         return true;
     }
     /* 1. Every key the overlay sets under the prefix is deleted (no limit, not counted). */

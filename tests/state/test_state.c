@@ -238,10 +238,18 @@ static void test_clear_prefix(void) {
     CHECK(value_is(st, NULL, 0, "a", "1"));
     CHECK(bst_state_clear_prefix(st, NULL, 0, S("q"), 0, &removed, &all));
     CHECK(removed == 0 && all);
-    /* No limit. */
+    /* The empty prefix (and any prefix of ":child_storage:") is refused: AllRemoved(0). */
     CHECK(bst_state_clear_prefix(st, NULL, 0, S(""), UINT32_MAX, &removed, &all));
-    CHECK(all && removed == 3); /* a, b, c (pre* were already deleted) */
-    CHECK(next_is(st, NULL, 0, "", NULL));
+    CHECK(all && removed == 0);
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S(":chi"), UINT32_MAX, &removed, &all));
+    CHECK(all && removed == 0);
+    CHECK(value_is(st, NULL, 0, "a", "1"));
+    /* ... but the empty prefix is fine in a child trie, see child_kill below. */
+    /* No limit. */
+    CHECK(bst_state_set(st, NULL, 0, S("b2"), S("o")));
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("b"), UINT32_MAX, &removed, &all));
+    CHECK(all && removed == 1); /* b counted; b2 was only in the overlay */
+    CHECK(next_is(st, NULL, 0, "a", "c"));
     /* Child tries are untouched by the top's clear; child_kill with limits. */
     CHECK(value_is(st, C("kid"), "k1", "v1"));
     CHECK(bst_state_set(st, C("kid"), S("k3"), S("v3")));
@@ -253,8 +261,9 @@ static void test_clear_prefix(void) {
     CHECK(removed == 1 && all);
     CHECK(next_is(st, C("kid"), "", NULL));
     /* A prefix inside the reserved child-root space is refused. */
-    CHECK(bst_state_clear_prefix(st, NULL, 0, S(":child_storage:"), UINT32_MAX, &removed, &all));
-    CHECK(removed == 0 && !all);
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S(":child_storage:default:x"), UINT32_MAX,
+                                 &removed, &all));
+    CHECK(removed == 0 && all);
     bst_state_free(st);
     bst_state_mem_free(m);
 }
@@ -349,6 +358,101 @@ static void test_transactions(void) {
     CHECK(value_is(st, NULL, 0, "deep000", NULL));
     bst_state_free(st);
     bst_state_mem_free(m);
+}
+
+/* ---- sp-state-machine ext.rs tests, transcribed --------------------------------------------- */
+
+static bool next_byte_is(bst_state *st, const uint8_t *child, size_t cl, uint8_t key, int want) {
+    uint8_t *k = NULL;
+    size_t kl = 0;
+    bst_state_res r = bst_state_next_key(st, child, cl, &key, 1, &k, &kl);
+    bool ok = want < 0 ? r == BST_STATE_ABSENT
+                       : r == BST_STATE_FOUND && kl == 1 && k[0] == (uint8_t)want;
+    free(k);
+    return ok;
+}
+
+static void test_substrate_ext(void) {
+    /* next_storage_key_works / next_child_storage_key_works: backend {10, 20, 40}, overlay
+     * 20 deleted, 30 = 31; later 50 = 50. */
+    for (int child = 0; child < 2; child++) {
+        const uint8_t *c = child ? (const uint8_t *)"Child1" : NULL;
+        size_t cl = child ? 6 : 0;
+        bst_state_mem *m = bst_state_mem_new();
+        const uint8_t k10 = 10, k20 = 20, k30 = 30, k40 = 40, k50 = 50, v31 = 31;
+        CHECK(bst_state_mem_put(m, c, cl, &k10, 1, &k10, 1));
+        CHECK(bst_state_mem_put(m, c, cl, &k20, 1, &k20, 1));
+        CHECK(bst_state_mem_put(m, c, cl, &k40, 1, &k40, 1));
+        bst_state_backend be = bst_state_mem_backend(m);
+        bst_state *st = bst_state_new(&be);
+        CHECK(bst_state_clear(st, c, cl, &k20, 1));
+        CHECK(bst_state_set(st, c, cl, &k30, 1, &v31, 1));
+        CHECK(next_byte_is(st, c, cl, 5, 10));  /* next_backend < next_overlay */
+        CHECK(next_byte_is(st, c, cl, 10, 30)); /* equal, but the overlay deletes it */
+        CHECK(next_byte_is(st, c, cl, 20, 30)); /* next_overlay < next_backend */
+        CHECK(next_byte_is(st, c, cl, 30, 40)); /* no overlay key after */
+        CHECK(bst_state_set(st, c, cl, &k50, 1, &k50, 1));
+        CHECK(next_byte_is(st, c, cl, 40, 50)); /* no backend key after */
+        /* child_storage_works (same shape): 10 from the backend, 20 deleted, 30 overridden. */
+        uint8_t *v = NULL;
+        size_t vl = 0;
+        CHECK(bst_state_get(st, c, cl, &k10, 1, &v, &vl) == BST_STATE_FOUND && vl == 1 &&
+              v[0] == 10);
+        free(v);
+        CHECK(bst_state_exists(st, c, cl, &k20, 1) == BST_STATE_ABSENT);
+        v = NULL;
+        CHECK(bst_state_get(st, c, cl, &k30, 1, &v, &vl) == BST_STATE_FOUND && vl == 1 &&
+              v[0] == 31);
+        free(v);
+        bst_state_free(st);
+        bst_state_mem_free(m);
+    }
+    /* next_storage_key_works_with_a_lot_empty_values_in_overlay: 20..29 deleted, backend {30}. */
+    {
+        bst_state_mem *m = bst_state_mem_new();
+        const uint8_t k30 = 30;
+        CHECK(bst_state_mem_put(m, NULL, 0, &k30, 1, &k30, 1));
+        bst_state_backend be = bst_state_mem_backend(m);
+        bst_state *st = bst_state_new(&be);
+        for (uint8_t k = 20; k < 30; k++) CHECK(bst_state_clear(st, NULL, 0, &k, 1));
+        CHECK(next_byte_is(st, NULL, 0, 5, 30));
+        bst_state_free(st);
+        bst_state_mem_free(m);
+    }
+    /* clear_prefix_cannot_delete_a_child_root: a top key ":chiXd_storage:path" = 10 and a
+     * child trie "Child1" {30: 40}; clearing "" and ":chi" keeps both, ":chiX" removes the key. */
+    {
+        bst_state_mem *m = bst_state_mem_new();
+        const uint8_t k30 = 30, v40 = 40, v10 = 10;
+        CHECK(bst_state_mem_put(m, C("Child1"), &k30, 1, &v40, 1));
+        bst_state_backend be = bst_state_mem_backend(m);
+        bst_state *st = bst_state_new(&be);
+        CHECK(bst_state_set(st, NULL, 0, S(":chiXd_storage:path"), &v10, 1));
+        CHECK(bst_state_clear_prefix(st, NULL, 0, S(""), UINT32_MAX, NULL, NULL));
+        CHECK(bst_state_clear_prefix(st, NULL, 0, S(":chi"), UINT32_MAX, NULL, NULL));
+        CHECK(bst_state_clear_prefix(st, NULL, 0, S(":chi"), UINT32_MAX, NULL, NULL));
+        CHECK(bst_state_exists(st, C("Child1"), &k30, 1) == BST_STATE_FOUND);
+        CHECK(bst_state_exists(st, NULL, 0, S(":chiXd_storage:path")) == BST_STATE_FOUND);
+        CHECK(bst_state_clear_prefix(st, NULL, 0, S(":chiX"), UINT32_MAX, NULL, NULL));
+        CHECK(bst_state_exists(st, NULL, 0, S(":chiXd_storage:path")) == BST_STATE_ABSENT);
+        bst_state_free(st);
+        bst_state_mem_free(m);
+    }
+    /* storage_append_works: append 1u32, 2u32 gives Vec<u32> [1, 2]; starting from the
+     * invalid [1] the same. */
+    for (int invalid = 0; invalid < 2; invalid++) {
+        bst_state *st = bst_state_new(NULL);
+        if (invalid) CHECK(bst_state_set(st, NULL, 0, S("k"), S("\x01")));
+        CHECK(bst_state_append(st, NULL, 0, S("k"), S("\x01\x00\x00\x00")));
+        CHECK(bst_state_append(st, NULL, 0, S("k"), S("\x02\x00\x00\x00")));
+        uint8_t *v = NULL;
+        size_t vl = 0;
+        const uint8_t want[] = {0x08, 1, 0, 0, 0, 2, 0, 0, 0};
+        CHECK(bst_state_get(st, NULL, 0, S("k"), &v, &vl) == BST_STATE_FOUND &&
+              vl == sizeof want && memcmp(v, want, vl) == 0);
+        free(v);
+        bst_state_free(st);
+    }
 }
 
 /* ---- roots ---------------------------------------------------------------------------------- */
@@ -593,6 +697,7 @@ int main(void) {
     test_next_key();
     test_clear_prefix();
     test_transactions();
+    test_substrate_ext();
     test_roots();
     test_changes();
     test_random();
