@@ -1,13 +1,673 @@
 /*
- * contract_cmd.c — the `bastion contract` subcommand (being written; this placeholder only refuses).
+ * contract_cmd.c — `bastion contract upload|instantiate|call|query`: the command-line face of
+ * the smart-contract host (include/bastion_contracts.h).  Every invocation opens the LMDB state
+ * directory, runs one operation in one transaction and prints the outcome as labelled lines;
+ * with --metadata, arguments are encoded and results/events decoded by src/cli/metadata.c.
  */
 #include "contract_cmd.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
-int contract_main(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fputs("bastion contract: not available in this build yet\n", stderr);
-    return 1;
+#include "bastion_contracts.h"
+#include "bastion_crypto.h"
+#include "metadata.h"
+
+#define EXIT_FAIL 1
+#define EXIT_REVERTED 2
+#define EXIT_USAGE 64
+
+#define DEFAULT_STATE_DIR "./.bastion-state"
+#define MAX_ARGS 64
+#define MAX_FILE_BYTES ((size_t)16 << 20)
+
+static const char CONTRACT_USAGE[] =
+    "usage: bastion contract COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  upload FILE.wasm\n"
+    "        Validate and store contract code; prints `code_hash 0x...`.\n"
+    "  instantiate CODEHASH|FILE.wasm (--selector 0xSEL [--args HEX] |\n"
+    "                                  --metadata F.json --constructor NAME [--arg V]...)\n"
+    "              [--value N] [--salt HEX] [--gas N]\n"
+    "        Create a contract instance (FILE.wasm is uploaded first); prints\n"
+    "        `address 0x...`.\n"
+    "  call ADDR (--selector 0xSEL [--args HEX] | --metadata F.json --message NAME [--arg V]...)\n"
+    "            [--value N] [--gas N]\n"
+    "        Call a contract and commit its changes when it succeeds.\n"
+    "  query ADDR ...\n"
+    "        As call, but a dry run: the result is printed and nothing is written.\n"
+    "\n"
+    "options (all commands):\n"
+    "  --state DIR       LMDB state directory (default $BASTION_STATE_DIR, else\n"
+    "                    " DEFAULT_STATE_DIR "); created when absent\n"
+    "  --caller WHO      alice (default), bob, charlie, dave, eve, ferdie or 0x + 64 hex\n"
+    "                    digits.  A dev account with a zero balance is endowed with\n"
+    "                    10^24 units before it uploads, instantiates or calls (not on query).\n"
+    "  --selector 0xSEL  the 4-byte selector; --args HEX the SCALE-encoded arguments after it\n"
+    "  --metadata FILE   ink! metadata (.json, ink! 3 to 5): with --constructor/--message NAME\n"
+    "                    and one --arg per argument, in order (true, 1000, bob, 0xHEX, none,\n"
+    "                    Some(x), Variant(x), (a, b), [a, b]); the return value is decoded\n"
+    "                    (`result ...`) and so are events (`event Name arg=value ...`).\n"
+    "  --value N         balance transferred to the contract (decimal u128; default 0)\n"
+    "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
+    "  --gas N           gas limit (default 10,000,000,000)\n"
+    "\n"
+    "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
+    "result, event, gas_used, debug, error.\n"
+    "exit status: 0 success, 1 error, trap or out of gas, 2 the contract reverted (REVERT\n"
+    "flag; its changes were discarded), 64 misuse.\n";
+
+/* ---- small parsers ----------------------------------------------------------------------- */
+
+static int hexdig(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Hex (optional 0x) into a malloc'd buffer; false on bad syntax. */
+static bool parse_hex_alloc(const char *s, uint8_t **out, size_t *n)
+{
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        s += 2;
+    size_t len = strlen(s);
+    if (len % 2)
+        return false;
+    uint8_t *p = malloc(len / 2 + 1);
+    if (!p)
+        return false;
+    for (size_t i = 0; i < len / 2; i++) {
+        int hi = hexdig((unsigned char)s[2 * i]), lo = hexdig((unsigned char)s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(p);
+            return false;
+        }
+        p[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *out = p;
+    *n = len / 2;
+    return true;
+}
+
+static bool parse_hex_fixed(const char *s, uint8_t *out, size_t n)
+{
+    uint8_t *p;
+    size_t len;
+    if (!parse_hex_alloc(s, &p, &len))
+        return false;
+    bool ok = len == n;
+    if (ok)
+        memcpy(out, p, n);
+    free(p);
+    return ok;
+}
+
+/* Decimal u128 into 16 little-endian bytes. */
+static bool parse_u128_le(const char *s, uint8_t out[16])
+{
+    memset(out, 0, 16);
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s == '_')
+            continue;
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned carry = (unsigned)(*s - '0');
+        for (int i = 0; i < 16; i++) {
+            unsigned t = out[i] * 10u + carry;
+            out[i] = (uint8_t)t;
+            carry = t >> 8;
+        }
+        if (carry)
+            return false;
+    }
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *v)
+{
+    if (!*s)
+        return false;
+    uint64_t r = 0;
+    for (; *s; s++) {
+        if (*s == '_')
+            continue;
+        if (*s < '0' || *s > '9' || r > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return false;
+        r = r * 10 + (uint64_t)(*s - '0');
+    }
+    *v = r;
+    return true;
+}
+
+static void print_hex_line(const char *label, const uint8_t *p, size_t n)
+{
+    printf("%s 0x", label);
+    for (size_t i = 0; i < n; i++)
+        printf("%02x", p[i]);
+    putchar('\n');
+}
+
+/* ---- accounts ---------------------------------------------------------------------------- */
+
+/* The published public keys of Substrate's sr25519 dev accounts (//Alice ...), used when the
+ * crypto layer cannot derive them. */
+static const char *dev_pubkey_hex(const char *name)
+{
+    if (strcmp(name, "alice") == 0)
+        return "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+    if (strcmp(name, "bob") == 0)
+        return "8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48";
+    if (strcmp(name, "charlie") == 0)
+        return "90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22";
+    if (strcmp(name, "dave") == 0)
+        return "306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20";
+    if (strcmp(name, "eve") == 0)
+        return "e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e";
+    if (strcmp(name, "ferdie") == 0)
+        return "1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c";
+    return NULL;
+}
+
+static bool dev_account(const char *name, uint8_t out[32])
+{
+    char lower[16];
+    size_t n = strlen(name);
+    if (n >= sizeof lower)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
+    const char *hex = dev_pubkey_hex(lower);
+    if (!hex)
+        return false;
+    uint8_t secret[64];
+    if (bst_crypto_init() && bst_dev_account(lower, out, secret)) {
+        memset(secret, 0, sizeof secret);
+        return true;
+    }
+    return parse_hex_fixed(hex, out, 32);
+}
+
+/* NAME or 0xHEX; *is_dev tells whether it is a dev account (to endow it). */
+static bool parse_account(const char *s, uint8_t out[32], bool *is_dev)
+{
+    *is_dev = false;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        return parse_hex_fixed(s, out, 32);
+    *is_dev = dev_account(s, out);
+    return *is_dev;
+}
+
+/* ---- options ----------------------------------------------------------------------------- */
+
+typedef struct opts {
+    const char *target;        /* FILE / CODEHASH / ADDR */
+    const char *state_dir;
+    const char *caller;
+    const char *selector;
+    const char *args_hex;
+    const char *value;
+    const char *salt;
+    const char *gas;
+    const char *metadata;
+    const char *message;
+    const char *constructor;
+    const char *args[MAX_ARGS];
+    size_t nargs;
+} opts;
+
+/* Parses argv[1..) of a subcommand.  Returns 0, or EXIT_USAGE after printing why. */
+static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(CONTRACT_USAGE, stdout);
+            return -1;
+        }
+        if (strncmp(a, "--", 2) != 0) {
+            if (o->target) {
+                fprintf(stderr, "bastion contract %s: unexpected argument '%s'\n", cmd, a);
+                return EXIT_USAGE;
+            }
+            o->target = a;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        const char *val = eq ? eq + 1 : NULL;
+        if (!val) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "bastion contract %s: %s needs a value\n", cmd, a);
+                return EXIT_USAGE;
+            }
+            val = argv[++i];
+        }
+#define OPT(name, field)                                                                   \
+    if (nlen == strlen(name) && strncmp(a, name, nlen) == 0) {                           \
+        o->field = val;                                                                  \
+        continue;                                                                        \
+    }
+        OPT("--state", state_dir)
+        OPT("--caller", caller)
+        OPT("--selector", selector)
+        OPT("--args", args_hex)
+        OPT("--value", value)
+        OPT("--salt", salt)
+        OPT("--gas", gas)
+        OPT("--metadata", metadata)
+        OPT("--message", message)
+        OPT("--constructor", constructor)
+#undef OPT
+        if (nlen == 5 && strncmp(a, "--arg", 5) == 0) {
+            if (o->nargs == MAX_ARGS) {
+                fprintf(stderr, "bastion contract %s: more than %d --arg\n", cmd, MAX_ARGS);
+                return EXIT_USAGE;
+            }
+            o->args[o->nargs++] = val;
+            continue;
+        }
+        fprintf(stderr, "bastion contract %s: unknown option '%.*s' (see bastion contract --help)\n",
+                cmd, (int)nlen, a);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    uint8_t *buf = malloc(MAX_FILE_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (bad || n > MAX_FILE_BYTES) {
+        free(buf);
+        snprintf(err, errlen, bad ? "cannot read %s" : "%s is larger than 16 MiB", path);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* ---- the commands ------------------------------------------------------------------------ */
+
+typedef struct session {
+    bst_contracts *c;
+    uint8_t caller[32];
+    bool caller_is_dev;
+} session;
+
+static int open_session(const char *cmd, const opts *o, session *s)
+{
+    memset(s, 0, sizeof *s);
+    const char *who = o->caller ? o->caller : "alice";
+    if (!parse_account(who, s->caller, &s->caller_is_dev)) {
+        fprintf(stderr, "bastion contract %s: bad --caller '%s' (alice, bob, charlie, dave, "
+                        "eve, ferdie or 0x + 64 hex digits)\n", cmd, who);
+        return EXIT_USAGE;
+    }
+    const char *dir = o->state_dir;
+    if (!dir)
+        dir = getenv("BASTION_STATE_DIR");
+    if (!dir || !*dir)
+        dir = DEFAULT_STATE_DIR;
+    bst_contracts_config cfg;
+    bst_contracts_config_default(&cfg);
+    cfg.state_dir = dir;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    s->c = bst_contracts_open(&cfg, &err);
+    if (!s->c) {
+        fprintf(stderr, "bastion contract %s: cannot open state %s: %s\n", cmd, dir,
+                err.message);
+        return EXIT_FAIL;
+    }
+    return 0;
+}
+
+/* Gives a dev account that has nothing a large balance (10^24), so the dev accounts work in a
+ * fresh state directory without a genesis step. */
+static int endow_caller(const char *cmd, session *s)
+{
+    if (!s->caller_is_dev)
+        return 0;
+    uint8_t bal[16];
+    if (!bst_contracts_balance(s->c, s->caller, bal)) {
+        fprintf(stderr, "bastion contract %s: cannot read the caller's balance\n", cmd);
+        return EXIT_FAIL;
+    }
+    for (int i = 0; i < 16; i++)
+        if (bal[i])
+            return 0;
+    uint8_t endowment[16];
+    parse_u128_le("1000000000000000000000000", endowment);
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    if (bst_contracts_set_balance(s->c, s->caller, endowment, &err) != BST_OK) {
+        fprintf(stderr, "bastion contract %s: cannot endow the caller: %s\n", cmd, err.message);
+        return EXIT_FAIL;
+    }
+    return 0;
+}
+
+static int cmd_upload(int argc, char **argv)
+{
+    opts o;
+    int rc = parse_opts("upload", argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
+        o.message || o.constructor || o.nargs) {
+        fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n", stderr);
+        return EXIT_USAGE;
+    }
+    char msg[512];
+    size_t len;
+    uint8_t *code = read_file(o.target, &len, msg, sizeof msg);
+    if (!code) {
+        fprintf(stderr, "bastion contract upload: %s\n", msg);
+        return EXIT_FAIL;
+    }
+    session s;
+    rc = open_session("upload", &o, &s);
+    if (rc == 0)
+        rc = endow_caller("upload", &s);
+    if (rc == 0) {
+        uint8_t hash[32];
+        bst_error err;
+        memset(&err, 0, sizeof err);
+        if (bst_contracts_upload(s.c, s.caller, code, len, hash, &err) != BST_OK) {
+            fprintf(stderr, "bastion contract upload: %s rejected: %s\n", o.target, err.message);
+            printf("error %s\n", err.message);
+            rc = EXIT_FAIL;
+        } else {
+            print_hex_line("code_hash", hash, 32);
+        }
+    }
+    bst_contracts_close(s.c);
+    free(code);
+    return rc;
+}
+
+/* Prints the result lines; returns the exit status for the outcome. */
+static int print_result(const bst_contract_result *r, bool instantiate, const ink_metadata *md,
+                        const ink_fn *fn)
+{
+    printf("outcome %s\n", bst_contract_outcome_name(r->outcome));
+    if (instantiate && r->outcome == BST_CONTRACT_SUCCESS)
+        print_hex_line("address", r->address, 32);
+    static const uint8_t zero[32];
+    if (memcmp(r->code_hash, zero, 32) != 0)
+        print_hex_line("code_hash", r->code_hash, 32);
+    if (r->outcome == BST_CONTRACT_SUCCESS || r->outcome == BST_CONTRACT_REVERTED) {
+        printf("flags 0x%" PRIx32 "\n", r->flags);
+        print_hex_line("data", r->data, r->data_len);
+        if (md && fn) {
+            char *text = NULL, err[256];
+            if (ink_decode_return(md, fn, r->data, r->data_len, &text, err, sizeof err)) {
+                if (text)
+                    printf("result %s\n", text);
+            } else {
+                printf("result undecodable (%s)\n", err);
+            }
+            free(text);
+        }
+    }
+    for (size_t i = 0; i < r->nevents; i++) {
+        const bst_contract_event *ev = &r->events[i];
+        char *text = NULL, err[256] = "";
+        if (md && ink_decode_event(md, (const uint8_t(*)[32])ev->topics, ev->ntopics, ev->data,
+                                   ev->data_len, &text, err, sizeof err)) {
+            printf("event %s\n", text);
+        } else {
+            printf("event emitter=0x");
+            for (int k = 0; k < 32; k++)
+                printf("%02x", ev->emitter[k]);
+            printf(" topics=[");
+            for (uint32_t t = 0; t < ev->ntopics; t++) {
+                printf("%s0x", t ? ", " : "");
+                for (int k = 0; k < 32; k++)
+                    printf("%02x", ev->topics[t][k]);
+            }
+            printf("] data=0x");
+            for (size_t k = 0; k < ev->data_len; k++)
+                printf("%02x", ev->data[k]);
+            if (md)
+                printf(" (not decoded: %s)", err);
+            putchar('\n');
+        }
+        free(text);
+    }
+    printf("gas_used %" PRIu64 "\n", r->gas_used);
+    if (r->debug) {
+        /* One `debug` line per line of the contract's debug output. */
+        const char *p = r->debug;
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            printf("debug %.*s\n", (int)n, p);
+            p += n + (nl ? 1 : 0);
+        }
+    }
+    if (r->outcome != BST_CONTRACT_SUCCESS && r->error[0])
+        printf("error %s\n", r->error);
+    switch (r->outcome) {
+    case BST_CONTRACT_SUCCESS: return 0;
+    case BST_CONTRACT_REVERTED: return EXIT_REVERTED;
+    default: return EXIT_FAIL;
+    }
+}
+
+/* instantiate / call / query. */
+static int cmd_exec(const char *cmd, int argc, char **argv)
+{
+    bool instantiate = strcmp(cmd, "instantiate") == 0;
+    bool query = strcmp(cmd, "query") == 0;
+    opts o;
+    int rc = parse_opts(cmd, argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *named = instantiate ? o.constructor : o.message;
+    if (!o.target) {
+        fprintf(stderr, "bastion contract %s: missing %s (see bastion contract --help)\n", cmd,
+                instantiate ? "CODEHASH or FILE.wasm" : "the contract address");
+        return EXIT_USAGE;
+    }
+    if (instantiate ? o.message != NULL : o.constructor != NULL) {
+        fprintf(stderr, "bastion contract %s: use --%s\n", cmd,
+                instantiate ? "constructor" : "message");
+        return EXIT_USAGE;
+    }
+    if (!o.selector == !named) {
+        fprintf(stderr, "bastion contract %s: give either --selector or --metadata with --%s\n",
+                cmd, instantiate ? "constructor" : "message");
+        return EXIT_USAGE;
+    }
+    if (named && (!o.metadata || o.args_hex)) {
+        fprintf(stderr, "bastion contract %s: --%s needs --metadata and takes --arg, not "
+                        "--args\n", cmd, instantiate ? "constructor" : "message");
+        return EXIT_USAGE;
+    }
+    if (o.selector && o.nargs) {
+        fprintf(stderr, "bastion contract %s: --arg needs --%s; with --selector use --args HEX\n",
+                cmd, instantiate ? "constructor" : "message");
+        return EXIT_USAGE;
+    }
+    if (o.salt && !instantiate) {
+        fprintf(stderr, "bastion contract %s: --salt is for instantiate\n", cmd);
+        return EXIT_USAGE;
+    }
+
+    bst_contract_exec ex;
+    memset(&ex, 0, sizeof ex);
+    ex.kind = instantiate ? BST_CONTRACT_INSTANTIATE : BST_CONTRACT_CALL;
+    ex.dry_run = query;
+    if (o.value && !parse_u128_le(o.value, ex.value)) {
+        fprintf(stderr, "bastion contract %s: bad --value '%s' (decimal u128)\n", cmd, o.value);
+        return EXIT_USAGE;
+    }
+    if (o.gas && (!parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit == 0)) {
+        fprintf(stderr, "bastion contract %s: bad --gas '%s'\n", cmd, o.gas);
+        return EXIT_USAGE;
+    }
+    uint8_t *salt = NULL, *input = NULL, *code = NULL;
+    size_t salt_len = 0;
+    ink_metadata *md = NULL;
+    const ink_fn *fn = NULL;
+    bst_scale_buf in;
+    bst_scale_buf_init(&in);
+    session s;
+    memset(&s, 0, sizeof s);
+    char msg[512];
+
+    if (o.salt && !parse_hex_alloc(o.salt, &salt, &salt_len)) {
+        fprintf(stderr, "bastion contract %s: bad --salt '%s' (hex)\n", cmd, o.salt);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (instantiate) {
+        struct stat st;
+        bool is_hash = strlen(o.target) == 66 && stat(o.target, &st) != 0 &&
+                       parse_hex_fixed(o.target, ex.code_hash, 32);
+        if (!is_hash) {
+            code = read_file(o.target, &ex.code_len, msg, sizeof msg);
+            if (!code) {
+                fprintf(stderr, "bastion contract instantiate: %s\n", msg);
+                rc = EXIT_FAIL;
+                goto out;
+            }
+            ex.code = code;
+        }
+    } else {
+        bool dev;
+        if (!parse_account(o.target, ex.dest, &dev)) {
+            fprintf(stderr, "bastion contract %s: bad contract address '%s' (0x + 64 hex "
+                            "digits)\n", cmd, o.target);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (o.metadata) {
+        md = ink_metadata_load(o.metadata, dev_account, msg, sizeof msg);
+        if (!md) {
+            fprintf(stderr, "bastion contract %s: %s\n", cmd, msg);
+            rc = EXIT_FAIL;
+            goto out;
+        }
+    }
+    if (named) {
+        fn = ink_metadata_find(md, instantiate, named);
+        if (!fn) {
+            fprintf(stderr, "bastion contract %s: no %s '%s' in %s; it has:\n", cmd,
+                    instantiate ? "constructor" : "message", named, o.metadata);
+            ink_metadata_print_spec(md, stderr);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        if (!ink_encode_call(md, fn, o.args, o.nargs, &in, msg, sizeof msg)) {
+            fprintf(stderr, "bastion contract %s: %s\n", cmd, msg);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    } else {
+        uint8_t sel[4];
+        if (!parse_hex_fixed(o.selector, sel, 4)) {
+            fprintf(stderr, "bastion contract %s: bad --selector '%s' (0x + 8 hex digits)\n",
+                    cmd, o.selector);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        size_t alen = 0;
+        if (o.args_hex && !parse_hex_alloc(o.args_hex, &input, &alen)) {
+            fprintf(stderr, "bastion contract %s: bad --args '%s' (hex)\n", cmd, o.args_hex);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        bst_scale_put_raw(&in, sel, 4);
+        bst_scale_put_raw(&in, input, alen);
+        if (md)
+            fn = ink_metadata_find_selector(md, instantiate, sel);
+    }
+    if (bst_scale_buf_error(&in) != BST_SCALE_OK) {
+        fprintf(stderr, "bastion contract %s: out of memory\n", cmd);
+        rc = EXIT_FAIL;
+        goto out;
+    }
+    ex.input = in.data;
+    ex.input_len = in.len;
+    ex.salt = salt;
+    ex.salt_len = salt_len;
+
+    rc = open_session(cmd, &o, &s);
+    if (rc)
+        goto out;
+    memcpy(ex.origin, s.caller, 32);
+    if (!query && (rc = endow_caller(cmd, &s)) != 0)
+        goto out;
+    print_hex_line("input", in.data, in.len);
+    bst_contract_result res;
+    memset(&res, 0, sizeof res);
+    bst_status st = bst_contracts_exec(s.c, &ex, &res);
+    if (st != BST_OK && res.outcome != BST_CONTRACT_ERROR) {
+        res.outcome = BST_CONTRACT_ERROR;
+        if (!res.error[0])
+            snprintf(res.error, sizeof res.error, "the request failed (status %d)", (int)st);
+    }
+    rc = print_result(&res, instantiate, md, fn);
+    if (rc == EXIT_FAIL)
+        fprintf(stderr, "bastion contract %s: %s%s%s\n", cmd,
+                bst_contract_outcome_name(res.outcome), res.error[0] ? ": " : "", res.error);
+    bst_contract_result_free(&res);
+out:
+    if (s.c)
+        bst_contracts_close(s.c);
+    ink_metadata_free(md);
+    bst_scale_buf_free(&in);
+    free(salt);
+    free(input);
+    free(code);
+    return rc;
+}
+
+int contract_main(int argc, char **argv)
+{
+    if (argc < 1) {
+        fputs(CONTRACT_USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[0];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(CONTRACT_USAGE, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "upload") == 0)
+        return cmd_upload(argc, argv);
+    if (strcmp(cmd, "instantiate") == 0 || strcmp(cmd, "call") == 0 ||
+        strcmp(cmd, "query") == 0)
+        return cmd_exec(cmd, argc, argv);
+    fprintf(stderr, "bastion contract: unknown command '%s'\n\n", cmd);
+    fputs(CONTRACT_USAGE, stderr);
+    return EXIT_USAGE;
 }
