@@ -102,13 +102,11 @@ static secp256k1_context *signing_context(void)
     if (ctx != NULL) {
         uint8_t seed[32];
         randombytes_buf(seed, sizeof seed);
-        /* Only fails for the static context; blinding is hardening, not needed for
-         * correctness, so a failure would not stop signing. */
-        if (!secp256k1_context_randomize(ctx, seed)) {
-            sodium_memzero(seed, sizeof seed);
-            return ctx;
-        }
+        int blinded = secp256k1_context_randomize(ctx, seed);
         sodium_memzero(seed, sizeof seed);
+        /* It only fails for the static context; blinding is hardening, signing is correct
+         * without it, so the result needs no handling. */
+        (void)blinded;
     }
     return ctx;
 }
