@@ -11,7 +11,8 @@
  * journal nothing; rollback pops the journal back to the start index restoring each entry in
  * reverse order; commit just drops the level (its entries now belong to the parent, and are
  * freed when the outermost transaction commits).  Everything is proportional to the changes.
- * Nodes are never unlinked: a rolled-back key becomes "no change" again.
+ * Nodes are never unlinked: a rolled-back key becomes "no change" again.  Serials only grow,
+ * so a stamp left by a finished transaction never matches a later one.
  *
  * The skip list's levels come from a per-state xorshift generator (no global state; the
  * sequence only affects speed, never results).
@@ -49,6 +50,7 @@ typedef struct trie_ov {
 
 typedef struct jentry {
     node *n;
+    uint64_t old_mark;
     uint8_t *old_val;
     size_t old_len;
     uint8_t old_state;
@@ -336,6 +338,7 @@ static bool node_write(bst_state *st, node *n, uint8_t state, uint8_t *val, size
         if (!journal_reserve(st)) return false;
         jentry *j = &st->journal[st->jlen++];
         j->n = n;
+        j->old_mark = n->mark;
         j->old_val = n->val;
         j->old_len = n->val_len;
         j->old_state = n->state;
@@ -617,7 +620,9 @@ bool bst_state_tx_rollback(bst_state *st) {
         n->val = j->old_val;
         n->val_len = j->old_len;
         n->state = j->old_state;
-        n->mark = 0; /* the parent level must journal this node again */
+        /* The parent's own entry (if it journaled the node) is still there: keep its stamp so
+         * its later writes do not journal the node twice. */
+        n->mark = j->old_mark;
     }
     return true;
 }
