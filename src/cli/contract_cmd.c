@@ -161,42 +161,14 @@ static void print_hex_line(const char *label, const uint8_t *p, size_t n)
 
 /* ---- accounts ---------------------------------------------------------------------------- */
 
-/* The published public keys of Substrate's sr25519 dev accounts (//Alice ...), used when the
- * crypto layer cannot derive them. */
-static const char *dev_pubkey_hex(const char *name)
-{
-    if (strcmp(name, "alice") == 0)
-        return "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-    if (strcmp(name, "bob") == 0)
-        return "8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48";
-    if (strcmp(name, "charlie") == 0)
-        return "90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22";
-    if (strcmp(name, "dave") == 0)
-        return "306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20";
-    if (strcmp(name, "eve") == 0)
-        return "e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e";
-    if (strcmp(name, "ferdie") == 0)
-        return "1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c";
-    return NULL;
-}
-
+/* A Substrate dev account (alice ... ferdie, any case) by name: its sr25519 public key. */
 static bool dev_account(const char *name, uint8_t out[32])
 {
-    char lower[16];
-    size_t n = strlen(name);
-    if (n >= sizeof lower)
-        return false;
-    for (size_t i = 0; i <= n; i++)
-        lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
-    const char *hex = dev_pubkey_hex(lower);
-    if (!hex)
-        return false;
     uint8_t secret[64];
-    if (bst_crypto_init() && bst_dev_account(lower, out, secret)) {
-        memset(secret, 0, sizeof secret);
-        return true;
-    }
-    return parse_hex_fixed(hex, out, 32);
+    if (!bst_crypto_init() || !bst_dev_account(name, out, secret))
+        return false;
+    memset(secret, 0, sizeof secret);
+    return true;
 }
 
 /* NAME or 0xHEX; *is_dev tells whether it is a dev account (to endow it). */
