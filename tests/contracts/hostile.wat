@@ -9,6 +9,12 @@
 ;;  11 out_len_ptr out of bounds          12 deposit_event with 5 topics
 ;;  13 return blake2_256("abc")           14 deposit_event(2 topics, "hi"), return
 ;;  15 return value_transferred ++ balance ++ caller
+;;  16 instantiate code input[1..33) with input input[33..) and salt "s"; return rc ++ address
+;;  17 terminate, beneficiary input[1..33)
+;;  18 sr25519_verify(sig input[1..65), key input[65..97), message input[97..)); return rc
+;;  19 ecdsa_recover(sig input[1..66), hash input[66..98)); return rc ++ key (33)
+;;  20 call input[1..33) with input input[33..) and a gas limit of 1,000,000; return rc
+;; (mode 6 forwards input[33..) as the callee's input, so calls can be chained)
 (module
   (import "seal0" "seal_input" (func $input (param i32 i32)))
   (import "seal0" "seal_return" (func $ret (param i32 i32 i32)))
@@ -21,11 +27,16 @@
   (import "seal0" "value_transferred" (func $value (param i32 i32)))
   (import "seal0" "balance" (func $balance (param i32 i32)))
   (import "seal0" "caller" (func $caller (param i32 i32)))
+  (import "seal1" "instantiate" (func $inst (param i32 i64 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "seal1" "terminate" (func $term (param i32)))
+  (import "seal0" "sr25519_verify" (func $srv (param i32 i32 i32 i32) (result i32)))
+  (import "seal0" "seal_ecdsa_recover" (func $ecr (param i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1 16))
   (data (i32.const 512) "kcr")
   (data (i32.const 950) "no")
   (data (i32.const 960) "abc")
   (data (i32.const 970) "hi")
+  (data (i32.const 980) "s")
 
   (func $rec (param i32) (result i32)
     (i32.add (call $rec (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
@@ -66,7 +77,8 @@
     (if (i32.eq (local.get $mode) (i32.const 6)) (then
       (call $put (i32.const 512) (i32.const 6))
       (local.set $rc (call $call (i32.const 0) (i32.const 1) (i64.const 0) (i32.const 800)
-                                 (i32.const 33) (i32.const 1) (i32.const -1) (i32.const 0)))
+                                 (i32.const 33) (i32.sub (i32.load (i32.const 256)) (i32.const 33))
+                                 (i32.const -1) (i32.const 0)))
       (call $put (i32.const 514) (local.get $rc))
       (i32.store (i32.const 600) (local.get $rc))
       (call $ret (i32.const 0) (i32.const 600) (i32.const 4))))
@@ -105,5 +117,30 @@
       (i32.store (i32.const 1100) (i32.const 32))
       (call $caller (i32.const 1032) (i32.const 1100))
       (call $ret (i32.const 0) (i32.const 1000) (i32.const 64))))
+    (if (i32.eq (local.get $mode) (i32.const 16)) (then
+      (i32.store (i32.const 1100) (i32.const 32))
+      (i32.store (i32.const 1104) (i32.const 0))
+      (local.set $rc (call $inst (i32.const 1) (i64.const 0) (i32.const 800) (i32.const 33)
+                                 (i32.sub (i32.load (i32.const 256)) (i32.const 33))
+                                 (i32.const 1004) (i32.const 1100) (i32.const -1) (i32.const 1104)
+                                 (i32.const 980) (i32.const 1)))
+      (i32.store (i32.const 1000) (local.get $rc))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 36))))
+    (if (i32.eq (local.get $mode) (i32.const 17)) (then
+      (call $term (i32.const 1))))
+    (if (i32.eq (local.get $mode) (i32.const 18)) (then
+      (i32.store (i32.const 1000)
+        (call $srv (i32.const 1) (i32.const 65) (i32.sub (i32.load (i32.const 256)) (i32.const 97))
+                   (i32.const 97)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
+    (if (i32.eq (local.get $mode) (i32.const 19)) (then
+      (i32.store (i32.const 1000) (call $ecr (i32.const 1) (i32.const 66) (i32.const 1004)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 37))))
+    (if (i32.eq (local.get $mode) (i32.const 20)) (then
+      (i32.store (i32.const 1000)
+        (call $call (i32.const 0) (i32.const 1) (i64.const 1000000) (i32.const 800)
+                    (i32.const 33) (i32.sub (i32.load (i32.const 256)) (i32.const 33))
+                    (i32.const -1) (i32.const 0)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
     (unreachable))
 )

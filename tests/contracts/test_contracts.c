@@ -607,6 +607,154 @@ static void hostile(void) {
     bst_contracts_close(c);
 }
 
+/* ---- nesting: depth limit, instantiate from a contract, terminate, sub-call gas limits ---- */
+
+static void instance(bst_contracts *c, uint8_t salt, uint8_t out[32]) {
+    bst_contract_exec e;
+    bst_contract_result r;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_INSTANTIATE;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.code_hash, HOSTILE, 32);
+    e.salt = &salt;
+    e.salt_len = 1;
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
+    memcpy(out, r.address, 32);
+    bst_contract_result_free(&r);
+}
+
+static void nested(void) {
+    uint8_t a[7][32];
+    bst_contracts *c = hostile_setup(a[0], NULL);
+    for (int i = 1; i < 7; i++) instance(c, (uint8_t)i, a[i]);
+    bst_contract_result r;
+
+    /* a0 -> a1 -> ... -> a5 -> a6: a5 is at depth 5 (the limit), so its call traps it
+     * (MaxCallDepthReached); a4 sees CalleeTrapped and a5's write is rolled back */
+    uint8_t in[7 * 33 + 1];
+    size_t n = 0;
+    for (int i = 1; i < 7; i++) {
+        in[n++] = 6;
+        memcpy(in + n, a[i], 32);
+        n += 32;
+    }
+    in[n++] = 8;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], in, n, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a[4], 'r') == 1);
+    CHECK(stored(c, a[3], 'r') == 0);
+    CHECK(stored(c, a[4], 'k') == 6);
+    CHECK(stored(c, a[5], 'k') == -1);
+    CHECK(stored(c, a[6], 'k') == -1);
+    /* one level less fits: a1 -> ... -> a6 */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[1], in + 33, n - 33, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a[6], 'k') == 2);
+    CHECK(stored(c, a[5], 'r') == 0);
+
+    /* a sub-call with its own gas limit runs out of it: CalleeTrapped, the caller goes on */
+    uint8_t g[34];
+    g[0] = 20;
+    memcpy(g + 1, a[1], 32);
+    g[33] = 0;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], g, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000"));
+    CHECK(r.gas_used > 1000000 && r.gas_used < 2000000);
+    bst_contract_result_free(&r);
+
+    /* instantiate from a contract: the address is derived with the contract as deployer */
+    uint8_t ins[34];
+    ins[0] = 16;
+    memcpy(ins + 1, HOSTILE, 32);
+    ins[33] = 8;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], ins, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    uint8_t expect[32];
+    uint8_t salt = 's', eight = 8;
+    bst_contracts_address(a[0], HOSTILE, &eight, 1, &salt, 1, expect);
+    CHECK(r.data_len == 36 && r.data[0] == 0 && memcmp(r.data + 4, expect, 32) == 0);
+    bst_contract_result_free(&r);
+    uint8_t ch[32];
+    CHECK(bst_contracts_code_hash_of(c, expect, ch) && memcmp(ch, HOSTILE, 32) == 0);
+    /* again: the same address is taken, DuplicateContract traps the caller */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], ins, 34, 0, false, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "DuplicateContract") != NULL);
+    bst_contract_result_free(&r);
+    /* unknown code: CodeNotFound (7) */
+    memset(ins + 1, 0xee, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], ins, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 36 && r.data[0] == 7);
+    bst_contract_result_free(&r);
+
+    /* terminate: balance to the beneficiary, instance and storage gone */
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_CALL;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.dest, a[2], 32);
+    uint8_t m8 = 8;
+    e.input = &m8;
+    e.input_len = 1;
+    u128(e.value, 1234);
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a[2], 'k') == 2);
+    uint8_t ben[32], bal[16];
+    memset(ben, 0x5a, 32);
+    uint8_t t[33];
+    t[0] = 17;
+    memcpy(t + 1, ben, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[2], t, 33, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(!bst_contracts_code_hash_of(c, a[2], ch));
+    CHECK(bst_contracts_balance(c, ben, bal) && u128_lo(bal) == 1234);
+    CHECK(bst_contracts_balance(c, a[2], bal) && u128_lo(bal) == 0);
+    CHECK(stored(c, a[2], 'k') == -1);
+    bst_contracts_close(c);
+}
+
+/* ---- signatures through the contract: sr25519_verify, ecdsa_recover ---------------------- */
+
+static void crypto(void) {
+    uint8_t a[32];
+    bst_contracts *c = hostile_setup(a, NULL);
+    bst_contract_result r;
+    uint8_t pub[32], sec[64];
+    CHECK(bst_dev_account("alice", pub, sec));
+    CHECK(memcmp(pub, ALICE, 32) == 0);
+    static const char msg[] = "bastion contract message";
+    size_t ml = sizeof msg - 1;
+    uint8_t in[256];
+    in[0] = 18;
+    bst_sr25519_sign(sec, pub, msg, ml, in + 1);
+    memcpy(in + 65, pub, 32);
+    memcpy(in + 97, msg, ml);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 97 + ml, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    bst_contract_result_free(&r);
+    in[97] ^= 1; /* another message: Sr25519VerifyFailed (12) */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 97 + ml, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0c000000"));
+    bst_contract_result_free(&r);
+
+    uint8_t seed[32], pub33[33];
+    memset(seed, 0x21, 32);
+    CHECK(bst_ecdsa_from_seed(seed, pub33));
+    in[0] = 19;
+    CHECK(bst_ecdsa_sign(seed, msg, ml, in + 1));
+    bst_blake2_256(msg, ml, in + 66);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 98, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 37 && r.data[0] == 0 && memcmp(r.data + 4, pub33, 33) == 0);
+    bst_contract_result_free(&r);
+    in[65] = 9; /* invalid recovery id: EcdsaRecoverFailed (11) */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 98, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 37 && r.data[0] == 11);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 /* ---- upload rejections ------------------------------------------------------------------ */
 
 static void rejects(void) {
@@ -700,7 +848,7 @@ static void kill9(void) {
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|kill9\n");
+                        "rejects|nested|crypto|kill9\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -713,6 +861,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "v0")) v0();
     else if (!strcmp(t, "hostile")) hostile();
     else if (!strcmp(t, "rejects")) rejects();
+    else if (!strcmp(t, "nested")) nested();
+    else if (!strcmp(t, "crypto")) crypto();
     else if (!strcmp(t, "kill9")) kill9();
     else {
         fprintf(stderr, "unknown test %s\n", t);
