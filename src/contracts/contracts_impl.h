@@ -28,8 +28,20 @@ enum {
     RC_SR25519_VERIFY_FAILED = 12,
 };
 
+/* Compiled modules kept across execs (code under a hash never changes, and a bst_module is
+ * immutable), replaced round-robin. */
+#define CTR_MODULE_CACHE 16
+typedef struct ctr_cached_module {
+    uint8_t hash[32];
+    uint8_t *code;          /* the module may refer to its bytes: kept alongside */
+    size_t len;
+    bst_module *m;          /* NULL: empty slot */
+} ctr_cached_module;
+
 struct bst_contracts {
     bst_contracts_config cfg;
+    ctr_cached_module cache[CTR_MODULE_CACHE];
+    unsigned cache_next;
     MDB_env *env;
     MDB_dbi db_accounts;   /* account(32) -> balance u128 LE (16) */
     MDB_dbi db_code;       /* code hash(32) -> wasm bytes */

@@ -60,10 +60,9 @@ struct ctr_frame {
     ctr_hostenv envs[CTR_SEAL_COUNT];
 };
 
+/* A module evicted from the handle's cache during an exec, freed when the exec ends. */
 typedef struct ctr_mod {
-    uint8_t hash[32];
     uint8_t *code;
-    size_t len;
     bst_module *m;
 } ctr_mod;
 
@@ -811,43 +810,55 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
 static bst_module *load_module(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], size_t *code_len,
                                int *rc_out) {
     *rc_out = 0;
-    for (size_t i = 0; i < x->nmods; i++) {
-        if (memcmp(x->mods[i].hash, hash, 32) == 0) {
-            *code_len = x->mods[i].len;
-            return x->mods[i].m;
+    bst_contracts *c = x->c;
+    for (unsigned i = 0; i < CTR_MODULE_CACHE; i++) {
+        if (c->cache[i].m && memcmp(c->cache[i].hash, hash, 32) == 0) {
+            *code_len = c->cache[i].len;
+            return c->cache[i].m;
         }
     }
     MDB_val v;
-    int rc = ctr_code_get(x->c, t, hash, &v);
+    int rc = ctr_code_get(c, t, hash, &v);
     if (rc) {
         *rc_out = rc;
         return NULL;
     }
-    ctr_mod *nm = realloc(x->mods, (x->nmods + 1) * sizeof *nm);
-    if (!nm) {
+    uint8_t *code = malloc(v.mv_size ? v.mv_size : 1);
+    if (!code) {
         *rc_out = -1;
         return NULL;
     }
-    x->mods = nm;
-    ctr_mod *m = &x->mods[x->nmods];
-    m->code = malloc(v.mv_size ? v.mv_size : 1);
-    if (!m->code) {
-        *rc_out = -1;
-        return NULL;
-    }
-    memcpy(m->code, v.mv_data, v.mv_size);
-    m->len = v.mv_size;
-    memcpy(m->hash, hash, 32);
+    memcpy(code, v.mv_data, v.mv_size);
     bst_error err;
-    m->m = ctr_compile(x->cfg, m->code, m->len, &err);
-    if (!m->m) {
-        free(m->code);
+    bst_module *m = ctr_compile(x->cfg, code, v.mv_size, &err);
+    if (!m) {
+        free(code);
         *rc_out = MDB_CORRUPTED; /* stored code was validated at upload: the state is damaged */
         return NULL;
     }
-    x->nmods++;
-    *code_len = m->len;
-    return m->m;
+    /* Evict round-robin.  The evicted module may still run in an outer frame of this exec, so
+     * it is freed when the exec ends, not now. */
+    ctr_cached_module *slot = &c->cache[c->cache_next];
+    c->cache_next = (c->cache_next + 1) % CTR_MODULE_CACHE;
+    if (slot->m) {
+        ctr_mod *nm = realloc(x->mods, (x->nmods + 1) * sizeof *nm);
+        if (!nm) {
+            bst_module_free(m);
+            free(code);
+            *rc_out = -1;
+            return NULL;
+        }
+        x->mods = nm;
+        x->mods[x->nmods].m = slot->m;
+        x->mods[x->nmods].code = slot->code;
+        x->nmods++;
+    }
+    memcpy(slot->hash, hash, 32);
+    slot->code = code;
+    slot->len = v.mv_size;
+    slot->m = m;
+    *code_len = slot->len;
+    return m;
 }
 
 /* Runs the instance's `deploy` or `call` in a fresh store and classifies the end. */

@@ -296,6 +296,10 @@ lmdb_fail:
 
 void bst_contracts_close(bst_contracts *c) {
     if (!c) return;
+    for (unsigned i = 0; i < CTR_MODULE_CACHE; i++) {
+        bst_module_free(c->cache[i].m);
+        free(c->cache[i].code);
+    }
     mdb_env_close(c->env);
     free(c);
 }

@@ -712,6 +712,39 @@ static void nested(void) {
     CHECK(bst_contracts_balance(c, ben, bal) && u128_lo(bal) == 1234);
     CHECK(bst_contracts_balance(c, a[2], bal) && u128_lo(bal) == 0);
     CHECK(stored(c, a[2], 'k') == -1);
+
+    /* 20 distinct codes (hostile.wasm plus a custom section) through the handle's 16-entry
+     * compiled-module cache: every one still runs correctly after evictions */
+    char path[512];
+    snprintf(path, sizeof path, "%s/hostile.wasm", CONTRACTS_WASM_DIR);
+    size_t len;
+    uint8_t *code = read_file(path, &len);
+    uint8_t *var = malloc(len + 5);
+    memcpy(var, code, len);
+    uint8_t vaddr[20][32];
+    for (int i = 0; i < 20; i++) {
+        const uint8_t custom[5] = {0x00, 0x03, 0x01, 'v', (uint8_t)i};
+        memcpy(var + len, custom, 5);
+        bst_contract_exec ie;
+        memset(&ie, 0, sizeof ie);
+        ie.kind = BST_CONTRACT_INSTANTIATE;
+        memcpy(ie.origin, ALICE, 32);
+        ie.code = var;
+        ie.code_len = len + 5;
+        CHECK(bst_contracts_exec(c, &ie, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
+        memcpy(vaddr[i], r.address, 32);
+        uint8_t vh[32];
+        bst_blake2_256(var, len + 5, vh);
+        CHECK(memcmp(r.code_hash, vh, 32) == 0 && bst_contracts_code_exists(c, vh));
+        bst_contract_result_free(&r);
+    }
+    for (int i = 0; i < 20; i++) {
+        CHECK(mode(c, vaddr[i], 13, 0, &r) == BST_CONTRACT_SUCCESS);
+        CHECK(data_is(&r, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319"));
+        bst_contract_result_free(&r);
+    }
+    free(var);
+    free(code);
     bst_contracts_close(c);
 }
 
