@@ -92,7 +92,8 @@ bool bst_contracts_balance(bst_contracts *c, const uint8_t account[32], uint8_t 
 
 /* Validates wasm code (rules in docs/contracts.md) and stores it under its BLAKE2b-256 hash,
  * written to code_hash_out.  Idempotent: uploading the same code again succeeds with the same
- * hash.  origin is recorded as the uploader of new code (not charged).  On rejection returns
+ * hash.  origin is the uploader; nothing is charged or recorded for it (no storage deposits).
+ * Committed at once, in its own transaction.  On rejection returns
  * BST_ERR_INVALID / BST_ERR_LIMIT / BST_ERR_UNLINKABLE / BST_ERR_UNSUPPORTED / BST_ERR_MALFORMED
  * with err->message naming the reason (e.g. "unknown import seal0.foo", "missing export
  * `call`", "start function not allowed", "floating point not allowed", "memory maximum 17
