@@ -455,6 +455,55 @@ static void test_substrate_ext(void) {
     }
 }
 
+/* ---- backend errors propagate ---------------------------------------------------------------- */
+
+typedef struct flaky {
+    bst_state_backend inner;
+    bool fail;
+} flaky;
+
+static bst_state_res flaky_get(void *ctx, const uint8_t *c, size_t cl, const uint8_t *k,
+                               size_t kl, uint8_t **v, size_t *vl) {
+    flaky *f = ctx;
+    return f->fail ? BST_STATE_ERROR : f->inner.get(f->inner.ctx, c, cl, k, kl, v, vl);
+}
+static bst_state_res flaky_next(void *ctx, const uint8_t *c, size_t cl, const uint8_t *k,
+                                size_t kl, bool inc, uint8_t **o, size_t *ol) {
+    flaky *f = ctx;
+    return f->fail ? BST_STATE_ERROR : f->inner.next_key(f->inner.ctx, c, cl, k, kl, inc, o, ol);
+}
+static bst_state_res flaky_child(void *ctx, const uint8_t *n, size_t nl, bool inc, uint8_t **o,
+                                 size_t *ol) {
+    flaky *f = ctx;
+    return f->fail ? BST_STATE_ERROR : f->inner.next_child(f->inner.ctx, n, nl, inc, o, ol);
+}
+
+static void test_backend_errors(void) {
+    bst_state_mem *m = backend_abc();
+    flaky f = {bst_state_mem_backend(m), false};
+    bst_state_backend be = {&f, flaky_get, flaky_next, flaky_child};
+    bst_state *st = bst_state_new(&be);
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A")));
+    f.fail = true;
+    uint8_t *v = NULL, r[32];
+    size_t vl = 0;
+    /* Answered by the overlay: no backend call. */
+    CHECK(bst_state_get(st, NULL, 0, S("a"), &v, &vl) == BST_STATE_FOUND);
+    free(v);
+    CHECK(bst_state_get(st, NULL, 0, S("b"), &v, &vl) == BST_STATE_ERROR);
+    CHECK(bst_state_exists(st, NULL, 0, S("b")) == BST_STATE_ERROR);
+    CHECK(bst_state_next_key(st, NULL, 0, S("a"), &v, &vl) == BST_STATE_ERROR);
+    CHECK(!bst_state_append(st, NULL, 0, S("b"), S("x")));
+    CHECK(!bst_state_clear_prefix(st, NULL, 0, S("pre"), UINT32_MAX, NULL, NULL));
+    CHECK(!bst_state_root(st, 0, r));
+    CHECK(!bst_state_child_root(st, C("kid"), 0, r));
+    f.fail = false;
+    CHECK(value_is(st, NULL, 0, "b", "2")); /* the failed append changed nothing */
+    CHECK(bst_state_root(st, 0, r));
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
 /* ---- roots ---------------------------------------------------------------------------------- */
 
 static void test_roots(void) {
@@ -571,11 +620,14 @@ static void test_changes(void) {
 
 /* ---- a larger randomised cross-check against a flat model ------------------------------------ */
 
+/* Two tries (top and child "ch"), 64 two-byte keys each; the backend holds every third key. */
 #define MODEL_KEYS 64
 typedef struct model {
-    bool present[MODEL_KEYS];
-    uint8_t val[MODEL_KEYS];
+    bool present[2][MODEL_KEYS];
+    uint8_t val[2][MODEL_KEYS];
 } model;
+
+static const uint8_t CH[] = "ch";
 
 static uint64_t rng_next(uint64_t *s) {
     *s ^= *s << 13;
@@ -589,80 +641,108 @@ static void key_of(int i, uint8_t k[2]) {
     k[1] = (uint8_t)(i % 8);
 }
 
-static bool model_matches(bst_state *st, const model *md) {
-    bool ok = true;
-    for (int i = 0; i < MODEL_KEYS; i++) {
-        uint8_t k[2], *v = NULL;
-        size_t vl = 0;
-        key_of(i, k);
-        bst_state_res r = bst_state_get(st, NULL, 0, k, 2, &v, &vl);
-        if (md->present[i])
-            ok = ok && r == BST_STATE_FOUND && vl == 1 && v[0] == md->val[i];
-        else
-            ok = ok && r == BST_STATE_ABSENT;
-        free(v);
-    }
-    /* next_key walks exactly the present keys. */
-    uint8_t cur[2] = {0, 0};
-    size_t cur_len = 0;
-    for (int i = 0; i < MODEL_KEYS; i++) {
-        if (!md->present[i]) continue;
-        uint8_t *n = NULL;
-        size_t nl = 0;
-        uint8_t want[2];
-        key_of(i, want);
-        ok = ok && bst_state_next_key(st, NULL, 0, cur, cur_len, &n, &nl) == BST_STATE_FOUND &&
-             nl == 2 && memcmp(n, want, 2) == 0;
-        free(n);
-        memcpy(cur, want, 2);
-        cur_len = 2;
-    }
-    uint8_t *n = NULL;
-    size_t nl = 0;
-    ok = ok && bst_state_next_key(st, NULL, 0, cur, cur_len, &n, &nl) == BST_STATE_ABSENT;
-    free(n);
-    /* The root equals bst_trie_root over the model. */
+/* The model's root of trie t (0 top without children, 1 the child). */
+static bool model_root(const model *md, int t, unsigned ver, uint8_t out[32]) {
     bst_trie_pair ps[MODEL_KEYS];
     uint8_t keys[MODEL_KEYS][2];
     size_t np = 0;
     for (int i = 0; i < MODEL_KEYS; i++) {
-        if (!md->present[i]) continue;
+        if (!md->present[t][i]) continue;
         key_of(i, keys[i]);
-        ps[np++] = (bst_trie_pair){keys[i], 2, &md->val[i], 1};
+        ps[np++] = (bst_trie_pair){keys[i], 2, &md->val[t][i], 1};
     }
-    uint8_t a[32], b[32];
-    ok = ok && bst_trie_root(ps, np, 0, a) && bst_state_root(st, 0, b) && memcmp(a, b, 32) == 0;
+    return bst_trie_root(ps, np, ver, out);
+}
+
+static bool model_matches(bst_state *st, const model *md) {
+    bool ok = true;
+    for (int t = 0; t < 2; t++) {
+        const uint8_t *c = t ? CH : NULL;
+        size_t cl = t ? 2 : 0;
+        for (int i = 0; i < MODEL_KEYS; i++) {
+            uint8_t k[2], *v = NULL;
+            size_t vl = 0;
+            key_of(i, k);
+            bst_state_res r = bst_state_get(st, c, cl, k, 2, &v, &vl);
+            if (md->present[t][i])
+                ok = ok && r == BST_STATE_FOUND && vl == 1 && v[0] == md->val[t][i];
+            else
+                ok = ok && r == BST_STATE_ABSENT;
+            free(v);
+        }
+        /* next_key walks exactly the present keys. */
+        uint8_t cur[2] = {0, 0};
+        size_t cur_len = 0;
+        for (int i = 0; i < MODEL_KEYS; i++) {
+            if (!md->present[t][i]) continue;
+            uint8_t *n = NULL, want[2];
+            size_t nl = 0;
+            key_of(i, want);
+            ok = ok && bst_state_next_key(st, c, cl, cur, cur_len, &n, &nl) == BST_STATE_FOUND &&
+                 nl == 2 && memcmp(n, want, 2) == 0;
+            free(n);
+            memcpy(cur, want, 2);
+            cur_len = 2;
+        }
+        uint8_t *n = NULL;
+        size_t nl = 0;
+        ok = ok && bst_state_next_key(st, c, cl, cur, cur_len, &n, &nl) == BST_STATE_ABSENT;
+        free(n);
+    }
+    /* Roots: the child's, and the top's with the child root entry when the child has keys. */
+    uint8_t child_root[32], got[32], want[32];
+    ok = ok && model_root(md, 1, 0, child_root) && bst_state_child_root(st, CH, 2, 0, got) &&
+         memcmp(child_root, got, 32) == 0;
+    bool child_empty = true;
+    for (int i = 0; i < MODEL_KEYS; i++) child_empty = child_empty && !md->present[1][i];
+    bst_trie_pair ps[MODEL_KEYS + 1];
+    uint8_t keys[MODEL_KEYS][2];
+    size_t np = 0;
+    for (int i = 0; i < MODEL_KEYS; i++) {
+        if (!md->present[0][i]) continue;
+        key_of(i, keys[i]);
+        ps[np++] = (bst_trie_pair){keys[i], 2, &md->val[0][i], 1};
+    }
+    /* The model's keys start with bytes 0..7, so ':' (0x3a) sorts last. */
+    if (!child_empty)
+        ps[np++] = (bst_trie_pair){(const uint8_t *)":child_storage:default:ch", 25, child_root, 32};
+    ok = ok && bst_trie_root(ps, np, 0, want) && bst_state_root(st, 0, got) &&
+         memcmp(want, got, 32) == 0;
     return ok;
 }
 
 static void test_random(void) {
     bst_state_mem *m = bst_state_mem_new();
-    model base = {0};
-    for (int i = 0; i < MODEL_KEYS; i += 3) {
-        uint8_t k[2];
-        key_of(i, k);
-        base.present[i] = true;
-        base.val[i] = (uint8_t)(i + 100);
-        CHECK(bst_state_mem_put(m, NULL, 0, k, 2, &base.val[i], 1));
-    }
+    model base;
+    memset(&base, 0, sizeof base);
+    for (int t = 0; t < 2; t++)
+        for (int i = t; i < MODEL_KEYS; i += 3) {
+            uint8_t k[2];
+            key_of(i, k);
+            base.present[t][i] = true;
+            base.val[t][i] = (uint8_t)(i + 100 * t);
+            CHECK(bst_state_mem_put(m, t ? CH : NULL, t ? 2 : 0, k, 2, &base.val[t][i], 1));
+        }
     bst_state_backend be = bst_state_mem_backend(m);
     bst_state *st = bst_state_new(&be);
     model stack[12];
     int depth = 0;
     model cur = base;
     uint64_t seed = 0x1234567887654321u;
-    for (int step = 0; step < 4000; step++) {
+    for (int step = 0; step < 6000; step++) {
         uint64_t r = rng_next(&seed);
-        int op = (int)(r % 10), i = (int)((r >> 8) % MODEL_KEYS);
-        uint8_t k[2], v = (uint8_t)(r >> 20);
+        int op = (int)(r % 12), i = (int)((r >> 8) % MODEL_KEYS), t = (int)((r >> 16) & 1);
+        const uint8_t *c = t ? CH : NULL;
+        size_t cl = t ? 2 : 0;
+        uint8_t k[2], v = (uint8_t)(r >> 24);
         key_of(i, k);
         if (op < 4) {
-            CHECK(bst_state_set(st, NULL, 0, k, 2, &v, 1));
-            cur.present[i] = true;
-            cur.val[i] = v;
+            CHECK(bst_state_set(st, c, cl, k, 2, &v, 1));
+            cur.present[t][i] = true;
+            cur.val[t][i] = v;
         } else if (op < 6) {
-            CHECK(bst_state_clear(st, NULL, 0, k, 2));
-            cur.present[i] = false;
+            CHECK(bst_state_clear(st, c, cl, k, 2));
+            cur.present[t][i] = false;
         } else if (op == 6 && depth < 12) {
             CHECK(bst_state_tx_start(st));
             stack[depth++] = cur;
@@ -675,9 +755,36 @@ static void test_random(void) {
         } else if (op == 9) {
             /* clear_prefix of one first byte, unlimited. */
             uint8_t p = k[0];
-            CHECK(bst_state_clear_prefix(st, NULL, 0, &p, 1, UINT32_MAX, NULL, NULL));
+            CHECK(bst_state_clear_prefix(st, c, cl, &p, 1, UINT32_MAX, NULL, NULL));
             for (int j = 0; j < MODEL_KEYS; j++)
-                if (j / 8 == p) cur.present[j] = false;
+                if (j / 8 == p) cur.present[t][j] = false;
+        } else if (op == 10 && (r >> 32) % 8 == 0) {
+            CHECK(bst_state_child_kill(st, CH, 2, UINT32_MAX, NULL, NULL));
+            memset(cur.present[1], 0, sizeof cur.present[1]);
+        } else if (op == 11) {
+            /* A limited clear_prefix: afterwards every overlay-set key under the prefix is
+             * gone, and the keys still present are a suffix of the backend-only ones. */
+            uint8_t p = k[0];
+            uint32_t removed = 0;
+            bool all = false;
+            CHECK(bst_state_clear_prefix(st, c, cl, &p, 1, 2, &removed, &all));
+            CHECK(removed <= 2);
+            for (int j = 0; j < MODEL_KEYS; j++) {
+                if (j / 8 != p) continue;
+                uint8_t kj[2];
+                key_of(j, kj);
+                cur.present[t][j] = bst_state_exists(st, c, cl, kj, 2) == BST_STATE_FOUND;
+                if (cur.present[t][j]) {
+                    /* Still there: must be the backend's own value, and not all removed. */
+                    uint8_t *bv = NULL;
+                    size_t bl = 0;
+                    CHECK(bst_state_get(st, c, cl, kj, 2, &bv, &bl) == BST_STATE_FOUND &&
+                          bl == 1 && bv[0] == (uint8_t)(j + 100 * t));
+                    cur.val[t][j] = bv ? bv[0] : 0;
+                    free(bv);
+                    CHECK(!all);
+                }
+            }
         }
         if (step % 97 == 0 && !model_matches(st, &cur)) {
             fprintf(stderr, "FAIL: random model mismatch at step %d\n", step);
@@ -686,6 +793,29 @@ static void test_random(void) {
         }
     }
     CHECK(model_matches(st, &cur));
+    /* Rolling back every open level restores the state at the outermost start. */
+    while (depth > 0) {
+        CHECK(bst_state_tx_commit(st));
+        depth--;
+    }
+    for (int level = 0; level < 3; level++) {
+        CHECK(bst_state_tx_start(st));
+        for (int j = 0; j < 20; j++) {
+            uint64_t r = rng_next(&seed);
+            uint8_t k[2], v = (uint8_t)r;
+            key_of((int)((r >> 8) % MODEL_KEYS), k);
+            if (r & 0x10000)
+                CHECK(bst_state_set(st, (r & 0x20000) ? CH : NULL, (r & 0x20000) ? 2 : 0, k, 2,
+                                    &v, 1));
+            else
+                CHECK(bst_state_clear(st, (r & 0x20000) ? CH : NULL, (r & 0x20000) ? 2 : 0, k,
+                                      2));
+        }
+        CHECK(bst_state_child_kill(st, CH, 2, 5, NULL, NULL));
+    }
+    for (int level = 0; level < 3; level++) CHECK(bst_state_tx_rollback(st));
+    CHECK(model_matches(st, &cur));
+    CHECK(!bst_state_tx_rollback(st));
     bst_state_free(st);
     bst_state_mem_free(m);
 }
@@ -698,6 +828,7 @@ int main(void) {
     test_clear_prefix();
     test_transactions();
     test_substrate_ext();
+    test_backend_errors();
     test_roots();
     test_changes();
     test_random();

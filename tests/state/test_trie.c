@@ -139,6 +139,36 @@ static void test_hashed_child(void) {
     expect_root("hashed value leaf (v1)", ps, 2, 1, n1, sizeof n1);
 }
 
+/* The inline/hashed boundary for children: encodings of 31 bytes are inlined, 32 hashed. */
+static void test_child_boundary(void) {
+    for (size_t vlen = 29; vlen <= 30; vlen++) {
+        uint8_t val[30];
+        memset(val, 0x33, sizeof val);
+        bst_trie_pair ps[2] = {P("\x00", 1, (const char *)val, vlen), P("\x01", 1, "s", 1)};
+        uint8_t leaf[32]; /* 0x40, compact(vlen), value: 31 or 32 bytes */
+        leaf[0] = 0x40;
+        leaf[1] = (uint8_t)(vlen << 2);
+        memcpy(leaf + 2, val, vlen);
+        size_t leaf_len = 2 + vlen;
+        uint8_t n[4 + 1 + 32 + 4] = {0x81, 0x00, 0x03, 0x00};
+        size_t i = 4;
+        if (leaf_len < 32) {
+            n[i++] = (uint8_t)(leaf_len << 2);
+            memcpy(n + i, leaf, leaf_len);
+            i += leaf_len;
+        } else {
+            n[i++] = 32 << 2;
+            hash(leaf, leaf_len, n + i);
+            i += 32;
+        }
+        const uint8_t tail[] = {0x0c, 0x40, 0x04, 's'};
+        memcpy(n + i, tail, 4);
+        i += 4;
+        expect_root(leaf_len < 32 ? "31-byte child inline" : "32-byte child hashed", ps, 2, 0, n,
+                    i);
+    }
+}
+
 static void test_value_threshold(void) {
     /* V1 hashes values of 33 bytes and more, keeps 32-byte ones inline. */
     uint8_t v32[32], v33[33];
@@ -287,6 +317,7 @@ int main(void) {
     test_leaf();
     test_branch();
     test_hashed_child();
+    test_child_boundary();
     test_value_threshold();
     test_long_partial();
     test_ordered();
