@@ -57,6 +57,8 @@ typedef struct bst_contracts_config {
                                           (the call then returns ReturnCode 0 regardless, as in
                                           pallet-contracts: debug output never changes results) */
     uint32_t max_input_bytes;          /* input / return data size limit; default 64 KiB */
+    uint32_t max_event_bytes_total;    /* topics + data of all events of one exec; default
+                                          4 MiB (bounds host memory whatever the gas limit) */
 } bst_contracts_config;
 
 /* Fills *cfg with the defaults above (state_dir = NULL). */

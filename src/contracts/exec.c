@@ -73,6 +73,7 @@ struct ctr_exec {
     uint64_t block;
     bst_contract_event *ev;
     size_t nev, evcap;
+    size_t ev_bytes;                  /* topics + data of the events in ev */
     char *dbg;
     size_t dbg_len;
     ctr_mod *mods;
@@ -475,6 +476,10 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
     const uint8_t *dp = view(f, c, data_ptr, data_len);
     if (!dp) return false;
     ctr_exec *x = f->x;
+    size_t bytes = n * 32 + data_len;
+    if (bytes > cfg->max_event_bytes_total - (x->ev_bytes < cfg->max_event_bytes_total
+                                                  ? x->ev_bytes : cfg->max_event_bytes_total))
+        return trapf(f, c, "too much event data in one exec%s", NULL);
     if (x->nev == x->evcap) {
         size_t nc = x->evcap ? 2 * x->evcap : 8;
         bst_contract_event *ne = realloc(x->ev, nc * sizeof *ne);
@@ -497,12 +502,14 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
     if (data_len) memcpy(e->data, dp, data_len);
     e->data_len = data_len;
     x->nev++;
+    x->ev_bytes += bytes;
     return true;
 }
 
 static void truncate_events(ctr_exec *x, size_t n) {
     while (x->nev > n) {
         x->nev--;
+        x->ev_bytes -= (size_t)x->ev[x->nev].ntopics * 32 + x->ev[x->nev].data_len;
         free(x->ev[x->nev].topics);
         free(x->ev[x->nev].data);
     }

@@ -237,6 +237,7 @@ void bst_contracts_config_default(bst_contracts_config *cfg) {
     cfg->max_event_data_bytes = 16u * 1024u;
     cfg->max_debug_buffer_bytes = 2u * 1024u * 1024u;
     cfg->max_input_bytes = 64u * 1024u;
+    cfg->max_event_bytes_total = 4u * 1024u * 1024u;
 }
 
 static void fail(bst_error *err, bst_status s, const char *what, int rc) {

@@ -14,6 +14,7 @@
 ;;  18 sr25519_verify(sig input[1..65), key input[65..97), message input[97..)); return rc
 ;;  19 ecdsa_recover(sig input[1..66), hash input[66..98)); return rc ++ key (33)
 ;;  20 call input[1..33) with input input[33..) and a gas limit of 1,000,000; return rc
+;;  21 event bomb: 16 KiB events until something stops it
 ;; (mode 6 forwards input[33..) as the callee's input, so calls can be chained)
 (module
   (import "seal0" "seal_input" (func $input (param i32 i32)))
@@ -142,5 +143,9 @@
                     (i32.const 33) (i32.sub (i32.load (i32.const 256)) (i32.const 33))
                     (i32.const -1) (i32.const 0)))
       (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
+    (if (i32.eq (local.get $mode) (i32.const 21)) (then
+      (loop $l
+        (call $event (i32.const 3000) (i32.const 1) (i32.const 2000) (i32.const 16384))
+        (br $l))))
     (unreachable))
 )

@@ -517,6 +517,12 @@ static void hostile(void) {
     size_t n;
     CHECK(bst_contracts_storage_get(c, a, k0, 4, &v, &n) == BST_ERR_NOT_FOUND);
 
+    /* event bomb: stopped by the per-exec event budget long before the gas runs out */
+    CHECK(mode(c, a, 21, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "too much event data") != NULL);
+    CHECK(r.nevents == 0 && r.gas_used < 10000000);
+    bst_contract_result_free(&r);
+
     /* too many event topics */
     CHECK(mode(c, a, 12, 0, &r) == BST_CONTRACT_TRAPPED);
     CHECK(strstr(r.error, "TooManyTopics") != NULL);
