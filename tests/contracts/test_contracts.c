@@ -794,6 +794,61 @@ static void crypto(void) {
     bst_contracts_close(c);
 }
 
+/* ---- storage and environment host functions (probe.wat) --------------------------------- */
+
+static void probe(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32], addr[32];
+    upload_file(c, CONTRACTS_WASM_DIR, "probe.wasm", hash);
+    bst_contract_result r;
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, NULL, 0, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);   /* block 1 */
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+
+    /* storage, in pallet-contracts' terms: SENTINEL (ffffffff) for absent, previous sizes,
+     * KeyNotFound (3); a 32-byte key is the same slot through seal0 and seal1 */
+    uint8_t m = 0;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "ffffffff" "05000000" "05000000" "05000000" /* absent; set 5; 5; old 5 */
+                      "00000000" "03000000" "00000000" "03000000" /* get ok, 3; take ok, 3 */
+                      "ffffffff" "03000000" "ffffffff" "05000000" /* gone; KeyNotFound; new; 5 */
+                      "ffffffff" "ffffffff" "00000000" "68692100")); /* cleared; new empty; 0 */
+    bst_contract_result_free(&r);   /* block 2 */
+    uint8_t *v;
+    size_t n;
+    CHECK(bst_contracts_storage_get(c, addr, (const uint8_t *)"pk", 2, &v, &n) == BST_OK);
+    CHECK(n == 7 && memcmp(v, "persist", 7) == 0);
+    free(v);
+    uint8_t k4[4] = {1, 2, 3, 4};
+    CHECK(bst_contracts_storage_get(c, addr, k4, 4, &v, &n) == BST_OK && n == 0 && v == NULL);
+
+    /* environment */
+    m = 1;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 144);
+    if (r.data_len == 144) {
+        static const uint8_t rcs[20] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
+        CHECK(memcmp(r.data, rcs, 20) == 0);   /* origin, contract, not contract, ok, KeyNotFound */
+        CHECK(r.data[20] == 3 && r.data[21] == 0);          /* block_number: third exec */
+        CHECK(r.data[24] == 1 && r.data[25] == 0);          /* minimum_balance 1 */
+        CHECK(memcmp(r.data + 40, hash, 32) == 0);          /* code_hash(self) */
+        static const uint8_t now[8] = {0x50, 0x46, 0, 0, 0, 0, 0, 0}; /* 3 * 6000 ms */
+        CHECK(memcmp(r.data + 104, now, 8) == 0);
+        CHECK(memcmp(r.data + 112, hash, 32) == 0);         /* own_code_hash */
+    }
+    bst_contract_result_free(&r);
+
+    /* hashes of "abc": SHA-256 (FIPS 180-2), Keccak-256, BLAKE2b-128 known answers */
+    m = 2;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+                      "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
+                      "cf4ab791c62b8d2b2109c90275287816"));
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 /* ---- upload rejections ------------------------------------------------------------------ */
 
 static void rejects(void) {
@@ -905,7 +960,7 @@ static void kill9(void) {
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|nested|crypto|kill9\n");
+                        "rejects|nested|crypto|probe|kill9\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -919,6 +974,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "hostile")) hostile();
     else if (!strcmp(t, "rejects")) rejects();
     else if (!strcmp(t, "nested")) nested();
+    else if (!strcmp(t, "probe")) probe();
     else if (!strcmp(t, "crypto")) crypto();
     else if (!strcmp(t, "kill9")) kill9();
     else {
