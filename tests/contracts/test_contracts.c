@@ -849,6 +849,95 @@ static void probe(void) {
     bst_contracts_close(c);
 }
 
+/* ---- random inputs and mutated code --------------------------------------------------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rng(void) {   /* xorshift64*: reproducible runs */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static void fuzz(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32], addr[32];
+    bst_contract_result r;
+    upload_file(c, SHARED_CONTRACTS_DIR, "erc20_v5.wasm", hash);
+    uint8_t in[200];
+    memcpy(in, "\x9b\xae\x9d\x5e", 4);
+    u128(in + 4, 1000);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, in, 20, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    /* 2000 random inputs, half of them behind a real selector: whatever they do, the contract
+     * must end cleanly and the total supply stays 1000 */
+    static const char *const sel[] = {"\xdb\x63\x75\xa8", "\x0f\x75\x5a\x56", "\x6a\x00\x16\x5e",
+                                      "\x84\xa1\x5d\xa1", "\x68\x12\x66\xa0", "\x0b\x39\x6f\x18"};
+    for (int i = 0; i < 2000; i++) {
+        size_t len = (size_t)(rng() % sizeof in);
+        for (size_t j = 0; j < len; j++) in[j] = (uint8_t)rng();
+        if ((i & 1) && len >= 4) memcpy(in, sel[rng() % 6], 4);
+        bst_contract_exec e;
+        memset(&e, 0, sizeof e);
+        e.kind = BST_CONTRACT_CALL;
+        memcpy(e.origin, (i & 2) ? ALICE : BOB, 32);
+        memcpy(e.dest, addr, 32);
+        e.input = in;
+        e.input_len = len;
+        CHECK(bst_contracts_exec(c, &e, &r) == BST_OK);
+        CHECK(r.outcome == BST_CONTRACT_SUCCESS || r.outcome == BST_CONTRACT_REVERTED ||
+              r.outcome == BST_CONTRACT_TRAPPED);
+        bst_contract_result_free(&r);
+    }
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, (const uint8_t *)"\xdb\x63\x75\xa8", 4, 0, false,
+              &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00e8030000000000000000000000000000"));
+    bst_contract_result_free(&r);
+
+    /* 2000 mutations of hostile.wasm (1 to 4 random bytes): rejected at upload, or accepted and
+     * then running any mode ends cleanly */
+    char path[512];
+    snprintf(path, sizeof path, "%s/hostile.wasm", CONTRACTS_WASM_DIR);
+    size_t len;
+    uint8_t *code = read_file(path, &len);
+    uint8_t *mut = malloc(len);
+    int accepted = 0;
+    for (int i = 0; i < 2000; i++) {
+        memcpy(mut, code, len);
+        int k = 1 + (int)(rng() % 4);
+        for (int j = 0; j < k; j++) mut[rng() % len] = (uint8_t)rng();
+        bst_error err;
+        if (bst_contracts_upload(c, ALICE, mut, len, hash, &err) != BST_OK) continue;
+        accepted++;
+        uint8_t salt[2] = {(uint8_t)i, (uint8_t)(i >> 8)};
+        bst_contract_exec e;
+        memset(&e, 0, sizeof e);
+        e.kind = BST_CONTRACT_INSTANTIATE;
+        memcpy(e.origin, ALICE, 32);
+        memcpy(e.code_hash, hash, 32);
+        e.salt = salt;
+        e.salt_len = 2;
+        e.gas_limit = 50000000;
+        CHECK(bst_contracts_exec(c, &e, &r) == BST_OK);
+        CHECK(r.outcome != BST_CONTRACT_ERROR);
+        bool ok = r.outcome == BST_CONTRACT_SUCCESS;
+        uint8_t a[32];
+        memcpy(a, r.address, 32);
+        bst_contract_result_free(&r);
+        if (!ok) continue;
+        uint8_t md = (uint8_t)(rng() % 22);
+        if (md == 0 || md == 4) md = 8; /* skip the deliberately endless modes */
+        CHECK(mode(c, a, md, 50000000, &r) != BST_CONTRACT_ERROR);
+        bst_contract_result_free(&r);
+    }
+    if (getenv("CTR_VERBOSE")) fprintf(stderr, "mutants accepted: %d of 2000\n", accepted);
+    free(mut);
+    free(code);
+    bst_contracts_close(c);
+}
+
 /* ---- upload rejections ------------------------------------------------------------------ */
 
 static void rejects(void) {
@@ -960,7 +1049,7 @@ static void kill9(void) {
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|nested|crypto|probe|kill9\n");
+                        "rejects|nested|crypto|probe|fuzz|kill9\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -975,6 +1064,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "rejects")) rejects();
     else if (!strcmp(t, "nested")) nested();
     else if (!strcmp(t, "probe")) probe();
+    else if (!strcmp(t, "fuzz")) fuzz();
     else if (!strcmp(t, "crypto")) crypto();
     else if (!strcmp(t, "kill9")) kill9();
     else {
