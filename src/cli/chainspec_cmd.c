@@ -10,21 +10,21 @@
  * extrinsics_root = the empty trie's root, digest = empty Vec; hash = blake2_256(SCALE(header)).
  */
 #include "chainspec_cmd.h"
+#include "bastion_crypto.h"
 #include "bastion_scale.h"
 #include "bastion_state.h"
 #include "bastion_substrate.h"
 #include "bastion_trie.h"
 #include "json.h"
+#include "runtime_cmd.h"
 #include "spec.h"
-
-#include <sodium.h>
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EXIT_USAGE 64
-#define VERSION_FUEL UINT64_C(10000000000) /* instantiation + Core_version */
 
 static const char CHAINSPEC_USAGE[] =
     "usage: bastion chainspec genesis [--state-version 0|1] FILE.json\n"
@@ -37,41 +37,6 @@ static const char CHAINSPEC_USAGE[] =
     "  Exit status: 0 success, 1 error (unreadable file, bad JSON or hex, runtime\n"
     "  failure), 64 misuse.\n";
 
-static int hex_digit(unsigned char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* A "0x"-prefixed (optional) hex string into a malloc'd buffer; false on bad hex / no memory. */
-static bool hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len) {
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        n -= 2;
-    }
-    if (n % 2) return false;
-    uint8_t *b = malloc(n / 2 ? n / 2 : 1);
-    if (!b) return false;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hex_digit((unsigned char)s[2 * i]), lo = hex_digit((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            free(b);
-            return false;
-        }
-        b[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *out = b;
-    *out_len = n / 2;
-    return true;
-}
-
-static void print_hex(const char *label, const uint8_t *p, size_t n) {
-    printf("%s0x", label);
-    for (size_t i = 0; i < n; i++) printf("%02x", p[i]);
-    putchar('\n');
-}
-
 /* Puts every member of obj (hex key -> hex value) into trie `child` of m. */
 static bool load_pairs(const char *path, const char *where, const json_value *obj,
                        const uint8_t *child, size_t child_len, bst_state_mem *m) {
@@ -83,12 +48,12 @@ static bool load_pairs(const char *path, const char *where, const json_value *ob
         const json_member *mb = &obj->members[i];
         uint8_t *k = NULL, *v = NULL;
         size_t kl = 0, vl = 0;
-        if (!hex_decode(mb->key, mb->key_len, &k, &kl)) {
+        if (!cli_hex_decode(mb->key, mb->key_len, &k, &kl)) {
             fprintf(stderr, "error: %s: %s: key \"%.80s\" is not hex\n", path, where, mb->key);
             return false;
         }
         if (mb->value.kind != JSON_STRING ||
-            !hex_decode(mb->value.str, mb->value.len, &v, &vl)) {
+            !cli_hex_decode(mb->value.str, mb->value.len, &v, &vl)) {
             fprintf(stderr, "error: %s: %s: the value of \"%.80s\" is not a hex string\n", path,
                     where, mb->key);
             free(k);
@@ -105,71 +70,47 @@ static bool load_pairs(const char *path, const char *where, const json_value *ob
     return true;
 }
 
-static const char *err_text(const bst_error *err) {
-    if (err->message[0]) return err->message;
-    if (err->status == BST_ERR_TRAP) return bst_trap_message(err->trap);
-    return bst_status_name(err->status);
-}
+bool chainspec_genesis_storage(const char *path, const json_value *root, bst_state_mem *mem) {
+    const json_value *g = json_get(root, "genesis");
+    const json_value *raw = g ? json_get(g, "raw") : NULL;
+    const json_value *top = raw ? json_get(raw, "top") : NULL;
+    const json_value *children = raw ? json_get(raw, "childrenDefault") : NULL;
+    if (!top) {
+        fprintf(stderr, "error: %s: no genesis.raw.top (not a raw chain spec?)\n", path);
+        return false;
+    }
+    if (!load_pairs(path, "genesis.raw.top", top, NULL, 0, mem)) return false;
+    if (children) {
+        if (children->kind != JSON_OBJECT) {
+            fprintf(stderr, "error: %s: genesis.raw.childrenDefault is not an object\n", path);
+            return false;
+        }
+        for (size_t i = 0; i < children->count; i++) {
+            const json_member *c = &children->members[i];
+            uint8_t *name = NULL;
+            size_t name_len = 0;
+            if (!cli_hex_decode(c->key, c->key_len, &name, &name_len)) {
+                fprintf(stderr, "error: %s: childrenDefault key \"%.80s\" is not hex\n", path,
+                        c->key);
+                return false;
+            }
+            /* Substrate's raw format: {"childInfo": ..., "data": {...}} in old specs, the pair
+             * map itself in current ones. */
+            const json_value *data = json_get(&c->value, "data");
+            if (!data || json_get(&c->value, "childInfo") == NULL) data = &c->value;
+            /* The key is the unprefixed child storage key; tolerate the prefixed form. */
+            const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
+            size_t skip = name_len >= pl && memcmp(name, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) == 0
+                              ? pl
+                              : 0;
+            bool ok = load_pairs(path, "genesis.raw.childrenDefault", data, name + skip,
+                                 name_len - skip, mem);
+            free(name);
+            if (!ok) return false;
+        }
+    }
 
-/* The state version the genesis runtime declares (0 when its RuntimeVersion has none). */
-static bool runtime_state_version(const char *path, const json_value *top, unsigned *version) {
-    const json_value *code_hex = json_get(top, "0x3a636f6465");
-    if (!code_hex || code_hex->kind != JSON_STRING) {
-        fprintf(stderr,
-                "error: %s: genesis.raw.top has no :code (0x3a636f6465) to ask for the state "
-                "version (give --state-version)\n",
-                path);
-        return false;
-    }
-    uint8_t *blob = NULL, *code = NULL, *out = NULL;
-    size_t blob_len = 0, code_len = 0, out_len = 0;
-    bst_substrate_runtime *rt = NULL;
-    bool ok = false;
-    bst_error err;
-    memset(&err, 0, sizeof err);
-    if (!hex_decode(code_hex->str, code_hex->len, &blob, &blob_len)) {
-        fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
-        return false;
-    }
-    if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
-        fprintf(stderr, "error: %s: genesis runtime: %s\n", path, err_text(&err));
-        goto out;
-    }
-    bst_substrate_options opts;
-    bst_substrate_options_default(&opts);
-    opts.fuel = VERSION_FUEL;
-    opts.allow_missing = true; /* only Core_version runs, and it calls no host function */
-    rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
-    if (!rt) {
-        fprintf(stderr, "error: %s: genesis runtime: %s (give --state-version)\n", path,
-                err_text(&err));
-        goto out;
-    }
-    if (bst_substrate_call(rt, "Core_version", NULL, 0, &out, &out_len, &err) != BST_OK) {
-        fprintf(stderr, "error: %s: genesis runtime: Core_version: %s (give --state-version)\n",
-                path, err_text(&err));
-        goto out;
-    }
-    bst_substrate_version v;
-    bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
-    if (se != BST_SCALE_OK) {
-        fprintf(stderr, "error: %s: genesis runtime: bad RuntimeVersion: %s\n", path,
-                bst_scale_err_str(se));
-        goto out;
-    }
-    *version = v.has_state_version ? v.state_version : 0;
-    if (*version > 1) {
-        fprintf(stderr, "error: %s: genesis runtime declares unknown state version %u\n", path,
-                *version);
-        goto out;
-    }
-    ok = true;
-out:
-    free(out);
-    bst_substrate_runtime_free(rt);
-    free(code);
-    free(blob);
-    return ok;
+    return true;
 }
 
 static int genesis(int argc, char **argv) {
@@ -197,7 +138,7 @@ static int genesis(int argc, char **argv) {
         fputs(CHAINSPEC_USAGE, stderr);
         return EXIT_USAGE;
     }
-    if (sodium_init() < 0) {
+    if (!bst_crypto_init()) {
         fprintf(stderr, "error: libsodium failed to initialise\n");
         return 1;
     }
@@ -221,54 +162,27 @@ static int genesis(int argc, char **argv) {
     int rc = 1;
     bst_state_mem *mem = bst_state_mem_new();
     bst_state *st = NULL;
-    const json_value *g = json_get(&root, "genesis");
-    const json_value *raw = g ? json_get(g, "raw") : NULL;
-    const json_value *top = raw ? json_get(raw, "top") : NULL;
-    const json_value *children = raw ? json_get(raw, "childrenDefault") : NULL;
     if (!mem) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
-    if (!top) {
-        fprintf(stderr, "error: %s: no genesis.raw.top (not a raw chain spec?)\n", path);
-        goto out;
-    }
-    if (!load_pairs(path, "genesis.raw.top", top, NULL, 0, mem)) goto out;
-    if (children) {
-        if (children->kind != JSON_OBJECT) {
-            fprintf(stderr, "error: %s: genesis.raw.childrenDefault is not an object\n", path);
-            goto out;
-        }
-        for (size_t i = 0; i < children->count; i++) {
-            const json_member *c = &children->members[i];
-            uint8_t *name = NULL;
-            size_t name_len = 0;
-            if (!hex_decode(c->key, c->key_len, &name, &name_len)) {
-                fprintf(stderr, "error: %s: childrenDefault key \"%.80s\" is not hex\n", path,
-                        c->key);
-                goto out;
-            }
-            /* Substrate's raw format: {"childInfo": ..., "data": {...}} in old specs, the pair
-             * map itself in current ones. */
-            const json_value *data = json_get(&c->value, "data");
-            if (!data || json_get(&c->value, "childInfo") == NULL) data = &c->value;
-            /* The key is the unprefixed child storage key; tolerate the prefixed form. */
-            const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
-            size_t skip = name_len >= pl && memcmp(name, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) == 0
-                              ? pl
-                              : 0;
-            bool ok = load_pairs(path, "genesis.raw.childrenDefault", data, name + skip,
-                                 name_len - skip, mem);
-            free(name);
-            if (!ok) goto out;
-        }
-    }
+    if (!chainspec_genesis_storage(path, &root, mem)) goto out;
 
     unsigned version = 0;
-    if (forced >= 0)
+    if (forced >= 0) {
         version = (unsigned)forced;
-    else if (!runtime_state_version(path, top, &version))
-        goto out;
+    } else {
+        uint8_t *blob = NULL;
+        size_t blob_len = 0;
+        bool found = runtime_code_from_chain_spec(path, &root, &blob, &blob_len);
+        bool ok = found && runtime_state_version(path, blob, blob_len, &version);
+        free(blob);
+        if (!ok) {
+            fprintf(stderr, "error: %s: no state version from the genesis runtime (give "
+                            "--state-version)\n", path);
+            goto out;
+        }
+    }
 
     bst_state_backend be = bst_state_mem_backend(mem);
     st = bst_state_new(&be);
@@ -284,10 +198,10 @@ static int genesis(int argc, char **argv) {
     memcpy(header + 33, state_root, 32);
     memcpy(header + 65, ext_root, 32);
     header[97] = 0x00;          /* digest: empty Vec */
-    crypto_generichash(hash, 32, header, sizeof header, NULL, 0);
+    bst_blake2_256(header, sizeof header, hash);
     printf("state_version %u\n", version);
-    print_hex("state_root    ", state_root, 32);
-    print_hex("genesis_hash  ", hash, 32);
+    cli_print_hex("state_root   ", state_root, 32);
+    cli_print_hex("genesis_hash ", hash, 32);
     rc = 0;
 out:
     bst_state_free(st);

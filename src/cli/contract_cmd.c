@@ -16,6 +16,7 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "metadata.h"
+#include "util.h"
 
 #define EXIT_FAIL 1
 #define EXIT_REVERTED 2
@@ -64,54 +65,6 @@ static const char CONTRACT_USAGE[] =
 
 /* ---- small parsers ----------------------------------------------------------------------- */
 
-static int hexdig(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Hex (optional 0x) into a malloc'd buffer; false on bad syntax. */
-static bool parse_hex_alloc(const char *s, uint8_t **out, size_t *n)
-{
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        s += 2;
-    size_t len = strlen(s);
-    if (len % 2)
-        return false;
-    uint8_t *p = malloc(len / 2 + 1);
-    if (!p)
-        return false;
-    for (size_t i = 0; i < len / 2; i++) {
-        int hi = hexdig((unsigned char)s[2 * i]), lo = hexdig((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            free(p);
-            return false;
-        }
-        p[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *out = p;
-    *n = len / 2;
-    return true;
-}
-
-static bool parse_hex_fixed(const char *s, uint8_t *out, size_t n)
-{
-    uint8_t *p;
-    size_t len;
-    if (!parse_hex_alloc(s, &p, &len))
-        return false;
-    bool ok = len == n;
-    if (ok)
-        memcpy(out, p, n);
-    free(p);
-    return ok;
-}
-
 /* Decimal u128 into 16 little-endian bytes. */
 static bool parse_u128_le(const char *s, uint8_t out[16])
 {
@@ -135,29 +88,6 @@ static bool parse_u128_le(const char *s, uint8_t out[16])
     return true;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    if (!*s)
-        return false;
-    uint64_t r = 0;
-    for (; *s; s++) {
-        if (*s == '_')
-            continue;
-        if (*s < '0' || *s > '9' || r > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-            return false;
-        r = r * 10 + (uint64_t)(*s - '0');
-    }
-    *v = r;
-    return true;
-}
-
-static void print_hex_line(const char *label, const uint8_t *p, size_t n)
-{
-    printf("%s 0x", label);
-    for (size_t i = 0; i < n; i++)
-        printf("%02x", p[i]);
-    putchar('\n');
-}
 
 /* ---- accounts ---------------------------------------------------------------------------- */
 
@@ -176,7 +106,7 @@ static bool parse_account(const char *s, uint8_t out[32], bool *is_dev)
 {
     *is_dev = false;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        return parse_hex_fixed(s, out, 32);
+        return cli_hex_exact(s, strlen(s), out, 32);
     *is_dev = dev_account(s, out);
     return *is_dev;
 }
@@ -375,7 +305,7 @@ static int cmd_upload(int argc, char **argv)
             printf("error %s\n", err.message);
             rc = EXIT_FAIL;
         } else {
-            print_hex_line("code_hash", hash, 32);
+            cli_print_hex("code_hash", hash, 32);
         }
     }
     bst_contracts_close(s.c);
@@ -389,13 +319,13 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
 {
     printf("outcome %s\n", bst_contract_outcome_name(r->outcome));
     if (instantiate && r->outcome == BST_CONTRACT_SUCCESS)
-        print_hex_line("address", r->address, 32);
+        cli_print_hex("address", r->address, 32);
     static const uint8_t zero[32];
     if (memcmp(r->code_hash, zero, 32) != 0)
-        print_hex_line("code_hash", r->code_hash, 32);
+        cli_print_hex("code_hash", r->code_hash, 32);
     if (r->outcome == BST_CONTRACT_SUCCESS || r->outcome == BST_CONTRACT_REVERTED) {
         printf("flags 0x%" PRIx32 "\n", r->flags);
-        print_hex_line("data", r->data, r->data_len);
+        cli_print_hex("data", r->data, r->data_len);
         if (md && fn) {
             char *text = NULL, err[256];
             if (ink_decode_return(md, fn, r->data, r->data_len, &text, err, sizeof err)) {
@@ -500,7 +430,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
         fprintf(stderr, "bastion contract %s: bad --value '%s' (decimal u128)\n", cmd, o.value);
         return EXIT_USAGE;
     }
-    if (o.gas && (!parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit == 0)) {
+    if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit == 0)) {
         fprintf(stderr, "bastion contract %s: bad --gas '%s'\n", cmd, o.gas);
         return EXIT_USAGE;
     }
@@ -514,7 +444,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     memset(&s, 0, sizeof s);
     char msg[512];
 
-    if (o.salt && !parse_hex_alloc(o.salt, &salt, &salt_len)) {
+    if (o.salt && !cli_hex_decode(o.salt, strlen(o.salt), &salt, &salt_len)) {
         fprintf(stderr, "bastion contract %s: bad --salt '%s' (hex)\n", cmd, o.salt);
         rc = EXIT_USAGE;
         goto out;
@@ -522,7 +452,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     if (instantiate) {
         struct stat st;
         bool is_hash = strlen(o.target) == 66 && stat(o.target, &st) != 0 &&
-                       parse_hex_fixed(o.target, ex.code_hash, 32);
+                       cli_hex_exact(o.target, strlen(o.target), ex.code_hash, 32);
         if (!is_hash) {
             code = read_file(o.target, &ex.code_len, msg, sizeof msg);
             if (!code) {
@@ -565,14 +495,14 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
         }
     } else {
         uint8_t sel[4];
-        if (!parse_hex_fixed(o.selector, sel, 4)) {
+        if (!cli_hex_exact(o.selector, strlen(o.selector), sel, 4)) {
             fprintf(stderr, "bastion contract %s: bad --selector '%s' (0x + 8 hex digits)\n",
                     cmd, o.selector);
             rc = EXIT_USAGE;
             goto out;
         }
         size_t alen = 0;
-        if (o.args_hex && !parse_hex_alloc(o.args_hex, &input, &alen)) {
+        if (o.args_hex && !cli_hex_decode(o.args_hex, strlen(o.args_hex), &input, &alen)) {
             fprintf(stderr, "bastion contract %s: bad --args '%s' (hex)\n", cmd, o.args_hex);
             rc = EXIT_USAGE;
             goto out;
@@ -598,7 +528,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     memcpy(ex.origin, s.caller, 32);
     if (!query && (rc = endow_caller(cmd, &s)) != 0)
         goto out;
-    print_hex_line("input", in.data, in.len);
+    cli_print_hex("input", in.data, in.len);
     bst_contract_result res;
     memset(&res, 0, sizeof res);
     bst_status st = bst_contracts_exec(s.c, &ex, &res);

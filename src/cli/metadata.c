@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "json.h"
+#include "util.h"
 
 /* Deep enough for any real ink! type, small enough for the C stack with a cyclic registry. */
 #define INK_MAX_DEPTH 48
@@ -110,34 +111,6 @@ static long json_uint(const json_value *v)
     return r;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Parses exactly n bytes of hex (optional 0x) from s[0..len). */
-static bool parse_hex_exact(const char *s, size_t len, uint8_t *out, size_t n)
-{
-    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        len -= 2;
-    }
-    if (len != 2 * n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval((unsigned char)s[2 * i]), lo = hexval((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
 
 /* ---- 128-bit decimal --------------------------------------------------------------------- */
 
@@ -165,7 +138,7 @@ static bool parse_u128(const char *s, size_t len, u128l *v)
         return false;
     if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         for (size_t i = 2; i < len; i++) {
-            int d = hexval((unsigned char)s[i]);
+            int d = cli_hex_digit((unsigned char)s[i]);
             if (d < 0 || !u128_muladd(v, 16, (uint32_t)d))
                 return false;
         }
@@ -288,7 +261,7 @@ static bool load_fn(ink_fn *f, const json_value *o, bool constructor)
     const char *c = strrchr(f->label, ':');
     f->short_label = c ? c + 1 : f->label;
     const char *sel = json_get_string(o, "selector");
-    if (!sel || !parse_hex_exact(sel, strlen(sel), f->selector, 4))
+    if (!sel || !cli_hex_exact(sel, strlen(sel), f->selector, 4))
         return false;
     f->args = json_get(o, "args");
     if (f->args && !json_is(f->args, JSON_ARRAY))
@@ -740,7 +713,7 @@ static bool enc_bytes(enc *e, const char *s, size_t n, long fixed_len)
     uint8_t *tmp = malloc(nb ? nb : 1);
     if (!tmp)
         return enc_fail(e, "out of memory%s", "", 0);
-    if (!parse_hex_exact(h, hn, tmp, nb)) {
+    if (!cli_hex_exact(h, hn, tmp, nb)) {
         free(tmp);
         return enc_fail(e, "'%s' is not hex bytes", s, n);
     }
@@ -1269,7 +1242,7 @@ bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t
         for (size_t i = 0; i < nev && ntopics; i++) {
             const char *sig = json_get_string(&m->events->items[i], "signature_topic");
             uint8_t t[32];
-            if (sig && parse_hex_exact(sig, strlen(sig), t, 32) && memcmp(t, topics[0], 32) == 0) {
+            if (sig && cli_hex_exact(sig, strlen(sig), t, 32) && memcmp(t, topics[0], 32) == 0) {
                 ev = &m->events->items[i];
                 break;
             }

@@ -9,7 +9,9 @@
 #include "runtime_cmd.h"
 #include "bastion_substrate.h"
 #include "json.h"
+#include "chainspec_cmd.h"
 #include "spec.h"
+#include "util.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,38 +42,30 @@ static const char RUNTIME_USAGE[] =
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
     "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1.\n";
 
-static int hex_digit(unsigned char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Decodes a hex string (optional 0x) into a malloc'd buffer.  False on bad hex. */
-static bool hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len) {
-    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        n -= 2;
+bool runtime_code_from_chain_spec(const char *path, const json_value *root, uint8_t **blob,
+                                  size_t *blob_len) {
+    const json_value *genesis = json_get(root, "genesis");
+    const json_value *raw = genesis ? json_get(genesis, "raw") : NULL;
+    const json_value *top = raw ? json_get(raw, "top") : NULL;
+    if (!top || top->kind != JSON_OBJECT) {
+        fprintf(stderr, "error: %s: no genesis.raw.top object (not a raw chain spec?)\n", path);
+        return false;
     }
-    if (n % 2) return false;
-    uint8_t *b = malloc(n / 2 ? n / 2 : 1);
-    if (!b) return false;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hex_digit((unsigned char)s[2 * i]), lo = hex_digit((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            free(b);
-            return false;
-        }
-        b[i] = (uint8_t)(hi << 4 | lo);
+    const json_value *code = json_get(top, "0x3a636f6465");
+    if (!code) {
+        fprintf(stderr, "error: %s: genesis.raw.top has no :code (0x3a636f6465) entry\n", path);
+        return false;
     }
-    *out = b;
-    *out_len = n / 2;
+    if (code->kind != JSON_STRING || !cli_hex_decode(code->str, code->len, blob, blob_len)) {
+        fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
+        return false;
+    }
     return true;
 }
 
-/* The code blob of a raw chain spec.  Prints an error and returns false on failure. */
-static bool code_from_chain_spec(const char *path, const uint8_t *text, size_t len,
-                                 uint8_t **blob, size_t *blob_len) {
+/* A chain spec's code blob, and its genesis storage when `genesis` is not NULL. */
+static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, uint8_t **blob,
+                            size_t *blob_len, bst_state_mem **genesis) {
     json_value root;
     json_error jerr;
     if (!json_parse((const char *)text, len, &root, &jerr)) {
@@ -79,25 +73,17 @@ static bool code_from_chain_spec(const char *path, const uint8_t *text, size_t l
                 path, jerr.line, jerr.column, jerr.message);
         return false;
     }
-    bool ok = false;
-    const json_value *genesis = json_get(&root, "genesis");
-    const json_value *raw = genesis ? json_get(genesis, "raw") : NULL;
-    const json_value *top = raw ? json_get(raw, "top") : NULL;
-    if (!top || top->kind != JSON_OBJECT) {
-        fprintf(stderr, "error: %s: no genesis.raw.top object (not a raw chain spec?)\n", path);
-        goto out;
+    bool ok = runtime_code_from_chain_spec(path, &root, blob, blob_len);
+    if (ok && genesis) {
+        *genesis = bst_state_mem_new();
+        ok = *genesis && chainspec_genesis_storage(path, &root, *genesis);
+        if (!ok) {
+            bst_state_mem_free(*genesis);
+            *genesis = NULL;
+            free(*blob);
+            *blob = NULL;
+        }
     }
-    const json_value *code = json_get(top, "0x3a636f6465");
-    if (!code) {
-        fprintf(stderr, "error: %s: genesis.raw.top has no :code (0x3a636f6465) entry\n", path);
-        goto out;
-    }
-    if (code->kind != JSON_STRING || !hex_decode(code->str, code->len, blob, blob_len)) {
-        fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
-        goto out;
-    }
-    ok = true;
-out:
     json_free(&root);
     return ok;
 }
@@ -140,19 +126,15 @@ static int exit_for(const bst_error *err) {
     return 1;
 }
 
-static const char *err_text(const bst_error *err) {
-    if (err->message[0]) return err->message;
-    if (err->status == BST_ERR_TRAP) return bst_trap_message(err->trap);
-    return bst_status_name(err->status);
-}
-
-bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len) {
+bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
+                            bst_state_mem **genesis) {
     char why[256];
     uint8_t *file = NULL, *blob = NULL;
     size_t file_len = 0, blob_len = 0;
     bool ok = false;
     bst_error err;
     memset(&err, 0, sizeof err);
+    if (genesis) *genesis = NULL;
     if (!cli_read_file(path, &file, &file_len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return false;
@@ -167,7 +149,7 @@ bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len) 
         blob_len = file_len;
         file = NULL;
     } else if (first < file_len && file[first] == '{') {
-        if (!code_from_chain_spec(path, file, file_len, &blob, &blob_len)) goto out;
+        if (!load_chain_spec(path, file, file_len, &blob, &blob_len, genesis)) goto out;
     } else {
         fprintf(stderr,
                 "error: %s: neither a wasm runtime (\\0asm), a compressed runtime nor a chain "
@@ -176,26 +158,18 @@ bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len) 
         goto out;
     }
     if (bst_substrate_code_decode(blob, blob_len, 0, code, code_len, &err) != BST_OK) {
-        fprintf(stderr, "error: %s: %s\n", path, err_text(&err));
+        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
         goto out;
     }
     ok = true;
 out:
+    if (!ok && genesis) {
+        bst_state_mem_free(*genesis);
+        *genesis = NULL;
+    }
     free(blob);
     free(file);
     return ok;
-}
-
-/* A decimal u64 (no sign, no junk). */
-static bool parse_u64(const char *s, uint64_t *out) {
-    if (!*s) return false;
-    uint64_t v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10) return false;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *out = v;
-    return true;
 }
 
 typedef struct runtime_opts {
@@ -215,7 +189,7 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.allow_missing = true;
             continue;
         }
-        if (i + 1 >= argc || !parse_u64(argv[i + 1], &v)) {
+        if (i + 1 >= argc || !cli_parse_u64(argv[i + 1], &v)) {
             fprintf(stderr, "bastion runtime: %s needs a number\n", a);
             return -1;
         }
@@ -234,31 +208,6 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
     return i;
 }
 
-/* Loads FILE and instantiates it; prints the error and returns NULL on failure (*rc set). */
-static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate_options *opts,
-                                           int *rc) {
-    uint8_t *code = NULL;
-    size_t code_len = 0;
-    bst_error err;
-    memset(&err, 0, sizeof err);
-    *rc = 1;
-    if (!runtime_code_from_file(path, &code, &code_len)) return NULL;
-    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, opts, &err);
-    free(code);
-    if (!rt) {
-        if (err.status == BST_ERR_TRAP)
-            fprintf(stderr, "error: %s: trap while instantiating: %s\n", path, err_text(&err));
-        else if (err.offset)
-            fprintf(stderr, "error: %s: %s at offset %zu: %s\n", path,
-                    bst_status_name(err.status), err.offset, err_text(&err));
-        else
-            fprintf(stderr, "error: %s: %s: %s\n", path, bst_status_name(err.status),
-                    err_text(&err));
-        *rc = exit_for(&err);
-    }
-    return rt;
-}
-
 /* Calls METHOD; prints the error and returns false on failure (*rc set). */
 static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char *method,
                          const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len,
@@ -267,18 +216,89 @@ static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char
     memset(&err, 0, sizeof err);
     if (bst_substrate_call(rt, method, in, in_len, out, out_len, &err) == BST_OK) return true;
     if (err.status == BST_ERR_TRAP)
-        fprintf(stderr, "error: %s: %s trapped: %s\n", path, method, err_text(&err));
+        fprintf(stderr, "error: %s: %s trapped: %s\n", path, method, cli_err_text(&err));
     else
-        fprintf(stderr, "error: %s: %s: %s\n", path, method, err_text(&err));
+        fprintf(stderr, "error: %s: %s: %s\n", path, method, cli_err_text(&err));
     *rc = exit_for(&err);
     return false;
+}
+
+/* Loads FILE and instantiates it; prints the error and returns NULL on failure (*rc set).  When
+ * FILE is a chain spec and genesis is not NULL, the runtime's storage starts from the genesis
+ * storage, held in *genesis (free it after the runtime). */
+static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate_options *opts,
+                                           bst_state_mem **genesis, int *rc) {
+    uint8_t *code = NULL;
+    size_t code_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    *rc = 1;
+    if (!runtime_code_from_file(path, &code, &code_len, genesis)) return NULL;
+    bst_substrate_options o = *opts;
+    bst_state_backend backend;
+    if (genesis && *genesis) {
+        backend = bst_state_mem_backend(*genesis);
+        o.storage = &backend;
+    }
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &o, &err);
+    free(code);
+    if (!rt) {
+        if (err.status == BST_ERR_TRAP)
+            fprintf(stderr, "error: %s: trap while instantiating: %s\n", path, cli_err_text(&err));
+        else if (err.offset)
+            fprintf(stderr, "error: %s: %s at offset %zu: %s\n", path,
+                    bst_status_name(err.status), err.offset, cli_err_text(&err));
+        else
+            fprintf(stderr, "error: %s: %s: %s\n", path, bst_status_name(err.status),
+                    cli_err_text(&err));
+        *rc = exit_for(&err);
+    }
+    return rt;
+}
+
+bool runtime_state_version(const char *path, const uint8_t *blob, size_t blob_len,
+                           unsigned *version) {
+    uint8_t *code = NULL, *out = NULL;
+    size_t code_len = 0, out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
+        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
+        return false;
+    }
+    bst_substrate_options opts;
+    bst_substrate_options_default(&opts);
+    opts.fuel = DEFAULT_FUEL;
+    opts.allow_missing = true;   /* only Core_version runs, and it calls no host function */
+    bool ok = false;
+    int rc;
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
+    if (!rt) {
+        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
+    } else if (call_runtime(rt, path, "Core_version", NULL, 0, &out, &out_len, &rc)) {
+        bst_substrate_version v;
+        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+        if (se != BST_SCALE_OK)
+            fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
+        else if (v.has_state_version && v.state_version > 1)
+            fprintf(stderr, "error: %s: unknown state version %u\n", path,
+                    (unsigned)v.state_version);
+        else {
+            *version = v.has_state_version ? v.state_version : 0;
+            ok = true;
+        }
+    }
+    free(out);
+    bst_substrate_runtime_free(rt);
+    free(code);
+    return ok;
 }
 
 static int cmd_version(const char *path, const bst_substrate_options *opts) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
-    bst_substrate_runtime *rt = open_runtime(path, opts, &rc);
+    bst_substrate_runtime *rt = open_runtime(path, opts, NULL, &rc);
     if (!rt) return rc;
     if (call_runtime(rt, path, "Core_version", NULL, 0, &out, &out_len, &rc)) {
         bst_substrate_version v;
@@ -302,7 +322,7 @@ static int cmd_metadata(const char *path, const bst_substrate_options *opts) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
-    bst_substrate_runtime *rt = open_runtime(path, opts, &rc);
+    bst_substrate_runtime *rt = open_runtime(path, opts, NULL, &rc);
     if (!rt) return rc;
     if (call_runtime(rt, path, "Metadata_metadata", NULL, 0, &out, &out_len, &rc)) {
         bst_substrate_metadata m;
@@ -335,12 +355,13 @@ static int cmd_call(const char *path, const char *method, const char *hex,
                     const bst_substrate_options *opts) {
     uint8_t *in = NULL, *out = NULL;
     size_t in_len = 0, out_len = 0;
-    if (hex && !hex_decode(hex, strlen(hex), &in, &in_len)) {
+    if (hex && !cli_hex_decode(hex, strlen(hex), &in, &in_len)) {
         fprintf(stderr, "bastion runtime call: input is not hex: %s\n", hex);
         return EXIT_USAGE;
     }
     int rc = 1;
-    bst_substrate_runtime *rt = open_runtime(path, opts, &rc);
+    bst_state_mem *genesis = NULL;   /* a chain spec's genesis storage, under the runtime's */
+    bst_substrate_runtime *rt = open_runtime(path, opts, &genesis, &rc);
     if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc)) {
         fputs("0x", stdout);
         for (size_t i = 0; i < out_len; i++) printf("%02x", out[i]);
@@ -350,6 +371,7 @@ static int cmd_call(const char *path, const char *method, const char *hex,
     free(out);
     free(in);
     bst_substrate_runtime_free(rt);
+    bst_state_mem_free(genesis);
     return rc;
 }
 

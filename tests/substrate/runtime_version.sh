@@ -64,6 +64,9 @@ expect_out metadata "$dir/rococo.json" -- "magic: meta" "version: 14" "pallets: 
     "    0 System" "    1 Babe" "   99 XcmPallet"
 # A raw call: Core_version's SCALE bytes start with the spec name ("node-template", 13 bytes).
 expect_out call "$dir/node_template_runtime.wasm" Core_version -- "0x346e6f64652d74656d706c617465.*"
+# A call on a chain spec runs over its genesis storage: Westend's GRANDPA authorities (4, the
+# first 0x9fc415cc...) come from the genesis key :grandpa_authorities.
+expect_out call "$dir/westend.json" GrandpaApi_grandpa_authorities -- "0x109fc415cce1d0b2eed702c9e05f4762.*"
 # Every import of the three runtimes is provided: no --allow-missing needed (above), and a
 # runtime importing an unknown host function fails to instantiate unless it is allowed.
 printf '\000asm\001\000\000\000\001\004\001\140\000\000\002\017\001\003env\007nothere\000\000' > "$tmp/missing_import.wasm"

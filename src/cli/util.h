@@ -1,0 +1,28 @@
+/*
+ * util.h — small helpers every `bastion` subcommand shares: hex in and out, decimal numbers,
+ * and the text of an error.
+ */
+#ifndef BASTION_CLI_UTIL_H
+#define BASTION_CLI_UTIL_H
+
+#include "bastion.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The value of one hex digit, or -1. */
+int cli_hex_digit(int c);
+/* s[0..n) as hex (optional 0x prefix, even length) into a malloc'd buffer (never NULL on
+ * success; free it).  False on bad hex or out of memory. */
+bool cli_hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len);
+/* Exactly out_n bytes of hex (optional 0x prefix) from s[0..n) into out. */
+bool cli_hex_exact(const char *s, size_t n, uint8_t *out, size_t out_n);
+/* Prints "LABEL 0x<hex>\n" to stdout. */
+void cli_print_hex(const char *label, const uint8_t *p, size_t n);
+/* A decimal u64; '_' may separate digit groups (1_000_000).  False on junk or overflow. */
+bool cli_parse_u64(const char *s, uint64_t *out);
+/* The most specific text of an error: its message, else the trap's or the status's name. */
+const char *cli_err_text(const bst_error *err);
+
+#endif /* BASTION_CLI_UTIL_H */
