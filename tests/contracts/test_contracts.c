@@ -938,6 +938,46 @@ static void fuzz(void) {
     bst_contracts_close(c);
 }
 
+/* ---- a full LMDB map ----------------------------------------------------------------- */
+
+static void mapfull(void) {
+    uint8_t a[32];
+    bst_contracts *c = hostile_setup(a, NULL);
+    bst_contract_result r;
+    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS); /* k := 2 */
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+    bst_contracts_config cfg;
+    bst_contracts_config_default(&cfg);
+    cfg.state_dir = state_dir;
+    cfg.map_size = 2u << 20;   /* 2 MiB: the storage bomb fills it long before its gas ends */
+    bst_error err;
+    c = bst_contracts_open(&cfg, &err);
+    CHECK(c != NULL);
+    if (!c) return;
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_CALL;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.dest, a, 32);
+    uint8_t m4 = 4;
+    e.input = &m4;
+    e.input_len = 1;
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_ERR_INVALID);
+    CHECK(r.outcome == BST_CONTRACT_ERROR && strstr(r.error, "MDB_MAP_FULL") != NULL);
+    bst_contract_result_free(&r);
+    /* nothing of it was written, and the state goes on working */
+    uint8_t k0[4] = {0, 0, 0, 0}, *v;
+    size_t n;
+    CHECK(bst_contracts_storage_get(c, a, k0, 4, &v, &n) == BST_ERR_NOT_FOUND);
+    CHECK(stored(c, a, 'k') == 2);
+    CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
+    bst_contract_result_free(&r);
+    CHECK(mode(c, a, 13, 0, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 /* ---- upload rejections ------------------------------------------------------------------ */
 
 static void rejects(void) {
@@ -1049,7 +1089,7 @@ static void kill9(void) {
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|nested|crypto|probe|fuzz|kill9\n");
+                        "rejects|nested|crypto|probe|fuzz|mapfull|kill9\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -1065,6 +1105,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "nested")) nested();
     else if (!strcmp(t, "probe")) probe();
     else if (!strcmp(t, "fuzz")) fuzz();
+    else if (!strcmp(t, "mapfull")) mapfull();
     else if (!strcmp(t, "crypto")) crypto();
     else if (!strcmp(t, "kill9")) kill9();
     else {
