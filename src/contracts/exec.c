@@ -163,6 +163,11 @@ static bool rd(ctr_frame *f, bst_caller *c, uint32_t ptr, void *dst, uint32_t le
 
 static bool wr(ctr_frame *f, bst_caller *c, uint32_t ptr, const void *src, uint32_t len) {
     if (!charge(f, c, sat_mul(len, BST_CONTRACTS_GAS_PER_BYTE))) return false;
+    if (len == 0) {   /* src may be NULL (empty return data): only the pointer is checked */
+        if ((uint64_t)ptr > bst_memory_size(f->mem))
+            return trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
+        return true;
+    }
     if (!bst_memory_write(f->mem, ptr, src, len))
         return trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
     return true;

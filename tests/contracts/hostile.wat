@@ -3,7 +3,8 @@
 ;;   0 write k:=1 then loop forever        1 seal_input to an out-of-bounds buffer
 ;;   2 unbounded recursion                 3 set_storage with a 20,000-byte value
 ;;   4 storage bomb: new keys until gas runs out
-;;   5 call itself (reentrancy)            6 call input[1..33) with mode input[33]; k:=6; return rc
+;;   5 call itself (reentrancy)            6 call input[1..33) with mode input[33]; k:=6; return
+;;     rc ++ output length ++ the output's first 4 bytes (a 16-byte output buffer)
 ;;   7 write c:=7 then trap (unreachable)  8 write k:=2, return normally
 ;;   9 write k:=3, return "no" with REVERT 10 get_storage into a 1-byte buffer
 ;;  11 out_len_ptr out of bounds          12 deposit_event with 5 topics
@@ -77,12 +78,15 @@
                         (i32.const 900) (i32.const 1) (i32.const -1) (i32.const 0)))))
     (if (i32.eq (local.get $mode) (i32.const 6)) (then
       (call $put (i32.const 512) (i32.const 6))
+      (i32.store (i32.const 1196) (i32.const 16))
       (local.set $rc (call $call (i32.const 0) (i32.const 1) (i64.const 0) (i32.const 800)
                                  (i32.const 33) (i32.sub (i32.load (i32.const 256)) (i32.const 33))
-                                 (i32.const -1) (i32.const 0)))
+                                 (i32.const 1200) (i32.const 1196)))
       (call $put (i32.const 514) (local.get $rc))
-      (i32.store (i32.const 600) (local.get $rc))
-      (call $ret (i32.const 0) (i32.const 600) (i32.const 4))))
+      (i32.store (i32.const 1000) (local.get $rc))
+      (i32.store (i32.const 1004) (i32.load (i32.const 1196)))
+      (i32.store (i32.const 1008) (i32.load (i32.const 1200)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 12))))
     (if (i32.eq (local.get $mode) (i32.const 7)) (then
       (call $put (i32.const 513) (i32.const 7))
       (unreachable)))
