@@ -45,8 +45,9 @@ typedef struct bst_contracts_config {
     uint32_t max_call_depth;           /* nested frames below the top-level one; default 5
                                           (pallet-contracts' CallStack size) */
     bool allow_reentry;                /* default false: a contract already on the call stack
-                                          cannot be called again (seal call returns
-                                          CalleeTrapped with reentrancy refused) */
+                                          cannot be called again unless the call that left it
+                                          set ALLOW_REENTRY; a refused call traps the caller
+                                          (ReentranceDenied), as in pallet-contracts */
     uint32_t max_storage_value_bytes;  /* default 16 KiB (pallet payload_len) */
     uint32_t max_storage_key_bytes;    /* default 128 (pallet MaxStorageKeyLen) */
     uint64_t default_gas_limit;        /* used when bst_contract_exec.gas_limit == 0; default
