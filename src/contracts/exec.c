@@ -91,10 +91,14 @@ typedef struct frame_result {
     char msg[256];
 } frame_result;
 
+/* What a frame runs: a contract's `call`, a new contract's `deploy`, or other code's `call`
+ * in the calling contract's context (delegate_call). */
+enum { FRAME_CALL = 0, FRAME_INSTANTIATE, FRAME_DELEGATE };
+
 enum { PRE_RAN = 0, PRE_NOT_CONTRACT, PRE_CODE_NOT_FOUND, PRE_TRANSFER_FAILED, PRE_DEPTH,
        PRE_REENTRY, PRE_DUPLICATE, PRE_FATAL };
 
-static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, bool instantiate,
+static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
                      const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                      const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
                      uint64_t gas, uint8_t addr_out[32], frame_result *r);
@@ -307,16 +311,21 @@ static bool on_stack(const ctr_frame *f, const uint8_t addr[32]) {
     return false;
 }
 
-static bool do_call(ctr_frame *f, bst_caller *c, uint32_t flags, uint32_t callee_ptr,
-                    uint64_t gas, uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
-                    uint32_t out_ptr, uint32_t out_len_ptr, uint32_t *ret) {
+/* seal call (delegate false: callee_ptr is the callee's address) and delegate_call (delegate
+ * true: callee_ptr is a code hash run in this contract's context; no value, all gas left). */
+static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
+                    uint32_t callee_ptr, uint64_t gas, uint32_t value_ptr, uint32_t input_ptr,
+                    uint32_t input_len, uint32_t out_ptr, uint32_t out_len_ptr, uint32_t *ret) {
     if (flags & ~CALL_ALL_FLAGS) return trapf(f, c, "InvalidCallFlags%s", NULL);
+    if (delegate && (flags & CALL_ALLOW_REENTRY))
+        return trapf(f, c, "InvalidCallFlags: ALLOW_REENTRY with delegate_call%s", NULL);
     if ((flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) ==
         (CALL_FORWARD_INPUT | CALL_CLONE_INPUT))
         return trapf(f, c, "InvalidCallFlags: FORWARD_INPUT with CLONE_INPUT%s", NULL);
     if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
-    uint8_t callee[32], vb[16];
-    if (!rd(f, c, callee_ptr, callee, 32) || !rd(f, c, value_ptr, vb, 16)) return false;
+    uint8_t callee[32], vb[16] = {0};
+    if (!rd(f, c, callee_ptr, callee, 32)) return false;
+    if (!delegate && !rd(f, c, value_ptr, vb, 16)) return false;
     uint8_t *input = NULL;
     size_t ilen = 0;
     if (flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) {
@@ -339,8 +348,10 @@ static bool do_call(ctr_frame *f, bst_caller *c, uint32_t flags, uint32_t callee
     uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
     f->allow_reentry = (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry;
     frame_result r;
-    int pre = run_frame(f->x, f, f->txn, false, f->address, callee, ctr_u128_load(vb), input,
-                        ilen, NULL, 0, limit, NULL, &r);
+    int pre = run_frame(f->x, f, f->txn, delegate ? FRAME_DELEGATE : FRAME_CALL,
+                        delegate ? f->caller : f->address, callee,
+                        delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL, 0, limit, NULL,
+                        &r);
     free(input);
     f->allow_reentry = false;
     bst_store_set_fuel(f->store, remaining - (r.gas_used > remaining ? remaining : r.gas_used));
@@ -407,7 +418,7 @@ static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, 
     f->allow_reentry = f->x->cfg->allow_reentry;
     frame_result r;
     uint8_t addr[32];
-    int pre = run_frame(f->x, f, f->txn, true, f->address, hash, ctr_u128_load(vb), input,
+    int pre = run_frame(f->x, f, f->txn, FRAME_INSTANTIATE, f->address, hash, ctr_u128_load(vb), input,
                         input_len, salt, salt_len, limit, addr, &r);
     free(input);
     free(salt);
@@ -614,19 +625,45 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         return true;
     }
     case S0_CALL:
-        if (!do_call(f, c, 0, A(0), 0, A(2), A(4), A(5), A(6), A(7), &r)) return false;
+        if (!do_call(f, c, false, 0, A(0), 0, A(2), A(4), A(5), A(6), A(7), &r)) return false;
         RET(r);
         return true;
     case S1_CALL:
-        if (!do_call(f, c, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), &r)) return false;
+        if (!do_call(f, c, false, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), &r))
+            return false;
         RET(r);
         return true;
     case S2_CALL:
         /* args: flags, callee, ref_time_limit, proof_size_limit, deposit_ptr, value, input,
          * input_len, out, out_len.  Proof size and storage deposits are not metered. */
-        if (!do_call(f, c, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), &r)) return false;
+        if (!do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), &r))
+            return false;
         RET(r);
         return true;
+    case S0_DELEGATE_CALL:
+        /* flags, code_hash, input, input_len, out, out_len */
+        if (!do_call(f, c, true, A(0), A(1), 0, 0, A(2), A(3), A(4), A(5), &r)) return false;
+        RET(r);
+        return true;
+    case S0_SET_CODE_HASH: {
+        uint8_t h[32];
+        if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
+        if (!rd(f, c, A(0), h, 32)) return false;
+        MDB_val code;
+        int rc = ctr_code_get(x->c, f->txn, h, &code);
+        if (rc == MDB_NOTFOUND) {
+            RET(RC_CODE_NOT_FOUND);
+            return true;
+        }
+        if (rc) return fatal(f, c, rc);
+        /* the running code goes on; the next call of this contract runs the new code */
+        ctr_contract_info info;
+        if ((rc = ctr_get_contract(x->c, f->txn, f->address, &info))) return fatal(f, c, rc);
+        memcpy(info.code_hash, h, 32);
+        if ((rc = ctr_put_contract(x->c, f->txn, f->address, &info))) return fatal(f, c, rc);
+        RET(RC_SUCCESS);
+        return true;
+    }
     case S0_INSTANTIATE:
         if (!do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10),
                             A(11), A(12), &r))
@@ -999,7 +1036,7 @@ done:
              err.message[0] ? err.message : bst_status_name(st));
 }
 
-static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, bool instantiate,
+static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
                      const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                      const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
                      uint64_t gas, uint8_t addr_out[32], frame_result *r) {
@@ -1025,7 +1062,20 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, bool instant
         free(f);
         return PRE_FATAL;
     }
-    if (instantiate) {
+    const uint8_t *run_hash = f->info.code_hash;   /* the code this frame runs */
+    if (kind == FRAME_DELEGATE) {
+        /* the caller's account, storage, caller and value; only the code differs */
+        memcpy(f->address, parent->address, 32);
+        f->info = parent->info;
+        MDB_val code;
+        rc = ctr_code_get(c, f->txn, target, &code);
+        if (rc == MDB_NOTFOUND) {
+            pre = PRE_CODE_NOT_FOUND;
+            goto pre_fail;
+        }
+        if (rc) goto fatal;
+        run_hash = target;
+    } else if (kind == FRAME_INSTANTIATE) {
         MDB_val code;
         rc = ctr_code_get(c, f->txn, target, &code);
         if (rc == MDB_NOTFOUND) {
@@ -1066,7 +1116,8 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, bool instant
             }
         }
     }
-    rc = ctr_transfer(c, f->txn, caller, f->address, value);
+    rc = kind == FRAME_DELEGATE ? MDB_SUCCESS
+                                : ctr_transfer(c, f->txn, caller, f->address, value);
     if (rc == MDB_NOTFOUND) {
         pre = PRE_TRANSFER_FAILED;
         goto pre_fail;
@@ -1074,7 +1125,7 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, bool instant
     if (rc) goto fatal;
 
     size_t code_len = 0;
-    const bst_module *m = load_module(x, f->txn, f->info.code_hash, &code_len, &rc);
+    const bst_module *m = load_module(x, f->txn, run_hash, &code_len, &rc);
     if (!m) {
         if (rc == MDB_NOTFOUND) {
             pre = PRE_CODE_NOT_FOUND;
@@ -1090,7 +1141,7 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, bool instant
         r->gas_used = gas;
         snprintf(r->msg, sizeof r->msg, "out of gas loading the code");
     } else {
-        execute(f, m, instantiate, gas - load_cost, r);
+        execute(f, m, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = sat_add(r->gas_used, load_cost);
     }
     if (f->store) bst_store_free(f->store);
@@ -1237,7 +1288,8 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     }
     frame_result r;
     uint8_t addr[32] = {0};
-    int pre = run_frame(&x, NULL, t, inst, e->origin, target, ctr_u128_load(e->value), e->input,
+    int pre = run_frame(&x, NULL, t, inst ? FRAME_INSTANTIATE : FRAME_CALL, e->origin, target,
+                        ctr_u128_load(e->value), e->input,
                         e->input_len, e->salt, e->salt_len, gas, addr, &r);
     res->gas_used = r.gas_used;
     switch (pre) {

@@ -63,6 +63,8 @@ static const char *sig_of(int id) {
     case S0_REENTRANCE_COUNT: return ":i";
     case S0_ACCOUNT_REENTRANCE_COUNT: return "i:i";
     case S0_INSTANTIATION_NONCE: return ":I";
+    case S0_DELEGATE_CALL: return "iiiiii:i";
+    case S0_SET_CODE_HASH: return "i:i";
     default: return NULL;
     }
 }
@@ -76,6 +78,8 @@ static int lookup0(const char *n, size_t l, bool prefixed) {
     if (eq(n, l, "take_storage")) return S0_TAKE_STORAGE;
     if (eq(n, l, "transfer")) return S0_TRANSFER;
     if (eq(n, l, "call")) return S0_CALL;
+    if (eq(n, l, "delegate_call")) return S0_DELEGATE_CALL;
+    if (eq(n, l, "set_code_hash")) return S0_SET_CODE_HASH;
     if (eq(n, l, "instantiate")) return S0_INSTANTIATE;
     if (eq(n, l, "terminate")) return S0_TERMINATE;
     if (eq(n, l, "input")) return S0_INPUT;

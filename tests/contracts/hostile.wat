@@ -16,6 +16,8 @@
 ;;  19 ecdsa_recover(sig input[1..66), hash input[66..98)); return rc ++ key (33)
 ;;  20 call input[1..33) with input input[33..) and a gas limit of 1,000,000; return rc
 ;;  21 event bomb: 16 KiB events until something stops it
+;;  22 delegate_call code input[1..33) with input input[33..); return as mode 6
+;;  23 set_code_hash(input[1..33)); return rc
 ;; (mode 6 forwards input[33..) as the callee's input, so calls can be chained)
 (module
   (import "seal0" "seal_input" (func $input (param i32 i32)))
@@ -33,6 +35,8 @@
   (import "seal1" "terminate" (func $term (param i32)))
   (import "seal0" "sr25519_verify" (func $srv (param i32 i32 i32 i32) (result i32)))
   (import "seal0" "seal_ecdsa_recover" (func $ecr (param i32 i32 i32) (result i32)))
+  (import "seal0" "delegate_call" (func $dcall (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "seal0" "seal_set_code_hash" (func $setch (param i32) (result i32)))
   (import "env" "memory" (memory 1 16))
   (data (i32.const 512) "kcr")
   (data (i32.const 950) "no")
@@ -151,5 +155,17 @@
       (loop $l
         (call $event (i32.const 3000) (i32.const 1) (i32.const 2000) (i32.const 16384))
         (br $l))))
+    (if (i32.eq (local.get $mode) (i32.const 22)) (then
+      (i32.store (i32.const 1196) (i32.const 16))
+      (i32.store (i32.const 1000)
+        (call $dcall (i32.const 0) (i32.const 1) (i32.const 33)
+                     (i32.sub (i32.load (i32.const 256)) (i32.const 33))
+                     (i32.const 1200) (i32.const 1196)))
+      (i32.store (i32.const 1004) (i32.load (i32.const 1196)))
+      (i32.store (i32.const 1008) (i32.load (i32.const 1200)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 12))))
+    (if (i32.eq (local.get $mode) (i32.const 23)) (then
+      (i32.store (i32.const 1000) (call $setch (i32.const 1)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
     (unreachable))
 )

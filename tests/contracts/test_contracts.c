@@ -719,6 +719,49 @@ static void nested(void) {
     CHECK(bst_contracts_balance(c, a[2], bal) && u128_lo(bal) == 0);
     CHECK(stored(c, a[2], 'k') == -1);
 
+    /* delegate_call: the code runs in a3's context, so its writes land in a3's storage */
+    uint8_t dl[35];
+    dl[0] = 22;
+    memcpy(dl + 1, HOSTILE, 32);
+    dl[33] = 9;   /* k := 3, then revert with "no": rolled back */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "02000000" "02000000" "6e6f0000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a[3], 'k') == 6);   /* left by the depth test above */
+    dl[33] = 8;   /* k := 2 */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000" "00000000" "00000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a[3], 'k') == 2);
+    dl[33] = 15;  /* 64 bytes of output do not fit the 16-byte buffer: the caller traps */
+    CHECK(run(c, BST_CONTRACT_CALL, BOB, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "OutputBufferTooSmall") != NULL);
+    bst_contract_result_free(&r);
+    memset(dl + 1, 0xee, 32);   /* unknown code: CodeNotFound */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "07000000" "10000000" "00000000"));
+    bst_contract_result_free(&r);
+
+    /* set_code_hash: a3 switches to probe.wasm; its next call runs the new code */
+    uint8_t probe_hash[32];
+    upload_file(c, CONTRACTS_WASM_DIR, "probe.wasm", probe_hash);
+    uint8_t sc[33];
+    sc[0] = 23;
+    memset(sc + 1, 0xee, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], sc, 33, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "07000000"));
+    bst_contract_result_free(&r);
+    memcpy(sc + 1, probe_hash, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], sc, 33, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_code_hash_of(c, a[3], ch) && memcmp(ch, probe_hash, 32) == 0);
+    uint8_t two = 2;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], &two, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 80);   /* probe's hashes of "abc" */
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a[3], 'k') == 2);   /* the storage stayed */
+
     /* 20 distinct codes (hostile.wasm plus a custom section) through the handle's 16-entry
      * compiled-module cache: every one still runs correctly after evictions */
     char path[512];
