@@ -51,6 +51,7 @@ struct ctr_frame {
     bst_store *store;
     bst_memory *mem;
     bool allow_reentry;               /* may a callee re-enter this contract? */
+    bool input_forwarded;             /* FORWARD_INPUT gave the input away */
     int exit;
     uint32_t ret_flags;
     uint8_t *ret_data;
@@ -329,6 +330,9 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
     uint8_t *input = NULL;
     size_t ilen = 0;
     if (flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) {
+        if (f->input_forwarded) return trapf(f, c, "InputForwarded%s", NULL);
+        /* FORWARD_INPUT hands the input over: this frame cannot read it any more */
+        if (flags & CALL_FORWARD_INPUT) f->input_forwarded = true;
         ilen = f->input_len;
         if (!charge(f, c, sat_mul(ilen, BST_CONTRACTS_GAS_PER_BYTE))) return false;
         input = malloc(ilen ? ilen : 1);
@@ -480,14 +484,18 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
     if (data_len > cfg->max_event_data_bytes) return trapf(f, c, "ValueTooLarge: event data%s", NULL);
     const uint8_t *tp = view(f, c, topics_ptr, topics_len);
     if (!tp) return false;
-    /* Vec<Hash>: compact count then 32-byte hashes, all of it (decode_all). */
+    /* Vec<Hash>: compact count then 32-byte hashes, all of it (decode_all); a zero length
+     * means no topics without decoding anything, as in pallet-contracts */
     bst_scale_dec d;
     bst_scale_dec_init(&d, tp, topics_len);
     size_t n = 0;
-    if (topics_len == 0 || bst_scale_get_len(&d, 32, &n) != BST_SCALE_OK)
-        return trapf(f, c, "DecodingFailed: event topics%s", NULL);
-    if (n > cfg->max_event_topics) return trapf(f, c, "TooManyTopics%s", NULL);
-    if (bst_scale_remaining(&d) != n * 32) return trapf(f, c, "DecodingFailed: event topics%s", NULL);
+    if (topics_len) {
+        if (bst_scale_get_len(&d, 32, &n) != BST_SCALE_OK)
+            return trapf(f, c, "DecodingFailed: event topics%s", NULL);
+        if (n > cfg->max_event_topics) return trapf(f, c, "TooManyTopics%s", NULL);
+        if (bst_scale_remaining(&d) != n * 32)
+            return trapf(f, c, "DecodingFailed: event topics%s", NULL);
+    }
     if (!charge(f, c, sat_mul(n, BST_CONTRACTS_GAS_EVENT_TOPIC))) return false;
     const uint8_t *dp = view(f, c, data_ptr, data_len);
     if (!dp) return false;
@@ -537,6 +545,8 @@ static bool do_debug_message(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t
     ctr_exec *x = f->x;
     size_t max = x->cfg->max_debug_buffer_bytes;
     if (x->dbg_len >= max || len == 0) return true;
+    /* pallet-contracts drops a message that is not UTF-8, without trapping */
+    if (!bst_scale_utf8_valid(p, len)) return true;
     size_t take = len;
     if (take > max - x->dbg_len) take = max - x->dbg_len;
     char *nd = realloc(x->dbg, x->dbg_len + take + 1);
@@ -625,7 +635,11 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         return true;
     }
     case S0_CALL:
-        if (!do_call(f, c, false, 0, A(0), 0, A(2), A(4), A(5), A(6), A(7), &r)) return false;
+        /* callee, _callee_len, gas, value, _value_len, input, input_len, out, out_len; this
+         * oldest version always allows reentry (pallet-contracts passes ALLOW_REENTRY) */
+        if (!do_call(f, c, false, CALL_ALLOW_REENTRY, A(0), A64(2), A(3), A(5), A(6), A(7), A(8),
+                     &r))
+            return false;
         RET(r);
         return true;
     case S1_CALL:
@@ -686,6 +700,7 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
     case S1_TERMINATE:
         return do_terminate(f, c, A(0));
     case S0_INPUT:
+        if (f->input_forwarded) return trapf(f, c, "InputForwarded%s", NULL);
         return write_output(f, c, A(0), A(1), f->input, f->input_len, false);
     case S0_RETURN: {
         uint32_t flags = A(0), len = A(2);

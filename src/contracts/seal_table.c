@@ -27,7 +27,7 @@ static const char *sig_of(int id) {
     case S1_CONTAINS_STORAGE: return "ii:i";
     case S0_TAKE_STORAGE: return "iiii:i";
     case S0_TRANSFER: return "iiii:i";
-    case S0_CALL: return "iiiiiiii:i";
+    case S0_CALL: return "iiIiiiiii:i";   /* callee, _len, gas, value, _len, in, len, out, len */
     case S1_CALL: return "iiIiiiii:i";
     case S2_CALL: return "iiIIiiiiii:i";
     case S0_INSTANTIATE: return "iiIiiiiiiiiii:i";
@@ -142,8 +142,10 @@ int ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nl
         id = lookup0(n, l, prefixed);
     } else if (eq(module, mlen, "seal1")) {
         id = lookup1(n, l);
-    } else if (eq(module, mlen, "seal2") && !prefixed) {
+    } else if (eq(module, mlen, "seal2")) {
         id = lookup2(n, l);
+        /* of the seal2 functions only set_storage has the seal_ alias */
+        if (prefixed && id != S2_SET_STORAGE) id = -1;
     }
     if (id >= 0 && sig) *sig = sig_of(id);
     return id;

@@ -18,6 +18,8 @@
 ;;  21 event bomb: 16 KiB events until something stops it
 ;;  22 delegate_call code input[1..33) with input input[33..); return as mode 6
 ;;  23 set_code_hash(input[1..33)); return rc
+;;  24 seal0.seal_call (9 parameters, reentry allowed) of input[1..33) with input[33..); return rc
+;;  25 seal1 call of input[1..33) with FORWARD_INPUT, then seal_input again (InputForwarded)
 ;; (mode 6 forwards input[33..) as the callee's input, so calls can be chained)
 (module
   (import "seal0" "seal_input" (func $input (param i32 i32)))
@@ -37,6 +39,7 @@
   (import "seal0" "seal_ecdsa_recover" (func $ecr (param i32 i32 i32) (result i32)))
   (import "seal0" "delegate_call" (func $dcall (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "seal0" "seal_set_code_hash" (func $setch (param i32) (result i32)))
+  (import "seal0" "seal_call" (func $call0 (param i32 i32 i64 i32 i32 i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1 16))
   (data (i32.const 512) "kcr")
   (data (i32.const 950) "no")
@@ -167,5 +170,17 @@
     (if (i32.eq (local.get $mode) (i32.const 23)) (then
       (i32.store (i32.const 1000) (call $setch (i32.const 1)))
       (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
+    (if (i32.eq (local.get $mode) (i32.const 24)) (then
+      (i32.store (i32.const 1000)
+        (call $call0 (i32.const 1) (i32.const 32) (i64.const 0) (i32.const 800) (i32.const 16)
+                     (i32.const 33) (i32.sub (i32.load (i32.const 256)) (i32.const 33))
+                     (i32.const -1) (i32.const 0)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
+    (if (i32.eq (local.get $mode) (i32.const 25)) (then
+      (drop (call $call (i32.const 1) (i32.const 1) (i64.const 0) (i32.const 800)
+                        (i32.const 0) (i32.const 0) (i32.const -1) (i32.const 0)))
+      (i32.store (i32.const 256) (i32.const 256))
+      (call $input (i32.const 0) (i32.const 256))
+      (return)))
     (unreachable))
 )

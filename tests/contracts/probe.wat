@@ -8,7 +8,7 @@
 (module
   (import "seal0" "seal_set_storage" (func $set0 (param i32 i32 i32)))
   (import "seal1" "set_storage" (func $set1 (param i32 i32 i32) (result i32)))
-  (import "seal2" "set_storage" (func $set2 (param i32 i32 i32 i32) (result i32)))
+  (import "seal2" "seal_set_storage" (func $set2 (param i32 i32 i32 i32) (result i32)))
   (import "seal0" "seal_clear_storage" (func $clear0 (param i32)))
   (import "seal1" "clear_storage" (func $clear1 (param i32 i32) (result i32)))
   (import "seal0" "get_storage" (func $get0 (param i32 i32 i32) (result i32)))

@@ -533,6 +533,23 @@ static void hostile(void) {
     CHECK(strstr(r.error, "ReentranceDenied") != NULL);
     bst_contract_result_free(&r);
 
+    /* seal0.seal_call always allows reentry (pallet-contracts passes ALLOW_REENTRY): a calls
+     * itself with mode 8 */
+    uint8_t s0[34];
+    s0[0] = 24;
+    memcpy(s0 + 1, a, 32);
+    s0[33] = 9;   /* the inner frame reverts: CalleeReverted, its k := 3 dropped */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, s0, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "02000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 2);
+    /* FORWARD_INPUT hands the input over: reading it again traps (InputForwarded) */
+    s0[0] = 25;
+    memcpy(s0 + 1, BOB, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, s0, 33, 0, false, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "InputForwarded") != NULL);
+    bst_contract_result_free(&r);
+
     /* revert: data returned with the flag, k unchanged */
     CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
     CHECK(r.flags == 1 && r.data_len == 2 && memcmp(r.data, "no", 2) == 0);
@@ -1035,6 +1052,8 @@ static void rejects(void) {
         {"reject_badsig.wasm", "seal0.seal_input has the wrong signature"},
         {"reject_bigmem.wasm", "memory maximum 17 pages exceeds 16"},
         {"reject_ownmem.wasm", "memory must be imported"},
+        {"reject_badalias.wasm", "unknown import seal2.seal_call"},
+        {"reject_oldcall.wasm", "seal0.seal_call has the wrong signature"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[512];
