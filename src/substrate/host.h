@@ -9,6 +9,7 @@
  *   host_misc.c    allocator, logging, misc (print, runtime_version), offchain
  *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_*
  *   host_crypto.c  ext_hashing_*, ext_crypto_* and the in-memory keystore
+ *   host_sandbox.c ext_sandbox_*: wasm modules instantiated and run by the runtime itself
  *   metadata.c     Metadata_metadata decoding (pallet names)
  * Everything here is private to src/substrate/; hosts see only include/bastion_substrate.h.
  */
@@ -56,6 +57,7 @@ struct bst_substrate_runtime {
     bool batch_active;         /* ext_crypto_start_batch_verify .. finish */
     bool batch_ok;
     uint32_t depth;            /* nesting of runtime_version calls (recursive loads) */
+    struct bst_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
 };
 
 /* ---- the host-function table ------------------------------------------------------------ */
@@ -104,5 +106,9 @@ bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, const void *d
 
 /* The runtime's memory during a call. */
 bst_memory *bst_host_memory(bst_substrate_runtime *rt, bst_caller *c);
+
+/* Frees the call's sandbox (its store, instances, memories); rt->sandbox becomes NULL.  Called
+ * when the call's instance is dropped, as Substrate's sandbox store lives for one call. */
+void bst_sandbox_free(bst_substrate_runtime *rt);
 
 #endif /* BASTION_SUBSTRATE_HOST_H */

@@ -84,6 +84,14 @@ HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1);
 HOST_FN(bst_ext_offchain_sleep_until_version_1);
 HOST_FN(bst_ext_offchain_submit_transaction_version_1);
 HOST_FN(bst_ext_offchain_timestamp_version_1);
+HOST_FN(bst_ext_sandbox_get_global_val_version_1);
+HOST_FN(bst_ext_sandbox_instance_teardown_version_1);
+HOST_FN(bst_ext_sandbox_instantiate_version_1);
+HOST_FN(bst_ext_sandbox_invoke_version_1);
+HOST_FN(bst_ext_sandbox_memory_get_version_1);
+HOST_FN(bst_ext_sandbox_memory_new_version_1);
+HOST_FN(bst_ext_sandbox_memory_set_version_1);
+HOST_FN(bst_ext_sandbox_memory_teardown_version_1);
 HOST_FN(bst_ext_storage_append_version_1);
 HOST_FN(bst_ext_storage_changes_root_version_1);
 HOST_FN(bst_ext_storage_clear_prefix_version_1);
@@ -177,6 +185,14 @@ static const host_def host_defs[] = {
     {"ext_offchain_sleep_until_version_1", "j", "", bst_ext_offchain_sleep_until_version_1},
     {"ext_offchain_submit_transaction_version_1", "j", "j", bst_ext_offchain_submit_transaction_version_1},
     {"ext_offchain_timestamp_version_1", "", "j", bst_ext_offchain_timestamp_version_1},
+    {"ext_sandbox_get_global_val_version_1", "ij", "j", bst_ext_sandbox_get_global_val_version_1},
+    {"ext_sandbox_instance_teardown_version_1", "i", "", bst_ext_sandbox_instance_teardown_version_1},
+    {"ext_sandbox_instantiate_version_1", "ijji", "i", bst_ext_sandbox_instantiate_version_1},
+    {"ext_sandbox_invoke_version_1", "ijjiii", "i", bst_ext_sandbox_invoke_version_1},
+    {"ext_sandbox_memory_get_version_1", "iiii", "i", bst_ext_sandbox_memory_get_version_1},
+    {"ext_sandbox_memory_new_version_1", "ii", "i", bst_ext_sandbox_memory_new_version_1},
+    {"ext_sandbox_memory_set_version_1", "iiii", "i", bst_ext_sandbox_memory_set_version_1},
+    {"ext_sandbox_memory_teardown_version_1", "i", "", bst_ext_sandbox_memory_teardown_version_1},
     {"ext_storage_append_version_1", "jj", "", bst_ext_storage_append_version_1},
     {"ext_storage_changes_root_version_1", "j", "j", bst_ext_storage_changes_root_version_1},
     {"ext_storage_clear_prefix_version_1", "j", "", bst_ext_storage_clear_prefix_version_1},

@@ -292,6 +292,7 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
 
 /* Drops the per-call instance. */
 static void instance_drop(bst_substrate_runtime *rt) {
+    bst_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
     bst_store_free(rt->store);
     rt->store = NULL;
     rt->inst = NULL;

@@ -1,0 +1,4 @@
+;; Unbounded recursion: the call-depth limit stops it, as a sandboxed trap.
+(module
+  (func $f (export "call")
+    (call $f)))

@@ -1,0 +1,213 @@
+/*
+ * test_sandbox.c — the sandbox host functions (ext_sandbox_*, src/substrate/host_sandbox.c)
+ * driven by Substrate's executor test runtime (sc_runtime_test.wasm: test_sandbox,
+ * test_sandbox_args, test_sandbox_return_val, test_sandbox_instantiate,
+ * test_sandbox_get_global_val), with the modules and results of Substrate's own tests
+ * (client/executor/src/integration_tests/sandbox.rs), plus controls that must fail and the
+ * host's limits: fuel shared with the runtime, call depth, import type checks.
+ *
+ * usage: test_substrate_sandbox RUNTIMES_DIR   (modules: SUBSTRATE_WASM_DIR/sandbox_*.wasm)
+ * Uses only the public APIs (bastion_substrate.h).
+ */
+#define HOSTILE_WASM_DIR SUBSTRATE_WASM_DIR
+#include "../hostile/harness.h"
+
+#include "bastion_crypto.h"
+#include "bastion_substrate.h"
+
+static uint8_t *g_code;
+static size_t g_code_len;
+
+static bst_substrate_runtime *open_rt(uint64_t fuel) {
+    bst_substrate_options o;
+    bst_substrate_options_default(&o);
+    o.allow_missing = true;   /* the runtime imports two functions on purpose that nobody has */
+    o.max_log_level = 0;
+    o.fuel = fuel;
+    bst_error err;
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(g_code, g_code_len, &o, &err);
+    if (!rt) {
+        fprintf(stderr, "sc_runtime_test.wasm: %s\n", err.message);
+        exit(2);
+    }
+    return rt;
+}
+
+/* SCALE Vec<u8> of bytes (compact length < 2^30). */
+static uint8_t *enc_vec(const uint8_t *bytes, size_t n, size_t *out_len) {
+    uint8_t *p = malloc(n + 4);
+    if (!p) exit(2);
+    size_t h;
+    if (n < 64) {
+        p[0] = (uint8_t)(n << 2);
+        h = 1;
+    } else if (n < (1u << 14)) {
+        p[0] = (uint8_t)((n << 2) | 1);
+        p[1] = (uint8_t)(n >> 6);
+        h = 2;
+    } else {
+        uint32_t v = (uint32_t)(n << 2) | 2;
+        for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+        h = 4;
+    }
+    memcpy(p + h, bytes, n);
+    *out_len = h + n;
+    return p;
+}
+
+/* Calls `export` with the module NAME.wasm as input (SCALE-encoded, or raw) and compares the
+ * output with expect[0..expect_len). */
+static void expect_module(bst_substrate_runtime *rt, const char *export, const char *name,
+                          bool encode, const void *expect, size_t expect_len) {
+    size_t wlen, in_len;
+    uint8_t *wasm = h_wasm_bytes(name, &wlen);
+    uint8_t *in = encode ? enc_vec(wasm, wlen, &in_len) : wasm;
+    if (!encode) in_len = wlen;
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_status st = bst_substrate_call(rt, export, in, in_len, &out, &out_len, &err);
+    CHECK_OK(st, err);
+    bool same = st == BST_OK && out_len == expect_len &&
+                (expect_len == 0 || memcmp(out, expect, expect_len) == 0);
+    CHECK(same);
+    if (!same) {
+        fprintf(stderr, "  %s(%s): got", export, name);
+        for (size_t i = 0; i < out_len; i++) fprintf(stderr, " %02x", out[i]);
+        fputc('\n', stderr);
+    }
+    free(out);
+    if (encode) free(in);
+    free(wasm);
+}
+
+static const uint8_t TRUE_[1] = {1}, FALSE_[1] = {0};
+
+/* The tests of Substrate's sandbox.rs, each with the exact result it asserts. */
+static void test_substrate_cases(void) {
+    bst_substrate_runtime *rt = open_rt(0);
+    /* sandbox_should_work: true.encode() */
+    expect_module(rt, "test_sandbox", "sandbox_counter", true, TRUE_, 1);
+    /* sandbox_trap: the test passes the module unencoded (so the runtime sees an empty code
+     * vector, which does not instantiate): vec![0] */
+    expect_module(rt, "test_sandbox", "sandbox_trap", false, FALSE_, 1);
+    /* start_called: true.encode() */
+    expect_module(rt, "test_sandbox", "sandbox_start_called", true, TRUE_, 1);
+    /* invoke_args: true.encode() */
+    expect_module(rt, "test_sandbox_args", "sandbox_args", true, TRUE_, 1);
+    /* return_val: true.encode() */
+    expect_module(rt, "test_sandbox_return_val", "sandbox_return_val", true, TRUE_, 1);
+    /* unlinkable_module: 1u8 (Error::Module) */
+    static const uint8_t one[1] = {1}, zero[1] = {0}, two[1] = {2};
+    expect_module(rt, "test_sandbox_instantiate", "sandbox_unlinkable", true, one, 1);
+    /* corrupted_module: vec![0, 0, 0, 0, 1, 0, 0, 0].encode() -> 1u8 */
+    {
+        static const uint8_t corrupted[9] = {0x20, 0, 0, 0, 0, 1, 0, 0, 0};
+        uint8_t *out = NULL;
+        size_t out_len = 0;
+        bst_error err;
+        bst_status st = bst_substrate_call(rt, "test_sandbox_instantiate", corrupted,
+                                           sizeof corrupted, &out, &out_len, &err);
+        CHECK_OK(st, err);
+        CHECK(st == BST_OK && out_len == 1 && out[0] == 1);
+        free(out);
+    }
+    /* start_fn_ok: 0u8 */
+    expect_module(rt, "test_sandbox_instantiate", "sandbox_start_ok", true, zero, 1);
+    /* start_fn_traps: 2u8 (Error::Execution) */
+    expect_module(rt, "test_sandbox_instantiate", "sandbox_start_traps", true, two, 1);
+    /* get_global_val_works: 500i64.encode() */
+    static const uint8_t i64_500[8] = {0xf4, 0x01, 0, 0, 0, 0, 0, 0};
+    expect_module(rt, "test_sandbox_get_global_val", "sandbox_global", true, i64_500, 8);
+    bst_substrate_runtime_free(rt);
+}
+
+/* What Substrate's cases do not pin down: controls that must come out false, and the sandbox
+ * reporting a trap of the sandboxed code as an error code rather than trapping the runtime. */
+static void test_controls(void) {
+    bst_substrate_runtime *rt = open_rt(0);
+    /* sandbox_trap's module, encoded this time: a real HostError from env_assert -> false */
+    expect_module(rt, "test_sandbox", "sandbox_trap", true, FALSE_, 1);
+    /* wrong argument expected / wrong value returned */
+    expect_module(rt, "test_sandbox_args", "sandbox_args_wrong", true, FALSE_, 1);
+    expect_module(rt, "test_sandbox_return_val", "sandbox_return_wrong", true, FALSE_, 1);
+    /* invoke_args' module called without arguments: the signature does not match -> false */
+    expect_module(rt, "test_sandbox", "sandbox_args", true, FALSE_, 1);
+    /* the returning module under test_sandbox (no argument given) -> false */
+    expect_module(rt, "test_sandbox", "sandbox_return_val", true, FALSE_, 1);
+    /* get_global_val: no such global -> 30, a global that is not an i64 -> 40 */
+    static const uint8_t i64_30[8] = {30, 0, 0, 0, 0, 0, 0, 0}, i64_40[8] = {40, 0, 0, 0, 0, 0, 0, 0};
+    expect_module(rt, "test_sandbox_get_global_val", "sandbox_start_ok", true, i64_30, 8);
+    expect_module(rt, "test_sandbox_get_global_val", "sandbox_global_i32", true, i64_40, 8);
+    /* ... and a module that does not instantiate: the runtime's `return 20;` leaves the
+     * exported function itself (wasm_export_functions! inlines the body), so the call returns
+     * the raw 20 = pointer 20, length 0: an empty output, in Substrate as here. */
+    expect_module(rt, "test_sandbox_get_global_val", "sandbox_unlinkable", true, NULL, 0);
+    /* the environment's memory (1..16 pages) is importable, a larger one is not */
+    expect_module(rt, "test_sandbox", "sandbox_memory", true, TRUE_, 1);
+    expect_module(rt, "test_sandbox", "sandbox_memory_too_big", true, FALSE_, 1);
+    /* an import whose type does not fit the runtime's answer; assert called with an i64 */
+    expect_module(rt, "test_sandbox", "sandbox_bad_import_type", true, FALSE_, 1);
+    expect_module(rt, "test_sandbox", "sandbox_assert_i64", true, FALSE_, 1);
+    /* unbounded recursion: the sandboxed call fails, the runtime goes on and answers false */
+    expect_module(rt, "test_sandbox", "sandbox_recurse", true, FALSE_, 1);
+    /* a start function that traps, under test_sandbox: false */
+    expect_module(rt, "test_sandbox", "sandbox_start_traps", true, FALSE_, 1);
+    /* garbage instead of a module */
+    {
+        static const uint8_t junk[5] = {0x10, 0, 'a', 's', 'm'};
+        uint8_t *out = NULL;
+        size_t out_len = 0;
+        bst_error err;
+        bst_status st = bst_substrate_call(rt, "test_sandbox", junk, sizeof junk, &out,
+                                           &out_len, &err);
+        CHECK_OK(st, err);
+        CHECK(st == BST_OK && out_len == 1 && out[0] == 0);
+        free(out);
+    }
+    /* after all that, the runtime still works (each call has a fresh sandbox) */
+    expect_module(rt, "test_sandbox", "sandbox_counter", true, TRUE_, 1);
+    bst_substrate_runtime_free(rt);
+}
+
+/* Fuel: the sandbox draws on the runtime's budget.  A sandboxed endless loop exhausts it; the
+ * sandbox reports the failure to the runtime, which then has no fuel left and traps out of fuel
+ * itself.  The same runtime with the same budget runs the working module. */
+static void test_fuel(void) {
+    bst_substrate_runtime *rt = open_rt(50u * 1000 * 1000);
+    size_t wlen, in_len;
+    uint8_t *wasm = h_wasm_bytes("sandbox_loop", &wlen);
+    uint8_t *in = enc_vec(wasm, wlen, &in_len);
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_status st = bst_substrate_call(rt, "test_sandbox", in, in_len, &out, &out_len, &err);
+    CHECK_TRAP(st, err, BST_TRAP_OUT_OF_FUEL);
+    free(out);
+    free(in);
+    free(wasm);
+    expect_module(rt, "test_sandbox", "sandbox_counter", true, TRUE_, 1);
+    bst_substrate_runtime_free(rt);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s RUNTIMES_DIR\n", argv[0]);
+        return 64;
+    }
+    if (!bst_crypto_init()) return 2;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sc_runtime_test.wasm", argv[1]);
+    g_code = h_read_file(path, &g_code_len);
+    if (!g_code) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return 2;
+    }
+    test_substrate_cases();
+    test_controls();
+    test_fuel();
+    free(g_code);
+    return h_finish("substrate/sandbox");
+}
