@@ -23,7 +23,8 @@
 #define CALL_CLONE_INPUT 2u
 #define CALL_TAIL_CALL 4u
 #define CALL_ALLOW_REENTRY 8u
-#define CALL_ALL_FLAGS 15u
+#define CALL_READ_ONLY 16u
+#define CALL_ALL_FLAGS 31u
 
 /* Milliseconds per block for seal `now` (blocks are numbered by committed execs). */
 #define CTR_BLOCK_MS 6000u
@@ -52,6 +53,7 @@ struct ctr_frame {
     bst_memory *mem;
     bool allow_reentry;               /* may a callee re-enter this contract? */
     bool input_forwarded;             /* FORWARD_INPUT gave the input away */
+    bool read_only;                   /* called with READ_ONLY (or below such a call) */
     int exit;
     uint32_t ret_flags;
     uint8_t *ret_data;
@@ -99,7 +101,7 @@ enum { FRAME_CALL = 0, FRAME_INSTANTIATE, FRAME_DELEGATE };
 enum { PRE_RAN = 0, PRE_NOT_CONTRACT, PRE_CODE_NOT_FOUND, PRE_TRANSFER_FAILED, PRE_DEPTH,
        PRE_REENTRY, PRE_DUPLICATE, PRE_FATAL };
 
-static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
+static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
                      const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                      const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
                      uint64_t gas, uint8_t addr_out[32], frame_result *r);
@@ -318,8 +320,9 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
                     uint32_t callee_ptr, uint64_t gas, uint32_t value_ptr, uint32_t input_ptr,
                     uint32_t input_len, uint32_t out_ptr, uint32_t out_len_ptr, uint32_t *ret) {
     if (flags & ~CALL_ALL_FLAGS) return trapf(f, c, "InvalidCallFlags%s", NULL);
-    if (delegate && (flags & CALL_ALLOW_REENTRY))
-        return trapf(f, c, "InvalidCallFlags: ALLOW_REENTRY with delegate_call%s", NULL);
+    if (delegate && (flags & (CALL_ALLOW_REENTRY | CALL_READ_ONLY)))
+        return trapf(f, c, "InvalidCallFlags: ALLOW_REENTRY or READ_ONLY with delegate_call%s",
+                     NULL);
     if ((flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) ==
         (CALL_FORWARD_INPUT | CALL_CLONE_INPUT))
         return trapf(f, c, "InvalidCallFlags: FORWARD_INPUT with CLONE_INPUT%s", NULL);
@@ -352,8 +355,13 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
     uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
     f->allow_reentry = (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry;
     frame_result r;
+    if (!delegate && !ctr_u128_is_zero(ctr_u128_load(vb)) &&
+        (f->read_only || (flags & CALL_READ_ONLY))) {
+        free(input);
+        return trapf(f, c, "StateChangeDenied: value transfer in a read-only call%s", NULL);
+    }
     int pre = run_frame(f->x, f, f->txn, delegate ? FRAME_DELEGATE : FRAME_CALL,
-                        delegate ? f->caller : f->address, callee,
+                        (flags & CALL_READ_ONLY) != 0, delegate ? f->caller : f->address, callee,
                         delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL, 0, limit, NULL,
                         &r);
     free(input);
@@ -422,7 +430,8 @@ static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, 
     f->allow_reentry = f->x->cfg->allow_reentry;
     frame_result r;
     uint8_t addr[32];
-    int pre = run_frame(f->x, f, f->txn, FRAME_INSTANTIATE, f->address, hash, ctr_u128_load(vb), input,
+    int pre = run_frame(f->x, f, f->txn, FRAME_INSTANTIATE, false, f->address, hash,
+                        ctr_u128_load(vb), input,
                         input_len, salt, salt_len, limit, addr, &r);
     free(input);
     free(salt);
@@ -586,6 +595,18 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
     ctr_exec *x = f->x;
     uint32_t r = 0;
     if (!charge(f, c, BST_CONTRACTS_GAS_HOST_CALL)) return false;
+    if (f->read_only) {
+        /* pallet-contracts' #[mutating] functions */
+        switch (he->id) {
+        case S0_SET_STORAGE: case S1_SET_STORAGE: case S2_SET_STORAGE:
+        case S0_CLEAR_STORAGE: case S1_CLEAR_STORAGE: case S0_TAKE_STORAGE:
+        case S0_TRANSFER: case S0_INSTANTIATE: case S1_INSTANTIATE: case S2_INSTANTIATE:
+        case S0_TERMINATE: case S1_TERMINATE: case S0_DEPOSIT_EVENT: case S0_SET_CODE_HASH:
+            return trapf(f, c, "StateChangeDenied: read-only call%s", NULL);
+        default:
+            break;
+        }
+    }
     switch (he->id) {
     case S0_SET_STORAGE:
         return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), &r);
@@ -1051,7 +1072,7 @@ done:
              err.message[0] ? err.message : bst_status_name(st));
 }
 
-static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
+static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
                      const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                      const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
                      uint64_t gas, uint8_t addr_out[32], frame_result *r) {
@@ -1070,6 +1091,7 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
     f->value = value;
     f->input = input;
     f->input_len = input_len;
+    f->read_only = read_only || (parent && parent->read_only);
     int pre = PRE_RAN, rc;
     bst_contracts *c = x->c;
     if ((rc = mdb_txn_begin(c->env, ptxn, 0, &f->txn))) {
@@ -1303,7 +1325,8 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     }
     frame_result r;
     uint8_t addr[32] = {0};
-    int pre = run_frame(&x, NULL, t, inst ? FRAME_INSTANTIATE : FRAME_CALL, e->origin, target,
+    int pre = run_frame(&x, NULL, t, inst ? FRAME_INSTANTIATE : FRAME_CALL, false, e->origin,
+                        target,
                         ctr_u128_load(e->value), e->input,
                         e->input_len, e->salt, e->salt_len, gas, addr, &r);
     res->gas_used = r.gas_used;

@@ -20,6 +20,7 @@
 ;;  23 set_code_hash(input[1..33)); return rc
 ;;  24 seal0.seal_call (9 parameters, reentry allowed) of input[1..33) with input[33..); return rc
 ;;  25 seal1 call of input[1..33) with FORWARD_INPUT, then seal_input again (InputForwarded)
+;;  26 seal1 call of input[1..33) with READ_ONLY and input input[33..); return rc
 ;; (mode 6 forwards input[33..) as the callee's input, so calls can be chained)
 (module
   (import "seal0" "seal_input" (func $input (param i32 i32)))
@@ -182,5 +183,11 @@
       (i32.store (i32.const 256) (i32.const 256))
       (call $input (i32.const 0) (i32.const 256))
       (return)))
+    (if (i32.eq (local.get $mode) (i32.const 26)) (then
+      (i32.store (i32.const 1000)
+        (call $call (i32.const 16) (i32.const 1) (i64.const 0) (i32.const 800)
+                    (i32.const 33) (i32.sub (i32.load (i32.const 256)) (i32.const 33))
+                    (i32.const -1) (i32.const 0)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 4))))
     (unreachable))
 )

@@ -550,6 +550,19 @@ static void hostile(void) {
     CHECK(strstr(r.error, "InputForwarded") != NULL);
     bst_contract_result_free(&r);
 
+    /* READ_ONLY: a callee that writes traps (StateChangeDenied), one that only reads runs */
+    s0[0] = 26;
+    memcpy(s0 + 1, b, 32);
+    s0[33] = 8;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, s0, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000"));
+    bst_contract_result_free(&r);
+    CHECK(stored(c, b, 'k') == -1);
+    s0[33] = 13;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, s0, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    bst_contract_result_free(&r);
+
     /* revert: data returned with the flag, k unchanged */
     CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
     CHECK(r.flags == 1 && r.data_len == 2 && memcmp(r.data, "no", 2) == 0);
