@@ -65,6 +65,7 @@ static const char *sig_of(int id) {
     case S0_INSTANTIATION_NONCE: return ":I";
     case S0_DELEGATE_CALL: return "iiiiii:i";
     case S0_SET_CODE_HASH: return "i:i";
+    case S0_ECDSA_TO_ETH_ADDRESS: return "ii:i";
     default: return NULL;
     }
 }
@@ -106,6 +107,7 @@ static int lookup0(const char *n, size_t l, bool prefixed) {
     if (eq(n, l, "hash_blake2_128")) return S0_HASH_BLAKE2_128;
     if (eq(n, l, "debug_message")) return S0_DEBUG_MESSAGE;
     if (eq(n, l, "ecdsa_recover")) return S0_ECDSA_RECOVER;
+    if (eq(n, l, "ecdsa_to_eth_address")) return S0_ECDSA_TO_ETH_ADDRESS;
     if (eq(n, l, "sr25519_verify")) return prefixed ? -1 : S0_SR25519_VERIFY;
     if (eq(n, l, "reentrance_count")) return prefixed ? -1 : S0_REENTRANCE_COUNT;
     if (eq(n, l, "account_reentrance_count")) return prefixed ? -1 : S0_ACCOUNT_REENTRANCE_COUNT;

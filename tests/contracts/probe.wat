@@ -5,6 +5,7 @@
 ;;   1 environment: caller_is_origin, is_contract(self), is_contract(caller), code_hash(self)
 ;;     rc, block_number, minimum_balance (u128), now (u64), own_code_hash, code_hash
 ;;   2 hashes of "abc": sha2_256 ++ keccak_256 ++ blake2_128
+;;   3 ecdsa_to_eth_address(input[1..34)): rc ++ the 20-byte address
 (module
   (import "seal0" "seal_set_storage" (func $set0 (param i32 i32 i32)))
   (import "seal1" "set_storage" (func $set1 (param i32 i32 i32) (result i32)))
@@ -30,6 +31,7 @@
   (import "seal0" "hash_sha2_256" (func $sha (param i32 i32 i32)))
   (import "seal0" "seal_hash_keccak_256" (func $kec (param i32 i32 i32)))
   (import "seal0" "hash_blake2_128" (func $b128 (param i32 i32 i32)))
+  (import "seal0" "seal_ecdsa_to_eth_address" (func $eth (param i32 i32) (result i32)))
   (import "env" "memory" (memory 1 16))
   (data (i32.const 100) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\11\12\13\14\15\16\17\18\19\1a\1b\1c\1d\1e\1f\20")
   (data (i32.const 200) "hello")
@@ -44,8 +46,8 @@
 
   (func (export "deploy"))
   (func (export "call")
-    (call $cap (i32.const 8) (i32.const 16))
-    (call $input (i32.const 0) (i32.const 8))
+    (call $cap (i32.const 40) (i32.const 40))
+    (call $input (i32.const 0) (i32.const 40))
     (if (i32.eqz (i32.load8_u (i32.const 0))) (then
       (call $r (i32.const 0) (call $has1 (i32.const 100) (i32.const 32)))
       (call $set0 (i32.const 100) (i32.const 200) (i32.const 5))
@@ -97,5 +99,8 @@
       (call $kec (i32.const 240) (i32.const 3) (i32.const 1032))
       (call $b128 (i32.const 240) (i32.const 3) (i32.const 1064))
       (call $ret (i32.const 0) (i32.const 1000) (i32.const 80))))
+    (if (i32.eq (i32.load8_u (i32.const 0)) (i32.const 3)) (then
+      (i32.store (i32.const 1000) (call $eth (i32.const 1) (i32.const 1004)))
+      (call $ret (i32.const 0) (i32.const 1000) (i32.const 24))))
     (unreachable))
 )

@@ -919,6 +919,23 @@ static void probe(void) {
                       "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"
                       "cf4ab791c62b8d2b2109c90275287816"));
     bst_contract_result_free(&r);
+
+    /* ecdsa_to_eth_address: the Alith / Baltathar dev keys and their well-known Ethereum
+     * addresses (polkadot-js keyring test pairs); an invalid key gives EcdsaRecoveryFailed */
+    uint8_t e[34];
+    e[0] = 3;
+    unhex("02509540919faacf9ab52146c9aa40db68172d83777250b28e4679176e49ccdd9f", e + 1, 33);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, e, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000" "f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"));
+    bst_contract_result_free(&r);
+    unhex("033bc19e36ff1673910575b6727a974a9abd80c9a875d41ab3e2648dbfb9e4b518", e + 1, 33);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, e, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000" "3cd0a705a2dc65e5b1e1205896baa2be8a07c6e0"));
+    bst_contract_result_free(&r);
+    e[1] = 0x05;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, e, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 24 && r.data[0] == 11);
+    bst_contract_result_free(&r);
     bst_contracts_close(c);
 }
 
