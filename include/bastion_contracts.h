@@ -16,7 +16,8 @@
  *     nested LMDB transactions and a failed callee's changes are rolled back alone.
  *
  * Threading: a bst_contracts handle is used by one thread at a time.  Nothing here keeps global
- * state.  Only one process at a time should write a state directory (LMDB serialises writers).
+ * state.  LMDB serialises writers across processes (a second writer waits for the first); a
+ * process must not open the same state directory twice at once (an LMDB rule).
  */
 #ifndef BASTION_CONTRACTS_H
 #define BASTION_CONTRACTS_H
