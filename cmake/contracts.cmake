@@ -59,3 +59,26 @@ foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects nested crypto p
 endforeach()
 
 # ---- CLI tests (owned by the CLI engineer; added below this line) ---------------------------
+# `bastion contract` through the CLI (tests/contracts/*.sh, each in a fresh mktemp -d state
+# directory; lib.sh is their shared helper): CTest contracts/cli_*.
+set(_bst_cli_ctr ${CMAKE_SOURCE_DIR}/tests/contracts)
+add_test(NAME contracts/cli_flipper_v5
+         COMMAND sh ${_bst_cli_ctr}/flipper.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts v5)
+add_test(NAME contracts/cli_flipper_v4
+         COMMAND sh ${_bst_cli_ctr}/flipper.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts v4)
+add_test(NAME contracts/cli_erc20_v5
+         COMMAND sh ${_bst_cli_ctr}/erc20.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
+add_test(NAME contracts/cli_v0
+         COMMAND sh ${_bst_cli_ctr}/v0.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
+add_test(NAME contracts/cli_codec
+         COMMAND sh ${_bst_cli_ctr}/codec.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
+add_test(NAME contracts/cli_raw
+         COMMAND sh ${_bst_cli_ctr}/raw.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts
+                 ${BASTION_CONTRACTS_WAT2WASM})
+set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
+                     contracts/cli_v0 contracts/cli_codec contracts/cli_raw PROPERTIES TIMEOUT 300)
+# The benchmark driver of bench/contracts.sh (not a test).
+add_executable(bastion_contracts_bench ${CMAKE_SOURCE_DIR}/bench/contracts.c)
+target_compile_definitions(bastion_contracts_bench PRIVATE _POSIX_C_SOURCE=200809L)
+target_link_libraries(bastion_contracts_bench PRIVATE bastion_contracts)
+# ---- end of CLI tests -------------------------------------------------------------------------
