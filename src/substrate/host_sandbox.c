@@ -111,13 +111,17 @@ static struct bst_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, con
     return s;
 }
 
-/* Grows an array of pointers to hold one more; false when out of memory. */
-static bool grow_ptrs(void ***arr, uint32_t n, uint32_t *cap) {
-    if (n < *cap) return true;
+/* Room for one more element in a growable array (typed, so no pointer punning); false when
+ * out of memory. */
+#define GROW(arr, n, cap)                                                                          \
+    ((n) < (cap) || grow_array((void *)&(arr), sizeof *(arr), &(cap)))
+static bool grow_array(void *arrp, size_t elem, uint32_t *cap) {
+    void *old;
+    memcpy(&old, arrp, sizeof old);
     uint32_t ncap = *cap ? *cap * 2 : 8;
-    void **a = realloc(*arr, ncap * sizeof **arr);
+    void *a = realloc(old, (size_t)ncap * elem);
     if (!a) return false;
-    *arr = a;
+    memcpy(arrp, &a, sizeof a);
     *cap = ncap;
     return true;
 }
@@ -372,20 +376,14 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
     if (!env_decode(s, env_def, env_len, &entries, &nentries)) return true;
     if (s->ninsts >= SBX_MAX_OBJECTS || s->nesting >= SBX_MAX_NESTING ||
         s->code_bytes + wasm_len > rt->opts.module_config.max_module_bytes ||
-        !grow_ptrs((void ***)&s->insts, s->ninsts, &s->insts_cap)) {
+        !GROW(s->insts, s->ninsts, s->insts_cap)) {
         free(entries);
         if (s->nesting >= SBX_MAX_NESTING) results[0].of.i32 = (int32_t)SBX_ERR_EXECUTION;
         return true;
     }
-    if (s->nowned == s->owned_cap) {
-        uint32_t ncap = s->owned_cap ? s->owned_cap * 2 : 8;
-        sbx_owned *o = realloc(s->owned, ncap * sizeof *o);
-        if (!o) {
-            free(entries);
-            return bst_host_fail(c, fn, "out of host memory");
-        }
-        s->owned = o;
-        s->owned_cap = ncap;
+    if (!GROW(s->owned, s->nowned, s->owned_cap)) {
+        free(entries);
+        return bst_host_fail(c, fn, "out of host memory");
     }
     s->code_bytes += wasm_len;
 
@@ -451,9 +449,11 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
     s->state = saved_state;
     free(ext);
     if (!inst) {
-        /* Linking, limits, segments: ERR_MODULE; a trap once the start function ran:
+        /* Linking, limits, segments out of bounds: ERR_MODULE; a trap of the start function
+         * (it ran: it used fuel; or a trap only execution gives, e.g. out of fuel):
          * ERR_EXECUTION. */
-        if (err.status == BST_ERR_TRAP && started)
+        if (err.status == BST_ERR_TRAP &&
+            (started || (err.trap != BST_TRAP_MEMORY_OOB && err.trap != BST_TRAP_TABLE_OOB)))
             results[0].of.i32 = (int32_t)SBX_ERR_EXECUTION;
         return true;
     }
@@ -617,7 +617,7 @@ HOST_FN(bst_ext_sandbox_memory_new_version_1) {
         results[0].of.i32 = (int32_t)SBX_ERR_MODULE;
         return true;
     }
-    if (!grow_ptrs((void ***)&s->mems, s->nmems, &s->mems_cap))
+    if (!GROW(s->mems, s->nmems, s->mems_cap))
         return bst_host_fail(c, fn, "out of host memory");
     bst_limits lim;
     lim.min = (uint32_t)args[0].of.i32;

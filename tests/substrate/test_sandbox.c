@@ -154,6 +154,9 @@ static void test_controls(void) {
     expect_module(rt, "test_sandbox", "sandbox_recurse", true, FALSE_, 1);
     /* a start function that traps, under test_sandbox: false */
     expect_module(rt, "test_sandbox", "sandbox_start_traps", true, FALSE_, 1);
+    /* a data segment out of bounds is a module error even with a (trapping) start function */
+    static const uint8_t one[1] = {1};
+    expect_module(rt, "test_sandbox_instantiate", "sandbox_segment_oob", true, one, 1);
     /* garbage instead of a module */
     {
         static const uint8_t junk[5] = {0x10, 0, 'a', 's', 'm'};
@@ -192,6 +195,101 @@ static void test_fuel(void) {
     bst_substrate_runtime_free(rt);
 }
 
+/* ---- the sandbox API driven directly (sandbox_supervisor.wat) ------------------------------- */
+
+static bst_substrate_runtime *open_supervisor(void) {
+    size_t len;
+    uint8_t *code = h_wasm_bytes("sandbox_supervisor", &len);
+    bst_substrate_options o;
+    bst_substrate_options_default(&o);
+    o.max_log_level = 0;
+    bst_error err;
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, len, &o, &err);
+    free(code);
+    if (!rt) {
+        fprintf(stderr, "sandbox_supervisor.wasm: %s\n", err.message);
+        exit(2);
+    }
+    return rt;
+}
+
+/* memory_get/set and their bounds, the dispatch thunk's convention, traps and HostError from
+ * the thunk, get_global_val, nesting, teardown: the i32 results the supervisor records. */
+static void test_supervisor_scenario(void) {
+    bst_substrate_runtime *rt = open_supervisor();
+    size_t glen;
+    uint8_t *guest = h_wasm_bytes("sandbox_guest", &glen);
+    static const int32_t want[] = {
+        0,          /* memory_new(1, 1): memory 0 */
+        0, 0, 1,    /* memory_set, memory_get: ERR_OK, the bytes came back */
+        -2,         /* memory_get beyond the sandbox memory: ERR_OUT_OF_BOUNDS */
+        -2,         /* memory_set from beyond the runtime's memory */
+        0, -2,      /* zero bytes at the end of the memory: fine; one past it: out of bounds */
+        0, 0,       /* instantiate: instance 0; invoke: ERR_OK */
+        1, 0, 3012, /* ReturnValue::Value(I32(arg 5 + state 7 + 1000 * function 3)) */
+        0, 42,      /* the guest's store in the shared memory, read by memory_get */
+        1, -3,      /* instance 1: its dispatch thunk traps -> ERR_EXECUTION */
+        2, -3,      /* instance 2: the thunk answers HostError -> ERR_EXECUTION */
+        -3, -3,     /* no such export; missing argument */
+        1, 1,       /* get_global_val: Some(F64(1.5)); None for a function export */
+        3, 0, 15,   /* nested invokes: 16 levels run, the 17th is refused (ERR_EXECUTION) */
+        -1,         /* instantiate with a torn-down memory in the environment: ERR_MODULE */
+        1,          /* the next memory gets index 1 */
+    };
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_status st = bst_substrate_call(rt, "scenario", guest, glen, &out, &out_len, &err);
+    CHECK_OK(st, err);
+    CHECK_EQ(out_len, sizeof want);
+    for (size_t i = 0; st == BST_OK && i < sizeof want / 4 && (i + 1) * 4 <= out_len; i++) {
+        int32_t got = (int32_t)((uint32_t)out[4 * i] | (uint32_t)out[4 * i + 1] << 8 |
+                                (uint32_t)out[4 * i + 2] << 16 | (uint32_t)out[4 * i + 3] << 24);
+        CHECK_EQ((uint32_t)got, (uint32_t)want[i]);
+        if (got != want[i]) fprintf(stderr, "  scenario result %zu\n", i);
+    }
+    free(out);
+
+    /* The runtime's own misuse traps the runtime, with Substrate's messages. */
+    static const struct {
+        const char *export, *needle;
+    } traps[] = {
+        {"double_memory_teardown", "Double teardown of a sandboxed memory"},
+        {"torn_memory_get", "Trying to access a torndown sandboxed memory"},
+        {"no_such_memory", "Trying to access a non-existent sandboxed memory"},
+        {"no_such_instance", "Trying to access a non-existent instance"},
+        {"torn_instance", "Trying to access a torndown instance"},
+        {"thunk_outside_table", "dispatch_thunk_idx is out of the table bounds"},
+        {"thunk_empty_entry", "dispatch_thunk_idx points on an empty table entry"},
+        {"return_buffer_too_small", "Return value buffer is too small"},
+        {"code_outside_memory", "outside the memory"},
+        {"memory_limits_inverted", "ext_sandbox_memory_new_version_1"},
+        {"memory_too_large", "ext_sandbox_memory_new_version_1"},
+    };
+    for (size_t i = 0; i < sizeof traps / sizeof traps[0]; i++) {
+        out = NULL;
+        memset(&err, 0, sizeof err);
+        st = bst_substrate_call(rt, traps[i].export, guest, glen, &out, &out_len, &err);
+        CHECK_EQ(st, BST_ERR_TRAP);
+        CHECK(out == NULL);
+        bool has = strstr(err.message, traps[i].needle) != NULL;
+        CHECK(has);
+        if (!has)
+            fprintf(stderr, "  %s: message \"%s\" lacks \"%s\"\n", traps[i].export, err.message,
+                    traps[i].needle);
+        free(out);
+    }
+    /* and the runtime works again afterwards (the sandbox is per call) */
+    out = NULL;
+    st = bst_substrate_call(rt, "scenario", guest, glen, &out, &out_len, &err);
+    CHECK_OK(st, err);
+    CHECK(st == BST_OK && out_len == sizeof want && out[48] == (3012 & 0xff));
+    free(out);
+    free(guest);
+    bst_substrate_runtime_free(rt);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s RUNTIMES_DIR\n", argv[0]);
@@ -208,6 +306,7 @@ int main(int argc, char **argv) {
     test_substrate_cases();
     test_controls();
     test_fuel();
+    test_supervisor_scenario();
     free(g_code);
     return h_finish("substrate/sandbox");
 }
