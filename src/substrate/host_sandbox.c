@@ -375,8 +375,7 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
     size_t nentries;
     if (!env_decode(s, env_def, env_len, &entries, &nentries)) return true;
     if (s->ninsts >= SBX_MAX_OBJECTS || s->nesting >= SBX_MAX_NESTING ||
-        s->code_bytes + wasm_len > rt->opts.module_config.max_module_bytes ||
-        !GROW(s->insts, s->ninsts, s->insts_cap)) {
+        s->code_bytes + wasm_len > rt->opts.module_config.max_module_bytes) {
         free(entries);
         if (s->nesting >= SBX_MAX_NESTING) results[0].of.i32 = (int32_t)SBX_ERR_EXECUTION;
         return true;
@@ -457,6 +456,8 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
             results[0].of.i32 = (int32_t)SBX_ERR_EXECUTION;
         return true;
     }
+    /* Only now: a start function may have instantiated (and grown the arrays) itself. */
+    if (!GROW(s->insts, s->ninsts, s->insts_cap)) return bst_host_fail(c, fn, "out of host memory");
     s->insts[s->ninsts] = inst;
     results[0].of.i32 = (int32_t)s->ninsts++;
     return true;

@@ -16,8 +16,10 @@
   (import "env" "ext_allocator_malloc_version_1" (func $malloc (param i32) (result i32)))
   (memory (export "memory") 2)
   (global (export "__heap_base") i32 (i32.const 8192))
-  (table (export "__indirect_function_table") 5 funcref)
-  (elem (i32.const 1) $thunk_value $thunk_trap $thunk_hosterror $thunk_nest)
+  (table (export "__indirect_function_table") 6 funcref)
+  (elem (i32.const 1) $thunk_value $thunk_trap $thunk_hosterror $thunk_nest $thunk_inst)
+  (global $code_p (mut i32) (i32.const 0))
+  (global $code_n (mut i32) (i32.const 0))
   ;; EnvironmentDefinition [("env", "f", Function(3)), ("env", "mem", Memory(0))]
   (data (i32.const 256) "\08\0cenv\04f\01\03\00\00\00\0cenv\0cmem\02\00\00\00\00")
   (data (i32.const 512) "callnopeg")
@@ -63,6 +65,28 @@
     (i32.store8 (i32.add (local.get $r) (i32.const 2)) (i32.const 0))
     (i32.store (i32.add (local.get $r) (i32.const 3)) (local.get $v))
     (i64.or (i64.shl (i64.extend_i32_u (local.get $r)) (i64.const 32)) (i64.const 7)))
+
+;; Instantiates the call's input module (with itself as thunk): Ok(Value(I32(result))).
+  (func $thunk_inst (param $ap i32) (param $al i32) (param $state i32) (param $func i32) (result i64)
+    (local $r i32)
+    (local.set $r (call $malloc (i32.const 7)))
+    (i32.store8 (local.get $r) (i32.const 0))
+    (i32.store8 (i32.add (local.get $r) (i32.const 1)) (i32.const 1))
+    (i32.store8 (i32.add (local.get $r) (i32.const 2)) (i32.const 0))
+    (i32.store (i32.add (local.get $r) (i32.const 3))
+      (call $inst (i32.const 5) (call $span (global.get $code_p) (global.get $code_n)) (call $env)
+                  (local.get $state)))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $r)) (i64.const 32)) (i64.const 7)))
+
+  ;; Input: sandbox_guest_start.wasm.  Start functions instantiating from inside instantiate:
+  ;; the innermost instance is registered first; answers the outermost one's index.
+  (func (export "nested_instantiate") (param $p i32) (param $n i32) (result i64)
+    (global.set $code_p (local.get $p))
+    (global.set $code_n (local.get $n))
+    (drop (call $mnew (i32.const 1) (i32.const 1)))
+    (i32.store (i32.const 0)
+      (call $inst (i32.const 5) (call $span (local.get $p) (local.get $n)) (call $env) (i32.const 0)))
+    (call $span (i32.const 0) (i32.const 4)))
 
   (func (export "scenario") (param $p i32) (param $n i32) (result i64)
     (local $code i64) (local $g i64) (local $gp i32)

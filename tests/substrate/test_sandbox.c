@@ -280,6 +280,20 @@ static void test_supervisor_scenario(void) {
                     traps[i].needle);
         free(out);
     }
+    /* Start functions that instantiate (16 levels, the 17th refused): the outermost instance
+     * is registered last, as index 15. */
+    {
+        size_t slen;
+        uint8_t *starter = h_wasm_bytes("sandbox_guest_start", &slen);
+        out = NULL;
+        memset(&err, 0, sizeof err);
+        st = bst_substrate_call(rt, "nested_instantiate", starter, slen, &out, &out_len, &err);
+        CHECK_OK(st, err);
+        CHECK(st == BST_OK && out_len == 4 && out[0] == 15 && out[1] == 0 && out[2] == 0 &&
+              out[3] == 0);
+        free(out);
+        free(starter);
+    }
     /* and the runtime works again afterwards (the sandbox is per call) */
     out = NULL;
     st = bst_substrate_call(rt, "scenario", guest, glen, &out, &out_len, &err);
