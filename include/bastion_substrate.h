@@ -35,8 +35,8 @@ extern "C" {
 /* The 8-byte prefix of a zstd-compressed runtime code blob. */
 #define BST_SUBSTRATE_ZSTD_PREFIX "\x52\xbc\x53\x76\x46\xdb\x8e\x05"
 #define BST_SUBSTRATE_ZSTD_PREFIX_LEN 8u
-/* Default cap on decompressed code. */
-#define BST_SUBSTRATE_CODE_BOMB_LIMIT (64u * 1024u * 1024u)
+/* Default cap on decompressed code: Substrate's CODE_BLOB_BOMB_LIMIT (50 MiB). */
+#define BST_SUBSTRATE_CODE_BOMB_LIMIT (50u * 1024u * 1024u)
 
 /* True when blob starts with the compression prefix. */
 bool bst_substrate_code_is_compressed(const uint8_t *blob, size_t len);
@@ -52,7 +52,8 @@ bst_status bst_substrate_code_decode(const uint8_t *blob, size_t len, size_t max
 typedef struct bst_substrate_options {
     bst_config config;               /* store limits (bst_config_default) */
     bst_module_config module_config; /* compile options (defaults, with canonicalize_nans) */
-    uint64_t fuel;                   /* fuel budget of the store; 0 = unlimited */
+    uint64_t fuel;                   /* fuel budget of each call (and of the instantiation
+                                        bst_substrate_runtime_new makes); 0 = unlimited */
     uint32_t max_log_level;          /* runtime log messages up to this level go to stderr:
                                         0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace;
                                         default 1 */
@@ -62,6 +63,11 @@ typedef struct bst_substrate_options {
     bool allow_missing;              /* link imports this host does not provide to stubs that
                                         trap when called (Substrate's allow_missing_func_imports);
                                         default false: such an import fails instantiation */
+    bool offchain;                   /* an offchain-worker call: enables the ext_offchain_*
+                                        worker functions (local storage, clock, randomness,
+                                        HTTP, ...); default false: they trap, as outside an
+                                        offchain worker in Substrate (offchain indexing works
+                                        in every call) */
     const bst_state_backend *storage;/* the storage the runtime starts from (e.g. a genesis);
                                         NULL = empty.  Its ctx must outlive the runtime. */
 } bst_substrate_options;

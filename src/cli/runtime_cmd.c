@@ -36,7 +36,9 @@ static const char RUNTIME_USAGE[] =
     "options:\n"
     "  --allow-missing   link imports this host does not provide to stubs that trap when\n"
     "                    called (default: such an import is an instantiation error)\n"
-    "  --heap-pages N    pages the memory may grow beyond its initial size (default 2048)\n"
+    "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
+    "                    functions (local storage, clock, randomness); without it they trap\n"
+    "  --heap-pages N    heap pages beyond the memory's initial size (default 2048)\n"
     "  --fuel N          instruction budget of each call (default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
@@ -187,6 +189,10 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         uint64_t v = 0;
         if (strcmp(a, "--allow-missing") == 0) {
             o->sub.allow_missing = true;
+            continue;
+        }
+        if (strcmp(a, "--offchain") == 0) {
+            o->sub.offchain = true;
             continue;
         }
         if (i + 1 >= argc || !cli_parse_u64(argv[i + 1], &v)) {

@@ -43,6 +43,9 @@ struct bst_substrate_runtime {
     bst_substrate_options opts;
     bst_state *state;          /* the runtime's storage, kept across calls */
     bst_state *offchain;       /* offchain local storage: child "persistent" / "local" */
+    bst_state *offchain_index; /* ext_offchain_index_* writes of the current call: transactional
+                                  like storage, applied to "persistent" when the call commits */
+    uint64_t fuel_used;        /* fuel the runtime's calls and instantiations have used */
     host_key *keys;            /* the in-memory keystore */
     size_t nkeys, keys_cap;
     uint32_t nstubs;           /* imports linked to trapping stubs */
@@ -96,13 +99,18 @@ bool bst_host_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const
 bool bst_host_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
                      uint32_t *ptr, const char *fn_name);
 /* Results of the sp-runtime-interface kinds: a pointer to fixed-size bytes (i32), a byte
- * vector as ptr | len << 32 (i64), a SCALE Option<Vec<u8>> (data NULL = None) as a span. */
+ * vector as ptr | len << 32 (i64), a SCALE Option<Vec<u8>> (Some(data[0..len)) when some, else
+ * None) as a span. */
 bool bst_host_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                  bst_value *result, const char *fn_name);
+                      bst_value *result, const char *fn_name);
 bool bst_host_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                   bst_value *result, const char *fn_name);
-bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                     bst_value *result, const char *fn_name);
+                       bst_value *result, const char *fn_name);
+bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some, const void *data,
+                         size_t len, bst_value *result, const char *fn_name);
+/* Decodes an Option<Vec<u8>> argument held in p[0..len) (the bytes are a view into p); false
+ * after trapping when it is not exactly that. */
+bool bst_host_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
+                               const uint8_t **data, size_t *data_len, const char *fn_name);
 
 /* The runtime's memory during a call. */
 bst_memory *bst_host_memory(bst_substrate_runtime *rt, bst_caller *c);

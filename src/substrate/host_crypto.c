@@ -104,17 +104,14 @@ static bool verify_host(bst_caller *c, const bst_value *args, bst_value *results
     return true;
 }
 
-/* batch_verify: inside start/finish_batch_verify the verdict is folded into the batch and the
- * call answers true (finish tells); outside a batch it verifies at once, as Substrate does. */
+/* batch_verify: the signature is verified at once and the verdict returned; inside
+ * start/finish_batch_verify it is also folded into the batch's result, as current sp-io does. */
 static bool batch_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                        verify_kind kind, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bool valid = false;
     if (!verify_args(c, args, env, kind, name, &valid)) return false;
-    if (rt->batch_active) {
-        rt->batch_ok = rt->batch_ok && valid;
-        valid = true;
-    }
+    if (rt->batch_active) rt->batch_ok = rt->batch_ok && valid;
     results[0].of.i32 = valid;
     return true;
 }
@@ -230,24 +227,21 @@ static size_t pub_len(host_key_scheme s) { return s == HOST_KEY_ECDSA ? 33 : 32;
  * derivation beyond the development accounts.  Returns false after trapping. */
 static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, uint32_t opt_len,
                      host_key *k, const char *name) {
-    bst_scale_dec d;
-    bst_scale_dec_init(&d, opt, opt_len);
-    uint8_t tag = 0;
-    const uint8_t *uri = NULL;
-    size_t uri_len = 0;
-    bst_scale_get_u8(&d, &tag);
-    if (tag == 1) bst_scale_get_bytes(&d, &uri, &uri_len);
-    if (tag > 1 || bst_scale_finish(&d) != BST_SCALE_OK)
-        return bst_host_fail(c, name, "seed is not a SCALE Option<Vec<u8>>");
+    bool some;
+    const uint8_t *uri;
+    size_t uri_len;
+    if (!bst_host_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
     uint8_t seed[32];
-    if (tag == 0) {
+    if (!some) {
         randombytes_buf(seed, sizeof seed);
     } else if (uri_len == 66 && uri[0] == '0' && (uri[1] == 'x' || uri[1] == 'X')) {
         size_t bin_len = 0;
         if (sodium_hex2bin(seed, sizeof seed, (const char *)uri + 2, 64, NULL, &bin_len, NULL) !=
                 0 ||
-            bin_len != 32)
+            bin_len != 32) {
+            sodium_memzero(seed, sizeof seed);
             return bst_host_fail(c, name, "seed: bad hex");
+        }
     } else if (scheme == HOST_KEY_SR25519 && uri_len > 2 && uri_len < 32 && uri[0] == '/' &&
                uri[1] == '/') {
         char dev[32];
@@ -289,7 +283,10 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     memset(&k, 0, sizeof k);
     k.scheme = scheme;
     memcpy(k.key_type, kt, 4);
-    if (!make_key(c, scheme, opt, opt_len, &k, name)) return false;
+    if (!make_key(c, scheme, opt, opt_len, &k, name)) {
+        sodium_memzero(&k, sizeof k);
+        return false;
+    }
     if (rt->nkeys == rt->keys_cap) {
         size_t cap = rt->keys_cap ? rt->keys_cap * 2 : 8;
         host_key *nk = calloc(cap, sizeof *nk);
@@ -358,6 +355,16 @@ HOST_FN(bst_ext_crypto_ecdsa_public_keys_version_1) {
                             "ext_crypto_ecdsa_public_keys_version_1");
 }
 
+/* The keystore's key of this scheme, type and public key, or NULL. */
+static const host_key *find_key(const bst_substrate_runtime *rt, host_key_scheme scheme,
+                                const uint8_t kt[4], const uint8_t *pub) {
+    for (size_t i = 0; i < rt->nkeys; i++)
+        if (rt->keys[i].scheme == scheme && memcmp(rt->keys[i].key_type, kt, 4) == 0 &&
+            memcmp(rt->keys[i].pub, pub, pub_len(scheme)) == 0)
+            return &rt->keys[i];
+    return NULL;
+}
+
 /* sign(key_type: ptr 4, pub: ptr N, msg: span) -> Option<[u8; SIG]>: None when the keystore
  * has no such key. */
 static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
@@ -371,11 +378,7 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
     uint32_t len;
     const uint8_t *msg = bst_host_span(c, rt, args[2].of.i64, &len, name);
     if (!msg) return false;
-    const host_key *k = NULL;
-    for (size_t i = 0; i < rt->nkeys && !k; i++)
-        if (rt->keys[i].scheme == scheme && memcmp(rt->keys[i].key_type, kt, 4) == 0 &&
-            memcmp(rt->keys[i].pub, pub, plen) == 0)
-            k = &rt->keys[i];
+    const host_key *k = find_key(rt, scheme, kt, pub);
     uint8_t out[1 + 65];
     size_t out_len = 1;
     out[0] = 0;
@@ -420,11 +423,7 @@ HOST_FN(bst_ext_crypto_ecdsa_sign_prehashed_version_1) {
     if (!pub) return false;
     const uint8_t *hash = bst_host_ptr(c, rt, args[2].of.i32, 32, name);
     if (!hash) return false;
-    const host_key *k = NULL;
-    for (size_t i = 0; i < rt->nkeys && !k; i++)
-        if (rt->keys[i].scheme == HOST_KEY_ECDSA && memcmp(rt->keys[i].key_type, kt, 4) == 0 &&
-            memcmp(rt->keys[i].pub, pub, 33) == 0)
-            k = &rt->keys[i];
+    const host_key *k = find_key(rt, HOST_KEY_ECDSA, kt, pub);
     uint8_t out[1 + 65];
     out[0] = k ? 1 : 0;
     if (k && !bst_ecdsa_sign_prehashed(k->secret, hash, out + 1))

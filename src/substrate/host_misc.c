@@ -40,10 +40,11 @@ const uint8_t *bst_host_span(bst_caller *c, bst_substrate_runtime *rt, int64_t p
     uint64_t v = (uint64_t)packed;
     *len = (uint32_t)(v >> 32);
     bst_memory *mem = bst_host_memory(rt, c);
-    /* A zero-length span needs no bytes (its pointer may be anything, e.g. a dangling 1). */
+    /* A zero-length span reads no bytes, but its pointer must still lie within the memory (at
+     * most one past its end), as Substrate checks. */
     static const uint8_t none[1] = {0};
-    if (*len == 0) return none;
-    const uint8_t *p = mem ? bst_memory_slice(mem, (uint32_t)v, *len) : NULL;
+    if (*len == 0 && mem && (uint32_t)v <= bst_memory_size(mem)) return none;
+    const uint8_t *p = mem && *len ? bst_memory_slice(mem, (uint32_t)v, *len) : NULL;
     if (!p) {
         char what[96];
         snprintf(what, sizeof what, "span [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
@@ -78,18 +79,20 @@ bool bst_host_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const
     return true;
 }
 
+/* Traps with Substrate's wording: Failed to allocate memory: "Allocator ran out of space". */
+static bool alloc_fail(bst_caller *c, const char *fn_name, const char *verb, bst_alloc_status st) {
+    char what[128];
+    snprintf(what, sizeof what, "Failed to %s memory: \"%s\"", verb, bst_alloc_status_message(st));
+    return bst_host_fail(c, fn_name, what);
+}
+
 bool bst_host_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
                          uint32_t *ptr, const char *fn_name) {
     bst_memory *mem = bst_host_memory(rt, c);
     if (len > UINT32_MAX) return bst_host_fail(c, fn_name, "result too large");
     bst_alloc_status st = mem ? bst_alloc_malloc(&rt->alloc, mem, (uint32_t)len, ptr)
                               : BST_ALLOC_ARG;
-    if (st != BST_ALLOC_OK) {
-        char what[128];
-        snprintf(what, sizeof what, "Failed to allocate memory: \"%s\"",
-                 bst_alloc_status_message(st));
-        return bst_host_fail(c, fn_name, what);
-    }
+    if (st != BST_ALLOC_OK) return alloc_fail(c, fn_name, "allocate", st);
     if (len && !bst_memory_write(mem, *ptr, data, (uint32_t)len))
         return bst_host_fail(c, fn_name, "writing the result");
     return true;
@@ -111,9 +114,9 @@ bool bst_host_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *dat
     return true;
 }
 
-bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                         bst_value *result, const char *fn_name) {
-    if (!data) {
+bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some, const void *data,
+                         size_t len, bst_value *result, const char *fn_name) {
+    if (!some) {
         static const uint8_t none = 0;
         return bst_host_ret_span(c, rt, &none, 1, result, fn_name);
     }
@@ -130,6 +133,20 @@ bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, const void *d
     return ok;
 }
 
+bool bst_host_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
+                               const uint8_t **data, size_t *data_len, const char *fn_name) {
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, p, len);
+    *some = false;
+    *data = NULL;
+    *data_len = 0;
+    bst_scale_get_option(&d, some);
+    if (*some) bst_scale_get_bytes(&d, data, data_len);
+    if (bst_scale_finish(&d) != BST_SCALE_OK)
+        return bst_host_fail(c, fn_name, "argument is not a SCALE Option<Vec<u8>>");
+    return true;
+}
+
 /* ---- allocator --------------------------------------------------------------------------- */
 
 HOST_FN(bst_ext_allocator_malloc_version_1) {
@@ -137,12 +154,7 @@ HOST_FN(bst_ext_allocator_malloc_version_1) {
     uint32_t ptr = 0;
     bst_memory *mem = bst_host_memory(rt, c);
     bst_alloc_status st = bst_alloc_malloc(&rt->alloc, mem, (uint32_t)args[0].of.i32, &ptr);
-    if (st != BST_ALLOC_OK) {
-        char what[128];
-        snprintf(what, sizeof what, "Failed to allocate memory: \"%s\"",
-                 bst_alloc_status_message(st));
-        return bst_host_fail(c, "ext_allocator_malloc_version_1", what);
-    }
+    if (st != BST_ALLOC_OK) return alloc_fail(c, "ext_allocator_malloc_version_1", "allocate", st);
     results[0].of.i32 = (int32_t)ptr;
     return true;
 }
@@ -152,11 +164,7 @@ HOST_FN(bst_ext_allocator_free_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bst_alloc_status st = bst_alloc_free(&rt->alloc, bst_host_memory(rt, c),
                                          (uint32_t)args[0].of.i32);
-    if (st != BST_ALLOC_OK) {
-        char what[128];
-        snprintf(what, sizeof what, "Failed to free memory: \"%s\"", bst_alloc_status_message(st));
-        return bst_host_fail(c, "ext_allocator_free_version_1", what);
-    }
+    if (st != BST_ALLOC_OK) return alloc_fail(c, "ext_allocator_free_version_1", "free", st);
     return true;
 }
 
@@ -199,7 +207,12 @@ HOST_FN(bst_ext_logging_log_version_1) {
     if (!target) return false;
     const uint8_t *message = bst_host_span(c, rt, args[2].of.i64, &mlen, fn);
     if (!message) return false;
-    if (level == 0 || level > rt->opts.max_log_level) return true;
+    /* sp-core's LogLevel crosses as its variant index (PassByEnum): 0 Error .. 4 Trace; the
+     * numeric level (1 Error .. 5 Trace) is index + 1. */
+    if (level > 4) return bst_host_fail(c, fn, "invalid log level");
+    if (!bst_scale_utf8_valid(target, tlen)) return bst_host_fail(c, fn, "target is not UTF-8");
+    level += 1;
+    if (level > rt->opts.max_log_level) return true;
     fprintf(stderr, "[runtime %s ", log_level_name(level));
     put_guest_text(target, tlen, 128);
     fputs("] ", stderr);
@@ -247,10 +260,13 @@ HOST_FN(bst_ext_misc_print_num_version_1) {
 }
 
 /* ext_misc_runtime_version_version_1(code: span) -> Option<Vec<u8>>: the RuntimeVersion of
- * another runtime (used by set_code to check upgrades): the code is decompressed, instantiated
- * in a runtime of its own (same options, empty storage) and its Core_version called.  Any
- * failure is None, as in Substrate.  Nesting is bounded: a runtime whose Core_version asks for
- * its own version would otherwise recurse without end. */
+ * another runtime (used by set_code to check upgrades): the code is decompressed (Substrate's
+ * 50 MiB bomb limit), instantiated in a runtime of its own (same options, empty storage) and
+ * its Core_version called.  Any failure is None, as in Substrate.  The work is paid from the
+ * caller's fuel: one unit per byte of code for decompressing and compiling it, plus what the
+ * inner instantiation and Core_version use (they run on the caller's remaining budget), so a
+ * runtime cannot multiply its budget by asking for versions.  Nesting is bounded: a runtime
+ * whose Core_version asks for its own version would otherwise recurse without end. */
 HOST_FN(bst_ext_misc_runtime_version_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
     const char *fn = "ext_misc_runtime_version_version_1";
@@ -262,25 +278,48 @@ HOST_FN(bst_ext_misc_runtime_version_version_1) {
     bool found = false;
     bst_substrate_runtime *inner = NULL;
     bst_error err;
+    uint64_t budget = rt->opts.fuel ? bst_store_fuel(rt->store) : 0, used = 0;
     if (rt->depth < 2 && bst_substrate_code_decode(blob, len, 0, &code, &code_len, &err) == BST_OK) {
+        used = code_len;
         bst_substrate_options o = rt->opts;
         o.storage = NULL;
         o.allow_missing = true;   /* only Core_version runs; it needs no host function */
-        inner = bst_substrate_runtime_new(code, code_len, &o, &err);
-        if (inner) {
-            inner->depth = rt->depth + 1;
-            found = bst_substrate_call(inner, "Core_version", NULL, 0, &out, &out_len, &err) ==
-                    BST_OK;
+        o.fuel = budget > used ? budget - used : 1;
+        if (!rt->opts.fuel) o.fuel = 0;
+        if (!rt->opts.fuel || budget > used) {
+            inner = bst_substrate_runtime_new(code, code_len, &o, &err);
+            if (inner) {
+                inner->depth = rt->depth + 1;
+                found = bst_substrate_call(inner, "Core_version", NULL, 0, &out, &out_len, &err) ==
+                        BST_OK;
+                used += inner->fuel_used;
+            }
         }
     }
-    bool ok = bst_host_ret_option(c, rt, found ? out : NULL, found ? out_len : 0, &results[0], fn);
-    free(out);
     bst_substrate_runtime_free(inner);
     free(code);
+    if (rt->opts.fuel) {
+        if (used >= budget) {
+            free(out);
+            bst_store_set_fuel(rt->store, 0);
+            return bst_host_fail(c, fn, "out of fuel");
+        }
+        bst_store_set_fuel(rt->store, budget - used);
+    }
+    bool ok = bst_host_ret_option(c, rt, found, out, out_len, &results[0], fn);
+    free(out);
     return ok;
 }
 
 /* ---- offchain ---------------------------------------------------------------------------- */
+
+/* The offchain-worker functions exist only in an offchain call (Substrate registers their
+ * extension only for offchain workers): during consensus execution a call traps, so a runtime
+ * can never make a block depend on the clock, randomness or a node's local database. */
+static bool offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
+    if (rt->opts.offchain) return true;
+    return bst_host_fail(c, fn, "only available in an offchain worker context (offchain option)");
+}
 
 /* Offchain local storage kinds (sp_core::offchain::StorageKind) as child names of rt->offchain.
  * The kind crosses the boundary as its variant index (PassByEnum): PERSISTENT 0, LOCAL 1. */
@@ -301,6 +340,7 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
 }
 
 HOST_FN(bst_ext_offchain_local_storage_get_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_get_version_1")) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
     const char *fn = "ext_offchain_local_storage_get_version_1";
     const uint8_t *child, *key;
@@ -312,14 +352,13 @@ HOST_FN(bst_ext_offchain_local_storage_get_version_1) {
     size_t vlen = 0;
     bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &val, &vlen);
     if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
-    static const uint8_t empty[1] = {0};
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND ? (val ? val : empty) : NULL, vlen,
-                                  &results[0], fn);
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
     free(val);
     return ok;
 }
 
 HOST_FN(bst_ext_offchain_local_storage_set_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_set_version_1")) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     const char *fn = "ext_offchain_local_storage_set_version_1";
@@ -335,6 +374,7 @@ HOST_FN(bst_ext_offchain_local_storage_set_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_local_storage_clear_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_clear_version_1")) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     const char *fn = "ext_offchain_local_storage_clear_version_1";
@@ -350,6 +390,7 @@ HOST_FN(bst_ext_offchain_local_storage_clear_version_1) {
 
 /* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
 HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_compare_and_set_version_1")) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
     const char *fn = "ext_offchain_local_storage_compare_and_set_version_1";
     const uint8_t *child, *key, *old_enc, *val;
@@ -359,21 +400,17 @@ HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
     if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
     if (!(old_enc = bst_host_span(c, rt, args[2].of.i64, &olen, fn))) return false;
     if (!(val = bst_host_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
-    bst_scale_dec d;
-    bst_scale_dec_init(&d, old_enc, olen);
-    uint8_t tag = 0;
-    const uint8_t *expect = NULL;
-    size_t expect_len = 0;
-    bst_scale_get_u8(&d, &tag);
-    if (tag == 1) bst_scale_get_bytes(&d, &expect, &expect_len);
-    if (tag > 1 || bst_scale_finish(&d) != BST_SCALE_OK)
-        return bst_host_fail(c, fn, "old_value is not a SCALE Option<Vec<u8>>");
+    bool expect_some;
+    const uint8_t *expect;
+    size_t expect_len;
+    if (!bst_host_get_option_bytes(c, old_enc, olen, &expect_some, &expect, &expect_len, fn))
+        return false;
     uint8_t *cur = NULL;
     size_t cur_len = 0;
     bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &cur, &cur_len);
     if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
     bool present = r == BST_STATE_FOUND;
-    bool equal = tag == 0 ? !present
+    bool equal = !expect_some ? !present
                           : present && cur_len == expect_len &&
                                 (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
     free(cur);
@@ -384,7 +421,7 @@ HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_is_validator_version_1) {
-    (void)c;
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_is_validator_version_1")) return false;
     (void)args;
     (void)env;
     results[0].of.i32 = 0;
@@ -398,6 +435,7 @@ static bool ret_err_unit(bst_caller *c, void *env, bst_value *result, const char
 }
 
 HOST_FN(bst_ext_offchain_submit_transaction_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_submit_transaction_version_1")) return false;
     uint32_t len;
     if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len,
                        "ext_offchain_submit_transaction_version_1"))
@@ -406,13 +444,14 @@ HOST_FN(bst_ext_offchain_submit_transaction_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_network_state_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_network_state_version_1")) return false;
     (void)args;
     return ret_err_unit(c, env, &results[0], "ext_offchain_network_state_version_1");
 }
 
 /* Timestamp: milliseconds since the Unix epoch (offchain workers only; not consensus). */
 HOST_FN(bst_ext_offchain_timestamp_version_1) {
-    (void)c;
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_timestamp_version_1")) return false;
     (void)args;
     (void)env;
     struct timespec ts;
@@ -422,7 +461,7 @@ HOST_FN(bst_ext_offchain_timestamp_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_sleep_until_version_1) {
-    (void)c;
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_sleep_until_version_1")) return false;
     (void)args;
     (void)results;
     (void)env;
@@ -430,6 +469,7 @@ HOST_FN(bst_ext_offchain_sleep_until_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_random_seed_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_random_seed_version_1")) return false;
     (void)args;
     uint8_t seed[32];
     randombytes_buf(seed, sizeof seed);
@@ -441,6 +481,7 @@ HOST_FN(bst_ext_offchain_random_seed_version_1) {
  * offchain worker sees "HTTP unavailable"; the other calls only ever see ids that were never
  * handed out and answer with their "invalid id" values. */
 HOST_FN(bst_ext_offchain_http_request_start_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_http_request_start_version_1")) return false;
     uint32_t l;
     const char *fn = "ext_offchain_http_request_start_version_1";
     for (int i = 0; i < 3; i++)
@@ -455,24 +496,41 @@ static bool ret_http_invalid_id(bst_caller *c, void *env, bst_value *result, con
     return bst_host_ret_span(c, HOST_RT(env), err, 2, result, fn);
 }
 
+/* The spans of an http call (after the request id) must lie in memory even though this host
+ * answers every id as unknown. */
+static bool http_spans(bst_caller *c, const bst_value *args, void *env, int first, int n,
+                       const char *fn) {
+    uint32_t l;
+    for (int i = first; i < first + n; i++)
+        if (!bst_host_span(c, HOST_RT(env), args[i].of.i64, &l, fn)) return false;
+    return true;
+}
+
+/* add_header(id, name, value) -> Result<(), ()> */
 HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
-    (void)args;
-    return ret_http_invalid_id(c, env, &results[0], "ext_offchain_http_request_add_header_version_1");
+    const char *fn = "ext_offchain_http_request_add_header_version_1";
+    if (!offchain_ok(c, HOST_RT(env), fn) || !http_spans(c, args, env, 1, 2, fn)) return false;
+    return ret_err_unit(c, env, &results[0], fn);
 }
 
+/* write_body(id, chunk, deadline: Option<u64>) -> Result<(), HttpError> */
 HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
-    (void)args;
-    return ret_http_invalid_id(c, env, &results[0], "ext_offchain_http_request_write_body_version_1");
+    const char *fn = "ext_offchain_http_request_write_body_version_1";
+    if (!offchain_ok(c, HOST_RT(env), fn) || !http_spans(c, args, env, 1, 2, fn)) return false;
+    return ret_http_invalid_id(c, env, &results[0], fn);
 }
 
+/* read_body(id, buffer, deadline: Option<u64>) -> Result<u32, HttpError> */
 HOST_FN(bst_ext_offchain_http_response_read_body_version_1) {
-    (void)args;
-    return ret_http_invalid_id(c, env, &results[0], "ext_offchain_http_response_read_body_version_1");
+    const char *fn = "ext_offchain_http_response_read_body_version_1";
+    if (!offchain_ok(c, HOST_RT(env), fn) || !http_spans(c, args, env, 1, 2, fn)) return false;
+    return ret_http_invalid_id(c, env, &results[0], fn);
 }
 
 /* response_wait(ids: Vec<HttpRequestId>, deadline) -> Vec<HttpRequestStatus>: every id is
  * Invalid (variant 2 of DeadlineReached, IoError, Invalid, Finished(u16)). */
 HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_http_response_wait_version_1")) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
     const char *fn = "ext_offchain_http_response_wait_version_1";
     uint32_t len;
@@ -497,6 +555,7 @@ HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_http_response_headers_version_1")) return false;
     (void)args;
     static const uint8_t empty_vec = 0;
     return bst_host_ret_span(c, HOST_RT(env), &empty_vec, 1, &results[0],
@@ -504,15 +563,16 @@ HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
 }
 
 HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {
-    (void)c;
+    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_set_authorized_nodes_version_1")) return false;
     (void)args;
     (void)results;
     (void)env;
     return true;
 }
 
-/* Offchain indexing writes into the node's offchain database from block import; this host
- * keeps it in the "persistent" local storage, where offchain workers would read it. */
+/* Offchain indexing (available in every call, unlike the worker functions): writes go to the
+ * call's own overlay, transactional like storage, and reach the "persistent" offchain database
+ * only when the call commits (runtime.c), as block import applies them in Substrate. */
 HOST_FN(bst_ext_offchain_index_set_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
@@ -522,7 +582,7 @@ HOST_FN(bst_ext_offchain_index_set_version_1) {
     if (!key) return false;
     const uint8_t *val = bst_host_span(c, rt, args[1].of.i64, &vlen, fn);
     if (!val) return false;
-    if (!bst_state_set(rt->offchain, (const uint8_t *)"persistent", 10, key, klen, val, vlen))
+    if (!bst_state_set(rt->offchain_index, NULL, 0, key, klen, val, vlen))
         return bst_host_fail(c, fn, "out of host memory");
     return true;
 }
@@ -534,7 +594,7 @@ HOST_FN(bst_ext_offchain_index_clear_version_1) {
     uint32_t klen;
     const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
-    if (!bst_state_clear(rt->offchain, (const uint8_t *)"persistent", 10, key, klen))
+    if (!bst_state_clear(rt->offchain_index, NULL, 0, key, klen))
         return bst_host_fail(c, fn, "out of host memory");
     return true;
 }

@@ -35,9 +35,7 @@ static bool do_get(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chil
     size_t vlen = 0;
     bst_state_res r = bst_state_get(rt->state, child, child_len, key, klen, &val, &vlen);
     if (r == BST_STATE_ERROR) return oom(c, fn);
-    static const uint8_t empty[1] = {0};
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND ? (val ? val : empty) : NULL, vlen,
-                                  result, fn);
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, result, fn);
     free(val);
     return ok;
 }
@@ -110,9 +108,7 @@ static bool do_next_key(bst_caller *c, bst_substrate_runtime *rt, const uint8_t 
     size_t nlen = 0;
     bst_state_res r = bst_state_next_key(rt->state, child, child_len, key, klen, &next, &nlen);
     if (r == BST_STATE_ERROR) return oom(c, fn);
-    static const uint8_t empty[1] = {0};
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND ? (next ? next : empty) : NULL,
-                                  nlen, result, fn);
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, next, nlen, result, fn);
     free(next);
     return ok;
 }
@@ -241,12 +237,14 @@ HOST_FN(bst_ext_storage_changes_root_version_1) {
     uint32_t len;
     const char *fn = "ext_storage_changes_root_version_1";
     if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len, fn)) return false;
-    return bst_host_ret_option(c, HOST_RT(env), NULL, 0, &results[0], fn);
+    return bst_host_ret_option(c, HOST_RT(env), false, NULL, 0, &results[0], fn);
 }
 HOST_FN(bst_ext_storage_start_transaction_version_1) {
     (void)args;
     (void)results;
-    return bst_state_tx_start(HOST_RT(env)->state) ||
+    bst_substrate_runtime *rt = HOST_RT(env);
+    /* offchain-index writes are transactional like storage: both levels move together */
+    return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) ||
            oom(c, "ext_storage_start_transaction_version_1");
 }
 HOST_FN(bst_ext_storage_rollback_transaction_version_1) {
@@ -257,6 +255,7 @@ HOST_FN(bst_ext_storage_rollback_transaction_version_1) {
         return bst_host_fail(c, "ext_storage_rollback_transaction_version_1",
                              "No open transaction that can be rolled back.");
     bst_state_tx_rollback(rt->state);
+    bst_state_tx_rollback(rt->offchain_index);
     return true;
 }
 HOST_FN(bst_ext_storage_commit_transaction_version_1) {
@@ -267,6 +266,7 @@ HOST_FN(bst_ext_storage_commit_transaction_version_1) {
         return bst_host_fail(c, "ext_storage_commit_transaction_version_1",
                              "No open transaction that can be committed.");
     bst_state_tx_commit(rt->state);
+    bst_state_tx_commit(rt->offchain_index);
     return true;
 }
 

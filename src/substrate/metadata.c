@@ -271,7 +271,10 @@ const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
     if (!m->pallets) return "out of memory";
     m->npallets = n;
     for (size_t i = 0; i < n && d.err == BST_SCALE_OK; i++) decode_pallet(&d, version, &m->pallets[i]);
-    if (version >= 14) {
+    if (version == 15) {
+        /* V15's extrinsic (address/call/signature/extra types), runtime APIs, outer enums and
+         * custom values follow; the pallet list is complete, so decoding stops here. */
+    } else if (version == 14) {
         /* extrinsic { ty, version, signed_extensions: Vec<{ identifier, ty, additional }> } */
         uint8_t xv;
         skip_compact(&d);

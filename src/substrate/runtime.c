@@ -204,17 +204,13 @@ static bool type_matches(const bst_functype *t, const char *params, const char *
     return true;
 }
 
-/* The memory limits a runtime gets: its declared minimum, and room for heap_pages more
- * (Substrate's HeapAllocStrategy::Static), never beyond a declared maximum. */
-static bst_limits heap_limits(const bst_substrate_runtime *rt, bst_limits declared) {
-    bst_limits l = declared;
-    uint64_t max = (uint64_t)declared.min + rt->opts.heap_pages;
-    if (declared.has_max && declared.max < max) max = declared.max;
-    if (max > 65536) max = 65536;
-    if (max < declared.min) max = declared.min;
-    l.max = (uint32_t)max;
-    l.has_max = true;
-    return l;
+/* The memory a runtime gets, as Substrate's HeapAllocStrategy::Static { extra_pages }: its
+ * initial size plus heap_pages, fixed (minimum = maximum; a declared maximum is overridden, as
+ * Substrate rewrites it), so the allocator has exactly that room and no more.  Linux maps the
+ * pages lazily: untouched heap costs address space, not memory. */
+static uint32_t heap_total_pages(const bst_substrate_runtime *rt, uint32_t initial) {
+    uint64_t total = (uint64_t)initial + rt->opts.heap_pages;
+    return total > 65536 ? 65536 : (uint32_t)total;
 }
 
 /* Resolves import i into *out.  Returns false with *err filled. */
@@ -268,7 +264,10 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
             return false;
         }
         out->kind = BST_EXTERN_MEMORY;
-        out->of.memory = bst_memory_new(rt->store, heap_limits(rt, d.type.limits), err);
+        bst_limits lim;
+        lim.min = lim.max = heap_total_pages(rt, d.type.limits.min);
+        lim.has_max = true;
+        out->of.memory = bst_memory_new(rt->store, lim, err);
         if (!out->of.memory) return false;
         rt->memory = out->of.memory;
         rt->initial_pages = d.type.limits.min;
@@ -293,6 +292,7 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
 /* Drops the per-call instance. */
 static void instance_drop(bst_substrate_runtime *rt) {
     bst_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
+    if (rt->store && rt->opts.fuel) rt->fuel_used += rt->opts.fuel - bst_store_fuel(rt->store);
     bst_store_free(rt->store);
     rt->store = NULL;
     rt->inst = NULL;
@@ -304,6 +304,17 @@ static void instance_drop(bst_substrate_runtime *rt) {
 static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
     instance_drop(rt);
     bst_config cfg = rt->opts.config;
+    /* A memory the runtime defines itself gets the same fixed heap room as an imported one:
+     * the store's page budget ends at its initial size + heap_pages, and it is grown there
+     * right after instantiation (below). */
+    uint32_t defined_total = 0;
+    for (uint32_t i = 0; i < bst_module_export_count(rt->module); i++) {
+        bst_export_desc e;
+        bst_module_export(rt->module, i, &e);
+        if (e.type.kind == BST_EXTERN_MEMORY && name_is(e.name, e.name_len, "memory"))
+            defined_total = heap_total_pages(rt, e.type.limits.min);
+    }
+    if (defined_total && defined_total < cfg.max_memory_pages) cfg.max_memory_pages = defined_total;
     rt->store = bst_store_new(&cfg);
     if (!rt->store) {
         set_err(err, BST_ERR_NOMEM, "out of memory");
@@ -329,6 +340,8 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
             goto fail;
         }
         rt->initial_pages = bst_memory_pages(rt->memory);
+        uint32_t total = heap_total_pages(rt, rt->initial_pages);
+        if (total > rt->initial_pages) bst_memory_grow(rt->memory, total - rt->initial_pages);
     }
     bst_extern ex;
     if (!bst_instance_export(rt->inst, "__heap_base", 11, &ex) || ex.kind != BST_EXTERN_GLOBAL ||
@@ -468,6 +481,19 @@ static bst_status call_export(bst_substrate_runtime *rt, const char *name, const
     return BST_OK;
 }
 
+/* bst_state_changes visitor: one committed offchain-index change into the "persistent" local
+ * storage (the offchain database an offchain worker reads). */
+static bool apply_offchain_index(void *user, const uint8_t *child, size_t child_len,
+                                 const uint8_t *key, size_t key_len, const uint8_t *val,
+                                 size_t val_len) {
+    (void)child;
+    (void)child_len;
+    bst_state *db = user;
+    static const uint8_t persistent[] = "persistent";
+    return val ? bst_state_set(db, persistent, 10, key, key_len, val, val_len)
+               : bst_state_clear(db, persistent, 10, key, key_len);
+}
+
 bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
                               size_t input_len, uint8_t **out, size_t *out_len, bst_error *err) {
     if (!rt || !name || !out || !out_len || (!input && input_len))
@@ -484,21 +510,38 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
     }
     rt->tx_base = depth0 + 1;
     rt->batch_active = false;
-    bst_status st = call_export(rt, name, input, input_len, out, out_len, err);
-    if (st == BST_OK && bst_state_tx_depth(rt->state) != rt->tx_base) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%.80s left %u storage transaction(s) open", name,
-                 (unsigned)(bst_state_tx_depth(rt->state) - rt->tx_base));
-        free(*out);
-        *out = NULL;
-        *out_len = 0;
-        st = call_fail(err, BST_ERR_TRAP, BST_TRAP_HOST, msg);
-    }
-    while (bst_state_tx_depth(rt->state) > rt->tx_base) bst_state_tx_rollback(rt->state);
-    if (st == BST_OK)
-        bst_state_tx_commit(rt->state);
-    else
+    rt->offchain_index = bst_state_new(NULL);
+    if (!rt->offchain_index) {
         bst_state_tx_rollback(rt->state);
+        instance_drop(rt);
+        return call_fail(err, BST_ERR_NOMEM, BST_TRAP_NONE, "out of memory");
+    }
+    bst_status st = call_export(rt, name, input, input_len, out, out_len, err);
+    /* Transactions the runtime left open are rolled back (with a warning) and the call keeps
+     * its other changes, as Substrate's exit_runtime does. */
+    if (bst_state_tx_depth(rt->state) > rt->tx_base) {
+        if (st == BST_OK && rt->opts.max_log_level >= 2)
+            fprintf(stderr, "[bastion WARN] %.80s left %u storage transaction(s) open; rolled back\n",
+                    name, (unsigned)(bst_state_tx_depth(rt->state) - rt->tx_base));
+        while (bst_state_tx_depth(rt->state) > rt->tx_base) {
+            bst_state_tx_rollback(rt->state);
+            bst_state_tx_rollback(rt->offchain_index);
+        }
+    }
+    if (st == BST_OK) {
+        bst_state_tx_commit(rt->state);
+        /* offchain indexing: what the call committed reaches the offchain database */
+        if (!bst_state_changes(rt->offchain_index, apply_offchain_index, rt->offchain)) {
+            free(*out);
+            *out = NULL;
+            *out_len = 0;
+            st = call_fail(err, BST_ERR_NOMEM, BST_TRAP_NONE, "out of memory");
+        }
+    } else {
+        bst_state_tx_rollback(rt->state);
+    }
+    bst_state_free(rt->offchain_index);
+    rt->offchain_index = NULL;
     instance_drop(rt);
     return st;
 }

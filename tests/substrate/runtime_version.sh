@@ -97,7 +97,7 @@ printf '\122\274\123\166\106\333\216\005garbage' > "$tmp/badzstd.wasm"
 expect_error "$tmp/badzstd.wasm" 1 "compressed code"
 printf '\122\274\123\166\106\333\216\005\050\265\057\375\000\130' > "$tmp/shortzstd.wasm"
 expect_error "$tmp/shortzstd.wasm" 1 "compressed code"
-# Decompression bombs: 65 MiB of zeros, with and without the frame's declared size (needs the
+# Decompression bombs: 65 MiB of zeros (the limit is 50 MiB), with and without the frame's declared size (needs the
 # zstd tool; skipped without it).
 if command -v zstd >/dev/null 2>&1; then
     printf '\122\274\123\166\106\333\216\005' > "$tmp/prefix"

@@ -188,7 +188,7 @@
                         (i32.const 700) (i32.const 5) (i32.const 0)))
     (i64.const 0))
   (func (export "code_outside_memory") (param i32 i32) (result i64)
-    (drop (call $inst (i32.const 1) (call $span (i32.const 0x1fff0) (i32.const 100)) (call $env)
+    (drop (call $inst (i32.const 1) (call $span (i32.const 0xfffffff0) (i32.const 100)) (call $env)
                       (i32.const 0)))
     (i64.const 0))
   (func (export "memory_limits_inverted") (param i32 i32) (result i64)

@@ -17,9 +17,10 @@
 static uint8_t *g_code;
 static size_t g_code_len;
 
-static bst_substrate_runtime *open_rt(uint32_t heap_pages) {
+static bst_substrate_runtime *open_rt_ex(uint32_t heap_pages, bool offchain) {
     bst_substrate_options o;
     bst_substrate_options_default(&o);
+    o.offchain = offchain;
     o.allow_missing = true;   /* the runtime imports two functions on purpose that nobody has */
     o.heap_pages = heap_pages;
     o.max_log_level = 0;
@@ -82,6 +83,8 @@ static size_t enc_vec(uint8_t *dst, const void *bytes, size_t n) {
     memcpy(dst + h, bytes, n);
     return h + n;
 }
+
+static bst_substrate_runtime *open_rt(uint32_t heap_pages) { return open_rt_ex(heap_pages, false); }
 
 static const uint8_t ALL_OK[] = {0x1c, 'a', 'l', 'l', ' ', 'o', 'k', '!'};   /* b"all ok!".encode() */
 
@@ -225,13 +228,17 @@ static void test_trie_and_offchain(void) {
     CHECK(bst_trie_ordered_root(vals, 3, 0, root));
     size_t w = enc_vec(want, root, 32);
     expect_call(rt, "test_ordered_trie_root", zero, 1, want, w);
+    /* the offchain-worker functions trap outside an offchain call */
+    expect_trap(rt, "test_offchain_local_storage", zero, 1, "offchain worker context");
+    bst_substrate_runtime_free(rt);
+    rt = open_rt_ex(1024, true);
     /* offchain_local_storage_should_work: compare_and_set(Some("asd") -> "") succeeds */
     static const uint8_t yes[1] = {1}, no[1] = {0};
     expect_call(rt, "test_offchain_local_storage", zero, 1, yes, 1);
     /* the offchain database outlives calls: "test" is still set, so the next test (which
      * asserts it absent) panics here, and passes on a runtime of its own */
     expect_trap(rt, "test_offchain_local_storage_with_none", zero, 1, NULL);
-    bst_substrate_runtime *fresh = open_rt(1024);
+    bst_substrate_runtime *fresh = open_rt_ex(1024, true);
     expect_call(fresh, "test_offchain_local_storage_with_none", zero, 1, NULL, 0);
     bst_substrate_runtime_free(fresh);
     /* This host makes no HTTP requests (Substrate's test answers from a scripted mock): the
