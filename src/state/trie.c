@@ -7,6 +7,8 @@
  *            branch with value 11 (6 count bits), hashed-value leaf 001 (5 bits), hashed-value
  *            branch 0001 (4 bits).  A count that does not fit the bits sets them all and
  *            continues in following bytes: 255 while more than 255 remain, then (rest - 1).
+ *            The count in the header saturates at 65535 (sp-trie NIBBLE_SIZE_BOUND); the
+ *            partial that follows still has all its nibbles.
  *   partial  the nibbles, an odd count leaving the first nibble alone in the low half of a byte
  *   branch   a u16 little-endian child bitmap (bit i = child nibble i) after the partial
  *   value    compact(len) ++ bytes, or (V1, len >= 33) the 32-byte hash of the value
@@ -109,8 +111,13 @@ static unsigned nibble_at(const bst_trie_pair *p, size_t i) {
     return (i & 1u) ? (byte & 0x0fu) : (byte >> 4);
 }
 
+/* sp-trie NIBBLE_SIZE_BOUND (u16::MAX): the header's nibble count saturates there, while the
+ * partial still holds every nibble (size_and_prefix_iterator / fuse_nibbles_node). */
+#define NIBBLE_SIZE_BOUND 65535u
+
 /* Header: `prefix` holds the kind bits, `bits` is how many low bits hold the count. */
 static void put_header(buf *b, uint8_t prefix, unsigned bits, size_t count) {
+    if (count > NIBBLE_SIZE_BOUND) count = NIBBLE_SIZE_BOUND;
     size_t max = (size_t)(0xffu >> (8 - bits));
     if (count < max) {
         buf_byte(b, (uint8_t)(prefix | count));

@@ -197,19 +197,22 @@ static void test_value_threshold(void) {
 
 static void test_long_partial(void) {
     /* Nibble counts that overflow the header bits continue in extra bytes: 6 bits hold up to
-     * 62; 63 or more write 63 then (count - 63) as 255s and a last byte < 255. */
-    static const size_t lens[] = {31, 32, 40, 159, 160, 200};
+     * 62; 63 or more write 63 then (count - 63) as 255s and a last byte < 255.  The count
+     * saturates at 65535 (sp-trie NIBBLE_SIZE_BOUND = u16::MAX) while the partial keeps every
+     * nibble: 32767 bytes (65534 nibbles) is below the bound, 32768 / 40000 bytes are above. */
+    static const size_t lens[] = {31, 32, 40, 159, 160, 200, 32767, 32768, 40000};
     for (size_t t = 0; t < sizeof lens / sizeof lens[0]; t++) {
         size_t kl = lens[t], nib = 2 * kl;
-        uint8_t *key = malloc(kl), *node = malloc(kl + 16);
+        size_t hdr = nib > 65535 ? 65535 : nib;
+        uint8_t *key = malloc(kl), *node = malloc(kl + 300);
         for (size_t i = 0; i < kl; i++) key[i] = (uint8_t)(i * 37 + 1);
         bst_trie_pair p = {key, kl, (const uint8_t *)"z", 1};
         size_t i = 0;
-        if (nib < 63) {
-            node[i++] = (uint8_t)(0x40 | nib);
+        if (hdr < 63) {
+            node[i++] = (uint8_t)(0x40 | hdr);
         } else {
             node[i++] = 0x7f;
-            size_t rem = nib - 62; /* = count - (63 - 1) */
+            size_t rem = hdr - 62; /* = count - (63 - 1) */
             while (rem >= 256) {
                 node[i++] = 255;
                 rem -= 255;
@@ -223,6 +226,25 @@ static void test_long_partial(void) {
         char what[64];
         snprintf(what, sizeof what, "leaf with %zu-nibble partial", nib);
         expect_root(what, &p, 1, 0, node, i);
+        free(key);
+        free(node);
+    }
+    /* The saturated count with a 5-bit header (V1 hashed-value leaf), 40000-byte key:
+     * 0x3f, then 65535 - 30 = 65505 as 256 x 255 and 65505 - 65280 - 1 = 224. */
+    {
+        size_t kl = 40000, i = 0;
+        uint8_t *key = malloc(kl), *node = malloc(kl + 300), v33[33];
+        for (size_t j = 0; j < kl; j++) key[j] = (uint8_t)(j * 11 + 5);
+        memset(v33, 7, sizeof v33);
+        bst_trie_pair p = {key, kl, v33, sizeof v33};
+        node[i++] = 0x3f;
+        for (int j = 0; j < 256; j++) node[i++] = 255;
+        node[i++] = 224;
+        memcpy(node + i, key, kl);
+        i += kl;
+        hash(v33, sizeof v33, node + i);
+        i += 32;
+        expect_root("hashed-value leaf with an 80000-nibble partial", &p, 1, 1, node, i);
         free(key);
         free(node);
     }
