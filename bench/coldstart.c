@@ -27,11 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "bench_util.h"
 
 /* Peak RSS of this process image in KiB: VmHWM from /proc (getrusage's ru_maxrss would also
  * count the parent's peak inherited across fork + exec, e.g. a Python driver's). */
@@ -44,39 +40,6 @@ static long peak_rss_kb(void) {
         if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
     fclose(f);
     return kb;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); return NULL; }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) { free(buf); return NULL; }
-    *len = n;
-    return buf;
 }
 
 static bool stub_trap(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
@@ -99,7 +62,7 @@ static double instantiate_once(const bst_module *m, char *why, size_t why_len) {
     if (!s) { snprintf(why, why_len, "no memory"); return -1; }
     bst_extern *imps = calloc(n ? n : 1, sizeof *imps);
     if (!imps) { bst_store_free(s); snprintf(why, why_len, "no memory"); return -1; }
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     bst_error err;
     bool ok = true;
     for (uint32_t i = 0; i < n && ok; i++) {
@@ -133,7 +96,7 @@ static double instantiate_once(const bst_module *m, char *why, size_t why_len) {
         inst = bst_instance_new(s, m, imps, n, NULL, &err);
         if (!inst) snprintf(why, why_len, "%s", err.message);
     }
-    double t = now_ms() - t0;
+    double t = bench_now_ms() - t0;
     free(imps);
     bst_store_free(s);
     return inst ? t : -1;
@@ -161,7 +124,7 @@ int main(int argc, char **argv) {
         return 64;
     }
     size_t len = 0;
-    uint8_t *bytes = read_file(path, &len);
+    uint8_t *bytes = bench_read_file(path, &len);
     if (!bytes) {
         fprintf(stderr, "bastion_coldstart: %s: %s\n", path, strerror(errno));
         return 1;
@@ -174,9 +137,9 @@ int main(int argc, char **argv) {
     char why[300] = "";
     for (int r = 0; r < reps; r++) {
         bst_error err;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         bst_module *m = bst_module_new_ex(bytes, len, &cfg, &err);
-        ct[r] = now_ms() - t0;
+        ct[r] = bench_now_ms() - t0;
         if (!m) {
             fprintf(stderr, "bastion_coldstart: %s: %s: %s (offset %zu)\n", path,
                     bst_status_name(err.status), err.message, err.offset);
@@ -191,11 +154,11 @@ int main(int argc, char **argv) {
     double first = ct[0];
     double cmin = ct[0];
     for (int r = 1; r < reps; r++) if (ct[r] < cmin) cmin = ct[r];
-    double cmed = median(ct, reps);
+    double cmed = bench_median(ct, reps);
 
     printf("file=%s bytes=%zu reps=%d metering=%s compile_min_ms=%.3f compile_med_ms=%.3f "
            "first_ms=%.3f ", path, len, reps, cfg.fuel_metering ? "on" : "off", cmin, cmed, first);
-    if (ninst) printf("inst_med_ms=%.3f ", median(it, ninst));
+    if (ninst) printf("inst_med_ms=%.3f ", bench_median(it, ninst));
     else printf("inst_med_ms=n/a ");
     printf("base_rss_kb=%ld peak_rss_kb=%ld\n", base_rss, peak_rss_kb());
     if (why[0]) fprintf(stderr, "bastion_coldstart: %s: not instantiated: %s\n", path, why);

@@ -21,30 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 20;
-    uint8_t *buf = malloc(cap);
-    *len = buf ? fread(buf, 1, cap, f) : 0;
-    fclose(f);
-    return buf;
-}
+#include "bench_util.h"
 
 /* Removes a state directory made by mkdtemp (LMDB keeps data.mdb and lock.mdb in it). */
 static void remove_state(const char *dir)
@@ -138,7 +115,7 @@ int main(int argc, char **argv)
         return 64;
     }
     size_t len;
-    uint8_t *code = read_file(path, &len);
+    uint8_t *code = bench_read_file(path, &len);
     if (!code) {
         fprintf(stderr, "cannot read %s\n", path);
         return 1;
@@ -148,17 +125,17 @@ int main(int argc, char **argv)
     /* Cold: a new state directory each time. */
     double cold[1000];
     for (int r = 0; r < cold_reps; r++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         bst_contracts *c = open_fresh(dir, sizeof dir);
         uint8_t addr[32];
         bool ok = c && endow(c) && deploy(c, code, len, addr);
         bst_contracts_close(c);
-        cold[r] = now_ms() - t0;
+        cold[r] = bench_now_ms() - t0;
         remove_state(dir);
         if (!ok)
             return 1;
     }
-    qsort(cold, (size_t)cold_reps, sizeof cold[0], cmp_double);
+    qsort(cold, (size_t)cold_reps, sizeof cold[0], bench_cmp_double);
     printf("code_bytes=%zu\n", len);
     printf("cold_open_upload_instantiate_min_ms=%.3f\n", cold[0]);
     printf("cold_open_upload_instantiate_med_ms=%.3f\n", cold[cold_reps / 2]);
@@ -179,7 +156,7 @@ int main(int argc, char **argv)
         ex.input = pass == 0 ? FLIP : GET;
         ex.input_len = 4;
         ex.dry_run = pass == 1;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         for (int i = 0; i < calls; i++) {
             bst_contract_result r;
             memset(&r, 0, sizeof r);
@@ -199,7 +176,7 @@ int main(int argc, char **argv)
             if (rc)
                 break;
         }
-        double ms = now_ms() - t0;
+        double ms = bench_now_ms() - t0;
         const char *what = pass == 0 ? "flip_call" : "get_query";
         printf("%s_count=%d\n%s_total_ms=%.1f\n%s_per_second=%.0f\n%s_us_each=%.1f\n%s_gas=%llu\n",
                what, calls, what, ms, what, calls / (ms / 1e3), what, ms * 1e3 / calls, what,

@@ -20,46 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 20;
-            uint8_t *p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        if (got == 0) break;
-        n += got;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
+#include "bench_util.h"
 
 /* One cold run; returns false (after printing) on failure. */
 static bool run_once(const uint8_t *blob, size_t blob_len, double *t_dec, double *t_new,
@@ -67,16 +28,16 @@ static bool run_once(const uint8_t *blob, size_t blob_len, double *t_dec, double
     bst_error err;
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
         fprintf(stderr, "decode: %s\n", err.message);
         return false;
     }
-    double t1 = now_ms();
+    double t1 = bench_now_ms();
     bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, NULL, &err);
-    double t2 = now_ms();
+    double t2 = bench_now_ms();
     bool ok = rt && bst_substrate_call(rt, "Core_version", NULL, 0, &out, &out_len, &err) == BST_OK;
-    double t3 = now_ms();
+    double t3 = bench_now_ms();
     if (!ok) {
         fprintf(stderr, "%s\n", err.message);
     } else {
@@ -113,7 +74,7 @@ int main(int argc, char **argv) {
             return 64;
         }
         size_t blob_len;
-        uint8_t *blob = read_file(eq + 1, &blob_len);
+        uint8_t *blob = bench_read_file(eq + 1, &blob_len);
         if (!blob) {
             fprintf(stderr, "cannot read %s\n", eq + 1);
             rc = 1;
@@ -132,8 +93,8 @@ int main(int argc, char **argv) {
             double first = tot[0];
             printf("name=%.*s code_bytes=%zu wasm_bytes=%zu decompress_ms=%.2f new_ms=%.2f "
                    "call_ms=%.2f total_ms=%.2f first_total_ms=%.2f spec=%s\n",
-                   (int)(eq - argv[i]), argv[i], blob_len, wasm_len, median(dec, reps),
-                   median(nw, reps), median(call, reps), median(tot, reps), first, spec);
+                   (int)(eq - argv[i]), argv[i], blob_len, wasm_len, bench_median(dec, reps),
+                   bench_median(nw, reps), bench_median(call, reps), bench_median(tot, reps), first, spec);
         } else {
             rc = 1;
         }
