@@ -121,10 +121,12 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
 /* Removes every key starting with prefix (sp-state-machine Ext::clear_prefix semantics):
  * every matching overlay key is deleted, then the backend's matching keys are visited in
  * order, at most `limit` of them (UINT32_MAX = no limit), and each not already changed in the
- * overlay is deleted.  *removed (may be NULL) = backend keys deleted by this call (what sp-io
- * clear_prefix v2 / storage_kill v3 report in KillStorageResult); *all_removed (may be NULL) =
- * no matching backend key is left unvisited (AllRemoved vs SomeRemaining; a refused top-trie
- * prefix, see above, is AllRemoved(0) as in sp-state-machine).
+ * overlay is deleted.  *removed (may be NULL) = backend keys visited by this call, those the
+ * overlay had already deleted included (sp-state-machine's MultiRemovalResults.loops, which
+ * sp-io clear_prefix v2 / storage_kill v3 report in KillStorageResult; at most `limit`);
+ * *all_removed (may be NULL) = no matching backend key is left unvisited (AllRemoved vs
+ * SomeRemaining; a refused top-trie prefix, see above, is AllRemoved(0) as in
+ * sp-state-machine).
  * false on out-of-memory / backend error (the changes made so far stay; callers trap). */
 bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_len,
                             const uint8_t *prefix, size_t prefix_len, uint32_t limit,

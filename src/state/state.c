@@ -479,7 +479,7 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
 bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_len,
                             const uint8_t *prefix, size_t prefix_len, uint32_t limit,
                             uint32_t *removed, bool *all_removed) {
-    uint32_t count = 0, loops = 0;
+    uint32_t loops = 0;
     bool all = true;
     if (removed) *removed = 0;
     if (all_removed) *all_removed = true;
@@ -500,7 +500,8 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
         }
     }
     /* 2. The backend's keys, at most `limit` visited; those the overlay does not know yet are
-     * deleted and counted. */
+     * deleted.  Every visited key counts (sp-state-machine's `loops`, which sp-io reports in
+     * KillStorageResult), whether this call deleted it or the overlay already had. */
     uint8_t *k = NULL;
     size_t kl = 0;
     bst_state_res r = be_next_visible(st, child, child_len, prefix, prefix_len, true, &k, &kl);
@@ -516,7 +517,6 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
                 return false;
             }
             t = find_trie(st, child, child_len);
-            count++;
         }
         loops++;
         uint8_t *prev = k;
@@ -525,7 +525,7 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
     }
     if (r == BST_STATE_FOUND) free(k);
     if (r == BST_STATE_ERROR) return false;
-    if (removed) *removed = count;
+    if (removed) *removed = loops;
     if (all_removed) *all_removed = all;
     return true;
 }

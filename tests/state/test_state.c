@@ -215,21 +215,25 @@ static void test_clear_prefix(void) {
     /* Overlay: pre2 set (over a backend key), pre9 set (overlay only). */
     CHECK(bst_state_set(st, NULL, 0, S("pre2"), S("Y")));
     CHECK(bst_state_set(st, NULL, 0, S("pre9"), S("9")));
-    /* Limit 1: every overlay key goes; one backend key visited (pre1, deleted, counted). */
+    /* Limit 1: every overlay key goes; one backend key visited (pre1, deleted).  The count is
+     * sp-state-machine's `loops` (backend keys visited), what KillStorageResult reports. */
     CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), 1, &removed, &all));
     CHECK(removed == 1 && !all);
     CHECK(value_is(st, NULL, 0, "pre1", NULL));
     CHECK(value_is(st, NULL, 0, "pre2", NULL));
     CHECK(value_is(st, NULL, 0, "pre3", "z"));
     CHECK(value_is(st, NULL, 0, "pre9", NULL));
-    /* Again, limit 2: pre1 and pre2 are already deleted in the overlay (visited, not counted),
+    /* Again, limit 2: pre1 and pre2 are already deleted in the overlay (visited, so counted),
      * the limit stops before pre3. */
     CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), 2, &removed, &all));
-    CHECK(removed == 0 && !all);
+    CHECK(removed == 2 && !all);
     CHECK(value_is(st, NULL, 0, "pre3", "z"));
-    /* Limit 3: all three visited, pre3 counted, nothing remains. */
+    /* Limit 3: all three visited (only pre3 newly deleted), nothing remains. */
     CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), 3, &removed, &all));
-    CHECK(removed == 1 && all);
+    CHECK(removed == 3 && all);
+    /* Once more without a limit: the three backend keys are visited again. */
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S("pre"), UINT32_MAX, &removed, &all));
+    CHECK(removed == 3 && all);
     CHECK(value_is(st, NULL, 0, "pre3", NULL));
     CHECK(value_is(st, NULL, 0, "a", "1"));
     /* Limit 0 with keys left: SomeRemaining(0); with none left: AllRemoved(0). */
@@ -248,7 +252,7 @@ static void test_clear_prefix(void) {
     /* No limit. */
     CHECK(bst_state_set(st, NULL, 0, S("b2"), S("o")));
     CHECK(bst_state_clear_prefix(st, NULL, 0, S("b"), UINT32_MAX, &removed, &all));
-    CHECK(all && removed == 1); /* b counted; b2 was only in the overlay */
+    CHECK(all && removed == 1); /* b visited; b2 was only in the overlay */
     CHECK(next_is(st, NULL, 0, "a", "c"));
     /* Child tries are untouched by the top's clear; child_kill with limits. */
     CHECK(value_is(st, C("kid"), "k1", "v1"));
@@ -258,7 +262,7 @@ static void test_clear_prefix(void) {
     CHECK(value_is(st, C("kid"), "k3", NULL));
     CHECK(value_is(st, C("kid"), "k2", "v2"));
     CHECK(bst_state_child_kill(st, C("kid"), UINT32_MAX, &removed, &all));
-    CHECK(removed == 1 && all);
+    CHECK(removed == 2 && all); /* k1 (already deleted) and k2 visited */
     CHECK(next_is(st, C("kid"), "", NULL));
     /* A prefix inside the reserved child-root space is refused. */
     CHECK(bst_state_clear_prefix(st, NULL, 0, S(":child_storage:default:x"), UINT32_MAX,
