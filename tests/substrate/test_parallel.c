@@ -6,7 +6,8 @@
  *
  * usage: test_substrate_parallel RUNTIMES_DIR
  */
-#include "bastion_crypto.h"
+#include "substrate_test.h"
+
 #include "bastion_substrate.h"
 
 #include <pthread.h>
@@ -46,25 +47,7 @@ static void *worker(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s RUNTIMES_DIR\n", argv[0]);
-        return 64;
-    }
-    if (!bst_crypto_init()) return 2;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sc_runtime_test.wasm", argv[1]);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot read %s\n", path);
-        return 2;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    g_code = malloc((size_t)n);
-    if (!g_code || fread(g_code, 1, (size_t)n, f) != (size_t)n) return 2;
-    fclose(f);
-    g_code_len = (size_t)n;
+    g_code = st_load_runtime(argc, argv, "sc_runtime_test.wasm", &g_code_len);
     pthread_t t[THREADS];
     int ok[THREADS];
     for (int i = 0; i < THREADS; i++)

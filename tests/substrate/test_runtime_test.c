@@ -7,8 +7,7 @@
  * usage: test_substrate_runtime_test RUNTIMES_DIR
  * Uses only the public APIs (bastion_substrate.h, bastion_state.h, bastion_crypto.h).
  */
-#define HOSTILE_WASM_DIR SUBSTRATE_WASM_DIR
-#include "../hostile/harness.h"
+#include "substrate_test.h"
 
 #include "bastion_crypto.h"
 #include "bastion_substrate.h"
@@ -294,18 +293,7 @@ static void test_missing_import_policy(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s RUNTIMES_DIR\n", argv[0]);
-        return 64;
-    }
-    if (!bst_crypto_init()) return 2;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sc_runtime_test.wasm", argv[1]);
-    g_code = h_read_file(path, &g_code_len);
-    if (!g_code) {
-        fprintf(stderr, "cannot read %s\n", path);
-        return 2;
-    }
+    g_code = st_load_runtime(argc, argv, "sc_runtime_test.wasm", &g_code_len);
     test_storage();
     test_hashing();
     test_signatures();

@@ -9,8 +9,7 @@
  * usage: test_substrate_sandbox RUNTIMES_DIR   (modules: SUBSTRATE_WASM_DIR/sandbox_*.wasm)
  * Uses only the public APIs (bastion_substrate.h).
  */
-#define HOSTILE_WASM_DIR SUBSTRATE_WASM_DIR
-#include "../hostile/harness.h"
+#include "substrate_test.h"
 
 #include "bastion_crypto.h"
 #include "bastion_substrate.h"
@@ -305,18 +304,7 @@ static void test_supervisor_scenario(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s RUNTIMES_DIR\n", argv[0]);
-        return 64;
-    }
-    if (!bst_crypto_init()) return 2;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/sc_runtime_test.wasm", argv[1]);
-    g_code = h_read_file(path, &g_code_len);
-    if (!g_code) {
-        fprintf(stderr, "cannot read %s\n", path);
-        return 2;
-    }
+    g_code = st_load_runtime(argc, argv, "sc_runtime_test.wasm", &g_code_len);
     test_substrate_cases();
     test_controls();
     test_fuel();
