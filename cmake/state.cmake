@@ -1,7 +1,7 @@
 # ---- state layer (src/state/, include/bastion_state.h, include/bastion_trie.h) -----------------
 # bastion_state: the storage overlay with nested transactions over a backend vtable, the
-# in-memory backend, and the Substrate trie root (BLAKE2b-256 from libsodium).  Linked into the
-# CLI for `bastion chainspec genesis`.  Tests: CTest state/*.
+# in-memory backend, and the Substrate trie root (BLAKE2b-256 from libsodium, SCALE compacts
+# from bastion_scale).  Linked into the CLI for `bastion chainspec genesis`.  Tests: CTest state/*.
 find_path(BASTION_SODIUM_INCLUDE sodium.h)
 find_library(BASTION_SODIUM_LIB sodium)
 if(NOT BASTION_SODIUM_INCLUDE OR NOT BASTION_SODIUM_LIB)
@@ -11,7 +11,8 @@ file(GLOB BASTION_STATE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/state/
 add_library(bastion_state STATIC ${BASTION_STATE_SOURCES})
 target_include_directories(bastion_state PUBLIC ${CMAKE_SOURCE_DIR}/include
                            PRIVATE ${BASTION_SODIUM_INCLUDE})
-target_link_libraries(bastion_state PUBLIC ${BASTION_SODIUM_LIB})
+# bastion_scale: the compact integers of append and the trie codec (src/state/state_util.h).
+target_link_libraries(bastion_state PUBLIC bastion_scale ${BASTION_SODIUM_LIB})
 target_link_libraries(bastion PRIVATE bastion_state)
 target_include_directories(bastion PRIVATE ${BASTION_SODIUM_INCLUDE})
 

@@ -19,6 +19,7 @@
  */
 #include "bastion_state.h"
 #include "bastion_trie.h"
+#include "state_util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,13 +74,6 @@ struct bst_state {
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
-    size_t n = al < bl ? al : bl;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c) return c;
-    return (al > bl) - (al < bl);
-}
-
 static bool has_prefix(const uint8_t *k, size_t kl, const uint8_t *p, size_t pl) {
     return kl >= pl && (pl == 0 || memcmp(k, p, pl) == 0);
 }
@@ -87,12 +81,6 @@ static bool has_prefix(const uint8_t *k, size_t kl, const uint8_t *p, size_t pl)
 static bool reserved_top_key(const uint8_t *child, const uint8_t *key, size_t key_len) {
     return child == NULL &&
            has_prefix(key, key_len, (const uint8_t *)BST_CHILD_STORAGE_PREFIX, CHILD_PREFIX_LEN);
-}
-
-static uint8_t *dup_bytes(const uint8_t *p, size_t n) {
-    uint8_t *d = malloc(n ? n : 1);
-    if (d && n) memcpy(d, p, n);
-    return d;
 }
 
 /* ---- skip list ------------------------------------------------------------------------------ */
@@ -119,7 +107,7 @@ static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool str
     for (int l = t->level - 1; l >= 0; l--) {
         node *cur = prev ? prev->next[l] : t->head[l];
         while (cur) {
-            int c = bytes_cmp(cur->key, cur->key_len, key, key_len);
+            int c = bst_state_bytes_cmp(cur->key, cur->key_len, key, key_len);
             if (c > 0 || (c == 0 && !strict)) break;
             prev = cur;
             cur = cur->next[l];
@@ -132,13 +120,13 @@ static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool str
 static node *lookup(const trie_ov *t, const uint8_t *key, size_t key_len) {
     if (!t) return NULL;
     node *n = seek(t, key, key_len, false, NULL);
-    return n && bytes_cmp(n->key, n->key_len, key, key_len) == 0 ? n : NULL;
+    return n && bst_state_bytes_cmp(n->key, n->key_len, key, key_len) == 0 ? n : NULL;
 }
 
 static node *get_or_insert(bst_state *st, trie_ov *t, const uint8_t *key, size_t key_len) {
     node *upd[MAX_LEVEL];
     node *n = seek(t, key, key_len, false, upd);
-    if (n && bytes_cmp(n->key, n->key_len, key, key_len) == 0) return n;
+    if (n && bst_state_bytes_cmp(n->key, n->key_len, key, key_len) == 0) return n;
     int lvl = random_level(st);
     size_t ptrs = (size_t)lvl * sizeof(node *);
     if (key_len > SIZE_MAX - sizeof(node) - ptrs - 1) return NULL;
@@ -185,7 +173,7 @@ static size_t child_index(const bst_state *st, const uint8_t *name, size_t name_
     size_t a = 0, z = st->nchild;
     while (a < z) {
         size_t m = a + (z - a) / 2;
-        if (bytes_cmp(st->child[m]->name, st->child[m]->name_len, name, name_len) < 0)
+        if (bst_state_bytes_cmp(st->child[m]->name, st->child[m]->name_len, name, name_len) < 0)
             a = m + 1;
         else
             z = m;
@@ -196,7 +184,7 @@ static size_t child_index(const bst_state *st, const uint8_t *name, size_t name_
 static trie_ov *find_trie(const bst_state *st, const uint8_t *child, size_t child_len) {
     if (!child) return (trie_ov *)&st->top;
     size_t i = child_index(st, child, child_len);
-    if (i < st->nchild && bytes_cmp(st->child[i]->name, st->child[i]->name_len, child,
+    if (i < st->nchild && bst_state_bytes_cmp(st->child[i]->name, st->child[i]->name_len, child,
                                     child_len) == 0)
         return st->child[i];
     return NULL;
@@ -216,7 +204,7 @@ static trie_ov *need_trie(bst_state *st, const uint8_t *child, size_t child_len)
     if (!t) return NULL;
     trie_init(t);
     t->is_child = true;
-    t->name = dup_bytes(child, child_len);
+    t->name = bst_state_dup_bytes(child, child_len);
     t->name_len = child_len;
     if (!t->name) {
         free(t);
@@ -300,7 +288,7 @@ bst_state_res bst_state_get(bst_state *st, const uint8_t *child, size_t child_le
     node *n = lookup(find_trie(st, child, child_len), key, key_len);
     if (n && n->state == OV_DEL) return BST_STATE_ABSENT;
     if (n && n->state == OV_SET) {
-        uint8_t *d = dup_bytes(n->val, n->val_len);
+        uint8_t *d = bst_state_dup_bytes(n->val, n->val_len);
         if (!d) return BST_STATE_ERROR;
         *val = d;
         *val_len = n->val_len;
@@ -365,7 +353,7 @@ static bool write_key(bst_state *st, const uint8_t *child, size_t child_len, con
 bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
                    size_t key_len, const uint8_t *val, size_t val_len) {
     if (reserved_top_key(child, key, key_len)) return true; /* ignored, as Substrate does */
-    uint8_t *d = dup_bytes(val, val_len);
+    uint8_t *d = bst_state_dup_bytes(val, val_len);
     if (!d) return false;
     if (!write_key(st, child, child_len, key, key_len, OV_SET, d, val_len)) {
         free(d);
@@ -380,62 +368,6 @@ bool bst_state_clear(bst_state *st, const uint8_t *child, size_t child_len, cons
     return write_key(st, child, child_len, key, key_len, OV_DEL, NULL, 0);
 }
 
-/* Canonical Compact<u32> at the start of p (parity-scale-codec's strict decoding).  Returns
- * the prefix length, 0 when it does not decode. */
-static size_t compact_u32_decode(const uint8_t *p, size_t len, uint32_t *out) {
-    if (len < 1) return 0;
-    switch (p[0] & 3u) {
-    case 0:
-        *out = p[0] >> 2;
-        return 1;
-    case 1: {
-        if (len < 2) return 0;
-        uint32_t v = ((uint32_t)p[0] | (uint32_t)p[1] << 8) >> 2;
-        if (v < 64) return 0;
-        *out = v;
-        return 2;
-    }
-    case 2: {
-        if (len < 4) return 0;
-        uint32_t v = ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                      (uint32_t)p[3] << 24) >> 2;
-        if (v < 16384) return 0;
-        *out = v;
-        return 4;
-    }
-    default: {
-        /* Big-integer mode: for a u32 exactly 4 bytes follow, value >= 2^30. */
-        if ((p[0] >> 2) != 0 || len < 5) return 0;
-        uint32_t v = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
-                     (uint32_t)p[4] << 24;
-        if (v < (1u << 30)) return 0;
-        *out = v;
-        return 5;
-    }
-    }
-}
-
-static size_t compact_u32_encode(uint8_t t[5], uint32_t v) {
-    if (v < 64u) {
-        t[0] = (uint8_t)(v << 2);
-        return 1;
-    }
-    if (v < 16384u) {
-        uint32_t x = (v << 2) | 1u;
-        t[0] = (uint8_t)x;
-        t[1] = (uint8_t)(x >> 8);
-        return 2;
-    }
-    if (v < (1u << 30)) {
-        uint32_t x = (v << 2) | 2u;
-        for (int i = 0; i < 4; i++) t[i] = (uint8_t)(x >> (8 * i));
-        return 4;
-    }
-    t[0] = 3;
-    for (int i = 0; i < 4; i++) t[1 + i] = (uint8_t)(v >> (8 * i));
-    return 5;
-}
-
 bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
                       size_t key_len, const uint8_t *item, size_t item_len) {
     if (reserved_top_key(child, key, key_len)) return true;
@@ -444,8 +376,8 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
     bst_state_res r = bst_state_get(st, child, child_len, key, key_len, &cur, &cur_len);
     if (r == BST_STATE_ERROR) return false;
     uint32_t count = 0;
-    size_t plen = r == BST_STATE_FOUND ? compact_u32_decode(cur, cur_len, &count) : 0;
-    uint8_t pfx[5];
+    size_t plen = r == BST_STATE_FOUND ? bst_state_compact_u32_get(cur, cur_len, &count) : 0;
+    uint8_t pfx[BST_STATE_COMPACT_MAX];
     size_t body_len; /* bytes of the old value kept after the prefix */
     if (plen == 0 || count == UINT32_MAX) {
         count = 1; /* absent or undecodable: start a new Vec */
@@ -454,7 +386,7 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
         count++;
         body_len = cur_len - plen;
     }
-    size_t new_plen = compact_u32_encode(pfx, count);
+    size_t new_plen = bst_state_compact_put(pfx, count);
     if (item_len > SIZE_MAX - new_plen - body_len) {
         free(cur);
         return false;
@@ -554,7 +486,7 @@ bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t chi
     for (;;) {
         if (r == BST_STATE_ERROR) return r;
         bool have_b = r == BST_STATE_FOUND;
-        int c = !o ? 1 : !have_b ? -1 : bytes_cmp(o->key, o->key_len, b, bl);
+        int c = !o ? 1 : !have_b ? -1 : bst_state_bytes_cmp(o->key, o->key_len, b, bl);
         if (!o && !have_b) return BST_STATE_ABSENT;
         if (c > 0) { /* the backend key comes first and the overlay does not change it */
             *next = b;
@@ -562,7 +494,7 @@ bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t chi
             return BST_STATE_FOUND;
         }
         if (o->state == OV_SET) {
-            uint8_t *d = dup_bytes(o->key, o->key_len);
+            uint8_t *d = bst_state_dup_bytes(o->key, o->key_len);
             free(b);
             if (!d) return BST_STATE_ERROR;
             *next = d;
@@ -682,7 +614,7 @@ static bool collect(bst_state *st, const uint8_t *child, size_t child_len, pairs
         if (r == BST_STATE_ERROR) return false;
         bool have_b = r == BST_STATE_FOUND;
         if (!o && !have_b) return true;
-        int c = !o ? 1 : !have_b ? -1 : bytes_cmp(o->key, o->key_len, b, bl);
+        int c = !o ? 1 : !have_b ? -1 : bst_state_bytes_cmp(o->key, o->key_len, b, bl);
         if (c > 0) {
             uint8_t *v = NULL;
             size_t vl = 0;
@@ -731,7 +663,7 @@ bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
 
 static int pair_cmp(const void *pa, const void *pb) {
     const bst_trie_pair *a = pa, *b = pb;
-    return bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+    return bst_state_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
 }
 
 /* Adds (":child_storage:default:" ++ name, root) when the child trie has keys. */
@@ -777,7 +709,7 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
         if (!have_b && !have_o) break;
         int c = !have_o ? 1
                 : !have_b ? -1
-                          : bytes_cmp(st->child[oi]->name, st->child[oi]->name_len, bname, blen);
+                          : bst_state_bytes_cmp(st->child[oi]->name, st->child[oi]->name_len, bname, blen);
         if (c <= 0) {
             ok = add_child_root(st, st->child[oi]->name, st->child[oi]->name_len, state_version,
                                 &ps);

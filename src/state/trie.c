@@ -22,6 +22,7 @@
  * reference, so the parent's encoding ends up contiguous.
  */
 #include "bastion_trie.h"
+#include "state_util.h"
 
 #include <sodium.h>
 
@@ -76,32 +77,9 @@ static void buf_put(buf *b, const void *src, size_t n) {
 static void buf_byte(buf *b, uint8_t v) { buf_put(b, &v, 1); }
 
 /* SCALE compact for lengths (values of any size up to 2^64 - 1). */
-static size_t compact_to(uint8_t t[9], uint64_t v) {
-    size_t n;
-    if (v < 64u) {
-        t[0] = (uint8_t)(v << 2);
-        n = 1;
-    } else if (v < 16384u) {
-        t[0] = (uint8_t)((v << 2) | 1u);
-        t[1] = (uint8_t)(v >> 6);
-        n = 2;
-    } else if (v < 1073741824u) {
-        uint32_t x = (uint32_t)(v << 2) | 2u;
-        for (int i = 0; i < 4; i++) t[i] = (uint8_t)(x >> (8 * i));
-        n = 4;
-    } else {
-        size_t bytes = 4;
-        while (bytes < 8 && (v >> (8 * bytes)) != 0) bytes++;
-        t[0] = (uint8_t)(((bytes - 4) << 2) | 3u);
-        for (size_t i = 0; i < bytes; i++) t[1 + i] = (uint8_t)(v >> (8 * i));
-        n = 1 + bytes;
-    }
-    return n;
-}
-
 static void buf_compact(buf *b, uint64_t v) {
-    uint8_t t[9];
-    buf_put(b, t, compact_to(t, v));
+    uint8_t t[BST_STATE_COMPACT_MAX];
+    buf_put(b, t, bst_state_compact_put(t, v));
 }
 
 /* ---- node pieces -------------------------------------------------------------------------- */
@@ -162,10 +140,7 @@ static void put_value(buf *b, unsigned version, const bst_trie_pair *p) {
 
 /* memcmp order, a prefix first. */
 static int key_cmp(const bst_trie_pair *a, const bst_trie_pair *b) {
-    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-    int c = n ? memcmp(a->key, b->key, n) : 0;
-    if (c) return c;
-    return (a->key_len > b->key_len) - (a->key_len < b->key_len);
+    return bst_state_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
 }
 
 /* ---- the builder -------------------------------------------------------------------------- */
@@ -322,7 +297,7 @@ bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version,
 /* ---- ordered root ------------------------------------------------------------------------- */
 
 typedef struct ordered_key {
-    uint8_t k[9];
+    uint8_t k[BST_STATE_COMPACT_MAX];
     uint8_t len;
 } ordered_key;
 
@@ -345,7 +320,7 @@ bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state
     bool ok = false;
     if (!keys || !pairs) goto out;
     for (size_t i = 0; i < n; i++) {
-        keys[i].len = (uint8_t)compact_to(keys[i].k, i);
+        keys[i].len = (uint8_t)bst_state_compact_put(keys[i].k, i);
         pairs[i].key = keys[i].k;
         pairs[i].key_len = keys[i].len;
         pairs[i].value = values[i].value;
