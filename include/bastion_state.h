@@ -15,7 +15,10 @@
  *
  * Complexity (k = overlay entries of that trie, b = backend cost of one look-up):
  *   get / exists            O(log k) + one backend get when the overlay does not know the key
- *   set / clear / append    O(log k) expected (skip list) + O(value) copy + one journal entry
+ *   set / clear             O(log k) expected (skip list) + O(value) copy + one journal entry
+ *   append                  O(log k) + amortised O(item) when the innermost level already wrote
+ *                           the key (or no transaction is open): the value grows in place;
+ *                           the first write of a level copies the value once (O(value))
  *   next_key                O(log k) per overlay step + backend next_key calls, skipping keys
  *                           deleted in the overlay
  *   clear_prefix / kill     O(matching overlay keys + visited backend keys)

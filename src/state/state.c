@@ -5,6 +5,9 @@
  * Owns: one skip list per trie (the top trie and each child trie written so far), ordered by
  * key, whose nodes say "no change" / "deleted" / "set to value"; and the undo journal.
  *
+ * Values have a capacity: an append to a value the innermost level already owns (it journaled
+ * the node, or no transaction is open) grows it in place, rewriting only the compact prefix.
+ *
  * Transactions: each open transaction has a serial number and a start index into the journal.
  * The first write to a node inside a transaction moves the node's previous (state, value) into
  * the journal and stamps the node with the serial, so later writes in the same transaction
@@ -33,6 +36,7 @@ enum { OV_NONE = 0, OV_DEL = 1, OV_SET = 2 };
 typedef struct node {
     uint8_t *val; /* OV_SET: the value (malloc'd, at least 1 byte allocated) */
     size_t val_len;
+    size_t val_cap; /* bytes allocated at val (appends grow it geometrically, in place) */
     uint64_t mark; /* serial of the transaction that last journaled this node */
     uint8_t *key;  /* points into this allocation, after next[] */
     size_t key_len;
@@ -53,7 +57,7 @@ typedef struct jentry {
     node *n;
     uint64_t old_mark;
     uint8_t *old_val;
-    size_t old_len;
+    size_t old_len, old_cap;
     uint8_t old_state;
 } jentry;
 
@@ -134,6 +138,7 @@ static node *get_or_insert(bst_state *st, trie_ov *t, const uint8_t *key, size_t
     if (!n) return NULL;
     n->val = NULL;
     n->val_len = 0;
+    n->val_cap = 0;
     n->mark = 0;
     n->key = (uint8_t *)n + sizeof(node) + ptrs;
     if (key_len) memcpy(n->key, key, key_len);
@@ -319,16 +324,24 @@ static bool journal_reserve(bst_state *st) {
     return true;
 }
 
-/* Gives node n its new state; takes ownership of val (NULL unless OV_SET).  False (nothing
- * changed, val not taken) only when the journal cannot grow. */
-static bool node_write(bst_state *st, node *n, uint8_t state, uint8_t *val, size_t len) {
-    if (st->depth > 0 && n->mark != st->tx_serial[st->depth - 1]) {
+/* Whether the node's current value belongs to the innermost level alone (no open transaction,
+ * or this one already journaled the node's earlier value), so it may change in place. */
+static bool node_owned(const bst_state *st, const node *n) {
+    return st->depth == 0 || n->mark == st->tx_serial[st->depth - 1];
+}
+
+/* Gives node n its new state; takes ownership of val (NULL unless OV_SET; cap bytes allocated).
+ * False (nothing changed, val not taken) only when the journal cannot grow. */
+static bool node_write(bst_state *st, node *n, uint8_t state, uint8_t *val, size_t len,
+                       size_t cap) {
+    if (!node_owned(st, n)) {
         if (!journal_reserve(st)) return false;
         jentry *j = &st->journal[st->jlen++];
         j->n = n;
         j->old_mark = n->mark;
         j->old_val = n->val;
         j->old_len = n->val_len;
+        j->old_cap = n->val_cap;
         j->old_state = n->state;
         n->mark = st->tx_serial[st->depth - 1];
     } else {
@@ -337,17 +350,19 @@ static bool node_write(bst_state *st, node *n, uint8_t state, uint8_t *val, size
     n->state = state;
     n->val = val;
     n->val_len = len;
+    n->val_cap = cap;
     return true;
 }
 
-/* Sets key to the value `owned` (taken on success) or deletes it (owned NULL, state OV_DEL). */
+/* Sets key to the value `owned` (taken on success; cap bytes allocated) or deletes it (owned
+ * NULL, state OV_DEL). */
 static bool write_key(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
-                      size_t key_len, uint8_t state, uint8_t *owned, size_t len) {
+                      size_t key_len, uint8_t state, uint8_t *owned, size_t len, size_t cap) {
     trie_ov *t = need_trie(st, child, child_len);
     if (!t) return false;
     node *n = get_or_insert(st, t, key, key_len);
     if (!n) return false;
-    return node_write(st, n, state, owned, len);
+    return node_write(st, n, state, owned, len, cap);
 }
 
 bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
@@ -355,7 +370,7 @@ bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const 
     if (reserved_top_key(child, key, key_len)) return true; /* ignored, as Substrate does */
     uint8_t *d = bst_state_dup_bytes(val, val_len);
     if (!d) return false;
-    if (!write_key(st, child, child_len, key, key_len, OV_SET, d, val_len)) {
+    if (!write_key(st, child, child_len, key, key_len, OV_SET, d, val_len, val_len)) {
         free(d);
         return false;
     }
@@ -365,43 +380,90 @@ bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const 
 bool bst_state_clear(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
                      size_t key_len) {
     if (reserved_top_key(child, key, key_len)) return true;
-    return write_key(st, child, child_len, key, key_len, OV_DEL, NULL, 0);
+    return write_key(st, child, child_len, key, key_len, OV_DEL, NULL, 0, 0);
+}
+
+/* The append of `item` to the Vec in cur[0..cur_len) (NULL / 0 when absent): the prefix the
+ * result starts with, the bytes of cur kept after cur's own prefix (at *body_at), and the result's
+ * length.  False when the length overflows. */
+static bool append_plan(const uint8_t *cur, size_t cur_len, size_t item_len,
+                        uint8_t pfx[BST_STATE_COMPACT_MAX], size_t *pfx_len, size_t *body_at,
+                        size_t *body_len, size_t *total) {
+    uint32_t count = 0;
+    size_t plen = cur_len ? bst_state_compact_u32_get(cur, cur_len, &count) : 0;
+    if (plen == 0 || count == UINT32_MAX) {
+        count = 1; /* absent, empty or undecodable: start a new Vec */
+        *body_at = 0;
+        *body_len = 0;
+    } else {
+        count++;
+        *body_at = plen;
+        *body_len = cur_len - plen;
+    }
+    *pfx_len = bst_state_compact_put(pfx, count);
+    if (item_len > SIZE_MAX - *pfx_len - *body_len) return false;
+    *total = *pfx_len + *body_len + item_len;
+    return true;
+}
+
+/* In place: the node's value is its own (node_owned) and set.  Amortised O(item): the buffer
+ * grows geometrically; the body moves only when the prefix changes size (at most 4 times). */
+static bool append_in_place(node *n, const uint8_t *item, size_t item_len) {
+    uint8_t pfx[BST_STATE_COMPACT_MAX];
+    size_t pfx_len, body_at, body_len, total;
+    if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total))
+        return false;
+    if (total > n->val_cap) {
+        size_t cap = n->val_cap > SIZE_MAX / 2 ? total : n->val_cap * 2;
+        if (cap < total) cap = total;
+        if (cap < 16) cap = 16;
+        uint8_t *nv = realloc(n->val, cap);
+        if (!nv) return false;
+        n->val = nv;
+        n->val_cap = cap;
+    }
+    if (body_len && body_at != pfx_len) memmove(n->val + pfx_len, n->val + body_at, body_len);
+    memcpy(n->val, pfx, pfx_len);
+    if (item_len) memcpy(n->val + pfx_len + body_len, item, item_len);
+    n->val_len = total;
+    return true;
 }
 
 bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
                       size_t key_len, const uint8_t *item, size_t item_len) {
     if (reserved_top_key(child, key, key_len)) return true;
-    uint8_t *cur = NULL;
+    node *n = lookup(find_trie(st, child, child_len), key, key_len);
+    if (n && n->state == OV_SET && node_owned(st, n)) return append_in_place(n, item, item_len);
+    /* First write of this level: a new buffer from the current value (the overlay's, read in
+     * place, or a backend copy). */
+    uint8_t *got = NULL;
+    const uint8_t *cur = NULL;
     size_t cur_len = 0;
-    bst_state_res r = bst_state_get(st, child, child_len, key, key_len, &cur, &cur_len);
-    if (r == BST_STATE_ERROR) return false;
-    uint32_t count = 0;
-    size_t plen = r == BST_STATE_FOUND ? bst_state_compact_u32_get(cur, cur_len, &count) : 0;
-    uint8_t pfx[BST_STATE_COMPACT_MAX];
-    size_t body_len; /* bytes of the old value kept after the prefix */
-    if (plen == 0 || count == UINT32_MAX) {
-        count = 1; /* absent or undecodable: start a new Vec */
-        body_len = 0;
-    } else {
-        count++;
-        body_len = cur_len - plen;
+    if (n && n->state == OV_SET) {
+        cur = n->val;
+        cur_len = n->val_len;
+    } else if (!n || n->state == OV_NONE) {
+        bst_state_res r = be_get(st, child, child_len, key, key_len, &got, &cur_len);
+        if (r == BST_STATE_ERROR) return false;
+        if (r != BST_STATE_FOUND) cur_len = 0;
+        cur = got;
     }
-    size_t new_plen = bst_state_compact_put(pfx, count);
-    if (item_len > SIZE_MAX - new_plen - body_len) {
-        free(cur);
+    uint8_t pfx[BST_STATE_COMPACT_MAX];
+    size_t pfx_len, body_at, body_len, total;
+    if (!append_plan(cur, cur_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total)) {
+        free(got);
         return false;
     }
-    size_t total = new_plen + body_len + item_len;
     uint8_t *nv = malloc(total ? total : 1);
     if (!nv) {
-        free(cur);
+        free(got);
         return false;
     }
-    memcpy(nv, pfx, new_plen);
-    if (body_len) memcpy(nv + new_plen, cur + plen, body_len);
-    if (item_len) memcpy(nv + new_plen + body_len, item, item_len);
-    free(cur);
-    if (!write_key(st, child, child_len, key, key_len, OV_SET, nv, total)) {
+    memcpy(nv, pfx, pfx_len);
+    if (body_len) memcpy(nv + pfx_len, cur + body_at, body_len);
+    if (item_len) memcpy(nv + pfx_len + body_len, item, item_len);
+    free(got);
+    if (!write_key(st, child, child_len, key, key_len, OV_SET, nv, total, total)) {
         free(nv);
         return false;
     }
@@ -428,7 +490,7 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
     if (t) {
         for (node *n = seek(t, prefix, prefix_len, false, NULL);
              n && has_prefix(n->key, n->key_len, prefix, prefix_len); n = n->next[0]) {
-            if (n->state == OV_SET && !node_write(st, n, OV_DEL, NULL, 0)) return false;
+            if (n->state == OV_SET && !node_write(st, n, OV_DEL, NULL, 0, 0)) return false;
         }
     }
     /* 2. The backend's keys, at most `limit` visited; those the overlay does not know yet are
@@ -444,7 +506,7 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
         }
         node *n = lookup(t, k, kl);
         if (!n || n->state == OV_NONE) {
-            if (!write_key(st, child, child_len, k, kl, OV_DEL, NULL, 0)) {
+            if (!write_key(st, child, child_len, k, kl, OV_DEL, NULL, 0, 0)) {
                 free(k);
                 return false;
             }
@@ -551,6 +613,7 @@ bool bst_state_tx_rollback(bst_state *st) {
         free(n->val);
         n->val = j->old_val;
         n->val_len = j->old_len;
+        n->val_cap = j->old_cap;
         n->state = j->old_state;
         /* The parent's own entry (if it journaled the node) is still there: keep its stamp so
          * its later writes do not journal the node twice. */

@@ -1,8 +1,9 @@
 /*
  * test_state.c — CTest state/state: the overlay (include/bastion_state.h) over the in-memory
  * backend: get/set/clear, append (sp-io storage::append semantics incl. the compact prefix
- * growing from 1 to 2 bytes at 64 items), next_key across overlay/backend/deletions,
- * clear_prefix and child_kill with limits (sp-state-machine's counting), nested transactions,
+ * growing from 1 to 2 bytes at 64 items; 100k appends in place), next_key across
+ * overlay/backend/deletions, clear_prefix and child_kill with limits (sp-state-machine's
+ * counting), nested transactions,
  * child tries, roots (checked against bst_trie_root over the expected merged pairs, whose own
  * encoding is checked by state/trie and the genesis hashes) and the change iterator.
  */
@@ -170,6 +171,98 @@ static void test_append(void) {
     CHECK(bst_state_tx_rollback(st));
     CHECK(value_is(st, NULL, 0, "tmp", NULL));
     bst_state_free(st);
+}
+
+/* The Vec value of key must be compact(count) ++ items 0..count-1, each the 8 bytes of
+ * item_bytes(first + i). */
+static void item_bytes(uint32_t i, uint8_t out[8]) {
+    for (int b = 0; b < 8; b++) out[b] = (uint8_t)(i * 7 + (uint32_t)b);
+}
+
+static bool vec_is(bst_state *st, const char *key, uint32_t first, uint32_t count) {
+    uint8_t *v = NULL;
+    size_t vl = 0;
+    bool ok = bst_state_get(st, NULL, 0, (const uint8_t *)key, strlen(key), &v, &vl) ==
+              BST_STATE_FOUND;
+    uint8_t pfx[9];
+    size_t pl = 0;
+    if (count < 64) {
+        pfx[pl++] = (uint8_t)(count << 2);
+    } else if (count < 16384) {
+        pfx[pl++] = (uint8_t)((count << 2) | 1u);
+        pfx[pl++] = (uint8_t)(count >> 6);
+    } else {
+        uint32_t x = (count << 2) | 2u;
+        for (int i = 0; i < 4; i++) pfx[pl++] = (uint8_t)(x >> (8 * i));
+    }
+    ok = ok && vl == pl + 8 * (size_t)count && memcmp(v, pfx, pl) == 0;
+    for (uint32_t i = 0; ok && i < count; i++) {
+        uint8_t it[8];
+        item_bytes(first + i, it);
+        ok = memcmp(v + pl + 8 * (size_t)i, it, 8) == 0;
+    }
+    free(v);
+    return ok;
+}
+
+/* ext_storage_append in place: 100k appends to one key, at depth 0 and inside a transaction,
+ * stay linear (each append was a copy of the whole value before: 15 s for 100k); the prefix
+ * crosses 1 -> 2 -> 4 bytes in place.  Appends over a backend value, after a deletion, and
+ * across nested commits / rollbacks keep the transactional semantics. */
+static void test_append_many(void) {
+    enum { N = 100000 };
+    uint8_t it[8];
+    bst_state_mem *m = bst_state_mem_new();
+    uint8_t bv[1 + 8];
+    bv[0] = 0x04; /* compact(1) */
+    item_bytes(0, bv + 1);
+    CHECK(bst_state_mem_put(m, NULL, 0, S("bvec"), bv, sizeof bv));
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    for (uint32_t i = 0; i < N; i++) {
+        item_bytes(i, it);
+        CHECK(bst_state_append(st, NULL, 0, S("v0"), it, 8));
+    }
+    CHECK(vec_is(st, "v0", 0, N));
+    CHECK(bst_state_tx_start(st));
+    for (uint32_t i = 0; i < N; i++) {
+        item_bytes(i, it);
+        CHECK(bst_state_append(st, NULL, 0, S("v1"), it, 8));
+    }
+    CHECK(vec_is(st, "v1", 0, N));
+    /* A nested level appends to v0 (copied once), then rolls back: v0 as before. */
+    CHECK(bst_state_tx_start(st));
+    for (uint32_t i = N; i < N + 100; i++) {
+        item_bytes(i, it);
+        CHECK(bst_state_append(st, NULL, 0, S("v0"), it, 8));
+    }
+    CHECK(vec_is(st, "v0", 0, N + 100));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(vec_is(st, "v0", 0, N));
+    /* Appends over the backend's Vec and over a deleted key. */
+    for (uint32_t i = 1; i < 70; i++) {
+        item_bytes(i, it);
+        CHECK(bst_state_append(st, NULL, 0, S("bvec"), it, 8));
+    }
+    CHECK(vec_is(st, "bvec", 0, 70));
+    CHECK(bst_state_clear(st, NULL, 0, S("v1")));
+    item_bytes(5, it);
+    CHECK(bst_state_append(st, NULL, 0, S("v1"), it, 8));
+    CHECK(vec_is(st, "v1", 5, 1));
+    /* Commit of a nested level that appended: kept; the outer rollback drops everything. */
+    CHECK(bst_state_tx_start(st));
+    item_bytes(6, it);
+    CHECK(bst_state_append(st, NULL, 0, S("v1"), it, 8));
+    CHECK(bst_state_tx_commit(st));
+    item_bytes(7, it);
+    CHECK(bst_state_append(st, NULL, 0, S("v1"), it, 8));
+    CHECK(vec_is(st, "v1", 5, 3));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "v1", NULL));
+    CHECK(vec_is(st, "bvec", 0, 1));
+    CHECK(vec_is(st, "v0", 0, N));
+    bst_state_free(st);
+    bst_state_mem_free(m);
 }
 
 static void test_next_key(void) {
@@ -828,6 +921,7 @@ int main(void) {
     if (sodium_init() < 0) return 1;
     test_basic();
     test_append();
+    test_append_many();
     test_next_key();
     test_clear_prefix();
     test_transactions();
