@@ -22,7 +22,8 @@
  *   next_key                O(log k) per overlay step + backend next_key calls, skipping keys
  *                           deleted in the overlay
  *   clear_prefix / kill     O(matching overlay keys + visited backend keys)
- *   tx_start / tx_commit    O(1) / O(changes made in the transaction)
+ *   tx_start / tx_commit    O(1) / O(changes made in the transaction): a commit merges the
+ *                           level into its parent, freeing the values no level can restore
  *   tx_rollback             O(changes made in the transaction)
  *   root / child_root       O(size of the merged trie): every key is visited.
  * Memory: the overlay keeps every key ever touched (a rolled-back key stays as a "no change"
@@ -150,6 +151,18 @@ bool bst_state_tx_start(bst_state *st);    /* false on out-of-memory */
 bool bst_state_tx_commit(bst_state *st);   /* false when no transaction is open */
 bool bst_state_tx_rollback(bst_state *st); /* false when no transaction is open */
 size_t bst_state_tx_depth(const bst_state *st);
+
+/* What the overlay holds (for tests and diagnostics; O(overlay size + journal) to compute).
+ * Committing a nested transaction merges it into its parent, so the journal holds at most one
+ * entry per key and open level. */
+typedef struct bst_state_stats {
+    size_t nodes;           /* overlay entries (keys with a change or a journaled one), all tries */
+    size_t child_tries;     /* child tries the overlay holds */
+    size_t value_bytes;     /* bytes allocated for the entries' current values */
+    size_t journal_entries; /* undo entries kept for the open transactions */
+    size_t journal_bytes;   /* bytes allocated for the earlier values they keep */
+} bst_state_stats;
+void bst_state_get_stats(const bst_state *st, bst_state_stats *out);
 
 /* ---- roots ------------------------------------------------------------------------------- */
 

@@ -12,8 +12,10 @@
  * The first write to a node inside a transaction moves the node's previous (state, value) into
  * the journal and stamps the node with the serial, so later writes in the same transaction
  * journal nothing; rollback pops the journal back to the start index restoring each entry in
- * reverse order; commit just drops the level (its entries now belong to the parent, and are
- * freed when the outermost transaction commits).  Everything is proportional to the changes.
+ * reverse order; commit merges the level into its parent: an entry for a node the parent had
+ * already journaled is freed (the parent holds the older value), the others are re-stamped with
+ * the parent's serial and become the parent's.  So each open level holds at most one entry per
+ * node, and committed levels leave nothing behind.  Everything is proportional to the changes.
  * Nodes are never unlinked: a rolled-back key becomes "no change" again.  Serials only grow,
  * so a stamp left by a finished transaction never matches a later one.
  *
@@ -593,13 +595,41 @@ bool bst_state_tx_start(bst_state *st) {
     return true;
 }
 
+/* After the outermost level ends: a large journal array is given back. */
+static void journal_trim(bst_state *st) {
+    if (st->depth == 0 && st->jlen == 0 && st->jcap > 1024) {
+        free(st->journal);
+        st->journal = NULL;
+        st->jcap = 0;
+    }
+}
+
+/* Merges the innermost level into its parent.  An entry whose node the parent had already
+ * journaled (its old stamp is the parent's serial) holds a value no level can restore any more:
+ * freed.  The others become the parent's.  Every node of the level is re-stamped with the
+ * parent's serial: the parent owns its value now, so its later writes change it in place.  O(entries of the level); memory stays
+ * O(distinct keys written per open level), however many nested levels were committed. */
 bool bst_state_tx_commit(bst_state *st) {
     if (st->depth == 0) return false;
     st->depth--;
+    size_t start = st->tx_start[st->depth];
     if (st->depth == 0) {
-        for (size_t i = 0; i < st->jlen; i++) free(st->journal[i].old_val);
-        st->jlen = 0;
+        for (size_t i = start; i < st->jlen; i++) free(st->journal[i].old_val);
+        st->jlen = start;
+        journal_trim(st);
+        return true;
     }
+    uint64_t parent = st->tx_serial[st->depth - 1];
+    size_t w = start;
+    for (size_t i = start; i < st->jlen; i++) {
+        jentry *j = &st->journal[i];
+        j->n->mark = parent;
+        if (j->old_mark == parent)
+            free(j->old_val);
+        else
+            st->journal[w++] = *j;
+    }
+    st->jlen = w;
     return true;
 }
 
@@ -619,10 +649,31 @@ bool bst_state_tx_rollback(bst_state *st) {
          * its later writes do not journal the node twice. */
         n->mark = j->old_mark;
     }
+    journal_trim(st);
     return true;
 }
 
 size_t bst_state_tx_depth(const bst_state *st) { return st->depth; }
+
+/* ---- statistics ----------------------------------------------------------------------------- */
+
+static void trie_stats(const trie_ov *t, bst_state_stats *out) {
+    for (const node *n = t->head[0]; n; n = n->next[0]) {
+        out->nodes++;
+        out->value_bytes += n->val_cap;
+    }
+}
+
+void bst_state_get_stats(const bst_state *st, bst_state_stats *out) {
+    memset(out, 0, sizeof *out);
+    trie_stats(&st->top, out);
+    for (size_t i = 0; i < st->nchild; i++) {
+        trie_stats(st->child[i], out);
+        out->child_tries++;
+    }
+    out->journal_entries = st->jlen;
+    for (size_t i = 0; i < st->jlen; i++) out->journal_bytes += st->journal[i].old_cap;
+}
 
 /* ---- roots ---------------------------------------------------------------------------------- */
 

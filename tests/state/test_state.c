@@ -457,6 +457,73 @@ static void test_transactions(void) {
     bst_state_mem_free(m);
 }
 
+/* Nested commits merge into the parent: {start; set(k, 4 KiB); commit} repeated keeps one
+ * journal entry and one old value, not one per cycle (200 x 1 MiB held 201 MiB before). */
+static void test_commit_merges(void) {
+    enum { BIG = 4096, CYCLES = 1000 };
+    bst_state *st = bst_state_new(NULL);
+    bst_state_stats ss;
+    uint8_t *big = malloc(BIG);
+    memset(big, 0, BIG);
+    CHECK(bst_state_set(st, NULL, 0, S("k"), S("base")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("k"), S("L1")));
+    for (int i = 0; i < CYCLES; i++) {
+        big[0] = (uint8_t)i;
+        big[1] = (uint8_t)(i >> 8);
+        CHECK(bst_state_tx_start(st));
+        CHECK(bst_state_set(st, NULL, 0, S("k"), big, BIG));
+        char key[16];
+        snprintf(key, sizeof key, "m%d", i % 10);
+        CHECK(bst_state_set(st, NULL, 0, (const uint8_t *)key, strlen(key), big, 8));
+        CHECK(bst_state_tx_commit(st));
+    }
+    bst_state_get_stats(st, &ss);
+    /* L1's own entry for k ("base") and one per m0..m9 (absent before L1). */
+    CHECK(ss.journal_entries == 11);
+    CHECK(ss.journal_bytes == 4);
+    CHECK(ss.nodes == 11);
+    CHECK(ss.value_bytes == BIG + 10 * 8);
+    /* Deeper: L2 and L3 both write k; committing L3 then L2 leaves L1's entry only. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("k"), S("x")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("k"), S("y")));
+    CHECK(bst_state_set(st, NULL, 0, S("new"), S("n")));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 14);
+    CHECK(bst_state_tx_commit(st));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 13); /* L3's k entry freed, "new" moved to L2 */
+    CHECK(bst_state_tx_commit(st));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 12 && ss.journal_bytes == 4);
+    CHECK(value_is(st, NULL, 0, "k", "y"));
+    /* After the merges L1 writes k in place of its own value (no new entry) and a rollback of
+     * L1 still restores everything. */
+    CHECK(bst_state_set(st, NULL, 0, S("k"), S("z")));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 12);
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("new"), S("n2")));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "new", "n"));
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(value_is(st, NULL, 0, "k", "base"));
+    CHECK(value_is(st, NULL, 0, "new", NULL));
+    CHECK(value_is(st, NULL, 0, "m3", NULL));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 0 && ss.journal_bytes == 0);
+    /* The outermost commit frees every entry. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("k"), big, BIG));
+    CHECK(bst_state_tx_commit(st));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 0 && ss.journal_bytes == 0);
+    free(big);
+    bst_state_free(st);
+}
+
 /* ---- sp-state-machine ext.rs tests, transcribed --------------------------------------------- */
 
 static bool next_byte_is(bst_state *st, const uint8_t *child, size_t cl, uint8_t key, int want) {
@@ -925,6 +992,7 @@ int main(void) {
     test_next_key();
     test_clear_prefix();
     test_transactions();
+    test_commit_merges();
     test_substrate_ext();
     test_backend_errors();
     test_roots();
