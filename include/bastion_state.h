@@ -24,10 +24,13 @@
  *   clear_prefix / kill     O(matching overlay keys + visited backend keys)
  *   tx_start / tx_commit    O(1) / O(changes made in the transaction): a commit merges the
  *                           level into its parent, freeing the values no level can restore
- *   tx_rollback             O(changes made in the transaction)
+ *   tx_rollback             O(changes made in the transaction), O(log k) each to unlink
+ *   child trie creation     O(log c) expected for c child tries in the overlay
  *   root / child_root       O(size of the merged trie): every key is visited.
- * Memory: the overlay keeps every key ever touched (a rolled-back key stays as a "no change"
- * entry), so it grows with the distinct keys written, never with the backend size.
+ * Memory: the overlay keeps the keys changed at depth 0 or in an open transaction; a rollback
+ * frees the keys (and child tries) it takes back to "no change", a nested commit frees the
+ * values no level can restore.  It grows with the distinct keys changed, never with the backend
+ * size or the number of transactions.
  *
  * Not thread-safe per bst_state (one runtime call at a time); no global state.
  */

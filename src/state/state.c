@@ -2,8 +2,9 @@
  * state.c — the storage overlay (struct bst_state, include/bastion_state.h): the changes a
  * runtime makes over a read-only backend, with nested transactions, child tries and roots.
  *
- * Owns: one skip list per trie (the top trie and each child trie written so far), ordered by
- * key, whose nodes say "no change" / "deleted" / "set to value"; and the undo journal.
+ * Owns: one skip list per trie (the top trie and each child trie written so far, the child
+ * tries themselves in a skip list by name), ordered by key, whose nodes say "deleted" / "set to
+ * value" (or, transiently, "no change"); and the undo journal.
  *
  * Values have a capacity: an append to a value the innermost level already owns (it journaled
  * the node, or no transaction is open) grows it in place, rewriting only the compact prefix.
@@ -16,8 +17,9 @@
  * already journaled is freed (the parent holds the older value), the others are re-stamped with
  * the parent's serial and become the parent's.  So each open level holds at most one entry per
  * node, and committed levels leave nothing behind.  Everything is proportional to the changes.
- * Nodes are never unlinked: a rolled-back key becomes "no change" again.  Serials only grow,
- * so a stamp left by a finished transaction never matches a later one.
+ * A rollback that takes a node back to "no change" unlinks and frees it (no outer level can
+ * reference it), and a child trie left empty goes too: a failed runtime call leaves nothing.
+ * Serials only grow, so a stamp left by a finished transaction never matches a later one.
  *
  * The skip list's levels come from a per-state xorshift generator (no global state; the
  * sequence only affects speed, never results).
@@ -55,8 +57,16 @@ typedef struct trie_ov {
     node *head[MAX_LEVEL];     /* first node of each level */
 } trie_ov;
 
+/* A child trie, itself a node of the skip list of child tries ordered by name. */
+typedef struct child_node {
+    trie_ov t;
+    int level;
+    struct child_node *next[];
+} child_node;
+
 typedef struct jentry {
     node *n;
+    trie_ov *t; /* the trie holding n */
     uint64_t old_mark;
     uint8_t *old_val;
     size_t old_len, old_cap;
@@ -67,8 +77,8 @@ struct bst_state {
     bst_state_backend be;
     bool has_be;
     trie_ov top;
-    trie_ov **child; /* sorted by name */
-    size_t nchild, child_cap;
+    child_node *chead[MAX_LEVEL]; /* the child tries: a skip list by name */
+    int clevel;
     jentry *journal;
     size_t jlen, jcap;
     size_t *tx_start; /* journal index at each open transaction's start */
@@ -173,55 +183,85 @@ static void trie_release(trie_ov *t) {
     free(t->name);
 }
 
+/* Unlinks node n from t and frees it (O(log k) expected). */
+static void unlink_node(trie_ov *t, node *n) {
+    node *upd[MAX_LEVEL];
+    seek(t, n->key, n->key_len, false, upd);
+    for (int l = 0; l < n->level; l++) {
+        node **link = upd[l] ? &upd[l]->next[l] : &t->head[l];
+        if (*link == n) *link = n->next[l];
+    }
+    while (t->level > 1 && !t->head[t->level - 1]) t->level--;
+    free(n->val);
+    free(n);
+}
+
 /* ---- tries ---------------------------------------------------------------------------------- */
 
-/* Index of the first child trie with name >= the given one. */
-static size_t child_index(const bst_state *st, const uint8_t *name, size_t name_len) {
-    size_t a = 0, z = st->nchild;
-    while (a < z) {
-        size_t m = a + (z - a) / 2;
-        if (bst_state_bytes_cmp(st->child[m]->name, st->child[m]->name_len, name, name_len) < 0)
-            a = m + 1;
-        else
-            z = m;
+/* The first child trie with name >= the given one; fills upd[] like seek. */
+static child_node *child_seek(const bst_state *st, const uint8_t *name, size_t name_len,
+                              child_node **upd) {
+    child_node *prev = NULL;
+    for (int l = st->clevel - 1; l >= 0; l--) {
+        child_node *cur = prev ? prev->next[l] : st->chead[l];
+        while (cur && bst_state_bytes_cmp(cur->t.name, cur->t.name_len, name, name_len) < 0) {
+            prev = cur;
+            cur = cur->next[l];
+        }
+        if (upd) upd[l] = prev;
     }
-    return a;
+    return prev ? prev->next[0] : st->chead[0];
 }
 
 static trie_ov *find_trie(const bst_state *st, const uint8_t *child, size_t child_len) {
     if (!child) return (trie_ov *)&st->top;
-    size_t i = child_index(st, child, child_len);
-    if (i < st->nchild && bst_state_bytes_cmp(st->child[i]->name, st->child[i]->name_len, child,
-                                    child_len) == 0)
-        return st->child[i];
+    child_node *c = child_seek(st, child, child_len, NULL);
+    if (c && bst_state_bytes_cmp(c->t.name, c->t.name_len, child, child_len) == 0) return &c->t;
     return NULL;
 }
 
+/* O(log c) expected for c child tries. */
 static trie_ov *need_trie(bst_state *st, const uint8_t *child, size_t child_len) {
-    trie_ov *t = find_trie(st, child, child_len);
-    if (t) return t;
-    if (st->nchild == st->child_cap) {
-        size_t nc = st->child_cap ? st->child_cap * 2 : 4;
-        trie_ov **na = realloc(st->child, nc * sizeof *na);
-        if (!na) return NULL;
-        st->child = na;
-        st->child_cap = nc;
-    }
-    t = malloc(sizeof *t);
-    if (!t) return NULL;
-    trie_init(t);
-    t->is_child = true;
-    t->name = bst_state_dup_bytes(child, child_len);
-    t->name_len = child_len;
-    if (!t->name) {
-        free(t);
+    if (!child) return &st->top;
+    child_node *upd[MAX_LEVEL];
+    child_node *c = child_seek(st, child, child_len, upd);
+    if (c && bst_state_bytes_cmp(c->t.name, c->t.name_len, child, child_len) == 0) return &c->t;
+    int lvl = random_level(st);
+    c = malloc(sizeof *c + (size_t)lvl * sizeof(child_node *));
+    if (!c) return NULL;
+    trie_init(&c->t);
+    c->t.is_child = true;
+    c->t.name = bst_state_dup_bytes(child, child_len);
+    c->t.name_len = child_len;
+    if (!c->t.name) {
+        free(c);
         return NULL;
     }
-    size_t i = child_index(st, child, child_len);
-    memmove(&st->child[i + 1], &st->child[i], (st->nchild - i) * sizeof *st->child);
-    st->child[i] = t;
-    st->nchild++;
-    return t;
+    c->level = lvl;
+    for (int l = st->clevel; l < lvl; l++) upd[l] = NULL;
+    if (lvl > st->clevel) st->clevel = lvl;
+    for (int l = 0; l < lvl; l++) {
+        child_node **link = upd[l] ? &upd[l]->next[l] : &st->chead[l];
+        c->next[l] = *link;
+        *link = c;
+    }
+    return &c->t;
+}
+
+/* Frees a child trie left without nodes (created in a transaction that rolled back, or by a
+ * write that failed). */
+static void drop_child_if_empty(bst_state *st, trie_ov *t) {
+    if (!t->is_child || t->head[0]) return;
+    child_node *c = (child_node *)(void *)((char *)t - offsetof(child_node, t));
+    child_node *upd[MAX_LEVEL];
+    child_seek(st, t->name, t->name_len, upd);
+    for (int l = 0; l < c->level; l++) {
+        child_node **link = upd[l] ? &upd[l]->next[l] : &st->chead[l];
+        if (*link == c) *link = c->next[l];
+    }
+    while (st->clevel > 1 && !st->chead[st->clevel - 1]) st->clevel--;
+    trie_release(&c->t);
+    free(c);
 }
 
 /* ---- life cycle ----------------------------------------------------------------------------- */
@@ -234,6 +274,7 @@ bst_state *bst_state_new(const bst_state_backend *backend) {
         st->has_be = true;
     }
     trie_init(&st->top);
+    st->clevel = 1;
     st->rng = 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)st;
     if (st->rng == 0) st->rng = 1;
     return st;
@@ -242,11 +283,12 @@ bst_state *bst_state_new(const bst_state_backend *backend) {
 void bst_state_free(bst_state *st) {
     if (!st) return;
     trie_release(&st->top);
-    for (size_t i = 0; i < st->nchild; i++) {
-        trie_release(st->child[i]);
-        free(st->child[i]);
+    for (child_node *c = st->chead[0]; c;) {
+        child_node *next = c->next[0];
+        trie_release(&c->t);
+        free(c);
+        c = next;
     }
-    free(st->child);
     for (size_t i = 0; i < st->jlen; i++) free(st->journal[i].old_val);
     free(st->journal);
     free(st->tx_start);
@@ -334,12 +376,13 @@ static bool node_owned(const bst_state *st, const node *n) {
 
 /* Gives node n its new state; takes ownership of val (NULL unless OV_SET; cap bytes allocated).
  * False (nothing changed, val not taken) only when the journal cannot grow. */
-static bool node_write(bst_state *st, node *n, uint8_t state, uint8_t *val, size_t len,
-                       size_t cap) {
+static bool node_write(bst_state *st, trie_ov *t, node *n, uint8_t state, uint8_t *val,
+                       size_t len, size_t cap) {
     if (!node_owned(st, n)) {
         if (!journal_reserve(st)) return false;
         jentry *j = &st->journal[st->jlen++];
         j->n = n;
+        j->t = t;
         j->old_mark = n->mark;
         j->old_val = n->val;
         j->old_len = n->val_len;
@@ -363,8 +406,11 @@ static bool write_key(bst_state *st, const uint8_t *child, size_t child_len, con
     trie_ov *t = need_trie(st, child, child_len);
     if (!t) return false;
     node *n = get_or_insert(st, t, key, key_len);
-    if (!n) return false;
-    return node_write(st, n, state, owned, len, cap);
+    if (n && node_write(st, t, n, state, owned, len, cap)) return true;
+    /* Out of memory: leave no empty node or child trie behind. */
+    if (n && n->state == OV_NONE) unlink_node(t, n);
+    drop_child_if_empty(st, t);
+    return false;
 }
 
 bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
@@ -492,7 +538,7 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
     if (t) {
         for (node *n = seek(t, prefix, prefix_len, false, NULL);
              n && has_prefix(n->key, n->key_len, prefix, prefix_len); n = n->next[0]) {
-            if (n->state == OV_SET && !node_write(st, n, OV_DEL, NULL, 0, 0)) return false;
+            if (n->state == OV_SET && !node_write(st, t, n, OV_DEL, NULL, 0, 0)) return false;
         }
     }
     /* 2. The backend's keys, at most `limit` visited; those the overlay does not know yet are
@@ -648,6 +694,12 @@ bool bst_state_tx_rollback(bst_state *st) {
         /* The parent's own entry (if it journaled the node) is still there: keep its stamp so
          * its later writes do not journal the node twice. */
         n->mark = j->old_mark;
+        /* Back to "no change": no outer level references the node (each of their writes left
+         * it set or deleted), so it leaves the skip list, and an emptied child trie goes. */
+        if (n->state == OV_NONE) {
+            unlink_node(j->t, n);
+            drop_child_if_empty(st, j->t);
+        }
     }
     journal_trim(st);
     return true;
@@ -667,8 +719,8 @@ static void trie_stats(const trie_ov *t, bst_state_stats *out) {
 void bst_state_get_stats(const bst_state *st, bst_state_stats *out) {
     memset(out, 0, sizeof *out);
     trie_stats(&st->top, out);
-    for (size_t i = 0; i < st->nchild; i++) {
-        trie_stats(st->child[i], out);
+    for (const child_node *c = st->chead[0]; c; c = c->next[0]) {
+        trie_stats(&c->t, out);
         out->child_tries++;
     }
     out->journal_entries = st->jlen;
@@ -807,7 +859,7 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
     bool ok = collect(st, NULL, 0, &ps);
     size_t top_n = ps.n;
     /* Child tries: the union of the backend's and the overlay's, in name order. */
-    size_t oi = 0;
+    const child_node *oc = st->chead[0];
     uint8_t *bname = NULL;
     size_t blen = 0;
     bst_state_res r = BST_STATE_ABSENT;
@@ -819,15 +871,14 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
             break;
         }
         bool have_b = r == BST_STATE_FOUND;
-        bool have_o = oi < st->nchild;
+        bool have_o = oc != NULL;
         if (!have_b && !have_o) break;
         int c = !have_o ? 1
                 : !have_b ? -1
-                          : bst_state_bytes_cmp(st->child[oi]->name, st->child[oi]->name_len, bname, blen);
+                          : bst_state_bytes_cmp(oc->t.name, oc->t.name_len, bname, blen);
         if (c <= 0) {
-            ok = add_child_root(st, st->child[oi]->name, st->child[oi]->name_len, state_version,
-                                &ps);
-            oi++;
+            ok = add_child_root(st, oc->t.name, oc->t.name_len, state_version, &ps);
+            oc = oc->next[0];
         } else {
             ok = add_child_root(st, bname, blen, state_version, &ps);
         }
@@ -860,7 +911,7 @@ static bool visit_trie(const trie_ov *t, bst_state_change_fn fn, void *user) {
 
 bool bst_state_changes(const bst_state *st, bst_state_change_fn fn, void *user) {
     if (!visit_trie(&st->top, fn, user)) return false;
-    for (size_t i = 0; i < st->nchild; i++)
-        if (!visit_trie(st->child[i], fn, user)) return false;
+    for (const child_node *c = st->chead[0]; c; c = c->next[0])
+        if (!visit_trie(&c->t, fn, user)) return false;
     return true;
 }

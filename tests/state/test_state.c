@@ -524,6 +524,77 @@ static void test_commit_merges(void) {
     bst_state_free(st);
 }
 
+/* A rollback unlinks the keys it takes back to "no change" and frees child tries left empty:
+ * nothing stays behind a failed runtime call, and next_key does not walk dead entries. */
+static void test_rollback_unlinks(void) {
+    enum { N = 20000 };
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    bst_state_stats ss;
+    CHECK(bst_state_set(st, NULL, 0, S("keep"), S("K")));
+    CHECK(bst_state_clear(st, NULL, 0, S("c")));
+    CHECK(bst_state_tx_start(st));
+    for (int i = 0; i < N; i++) {
+        uint8_t k[4] = {'z', (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+        CHECK(bst_state_set(st, NULL, 0, k, 4, k, 4));
+    }
+    /* Child tries created in descending name order (one sorted insert each). */
+    for (int i = N; i > 0; i--) {
+        uint8_t c[3] = {(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+        CHECK(bst_state_set(st, c, 3, S("ck"), c, 3));
+    }
+    CHECK(bst_state_set(st, NULL, 0, S("keep"), S("K2")));
+    CHECK(bst_state_set(st, NULL, 0, S("a"), S("A")));
+    CHECK(bst_state_clear(st, C("kid"), S("k1")));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.nodes == (size_t)2 * N + 4 && ss.child_tries == (size_t)N + 1);
+    /* A nested level inside: creates and commits a key, the outer rollback removes it too. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, NULL, 0, S("nested"), S("n")));
+    CHECK(bst_state_append(st, C("newkid"), S("v"), S("\x01")));
+    CHECK(bst_state_tx_commit(st));
+    uint8_t c5[3] = {0, 0, 5};
+    CHECK(bst_state_exists(st, c5, 3, S("ck")) == BST_STATE_FOUND);
+    CHECK(bst_state_tx_rollback(st));
+    bst_state_get_stats(st, &ss);
+    /* Left: "keep" (set) and "c" (deleted) from depth 0. */
+    CHECK(ss.nodes == 2 && ss.child_tries == 0 && ss.journal_entries == 0);
+    CHECK(value_is(st, NULL, 0, "keep", "K"));
+    CHECK(value_is(st, NULL, 0, "a", "1"));
+    CHECK(value_is(st, NULL, 0, "nested", NULL));
+    CHECK(value_is(st, C("kid"), "k1", "v1"));
+    CHECK(bst_state_exists(st, c5, 3, S("ck")) == BST_STATE_ABSENT);
+    CHECK(next_is(st, NULL, 0, "pre3", NULL));
+    CHECK(next_is(st, NULL, 0, "b", "keep"));
+    CHECK(next_is(st, NULL, 0, "keep", "pre1"));
+    CHECK(next_is(st, C("newkid"), "", NULL));
+    /* Rolled back inside an outer level: the outer level's own changes stay. */
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, C("kid"), S("k9"), S("v9")));
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_set(st, C("kid"), S("k9"), S("w9")));
+    CHECK(bst_state_set(st, C("kid2"), S("x"), S("y")));
+    CHECK(bst_state_tx_rollback(st));
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.nodes == 3 && ss.child_tries == 1);
+    CHECK(value_is(st, C("kid"), "k9", "v9"));
+    CHECK(bst_state_tx_commit(st));
+    CHECK(value_is(st, C("kid"), "k9", "v9"));
+    /* The trie stays usable after the unlinks: the root matches a fresh overlay's. */
+    uint8_t r1[32], r2[32];
+    CHECK(bst_state_root(st, 1, r1));
+    bst_state *st2 = bst_state_new(&be);
+    CHECK(bst_state_set(st2, NULL, 0, S("keep"), S("K")));
+    CHECK(bst_state_clear(st2, NULL, 0, S("c")));
+    CHECK(bst_state_set(st2, C("kid"), S("k9"), S("v9")));
+    CHECK(bst_state_root(st2, 1, r2));
+    CHECK(memcmp(r1, r2, 32) == 0);
+    bst_state_free(st2);
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
 /* ---- sp-state-machine ext.rs tests, transcribed --------------------------------------------- */
 
 static bool next_byte_is(bst_state *st, const uint8_t *child, size_t cl, uint8_t key, int want) {
@@ -993,6 +1064,7 @@ int main(void) {
     test_clear_prefix();
     test_transactions();
     test_commit_merges();
+    test_rollback_unlinks();
     test_substrate_ext();
     test_backend_errors();
     test_roots();
