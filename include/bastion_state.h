@@ -26,7 +26,9 @@
  *                           level into its parent, freeing the values no level can restore
  *   tx_rollback             O(changes made in the transaction), O(log k) each to unlink
  *   child trie creation     O(log c) expected for c child tries in the overlay
- *   root / child_root       O(size of the merged trie): every key is visited.
+ *   root / child_root       O(size of the merged trie): every key is visited; the last top
+ *                           root per version and the last child root are cached until the
+ *                           next change (a repeated call without changes is O(1))
  * Memory: the overlay keeps the keys changed at depth 0 or in an open transaction; a rollback
  * frees the keys (and child tries) it takes back to "no change", a nested commit frees the
  * values no level can restore.  It grows with the distinct keys changed, never with the backend
@@ -99,8 +101,9 @@ bst_state_backend bst_state_mem_backend(bst_state_mem *m);
 
 typedef struct bst_state bst_state;
 
-/* backend NULL: an empty backend.  The vtable is copied; its ctx must outlive the state.
- * NULL on out-of-memory. */
+/* backend NULL: an empty backend.  The vtable is copied; its ctx must outlive the state, and
+ * its content must not change while the state uses it (roots are cached).  NULL on
+ * out-of-memory. */
 bst_state *bst_state_new(const bst_state_backend *backend);
 void bst_state_free(bst_state *st);
 

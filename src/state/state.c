@@ -86,6 +86,22 @@ struct bst_state {
     size_t depth, tx_cap;
     uint64_t next_serial;
     uint64_t rng;
+    /* Root cache: `gen` counts the changes to the merged content; a root computed at the
+     * current gen is returned again without walking the state. */
+    uint64_t gen;
+    struct {
+        bool valid;
+        uint64_t gen;
+        uint8_t root[32];
+    } root_cache[2]; /* top root, per state version */
+    struct {
+        bool valid;
+        uint64_t gen;
+        unsigned version;
+        uint8_t *name;
+        size_t name_len;
+        uint8_t root[32];
+    } child_cache; /* the last child root computed */
 };
 
 /* ---- helpers -------------------------------------------------------------------------------- */
@@ -293,6 +309,7 @@ void bst_state_free(bst_state *st) {
     free(st->journal);
     free(st->tx_start);
     free(st->tx_serial);
+    free(st->child_cache.name);
     free(st);
 }
 
@@ -346,12 +363,17 @@ bst_state_res bst_state_get(bst_state *st, const uint8_t *child, size_t child_le
     return be_get(st, child, child_len, key, key_len, val, val_len);
 }
 
+/* The overlay answers without copying the value; only the backend's get copies. */
 bst_state_res bst_state_exists(bst_state *st, const uint8_t *child, size_t child_len,
                                const uint8_t *key, size_t key_len) {
+    if (reserved_top_key(child, key, key_len)) return BST_STATE_ABSENT;
+    node *n = lookup(find_trie(st, child, child_len), key, key_len);
+    if (n && n->state == OV_DEL) return BST_STATE_ABSENT;
+    if (n && n->state == OV_SET) return BST_STATE_FOUND;
     uint8_t *v = NULL;
     size_t l = 0;
-    bst_state_res r = bst_state_get(st, child, child_len, key, key_len, &v, &l);
-    free(v);
+    bst_state_res r = be_get(st, child, child_len, key, key_len, &v, &l);
+    if (r == BST_STATE_FOUND) free(v);
     return r;
 }
 
@@ -396,6 +418,7 @@ static bool node_write(bst_state *st, trie_ov *t, node *n, uint8_t state, uint8_
     n->val = val;
     n->val_len = len;
     n->val_cap = cap;
+    st->gen++;
     return true;
 }
 
@@ -456,7 +479,7 @@ static bool append_plan(const uint8_t *cur, size_t cur_len, size_t item_len,
 
 /* In place: the node's value is its own (node_owned) and set.  Amortised O(item): the buffer
  * grows geometrically; the body moves only when the prefix changes size (at most 4 times). */
-static bool append_in_place(node *n, const uint8_t *item, size_t item_len) {
+static bool append_in_place(bst_state *st, node *n, const uint8_t *item, size_t item_len) {
     uint8_t pfx[BST_STATE_COMPACT_MAX];
     size_t pfx_len, body_at, body_len, total;
     if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total))
@@ -474,6 +497,7 @@ static bool append_in_place(node *n, const uint8_t *item, size_t item_len) {
     memcpy(n->val, pfx, pfx_len);
     if (item_len) memcpy(n->val + pfx_len + body_len, item, item_len);
     n->val_len = total;
+    st->gen++;
     return true;
 }
 
@@ -481,7 +505,7 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
                       size_t key_len, const uint8_t *item, size_t item_len) {
     if (reserved_top_key(child, key, key_len)) return true;
     node *n = lookup(find_trie(st, child, child_len), key, key_len);
-    if (n && n->state == OV_SET && node_owned(st, n)) return append_in_place(n, item, item_len);
+    if (n && n->state == OV_SET && node_owned(st, n)) return append_in_place(st, n, item, item_len);
     /* First write of this level: a new buffer from the current value (the overlay's, read in
      * place, or a backend copy). */
     uint8_t *got = NULL;
@@ -683,6 +707,7 @@ bool bst_state_tx_rollback(bst_state *st) {
     if (st->depth == 0) return false;
     st->depth--;
     size_t start = st->tx_start[st->depth];
+    if (st->jlen > start) st->gen++;
     while (st->jlen > start) {
         jentry *j = &st->journal[--st->jlen];
         node *n = j->n;
@@ -824,7 +849,25 @@ static bool root_of(bst_state *st, const uint8_t *child, size_t child_len, unsig
 bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
                           unsigned state_version, uint8_t out[32]) {
     if (!child || state_version > 1) return false;
-    return root_of(st, child, child_len, state_version, out, NULL);
+    if (st->child_cache.valid && st->child_cache.gen == st->gen &&
+        st->child_cache.version == state_version &&
+        bst_state_bytes_cmp(st->child_cache.name, st->child_cache.name_len, child, child_len) ==
+            0) {
+        memcpy(out, st->child_cache.root, 32);
+        return true;
+    }
+    if (!root_of(st, child, child_len, state_version, out, NULL)) return false;
+    uint8_t *name = bst_state_dup_bytes(child, child_len);
+    if (name) { /* no cache entry without memory: not an error */
+        free(st->child_cache.name);
+        st->child_cache.name = name;
+        st->child_cache.name_len = child_len;
+        st->child_cache.version = state_version;
+        st->child_cache.gen = st->gen;
+        memcpy(st->child_cache.root, out, 32);
+        st->child_cache.valid = true;
+    }
+    return true;
 }
 
 static int pair_cmp(const void *pa, const void *pb) {
@@ -855,6 +898,10 @@ static bool add_child_root(bst_state *st, const uint8_t *name, size_t name_len, 
 
 bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
     if (state_version > 1) return false;
+    if (st->root_cache[state_version].valid && st->root_cache[state_version].gen == st->gen) {
+        memcpy(out, st->root_cache[state_version].root, 32);
+        return true;
+    }
     pairs ps = {0};
     bool ok = collect(st, NULL, 0, &ps);
     size_t top_n = ps.n;
@@ -892,6 +939,11 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
     if (ok && ps.n > top_n) qsort(ps.p, ps.n, sizeof *ps.p, pair_cmp);
     ok = ok && bst_trie_root(ps.p, ps.n, state_version, out);
     pairs_free(&ps);
+    if (ok) {
+        st->root_cache[state_version].valid = true;
+        st->root_cache[state_version].gen = st->gen;
+        memcpy(st->root_cache[state_version].root, out, 32);
+    }
     return ok;
 }
 

@@ -3,9 +3,10 @@
  * backend: get/set/clear, append (sp-io storage::append semantics incl. the compact prefix
  * growing from 1 to 2 bytes at 64 items; 100k appends in place), next_key across
  * overlay/backend/deletions, clear_prefix and child_kill with limits (sp-state-machine's
- * counting), nested transactions,
- * child tries, roots (checked against bst_trie_root over the expected merged pairs, whose own
- * encoding is checked by state/trie and the genesis hashes) and the change iterator.
+ * counting), nested transactions (commits merge into the parent, rollbacks free what they
+ * undo), child tries, roots (checked against bst_trie_root over the expected merged pairs, whose
+ * own encoding is checked by state/trie and the genesis hashes; cached until a change) and the
+ * change iterator.
  */
 #include "bastion_state.h"
 #include "bastion_trie.h"
@@ -595,6 +596,46 @@ static void test_rollback_unlinks(void) {
     bst_state_mem_free(m);
 }
 
+/* Roots are cached until the next change: every kind of change (set, clear, append in place,
+ * clear_prefix, rollback) gives a fresh root; commit and reads keep the cached one. */
+static void test_root_cache(void) {
+    bst_state_mem *m = backend_abc();
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    uint8_t r0[32], r1[32], r2[32], r3[32], c0[32], c1[32], k0[32];
+    CHECK(bst_state_root(st, 0, r0) && bst_state_root(st, 1, r1));
+    CHECK(bst_state_root(st, 0, r2) && memcmp(r0, r2, 32) == 0);
+    CHECK(bst_state_child_root(st, C("kid"), 0, k0));
+    CHECK(bst_state_child_root(st, C("nokid"), 0, c0));
+    CHECK(bst_state_child_root(st, C("kid"), 1, c1) && memcmp(c1, k0, 32) == 0);
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_append(st, NULL, 0, S("v"), S("\x01")));
+    CHECK(bst_state_root(st, 0, r2) && memcmp(r0, r2, 32) != 0);
+    CHECK(bst_state_append(st, NULL, 0, S("v"), S("\x02"))); /* in place */
+    CHECK(bst_state_root(st, 0, r3) && memcmp(r3, r2, 32) != 0);
+    CHECK(bst_state_set(st, C("kid"), S("k3"), S("v3")));
+    uint8_t with_k3[32];
+    CHECK(bst_state_child_root(st, C("kid"), 0, with_k3) && memcmp(with_k3, k0, 32) != 0);
+    CHECK(bst_state_root(st, 0, r2) && memcmp(r3, r2, 32) != 0);
+    CHECK(bst_state_tx_start(st));
+    CHECK(bst_state_clear_prefix(st, C("kid"), S("k"), UINT32_MAX, NULL, NULL));
+    CHECK(bst_state_child_root(st, C("kid"), 0, c1));
+    uint8_t empty[32];
+    bst_trie_empty_root(empty);
+    CHECK(memcmp(c1, empty, 32) == 0);
+    CHECK(bst_state_tx_rollback(st));
+    CHECK(bst_state_child_root(st, C("kid"), 0, c1) && memcmp(c1, with_k3, 32) == 0);
+    CHECK(bst_state_tx_commit(st));
+    CHECK(bst_state_root(st, 0, r3) && memcmp(r3, r2, 32) == 0);
+    CHECK(bst_state_clear(st, NULL, 0, S("v")));
+    CHECK(bst_state_clear(st, C("kid"), S("k3")));
+    CHECK(bst_state_root(st, 0, r2) && memcmp(r2, r0, 32) == 0);
+    CHECK(bst_state_root(st, 1, r2) && memcmp(r2, r1, 32) == 0);
+    CHECK(bst_state_child_root(st, C("kid"), 0, c1) && memcmp(c1, k0, 32) == 0);
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
 /* ---- sp-state-machine ext.rs tests, transcribed --------------------------------------------- */
 
 static bool next_byte_is(bst_state *st, const uint8_t *child, size_t cl, uint8_t key, int want) {
@@ -1065,6 +1106,7 @@ int main(void) {
     test_transactions();
     test_commit_merges();
     test_rollback_unlinks();
+    test_root_cache();
     test_substrate_ext();
     test_backend_errors();
     test_roots();
