@@ -14,12 +14,16 @@
  * the journal and stamps the node with the serial, so later writes in the same transaction
  * journal nothing; rollback pops the journal back to the start index restoring each entry in
  * reverse order; commit merges the level into its parent: an entry for a node the parent had
- * already journaled is freed (the parent holds the older value), the others are re-stamped with
- * the parent's serial and become the parent's.  So each open level holds at most one entry per
- * node, and committed levels leave nothing behind.  Everything is proportional to the changes.
+ * already journaled is freed (the parent holds the older value), the others become the
+ * parent's, and every node of the level is re-stamped with the parent's serial.  So each open
+ * level holds at most one entry per node, and committed levels leave nothing behind.
+ * Everything is proportional to the changes.
  * A rollback that takes a node back to "no change" unlinks and frees it (no outer level can
  * reference it), and a child trie left empty goes too: a failed runtime call leaves nothing.
  * Serials only grow, so a stamp left by a finished transaction never matches a later one.
+ *
+ * Roots: the last top root per state version and the last child root are cached with the
+ * value of a change counter (`gen`) that every write, in-place append and rollback bumps.
  *
  * The skip list's levels come from a per-state xorshift generator (no global state; the
  * sequence only affects speed, never results).
