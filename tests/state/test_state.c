@@ -1096,6 +1096,153 @@ static void test_random(void) {
     bst_state_mem_free(m);
 }
 
+/* ---- appends and transactions against a model ---------------------------------------------- */
+
+enum { AK = 4, AMAX = 600 };
+
+typedef struct amodel {
+    bool present[AK];
+    size_t len[AK];
+    uint8_t val[AK][AMAX];
+} amodel;
+
+/* A canonical compact u32 of at most 2 bytes at p (the model's values stay below 16384 items):
+ * its length, 0 otherwise. */
+static size_t model_compact(const uint8_t *p, size_t len, uint32_t *out) {
+    if (len >= 1 && (p[0] & 3u) == 0) {
+        *out = p[0] >> 2;
+        return 1;
+    }
+    if (len >= 2 && (p[0] & 3u) == 1) {
+        uint32_t v = ((uint32_t)p[0] | (uint32_t)p[1] << 8) >> 2;
+        if (v < 64) return 0;
+        *out = v;
+        return 2;
+    }
+    return 0;
+}
+
+static void model_append(amodel *md, int k, const uint8_t *item, size_t il) {
+    uint32_t count = 0;
+    size_t pl = md->present[k] ? model_compact(md->val[k], md->len[k], &count) : 0;
+    uint8_t body[AMAX];
+    size_t bl = 0;
+    if (pl) {
+        bl = md->len[k] - pl;
+        memcpy(body, md->val[k] + pl, bl);
+        count++;
+    } else {
+        count = 1;
+    }
+    size_t n = 0;
+    if (count < 64) {
+        md->val[k][n++] = (uint8_t)(count << 2);
+    } else {
+        md->val[k][n++] = (uint8_t)((count << 2) | 1u);
+        md->val[k][n++] = (uint8_t)(count >> 6);
+    }
+    memcpy(md->val[k] + n, body, bl);
+    memcpy(md->val[k] + n + bl, item, il);
+    md->len[k] = n + bl + il;
+    md->present[k] = true;
+}
+
+/* Appends (1-3 byte items, so the prefix crosses 63 -> 64 items often), sets (valid, invalid
+ * and empty prefixes), clears, clear_prefix and nested start / commit / rollback, checked
+ * against a model with a snapshot per level. */
+static void test_append_random(void) {
+    bst_state_mem *m = bst_state_mem_new();
+    amodel cur;
+    memset(&cur, 0, sizeof cur);
+    /* Backend: key 0 a Vec of 60 one-byte items, key 1 an undecodable value. */
+    cur.present[0] = true;
+    cur.val[0][0] = 60 << 2;
+    for (int i = 1; i <= 60; i++) cur.val[0][i] = (uint8_t)i;
+    cur.len[0] = 61;
+    cur.present[1] = true;
+    cur.val[1][0] = 0x01;
+    cur.len[1] = 1;
+    uint8_t k0 = 'A', k1 = 'B';
+    CHECK(bst_state_mem_put(m, NULL, 0, &k0, 1, cur.val[0], cur.len[0]));
+    CHECK(bst_state_mem_put(m, NULL, 0, &k1, 1, cur.val[1], cur.len[1]));
+    bst_state_backend be = bst_state_mem_backend(m);
+    bst_state *st = bst_state_new(&be);
+    static amodel stack[10];
+    int depth = 0;
+    uint64_t seed = 0x0badc0ffee15600du;
+    for (int step = 0; step < 20000; step++) {
+        uint64_t r = rng_next(&seed);
+        int op = (int)(r % 16), k = (int)((r >> 8) % AK);
+        uint8_t key = (uint8_t)('A' + k);
+        uint8_t item[3] = {(uint8_t)(r >> 16), (uint8_t)(r >> 24), (uint8_t)(r >> 32)};
+        size_t il = 1 + (size_t)((r >> 40) % 3);
+        if (op < 8) {
+            if (cur.present[k] && cur.len[k] + il + 2 > AMAX) {
+                CHECK(bst_state_clear(st, NULL, 0, &key, 1));
+                cur.present[k] = false;
+            } else {
+                CHECK(bst_state_append(st, NULL, 0, &key, 1, item, il));
+                model_append(&cur, k, item, il);
+            }
+        } else if (op == 8) {
+            /* A valid Vec of 62 items, an undecodable value or an empty one. */
+            static const uint8_t v62[] = {62 << 2, 1, 2, 3};
+            int kind = (int)((r >> 48) % 3);
+            const uint8_t *v = kind == 0 ? v62 : item;
+            size_t vl = kind == 0 ? sizeof v62 : kind == 1 ? 1 : 0;
+            if (kind == 1) item[0] = 0x03; /* big-integer mode, truncated */
+            CHECK(bst_state_set(st, NULL, 0, &key, 1, v, vl));
+            cur.present[k] = true;
+            memcpy(cur.val[k], v, vl);
+            cur.len[k] = vl;
+        } else if (op == 9) {
+            CHECK(bst_state_clear(st, NULL, 0, &key, 1));
+            cur.present[k] = false;
+        } else if (op == 10 || op == 11) {
+            if (depth < 10) {
+                CHECK(bst_state_tx_start(st));
+                stack[depth++] = cur;
+            }
+        } else if (op == 12 && depth > 0) {
+            CHECK(bst_state_tx_rollback(st));
+            cur = stack[--depth];
+        } else if (op == 13 && depth > 0) {
+            CHECK(bst_state_tx_commit(st));
+            depth--;
+        } else if (op == 14 && (r >> 48) % 8 == 0) {
+            CHECK(bst_state_clear_prefix(st, NULL, 0, &key, 1, UINT32_MAX, NULL, NULL));
+            cur.present[k] = false;
+        }
+        bool ok = true;
+        for (int j = 0; j < AK; j++) {
+            uint8_t kj = (uint8_t)('A' + j), *v = NULL;
+            size_t vl = 0;
+            bst_state_res res = bst_state_get(st, NULL, 0, &kj, 1, &v, &vl);
+            if (cur.present[j])
+                ok = ok && res == BST_STATE_FOUND && vl == cur.len[j] &&
+                     (vl == 0 || memcmp(v, cur.val[j], vl) == 0);
+            else
+                ok = ok && res == BST_STATE_ABSENT;
+            free(v);
+        }
+        if (!ok) {
+            fprintf(stderr, "FAIL: append model mismatch at step %d (op %d, depth %d)\n", step,
+                    op, depth);
+            failures++;
+            break;
+        }
+    }
+    while (depth > 0) {
+        CHECK(bst_state_tx_rollback(st));
+        cur = stack[--depth];
+    }
+    bst_state_stats ss;
+    bst_state_get_stats(st, &ss);
+    CHECK(ss.journal_entries == 0 && ss.journal_bytes == 0);
+    bst_state_free(st);
+    bst_state_mem_free(m);
+}
+
 int main(void) {
     if (sodium_init() < 0) return 1;
     test_basic();
@@ -1112,6 +1259,7 @@ int main(void) {
     test_roots();
     test_changes();
     test_random();
+    test_append_random();
     if (failures) {
         fprintf(stderr, "%d failure(s)\n", failures);
         return 1;
