@@ -773,7 +773,9 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
     case S0_OWN_CODE_HASH:
         return write_output(f, c, A(0), A(1), f->info.code_hash, 32, false);
     case S0_CALLER_IS_ORIGIN:
-        RET(f->parent == NULL ? 1 : 0);
+        /* pallet-contracts compares the caller with the origin: a delegate_call keeps the
+         * caller of the frame that made it */
+        RET(memcmp(f->caller, x->origin, 32) == 0 ? 1 : 0);
         return true;
     case S0_CALLER_IS_ROOT:
         RET(0);

@@ -1178,10 +1178,55 @@ static void kill9(void) {
     bst_contracts_close(c);
 }
 
+/* ---- regressions of review findings (CTest contracts/regress) --------------------------- */
+
+/* Uploads CONTRACTS_WASM_DIR/name and instantiates it (input, one salt byte); *addr the new
+ * instance.  Returns the outcome. */
+static bst_contract_outcome deploy_wasm(bst_contracts *c, const char *name, const uint8_t *input,
+                                        size_t ilen, uint8_t salt, uint8_t hash[32],
+                                        uint8_t addr[32], bst_contract_result *r) {
+    upload_file(c, CONTRACTS_WASM_DIR, name, hash);
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_INSTANTIATE;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.code_hash, hash, 32);
+    e.input = input;
+    e.input_len = ilen;
+    e.salt = &salt;
+    e.salt_len = 1;
+    CHECK(bst_contracts_exec(c, &e, r) == BST_OK);
+    memcpy(addr, r->address, 32);
+    return r->outcome;
+}
+
+/* caller_is_origin is true in a delegate_call made by a contract the origin called. */
+static void regress_origin(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_origin.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    uint8_t zero = 0;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, &zero, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000"));
+    bst_contract_result_free(&r);
+    uint8_t in[36] = {1};
+    memcpy(in + 4, h, 32);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000" "00000000" "00000000"));   /* output, 0, rc Success */
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+static void regress(void) {
+    regress_origin();
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|nested|crypto|probe|fuzz|mapfull|kill9\n");
+                        "rejects|nested|crypto|probe|fuzz|mapfull|kill9|regress\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -1200,6 +1245,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "mapfull")) mapfull();
     else if (!strcmp(t, "crypto")) crypto();
     else if (!strcmp(t, "kill9")) kill9();
+    else if (!strcmp(t, "regress")) regress();
     else {
         fprintf(stderr, "unknown test %s\n", t);
         return 2;
