@@ -41,9 +41,14 @@ typedef struct ctr_hostenv {
 
 enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR };
 
+/* What a frame runs: a contract's `call`, a new contract's `deploy`, or other code's `call`
+ * in the calling contract's context (delegate_call). */
+enum { FRAME_CALL = 0, FRAME_INSTANTIATE, FRAME_DELEGATE };
+
 struct ctr_frame {
     ctr_exec *x;
     ctr_frame *parent;
+    int kind;                         /* FRAME_CALL / FRAME_INSTANTIATE / FRAME_DELEGATE */
     unsigned depth;                   /* 0 for the top-level frame */
     uint8_t address[32], caller[32];
     ctr_contract_info info;
@@ -95,10 +100,6 @@ typedef struct frame_result {
     uint64_t gas_used;
     char msg[256];
 } frame_result;
-
-/* What a frame runs: a contract's `call`, a new contract's `deploy`, or other code's `call`
- * in the calling contract's context (delegate_call). */
-enum { FRAME_CALL = 0, FRAME_INSTANTIATE, FRAME_DELEGATE };
 
 enum { PRE_RAN = 0, PRE_NOT_CONTRACT, PRE_CODE_NOT_FOUND, PRE_TRANSFER_FAILED, PRE_DEPTH,
        PRE_REENTRY, PRE_DUPLICATE, PRE_FATAL };
@@ -310,10 +311,25 @@ static bool do_contains_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, u
 
 /* ---- calls and instantiation ------------------------------------------------------------- */
 
-static bool on_stack(const ctr_frame *f, const uint8_t addr[32]) {
-    for (const ctr_frame *p = f; p; p = p->parent)
-        if (memcmp(p->address, addr, 32) == 0) return true;
-    return false;
+/* The frames of a contract on the call stack, from f down to the top-level frame. */
+typedef struct stack_scan {
+    uint32_t entries;        /* frames of addr, delegate_call frames not counted (pallet's
+                                account_reentrance_count) */
+    bool any;                /* a frame of addr, delegate frames included */
+    bool refuses_reentry;    /* one of them is in a call that did not allow reentry */
+    bool constructing;       /* one of them is addr's constructor (`deploy`) */
+} stack_scan;
+
+static stack_scan scan_stack(const ctr_frame *f, const uint8_t addr[32]) {
+    stack_scan s = {0, false, false, false};
+    for (const ctr_frame *p = f; p; p = p->parent) {
+        if (memcmp(p->address, addr, 32) != 0) continue;
+        s.any = true;
+        if (p->kind != FRAME_DELEGATE) s.entries++;
+        if (!p->allow_reentry) s.refuses_reentry = true;
+        if (p->kind == FRAME_INSTANTIATE) s.constructing = true;
+    }
+    return s;
 }
 
 /* seal call (delegate false: callee_ptr is the callee's address) and delegate_call (delegate
@@ -466,7 +482,7 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
     if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
     uint8_t ben[32];
     if (!rd(f, c, ben_ptr, ben, 32)) return false;
-    if (f->parent && on_stack(f->parent, f->address))
+    if (scan_stack(f->parent, f->address).any)
         return trapf(f, c, "TerminatedWhileReentrant%s", NULL);
     bst_contracts *k = f->x->c;
     ctr_u128 bal;
@@ -885,19 +901,15 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         return true;
     }
     case S0_REENTRANCE_COUNT: {
-        uint32_t n = 0;
-        for (ctr_frame *p = f->parent; p; p = p->parent)
-            if (memcmp(p->address, f->address, 32) == 0) n++;
-        RET(n);
+        /* the entries of this contract besides the current one */
+        uint32_t n = scan_stack(f, f->address).entries;
+        RET(n ? n - 1 : 0);
         return true;
     }
     case S0_ACCOUNT_REENTRANCE_COUNT: {
         uint8_t a[32];
         if (!rd(f, c, A(0), a, 32)) return false;
-        uint32_t n = 0;
-        for (ctr_frame *p = f; p; p = p->parent)
-            if (memcmp(p->address, a, 32) == 0) n++;
-        RET(n);
+        RET(scan_stack(f, a).entries);
         return true;
     }
     case S0_INSTANTIATION_NONCE: {
@@ -1108,6 +1120,7 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bo
     }
     f->x = x;
     f->parent = parent;
+    f->kind = kind;
     f->depth = depth;
     memcpy(f->caller, caller, 32);
     f->value = value;
@@ -1167,12 +1180,17 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bo
             goto pre_fail;
         }
         if (rc) goto fatal;
-        /* Reentrancy: refused when a frame of this contract on the stack did not allow it. */
-        for (ctr_frame *p = parent; p; p = p->parent) {
-            if (memcmp(p->address, target, 32) == 0 && !p->allow_reentry) {
-                pre = PRE_REENTRY;
-                goto pre_fail;
-            }
+        /* Reentrancy: refused when a frame of this contract on the stack did not allow it;
+         * a contract whose constructor is running cannot be called (pallet-contracts
+         * ignores instantiate frames and finds no contract: NotCallable). */
+        stack_scan sc = scan_stack(parent, target);
+        if (sc.refuses_reentry) {
+            pre = PRE_REENTRY;
+            goto pre_fail;
+        }
+        if (sc.constructing) {
+            pre = PRE_NOT_CONTRACT;
+            goto pre_fail;
         }
     }
     rc = kind == FRAME_DELEGATE ? MDB_SUCCESS

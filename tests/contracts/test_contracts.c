@@ -1219,8 +1219,33 @@ static void regress_origin(void) {
     bst_contracts_close(c);
 }
 
+/* A contract cannot be called while its constructor runs: NotCallable (8), and nothing the
+ * would-be callee wrote survives. */
+static void regress_ctor_call(void) {
+    bst_contracts *c = setup();
+    uint8_t hb[32], b[32], hx[32], x[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_callback.wasm", NULL, 0, 1, hb, b, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    uint8_t in[36] = {0};
+    memcpy(in + 4, b, 32);
+    CHECK(deploy_wasm(c, "rv_ctor_call.wasm", in, 36, 1, hx, x, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000" "08000000"));   /* the call succeeded, the call back: 8 */
+    bst_contract_result_free(&r);
+    uint8_t *v;
+    size_t n;
+    uint8_t k = 0;
+    CHECK(bst_contracts_storage_get(c, x, &k, 1, &v, &n) == BST_ERR_NOT_FOUND);
+    /* called directly, b calls back ALICE: no contract there, NotCallable as well */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, b, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "08000000"));
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
     regress_origin();
+    regress_ctor_call();
 }
 
 int main(int argc, char **argv) {
