@@ -484,6 +484,8 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
     if (!rd(f, c, ben_ptr, ben, 32)) return false;
     if (scan_stack(f->parent, f->address).any)
         return trapf(f, c, "TerminatedWhileReentrant%s", NULL);
+    /* pallet-contracts fails the instantiation (TerminatedInConstructor) */
+    if (f->kind == FRAME_INSTANTIATE) return trapf(f, c, "TerminatedInConstructor%s", NULL);
     bst_contracts *k = f->x->c;
     ctr_u128 bal;
     int rc = ctr_get_balance(k, f->txn, f->address, &bal);

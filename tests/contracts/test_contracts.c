@@ -1243,9 +1243,32 @@ static void regress_ctor_call(void) {
     bst_contracts_close(c);
 }
 
+/* terminate in `deploy` fails the instantiation (TerminatedInConstructor): nothing stays. */
+static void regress_ctor_terminate(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    upload_file(c, CONTRACTS_WASM_DIR, "rv_term.wasm", h);
+    e.kind = BST_CONTRACT_INSTANTIATE;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.code_hash, h, 32);
+    u128(e.value, 500);
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "TerminatedInConstructor") != NULL);
+    memcpy(a, r.address, 32);
+    bst_contract_result_free(&r);
+    uint8_t ch[32], bal[16], ben[32] = {0};
+    CHECK(!bst_contracts_code_hash_of(c, a, ch));
+    CHECK(bst_contracts_balance(c, ben, bal) && u128_lo(bal) == 0);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
     regress_origin();
     regress_ctor_call();
+    regress_ctor_terminate();
 }
 
 int main(int argc, char **argv) {
