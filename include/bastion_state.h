@@ -16,9 +16,11 @@
  * Complexity (k = overlay entries of that trie, b = backend cost of one look-up):
  *   get / exists            O(log k) + one backend get when the overlay does not know the key
  *   set / clear             O(log k) expected (skip list) + O(value) copy + one journal entry
- *   append                  O(log k) + amortised O(item) when the innermost level already wrote
- *                           the key (or no transaction is open): the value grows in place;
- *                           the first write of a level copies the value once (O(value))
+ *   append                  O(log k) + amortised O(item): the value grows in place, a
+ *                           transaction records only its old length (rollback cuts it back);
+ *                           O(value) only when it starts a new Vec over an overlay value or
+ *                           extends a backend value (one copy), and when the prefix changes
+ *                           size (63 -> 64, 16383 -> 16384, 2^30 - 1 -> 2^30 items)
  *   next_key                O(log k) per overlay step + backend next_key calls, skipping keys
  *                           deleted in the overlay
  *   clear_prefix / kill     O(matching overlay keys + visited backend keys)

@@ -6,8 +6,10 @@
  * tries themselves in a skip list by name), ordered by key, whose nodes say "deleted" / "set to
  * value" (or, transiently, "no change"); and the undo journal.
  *
- * Values have a capacity: an append to a value the innermost level already owns (it journaled
- * the node, or no transaction is open) grows it in place, rewriting only the compact prefix.
+ * Values have a capacity: an append keeping the Vec grows the node's buffer in place,
+ * rewriting only the compact prefix.  When the level has not journaled the node yet, its entry
+ * is lazy: the old length and prefix, no copy (the earlier value is a prefix of the buffer);
+ * see struct jentry.
  *
  * Transactions: each open transaction has a serial number and a start index into the journal.
  * The first write to a node inside a transaction moves the node's previous (state, value) into
@@ -36,6 +38,7 @@
 #include <string.h>
 
 #define MAX_LEVEL 24
+#define NO_ENTRY SIZE_MAX
 #define CHILD_PREFIX_LEN (sizeof BST_CHILD_STORAGE_PREFIX - 1)
 #define DEFAULT_PREFIX_LEN (sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1)
 
@@ -46,6 +49,7 @@ typedef struct node {
     size_t val_len;
     size_t val_cap; /* bytes allocated at val (appends grow it geometrically, in place) */
     uint64_t mark; /* serial of the transaction that last journaled this node */
+    size_t jidx;   /* its innermost journal entry (NO_ENTRY when none) */
     uint8_t *key;  /* points into this allocation, after next[] */
     size_t key_len;
     uint8_t state;
@@ -68,13 +72,23 @@ typedef struct child_node {
     struct child_node *next[];
 } child_node;
 
+/* One undo entry: the node's state before its level first wrote it.  A lazy entry (the level's
+ * first write was an append keeping the Vec) owns no buffer: the earlier value is the first
+ * old_len bytes of the node's buffer with old_pfx as its prefix, the appends having gone in
+ * place.  "The node's buffer" is the one it holds once every inner entry is undone; whenever
+ * that buffer would be freed or replaced, the lazy entry first takes it, truncated
+ * (materialize). */
 typedef struct jentry {
     node *n;
     trie_ov *t; /* the trie holding n */
     uint64_t old_mark;
     uint8_t *old_val;
     size_t old_len, old_cap;
+    size_t prev; /* the node's next outer entry (NO_ENTRY when none) */
     uint8_t old_state;
+    bool lazy;
+    uint8_t old_plen;
+    uint8_t old_pfx[BST_STATE_COMPACT_MAX];
 } jentry;
 
 struct bst_state {
@@ -172,6 +186,7 @@ static node *get_or_insert(bst_state *st, trie_ov *t, const uint8_t *key, size_t
     n->val_len = 0;
     n->val_cap = 0;
     n->mark = 0;
+    n->jidx = NO_ENTRY;
     n->key = (uint8_t *)n + sizeof(node) + ptrs;
     if (key_len) memcpy(n->key, key, key_len);
     n->key_len = key_len;
@@ -402,21 +417,61 @@ static bool node_owned(const bst_state *st, const node *n) {
 
 /* Gives node n its new state; takes ownership of val (NULL unless OV_SET; cap bytes allocated).
  * False (nothing changed, val not taken) only when the journal cannot grow. */
+/* Turns the lazy entry j into one owning b (b_cap bytes allocated): b is the node's buffer
+ * (after more appends, prefix rewritten), cut back to the value j recorded. */
+static void materialize(jentry *j, uint8_t *b, size_t b_len, size_t b_cap) {
+    uint32_t count;
+    size_t cur_plen = bst_state_compact_u32_get(b, b_len, &count); /* valid: appends only */
+    size_t body = j->old_len - j->old_plen;
+    if (body && cur_plen != j->old_plen) memmove(b + j->old_plen, b + cur_plen, body);
+    memcpy(b, j->old_pfx, j->old_plen);
+    j->old_val = b;
+    j->old_cap = b_cap;
+    j->lazy = false;
+}
+
+/* Frees (or hands to the lazy entry that still needs it) a buffer leaving the node whose
+ * innermost entry is at `owner` (NO_ENTRY when none). */
+static void release_value(bst_state *st, size_t owner, uint8_t *b, size_t b_len, size_t b_cap) {
+    if (owner != NO_ENTRY && st->journal[owner].lazy && b)
+        materialize(&st->journal[owner], b, b_len, b_cap);
+    else
+        free(b);
+}
+
+/* A new entry for n at the innermost level (journal_reserve done). */
+static jentry *journal_push(bst_state *st, trie_ov *t, node *n) {
+    size_t idx = st->jlen++;
+    jentry *j = &st->journal[idx];
+    j->n = n;
+    j->t = t;
+    j->old_mark = n->mark;
+    j->old_val = n->val;
+    j->old_len = n->val_len;
+    j->old_cap = n->val_cap;
+    j->old_state = n->state;
+    j->prev = n->jidx;
+    j->lazy = false;
+    j->old_plen = 0;
+    n->jidx = idx;
+    n->mark = st->tx_serial[st->depth - 1];
+    return j;
+}
+
+/* Undoes journal_push (the last entry, nothing else changed since). */
+static void journal_pop(bst_state *st) {
+    jentry *j = &st->journal[--st->jlen];
+    j->n->mark = j->old_mark;
+    j->n->jidx = j->prev;
+}
+
 static bool node_write(bst_state *st, trie_ov *t, node *n, uint8_t state, uint8_t *val,
                        size_t len, size_t cap) {
     if (!node_owned(st, n)) {
         if (!journal_reserve(st)) return false;
-        jentry *j = &st->journal[st->jlen++];
-        j->n = n;
-        j->t = t;
-        j->old_mark = n->mark;
-        j->old_val = n->val;
-        j->old_len = n->val_len;
-        j->old_cap = n->val_cap;
-        j->old_state = n->state;
-        n->mark = st->tx_serial[st->depth - 1];
+        journal_push(st, t, n); /* takes the old buffer */
     } else {
-        free(n->val);
+        release_value(st, st->depth ? n->jidx : NO_ENTRY, n->val, n->val_len, n->val_cap);
     }
     n->state = state;
     n->val = val;
@@ -481,13 +536,12 @@ static bool append_plan(const uint8_t *cur, size_t cur_len, size_t item_len,
     return true;
 }
 
-/* In place: the node's value is its own (node_owned) and set.  Amortised O(item): the buffer
- * grows geometrically; the body moves only when the prefix changes size (at most 4 times). */
-static bool append_in_place(bst_state *st, node *n, const uint8_t *item, size_t item_len) {
-    uint8_t pfx[BST_STATE_COMPACT_MAX];
-    size_t pfx_len, body_at, body_len, total;
-    if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total))
-        return false;
+/* In place, to a value the innermost level owns whose Vec prefix is kept (the plan's body_at
+ * is not 0).  Amortised O(item): the buffer grows geometrically; the body moves only when the
+ * prefix changes size (at most 4 times in a value's life). */
+static bool append_in_place(bst_state *st, node *n, const uint8_t *pfx, size_t pfx_len,
+                            size_t body_at, size_t body_len, const uint8_t *item, size_t item_len,
+                            size_t total) {
     if (total > n->val_cap) {
         size_t cap = n->val_cap > SIZE_MAX / 2 ? total : n->val_cap * 2;
         if (cap < total) cap = total;
@@ -508,29 +562,48 @@ static bool append_in_place(bst_state *st, node *n, const uint8_t *item, size_t 
 bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
                       size_t key_len, const uint8_t *item, size_t item_len) {
     if (reserved_top_key(child, key, key_len)) return true;
-    node *n = lookup(find_trie(st, child, child_len), key, key_len);
-    if (n && n->state == OV_SET && node_owned(st, n)) return append_in_place(st, n, item, item_len);
-    /* First write of this level: a new buffer from the current value (the overlay's, read in
-     * place, or a backend copy). */
+    trie_ov *t = find_trie(st, child, child_len);
+    node *n = lookup(t, key, key_len);
+    uint8_t pfx[BST_STATE_COMPACT_MAX];
+    size_t pfx_len, body_at, body_len, total;
+    if (n && n->state == OV_SET) {
+        if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len,
+                         &total))
+            return false;
+        if (body_at) { /* the Vec is kept: append in place */
+            if (node_owned(st, n))
+                return append_in_place(st, n, pfx, pfx_len, body_at, body_len, item, item_len,
+                                       total);
+            /* First write of this level: a lazy entry records the old length and prefix
+             * instead of a copy of the value. */
+            if (!journal_reserve(st)) return false;
+            jentry *j = journal_push(st, t, n);
+            j->old_val = NULL;
+            j->old_cap = 0;
+            j->lazy = true;
+            j->old_plen = (uint8_t)body_at;
+            memcpy(j->old_pfx, n->val, body_at);
+            if (append_in_place(st, n, pfx, pfx_len, body_at, body_len, item, item_len, total))
+                return true;
+            journal_pop(st);
+            return false;
+        }
+    }
+    /* A new Vec, or the backend's value extended: a new buffer. */
     uint8_t *got = NULL;
     const uint8_t *cur = NULL;
     size_t cur_len = 0;
-    if (n && n->state == OV_SET) {
-        cur = n->val;
-        cur_len = n->val_len;
-    } else if (!n || n->state == OV_NONE) {
+    if (!n || n->state == OV_NONE) {
         bst_state_res r = be_get(st, child, child_len, key, key_len, &got, &cur_len);
         if (r == BST_STATE_ERROR) return false;
         if (r != BST_STATE_FOUND) cur_len = 0;
         cur = got;
     }
-    uint8_t pfx[BST_STATE_COMPACT_MAX];
-    size_t pfx_len, body_at, body_len, total;
     if (!append_plan(cur, cur_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total)) {
         free(got);
         return false;
     }
-    uint8_t *nv = malloc(total ? total : 1);
+    uint8_t *nv = malloc(total);
     if (!nv) {
         free(got);
         return false;
@@ -688,7 +761,10 @@ bool bst_state_tx_commit(bst_state *st) {
     st->depth--;
     size_t start = st->tx_start[st->depth];
     if (st->depth == 0) {
-        for (size_t i = start; i < st->jlen; i++) free(st->journal[i].old_val);
+        for (size_t i = start; i < st->jlen; i++) {
+            free(st->journal[i].old_val);
+            st->journal[i].n->jidx = NO_ENTRY;
+        }
         st->jlen = start;
         journal_trim(st);
         return true;
@@ -697,11 +773,17 @@ bool bst_state_tx_commit(bst_state *st) {
     size_t w = start;
     for (size_t i = start; i < st->jlen; i++) {
         jentry *j = &st->journal[i];
-        j->n->mark = parent;
-        if (j->old_mark == parent)
-            free(j->old_val);
-        else
+        node *n = j->n;
+        n->mark = parent;
+        if (j->old_mark == parent) {
+            /* The parent's entry (j->prev) keeps the older state; a lazy one takes the buffer
+             * this entry held. */
+            n->jidx = j->prev;
+            release_value(st, j->prev, j->old_val, j->old_len, j->old_cap);
+        } else {
+            n->jidx = w;
             st->journal[w++] = *j;
+        }
     }
     st->jlen = w;
     return true;
@@ -715,7 +797,12 @@ bool bst_state_tx_rollback(bst_state *st) {
     while (st->jlen > start) {
         jentry *j = &st->journal[--st->jlen];
         node *n = j->n;
-        free(n->val);
+        n->jidx = j->prev;
+        if (j->lazy) { /* cut the appends off the node's own buffer */
+            materialize(j, n->val, n->val_len, n->val_cap);
+        } else {
+            free(n->val);
+        }
         n->val = j->old_val;
         n->val_len = j->old_len;
         n->val_cap = j->old_cap;
