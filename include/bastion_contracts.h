@@ -59,8 +59,11 @@ typedef struct bst_contracts_config {
                                           (the call then returns ReturnCode 0 regardless, as in
                                           pallet-contracts: debug output never changes results) */
     uint32_t max_input_bytes;          /* input / return data size limit; default 64 KiB */
-    uint32_t max_event_bytes_total;    /* topics + data of all events of one exec; default
-                                          4 MiB (bounds host memory whatever the gas limit) */
+    uint32_t max_event_bytes_total;    /* all events of one exec: topics + data + a fixed
+                                          sizeof(bst_contract_event) per event (so empty
+                                          events count too); default 4 MiB (bounds host
+                                          memory whatever the gas limit); beyond it
+                                          deposit_event traps */
 } bst_contracts_config;
 
 /* Fills *cfg with the defaults above (state_dir = NULL). */

@@ -83,7 +83,7 @@ struct ctr_exec {
     uint64_t block;
     bst_contract_event *ev;
     size_t nev, evcap;
-    size_t ev_bytes;                  /* topics + data of the events in ev */
+    size_t ev_bytes;                  /* ev_size() of the events in ev */
     char *dbg;
     size_t dbg_len;
     ctr_mod *mods;
@@ -504,6 +504,12 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
 
 /* ---- events and debug output ------------------------------------------------------------- */
 
+/* What an event counts against max_event_bytes_total: its topics and data plus its record, so
+ * that empty events are not free (each one still costs host memory). */
+static size_t ev_size(size_t ntopics, size_t data_len) {
+    return sizeof(bst_contract_event) + ntopics * 32 + data_len;
+}
+
 static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, uint32_t topics_len,
                              uint32_t data_ptr, uint32_t data_len) {
     const bst_contracts_config *cfg = f->x->cfg;
@@ -529,7 +535,7 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
     const uint8_t *dp = view(f, c, data_ptr, data_len);
     if (!dp) return false;
     ctr_exec *x = f->x;
-    size_t bytes = n * 32 + data_len;
+    size_t bytes = ev_size(n, data_len);
     if (bytes > cfg->max_event_bytes_total - (x->ev_bytes < cfg->max_event_bytes_total
                                                   ? x->ev_bytes : cfg->max_event_bytes_total))
         return trapf(f, c, "too much event data in one exec%s", NULL);
@@ -562,7 +568,7 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
 static void truncate_events(ctr_exec *x, size_t n) {
     while (x->nev > n) {
         x->nev--;
-        x->ev_bytes -= (size_t)x->ev[x->nev].ntopics * 32 + x->ev[x->nev].data_len;
+        x->ev_bytes -= ev_size(x->ev[x->nev].ntopics, x->ev[x->nev].data_len);
         free(x->ev[x->nev].topics);
         free(x->ev[x->nev].data);
     }

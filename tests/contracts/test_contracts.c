@@ -1265,7 +1265,25 @@ static void regress_ctor_terminate(void) {
     bst_contracts_close(c);
 }
 
+/* Empty events count against max_event_bytes_total: an endless deposit_event(0, 0, 0, 0) loop
+ * traps on the budget after at most 4 MiB / 64 events, far below the gas limit. */
+static void regress_events(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_events.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, NULL, 0, 0, false, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "too much event data") != NULL);
+    CHECK(r.nevents == 0);   /* the trapped frame's events are dropped */
+    /* 65,536 events of ~2,100 gas each, then the trap */
+    CHECK(r.gas_used > 65536ull * 2100 && r.gas_used < 65537ull * 2300);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_events();
     regress_origin();
     regress_ctor_call();
     regress_ctor_terminate();
