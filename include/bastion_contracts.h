@@ -128,6 +128,14 @@ void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[3
                            const uint8_t *input, size_t input_len, const uint8_t *salt,
                            size_t salt_len, uint8_t out[32]);
 
+/* Counters of the handle, for tests and monitoring. */
+typedef struct bst_contracts_stats {
+    size_t modules_live;   /* compiled modules held now (cached or running) */
+    size_t modules_peak;   /* the most held at once since the handle was opened: at most the
+                              16 cache slots plus one per frame of the deepest call stack */
+} bst_contracts_stats;
+void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out);
+
 /* ---- execution ---------------------------------------------------------------------------- */
 
 typedef enum bst_contract_exec_kind {

@@ -29,19 +29,23 @@ enum {
 };
 
 /* Compiled modules kept across execs (code under a hash never changes, and a bst_module is
- * immutable), replaced round-robin. */
+ * immutable), replaced round-robin.  A module is reference-counted: one reference for its cache
+ * slot, one for each frame running it, so a module evicted while a frame still runs it is freed
+ * when that frame ends (not at the end of the exec). */
 #define CTR_MODULE_CACHE 16
-typedef struct ctr_cached_module {
+typedef struct ctr_module {
     uint8_t hash[32];
     uint8_t *code;          /* the module may refer to its bytes: kept alongside */
     size_t len;
-    bst_module *m;          /* NULL: empty slot */
-} ctr_cached_module;
+    bst_module *m;
+    unsigned refs;
+} ctr_module;
 
 struct bst_contracts {
     bst_contracts_config cfg;
-    ctr_cached_module cache[CTR_MODULE_CACHE];
+    ctr_module *cache[CTR_MODULE_CACHE];   /* NULL: empty slot */
     unsigned cache_next;
+    bst_contracts_stats stats;
     MDB_env *env;
     MDB_dbi db_accounts;   /* account(32) -> balance u128 LE (16) */
     MDB_dbi db_code;       /* code hash(32) -> wasm bytes */
@@ -49,6 +53,9 @@ struct bst_contracts {
     MDB_dbi db_storage;    /* storage id u64 BE (8) ++ key -> value */
     MDB_dbi db_meta;       /* "next_storage_id" / "block" / "nonce" -> u64 LE */
 };
+
+/* Drops one reference of a module, freeing it with the last one (exec.c). */
+void ctr_module_release(bst_contracts *c, ctr_module *mod);
 
 /* ---- u128 helpers (16 little-endian bytes) ---- */
 typedef struct ctr_u128 {

@@ -70,12 +70,6 @@ struct ctr_frame {
     ctr_hostenv envs[CTR_SEAL_COUNT];
 };
 
-/* A module evicted from the handle's cache during an exec, freed when the exec ends. */
-typedef struct ctr_mod {
-    uint8_t *code;
-    bst_module *m;
-} ctr_mod;
-
 struct ctr_exec {
     bst_contracts *c;
     const bst_contracts_config *cfg;
@@ -86,8 +80,6 @@ struct ctr_exec {
     size_t ev_bytes;                  /* ev_size() of the events in ev */
     char *dbg;
     size_t dbg_len;
-    ctr_mod *mods;
-    size_t nmods;
     int fatal;                        /* an LMDB or allocation failure: the exec is void */
 };
 
@@ -934,14 +926,27 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
 
 /* ---- frames ------------------------------------------------------------------------------ */
 
-static bst_module *load_module(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], size_t *code_len,
-                               int *rc_out) {
+void ctr_module_release(bst_contracts *c, ctr_module *mod) {
+    if (!mod || --mod->refs) return;
+    bst_module_free(mod->m);
+    free(mod->code);
+    free(mod);
+    c->stats.modules_live--;
+}
+
+void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out) {
+    *out = c->stats;
+}
+
+/* The compiled module of the code under hash, with a reference for the caller (give it back
+ * with ctr_module_release).  NULL with *rc_out: the LMDB error, -1 out of memory. */
+static ctr_module *load_module(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], int *rc_out) {
     *rc_out = 0;
     bst_contracts *c = x->c;
     for (unsigned i = 0; i < CTR_MODULE_CACHE; i++) {
-        if (c->cache[i].m && memcmp(c->cache[i].hash, hash, 32) == 0) {
-            *code_len = c->cache[i].len;
-            return c->cache[i].m;
+        if (c->cache[i] && memcmp(c->cache[i]->hash, hash, 32) == 0) {
+            c->cache[i]->refs++;
+            return c->cache[i];
         }
     }
     MDB_val v;
@@ -950,8 +955,11 @@ static bst_module *load_module(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], 
         *rc_out = rc;
         return NULL;
     }
+    ctr_module *mod = calloc(1, sizeof *mod);
     uint8_t *code = malloc(v.mv_size ? v.mv_size : 1);
-    if (!code) {
+    if (!mod || !code) {
+        free(mod);
+        free(code);
         *rc_out = -1;
         return NULL;
     }
@@ -960,32 +968,23 @@ static bst_module *load_module(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], 
     bst_module *m = ctr_compile(x->cfg, code, v.mv_size, &err);
     if (!m) {
         free(code);
+        free(mod);
         *rc_out = MDB_CORRUPTED; /* stored code was validated at upload: the state is damaged */
         return NULL;
     }
-    /* Evict round-robin.  The evicted module may still run in an outer frame of this exec, so
-     * it is freed when the exec ends, not now. */
-    ctr_cached_module *slot = &c->cache[c->cache_next];
+    memcpy(mod->hash, hash, 32);
+    mod->code = code;
+    mod->len = v.mv_size;
+    mod->m = m;
+    mod->refs = 2;   /* the cache slot and the caller */
+    if (++c->stats.modules_live > c->stats.modules_peak)
+        c->stats.modules_peak = c->stats.modules_live;
+    /* Evict round-robin: the slot's module goes now unless a frame still runs it. */
+    ctr_module **slot = &c->cache[c->cache_next];
     c->cache_next = (c->cache_next + 1) % CTR_MODULE_CACHE;
-    if (slot->m) {
-        ctr_mod *nm = realloc(x->mods, (x->nmods + 1) * sizeof *nm);
-        if (!nm) {
-            bst_module_free(m);
-            free(code);
-            *rc_out = -1;
-            return NULL;
-        }
-        x->mods = nm;
-        x->mods[x->nmods].m = slot->m;
-        x->mods[x->nmods].code = slot->code;
-        x->nmods++;
-    }
-    memcpy(slot->hash, hash, 32);
-    slot->code = code;
-    slot->len = v.mv_size;
-    slot->m = m;
-    *code_len = slot->len;
-    return m;
+    ctr_module_release(c, *slot);
+    *slot = mod;
+    return mod;
 }
 
 /* Runs the instance's `deploy` or `call` in a fresh store and classifies the end. */
@@ -1209,9 +1208,8 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bo
     }
     if (rc) goto fatal;
 
-    size_t code_len = 0;
-    const bst_module *m = load_module(x, f->txn, run_hash, &code_len, &rc);
-    if (!m) {
+    ctr_module *mod = load_module(x, f->txn, run_hash, &rc);
+    if (!mod) {
         if (rc == MDB_NOTFOUND) {
             pre = PRE_CODE_NOT_FOUND;
             goto pre_fail;
@@ -1219,18 +1217,19 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bo
         goto fatal;
     }
     size_t nev0 = x->nev;
-    uint64_t load_cost = sat_mul(code_len, BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE);
+    uint64_t load_cost = sat_mul(mod->len, BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE);
     if (load_cost > gas) {
         r->outcome = BST_CONTRACT_OUT_OF_GAS;
         r->trap = BST_TRAP_OUT_OF_FUEL;
         r->gas_used = gas;
         snprintf(r->msg, sizeof r->msg, "out of gas loading the code");
     } else {
-        execute(f, m, kind == FRAME_INSTANTIATE, gas - load_cost, r);
+        execute(f, mod->m, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = sat_add(r->gas_used, load_cost);
     }
     if (f->store) bst_store_free(f->store);
     f->store = NULL;
+    ctr_module_release(c, mod);
     free(f->ret_data);
     if (r->outcome == BST_CONTRACT_SUCCESS && !x->fatal) {
         if ((rc = mdb_txn_commit(f->txn))) {
@@ -1282,11 +1281,6 @@ static void exec_free(ctr_exec *x) {
     truncate_events(x, 0);
     free(x->ev);
     free(x->dbg);
-    for (size_t i = 0; i < x->nmods; i++) {
-        bst_module_free(x->mods[i].m);
-        free(x->mods[i].code);
-    }
-    free(x->mods);
 }
 
 bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,

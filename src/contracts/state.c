@@ -297,10 +297,8 @@ lmdb_fail:
 
 void bst_contracts_close(bst_contracts *c) {
     if (!c) return;
-    for (unsigned i = 0; i < CTR_MODULE_CACHE; i++) {
-        bst_module_free(c->cache[i].m);
-        free(c->cache[i].code);
-    }
+    for (unsigned i = 0; i < CTR_MODULE_CACHE; i++)
+        if (c->cache[i]) ctr_module_release(c, c->cache[i]);
     mdb_env_close(c->env);
     free(c);
 }

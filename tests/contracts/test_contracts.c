@@ -1282,7 +1282,43 @@ static void regress_events(void) {
     bst_contracts_close(c);
 }
 
+/* 17 codes delegate-called in turn through the 16-slot module cache: an evicted module is freed
+ * as soon as no frame runs it, so the modules held stay bounded whatever the gas limit. */
+static void regress_modcycle(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_modcycle.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/rv_term.wasm", CONTRACTS_WASM_DIR);
+    size_t len;
+    uint8_t *code = read_file(path, &len);
+    uint8_t *var = malloc(len + 5);
+    memcpy(var, code, len);
+    uint8_t in[4 + 17 * 32] = {0};
+    for (int i = 0; i < 17; i++) {
+        const uint8_t custom[5] = {0x00, 0x03, 0x01, 'v', (uint8_t)i};
+        memcpy(var + len, custom, 5);
+        bst_error err;
+        CHECK(bst_contracts_upload(c, ALICE, var, len + 5, in + 4 + 32 * i, &err) == BST_OK);
+    }
+    free(var);
+    free(code);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 200000000, false, &r) ==
+          BST_CONTRACT_OUT_OF_GAS);
+    bst_contract_result_free(&r);
+    bst_contracts_stats st;
+    bst_contracts_get_stats(c, &st);
+    CHECK(st.modules_live <= 16);
+    CHECK(st.modules_peak <= 16 + 5 + 1);
+    if (st.modules_peak > 16 + 5 + 1)
+        fprintf(stderr, "  %zu modules held at once\n", st.modules_peak);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_modcycle();
     regress_events();
     regress_origin();
     regress_ctor_call();
