@@ -66,13 +66,15 @@ void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
 int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
 ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
 ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
+bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out);   /* false on overflow */
 bool ctr_u128_is_zero(ctr_u128 a);
 
 /* ---- state (state.c); every function works inside the given transaction ---- */
 int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out);
 int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
-/* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND when `from` lacks the funds or would be left
- * below the minimum balance, or another LMDB error. */
+/* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND (nothing moved) when `from` lacks the funds
+ * or would be left below the minimum balance or `to`'s balance would pass u128::MAX, or
+ * another LMDB error. */
 int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
                  ctr_u128 value);
 typedef struct ctr_contract_info {

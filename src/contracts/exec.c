@@ -481,12 +481,10 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
     bst_contracts *k = f->x->c;
     ctr_u128 bal;
     int rc = ctr_get_balance(k, f->txn, f->address, &bal);
-    if (!rc && memcmp(ben, f->address, 32) != 0 && !ctr_u128_is_zero(bal)) {
-        ctr_u128 bb;
-        rc = ctr_get_balance(k, f->txn, ben, &bb);
-        if (!rc) rc = ctr_put_balance(k, f->txn, ben, ctr_u128_add_sat(bb, bal));
-        if (!rc) rc = ctr_put_balance(k, f->txn, f->address, (ctr_u128){0, 0});
-    }
+    /* the whole balance (the account may be emptied); a beneficiary that cannot take it fails
+     * the terminate, as pallet-contracts' transfer error does */
+    if (!rc) rc = ctr_transfer(k, f->txn, f->address, ben, bal);
+    if (rc == MDB_NOTFOUND) return trapf(f, c, "TransferFailed: beneficiary balance overflow%s", NULL);
     if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id);
     if (rc) return fatal(f, c, rc);
     f->exit = EXIT_TERMINATE;

@@ -58,6 +58,17 @@ ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b) {
     return r;
 }
 
+bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out) {
+    ctr_u128 r = ctr_u128_add_sat(a, b);
+    if (r.lo == UINT64_MAX && r.hi == UINT64_MAX) {
+        /* saturated, or exactly u128::MAX: tell them apart */
+        ctr_u128 max = {UINT64_MAX, UINT64_MAX};
+        if (ctr_u128_cmp(b, ctr_u128_sub(max, a)) > 0) return false;
+    }
+    *out = r;
+    return true;
+}
+
 bool ctr_u128_is_zero(ctr_u128 a) { return a.lo == 0 && a.hi == 0; }
 
 /* ---- accounts ---- */
@@ -95,9 +106,12 @@ int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uin
     ctr_u128 ed = {BST_CONTRACTS_MINIMUM_BALANCE, 0};
     if (!ctr_u128_is_zero(left) && ctr_u128_cmp(left, ed) < 0) return MDB_NOTFOUND;
     if (memcmp(from, to, 32) == 0) return MDB_SUCCESS;
-    if ((rc = ctr_put_balance(c, t, from, left))) return rc;
+    /* the recipient's balance must not pass u128::MAX: nothing moves then */
+    ctr_u128 nb;
     if ((rc = ctr_get_balance(c, t, to, &tb))) return rc;
-    return ctr_put_balance(c, t, to, ctr_u128_add_sat(tb, value));
+    if (!ctr_u128_add(tb, value, &nb)) return MDB_NOTFOUND;
+    if ((rc = ctr_put_balance(c, t, from, left))) return rc;
+    return ctr_put_balance(c, t, to, nb);
 }
 
 /* ---- contracts ---- */

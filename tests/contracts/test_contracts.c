@@ -1317,7 +1317,69 @@ static void regress_modcycle(void) {
     bst_contracts_close(c);
 }
 
+/* A transfer whose recipient balance would pass u128::MAX fails (TransferFailed) and moves
+ * nothing; so does terminate (the contract traps and stays). */
+static void regress_overflow(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    upload_file(c, CONTRACTS_WASM_DIR, "rv_transfer.wasm", h);
+    e.kind = BST_CONTRACT_INSTANTIATE;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.code_hash, h, 32);
+    u128(e.value, 1000);
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
+    memcpy(a, r.address, 32);
+    bst_contract_result_free(&r);
+    uint8_t rich[32], max[16], bal[16];
+    memset(rich, 0x77, 32);
+    memset(max, 0xff, 16);
+    max[0] = 0xf0;   /* u128::MAX - 15 */
+    bst_error err;
+    CHECK(bst_contracts_set_balance(c, rich, max, &err) == BST_OK);
+    uint8_t in[52] = {0};
+    memcpy(in + 4, rich, 32);
+    u128(in + 36, 16);   /* one too many */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "05000000"));   /* TransferFailed */
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 1000);
+    CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
+    u128(in + 36, 15);   /* exactly to the maximum */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 985);
+    memset(max, 0xff, 16);
+    CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
+    /* terminate to a full account: traps, the contract and its balance stay */
+    in[0] = 1;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "TransferFailed") != NULL);
+    bst_contract_result_free(&r);
+    uint8_t ch[32];
+    CHECK(bst_contracts_code_hash_of(c, a, ch));
+    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 985);
+    /* a top-level value transfer into a full contract account fails the same way */
+    CHECK(bst_contracts_set_balance(c, a, max, &err) == BST_OK);
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_CALL;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.dest, a, 32);
+    e.input = in;
+    e.input_len = sizeof in;
+    u128(e.value, 1);
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_ERROR);
+    CHECK(strstr(r.error, "transfer failed") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_balance(c, ALICE, bal) && u128_lo(bal) == 1000000000000000000ull - 1000);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_overflow();
     regress_modcycle();
     regress_events();
     regress_origin();
