@@ -113,12 +113,18 @@ bool bst_contracts_code_exists(bst_contracts *c, const uint8_t code_hash[32]);
 /* The code hash of the contract at address; false when there is no contract there. */
 bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uint8_t out32[32]);
 
-/* Reads contract storage (for tests and the CLI).  Returns BST_OK with *out (malloc'd, free()
- * it; NULL when the value is empty) and *out_len, BST_ERR_NOT_FOUND when the key is absent or
+/* Reads contract storage (for tests and the CLI) under a variable-length key (the slot of
+ * seal1/seal2 calls that pass a key length).  Returns BST_OK with *out (malloc'd, free() it;
+ * NULL when the value is empty) and *out_len, BST_ERR_NOT_FOUND when the key is absent or
  * address is not a contract, another status on failure. */
 bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32],
                                      const uint8_t *key, size_t key_len, uint8_t **out,
                                      size_t *out_len);
+/* The same for a fixed 32-byte key (seal0/seal1 calls with a key pointer only, as ink! 3 uses).
+ * As in pallet-contracts, a fixed key and a 32-byte variable key are different slots. */
+bst_status bst_contracts_storage_get_fixed(bst_contracts *c, const uint8_t address[32],
+                                           const uint8_t key[32], uint8_t **out,
+                                           size_t *out_len);
 
 /* The address pallet-contracts derives for a new instance (DefaultAddressGenerator, 2023):
  * blake2_256 of the SCALE encoding of the tuple (b"contract_addr_v1", deployer, code_hash,

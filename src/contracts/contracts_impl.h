@@ -88,7 +88,11 @@ int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
 int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t storage_id);
 int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
 int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
-/* Contract storage: key = storage id (8, big-endian) ++ user key. */
+/* Contract storage: key = storage id (8, big-endian) ++ stored key, which is the key's kind
+ * (CTR_KEY_FIXED / CTR_KEY_VAR) ++ the contract's key bytes (32 for a fixed key). */
+#define CTR_KEY_FIXED 0u
+#define CTR_KEY_VAR 1u
+#define CTR_STORED_KEY_MAX (1 + 256)   /* max_storage_key_bytes is at most 256 */
 int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
                     MDB_val *out);
 int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,

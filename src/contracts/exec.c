@@ -197,20 +197,24 @@ static bool fatal(ctr_frame *f, bst_caller *c, int rc) {
 
 /* ---- storage ------------------------------------------------------------------------------ */
 
-/* Reads a storage key: fixed (32 bytes, key_len == UINT32_MAX) or variable length. */
-static bool read_key(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t key_len, uint8_t *key,
-                     uint32_t *klen) {
+/* Reads a storage key, fixed (32 bytes, key_len == SENTINEL: seal0/seal1 calls with a key
+ * pointer only) or variable length, into the stored form: its kind tag then its bytes.
+ * pallet-contracts keeps the two kinds in different slots (blake2_256(k) for a fixed key,
+ * Blake2_128Concat(k) for a variable one), so a 32-byte key of each kind is two slots. */
+static bool read_key(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t key_len,
+                     uint8_t key[CTR_STORED_KEY_MAX], uint32_t *klen) {
+    key[0] = key_len == CTR_SENTINEL ? CTR_KEY_FIXED : CTR_KEY_VAR;
     if (key_len == CTR_SENTINEL) key_len = 32;
     else if (key_len > f->x->cfg->max_storage_key_bytes)
         return trapf(f, c, "DecodingFailed: storage key longer than the limit%s", NULL);
-    *klen = key_len;
-    return rd(f, c, ptr, key, key_len);
+    *klen = 1 + key_len;
+    return rd(f, c, ptr, key + 1, key_len);
 }
 
 /* set_storage: returns the previous value's size or SENTINEL through *old. */
 static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
                            uint32_t val_ptr, uint32_t val_len, uint32_t *old) {
-    uint8_t key[256];
+    uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
     if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
     if (val_len > f->x->cfg->max_storage_value_bytes)
@@ -234,7 +238,7 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
 
 static bool do_clear_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
                              uint32_t *old) {
-    uint8_t key[256];
+    uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
     if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
     if (!read_key(f, c, key_ptr, key_len, key, &klen)) return false;
@@ -254,7 +258,7 @@ static bool do_clear_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint
 /* get (take = false) / take (take = true): ReturnCode through *ret. */
 static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
                            uint32_t out_ptr, uint32_t out_len_ptr, bool take, uint32_t *ret) {
-    uint8_t key[256];
+    uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
     if (!charge(f, c, take ? BST_CONTRACTS_GAS_STORAGE_WRITE : BST_CONTRACTS_GAS_STORAGE_READ))
         return false;
@@ -286,7 +290,7 @@ static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
 
 static bool do_contains_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
                                 uint32_t *ret) {
-    uint8_t key[256];
+    uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
     if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
     if (!read_key(f, c, key_ptr, key_len, key, &klen)) return false;

@@ -194,7 +194,8 @@ static size_t skey(uint8_t *out, uint64_t sid, const uint8_t *key, size_t klen) 
     return 8 + klen;
 }
 
-/* Keys are at most 8 + max_storage_key_bytes; the open() check keeps that below LMDB's limit. */
+/* Keys are at most 8 + 1 + max_storage_key_bytes; the open() check keeps that below LMDB's
+ * limit. */
 #define CTR_MAX_KEY 512
 
 int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
@@ -393,19 +394,22 @@ bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uin
     return true;
 }
 
-bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32],
-                                     const uint8_t *key, size_t key_len, uint8_t **out,
-                                     size_t *out_len) {
+static bst_status storage_get(bst_contracts *c, const uint8_t address[32], uint8_t kind,
+                              const uint8_t *key, size_t key_len, uint8_t **out,
+                              size_t *out_len) {
     *out = NULL;
     *out_len = 0;
     if (key_len > c->cfg.max_storage_key_bytes) return BST_ERR_ARG;
+    uint8_t skey[CTR_STORED_KEY_MAX];
+    skey[0] = kind;
+    if (key_len) memcpy(skey + 1, key, key_len);
     MDB_txn *t;
     if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return BST_ERR_INVALID;
     ctr_contract_info info;
     int rc = ctr_get_contract(c, t, address, &info);
     bst_status st = BST_OK;
     MDB_val v;
-    if (rc == MDB_SUCCESS) rc = ctr_storage_get(c, t, info.storage_id, key, key_len, &v);
+    if (rc == MDB_SUCCESS) rc = ctr_storage_get(c, t, info.storage_id, skey, 1 + key_len, &v);
     if (rc == MDB_NOTFOUND) {
         st = BST_ERR_NOT_FOUND;
     } else if (rc) {
@@ -421,6 +425,18 @@ bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32]
     }
     mdb_txn_abort(t);
     return st;
+}
+
+bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32],
+                                     const uint8_t *key, size_t key_len, uint8_t **out,
+                                     size_t *out_len) {
+    return storage_get(c, address, CTR_KEY_VAR, key, key_len, out, out_len);
+}
+
+bst_status bst_contracts_storage_get_fixed(bst_contracts *c, const uint8_t address[32],
+                                           const uint8_t key[32], uint8_t **out,
+                                           size_t *out_len) {
+    return storage_get(c, address, CTR_KEY_FIXED, key, 32, out, out_len);
 }
 
 void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[32],

@@ -880,11 +880,16 @@ static void probe(void) {
     bst_contract_result_free(&r);
 
     /* storage, in pallet-contracts' terms: SENTINEL (ffffffff) for absent, previous sizes,
-     * KeyNotFound (3); a 32-byte key is the same slot through seal0 and seal1 */
+     * KeyNotFound (3); a fixed key (seal0, seal1 without a length) and a 32-byte variable key
+     * are different slots */
     uint8_t m = 0;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "ffffffff" "05000000" "05000000" "05000000" /* absent; set 5; 5; old 5 */
-                      "00000000" "03000000" "00000000" "03000000" /* get ok, 3; take ok, 3 */
+    CHECK(data_is(&r, "ffffffff" "ffffffff" "05000000" "05000000" /* absent; fixed set, the
+                                                                      variable slot absent; 5;
+                                                                      old 5 */
+                      "00000000" "03000000" "03000000" "40000000" /* get ok, 3; take of the
+                                                                      variable key: KeyNotFound,
+                                                                      buffer untouched */
                       "ffffffff" "03000000" "ffffffff" "05000000" /* gone; KeyNotFound; new; 5 */
                       "ffffffff" "ffffffff" "00000000" "68692100")); /* cleared; new empty; 0 */
     bst_contract_result_free(&r);   /* block 2 */
@@ -1378,7 +1383,29 @@ static void regress_overflow(void) {
     bst_contracts_close(c);
 }
 
+/* seal0.set_storage(k) is not visible to seal1.get_storage(k, 32): two slots, each readable
+ * through the API of its kind. */
+static void regress_keys(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_keys.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "03000000" "46" "5656"));   /* KeyNotFound, "F", "VV" */
+    bst_contract_result_free(&r);
+    uint8_t k[32], *v;
+    size_t n;
+    memset(k, 'k', 32);
+    CHECK(bst_contracts_storage_get_fixed(c, a, k, &v, &n) == BST_OK && n == 1 && v[0] == 'F');
+    free(v);
+    CHECK(bst_contracts_storage_get(c, a, k, 32, &v, &n) == BST_OK && n == 2 && v[0] == 'V');
+    free(v);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_keys();
     regress_overflow();
     regress_modcycle();
     regress_events();
