@@ -934,8 +934,11 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         size_t nids;
         if (!field_ids(fields_of(var), ids, 64, &nids))
             return enc_fail(e, "metadata has a bad variant for '%s'", s, n);
-        if (!rest) /* implicit Some */
+        if (!rest) { /* implicit Some: its one field is the value */
+            if (nids != 1)
+                return enc_fail(e, "metadata's Option has no single Some field for '%s'", s, n);
             return enc_value(e, ids[0], s, n, depth + 1);
+        }
         if (nids == 0) {
             if (rn == 0 || (rn == 2 && rest[0] == '(' && rest[1] == ')'))
                 return true;
@@ -998,7 +1001,13 @@ typedef struct dec {
     sbuf *out;
     char *err;
     size_t errlen;
+    size_t steps;   /* dec_value calls so far (see INK_DEC_MAX_STEPS) */
 } dec;
+
+/* Work and output limits of one decode: a type of zero-sized elements (a long array of `()`)
+ * reads no input, so the input's size does not bound the work or the text. */
+#define INK_DEC_MAX_STEPS 1000000u
+#define INK_DEC_MAX_TEXT (1u << 20)
 
 static bool dec_fail(dec *x, const char *what)
 {
@@ -1036,6 +1045,10 @@ static bool dec_value(dec *x, long id, int depth)
 {
     if (depth > INK_MAX_DEPTH)
         return dec_fail(x, "type nesting too deep");
+    if (++x->steps > INK_DEC_MAX_STEPS)
+        return dec_fail(x, "value too large to show (more than 1000000 decoding steps)");
+    if (x->out->len > INK_DEC_MAX_TEXT)
+        return dec_fail(x, "value too large to show (more than 1 MiB of text)");
     const json_value *tobj = type_obj(x->m, id);
     const json_value *def = json_get(tobj, "def");
     if (!json_is(def, JSON_OBJECT) || def->count < 1)
@@ -1205,7 +1218,7 @@ bool ink_decode_return(const ink_metadata *m, const ink_fn *f, const uint8_t *da
     if (f->ret < 0)
         return true;
     sbuf b = {0};
-    dec x = {m, {0}, &b, err, errlen};
+    dec x = {m, {0}, &b, err, errlen, 0};
     bst_scale_dec_init(&x.d, data, len);
     if (dec_value(&x, f->ret, 0) && finish_text(&x, &b, text))
         return true;
@@ -1220,7 +1233,7 @@ bool ink_decode_return(const ink_metadata *m, const ink_fn *f, const uint8_t *da
         copy[0] = 0;
         memcpy(copy + 1, data + 2, len - 2);
         sbuf b2 = {0};
-        dec y = {m, {0}, &b2, NULL, 0};
+        dec y = {m, {0}, &b2, NULL, 0, 0};
         bst_scale_dec_init(&y.d, copy, len - 1);
         bool ok = dec_value(&y, f->ret, 0) && finish_text(&y, &b2, text);
         if (!ok)
@@ -1276,7 +1289,7 @@ bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t
     sbuf b = {0};
     const char *name = label_of(ev);
     sb_str(&b, name ? name : "?");
-    dec x = {m, {0}, &b, err, errlen};
+    dec x = {m, {0}, &b, err, errlen, 0};
     bst_scale_dec_init(&x.d, data, len);
     const json_value *args = json_get(ev, "args");
     for (size_t i = 0; json_is(args, JSON_ARRAY) && i < args->count; i++) {

@@ -15,7 +15,8 @@ cat >"$META" <<'JSON'
    {"label": "b", "type": {"type": 9}}, {"label": "c", "type": {"type": 10}}], "returnType": null},
  {"label": "opt", "selector": "0x00000006", "args": [{"label": "o", "type": {"type": 11}}], "returnType": null},
  {"label": "text", "selector": "0x00000007", "args": [{"label": "s", "type": {"type": 15}},
-   {"label": "b", "type": {"type": 16}}], "returnType": null}
+   {"label": "b", "type": {"type": 16}}], "returnType": null},
+ {"label": "opt0", "selector": "0x00000008", "args": [{"label": "o", "type": {"type": 17}}], "returnType": null}
 ]},
  "types": [
   {"id": 0, "type": {"def": {"primitive": "u128"}}},
@@ -37,7 +38,9 @@ cat >"$META" <<'JSON'
      "path": ["ink_primitives", "types", "AccountId"]}},
   {"id": 14, "type": {"def": {"array": {"len": 32, "type": 5}}}},
   {"id": 15, "type": {"def": {"primitive": "str"}}},
-  {"id": 16, "type": {"def": {"sequence": {"type": 5}}}}
+  {"id": 16, "type": {"def": {"sequence": {"type": 5}}}},
+  {"id": 17, "type": {"def": {"variant": {"variants": [{"index": 0, "name": "None"},
+     {"index": 1, "name": "Some"}]}}, "path": ["Option"]}}
  ]}
 JSON
 NOWHERE=0x00000000000000000000000000000000000000000000000000000000000000ee
@@ -90,4 +93,7 @@ bad opt --arg nobody
 bad vec --arg "[1, 70000]"
 bad tup --arg "(1, false, 2)"
 bad compact --arg 340282366920938463463374607431768211456
+# An Option whose Some has no field: a bare value has nothing to be encoded as.
+bad opt0 --arg 5
+printf '%s\n' "$(cat "$WORK/stderr")" | grep -q "no single Some field" || fail "opt0: no reason"
 echo "codec: ok"

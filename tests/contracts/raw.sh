@@ -15,11 +15,12 @@ cat >"$WORK/raw.wat" <<'WAT'
   (data (i32.const 120) "ok")
   (data (i32.const 130) "no")
   (data (i32.const 140) "hi")
+  (data (i32.const 150) "a\00b\1b[2Jc\7f")
   ;; Vec<[u8; 32]> with one topic of 0xaa bytes: compact 1 (0x04) then the topic.
   (data (i32.const 200) "\04\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa\aa")
   (func (export "deploy"))
   ;; The first input byte selects: 0 debug output + return "ok", 1 an event, 2 revert "no",
-  ;; 3 trap, 4 loop forever.
+  ;; 3 trap, 5 debug output with control characters and a NUL + return "ok", else loop forever.
   (func (export "call")
     (local $op i32)
     (i32.store (i32.const 4) (i32.const 64))
@@ -34,6 +35,10 @@ cat >"$WORK/raw.wat" <<'WAT'
     (if (i32.eq (local.get $op) (i32.const 2))
       (then (call $ret (i32.const 1) (i32.const 130) (i32.const 2))))
     (if (i32.eq (local.get $op) (i32.const 3)) (then unreachable))
+    (if (i32.eq (local.get $op) (i32.const 5))
+      (then
+        (drop (call $debug (i32.const 150) (i32.const 9)))
+        (call $ret (i32.const 0) (i32.const 120) (i32.const 2))))
     (loop $forever (br $forever))))
 WAT
 "$WAT2WASM" "$WORK/raw.wat" -o "$WORK/raw.wasm" || fail "wat2wasm"
@@ -60,6 +65,18 @@ run 1 call "$A" --selector 0x04000000 --gas 200000
 expect "outcome out of gas"
 used=$(field gas_used)
 [ "$used" -le 200000 ] || fail "gas_used $used above the limit"
+
+# A metadata "bomb": an array of 999999999 zero-sized elements decodes without reading input;
+# the decoder stops at its output limit instead of printing gigabytes.
+cat >"$WORK/bomb.json" <<'JSON'
+{"version": 5, "spec": {"constructors": [{"label":"new","selector":"0x00000000","args":[]}],
+ "messages": [{"label":"get","selector":"0x00000000","args":[],"returnType":{"type":0}}], "events": []},
+ "types": [{"id":0,"type":{"def":{"array":{"len":999999999,"type":1}}}}, {"id":1,"type":{"def":{"tuple":[]}}}]}
+JSON
+run 0 call "$A" --metadata "$WORK/bomb.json" --message get
+printf '%s\n' "$OUT" | grep -q '^result undecodable (value too large to show' ||
+    fail "the metadata bomb was not stopped"
+[ "$(printf '%s\n' "$OUT" | wc -c)" -lt 10000 ] || fail "the metadata bomb printed too much"
 
 # Code the host must refuse (a start function): upload fails with exit 1 and the reason.
 cat >"$WORK/bad.wat" <<'WAT'
