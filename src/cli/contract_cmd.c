@@ -364,13 +364,23 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
     }
     printf("gas_used %" PRIu64 "\n", r->gas_used);
     if (r->debug) {
-        /* One `debug` line per line of the contract's debug output. */
-        const char *p = r->debug;
-        while (*p) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            printf("debug %.*s\n", (int)n, p);
-            p += n + (nl ? 1 : 0);
+        /* One `debug` line per line of the contract's debug output (all debug_len bytes: the
+         * text may hold NULs), control characters escaped as \xNN so that a contract cannot
+         * drive the terminal. */
+        const char *p = r->debug, *end = r->debug + r->debug_len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *stop = nl ? nl : end;
+            fputs("debug ", stdout);
+            for (; p < stop; p++) {
+                unsigned char c = (unsigned char)*p;
+                if (c < 0x20 || c == 0x7f)
+                    printf("\\x%02x", c);
+                else
+                    putchar(c);
+            }
+            putchar('\n');
+            p = nl ? nl + 1 : end;
         }
     }
     if (r->outcome != BST_CONTRACT_SUCCESS && r->error[0])

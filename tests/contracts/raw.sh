@@ -66,6 +66,10 @@ expect "outcome out of gas"
 used=$(field gas_used)
 [ "$used" -le 200000 ] || fail "gas_used $used above the limit"
 
+# Debug text is printed whole (past a NUL) with its control characters escaped.
+run 0 call "$A" --selector 0x05000000
+expect 'debug a\x00b\x1b[2Jc\x7f'
+
 # A metadata "bomb": an array of 999999999 zero-sized elements decodes without reading input;
 # the decoder stops at its output limit instead of printing gigabytes.
 cat >"$WORK/bomb.json" <<'JSON'
