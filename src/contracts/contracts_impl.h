@@ -57,6 +57,19 @@ struct bst_contracts {
 /* Drops one reference of a module, freeing it with the last one (exec.c). */
 void ctr_module_release(bst_contracts *c, ctr_module *mod);
 
+/* ---- byte order ---- */
+static inline void ctr_put_le32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void ctr_put_le64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint64_t ctr_get_le64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+
 /* ---- u128 helpers (16 little-endian bytes) ---- */
 typedef struct ctr_u128 {
     uint64_t lo, hi;

@@ -103,12 +103,6 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bo
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static void put_le32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put_le64(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static uint64_t sat_mul(uint64_t a, uint64_t b) {
     if (a && b > UINT64_MAX / a) return UINT64_MAX;
@@ -186,7 +180,7 @@ static bool write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr, uint32_t
                    (uint32_t)lb[3] << 24;
     if (len > cap) return trapf(f, c, "OutputBufferTooSmall%s", NULL);
     if (!wr(f, c, out_ptr, buf, (uint32_t)len)) return false;
-    put_le32(lb, (uint32_t)len);
+    ctr_put_le32(lb, (uint32_t)len);
     return wr(f, c, out_len_ptr, lb, 4);
 }
 
@@ -801,12 +795,12 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
     case S0_WEIGHT_TO_FEE: {
         /* one balance unit per unit of gas */
         uint8_t b[16] = {0};
-        put_le64(b, A64(0));
+        ctr_put_le64(b, A64(0));
         return write_output(f, c, A(1), A(2), b, 16, false);
     }
     case S0_GAS_LEFT: {
         uint8_t b[8];
-        put_le64(b, bst_store_fuel(f->store));
+        ctr_put_le64(b, bst_store_fuel(f->store));
         return write_output(f, c, A(0), A(1), b, 8, false);
     }
     case S1_GAS_LEFT: {
@@ -843,12 +837,12 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
     }
     case S0_NOW: {
         uint8_t b[8];
-        put_le64(b, x->block * CTR_BLOCK_MS);
+        ctr_put_le64(b, x->block * CTR_BLOCK_MS);
         return write_output(f, c, A(0), A(1), b, 8, false);
     }
     case S0_BLOCK_NUMBER: {
         uint8_t b[4];
-        put_le32(b, (uint32_t)x->block);
+        ctr_put_le32(b, (uint32_t)x->block);
         return write_output(f, c, A(0), A(1), b, 4, false);
     }
     case S0_DEPOSIT_EVENT:

@@ -13,7 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "bastion_crypto.h"
+#include "bastion_scale.h"
 
 /* ---- u128 ---- */
 
@@ -116,14 +119,6 @@ int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uin
 
 /* ---- contracts ---- */
 
-static void put_le64(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-static uint64_t get_le64(const uint8_t *p) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
 
 int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out) {
     MDB_val k = {32, (void *)addr}, v;
@@ -131,7 +126,7 @@ int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_c
     if (rc) return rc;
     if (v.mv_size != 40) return MDB_CORRUPTED;
     memcpy(out->code_hash, v.mv_data, 32);
-    out->storage_id = get_le64((const uint8_t *)v.mv_data + 32);
+    out->storage_id = ctr_get_le64((const uint8_t *)v.mv_data + 32);
     return MDB_SUCCESS;
 }
 
@@ -139,7 +134,7 @@ int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
                      const ctr_contract_info *info) {
     uint8_t b[40];
     memcpy(b, info->code_hash, 32);
-    put_le64(b + 32, info->storage_id);
+    ctr_put_le64(b + 32, info->storage_id);
     MDB_val k = {32, (void *)addr}, v = {40, b};
     return mdb_put(t, c->db_contracts, &k, &v, 0);
 }
@@ -175,13 +170,13 @@ int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out) 
     }
     if (rc) return rc;
     if (v.mv_size != 8) return MDB_CORRUPTED;
-    *out = get_le64(v.mv_data);
+    *out = ctr_get_le64(v.mv_data);
     return MDB_SUCCESS;
 }
 
 int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t val) {
     uint8_t b[8];
-    put_le64(b, val);
+    ctr_put_le64(b, val);
     MDB_val k = {strlen(name), (void *)name}, v = {8, b};
     return mdb_put(t, c->db_meta, &k, &v, 0);
 }
@@ -439,46 +434,36 @@ bst_status bst_contracts_storage_get_fixed(bst_contracts *c, const uint8_t addre
     return storage_get(c, address, CTR_KEY_FIXED, key, 32, out, out_len);
 }
 
+/* bst_scale_buf allocator handing out the caller's fixed buffer (ctx; the buffer's size limit
+ * keeps the request within it). */
+static void *fixed_realloc(void *ctx, void *ptr, size_t size) {
+    (void)ptr;
+    return size ? ctx : NULL;
+}
+
+/* Hashes the SCALE compact of n. */
+static void hash_compact(crypto_generichash_blake2b_state *st, uint64_t n) {
+    uint8_t buf[9];   /* the longest compact of a u64: 1 + 8 bytes */
+    bst_scale_buf b;
+    bst_scale_buf_init_ex(&b, fixed_realloc, buf, sizeof buf);
+    bst_scale_put_compact_u64(&b, n);   /* cannot fail: 9 bytes always suffice */
+    crypto_generichash_blake2b_update(st, buf, b.len);
+}
+
 void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[32],
                            const uint8_t *input, size_t input_len, const uint8_t *salt,
                            size_t salt_len, uint8_t out[32]) {
     /* SCALE of (b"contract_addr_v1", AccountId, Hash, &[u8], &[u8]): the byte slices carry a
-     * compact length prefix, the fixed arrays do not. */
-    size_t n = 16 + 32 + 32 + 9 + input_len + 9 + salt_len;
-    uint8_t *buf = malloc(n);
-    if (!buf) {
-        memset(out, 0, 32);
-        return;
-    }
-    size_t p = 0;
-    memcpy(buf, "contract_addr_v1", 16);
-    p = 16;
-    memcpy(buf + p, deployer, 32);
-    p += 32;
-    memcpy(buf + p, code_hash, 32);
-    p += 32;
-    for (int pass = 0; pass < 2; pass++) {
-        const uint8_t *d = pass ? salt : input;
-        uint64_t l = pass ? salt_len : input_len;
-        if (l < 64) {
-            buf[p++] = (uint8_t)(l << 2);
-        } else if (l < (1u << 14)) {
-            uint32_t x = (uint32_t)(l << 2) | 1u;
-            buf[p++] = (uint8_t)x;
-            buf[p++] = (uint8_t)(x >> 8);
-        } else if (l < (1u << 30)) {
-            uint32_t x = (uint32_t)(l << 2) | 2u;
-            for (int i = 0; i < 4; i++) buf[p++] = (uint8_t)(x >> (8 * i));
-        } else {
-            /* big-integer mode: (bytes - 4) << 2 | 3, then the minimal little-endian bytes */
-            int nb = 0;
-            for (uint64_t y = l; y; y >>= 8) nb++;
-            buf[p++] = (uint8_t)(((nb - 4) << 2) | 3);
-            for (int i = 0; i < nb; i++) buf[p++] = (uint8_t)(l >> (8 * i));
-        }
-        if (l) memcpy(buf + p, d, (size_t)l);
-        p += (size_t)l;
-    }
-    bst_blake2_256(buf, p, out);
-    free(buf);
+     * compact length prefix, the fixed arrays do not.  Hashed as it is written: nothing is
+     * allocated, so nothing can fail. */
+    crypto_generichash_blake2b_state st;
+    crypto_generichash_blake2b_init(&st, NULL, 0, 32);
+    crypto_generichash_blake2b_update(&st, (const uint8_t *)"contract_addr_v1", 16);
+    crypto_generichash_blake2b_update(&st, deployer, 32);
+    crypto_generichash_blake2b_update(&st, code_hash, 32);
+    hash_compact(&st, input_len);
+    if (input_len) crypto_generichash_blake2b_update(&st, input, input_len);
+    hash_compact(&st, salt_len);
+    if (salt_len) crypto_generichash_blake2b_update(&st, salt, salt_len);
+    crypto_generichash_blake2b_final(&st, out, 32);
 }

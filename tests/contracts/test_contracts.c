@@ -1404,7 +1404,46 @@ static void regress_keys(void) {
     bst_contracts_close(c);
 }
 
+/* bst_contracts_address against the SCALE encoding written out here, for input lengths in
+ * each compact mode (single byte, two bytes, four bytes). */
+static void regress_address(void) {
+    static const size_t lens[] = {0, 1, 63, 64, 16383, 16384, 70000};
+    uint8_t *in = malloc(70000), dep[32], ch[32], salt[3] = {1, 2, 3};
+    memset(in, 0x5c, 70000);
+    memset(dep, 0x11, 32);
+    memset(ch, 0x22, 32);
+    uint8_t *enc = malloc(16 + 64 + 5 + 70000 + 1 + 3);
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        size_t l = lens[i], p = 0;
+        memcpy(enc, "contract_addr_v1", 16);
+        memcpy(enc + 16, dep, 32);
+        memcpy(enc + 48, ch, 32);
+        p = 80;
+        if (l < 64) {
+            enc[p++] = (uint8_t)(l << 2);
+        } else if (l < 16384) {
+            enc[p++] = (uint8_t)((l << 2) | 1);
+            enc[p++] = (uint8_t)(l >> 6);
+        } else {
+            uint32_t v = (uint32_t)(l << 2) | 2;
+            for (int k = 0; k < 4; k++) enc[p++] = (uint8_t)(v >> (8 * k));
+        }
+        memcpy(enc + p, in, l);
+        p += l;
+        enc[p++] = 3 << 2;
+        memcpy(enc + p, salt, 3);
+        p += 3;
+        uint8_t want[32], got[32];
+        bst_blake2_256(enc, p, want);
+        bst_contracts_address(dep, ch, in, l, salt, 3, got);
+        CHECK(memcmp(want, got, 32) == 0);
+    }
+    free(enc);
+    free(in);
+}
+
 static void regress(void) {
+    regress_address();
     regress_keys();
     regress_overflow();
     regress_modcycle();
