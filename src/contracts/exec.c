@@ -361,7 +361,9 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
     }
     uint64_t remaining = bst_store_fuel(f->store);
     uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
-    f->allow_reentry = (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry;
+    /* pallet-contracts: only a call's missing ALLOW_REENTRY protects the caller; a
+     * delegate_call (like an instantiation) leaves it re-enterable */
+    f->allow_reentry = delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry;
     frame_result r;
     if (!delegate && !ctr_u128_is_zero(ctr_u128_load(vb)) &&
         (f->read_only || (flags & CALL_READ_ONLY))) {
@@ -435,12 +437,13 @@ static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, 
     if (salt_len) memcpy(salt, sp, salt_len);
     uint64_t remaining = bst_store_fuel(f->store);
     uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
-    f->allow_reentry = f->x->cfg->allow_reentry;
+    f->allow_reentry = true;   /* pallet-contracts' instantiate leaves the caller re-enterable */
     frame_result r;
     uint8_t addr[32];
     int pre = run_frame(f->x, f, f->txn, FRAME_INSTANTIATE, false, f->address, hash,
                         ctr_u128_load(vb), input,
                         input_len, salt, salt_len, limit, addr, &r);
+    f->allow_reentry = false;
     free(input);
     free(salt);
     bst_store_set_fuel(f->store, remaining - (r.gas_used > remaining ? remaining : r.gas_used));

@@ -1442,7 +1442,23 @@ static void regress_address(void) {
     free(in);
 }
 
+/* A constructor may call back its deployer: instantiate leaves the deployer re-enterable, as
+ * pallet-contracts does (only a call's missing ALLOW_REENTRY protects the caller). */
+static void regress_ctor_reentry(void) {
+    bst_contracts *c = setup();
+    uint8_t hi[32], a[32], hc[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_instantiator.wasm", NULL, 0, 1, hi, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    upload_file(c, CONTRACTS_WASM_DIR, "rv_ctor_caller.wasm", hc);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, hc, 32, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000" "06000000" "00000000" "6869"));
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_ctor_reentry();
     regress_address();
     regress_keys();
     regress_overflow();
