@@ -606,6 +606,13 @@ static bool hash_fn(ctr_frame *f, bst_caller *c, int id, uint32_t in_ptr, uint32
     return wr(f, c, out_ptr, h, n);
 }
 
+/* seal2 call / instantiate: the storage deposit limit (u128) unless deposit_ptr is SENTINEL;
+ * deposits are not charged, so the value itself is unused. */
+static bool read_deposit_limit(ctr_frame *f, bst_caller *c, uint32_t deposit_ptr) {
+    uint8_t limit[16];
+    return deposit_ptr == CTR_SENTINEL || rd(f, c, deposit_ptr, limit, 16);
+}
+
 static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
     ctr_hostenv *he = env;
     ctr_frame *f = he->f;
@@ -687,7 +694,9 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         return true;
     case S2_CALL:
         /* args: flags, callee, ref_time_limit, proof_size_limit, deposit_ptr, value, input,
-         * input_len, out, out_len.  Proof size and storage deposits are not metered. */
+         * input_len, out, out_len.  Proof size and storage deposits are not metered, but the
+         * deposit limit is read (and bounds-checked) as pallet-contracts does. */
+        if (!read_deposit_limit(f, c, A(4))) return false;
         if (!do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), &r))
             return false;
         RET(r);
@@ -729,6 +738,9 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         RET(r);
         return true;
     case S2_INSTANTIATE:
+        /* code_hash, ref_time, proof_size, deposit_ptr, value, input, input_len, address,
+         * address_len, output, output_len, salt, salt_len */
+        if (!read_deposit_limit(f, c, A(3))) return false;
         if (!do_instantiate(f, c, A(0), A64(1), A(4), A(5), A(6), A(7), A(8), A(9), A(10),
                             A(11), A(12), &r))
             return false;

@@ -1457,7 +1457,32 @@ static void regress_ctor_reentry(void) {
     bst_contracts_close(c);
 }
 
+/* seal2 call / instantiate: deposit_ptr is read (bounds-checked) unless SENTINEL. */
+static void regress_deposit(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_deposit.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    for (uint8_t op = 0; op < 2; op++) {
+        const char *rc = op ? "07000000" : "08000000";
+        for (uint8_t dp = 0; dp < 3; dp++) {
+            uint8_t in[2] = {op, dp};
+            bst_contract_outcome o = run(c, BST_CONTRACT_CALL, ALICE, a, in, 2, 0, false, &r);
+            if (dp < 2) {
+                CHECK(o == BST_CONTRACT_SUCCESS);
+                CHECK(data_is(&r, rc));
+            } else {
+                CHECK(o == BST_CONTRACT_TRAPPED && strstr(r.error, "OutOfBounds") != NULL);
+            }
+            bst_contract_result_free(&r);
+        }
+    }
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_deposit();
     regress_ctor_reentry();
     regress_address();
     regress_keys();
