@@ -231,6 +231,7 @@ const char *bst_contract_outcome_name(bst_contract_outcome o);
 #define BST_CONTRACTS_GAS_CALL 20000u           /* nested call / instantiate / transfer */
 #define BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE 2u  /* loading (compiling) code per byte */
 #define BST_CONTRACTS_GAS_CRYPTO 50000u         /* ecdsa_recover / sr25519_verify */
+#define BST_CONTRACTS_GAS_TERMINATE_PER_KEY 1000u  /* terminate: per storage key deleted */
 
 #ifdef __cplusplus
 }

@@ -97,8 +97,9 @@ typedef struct ctr_contract_info {
 int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out);
 int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
                      const ctr_contract_info *info);
-/* Deletes the instance and all of its storage. */
-int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t storage_id);
+/* Deletes the instance and all of its storage; *nkeys (may be NULL) the storage keys deleted. */
+int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t storage_id,
+                     uint64_t *nkeys);
 int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
 int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
 /* Contract storage: key = storage id (8, big-endian) ++ stored key, which is the key's kind

@@ -486,8 +486,11 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
      * the terminate, as pallet-contracts' transfer error does */
     if (!rc) rc = ctr_transfer(k, f->txn, f->address, ben, bal);
     if (rc == MDB_NOTFOUND) return trapf(f, c, "TransferFailed: beneficiary balance overflow%s", NULL);
-    if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id);
+    uint64_t nkeys = 0;
+    if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id, &nkeys);
     if (rc) return fatal(f, c, rc);
+    /* the deletion is paid per key after the fact: running out of gas rolls it back */
+    if (!charge(f, c, sat_mul(nkeys, BST_CONTRACTS_GAS_TERMINATE_PER_KEY))) return false;
     f->exit = EXIT_TERMINATE;
     bst_caller_trap(c, "contract terminated");
     return false;

@@ -139,7 +139,10 @@ int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
     return mdb_put(t, c->db_contracts, &k, &v, 0);
 }
 
-int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t sid) {
+int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t sid,
+                     uint64_t *nkeys) {
+    uint64_t n = 0;
+    if (nkeys) *nkeys = 0;
     MDB_val k = {32, (void *)addr};
     int rc = mdb_del(t, c->db_contracts, &k, NULL);
     if (rc) return rc;
@@ -152,10 +155,12 @@ int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint6
     rc = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE);
     while (rc == MDB_SUCCESS && ck.mv_size >= 8 && memcmp(ck.mv_data, prefix, 8) == 0) {
         if ((rc = mdb_cursor_del(cur, 0))) break;
+        n++;
         rc = mdb_cursor_get(cur, &ck, &cv, MDB_GET_CURRENT);
         if (rc == EINVAL) rc = MDB_NOTFOUND;
     }
     mdb_cursor_close(cur);
+    if (nkeys) *nkeys = n;
     return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
 }
 

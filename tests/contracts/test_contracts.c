@@ -1481,7 +1481,36 @@ static void regress_deposit(void) {
     bst_contracts_close(c);
 }
 
+/* terminate pays BST_CONTRACTS_GAS_TERMINATE_PER_KEY for each storage key it deletes; too little
+ * gas for them is out of gas with the contract left in place. */
+static void regress_terminate_keys(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a0[32], a1[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_fill.wasm", NULL, 0, 1, h, a0, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(deploy_wasm(c, "rv_fill.wasm", NULL, 0, 2, h, a1, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    uint8_t fill[8] = {0, 0, 0, 0, 200, 0, 0, 0}, term = 1;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a1, fill, 8, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a0, &term, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    uint64_t base = r.gas_used;
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a1, &term, 1, base + 1000, false, &r) ==
+          BST_CONTRACT_OUT_OF_GAS);
+    bst_contract_result_free(&r);
+    uint8_t ch[32];
+    CHECK(bst_contracts_code_hash_of(c, a1, ch));
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a1, &term, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.gas_used == base + 200ull * BST_CONTRACTS_GAS_TERMINATE_PER_KEY);
+    bst_contract_result_free(&r);
+    CHECK(!bst_contracts_code_hash_of(c, a1, ch));
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_terminate_keys();
     regress_deposit();
     regress_ctor_reentry();
     regress_address();
