@@ -1001,6 +1001,14 @@ static ctr_module *load_module(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], 
     return mod;
 }
 
+/* The result of a frame that ran out of its gas: all of it used. */
+static void out_of_gas(frame_result *r, uint64_t gas, const char *msg) {
+    r->outcome = BST_CONTRACT_OUT_OF_GAS;
+    r->trap = BST_TRAP_OUT_OF_FUEL;
+    r->gas_used = gas;
+    snprintf(r->msg, sizeof r->msg, "%s", msg);
+}
+
 /* Runs the instance's `deploy` or `call` in a fresh store and classifies the end. */
 static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fuel,
                     frame_result *r) {
@@ -1096,10 +1104,7 @@ done:
             r->outcome = BST_CONTRACT_SUCCESS;
             return;
         case EXIT_OOG:
-            r->outcome = BST_CONTRACT_OUT_OF_GAS;
-            r->trap = BST_TRAP_OUT_OF_FUEL;
-            r->gas_used = fuel;
-            snprintf(r->msg, sizeof r->msg, "out of gas");
+            out_of_gas(r, fuel, "out of gas");
             return;
         default:
             r->outcome = f->x->fatal ? BST_CONTRACT_ERROR : BST_CONTRACT_TRAPPED;
@@ -1109,10 +1114,7 @@ done:
         }
     }
     if (st == BST_ERR_TRAP && err.trap == BST_TRAP_OUT_OF_FUEL) {
-        r->outcome = BST_CONTRACT_OUT_OF_GAS;
-        r->trap = BST_TRAP_OUT_OF_FUEL;
-        r->gas_used = fuel;
-        snprintf(r->msg, sizeof r->msg, "out of gas");
+        out_of_gas(r, fuel, "out of gas");
         return;
     }
     if (st == BST_ERR_NOMEM) {
@@ -1233,10 +1235,7 @@ static int run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bo
     size_t nev0 = x->nev;
     uint64_t load_cost = sat_mul(mod->len, BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE);
     if (load_cost > gas) {
-        r->outcome = BST_CONTRACT_OUT_OF_GAS;
-        r->trap = BST_TRAP_OUT_OF_FUEL;
-        r->gas_used = gas;
-        snprintf(r->msg, sizeof r->msg, "out of gas loading the code");
+        out_of_gas(r, gas, "out of gas loading the code");
     } else {
         execute(f, mod->m, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = sat_add(r->gas_used, load_cost);
