@@ -54,7 +54,7 @@ static const char CONTRACT_USAGE[] =
     "                    and one --arg per argument, in order (true, 1000, bob, 0xHEX, none,\n"
     "                    Some(x), Variant(x), (a, b), [a, b]); the return value is decoded\n"
     "                    (`result ...`) and so are events (`event Name arg=value ...`).\n"
-    "  --value N         balance transferred to the contract (decimal u128; default 0)\n"
+    "  --value N         balance transferred to the contract (u128, decimal or 0x hex; default 0)\n"
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
     "  --gas N           gas limit (default 10,000,000,000)\n"
     "\n"
@@ -65,27 +65,10 @@ static const char CONTRACT_USAGE[] =
 
 /* ---- small parsers ----------------------------------------------------------------------- */
 
-/* Decimal u128 into 16 little-endian bytes. */
+/* Decimal (or 0x hex) u128 into 16 little-endian bytes: metadata.c's parser. */
 static bool parse_u128_le(const char *s, uint8_t out[16])
 {
-    memset(out, 0, 16);
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s == '_')
-            continue;
-        if (*s < '0' || *s > '9')
-            return false;
-        unsigned carry = (unsigned)(*s - '0');
-        for (int i = 0; i < 16; i++) {
-            unsigned t = out[i] * 10u + carry;
-            out[i] = (uint8_t)t;
-            carry = t >> 8;
-        }
-        if (carry)
-            return false;
-    }
-    return true;
+    return ink_parse_u128_le(s, strlen(s), out);
 }
 
 
@@ -437,7 +420,8 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     ex.kind = instantiate ? BST_CONTRACT_INSTANTIATE : BST_CONTRACT_CALL;
     ex.dry_run = query;
     if (o.value && !parse_u128_le(o.value, ex.value)) {
-        fprintf(stderr, "bastion contract %s: bad --value '%s' (decimal u128)\n", cmd, o.value);
+        fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n",
+                cmd, o.value);
         return EXIT_USAGE;
     }
     if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit == 0)) {

@@ -119,27 +119,27 @@ typedef struct u128l {
     uint32_t w[4];
 } u128l;
 
-static bool u128_muladd(u128l *v, uint32_t mul, uint32_t add)
+/* out = out * mul + add over 16 little-endian bytes; false on overflow. */
+static bool le128_muladd(uint8_t out[16], unsigned mul, unsigned add)
 {
-    uint64_t carry = add;
-    for (int i = 0; i < 4; i++) {
-        uint64_t t = (uint64_t)v->w[i] * mul + carry;
-        v->w[i] = (uint32_t)t;
-        carry = t >> 32;
+    unsigned carry = add;
+    for (int i = 0; i < 16; i++) {
+        unsigned t = out[i] * mul + carry;
+        out[i] = (uint8_t)t;
+        carry = t >> 8;
     }
     return carry == 0;
 }
 
-/* Parses decimal or 0x hex (big-endian digits) into v; false on bad syntax or overflow. */
-static bool parse_u128(const char *s, size_t len, u128l *v)
+bool ink_parse_u128_le(const char *s, size_t len, uint8_t out[16])
 {
-    memset(v, 0, sizeof *v);
+    memset(out, 0, 16);
     if (len == 0)
         return false;
     if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         for (size_t i = 2; i < len; i++) {
             int d = cli_hex_digit((unsigned char)s[i]);
-            if (d < 0 || !u128_muladd(v, 16, (uint32_t)d))
+            if (d < 0 || !le128_muladd(out, 16, (unsigned)d))
                 return false;
         }
         return true;
@@ -147,7 +147,7 @@ static bool parse_u128(const char *s, size_t len, u128l *v)
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '_')  /* 1_000_000 */
             continue;
-        if (s[i] < '0' || s[i] > '9' || !u128_muladd(v, 10, (uint32_t)(s[i] - '0')))
+        if (s[i] < '0' || s[i] > '9' || !le128_muladd(out, 10, (unsigned)(s[i] - '0')))
             return false;
     }
     return true;
@@ -618,8 +618,8 @@ static bool enc_int(enc *e, const char *p, const char *s, size_t n)
     if (w == 0 || w > 16)
         return enc_fail(e, "unsupported integer type for '%s'", s, n);
     bool neg = n && s[0] == '-';
-    u128l v;
-    if (!parse_u128(s + neg, n - neg, &v)) {
+    uint8_t le[16];
+    if (!ink_parse_u128_le(s + neg, n - neg, le)) {
         bool digits = n > (size_t)neg;
         for (size_t i = neg; i < n; i++)
             digits = digits && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_');
@@ -627,9 +627,6 @@ static bool enc_int(enc *e, const char *p, const char *s, size_t n)
     }
     if (neg && !is_signed)
         return enc_fail(e, "'%s' is negative for an unsigned type", s, n);
-    uint8_t le[16];
-    for (int i = 0; i < 16; i++)
-        le[i] = (uint8_t)(v.w[i / 4] >> (8 * (i % 4)));
     /* Range: unsigned needs the bytes above w to be zero; signed the magnitude below 2^(8w-1)
      * (or equal to it when negative). */
     for (size_t i = w; i < 16; i++)
@@ -820,10 +817,14 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         return enc_int(e, p, s, n);
     }
     if (strcmp(kind, "compact") == 0) {
-        u128l v;
-        if (!parse_u128(s, n, &v))
+        uint8_t le[16];
+        if (!ink_parse_u128_le(s, n, le))
             return enc_fail(e, "'%s' is not a non-negative integer", s, n);
-        bst_scale_u128 c = {(uint64_t)v.w[1] << 32 | v.w[0], (uint64_t)v.w[3] << 32 | v.w[2]};
+        bst_scale_u128 c = {0, 0};
+        for (int i = 7; i >= 0; i--) {
+            c.lo = c.lo << 8 | le[i];
+            c.hi = c.hi << 8 | le[8 + i];
+        }
         bst_scale_put_compact_u128(e->out, c);
         return true;
     }

@@ -31,6 +31,10 @@ typedef struct ink_metadata ink_metadata;
  * CLI supplies it so this file does not depend on the crypto layer. */
 typedef bool (*ink_account_fn)(const char *name, uint8_t out[32]);
 
+/* Parses a u128: decimal (`_` separators allowed) or 0x hex, into 16 little-endian bytes.
+ * False on bad syntax or overflow.  The one u128 parser of the CLI (--value, arguments). */
+bool ink_parse_u128_le(const char *s, size_t len, uint8_t out[16]);
+
 /* Loads and indexes a metadata file.  NULL with a message in err on failure. */
 ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char *err,
                                 size_t errlen);
