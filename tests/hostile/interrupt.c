@@ -85,8 +85,11 @@ static void pending(const bst_module *m, bool metered) {
     } else {
         watchdog w = {s, 20};
         pthread_t t;
-        CHECK(pthread_create(&t, NULL, watchdog_main, &w) == 0);
+        /* t0 before the thread exists: its 20 ms sleep starts after t0 however the threads are
+         * scheduled, so the elapsed time is at least the sleep (a loaded CI machine once
+         * descheduled this thread between create and a later t0). */
         double t0 = now();
+        CHECK(pthread_create(&t, NULL, watchdog_main, &w) == 0);
         CHECK_TRAP(h_call(h_func(inst, "spin"), &err, NULL, 0), err, BST_TRAP_INTERRUPTED);
         CHECK(now() - t0 >= 0.015);
         pthread_join(t, NULL);
