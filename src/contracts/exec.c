@@ -782,7 +782,9 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         ctr_contract_info info;
         int rc = ctr_get_contract(x->c, f->txn, a, &info);
         if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
-        RET(rc ? 0 : 1);
+        /* a contract under construction is not one yet (pallet-contracts stores its info when
+         * the constructor returns) */
+        RET(rc || scan_stack(f, a).constructing ? 0 : 1);
         return true;
     }
     case S0_CODE_HASH: {
@@ -791,7 +793,7 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
         ctr_contract_info info;
         int rc = ctr_get_contract(x->c, f->txn, a, &info);
-        if (rc == MDB_NOTFOUND) {
+        if (rc == MDB_NOTFOUND || (!rc && scan_stack(f, a).constructing)) {
             RET(RC_KEY_NOT_FOUND);
             return true;
         }

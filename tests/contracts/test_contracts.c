@@ -1241,6 +1241,14 @@ static void regress_ctor_call(void) {
     size_t n;
     uint8_t k = 0;
     CHECK(bst_contracts_storage_get(c, x, &k, 1, &v, &n) == BST_ERR_NOT_FOUND);
+    /* nor is it a contract for is_contract / code_hash until its constructor has returned */
+    uint8_t hi[32], ai[32];
+    CHECK(deploy_wasm(c, "rv_ctor_is.wasm", NULL, 0, 1, hi, ai, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000" "03000000"));
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, ai, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000" "00000000"));
+    bst_contract_result_free(&r);
     /* called directly, b calls back ALICE: no contract there, NotCallable as well */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, b, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "08000000"));
