@@ -761,9 +761,12 @@ static bool seal(bst_caller *c, const bst_value *args, bst_value *results, void 
         if (len > x->cfg->max_input_bytes) return trapf(f, c, "return data larger than the limit%s", NULL);
         const uint8_t *p = view(f, c, A(1), len);
         if (!p) return false;
-        uint8_t *d = malloc(len ? len : 1);
-        if (!d) return fatal(f, c, -1);
-        if (len) memcpy(d, p, len);
+        uint8_t *d = NULL;   /* empty return data is NULL (bst_contract_result.data) */
+        if (len) {
+            d = malloc(len);
+            if (!d) return fatal(f, c, -1);
+            memcpy(d, p, len);
+        }
         f->exit = EXIT_RETURN;
         f->ret_flags = flags;
         f->ret_data = d;

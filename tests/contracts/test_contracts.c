@@ -1517,6 +1517,21 @@ static void regress_terminate_keys(void) {
     bst_contracts_close(c);
 }
 
+/* seal_return with no data gives data == NULL, data_len 0 (was a 1-byte allocation), whether
+ * the contract returns or reverts (fuzz_contract_upload finding). */
+static void regress_empty_return(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32];
+    bst_contract_result r;
+    CHECK(deploy_wasm(c, "rv_empty_return.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data == NULL && r.data_len == 0);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, NULL, 0, 0, false, &r) == BST_CONTRACT_REVERTED);
+    CHECK(r.data == NULL && r.data_len == 0 && (r.flags & BST_CONTRACT_FLAG_REVERT));
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
     regress_terminate_keys();
     regress_deposit();
@@ -1529,6 +1544,7 @@ static void regress(void) {
     regress_origin();
     regress_ctor_call();
     regress_ctor_terminate();
+    regress_empty_return();
 }
 
 int main(int argc, char **argv) {
