@@ -49,6 +49,89 @@ bool bst_substrate_code_is_compressed(const uint8_t *blob, size_t len);
 bst_status bst_substrate_code_decode(const uint8_t *blob, size_t len, size_t max_out,
                                      uint8_t **code, size_t *code_len, bst_error *err);
 
+/* ---- offchain HTTP ------------------------------------------------------------------------
+ *
+ * An embedder (a node) gives offchain workers real HTTP by setting bst_substrate_options.http to
+ * a provider: the callbacks of sp_core::offchain::Externalities' http_* functions.  The host
+ * decodes and checks everything the runtime passes (spans inside its memory, UTF-8 for &str
+ * arguments, SCALE Vec<HttpRequestId> and Option<Timestamp> with no bytes left over; a
+ * violation traps, as in Substrate), hands the provider host-side copies (never pointers into
+ * the runtime's memory), and encodes what the provider answers exactly as sp-io does.  A request
+ * id the runtime passes that does not fit HttpRequestId (u16; Substrate would truncate it) never
+ * reaches the provider: it is answered as an unknown id (Err(()), Err(HttpError::Invalid),
+ * HttpRequestStatus::Invalid, no headers).
+ *
+ * The provider owns the request ids and the requests' life cycle (ids are Substrate's
+ * HttpRequestId; they outlive calls: a node that wants per-worker ids resets its provider
+ * between offchain worker runs).  Callbacks run on the thread of bst_substrate_call, during the
+ * call, and must not call back into the runtime.  The host itself never blocks: a provider with
+ * a deadline (milliseconds since the Unix epoch, as ext_offchain_timestamp) should not block past
+ * it; NULL means "no deadline" (Substrate blocks forever).  A NULL callback answers as without
+ * a provider. */
+
+/* sp_core::offchain::HttpError with its SCALE discriminants; BST_SUBSTRATE_HTTP_OK is Ok. */
+typedef enum bst_substrate_http_error {
+    BST_SUBSTRATE_HTTP_OK = 0,
+    BST_SUBSTRATE_HTTP_DEADLINE_REACHED = 1,
+    BST_SUBSTRATE_HTTP_IO_ERROR = 2,
+    BST_SUBSTRATE_HTTP_INVALID = 3
+} bst_substrate_http_error;
+
+/* sp_core::offchain::HttpRequestStatus's variants with their SCALE indices. */
+typedef enum bst_substrate_http_state {
+    BST_SUBSTRATE_HTTP_STATUS_DEADLINE_REACHED = 0,
+    BST_SUBSTRATE_HTTP_STATUS_IO_ERROR = 1,
+    BST_SUBSTRATE_HTTP_STATUS_INVALID = 2,
+    BST_SUBSTRATE_HTTP_STATUS_FINISHED = 3
+} bst_substrate_http_state;
+
+typedef struct bst_substrate_http_status {
+    bst_substrate_http_state state;
+    uint16_t code;                   /* the HTTP status code of FINISHED */
+} bst_substrate_http_status;
+
+/* One response header, as bytes (Substrate's Vec<(Vec<u8>, Vec<u8>)>). */
+typedef struct bst_substrate_http_header {
+    const uint8_t *name;
+    size_t name_len;
+    const uint8_t *value;
+    size_t value_len;
+} bst_substrate_http_header;
+
+/* The most a single http_response_read_body hands the provider room for: a runtime's larger
+ * buffer gets a shorter read, which the API allows (runtimes read until Ok(0)). */
+#define BST_SUBSTRATE_HTTP_READ_MAX (64u * 1024u)
+
+typedef struct bst_substrate_http {
+    void *ctx;
+    /* http_request_start(method, uri, meta) -> Result<HttpRequestId, ()>: true and *id for Ok.
+     * method and uri are valid UTF-8 (NUL-terminated copies; they may contain NUL: use the
+     * lengths); meta is Substrate's reserved SCALE-encoded parameters (empty today). */
+    bool (*request_start)(void *ctx, const char *method, size_t method_len, const char *uri,
+                          size_t uri_len, const uint8_t *meta, size_t meta_len, uint16_t *id);
+    /* http_request_add_header(id, name, value) -> Result<(), ()>: true for Ok.  UTF-8, as
+     * above. */
+    bool (*request_add_header)(void *ctx, uint16_t id, const char *name, size_t name_len,
+                               const char *value, size_t value_len);
+    /* http_request_write_body(id, chunk, deadline) -> Result<(), HttpError>; an empty chunk
+     * finalises the request. */
+    bst_substrate_http_error (*request_write_body)(void *ctx, uint16_t id, const uint8_t *chunk,
+                                                   size_t chunk_len, const uint64_t *deadline);
+    /* http_response_wait(ids, deadline) -> Vec<HttpRequestStatus>: fills statuses[0..n) (the
+     * host prefills INVALID).  Not called for n == 0. */
+    void (*response_wait)(void *ctx, const uint16_t *ids, size_t n, const uint64_t *deadline,
+                          bst_substrate_http_status *statuses);
+    /* http_response_headers(id) -> Vec<(Vec<u8>, Vec<u8>)>: the count of headers and, in
+     * *headers, an array the provider owns (valid until its next callback). */
+    size_t (*response_headers)(void *ctx, uint16_t id, const bst_substrate_http_header **headers);
+    /* http_response_read_body(id, buffer, deadline) -> Result<u32, HttpError>: up to cap bytes
+     * (at most BST_SUBSTRATE_HTTP_READ_MAX) into buf and their count in *n for OK; *n == 0
+     * means the body is complete (the id is then invalid). */
+    bst_substrate_http_error (*response_read_body)(void *ctx, uint16_t id, uint8_t *buf,
+                                                   size_t cap, const uint64_t *deadline,
+                                                   size_t *n);
+} bst_substrate_http;
+
 typedef struct bst_substrate_options {
     bst_config config;               /* store limits (bst_config_default) */
     bst_module_config module_config; /* compile options (defaults, with canonicalize_nans) */
@@ -70,6 +153,10 @@ typedef struct bst_substrate_options {
                                         in every call) */
     const bst_state_backend *storage;/* the storage the runtime starts from (e.g. a genesis);
                                         NULL = empty.  Its ctx must outlive the runtime. */
+    const bst_substrate_http *http;  /* the offchain HTTP provider (see above) the
+                                        ext_offchain_http_* functions of an offchain call use;
+                                        NULL = none: request_start answers Err(()) and every
+                                        id is invalid.  It must outlive the runtime. */
 } bst_substrate_options;
 
 /* Substrate's default: 2048 pages (128 MiB) of heap beyond the runtime's initial memory. */

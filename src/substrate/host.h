@@ -7,6 +7,7 @@
  *   runtime.c      code blobs, instantiation (a fresh instance per call), calls, RuntimeVersion
  *   host_table.c   the table: import name and signature -> host function
  *   host_misc.c    allocator, logging, misc (print, runtime_version), offchain
+ *   host_http.c    ext_offchain_http_*: the embedder's HTTP provider (opts.http)
  *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_*
  *   host_crypto.c  ext_hashing_*, ext_crypto_* and the in-memory keystore
  *   host_sandbox.c ext_sandbox_*: wasm modules instantiated and run by the runtime itself

@@ -3,7 +3,8 @@
  * host functions that are neither storage nor crypto: the allocator (ext_allocator_*), logging
  * (ext_logging_*), misc (ext_misc_print_*, ext_misc_runtime_version) and offchain
  * (ext_offchain_*: local storage is real and in memory; the node-only services — transaction
- * pool, network, HTTP — answer as a node without them does: with their error values).
+ * pool, network — answer as a node without them does: with their error values; HTTP is
+ * host_http.c).
  *
  * Guest memory is touched only through the bounds-checked accessors of bastion.h.
  */
@@ -475,91 +476,6 @@ HOST_FN(bst_ext_offchain_random_seed_version_1) {
     randombytes_buf(seed, sizeof seed);
     return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0],
                             "ext_offchain_random_seed_version_1");
-}
-
-/* HTTP: this host makes no network requests.  request_start answers Err(()), so a runtime's
- * offchain worker sees "HTTP unavailable"; the other calls only ever see ids that were never
- * handed out and answer with their "invalid id" values. */
-HOST_FN(bst_ext_offchain_http_request_start_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_http_request_start_version_1")) return false;
-    uint32_t l;
-    const char *fn = "ext_offchain_http_request_start_version_1";
-    for (int i = 0; i < 3; i++)
-        if (!bst_host_span(c, HOST_RT(env), args[i].of.i64, &l, fn)) return false;
-    return ret_err_unit(c, env, &results[0], fn);
-}
-
-/* Result<(), HttpError>: Err(HttpError::Invalid) = 0x01 0x03 (HttpError's explicit
- * discriminants: DeadlineReached = 1, IoError = 2, Invalid = 3). */
-static bool ret_http_invalid_id(bst_caller *c, void *env, bst_value *result, const char *fn) {
-    static const uint8_t err[2] = {1, 3};
-    return bst_host_ret_span(c, HOST_RT(env), err, 2, result, fn);
-}
-
-/* The spans of an http call (after the request id) must lie in memory even though this host
- * answers every id as unknown. */
-static bool http_spans(bst_caller *c, const bst_value *args, void *env, int first, int n,
-                       const char *fn) {
-    uint32_t l;
-    for (int i = first; i < first + n; i++)
-        if (!bst_host_span(c, HOST_RT(env), args[i].of.i64, &l, fn)) return false;
-    return true;
-}
-
-/* add_header(id, name, value) -> Result<(), ()> */
-HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
-    const char *fn = "ext_offchain_http_request_add_header_version_1";
-    if (!offchain_ok(c, HOST_RT(env), fn) || !http_spans(c, args, env, 1, 2, fn)) return false;
-    return ret_err_unit(c, env, &results[0], fn);
-}
-
-/* write_body(id, chunk, deadline: Option<u64>) -> Result<(), HttpError> */
-HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
-    const char *fn = "ext_offchain_http_request_write_body_version_1";
-    if (!offchain_ok(c, HOST_RT(env), fn) || !http_spans(c, args, env, 1, 2, fn)) return false;
-    return ret_http_invalid_id(c, env, &results[0], fn);
-}
-
-/* read_body(id, buffer, deadline: Option<u64>) -> Result<u32, HttpError> */
-HOST_FN(bst_ext_offchain_http_response_read_body_version_1) {
-    const char *fn = "ext_offchain_http_response_read_body_version_1";
-    if (!offchain_ok(c, HOST_RT(env), fn) || !http_spans(c, args, env, 1, 2, fn)) return false;
-    return ret_http_invalid_id(c, env, &results[0], fn);
-}
-
-/* response_wait(ids: Vec<HttpRequestId>, deadline) -> Vec<HttpRequestStatus>: every id is
- * Invalid (variant 2 of DeadlineReached, IoError, Invalid, Finished(u16)). */
-HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_http_response_wait_version_1")) return false;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_wait_version_1";
-    uint32_t len;
-    const uint8_t *ids = bst_host_span(c, rt, args[0].of.i64, &len, fn);
-    if (!ids) return false;
-    bst_scale_dec d;
-    bst_scale_dec_init(&d, ids, len);
-    size_t n = 0;
-    bst_scale_get_len(&d, 2, &n);
-    if (d.err != BST_SCALE_OK) return bst_host_fail(c, fn, "ids are not a SCALE Vec<u16>");
-    bst_scale_buf b;
-    bst_scale_buf_init(&b);
-    bst_scale_put_len(&b, n);
-    for (size_t i = 0; i < n; i++) bst_scale_put_u8(&b, 2);
-    if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
-        bst_scale_buf_free(&b);
-        return bst_host_fail(c, fn, "out of host memory");
-    }
-    bool ok = bst_host_ret_span(c, rt, b.data, b.len, &results[0], fn);
-    bst_scale_buf_free(&b);
-    return ok;
-}
-
-HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_http_response_headers_version_1")) return false;
-    (void)args;
-    static const uint8_t empty_vec = 0;
-    return bst_host_ret_span(c, HOST_RT(env), &empty_vec, 1, &results[0],
-                             "ext_offchain_http_response_headers_version_1");
 }
 
 HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {

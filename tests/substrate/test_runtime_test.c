@@ -2,7 +2,9 @@
  * test_runtime_test.c — Substrate's executor test runtime (sc_runtime_test.wasm) run by the
  * Substrate host, with the results Substrate's own executor integration tests expect
  * (client/executor/src/integration_tests/mod.rs), plus host-level guarantees: a trap rolls the
- * call's storage changes back, every call gets a fresh instance.
+ * call's storage changes back, every call gets a fresh instance.  Offchain HTTP runs against a
+ * scripted provider modelled on Substrate's TestOffchainExt, and a runtime built byte by byte
+ * here calls each ext_offchain_http_* import with malformed arguments and unknown ids.
  *
  * usage: test_substrate_runtime_test RUNTIMES_DIR
  * Uses only the public APIs (bastion_substrate.h, bastion_state.h, bastion_crypto.h).
@@ -16,20 +18,27 @@
 static uint8_t *g_code;
 static size_t g_code_len;
 
-static bst_substrate_runtime *open_rt_ex(uint32_t heap_pages, bool offchain) {
+/* A runtime of `code` (offchain calls with the HTTP provider `http` when offchain is set). */
+static bst_substrate_runtime *open_code(const uint8_t *code, size_t len, uint32_t heap_pages,
+                                        bool offchain, const bst_substrate_http *http) {
     bst_substrate_options o;
     bst_substrate_options_default(&o);
     o.offchain = offchain;
+    o.http = http;
     o.allow_missing = true;   /* the runtime imports two functions on purpose that nobody has */
     o.heap_pages = heap_pages;
     o.max_log_level = 0;
     bst_error err;
-    bst_substrate_runtime *rt = bst_substrate_runtime_new(g_code, g_code_len, &o, &err);
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, len, &o, &err);
     if (!rt) {
-        fprintf(stderr, "sc_runtime_test.wasm: %s\n", err.message);
+        fprintf(stderr, "runtime: %s\n", err.message);
         exit(2);
     }
     return rt;
+}
+
+static bst_substrate_runtime *open_rt_ex(uint32_t heap_pages, bool offchain) {
+    return open_code(g_code, g_code_len, heap_pages, offchain, NULL);
 }
 
 /* Calls `name` and compares the output with expect[0..expect_len). */
@@ -240,10 +249,464 @@ static void test_trie_and_offchain(void) {
     bst_substrate_runtime *fresh = open_rt_ex(1024, true);
     expect_call(fresh, "test_offchain_local_storage_with_none", zero, 1, NULL, 0);
     bst_substrate_runtime_free(fresh);
-    /* This host makes no HTTP requests (Substrate's test answers from a scripted mock): the
-     * runtime sees http_request_start fail and reports false. */
+    /* Without an HTTP provider (bst_substrate_options.http NULL) the runtime sees
+     * http_request_start fail and reports false; test_offchain_http below gives it one. */
     expect_call(rt, "test_offchain_http", zero, 1, no, 1);
     bst_substrate_runtime_free(rt);
+}
+
+/* ---- offchain HTTP through a provider (bst_substrate_options.http) -------------------------- */
+
+/* A scripted provider, as Substrate's TestOffchainExt: requests get ids 0, 1, ... in order of
+ * http_request_start; one expected request (PendingRequest: method, uri, one header, body) is
+ * checked when the runtime finalises its body and then answered with the scripted status,
+ * header and body.  Whatever Substrate's mock panics on is counted in `failures`. */
+#define MOCK_MAX 8
+typedef struct mock_req {
+    bool live;                       /* known to the provider (a body read to its end is not) */
+    char method[16], uri[64];
+    size_t meta_len;
+    size_t nheaders;
+    char headers[4][2][32];
+    uint8_t body[64];
+    size_t body_len;
+    bool sent, has_response;
+    uint16_t status;
+    const uint8_t *response;
+    size_t response_len, read;
+    bst_substrate_http_header response_header;
+} mock_req;
+
+typedef struct mock_http {
+    mock_req reqs[MOCK_MAX];
+    size_t nreqs;
+    bool refuse;                     /* refuse every request (http_request_start is Err) */
+    bool expecting;                  /* the expected request has not been made yet */
+    const char *method, *uri, *hdr_name, *hdr_value;
+    const uint8_t *body;
+    size_t body_len;
+    uint16_t status;                 /* its scripted response */
+    const uint8_t *response;
+    size_t response_len;
+    const char *resp_hdr_name, *resp_hdr_value;
+    unsigned calls, failures;
+    bool has_deadline;               /* the last write_body's deadline */
+    uint64_t deadline;
+} mock_http;
+
+static void mock_fail(mock_http *m, const char *what) {
+    m->failures++;
+    fprintf(stderr, "  http mock: %s\n", what);
+}
+
+static mock_req *mock_get(mock_http *m, uint16_t id) {
+    return id < m->nreqs && m->reqs[id].live ? &m->reqs[id] : NULL;
+}
+
+static bool mock_start(void *ctx, const char *method, size_t method_len, const char *uri,
+                       size_t uri_len, const uint8_t *meta, size_t meta_len, uint16_t *id) {
+    mock_http *m = ctx;
+    m->calls++;
+    (void)meta;
+    if (m->refuse || m->nreqs == MOCK_MAX || method_len >= 16 || uri_len >= 64) return false;
+    CHECK(method[method_len] == 0 && uri[uri_len] == 0);   /* NUL-terminated copies */
+    mock_req *r = &m->reqs[m->nreqs];
+    memset(r, 0, sizeof *r);
+    r->live = true;
+    memcpy(r->method, method, method_len);
+    memcpy(r->uri, uri, uri_len);
+    r->meta_len = meta_len;
+    *id = (uint16_t)m->nreqs++;
+    return true;
+}
+
+static bool mock_add_header(void *ctx, uint16_t id, const char *name, size_t name_len,
+                            const char *value, size_t value_len) {
+    mock_http *m = ctx;
+    m->calls++;
+    mock_req *r = mock_get(m, id);
+    if (!r || r->sent || r->nheaders == 4 || name_len >= 32 || value_len >= 32) return false;
+    memcpy(r->headers[r->nheaders][0], name, name_len);
+    memcpy(r->headers[r->nheaders][1], value, value_len);
+    r->nheaders++;
+    return true;
+}
+
+/* OffchainState::fulfill_expected: the request just sent must equal the expected one. */
+static void mock_fulfill(mock_http *m, mock_req *r) {
+    if (!m->expecting) return;
+    m->expecting = false;
+    bool same = strcmp(r->method, m->method) == 0 && strcmp(r->uri, m->uri) == 0 &&
+                r->meta_len == 0 && r->nheaders == 1 &&
+                strcmp(r->headers[0][0], m->hdr_name) == 0 &&
+                strcmp(r->headers[0][1], m->hdr_value) == 0 && r->body_len == m->body_len &&
+                memcmp(r->body, m->body, m->body_len) == 0;
+    if (!same) mock_fail(m, "the request differs from the expected one");
+    r->has_response = true;
+    r->status = m->status;
+    r->response = m->response;
+    r->response_len = m->response_len;
+    r->response_header.name = (const uint8_t *)m->resp_hdr_name;
+    r->response_header.name_len = strlen(m->resp_hdr_name);
+    r->response_header.value = (const uint8_t *)m->resp_hdr_value;
+    r->response_header.value_len = strlen(m->resp_hdr_value);
+}
+
+static bst_substrate_http_error mock_write_body(void *ctx, uint16_t id, const uint8_t *chunk,
+                                                size_t len, const uint64_t *deadline) {
+    mock_http *m = ctx;
+    m->calls++;
+    m->has_deadline = deadline != NULL;
+    m->deadline = deadline ? *deadline : 0;
+    mock_req *r = mock_get(m, id);
+    if (!r || r->body_len + len > sizeof r->body) return BST_SUBSTRATE_HTTP_IO_ERROR;
+    memcpy(r->body + r->body_len, chunk, len);
+    r->body_len += len;
+    if (len == 0) r->sent = true;
+    if (r->sent) mock_fulfill(m, r);
+    return BST_SUBSTRATE_HTTP_OK;
+}
+
+static void mock_wait(void *ctx, const uint16_t *ids, size_t n, const uint64_t *deadline,
+                      bst_substrate_http_status *st) {
+    mock_http *m = ctx;
+    m->calls++;
+    (void)deadline;
+    for (size_t i = 0; i < n; i++) {
+        mock_req *r = mock_get(m, ids[i]);
+        CHECK_EQ(st[i].state, BST_SUBSTRATE_HTTP_STATUS_INVALID);   /* the host's prefill */
+        if (r && !r->has_response) mock_fail(m, "no response scripted for a waited request");
+        if (r && r->has_response) {
+            st[i].state = BST_SUBSTRATE_HTTP_STATUS_FINISHED;
+            st[i].code = r->status;
+        }
+    }
+}
+
+static size_t mock_headers(void *ctx, uint16_t id, const bst_substrate_http_header **h) {
+    mock_http *m = ctx;
+    m->calls++;
+    mock_req *r = mock_get(m, id);
+    if (!r || !r->has_response) return 0;
+    *h = &r->response_header;
+    return 1;
+}
+
+static bst_substrate_http_error mock_read_body(void *ctx, uint16_t id, uint8_t *buf, size_t cap,
+                                               const uint64_t *deadline, size_t *n) {
+    mock_http *m = ctx;
+    m->calls++;
+    (void)deadline;
+    mock_req *r = mock_get(m, id);
+    if (!r) return BST_SUBSTRATE_HTTP_IO_ERROR;
+    if (!r->has_response) {
+        mock_fail(m, "no response scripted for a read request");
+        return BST_SUBSTRATE_HTTP_IO_ERROR;
+    }
+    if (r->read >= r->response_len) {
+        r->live = false;   /* "Remove the pending request as per spec." */
+        *n = 0;
+        return BST_SUBSTRATE_HTTP_OK;
+    }
+    size_t k = r->response_len - r->read < cap ? r->response_len - r->read : cap;
+    memcpy(buf, r->response + r->read, k);
+    r->read += k;
+    *n = k;
+    return BST_SUBSTRATE_HTTP_OK;
+}
+
+static const uint8_t HTTP_BODY[4] = {1, 2, 3, 4}, HTTP_RESPONSE[3] = {1, 2, 3};
+
+/* offchain_http_should_work's script: POST http://localhost:12345, X-Auth: test, body
+ * [1, 2, 3, 4]; response 200, X-Auth: hello, body [1, 2, 3]. */
+static bst_substrate_http mock_init(mock_http *m, uint16_t status) {
+    memset(m, 0, sizeof *m);
+    m->expecting = true;
+    m->method = "POST";
+    m->uri = "http://localhost:12345";
+    m->hdr_name = "X-Auth";
+    m->hdr_value = "test";
+    m->body = HTTP_BODY;
+    m->body_len = sizeof HTTP_BODY;
+    m->status = status;
+    m->response = HTTP_RESPONSE;
+    m->response_len = sizeof HTTP_RESPONSE;
+    m->resp_hdr_name = "X-Auth";
+    m->resp_hdr_value = "hello";
+    bst_substrate_http h = {m, mock_start, mock_add_header, mock_write_body,
+                            mock_wait, mock_headers, mock_read_body};
+    return h;
+}
+
+/* A runtime made of direct calls of the http imports with constant arguments: each export
+ * (ptr, len) -> i64 ignores its input and returns what its import returns (a span, which is
+ * also how a runtime API function answers).  Memory (1 page and the host's heap pages,
+ * exported) holds at PROBE_DATA the arguments below; __heap_base is 1024. */
+enum { P_START, P_ADD_HEADER, P_WRITE_BODY, P_WAIT, P_HEADERS, P_READ_BODY, P_NIMPORTS };
+static const struct {
+    const char *name, *params;
+} PROBE_IMPORTS[P_NIMPORTS] = {
+    {"ext_offchain_http_request_start_version_1", "jjj"},
+    {"ext_offchain_http_request_add_header_version_1", "ijj"},
+    {"ext_offchain_http_request_write_body_version_1", "ijj"},
+    {"ext_offchain_http_response_wait_version_1", "jj"},
+    {"ext_offchain_http_response_headers_version_1", "i"},
+    {"ext_offchain_http_response_read_body_version_1", "ijj"},
+};
+#define PROBE_DATA 16u
+static const uint8_t PROBE_BYTES[] = {
+    'P', 'O', 'S', 'T',                                   /* 16: method */
+    'h', 't', 't', 'p', ':', '/', '/', 'x',               /* 20: uri */
+    0xff, 0xfe, 0, 0,                                     /* 28: not UTF-8 */
+    'X', '-', 'A', 'u', 't', 'h',                         /* 32: header name */
+    't', 'e', 's', 't',                                   /* 38: header value, a chunk */
+    0x00,                                                 /* 42: None */
+    0x01, 8, 7, 6, 5, 4, 3, 2, 1,                         /* 43: Some(0x0102030405060708) */
+    0x02,                                                 /* 52: not an Option */
+    0x08, 0x07, 0x00, 0x34, 0x12,                         /* 53: vec![7, 0x1234] (u16) */
+    0x08, 0x07,                                           /* 58: a truncated Vec<u16> */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 60: Some(..) with a byte short */
+};
+#define SPAN(ptr, len) ((int64_t)((uint64_t)(ptr) | (uint64_t)(len) << 32))
+
+typedef struct probe {
+    const char *name;
+    int import;
+    int64_t args[3];
+    const char *trap;                /* the call traps with this in its message, or */
+    uint8_t out[8];                  /* returns these bytes */
+    size_t out_len;
+    bool reaches_provider;           /* the provider is asked */
+} probe;
+
+static const probe PROBES[] = {
+    /* request_start: Ok(0) = 00 0000; &str arguments must be UTF-8, spans inside memory */
+    {"start", P_START, {SPAN(16, 4), SPAN(20, 8), SPAN(0, 0)}, NULL, {0, 0, 0}, 3, true},
+    {"start_bad_method", P_START, {SPAN(28, 2), SPAN(20, 8), SPAN(0, 0)},
+     "method is not valid UTF-8", {0}, 0, false},
+    {"start_bad_uri", P_START, {SPAN(16, 4), SPAN(29, 1), SPAN(0, 0)}, "uri is not valid UTF-8",
+     {0}, 0, false},
+    {"start_meta_oob", P_START, {SPAN(16, 4), SPAN(20, 8), SPAN(0xfffffff0u, 7)}, "outside the memory",
+     {0}, 0, false},
+    /* add_header: request 0 exists (Ok), 7 does not (the provider's Err(())), 0x10000 is no
+     * HttpRequestId (Err(()) without asking the provider) */
+    {"header", P_ADD_HEADER, {0, SPAN(32, 6), SPAN(38, 4)}, NULL, {0}, 1, true},
+    {"header_unknown_id", P_ADD_HEADER, {7, SPAN(32, 6), SPAN(38, 4)}, NULL, {1}, 1, true},
+    {"header_bad_id", P_ADD_HEADER, {0x10000, SPAN(32, 6), SPAN(38, 4)}, NULL, {1}, 1, false},
+    {"header_bad_value", P_ADD_HEADER, {0, SPAN(32, 6), SPAN(28, 2)},
+     "header value is not valid UTF-8", {0}, 0, false},
+    /* write_body: the deadline reaches the provider; Err(IoError) = 01 02 is the provider's
+     * answer for an unknown id, Err(Invalid) = 01 03 the host's for a value beyond u16 */
+    {"write_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(43, 9)}, NULL, {0}, 1, true},
+    {"write_unknown_id", P_WRITE_BODY, {7, SPAN(38, 4), SPAN(42, 1)}, NULL, {1, 2}, 2, true},
+    {"write_bad_id", P_WRITE_BODY, {-1, SPAN(38, 4), SPAN(42, 1)}, NULL, {1, 3}, 2, false},
+    {"write_bad_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(52, 1)},
+     "deadline is not a SCALE Option<Timestamp>", {0}, 0, false},
+    {"write_short_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(43, 8)},
+     "deadline is not a SCALE Option<Timestamp>", {0}, 0, false},
+    {"write_long_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(42, 2)},
+     "deadline is not a SCALE Option<Timestamp>", {0}, 0, false},
+    /* response_wait: unknown ids are Invalid (2); request 0 has no response scripted, so it
+     * is not waited on here */
+    {"wait_unknown_ids", P_WAIT, {SPAN(53, 5), SPAN(42, 1)}, NULL, {0x08, 2, 2}, 3, true},
+    {"wait_no_ids", P_WAIT, {SPAN(42, 1), SPAN(42, 1)}, NULL, {0x00}, 1, false},
+    {"wait_truncated_ids", P_WAIT, {SPAN(58, 2), SPAN(42, 1)},
+     "ids are not a SCALE Vec<HttpRequestId>", {0}, 0, false},
+    {"wait_trailing_ids", P_WAIT, {SPAN(53, 6), SPAN(42, 1)},
+     "ids are not a SCALE Vec<HttpRequestId>", {0}, 0, false},
+    /* response_headers: none for unknown ids */
+    {"headers_unknown_id", P_HEADERS, {7, 0, 0}, NULL, {0x00}, 1, true},
+    {"headers_bad_id", P_HEADERS, {0x10007, 0, 0}, NULL, {0x00}, 1, false},
+    /* response_read_body: the buffer must lie in memory */
+    {"read_unknown_id", P_READ_BODY, {7, SPAN(256, 64), SPAN(42, 1)}, NULL, {1, 2}, 2, true},
+    {"read_bad_id", P_READ_BODY, {0x10000, SPAN(256, 64), SPAN(42, 1)}, NULL, {1, 3}, 2, false},
+    {"read_buffer_oob", P_READ_BODY, {7, SPAN(0xfffffff0u, 64), SPAN(42, 1)}, "outside the memory",
+     {0}, 0, false},
+};
+#define NPROBES (sizeof PROBES / sizeof PROBES[0])
+
+static void h_sleb(h_buf *b, int64_t v) {
+    for (;;) {
+        uint8_t byte = (uint8_t)(v & 0x7f);
+        v >>= 7;   /* arithmetic on every compiler this builds with */
+        bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
+        h_u8(b, done ? byte : (uint8_t)(byte | 0x80));
+        if (done) return;
+    }
+}
+
+static void h_name(h_buf *b, const char *s) {
+    h_uleb(b, strlen(s));
+    h_put(b, s, strlen(s));
+}
+
+static h_buf probe_module(void) {
+    h_buf m = {0}, s = {0};
+    h_header(&m);
+    /* types: one per import (params, -> i64), then (i32, i32) -> i64 */
+    h_uleb(&s, P_NIMPORTS + 1);
+    for (int i = 0; i < P_NIMPORTS; i++) {
+        const char *p = PROBE_IMPORTS[i].params;
+        h_u8(&s, 0x60);
+        h_uleb(&s, strlen(p));
+        for (; *p; p++) h_u8(&s, *p == 'i' ? 0x7f : 0x7e);
+        h_uleb(&s, 1);
+        h_u8(&s, 0x7e);
+    }
+    h_u8(&s, 0x60);
+    h_uleb(&s, 2);
+    h_u8(&s, 0x7f);
+    h_u8(&s, 0x7f);
+    h_uleb(&s, 1);
+    h_u8(&s, 0x7e);
+    h_section(&m, 1, &s);
+    h_uleb(&s, P_NIMPORTS);   /* imports */
+    for (int i = 0; i < P_NIMPORTS; i++) {
+        h_name(&s, "env");
+        h_name(&s, PROBE_IMPORTS[i].name);
+        h_u8(&s, 0x00);
+        h_uleb(&s, (uint64_t)i);
+    }
+    h_section(&m, 2, &s);
+    h_uleb(&s, NPROBES);      /* functions */
+    for (size_t i = 0; i < NPROBES; i++) h_uleb(&s, P_NIMPORTS);
+    h_section(&m, 3, &s);
+    h_uleb(&s, 1);            /* memory: 1 page */
+    h_u8(&s, 0x00);
+    h_uleb(&s, 1);
+    h_section(&m, 5, &s);
+    h_uleb(&s, 1);            /* global __heap_base: i32 const 1024 */
+    h_u8(&s, 0x7f);
+    h_u8(&s, 0x00);
+    h_u8(&s, 0x41);
+    h_sleb(&s, 1024);
+    h_u8(&s, 0x0b);
+    h_section(&m, 6, &s);
+    h_uleb(&s, NPROBES + 2);  /* exports */
+    h_name(&s, "memory");
+    h_u8(&s, 0x02);
+    h_uleb(&s, 0);
+    h_name(&s, "__heap_base");
+    h_u8(&s, 0x03);
+    h_uleb(&s, 0);
+    for (size_t i = 0; i < NPROBES; i++) {
+        h_name(&s, PROBES[i].name);
+        h_u8(&s, 0x00);
+        h_uleb(&s, P_NIMPORTS + i);
+    }
+    h_section(&m, 7, &s);
+    h_uleb(&s, NPROBES);      /* code: the constant arguments, call, end */
+    for (size_t i = 0; i < NPROBES; i++) {
+        h_buf body = {0};
+        const char *p = PROBE_IMPORTS[PROBES[i].import].params;
+        h_uleb(&body, 0);
+        for (size_t a = 0; p[a]; a++) {
+            h_u8(&body, p[a] == 'i' ? 0x41 : 0x42);
+            h_sleb(&body, p[a] == 'i' ? (int64_t)(int32_t)PROBES[i].args[a] : PROBES[i].args[a]);
+        }
+        h_u8(&body, 0x10);
+        h_uleb(&body, (uint64_t)PROBES[i].import);
+        h_u8(&body, 0x0b);
+        h_uleb(&s, body.n);
+        h_put(&s, body.p, body.n);
+        free(body.p);
+    }
+    h_section(&m, 10, &s);
+    h_uleb(&s, 1);            /* data: PROBE_BYTES at PROBE_DATA */
+    h_u8(&s, 0x00);
+    h_u8(&s, 0x41);
+    h_sleb(&s, PROBE_DATA);
+    h_u8(&s, 0x0b);
+    h_uleb(&s, sizeof PROBE_BYTES);
+    h_put(&s, PROBE_BYTES, sizeof PROBE_BYTES);
+    h_section(&m, 11, &s);
+    return m;
+}
+
+static void test_offchain_http(void) {
+    static const uint8_t zero[1] = {0}, yes[1] = {1}, no[1] = {0};
+    /* offchain_http_should_work: the scripted request is made and the runtime reports true */
+    mock_http m;
+    bst_substrate_http h = mock_init(&m, 200);
+    bst_substrate_runtime *rt = open_code(g_code, g_code_len, 1024, true, &h);
+    expect_call(rt, "test_offchain_http", zero, 1, yes, 1);
+    CHECK(!m.expecting);             /* Substrate's mock checks this when dropped */
+    CHECK_EQ(m.failures, 0);
+    CHECK_EQ(m.nreqs, 1);
+    CHECK(m.reqs[0].sent && !m.reqs[0].live);   /* finalised, then read to its end */
+    CHECK_EQ(m.reqs[0].read, 3);
+    CHECK(!m.has_deadline);          /* the runtime passes None */
+    bst_substrate_runtime_free(rt);
+
+    /* A provider that refuses the request: http_request_start is Err(()), the runtime false. */
+    h = mock_init(&m, 200);
+    m.refuse = true;
+    rt = open_code(g_code, g_code_len, 1024, true, &h);
+    expect_call(rt, "test_offchain_http", zero, 1, no, 1);
+    CHECK_EQ(m.calls, 1);
+    CHECK(m.expecting);
+    bst_substrate_runtime_free(rt);
+
+    /* The provider's status reaches the runtime: Finished(500) fails its assertion (a panic). */
+    h = mock_init(&m, 500);
+    rt = open_code(g_code, g_code_len, 1024, true, &h);
+    expect_trap(rt, "test_offchain_http", zero, 1, NULL);
+    CHECK(!m.expecting);
+    CHECK_EQ(m.failures, 0);
+    bst_substrate_runtime_free(rt);
+
+    /* A provider with a NULL callback answers as without one there: no header can be added. */
+    h = mock_init(&m, 200);
+    h.request_add_header = NULL;
+    rt = open_code(g_code, g_code_len, 1024, true, &h);
+    expect_call(rt, "test_offchain_http", zero, 1, no, 1);
+    bst_substrate_runtime_free(rt);
+
+    /* Outside an offchain call the http functions trap, provider or not. */
+    h = mock_init(&m, 200);
+    rt = open_code(g_code, g_code_len, 1024, false, &h);
+    expect_trap(rt, "test_offchain_http", zero, 1, "offchain worker context");
+    CHECK_EQ(m.calls, 0);
+    bst_substrate_runtime_free(rt);
+
+    /* Misuse, one import call at a time (PROBES): malformed arguments trap before the provider
+     * is asked, ids beyond u16 never reach it, unknown ids get the provider's answers. */
+    h_buf mod = probe_module();
+    h = mock_init(&m, 200);
+    m.expecting = false;
+    rt = open_code(mod.p, mod.n, 16, true, &h);
+    for (size_t i = 0; i < NPROBES; i++) {
+        const probe *p = &PROBES[i];
+        unsigned calls = m.calls;
+        if (p->trap)
+            expect_trap(rt, p->name, NULL, 0, p->trap);
+        else
+            expect_call(rt, p->name, NULL, 0, p->out, p->out_len);
+        CHECK_EQ(m.calls - calls, p->reaches_provider ? 1 : 0);
+        if (m.calls - calls != (p->reaches_provider ? 1u : 0u))
+            fprintf(stderr, "  (probe %s)\n", p->name);
+        if (strcmp(p->name, "write_deadline") == 0)
+            CHECK(m.has_deadline && m.deadline == 0x0102030405060708ull);
+    }
+    CHECK_EQ(m.nreqs, 1);
+    CHECK_EQ(m.reqs[0].nheaders, 1);
+    CHECK(m.reqs[0].body_len == 4 && memcmp(m.reqs[0].body, "test", 4) == 0);
+    CHECK_EQ(m.failures, 0);
+    bst_substrate_runtime_free(rt);
+
+    /* Without a provider the same calls answer as for unknown ids. */
+    rt = open_code(mod.p, mod.n, 16, true, NULL);
+    static const uint8_t err_unit[1] = {1}, err_invalid[2] = {1, 3}, invalid2[3] = {0x08, 2, 2},
+                         none[1] = {0};
+    expect_call(rt, "start", NULL, 0, err_unit, 1);
+    expect_call(rt, "header", NULL, 0, err_unit, 1);
+    expect_call(rt, "write_deadline", NULL, 0, err_invalid, 2);
+    expect_call(rt, "wait_unknown_ids", NULL, 0, invalid2, 3);
+    expect_call(rt, "headers_unknown_id", NULL, 0, none, 1);
+    expect_call(rt, "read_unknown_id", NULL, 0, err_invalid, 2);
+    expect_trap(rt, "start_bad_method", NULL, 0, "method is not valid UTF-8");
+    bst_substrate_runtime_free(rt);
+    free(mod.p);
 }
 
 static void test_instances_and_heap(void) {
@@ -298,6 +761,7 @@ int main(int argc, char **argv) {
     test_hashing();
     test_signatures();
     test_trie_and_offchain();
+    test_offchain_http();
     test_instances_and_heap();
     test_missing_import_policy();
     free(g_code);
