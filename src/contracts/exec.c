@@ -230,21 +230,35 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
     return true;
 }
 
+/* The first steps every storage read shares: charge `cost`, read the key, look it up.  False
+ * after trapping; else *found tells whether *v holds the stored value (valid until the next
+ * write in the transaction). */
+static bool storage_lookup(ctr_frame *f, bst_caller *c, uint64_t cost, uint32_t key_ptr,
+                           uint32_t key_len, uint8_t key[CTR_STORED_KEY_MAX], uint32_t *klen,
+                           MDB_val *v, bool *found) {
+    if (!charge(f, c, cost)) return false;
+    if (!read_key(f, c, key_ptr, key_len, key, klen)) return false;
+    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, *klen, v);
+    *found = rc == 0;
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    return true;
+}
+
 static bool do_clear_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
                              uint32_t *old) {
     uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
-    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
-    if (!read_key(f, c, key_ptr, key_len, key, &klen)) return false;
     MDB_val ov;
-    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, klen, &ov);
-    if (rc == MDB_NOTFOUND) {
+    bool found;
+    if (!storage_lookup(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE, key_ptr, key_len, key, &klen, &ov,
+                        &found))
+        return false;
+    if (!found) {
         *old = CTR_SENTINEL;
         return true;
     }
-    if (rc) return fatal(f, c, rc);
     *old = (uint32_t)ov.mv_size;
-    rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
+    int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
     if (rc) return fatal(f, c, rc);
     return true;
 }
@@ -254,23 +268,23 @@ static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
                            uint32_t out_ptr, uint32_t out_len_ptr, bool take, uint32_t *ret) {
     uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
-    if (!charge(f, c, take ? BST_CONTRACTS_GAS_STORAGE_WRITE : BST_CONTRACTS_GAS_STORAGE_READ))
-        return false;
-    if (!read_key(f, c, key_ptr, key_len, key, &klen)) return false;
     MDB_val v;
-    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, klen, &v);
-    if (rc == MDB_NOTFOUND) {
+    bool found;
+    if (!storage_lookup(f, c,
+                        take ? BST_CONTRACTS_GAS_STORAGE_WRITE : BST_CONTRACTS_GAS_STORAGE_READ,
+                        key_ptr, key_len, key, &klen, &v, &found))
+        return false;
+    if (!found) {
         *ret = RC_KEY_NOT_FOUND;
         return true;
     }
-    if (rc) return fatal(f, c, rc);
     /* copy out: the LMDB page may change with the delete below */
     uint8_t *copy = malloc(v.mv_size ? v.mv_size : 1);
     if (!copy) return fatal(f, c, -1);
     memcpy(copy, v.mv_data, v.mv_size);
     size_t vlen = v.mv_size;
     if (take) {
-        rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
+        int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
         if (rc) {
             free(copy);
             return fatal(f, c, rc);
@@ -286,16 +300,12 @@ static bool do_contains_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, u
                                 uint32_t *ret) {
     uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
-    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
-    if (!read_key(f, c, key_ptr, key_len, key, &klen)) return false;
     MDB_val v;
-    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, klen, &v);
-    if (rc == MDB_NOTFOUND) {
-        *ret = CTR_SENTINEL;
-        return true;
-    }
-    if (rc) return fatal(f, c, rc);
-    *ret = (uint32_t)v.mv_size;
+    bool found;
+    if (!storage_lookup(f, c, BST_CONTRACTS_GAS_STORAGE_READ, key_ptr, key_len, key, &klen, &v,
+                        &found))
+        return false;
+    *ret = found ? (uint32_t)v.mv_size : CTR_SENTINEL;
     return true;
 }
 
