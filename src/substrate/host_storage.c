@@ -26,17 +26,24 @@ static bool oom(bst_caller *c, const char *fn) {
 
 /* ---- shared bodies (top trie: child == NULL) ---------------------------------------------- */
 
-static bool do_get(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
-                   size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
+/* get and next_key share one shape: a key in, an Option<Vec<u8>> out (the value, or the next
+ * key), from state functions of the same signature. */
+typedef bst_state_res (*state_lookup_fn)(bst_state *st, const uint8_t *child, size_t child_len,
+                                         const uint8_t *key, size_t key_len, uint8_t **out,
+                                         size_t *out_len);
+
+static bool do_lookup(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                      size_t child_len, int64_t key_span, state_lookup_fn lookup,
+                      bst_value *result, const char *fn) {
     uint32_t klen;
     const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
     if (!key) return false;
-    uint8_t *val = NULL;
-    size_t vlen = 0;
-    bst_state_res r = bst_state_get(rt->state, child, child_len, key, klen, &val, &vlen);
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bst_state_res r = lookup(rt->state, child, child_len, key, klen, &out, &out_len);
     if (r == BST_STATE_ERROR) return oom(c, fn);
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, result, fn);
-    free(val);
+    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, out, out_len, result, fn);
+    free(out);
     return ok;
 }
 
@@ -97,20 +104,6 @@ static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *c
     if (r == BST_STATE_ERROR) return oom(c, fn);
     result->of.i32 = r == BST_STATE_FOUND;
     return true;
-}
-
-static bool do_next_key(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
-                        size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
-    uint32_t klen;
-    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
-    if (!key) return false;
-    uint8_t *next = NULL;
-    size_t nlen = 0;
-    bst_state_res r = bst_state_next_key(rt->state, child, child_len, key, klen, &next, &nlen);
-    if (r == BST_STATE_ERROR) return oom(c, fn);
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, next, nlen, result, fn);
-    free(next);
-    return ok;
 }
 
 /* The `limit: Option<u32>` argument of the v2/v3 clear functions. */
@@ -175,7 +168,8 @@ static const uint8_t *child_arg(bst_caller *c, bst_substrate_runtime *rt, int64_
 /* ---- ext_storage_* ------------------------------------------------------------------------ */
 
 HOST_FN(bst_ext_storage_get_version_1) {
-    return do_get(c, HOST_RT(env), TOP, args[0].of.i64, &results[0], "ext_storage_get_version_1");
+    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_get, &results[0],
+                     "ext_storage_get_version_1");
 }
 HOST_FN(bst_ext_storage_read_version_1) {
     return do_read(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, args[2].of.i32,
@@ -194,8 +188,8 @@ HOST_FN(bst_ext_storage_exists_version_1) {
                      "ext_storage_exists_version_1");
 }
 HOST_FN(bst_ext_storage_next_key_version_1) {
-    return do_next_key(c, HOST_RT(env), TOP, args[0].of.i64, &results[0],
-                       "ext_storage_next_key_version_1");
+    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_next_key, &results[0],
+                     "ext_storage_next_key_version_1");
 }
 HOST_FN(bst_ext_storage_clear_prefix_version_1) {
     (void)results;
@@ -280,7 +274,8 @@ HOST_FN(bst_ext_storage_commit_transaction_version_1) {
 HOST_FN(bst_ext_default_child_storage_get_version_1) {
     const char *fn = "ext_default_child_storage_get_version_1";
     CHILD_OR_FAIL(args[0].of.i64, fn);
-    return do_get(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
+    return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_get,
+                     &results[0], fn);
 }
 HOST_FN(bst_ext_default_child_storage_read_version_1) {
     const char *fn = "ext_default_child_storage_read_version_1";
@@ -308,7 +303,8 @@ HOST_FN(bst_ext_default_child_storage_exists_version_1) {
 HOST_FN(bst_ext_default_child_storage_next_key_version_1) {
     const char *fn = "ext_default_child_storage_next_key_version_1";
     CHILD_OR_FAIL(args[0].of.i64, fn);
-    return do_next_key(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
+    return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_next_key,
+                     &results[0], fn);
 }
 HOST_FN(bst_ext_default_child_storage_clear_prefix_version_1) {
     (void)results;
