@@ -161,6 +161,17 @@ typedef struct bst_functype {
     const bst_valtype *results;
 } bst_functype;
 
+/* Signature strings: one letter per value type, parameters, then ':' and the results, e.g.
+ * "iI:i" is (i32, i64) -> i32.  Letters: i = i32, I = i64, f = f32, F = f64, r = funcref,
+ * e = externref.  The hosts declare their imports with these strings.
+ * bst_functype_parse fills *out with arrays taken from buf (cap entries); false when the string
+ * is malformed or needs more than cap entries.  bst_functype_matches compares a type with a
+ * signature string (false for a malformed string). */
+bool bst_functype_parse(const char *sig, bst_valtype *buf, size_t cap, bst_functype *out);
+bool bst_functype_matches(const bst_functype *ft, const char *sig);
+/* The text-format name of a value type ("i32", "funcref", ...; "?" for none of them). */
+const char *bst_valtype_name(bst_valtype t);
+
 typedef struct bst_limits {
     uint32_t min;
     uint32_t max;          /* valid when has_max */
