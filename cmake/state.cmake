@@ -1,7 +1,7 @@
 # ---- state layer (src/state/, include/bastion_state.h, include/bastion_trie.h) -----------------
 # bastion_state: the storage overlay with nested transactions over a backend vtable, the
-# in-memory backend, and the Substrate trie root (BLAKE2b-256 from libsodium, SCALE compacts
-# from bastion_scale).  Linked into the CLI for `bastion chainspec genesis`.  Tests: CTest state/*.
+# in-memory backend, and the Substrate trie root (BLAKE2b-256 from bastion_crypto, SCALE
+# compacts from bastion_scale).  Linked into the CLI for `bastion chainspec genesis`.  Tests: CTest state/*.
 find_path(BASTION_SODIUM_INCLUDE sodium.h)
 find_library(BASTION_SODIUM_LIB sodium)
 if(NOT BASTION_SODIUM_INCLUDE OR NOT BASTION_SODIUM_LIB)
@@ -9,10 +9,9 @@ if(NOT BASTION_SODIUM_INCLUDE OR NOT BASTION_SODIUM_LIB)
 endif()
 file(GLOB BASTION_STATE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/state/*.c)
 add_library(bastion_state STATIC ${BASTION_STATE_SOURCES})
-target_include_directories(bastion_state PUBLIC ${CMAKE_SOURCE_DIR}/include
-                           PRIVATE ${BASTION_SODIUM_INCLUDE})
+target_include_directories(bastion_state PUBLIC ${CMAKE_SOURCE_DIR}/include)
 # bastion_scale: the compact integers of append and the trie codec (src/state/state_util.h).
-target_link_libraries(bastion_state PUBLIC bastion_scale ${BASTION_SODIUM_LIB})
+target_link_libraries(bastion_state PUBLIC bastion_scale bastion_crypto)
 target_link_libraries(bastion PRIVATE bastion_state)
 target_include_directories(bastion PRIVATE ${BASTION_SODIUM_INCLUDE})
 
@@ -20,7 +19,6 @@ foreach(_bst_state_test trie state)
   add_executable(test_state_${_bst_state_test}
                  ${CMAKE_SOURCE_DIR}/tests/state/test_${_bst_state_test}.c)
   target_link_libraries(test_state_${_bst_state_test} PRIVATE bastion_state)
-  target_include_directories(test_state_${_bst_state_test} PRIVATE ${BASTION_SODIUM_INCLUDE})
   add_test(NAME state/${_bst_state_test} COMMAND test_state_${_bst_state_test})
   set_tests_properties(state/${_bst_state_test} PROPERTIES TIMEOUT 300)
 endforeach()

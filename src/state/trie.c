@@ -1,6 +1,6 @@
 /*
  * trie.c — the Substrate Patricia-Merkle trie root (include/bastion_trie.h): base-16, no
- * extension nodes, sp-trie's node codec (LayoutV0 / LayoutV1), BLAKE2b-256 via libsodium.
+ * extension nodes, sp-trie's node codec (LayoutV0 / LayoutV1), BLAKE2b-256 from the crypto layer.
  *
  * Owns the node encoder.  Node layout (sp-trie node_header.rs / trie_stream.rs):
  *   header   kind bits then the partial key's nibble count: leaf 01, branch without value 10,
@@ -21,10 +21,9 @@
  * end of one growing buffer; when a child is finished its bytes are replaced in place by its
  * reference, so the parent's encoding ends up contiguous.
  */
+#include "bastion_crypto.h"
 #include "bastion_trie.h"
 #include "state_util.h"
-
-#include <sodium.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,7 @@
 #define TRIE_VALUE_NODE_THRESHOLD 33u
 
 static void blake2_256(const uint8_t *data, size_t len, uint8_t out[32]) {
-    crypto_generichash(out, 32, data, (unsigned long long)len, NULL, 0);
+    bst_blake2_256(data, len, out);
 }
 
 void bst_trie_empty_root(uint8_t out[32]) {

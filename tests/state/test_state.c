@@ -11,7 +11,7 @@
 #include "bastion_state.h"
 #include "bastion_trie.h"
 
-#include <sodium.h>
+#include "bastion_crypto.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1266,7 +1266,7 @@ static void test_append_random(void) {
 }
 
 int main(void) {
-    if (sodium_init() < 0) return 1;
+    if (!bst_crypto_init()) return 1;
     test_basic();
     test_append();
     test_append_many();

@@ -8,7 +8,7 @@
  */
 #include "bastion_trie.h"
 
-#include <sodium.h>
+#include "bastion_crypto.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +25,7 @@ static int failures;
     } while (0)
 
 static void hash(const uint8_t *p, size_t n, uint8_t out[32]) {
-    crypto_generichash(out, 32, p, n, NULL, 0);
+    bst_blake2_256(p, n, out);
 }
 
 static void hex_to(const char *hex, uint8_t *out) {
@@ -334,7 +334,7 @@ static void test_deep_chain(void) {
 }
 
 int main(void) {
-    if (sodium_init() < 0) return 1;
+    if (!bst_crypto_init()) return 1;
     test_empty();
     test_leaf();
     test_branch();
