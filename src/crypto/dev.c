@@ -112,10 +112,10 @@ bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64])
         return false;
     }
     uint8_t mini[32], root[64], cc[32];
-    bst_merlin t;
+    cry_merlin t;
 
     dev_mini_secret(mini);
-    bst_sr25519_expand_ed25519(mini, root);
+    cry_sr25519_expand_ed25519(mini, root);
 
     /* DeriveJunction::hard("Name"): the SCALE encoding of the string (compact length, here a
      * single byte len << 2 since len < 64, then the bytes), zero-padded to 32 bytes. */
@@ -125,11 +125,11 @@ bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64])
     memcpy(cc + 1, junction, n);
 
     /* schnorrkel SecretKey::hard_derive_mini_secret_key(Some(cc), b"") */
-    bst_merlin_init(&t, BST_LIT("SchnorrRistrettoHDKD"));
-    bst_merlin_append(&t, BST_LIT("sign-bytes"), "", 0);
-    bst_merlin_append(&t, BST_LIT("chain-code"), cc, 32);
-    bst_merlin_append(&t, BST_LIT("secret-key"), root, 32);
-    bst_merlin_challenge(&t, BST_LIT("HDKD-hard"), mini, 32);
+    cry_merlin_init(&t, CRY_LIT("SchnorrRistrettoHDKD"));
+    cry_merlin_append(&t, CRY_LIT("sign-bytes"), "", 0);
+    cry_merlin_append(&t, CRY_LIT("chain-code"), cc, 32);
+    cry_merlin_append(&t, CRY_LIT("secret-key"), root, 32);
+    cry_merlin_challenge(&t, CRY_LIT("HDKD-hard"), mini, 32);
 
     bst_sr25519_from_seed(mini, pub, secret);
     sodium_memzero(mini, sizeof mini);

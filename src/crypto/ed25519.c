@@ -47,7 +47,7 @@ static bool verify_zip215(const uint8_t sig[64], const void *msg, size_t len,
     uint8_t wide[64], k[32], sb[32], t[32], t8[32], a8[32], ka8[32];
     crypto_hash_sha512_state h;
 
-    if (!bst_sc25519_is_canonical(S)) {
+    if (!cry_sc25519_is_canonical(S)) {
         return false;
     }
     /* k = SHA-512(R || A || M) mod l, over the encodings as given (canonical or not). */

@@ -11,7 +11,7 @@
 
 #include "bastion_crypto.h"
 
-void bst_keccak_f1600(uint8_t state[200])
+void cry_keccak_f1600(uint8_t state[200])
 {
     struct sha3_state s;
     /* Lanes are little-endian by definition of Keccak; assemble them byte by byte so the
@@ -31,7 +31,7 @@ void bst_keccak_f1600(uint8_t state[200])
     }
 }
 
-void bst_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, uint8_t *out,
+void cry_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, uint8_t *out,
                        size_t out_len)
 {
     uint8_t st[200];
@@ -41,7 +41,7 @@ void bst_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, u
         for (size_t i = 0; i < rate; i++) {
             st[i] ^= p[i];
         }
-        bst_keccak_f1600(st);
+        cry_keccak_f1600(st);
         p += rate;
         len -= rate;
     }
@@ -52,11 +52,11 @@ void bst_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, u
      * may coincide, then both bits are set). */
     st[len] ^= pad;
     st[rate - 1] ^= 0x80;
-    bst_keccak_f1600(st);
+    cry_keccak_f1600(st);
     memcpy(out, st, out_len);
 }
 
 void bst_keccak_256(const void *data, size_t len, uint8_t out[32])
 {
-    bst_keccak_sponge(136, 0x01, data, len, out, 32);
+    cry_keccak_sponge(136, 0x01, data, len, out, 32);
 }

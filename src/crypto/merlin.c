@@ -20,17 +20,17 @@ enum {
     FLAG_K = 1 << 5
 };
 
-static void run_f(bst_strobe *s)
+static void run_f(cry_strobe *s)
 {
     s->st[s->pos] ^= s->pos_begin;
     s->st[s->pos + 1] ^= 0x04;
     s->st[STROBE_R + 1] ^= 0x80;
-    bst_keccak_f1600(s->st);
+    cry_keccak_f1600(s->st);
     s->pos = 0;
     s->pos_begin = 0;
 }
 
-static void absorb(bst_strobe *s, const uint8_t *data, size_t len)
+static void absorb(cry_strobe *s, const uint8_t *data, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         s->st[s->pos] ^= data[i];
@@ -40,7 +40,7 @@ static void absorb(bst_strobe *s, const uint8_t *data, size_t len)
     }
 }
 
-static void overwrite(bst_strobe *s, const uint8_t *data, size_t len)
+static void overwrite(cry_strobe *s, const uint8_t *data, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         s->st[s->pos] = data[i];
@@ -50,7 +50,7 @@ static void overwrite(bst_strobe *s, const uint8_t *data, size_t len)
     }
 }
 
-static void squeeze(bst_strobe *s, uint8_t *out, size_t len)
+static void squeeze(cry_strobe *s, uint8_t *out, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         out[i] = s->st[s->pos];
@@ -63,7 +63,7 @@ static void squeeze(bst_strobe *s, uint8_t *out, size_t len)
 
 /* begin_op with more = false (merlin's "more" continuations are handled by the callers simply
  * not calling begin_op again: a continued op has the same flags by construction). */
-static void begin_op(bst_strobe *s, uint8_t flags)
+static void begin_op(cry_strobe *s, uint8_t flags)
 {
     uint8_t old_begin = s->pos_begin;
     /* pos < STROBE_R = 166 here, so pos + 1 fits in a byte. */
@@ -77,7 +77,7 @@ static void begin_op(bst_strobe *s, uint8_t flags)
     }
 }
 
-static void meta_ad(bst_strobe *s, const void *data, size_t len, int more)
+static void meta_ad(cry_strobe *s, const void *data, size_t len, int more)
 {
     if (!more) {
         begin_op(s, FLAG_M | FLAG_A);
@@ -96,23 +96,23 @@ static void le32(uint8_t out[4], size_t v)
     out[3] = (uint8_t)(x >> 24);
 }
 
-static void strobe_init(bst_strobe *s, const void *label, size_t label_len)
+static void strobe_init(cry_strobe *s, const void *label, size_t label_len)
 {
     static const uint8_t head[18] = {1, STROBE_R + 2, 1, 0, 1, 96, 'S', 'T', 'R', 'O', 'B',
                                      'E', 'v', '1', '.', '0', '.', '2'};
     memset(s, 0, sizeof *s);
     memcpy(s->st, head, sizeof head);
-    bst_keccak_f1600(s->st);
+    cry_keccak_f1600(s->st);
     meta_ad(s, label, label_len, 0);
 }
 
-void bst_merlin_init(bst_merlin *t, const void *label, size_t label_len)
+void cry_merlin_init(cry_merlin *t, const void *label, size_t label_len)
 {
-    strobe_init(&t->strobe, BST_LIT("Merlin v1.0"));
-    bst_merlin_append(t, BST_LIT("dom-sep"), label, label_len);
+    strobe_init(&t->strobe, CRY_LIT("Merlin v1.0"));
+    cry_merlin_append(t, CRY_LIT("dom-sep"), label, label_len);
 }
 
-void bst_merlin_append(bst_merlin *t, const void *label, size_t label_len, const void *msg,
+void cry_merlin_append(cry_merlin *t, const void *label, size_t label_len, const void *msg,
                        size_t msg_len)
 {
     uint8_t n[4];
@@ -123,7 +123,7 @@ void bst_merlin_append(bst_merlin *t, const void *label, size_t label_len, const
     absorb(&t->strobe, msg, msg_len);
 }
 
-void bst_merlin_challenge(bst_merlin *t, const void *label, size_t label_len, uint8_t *out,
+void cry_merlin_challenge(cry_merlin *t, const void *label, size_t label_len, uint8_t *out,
                           size_t out_len)
 {
     uint8_t n[4];
@@ -134,17 +134,17 @@ void bst_merlin_challenge(bst_merlin *t, const void *label, size_t label_len, ui
     squeeze(&t->strobe, out, out_len);
 }
 
-static void strobe_key(bst_strobe *s, const uint8_t *data, size_t len)
+static void strobe_key(cry_strobe *s, const uint8_t *data, size_t len)
 {
     begin_op(s, FLAG_A | FLAG_C);
     overwrite(s, data, len);
 }
 
-void bst_merlin_witness_bytes(const bst_merlin *t, const void *label, size_t label_len,
+void cry_merlin_witness_bytes(const cry_merlin *t, const void *label, size_t label_len,
                               const uint8_t *witness, size_t witness_len, uint8_t *out,
                               size_t out_len)
 {
-    bst_strobe s = t->strobe;
+    cry_strobe s = t->strobe;
     uint8_t n[4];
     uint8_t rnd[32];
 
@@ -156,7 +156,7 @@ void bst_merlin_witness_bytes(const bst_merlin *t, const void *label, size_t lab
     /* ::finalize(rng): fresh randomness, so a repeated (key, message) pair still gets a new
      * nonce, while a broken RNG still leaves the nonce bound to key and message. */
     randombytes_buf(rnd, sizeof rnd);
-    meta_ad(&s, BST_LIT("rng"), 0);
+    meta_ad(&s, CRY_LIT("rng"), 0);
     strobe_key(&s, rnd, sizeof rnd);
     /* TranscriptRng::fill_bytes */
     le32(n, out_len);

@@ -18,7 +18,7 @@ static const uint8_t L_BYTES[32] = {
 
 /* s < l (schnorrkel's check_scalar / Scalar::from_canonical_bytes; also ed25519.c).  Variable
  * time is fine: only public signature scalars are checked. */
-bool bst_sc25519_is_canonical(const uint8_t s[32])
+bool cry_sc25519_is_canonical(const uint8_t s[32])
 {
     for (int i = 31; i >= 0; i--) {
         if (s[i] != L_BYTES[i]) {
@@ -28,7 +28,7 @@ bool bst_sc25519_is_canonical(const uint8_t s[32])
     return false; /* s == l */
 }
 
-void bst_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64])
+void cry_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64])
 {
     uint8_t h[64];
     crypto_hash_sha512(h, mini, 32);
@@ -49,44 +49,44 @@ void bst_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64])
 
 void bst_sr25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64])
 {
-    bst_sr25519_expand_ed25519(seed, secret);
+    cry_sr25519_expand_ed25519(seed, secret);
     /* key != 0 (it is >= 2^251), so the result is never the identity and this cannot fail. */
     (void)crypto_scalarmult_ristretto255_base(pub, secret);
 }
 
 /* schnorrkel signing_context(b"substrate").bytes(msg) */
-static void signing_transcript(bst_merlin *t, const void *msg, size_t len)
+static void signing_transcript(cry_merlin *t, const void *msg, size_t len)
 {
-    bst_merlin_init(t, BST_LIT("SigningContext"));
-    bst_merlin_append(t, BST_LIT(""), BST_LIT("substrate"));
-    bst_merlin_append(t, BST_LIT("sign-bytes"), msg, len);
+    cry_merlin_init(t, CRY_LIT("SigningContext"));
+    cry_merlin_append(t, CRY_LIT(""), CRY_LIT("substrate"));
+    cry_merlin_append(t, CRY_LIT("sign-bytes"), msg, len);
 }
 
-static void challenge_scalar(bst_merlin *t, const void *label, size_t label_len, uint8_t k[32])
+static void challenge_scalar(cry_merlin *t, const void *label, size_t label_len, uint8_t k[32])
 {
     uint8_t wide[64];
-    bst_merlin_challenge(t, label, label_len, wide, sizeof wide);
+    cry_merlin_challenge(t, label, label_len, wide, sizeof wide);
     crypto_core_ristretto255_scalar_reduce(k, wide);
 }
 
 void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const void *msg,
                       size_t len, uint8_t sig[64])
 {
-    bst_merlin t;
+    cry_merlin t;
     uint8_t wide[64], r[32], k[32], kx[32];
 
     signing_transcript(&t, msg, len);
-    bst_merlin_append(&t, BST_LIT("proto-name"), BST_LIT("Schnorr-sig"));
-    bst_merlin_append(&t, BST_LIT("sign:pk"), pub, 32);
+    cry_merlin_append(&t, CRY_LIT("proto-name"), CRY_LIT("Schnorr-sig"));
+    cry_merlin_append(&t, CRY_LIT("sign:pk"), pub, 32);
     /* witness_scalar(b"signing", &[&nonce]) */
-    bst_merlin_witness_bytes(&t, BST_LIT("signing"), secret + 32, 32, wide, sizeof wide);
+    cry_merlin_witness_bytes(&t, CRY_LIT("signing"), secret + 32, 32, wide, sizeof wide);
     crypto_core_ristretto255_scalar_reduce(r, wide);
     /* r = 0 has probability 2^-252; its R would be the identity, still a valid signature. */
     if (crypto_scalarmult_ristretto255_base(sig, r) != 0) {
         memset(sig, 0, 32);
     }
-    bst_merlin_append(&t, BST_LIT("sign:R"), sig, 32);
-    challenge_scalar(&t, BST_LIT("sign:c"), k);
+    cry_merlin_append(&t, CRY_LIT("sign:R"), sig, 32);
+    challenge_scalar(&t, CRY_LIT("sign:c"), k);
     crypto_core_ristretto255_scalar_mul(kx, k, secret);
     crypto_core_ristretto255_scalar_add(sig + 32, kx, r);
     sig[63] |= 0x80;
@@ -123,21 +123,21 @@ static bool parse_sig(const uint8_t sig[64], uint8_t s[32])
     }
     memcpy(s, sig + 32, 32);
     s[31] &= 0x7f;
-    return bst_sc25519_is_canonical(s);
+    return cry_sc25519_is_canonical(s);
 }
 
 bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32])
 {
     uint8_t s[32], k[32];
-    bst_merlin t;
+    cry_merlin t;
     if (!crypto_core_ristretto255_is_valid_point(pub) || !parse_sig(sig, s)) {
         return false;
     }
     signing_transcript(&t, msg, len);
-    bst_merlin_append(&t, BST_LIT("proto-name"), BST_LIT("Schnorr-sig"));
-    bst_merlin_append(&t, BST_LIT("sign:pk"), pub, 32);
-    bst_merlin_append(&t, BST_LIT("sign:R"), sig, 32);
-    challenge_scalar(&t, BST_LIT("sign:c"), k);
+    cry_merlin_append(&t, CRY_LIT("proto-name"), CRY_LIT("Schnorr-sig"));
+    cry_merlin_append(&t, CRY_LIT("sign:pk"), pub, 32);
+    cry_merlin_append(&t, CRY_LIT("sign:R"), sig, 32);
+    challenge_scalar(&t, CRY_LIT("sign:c"), k);
     return check_equation(k, pub, sig, s);
 }
 
@@ -145,7 +145,7 @@ bool bst_sr25519_verify_deprecated(const uint8_t sig[64], const void *msg, size_
                                    const uint8_t pub[32])
 {
     uint8_t s[32], k[32], marked[64];
-    bst_merlin t;
+    cry_merlin t;
     if (!crypto_core_ristretto255_is_valid_point(pub)) {
         return false;
     }
@@ -161,11 +161,11 @@ bool bst_sr25519_verify_deprecated(const uint8_t sig[64], const void *msg, size_
     if (!parse_sig(marked, s)) {
         return false;
     }
-    bst_merlin_init(&t, BST_LIT("substrate"));
-    bst_merlin_append(&t, BST_LIT("sign-bytes"), msg, len);
-    bst_merlin_append(&t, BST_LIT("proto-name"), BST_LIT("Schnorr-sig"));
-    bst_merlin_append(&t, BST_LIT("pk"), pub, 32);
-    bst_merlin_append(&t, BST_LIT("no"), sig, 32);
-    challenge_scalar(&t, BST_LIT(""), k);
+    cry_merlin_init(&t, CRY_LIT("substrate"));
+    cry_merlin_append(&t, CRY_LIT("sign-bytes"), msg, len);
+    cry_merlin_append(&t, CRY_LIT("proto-name"), CRY_LIT("Schnorr-sig"));
+    cry_merlin_append(&t, CRY_LIT("pk"), pub, 32);
+    cry_merlin_append(&t, CRY_LIT("no"), sig, 32);
+    challenge_scalar(&t, CRY_LIT(""), k);
     return check_equation(k, pub, sig, s);
 }

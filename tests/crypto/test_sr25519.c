@@ -12,23 +12,23 @@
 
 static void test_merlin(void)
 {
-    bst_merlin t;
+    cry_merlin t;
     unsigned char c[32];
     /* merlin transcript.rs equivalence_simple */
-    bst_merlin_init(&t, BST_LIT("test protocol"));
-    bst_merlin_append(&t, BST_LIT("some label"), BST_LIT("some data"));
-    bst_merlin_challenge(&t, BST_LIT("challenge"), c, 32);
+    cry_merlin_init(&t, CRY_LIT("test protocol"));
+    cry_merlin_append(&t, CRY_LIT("some label"), CRY_LIT("some data"));
+    cry_merlin_challenge(&t, CRY_LIT("challenge"), c, 32);
     CHECK(eq_hex(c, "d5a21972d0d5fe320c0d263fac7fffb8145aa640af6e9bca177c03c7efcf0615"));
 
     /* equivalence_complex: many permutations (1 KiB messages), challenges fed back. */
     static unsigned char data[1024];
     memset(data, 99, sizeof data);
-    bst_merlin_init(&t, BST_LIT("test protocol"));
-    bst_merlin_append(&t, BST_LIT("step1"), BST_LIT("some data"));
+    cry_merlin_init(&t, CRY_LIT("test protocol"));
+    cry_merlin_append(&t, CRY_LIT("step1"), CRY_LIT("some data"));
     for (int i = 0; i < 32; i++) {
-        bst_merlin_challenge(&t, BST_LIT("challenge"), c, 32);
-        bst_merlin_append(&t, BST_LIT("bigdata"), data, sizeof data);
-        bst_merlin_append(&t, BST_LIT("challengedata"), c, 32);
+        cry_merlin_challenge(&t, CRY_LIT("challenge"), c, 32);
+        cry_merlin_append(&t, CRY_LIT("bigdata"), data, sizeof data);
+        cry_merlin_append(&t, CRY_LIT("challengedata"), c, 32);
     }
     CHECK(eq_hex(c, "a8c933f54fae76e3f9bea93648c1308e7dfa2152dd51674ff3ca438351cf003c"));
 }
