@@ -28,6 +28,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 #define BST_VERSION "0.1.0"
 
 typedef struct bst_module bst_module;
@@ -313,6 +316,8 @@ bool bst_table_set(bst_table *t, uint32_t i, bst_value v);
 bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_value init);
 bst_value bst_global_get(const bst_global *g);
 bool bst_global_set(bst_global *g, bst_value v);   /* false if immutable or wrong type */
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 #define BST_ALLOC_ALIGNMENT 8u
 #define BST_ALLOC_HEADER_SIZE 8u
 #define BST_ALLOC_MIN_SIZE 8u                      /* order 0 */
@@ -103,6 +106,8 @@ uint32_t bst_alloc_block_size(uint32_t size);
 /* "requested allocation size is too large", "Allocator ran out of space" (Substrate's
  * wording), ... */
 const char *bst_alloc_status_message(bst_alloc_status s);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 typedef struct bst_contracts bst_contracts;
 
 /* ---- configuration ------------------------------------------------------------------------ */
@@ -232,6 +235,8 @@ const char *bst_contract_outcome_name(bst_contract_outcome o);
 #define BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE 2u  /* loading (compiling) code per byte */
 #define BST_CONTRACTS_GAS_CRYPTO 50000u         /* ecdsa_recover / sr25519_verify */
 #define BST_CONTRACTS_GAS_TERMINATE_PER_KEY 1000u  /* terminate: per storage key deleted */
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 /* Must be called once before anything else here (it calls sodium_init(); idempotent and
  * thread-safe).  Returns false when libsodium cannot initialise. */
 bool bst_crypto_init(void);
@@ -111,6 +114,8 @@ bool bst_ecdsa_verify_prehashed(const uint8_t sig[65], const uint8_t msg_hash[32
  * "eve", "ferdie"; case-insensitive): the dev phrase with the hard junction //Name.  Returns
  * false for an unknown name. */
 bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64]);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

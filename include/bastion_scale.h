@@ -36,6 +36,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 typedef enum bst_scale_err {
     BST_SCALE_OK = 0,
     BST_SCALE_ERR_TRUNCATED,      /* the input ends inside an item */
@@ -186,6 +189,8 @@ bst_scale_err bst_scale_get_enum(bst_scale_dec *d, unsigned n_variants, uint8_t 
 
 /* True when p[0..n) is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
 bool bst_scale_utf8_valid(const uint8_t *p, size_t n);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

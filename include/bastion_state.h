@@ -49,6 +49,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 /* The prefix of child-trie root keys in the top trie. */
 #define BST_CHILD_STORAGE_PREFIX ":child_storage:"
 #define BST_CHILD_STORAGE_DEFAULT_PREFIX ":child_storage:default:"
@@ -194,6 +197,8 @@ typedef bool (*bst_state_change_fn)(void *user, const uint8_t *child, size_t chi
                                     const uint8_t *key, size_t key_len, const uint8_t *val,
                                     size_t val_len);
 bool bst_state_changes(const bst_state *st, bst_state_change_fn fn, void *user);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 /* The 8-byte prefix of a zstd-compressed runtime code blob. */
 #define BST_SUBSTRATE_ZSTD_PREFIX "\x52\xbc\x53\x76\x46\xdb\x8e\x05"
 #define BST_SUBSTRATE_ZSTD_PREFIX_LEN 8u
@@ -247,6 +250,8 @@ typedef struct bst_substrate_metadata {
  * else a constant message (m->version is set when the header was read). */
 const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len, bst_substrate_metadata *m);
 void bst_substrate_metadata_free(bst_substrate_metadata *m);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

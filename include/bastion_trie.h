@@ -22,6 +22,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 /* One key/value pair.  A pointer may be NULL when its length is 0. */
 typedef struct bst_trie_pair {
     const uint8_t *key;
@@ -46,6 +49,8 @@ bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version,
  * Returns false on out-of-memory or an unknown version. */
 bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state_version,
                            uint8_t out[32]);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

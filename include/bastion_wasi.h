@@ -39,6 +39,9 @@
 extern "C" {
 #endif
 
+/* The libraries are compiled with hidden visibility; what this header declares is the API. */
+#pragma GCC visibility push(default)
+
 typedef struct bst_wasi bst_wasi;
 
 /* A directory made visible to the guest. */
@@ -92,6 +95,8 @@ bst_status bst_wasi_run(bst_wasi *w, bst_instance *inst, int *exit_code, bst_err
 /* proc_exit is a host trap carrying the code: after a call trapped, this tells whether the trap
  * was the guest calling proc_exit, and with which code. */
 bool bst_wasi_exited(const bst_wasi *w, uint32_t *code);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
