@@ -4,14 +4,12 @@
  * signing against an in-memory keystore (the keys a node would hold in its keystore; here they
  * live and die with the bst_substrate_runtime).
  *
- * All cryptography is bastion_crypto's (libsodium, libsecp256k1, libxxhash, nettle); this file
+ * All cryptography is bastion_crypto's (randomness and wiping of secrets included); this file
  * only moves bytes between guest memory and those functions, with Substrate's encodings.
  */
 #include "host.h"
 
 #include "bastion_crypto.h"
-
-#include <sodium.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +219,21 @@ HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
 
 static size_t pub_len(host_key_scheme s) { return s == HOST_KEY_ECDSA ? 33 : 32; }
 
+/* Decodes exactly 2 * n hex digits (either case) into out[0..n); false on anything else. */
+static bool hex_decode(const uint8_t *hex, size_t n, uint8_t *out) {
+    for (size_t i = 0; i < 2 * n; i++) {
+        unsigned ch = hex[i], lower = ch | 0x20, v;
+        if (ch >= '0' && ch <= '9')
+            v = ch - '0';
+        else if (lower >= 'a' && lower <= 'f')
+            v = lower - 'a' + 10;
+        else
+            return false;
+        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] << 4 | v : v);
+    }
+    return true;
+}
+
 /* The secret seed of a new key from generate's `seed: Option<Vec<u8>>` (a secret URI):
  * None -> fresh randomness; "0x" + 64 hex digits -> that seed; "//Name" of a development
  * account (sr25519 only) -> the dev key.  Anything else traps: this host has no BIP39 phrase
@@ -233,13 +246,10 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
     if (!bst_host_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
     uint8_t seed[32];
     if (!some) {
-        randombytes_buf(seed, sizeof seed);
+        bst_random_bytes(seed, sizeof seed);
     } else if (uri_len == 66 && uri[0] == '0' && (uri[1] == 'x' || uri[1] == 'X')) {
-        size_t bin_len = 0;
-        if (sodium_hex2bin(seed, sizeof seed, (const char *)uri + 2, 64, NULL, &bin_len, NULL) !=
-                0 ||
-            bin_len != 32) {
-            sodium_memzero(seed, sizeof seed);
+        if (!hex_decode(uri + 2, sizeof seed, seed)) {
+            bst_secure_wipe(seed, sizeof seed);
             return bst_host_fail(c, name, "seed: bad hex");
         }
     } else if (scheme == HOST_KEY_SR25519 && uri_len > 2 && uri_len < 32 && uri[0] == '/' &&
@@ -260,13 +270,13 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
     case HOST_KEY_SR25519: bst_sr25519_from_seed(seed, k->pub, k->secret); break;
     case HOST_KEY_ECDSA:
         if (!bst_ecdsa_from_seed(seed, k->pub)) {
-            sodium_memzero(seed, sizeof seed);
+            bst_secure_wipe(seed, sizeof seed);
             return bst_host_fail(c, name, "seed is not a valid secp256k1 secret key");
         }
         memcpy(k->secret, seed, 32);
         break;
     }
-    sodium_memzero(seed, sizeof seed);
+    bst_secure_wipe(seed, sizeof seed);
     return true;
 }
 
@@ -284,7 +294,7 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     k.scheme = scheme;
     memcpy(k.key_type, kt, 4);
     if (!make_key(c, scheme, opt, opt_len, &k, name)) {
-        sodium_memzero(&k, sizeof k);
+        bst_secure_wipe(&k, sizeof k);
         return false;
     }
     if (rt->nkeys == rt->keys_cap) {
@@ -293,14 +303,14 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
         if (!nk) return bst_host_fail(c, name, "out of host memory");
         if (rt->keys) {
             memcpy(nk, rt->keys, rt->nkeys * sizeof *nk);
-            sodium_memzero(rt->keys, rt->keys_cap * sizeof *rt->keys);
+            bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
             free(rt->keys);
         }
         rt->keys = nk;
         rt->keys_cap = cap;
     }
     rt->keys[rt->nkeys++] = k;
-    sodium_memzero(&k, sizeof k);
+    bst_secure_wipe(&k, sizeof k);
     const host_key *stored = &rt->keys[rt->nkeys - 1];
     return bst_host_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
 }

@@ -12,8 +12,6 @@
 
 #include "bastion_crypto.h"
 
-#include <sodium.h>
-
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -473,7 +471,7 @@ HOST_FN(bst_ext_offchain_random_seed_version_1) {
     if (!offchain_ok(c, HOST_RT(env), "ext_offchain_random_seed_version_1")) return false;
     (void)args;
     uint8_t seed[32];
-    randombytes_buf(seed, sizeof seed);
+    bst_random_bytes(seed, sizeof seed);
     return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0],
                             "ext_offchain_random_seed_version_1");
 }

@@ -13,7 +13,7 @@
  */
 #include "host.h"
 
-#include <sodium.h>
+#include "bastion_crypto.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,7 +405,7 @@ void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     bst_module_free(rt->module);
     bst_state_free(rt->state);
     bst_state_free(rt->offchain);
-    if (rt->keys) sodium_memzero(rt->keys, rt->keys_cap * sizeof *rt->keys);
+    if (rt->keys) bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
     free(rt->keys);
     free(rt->stubs);
     free(rt);
