@@ -5,7 +5,8 @@
  *
  * The files:
  *   runtime.c      code blobs, instantiation (a fresh instance per call), calls, RuntimeVersion
- *   host_table.c   the table: import name and signature -> host function
+ *   host_table.h   the list of host functions: import name and signature (one row each)
+ *   host_table.c   the lookup by import name, generated from the list
  *   host_misc.c    allocator, logging, misc (print, runtime_version), offchain
  *   host_http.c    ext_offchain_http_*: the embedder's HTTP provider (opts.http)
  *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_*
@@ -20,6 +21,7 @@
 #include "bastion_alloc.h"
 #include "bastion_state.h"
 #include "bastion_substrate.h"
+#include "host_table.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -64,18 +66,47 @@ struct bst_substrate_runtime {
     struct bst_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
 };
 
-/* ---- the host-function table ------------------------------------------------------------ */
+/* ---- the host functions (host_table.h) -------------------------------------------------- */
 
-/* A signature as two strings over 'i' (i32) and 'j' (i64): params, results. */
-typedef struct host_def {
-    const char *name;          /* the import name, in module "env" */
-    const char *params;
-    const char *results;
+/* Functions shared by the files of src/substrate/ but not part of the API: hidden, so that
+ * they never leave the library, and prefixed sub_ (bst_ is the public API's prefix). */
+#define SUB_FUNC __attribute__((visibility("hidden")))
+
+/* The C function of each row of SUBSTRATE_HOST_FUNCTIONS: sub_NAME. */
+#define SUB_DECLARE_HOST(name, sig)                                                            \
+    SUB_FUNC bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env);
+SUBSTRATE_HOST_FUNCTIONS(SUB_DECLARE_HOST)
+#undef SUB_DECLARE_HOST
+
+/* Defines host function NAME: SUB_HOST(NAME) { body }.  The body sees the caller c, args,
+ * results, env (the runtime, see HOST_RT) and fn, the import name for trap messages.  sub_NAME
+ * passes them on to the static body; the enum constant makes a NAME that is no row of the
+ * table a compile error. */
+enum {
+#define SUB_HOST_ID(name, sig) SUB_HOST_ID_##name,
+    SUBSTRATE_HOST_FUNCTIONS(SUB_HOST_ID)
+#undef SUB_HOST_ID
+    SUB_HOST_COUNT
+};
+#define SUB_HOST(name)                                                                         \
+    _Static_assert(SUB_HOST_ID_##name < SUB_HOST_COUNT, "a row of host_table.h");          \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,         \
+                            void *env, const char *fn);                                        \
+    bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env) {     \
+        return name##_body(c, args, results, env, #name);                                      \
+    }                                                                                          \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,         \
+                            void *env, __attribute__((unused)) const char *fn)
+
+/* A host function found by name: its signature (bst_functype_parse notation) and C function. */
+typedef struct sub_host_def {
+    const char *sig;
     bst_host_fn fn;
-} host_def;
+} sub_host_def;
 
-/* The definition of env.NAME, or NULL. */
-const host_def *bst_host_lookup(const char *name, size_t len);
+/* Finds env.NAME (name[0..len), not NUL-terminated); false when the host has no such
+ * function. */
+SUB_FUNC bool sub_host_lookup(const char *name, size_t len, sub_host_def *out);
 
 /* ---- helpers for host functions ---------------------------------------------------------- */
 

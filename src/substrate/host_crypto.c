@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 /* ---- hashing: (data: span) -> pointer to the digest ------------------------------------- */
 
 typedef void (*hash_fn)(const void *data, size_t len, uint8_t *out);
@@ -40,26 +38,26 @@ static void h_twox_64(const void *d, size_t n, uint8_t *o) { bst_twox_64(d, n, o
 static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n, o); }
 static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
 
-HOST_FN(bst_ext_hashing_keccak_256_version_1) {
-    return hash_host(c, args, results, env, h_keccak_256, 32, "ext_hashing_keccak_256_version_1");
+SUB_HOST(ext_hashing_keccak_256_version_1) {
+    return hash_host(c, args, results, env, h_keccak_256, 32, fn);
 }
-HOST_FN(bst_ext_hashing_sha2_256_version_1) {
-    return hash_host(c, args, results, env, h_sha2_256, 32, "ext_hashing_sha2_256_version_1");
+SUB_HOST(ext_hashing_sha2_256_version_1) {
+    return hash_host(c, args, results, env, h_sha2_256, 32, fn);
 }
-HOST_FN(bst_ext_hashing_blake2_128_version_1) {
-    return hash_host(c, args, results, env, h_blake2_128, 16, "ext_hashing_blake2_128_version_1");
+SUB_HOST(ext_hashing_blake2_128_version_1) {
+    return hash_host(c, args, results, env, h_blake2_128, 16, fn);
 }
-HOST_FN(bst_ext_hashing_blake2_256_version_1) {
-    return hash_host(c, args, results, env, h_blake2_256, 32, "ext_hashing_blake2_256_version_1");
+SUB_HOST(ext_hashing_blake2_256_version_1) {
+    return hash_host(c, args, results, env, h_blake2_256, 32, fn);
 }
-HOST_FN(bst_ext_hashing_twox_64_version_1) {
-    return hash_host(c, args, results, env, h_twox_64, 8, "ext_hashing_twox_64_version_1");
+SUB_HOST(ext_hashing_twox_64_version_1) {
+    return hash_host(c, args, results, env, h_twox_64, 8, fn);
 }
-HOST_FN(bst_ext_hashing_twox_128_version_1) {
-    return hash_host(c, args, results, env, h_twox_128, 16, "ext_hashing_twox_128_version_1");
+SUB_HOST(ext_hashing_twox_128_version_1) {
+    return hash_host(c, args, results, env, h_twox_128, 16, fn);
 }
-HOST_FN(bst_ext_hashing_twox_256_version_1) {
-    return hash_host(c, args, results, env, h_twox_256, 32, "ext_hashing_twox_256_version_1");
+SUB_HOST(ext_hashing_twox_256_version_1) {
+    return hash_host(c, args, results, env, h_twox_256, 32, fn);
 }
 
 /* ---- verification ------------------------------------------------------------------------ */
@@ -114,63 +112,60 @@ static bool batch_host(bst_caller *c, const bst_value *args, bst_value *results,
     return true;
 }
 
-HOST_FN(bst_ext_crypto_ed25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_ED25519, "ext_crypto_ed25519_verify_version_1");
+SUB_HOST(ext_crypto_ed25519_verify_version_1) {
+    return verify_host(c, args, results, env, V_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_ed25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ED25519, "ext_crypto_ed25519_batch_verify_version_1");
+SUB_HOST(ext_crypto_ed25519_batch_verify_version_1) {
+    return batch_host(c, args, results, env, V_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_SR25519_V1, "ext_crypto_sr25519_verify_version_1");
+SUB_HOST(ext_crypto_sr25519_verify_version_1) {
+    return verify_host(c, args, results, env, V_SR25519_V1, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_verify_version_2) {
-    return verify_host(c, args, results, env, V_SR25519, "ext_crypto_sr25519_verify_version_2");
+SUB_HOST(ext_crypto_sr25519_verify_version_2) {
+    return verify_host(c, args, results, env, V_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_SR25519, "ext_crypto_sr25519_batch_verify_version_1");
+SUB_HOST(ext_crypto_sr25519_batch_verify_version_1) {
+    return batch_host(c, args, results, env, V_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_verify_version_1) {
-    return verify_host(c, args, results, env, V_ECDSA_V1, "ext_crypto_ecdsa_verify_version_1");
+SUB_HOST(ext_crypto_ecdsa_verify_version_1) {
+    return verify_host(c, args, results, env, V_ECDSA_V1, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_verify_version_2) {
-    return verify_host(c, args, results, env, V_ECDSA, "ext_crypto_ecdsa_verify_version_2");
+SUB_HOST(ext_crypto_ecdsa_verify_version_2) {
+    return verify_host(c, args, results, env, V_ECDSA, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ECDSA, "ext_crypto_ecdsa_batch_verify_version_1");
+SUB_HOST(ext_crypto_ecdsa_batch_verify_version_1) {
+    return batch_host(c, args, results, env, V_ECDSA, fn);
 }
 
 /* verify_prehashed(sig: ptr 65, msg: ptr 32, pub: ptr 33) -> bool */
-HOST_FN(bst_ext_crypto_ecdsa_verify_prehashed_version_1) {
+SUB_HOST(ext_crypto_ecdsa_verify_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *name = "ext_crypto_ecdsa_verify_prehashed_version_1";
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, 65, name);
+    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, 65, fn);
     if (!sig) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[1].of.i32, 32, name);
+    const uint8_t *hash = bst_host_ptr(c, rt, args[1].of.i32, 32, fn);
     if (!hash) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[2].of.i32, 33, name);
+    const uint8_t *pub = bst_host_ptr(c, rt, args[2].of.i32, 33, fn);
     if (!pub) return false;
     results[0].of.i32 = bst_ecdsa_verify_prehashed(sig, hash, pub);
     return true;
 }
 
-HOST_FN(bst_ext_crypto_start_batch_verify_version_1) {
+SUB_HOST(ext_crypto_start_batch_verify_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (rt->batch_active)
-        return bst_host_fail(c, "ext_crypto_start_batch_verify_version_1",
-                             "batch verification is already active");
+        return bst_host_fail(c, fn, "batch verification is already active");
     rt->batch_active = true;
     rt->batch_ok = true;
     return true;
 }
 
-HOST_FN(bst_ext_crypto_finish_batch_verify_version_1) {
+SUB_HOST(ext_crypto_finish_batch_verify_version_1) {
     (void)args;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (!rt->batch_active)
-        return bst_host_fail(c, "ext_crypto_finish_batch_verify_version_1",
-                             "`finish_batch_verify` called without `start_batch_verify`");
+        return bst_host_fail(c, fn, "`finish_batch_verify` called without `start_batch_verify`");
     rt->batch_active = false;
     results[0].of.i32 = rt->batch_ok;
     return true;
@@ -198,21 +193,17 @@ static bool recover_host(bst_caller *c, const bst_value *args, bst_value *result
     return bst_host_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
 }
 
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_version_1) {
-    return recover_host(c, args, results, env, false, false,
-                        "ext_crypto_secp256k1_ecdsa_recover_version_1");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_1) {
+    return recover_host(c, args, results, env, false, false, fn);
 }
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_version_2) {
-    return recover_host(c, args, results, env, true, false,
-                        "ext_crypto_secp256k1_ecdsa_recover_version_2");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_2) {
+    return recover_host(c, args, results, env, true, false, fn);
 }
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_compressed_version_1) {
-    return recover_host(c, args, results, env, false, true,
-                        "ext_crypto_secp256k1_ecdsa_recover_compressed_version_1");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_1) {
+    return recover_host(c, args, results, env, false, true, fn);
 }
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
-    return recover_host(c, args, results, env, true, true,
-                        "ext_crypto_secp256k1_ecdsa_recover_compressed_version_2");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
+    return recover_host(c, args, results, env, true, true, fn);
 }
 
 /* ---- the keystore ------------------------------------------------------------------------ */
@@ -315,17 +306,14 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     return bst_host_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
 }
 
-HOST_FN(bst_ext_crypto_ed25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ED25519,
-                         "ext_crypto_ed25519_generate_version_1");
+SUB_HOST(ext_crypto_ed25519_generate_version_1) {
+    return generate_host(c, args, results, env, HOST_KEY_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_SR25519,
-                         "ext_crypto_sr25519_generate_version_1");
+SUB_HOST(ext_crypto_sr25519_generate_version_1) {
+    return generate_host(c, args, results, env, HOST_KEY_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ECDSA,
-                         "ext_crypto_ecdsa_generate_version_1");
+SUB_HOST(ext_crypto_ecdsa_generate_version_1) {
+    return generate_host(c, args, results, env, HOST_KEY_ECDSA, fn);
 }
 
 /* public_keys(key_type: ptr 4) -> Vec<[u8; N]> */
@@ -352,17 +340,14 @@ static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *re
     return ok;
 }
 
-HOST_FN(bst_ext_crypto_ed25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ED25519,
-                            "ext_crypto_ed25519_public_keys_version_1");
+SUB_HOST(ext_crypto_ed25519_public_keys_version_1) {
+    return public_keys_host(c, args, results, env, HOST_KEY_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_SR25519,
-                            "ext_crypto_sr25519_public_keys_version_1");
+SUB_HOST(ext_crypto_sr25519_public_keys_version_1) {
+    return public_keys_host(c, args, results, env, HOST_KEY_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ECDSA,
-                            "ext_crypto_ecdsa_public_keys_version_1");
+SUB_HOST(ext_crypto_ecdsa_public_keys_version_1) {
+    return public_keys_host(c, args, results, env, HOST_KEY_ECDSA, fn);
 }
 
 /* The keystore's key of this scheme, type and public key, or NULL. */
@@ -413,30 +398,29 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
     return bst_host_ret_span(c, rt, out, out_len, &results[0], name);
 }
 
-HOST_FN(bst_ext_crypto_ed25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ED25519, "ext_crypto_ed25519_sign_version_1");
+SUB_HOST(ext_crypto_ed25519_sign_version_1) {
+    return sign_host(c, args, results, env, HOST_KEY_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_SR25519, "ext_crypto_sr25519_sign_version_1");
+SUB_HOST(ext_crypto_sr25519_sign_version_1) {
+    return sign_host(c, args, results, env, HOST_KEY_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ECDSA, "ext_crypto_ecdsa_sign_version_1");
+SUB_HOST(ext_crypto_ecdsa_sign_version_1) {
+    return sign_host(c, args, results, env, HOST_KEY_ECDSA, fn);
 }
 
 /* sign_prehashed(key_type, pub: ptr 33, msg: ptr 32) -> Option<[u8; 65]> */
-HOST_FN(bst_ext_crypto_ecdsa_sign_prehashed_version_1) {
+SUB_HOST(ext_crypto_ecdsa_sign_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *name = "ext_crypto_ecdsa_sign_prehashed_version_1";
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, fn);
     if (!kt) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[1].of.i32, 33, name);
+    const uint8_t *pub = bst_host_ptr(c, rt, args[1].of.i32, 33, fn);
     if (!pub) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[2].of.i32, 32, name);
+    const uint8_t *hash = bst_host_ptr(c, rt, args[2].of.i32, 32, fn);
     if (!hash) return false;
     const host_key *k = find_key(rt, HOST_KEY_ECDSA, kt, pub);
     uint8_t out[1 + 65];
     out[0] = k ? 1 : 0;
     if (k && !bst_ecdsa_sign_prehashed(k->secret, hash, out + 1))
-        return bst_host_fail(c, name, "signing failed");
-    return bst_host_ret_span(c, rt, out, k ? 66 : 1, &results[0], name);
+        return bst_host_fail(c, fn, "signing failed");
+    return bst_host_ret_span(c, rt, out, k ? 66 : 1, &results[0], fn);
 }

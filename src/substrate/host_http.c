@@ -29,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 /* As host_misc.c: the worker functions exist only in an offchain call. */
 static bool offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
     if (rt->opts.offchain) return true;
@@ -116,9 +114,8 @@ static bool ret_buf(bst_caller *c, bst_substrate_runtime *rt, bst_scale_buf *b, 
 }
 
 /* request_start(method, uri, meta) -> Result<HttpRequestId, ()>: Ok(id) = 0x00 id (u16 LE). */
-HOST_FN(bst_ext_offchain_http_request_start_version_1) {
+SUB_HOST(ext_offchain_http_request_start_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_request_start_version_1";
     if (!offchain_ok(c, rt, fn)) return false;
     uint8_t *method = NULL, *uri = NULL, *meta = NULL;
     uint32_t method_len, uri_len, meta_len;
@@ -143,9 +140,8 @@ HOST_FN(bst_ext_offchain_http_request_start_version_1) {
 }
 
 /* request_add_header(id, name, value) -> Result<(), ()> */
-HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
+SUB_HOST(ext_offchain_http_request_add_header_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_request_add_header_version_1";
     if (!offchain_ok(c, rt, fn)) return false;
     uint8_t *name = NULL, *value = NULL;
     uint32_t name_len, value_len;
@@ -165,9 +161,8 @@ HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
 }
 
 /* request_write_body(id, chunk, deadline) -> Result<(), HttpError> */
-HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
+SUB_HOST(ext_offchain_http_request_write_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_request_write_body_version_1";
     if (!offchain_ok(c, rt, fn)) return false;
     uint8_t *chunk = NULL;
     uint32_t chunk_len;
@@ -190,9 +185,8 @@ HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
 
 /* response_wait(ids, deadline) -> Vec<HttpRequestStatus>: a status per id, in order (Invalid
  * for each without a provider). */
-HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
+SUB_HOST(ext_offchain_http_response_wait_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_wait_version_1";
     if (!offchain_ok(c, rt, fn)) return false;
     uint32_t len;
     const uint8_t *p = bst_host_span(c, rt, args[0].of.i64, &len, fn);
@@ -249,9 +243,8 @@ HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
 }
 
 /* response_headers(id) -> Vec<(Vec<u8>, Vec<u8>)>: empty for an unknown id. */
-HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
+SUB_HOST(ext_offchain_http_response_headers_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_headers_version_1";
     if (!offchain_ok(c, rt, fn)) return false;
     const bst_substrate_http *h = HTTP_CB(rt, response_headers);
     const bst_substrate_http_header *hs = NULL;
@@ -275,9 +268,8 @@ HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
 
 /* response_read_body(id, buffer, deadline) -> Result<u32, HttpError>: Ok(n) = 0x00 n (u32 LE),
  * the n bytes written to the start of the runtime's buffer (the rest is left as it was). */
-HOST_FN(bst_ext_offchain_http_response_read_body_version_1) {
+SUB_HOST(ext_offchain_http_response_read_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_read_body_version_1";
     if (!offchain_ok(c, rt, fn)) return false;
     uint32_t buf_len;
     if (!bst_host_span(c, rt, args[1].of.i64, &buf_len, fn)) return false;

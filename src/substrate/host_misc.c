@@ -18,8 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 /* ---- helpers ----------------------------------------------------------------------------- */
 
 bool bst_host_fail(bst_caller *c, const char *fn_name, const char *what) {
@@ -148,29 +146,29 @@ bool bst_host_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bo
 
 /* ---- allocator --------------------------------------------------------------------------- */
 
-HOST_FN(bst_ext_allocator_malloc_version_1) {
+SUB_HOST(ext_allocator_malloc_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t ptr = 0;
     bst_memory *mem = bst_host_memory(rt, c);
     bst_alloc_status st = bst_alloc_malloc(&rt->alloc, mem, (uint32_t)args[0].of.i32, &ptr);
-    if (st != BST_ALLOC_OK) return alloc_fail(c, "ext_allocator_malloc_version_1", "allocate", st);
+    if (st != BST_ALLOC_OK) return alloc_fail(c, fn, "allocate", st);
     results[0].of.i32 = (int32_t)ptr;
     return true;
 }
 
-HOST_FN(bst_ext_allocator_free_version_1) {
+SUB_HOST(ext_allocator_free_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     bst_alloc_status st = bst_alloc_free(&rt->alloc, bst_host_memory(rt, c),
                                          (uint32_t)args[0].of.i32);
-    if (st != BST_ALLOC_OK) return alloc_fail(c, "ext_allocator_free_version_1", "free", st);
+    if (st != BST_ALLOC_OK) return alloc_fail(c, fn, "free", st);
     return true;
 }
 
 /* ---- logging and printing ---------------------------------------------------------------- */
 
 /* ext_logging_max_level_version_1() -> i32: the runtime skips formatting what we would drop. */
-HOST_FN(bst_ext_logging_max_level_version_1) {
+SUB_HOST(ext_logging_max_level_version_1) {
     (void)c;
     (void)args;
     results[0].of.i32 = (int32_t)HOST_RT(env)->opts.max_log_level;
@@ -197,11 +195,10 @@ static void put_guest_text(const uint8_t *s, uint32_t n, uint32_t cap) {
 }
 
 /* ext_logging_log_version_1(level: i32, target: span, message: span). */
-HOST_FN(bst_ext_logging_log_version_1) {
+SUB_HOST(ext_logging_log_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t level = (uint32_t)args[0].of.i32, tlen = 0, mlen = 0;
-    const char *fn = "ext_logging_log_version_1";
     const uint8_t *target = bst_host_span(c, rt, args[1].of.i64, &tlen, fn);
     if (!target) return false;
     const uint8_t *message = bst_host_span(c, rt, args[2].of.i64, &mlen, fn);
@@ -221,11 +218,11 @@ HOST_FN(bst_ext_logging_log_version_1) {
 }
 
 /* print_* are debugging aids of the runtime; they go to stderr at the debug log level. */
-HOST_FN(bst_ext_misc_print_utf8_version_1) {
+SUB_HOST(ext_misc_print_utf8_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, "ext_misc_print_utf8_version_1");
+    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
         fputs("[runtime print] ", stderr);
@@ -235,11 +232,11 @@ HOST_FN(bst_ext_misc_print_utf8_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_misc_print_hex_version_1) {
+SUB_HOST(ext_misc_print_hex_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, "ext_misc_print_hex_version_1");
+    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
         fputs("[runtime print] 0x", stderr);
@@ -249,7 +246,7 @@ HOST_FN(bst_ext_misc_print_hex_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_misc_print_num_version_1) {
+SUB_HOST(ext_misc_print_num_version_1) {
     (void)c;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
@@ -266,9 +263,8 @@ HOST_FN(bst_ext_misc_print_num_version_1) {
  * inner instantiation and Core_version use (they run on the caller's remaining budget), so a
  * runtime cannot multiply its budget by asking for versions.  Nesting is bounded: a runtime
  * whose Core_version asks for its own version would otherwise recurse without end. */
-HOST_FN(bst_ext_misc_runtime_version_version_1) {
+SUB_HOST(ext_misc_runtime_version_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_misc_runtime_version_version_1";
     uint32_t len;
     const uint8_t *blob = bst_host_span(c, rt, args[0].of.i64, &len, fn);
     if (!blob) return false;
@@ -338,10 +334,9 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
     }
 }
 
-HOST_FN(bst_ext_offchain_local_storage_get_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_get_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_get_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_get_version_1";
     const uint8_t *child, *key;
     size_t child_len;
     uint32_t klen;
@@ -356,11 +351,10 @@ HOST_FN(bst_ext_offchain_local_storage_get_version_1) {
     return ok;
 }
 
-HOST_FN(bst_ext_offchain_local_storage_set_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_set_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_set_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_set_version_1";
     const uint8_t *child, *key, *val;
     size_t child_len;
     uint32_t klen, vlen;
@@ -372,11 +366,10 @@ HOST_FN(bst_ext_offchain_local_storage_set_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_offchain_local_storage_clear_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_clear_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_clear_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_clear_version_1";
     const uint8_t *child, *key;
     size_t child_len;
     uint32_t klen;
@@ -388,10 +381,9 @@ HOST_FN(bst_ext_offchain_local_storage_clear_version_1) {
 }
 
 /* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
-HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_compare_and_set_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_compare_and_set_version_1";
     const uint8_t *child, *key, *old_enc, *val;
     size_t child_len;
     uint32_t klen, olen, vlen;
@@ -419,8 +411,8 @@ HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_offchain_is_validator_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_is_validator_version_1")) return false;
+SUB_HOST(ext_offchain_is_validator_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)env;
     results[0].of.i32 = 0;
@@ -433,24 +425,23 @@ static bool ret_err_unit(bst_caller *c, void *env, bst_value *result, const char
     return bst_host_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
 }
 
-HOST_FN(bst_ext_offchain_submit_transaction_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_submit_transaction_version_1")) return false;
+SUB_HOST(ext_offchain_submit_transaction_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     uint32_t len;
-    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len,
-                       "ext_offchain_submit_transaction_version_1"))
+    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len, fn))
         return false;
-    return ret_err_unit(c, env, &results[0], "ext_offchain_submit_transaction_version_1");
+    return ret_err_unit(c, env, &results[0], fn);
 }
 
-HOST_FN(bst_ext_offchain_network_state_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_network_state_version_1")) return false;
+SUB_HOST(ext_offchain_network_state_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
-    return ret_err_unit(c, env, &results[0], "ext_offchain_network_state_version_1");
+    return ret_err_unit(c, env, &results[0], fn);
 }
 
 /* Timestamp: milliseconds since the Unix epoch (offchain workers only; not consensus). */
-HOST_FN(bst_ext_offchain_timestamp_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_timestamp_version_1")) return false;
+SUB_HOST(ext_offchain_timestamp_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)env;
     struct timespec ts;
@@ -459,25 +450,24 @@ HOST_FN(bst_ext_offchain_timestamp_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_offchain_sleep_until_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_sleep_until_version_1")) return false;
+SUB_HOST(ext_offchain_sleep_until_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)results;
     (void)env;
     return true;   /* never blocks the host: an offchain deadline is advisory */
 }
 
-HOST_FN(bst_ext_offchain_random_seed_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_random_seed_version_1")) return false;
+SUB_HOST(ext_offchain_random_seed_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     uint8_t seed[32];
     bst_random_bytes(seed, sizeof seed);
-    return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0],
-                            "ext_offchain_random_seed_version_1");
+    return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0], fn);
 }
 
-HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_set_authorized_nodes_version_1")) return false;
+SUB_HOST(ext_offchain_set_authorized_nodes_version_1) {
+    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)results;
     (void)env;
@@ -487,10 +477,9 @@ HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {
 /* Offchain indexing (available in every call, unlike the worker functions): writes go to the
  * call's own overlay, transactional like storage, and reach the "persistent" offchain database
  * only when the call commits (runtime.c), as block import applies them in Substrate. */
-HOST_FN(bst_ext_offchain_index_set_version_1) {
+SUB_HOST(ext_offchain_index_set_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_index_set_version_1";
     uint32_t klen, vlen;
     const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
@@ -501,10 +490,9 @@ HOST_FN(bst_ext_offchain_index_set_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_offchain_index_clear_version_1) {
+SUB_HOST(ext_offchain_index_clear_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_index_clear_version_1";
     uint32_t klen;
     const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;

@@ -38,8 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 /* sp-core's sandbox codes (u32 on the wire). */
 #define SBX_ERR_OK 0u
 #define SBX_ERR_MODULE 0xFFFFFFFFu
@@ -348,9 +346,8 @@ static const env_entry *env_find(const env_entry *e, size_t n, const bst_import_
 /* ext_sandbox_instantiate_version_1(dispatch_thunk: i32, wasm: span, env_def: span,
  * state: i32) -> i32: the instance index, ERR_MODULE or ERR_EXECUTION (the start function
  * trapped). */
-HOST_FN(bst_ext_sandbox_instantiate_version_1) {
+SUB_HOST(ext_sandbox_instantiate_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_instantiate_version_1";
     /* The dispatch thunk from the runtime's table: misuse traps the runtime. */
     bst_extern tab;
     if (!bst_instance_export(rt->inst, "__indirect_function_table", 25, &tab) ||
@@ -498,9 +495,8 @@ static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t
 /* ext_sandbox_invoke_version_1(instance: i32, function: span, args: span, return_val: i32,
  * return_val_len: i32, state: i32) -> i32: ERR_OK (a result, if any, written as a
  * ReturnValue) or ERR_EXECUTION (no such export, wrong arguments, a trap). */
-HOST_FN(bst_ext_sandbox_invoke_version_1) {
+SUB_HOST(ext_sandbox_invoke_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_invoke_version_1";
     uint32_t name_len, args_len;
     const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
     if (!name) return false;
@@ -571,9 +567,8 @@ HOST_FN(bst_ext_sandbox_invoke_version_1) {
 
 /* ext_sandbox_get_global_val_version_1(instance: i32, name: span) -> Option<Value> (None when
  * there is no such exported global). */
-HOST_FN(bst_ext_sandbox_get_global_val_version_1) {
+SUB_HOST(ext_sandbox_get_global_val_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_get_global_val_version_1";
     uint32_t name_len;
     const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
     if (!name) return false;
@@ -592,10 +587,9 @@ HOST_FN(bst_ext_sandbox_get_global_val_version_1) {
 }
 
 /* ext_sandbox_instance_teardown_version_1(instance: i32). */
-HOST_FN(bst_ext_sandbox_instance_teardown_version_1) {
+SUB_HOST(ext_sandbox_instance_teardown_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_instance_teardown_version_1";
     struct bst_sandbox *s = rt->sandbox;
     uint32_t idx = (uint32_t)args[0].of.i32;
     if (!s || idx >= s->ninsts)
@@ -609,9 +603,8 @@ HOST_FN(bst_ext_sandbox_instance_teardown_version_1) {
 
 /* ext_sandbox_memory_new_version_1(initial: i32, maximum: i32) -> i32: the memory index
  * (maximum MEM_UNLIMITED = no maximum); bad limits trap the runtime, as in Substrate. */
-HOST_FN(bst_ext_sandbox_memory_new_version_1) {
+SUB_HOST(ext_sandbox_memory_new_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_memory_new_version_1";
     struct bst_sandbox *s = sbx_get(c, rt, fn);
     if (!s) return false;
     if (s->nmems >= SBX_MAX_OBJECTS) {
@@ -664,9 +657,9 @@ static uint32_t transfer(bst_memory *src, uint32_t src_off, bst_memory *dst, uin
 }
 
 /* ext_sandbox_memory_get_version_1(memory: i32, offset: i32, buf: i32, buf_len: i32) -> i32. */
-HOST_FN(bst_ext_sandbox_memory_get_version_1) {
+SUB_HOST(ext_sandbox_memory_get_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, "ext_sandbox_memory_get_version_1");
+    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, fn);
     if (!m) return false;
     results[0].of.i32 = (int32_t)transfer(m, (uint32_t)args[1].of.i32, bst_host_memory(rt, c),
                                           (uint32_t)args[2].of.i32, (uint32_t)args[3].of.i32);
@@ -674,9 +667,9 @@ HOST_FN(bst_ext_sandbox_memory_get_version_1) {
 }
 
 /* ext_sandbox_memory_set_version_1(memory: i32, offset: i32, val: i32, val_len: i32) -> i32. */
-HOST_FN(bst_ext_sandbox_memory_set_version_1) {
+SUB_HOST(ext_sandbox_memory_set_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, "ext_sandbox_memory_set_version_1");
+    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, fn);
     if (!m) return false;
     results[0].of.i32 = (int32_t)transfer(bst_host_memory(rt, c), (uint32_t)args[2].of.i32, m,
                                           (uint32_t)args[1].of.i32, (uint32_t)args[3].of.i32);
@@ -684,10 +677,9 @@ HOST_FN(bst_ext_sandbox_memory_set_version_1) {
 }
 
 /* ext_sandbox_memory_teardown_version_1(memory: i32). */
-HOST_FN(bst_ext_sandbox_memory_teardown_version_1) {
+SUB_HOST(ext_sandbox_memory_teardown_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_memory_teardown_version_1";
     struct bst_sandbox *s = rt->sandbox;
     uint32_t idx = (uint32_t)args[0].of.i32;
     if (!s || idx >= s->nmems)

@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 #define TOP NULL, 0   /* the main trie in bst_state calls */
 
 static bool oom(bst_caller *c, const char *fn) {
@@ -167,48 +165,42 @@ static const uint8_t *child_arg(bst_caller *c, bst_substrate_runtime *rt, int64_
 
 /* ---- ext_storage_* ------------------------------------------------------------------------ */
 
-HOST_FN(bst_ext_storage_get_version_1) {
-    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_get, &results[0],
-                     "ext_storage_get_version_1");
+SUB_HOST(ext_storage_get_version_1) {
+    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_get, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_read_version_1) {
+SUB_HOST(ext_storage_read_version_1) {
     return do_read(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, args[2].of.i32,
-                   &results[0], "ext_storage_read_version_1");
+                   &results[0], fn);
 }
-HOST_FN(bst_ext_storage_set_version_1) {
+SUB_HOST(ext_storage_set_version_1) {
     (void)results;
-    return do_set(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, "ext_storage_set_version_1");
+    return do_set(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, fn);
 }
-HOST_FN(bst_ext_storage_clear_version_1) {
+SUB_HOST(ext_storage_clear_version_1) {
     (void)results;
-    return do_clear(c, HOST_RT(env), TOP, args[0].of.i64, "ext_storage_clear_version_1");
+    return do_clear(c, HOST_RT(env), TOP, args[0].of.i64, fn);
 }
-HOST_FN(bst_ext_storage_exists_version_1) {
-    return do_exists(c, HOST_RT(env), TOP, args[0].of.i64, &results[0],
-                     "ext_storage_exists_version_1");
+SUB_HOST(ext_storage_exists_version_1) {
+    return do_exists(c, HOST_RT(env), TOP, args[0].of.i64, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_next_key_version_1) {
-    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_next_key, &results[0],
-                     "ext_storage_next_key_version_1");
+SUB_HOST(ext_storage_next_key_version_1) {
+    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_next_key, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_clear_prefix_version_1) {
+SUB_HOST(ext_storage_clear_prefix_version_1) {
     (void)results;
-    return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL,
-                           "ext_storage_clear_prefix_version_1");
+    return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL, fn);
 }
-HOST_FN(bst_ext_storage_clear_prefix_version_2) {
+SUB_HOST(ext_storage_clear_prefix_version_2) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_storage_clear_prefix_version_2";
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, rt, args[1].of.i64, &limit, fn)) return false;
     if (!do_clear_prefix(c, rt, TOP, args[0].of.i64, limit, &removed, &all, fn)) return false;
     return ret_kill_result(c, rt, all, removed, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_append_version_1) {
+SUB_HOST(ext_storage_append_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_storage_append_version_1";
     uint32_t klen, vlen;
     const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
@@ -216,49 +208,45 @@ HOST_FN(bst_ext_storage_append_version_1) {
     if (!item) return false;
     return bst_state_append(rt->state, TOP, key, klen, item, vlen) || oom(c, fn);
 }
-HOST_FN(bst_ext_storage_root_version_1) {
+SUB_HOST(ext_storage_root_version_1) {
     (void)args;
-    return do_root(c, HOST_RT(env), TOP, 0, &results[0], "ext_storage_root_version_1");
+    return do_root(c, HOST_RT(env), TOP, 0, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_root_version_2) {
-    const char *fn = "ext_storage_root_version_2";
+SUB_HOST(ext_storage_root_version_2) {
     unsigned v = 0;
     if (!state_version_arg(c, args[0].of.i32, &v, fn)) return false;
     return do_root(c, HOST_RT(env), TOP, v, &results[0], fn);
 }
 /* Changes tries are gone from Substrate; a host without them answers None. */
-HOST_FN(bst_ext_storage_changes_root_version_1) {
+SUB_HOST(ext_storage_changes_root_version_1) {
     uint32_t len;
-    const char *fn = "ext_storage_changes_root_version_1";
     if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len, fn)) return false;
     return bst_host_ret_option(c, HOST_RT(env), false, NULL, 0, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_start_transaction_version_1) {
+SUB_HOST(ext_storage_start_transaction_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     /* offchain-index writes are transactional like storage: both levels move together */
     return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) ||
-           oom(c, "ext_storage_start_transaction_version_1");
+           oom(c, fn);
 }
-HOST_FN(bst_ext_storage_rollback_transaction_version_1) {
+SUB_HOST(ext_storage_rollback_transaction_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return bst_host_fail(c, "ext_storage_rollback_transaction_version_1",
-                             "No open transaction that can be rolled back.");
+        return bst_host_fail(c, fn, "No open transaction that can be rolled back.");
     bst_state_tx_rollback(rt->state);
     bst_state_tx_rollback(rt->offchain_index);
     return true;
 }
-HOST_FN(bst_ext_storage_commit_transaction_version_1) {
+SUB_HOST(ext_storage_commit_transaction_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return bst_host_fail(c, "ext_storage_commit_transaction_version_1",
-                             "No open transaction that can be committed.");
+        return bst_host_fail(c, fn, "No open transaction that can be committed.");
     bst_state_tx_commit(rt->state);
     bst_state_tx_commit(rt->offchain_index);
     return true;
@@ -266,56 +254,49 @@ HOST_FN(bst_ext_storage_commit_transaction_version_1) {
 
 /* ---- ext_default_child_storage_* ---------------------------------------------------------- */
 
-#define CHILD_OR_FAIL(span, fn)                                                        \
+/* Declares child[0..child_len), the child trie's key of the span; returns false after a trap. */
+#define CHILD_OR_FAIL(span)                                                            \
     size_t child_len;                                                                  \
-    const uint8_t *child = child_arg(c, HOST_RT(env), (span), &child_len, (fn));       \
+    const uint8_t *child = child_arg(c, HOST_RT(env), (span), &child_len, fn);         \
     if (!child) return false
 
-HOST_FN(bst_ext_default_child_storage_get_version_1) {
-    const char *fn = "ext_default_child_storage_get_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_get_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_get,
                      &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_read_version_1) {
-    const char *fn = "ext_default_child_storage_read_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_read_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_read(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64,
                    args[3].of.i32, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_set_version_1) {
+SUB_HOST(ext_default_child_storage_set_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_set_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_set(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64, fn);
 }
-HOST_FN(bst_ext_default_child_storage_clear_version_1) {
+SUB_HOST(ext_default_child_storage_clear_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_clear_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_clear(c, HOST_RT(env), child, child_len, args[1].of.i64, fn);
 }
-HOST_FN(bst_ext_default_child_storage_exists_version_1) {
-    const char *fn = "ext_default_child_storage_exists_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_exists_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_exists(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_next_key_version_1) {
-    const char *fn = "ext_default_child_storage_next_key_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_next_key_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_next_key,
                      &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_clear_prefix_version_1) {
+SUB_HOST(ext_default_child_storage_clear_prefix_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_clear_prefix_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, UINT32_MAX, NULL,
                            NULL, fn);
 }
-HOST_FN(bst_ext_default_child_storage_clear_prefix_version_2) {
-    const char *fn = "ext_default_child_storage_clear_prefix_version_2";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_clear_prefix_version_2) {
+    CHILD_OR_FAIL(args[0].of.i64);
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, HOST_RT(env), args[2].of.i64, &limit, fn)) return false;
@@ -324,17 +305,15 @@ HOST_FN(bst_ext_default_child_storage_clear_prefix_version_2) {
         return false;
     return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_storage_kill_version_1) {
+SUB_HOST(ext_default_child_storage_storage_kill_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_storage_kill_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return bst_state_child_kill(HOST_RT(env)->state, child, child_len, UINT32_MAX, NULL, NULL) ||
            oom(c, fn);
 }
 /* v2: -> bool (all removed) */
-HOST_FN(bst_ext_default_child_storage_storage_kill_version_2) {
-    const char *fn = "ext_default_child_storage_storage_kill_version_2";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_storage_kill_version_2) {
+    CHILD_OR_FAIL(args[0].of.i64);
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
@@ -344,9 +323,8 @@ HOST_FN(bst_ext_default_child_storage_storage_kill_version_2) {
     return true;
 }
 /* v3: -> KillStorageResult */
-HOST_FN(bst_ext_default_child_storage_storage_kill_version_3) {
-    const char *fn = "ext_default_child_storage_storage_kill_version_3";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_storage_kill_version_3) {
+    CHILD_OR_FAIL(args[0].of.i64);
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
@@ -354,14 +332,12 @@ HOST_FN(bst_ext_default_child_storage_storage_kill_version_3) {
         return oom(c, fn);
     return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_root_version_1) {
-    const char *fn = "ext_default_child_storage_root_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_root_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_root(c, HOST_RT(env), child, child_len, 0, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_root_version_2) {
-    const char *fn = "ext_default_child_storage_root_version_2";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_root_version_2) {
+    CHILD_OR_FAIL(args[0].of.i64);
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
     return do_root(c, HOST_RT(env), child, child_len, v, &results[0], fn);
@@ -447,21 +423,18 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
     return bst_host_ret_ptr(c, rt, root, 32, &results[0], fn);
 }
 
-HOST_FN(bst_ext_trie_blake2_256_root_version_1) {
-    return trie_root_host(c, args, results, env, false, 0, "ext_trie_blake2_256_root_version_1");
+SUB_HOST(ext_trie_blake2_256_root_version_1) {
+    return trie_root_host(c, args, results, env, false, 0, fn);
 }
-HOST_FN(bst_ext_trie_blake2_256_root_version_2) {
-    const char *fn = "ext_trie_blake2_256_root_version_2";
+SUB_HOST(ext_trie_blake2_256_root_version_2) {
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
     return trie_root_host(c, args, results, env, false, v, fn);
 }
-HOST_FN(bst_ext_trie_blake2_256_ordered_root_version_1) {
-    return trie_root_host(c, args, results, env, true, 0,
-                          "ext_trie_blake2_256_ordered_root_version_1");
+SUB_HOST(ext_trie_blake2_256_ordered_root_version_1) {
+    return trie_root_host(c, args, results, env, true, 0, fn);
 }
-HOST_FN(bst_ext_trie_blake2_256_ordered_root_version_2) {
-    const char *fn = "ext_trie_blake2_256_ordered_root_version_2";
+SUB_HOST(ext_trie_blake2_256_ordered_root_version_2) {
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
     return trie_root_host(c, args, results, env, true, v, fn);
