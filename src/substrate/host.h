@@ -7,7 +7,9 @@
  *   runtime.c      code blobs, instantiation (a fresh instance per call), calls, RuntimeVersion
  *   host_table.h   the list of host functions: import name and signature (one row each)
  *   host_table.c   the lookup by import name, generated from the list
- *   host_misc.c    allocator, logging, misc (print, runtime_version), offchain
+ *   host_mem.c     guest memory: argument spans and pointers, results through the allocator,
+ *                  the trap for bad arguments; the allocator's functions (ext_allocator_*)
+ *   host_misc.c    logging, misc (print, runtime_version), offchain
  *   host_http.c    ext_offchain_http_*: the embedder's HTTP provider (opts.http)
  *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_*
  *   host_crypto.c  ext_hashing_*, ext_crypto_* and the in-memory keystore
