@@ -65,7 +65,7 @@ struct bst_substrate_runtime {
     bool batch_active;         /* ext_crypto_start_batch_verify .. finish */
     bool batch_ok;
     uint32_t depth;            /* nesting of runtime_version calls (recursive loads) */
-    struct bst_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
+    struct sub_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
 };
 
 /* ---- the host functions (host_table.h) -------------------------------------------------- */
@@ -116,41 +116,46 @@ SUB_FUNC bool sub_host_lookup(const char *name, size_t len, sub_host_def *out);
 #define HOST_RT(env) ((bst_substrate_runtime *)(env))
 
 /* Traps with "NAME: what" and returns false. */
-bool bst_host_fail(bst_caller *c, const char *fn_name, const char *what);
+SUB_FUNC bool sub_fail(bst_caller *c, const char *fn_name, const char *what);
 
 /* The bytes of a (ptr, len) span packed as ptr | len << 32, or NULL after trapping. */
-const uint8_t *bst_host_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                         uint32_t *len, const char *fn_name);
+SUB_FUNC const uint8_t *sub_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
+                                 uint32_t *len, const char *fn_name);
 /* n bytes at guest address ptr, or NULL after trapping. */
-const uint8_t *bst_host_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, uint32_t n,
-                        const char *fn_name);
+SUB_FUNC const uint8_t *sub_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr,
+                                uint32_t n, const char *fn_name);
 /* Copies n bytes to guest address ptr; false after trapping. */
-bool bst_host_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
-                uint32_t n, const char *fn_name);
+SUB_FUNC bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
+                        uint32_t n, const char *fn_name);
 
 /* Allocates len bytes with the runtime's allocator and copies data there; *ptr is the guest
  * address.  False after trapping ("Failed to allocate memory: ..."). */
-bool bst_host_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                     uint32_t *ptr, const char *fn_name);
+SUB_FUNC bool sub_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data,
+                             size_t len, uint32_t *ptr, const char *fn_name);
 /* Results of the sp-runtime-interface kinds: a pointer to fixed-size bytes (i32), a byte
  * vector as ptr | len << 32 (i64), a SCALE Option<Vec<u8>> (Some(data[0..len)) when some, else
  * None) as a span. */
-bool bst_host_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                      bst_value *result, const char *fn_name);
-bool bst_host_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                       bst_value *result, const char *fn_name);
-bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some, const void *data,
-                         size_t len, bst_value *result, const char *fn_name);
+SUB_FUNC bool sub_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                          bst_value *result, const char *fn_name);
+SUB_FUNC bool sub_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                           bst_value *result, const char *fn_name);
+SUB_FUNC bool sub_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some,
+                             const void *data, size_t len, bst_value *result,
+                             const char *fn_name);
 /* Decodes an Option<Vec<u8>> argument held in p[0..len) (the bytes are a view into p); false
  * after trapping when it is not exactly that. */
-bool bst_host_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
-                               const uint8_t **data, size_t *data_len, const char *fn_name);
+SUB_FUNC bool sub_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
+                                   const uint8_t **data, size_t *data_len, const char *fn_name);
 
 /* The runtime's memory during a call. */
-bst_memory *bst_host_memory(bst_substrate_runtime *rt, bst_caller *c);
+SUB_FUNC bst_memory *sub_memory(bst_substrate_runtime *rt, bst_caller *c);
+
+/* The offchain-worker functions exist only in an offchain call (Substrate registers their
+ * extension only for offchain workers): true in one, else false after trapping. */
+SUB_FUNC bool sub_offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn_name);
 
 /* Frees the call's sandbox (its store, instances, memories); rt->sandbox becomes NULL.  Called
  * when the call's instance is dropped, as Substrate's sandbox store lives for one call. */
-void bst_sandbox_free(bst_substrate_runtime *rt);
+SUB_FUNC void sub_sandbox_free(bst_substrate_runtime *rt);
 
 #endif /* BASTION_SUBSTRATE_HOST_H */

@@ -22,11 +22,11 @@ static bool hash_host(bst_caller *c, const bst_value *args, bst_value *results, 
                       hash_fn fn, size_t out_len, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *data = bst_host_span(c, rt, args[0].of.i64, &len, name);
+    const uint8_t *data = sub_span(c, rt, args[0].of.i64, &len, name);
     if (!data) return false;
     uint8_t digest[32];
     fn(data, len, digest);
-    return bst_host_ret_ptr(c, rt, digest, out_len, &results[0], name);
+    return sub_ret_ptr(c, rt, digest, out_len, &results[0], name);
 }
 
 /* Adapters: the fixed-size prototypes of bastion_crypto.h as one pointer type. */
@@ -75,12 +75,12 @@ static bool verify_args(bst_caller *c, const bst_value *args, void *env, verify_
                         const char *name, bool *valid) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bool ecdsa = kind == V_ECDSA_V1 || kind == V_ECDSA;
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, ecdsa ? 65 : 64, name);
+    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, ecdsa ? 65 : 64, name);
     if (!sig) return false;
     uint32_t len;
-    const uint8_t *msg = bst_host_span(c, rt, args[1].of.i64, &len, name);
+    const uint8_t *msg = sub_span(c, rt, args[1].of.i64, &len, name);
     if (!msg) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[2].of.i32, ecdsa ? 33 : 32, name);
+    const uint8_t *pub = sub_ptr(c, rt, args[2].of.i32, ecdsa ? 33 : 32, name);
     if (!pub) return false;
     switch (kind) {
     case V_ED25519: *valid = bst_ed25519_verify(sig, msg, len, pub); break;
@@ -140,11 +140,11 @@ SUB_HOST(ext_crypto_ecdsa_batch_verify_version_1) {
 /* verify_prehashed(sig: ptr 65, msg: ptr 32, pub: ptr 33) -> bool */
 SUB_HOST(ext_crypto_ecdsa_verify_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, 65, fn);
+    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, 65, fn);
     if (!sig) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[1].of.i32, 32, fn);
+    const uint8_t *hash = sub_ptr(c, rt, args[1].of.i32, 32, fn);
     if (!hash) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[2].of.i32, 33, fn);
+    const uint8_t *pub = sub_ptr(c, rt, args[2].of.i32, 33, fn);
     if (!pub) return false;
     results[0].of.i32 = bst_ecdsa_verify_prehashed(sig, hash, pub);
     return true;
@@ -155,7 +155,7 @@ SUB_HOST(ext_crypto_start_batch_verify_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (rt->batch_active)
-        return bst_host_fail(c, fn, "batch verification is already active");
+        return sub_fail(c, fn, "batch verification is already active");
     rt->batch_active = true;
     rt->batch_ok = true;
     return true;
@@ -165,7 +165,7 @@ SUB_HOST(ext_crypto_finish_batch_verify_version_1) {
     (void)args;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (!rt->batch_active)
-        return bst_host_fail(c, fn, "`finish_batch_verify` called without `start_batch_verify`");
+        return sub_fail(c, fn, "`finish_batch_verify` called without `start_batch_verify`");
     rt->batch_active = false;
     results[0].of.i32 = rt->batch_ok;
     return true;
@@ -177,9 +177,9 @@ SUB_HOST(ext_crypto_finish_batch_verify_version_1) {
 static bool recover_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                          bool strict, bool compressed, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, 65, name);
+    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, 65, name);
     if (!sig) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[1].of.i32, 32, name);
+    const uint8_t *hash = sub_ptr(c, rt, args[1].of.i32, 32, name);
     if (!hash) return false;
     uint8_t out[1 + 64];
     bst_ecdsa_error e = compressed ? bst_secp256k1_recover_compressed(sig, hash, strict, out + 1)
@@ -187,10 +187,10 @@ static bool recover_host(bst_caller *c, const bst_value *args, bst_value *result
     if (e != BST_ECDSA_OK) {
         out[0] = 1;
         out[1] = (uint8_t)e;
-        return bst_host_ret_span(c, rt, out, 2, &results[0], name);
+        return sub_ret_span(c, rt, out, 2, &results[0], name);
     }
     out[0] = 0;
-    return bst_host_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
+    return sub_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
 }
 
 SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_1) {
@@ -234,14 +234,14 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
     bool some;
     const uint8_t *uri;
     size_t uri_len;
-    if (!bst_host_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
+    if (!sub_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
     uint8_t seed[32];
     if (!some) {
         bst_random_bytes(seed, sizeof seed);
     } else if (uri_len == 66 && uri[0] == '0' && (uri[1] == 'x' || uri[1] == 'X')) {
         if (!hex_decode(uri + 2, sizeof seed, seed)) {
             bst_secure_wipe(seed, sizeof seed);
-            return bst_host_fail(c, name, "seed: bad hex");
+            return sub_fail(c, name, "seed: bad hex");
         }
     } else if (scheme == HOST_KEY_SR25519 && uri_len > 2 && uri_len < 32 && uri[0] == '/' &&
                uri[1] == '/') {
@@ -249,12 +249,12 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
         memcpy(dev, uri + 2, uri_len - 2);
         dev[uri_len - 2] = '\0';
         if (!bst_dev_account(dev, k->pub, k->secret))
-            return bst_host_fail(c, name, "seed: unknown development account");
+            return sub_fail(c, name, "seed: unknown development account");
         return true;
     } else {
-        return bst_host_fail(c, name,
-                             "seed: only 0x-hex seeds and //Dev accounts are supported as secret "
-                             "URIs");
+        return sub_fail(c, name,
+                        "seed: only 0x-hex seeds and //Dev accounts are supported as secret "
+                        "URIs");
     }
     switch (scheme) {
     case HOST_KEY_ED25519: bst_ed25519_from_seed(seed, k->pub, k->secret); break;
@@ -262,7 +262,7 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
     case HOST_KEY_ECDSA:
         if (!bst_ecdsa_from_seed(seed, k->pub)) {
             bst_secure_wipe(seed, sizeof seed);
-            return bst_host_fail(c, name, "seed is not a valid secp256k1 secret key");
+            return sub_fail(c, name, "seed is not a valid secp256k1 secret key");
         }
         memcpy(k->secret, seed, 32);
         break;
@@ -275,10 +275,10 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
 static bool generate_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                           host_key_scheme scheme, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
     if (!kt) return false;
     uint32_t opt_len;
-    const uint8_t *opt = bst_host_span(c, rt, args[1].of.i64, &opt_len, name);
+    const uint8_t *opt = sub_span(c, rt, args[1].of.i64, &opt_len, name);
     if (!opt) return false;
     host_key k;
     memset(&k, 0, sizeof k);
@@ -291,7 +291,7 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     if (rt->nkeys == rt->keys_cap) {
         size_t cap = rt->keys_cap ? rt->keys_cap * 2 : 8;
         host_key *nk = calloc(cap, sizeof *nk);
-        if (!nk) return bst_host_fail(c, name, "out of host memory");
+        if (!nk) return sub_fail(c, name, "out of host memory");
         if (rt->keys) {
             memcpy(nk, rt->keys, rt->nkeys * sizeof *nk);
             bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
@@ -303,7 +303,7 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     rt->keys[rt->nkeys++] = k;
     bst_secure_wipe(&k, sizeof k);
     const host_key *stored = &rt->keys[rt->nkeys - 1];
-    return bst_host_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
+    return sub_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
 }
 
 SUB_HOST(ext_crypto_ed25519_generate_version_1) {
@@ -320,7 +320,7 @@ SUB_HOST(ext_crypto_ecdsa_generate_version_1) {
 static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                              host_key_scheme scheme, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
     if (!kt) return false;
     size_t n = 0, plen = pub_len(scheme);
     for (size_t i = 0; i < rt->nkeys; i++)
@@ -333,9 +333,9 @@ static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *re
             bst_scale_put_raw(&b, rt->keys[i].pub, plen);
     if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
         bst_scale_buf_free(&b);
-        return bst_host_fail(c, name, "out of host memory");
+        return sub_fail(c, name, "out of host memory");
     }
-    bool ok = bst_host_ret_span(c, rt, b.data, b.len, &results[0], name);
+    bool ok = sub_ret_span(c, rt, b.data, b.len, &results[0], name);
     bst_scale_buf_free(&b);
     return ok;
 }
@@ -366,12 +366,12 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
                       host_key_scheme scheme, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
     size_t plen = pub_len(scheme);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
     if (!kt) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[1].of.i32, (uint32_t)plen, name);
+    const uint8_t *pub = sub_ptr(c, rt, args[1].of.i32, (uint32_t)plen, name);
     if (!pub) return false;
     uint32_t len;
-    const uint8_t *msg = bst_host_span(c, rt, args[2].of.i64, &len, name);
+    const uint8_t *msg = sub_span(c, rt, args[2].of.i64, &len, name);
     if (!msg) return false;
     const host_key *k = find_key(rt, scheme, kt, pub);
     uint8_t out[1 + 65];
@@ -390,12 +390,12 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
             break;
         case HOST_KEY_ECDSA:
             if (!bst_ecdsa_sign(k->secret, msg, len, out + 1))
-                return bst_host_fail(c, name, "signing failed");
+                return sub_fail(c, name, "signing failed");
             out_len += 65;
             break;
         }
     }
-    return bst_host_ret_span(c, rt, out, out_len, &results[0], name);
+    return sub_ret_span(c, rt, out, out_len, &results[0], name);
 }
 
 SUB_HOST(ext_crypto_ed25519_sign_version_1) {
@@ -411,16 +411,16 @@ SUB_HOST(ext_crypto_ecdsa_sign_version_1) {
 /* sign_prehashed(key_type, pub: ptr 33, msg: ptr 32) -> Option<[u8; 65]> */
 SUB_HOST(ext_crypto_ecdsa_sign_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, fn);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, fn);
     if (!kt) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[1].of.i32, 33, fn);
+    const uint8_t *pub = sub_ptr(c, rt, args[1].of.i32, 33, fn);
     if (!pub) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[2].of.i32, 32, fn);
+    const uint8_t *hash = sub_ptr(c, rt, args[2].of.i32, 32, fn);
     if (!hash) return false;
     const host_key *k = find_key(rt, HOST_KEY_ECDSA, kt, pub);
     uint8_t out[1 + 65];
     out[0] = k ? 1 : 0;
     if (k && !bst_ecdsa_sign_prehashed(k->secret, hash, out + 1))
-        return bst_host_fail(c, fn, "signing failed");
-    return bst_host_ret_span(c, rt, out, k ? 66 : 1, &results[0], fn);
+        return sub_fail(c, fn, "signing failed");
+    return sub_ret_span(c, rt, out, k ? 66 : 1, &results[0], fn);
 }

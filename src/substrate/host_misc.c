@@ -51,14 +51,14 @@ SUB_HOST(ext_logging_log_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t level = (uint32_t)args[0].of.i32, tlen = 0, mlen = 0;
-    const uint8_t *target = bst_host_span(c, rt, args[1].of.i64, &tlen, fn);
+    const uint8_t *target = sub_span(c, rt, args[1].of.i64, &tlen, fn);
     if (!target) return false;
-    const uint8_t *message = bst_host_span(c, rt, args[2].of.i64, &mlen, fn);
+    const uint8_t *message = sub_span(c, rt, args[2].of.i64, &mlen, fn);
     if (!message) return false;
     /* sp-core's LogLevel crosses as its variant index (PassByEnum): 0 Error .. 4 Trace; the
      * numeric level (1 Error .. 5 Trace) is index + 1. */
-    if (level > 4) return bst_host_fail(c, fn, "invalid log level");
-    if (!bst_scale_utf8_valid(target, tlen)) return bst_host_fail(c, fn, "target is not UTF-8");
+    if (level > 4) return sub_fail(c, fn, "invalid log level");
+    if (!bst_scale_utf8_valid(target, tlen)) return sub_fail(c, fn, "target is not UTF-8");
     level += 1;
     if (level > rt->opts.max_log_level) return true;
     fprintf(stderr, "[runtime %s ", log_level_name(level));
@@ -74,7 +74,7 @@ SUB_HOST(ext_misc_print_utf8_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
         fputs("[runtime print] ", stderr);
@@ -88,7 +88,7 @@ SUB_HOST(ext_misc_print_hex_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
         fputs("[runtime print] 0x", stderr);
@@ -118,7 +118,7 @@ SUB_HOST(ext_misc_print_num_version_1) {
 SUB_HOST(ext_misc_runtime_version_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *blob = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    const uint8_t *blob = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!blob) return false;
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
@@ -149,23 +149,22 @@ SUB_HOST(ext_misc_runtime_version_version_1) {
         if (used >= budget) {
             free(out);
             bst_store_set_fuel(rt->store, 0);
-            return bst_host_fail(c, fn, "out of fuel");
+            return sub_fail(c, fn, "out of fuel");
         }
         bst_store_set_fuel(rt->store, budget - used);
     }
-    bool ok = bst_host_ret_option(c, rt, found, out, out_len, &results[0], fn);
+    bool ok = sub_ret_option(c, rt, found, out, out_len, &results[0], fn);
     free(out);
     return ok;
 }
 
 /* ---- offchain ---------------------------------------------------------------------------- */
 
-/* The offchain-worker functions exist only in an offchain call (Substrate registers their
- * extension only for offchain workers): during consensus execution a call traps, so a runtime
- * can never make a block depend on the clock, randomness or a node's local database. */
-static bool offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
+/* During consensus execution an offchain-worker function traps, so a runtime can never make a
+ * block depend on the clock, randomness or a node's local database (also host_http.c). */
+bool sub_offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
     if (rt->opts.offchain) return true;
-    return bst_host_fail(c, fn, "only available in an offchain worker context (offchain option)");
+    return sub_fail(c, fn, "only available in an offchain worker context (offchain option)");
 }
 
 /* Offchain local storage kinds (sp_core::offchain::StorageKind) as child names of rt->offchain.
@@ -182,90 +181,90 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
         *child_len = 5;
         return true;
     default:
-        bst_host_fail(c, fn, "unknown storage kind");
+        sub_fail(c, fn, "unknown storage kind");
         return false;
     }
 }
 
 SUB_HOST(ext_offchain_local_storage_get_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
     const uint8_t *child, *key;
     size_t child_len;
     uint32_t klen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
     uint8_t *val = NULL;
     size_t vlen = 0;
     bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &val, &vlen);
-    if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
+    if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
+    bool ok = sub_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
     free(val);
     return ok;
 }
 
 SUB_HOST(ext_offchain_local_storage_set_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     const uint8_t *child, *key, *val;
     size_t child_len;
     uint32_t klen, vlen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!(val = bst_host_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(val = sub_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
     if (!bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
 SUB_HOST(ext_offchain_local_storage_clear_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     const uint8_t *child, *key;
     size_t child_len;
     uint32_t klen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
     if (!bst_state_clear(rt->offchain, child, child_len, key, klen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
 /* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
 SUB_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
     const uint8_t *child, *key, *old_enc, *val;
     size_t child_len;
     uint32_t klen, olen, vlen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!(old_enc = bst_host_span(c, rt, args[2].of.i64, &olen, fn))) return false;
-    if (!(val = bst_host_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(old_enc = sub_span(c, rt, args[2].of.i64, &olen, fn))) return false;
+    if (!(val = sub_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
     bool expect_some;
     const uint8_t *expect;
     size_t expect_len;
-    if (!bst_host_get_option_bytes(c, old_enc, olen, &expect_some, &expect, &expect_len, fn))
+    if (!sub_get_option_bytes(c, old_enc, olen, &expect_some, &expect, &expect_len, fn))
         return false;
     uint8_t *cur = NULL;
     size_t cur_len = 0;
     bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &cur, &cur_len);
-    if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
+    if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool present = r == BST_STATE_FOUND;
     bool equal = !expect_some ? !present
                           : present && cur_len == expect_len &&
                                 (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
     free(cur);
     if (equal && !bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     results[0].of.i32 = equal;
     return true;
 }
 
 SUB_HOST(ext_offchain_is_validator_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)env;
     results[0].of.i32 = 0;
@@ -275,26 +274,26 @@ SUB_HOST(ext_offchain_is_validator_version_1) {
 /* A node without a transaction pool / network: Err(()) — SCALE Result::Err(()) is 0x01. */
 static bool ret_err_unit(bst_caller *c, void *env, bst_value *result, const char *fn) {
     static const uint8_t err_unit = 1;
-    return bst_host_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
+    return sub_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
 }
 
 SUB_HOST(ext_offchain_submit_transaction_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     uint32_t len;
-    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len, fn))
+    if (!sub_span(c, HOST_RT(env), args[0].of.i64, &len, fn))
         return false;
     return ret_err_unit(c, env, &results[0], fn);
 }
 
 SUB_HOST(ext_offchain_network_state_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     return ret_err_unit(c, env, &results[0], fn);
 }
 
 /* Timestamp: milliseconds since the Unix epoch (offchain workers only; not consensus). */
 SUB_HOST(ext_offchain_timestamp_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)env;
     struct timespec ts;
@@ -304,7 +303,7 @@ SUB_HOST(ext_offchain_timestamp_version_1) {
 }
 
 SUB_HOST(ext_offchain_sleep_until_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)results;
     (void)env;
@@ -312,15 +311,15 @@ SUB_HOST(ext_offchain_sleep_until_version_1) {
 }
 
 SUB_HOST(ext_offchain_random_seed_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     uint8_t seed[32];
     bst_random_bytes(seed, sizeof seed);
-    return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0], fn);
+    return sub_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0], fn);
 }
 
 SUB_HOST(ext_offchain_set_authorized_nodes_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), fn)) return false;
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)results;
     (void)env;
@@ -334,12 +333,12 @@ SUB_HOST(ext_offchain_index_set_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t klen, vlen;
-    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
-    const uint8_t *val = bst_host_span(c, rt, args[1].of.i64, &vlen, fn);
+    const uint8_t *val = sub_span(c, rt, args[1].of.i64, &vlen, fn);
     if (!val) return false;
     if (!bst_state_set(rt->offchain_index, NULL, 0, key, klen, val, vlen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
@@ -347,9 +346,9 @@ SUB_HOST(ext_offchain_index_clear_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t klen;
-    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
     if (!bst_state_clear(rt->offchain_index, NULL, 0, key, klen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }

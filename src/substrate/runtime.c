@@ -281,7 +281,7 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
 
 /* Drops the per-call instance. */
 static void instance_drop(bst_substrate_runtime *rt) {
-    bst_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
+    sub_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
     if (rt->store && rt->opts.fuel) rt->fuel_used += rt->opts.fuel - bst_store_fuel(rt->store);
     bst_store_free(rt->store);
     rt->store = NULL;
