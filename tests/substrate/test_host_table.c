@@ -22,78 +22,10 @@ static const row ROWS[] = {SUBSTRATE_HOST_FUNCTIONS(ROW)};
 #undef ROW
 #define NROWS (sizeof ROWS / sizeof ROWS[0])
 
-/* One import of a module under construction. */
-typedef struct import {
-    const char *module, *name;
-    bst_functype type;
-} import;
-
-static void put_name(h_buf *b, const char *s) {
-    h_uleb(b, strlen(s));
-    h_put(b, s, strlen(s));
-}
-
-static uint8_t valtype_byte(bst_valtype t) {
-    switch (t) {
-    case BST_I32: return 0x7f;
-    case BST_I64: return 0x7e;
-    case BST_F32: return 0x7d;
-    case BST_F64: return 0x7c;
-    default: return 0x6f;   /* externref */
-    }
-}
-
-/* A module of n function imports (one type each), one exported memory page and an exported
- * __heap_base, which is all a runtime needs to be instantiated. */
-static h_buf module_of(const import *imp, size_t n) {
-    h_buf m = {0}, s = {0};
-    h_header(&m);
-    h_uleb(&s, n);
-    for (size_t i = 0; i < n; i++) {
-        h_u8(&s, 0x60);
-        h_uleb(&s, imp[i].type.nparams);
-        for (uint32_t k = 0; k < imp[i].type.nparams; k++)
-            h_u8(&s, valtype_byte(imp[i].type.params[k]));
-        h_uleb(&s, imp[i].type.nresults);
-        for (uint32_t k = 0; k < imp[i].type.nresults; k++)
-            h_u8(&s, valtype_byte(imp[i].type.results[k]));
-    }
-    h_section(&m, 1, &s);
-    h_uleb(&s, n);
-    for (size_t i = 0; i < n; i++) {
-        put_name(&s, imp[i].module);
-        put_name(&s, imp[i].name);
-        h_u8(&s, 0x00);
-        h_uleb(&s, i);
-    }
-    h_section(&m, 2, &s);
-    h_uleb(&s, 1);   /* memory: 1 page */
-    h_u8(&s, 0x00);
-    h_uleb(&s, 1);
-    h_section(&m, 5, &s);
-    h_uleb(&s, 1);   /* global __heap_base: i32 const 1024 */
-    h_u8(&s, 0x7f);
-    h_u8(&s, 0x00);
-    h_u8(&s, 0x41);
-    h_u8(&s, 0x80);  /* 1024 as a signed LEB128 */
-    h_u8(&s, 0x08);
-    h_u8(&s, 0x0b);
-    h_section(&m, 6, &s);
-    h_uleb(&s, 2);
-    put_name(&s, "memory");
-    h_u8(&s, 0x02);
-    h_uleb(&s, 0);
-    put_name(&s, "__heap_base");
-    h_u8(&s, 0x03);
-    h_uleb(&s, 0);
-    h_section(&m, 7, &s);
-    return m;
-}
-
 /* Instantiates the imports as a runtime: BST_OK with *stubs set, or the error. */
-static bst_status try_link(const import *imp, size_t n, bool allow_missing, uint32_t *stubs,
+static bst_status try_link(const h_import *imp, size_t n, bool allow_missing, uint32_t *stubs,
                            bst_error *err) {
-    h_buf m = module_of(imp, n);
+    h_buf m = h_module_imports(imp, n);
     bst_substrate_options o;
     bst_substrate_options_default(&o);
     o.allow_missing = allow_missing;
@@ -110,7 +42,7 @@ static bst_valtype g_types[NROWS][32];
 
 /* Every row parses, and a runtime importing all of them with those types has no stub. */
 static void test_all_rows_link(void) {
-    static import imp[NROWS];
+    static h_import imp[NROWS];
     for (size_t i = 0; i < NROWS; i++) {
         imp[i].module = "env";
         imp[i].name = ROWS[i].name;
@@ -131,7 +63,7 @@ static void test_all_rows_link(void) {
 }
 
 /* The expected refusal of a mistyped import. */
-static void expect_wrong_type(const import *imp, const char *what) {
+static void expect_wrong_type(const h_import *imp, const char *what) {
     bst_error err;
     uint32_t stubs;
     char want[200];
@@ -152,7 +84,7 @@ static void test_wrong_types_refused(void) {
         bst_valtype p[33], r[2];
         bst_functype want;
         if (!bst_functype_parse(ROWS[i].sig, g_types[i], 32, &want)) continue;
-        import imp = {"env", ROWS[i].name, want};
+        h_import imp = {"env", ROWS[i].name, want};
         memcpy(p, want.params, want.nparams * sizeof *p);
         memcpy(r, want.results, want.nresults * sizeof *r);
         imp.type.params = p;
@@ -190,8 +122,8 @@ static void test_wrong_types_refused(void) {
 static void test_unknown_names(void) {
     static const bst_valtype i64[1] = {BST_I64};
     const bst_functype t = {1, 1, i64, i64};   /* ext_storage_get_version_1's type */
-    const import real = {"env", "ext_storage_get_version_1", t};
-    const import misses[] = {
+    const h_import real = {"env", "ext_storage_get_version_1", t};
+    const h_import misses[] = {
         {"env", "ext_storage_get_version_", t},
         {"env", "ext_storage_get_version_10", t},
         {"env", "ext_storage_get_version_2", t},
