@@ -75,7 +75,7 @@ struct bst_substrate_runtime {
 #define SUB_FUNC __attribute__((visibility("hidden")))
 
 /* The C function of each row of SUBSTRATE_HOST_FUNCTIONS: sub_NAME. */
-#define SUB_DECLARE_HOST(name, sig)                                                            \
+#define SUB_DECLARE_HOST(name, sig)                                                                \
     SUB_FUNC bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env);
 SUBSTRATE_HOST_FUNCTIONS(SUB_DECLARE_HOST)
 #undef SUB_DECLARE_HOST
@@ -90,14 +90,14 @@ enum {
 #undef SUB_HOST_ID
     SUB_HOST_COUNT
 };
-#define SUB_HOST(name)                                                                         \
-    _Static_assert(SUB_HOST_ID_##name < SUB_HOST_COUNT, "a row of host_table.h");          \
-    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,         \
-                            void *env, const char *fn);                                        \
-    bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env) {     \
-        return name##_body(c, args, results, env, #name);                                      \
-    }                                                                                          \
-    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,         \
+#define SUB_HOST(name)                                                                             \
+    _Static_assert(SUB_HOST_ID_##name < SUB_HOST_COUNT, "a row of host_table.h");                  \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
+                            void *env, const char *fn);                                            \
+    bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env) {         \
+        return name##_body(c, args, results, env, #name);                                          \
+    }                                                                                              \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
                             void *env, __attribute__((unused)) const char *fn)
 
 /* A host function found by name: its signature (bst_functype_parse notation) and C function. */

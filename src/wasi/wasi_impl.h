@@ -157,7 +157,8 @@ WASI_FUNC WASI_FN(wasi_nosys);
 /* wasi_fd.c: writes a filestat in the flavour's layout (64 bytes preview1, 56 unstable). */
 WASI_FUNC bool wasi_put_filestat(bst_memory *m, uint32_t ptr, bool unstable,
                                  const void *host_stat);
-/* wasi_fd.c: timespec pair for futimens/utimensat from WASI times and fst_flags; false on bad flags. */
+/* wasi_fd.c: timespec pair for futimens/utimensat from WASI times and fst_flags; false on bad
+ * flags. */
 WASI_FUNC bool wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, void *ts2);
 
 #endif /* BASTION_WASI_IMPL_H */
