@@ -3,20 +3,25 @@
  * zstd-compressed), instantiates it with every import resolved and calls its exported runtime
  * API functions with Substrate's calling convention.
  *
- * This first slice provides:
+ * It provides:
  *   - the runtime code blob: the optional compression prefix (52 bc 53 76 46 db 8e 05 + one zstd
  *     frame), decompressed with an output cap (the "bomb limit");
- *   - instantiation: an imported `env.memory` is created with its declared limits (or the
- *     runtime's exported memory is used); `ext_allocator_malloc_version_1` and
- *     `ext_allocator_free_version_1` are backed by the freeing-bump allocator (bastion_alloc.h)
- *     whose heap starts at the runtime's exported `__heap_base`; EVERY other imported function
- *     is linked to a stub that traps with "unsupported host function MODULE.NAME" when (and
- *     only when) it is called — Substrate's `--allow-missing` behaviour;
+ *   - instantiation with every `env.ext_*` function of sp-io a runtime imports (storage, child
+ *     storage, trie roots, hashing, crypto with an in-memory keystore, logging, misc, offchain
+ *     with HTTP through the embedder's provider, sandboxes), each checked against its
+ *     signature; `ext_allocator_*` is the freeing-bump allocator (bastion_alloc.h) whose heap
+ *     starts at the runtime's exported `__heap_base`.  An imported `env.memory` is created with
+ *     its declared minimum and room for heap_pages more (or the runtime's exported memory is
+ *     used).  An import the host does not provide fails instantiation, or, with allow_missing,
+ *     is linked to a stub that traps when (and only when) it is called, with Substrate's
+ *     message;
  *   - calls: the input bytes are written into a block from the allocator (always allocated, as
  *     Substrate does, even for empty input), the export is called as (ptr: i32, len: i32) -> i64
  *     and the result is the byte range ptr = low 32 bits, len = high 32 bits, copied out through
- *     the bounds-checked bst_memory_read;
- *   - the RuntimeVersion returned by `Core_version`, decoded with the strict SCALE decoder.
+ *     the bounds-checked bst_memory_read; each call is one storage transaction on a fresh
+ *     instance;
+ *   - the RuntimeVersion returned by `Core_version`, decoded with the strict SCALE decoder, and
+ *     the pallets of `Metadata_metadata`.
  *
  * Guest memory is touched only through the bounds-checked accessors of bastion.h.  No global
  * state: everything hangs off a bst_substrate_runtime, used by one thread at a time.

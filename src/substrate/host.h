@@ -5,8 +5,11 @@
  *
  * The files:
  *   runtime.c      code blobs, instantiation (a fresh instance per call), calls, RuntimeVersion
- *   host_table.c   the table: import name and signature -> host function
- *   host_misc.c    allocator, logging, misc (print, runtime_version), offchain
+ *   host_table.h   the list of host functions: import name and signature (one row each)
+ *   host_table.c   the lookup by import name, generated from the list
+ *   host_mem.c     guest memory: argument spans and pointers, results through the allocator,
+ *                  the trap for bad arguments; the allocator's functions (ext_allocator_*)
+ *   host_misc.c    logging, misc (print, runtime_version), offchain
  *   host_http.c    ext_offchain_http_*: the embedder's HTTP provider (opts.http)
  *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_*
  *   host_crypto.c  ext_hashing_*, ext_crypto_* and the in-memory keystore
@@ -20,6 +23,7 @@
 #include "bastion_alloc.h"
 #include "bastion_state.h"
 #include "bastion_substrate.h"
+#include "host_table.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,21 +65,50 @@ struct bst_substrate_runtime {
     bool batch_active;         /* ext_crypto_start_batch_verify .. finish */
     bool batch_ok;
     uint32_t depth;            /* nesting of runtime_version calls (recursive loads) */
-    struct bst_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
+    struct sub_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
 };
 
-/* ---- the host-function table ------------------------------------------------------------ */
+/* ---- the host functions (host_table.h) -------------------------------------------------- */
 
-/* A signature as two strings over 'i' (i32) and 'j' (i64): params, results. */
-typedef struct host_def {
-    const char *name;          /* the import name, in module "env" */
-    const char *params;
-    const char *results;
+/* Functions shared by the files of src/substrate/ but not part of the API: hidden, so that
+ * they never leave the library, and prefixed sub_ (bst_ is the public API's prefix). */
+#define SUB_FUNC __attribute__((visibility("hidden")))
+
+/* The C function of each row of SUBSTRATE_HOST_FUNCTIONS: sub_NAME. */
+#define SUB_DECLARE_HOST(name, sig)                                                                \
+    SUB_FUNC bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env);
+SUBSTRATE_HOST_FUNCTIONS(SUB_DECLARE_HOST)
+#undef SUB_DECLARE_HOST
+
+/* Defines host function NAME: SUB_HOST(NAME) { body }.  The body sees the caller c, args,
+ * results, env (the runtime, see HOST_RT) and fn, the import name for trap messages.  sub_NAME
+ * passes them on to the static body; the enum constant makes a NAME that is no row of the
+ * table a compile error. */
+enum {
+#define SUB_HOST_ID(name, sig) SUB_HOST_ID_##name,
+    SUBSTRATE_HOST_FUNCTIONS(SUB_HOST_ID)
+#undef SUB_HOST_ID
+    SUB_HOST_COUNT
+};
+#define SUB_HOST(name)                                                                             \
+    _Static_assert(SUB_HOST_ID_##name < SUB_HOST_COUNT, "a row of host_table.h");                  \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
+                            void *env, const char *fn);                                            \
+    bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env) {         \
+        return name##_body(c, args, results, env, #name);                                          \
+    }                                                                                              \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
+                            void *env, __attribute__((unused)) const char *fn)
+
+/* A host function found by name: its signature (bst_functype_parse notation) and C function. */
+typedef struct sub_host_def {
+    const char *sig;
     bst_host_fn fn;
-} host_def;
+} sub_host_def;
 
-/* The definition of env.NAME, or NULL. */
-const host_def *bst_host_lookup(const char *name, size_t len);
+/* Finds env.NAME (name[0..len), not NUL-terminated); false when the host has no such
+ * function. */
+SUB_FUNC bool sub_host_lookup(const char *name, size_t len, sub_host_def *out);
 
 /* ---- helpers for host functions ---------------------------------------------------------- */
 
@@ -83,41 +116,46 @@ const host_def *bst_host_lookup(const char *name, size_t len);
 #define HOST_RT(env) ((bst_substrate_runtime *)(env))
 
 /* Traps with "NAME: what" and returns false. */
-bool bst_host_fail(bst_caller *c, const char *fn_name, const char *what);
+SUB_FUNC bool sub_fail(bst_caller *c, const char *fn_name, const char *what);
 
 /* The bytes of a (ptr, len) span packed as ptr | len << 32, or NULL after trapping. */
-const uint8_t *bst_host_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                         uint32_t *len, const char *fn_name);
+SUB_FUNC const uint8_t *sub_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
+                                 uint32_t *len, const char *fn_name);
 /* n bytes at guest address ptr, or NULL after trapping. */
-const uint8_t *bst_host_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, uint32_t n,
-                        const char *fn_name);
+SUB_FUNC const uint8_t *sub_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr,
+                                uint32_t n, const char *fn_name);
 /* Copies n bytes to guest address ptr; false after trapping. */
-bool bst_host_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
-                uint32_t n, const char *fn_name);
+SUB_FUNC bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
+                        uint32_t n, const char *fn_name);
 
 /* Allocates len bytes with the runtime's allocator and copies data there; *ptr is the guest
  * address.  False after trapping ("Failed to allocate memory: ..."). */
-bool bst_host_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                     uint32_t *ptr, const char *fn_name);
+SUB_FUNC bool sub_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data,
+                             size_t len, uint32_t *ptr, const char *fn_name);
 /* Results of the sp-runtime-interface kinds: a pointer to fixed-size bytes (i32), a byte
  * vector as ptr | len << 32 (i64), a SCALE Option<Vec<u8>> (Some(data[0..len)) when some, else
  * None) as a span. */
-bool bst_host_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                      bst_value *result, const char *fn_name);
-bool bst_host_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                       bst_value *result, const char *fn_name);
-bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some, const void *data,
-                         size_t len, bst_value *result, const char *fn_name);
+SUB_FUNC bool sub_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                          bst_value *result, const char *fn_name);
+SUB_FUNC bool sub_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                           bst_value *result, const char *fn_name);
+SUB_FUNC bool sub_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some,
+                             const void *data, size_t len, bst_value *result,
+                             const char *fn_name);
 /* Decodes an Option<Vec<u8>> argument held in p[0..len) (the bytes are a view into p); false
  * after trapping when it is not exactly that. */
-bool bst_host_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
-                               const uint8_t **data, size_t *data_len, const char *fn_name);
+SUB_FUNC bool sub_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
+                                   const uint8_t **data, size_t *data_len, const char *fn_name);
 
 /* The runtime's memory during a call. */
-bst_memory *bst_host_memory(bst_substrate_runtime *rt, bst_caller *c);
+SUB_FUNC bst_memory *sub_memory(bst_substrate_runtime *rt, bst_caller *c);
+
+/* The offchain-worker functions exist only in an offchain call (Substrate registers their
+ * extension only for offchain workers): true in one, else false after trapping. */
+SUB_FUNC bool sub_offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn_name);
 
 /* Frees the call's sandbox (its store, instances, memories); rt->sandbox becomes NULL.  Called
  * when the call's instance is dropped, as Substrate's sandbox store lives for one call. */
-void bst_sandbox_free(bst_substrate_runtime *rt);
+SUB_FUNC void sub_sandbox_free(bst_substrate_runtime *rt);
 
 #endif /* BASTION_SUBSTRATE_HOST_H */

@@ -4,19 +4,15 @@
  * signing against an in-memory keystore (the keys a node would hold in its keystore; here they
  * live and die with the bst_substrate_runtime).
  *
- * All cryptography is bastion_crypto's (libsodium, libsecp256k1, libxxhash, nettle); this file
+ * All cryptography is bastion_crypto's (randomness and wiping of secrets included); this file
  * only moves bytes between guest memory and those functions, with Substrate's encodings.
  */
 #include "host.h"
 
 #include "bastion_crypto.h"
 
-#include <sodium.h>
-
 #include <stdlib.h>
 #include <string.h>
-
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
 
 /* ---- hashing: (data: span) -> pointer to the digest ------------------------------------- */
 
@@ -26,11 +22,11 @@ static bool hash_host(bst_caller *c, const bst_value *args, bst_value *results, 
                       hash_fn fn, size_t out_len, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *data = bst_host_span(c, rt, args[0].of.i64, &len, name);
+    const uint8_t *data = sub_span(c, rt, args[0].of.i64, &len, name);
     if (!data) return false;
     uint8_t digest[32];
     fn(data, len, digest);
-    return bst_host_ret_ptr(c, rt, digest, out_len, &results[0], name);
+    return sub_ret_ptr(c, rt, digest, out_len, &results[0], name);
 }
 
 /* Adapters: the fixed-size prototypes of bastion_crypto.h as one pointer type. */
@@ -42,26 +38,26 @@ static void h_twox_64(const void *d, size_t n, uint8_t *o) { bst_twox_64(d, n, o
 static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n, o); }
 static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
 
-HOST_FN(bst_ext_hashing_keccak_256_version_1) {
-    return hash_host(c, args, results, env, h_keccak_256, 32, "ext_hashing_keccak_256_version_1");
+SUB_HOST(ext_hashing_keccak_256_version_1) {
+    return hash_host(c, args, results, env, h_keccak_256, 32, fn);
 }
-HOST_FN(bst_ext_hashing_sha2_256_version_1) {
-    return hash_host(c, args, results, env, h_sha2_256, 32, "ext_hashing_sha2_256_version_1");
+SUB_HOST(ext_hashing_sha2_256_version_1) {
+    return hash_host(c, args, results, env, h_sha2_256, 32, fn);
 }
-HOST_FN(bst_ext_hashing_blake2_128_version_1) {
-    return hash_host(c, args, results, env, h_blake2_128, 16, "ext_hashing_blake2_128_version_1");
+SUB_HOST(ext_hashing_blake2_128_version_1) {
+    return hash_host(c, args, results, env, h_blake2_128, 16, fn);
 }
-HOST_FN(bst_ext_hashing_blake2_256_version_1) {
-    return hash_host(c, args, results, env, h_blake2_256, 32, "ext_hashing_blake2_256_version_1");
+SUB_HOST(ext_hashing_blake2_256_version_1) {
+    return hash_host(c, args, results, env, h_blake2_256, 32, fn);
 }
-HOST_FN(bst_ext_hashing_twox_64_version_1) {
-    return hash_host(c, args, results, env, h_twox_64, 8, "ext_hashing_twox_64_version_1");
+SUB_HOST(ext_hashing_twox_64_version_1) {
+    return hash_host(c, args, results, env, h_twox_64, 8, fn);
 }
-HOST_FN(bst_ext_hashing_twox_128_version_1) {
-    return hash_host(c, args, results, env, h_twox_128, 16, "ext_hashing_twox_128_version_1");
+SUB_HOST(ext_hashing_twox_128_version_1) {
+    return hash_host(c, args, results, env, h_twox_128, 16, fn);
 }
-HOST_FN(bst_ext_hashing_twox_256_version_1) {
-    return hash_host(c, args, results, env, h_twox_256, 32, "ext_hashing_twox_256_version_1");
+SUB_HOST(ext_hashing_twox_256_version_1) {
+    return hash_host(c, args, results, env, h_twox_256, 32, fn);
 }
 
 /* ---- verification ------------------------------------------------------------------------ */
@@ -79,12 +75,12 @@ static bool verify_args(bst_caller *c, const bst_value *args, void *env, verify_
                         const char *name, bool *valid) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bool ecdsa = kind == V_ECDSA_V1 || kind == V_ECDSA;
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, ecdsa ? 65 : 64, name);
+    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, ecdsa ? 65 : 64, name);
     if (!sig) return false;
     uint32_t len;
-    const uint8_t *msg = bst_host_span(c, rt, args[1].of.i64, &len, name);
+    const uint8_t *msg = sub_span(c, rt, args[1].of.i64, &len, name);
     if (!msg) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[2].of.i32, ecdsa ? 33 : 32, name);
+    const uint8_t *pub = sub_ptr(c, rt, args[2].of.i32, ecdsa ? 33 : 32, name);
     if (!pub) return false;
     switch (kind) {
     case V_ED25519: *valid = bst_ed25519_verify(sig, msg, len, pub); break;
@@ -116,63 +112,60 @@ static bool batch_host(bst_caller *c, const bst_value *args, bst_value *results,
     return true;
 }
 
-HOST_FN(bst_ext_crypto_ed25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_ED25519, "ext_crypto_ed25519_verify_version_1");
+SUB_HOST(ext_crypto_ed25519_verify_version_1) {
+    return verify_host(c, args, results, env, V_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_ed25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ED25519, "ext_crypto_ed25519_batch_verify_version_1");
+SUB_HOST(ext_crypto_ed25519_batch_verify_version_1) {
+    return batch_host(c, args, results, env, V_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_SR25519_V1, "ext_crypto_sr25519_verify_version_1");
+SUB_HOST(ext_crypto_sr25519_verify_version_1) {
+    return verify_host(c, args, results, env, V_SR25519_V1, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_verify_version_2) {
-    return verify_host(c, args, results, env, V_SR25519, "ext_crypto_sr25519_verify_version_2");
+SUB_HOST(ext_crypto_sr25519_verify_version_2) {
+    return verify_host(c, args, results, env, V_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_SR25519, "ext_crypto_sr25519_batch_verify_version_1");
+SUB_HOST(ext_crypto_sr25519_batch_verify_version_1) {
+    return batch_host(c, args, results, env, V_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_verify_version_1) {
-    return verify_host(c, args, results, env, V_ECDSA_V1, "ext_crypto_ecdsa_verify_version_1");
+SUB_HOST(ext_crypto_ecdsa_verify_version_1) {
+    return verify_host(c, args, results, env, V_ECDSA_V1, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_verify_version_2) {
-    return verify_host(c, args, results, env, V_ECDSA, "ext_crypto_ecdsa_verify_version_2");
+SUB_HOST(ext_crypto_ecdsa_verify_version_2) {
+    return verify_host(c, args, results, env, V_ECDSA, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ECDSA, "ext_crypto_ecdsa_batch_verify_version_1");
+SUB_HOST(ext_crypto_ecdsa_batch_verify_version_1) {
+    return batch_host(c, args, results, env, V_ECDSA, fn);
 }
 
 /* verify_prehashed(sig: ptr 65, msg: ptr 32, pub: ptr 33) -> bool */
-HOST_FN(bst_ext_crypto_ecdsa_verify_prehashed_version_1) {
+SUB_HOST(ext_crypto_ecdsa_verify_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *name = "ext_crypto_ecdsa_verify_prehashed_version_1";
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, 65, name);
+    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, 65, fn);
     if (!sig) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[1].of.i32, 32, name);
+    const uint8_t *hash = sub_ptr(c, rt, args[1].of.i32, 32, fn);
     if (!hash) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[2].of.i32, 33, name);
+    const uint8_t *pub = sub_ptr(c, rt, args[2].of.i32, 33, fn);
     if (!pub) return false;
     results[0].of.i32 = bst_ecdsa_verify_prehashed(sig, hash, pub);
     return true;
 }
 
-HOST_FN(bst_ext_crypto_start_batch_verify_version_1) {
+SUB_HOST(ext_crypto_start_batch_verify_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (rt->batch_active)
-        return bst_host_fail(c, "ext_crypto_start_batch_verify_version_1",
-                             "batch verification is already active");
+        return sub_fail(c, fn, "batch verification is already active");
     rt->batch_active = true;
     rt->batch_ok = true;
     return true;
 }
 
-HOST_FN(bst_ext_crypto_finish_batch_verify_version_1) {
+SUB_HOST(ext_crypto_finish_batch_verify_version_1) {
     (void)args;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (!rt->batch_active)
-        return bst_host_fail(c, "ext_crypto_finish_batch_verify_version_1",
-                             "`finish_batch_verify` called without `start_batch_verify`");
+        return sub_fail(c, fn, "`finish_batch_verify` called without `start_batch_verify`");
     rt->batch_active = false;
     results[0].of.i32 = rt->batch_ok;
     return true;
@@ -184,9 +177,9 @@ HOST_FN(bst_ext_crypto_finish_batch_verify_version_1) {
 static bool recover_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                          bool strict, bool compressed, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *sig = bst_host_ptr(c, rt, args[0].of.i32, 65, name);
+    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, 65, name);
     if (!sig) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[1].of.i32, 32, name);
+    const uint8_t *hash = sub_ptr(c, rt, args[1].of.i32, 32, name);
     if (!hash) return false;
     uint8_t out[1 + 64];
     bst_ecdsa_error e = compressed ? bst_secp256k1_recover_compressed(sig, hash, strict, out + 1)
@@ -194,32 +187,43 @@ static bool recover_host(bst_caller *c, const bst_value *args, bst_value *result
     if (e != BST_ECDSA_OK) {
         out[0] = 1;
         out[1] = (uint8_t)e;
-        return bst_host_ret_span(c, rt, out, 2, &results[0], name);
+        return sub_ret_span(c, rt, out, 2, &results[0], name);
     }
     out[0] = 0;
-    return bst_host_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
+    return sub_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
 }
 
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_version_1) {
-    return recover_host(c, args, results, env, false, false,
-                        "ext_crypto_secp256k1_ecdsa_recover_version_1");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_1) {
+    return recover_host(c, args, results, env, false, false, fn);
 }
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_version_2) {
-    return recover_host(c, args, results, env, true, false,
-                        "ext_crypto_secp256k1_ecdsa_recover_version_2");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_2) {
+    return recover_host(c, args, results, env, true, false, fn);
 }
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_compressed_version_1) {
-    return recover_host(c, args, results, env, false, true,
-                        "ext_crypto_secp256k1_ecdsa_recover_compressed_version_1");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_1) {
+    return recover_host(c, args, results, env, false, true, fn);
 }
-HOST_FN(bst_ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
-    return recover_host(c, args, results, env, true, true,
-                        "ext_crypto_secp256k1_ecdsa_recover_compressed_version_2");
+SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
+    return recover_host(c, args, results, env, true, true, fn);
 }
 
 /* ---- the keystore ------------------------------------------------------------------------ */
 
 static size_t pub_len(host_key_scheme s) { return s == HOST_KEY_ECDSA ? 33 : 32; }
+
+/* Decodes exactly 2 * n hex digits (either case) into out[0..n); false on anything else. */
+static bool hex_decode(const uint8_t *hex, size_t n, uint8_t *out) {
+    for (size_t i = 0; i < 2 * n; i++) {
+        unsigned ch = hex[i], lower = ch | 0x20, v;
+        if (ch >= '0' && ch <= '9')
+            v = ch - '0';
+        else if (lower >= 'a' && lower <= 'f')
+            v = lower - 'a' + 10;
+        else
+            return false;
+        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] << 4 | v : v);
+    }
+    return true;
+}
 
 /* The secret seed of a new key from generate's `seed: Option<Vec<u8>>` (a secret URI):
  * None -> fresh randomness; "0x" + 64 hex digits -> that seed; "//Name" of a development
@@ -230,17 +234,14 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
     bool some;
     const uint8_t *uri;
     size_t uri_len;
-    if (!bst_host_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
+    if (!sub_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
     uint8_t seed[32];
     if (!some) {
-        randombytes_buf(seed, sizeof seed);
+        bst_random_bytes(seed, sizeof seed);
     } else if (uri_len == 66 && uri[0] == '0' && (uri[1] == 'x' || uri[1] == 'X')) {
-        size_t bin_len = 0;
-        if (sodium_hex2bin(seed, sizeof seed, (const char *)uri + 2, 64, NULL, &bin_len, NULL) !=
-                0 ||
-            bin_len != 32) {
-            sodium_memzero(seed, sizeof seed);
-            return bst_host_fail(c, name, "seed: bad hex");
+        if (!hex_decode(uri + 2, sizeof seed, seed)) {
+            bst_secure_wipe(seed, sizeof seed);
+            return sub_fail(c, name, "seed: bad hex");
         }
     } else if (scheme == HOST_KEY_SR25519 && uri_len > 2 && uri_len < 32 && uri[0] == '/' &&
                uri[1] == '/') {
@@ -248,25 +249,25 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
         memcpy(dev, uri + 2, uri_len - 2);
         dev[uri_len - 2] = '\0';
         if (!bst_dev_account(dev, k->pub, k->secret))
-            return bst_host_fail(c, name, "seed: unknown development account");
+            return sub_fail(c, name, "seed: unknown development account");
         return true;
     } else {
-        return bst_host_fail(c, name,
-                             "seed: only 0x-hex seeds and //Dev accounts are supported as secret "
-                             "URIs");
+        return sub_fail(c, name,
+                        "seed: only 0x-hex seeds and //Dev accounts are supported as secret "
+                        "URIs");
     }
     switch (scheme) {
     case HOST_KEY_ED25519: bst_ed25519_from_seed(seed, k->pub, k->secret); break;
     case HOST_KEY_SR25519: bst_sr25519_from_seed(seed, k->pub, k->secret); break;
     case HOST_KEY_ECDSA:
         if (!bst_ecdsa_from_seed(seed, k->pub)) {
-            sodium_memzero(seed, sizeof seed);
-            return bst_host_fail(c, name, "seed is not a valid secp256k1 secret key");
+            bst_secure_wipe(seed, sizeof seed);
+            return sub_fail(c, name, "seed is not a valid secp256k1 secret key");
         }
         memcpy(k->secret, seed, 32);
         break;
     }
-    sodium_memzero(seed, sizeof seed);
+    bst_secure_wipe(seed, sizeof seed);
     return true;
 }
 
@@ -274,55 +275,52 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
 static bool generate_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                           host_key_scheme scheme, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
     if (!kt) return false;
     uint32_t opt_len;
-    const uint8_t *opt = bst_host_span(c, rt, args[1].of.i64, &opt_len, name);
+    const uint8_t *opt = sub_span(c, rt, args[1].of.i64, &opt_len, name);
     if (!opt) return false;
     host_key k;
     memset(&k, 0, sizeof k);
     k.scheme = scheme;
     memcpy(k.key_type, kt, 4);
     if (!make_key(c, scheme, opt, opt_len, &k, name)) {
-        sodium_memzero(&k, sizeof k);
+        bst_secure_wipe(&k, sizeof k);
         return false;
     }
     if (rt->nkeys == rt->keys_cap) {
         size_t cap = rt->keys_cap ? rt->keys_cap * 2 : 8;
         host_key *nk = calloc(cap, sizeof *nk);
-        if (!nk) return bst_host_fail(c, name, "out of host memory");
+        if (!nk) return sub_fail(c, name, "out of host memory");
         if (rt->keys) {
             memcpy(nk, rt->keys, rt->nkeys * sizeof *nk);
-            sodium_memzero(rt->keys, rt->keys_cap * sizeof *rt->keys);
+            bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
             free(rt->keys);
         }
         rt->keys = nk;
         rt->keys_cap = cap;
     }
     rt->keys[rt->nkeys++] = k;
-    sodium_memzero(&k, sizeof k);
+    bst_secure_wipe(&k, sizeof k);
     const host_key *stored = &rt->keys[rt->nkeys - 1];
-    return bst_host_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
+    return sub_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
 }
 
-HOST_FN(bst_ext_crypto_ed25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ED25519,
-                         "ext_crypto_ed25519_generate_version_1");
+SUB_HOST(ext_crypto_ed25519_generate_version_1) {
+    return generate_host(c, args, results, env, HOST_KEY_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_SR25519,
-                         "ext_crypto_sr25519_generate_version_1");
+SUB_HOST(ext_crypto_sr25519_generate_version_1) {
+    return generate_host(c, args, results, env, HOST_KEY_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ECDSA,
-                         "ext_crypto_ecdsa_generate_version_1");
+SUB_HOST(ext_crypto_ecdsa_generate_version_1) {
+    return generate_host(c, args, results, env, HOST_KEY_ECDSA, fn);
 }
 
 /* public_keys(key_type: ptr 4) -> Vec<[u8; N]> */
 static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
                              host_key_scheme scheme, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
     if (!kt) return false;
     size_t n = 0, plen = pub_len(scheme);
     for (size_t i = 0; i < rt->nkeys; i++)
@@ -335,24 +333,21 @@ static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *re
             bst_scale_put_raw(&b, rt->keys[i].pub, plen);
     if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
         bst_scale_buf_free(&b);
-        return bst_host_fail(c, name, "out of host memory");
+        return sub_fail(c, name, "out of host memory");
     }
-    bool ok = bst_host_ret_span(c, rt, b.data, b.len, &results[0], name);
+    bool ok = sub_ret_span(c, rt, b.data, b.len, &results[0], name);
     bst_scale_buf_free(&b);
     return ok;
 }
 
-HOST_FN(bst_ext_crypto_ed25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ED25519,
-                            "ext_crypto_ed25519_public_keys_version_1");
+SUB_HOST(ext_crypto_ed25519_public_keys_version_1) {
+    return public_keys_host(c, args, results, env, HOST_KEY_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_SR25519,
-                            "ext_crypto_sr25519_public_keys_version_1");
+SUB_HOST(ext_crypto_sr25519_public_keys_version_1) {
+    return public_keys_host(c, args, results, env, HOST_KEY_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ECDSA,
-                            "ext_crypto_ecdsa_public_keys_version_1");
+SUB_HOST(ext_crypto_ecdsa_public_keys_version_1) {
+    return public_keys_host(c, args, results, env, HOST_KEY_ECDSA, fn);
 }
 
 /* The keystore's key of this scheme, type and public key, or NULL. */
@@ -371,12 +366,12 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
                       host_key_scheme scheme, const char *name) {
     bst_substrate_runtime *rt = HOST_RT(env);
     size_t plen = pub_len(scheme);
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
     if (!kt) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[1].of.i32, (uint32_t)plen, name);
+    const uint8_t *pub = sub_ptr(c, rt, args[1].of.i32, (uint32_t)plen, name);
     if (!pub) return false;
     uint32_t len;
-    const uint8_t *msg = bst_host_span(c, rt, args[2].of.i64, &len, name);
+    const uint8_t *msg = sub_span(c, rt, args[2].of.i64, &len, name);
     if (!msg) return false;
     const host_key *k = find_key(rt, scheme, kt, pub);
     uint8_t out[1 + 65];
@@ -395,38 +390,37 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
             break;
         case HOST_KEY_ECDSA:
             if (!bst_ecdsa_sign(k->secret, msg, len, out + 1))
-                return bst_host_fail(c, name, "signing failed");
+                return sub_fail(c, name, "signing failed");
             out_len += 65;
             break;
         }
     }
-    return bst_host_ret_span(c, rt, out, out_len, &results[0], name);
+    return sub_ret_span(c, rt, out, out_len, &results[0], name);
 }
 
-HOST_FN(bst_ext_crypto_ed25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ED25519, "ext_crypto_ed25519_sign_version_1");
+SUB_HOST(ext_crypto_ed25519_sign_version_1) {
+    return sign_host(c, args, results, env, HOST_KEY_ED25519, fn);
 }
-HOST_FN(bst_ext_crypto_sr25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_SR25519, "ext_crypto_sr25519_sign_version_1");
+SUB_HOST(ext_crypto_sr25519_sign_version_1) {
+    return sign_host(c, args, results, env, HOST_KEY_SR25519, fn);
 }
-HOST_FN(bst_ext_crypto_ecdsa_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ECDSA, "ext_crypto_ecdsa_sign_version_1");
+SUB_HOST(ext_crypto_ecdsa_sign_version_1) {
+    return sign_host(c, args, results, env, HOST_KEY_ECDSA, fn);
 }
 
 /* sign_prehashed(key_type, pub: ptr 33, msg: ptr 32) -> Option<[u8; 65]> */
-HOST_FN(bst_ext_crypto_ecdsa_sign_prehashed_version_1) {
+SUB_HOST(ext_crypto_ecdsa_sign_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *name = "ext_crypto_ecdsa_sign_prehashed_version_1";
-    const uint8_t *kt = bst_host_ptr(c, rt, args[0].of.i32, 4, name);
+    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, fn);
     if (!kt) return false;
-    const uint8_t *pub = bst_host_ptr(c, rt, args[1].of.i32, 33, name);
+    const uint8_t *pub = sub_ptr(c, rt, args[1].of.i32, 33, fn);
     if (!pub) return false;
-    const uint8_t *hash = bst_host_ptr(c, rt, args[2].of.i32, 32, name);
+    const uint8_t *hash = sub_ptr(c, rt, args[2].of.i32, 32, fn);
     if (!hash) return false;
     const host_key *k = find_key(rt, HOST_KEY_ECDSA, kt, pub);
     uint8_t out[1 + 65];
     out[0] = k ? 1 : 0;
     if (k && !bst_ecdsa_sign_prehashed(k->secret, hash, out + 1))
-        return bst_host_fail(c, name, "signing failed");
-    return bst_host_ret_span(c, rt, out, k ? 66 : 1, &results[0], name);
+        return sub_fail(c, fn, "signing failed");
+    return sub_ret_span(c, rt, out, k ? 66 : 1, &results[0], fn);
 }

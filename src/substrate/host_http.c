@@ -29,14 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
-/* As host_misc.c: the worker functions exist only in an offchain call. */
-static bool offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
-    if (rt->opts.offchain) return true;
-    return bst_host_fail(c, fn, "only available in an offchain worker context (offchain option)");
-}
-
 /* The provider, when it has the callback `cb`, else NULL. */
 #define HTTP_CB(rt, cb) ((rt)->opts.http && (rt)->opts.http->cb ? (rt)->opts.http : NULL)
 
@@ -53,17 +45,17 @@ static bool http_id(const bst_value *arg, uint16_t *id) {
 static bool http_copy(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, bool utf8,
                       const char *what, uint8_t **out, uint32_t *len, const char *fn) {
     *out = NULL;
-    const uint8_t *p = bst_host_span(c, rt, packed, len, fn);
+    const uint8_t *p = sub_span(c, rt, packed, len, fn);
     if (!p) return false;
     uint8_t *copy = malloc((size_t)*len + 1);
-    if (!copy) return bst_host_fail(c, fn, "out of host memory");
+    if (!copy) return sub_fail(c, fn, "out of host memory");
     memcpy(copy, p, *len);
     copy[*len] = 0;
     if (utf8 && !bst_scale_utf8_valid(copy, *len)) {
         free(copy);
         char msg[64];
         snprintf(msg, sizeof msg, "%s is not valid UTF-8", what);
-        return bst_host_fail(c, fn, msg);
+        return sub_fail(c, fn, msg);
     }
     *out = copy;
     return true;
@@ -74,7 +66,7 @@ static bool http_copy(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, 
 static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
                           uint64_t *ms, const uint64_t **deadline, const char *fn) {
     uint32_t len;
-    const uint8_t *p = bst_host_span(c, rt, packed, &len, fn);
+    const uint8_t *p = sub_span(c, rt, packed, &len, fn);
     if (!p) return false;
     bst_scale_dec d;
     bst_scale_dec_init(&d, p, len);
@@ -83,7 +75,7 @@ static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t pack
     bst_scale_get_option(&d, &some);
     if (some) bst_scale_get_u64(&d, ms);
     if (bst_scale_finish(&d) != BST_SCALE_OK)
-        return bst_host_fail(c, fn, "deadline is not a SCALE Option<Timestamp>");
+        return sub_fail(c, fn, "deadline is not a SCALE Option<Timestamp>");
     *deadline = some ? ms : NULL;
     return true;
 }
@@ -92,7 +84,7 @@ static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t pack
 static bool ret_unit_result(bst_caller *c, bst_substrate_runtime *rt, bool ok, bst_value *result,
                             const char *fn) {
     const uint8_t b = ok ? 0 : 1;
-    return bst_host_ret_span(c, rt, &b, 1, result, fn);
+    return sub_ret_span(c, rt, &b, 1, result, fn);
 }
 
 /* Result<(), HttpError>: Ok = 0x00, Err(e) = 0x01 e.  A provider's value outside HttpError
@@ -100,26 +92,25 @@ static bool ret_unit_result(bst_caller *c, bst_substrate_runtime *rt, bool ok, b
 static bool ret_http_result(bst_caller *c, bst_substrate_runtime *rt, bst_substrate_http_error e,
                             bst_value *result, const char *fn) {
     if ((unsigned)e > BST_SUBSTRATE_HTTP_INVALID)
-        return bst_host_fail(c, fn, "the HTTP provider returned an invalid HttpError");
+        return sub_fail(c, fn, "the HTTP provider returned an invalid HttpError");
     const uint8_t b[2] = {e == BST_SUBSTRATE_HTTP_OK ? 0 : 1, (uint8_t)e};
-    return bst_host_ret_span(c, rt, b, e == BST_SUBSTRATE_HTTP_OK ? 1 : 2, result, fn);
+    return sub_ret_span(c, rt, b, e == BST_SUBSTRATE_HTTP_OK ? 1 : 2, result, fn);
 }
 
 /* A SCALE buffer as the call's result span; traps when building it ran out of memory. */
 static bool ret_buf(bst_caller *c, bst_substrate_runtime *rt, bst_scale_buf *b, bst_value *result,
                     const char *fn) {
     bool ok = bst_scale_buf_error(b) == BST_SCALE_OK
-                  ? bst_host_ret_span(c, rt, b->data, b->len, result, fn)
-                  : bst_host_fail(c, fn, "out of host memory");
+                  ? sub_ret_span(c, rt, b->data, b->len, result, fn)
+                  : sub_fail(c, fn, "out of host memory");
     bst_scale_buf_free(b);
     return ok;
 }
 
 /* request_start(method, uri, meta) -> Result<HttpRequestId, ()>: Ok(id) = 0x00 id (u16 LE). */
-HOST_FN(bst_ext_offchain_http_request_start_version_1) {
+SUB_HOST(ext_offchain_http_request_start_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_request_start_version_1";
-    if (!offchain_ok(c, rt, fn)) return false;
+    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint8_t *method = NULL, *uri = NULL, *meta = NULL;
     uint32_t method_len, uri_len, meta_len;
     bool ok = http_copy(c, rt, args[0].of.i64, true, "method", &method, &method_len, fn) &&
@@ -131,7 +122,7 @@ HOST_FN(bst_ext_offchain_http_request_start_version_1) {
         if (h && h->request_start(h->ctx, (const char *)method, method_len, (const char *)uri,
                                   uri_len, meta, meta_len, &id)) {
             const uint8_t b[3] = {0, (uint8_t)id, (uint8_t)(id >> 8)};
-            ok = bst_host_ret_span(c, rt, b, sizeof b, &results[0], fn);
+            ok = sub_ret_span(c, rt, b, sizeof b, &results[0], fn);
         } else {
             ok = ret_unit_result(c, rt, false, &results[0], fn);
         }
@@ -143,10 +134,9 @@ HOST_FN(bst_ext_offchain_http_request_start_version_1) {
 }
 
 /* request_add_header(id, name, value) -> Result<(), ()> */
-HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
+SUB_HOST(ext_offchain_http_request_add_header_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_request_add_header_version_1";
-    if (!offchain_ok(c, rt, fn)) return false;
+    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint8_t *name = NULL, *value = NULL;
     uint32_t name_len, value_len;
     bool ok = http_copy(c, rt, args[1].of.i64, true, "header name", &name, &name_len, fn) &&
@@ -165,10 +155,9 @@ HOST_FN(bst_ext_offchain_http_request_add_header_version_1) {
 }
 
 /* request_write_body(id, chunk, deadline) -> Result<(), HttpError> */
-HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
+SUB_HOST(ext_offchain_http_request_write_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_request_write_body_version_1";
-    if (!offchain_ok(c, rt, fn)) return false;
+    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint8_t *chunk = NULL;
     uint32_t chunk_len;
     uint64_t ms;
@@ -190,12 +179,11 @@ HOST_FN(bst_ext_offchain_http_request_write_body_version_1) {
 
 /* response_wait(ids, deadline) -> Vec<HttpRequestStatus>: a status per id, in order (Invalid
  * for each without a provider). */
-HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
+SUB_HOST(ext_offchain_http_response_wait_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_wait_version_1";
-    if (!offchain_ok(c, rt, fn)) return false;
+    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint32_t len;
-    const uint8_t *p = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    const uint8_t *p = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!p) return false;
     /* &[HttpRequestId] crosses as a SCALE Vec<u16>; decoded into a host-side array */
     bst_scale_dec d;
@@ -210,7 +198,7 @@ HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
         if (!ids || !st) {
             free(ids);
             free(st);
-            return bst_host_fail(c, fn, "out of host memory");
+            return sub_fail(c, fn, "out of host memory");
         }
     }
     for (size_t i = 0; i < n && d.err == BST_SCALE_OK; i++) {
@@ -220,7 +208,7 @@ HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
     }
     bool ok = true;
     if (bst_scale_finish(&d) != BST_SCALE_OK)
-        ok = bst_host_fail(c, fn, "ids are not a SCALE Vec<HttpRequestId>");
+        ok = sub_fail(c, fn, "ids are not a SCALE Vec<HttpRequestId>");
     uint64_t ms;
     const uint64_t *deadline = NULL;
     if (ok) ok = http_deadline(c, rt, args[1].of.i64, &ms, &deadline, fn);
@@ -232,7 +220,7 @@ HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
         bst_scale_put_len(&b, n);
         for (size_t i = 0; i < n && ok; i++) {
             if ((unsigned)st[i].state > BST_SUBSTRATE_HTTP_STATUS_FINISHED) {
-                ok = bst_host_fail(c, fn, "the HTTP provider returned an invalid status");
+                ok = sub_fail(c, fn, "the HTTP provider returned an invalid status");
                 break;
             }
             bst_scale_put_enum(&b, (uint8_t)st[i].state);
@@ -249,23 +237,22 @@ HOST_FN(bst_ext_offchain_http_response_wait_version_1) {
 }
 
 /* response_headers(id) -> Vec<(Vec<u8>, Vec<u8>)>: empty for an unknown id. */
-HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
+SUB_HOST(ext_offchain_http_response_headers_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_headers_version_1";
-    if (!offchain_ok(c, rt, fn)) return false;
+    if (!sub_offchain_ok(c, rt, fn)) return false;
     const bst_substrate_http *h = HTTP_CB(rt, response_headers);
     const bst_substrate_http_header *hs = NULL;
     size_t n = 0;
     uint16_t id;
     if (h && http_id(&args[0], &id)) n = h->response_headers(h->ctx, id, &hs);
-    if (n && !hs) return bst_host_fail(c, fn, "the HTTP provider returned no header array");
+    if (n && !hs) return sub_fail(c, fn, "the HTTP provider returned no header array");
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_put_len(&b, n);
     for (size_t i = 0; i < n; i++) {
         if ((hs[i].name_len && !hs[i].name) || (hs[i].value_len && !hs[i].value)) {
             bst_scale_buf_free(&b);
-            return bst_host_fail(c, fn, "the HTTP provider returned a header without bytes");
+            return sub_fail(c, fn, "the HTTP provider returned a header without bytes");
         }
         bst_scale_put_bytes(&b, hs[i].name, hs[i].name_len);
         bst_scale_put_bytes(&b, hs[i].value, hs[i].value_len);
@@ -275,12 +262,11 @@ HOST_FN(bst_ext_offchain_http_response_headers_version_1) {
 
 /* response_read_body(id, buffer, deadline) -> Result<u32, HttpError>: Ok(n) = 0x00 n (u32 LE),
  * the n bytes written to the start of the runtime's buffer (the rest is left as it was). */
-HOST_FN(bst_ext_offchain_http_response_read_body_version_1) {
+SUB_HOST(ext_offchain_http_response_read_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_http_response_read_body_version_1";
-    if (!offchain_ok(c, rt, fn)) return false;
+    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint32_t buf_len;
-    if (!bst_host_span(c, rt, args[1].of.i64, &buf_len, fn)) return false;
+    if (!sub_span(c, rt, args[1].of.i64, &buf_len, fn)) return false;
     uint32_t buf_ptr = (uint32_t)(uint64_t)args[1].of.i64;
     uint64_t ms;
     const uint64_t *deadline = NULL;
@@ -291,19 +277,19 @@ HOST_FN(bst_ext_offchain_http_response_read_body_version_1) {
         return ret_http_result(c, rt, BST_SUBSTRATE_HTTP_INVALID, &results[0], fn);
     size_t cap = buf_len < BST_SUBSTRATE_HTTP_READ_MAX ? buf_len : BST_SUBSTRATE_HTTP_READ_MAX;
     uint8_t *buf = malloc(cap ? cap : 1);
-    if (!buf) return bst_host_fail(c, fn, "out of host memory");
+    if (!buf) return sub_fail(c, fn, "out of host memory");
     size_t got = 0;
     bst_substrate_http_error e = h->response_read_body(h->ctx, id, buf, cap, deadline, &got);
     bool ok;
     if (e != BST_SUBSTRATE_HTTP_OK) {
         ok = ret_http_result(c, rt, e, &results[0], fn);
     } else if (got > cap) {
-        ok = bst_host_fail(c, fn, "the HTTP provider read more than the buffer holds");
+        ok = sub_fail(c, fn, "the HTTP provider read more than the buffer holds");
     } else {
         const uint8_t r[5] = {0, (uint8_t)got, (uint8_t)(got >> 8), (uint8_t)(got >> 16),
                               (uint8_t)(got >> 24)};
-        ok = bst_host_write(c, rt, (int32_t)buf_ptr, buf, (uint32_t)got, fn) &&
-             bst_host_ret_span(c, rt, r, sizeof r, &results[0], fn);
+        ok = sub_write(c, rt, (int32_t)buf_ptr, buf, (uint32_t)got, fn) &&
+             sub_ret_span(c, rt, r, sizeof r, &results[0], fn);
     }
     free(buf);
     return ok;

@@ -1,18 +1,15 @@
 /*
- * host_misc.c — the helpers every Substrate host function uses to reach guest memory, and the
- * host functions that are neither storage nor crypto: the allocator (ext_allocator_*), logging
- * (ext_logging_*), misc (ext_misc_print_*, ext_misc_runtime_version) and offchain
+ * host_misc.c — the Substrate host functions that are neither storage, crypto nor memory:
+ * logging (ext_logging_*), misc (ext_misc_print_*, ext_misc_runtime_version) and offchain
  * (ext_offchain_*: local storage is real and in memory; the node-only services — transaction
  * pool, network — answer as a node without them does: with their error values; HTTP is
  * host_http.c).
  *
- * Guest memory is touched only through the bounds-checked accessors of bastion.h.
+ * Guest memory is reached only through the helpers of host_mem.c.
  */
 #include "host.h"
 
 #include "bastion_crypto.h"
-
-#include <sodium.h>
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,159 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
-/* ---- helpers ----------------------------------------------------------------------------- */
-
-bool bst_host_fail(bst_caller *c, const char *fn_name, const char *what) {
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s: %s", fn_name, what);
-    bst_caller_trap(c, msg);
-    return false;
-}
-
-bst_memory *bst_host_memory(bst_substrate_runtime *rt, bst_caller *c) {
-    if (rt->memory) return rt->memory;
-    return c ? bst_caller_memory(c) : NULL;
-}
-
-const uint8_t *bst_host_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                             uint32_t *len, const char *fn_name) {
-    uint64_t v = (uint64_t)packed;
-    *len = (uint32_t)(v >> 32);
-    bst_memory *mem = bst_host_memory(rt, c);
-    /* A zero-length span reads no bytes, but its pointer must still lie within the memory (at
-     * most one past its end), as Substrate checks. */
-    static const uint8_t none[1] = {0};
-    if (*len == 0 && mem && (uint32_t)v <= bst_memory_size(mem)) return none;
-    const uint8_t *p = mem && *len ? bst_memory_slice(mem, (uint32_t)v, *len) : NULL;
-    if (!p) {
-        char what[96];
-        snprintf(what, sizeof what, "span [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
-                 (uint32_t)v, *len);
-        bst_host_fail(c, fn_name, what);
-    }
-    return p;
-}
-
-const uint8_t *bst_host_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, uint32_t n,
-                            const char *fn_name) {
-    bst_memory *mem = bst_host_memory(rt, c);
-    const uint8_t *p = mem ? bst_memory_slice(mem, (uint32_t)ptr, n) : NULL;
-    if (!p) {
-        char what[96];
-        snprintf(what, sizeof what, "pointer [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
-                 (uint32_t)ptr, n);
-        bst_host_fail(c, fn_name, what);
-    }
-    return p;
-}
-
-bool bst_host_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
-                    uint32_t n, const char *fn_name) {
-    bst_memory *mem = bst_host_memory(rt, c);
-    if (n && (!mem || !bst_memory_write(mem, (uint32_t)ptr, data, n))) {
-        char what[96];
-        snprintf(what, sizeof what, "output [0x%" PRIx32 ", +%" PRIu32 ") outside the memory",
-                 (uint32_t)ptr, n);
-        return bst_host_fail(c, fn_name, what);
-    }
-    return true;
-}
-
-/* Traps with Substrate's wording: Failed to allocate memory: "Allocator ran out of space". */
-static bool alloc_fail(bst_caller *c, const char *fn_name, const char *verb, bst_alloc_status st) {
-    char what[128];
-    snprintf(what, sizeof what, "Failed to %s memory: \"%s\"", verb, bst_alloc_status_message(st));
-    return bst_host_fail(c, fn_name, what);
-}
-
-bool bst_host_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                         uint32_t *ptr, const char *fn_name) {
-    bst_memory *mem = bst_host_memory(rt, c);
-    if (len > UINT32_MAX) return bst_host_fail(c, fn_name, "result too large");
-    bst_alloc_status st = mem ? bst_alloc_malloc(&rt->alloc, mem, (uint32_t)len, ptr)
-                              : BST_ALLOC_ARG;
-    if (st != BST_ALLOC_OK) return alloc_fail(c, fn_name, "allocate", st);
-    if (len && !bst_memory_write(mem, *ptr, data, (uint32_t)len))
-        return bst_host_fail(c, fn_name, "writing the result");
-    return true;
-}
-
-bool bst_host_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                      bst_value *result, const char *fn_name) {
-    uint32_t ptr;
-    if (!bst_host_alloc_copy(c, rt, data, len, &ptr, fn_name)) return false;
-    result->of.i32 = (int32_t)ptr;
-    return true;
-}
-
-bool bst_host_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
-                       bst_value *result, const char *fn_name) {
-    uint32_t ptr;
-    if (!bst_host_alloc_copy(c, rt, data, len, &ptr, fn_name)) return false;
-    result->of.i64 = (int64_t)((uint64_t)ptr | (uint64_t)len << 32);
-    return true;
-}
-
-bool bst_host_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some, const void *data,
-                         size_t len, bst_value *result, const char *fn_name) {
-    if (!some) {
-        static const uint8_t none = 0;
-        return bst_host_ret_span(c, rt, &none, 1, result, fn_name);
-    }
-    /* Some(Vec<u8>): 0x01, compact length, bytes */
-    bst_scale_buf b;
-    bst_scale_buf_init(&b);
-    bst_scale_put_u8(&b, 1);
-    if (bst_scale_put_bytes(&b, data, len) != BST_SCALE_OK) {
-        bst_scale_buf_free(&b);
-        return bst_host_fail(c, fn_name, "out of host memory");
-    }
-    bool ok = bst_host_ret_span(c, rt, b.data, b.len, result, fn_name);
-    bst_scale_buf_free(&b);
-    return ok;
-}
-
-bool bst_host_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
-                               const uint8_t **data, size_t *data_len, const char *fn_name) {
-    bst_scale_dec d;
-    bst_scale_dec_init(&d, p, len);
-    *some = false;
-    *data = NULL;
-    *data_len = 0;
-    bst_scale_get_option(&d, some);
-    if (*some) bst_scale_get_bytes(&d, data, data_len);
-    if (bst_scale_finish(&d) != BST_SCALE_OK)
-        return bst_host_fail(c, fn_name, "argument is not a SCALE Option<Vec<u8>>");
-    return true;
-}
-
-/* ---- allocator --------------------------------------------------------------------------- */
-
-HOST_FN(bst_ext_allocator_malloc_version_1) {
-    bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t ptr = 0;
-    bst_memory *mem = bst_host_memory(rt, c);
-    bst_alloc_status st = bst_alloc_malloc(&rt->alloc, mem, (uint32_t)args[0].of.i32, &ptr);
-    if (st != BST_ALLOC_OK) return alloc_fail(c, "ext_allocator_malloc_version_1", "allocate", st);
-    results[0].of.i32 = (int32_t)ptr;
-    return true;
-}
-
-HOST_FN(bst_ext_allocator_free_version_1) {
-    (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    bst_alloc_status st = bst_alloc_free(&rt->alloc, bst_host_memory(rt, c),
-                                         (uint32_t)args[0].of.i32);
-    if (st != BST_ALLOC_OK) return alloc_fail(c, "ext_allocator_free_version_1", "free", st);
-    return true;
-}
-
 /* ---- logging and printing ---------------------------------------------------------------- */
 
 /* ext_logging_max_level_version_1() -> i32: the runtime skips formatting what we would drop. */
-HOST_FN(bst_ext_logging_max_level_version_1) {
+SUB_HOST(ext_logging_max_level_version_1) {
     (void)c;
     (void)args;
     results[0].of.i32 = (int32_t)HOST_RT(env)->opts.max_log_level;
@@ -199,19 +47,18 @@ static void put_guest_text(const uint8_t *s, uint32_t n, uint32_t cap) {
 }
 
 /* ext_logging_log_version_1(level: i32, target: span, message: span). */
-HOST_FN(bst_ext_logging_log_version_1) {
+SUB_HOST(ext_logging_log_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t level = (uint32_t)args[0].of.i32, tlen = 0, mlen = 0;
-    const char *fn = "ext_logging_log_version_1";
-    const uint8_t *target = bst_host_span(c, rt, args[1].of.i64, &tlen, fn);
+    const uint8_t *target = sub_span(c, rt, args[1].of.i64, &tlen, fn);
     if (!target) return false;
-    const uint8_t *message = bst_host_span(c, rt, args[2].of.i64, &mlen, fn);
+    const uint8_t *message = sub_span(c, rt, args[2].of.i64, &mlen, fn);
     if (!message) return false;
     /* sp-core's LogLevel crosses as its variant index (PassByEnum): 0 Error .. 4 Trace; the
      * numeric level (1 Error .. 5 Trace) is index + 1. */
-    if (level > 4) return bst_host_fail(c, fn, "invalid log level");
-    if (!bst_scale_utf8_valid(target, tlen)) return bst_host_fail(c, fn, "target is not UTF-8");
+    if (level > 4) return sub_fail(c, fn, "invalid log level");
+    if (!bst_scale_utf8_valid(target, tlen)) return sub_fail(c, fn, "target is not UTF-8");
     level += 1;
     if (level > rt->opts.max_log_level) return true;
     fprintf(stderr, "[runtime %s ", log_level_name(level));
@@ -223,11 +70,11 @@ HOST_FN(bst_ext_logging_log_version_1) {
 }
 
 /* print_* are debugging aids of the runtime; they go to stderr at the debug log level. */
-HOST_FN(bst_ext_misc_print_utf8_version_1) {
+SUB_HOST(ext_misc_print_utf8_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, "ext_misc_print_utf8_version_1");
+    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
         fputs("[runtime print] ", stderr);
@@ -237,11 +84,11 @@ HOST_FN(bst_ext_misc_print_utf8_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_misc_print_hex_version_1) {
+SUB_HOST(ext_misc_print_hex_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *s = bst_host_span(c, rt, args[0].of.i64, &len, "ext_misc_print_hex_version_1");
+    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
         fputs("[runtime print] 0x", stderr);
@@ -251,7 +98,7 @@ HOST_FN(bst_ext_misc_print_hex_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_misc_print_num_version_1) {
+SUB_HOST(ext_misc_print_num_version_1) {
     (void)c;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
@@ -268,11 +115,10 @@ HOST_FN(bst_ext_misc_print_num_version_1) {
  * inner instantiation and Core_version use (they run on the caller's remaining budget), so a
  * runtime cannot multiply its budget by asking for versions.  Nesting is bounded: a runtime
  * whose Core_version asks for its own version would otherwise recurse without end. */
-HOST_FN(bst_ext_misc_runtime_version_version_1) {
+SUB_HOST(ext_misc_runtime_version_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_misc_runtime_version_version_1";
     uint32_t len;
-    const uint8_t *blob = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    const uint8_t *blob = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!blob) return false;
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
@@ -303,23 +149,22 @@ HOST_FN(bst_ext_misc_runtime_version_version_1) {
         if (used >= budget) {
             free(out);
             bst_store_set_fuel(rt->store, 0);
-            return bst_host_fail(c, fn, "out of fuel");
+            return sub_fail(c, fn, "out of fuel");
         }
         bst_store_set_fuel(rt->store, budget - used);
     }
-    bool ok = bst_host_ret_option(c, rt, found, out, out_len, &results[0], fn);
+    bool ok = sub_ret_option(c, rt, found, out, out_len, &results[0], fn);
     free(out);
     return ok;
 }
 
 /* ---- offchain ---------------------------------------------------------------------------- */
 
-/* The offchain-worker functions exist only in an offchain call (Substrate registers their
- * extension only for offchain workers): during consensus execution a call traps, so a runtime
- * can never make a block depend on the clock, randomness or a node's local database. */
-static bool offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
+/* During consensus execution an offchain-worker function traps, so a runtime can never make a
+ * block depend on the clock, randomness or a node's local database (also host_http.c). */
+bool sub_offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
     if (rt->opts.offchain) return true;
-    return bst_host_fail(c, fn, "only available in an offchain worker context (offchain option)");
+    return sub_fail(c, fn, "only available in an offchain worker context (offchain option)");
 }
 
 /* Offchain local storage kinds (sp_core::offchain::StorageKind) as child names of rt->offchain.
@@ -336,93 +181,90 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
         *child_len = 5;
         return true;
     default:
-        return bst_host_fail(c, fn, "unknown storage kind");
+        sub_fail(c, fn, "unknown storage kind");
+        return false;
     }
 }
 
-HOST_FN(bst_ext_offchain_local_storage_get_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_get_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_get_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_get_version_1";
     const uint8_t *child, *key;
     size_t child_len;
     uint32_t klen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
     uint8_t *val = NULL;
     size_t vlen = 0;
     bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &val, &vlen);
-    if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
+    if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
+    bool ok = sub_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
     free(val);
     return ok;
 }
 
-HOST_FN(bst_ext_offchain_local_storage_set_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_set_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_set_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_set_version_1";
     const uint8_t *child, *key, *val;
     size_t child_len;
     uint32_t klen, vlen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!(val = bst_host_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(val = sub_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
     if (!bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
-HOST_FN(bst_ext_offchain_local_storage_clear_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_clear_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_clear_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_clear_version_1";
     const uint8_t *child, *key;
     size_t child_len;
     uint32_t klen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
     if (!bst_state_clear(rt->offchain, child, child_len, key, klen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
 /* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
-HOST_FN(bst_ext_offchain_local_storage_compare_and_set_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_local_storage_compare_and_set_version_1")) return false;
+SUB_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_local_storage_compare_and_set_version_1";
     const uint8_t *child, *key, *old_enc, *val;
     size_t child_len;
     uint32_t klen, olen, vlen;
     if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = bst_host_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!(old_enc = bst_host_span(c, rt, args[2].of.i64, &olen, fn))) return false;
-    if (!(val = bst_host_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
+    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    if (!(old_enc = sub_span(c, rt, args[2].of.i64, &olen, fn))) return false;
+    if (!(val = sub_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
     bool expect_some;
     const uint8_t *expect;
     size_t expect_len;
-    if (!bst_host_get_option_bytes(c, old_enc, olen, &expect_some, &expect, &expect_len, fn))
+    if (!sub_get_option_bytes(c, old_enc, olen, &expect_some, &expect, &expect_len, fn))
         return false;
     uint8_t *cur = NULL;
     size_t cur_len = 0;
     bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &cur, &cur_len);
-    if (r == BST_STATE_ERROR) return bst_host_fail(c, fn, "out of host memory");
+    if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool present = r == BST_STATE_FOUND;
     bool equal = !expect_some ? !present
                           : present && cur_len == expect_len &&
                                 (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
     free(cur);
     if (equal && !bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     results[0].of.i32 = equal;
     return true;
 }
 
-HOST_FN(bst_ext_offchain_is_validator_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_is_validator_version_1")) return false;
+SUB_HOST(ext_offchain_is_validator_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)env;
     results[0].of.i32 = 0;
@@ -432,27 +274,26 @@ HOST_FN(bst_ext_offchain_is_validator_version_1) {
 /* A node without a transaction pool / network: Err(()) — SCALE Result::Err(()) is 0x01. */
 static bool ret_err_unit(bst_caller *c, void *env, bst_value *result, const char *fn) {
     static const uint8_t err_unit = 1;
-    return bst_host_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
+    return sub_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
 }
 
-HOST_FN(bst_ext_offchain_submit_transaction_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_submit_transaction_version_1")) return false;
+SUB_HOST(ext_offchain_submit_transaction_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     uint32_t len;
-    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len,
-                       "ext_offchain_submit_transaction_version_1"))
+    if (!sub_span(c, HOST_RT(env), args[0].of.i64, &len, fn))
         return false;
-    return ret_err_unit(c, env, &results[0], "ext_offchain_submit_transaction_version_1");
+    return ret_err_unit(c, env, &results[0], fn);
 }
 
-HOST_FN(bst_ext_offchain_network_state_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_network_state_version_1")) return false;
+SUB_HOST(ext_offchain_network_state_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
-    return ret_err_unit(c, env, &results[0], "ext_offchain_network_state_version_1");
+    return ret_err_unit(c, env, &results[0], fn);
 }
 
 /* Timestamp: milliseconds since the Unix epoch (offchain workers only; not consensus). */
-HOST_FN(bst_ext_offchain_timestamp_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_timestamp_version_1")) return false;
+SUB_HOST(ext_offchain_timestamp_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)env;
     struct timespec ts;
@@ -461,25 +302,24 @@ HOST_FN(bst_ext_offchain_timestamp_version_1) {
     return true;
 }
 
-HOST_FN(bst_ext_offchain_sleep_until_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_sleep_until_version_1")) return false;
+SUB_HOST(ext_offchain_sleep_until_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)results;
     (void)env;
     return true;   /* never blocks the host: an offchain deadline is advisory */
 }
 
-HOST_FN(bst_ext_offchain_random_seed_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_random_seed_version_1")) return false;
+SUB_HOST(ext_offchain_random_seed_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     uint8_t seed[32];
-    randombytes_buf(seed, sizeof seed);
-    return bst_host_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0],
-                            "ext_offchain_random_seed_version_1");
+    bst_random_bytes(seed, sizeof seed);
+    return sub_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0], fn);
 }
 
-HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {
-    if (!offchain_ok(c, HOST_RT(env), "ext_offchain_set_authorized_nodes_version_1")) return false;
+SUB_HOST(ext_offchain_set_authorized_nodes_version_1) {
+    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)args;
     (void)results;
     (void)env;
@@ -489,28 +329,26 @@ HOST_FN(bst_ext_offchain_set_authorized_nodes_version_1) {
 /* Offchain indexing (available in every call, unlike the worker functions): writes go to the
  * call's own overlay, transactional like storage, and reach the "persistent" offchain database
  * only when the call commits (runtime.c), as block import applies them in Substrate. */
-HOST_FN(bst_ext_offchain_index_set_version_1) {
+SUB_HOST(ext_offchain_index_set_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_index_set_version_1";
     uint32_t klen, vlen;
-    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
-    const uint8_t *val = bst_host_span(c, rt, args[1].of.i64, &vlen, fn);
+    const uint8_t *val = sub_span(c, rt, args[1].of.i64, &vlen, fn);
     if (!val) return false;
     if (!bst_state_set(rt->offchain_index, NULL, 0, key, klen, val, vlen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
-HOST_FN(bst_ext_offchain_index_clear_version_1) {
+SUB_HOST(ext_offchain_index_clear_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_offchain_index_clear_version_1";
     uint32_t klen;
-    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
     if (!bst_state_clear(rt->offchain_index, NULL, 0, key, klen))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     return true;
 }

@@ -1,7 +1,7 @@
 /*
  * host_sandbox.c — ext_sandbox_*: the sandbox API of sp-io / sp-sandbox, with which a runtime
  * instantiates and runs wasm modules of its own (pallet-contracts did so before it embedded an
- * engine).  Owns struct bst_sandbox: the call's sandbox store, its instances and memories.
+ * engine).  Owns struct sub_sandbox: the call's sandbox store, its instances and memories.
  *
  * Model (Substrate's client/executor/common/src/sandbox.rs):
  *   - One sandbox store per runtime call (freed with the call's instance): memories made by
@@ -38,8 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 /* sp-core's sandbox codes (u32 on the wire). */
 #define SBX_ERR_OK 0u
 #define SBX_ERR_MODULE 0xFFFFFFFFu
@@ -64,7 +62,7 @@ typedef struct sbx_owned {
     sbx_binding *bindings;
 } sbx_owned;
 
-struct bst_sandbox {
+struct sub_sandbox {
     bst_store *store;
     bst_instance **insts;      /* by index; NULL once torn down */
     uint32_t ninsts, insts_cap;
@@ -77,8 +75,8 @@ struct bst_sandbox {
     uint32_t nesting;
 };
 
-void bst_sandbox_free(bst_substrate_runtime *rt) {
-    struct bst_sandbox *s = rt->sandbox;
+void sub_sandbox_free(bst_substrate_runtime *rt) {
+    struct sub_sandbox *s = rt->sandbox;
     if (!s) return;
     bst_store_free(s->store);  /* before the modules: its instances refer to them */
     for (uint32_t i = 0; i < s->nowned; i++) {
@@ -93,18 +91,18 @@ void bst_sandbox_free(bst_substrate_runtime *rt) {
 }
 
 /* The call's sandbox, made on first use; NULL after trapping. */
-static struct bst_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
+static struct sub_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, const char *fn) {
     if (rt->sandbox) return rt->sandbox;
-    struct bst_sandbox *s = calloc(1, sizeof *s);
+    struct sub_sandbox *s = calloc(1, sizeof *s);
     if (!s) {
-        bst_host_fail(c, fn, "out of host memory");
+        sub_fail(c, fn, "out of host memory");
         return NULL;
     }
     bst_config cfg = rt->opts.config;
     s->store = bst_store_new(&cfg);
     if (!s->store) {
         free(s);
-        bst_host_fail(c, fn, "out of host memory");
+        sub_fail(c, fn, "out of host memory");
         return NULL;
     }
     rt->sandbox = s;
@@ -206,7 +204,7 @@ static bool import_fail(bst_caller *c, const char *what) {
 static bool sbx_import(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
     sbx_binding *b = env;
     bst_substrate_runtime *rt = b->rt;
-    struct bst_sandbox *s = rt->sandbox;
+    struct sub_sandbox *s = rt->sandbox;
     bst_memory *mem = rt->memory;
     /* Vec<Value> of the arguments. */
     bst_scale_buf buf;
@@ -304,7 +302,7 @@ typedef struct env_entry {
 
 /* Decodes an EnvironmentDefinition; false if corrupted (as Substrate: trailing bytes are
  * ignored, a memory entry must name a live sandbox memory). */
-static bool env_decode(const struct bst_sandbox *s, const uint8_t *p, uint32_t len,
+static bool env_decode(const struct sub_sandbox *s, const uint8_t *p, uint32_t len,
                        env_entry **out, size_t *count) {
     bst_scale_dec d;
     bst_scale_dec_init(&d, p, len);
@@ -348,26 +346,25 @@ static const env_entry *env_find(const env_entry *e, size_t n, const bst_import_
 /* ext_sandbox_instantiate_version_1(dispatch_thunk: i32, wasm: span, env_def: span,
  * state: i32) -> i32: the instance index, ERR_MODULE or ERR_EXECUTION (the start function
  * trapped). */
-HOST_FN(bst_ext_sandbox_instantiate_version_1) {
+SUB_HOST(ext_sandbox_instantiate_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_instantiate_version_1";
     /* The dispatch thunk from the runtime's table: misuse traps the runtime. */
     bst_extern tab;
     if (!bst_instance_export(rt->inst, "__indirect_function_table", 25, &tab) ||
         tab.kind != BST_EXTERN_TABLE)
-        return bst_host_fail(c, fn, "Runtime doesn't have a table; sandbox is unavailable");
+        return sub_fail(c, fn, "Runtime doesn't have a table; sandbox is unavailable");
     bst_value thunk;
     if (!bst_table_get(tab.of.table, (uint32_t)args[0].of.i32, &thunk) ||
         thunk.type != BST_FUNCREF)
-        return bst_host_fail(c, fn, "dispatch_thunk_idx is out of the table bounds");
+        return sub_fail(c, fn, "dispatch_thunk_idx is out of the table bounds");
     if (!thunk.of.funcref)
-        return bst_host_fail(c, fn, "dispatch_thunk_idx points on an empty table entry");
+        return sub_fail(c, fn, "dispatch_thunk_idx points on an empty table entry");
     uint32_t wasm_len, env_len;
-    const uint8_t *wasm = bst_host_span(c, rt, args[1].of.i64, &wasm_len, fn);
+    const uint8_t *wasm = sub_span(c, rt, args[1].of.i64, &wasm_len, fn);
     if (!wasm) return false;
-    const uint8_t *env_def = bst_host_span(c, rt, args[2].of.i64, &env_len, fn);
+    const uint8_t *env_def = sub_span(c, rt, args[2].of.i64, &env_len, fn);
     if (!env_def) return false;
-    struct bst_sandbox *s = sbx_get(c, rt, fn);
+    struct sub_sandbox *s = sbx_get(c, rt, fn);
     if (!s) return false;
     results[0].of.i32 = (int32_t)SBX_ERR_MODULE;
 
@@ -382,7 +379,7 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
     }
     if (!GROW(s->owned, s->nowned, s->owned_cap)) {
         free(entries);
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     }
     s->code_bytes += wasm_len;
 
@@ -404,7 +401,7 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
     if (!own->bindings || !ext) {
         free(entries);
         free(ext);
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     }
     for (uint32_t i = 0; i < nimp; i++) {
         bst_import_desc imp;
@@ -422,7 +419,7 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
             if (!ext[i].of.func) {
                 free(entries);
                 free(ext);
-                return bst_host_fail(c, fn, "out of host memory");
+                return sub_fail(c, fn, "out of host memory");
             }
         } else if (imp.type.kind == BST_EXTERN_MEMORY) {
             const env_entry *e = env_find(entries, nentries, &imp, true);
@@ -457,7 +454,7 @@ HOST_FN(bst_ext_sandbox_instantiate_version_1) {
         return true;
     }
     /* Only now: a start function may have instantiated (and grown the arrays) itself. */
-    if (!GROW(s->insts, s->ninsts, s->insts_cap)) return bst_host_fail(c, fn, "out of host memory");
+    if (!GROW(s->insts, s->ninsts, s->insts_cap)) return sub_fail(c, fn, "out of host memory");
     s->insts[s->ninsts] = inst;
     results[0].of.i32 = (int32_t)s->ninsts++;
     return true;
@@ -468,15 +465,15 @@ unlinkable:
 }
 
 /* The live instance at index i, or NULL after trapping the runtime. */
-static bst_instance *sbx_instance(bst_caller *c, struct bst_sandbox *s, int32_t i,
+static bst_instance *sbx_instance(bst_caller *c, struct sub_sandbox *s, int32_t i,
                                   const char *fn) {
     uint32_t idx = (uint32_t)i;
     if (!s || idx >= s->ninsts) {
-        bst_host_fail(c, fn, "Trying to access a non-existent instance");
+        sub_fail(c, fn, "Trying to access a non-existent instance");
         return NULL;
     }
     if (!s->insts[idx]) {
-        bst_host_fail(c, fn, "Trying to access a torndown instance");
+        sub_fail(c, fn, "Trying to access a torndown instance");
         return NULL;
     }
     return s->insts[idx];
@@ -485,9 +482,9 @@ static bst_instance *sbx_instance(bst_caller *c, struct bst_sandbox *s, int32_t 
 /* A span holding a Rust &str: valid UTF-8 or the runtime traps. */
 static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
                                uint32_t *len, const char *fn) {
-    const uint8_t *p = bst_host_span(c, rt, packed, len, fn);
+    const uint8_t *p = sub_span(c, rt, packed, len, fn);
     if (p && !bst_scale_utf8_valid(p, *len)) {
-        bst_host_fail(c, fn, "Invalid utf8 data provided");
+        sub_fail(c, fn, "Invalid utf8 data provided");
         return NULL;
     }
     return p;
@@ -498,33 +495,32 @@ static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t
 /* ext_sandbox_invoke_version_1(instance: i32, function: span, args: span, return_val: i32,
  * return_val_len: i32, state: i32) -> i32: ERR_OK (a result, if any, written as a
  * ReturnValue) or ERR_EXECUTION (no such export, wrong arguments, a trap). */
-HOST_FN(bst_ext_sandbox_invoke_version_1) {
+SUB_HOST(ext_sandbox_invoke_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_invoke_version_1";
     uint32_t name_len, args_len;
     const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
     if (!name) return false;
-    const uint8_t *raw = bst_host_span(c, rt, args[2].of.i64, &args_len, fn);
+    const uint8_t *raw = sub_span(c, rt, args[2].of.i64, &args_len, fn);
     if (!raw) return false;
     /* Vec<Value>: each takes 5 bytes at least. */
     bst_scale_dec d;
     bst_scale_dec_init(&d, raw, args_len);
     size_t nargs;
     if (bst_scale_get_len(&d, 5, &nargs) != BST_SCALE_OK)
-        return bst_host_fail(c, fn, "Can't decode serialized arguments for the invocation");
+        return sub_fail(c, fn, "Can't decode serialized arguments for the invocation");
     bst_value *vals = calloc(nargs ? nargs : 1, sizeof *vals);
-    if (!vals) return bst_host_fail(c, fn, "out of host memory");
+    if (!vals) return sub_fail(c, fn, "out of host memory");
     for (size_t i = 0; i < nargs; i++)
         if (!value_decode(&d, &vals[i])) {
             free(vals);
-            return bst_host_fail(c, fn, "Can't decode serialized arguments for the invocation");
+            return sub_fail(c, fn, "Can't decode serialized arguments for the invocation");
         }
     bst_instance *inst = sbx_instance(c, rt->sandbox, args[0].of.i32, fn);
     if (!inst) {
         free(vals);
         return false;
     }
-    struct bst_sandbox *s = rt->sandbox;
+    struct sub_sandbox *s = rt->sandbox;
     results[0].of.i32 = (int32_t)SBX_ERR_EXECUTION;
 
     bst_extern ex;
@@ -561,9 +557,9 @@ HOST_FN(bst_ext_sandbox_invoke_version_1) {
         out[0] = 1;    /* ReturnValue::Value */
         size_t n = 1 + value_encode(&res[0], out + 1);
         if (n > (uint32_t)args[4].of.i32)
-            return bst_host_fail(c, fn, "Return value buffer is too small");
+            return sub_fail(c, fn, "Return value buffer is too small");
         if (!bst_memory_write(rt->memory, (uint32_t)args[3].of.i32, out, (uint32_t)n))
-            return bst_host_fail(c, fn, "Return value buffer is OOB");
+            return sub_fail(c, fn, "Return value buffer is OOB");
     }
     results[0].of.i32 = (int32_t)SBX_ERR_OK;
     return true;
@@ -571,9 +567,8 @@ HOST_FN(bst_ext_sandbox_invoke_version_1) {
 
 /* ext_sandbox_get_global_val_version_1(instance: i32, name: span) -> Option<Value> (None when
  * there is no such exported global). */
-HOST_FN(bst_ext_sandbox_get_global_val_version_1) {
+SUB_HOST(ext_sandbox_get_global_val_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_get_global_val_version_1";
     uint32_t name_len;
     const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
     if (!name) return false;
@@ -588,19 +583,18 @@ HOST_FN(bst_ext_sandbox_get_global_val_version_1) {
         n = value_encode(&v, out + 1);
     }
     out[0] = n ? 1 : 0;
-    return bst_host_ret_span(c, rt, out, 1 + n, &results[0], fn);
+    return sub_ret_span(c, rt, out, 1 + n, &results[0], fn);
 }
 
 /* ext_sandbox_instance_teardown_version_1(instance: i32). */
-HOST_FN(bst_ext_sandbox_instance_teardown_version_1) {
+SUB_HOST(ext_sandbox_instance_teardown_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_instance_teardown_version_1";
-    struct bst_sandbox *s = rt->sandbox;
+    struct sub_sandbox *s = rt->sandbox;
     uint32_t idx = (uint32_t)args[0].of.i32;
     if (!s || idx >= s->ninsts)
-        return bst_host_fail(c, fn, "Trying to teardown a non-existent instance");
-    if (!s->insts[idx]) return bst_host_fail(c, fn, "Double teardown of an instance");
+        return sub_fail(c, fn, "Trying to teardown a non-existent instance");
+    if (!s->insts[idx]) return sub_fail(c, fn, "Double teardown of an instance");
     s->insts[idx] = NULL;
     return true;
 }
@@ -609,40 +603,39 @@ HOST_FN(bst_ext_sandbox_instance_teardown_version_1) {
 
 /* ext_sandbox_memory_new_version_1(initial: i32, maximum: i32) -> i32: the memory index
  * (maximum MEM_UNLIMITED = no maximum); bad limits trap the runtime, as in Substrate. */
-HOST_FN(bst_ext_sandbox_memory_new_version_1) {
+SUB_HOST(ext_sandbox_memory_new_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_memory_new_version_1";
-    struct bst_sandbox *s = sbx_get(c, rt, fn);
+    struct sub_sandbox *s = sbx_get(c, rt, fn);
     if (!s) return false;
     if (s->nmems >= SBX_MAX_OBJECTS) {
         results[0].of.i32 = (int32_t)SBX_ERR_MODULE;
         return true;
     }
     if (!GROW(s->mems, s->nmems, s->mems_cap))
-        return bst_host_fail(c, fn, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     bst_limits lim;
     lim.min = (uint32_t)args[0].of.i32;
     lim.max = (uint32_t)args[1].of.i32;
     lim.has_max = lim.max != SBX_MEM_UNLIMITED;
     if (lim.has_max && lim.max < lim.min)
-        return bst_host_fail(c, fn, "the initial size exceeds the maximum");
+        return sub_fail(c, fn, "the initial size exceeds the maximum");
     bst_error err;
     bst_memory *m = bst_memory_new(s->store, lim, &err);
-    if (!m) return bst_host_fail(c, fn, err.message);
+    if (!m) return sub_fail(c, fn, err.message);
     s->mems[s->nmems] = m;
     results[0].of.i32 = (int32_t)s->nmems++;
     return true;
 }
 
 /* The live memory at index i, or NULL after trapping the runtime. */
-static bst_memory *sbx_memory(bst_caller *c, struct bst_sandbox *s, int32_t i, const char *fn) {
+static bst_memory *sbx_memory(bst_caller *c, struct sub_sandbox *s, int32_t i, const char *fn) {
     uint32_t idx = (uint32_t)i;
     if (!s || idx >= s->nmems) {
-        bst_host_fail(c, fn, "Trying to access a non-existent sandboxed memory");
+        sub_fail(c, fn, "Trying to access a non-existent sandboxed memory");
         return NULL;
     }
     if (!s->mems[idx]) {
-        bst_host_fail(c, fn, "Trying to access a torndown sandboxed memory");
+        sub_fail(c, fn, "Trying to access a torndown sandboxed memory");
         return NULL;
     }
     return s->mems[idx];
@@ -664,35 +657,34 @@ static uint32_t transfer(bst_memory *src, uint32_t src_off, bst_memory *dst, uin
 }
 
 /* ext_sandbox_memory_get_version_1(memory: i32, offset: i32, buf: i32, buf_len: i32) -> i32. */
-HOST_FN(bst_ext_sandbox_memory_get_version_1) {
+SUB_HOST(ext_sandbox_memory_get_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, "ext_sandbox_memory_get_version_1");
+    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, fn);
     if (!m) return false;
-    results[0].of.i32 = (int32_t)transfer(m, (uint32_t)args[1].of.i32, bst_host_memory(rt, c),
+    results[0].of.i32 = (int32_t)transfer(m, (uint32_t)args[1].of.i32, sub_memory(rt, c),
                                           (uint32_t)args[2].of.i32, (uint32_t)args[3].of.i32);
     return true;
 }
 
 /* ext_sandbox_memory_set_version_1(memory: i32, offset: i32, val: i32, val_len: i32) -> i32. */
-HOST_FN(bst_ext_sandbox_memory_set_version_1) {
+SUB_HOST(ext_sandbox_memory_set_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, "ext_sandbox_memory_set_version_1");
+    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, fn);
     if (!m) return false;
-    results[0].of.i32 = (int32_t)transfer(bst_host_memory(rt, c), (uint32_t)args[2].of.i32, m,
+    results[0].of.i32 = (int32_t)transfer(sub_memory(rt, c), (uint32_t)args[2].of.i32, m,
                                           (uint32_t)args[1].of.i32, (uint32_t)args[3].of.i32);
     return true;
 }
 
 /* ext_sandbox_memory_teardown_version_1(memory: i32). */
-HOST_FN(bst_ext_sandbox_memory_teardown_version_1) {
+SUB_HOST(ext_sandbox_memory_teardown_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_sandbox_memory_teardown_version_1";
-    struct bst_sandbox *s = rt->sandbox;
+    struct sub_sandbox *s = rt->sandbox;
     uint32_t idx = (uint32_t)args[0].of.i32;
     if (!s || idx >= s->nmems)
-        return bst_host_fail(c, fn, "Trying to teardown a non-existent sandboxed memory");
-    if (!s->mems[idx]) return bst_host_fail(c, fn, "Double teardown of a sandboxed memory");
+        return sub_fail(c, fn, "Trying to teardown a non-existent sandboxed memory");
+    if (!s->mems[idx]) return sub_fail(c, fn, "Double teardown of a sandboxed memory");
     s->mems[idx] = NULL;
     return true;
 }

@@ -16,12 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_FN(name) bool name(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-
 #define TOP NULL, 0   /* the main trie in bst_state calls */
 
 static bool oom(bst_caller *c, const char *fn) {
-    return bst_host_fail(c, fn, "out of host memory (or a storage backend error)");
+    return sub_fail(c, fn, "out of host memory (or a storage backend error)");
 }
 
 /* ---- shared bodies (top trie: child == NULL) ---------------------------------------------- */
@@ -36,13 +34,13 @@ static bool do_lookup(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *c
                       size_t child_len, int64_t key_span, state_lookup_fn lookup,
                       bst_value *result, const char *fn) {
     uint32_t klen;
-    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
     if (!key) return false;
     uint8_t *out = NULL;
     size_t out_len = 0;
     bst_state_res r = lookup(rt->state, child, child_len, key, klen, &out, &out_len);
     if (r == BST_STATE_ERROR) return oom(c, fn);
-    bool ok = bst_host_ret_option(c, rt, r == BST_STATE_FOUND, out, out_len, result, fn);
+    bool ok = sub_ret_option(c, rt, r == BST_STATE_FOUND, out, out_len, result, fn);
     free(out);
     return ok;
 }
@@ -53,9 +51,9 @@ static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
                     size_t child_len, int64_t key_span, int64_t out_span, int32_t offset,
                     bst_value *result, const char *fn) {
     uint32_t klen, out_len;
-    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
     if (!key) return false;
-    if (!bst_host_span(c, rt, out_span, &out_len, fn)) return false;
+    if (!sub_span(c, rt, out_span, &out_len, fn)) return false;
     uint8_t *val = NULL;
     size_t vlen = 0;
     bst_state_res r = bst_state_get(rt->state, child, child_len, key, klen, &val, &vlen);
@@ -67,22 +65,22 @@ static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
         size_t off = (uint32_t)offset < vlen ? (uint32_t)offset : vlen;
         size_t rest = vlen - off;
         size_t written = rest < out_len ? rest : out_len;
-        ok = bst_host_write(c, rt, (int32_t)(uint32_t)(uint64_t)out_span, val + off,
-                            (uint32_t)written, fn);
+        ok = sub_write(c, rt, (int32_t)(uint32_t)(uint64_t)out_span, val + off,
+                       (uint32_t)written, fn);
         enc[0] = 1;
         for (int i = 0; i < 4; i++) enc[1 + i] = (uint8_t)((uint32_t)rest >> (8 * i));
         enc_len = 5;
     }
     free(val);
-    return ok && bst_host_ret_span(c, rt, enc, enc_len, result, fn);
+    return ok && sub_ret_span(c, rt, enc, enc_len, result, fn);
 }
 
 static bool do_set(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                    size_t child_len, int64_t key_span, int64_t val_span, const char *fn) {
     uint32_t klen, vlen;
-    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
     if (!key) return false;
-    const uint8_t *val = bst_host_span(c, rt, val_span, &vlen, fn);
+    const uint8_t *val = sub_span(c, rt, val_span, &vlen, fn);
     if (!val) return false;
     return bst_state_set(rt->state, child, child_len, key, klen, val, vlen) || oom(c, fn);
 }
@@ -90,7 +88,7 @@ static bool do_set(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chil
 static bool do_clear(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                      size_t child_len, int64_t key_span, const char *fn) {
     uint32_t klen;
-    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
     if (!key) return false;
     return bst_state_clear(rt->state, child, child_len, key, klen) || oom(c, fn);
 }
@@ -98,7 +96,7 @@ static bool do_clear(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *ch
 static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                       size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
     uint32_t klen;
-    const uint8_t *key = bst_host_span(c, rt, key_span, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
     if (!key) return false;
     bst_state_res r = bst_state_exists(rt->state, child, child_len, key, klen);
     if (r == BST_STATE_ERROR) return oom(c, fn);
@@ -110,7 +108,7 @@ static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *c
 static bool get_limit(bst_caller *c, bst_substrate_runtime *rt, int64_t span, uint32_t *limit,
                       const char *fn) {
     uint32_t len;
-    const uint8_t *p = bst_host_span(c, rt, span, &len, fn);
+    const uint8_t *p = sub_span(c, rt, span, &len, fn);
     if (!p) return false;
     bst_scale_dec d;
     bst_scale_dec_init(&d, p, len);
@@ -119,7 +117,7 @@ static bool get_limit(bst_caller *c, bst_substrate_runtime *rt, int64_t span, ui
     bst_scale_get_option(&d, &some);
     if (some) bst_scale_get_u32(&d, limit);
     if (bst_scale_finish(&d) != BST_SCALE_OK)
-        return bst_host_fail(c, fn, "limit is not a SCALE Option<u32>");
+        return sub_fail(c, fn, "limit is not a SCALE Option<u32>");
     return true;
 }
 
@@ -128,21 +126,21 @@ static bool ret_kill_result(bst_caller *c, bst_substrate_runtime *rt, bool all, 
                             bst_value *result, const char *fn) {
     uint8_t enc[5] = {all ? 0 : 1};
     for (int i = 0; i < 4; i++) enc[1 + i] = (uint8_t)(removed >> (8 * i));
-    return bst_host_ret_span(c, rt, enc, 5, result, fn);
+    return sub_ret_span(c, rt, enc, 5, result, fn);
 }
 
 static bool do_clear_prefix(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                             size_t child_len, int64_t prefix_span, uint32_t limit,
                             uint32_t *removed, bool *all, const char *fn) {
     uint32_t plen;
-    const uint8_t *prefix = bst_host_span(c, rt, prefix_span, &plen, fn);
+    const uint8_t *prefix = sub_span(c, rt, prefix_span, &plen, fn);
     if (!prefix) return false;
     return bst_state_clear_prefix(rt->state, child, child_len, prefix, plen, limit, removed, all) ||
            oom(c, fn);
 }
 
 static bool state_version_arg(bst_caller *c, int32_t v, unsigned *out, const char *fn) {
-    if (v != 0 && v != 1) return bst_host_fail(c, fn, "unknown state version");
+    if (v != 0 && v != 1) return sub_fail(c, fn, "unknown state version");
     *out = (unsigned)v;
     return true;
 }
@@ -153,112 +151,102 @@ static bool do_root(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
     bool ok = child ? bst_state_child_root(rt->state, child, child_len, version, root)
                     : bst_state_root(rt->state, version, root);
     if (!ok) return oom(c, fn);
-    return bst_host_ret_span(c, rt, root, 32, result, fn);
+    return sub_ret_span(c, rt, root, 32, result, fn);
 }
 
 /* The child trie's storage key (unprefixed, as sp-io passes it). */
 static const uint8_t *child_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t span,
                                 size_t *len, const char *fn) {
     uint32_t l;
-    const uint8_t *p = bst_host_span(c, rt, span, &l, fn);
+    const uint8_t *p = sub_span(c, rt, span, &l, fn);
     *len = l;
     return p;
 }
 
 /* ---- ext_storage_* ------------------------------------------------------------------------ */
 
-HOST_FN(bst_ext_storage_get_version_1) {
-    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_get, &results[0],
-                     "ext_storage_get_version_1");
+SUB_HOST(ext_storage_get_version_1) {
+    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_get, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_read_version_1) {
+SUB_HOST(ext_storage_read_version_1) {
     return do_read(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, args[2].of.i32,
-                   &results[0], "ext_storage_read_version_1");
+                   &results[0], fn);
 }
-HOST_FN(bst_ext_storage_set_version_1) {
+SUB_HOST(ext_storage_set_version_1) {
     (void)results;
-    return do_set(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, "ext_storage_set_version_1");
+    return do_set(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, fn);
 }
-HOST_FN(bst_ext_storage_clear_version_1) {
+SUB_HOST(ext_storage_clear_version_1) {
     (void)results;
-    return do_clear(c, HOST_RT(env), TOP, args[0].of.i64, "ext_storage_clear_version_1");
+    return do_clear(c, HOST_RT(env), TOP, args[0].of.i64, fn);
 }
-HOST_FN(bst_ext_storage_exists_version_1) {
-    return do_exists(c, HOST_RT(env), TOP, args[0].of.i64, &results[0],
-                     "ext_storage_exists_version_1");
+SUB_HOST(ext_storage_exists_version_1) {
+    return do_exists(c, HOST_RT(env), TOP, args[0].of.i64, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_next_key_version_1) {
-    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_next_key, &results[0],
-                     "ext_storage_next_key_version_1");
+SUB_HOST(ext_storage_next_key_version_1) {
+    return do_lookup(c, HOST_RT(env), TOP, args[0].of.i64, bst_state_next_key, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_clear_prefix_version_1) {
+SUB_HOST(ext_storage_clear_prefix_version_1) {
     (void)results;
-    return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL,
-                           "ext_storage_clear_prefix_version_1");
+    return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL, fn);
 }
-HOST_FN(bst_ext_storage_clear_prefix_version_2) {
+SUB_HOST(ext_storage_clear_prefix_version_2) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_storage_clear_prefix_version_2";
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, rt, args[1].of.i64, &limit, fn)) return false;
     if (!do_clear_prefix(c, rt, TOP, args[0].of.i64, limit, &removed, &all, fn)) return false;
     return ret_kill_result(c, rt, all, removed, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_append_version_1) {
+SUB_HOST(ext_storage_append_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const char *fn = "ext_storage_append_version_1";
     uint32_t klen, vlen;
-    const uint8_t *key = bst_host_span(c, rt, args[0].of.i64, &klen, fn);
+    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
     if (!key) return false;
-    const uint8_t *item = bst_host_span(c, rt, args[1].of.i64, &vlen, fn);
+    const uint8_t *item = sub_span(c, rt, args[1].of.i64, &vlen, fn);
     if (!item) return false;
     return bst_state_append(rt->state, TOP, key, klen, item, vlen) || oom(c, fn);
 }
-HOST_FN(bst_ext_storage_root_version_1) {
+SUB_HOST(ext_storage_root_version_1) {
     (void)args;
-    return do_root(c, HOST_RT(env), TOP, 0, &results[0], "ext_storage_root_version_1");
+    return do_root(c, HOST_RT(env), TOP, 0, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_root_version_2) {
-    const char *fn = "ext_storage_root_version_2";
+SUB_HOST(ext_storage_root_version_2) {
     unsigned v = 0;
     if (!state_version_arg(c, args[0].of.i32, &v, fn)) return false;
     return do_root(c, HOST_RT(env), TOP, v, &results[0], fn);
 }
 /* Changes tries are gone from Substrate; a host without them answers None. */
-HOST_FN(bst_ext_storage_changes_root_version_1) {
+SUB_HOST(ext_storage_changes_root_version_1) {
     uint32_t len;
-    const char *fn = "ext_storage_changes_root_version_1";
-    if (!bst_host_span(c, HOST_RT(env), args[0].of.i64, &len, fn)) return false;
-    return bst_host_ret_option(c, HOST_RT(env), false, NULL, 0, &results[0], fn);
+    if (!sub_span(c, HOST_RT(env), args[0].of.i64, &len, fn)) return false;
+    return sub_ret_option(c, HOST_RT(env), false, NULL, 0, &results[0], fn);
 }
-HOST_FN(bst_ext_storage_start_transaction_version_1) {
+SUB_HOST(ext_storage_start_transaction_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     /* offchain-index writes are transactional like storage: both levels move together */
     return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) ||
-           oom(c, "ext_storage_start_transaction_version_1");
+           oom(c, fn);
 }
-HOST_FN(bst_ext_storage_rollback_transaction_version_1) {
+SUB_HOST(ext_storage_rollback_transaction_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return bst_host_fail(c, "ext_storage_rollback_transaction_version_1",
-                             "No open transaction that can be rolled back.");
+        return sub_fail(c, fn, "No open transaction that can be rolled back.");
     bst_state_tx_rollback(rt->state);
     bst_state_tx_rollback(rt->offchain_index);
     return true;
 }
-HOST_FN(bst_ext_storage_commit_transaction_version_1) {
+SUB_HOST(ext_storage_commit_transaction_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return bst_host_fail(c, "ext_storage_commit_transaction_version_1",
-                             "No open transaction that can be committed.");
+        return sub_fail(c, fn, "No open transaction that can be committed.");
     bst_state_tx_commit(rt->state);
     bst_state_tx_commit(rt->offchain_index);
     return true;
@@ -266,56 +254,49 @@ HOST_FN(bst_ext_storage_commit_transaction_version_1) {
 
 /* ---- ext_default_child_storage_* ---------------------------------------------------------- */
 
-#define CHILD_OR_FAIL(span, fn)                                                        \
+/* Declares child[0..child_len), the child trie's key of the span; returns false after a trap. */
+#define CHILD_OR_FAIL(span)                                                            \
     size_t child_len;                                                                  \
-    const uint8_t *child = child_arg(c, HOST_RT(env), (span), &child_len, (fn));       \
+    const uint8_t *child = child_arg(c, HOST_RT(env), (span), &child_len, fn);         \
     if (!child) return false
 
-HOST_FN(bst_ext_default_child_storage_get_version_1) {
-    const char *fn = "ext_default_child_storage_get_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_get_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_get,
                      &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_read_version_1) {
-    const char *fn = "ext_default_child_storage_read_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_read_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_read(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64,
                    args[3].of.i32, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_set_version_1) {
+SUB_HOST(ext_default_child_storage_set_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_set_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_set(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64, fn);
 }
-HOST_FN(bst_ext_default_child_storage_clear_version_1) {
+SUB_HOST(ext_default_child_storage_clear_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_clear_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_clear(c, HOST_RT(env), child, child_len, args[1].of.i64, fn);
 }
-HOST_FN(bst_ext_default_child_storage_exists_version_1) {
-    const char *fn = "ext_default_child_storage_exists_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_exists_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_exists(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_next_key_version_1) {
-    const char *fn = "ext_default_child_storage_next_key_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_next_key_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_next_key,
                      &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_clear_prefix_version_1) {
+SUB_HOST(ext_default_child_storage_clear_prefix_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_clear_prefix_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, UINT32_MAX, NULL,
                            NULL, fn);
 }
-HOST_FN(bst_ext_default_child_storage_clear_prefix_version_2) {
-    const char *fn = "ext_default_child_storage_clear_prefix_version_2";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_clear_prefix_version_2) {
+    CHILD_OR_FAIL(args[0].of.i64);
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, HOST_RT(env), args[2].of.i64, &limit, fn)) return false;
@@ -324,17 +305,15 @@ HOST_FN(bst_ext_default_child_storage_clear_prefix_version_2) {
         return false;
     return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_storage_kill_version_1) {
+SUB_HOST(ext_default_child_storage_storage_kill_version_1) {
     (void)results;
-    const char *fn = "ext_default_child_storage_storage_kill_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+    CHILD_OR_FAIL(args[0].of.i64);
     return bst_state_child_kill(HOST_RT(env)->state, child, child_len, UINT32_MAX, NULL, NULL) ||
            oom(c, fn);
 }
 /* v2: -> bool (all removed) */
-HOST_FN(bst_ext_default_child_storage_storage_kill_version_2) {
-    const char *fn = "ext_default_child_storage_storage_kill_version_2";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_storage_kill_version_2) {
+    CHILD_OR_FAIL(args[0].of.i64);
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
@@ -344,9 +323,8 @@ HOST_FN(bst_ext_default_child_storage_storage_kill_version_2) {
     return true;
 }
 /* v3: -> KillStorageResult */
-HOST_FN(bst_ext_default_child_storage_storage_kill_version_3) {
-    const char *fn = "ext_default_child_storage_storage_kill_version_3";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_storage_kill_version_3) {
+    CHILD_OR_FAIL(args[0].of.i64);
     uint32_t limit, removed = 0;
     bool all = false;
     if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
@@ -354,14 +332,12 @@ HOST_FN(bst_ext_default_child_storage_storage_kill_version_3) {
         return oom(c, fn);
     return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_root_version_1) {
-    const char *fn = "ext_default_child_storage_root_version_1";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_root_version_1) {
+    CHILD_OR_FAIL(args[0].of.i64);
     return do_root(c, HOST_RT(env), child, child_len, 0, &results[0], fn);
 }
-HOST_FN(bst_ext_default_child_storage_root_version_2) {
-    const char *fn = "ext_default_child_storage_root_version_2";
-    CHILD_OR_FAIL(args[0].of.i64, fn);
+SUB_HOST(ext_default_child_storage_root_version_2) {
+    CHILD_OR_FAIL(args[0].of.i64);
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
     return do_root(c, HOST_RT(env), child, child_len, v, &results[0], fn);
@@ -430,11 +406,11 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
                            bool ordered, unsigned version, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
-    const uint8_t *in = bst_host_span(c, rt, args[0].of.i64, &len, fn);
+    const uint8_t *in = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!in) return false;
     size_t n = 0;
     bst_trie_pair *v = decode_trie_input(in, len, !ordered, &n);
-    if (!v) return bst_host_fail(c, fn, "input is not the SCALE encoding it should be");
+    if (!v) return sub_fail(c, fn, "input is not the SCALE encoding it should be");
     if (!ordered && n > 1 && !sort_unique(v, &n)) {
         free(v);
         return oom(c, fn);
@@ -444,24 +420,21 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
                       : bst_trie_root(v, n, version, root);
     free(v);
     if (!ok) return oom(c, fn);
-    return bst_host_ret_ptr(c, rt, root, 32, &results[0], fn);
+    return sub_ret_ptr(c, rt, root, 32, &results[0], fn);
 }
 
-HOST_FN(bst_ext_trie_blake2_256_root_version_1) {
-    return trie_root_host(c, args, results, env, false, 0, "ext_trie_blake2_256_root_version_1");
+SUB_HOST(ext_trie_blake2_256_root_version_1) {
+    return trie_root_host(c, args, results, env, false, 0, fn);
 }
-HOST_FN(bst_ext_trie_blake2_256_root_version_2) {
-    const char *fn = "ext_trie_blake2_256_root_version_2";
+SUB_HOST(ext_trie_blake2_256_root_version_2) {
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
     return trie_root_host(c, args, results, env, false, v, fn);
 }
-HOST_FN(bst_ext_trie_blake2_256_ordered_root_version_1) {
-    return trie_root_host(c, args, results, env, true, 0,
-                          "ext_trie_blake2_256_ordered_root_version_1");
+SUB_HOST(ext_trie_blake2_256_ordered_root_version_1) {
+    return trie_root_host(c, args, results, env, true, 0, fn);
 }
-HOST_FN(bst_ext_trie_blake2_256_ordered_root_version_2) {
-    const char *fn = "ext_trie_blake2_256_ordered_root_version_2";
+SUB_HOST(ext_trie_blake2_256_ordered_root_version_2) {
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
     return trie_root_host(c, args, results, env, true, v, fn);

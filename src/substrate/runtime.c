@@ -13,7 +13,7 @@
  */
 #include "host.h"
 
-#include <sodium.h>
+#include "bastion_crypto.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,16 +194,6 @@ static bool host_stub(bst_caller *c, const bst_value *args, bst_value *results, 
     return false;
 }
 
-static bool type_matches(const bst_functype *t, const char *params, const char *results) {
-    size_t np = strlen(params), nr = strlen(results);
-    if (t->nparams != np || t->nresults != nr) return false;
-    for (size_t i = 0; i < np; i++)
-        if (t->params[i] != (params[i] == 'i' ? BST_I32 : BST_I64)) return false;
-    for (size_t i = 0; i < nr; i++)
-        if (t->results[i] != (results[i] == 'i' ? BST_I32 : BST_I64)) return false;
-    return true;
-}
-
 /* The memory a runtime gets, as Substrate's HeapAllocStrategy::Static { extra_pages }: its
  * initial size plus heap_pages, fixed (minimum = maximum; a declared maximum is overridden, as
  * Substrate rewrites it), so the allocator has exactly that room and no more.  Linux maps the
@@ -224,16 +214,16 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
     bool is_env = name_is(d.module, d.module_len, "env");
     switch (d.type.kind) {
     case BST_EXTERN_FUNC: {
-        const host_def *def = is_env ? bst_host_lookup(d.name, d.name_len) : NULL;
+        sub_host_def def;
         bst_host_fn fn;
         void *env;
-        if (def) {
-            if (!type_matches(&d.type.func, def->params, def->results)) {
+        if (is_env && sub_host_lookup(d.name, d.name_len, &def)) {
+            if (!bst_functype_matches(&d.type.func, def.sig)) {
                 snprintf(msg, sizeof msg, "import %s.%s has the wrong type", mod, name);
                 set_err(err, BST_ERR_UNLINKABLE, msg);
                 return false;
             }
-            fn = def->fn;
+            fn = def.fn;
             env = rt;
         } else if (rt->opts.allow_missing) {
             rt->stubs[i].module = d.module;
@@ -291,7 +281,7 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
 
 /* Drops the per-call instance. */
 static void instance_drop(bst_substrate_runtime *rt) {
-    bst_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
+    sub_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
     if (rt->store && rt->opts.fuel) rt->fuel_used += rt->opts.fuel - bst_store_fuel(rt->store);
     bst_store_free(rt->store);
     rt->store = NULL;
@@ -382,9 +372,10 @@ bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len
     if (!rt->stubs || !rt->state || !rt->offchain) goto nomem;
     for (uint32_t i = 0; i < n; i++) {
         bst_import_desc d;
+        sub_host_def def;
         bst_module_import(rt->module, i, &d);
         if (d.type.kind == BST_EXTERN_FUNC &&
-            !(name_is(d.module, d.module_len, "env") && bst_host_lookup(d.name, d.name_len)))
+            !(name_is(d.module, d.module_len, "env") && sub_host_lookup(d.name, d.name_len, &def)))
             rt->nstubs++;
     }
     /* Instantiate once now, so that a missing or mistyped import, a bad memory or a trapping
@@ -405,7 +396,7 @@ void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     bst_module_free(rt->module);
     bst_state_free(rt->state);
     bst_state_free(rt->offchain);
-    if (rt->keys) sodium_memzero(rt->keys, rt->keys_cap * sizeof *rt->keys);
+    if (rt->keys) bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
     free(rt->keys);
     free(rt->stubs);
     free(rt);
@@ -434,7 +425,7 @@ static bst_status call_export(bst_substrate_runtime *rt, const char *name, const
         snprintf(msg, sizeof msg, "the runtime does not export a function %.200s", name);
         return call_fail(err, BST_ERR_NOT_FOUND, BST_TRAP_NONE, msg);
     }
-    if (!type_matches(bst_func_type(f), "ii", "j")) {
+    if (!bst_functype_matches(bst_func_type(f), "ii:I")) {
         snprintf(msg, sizeof msg, "export %.200s is not (i32, i32) -> i64", name);
         return call_fail(err, BST_ERR_INVALID, BST_TRAP_NONE, msg);
     }

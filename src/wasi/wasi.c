@@ -1,11 +1,11 @@
 /*
  * wasi.c — the WASI layer's context and linking: bst_wasi creation (arguments, environment,
- * stdio and pre-opened directories), the guest descriptor table, the table of WASI functions
- * for both namespaces (wasi_snapshot_preview1, wasi_unstable), import resolution, running
- * `_start` and proc_exit's exit code, host errno translation and little-endian guest-memory
- * helpers.  The functions themselves live in wasi_misc.c (args, environ, clocks, random, poll,
- * proc), wasi_fd.c (descriptor operations) and wasi_path.c (sandboxed path resolution and the
- * path_* operations).
+ * stdio and pre-opened directories), the guest descriptor table, the lookup of WASI functions
+ * for both namespaces (wasi_snapshot_preview1, wasi_unstable; generated from the list in
+ * wasi_table.h), import resolution, running `_start` and proc_exit's exit code, host errno
+ * translation and little-endian guest-memory helpers.  The functions themselves live in
+ * wasi_misc.c (args, environ, clocks, random, poll, proc), wasi_fd.c (descriptor operations)
+ * and wasi_path.c (sandboxed path resolution and the path_* operations).
  */
 #define _GNU_SOURCE
 #include "wasi_impl.h"
@@ -382,83 +382,36 @@ bool bst_wasi_exited(const bst_wasi *w, uint32_t *code)
     return w->exited;
 }
 
-/* ---- the function table ------------------------------------------------------------------ */
+/* ---- the function table (wasi_table.h) ---------------------------------------------------- */
 
+/* A WASI function found by name: its signature (bst_functype_parse notation) and C function. */
 typedef struct wasi_fn_desc {
-    const char *name;
-    const char *params;   /* 'i' = i32, 'I' = i64 */
-    uint8_t nresults;     /* 0 or 1 (an i32 errno) */
+    const char *sig;
     bst_host_fn fn;
 } wasi_fn_desc;
-
-/* Every function of wasi_snapshot_preview1 (wasi_unstable has the same names and signatures,
- * minus sock_accept): X(name, params, nresults, host function), params 'i' = i32, 'I' = i64.
- * Expanded into code by wasi_lookup(), so the table needs no (relocated) data object. */
-#define WASI_FUNCTION_LIST(X) \
-    X(args_get, "ii", 1, wasi_args_get) \
-    X(args_sizes_get, "ii", 1, wasi_args_sizes_get) \
-    X(environ_get, "ii", 1, wasi_environ_get) \
-    X(environ_sizes_get, "ii", 1, wasi_environ_sizes_get) \
-    X(clock_res_get, "ii", 1, wasi_clock_res_get) \
-    X(clock_time_get, "iIi", 1, wasi_clock_time_get) \
-    X(fd_advise, "iIIi", 1, wasi_fd_advise) \
-    X(fd_allocate, "iII", 1, wasi_fd_allocate) \
-    X(fd_close, "i", 1, wasi_fd_close) \
-    X(fd_datasync, "i", 1, wasi_fd_datasync) \
-    X(fd_fdstat_get, "ii", 1, wasi_fd_fdstat_get) \
-    X(fd_fdstat_set_flags, "ii", 1, wasi_fd_fdstat_set_flags) \
-    X(fd_fdstat_set_rights, "iII", 1, wasi_fd_fdstat_set_rights) \
-    X(fd_filestat_get, "ii", 1, wasi_fd_filestat_get) \
-    X(fd_filestat_set_size, "iI", 1, wasi_fd_filestat_set_size) \
-    X(fd_filestat_set_times, "iIIi", 1, wasi_fd_filestat_set_times) \
-    X(fd_pread, "iiiIi", 1, wasi_fd_pread) \
-    X(fd_prestat_get, "ii", 1, wasi_fd_prestat_get) \
-    X(fd_prestat_dir_name, "iii", 1, wasi_fd_prestat_dir_name) \
-    X(fd_pwrite, "iiiIi", 1, wasi_fd_pwrite) \
-    X(fd_read, "iiii", 1, wasi_fd_read) \
-    X(fd_readdir, "iiiIi", 1, wasi_fd_readdir) \
-    X(fd_renumber, "ii", 1, wasi_fd_renumber) \
-    X(fd_seek, "iIii", 1, wasi_fd_seek) \
-    X(fd_sync, "i", 1, wasi_fd_sync) \
-    X(fd_tell, "ii", 1, wasi_fd_tell) \
-    X(fd_write, "iiii", 1, wasi_fd_write) \
-    X(path_create_directory, "iii", 1, wasi_path_create_directory) \
-    X(path_filestat_get, "iiiii", 1, wasi_path_filestat_get) \
-    X(path_filestat_set_times, "iiiiIIi", 1, wasi_path_filestat_set_times) \
-    X(path_link, "iiiiiii", 1, wasi_path_link) \
-    X(path_open, "iiiiiIIii", 1, wasi_path_open) \
-    X(path_readlink, "iiiiii", 1, wasi_path_readlink) \
-    X(path_remove_directory, "iii", 1, wasi_path_remove_directory) \
-    X(path_rename, "iiiiii", 1, wasi_path_rename) \
-    X(path_symlink, "iiiii", 1, wasi_path_symlink) \
-    X(path_unlink_file, "iii", 1, wasi_path_unlink_file) \
-    X(poll_oneoff, "iiii", 1, wasi_poll_oneoff) \
-    X(proc_exit, "i", 0, wasi_proc_exit) \
-    X(proc_raise, "i", 1, wasi_proc_raise) \
-    X(sched_yield, "", 1, wasi_sched_yield) \
-    X(random_get, "ii", 1, wasi_random_get) \
-    X(sock_accept, "iii", 1, wasi_nosys) \
-    X(sock_recv, "iiiiii", 1, wasi_nosys) \
-    X(sock_send, "iiiii", 1, wasi_nosys) \
-    X(sock_shutdown, "ii", 1, wasi_nosys)
 
 static bool name_is(const char *s, size_t len, const char *lit)
 {
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
+/* The row named name[0..len): expanded from the list into a chain of comparisons, so the
+ * library holds no table of relocated pointers.  Comparing the length first makes a miss one
+ * integer comparison per row. */
 static bool wasi_lookup(const char *name, size_t len, wasi_fn_desc *out)
 {
-#define X(n, p, r, f)                                                                         \
-    if (name_is(name, len, #n)) {                                                             \
-        out->name = #n;                                                                       \
-        out->params = p;                                                                      \
-        out->nresults = r;                                                                    \
-        out->fn = f;                                                                          \
+#define WASI_FN_OF_FN(n) wasi_##n
+#define WASI_FN_OF_NOSYS(n) wasi_nosys
+#define WASI_LOOKUP_ROW(n, s, kind)                                                           \
+    if (len == sizeof #n - 1 && memcmp(name, #n, len) == 0) {                                 \
+        out->sig = s;                                                                         \
+        out->fn = WASI_FN_OF_##kind(n);                                                       \
         return true;                                                                          \
     }
-    WASI_FUNCTION_LIST(X)
-#undef X
+    WASI_HOST_FUNCTIONS(WASI_LOOKUP_ROW)
+#undef WASI_LOOKUP_ROW
+#undef WASI_FN_OF_NOSYS
+#undef WASI_FN_OF_FN
     return false;
 }
 
@@ -496,17 +449,6 @@ static void link_fail(bst_error *err, const bst_import_desc *d, const char *why)
              (int)(d->name_len > 64 ? 64 : d->name_len), d->name, why);
 }
 
-static bool type_matches(const bst_functype *ft, const wasi_fn_desc *fd)
-{
-    size_t np = strlen(fd->params);
-    if (ft->nparams != np || ft->nresults != fd->nresults)
-        return false;
-    for (size_t i = 0; i < np; i++)
-        if (ft->params[i] != (fd->params[i] == 'I' ? BST_I64 : BST_I32))
-            return false;
-    return fd->nresults == 0 || ft->results[0] == BST_I32;
-}
-
 bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m,
                          bst_wasi_resolver resolver, void *resolver_env,
                          bst_extern **imports_out, size_t *n_out, bst_error *err)
@@ -529,20 +471,15 @@ bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m,
         bst_module_import(m, i, &d);
         int ns = wasi_namespace(&d);
         if (ns) {
-            wasi_fn_desc desc;
-            const wasi_fn_desc *fd = wasi_lookup(d.name, d.name_len, &desc) ? &desc : NULL;
-            if (fd && d.type.kind == BST_EXTERN_FUNC) {
-                if (!type_matches(&d.type.func, fd)) {
+            wasi_fn_desc fd;
+            if (wasi_lookup(d.name, d.name_len, &fd) && d.type.kind == BST_EXTERN_FUNC) {
+                if (!bst_functype_matches(&d.type.func, fd.sig)) {
                     link_fail(err, &d, "WASI function imported with the wrong type");
                     free(ext);
                     return BST_ERR_UNLINKABLE;
                 }
-                bst_valtype params[16], result = BST_I32;
-                size_t np = strlen(fd->params);
-                for (size_t k = 0; k < np; k++)
-                    params[k] = fd->params[k] == 'I' ? BST_I64 : BST_I32;
-                bst_functype ft = {(uint32_t)np, fd->nresults, params, &result};
-                bst_func *f = bst_func_new_host(s, &ft, fd->fn, &w->views[ns - 1]);
+                /* the import's type is the row's (just checked) */
+                bst_func *f = bst_func_new_host(s, &d.type.func, fd.fn, &w->views[ns - 1]);
                 if (!f) {
                     if (err) {
                         memset(err, 0, sizeof *err);

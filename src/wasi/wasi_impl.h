@@ -1,12 +1,15 @@
 /*
  * wasi_impl.h — internals shared by the files of the WASI layer (src/wasi/): the context and
  * descriptor table, WASI constants and layouts, guest-memory helpers and the host-function
- * declarations.  Not part of the API; embedders use include/bastion_wasi.h.
+ * declarations (generated from wasi_table.h).  Not part of the API; embedders use
+ * include/bastion_wasi.h.  Every function declared here is hidden (WASI_FUNC) and prefixed
+ * wasi_: the library exports only bastion_wasi.h.
  */
 #ifndef BASTION_WASI_IMPL_H
 #define BASTION_WASI_IMPL_H
 
 #include "bastion_wasi.h"
+#include "wasi_table.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -89,27 +92,31 @@ struct bst_wasi {
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-uint16_t wasi_errno(int host_errno);
+/* Functions shared by the layer's files but not part of the API: hidden, so that they never
+ * leave the library (bst_ is the public API's prefix, wasi_ this layer's). */
+#define WASI_FUNC __attribute__((visibility("hidden")))
+
+WASI_FUNC uint16_t wasi_errno(int host_errno);
 /* The descriptor entry for a guest fd, or NULL if not open. */
-wasi_fd *wasi_get_fd(bst_wasi *w, uint32_t fd);
+WASI_FUNC wasi_fd *wasi_get_fd(bst_wasi *w, uint32_t fd);
 /* Installs host descriptor h at the lowest free guest fd; returns WE_SUCCESS or WE_MFILE/NOMEM
  * (then h is left open for the caller to close). */
-uint16_t wasi_add_fd(bst_wasi *w, int h, bool owned, uint32_t *fd_out);
+WASI_FUNC uint16_t wasi_add_fd(bst_wasi *w, int h, bool owned, uint32_t *fd_out);
 /* Closes and frees a slot's resources. */
-void wasi_fd_release(wasi_fd *f);
-uint8_t wasi_filetype_of_mode(unsigned mode);
+WASI_FUNC void wasi_fd_release(wasi_fd *f);
+WASI_FUNC uint8_t wasi_filetype_of_mode(unsigned mode);
 
-bool wasi_put_u8(bst_memory *m, uint32_t ptr, uint8_t v);
-bool wasi_put_u16(bst_memory *m, uint32_t ptr, uint16_t v);
-bool wasi_put_u32(bst_memory *m, uint32_t ptr, uint32_t v);
-bool wasi_put_u64(bst_memory *m, uint32_t ptr, uint64_t v);
-bool wasi_get_u32(const bst_memory *m, uint32_t ptr, uint32_t *v);
-void wasi_store_u16(uint8_t *p, uint16_t v);
-void wasi_store_u32(uint8_t *p, uint32_t v);
-void wasi_store_u64(uint8_t *p, uint64_t v);
-uint16_t wasi_load_u16(const uint8_t *p);
-uint32_t wasi_load_u32(const uint8_t *p);
-uint64_t wasi_load_u64(const uint8_t *p);
+WASI_FUNC bool wasi_put_u8(bst_memory *m, uint32_t ptr, uint8_t v);
+WASI_FUNC bool wasi_put_u16(bst_memory *m, uint32_t ptr, uint16_t v);
+WASI_FUNC bool wasi_put_u32(bst_memory *m, uint32_t ptr, uint32_t v);
+WASI_FUNC bool wasi_put_u64(bst_memory *m, uint32_t ptr, uint64_t v);
+WASI_FUNC bool wasi_get_u32(const bst_memory *m, uint32_t ptr, uint32_t *v);
+WASI_FUNC void wasi_store_u16(uint8_t *p, uint16_t v);
+WASI_FUNC void wasi_store_u32(uint8_t *p, uint32_t v);
+WASI_FUNC void wasi_store_u64(uint8_t *p, uint64_t v);
+WASI_FUNC uint16_t wasi_load_u16(const uint8_t *p);
+WASI_FUNC uint32_t wasi_load_u32(const uint8_t *p);
+WASI_FUNC uint64_t wasi_load_u64(const uint8_t *p);
 
 /* Argument decoding for host functions. */
 #define ARG_U32(i) ((uint32_t)args[i].of.i32)
@@ -135,58 +142,23 @@ uint64_t wasi_load_u64(const uint8_t *p);
 #define WASI_FN(name)                                                                         \
     bool name(bst_caller *caller, const bst_value *args, bst_value *results, void *env)
 
-/* wasi_misc.c */
-WASI_FN(wasi_args_get);
-WASI_FN(wasi_args_sizes_get);
-WASI_FN(wasi_environ_get);
-WASI_FN(wasi_environ_sizes_get);
-WASI_FN(wasi_clock_res_get);
-WASI_FN(wasi_clock_time_get);
-WASI_FN(wasi_poll_oneoff);
-WASI_FN(wasi_proc_exit);
-WASI_FN(wasi_proc_raise);
-WASI_FN(wasi_sched_yield);
-WASI_FN(wasi_random_get);
-WASI_FN(wasi_nosys);
+/* The host functions: wasi_NAME for each row of WASI_HOST_FUNCTIONS of kind FN, defined in
+ * wasi_misc.c (args, environ, clocks, random, poll, proc), wasi_fd.c and wasi_path.c; and
+ * wasi_nosys (wasi_misc.c), the ENOSYS answer of the rows of kind NOSYS. */
+#define WASI_DECLARE_FN(name) WASI_FUNC WASI_FN(wasi_##name);
+#define WASI_DECLARE_NOSYS(name)
+#define WASI_DECLARE(name, sig, kind) WASI_DECLARE_##kind(name)
+WASI_HOST_FUNCTIONS(WASI_DECLARE)
+#undef WASI_DECLARE
+#undef WASI_DECLARE_NOSYS
+#undef WASI_DECLARE_FN
+WASI_FUNC WASI_FN(wasi_nosys);
 
-/* wasi_fd.c */
-WASI_FN(wasi_fd_advise);
-WASI_FN(wasi_fd_allocate);
-WASI_FN(wasi_fd_close);
-WASI_FN(wasi_fd_datasync);
-WASI_FN(wasi_fd_fdstat_get);
-WASI_FN(wasi_fd_fdstat_set_flags);
-WASI_FN(wasi_fd_fdstat_set_rights);
-WASI_FN(wasi_fd_filestat_get);
-WASI_FN(wasi_fd_filestat_set_size);
-WASI_FN(wasi_fd_filestat_set_times);
-WASI_FN(wasi_fd_pread);
-WASI_FN(wasi_fd_prestat_get);
-WASI_FN(wasi_fd_prestat_dir_name);
-WASI_FN(wasi_fd_pwrite);
-WASI_FN(wasi_fd_read);
-WASI_FN(wasi_fd_readdir);
-WASI_FN(wasi_fd_renumber);
-WASI_FN(wasi_fd_seek);
-WASI_FN(wasi_fd_sync);
-WASI_FN(wasi_fd_tell);
-WASI_FN(wasi_fd_write);
-
-/* Writes a filestat in the flavour's layout (64 bytes preview1, 56 unstable). */
-bool wasi_put_filestat(bst_memory *m, uint32_t ptr, bool unstable, const void *host_stat);
-/* timespec pair for futimens/utimensat from WASI times and fst_flags; false on bad flags. */
-bool wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, void *ts2);
-
-/* wasi_path.c */
-WASI_FN(wasi_path_create_directory);
-WASI_FN(wasi_path_filestat_get);
-WASI_FN(wasi_path_filestat_set_times);
-WASI_FN(wasi_path_link);
-WASI_FN(wasi_path_open);
-WASI_FN(wasi_path_readlink);
-WASI_FN(wasi_path_remove_directory);
-WASI_FN(wasi_path_rename);
-WASI_FN(wasi_path_symlink);
-WASI_FN(wasi_path_unlink_file);
+/* wasi_fd.c: writes a filestat in the flavour's layout (64 bytes preview1, 56 unstable). */
+WASI_FUNC bool wasi_put_filestat(bst_memory *m, uint32_t ptr, bool unstable,
+                                 const void *host_stat);
+/* wasi_fd.c: timespec pair for futimens/utimensat from WASI times and fst_flags; false on bad
+ * flags. */
+WASI_FUNC bool wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, void *ts2);
 
 #endif /* BASTION_WASI_IMPL_H */

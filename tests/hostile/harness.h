@@ -303,4 +303,81 @@ static inline h_buf h_module_one_func(uint32_t nparams_i32, uint32_t nlocals, co
     return m;
 }
 
+/* One function import of a module built by h_module_imports. */
+typedef struct h_import {
+    const char *module, *name;
+    bst_functype type;
+} h_import;
+
+static inline void h_name(h_buf *b, const char *s) {
+    h_uleb(b, strlen(s));
+    h_put(b, s, strlen(s));
+}
+
+static inline uint8_t h_valtype_byte(bst_valtype t) {
+    switch (t) {
+    case BST_I32: return 0x7f;
+    case BST_I64: return 0x7e;
+    case BST_F32: return 0x7d;
+    case BST_F64: return 0x7c;
+    case BST_FUNCREF: return 0x70;
+    default: return 0x6f;   /* externref */
+    }
+}
+
+/* A module of n function imports (a type each), re-exported as "f0", "f1", ..., with one page
+ * of memory exported as "memory" and an i32 global 1024 exported as "__heap_base" (what a
+ * Substrate runtime must export): enough to link a host's functions and call them. */
+static inline h_buf h_module_imports(const h_import *imp, size_t n) {
+    h_buf m = {0}, s = {0};
+    h_header(&m);
+    h_uleb(&s, n);
+    for (size_t i = 0; i < n; i++) {
+        h_u8(&s, 0x60);
+        h_uleb(&s, imp[i].type.nparams);
+        for (uint32_t k = 0; k < imp[i].type.nparams; k++)
+            h_u8(&s, h_valtype_byte(imp[i].type.params[k]));
+        h_uleb(&s, imp[i].type.nresults);
+        for (uint32_t k = 0; k < imp[i].type.nresults; k++)
+            h_u8(&s, h_valtype_byte(imp[i].type.results[k]));
+    }
+    h_section(&m, 1, &s);
+    h_uleb(&s, n);
+    for (size_t i = 0; i < n; i++) {
+        h_name(&s, imp[i].module);
+        h_name(&s, imp[i].name);
+        h_u8(&s, 0x00);
+        h_uleb(&s, i);
+    }
+    h_section(&m, 2, &s);
+    h_uleb(&s, 1);   /* memory: 1 page */
+    h_u8(&s, 0x00);
+    h_uleb(&s, 1);
+    h_section(&m, 5, &s);
+    h_uleb(&s, 1);   /* global: i32 const 1024 (signed LEB128 80 08) */
+    h_u8(&s, 0x7f);
+    h_u8(&s, 0x00);
+    h_u8(&s, 0x41);
+    h_u8(&s, 0x80);
+    h_u8(&s, 0x08);
+    h_u8(&s, 0x0b);
+    h_section(&m, 6, &s);
+    h_uleb(&s, n + 2);
+    h_name(&s, "memory");
+    h_u8(&s, 0x02);
+    h_uleb(&s, 0);
+    h_name(&s, "__heap_base");
+    h_u8(&s, 0x03);
+    h_uleb(&s, 0);
+    for (size_t i = 0; i < n; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "f%zu", i);
+        h_name(&s, name);
+        h_u8(&s, 0x00);
+        h_uleb(&s, i);
+    }
+    h_section(&m, 7, &s);
+    return m;
+}
+
 #endif /* BST_TEST_HOSTILE_HARNESS_H */

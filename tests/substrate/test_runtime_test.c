@@ -535,11 +535,6 @@ static void h_sleb(h_buf *b, int64_t v) {
     }
 }
 
-static void h_name(h_buf *b, const char *s) {
-    h_uleb(b, strlen(s));
-    h_put(b, s, strlen(s));
-}
-
 static h_buf probe_module(void) {
     h_buf m = {0}, s = {0};
     h_header(&m);

@@ -3,7 +3,7 @@
 # Test programs: tests/wasi/*.c are compiled with clang --target=wasm32-wasi (Debian packages
 # wasi-libc, libclang-rt-dev-wasm32, lld; see scripts/deps.sh), tests/wasi/*.wat with wat2wasm,
 # into ${CMAKE_BINARY_DIR}/wasi.  The ../shared/bench WASI programs run with short inputs.  Every
-# case is a run.sh invocation.
+# case is a run.sh invocation, except wasi/table (a native program over the C API).
 
 set(_wasi_out ${CMAKE_BINARY_DIR}/wasi)
 set(_wasi_run ${CMAKE_SOURCE_DIR}/tests/wasi/run.sh)
@@ -72,3 +72,12 @@ foreach(_case IN LISTS _wasi_cases)
                    ${_wasi_out}/work/${_case} ${_case})
   set_tests_properties(wasi/${_case} PROPERTIES TIMEOUT 300)
 endforeach()
+
+# The function list (src/wasi/wasi_table.h, which the test reads) through bst_wasi_link: every
+# row links in both namespaces and reaches its function, any other type is refused, other names
+# are unknown.  A native program, not a WASI one.
+add_executable(test_wasi_table ${CMAKE_SOURCE_DIR}/tests/wasi/test_wasi_table.c)
+target_include_directories(test_wasi_table PRIVATE ${CMAKE_SOURCE_DIR}/src/wasi)
+target_link_libraries(test_wasi_table PRIVATE bastion_wasi)
+add_test(NAME wasi/table COMMAND test_wasi_table)
+set_tests_properties(wasi/table PROPERTIES TIMEOUT 300)
