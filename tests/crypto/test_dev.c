@@ -6,7 +6,7 @@
  */
 #include <ctype.h>
 
-#include "check.h"
+#include "hex.h"
 
 static const struct {
     const char *name, *pub;
@@ -43,5 +43,5 @@ int main(void)
     CHECK(!bst_dev_account("alicee", pub, secret));
     CHECK(!bst_dev_account("", pub, secret));
     CHECK(!bst_dev_account(NULL, pub, secret));
-    return check_done("crypto/dev");
+    return check_finish("crypto/dev");
 }

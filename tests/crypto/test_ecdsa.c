@@ -5,7 +5,7 @@
  * the Ethereum 27/28 recovery ids, go-ethereum's recovery vector, tampering, and the
  * Ethereum address of a key (bst_ecdsa_eth_address).
  */
-#include "check.h"
+#include "hex.h"
 
 /* secp256k1 group order n, big-endian. */
 static const char *N_HEX = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
@@ -250,5 +250,5 @@ int main(void)
     test_seeded_pair();
     test_invalid_seeds();
     test_eth_address();
-    return check_done("crypto/ecdsa");
+    return check_finish("crypto/ecdsa");
 }

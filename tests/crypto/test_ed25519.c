@@ -7,7 +7,7 @@
  */
 #include <sodium.h>
 
-#include "check.h"
+#include "hex.h"
 
 struct vec {
     const char *seed, *pub, *msg, *sig;
@@ -179,5 +179,5 @@ int main(void)
     test_speccheck_case0();
     test_mixed_order_key();
     test_non_canonical_s();
-    return check_done("crypto/ed25519");
+    return check_finish("crypto/ed25519");
 }

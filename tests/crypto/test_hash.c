@@ -6,7 +6,7 @@
  */
 #include <nettle/sha3.h>
 
-#include "check.h"
+#include "hex.h"
 #include "internal.h"
 
 static void test_blake2(void)
@@ -153,5 +153,5 @@ int main(void)
     test_twox();
     test_keccak();
     test_sha2();
-    return check_done("crypto/hash");
+    return check_finish("crypto/hash");
 }

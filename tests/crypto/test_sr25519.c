@@ -7,7 +7,7 @@
  */
 #include <sodium.h>
 
-#include "check.h"
+#include "hex.h"
 #include "internal.h"
 
 static void test_merlin(void)
@@ -170,5 +170,5 @@ int main(void)
     test_known_signatures();
     test_round_trip();
     test_identity_key();
-    return check_done("crypto/sr25519");
+    return check_finish("crypto/sr25519");
 }

@@ -19,14 +19,7 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
-
-#define CHECK(c)                                                                   \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "../support/check.h"
 
 #define GAS_LIMIT 2000000u
 
@@ -52,7 +45,7 @@ static void teardown(void) {
 static void setup(void) {
     const char *tmp = getenv("TMPDIR");
     snprintf(state_dir, sizeof state_dir, "%s/bst-fuzz-ctr-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    CHECK(mkdtemp(state_dir) != NULL);
+    REQUIRE(mkdtemp(state_dir) != NULL);
     bst_contracts_config cfg;
     bst_contracts_config_default(&cfg);
     cfg.state_dir = state_dir;
@@ -60,30 +53,30 @@ static void setup(void) {
     bst_error err;
     ctr = bst_contracts_open(&cfg, &err);
     if (!ctr) fprintf(stderr, "bst_contracts_open: %s\n", err.message);
-    CHECK(ctr != NULL);
+    REQUIRE(ctr != NULL);
     uint8_t big[16];
     memset(big, 0xff, sizeof big);
     big[15] = 0x0f;
-    CHECK(bst_contracts_set_balance(ctr, origin, big, &err) == BST_OK);
+    REQUIRE(bst_contracts_set_balance(ctr, origin, big, &err) == BST_OK);
     atexit(teardown);
 }
 
 static void check_result(const bst_contract_result *res) {
-    CHECK(res->outcome <= BST_CONTRACT_ERROR);
-    CHECK(res->gas_used <= res->gas_limit);
-    CHECK(res->gas_limit == 0 || res->gas_limit == GAS_LIMIT);
-    CHECK((res->data == NULL) == (res->data_len == 0));
-    if (res->outcome == BST_CONTRACT_REVERTED) CHECK(res->flags & BST_CONTRACT_FLAG_REVERT);
-    if (res->outcome == BST_CONTRACT_SUCCESS) CHECK(!(res->flags & BST_CONTRACT_FLAG_REVERT));
+    REQUIRE(res->outcome <= BST_CONTRACT_ERROR);
+    REQUIRE(res->gas_used <= res->gas_limit);
+    REQUIRE(res->gas_limit == 0 || res->gas_limit == GAS_LIMIT);
+    REQUIRE((res->data == NULL) == (res->data_len == 0));
+    if (res->outcome == BST_CONTRACT_REVERTED) REQUIRE(res->flags & BST_CONTRACT_FLAG_REVERT);
+    if (res->outcome == BST_CONTRACT_SUCCESS) REQUIRE(!(res->flags & BST_CONTRACT_FLAG_REVERT));
     if (res->outcome == BST_CONTRACT_TRAPPED || res->outcome == BST_CONTRACT_OUT_OF_GAS ||
         res->outcome == BST_CONTRACT_ERROR)
-        CHECK(res->error[0] != '\0');
-    CHECK(memchr(res->error, '\0', sizeof res->error) != NULL);
+        REQUIRE(res->error[0] != '\0');
+    REQUIRE(memchr(res->error, '\0', sizeof res->error) != NULL);
     for (size_t i = 0; i < res->nevents; i++) {
-        CHECK(res->events[i].ntopics <= 4);
-        CHECK(res->events[i].data_len <= 16 * 1024);
+        REQUIRE(res->events[i].ntopics <= 4);
+        REQUIRE(res->events[i].data_len <= 16 * 1024);
     }
-    if (res->debug) CHECK(res->debug[res->debug_len] == '\0');   /* the text may hold NULs */
+    if (res->debug) REQUIRE(res->debug[res->debug_len] == '\0');   /* the text may hold NULs */
 }
 
 /* ink! constructor inputs tried in turn (new(false/0), new_default, default, v0 new) and the
@@ -115,7 +108,7 @@ static void run(const uint8_t code_hash[32]) {
         e.gas_limit = GAS_LIMIT;
         bst_contract_result res;
         bst_status st = bst_contracts_exec(ctr, &e, &res);
-        CHECK(st == BST_OK);
+        REQUIRE(st == BST_OK);
         check_result(&res);
         bool ok = res.outcome == BST_CONTRACT_SUCCESS;
         uint8_t addr[32];
@@ -123,7 +116,7 @@ static void run(const uint8_t code_hash[32]) {
         bst_contract_result_free(&res);
         if (!ok) continue;
         uint8_t h[32];
-        CHECK(bst_contracts_code_hash_of(ctr, addr, h) && memcmp(h, code_hash, 32) == 0);
+        REQUIRE(bst_contracts_code_hash_of(ctr, addr, h) && memcmp(h, code_hash, 32) == 0);
         for (size_t m = 0; m < sizeof msgs / sizeof msgs[0]; m++) {
             memset(&e, 0, sizeof e);
             e.kind = BST_CONTRACT_CALL;
@@ -134,7 +127,7 @@ static void run(const uint8_t code_hash[32]) {
             e.gas_limit = GAS_LIMIT;
             e.dry_run = m % 2 == 1;
             st = bst_contracts_exec(ctr, &e, &res);
-            CHECK(st == BST_OK);
+            REQUIRE(st == BST_OK);
             check_result(&res);
             bst_contract_result_free(&res);
         }
@@ -153,18 +146,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bst_status st = bst_contracts_upload(ctr, origin, size ? data : (const uint8_t *)"", size,
                                          hash, &err);
     if (st != BST_OK) {
-        CHECK(st == BST_ERR_INVALID || st == BST_ERR_LIMIT || st == BST_ERR_UNLINKABLE ||
+        REQUIRE(st == BST_ERR_INVALID || st == BST_ERR_LIMIT || st == BST_ERR_UNLINKABLE ||
               st == BST_ERR_UNSUPPORTED || st == BST_ERR_MALFORMED);
-        CHECK(err.status == st && err.message[0] != '\0');
-        CHECK(memchr(err.message, '\0', sizeof err.message) != NULL);
+        REQUIRE(err.status == st && err.message[0] != '\0');
+        REQUIRE(memchr(err.message, '\0', sizeof err.message) != NULL);
         /* Rejected code is never stored (unless the store itself failed). */
-        if (strncmp(err.message, "storing code", 12) != 0) CHECK(!known);
+        if (strncmp(err.message, "storing code", 12) != 0) REQUIRE(!known);
         return 0;
     }
-    CHECK(memcmp(hash, want, 32) == 0 && bst_contracts_code_exists(ctr, hash));
+    REQUIRE(memcmp(hash, want, 32) == 0 && bst_contracts_code_exists(ctr, hash));
     uint8_t again[32];
-    CHECK(bst_contracts_upload(ctr, origin, data, size, again, &err) == BST_OK);
-    CHECK(memcmp(again, hash, 32) == 0);
+    REQUIRE(bst_contracts_upload(ctr, origin, data, size, again, &err) == BST_OK);
+    REQUIRE(memcmp(again, hash, 32) == 0);
     if (!known) run(hash);   /* new code: instantiate it and call a few messages */
     return 0;
 }

@@ -16,14 +16,7 @@
 #include <string.h>
 
 #include "bastion_substrate.h"
-
-#define CHECK(c)                                                                   \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "../support/check.h"
 
 static bool inside(const void *p, size_t n, const uint8_t *base, size_t len) {
     const uint8_t *q = p;
@@ -34,24 +27,24 @@ static void metadata(const uint8_t *p, size_t len) {
     bst_substrate_metadata m, m2;
     const char *e = bst_substrate_metadata_decode(p, len, &m);
     const char *e2 = bst_substrate_metadata_decode(p, len, &m2);
-    CHECK((e == NULL) == (e2 == NULL) && m.version == m2.version && m.npallets == m2.npallets);
+    REQUIRE((e == NULL) == (e2 == NULL) && m.version == m2.version && m.npallets == m2.npallets);
     if (e) {
-        CHECK(*e != '\0');
-        CHECK(m.pallets == NULL && m.npallets == 0);
+        REQUIRE(*e != '\0');
+        REQUIRE(m.pallets == NULL && m.npallets == 0);
     } else {
-        CHECK(m.version >= 9 && m.version <= 15);
-        CHECK(m.pallets != NULL && m.npallets <= len);
+        REQUIRE(m.version >= 9 && m.version <= 15);
+        REQUIRE(m.pallets != NULL && m.npallets <= len);
         for (size_t i = 0; i < m.npallets; i++) {
             const bst_substrate_pallet *pl = &m.pallets[i];
-            CHECK(inside(pl->name, pl->name_len, p, len));
-            CHECK(bst_scale_utf8_valid((const uint8_t *)pl->name, pl->name_len));
-            CHECK(pl->has_index == (m.version >= 12));
-            CHECK(pl->name == m2.pallets[i].name && pl->index == m2.pallets[i].index);
+            REQUIRE(inside(pl->name, pl->name_len, p, len));
+            REQUIRE(bst_scale_utf8_valid((const uint8_t *)pl->name, pl->name_len));
+            REQUIRE(pl->has_index == (m.version >= 12));
+            REQUIRE(pl->name == m2.pallets[i].name && pl->index == m2.pallets[i].index);
         }
     }
     bst_substrate_metadata_free(&m);
     bst_substrate_metadata_free(&m2);
-    CHECK(m.pallets == NULL && m.npallets == 0);
+    REQUIRE(m.pallets == NULL && m.npallets == 0);
 }
 
 static void version(const uint8_t *p, size_t len) {
@@ -59,21 +52,21 @@ static void version(const uint8_t *p, size_t len) {
     bst_scale_err e = bst_substrate_version_decode(p, len, &v);
     if (e != BST_SCALE_OK) {
         static const bst_substrate_version zero;
-        CHECK(memcmp(&v, &zero, sizeof v) == 0);
+        REQUIRE(memcmp(&v, &zero, sizeof v) == 0);
         return;
     }
-    CHECK(inside(v.spec_name, v.spec_name_len, p, len));
-    CHECK(inside(v.impl_name, v.impl_name_len, p, len));
-    CHECK(bst_scale_utf8_valid((const uint8_t *)v.spec_name, v.spec_name_len));
-    CHECK(bst_scale_utf8_valid((const uint8_t *)v.impl_name, v.impl_name_len));
-    CHECK(v.napis <= len / 12 && inside(v.apis_raw, v.napis * 12, p, len));
-    CHECK(!v.has_state_version || v.has_transaction_version);
+    REQUIRE(inside(v.spec_name, v.spec_name_len, p, len));
+    REQUIRE(inside(v.impl_name, v.impl_name_len, p, len));
+    REQUIRE(bst_scale_utf8_valid((const uint8_t *)v.spec_name, v.spec_name_len));
+    REQUIRE(bst_scale_utf8_valid((const uint8_t *)v.impl_name, v.impl_name_len));
+    REQUIRE(v.napis <= len / 12 && inside(v.apis_raw, v.napis * 12, p, len));
+    REQUIRE(!v.has_state_version || v.has_transaction_version);
     uint32_t sum = 0;
     for (size_t i = 0; i <= v.napis; i++) {   /* one past the end: zeroed */
         bst_substrate_api a;
         bst_substrate_version_api(&v, i, &a);
         sum += a.version + a.id[0];
-        if (i == v.napis) CHECK(a.version == 0 && a.id[0] == 0);
+        if (i == v.napis) REQUIRE(a.version == 0 && a.id[0] == 0);
     }
     (void)sum;
 }

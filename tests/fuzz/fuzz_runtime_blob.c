@@ -18,14 +18,7 @@
 #include <zstd.h>
 
 #include "bastion_substrate.h"
-
-#define CHECK(c)                                                                   \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "../support/check.h"
 
 #define MAX_OUT (64u * 1024u)
 
@@ -35,7 +28,7 @@ enum { REF_OK, REF_ERROR, REF_TRAILING, REF_TOO_BIG };
 
 static int ref_stream(const uint8_t *src, size_t n, uint8_t *buf, size_t cap, size_t *len) {
     ZSTD_DCtx *dctx = ZSTD_createDCtx();
-    CHECK(dctx != NULL);
+    REQUIRE(dctx != NULL);
     ZSTD_inBuffer in = {src, n, 0};
     ZSTD_outBuffer out = {buf, cap, 0};
     int res;
@@ -75,16 +68,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bst_error err;
     bst_status st = bst_substrate_code_decode(data, size, max_out, &code, &code_len, &err);
     if (st != BST_OK) {
-        CHECK(code == NULL && code_len == 0);
-        CHECK(err.status == st && err.message[0] != '\0');
-        CHECK(st == BST_ERR_LIMIT || st == BST_ERR_MALFORMED);
+        REQUIRE(code == NULL && code_len == 0);
+        REQUIRE(err.status == st && err.message[0] != '\0');
+        REQUIRE(st == BST_ERR_LIMIT || st == BST_ERR_MALFORMED);
     } else {
-        CHECK(code != NULL && code_len <= max_out);
+        REQUIRE(code != NULL && code_len <= max_out);
     }
     if (!compressed) {
         /* Plain wasm: copied as is, or refused when larger than the limit. */
-        CHECK(st == (size > max_out ? BST_ERR_LIMIT : BST_OK));
-        if (st == BST_OK) CHECK(code_len == size && (size == 0 || memcmp(code, data, size) == 0));
+        REQUIRE(st == (size > max_out ? BST_ERR_LIMIT : BST_OK));
+        if (st == BST_OK) REQUIRE(code_len == size && (size == 0 || memcmp(code, data, size) == 0));
         free(code);
         return 0;
     }
@@ -92,18 +85,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* Reference: the streaming decoder with room for max_out + 2 bytes. */
     size_t cap = max_out + 2, rlen = 0;
     uint8_t *ref = malloc(cap);
-    CHECK(ref != NULL);
+    REQUIRE(ref != NULL);
     int r = ref_stream(data + BST_SUBSTRATE_ZSTD_PREFIX_LEN, size - BST_SUBSTRATE_ZSTD_PREFIX_LEN,
                        ref, cap, &rlen);
     if (r == REF_OK && rlen <= max_out) {
-        CHECK(st == BST_OK && code_len == rlen && (rlen == 0 || memcmp(code, ref, rlen) == 0));
+        REQUIRE(st == BST_OK && code_len == rlen && (rlen == 0 || memcmp(code, ref, rlen) == 0));
     } else if (r == REF_OK) {
-        CHECK(st == BST_ERR_LIMIT);   /* exactly one byte over the limit */
+        REQUIRE(st == BST_ERR_LIMIT);   /* exactly one byte over the limit */
     } else if (r == REF_TOO_BIG) {
-        CHECK(st == BST_ERR_LIMIT || st == BST_ERR_MALFORMED);
+        REQUIRE(st == BST_ERR_LIMIT || st == BST_ERR_MALFORMED);
     } else {
         /* corrupt, truncated or bytes after the frame (LIMIT: a declared size over it) */
-        CHECK(st == BST_ERR_MALFORMED || st == BST_ERR_LIMIT);
+        REQUIRE(st == BST_ERR_MALFORMED || st == BST_ERR_LIMIT);
     }
     free(ref);
     free(code);

@@ -20,14 +20,7 @@
 #include <string.h>
 
 #include "bastion_scale.h"
-
-#define CHECK(c)                                                                   \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#include "../support/check.h"
 
 enum {
     OP_U8, OP_U16, OP_U32, OP_U64, OP_U128, OP_I8, OP_I16, OP_I32, OP_I64, OP_BOOL, OP_RAW,
@@ -137,33 +130,33 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
     const uint8_t *at = d->p + d->pos;
     size_t re0 = c->re.len;
     bst_scale_err want = BST_SCALE_OK, got = BST_SCALE_OK;
-    CHECK(d->err == BST_SCALE_OK);
+    REQUIRE(d->err == BST_SCALE_OK);
     switch (kind) {
     case OP_U8: { uint8_t v; want = want_width(d, 1); got = bst_scale_get_u8(d, &v);
-        if (!got) { CHECK(v == at[0]); bst_scale_put_u8(&c->re, v); } break; }
+        if (!got) { REQUIRE(v == at[0]); bst_scale_put_u8(&c->re, v); } break; }
     case OP_U16: { uint16_t v; want = want_width(d, 2); got = bst_scale_get_u16(d, &v);
-        if (!got) { CHECK(v == le_at(at, 2)); bst_scale_put_u16(&c->re, v); } break; }
+        if (!got) { REQUIRE(v == le_at(at, 2)); bst_scale_put_u16(&c->re, v); } break; }
     case OP_U32: { uint32_t v; want = want_width(d, 4); got = bst_scale_get_u32(d, &v);
-        if (!got) { CHECK(v == le_at(at, 4)); bst_scale_put_u32(&c->re, v); } break; }
+        if (!got) { REQUIRE(v == le_at(at, 4)); bst_scale_put_u32(&c->re, v); } break; }
     case OP_U64: { uint64_t v; want = want_width(d, 8); got = bst_scale_get_u64(d, &v);
-        if (!got) { CHECK(v == le_at(at, 8)); bst_scale_put_u64(&c->re, v); } break; }
+        if (!got) { REQUIRE(v == le_at(at, 8)); bst_scale_put_u64(&c->re, v); } break; }
     case OP_U128: { bst_scale_u128 v; want = want_width(d, 16); got = bst_scale_get_u128(d, &v);
-        if (!got) { CHECK(v.lo == le_at(at, 8) && v.hi == le_at(at + 8, 8));
+        if (!got) { REQUIRE(v.lo == le_at(at, 8) && v.hi == le_at(at + 8, 8));
                     bst_scale_put_u128(&c->re, v); } break; }
     case OP_I8: { int8_t v; want = want_width(d, 1); got = bst_scale_get_i8(d, &v);
-        if (!got) { CHECK((uint8_t)v == at[0]); bst_scale_put_i8(&c->re, v); } break; }
+        if (!got) { REQUIRE((uint8_t)v == at[0]); bst_scale_put_i8(&c->re, v); } break; }
     case OP_I16: { int16_t v; want = want_width(d, 2); got = bst_scale_get_i16(d, &v);
-        if (!got) { CHECK((uint16_t)v == le_at(at, 2)); bst_scale_put_i16(&c->re, v); } break; }
+        if (!got) { REQUIRE((uint16_t)v == le_at(at, 2)); bst_scale_put_i16(&c->re, v); } break; }
     case OP_I32: { int32_t v; want = want_width(d, 4); got = bst_scale_get_i32(d, &v);
-        if (!got) { CHECK((uint32_t)v == le_at(at, 4)); bst_scale_put_i32(&c->re, v); } break; }
+        if (!got) { REQUIRE((uint32_t)v == le_at(at, 4)); bst_scale_put_i32(&c->re, v); } break; }
     case OP_I64: { int64_t v; want = want_width(d, 8); got = bst_scale_get_i64(d, &v);
-        if (!got) { CHECK((uint64_t)v == le_at(at, 8)); bst_scale_put_i64(&c->re, v); } break; }
+        if (!got) { REQUIRE((uint64_t)v == le_at(at, 8)); bst_scale_put_i64(&c->re, v); } break; }
     case OP_BOOL: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_BOOL);
         got = bst_scale_get_bool(d, &v);
-        if (!got) { CHECK(v == (at[0] == 1)); bst_scale_put_bool(&c->re, v); } break; }
+        if (!got) { REQUIRE(v == (at[0] == 1)); bst_scale_put_bool(&c->re, v); } break; }
     case OP_RAW: { const uint8_t *p; size_t n = par * 5u; want = want_width(d, n);
         got = bst_scale_get_raw(d, n, &p);
-        if (!got) { CHECK(p == at); bst_scale_put_raw(&c->re, p, n); } break; }
+        if (!got) { REQUIRE(p == at); bst_scale_put_raw(&c->re, p, n); } break; }
     case OP_C32: case OP_C64: case OP_C128: case OP_CBYTES: {
         uint8_t mag[BST_SCALE_COMPACT_MAX_BYTES];
         size_t nmag = 0, used = 0;
@@ -173,17 +166,17 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
         if (kind == OP_C32) {
             uint32_t v;
             got = bst_scale_get_compact_u32(d, &v);
-            if (!got) { CHECK(v == le_at(mag, nmag)); bst_scale_put_compact_u64(&c->re, v); }
+            if (!got) { REQUIRE(v == le_at(mag, nmag)); bst_scale_put_compact_u64(&c->re, v); }
         } else if (kind == OP_C64) {
             uint64_t v;
             got = bst_scale_get_compact_u64(d, &v);
-            if (!got) { CHECK(v == le_at(mag, nmag)); bst_scale_put_compact_u64(&c->re, v); }
+            if (!got) { REQUIRE(v == le_at(mag, nmag)); bst_scale_put_compact_u64(&c->re, v); }
         } else if (kind == OP_C128) {
             bst_scale_u128 v;
             got = bst_scale_get_compact_u128(d, &v);
             if (!got) {
-                CHECK(v.lo == le_at(mag, nmag < 8 ? nmag : 8));
-                CHECK(v.hi == (nmag > 8 ? le_at(mag + 8, nmag - 8) : 0));
+                REQUIRE(v.lo == le_at(mag, nmag < 8 ? nmag : 8));
+                REQUIRE(v.hi == (nmag > 8 ? le_at(mag + 8, nmag - 8) : 0));
                 bst_scale_put_compact_u128(&c->re, v);
             }
         } else {
@@ -191,12 +184,12 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
             size_t n = 99;
             got = bst_scale_get_compact_bytes(d, le, &n);
             if (!got) {
-                CHECK(n == nmag && (n == 0 || memcmp(le, mag, n) == 0));
-                CHECK(n == 0 || le[n - 1] != 0);
+                REQUIRE(n == nmag && (n == 0 || memcmp(le, mag, n) == 0));
+                REQUIRE(n == 0 || le[n - 1] != 0);
                 bst_scale_put_compact_bytes(&c->re, le, n);
             }
         }
-        if (!got) CHECK(d->pos == pos0 + used);
+        if (!got) REQUIRE(d->pos == pos0 + used);
         break;
     }
     case OP_LEN: {
@@ -209,7 +202,7 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
         }
         got = bst_scale_get_len(d, es, &n);
         if (!got) {
-            CHECK(n == le_at(mag, nmag) && d->pos == pos0 + used);
+            REQUIRE(n == le_at(mag, nmag) && d->pos == pos0 + used);
             bst_scale_put_len(&c->re, n);
         }
         break;
@@ -227,14 +220,14 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
             const uint8_t *p;
             got = bst_scale_get_bytes(d, &p, &n);
             if (!got) bst_scale_put_bytes(&c->re, p, n);
-            if (!got) CHECK(p == at + used);
+            if (!got) REQUIRE(p == at + used);
         } else {
             const char *s;
             got = bst_scale_get_str(d, &s, &n);
-            if (!got) CHECK(bst_scale_put_str(&c->re, s, n) == BST_SCALE_OK);
-            if (!got) CHECK((const uint8_t *)s == at + used);
+            if (!got) REQUIRE(bst_scale_put_str(&c->re, s, n) == BST_SCALE_OK);
+            if (!got) REQUIRE((const uint8_t *)s == at + used);
         }
-        if (!got) CHECK(n == le_at(mag, nmag) && d->pos == pos0 + used + n && d->pos <= d->len);
+        if (!got) REQUIRE(n == le_at(mag, nmag) && d->pos == pos0 + used + n && d->pos <= d->len);
         break;
     }
     case OP_OPTION: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_OPTION);
@@ -242,14 +235,14 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
         if (!got) bst_scale_put_option(&c->re, v); break; }
     case OP_OPTBOOL: { bst_scale_optbool v; want = want_tag(d, 3, BST_SCALE_ERR_INVALID_OPTION);
         got = bst_scale_get_option_bool(d, &v);
-        if (!got) { CHECK((unsigned)v == at[0]); bst_scale_put_option_bool(&c->re, v); } break; }
+        if (!got) { REQUIRE((unsigned)v == at[0]); bst_scale_put_option_bool(&c->re, v); } break; }
     case OP_RESULT: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_RESULT);
         got = bst_scale_get_result(d, &v);
         if (!got) bst_scale_put_result(&c->re, v); break; }
     case OP_ENUM: { uint8_t v; unsigned nv = enum_variants[par];
         want = want_tag(d, nv, BST_SCALE_ERR_INVALID_ENUM);
         got = bst_scale_get_enum(d, nv, &v);
-        if (!got) { CHECK(v == at[0] && v < nv); bst_scale_put_enum(&c->re, v); } break; }
+        if (!got) { REQUIRE(v == at[0] && v < nv); bst_scale_put_enum(&c->re, v); } break; }
     case OP_FINISH:
         want = rem ? BST_SCALE_ERR_TRAILING : BST_SCALE_OK;
         got = bst_scale_finish(d);
@@ -260,18 +253,18 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
                 bst_scale_err_str(got), bst_scale_err_str(want));
         abort();
     }
-    CHECK(d->err == got && d->pos <= d->len);
+    REQUIRE(d->err == got && d->pos <= d->len);
     if (got == BST_SCALE_OK) {
         /* The re-encoding of the item is exactly the bytes it was decoded from. */
-        CHECK(bst_scale_buf_error(&c->re) == BST_SCALE_OK);
-        CHECK(c->re.len - re0 == d->pos - pos0);
-        CHECK(d->pos == pos0 || memcmp(c->re.data + re0, at, d->pos - pos0) == 0);
+        REQUIRE(bst_scale_buf_error(&c->re) == BST_SCALE_OK);
+        REQUIRE(c->re.len - re0 == d->pos - pos0);
+        REQUIRE(d->pos == pos0 || memcmp(c->re.data + re0, at, d->pos - pos0) == 0);
         return true;
     }
     /* The cursor stays at the failing item, which err_pos names; the error is sticky. */
-    CHECK(d->pos == pos0 && d->err_pos == pos0 && c->re.len == re0);
+    REQUIRE(d->pos == pos0 && d->err_pos == pos0 && c->re.len == re0);
     uint64_t x;
-    CHECK(bst_scale_get_u64(d, &x) == got && bst_scale_finish(d) == got && d->pos == pos0);
+    REQUIRE(bst_scale_get_u64(d, &x) == got && bst_scale_finish(d) == got && d->pos == pos0);
     return false;
 }
 
@@ -324,7 +317,7 @@ static bst_scale_err enc_op(bst_scale_buf *b, uint8_t op, src *s) {
         size_t sig = n;
         while (sig && p[sig - 1] == 0) sig--;
         if (e0 == BST_SCALE_OK && b->max_len == SIZE_MAX)
-            CHECK((e == BST_SCALE_ERR_ARG) == (sig > BST_SCALE_COMPACT_MAX_BYTES));
+            REQUIRE((e == BST_SCALE_ERR_ARG) == (sig > BST_SCALE_COMPACT_MAX_BYTES));
         return e; }
     case OP_LEN: return bst_scale_put_len(b, take(s));   /* the decoder checks it against
                                                             what follows: keep it small */
@@ -333,7 +326,7 @@ static bst_scale_err enc_op(bst_scale_buf *b, uint8_t op, src *s) {
     case OP_STR: { size_t n; const uint8_t *p = take_span(s, 40, &n);
         bst_scale_err e0 = bst_scale_buf_error(b), e = bst_scale_put_str(b, (const char *)p, n);
         if (e0 == BST_SCALE_OK && b->max_len == SIZE_MAX)
-            CHECK((e == BST_SCALE_ERR_INVALID_UTF8) == !ref_utf8(p, n));
+            REQUIRE((e == BST_SCALE_ERR_INVALID_UTF8) == !ref_utf8(p, n));
         return e; }
     case OP_OPTION: return bst_scale_put_option(b, take(s) & 1);
     case OP_OPTBOOL: return bst_scale_put_option_bool(b, (bst_scale_optbool)(take(s) % 4));
@@ -370,7 +363,7 @@ static void encode_side(const uint8_t *ops, size_t nops, const uint8_t *payload,
     for (size_t i = 0; i < nops; i++) {
         size_t si = s.i;
         bst_scale_err e = enc_op(&b, ops[i], &s);
-        CHECK(e == bst_scale_buf_error(&b));
+        REQUIRE(e == bst_scale_buf_error(&b));
         s.i = si;   /* the same value again through the limited buffer */
         enc_op(&lim, ops[i], &s);
         if (e != BST_SCALE_OK) break;
@@ -378,11 +371,11 @@ static void encode_side(const uint8_t *ops, size_t nops, const uint8_t *payload,
     /* The limited buffer holds a prefix of the unlimited bytes and fails only for its limit or
      * allocator (or the error the unlimited buffer also saw). */
     bst_scale_err le = bst_scale_buf_error(&lim), be = bst_scale_buf_error(&b);
-    CHECK(lim.len <= max_len && lim.len <= b.len);
-    CHECK(lim.len == 0 || memcmp(lim.data, b.data, lim.len) == 0);
-    if (le == BST_SCALE_OK) CHECK(be == BST_SCALE_OK && lim.len == b.len);
-    else CHECK(le == be || le == BST_SCALE_ERR_LIMIT || le == BST_SCALE_ERR_NOMEM);
-    if (le == BST_SCALE_ERR_LIMIT) CHECK(b.len > max_len || be != BST_SCALE_OK);
+    REQUIRE(lim.len <= max_len && lim.len <= b.len);
+    REQUIRE(lim.len == 0 || memcmp(lim.data, b.data, lim.len) == 0);
+    if (le == BST_SCALE_OK) REQUIRE(be == BST_SCALE_OK && lim.len == b.len);
+    else REQUIRE(le == be || le == BST_SCALE_ERR_LIMIT || le == BST_SCALE_ERR_NOMEM);
+    if (le == BST_SCALE_ERR_LIMIT) REQUIRE(b.len > max_len || be != BST_SCALE_OK);
     bst_scale_buf_free(&lim);
 
     if (be == BST_SCALE_OK) {
@@ -395,20 +388,20 @@ static void encode_side(const uint8_t *ops, size_t nops, const uint8_t *payload,
             if ((ops[i] & 31u) % OP_COUNT == OP_LEN) {
                 /* A length is checked against what follows; read it as a plain compact. */
                 uint64_t v;
-                CHECK(bst_scale_get_compact_u64(&c.d, &v) == BST_SCALE_OK);
+                REQUIRE(bst_scale_get_compact_u64(&c.d, &v) == BST_SCALE_OK);
                 bst_scale_put_compact_u64(&c.re, v);
                 continue;
             }
             if (!dec_op(&c, ops[i])) {
                 /* only an enum tag beyond the op's variant count, or an Option<bool> tag
                  * written as 3 (refused by the writer, so not here), may fail */
-                CHECK((ops[i] & 31u) % OP_COUNT == OP_ENUM);
+                REQUIRE((ops[i] & 31u) % OP_COUNT == OP_ENUM);
                 break;
             }
         }
         if (c.d.err == BST_SCALE_OK) {
-            CHECK(bst_scale_finish(&c.d) == BST_SCALE_OK);
-            CHECK(c.re.len == b.len && (b.len == 0 || memcmp(c.re.data, b.data, b.len) == 0));
+            REQUIRE(bst_scale_finish(&c.d) == BST_SCALE_OK);
+            REQUIRE(c.re.len == b.len && (b.len == 0 || memcmp(c.re.data, b.data, b.len) == 0));
         }
         bst_scale_buf_free(&c.re);
     }
@@ -433,10 +426,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < nops; i++)
         if (!dec_op(&c, ops[i])) break;
     /* Round trip of everything decoded so far. */
-    CHECK(c.re.len == (c.d.err ? c.d.err_pos : c.d.pos));
-    CHECK(c.re.len == 0 || memcmp(c.re.data, in, c.re.len) == 0);
+    REQUIRE(c.re.len == (c.d.err ? c.d.err_pos : c.d.pos));
+    REQUIRE(c.re.len == 0 || memcmp(c.re.data, in, c.re.len) == 0);
     /* UTF-8 validation of the whole payload against the reference. */
-    CHECK(bst_scale_utf8_valid(in, plen) == ref_utf8(in, plen));
+    REQUIRE(bst_scale_utf8_valid(in, plen) == ref_utf8(in, plen));
     bst_scale_buf_free(&c.re);
     free(in);
 

@@ -20,14 +20,14 @@
 
 #include "bastion_state.h"
 #include "bastion_trie.h"
+#include "../support/check.h"
 
-#define CHECK(c)                                                                              \
+/* REQUIRE, plus the operation of the input at which the property broke. */
+#define REQUIRE_AT_OP(c)                                                                      \
     do {                                                                                      \
-        if (!(c)) {                                                                           \
-            fprintf(stderr, "fuzz_state: %s:%d: check failed: %s (op %zu)\n", __FILE__,       \
-                    __LINE__, #c, g_opno);                                                    \
-            abort();                                                                          \
-        }                                                                                     \
+        if (!(c))                                                                             \
+            fprintf(stderr, "fuzz_state: failed at op %zu\n", g_opno);                       \
+        REQUIRE(c);                                                                           \
     } while (0)
 
 static size_t g_opno;
@@ -134,7 +134,7 @@ typedef struct {
 
 static bytes dup(const uint8_t *p, size_t n) {
     bytes b = {malloc(n ? n : 1), n};
-    CHECK(b.p != NULL);
+    REQUIRE_AT_OP(b.p != NULL);
     if (n) memcpy(b.p, p, n);
     return b;
 }
@@ -233,7 +233,7 @@ static bytes rd_value(reader *r) {
     uint8_t lb = rd(r);
     size_t n = lb % 41;
     bytes v = {malloc(n ? n : 1), n};
-    CHECK(v.p != NULL);
+    REQUIRE_AT_OP(v.p != NULL);
     for (size_t i = 0; i < n; i++) v.p[i] = lb & 0x80 ? (uint8_t)(lb + 31 * i) : rd(r);
     return v;
 }
@@ -246,10 +246,10 @@ static void check_get(bst_state *st, const model *m, size_t t, size_t k) {
     const bytes *want = model_get(m, t, k);
     bst_state_res r = bst_state_get(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
                                     &v, &vl);
-    CHECK(r == (want ? BST_STATE_FOUND : BST_STATE_ABSENT));
-    if (want) CHECK(vl == want->n && (vl == 0 || memcmp(v, want->p, vl) == 0));
+    REQUIRE_AT_OP(r == (want ? BST_STATE_FOUND : BST_STATE_ABSENT));
+    if (want) REQUIRE_AT_OP(vl == want->n && (vl == 0 || memcmp(v, want->p, vl) == 0));
     free(v);
-    CHECK(bst_state_exists(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n) == r);
+    REQUIRE_AT_OP(bst_state_exists(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n) == r);
 }
 
 /* The smallest visible key ranked after rank r (SIZE_MAX: before every key). */
@@ -266,10 +266,10 @@ static void check_next(bst_state *st, const model *m, size_t t, size_t k) {
     bst_state_res r = bst_state_next_key(st, trie_name[t], trie_name_len[t], keys[k].b,
                                          keys[k].n, &nk, &nl);
     if (want == SIZE_MAX) {
-        CHECK(r == BST_STATE_ABSENT);
+        REQUIRE_AT_OP(r == BST_STATE_ABSENT);
     } else {
-        CHECK(r == BST_STATE_FOUND);
-        CHECK(bytes_cmp(nk, nl, keys[want].b, keys[want].n) == 0);
+        REQUIRE_AT_OP(r == BST_STATE_FOUND);
+        REQUIRE_AT_OP(bytes_cmp(nk, nl, keys[want].b, keys[want].n) == 0);
     }
     free(nk);
 }
@@ -288,15 +288,15 @@ static void check_scan(bst_state *st, const model *m, size_t t) {
                                                &nl);
         free(cur);
         if (want == SIZE_MAX) {
-            CHECK(res == BST_STATE_ABSENT);
+            REQUIRE_AT_OP(res == BST_STATE_ABSENT);
             break;
         }
-        CHECK(res == BST_STATE_FOUND && bytes_cmp(nk, nl, keys[want].b, keys[want].n) == 0);
+        REQUIRE_AT_OP(res == BST_STATE_FOUND && bytes_cmp(nk, nl, keys[want].b, keys[want].n) == 0);
         check_get(st, m, t, want);
         cur = nk;
         cl = nl;
         r = rank_of[want];
-        CHECK(++steps <= nkeys);
+        REQUIRE_AT_OP(++steps <= nkeys);
     }
 }
 
@@ -329,7 +329,7 @@ static void model_root(const model *m, unsigned ver, uint8_t out[32], uint8_t ch
     for (size_t t = 1; t < NT; t++) {
         bst_trie_pair cp[MAXK];
         size_t cn = model_pairs(m, t, cp);
-        CHECK(bst_trie_root(cp, cn, ver, child_roots[t]));
+        REQUIRE_AT_OP(bst_trie_root(cp, cn, ver, child_roots[t]));
         if (cn == 0) continue;
         memcpy(ck[t], DEFAULT_PFX, DEFAULT_PFX_LEN);
         memcpy(ck[t] + DEFAULT_PFX_LEN, trie_name[t], trie_name_len[t]);
@@ -340,20 +340,20 @@ static void model_root(const model *m, unsigned ver, uint8_t out[32], uint8_t ch
         n++;
     }
     qsort(pairs, n, sizeof pairs[0], pair_cmp);
-    CHECK(bst_trie_root(pairs, n, ver, out));
+    REQUIRE_AT_OP(bst_trie_root(pairs, n, ver, out));
 }
 
 static void check_roots(bst_state *st, const model *m, unsigned ver) {
     uint8_t want[32], got[32], again[32], child_roots[NT][32];
     model_root(m, ver, want, child_roots);
-    CHECK(bst_state_root(st, ver, got) && memcmp(got, want, 32) == 0);
-    CHECK(bst_state_root(st, ver, again) && memcmp(again, want, 32) == 0);   /* cached */
+    REQUIRE_AT_OP(bst_state_root(st, ver, got) && memcmp(got, want, 32) == 0);
+    REQUIRE_AT_OP(bst_state_root(st, ver, again) && memcmp(again, want, 32) == 0);   /* cached */
     for (size_t t = 1; t < NT; t++) {
-        CHECK(bst_state_child_root(st, trie_name[t], trie_name_len[t], ver, got));
-        CHECK(memcmp(got, child_roots[t], 32) == 0);
+        REQUIRE_AT_OP(bst_state_child_root(st, trie_name[t], trie_name_len[t], ver, got));
+        REQUIRE_AT_OP(memcmp(got, child_roots[t], 32) == 0);
     }
-    CHECK(!bst_state_child_root(st, NULL, 0, ver, got));
-    CHECK(!bst_state_root(st, 2, got));
+    REQUIRE_AT_OP(!bst_state_child_root(st, NULL, 0, ver, got));
+    REQUIRE_AT_OP(!bst_state_root(st, 2, got));
 }
 
 typedef struct {
@@ -373,17 +373,17 @@ static bool next_change(changes_ctx *c) {
 static bool on_change(void *user, const uint8_t *child, size_t child_len, const uint8_t *key,
                       size_t key_len, const uint8_t *val, size_t val_len) {
     changes_ctx *c = user;
-    CHECK(next_change(c));
+    REQUIRE_AT_OP(next_change(c));
     size_t k = by_rank[c->q];
     const oent *e = &c->m->cur.o[c->t][k];
-    CHECK((child == NULL) == (c->t == 0));
-    if (child) CHECK(bytes_cmp(child, child_len, trie_name[c->t], trie_name_len[c->t]) == 0);
-    CHECK(bytes_cmp(key, key_len, keys[k].b, keys[k].n) == 0);
+    REQUIRE_AT_OP((child == NULL) == (c->t == 0));
+    if (child) REQUIRE_AT_OP(bytes_cmp(child, child_len, trie_name[c->t], trie_name_len[c->t]) == 0);
+    REQUIRE_AT_OP(bytes_cmp(key, key_len, keys[k].b, keys[k].n) == 0);
     if (e->st == O_DEL) {
-        CHECK(val == NULL && val_len == 0);
+        REQUIRE_AT_OP(val == NULL && val_len == 0);
     } else {
-        CHECK(val != NULL && val_len == e->v.n);
-        CHECK(val_len == 0 || memcmp(val, e->v.p, val_len) == 0);
+        REQUIRE_AT_OP(val != NULL && val_len == e->v.n);
+        REQUIRE_AT_OP(val_len == 0 || memcmp(val, e->v.p, val_len) == 0);
     }
     c->q++;
     return ++c->calls != c->stop_at;
@@ -393,9 +393,9 @@ static void check_changes(bst_state *st, const model *m, size_t stop_at) {
     changes_ctx c = {m, 0, 0, 0, stop_at};
     bool ok = bst_state_changes(st, on_change, &c);
     if (stop_at && c.calls == stop_at) {
-        CHECK(!ok);
+        REQUIRE_AT_OP(!ok);
     } else {
-        CHECK(ok && !next_change(&c));
+        REQUIRE_AT_OP(ok && !next_change(&c));
     }
 }
 
@@ -408,11 +408,11 @@ static void check_stats(bst_state *st, const model *m) {
             if (m->cur.o[t][k].st != O_NONE) changed++;
             if (m->cur.o[t][k].st == O_SET) bytes_set += m->cur.o[t][k].v.n;
         }
-    CHECK(s.nodes >= changed && s.value_bytes >= bytes_set && s.child_tries <= NT - 1);
+    REQUIRE_AT_OP(s.nodes >= changed && s.value_bytes >= bytes_set && s.child_tries <= NT - 1);
     if (m->depth == 0) {
         /* Nothing to undo; the overlay holds exactly the changed keys. */
-        CHECK(s.journal_entries == 0 && s.journal_bytes == 0);
-        CHECK(s.nodes == changed);
+        REQUIRE_AT_OP(s.journal_entries == 0 && s.journal_bytes == 0);
+        REQUIRE_AT_OP(s.nodes == changed);
     }
 }
 
@@ -433,15 +433,15 @@ static void clear_prefix(bst_state *st, model *m, size_t t, const uint8_t *pfx, 
                    : bst_state_clear_prefix(st, trie_name[t], trie_name_len[t], pfx, pl, limit,
                                             &removed, &all);
     if (kill && t == 0) {
-        CHECK(!ok);
+        REQUIRE_AT_OP(!ok);
         return;
     }
-    CHECK(ok);
+    REQUIRE_AT_OP(ok);
     bool refused = t == 0 && (pl > RESERVED_LEN
                                   ? has_prefix(pfx, pl, (const uint8_t *)RESERVED, RESERVED_LEN)
                                   : has_prefix((const uint8_t *)RESERVED, RESERVED_LEN, pfx, pl));
     if (refused) {
-        CHECK(removed == 0 && all);
+        REQUIRE_AT_OP(removed == 0 && all);
         return;
     }
     /* 1. every overlay-set key under the prefix is deleted */
@@ -462,7 +462,7 @@ static void clear_prefix(bst_state *st, model *m, size_t t, const uint8_t *pfx, 
         if (m->cur.o[t][k].st == O_NONE) model_write(m, t, k, O_DEL, (bytes){NULL, 0});
         visited++;
     }
-    CHECK(removed == visited && all == complete);
+    REQUIRE_AT_OP(removed == visited && all == complete);
 }
 
 static void run_op(bst_state *st, model *m, reader *r) {
@@ -479,7 +479,7 @@ static void run_op(bst_state *st, model *m, reader *r) {
         else
             ok = bst_state_append(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v.p,
                                   v.n);
-        CHECK(ok);
+        REQUIRE_AT_OP(ok);
         if (reserved(t, k)) {   /* ignored */
             free(v.p);
             break;
@@ -501,7 +501,7 @@ static void run_op(bst_state *st, model *m, reader *r) {
                 body = cur->n - pl;
             }
             bytes nv = {malloc(npl + body + v.n + 1), npl + body + v.n};
-            CHECK(nv.p != NULL);
+            REQUIRE_AT_OP(nv.p != NULL);
             memcpy(nv.p, pfx, npl);
             if (body) memcpy(nv.p + npl, cur->p + pl, body);
             if (v.n) memcpy(nv.p + npl + body, v.p, v.n);
@@ -528,20 +528,20 @@ static void run_op(bst_state *st, model *m, reader *r) {
         break;
     }
     case OP_TX_START:
-        CHECK(bst_state_tx_start(st));
+        REQUIRE_AT_OP(bst_state_tx_start(st));
         if (m->depth == m->cap) {
             m->cap = m->cap ? m->cap * 2 : 4;
             m->stack = realloc(m->stack, m->cap * sizeof *m->stack);
-            CHECK(m->stack != NULL);
+            REQUIRE_AT_OP(m->stack != NULL);
         }
         overlay_copy(&m->stack[m->depth++], &m->cur);
         break;
     case OP_COMMIT:
-        CHECK(bst_state_tx_commit(st) == (m->depth > 0));
+        REQUIRE_AT_OP(bst_state_tx_commit(st) == (m->depth > 0));
         if (m->depth) overlay_free(&m->stack[--m->depth]);
         break;
     case OP_ROLLBACK:
-        CHECK(bst_state_tx_rollback(st) == (m->depth > 0));
+        REQUIRE_AT_OP(bst_state_tx_rollback(st) == (m->depth > 0));
         if (m->depth) {
             overlay_free(&m->cur);
             m->cur = m->stack[--m->depth];
@@ -560,7 +560,7 @@ static void run_op(bst_state *st, model *m, reader *r) {
         check_stats(st, m);
         break;
     }
-    CHECK(bst_state_tx_depth(st) == m->depth);
+    REQUIRE_AT_OP(bst_state_tx_depth(st) == m->depth);
 }
 
 /* ---- root determinism ----------------------------------------------------------------------- */
@@ -591,21 +591,21 @@ static void check_orders(const model *m, const uint8_t *data, size_t size) {
     /* A fresh overlay without backend, written in reverse order, with deleted junk keys and a
      * rolled-back transaction in between. */
     bst_state *a = bst_state_new(NULL);
-    CHECK(a != NULL);
+    REQUIRE_AT_OP(a != NULL);
     for (size_t i = n; i-- > 0;) {
         size_t t = items[i][0], k = items[i][1];
         const bytes *v = model_get(m, t, k);
         size_t junk = by_rank[(rank_of[k] + 1) % nkeys];
         if (!model_get(m, t, junk)) {
-            CHECK(bst_state_set(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n,
+            REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n,
                                 (const uint8_t *)"junk", 4));
-            CHECK(bst_state_clear(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n));
+            REQUIRE_AT_OP(bst_state_clear(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n));
         }
-        CHECK(bst_state_tx_start(a));
-        CHECK(bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
+        REQUIRE_AT_OP(bst_state_tx_start(a));
+        REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
                             (const uint8_t *)"rolled back", 11));
-        CHECK(bst_state_tx_rollback(a));
-        CHECK(bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p, v->n));
+        REQUIRE_AT_OP(bst_state_tx_rollback(a));
+        REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p, v->n));
     }
 
     /* A fresh backend built in a shuffled order, with an empty overlay. */
@@ -620,21 +620,21 @@ static void check_orders(const model *m, const uint8_t *data, size_t size) {
         perm[j] = tmp;
     }
     bst_state_mem *mem = bst_state_mem_new();
-    CHECK(mem != NULL);
+    REQUIRE_AT_OP(mem != NULL);
     for (size_t i = 0; i < n; i++) {
         size_t t = items[perm[i]][0], k = items[perm[i]][1];
         const bytes *v = model_get(m, t, k);
-        CHECK(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p,
+        REQUIRE_AT_OP(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p,
                                 v->n));
     }
     bst_state_backend be = bst_state_mem_backend(mem);
     bst_state *b = bst_state_new(&be);
-    CHECK(b != NULL);
+    REQUIRE_AT_OP(b != NULL);
 
     for (unsigned ver = 0; ver < 2; ver++) {
         uint8_t ra[32], rb[32];
-        CHECK(bst_state_root(a, ver, ra) && memcmp(ra, want[ver], 32) == 0);
-        CHECK(bst_state_root(b, ver, rb) && memcmp(rb, want[ver], 32) == 0);
+        REQUIRE_AT_OP(bst_state_root(a, ver, ra) && memcmp(ra, want[ver], 32) == 0);
+        REQUIRE_AT_OP(bst_state_root(b, ver, rb) && memcmp(rb, want[ver], 32) == 0);
     }
     bst_state_free(a);
     bst_state_free(b);
@@ -648,9 +648,9 @@ static void check_orders(const model *m, const uint8_t *data, size_t size) {
         pairs[0] = pairs[tn - 1];
         pairs[tn - 1] = tmp;
         uint8_t out[32];
-        CHECK(!bst_trie_root(pairs, tn, 0, out));
+        REQUIRE_AT_OP(!bst_trie_root(pairs, tn, 0, out));
         pairs[tn - 1] = pairs[0];
-        CHECK(!bst_trie_root(pairs, tn, 1, out));
+        REQUIRE_AT_OP(!bst_trie_root(pairs, tn, 1, out));
     }
 }
 
@@ -664,18 +664,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     g_opno = 0;
     reader r = {data, size, 0};
     model *m = calloc(1, sizeof *m);
-    CHECK(m != NULL);
+    REQUIRE_AT_OP(m != NULL);
     bool use_backend = rd(&r) & 1;
     bst_state_mem *mem = NULL;
     bst_state_backend be;
     if (use_backend) {
         mem = bst_state_mem_new();
-        CHECK(mem != NULL);
+        REQUIRE_AT_OP(mem != NULL);
         size_t nb = rd(&r) % 24;
         for (size_t i = 0; i < nb; i++) {
             size_t t = rd_trie(&r), k = rd_key(&r);
             bytes v = rd_value(&r);
-            CHECK(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
+            REQUIRE_AT_OP(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
                                     v.p, v.n));
             free(m->be[t][k].p);
             m->be[t][k] = v;
@@ -684,7 +684,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         be = bst_state_mem_backend(mem);
     }
     bst_state *st = bst_state_new(use_backend ? &be : NULL);
-    CHECK(st != NULL);
+    REQUIRE_AT_OP(st != NULL);
 
     while (r.i < r.n && g_opno < MAX_OPS) {
         run_op(st, m, &r);
@@ -700,11 +700,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_stats(st, m);
     check_orders(m, data, size);
     while (m->depth) {
-        CHECK(bst_state_tx_rollback(st));
+        REQUIRE_AT_OP(bst_state_tx_rollback(st));
         overlay_free(&m->cur);
         m->cur = m->stack[--m->depth];
     }
-    CHECK(!bst_state_tx_rollback(st) && !bst_state_tx_commit(st));
+    REQUIRE_AT_OP(!bst_state_tx_rollback(st) && !bst_state_tx_commit(st));
     for (size_t t = 0; t < NT; t++) check_scan(st, m, t);
     check_roots(st, m, 1);
     check_stats(st, m);

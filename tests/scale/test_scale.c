@@ -10,24 +10,14 @@
 #include <string.h>
 
 #include "bastion_scale.h"
-
-static int g_run, g_failed; /* test-program counters, not library state */
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        g_run++;                                                                                 \
-        if (!(cond)) {                                                                           \
-            g_failed++;                                                                          \
-            printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                     \
-        }                                                                                        \
-    } while (0)
+#include "../support/check.h"
 
 #define CHECK_ERR(got, want)                                                                     \
     do {                                                                                         \
         bst_scale_err g_ = (got), w_ = (want);                                                   \
-        g_run++;                                                                                 \
+        check_count++;                                                                                 \
         if (g_ != w_) {                                                                          \
-            g_failed++;                                                                          \
+            check_failures++;                                                                          \
             printf("%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, bst_scale_err_str(g_), \
                    bst_scale_err_str(w_));                                                       \
         }                                                                                        \
@@ -61,9 +51,9 @@ static void expect_buf(int line, const bst_scale_buf *b, const char *hex)
 {
     uint8_t want[256];
     size_t n = unhex(hex, want, sizeof want);
-    g_run++;
+    check_count++;
     if (b->err != BST_SCALE_OK || b->len != n || (n && memcmp(b->data, want, n) != 0)) {
-        g_failed++;
+        check_failures++;
         printf("%s:%d: encoding mismatch (err \"%s\"): want %s, got ", __FILE__, line,
                bst_scale_err_str(b->err), hex);
         for (size_t i = 0; i < b->len; i++) printf("%02x", b->data[i]);
@@ -271,9 +261,9 @@ static void noncanonical(int line, const char *hex)
     size_t nle;
     bst_scale_dec_init(&d, in, n);
     bst_scale_err e = bst_scale_get_compact_bytes(&d, le, &nle);
-    g_run++;
+    check_count++;
     if (e != BST_SCALE_ERR_NONCANONICAL || d.pos != 0 || d.err_pos != 0) {
-        g_failed++;
+        check_failures++;
         printf("%s:%d: %s: got \"%s\", want non-canonical\n", __FILE__, line, hex,
                bst_scale_err_str(e));
     }
@@ -910,6 +900,5 @@ int main(void)
     test_trailing_and_sticky();
     test_struct_round_trip();
     test_buffer_errors();
-    printf("scale: %d checks, %d failed\n", g_run, g_failed);
-    return g_failed ? 1 : 0;
+    return check_finish("scale/codec");
 }

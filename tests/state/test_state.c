@@ -12,20 +12,11 @@
 #include "bastion_trie.h"
 
 #include "bastion_crypto.h"
+#include "../support/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
 
 #define S(s) (const uint8_t *)(s), (sizeof(s) - 1)
 #define C(s) (const uint8_t *)(s), (sizeof(s) - 1) /* child name */
@@ -1086,7 +1077,7 @@ static void test_random(void) {
         }
         if (step % 97 == 0 && !model_matches(st, &cur)) {
             fprintf(stderr, "FAIL: random model mismatch at step %d\n", step);
-            failures++;
+            check_failures++;
             break;
         }
     }
@@ -1250,7 +1241,7 @@ static void test_append_random(void) {
         if (!ok) {
             fprintf(stderr, "FAIL: append model mismatch at step %d (op %d, depth %d)\n", step,
                     op, depth);
-            failures++;
+            check_failures++;
             break;
         }
     }
@@ -1282,10 +1273,5 @@ int main(void) {
     test_changes();
     test_random();
     test_append_random();
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    puts("state/state: all tests passed");
-    return 0;
+    return check_finish("state/state");
 }

@@ -9,20 +9,11 @@
 #include "bastion_trie.h"
 
 #include "bastion_crypto.h"
+#include "../support/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
 
 static void hash(const uint8_t *p, size_t n, uint8_t out[32]) {
     bst_blake2_256(p, n, out);
@@ -50,7 +41,7 @@ static void expect_root(const char *what, const bst_trie_pair *pairs, size_t n, 
     bool ok = bst_trie_root(pairs, n, ver, got);
     if (!ok || memcmp(want, got, 32) != 0) {
         fprintf(stderr, "FAIL: %s (v%u)\n", what, ver);
-        failures++;
+        check_failures++;
     }
 }
 
@@ -345,10 +336,5 @@ int main(void) {
     test_ordered();
     test_rejects();
     test_deep_chain();
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    puts("state/trie: all tests passed");
-    return 0;
+    return check_finish("state/trie");
 }

@@ -12,30 +12,9 @@
 
 #include "bastion.h"
 #include "bastion_alloc.h"
+#include "../support/check.h"
 
 #define PAGE 65536u
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        checks++;                                                                                \
-        if (!(cond)) {                                                                           \
-            failures++;                                                                          \
-            printf("%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                      \
-        }                                                                                        \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                           \
-    do {                                                                                         \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);           \
-        checks++;                                                                                \
-        if (a_ != b_) {                                                                          \
-            failures++;                                                                          \
-            printf("%s:%d: %s == %s failed: %llu (0x%llx) != %llu (0x%llx)\n", __FILE__,         \
-                   __LINE__, #a, #b, a_, a_, b_, b_);                                            \
-        }                                                                                        \
-    } while (0)
 
 /* A store and one memory of `pages` pages (max_pages 0: no declared maximum). */
 typedef struct env {
@@ -53,7 +32,7 @@ static void env_open_cfg(env *e, uint32_t pages, uint32_t max_pages, uint32_t he
     e->mem = e->store ? bst_memory_new(e->store, lim, &err) : NULL;
     if (!e->mem) {
         printf("cannot create a memory of %u pages: %s\n", pages, err.message);
-        failures++;
+        check_failures++;
     }
     bst_alloc_init(&e->a, heap_base);
 }
@@ -68,9 +47,9 @@ static void env_close(env *e) { bst_store_free(e->store); }
 static uint32_t must_alloc(env *e, uint32_t size, int line) {
     uint32_t p = 0;
     bst_alloc_status s = bst_alloc_malloc(&e->a, e->mem, size, &p);
-    checks++;
+    check_count++;
     if (s != BST_ALLOC_OK) {
-        failures++;
+        check_failures++;
         printf("%s:%d: alloc(%u) failed: %s\n", __FILE__, line, size, bst_alloc_status_message(s));
     }
     return p;
@@ -633,10 +612,5 @@ int main(void) {
     test_bad_frees();
     test_hostile_headers();
     test_scribbling_guest();
-    if (failures) {
-        printf("substrate/allocator: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("substrate/allocator: all %d checks passed\n", checks);
-    return 0;
+    return check_finish("substrate/allocator");
 }

@@ -6,15 +6,8 @@
 #include <string.h>
 
 #include "bastion.h"
+#include "../support/check.h"
 
-static int failures;
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            printf("%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                  \
-            failures++;                                                                       \
-        }                                                                                     \
-    } while (0)
 
 int main(void)
 {
@@ -49,6 +42,5 @@ int main(void)
     CHECK(strcmp(bst_valtype_name(BST_F64), "f64") == 0);
     CHECK(strcmp(bst_valtype_name((bst_valtype)0), "?") == 0);
 
-    printf("%d failed\n", failures);
-    return failures != 0;
+    return check_finish("unit/test_functype");
 }
