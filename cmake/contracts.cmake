@@ -77,8 +77,11 @@ add_test(NAME contracts/cli_codec
 add_test(NAME contracts/cli_raw
          COMMAND sh ${_bst_cli_ctr}/raw.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts
                  ${BASTION_CONTRACTS_WAT2WASM})
+add_test(NAME contracts/cli_state
+         COMMAND sh ${_bst_cli_ctr}/state.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
 set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
-                     contracts/cli_v0 contracts/cli_codec contracts/cli_raw PROPERTIES TIMEOUT 300)
+                     contracts/cli_v0 contracts/cli_codec contracts/cli_raw contracts/cli_state
+                     PROPERTIES TIMEOUT 300)
 # The benchmark driver of bench/contracts.sh (not a test).
 add_executable(bastion_contracts_bench ${CMAKE_SOURCE_DIR}/bench/contracts.c)
 target_compile_definitions(bastion_contracts_bench PRIVATE _POSIX_C_SOURCE=200809L)

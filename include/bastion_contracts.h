@@ -42,6 +42,11 @@ typedef struct bst_contracts bst_contracts;
 typedef struct bst_contracts_config {
     const char *state_dir;             /* LMDB environment directory; created (mode 0700) if
                                           absent.  Required. */
+    bool must_exist;                   /* default false; true: open an existing state only (a
+                                          missing directory or environment is
+                                          BST_ERR_NOT_FOUND); no directory, data file or
+                                          database is created, for read-only users such as
+                                          dry runs */
     uint64_t map_size;                 /* LMDB map size in bytes; default 1 GiB */
     uint32_t max_code_bytes;           /* wasm code size limit at upload; default 256 KiB */
     uint32_t max_memory_pages;         /* declared maximum of the imported env.memory must be
@@ -74,9 +79,13 @@ void bst_contracts_config_default(bst_contracts_config *cfg);
 
 /* ---- opening the state -------------------------------------------------------------------- */
 
-/* Opens (creating if needed) the chain state in cfg->state_dir.  Returns NULL and fills *err
- * (BST_ERR_ARG for a bad config, BST_ERR_NOMEM, BST_ERR_INVALID when LMDB fails, with its
- * message) on failure.  The config is copied; state_dir need not outlive the call. */
+/* Opens (creating if needed, unless must_exist) the chain state in cfg->state_dir.  Returns
+ * NULL and fills *err (BST_ERR_ARG for a bad config, BST_ERR_NOMEM, BST_ERR_NOT_FOUND for an
+ * absent state with must_exist, BST_ERR_INVALID when LMDB fails or the state is damaged, with
+ * its message) on failure.  An existing environment is validated before any page is read: an
+ * empty or missing data.mdb next to lock.mdb, bad meta pages (magic, version) or a data.mdb
+ * shorter than the pages its meta page records are refused as damage, never treated as a new
+ * state.  The config is copied; state_dir need not outlive the call. */
 bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *err);
 void bst_contracts_close(bst_contracts *c);
 
@@ -165,7 +174,8 @@ typedef struct bst_contract_exec {
     uint8_t value[16];                  /* u128 LE transferred from origin to the contract */
     const uint8_t *salt;                /* INSTANTIATE */
     size_t salt_len;
-    uint64_t gas_limit;                 /* 0: config default_gas_limit */
+    uint64_t gas_limit;                 /* 0: config default_gas_limit; at most INT64_MAX (the
+                                           engine's fuel counter): larger limits are cut to it */
     bool dry_run;                       /* query: run, report, write nothing */
 } bst_contract_exec;
 

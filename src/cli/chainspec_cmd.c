@@ -116,17 +116,20 @@ bool chainspec_genesis_storage(const char *path, const json_value *root, bst_sta
 static int genesis(int argc, char **argv) {
     int forced = -1;
     const char *path = NULL;
+    bool operands = false;   /* after `--` */
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--state-version") == 0) {
+        if (!operands && strcmp(argv[i], "--") == 0) {
+            operands = true;
+        } else if (!operands && strcmp(argv[i], "--state-version") == 0) {
             if (i + 1 >= argc || (strcmp(argv[i + 1], "0") && strcmp(argv[i + 1], "1"))) {
                 fprintf(stderr, "bastion chainspec: --state-version takes 0 or 1\n");
                 return EXIT_USAGE;
             }
             forced = argv[++i][0] - '0';
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (!operands && cli_is_help(argv[i])) {
             fputs(CHAINSPEC_USAGE, stdout);
             return 0;
-        } else if (argv[i][0] == '-' || path) {
+        } else if ((!operands && argv[i][0] == '-') || path) {
             fprintf(stderr, "bastion chainspec: unexpected argument %s\n%s", argv[i],
                     CHAINSPEC_USAGE);
             return EXIT_USAGE;
@@ -221,6 +224,7 @@ int chainspec_main(int argc, char **argv) {
         return 0;
     }
     if (strcmp(argv[0], "genesis") == 0) return genesis(argc - 1, argv + 1);
-    fprintf(stderr, "bastion chainspec: unknown subcommand %s\n%s", argv[0], CHAINSPEC_USAGE);
+    fprintf(stderr, "bastion chainspec: unknown chainspec command '%s'\n\n%s", argv[0],
+            CHAINSPEC_USAGE);
     return EXIT_USAGE;
 }

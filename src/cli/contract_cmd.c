@@ -45,7 +45,8 @@ static const char CONTRACT_USAGE[] =
     "\n"
     "options (all commands):\n"
     "  --state DIR       LMDB state directory (default $BASTION_STATE_DIR, else\n"
-    "                    " DEFAULT_STATE_DIR "); created when absent\n"
+    "                    " DEFAULT_STATE_DIR "); created when absent, except by query,\n"
+    "                    which needs an existing state and never writes it\n"
     "  --caller WHO      alice (default), bob, charlie, dave, eve, ferdie or 0x + 64 hex\n"
     "                    digits.  A dev account with a zero balance is endowed with\n"
     "                    10^24 units before it uploads, instantiates or calls (not on query).\n"
@@ -56,7 +57,8 @@ static const char CONTRACT_USAGE[] =
     "                    (`result ...`) and so are events (`event Name arg=value ...`).\n"
     "  --value N         balance transferred to the contract (u128, decimal or 0x hex; default 0)\n"
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
-    "  --gas N           gas limit (default 10,000,000,000)\n"
+    "  --gas N           gas limit (0 or absent: the default, 10,000,000,000; at most\n"
+    "                    9223372036854775807)\n"
     "\n"
     "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
     "result, event, gas_used, debug, error.\n"
@@ -192,6 +194,11 @@ static void *read_file(const char *path, size_t *len, char *err, size_t errlen)
         snprintf(err, errlen, bad ? "cannot read %s" : "%s is larger than 16 MiB", path);
         return NULL;
     }
+    if (cli_is_wat(buf, n)) {
+        free(buf);
+        cli_wat_error(err, errlen, path);
+        return NULL;
+    }
     *len = n;
     return buf;
 }
@@ -204,7 +211,8 @@ typedef struct session {
     bool caller_is_dev;
 } session;
 
-static int open_session(const char *cmd, const opts *o, session *s)
+/* Opens the state; a read-only command (query) needs an existing one and creates nothing. */
+static int open_session(const char *cmd, const opts *o, bool read_only, session *s)
 {
     memset(s, 0, sizeof *s);
     const char *who = o->caller ? o->caller : "alice";
@@ -221,12 +229,12 @@ static int open_session(const char *cmd, const opts *o, session *s)
     bst_contracts_config cfg;
     bst_contracts_config_default(&cfg);
     cfg.state_dir = dir;
+    cfg.must_exist = read_only;
     bst_error err;
     memset(&err, 0, sizeof err);
     s->c = bst_contracts_open(&cfg, &err);
     if (!s->c) {
-        fprintf(stderr, "bastion contract %s: cannot open state %s: %s\n", cmd, dir,
-                err.message);
+        fprintf(stderr, "bastion contract %s: cannot open the state: %s\n", cmd, err.message);
         return EXIT_FAIL;
     }
     return 0;
@@ -276,7 +284,7 @@ static int cmd_upload(int argc, char **argv)
         return EXIT_FAIL;
     }
     session s;
-    rc = open_session("upload", &o, &s);
+    rc = open_session("upload", &o, false, &s);
     if (rc == 0)
         rc = endow_caller("upload", &s);
     if (rc == 0) {
@@ -424,8 +432,10 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
                 cmd, o.value);
         return EXIT_USAGE;
     }
-    if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit == 0)) {
-        fprintf(stderr, "bastion contract %s: bad --gas '%s'\n", cmd, o.gas);
+    /* --gas 0 is the default limit, as gas_limit 0 in bst_contract_exec */
+    if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit > CLI_FUEL_MAX)) {
+        fprintf(stderr, "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64
+                        ")\n", cmd, o.gas, CLI_FUEL_MAX);
         return EXIT_USAGE;
     }
     uint8_t *salt = NULL, *input = NULL, *code = NULL;
@@ -516,7 +526,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     ex.salt = salt;
     ex.salt_len = salt_len;
 
-    rc = open_session(cmd, &o, &s);
+    rc = open_session(cmd, &o, query, &s);
     if (rc)
         goto out;
     memcpy(ex.origin, s.caller, 32);
@@ -563,7 +573,7 @@ int contract_main(int argc, char **argv)
     if (strcmp(cmd, "instantiate") == 0 || strcmp(cmd, "call") == 0 ||
         strcmp(cmd, "query") == 0)
         return cmd_exec(cmd, argc, argv);
-    fprintf(stderr, "bastion contract: unknown command '%s'\n\n", cmd);
+    fprintf(stderr, "bastion contract: unknown contract command '%s'\n\n", cmd);
     fputs(CONTRACT_USAGE, stderr);
     return EXIT_USAGE;
 }

@@ -20,6 +20,7 @@
 #include "chainspec_cmd.h"
 #include "contract_cmd.h"
 #include "spec.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -33,46 +34,68 @@
 #define EXIT_TRAP_BASE 10   /* a trap exits with 10 + bst_trap_kind */
 #define EXIT_USAGE 64
 
+/* The `run` section of the help, shared by `bastion --help` and `bastion run --help`. */
+#define RUN_HELP                                                                                   \
+    "  run [OPTIONS] FILE.wasm [ARGS...]\n"                                                        \
+    "        Run a WASI command: instantiate the module and call its `_start` with ARGS\n"        \
+    "        as its arguments (argv[0] is FILE.wasm).  Exits with the program's exit code\n"      \
+    "        (codes above 255 exit 255).  A module that exports no `_start` is refused\n"         \
+    "        (exit 64) with a list of its exported functions, for --invoke.\n"                   \
+    "        Imports from wasi_snapshot_preview1 / wasi_unstable are provided, and\n"             \
+    "        env.clock_ms() -> i64 (monotonic milliseconds); nothing else.\n"                     \
+    "        WASI options:\n"                                                                     \
+    "          --dir HOST[::GUEST]   pre-open directory HOST, seen by the program as GUEST\n"     \
+    "                                (default: the same path); nothing outside the\n"             \
+    "                                pre-opened directories is reachable\n"                       \
+    "          --env KEY=VALUE       add an environment variable (default: none)\n"               \
+    "  run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"                                         \
+    "        Instantiate the module (running its start function) and call the exported\n"        \
+    "        function NAME.  Arguments follow its parameter types: i32/i64 as decimal or\n"       \
+    "        0x hex, f32/f64 as decimal or hex floats (finite values beyond the type's\n"         \
+    "        range are refused), inf, nan or nan:0xPAYLOAD.  Each result is printed on\n"         \
+    "        its own line.  Imports are provided as above.\n"                                     \
+    "        Both forms: FILE - reads the module from standard input; `--` before FILE\n"         \
+    "        ends the options (for a FILE starting with -), right after FILE it passes\n"         \
+    "        all that follows to the program as ARGS.  Modules must be binary: convert\n"         \
+    "        text (.wat) with `wat2wasm FILE.wat -o FILE.wasm` (Debian package wabt).\n"          \
+    "        Sandbox options (both forms; options go before FILE):\n"                             \
+    "          --fuel N              fuel budget, at most 9223372036854775807 (1 per wasm\n"      \
+    "                                instruction; bulk memory and table operations also\n"        \
+    "                                1 per 64 bytes)\n"                                           \
+    "          --timeout-ms N        interrupt the code after N >= 1 ms of wall-clock time\n"     \
+    "          --max-memory-pages N  cap every memory at N 64-KiB pages (default 65536)\n"        \
+    "          --max-call-depth N    cap nested wasm calls (default 10000)\n"                     \
+    "          --deterministic       canonicalise NaN results of float operations\n"              \
+    "          --no-floats           reject modules that use floating point\n"                    \
+    "          --no-metering         compile without fuel instructions (no --fuel)\n"             \
+    "        On a trap it prints the trap, a backtrace with function names and the fuel\n"        \
+    "        used (unless --no-metering), and exits with 10 + the trap kind:\n"                   \
+    "          11 unreachable, 12 out of bounds memory access, 13 out of bounds table\n"          \
+    "          access, 14 integer divide by zero, 15 integer overflow, 16 invalid\n"              \
+    "          conversion to integer, 17 indirect call type mismatch, 18 uninitialized\n"        \
+    "          element, 19 undefined element, 20 call stack exhausted, 21 out of fuel,\n"         \
+    "          22 interrupted (timeout), 23 host trap.\n"
+
+static const char RUN_USAGE[] =
+    "usage: bastion run [OPTIONS] FILE.wasm [ARGS...]\n"
+    "       bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"
+    "\n" RUN_HELP;
+
+static const char INSPECT_USAGE[] =
+    "usage: bastion inspect FILE.wasm\n"
+    "        Print the module's sections, imports and exports with their types\n"
+    "        (FILE - reads standard input).\n";
+
 static const char USAGE[] =
     "usage: bastion COMMAND [ARGS]\n"
     "\n"
     "Bastion " BST_VERSION " - a hardened WebAssembly host.\n"
     "\n"
     "commands:\n"
-    "  run [OPTIONS] FILE.wasm [ARGS...]\n"
-    "        Run a WASI command: instantiate the module and call its `_start` with ARGS\n"
-    "        as its arguments (argv[0] is FILE.wasm).  Exits with the program's exit code\n"
-    "        (codes above 255 exit 255).\n"
-    "        Imports from wasi_snapshot_preview1 / wasi_unstable are provided, and\n"
-    "        env.clock_ms() -> i64 (monotonic milliseconds); nothing else.\n"
-    "        WASI options:\n"
-    "          --dir HOST[::GUEST]   pre-open directory HOST, seen by the program as GUEST\n"
-    "                                (default: the same path); nothing outside the\n"
-    "                                pre-opened directories is reachable\n"
-    "          --env KEY=VALUE       add an environment variable (default: none)\n"
-    "  run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"
-    "        Instantiate the module (running its start function) and call the exported\n"
-    "        function NAME.  Arguments follow its parameter types: i32/i64 as decimal or\n"
-    "        0x hex, f32/f64 as decimal, inf, nan or nan:0xPAYLOAD.  Each result is\n"
-    "        printed on its own line.  Imports are provided as above.\n"
-    "        Sandbox options (both forms; options go before FILE):\n"
-    "          --fuel N              fuel budget (1 per wasm instruction; bulk memory and\n"
-    "                                table operations also 1 per 64 bytes)\n"
-    "          --timeout-ms N        interrupt the code after N ms of wall-clock time\n"
-    "          --max-memory-pages N  cap every memory at N 64-KiB pages (default 65536)\n"
-    "          --max-call-depth N    cap nested wasm calls (default 10000)\n"
-    "          --deterministic       canonicalise NaN results of float operations\n"
-    "          --no-floats           reject modules that use floating point\n"
-    "          --no-metering         compile without fuel instructions (no --fuel)\n"
-    "        On a trap it prints the trap, a backtrace with function names and the fuel\n"
-    "        used, and exits with 10 + the trap kind:\n"
-    "          11 unreachable, 12 out of bounds memory access, 13 out of bounds table\n"
-    "          access, 14 integer divide by zero, 15 integer overflow, 16 invalid\n"
-    "          conversion to integer, 17 indirect call type mismatch, 18 uninitialized\n"
-    "          element, 19 undefined element, 20 call stack exhausted, 21 out of fuel,\n"
-    "          22 interrupted (timeout), 23 host trap.\n"
+    RUN_HELP
     "  inspect FILE.wasm\n"
-    "        Print the module's sections, imports and exports with their types.\n"
+    "        Print the module's sections, imports and exports with their types\n"
+    "        (FILE - reads standard input).\n"
     "  runtime version|metadata [OPTIONS] FILE\n"
     "  runtime call [OPTIONS] FILE METHOD [HEX]\n"
     "        Load a Substrate runtime (FILE.wasm, optionally zstd-compressed, or a raw\n"
@@ -92,7 +115,7 @@ static const char USAGE[] =
     "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract --help`.\n"
     "  spec [-v] FILE.json...\n"
     "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
-    "  help, --help       Show this text.\n"
+    "  help, --help       Show this text; COMMAND --help shows a command's own.\n"
     "  --version          Show the version.\n";
 
 /* ---- formatting -------------------------------------------------------------------------- */
@@ -172,6 +195,48 @@ static const char *extern_kind_name(bst_extern_kind k)
     case BST_EXTERN_GLOBAL: return "global";
     }
     return "?";
+}
+
+/* One export as `inspect` lists it: kind, quoted name, type. */
+static void print_export(FILE *out, const bst_export_desc *d)
+{
+    fprintf(out, "  %-6s ", extern_kind_name(d->type.kind));
+    print_name(out, d->name, d->name_len);
+    fputc(' ', out);
+    print_externtype(out, &d->type);
+    fputc('\n', out);
+}
+
+/* The exported functions, one per line, for errors that ask for --invoke NAME. */
+static void print_exported_funcs(FILE *out, const bst_module *m)
+{
+    uint32_t n = bst_module_export_count(m), funcs = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        bst_export_desc d;
+        memset(&d, 0, sizeof d);
+        bst_module_export(m, i, &d);
+        if (d.type.kind != BST_EXTERN_FUNC)
+            continue;
+        print_export(out, &d);
+        funcs++;
+    }
+    if (!funcs)
+        fputs("  (no exported functions)\n", out);
+}
+
+/* Whether the module exports a function called name. */
+static bool exports_func(const bst_module *m, const char *name)
+{
+    size_t len = strlen(name);
+    uint32_t n = bst_module_export_count(m);
+    for (uint32_t i = 0; i < n; i++) {
+        bst_export_desc d;
+        memset(&d, 0, sizeof d);
+        bst_module_export(m, i, &d);
+        if (d.type.kind == BST_EXTERN_FUNC && d.name_len == len && memcmp(d.name, name, len) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Shortest "%.Ng" that reads back to the same float: humane output that still round-trips. */
@@ -296,9 +361,11 @@ static bool parse_int(const char *s, unsigned bits, uint64_t *out)
     return true;
 }
 
-/* f32/f64 text: decimal or hex float, inf, nan, or nan:0xPAYLOAD (with optional sign). */
-static bool parse_float(const char *s, bool is64, uint64_t *bits)
+/* f32/f64 text: decimal or hex float, inf, nan, or nan:0xPAYLOAD (with optional sign).
+ * *overflow tells a finite number beyond the type's range from other bad text. */
+static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow)
 {
+    *overflow = false;
     const char *p = s;
     bool neg = false;
     if (*p == '-' || *p == '+') {
@@ -324,15 +391,21 @@ static bool parse_float(const char *s, bool is64, uint64_t *bits)
     char *end;
     if (!*s)
         return false;
+    /* A finite number beyond the type's range would round to infinity (strtod's ERANGE):
+     * refused, as a wat constant out of range is; only inf spelled out is infinity.  Numbers
+     * too small round to zero or a subnormal, as in wat. */
+    errno = 0;
     if (is64) {
         double d = strtod(s, &end);
-        if (*end)
+        *overflow = !*end && isinf(d) && errno == ERANGE;
+        if (*end || *overflow)
             return false;
         memcpy(bits, &d, sizeof d);
     } else {
         float f = strtof(s, &end);
         uint32_t b;
-        if (*end)
+        *overflow = !*end && isinf(f) && errno == ERANGE;
+        if (*end || *overflow)
             return false;
         memcpy(&b, &f, sizeof f);
         *bits = b;
@@ -340,9 +413,11 @@ static bool parse_float(const char *s, bool is64, uint64_t *bits)
     return true;
 }
 
-static bool parse_arg(const char *s, bst_valtype t, bst_value *out)
+/* *overflow: see parse_float. */
+static bool parse_arg(const char *s, bst_valtype t, bst_value *out, bool *overflow)
 {
     uint64_t u;
+    *overflow = false;
     memset(out, 0, sizeof *out);
     out->type = t;
     switch (t) {
@@ -361,12 +436,12 @@ static bool parse_arg(const char *s, bst_valtype t, bst_value *out)
         memcpy(&out->of.i64, &u, sizeof u);
         return true;
     case BST_F32:
-        if (!parse_float(s, false, &u))
+        if (!parse_float(s, false, &u, overflow))
             return false;
         out->of.f32 = (uint32_t)u;
         return true;
     case BST_F64:
-        if (!parse_float(s, true, &u))
+        if (!parse_float(s, true, &u, overflow))
             return false;
         out->of.f64 = u;
         return true;
@@ -387,14 +462,28 @@ static bool parse_arg(const char *s, bst_valtype t, bst_value *out)
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
+/* How messages name a module file: "-" is standard input. */
+static const char *display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* Reads and compiles a module; path "-" reads standard input. */
 static bst_module *load(const char *path, const bst_module_config *cfg, uint8_t **bytes_out,
                         size_t *len_out)
 {
-    char why[256];
+    char why[512];
     uint8_t *bytes;
     size_t len;
-    if (!cli_read_file(path, &bytes, &len, why, sizeof why)) {
+    if (!cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, &bytes, &len, why,
+                       sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
+        return NULL;
+    }
+    if (cli_is_wat(bytes, len)) {
+        cli_wat_error(why, sizeof why, path);
+        fprintf(stderr, "error: %s\n", why);
+        free(bytes);
         return NULL;
     }
     bst_error err;
@@ -455,11 +544,12 @@ static int report_trap(bst_store *s, const bst_error *err, const run_opts *o)
             fprintf(stderr, " %s", frames[i].func_name);
         fputc('\n', stderr);
     }
-    if (o->has_fuel)
+    /* Without metering nothing is counted: no figure rather than a false 0. */
+    if (o->module_config.fuel_metering && o->has_fuel)
         fprintf(stderr, "fuel used: %" PRIu64 " of %" PRIu64 "\n", o->fuel - bst_store_fuel(s),
                 o->fuel);
-    else
-        fprintf(stderr, "fuel used: %" PRIu64 "\n", (uint64_t)INT64_MAX - bst_store_fuel(s));
+    else if (o->module_config.fuel_metering)
+        fprintf(stderr, "fuel used: %" PRIu64 "\n", CLI_FUEL_MAX - bst_store_fuel(s));
     return trap_exit_status(err->trap);
 }
 
@@ -586,6 +676,17 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
             fprintf(stderr, "bastion run: %s must be between 1 and %" PRIu32 "\n", a, UINT32_MAX);
             return -1;
         }
+        /* The store keeps at most CLI_FUEL_MAX fuel; a larger budget would not be the one
+         * applied (nor the one the trap report subtracts from). */
+        if (strcmp(a, "--fuel") == 0 && v > CLI_FUEL_MAX) {
+            fprintf(stderr, "bastion run: --fuel must be at most %" PRIu64 "\n", CLI_FUEL_MAX);
+            return -1;
+        }
+        if (strcmp(a, "--timeout-ms") == 0 && v == 0) {
+            fprintf(stderr, "bastion run: --timeout-ms must be at least 1 (leave it out for no "
+                            "timeout)\n");
+            return -1;
+        }
         switch (k) {
         case 0: o->has_fuel = true; o->fuel = v; break;
         case 1: o->timeout_ms = v; break;
@@ -655,43 +756,69 @@ static int cmd_run(int argc, char **argv)
         rc = 1;
         goto out;
     }
+    bool file_next = false;   /* after `--`: the next argument is FILE, whatever it looks like */
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--invoke") == 0) {
+        if (!file_next && strcmp(argv[i], "--invoke") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "bastion run: --invoke needs a function name\n");
                 goto out;
             }
             invoke = argv[i + 1];
             first_arg = i + 2;   /* everything after NAME is a function argument */
+            if (first_arg < argc && strcmp(argv[first_arg], "--") == 0)
+                first_arg++;     /* ... an optional `--` aside */
             break;
         }
-        /* After FILE come the program's arguments, except in the older form
-         * `run FILE [OPTIONS] --invoke NAME ...`, where options may still follow FILE. */
+        /* After FILE come the program's arguments (after an optional `--`), except in the
+         * older form `run FILE [OPTIONS] --invoke NAME ...`, where options may still follow
+         * FILE. */
         if (file && !invoke_later) {
-            first_arg = i;
+            first_arg = strcmp(argv[i], "--") == 0 ? i + 1 : i;
             break;
         }
-        int used = parse_run_option(argc, argv, &i, &opts);
-        if (used < 0)
-            goto out;
-        if (used)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "bastion run: unknown option %s\n", argv[i]);
-            goto out;
+        if (!file_next && !file) {
+            if (strcmp(argv[i], "--") == 0) {
+                file_next = true;
+                continue;
+            }
+            if (cli_is_help(argv[i])) {
+                fputs(RUN_USAGE, stdout);
+                rc = 0;
+                goto out;
+            }
+        }
+        if (!file_next) {
+            int used = parse_run_option(argc, argv, &i, &opts);
+            if (used < 0)
+                goto out;
+            if (used)
+                continue;
+            if (argv[i][0] == '-' && argv[i][1] != '\0') {
+                fprintf(stderr, "bastion run: unknown option %s (see bastion run --help)\n",
+                        argv[i]);
+                goto out;
+            }
         }
         if (file) {
             fprintf(stderr, "bastion run: unexpected argument %s\n", argv[i]);
             goto out;
         }
         file = argv[i];
-        for (int j = i + 1; j < argc; j++)
+        file_next = false;
+        /* the older form; a `--` hides any --invoke after it */
+        for (int j = i + 1; j < argc && strcmp(argv[j], "--") != 0; j++)
             if (strcmp(argv[j], "--invoke") == 0)
                 invoke_later = true;
     }
     if (!file) {
-        fprintf(stderr, "usage: bastion run [OPTIONS] FILE.wasm [ARGS...]\n"
-                        "       bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n");
+        fprintf(stderr, "bastion run: no FILE.wasm given\n"
+                        "usage: bastion run [OPTIONS] FILE.wasm [ARGS...]\n"
+                        "       bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"
+                        "(bastion run --help for the options)\n");
+        goto out;
+    }
+    if (opts.has_fuel && !opts.module_config.fuel_metering) {
+        fprintf(stderr, "bastion run: --fuel needs metering; it cannot go with --no-metering\n");
         goto out;
     }
 
@@ -699,6 +826,15 @@ static int cmd_run(int argc, char **argv)
     m = load(file, &opts.module_config, NULL, NULL);
     if (!m)
         goto out;
+    if (!invoke && !exports_func(m, "_start")) {
+        /* Not a WASI command: say what could be called instead, before running anything. */
+        fprintf(stderr, "error: %s exports no _start function (it is not a WASI command); "
+                        "call one of its exported functions with --invoke NAME [ARGS...]:\n",
+                display_name(file));
+        print_exported_funcs(stderr, m);
+        rc = EXIT_USAGE;
+        goto out;
+    }
 
     /* The WASI context: the program's arguments (argv[0] = FILE), --env, --dir, host stdio. */
     size_t nguest = invoke ? 0 : (size_t)(argc - first_arg);
@@ -755,18 +891,6 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     if (!invoke) {
-        bst_extern start;
-        if (!bst_instance_export(inst, "_start", 6, &start)) {
-            /* Not a command: instantiating (and its start function) was the whole run. */
-            if (nguest) {
-                fprintf(stderr, "error: %s exports no _start to pass arguments to; "
-                                "use --invoke NAME\n", file);
-                rc = EXIT_USAGE;
-                goto out;
-            }
-            rc = 0;
-            goto out;
-        }
         int code;
         bst_status st = bst_wasi_run(wasi, inst, &code, &err);
         if (st == BST_OK)
@@ -781,7 +905,10 @@ static int cmd_run(int argc, char **argv)
     bst_extern ext;
     if (!bst_instance_export(inst, invoke, strlen(invoke), &ext) ||
         ext.kind != BST_EXTERN_FUNC) {
-        fprintf(stderr, "error: %s has no exported function \"%s\"\n", file, invoke);
+        fprintf(stderr, "error: %s has no exported function \"%s\"; it exports:\n",
+                display_name(file), invoke);
+        print_exported_funcs(stderr, m);
+        rc = EXIT_USAGE;
         goto out;
     }
     const bst_functype *ft = bst_func_type(ext.of.func);
@@ -801,9 +928,11 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < nargs; i++) {
-        if (!parse_arg(argv[first_arg + (int)i], ft->params[i], &args[i])) {
-            fprintf(stderr, "error: argument %zu: \"%s\" is not a valid %s\n", i + 1,
-                    argv[first_arg + (int)i], valtype_name(ft->params[i]));
+        bool overflow;
+        if (!parse_arg(argv[first_arg + (int)i], ft->params[i], &args[i], &overflow)) {
+            fprintf(stderr, "error: argument %zu: \"%s\" is %s %s%s\n", i + 1,
+                    argv[first_arg + (int)i], overflow ? "beyond the range of" : "not a valid",
+                    valtype_name(ft->params[i]), overflow ? " (write inf for infinity)" : "");
             rc = EXIT_USAGE;
             goto out;
         }
@@ -906,8 +1035,19 @@ static void print_sections(const uint8_t *b, size_t len)
 
 static int cmd_inspect(int argc, char **argv)
 {
-    if (argc != 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: bastion inspect FILE.wasm\n");
+    if (argc == 1 && cli_is_help(argv[0])) {
+        fputs(INSPECT_USAGE, stdout);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[0], "--") == 0) {   /* `--` ends the options */
+        argc--;
+        argv++;
+    } else if (argc == 1 && argv[0][0] == '-' && argv[0][1] != '\0') {
+        fprintf(stderr, "bastion inspect: unknown option %s\n%s", argv[0], INSPECT_USAGE);
+        return EXIT_USAGE;
+    }
+    if (argc != 1) {
+        fputs(INSPECT_USAGE, stderr);
         return EXIT_USAGE;
     }
     uint8_t *bytes;
@@ -915,7 +1055,7 @@ static int cmd_inspect(int argc, char **argv)
     bst_module *m = load(argv[0], NULL, &bytes, &len);
     if (!m)
         return 1;
-    printf("%s: %zu bytes\n", argv[0], len);
+    printf("%s: %zu bytes\n", display_name(argv[0]), len);
     print_sections(bytes, len);
 
     uint32_t n = bst_module_import_count(m);
@@ -938,11 +1078,7 @@ static int cmd_inspect(int argc, char **argv)
         bst_export_desc d;
         memset(&d, 0, sizeof d);
         bst_module_export(m, i, &d);
-        printf("  %-6s ", extern_kind_name(d.type.kind));
-        print_name(stdout, d.name, d.name_len);
-        putchar(' ');
-        print_externtype(stdout, &d.type);
-        putchar('\n');
+        print_export(stdout, &d);
     }
     free(bytes);
     bst_module_free(m);

@@ -39,10 +39,12 @@ static const char RUNTIME_USAGE[] =
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
     "  --heap-pages N    heap pages beyond the memory's initial size (default 2048)\n"
-    "  --fuel N          instruction budget of each call (default 10000000000)\n"
+    "  --fuel N          instruction budget of each call (default 10000000000, at most\n"
+    "                    9223372036854775807)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
-    "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1.\n";
+    "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
+    "misuse with 64.  FILE must be binary: convert text (.wat) with wat2wasm.\n";
 
 bool runtime_code_from_chain_spec(const char *path, const json_value *root, uint8_t **blob,
                                   size_t *blob_len) {
@@ -130,7 +132,7 @@ static int exit_for(const bst_error *err) {
 
 bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
                             bst_state_mem **genesis) {
-    char why[256];
+    char why[512];
     uint8_t *file = NULL, *blob = NULL;
     size_t file_len = 0, blob_len = 0;
     bool ok = false;
@@ -152,6 +154,10 @@ bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
         file = NULL;
     } else if (first < file_len && file[first] == '{') {
         if (!load_chain_spec(path, file, file_len, &blob, &blob_len, genesis)) goto out;
+    } else if (cli_is_wat(file, file_len)) {
+        cli_wat_error(why, sizeof why, path);
+        fprintf(stderr, "error: %s\n", why);
+        goto out;
     } else {
         fprintf(stderr,
                 "error: %s: neither a wasm runtime (\\0asm), a compressed runtime nor a chain "
@@ -179,14 +185,20 @@ typedef struct runtime_opts {
     const char *path;
 } runtime_opts;
 
-/* Parses OPTIONS and returns the index of the first operand, or -1 after printing misuse. */
+/* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
+ * after printing the help (--help, -h).  `--` ends the options. */
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
     bst_substrate_options_default(&o->sub);
     o->sub.fuel = DEFAULT_FUEL;
     int i = 0;
-    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
         const char *a = argv[i];
         uint64_t v = 0;
+        if (strcmp(a, "--") == 0) return i + 1;
+        if (cli_is_help(a)) {
+            fputs(RUNTIME_USAGE, stdout);
+            return -2;
+        }
         if (strcmp(a, "--allow-missing") == 0) {
             o->sub.allow_missing = true;
             continue;
@@ -195,6 +207,11 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.offchain = true;
             continue;
         }
+        if (strcmp(a, "--heap-pages") != 0 && strcmp(a, "--fuel") != 0 &&
+            strcmp(a, "--log-level") != 0) {
+            fprintf(stderr, "bastion runtime: unknown option %s (see bastion runtime --help)\n", a);
+            return -1;
+        }
         if (i + 1 >= argc || !cli_parse_u64(argv[i + 1], &v)) {
             fprintf(stderr, "bastion runtime: %s needs a number\n", a);
             return -1;
@@ -202,12 +219,13 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         i++;
         if (strcmp(a, "--heap-pages") == 0 && v <= 65536)
             o->sub.heap_pages = (uint32_t)v;
-        else if (strcmp(a, "--fuel") == 0 && v > 0)
+        else if (strcmp(a, "--fuel") == 0 && v > 0 && v <= CLI_FUEL_MAX)
             o->sub.fuel = v;
         else if (strcmp(a, "--log-level") == 0 && v <= 5)
             o->sub.max_log_level = (uint32_t)v;
         else {
-            fprintf(stderr, "bastion runtime: bad option %s %s\n", a, argv[i]);
+            fprintf(stderr, "bastion runtime: bad option %s %s (--heap-pages 0..65536, --fuel "
+                            "1..%" PRIu64 ", --log-level 0..5)\n", a, argv[i], CLI_FUEL_MAX);
             return -1;
         }
     }
@@ -392,15 +410,24 @@ int runtime_main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     const char *sub = argv[0];
+    bool call = strcmp(sub, "call") == 0;
+    if (!call && strcmp(sub, "version") != 0 && strcmp(sub, "metadata") != 0) {
+        fprintf(stderr, "bastion runtime: unknown runtime command '%s'\n\n%s", sub,
+                RUNTIME_USAGE);
+        return EXIT_USAGE;
+    }
     runtime_opts o;
     int first = parse_opts(argc - 1, argv + 1, &o);
+    if (first == -2) return 0;
     if (first < 0) return EXIT_USAGE;
     int nops = argc - 1 - first;
     char **ops = argv + 1 + first;
-    if (strcmp(sub, "version") == 0 && nops == 1) return cmd_version(ops[0], &o.sub);
-    if (strcmp(sub, "metadata") == 0 && nops == 1) return cmd_metadata(ops[0], &o.sub);
-    if (strcmp(sub, "call") == 0 && (nops == 2 || nops == 3))
+    if (!call && nops == 1)
+        return strcmp(sub, "version") == 0 ? cmd_version(ops[0], &o.sub)
+                                            : cmd_metadata(ops[0], &o.sub);
+    if (call && (nops == 2 || nops == 3))
         return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
-    fputs(RUNTIME_USAGE, stderr);
+    fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
+            call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
     return EXIT_USAGE;
 }

@@ -1165,28 +1165,43 @@ static void run_file(const char *path, bool verbose, counts *c)
     json_free(&root);
 }
 
+static const char SPEC_USAGE[] =
+    "usage: bastion spec [-v] FILE.json...\n"
+    "  Run WebAssembly spec tests converted by `wast2json` (each FILE.json next to the\n"
+    "  .wasm files it names) and print one line per failure and the totals; text-format\n"
+    "  modules are counted as skipped.  -v, --verbose also explains expected failures.\n"
+    "  Exit status: 0 every assertion passed, 1 a failure, 64 misuse.\n";
+
 int spec_main(int argc, char **argv)
 {
     bool verbose = false;
     int nfiles = 0;
     counts c = {0, 0, 0};
+    int nopts = argc;   /* arguments from here on are files (after `--`) */
     for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            nopts = i;
+            break;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(SPEC_USAGE, stdout);
+            return 0;
+        }
         if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
             verbose = true;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "bastion spec: unknown option %s\n"
-                            "usage: bastion spec [-v] FILE.json...\n", argv[i]);
+            fprintf(stderr, "bastion spec: unknown option %s\n%s", argv[i], SPEC_USAGE);
             return 64;
         }
     }
     for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] != '\0')
+        if (i == nopts || (i < nopts && argv[i][0] == '-' && argv[i][1] != '\0'))
             continue;
         run_file(argv[i], verbose, &c);
         nfiles++;
     }
     if (nfiles == 0) {
-        fprintf(stderr, "usage: bastion spec [-v] FILE.json...\n");
+        fputs(SPEC_USAGE, stderr);
         return 64;
     }
     if (c.skipped)

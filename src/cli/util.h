@@ -25,4 +25,18 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 /* The most specific text of an error: its message, else the trap's or the status's name. */
 const char *cli_err_text(const bst_error *err);
 
+/* The largest fuel / gas budget a store keeps: the engine's fuel counter is a signed 64-bit
+ * count and bst_store_set_fuel caps larger budgets there, so the CLI refuses them rather than
+ * report a budget it did not apply. */
+#define CLI_FUEL_MAX ((uint64_t)INT64_MAX)
+
+/* --help or -h. */
+bool cli_is_help(const char *arg);
+/* Whether b[0..n) is WebAssembly text rather than a binary module: after an optional UTF-8
+ * byte order mark, white space and ;; / (; ;) comments, it starts with '('. */
+bool cli_is_wat(const uint8_t *b, size_t n);
+/* Writes into buf the error for a text module read from path ("-": standard input): that only
+ * binary modules are accepted, and the wat2wasm command that converts it. */
+void cli_wat_error(char *buf, size_t len, const char *path);
+
 #endif /* BASTION_CLI_UTIL_H */

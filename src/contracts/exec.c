@@ -1362,6 +1362,9 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     x.cfg = &c->cfg;
     memcpy(x.origin, e->origin, 32);
     uint64_t gas = e->gas_limit ? e->gas_limit : c->cfg.default_gas_limit;
+    /* A store holds at most INT64_MAX fuel (bst_store_set_fuel caps there): a larger limit
+     * would not be the one applied, and gas_used (limit - fuel left) would be off by the cut. */
+    if (gas > (uint64_t)INT64_MAX) gas = (uint64_t)INT64_MAX;
     res->gas_limit = gas;
     MDB_txn *t;
     int rc = mdb_txn_begin(c->env, NULL, 0, &t);

@@ -8,6 +8,7 @@
 #include "contracts_impl.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,122 @@ static void fail(bst_error *err, bst_status s, const char *what, int rc) {
     snprintf(err->message, sizeof err->message, "%s: %s", what, rc ? mdb_strerror(rc) : "failed");
 }
 
+/* Why a state directory cannot be used: BST_ERR_NOT_FOUND for an absent state (must_exist),
+ * BST_ERR_INVALID for a damaged one.  The message names the directory. */
+static void refuse(bst_error *err, bst_status s, const char *dir, const char *why) {
+    if (!err) return;
+    memset(err, 0, sizeof *err);
+    err->status = s;
+    /* a long directory name may cut the message short; the reason comes first then */
+    int n = snprintf(err->message, sizeof err->message, "%.120s: %s", dir, why);
+    if (n < 0 || (size_t)n >= sizeof err->message)
+        snprintf(err->message, sizeof err->message, "%s", why);
+}
+
+#define DAMAGED_HINT "; the state is damaged (restore a backup, or remove the directory to " \
+                     "start a new state)"
+
+/* Before LMDB sees the directory: an existing environment must have a data file that LMDB will
+ * not mistake for a new one.  LMDB initialises an empty (0-byte) data.mdb as a fresh
+ * environment, which would silently turn a damaged state into an empty one; a data.mdb that is
+ * missing while lock.mdb remains is the same damage.  Creates the directory when it is absent
+ * and creating is allowed.  Returns false with *err filled. */
+static bool check_before_open(const bst_contracts_config *cfg, bst_error *err) {
+    const char *dir = cfg->state_dir;
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT) {
+            refuse(err, BST_ERR_INVALID, dir, strerror(errno));
+            return false;
+        }
+        if (cfg->must_exist) {
+            refuse(err, BST_ERR_NOT_FOUND, dir, "the state directory does not exist");
+            return false;
+        }
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            refuse(err, BST_ERR_INVALID, dir, strerror(errno));
+            return false;
+        }
+        return true;   /* a new directory: LMDB creates a new environment in it */
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        refuse(err, BST_ERR_INVALID, dir, "not a directory");
+        return false;
+    }
+    size_t n = strlen(dir) + sizeof "/data.mdb";
+    char *path = malloc(n);
+    if (!path) {
+        refuse(err, BST_ERR_NOMEM, dir, "out of memory");
+        return false;
+    }
+    snprintf(path, n, "%s/data.mdb", dir);
+    struct stat data;
+    bool have_data = stat(path, &data) == 0;
+    int data_errno = errno;
+    snprintf(path, n, "%s/lock.mdb", dir);
+    struct stat lock;
+    bool have_lock = stat(path, &lock) == 0;
+    free(path);
+    if (!have_data && data_errno != ENOENT) {
+        refuse(err, BST_ERR_INVALID, dir, strerror(data_errno));
+        return false;
+    }
+    if (have_data && !S_ISREG(data.st_mode)) {
+        refuse(err, BST_ERR_INVALID, dir, "data.mdb is not a regular file");
+        return false;
+    }
+    if (have_data && data.st_size == 0) {
+        refuse(err, BST_ERR_INVALID, dir, "data.mdb is empty (0 bytes)" DAMAGED_HINT);
+        return false;
+    }
+    if (!have_data && have_lock) {
+        refuse(err, BST_ERR_INVALID, dir, "data.mdb is missing but lock.mdb exists" DAMAGED_HINT);
+        return false;
+    }
+    if (!have_data && cfg->must_exist) {
+        refuse(err, BST_ERR_NOT_FOUND, dir, "no contracts state in this directory (no data.mdb)");
+        return false;
+    }
+    return true;
+}
+
+/* After mdb_env_open, before any transaction reads a page: LMDB has checked both meta pages'
+ * magic and version (MDB_INVALID / MDB_VERSION_MISMATCH otherwise), but it maps the data file
+ * and reads pages up to the meta page's last page number without comparing that with the
+ * file's size, so a truncated data.mdb would end the process with SIGBUS on the first read
+ * beyond the end.  Every page a transaction can reach is at most me_last_pgno (LMDB refuses
+ * higher page numbers), so the file must hold pages 0..me_last_pgno. */
+static bool check_size(MDB_env *env, const char *dir, bst_error *err) {
+    MDB_envinfo info;
+    MDB_stat stat_;
+    mdb_filehandle_t fd;
+    struct stat st;
+    if (mdb_env_info(env, &info) || mdb_env_stat(env, &stat_) || mdb_env_get_fd(env, &fd) ||
+        fstat(fd, &st) != 0) {
+        refuse(err, BST_ERR_INVALID, dir, "cannot inspect data.mdb");
+        return false;
+    }
+    uint64_t psize = stat_.ms_psize;
+    uint64_t size = (uint64_t)st.st_size;
+    char why[200];
+    if (psize < 512 || (psize & (psize - 1)) != 0) {
+        snprintf(why, sizeof why, "data.mdb has a bad page size (%" PRIu64 ")" DAMAGED_HINT,
+                 psize);
+        refuse(err, BST_ERR_INVALID, dir, why);
+        return false;
+    }
+    uint64_t last = info.me_last_pgno;
+    if (last >= size / psize) {   /* needs (last + 1) * psize bytes, without overflow */
+        snprintf(why, sizeof why,
+                 "data.mdb is truncated: %" PRIu64 " bytes, but it records pages 0..%" PRIu64
+                 " of %" PRIu64 " bytes each" DAMAGED_HINT,
+                 size, last, psize);
+        refuse(err, BST_ERR_INVALID, dir, why);
+        return false;
+    }
+    return true;
+}
+
 bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *err) {
     if (err) memset(err, 0, sizeof *err);
     if (!cfg || !cfg->state_dir || !cfg->state_dir[0] || cfg->max_storage_key_bytes > 256 ||
@@ -274,10 +391,7 @@ bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *er
         fail(err, BST_ERR_INVALID, "bst_contracts_open: libsodium cannot initialise", 0);
         return NULL;
     }
-    if (mkdir(cfg->state_dir, 0700) != 0 && errno != EEXIST) {
-        fail(err, BST_ERR_INVALID, "bst_contracts_open: cannot create the state directory", errno);
-        return NULL;
-    }
+    if (!check_before_open(cfg, err)) return NULL;
     bst_contracts *c = calloc(1, sizeof *c);
     if (!c) {
         fail(err, BST_ERR_NOMEM, "bst_contracts_open", 0);
@@ -287,24 +401,36 @@ bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *er
     c->cfg.state_dir = NULL; /* not kept: the caller's string need not outlive the call */
     int rc;
     MDB_txn *t = NULL;
+    /* must_exist: opening writes nothing, so the named databases must already be there. */
+    unsigned dbflags = cfg->must_exist ? 0 : MDB_CREATE;
     if ((rc = mdb_env_create(&c->env))) goto lmdb_fail;
     if ((rc = mdb_env_set_maxdbs(c->env, 8))) goto lmdb_fail;
     if ((rc = mdb_env_set_mapsize(c->env, (size_t)cfg->map_size))) goto lmdb_fail;
     /* MDB_NOTLS: the handle may move between threads (used by one at a time). */
     if ((rc = mdb_env_open(c->env, cfg->state_dir, MDB_NOTLS, 0600))) goto lmdb_fail;
+    if (!check_size(c->env, cfg->state_dir, err)) goto fail_closed;
     if ((rc = mdb_txn_begin(c->env, NULL, 0, &t))) goto lmdb_fail;
-    if ((rc = mdb_dbi_open(t, "accounts", MDB_CREATE, &c->db_accounts))) goto lmdb_fail;
-    if ((rc = mdb_dbi_open(t, "code", MDB_CREATE, &c->db_code))) goto lmdb_fail;
-    if ((rc = mdb_dbi_open(t, "contracts", MDB_CREATE, &c->db_contracts))) goto lmdb_fail;
-    if ((rc = mdb_dbi_open(t, "storage", MDB_CREATE, &c->db_storage))) goto lmdb_fail;
-    if ((rc = mdb_dbi_open(t, "meta", MDB_CREATE, &c->db_meta))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "accounts", dbflags, &c->db_accounts))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "code", dbflags, &c->db_code))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "contracts", dbflags, &c->db_contracts))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "storage", dbflags, &c->db_storage))) goto lmdb_fail;
+    if ((rc = mdb_dbi_open(t, "meta", dbflags, &c->db_meta))) goto lmdb_fail;
     rc = mdb_txn_commit(t);
     t = NULL;
     if (rc) goto lmdb_fail;
     return c;
 lmdb_fail:
     if (t) mdb_txn_abort(t);
-    fail(err, BST_ERR_INVALID, "bst_contracts_open: LMDB", rc);
+    if (rc == MDB_NOTFOUND && cfg->must_exist)
+        refuse(err, BST_ERR_NOT_FOUND, cfg->state_dir,
+               "not a contracts state (a database is missing)");
+    else if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
+        refuse(err, BST_ERR_INVALID, cfg->state_dir,
+               rc == MDB_INVALID ? "data.mdb has no valid LMDB meta pages" DAMAGED_HINT
+                                 : "data.mdb is of another LMDB version" DAMAGED_HINT);
+    else
+        refuse(err, BST_ERR_INVALID, cfg->state_dir, mdb_strerror(rc));
+fail_closed:
     if (c->env) mdb_env_close(c->env);
     free(c);
     return NULL;

@@ -3,7 +3,9 @@
 # examples of the Substrate documentation (docs.substrate.io, "SCALE codec" reference table),
 # through the CLI: the `input` line is printed before the call, which then fails (exit 1)
 # because no contract lives at the address.  The metadata is written here (ink! 5 layout).
+# The queries need an existing state (a query creates none): an upload makes it.
 . "$(dirname "$0")/lib.sh"
+run 0 upload "$C/flipper_v5.wasm"
 META=$WORK/codec.json
 cat >"$META" <<'JSON'
 {"version": 5, "spec": {"constructors": [], "events": [], "messages": [

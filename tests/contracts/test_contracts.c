@@ -1532,7 +1532,29 @@ static void regress_empty_return(void) {
     bst_contracts_close(c);
 }
 
+/* A gas limit above INT64_MAX (the engine's fuel counter) is cut to it: gas_used is what the
+ * exec used, not the limit minus the capped fuel (it read 2^63 + the real figure), and the
+ * effective limit is reported. */
+static void regress_gas_max(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32];
+    upload_file(c, SHARED_CONTRACTS_DIR, "flipper_v5.wasm", hash);
+    static const uint8_t new_false[] = {0x9b, 0xae, 0x9d, 0x5e, 0x00};
+    bst_contract_result r, small;
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, new_false, 5, 0, true, &small) ==
+          BST_CONTRACT_SUCCESS);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, new_false, 5, UINT64_MAX, true, &r) ==
+          BST_CONTRACT_SUCCESS);
+    CHECK(r.gas_limit == (uint64_t)INT64_MAX);
+    CHECK(r.gas_used == small.gas_used);
+    CHECK(r.gas_used > 0 && r.gas_used < 1000000000);
+    bst_contract_result_free(&r);
+    bst_contract_result_free(&small);
+    bst_contracts_close(c);
+}
+
 static void regress(void) {
+    regress_gas_max();
     regress_terminate_keys();
     regress_deposit();
     regress_ctor_reentry();
