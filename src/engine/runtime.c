@@ -114,8 +114,7 @@ void bst_store_free(bst_store *s) {
         o->release(o);
         o = next;
     }
-    free(s->stack);
-    free(s->frames);
+    bst_stacks_free(s);
     free(s);
 }
 
