@@ -149,6 +149,11 @@ typedef struct bst_module_config {
     uint32_t max_functions;        /* default 100,000 */
     uint32_t max_locals;           /* per function, params included; default 50,000 */
     uint32_t max_nesting;          /* block nesting depth per function; default 1,024 */
+    uint64_t max_decoded_bytes;    /* host memory for the decoded module's tables, whose sizes
+                                      follow counts in the binary: types, imports, functions and
+                                      their locals, globals, exports, element segment items, data
+                                      segments, custom sections, names; default 128 MiB.  (The
+                                      binary and the compiled code come on top.) */
 } bst_module_config;
 
 void bst_module_config_default(bst_module_config *cfg);
