@@ -20,6 +20,7 @@
 #include "chainspec_cmd.h"
 #include "contract_cmd.h"
 #include "spec.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -393,7 +394,13 @@ static bst_module *load(const char *path, const bst_module_config *cfg, uint8_t 
     char why[256];
     uint8_t *bytes;
     size_t len;
-    if (!cli_read_file(path, &bytes, &len, why, sizeof why)) {
+    bst_module_config defaults;
+    if (!cfg) {
+        bst_module_config_default(&defaults);
+        cfg = &defaults;
+    }
+    /* never read more of the file than a module may have */
+    if (!cli_read_file(path, cfg->max_module_bytes, &bytes, &len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return NULL;
     }

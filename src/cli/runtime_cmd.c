@@ -137,7 +137,7 @@ bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
     bst_error err;
     memset(&err, 0, sizeof err);
     if (genesis) *genesis = NULL;
-    if (!cli_read_file(path, &file, &file_len, why, sizeof why)) {
+    if (!cli_read_file(path, CLI_MAX_TEXT_BYTES, &file, &file_len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return false;
     }
