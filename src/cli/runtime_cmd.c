@@ -38,8 +38,9 @@ static const char RUNTIME_USAGE[] =
     "                    called (default: such an import is an instantiation error)\n"
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
-    "  --heap-pages N    heap pages beyond the memory's initial size (default 2048)\n"
-    "  --fuel N          instruction budget of each call (default 10000000000)\n"
+    "  --heap-pages N    heap pages beyond the memory's initial size (0..65536,\n"
+    "                    default 2048)\n"
+    "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
     "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1.\n";
@@ -195,21 +196,28 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.offchain = true;
             continue;
         }
+        /* each numeric option with its real range: outside it is an error, never capped */
+        static const struct { const char *name; uint64_t min, max; } numeric[] = {
+            {"--heap-pages", 0, 65536}, {"--fuel", 1, INT64_MAX}, {"--log-level", 0, 5}};
+        size_t k = 0;
+        while (k < 3 && strcmp(a, numeric[k].name) != 0) k++;
+        if (k == 3) {
+            fprintf(stderr, "bastion runtime: unknown option %s\n", a);
+            return -1;
+        }
         if (i + 1 >= argc || !cli_parse_u64(argv[i + 1], &v)) {
             fprintf(stderr, "bastion runtime: %s needs a number\n", a);
             return -1;
         }
         i++;
-        if (strcmp(a, "--heap-pages") == 0 && v <= 65536)
-            o->sub.heap_pages = (uint32_t)v;
-        else if (strcmp(a, "--fuel") == 0 && v > 0)
-            o->sub.fuel = v;
-        else if (strcmp(a, "--log-level") == 0 && v <= 5)
-            o->sub.max_log_level = (uint32_t)v;
-        else {
-            fprintf(stderr, "bastion runtime: bad option %s %s\n", a, argv[i]);
+        if (v < numeric[k].min || v > numeric[k].max) {
+            fprintf(stderr, "bastion runtime: %s must be between %" PRIu64 " and %" PRIu64
+                            ", got %s\n", a, numeric[k].min, numeric[k].max, argv[i]);
             return -1;
         }
+        if (k == 0) o->sub.heap_pages = (uint32_t)v;
+        else if (k == 1) o->sub.fuel = v;
+        else o->sub.max_log_level = (uint32_t)v;
     }
     return i;
 }
