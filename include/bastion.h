@@ -263,6 +263,8 @@ const bst_module *bst_instance_module(const bst_instance *inst);
 typedef bool (*bst_host_fn)(bst_caller *caller, const bst_value *args, bst_value *results,
                             void *env);
 
+/* NULL when out of memory, or for a type of more than 1,000 parameters or results (the most a
+ * module's types may have). */
 bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn fn, void *env);
 /* The function's type; valid as long as the function. */
 const bst_functype *bst_func_type(const bst_func *f);

@@ -128,6 +128,14 @@ bool bst_trap_call_depth(const bst_store *s, bst_error *err);
 bool bst_trap_stack_slots(const bst_store *s, bst_error *err);
 bool bst_trap_reentry(const bst_store *s, bst_error *err);
 
+/* n * size in *out, or false when it does not fit a size_t: every allocation sized by a limit or
+ * by a count from a module or an embedder goes through this (sizes wrap on 32-bit hosts). */
+static inline bool bst_array_bytes(size_t n, size_t size, size_t *out) {
+    if (size && n > SIZE_MAX / size) return false;
+    *out = n * size;
+    return true;
+}
+
 /* Registers a store-owned object. */
 void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *));
 

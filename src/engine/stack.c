@@ -39,13 +39,6 @@
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
-/* n * size in *out, or false if it does not fit a size_t (32-bit hosts). */
-static bool array_bytes(size_t n, size_t size, size_t *out) {
-    if (size && n > SIZE_MAX / size) return false;
-    *out = n * size;
-    return true;
-}
-
 /* Every message names the limit (or the allocation) that stopped the call, after the trap's own
  * text, which is what the spec tests compare. */
 #define EXHAUSTED(err, fmt, n)                                                                   \
@@ -83,7 +76,7 @@ static bool stack_commit(bst_store *s, size_t bytes) {
 
 bool bst_stacks_init(bst_store *s, bst_error *err) {
     size_t max_slots = s->config.max_stack_slots, want;
-    if (!array_bytes(max_slots, sizeof *s->stack, &want) || want > SIZE_MAX - STACK_CHUNK)
+    if (!bst_array_bytes(max_slots, sizeof *s->stack, &want) || want > SIZE_MAX - STACK_CHUNK)
         goto nomem;
 #if BST_STACK_MMAP
     size_t reserve = round_up(want, STACK_CHUNK);
@@ -143,7 +136,7 @@ bool bst_frames_grow(bst_store *s, bst_error *err) {
     if (cap <= s->depth) cap = s->depth + 1; /* depth < limit, so this stays within it */
     bst_frame *p = NULL;
     size_t bytes;
-    if (array_bytes(cap, sizeof *p, &bytes)) p = realloc(s->frames, bytes);
+    if (bst_array_bytes(cap, sizeof *p, &bytes)) p = realloc(s->frames, bytes);
     if (!p) return EXHAUSTED(err, "no memory for %llu frames", cap);
     s->frames = p;
     s->frames_cap = cap;
