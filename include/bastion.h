@@ -152,6 +152,11 @@ typedef struct bst_module_config {
     uint32_t max_functions;        /* default 100,000 */
     uint32_t max_locals;           /* per function, params included; default 50,000 */
     uint32_t max_nesting;          /* block nesting depth per function; default 1,024 */
+    uint64_t max_decoded_bytes;    /* host memory for the decoded module's tables, whose sizes
+                                      follow counts in the binary: types, imports, functions and
+                                      their locals, globals, exports, element segment items, data
+                                      segments, custom sections, names; default 128 MiB.  (The
+                                      binary and the compiled code come on top.) */
 } bst_module_config;
 
 void bst_module_config_default(bst_module_config *cfg);
@@ -272,6 +277,8 @@ const bst_module *bst_instance_module(const bst_instance *inst);
 typedef bool (*bst_host_fn)(bst_caller *caller, const bst_value *args, bst_value *results,
                             void *env);
 
+/* NULL when out of memory, or for a type of more than 1,000 parameters or results (the most a
+ * module's types may have). */
 bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn fn, void *env);
 /* The function's type; valid as long as the function. */
 const bst_functype *bst_func_type(const bst_func *f);

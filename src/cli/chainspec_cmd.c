@@ -149,7 +149,7 @@ static int genesis(int argc, char **argv) {
     char why[256];
     uint8_t *text = NULL;
     size_t text_len = 0;
-    if (!cli_read_file(path, &text, &text_len, why, sizeof why)) {
+    if (!cli_read_file(path, CLI_MAX_TEXT_BYTES, &text, &text_len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return 1;
     }

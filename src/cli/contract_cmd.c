@@ -175,31 +175,14 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
 
 static void *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    uint8_t *buf;
+    if (!cli_read_file(path, MAX_FILE_BYTES, &buf, len, err, errlen))
         return NULL;
-    }
-    uint8_t *buf = malloc(MAX_FILE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad || n > MAX_FILE_BYTES) {
-        free(buf);
-        snprintf(err, errlen, bad ? "cannot read %s" : "%s is larger than 16 MiB", path);
-        return NULL;
-    }
-    if (cli_is_wat(buf, n)) {
+    if (cli_is_wat(buf, *len)) {
         free(buf);
         cli_wat_error(err, errlen, path);
         return NULL;
     }
-    *len = n;
     return buf;
 }
 

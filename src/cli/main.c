@@ -59,15 +59,25 @@
     "        all that follows to the program as ARGS.  Modules must be binary: convert\n"         \
     "        text (.wat) with `wat2wasm FILE.wat -o FILE.wasm` (Debian package wabt).\n"          \
     "        Sandbox options (both forms; options go before FILE):\n"                             \
-    "          --fuel N              fuel budget, at most 9223372036854775807 (1 per wasm\n"      \
-    "                                instruction; bulk memory and table operations also\n"        \
-    "                                1 per 64 bytes)\n"                                           \
+    "          --fuel N              fuel budget (1 per wasm instruction; bulk memory and\n"      \
+    "                                table operations also 1 per 64 bytes), at most 2^63-1\n"     \
     "          --timeout-ms N        interrupt the code after N >= 1 ms of wall-clock time\n"     \
-    "          --max-memory-pages N  cap every memory at N 64-KiB pages (default 65536)\n"        \
-    "          --max-call-depth N    cap nested wasm calls (default 10000)\n"                     \
     "          --deterministic       canonicalise NaN results of float operations\n"              \
     "          --no-floats           reject modules that use floating point\n"                    \
     "          --no-metering         compile without fuel instructions (no --fuel)\n"             \
+    "        Limits (a value outside the range shown is an error, never capped):\n"              \
+    "          --max-memory-pages N  64-KiB pages per memory and in total over all\n"            \
+    "                                memories (1..65536, default 65536)\n"                        \
+    "          --max-table-elements N  elements per table and in total over all tables\n"        \
+    "                                (0..4294967295, default 10000000)\n"                         \
+    "          --max-call-depth N    nested wasm calls (1..4294967295, default 10000)\n"         \
+    "          --max-stack-slots N   8-byte value-stack slots shared by all frames; each\n"       \
+    "                                frame takes at least one, so this bounds the depth\n"        \
+    "                                too (1024..4294967295, default 1048576)\n"                   \
+    "          --max-decoded-bytes N host memory for the decoded module's entries, element\n"     \
+    "                                items and names (1..2^64-1, default 134217728)\n"            \
+    "        The stacks grow on demand: a large limit costs nothing until code uses it.\n"       \
+    "        FILE itself may have at most 64 MiB.\n"                                             \
     "        On a trap it prints the trap, a backtrace with function names and the fuel\n"        \
     "        used (unless --no-metering), and exits with 10 + the trap kind:\n"                   \
     "          11 unreachable, 12 out of bounds memory access, 13 out of bounds table\n"          \
@@ -475,8 +485,14 @@ static bst_module *load(const char *path, const bst_module_config *cfg, uint8_t 
     char why[512];
     uint8_t *bytes;
     size_t len;
-    if (!cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, &bytes, &len, why,
-                       sizeof why)) {
+    bst_module_config defaults;
+    if (!cfg) {
+        bst_module_config_default(&defaults);
+        cfg = &defaults;
+    }
+    /* never read more of the file than a module may have */
+    if (!cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, cfg->max_module_bytes,
+                       &bytes, &len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return NULL;
     }
@@ -610,12 +626,56 @@ static void watchdog_stop(watchdog *w)
     pthread_cond_destroy(&w->done_cv);
 }
 
+/* The numeric options of `bastion run`, each with the range the engine really supports: a value
+ * outside it is a usage error naming the range, never silently capped. */
+typedef struct numeric_option {
+    const char *name;
+    uint64_t min, max;
+} numeric_option;
+enum { OPT_FUEL, OPT_TIMEOUT, OPT_MEMORY_PAGES, OPT_CALL_DEPTH, OPT_STACK_SLOTS, OPT_TABLE_ELEMS,
+       OPT_DECODED_BYTES, OPT__COUNT };
+static const numeric_option NUMERIC_OPTIONS[OPT__COUNT] = {
+    [OPT_FUEL] = {"--fuel", 0, INT64_MAX},
+    [OPT_TIMEOUT] = {"--timeout-ms", 1, UINT64_MAX},   /* 0 would silently mean "none" */
+    [OPT_MEMORY_PAGES] = {"--max-memory-pages", 1, 65536},
+    [OPT_CALL_DEPTH] = {"--max-call-depth", 1, UINT32_MAX},
+    [OPT_STACK_SLOTS] = {"--max-stack-slots", 1024, UINT32_MAX},
+    [OPT_TABLE_ELEMS] = {"--max-table-elements", 0, UINT32_MAX},
+    [OPT_DECODED_BYTES] = {"--max-decoded-bytes", 1, UINT64_MAX},
+};
+
+/* Parses one numeric option's value at argv[*i + 1] into its place in o; false (after a usage
+ * message) when it is missing, not a number or out of range. */
+static bool parse_numeric_option(int argc, char **argv, int *i, int k, run_opts *o)
+{
+    const numeric_option *opt = &NUMERIC_OPTIONS[k];
+    uint64_t v;
+    if (*i + 1 >= argc || !parse_int(argv[*i + 1], 64, &v) || argv[*i + 1][0] == '-') {
+        fprintf(stderr, "bastion run: %s needs a non-negative number\n", opt->name);
+        return false;
+    }
+    if (v < opt->min || v > opt->max) {
+        fprintf(stderr, "bastion run: %s must be between %" PRIu64 " and %" PRIu64 ", got %s\n",
+                opt->name, opt->min, opt->max, argv[*i + 1]);
+        return false;
+    }
+    switch (k) {
+    case OPT_FUEL: o->has_fuel = true; o->fuel = v; break;
+    case OPT_TIMEOUT: o->timeout_ms = v; break;
+    case OPT_MEMORY_PAGES: o->config.max_memory_pages = (uint32_t)v; break;
+    case OPT_CALL_DEPTH: o->config.max_call_depth = (uint32_t)v; break;
+    case OPT_STACK_SLOTS: o->config.max_stack_slots = (uint32_t)v; break;
+    case OPT_TABLE_ELEMS: o->config.max_table_elems = (uint32_t)v; break;
+    case OPT_DECODED_BYTES: o->module_config.max_decoded_bytes = v; break;
+    }
+    (*i)++;
+    return true;
+}
+
 /* Parses one sandbox option at argv[*i]; returns 1 if consumed, 0 if not an option of ours,
  * -1 on a bad value. */
 static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
 {
-    static const char *const numeric[] = {"--fuel", "--timeout-ms", "--max-memory-pages",
-                                          "--max-call-depth"};
     const char *a = argv[*i];
     if (strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) {
         if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
@@ -664,38 +724,9 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
         o->module_config.fuel_metering = false;
         return 1;
     }
-    for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++) {
-        if (strcmp(a, numeric[k]) != 0)
-            continue;
-        uint64_t v;
-        if (*i + 1 >= argc || !parse_int(argv[*i + 1], 64, &v) || argv[*i + 1][0] == '-') {
-            fprintf(stderr, "bastion run: %s needs a non-negative number\n", a);
-            return -1;
-        }
-        if (k >= 2 && (v == 0 || v > UINT32_MAX)) {
-            fprintf(stderr, "bastion run: %s must be between 1 and %" PRIu32 "\n", a, UINT32_MAX);
-            return -1;
-        }
-        /* The store keeps at most CLI_FUEL_MAX fuel; a larger budget would not be the one
-         * applied (nor the one the trap report subtracts from). */
-        if (strcmp(a, "--fuel") == 0 && v > CLI_FUEL_MAX) {
-            fprintf(stderr, "bastion run: --fuel must be at most %" PRIu64 "\n", CLI_FUEL_MAX);
-            return -1;
-        }
-        if (strcmp(a, "--timeout-ms") == 0 && v == 0) {
-            fprintf(stderr, "bastion run: --timeout-ms must be at least 1 (leave it out for no "
-                            "timeout)\n");
-            return -1;
-        }
-        switch (k) {
-        case 0: o->has_fuel = true; o->fuel = v; break;
-        case 1: o->timeout_ms = v; break;
-        case 2: o->config.max_memory_pages = (uint32_t)v; break;
-        case 3: o->config.max_call_depth = (uint32_t)v; break;
-        }
-        (*i)++;
-        return 1;
-    }
+    for (int k = 0; k < OPT__COUNT; k++)
+        if (strcmp(a, NUMERIC_OPTIONS[k].name) == 0)
+            return parse_numeric_option(argc, argv, i, k, o) ? 1 : -1;
     return 0;
 }
 

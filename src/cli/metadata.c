@@ -272,46 +272,17 @@ static bool load_fn(ink_fn *f, const json_value *o, bool constructor)
     return true;
 }
 
+/* Far beyond any contract's metadata (typically tens of KiB). */
+#define MAX_METADATA_BYTES ((size_t)64 << 20)
+
 ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char *err,
                                 size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        seterr(err, errlen, "cannot open %s", path);
+    uint8_t *bytes;
+    size_t len;
+    if (!cli_read_file(path, MAX_METADATA_BYTES, &bytes, &len, err, errlen))
         return NULL;
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            if (cap > ((size_t)64 << 20)) {
-                free(text);
-                fclose(f);
-                seterr(err, errlen, "%s: metadata larger than 64 MiB", path);
-                return NULL;
-            }
-            char *p = realloc(text, cap);
-            if (!p) {
-                free(text);
-                fclose(f);
-                seterr(err, errlen, "out of memory");
-                return NULL;
-            }
-            text = p;
-        }
-        size_t n = fread(text + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    bool rerr = ferror(f) != 0;
-    fclose(f);
-    if (rerr) {
-        free(text);
-        seterr(err, errlen, "cannot read %s", path);
-        return NULL;
-    }
+    char *text = (char *)bytes;
     ink_metadata *m = calloc(1, sizeof *m);
     if (!m) {
         free(text);

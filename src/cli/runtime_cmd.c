@@ -38,9 +38,9 @@ static const char RUNTIME_USAGE[] =
     "                    called (default: such an import is an instantiation error)\n"
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
-    "  --heap-pages N    heap pages beyond the memory's initial size (default 2048)\n"
-    "  --fuel N          instruction budget of each call (default 10000000000, at most\n"
-    "                    9223372036854775807)\n"
+    "  --heap-pages N    heap pages beyond the memory's initial size (0..65536,\n"
+    "                    default 2048)\n"
+    "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
     "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
@@ -139,7 +139,7 @@ bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
     bst_error err;
     memset(&err, 0, sizeof err);
     if (genesis) *genesis = NULL;
-    if (!cli_read_file(path, &file, &file_len, why, sizeof why)) {
+    if (!cli_read_file(path, CLI_MAX_TEXT_BYTES, &file, &file_len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return false;
     }
@@ -207,8 +207,12 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.offchain = true;
             continue;
         }
-        if (strcmp(a, "--heap-pages") != 0 && strcmp(a, "--fuel") != 0 &&
-            strcmp(a, "--log-level") != 0) {
+        /* each numeric option with its real range: outside it is an error, never capped */
+        static const struct { const char *name; uint64_t min, max; } numeric[] = {
+            {"--heap-pages", 0, 65536}, {"--fuel", 1, INT64_MAX}, {"--log-level", 0, 5}};
+        size_t k = 0;
+        while (k < 3 && strcmp(a, numeric[k].name) != 0) k++;
+        if (k == 3) {
             fprintf(stderr, "bastion runtime: unknown option %s (see bastion runtime --help)\n", a);
             return -1;
         }
@@ -217,17 +221,14 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             return -1;
         }
         i++;
-        if (strcmp(a, "--heap-pages") == 0 && v <= 65536)
-            o->sub.heap_pages = (uint32_t)v;
-        else if (strcmp(a, "--fuel") == 0 && v > 0 && v <= CLI_FUEL_MAX)
-            o->sub.fuel = v;
-        else if (strcmp(a, "--log-level") == 0 && v <= 5)
-            o->sub.max_log_level = (uint32_t)v;
-        else {
-            fprintf(stderr, "bastion runtime: bad option %s %s (--heap-pages 0..65536, --fuel "
-                            "1..%" PRIu64 ", --log-level 0..5)\n", a, argv[i], CLI_FUEL_MAX);
+        if (v < numeric[k].min || v > numeric[k].max) {
+            fprintf(stderr, "bastion runtime: %s must be between %" PRIu64 " and %" PRIu64
+                            ", got %s\n", a, numeric[k].min, numeric[k].max, argv[i]);
             return -1;
         }
+        if (k == 0) o->sub.heap_pages = (uint32_t)v;
+        else if (k == 1) o->sub.fuel = v;
+        else o->sub.max_log_level = (uint32_t)v;
     }
     return i;
 }

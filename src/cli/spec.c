@@ -13,6 +13,7 @@
 
 #include "bastion.h"
 #include "json.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -20,62 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Refuse absurd inputs rather than trying to allocate them. */
-#define MAX_FILE_SIZE ((size_t)1 << 30)
-
-bool cli_read_file(const char *path, uint8_t **data, size_t *len, char *errbuf, size_t errlen)
-{
-    *data = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
-        return false;
-    }
-    size_t cap = 0, n = 0;
-    uint8_t *buf = NULL;
-    /* Read in growing chunks rather than trusting ftell, so pipes and /dev/stdin work too. */
-    for (;;) {
-        if (n + 1 >= cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            if (ncap > MAX_FILE_SIZE + 1) {
-                if (cap >= MAX_FILE_SIZE + 1) {
-                    snprintf(errbuf, errlen, "%s: file too large", path);
-                    free(buf);
-                    fclose(f);
-                    return false;
-                }
-                ncap = MAX_FILE_SIZE + 1;
-            }
-            uint8_t *nb = realloc(buf, ncap);
-            if (!nb) {
-                snprintf(errbuf, errlen, "%s: out of memory", path);
-                free(buf);
-                fclose(f);
-                return false;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                snprintf(errbuf, errlen, "cannot read %s: %s", path, strerror(errno));
-                free(buf);
-                fclose(f);
-                return false;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    buf[n] = 0;
-    *data = buf;
-    *len = n;
-    return true;
-}
 
 /* ---- per-file state ------------------------------------------------------------------------ */
 
@@ -321,7 +266,9 @@ static load_result load_module(spec_run *r, const char *filename, bool keep, bst
     }
     uint8_t *bytes;
     size_t len;
-    bool ok = cli_read_file(path, &bytes, &len, why, whylen);
+    bst_module_config mcfg;
+    bst_module_config_default(&mcfg);
+    bool ok = cli_read_file(path, mcfg.max_module_bytes, &bytes, &len, why, whylen);
     free(path);
     if (!ok)
         return LOAD_IO;
@@ -1111,7 +1058,7 @@ static void run_file(const char *path, bool verbose, counts *c)
     char why[256];
     uint8_t *text;
     size_t len;
-    if (!cli_read_file(path, &text, &len, why, sizeof why)) {
+    if (!cli_read_file(path, CLI_MAX_TEXT_BYTES, &text, &len, why, sizeof why)) {
         printf("%s: error: %s\n", path, why);
         c->failed++;
         return;

@@ -3,9 +3,80 @@
  */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool cli_read_fd(int fd, const char *name, size_t max, uint8_t **data, size_t *len, char *errbuf,
+                 size_t errlen) {
+    *data = NULL;
+    *len = 0;
+    if (max >= SIZE_MAX - 1) max = SIZE_MAX - 2; /* room for max + 1 bytes and the NUL */
+    size_t cap = 65536;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        /* Refused on its size alone: a 10 GiB (even sparse) file costs nothing to reject. */
+        if ((uintmax_t)st.st_size > max) {
+            snprintf(errbuf, errlen, "%s: %" PRIuMAX " bytes, more than the limit of %zu bytes",
+                     name, (uintmax_t)st.st_size, max);
+            return false;
+        }
+        cap = (size_t)st.st_size + 2; /* its bytes, one more to see the end, the NUL */
+    }
+    if (cap > max + 2) cap = max + 2;
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 >= cap || !buf) { /* keep room for the NUL */
+            size_t ncap = buf ? (cap > (max + 2) / 2 ? max + 2 : cap * 2) : cap;
+            uint8_t *nb = realloc(buf, ncap);
+            if (!nb) {
+                snprintf(errbuf, errlen, "%s: out of memory", name);
+                free(buf);
+                return false;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            snprintf(errbuf, errlen, "cannot read %s: %s", name, strerror(errno));
+            free(buf);
+            return false;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+        if (n > max) { /* a stream, or a file that grew since fstat */
+            snprintf(errbuf, errlen, "%s: more than the limit of %zu bytes", name, max);
+            free(buf);
+            return false;
+        }
+    }
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return true;
+}
+
+bool cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len, char *errbuf,
+                   size_t errlen) {
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
+        return false;
+    }
+    bool ok = cli_read_fd(fd, path, max, data, len, errbuf, errlen);
+    close(fd);
+    return ok;
+}
 
 int cli_hex_digit(int c) {
     if (c >= '0' && c <= '9') return c - '0';

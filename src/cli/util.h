@@ -1,6 +1,6 @@
 /*
- * util.h — small helpers every `bastion` subcommand shares: hex in and out, decimal numbers,
- * and the text of an error.
+ * util.h — small helpers every `bastion` subcommand shares: reading input files under a size
+ * limit, hex in and out, decimal numbers, and the text of an error.
  */
 #ifndef BASTION_CLI_UTIL_H
 #define BASTION_CLI_UTIL_H
@@ -10,6 +10,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Input files a person may hand over whole (chain specs, spec-test scripts): far beyond any real
+ * one, far below what would strain the host. */
+#define CLI_MAX_TEXT_BYTES ((size_t)256 << 20)
+
+/* Reads all of `path` (the file descriptor fd, named `name` in errors) into a malloc'd buffer,
+ * NUL-terminated for convenience (the terminator is not counted in *len), refusing more than max
+ * bytes without ever holding more than max + 1: a regular file is measured (fstat) before
+ * anything is read, and anything else (a pipe, stdin, a device such as /dev/zero) is read only
+ * until it has produced more than max bytes.  On failure returns false with a reason in errbuf. */
+bool cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len, char *errbuf,
+                   size_t errlen);
+bool cli_read_fd(int fd, const char *name, size_t max, uint8_t **data, size_t *len,
+                 char *errbuf, size_t errlen);
 
 /* The value of one hex digit, or -1. */
 int cli_hex_digit(int c);

@@ -7,6 +7,11 @@
  * MALFORMED (UNSUPPORTED for SIMD, LIMIT for the caps of module.h); index ranges and types are
  * left to validate.c, function bodies to the compiler.
  *
+ * Memory: every array whose size follows a count in the input (entries of every section, element
+ * items, locals, names) is charged to bst_module_config.max_decoded_bytes before it is allocated,
+ * so a small binary cannot make the host allocate without bound: one byte of element segment is
+ * 24 bytes decoded, a five-byte local declaration up to 200 KB.  Over the budget is LIMIT.
+ *
  * Reads are bounded by the end of the whole input, not by the enclosing section, and each
  * section's size is checked once it has been parsed.  That is how the reference interpreter
  * decodes, so the spec testsuite's expected messages ("section size mismatch", "unexpected end",
@@ -31,7 +36,12 @@ typedef struct dec {
      * is held back until decoding has finished. */
     bool has_deferred;
     bst_error deferred;
+    uint64_t charged;        /* bytes charged to m->config.max_decoded_bytes so far */
+    uint32_t customs_cap;    /* allocated entries of m->customs */
 } dec;
+
+/* What malloc itself needs per allocation, charged on top of the bytes asked for. */
+#define ALLOC_OVERHEAD 16u
 
 enum { SEC_CUSTOM = 0, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
        SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
@@ -59,6 +69,23 @@ static bool nomem(dec *d) {
 static bool too_many(dec *d, size_t at, const char *what, uint32_t cap) {
     bst_fail(d->err, BST_ERR_LIMIT, at, "too many %s (limit %u)", what, cap);
     return false;
+}
+
+/* Charges an allocation of n entries of `size` bytes to the decoded-memory budget before it is
+ * made; LIMIT when it does not fit.  (n <= 2^32 and size is a small struct: no overflow.) */
+static bool charge(dec *d, size_t at, uint64_t n, size_t size, const char *what) {
+    uint64_t bytes = n * size + ALLOC_OVERHEAD;
+    uint64_t budget = d->m->config.max_decoded_bytes;
+    if (bytes > budget - d->charged) {
+        bst_fail(d->err, BST_ERR_LIMIT, at,
+                 "decoded module exceeds its memory limit of %llu bytes (%llu more for %llu %s, "
+                 "%llu already used)",
+                 (unsigned long long)budget, (unsigned long long)bytes, (unsigned long long)n,
+                 what, (unsigned long long)d->charged);
+        return false;
+    }
+    d->charged += bytes;
+    return true;
 }
 
 static void defer_invalid(dec *d, size_t at, const char *msg) {
@@ -207,6 +234,7 @@ static bool rd_name(dec *d, char **out, uint32_t *out_len) {
     if (!rd_len(d, &n)) return false;
     if (n > remaining(d)) return malformed(d, d->len, "unexpected end");
     if (!utf8_valid(d->r.p, n)) return malformed(d, at, "malformed UTF-8 encoding");
+    if (!charge(d, at, (uint64_t)n + 1, 1, "name bytes")) return false;
     *out = dup_bytes(d->r.p, n);
     if (!*out) return nomem(d);
     *out_len = n;
@@ -398,9 +426,14 @@ static bool sec_custom(dec *d, size_t sec_end) {
     /* The name must fit the section; the payload is whatever follows it. */
     if (off(d) > sec_end || n > sec_end - off(d)) return malformed(d, d->len, "unexpected end");
     if (!utf8_valid(d->r.p, n)) return malformed(d, at, "malformed UTF-8 encoding");
-    if (!grow_array((void **)&m->customs, m->ncustoms, (size_t)m->ncustoms + 1,
-                    sizeof *m->customs))
-        return nomem(d);
+    if (!charge(d, at, 1, sizeof *m->customs + n + 1 + ALLOC_OVERHEAD, "custom sections"))
+        return false;
+    if (m->ncustoms == d->customs_cap) { /* doubling: there may be millions of tiny ones */
+        uint32_t cap = d->customs_cap ? 2 * d->customs_cap : 4;
+        if (!grow_array((void **)&m->customs, m->ncustoms, cap, sizeof *m->customs))
+            return nomem(d);
+        d->customs_cap = cap;
+    }
     bst_custom *c = &m->customs[m->ncustoms++];
     c->name = dup_bytes(d->r.p, n);
     if (!c->name) return nomem(d);
@@ -415,7 +448,9 @@ static bool sec_custom(dec *d, size_t sec_end) {
 static bool sec_type(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
+    size_t at0 = off(d);
     if (!rd_count(d, &n, BST_MAX_TYPES, "types")) return false;
+    if (!charge(d, at0, n, sizeof *m->types + ALLOC_OVERHEAD, "types")) return false;
     m->types = alloc_array(n, sizeof *m->types);
     if (!m->types) return nomem(d);
     m->ntypes = n;
@@ -437,6 +472,8 @@ static bool sec_type(dec *d) {
         for (uint32_t j = 0; j < nr; j++)
             if (!rd_valtype(d, &t)) return false;
         bst_ftype *ft = &m->types[i];
+        if (!charge(d, at, (uint64_t)np + nr, sizeof *ft->types, "parameter and result types"))
+            return false;
         ft->types = alloc_array((size_t)np + nr, sizeof *ft->types);
         if (!ft->types) return nomem(d);
         for (uint32_t j = 0; j < np; j++) ft->types[j] = (bst_valtype)params[j];
@@ -454,7 +491,10 @@ static bool sec_type(dec *d) {
 static bool sec_import(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
+    size_t at0 = off(d);
     if (!rd_count(d, &n, BST_MAX_IMPORTS, "imports")) return false;
+    /* the entry, and one in the index space it extends */
+    if (!charge(d, at0, n, sizeof *m->imports + sizeof(bst_mfunc) + 1, "imports")) return false;
     m->imports = alloc_array(n, sizeof *m->imports);
     if (!m->imports) return nomem(d);
     m->nimports = n;
@@ -539,6 +579,8 @@ static bool extend_space(dec *d, void **arr, uint32_t *nitems, size_t size, uint
     if (!rd_count(d, n, cap, what)) return false;
     if (*n > cap - *nitems)
         return too_many(d, at, what, cap);
+    /* (+1: validation's per-function "declared" flag) */
+    if (!charge(d, at, *n, size + 1, what)) return false;
     if (!grow_array(arr, *nitems, (size_t)*nitems + *n, size)) return nomem(d);
     return true;
 }
@@ -604,7 +646,9 @@ static bool sec_global(dec *d) {
 static bool sec_export(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
+    size_t at0 = off(d);
     if (!rd_count(d, &n, BST_MAX_EXPORTS, "exports")) return false;
+    if (!charge(d, at0, n, sizeof *m->exports, "exports")) return false;
     m->exports = alloc_array(n, sizeof *m->exports);
     if (!m->exports) return nomem(d);
     m->nexports = n;
@@ -630,7 +674,9 @@ static bool sec_start(dec *d) {
 static bool sec_element(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
+    size_t at0 = off(d);
     if (!rd_count(d, &n, BST_MAX_SEGMENTS, "element segments")) return false;
+    if (!charge(d, at0, n, sizeof *m->elems, "element segments")) return false;
     m->elems = alloc_array(n, sizeof *m->elems);
     if (!m->elems) return nomem(d);
     m->nelems = n;
@@ -662,7 +708,9 @@ static bool sec_element(dec *d) {
             }
         }
         uint32_t count;
+        size_t cat = off(d);
         if (!rd_count(d, &count, BST_MAX_ELEM_ITEMS, "element segment items")) return false;
+        if (!charge(d, cat, count, sizeof *e->items, "element segment items")) return false;
         e->items = alloc_array(count, sizeof *e->items);
         if (!e->items) return nomem(d);
         for (uint32_t j = 0; j < count; j++) {
@@ -709,6 +757,8 @@ static bool rd_locals(dec *d, bst_mfunc *f, size_t body_end) {
     }
     if (off(d) > body_end) return malformed(d, body_end, "section size mismatch");
     if (!f) return true;
+    if (total && !charge(d, bst_reader_offset(&d->r), total, sizeof *f->local_types, "locals"))
+        return false;
     const uint8_t *after = d->r.p;
     f->local_types = total ? malloc((size_t)total * sizeof *f->local_types) : NULL;
     if (total && !f->local_types) return nomem(d);
@@ -760,7 +810,9 @@ static bool sec_code(dec *d, size_t sec_end) {
 static bool sec_data(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
+    size_t at0 = off(d);
     if (!rd_count(d, &n, BST_MAX_SEGMENTS, "data segments")) return false;
+    if (!charge(d, at0, n, sizeof *m->datas, "data segments")) return false;
     m->datas = alloc_array(n, sizeof *m->datas);
     if (!m->datas) return nomem(d);
     m->ndatas = n;
@@ -795,8 +847,9 @@ static bool sec_data(dec *d) {
 }
 
 /* The `name` section's function names (subsection 1).  A custom section never makes a module
- * malformed, so any defect here just drops the names. */
-static void parse_names(bst_module *m, const bst_custom *c) {
+ * malformed, so any defect here just drops the names, and so does needing more than `budget`
+ * bytes (what is left of max_decoded_bytes). */
+static void parse_names(bst_module *m, const bst_custom *c, uint64_t budget) {
     bst_error scratch;
     bst_reader r = {m->bytes + c->offset, m->bytes + c->offset + c->len, m->bytes, &scratch};
     char **names = NULL;
@@ -812,6 +865,9 @@ static void parse_names(bst_module *m, const bst_custom *c) {
         }
         uint32_t n;
         if (!read_u32(&r, &n) || n > (size_t)(sub_end - r.p) || m->nfuncs == 0) goto bad;
+        uint64_t need = (uint64_t)m->nfuncs * sizeof *names + ALLOC_OVERHEAD;
+        if (need > budget) goto bad;
+        budget -= need;
         names = calloc(m->nfuncs, sizeof *names);
         if (!names) goto bad;
         for (uint32_t i = 0; i < n; i++) {
@@ -819,6 +875,9 @@ static void parse_names(bst_module *m, const bst_custom *c) {
             if (!read_u32(&r, &idx) || !read_u32(&r, &len)) goto bad;
             if (len > (size_t)(sub_end - r.p) || !utf8_valid(r.p, len)) goto bad;
             if (idx >= m->nfuncs || names[idx]) goto bad;
+            need = (uint64_t)len + 1 + ALLOC_OVERHEAD;
+            if (need > budget) goto bad;
+            budget -= need;
             names[idx] = dup_bytes(r.p, len);
             if (!names[idx]) goto bad;
             r.p += len;
@@ -915,7 +974,7 @@ static bool decode(bst_module *m, const uint8_t *bytes, size_t len, bst_error *e
     }
     for (uint32_t i = 0; i < m->ncustoms; i++) {
         if (m->customs[i].name_len == 4 && memcmp(m->customs[i].name, "name", 4) == 0) {
-            parse_names(m, &m->customs[i]);
+            parse_names(m, &m->customs[i], m->config.max_decoded_bytes - d->charged);
             break;
         }
     }

@@ -220,9 +220,13 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     bst_instance *inst = entry->inst;
     uint8_t *mbase = NULL;
     uint64_t msize = 0;
-    uint64_t *const stack_end = s->stack + s->config.max_stack_slots;
+    /* The usable end of the value stack (bst_interp_call made room for the entry frame).  Only
+     * the slow path of a call moves it, and a stale copy (after wasm re-entered from a host
+     * function grew the stack) merely sends the next call through that slow path again. */
+    uint64_t *stack_end = s->stack_end;
     const uint32_t base_depth = s->depth;
     bst_trap_kind trap = BST_TRAP_NONE;
+    bool err_filled = false; /* err already describes the trap (host trap, named stack limit) */
     bst_func *callee;
     uint64_t *nfp;
     int64_t fuel = s->fuel; /* kept in a register; written back whenever control leaves */
@@ -239,6 +243,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         trap = (kind);                                                                           \
         goto trapped;                                                                            \
     } while (0)
+#define TRAP_FILLED()                                                                            \
+    do {                                                                                         \
+        trap = err->trap;                                                                        \
+        err_filled = true;                                                                       \
+        goto trapped;                                                                            \
+    } while (0)
 #define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
 /* Bulk operations pay 1 fuel per 64 bytes/elements on top of their instruction cost. */
 #define CHARGE_BULK(n)                                                                           \
@@ -248,10 +258,6 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         fuel -= cost_;                                                                           \
     } while (0)
 
-    if (fp + entry->code->frame_slots > stack_end) {
-        trap = BST_TRAP_STACK_EXHAUSTED;
-        goto trapped;
-    }
     memset(fp + entry->code->nparams, 0, (size_t)entry->code->nlocals * sizeof *fp);
     RELOAD_MEM();
     NEXT();
@@ -574,8 +580,12 @@ do_call:
     if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
     if (callee->code) {
         const bst_code *code = callee->code;
-        if (s->depth >= s->config.max_call_depth || nfp + code->frame_slots > stack_end)
-            TRAP(BST_TRAP_STACK_EXHAUSTED);
+        /* capacity checks; the out-of-line slow paths grow the stacks or name the limit hit */
+        if (s->depth >= s->frames_cap && !bst_frames_grow(s, err)) TRAP_FILLED();
+        if (nfp + code->frame_slots > stack_end) {
+            if (!bst_stack_grow(s, nfp, code->frame_slots, err)) TRAP_FILLED();
+            stack_end = s->stack_end;
+        }
         bst_frame *fr = &s->frames[s->depth++];
         fr->pc = pc;
         fr->fp = fp;
@@ -590,10 +600,13 @@ do_call:
         }
         NEXT();
     } else {
-        if (s->depth >= s->config.max_call_depth) TRAP(BST_TRAP_STACK_EXHAUSTED);
+        if (s->depth >= s->frames_cap && !bst_frames_grow(s, err)) TRAP_FILLED();
         uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams
                                                                        : callee->type->nresults;
-        if (nfp + need > stack_end) TRAP(BST_TRAP_STACK_EXHAUSTED);
+        if (nfp + need > stack_end) {
+            if (!bst_stack_grow(s, nfp, need, err)) TRAP_FILLED();
+            stack_end = s->stack_end;
+        }
         /* keep the caller visible to re-entrant calls and backtraces */
         bst_frame *fr = &s->frames[s->depth++];
         fr->pc = pc;
@@ -603,10 +616,7 @@ do_call:
         bool ok = call_host(s, callee, inst, nfp, true, err);
         fuel = s->fuel;
         s->depth--;
-        if (!ok) {
-            trap = BST_TRAP_HOST;
-            goto trapped;
-        }
+        if (!ok) TRAP_FILLED(); /* BST_TRAP_HOST with the host's message */
         RELOAD_MEM();
         NEXT();
     }
@@ -894,7 +904,7 @@ trapped:
     s->depth = base_depth;
     s->fuel = fuel;
     if (trap == BST_TRAP_INTERRUPTED) atomic_store(&s->interrupt, 0);
-    if (trap != BST_TRAP_HOST) bst_trap_error(err, trap);
+    if (!err_filled) bst_trap_error(err, trap);
     return BST_ERR_TRAP;
 done:
     s->fuel = fuel;
@@ -908,24 +918,13 @@ const void *const *bst_interp_handlers(void) {
 }
 
 bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err) {
-    if (!s->stack) {
-        s->stack = calloc(s->config.max_stack_slots, sizeof *s->stack);
-        s->frames = calloc(s->config.max_call_depth + 1u, sizeof *s->frames);
-        if (!s->stack || !s->frames) {
-            free(s->stack);
-            free(s->frames);
-            s->stack = NULL;
-            s->frames = NULL;
-            bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate the execution stack");
-            return BST_ERR_NOMEM;
-        }
-        s->stack_top = s->stack;
-    }
+    if (!s->stack && !bst_stacks_init(s, err)) return BST_ERR_NOMEM;
     const bst_ftype *t = f->type;
     /* Each activation nests native frames (run, host function, bst_call): bound them
      * separately from wasm call depth, which costs no native stack. */
     if (s->activations >= s->config.max_reentry) {
-        return bst_trap_error(err, BST_TRAP_STACK_EXHAUSTED);
+        bst_trap_reentry(s, err);
+        return BST_ERR_TRAP;
     }
     if (!f->code) {
         s->activations++;
@@ -934,10 +933,13 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
         return ok ? BST_OK : BST_ERR_TRAP;
     }
     uint64_t *base = s->stack_top;
-    uint64_t *end = s->stack + s->config.max_stack_slots;
-    if (s->depth >= s->config.max_call_depth || base + f->code->frame_slots > end) {
-        return bst_trap_error(err, BST_TRAP_STACK_EXHAUSTED);
+    if (s->depth >= s->config.max_call_depth) {
+        bst_trap_call_depth(s, err);
+        return BST_ERR_TRAP;
     }
+    if (base + f->code->frame_slots > s->stack_end &&
+        !bst_stack_grow(s, base, f->code->frame_slots, err))
+        return BST_ERR_TRAP;
     memcpy(base, slots, t->nparams * sizeof *slots);
     s->depth++; /* the host's own activation counts towards the depth limit */
     s->activations++;

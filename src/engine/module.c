@@ -115,6 +115,7 @@ void bst_module_config_default(bst_module_config *cfg) {
     cfg->max_functions = 100000u;
     cfg->max_locals = BST_MAX_LOCALS;
     cfg->max_nesting = 1024u;
+    cfg->max_decoded_bytes = (uint64_t)128 << 20;
 }
 
 static bool is_float(bst_valtype t) { return t == BST_F32 || t == BST_F64; }

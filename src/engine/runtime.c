@@ -114,8 +114,7 @@ void bst_store_free(bst_store *s) {
         o->release(o);
         o = next;
     }
-    free(s->stack);
-    free(s->frames);
+    bst_stacks_free(s);
     free(s);
 }
 
@@ -149,6 +148,10 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     m->max_pages = cap;
     m->pages = limits.min;
     m->size = (uint64_t)limits.min * BST_PAGE_SIZE;
+    if (m->size > SIZE_MAX) { /* 4 GiB on a 32-bit host */
+        free(m);
+        goto nomem;
+    }
     if (m->size) {
         m->data = linear_alloc(m->size);
         if (!m->data) {
@@ -238,8 +241,9 @@ static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits
     t->limits = limits;
     t->max_size = cap;
     t->size = limits.min;
+    size_t bytes;
     if (t->size) {
-        t->elems = malloc((size_t)t->size * sizeof *t->elems);
+        t->elems = bst_array_bytes(t->size, sizeof *t->elems, &bytes) ? malloc(bytes) : NULL;
         if (!t->elems) {
             free(t);
             goto nomem;
@@ -269,7 +273,9 @@ int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
     if ((uint64_t)old + delta > t->max_size || s->table_elems + delta > s->config.max_table_elems)
         return -1;
     if (delta == 0) return old;
-    uint64_t *p = realloc(t->elems, ((size_t)old + delta) * sizeof *p);
+    size_t bytes;
+    if (!bst_array_bytes((size_t)old + delta, sizeof *t->elems, &bytes)) return -1;
+    uint64_t *p = realloc(t->elems, bytes);
     if (!p) return -1;
     for (uint32_t i = old; i < old + delta; i++) p[i] = init;
     t->elems = p;
@@ -330,6 +336,9 @@ static void func_release(bst_object *o) {
 }
 
 bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn fn, void *env) {
+    /* No module can import or call a type beyond the decoder's caps, and uncapped counts from the
+     * embedder would wrap n below. */
+    if (type->nparams > BST_MAX_PARAMS || type->nresults > BST_MAX_RESULTS) return NULL;
     bst_func *f = calloc(1, sizeof *f);
     if (!f) return NULL;
     uint32_t n = type->nparams + type->nresults;
@@ -538,13 +547,14 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     inst->module = m;
     inst->user_data = user_data;
     bst_store_adopt(s, &inst->obj, instance_release);
-    inst->funcs = calloc(m->nfuncs + 1u, sizeof *inst->funcs);
-    inst->tables = calloc(m->ntables + 1u, sizeof *inst->tables);
-    inst->memories = calloc(m->nmemories + 1u, sizeof *inst->memories);
-    inst->globals = calloc(m->nglobals + 1u, sizeof *inst->globals);
-    inst->elem_items = calloc(m->nelems + 1u, sizeof *inst->elem_items);
-    inst->elem_len = calloc(m->nelems + 1u, sizeof *inst->elem_len);
-    inst->data_len = calloc(m->ndatas + 1u, sizeof *inst->data_len);
+    /* (+1 in size_t: never a zero-byte request, and a count of 2^32-1 cannot wrap) */
+    inst->funcs = calloc((size_t)m->nfuncs + 1, sizeof *inst->funcs);
+    inst->tables = calloc((size_t)m->ntables + 1, sizeof *inst->tables);
+    inst->memories = calloc((size_t)m->nmemories + 1, sizeof *inst->memories);
+    inst->globals = calloc((size_t)m->nglobals + 1, sizeof *inst->globals);
+    inst->elem_items = calloc((size_t)m->nelems + 1, sizeof *inst->elem_items);
+    inst->elem_len = calloc((size_t)m->nelems + 1, sizeof *inst->elem_len);
+    inst->data_len = calloc((size_t)m->ndatas + 1, sizeof *inst->data_len);
     if (!inst->funcs || !inst->tables || !inst->memories || !inst->globals || !inst->elem_items ||
         !inst->elem_len || !inst->data_len)
         goto nomem;
@@ -585,7 +595,7 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
         const bst_melem *e = &m->elems[i];
-        inst->elem_items[i] = malloc((e->count + 1u) * sizeof(uint64_t));
+        inst->elem_items[i] = calloc((size_t)e->count + 1, sizeof(uint64_t));
         if (!inst->elem_items[i]) goto nomem;
         for (uint32_t k = 0; k < e->count; k++) inst->elem_items[i][k] = eval_const(inst, &e->items[k]);
         inst->elem_len[i] = e->count;

@@ -99,9 +99,12 @@ struct bst_caller {
 struct bst_store {
     bst_config config;
     bst_object *objects;          /* every object owned by the store */
-    /* Execution stacks, allocated on first call. */
-    uint64_t *stack;              /* config.max_stack_slots slots */
-    bst_frame *frames;            /* config.max_call_depth frames */
+    /* Execution stacks, set up by the first call and grown on demand up to the limits (stack.c). */
+    uint64_t *stack;              /* value stack: room reserved for config.max_stack_slots slots */
+    uint64_t *stack_end;          /* end of the usable part (never moves the stack itself) */
+    size_t stack_reserved;        /* bytes of address space reserved for it */
+    bst_frame *frames;            /* frames_cap frames (realloc'ed: index it, never keep pointers) */
+    uint32_t frames_cap;          /* <= config.max_call_depth */
     uint64_t *stack_top;          /* first free slot for a new activation (re-entrant calls) */
     uint32_t depth;               /* frames in use */
     uint32_t activations;         /* nested bst_interp_call()s: bounds native recursion */
@@ -112,6 +115,26 @@ struct bst_store {
     uint32_t ntrace;              /* backtrace of the last trap */
     bst_func *trace[BST_MAX_BACKTRACE];
 };
+
+/* stack.c: the execution stacks.  bst_stacks_init runs on a store's first call (NOMEM when even
+ * the reservation fails).  The grow functions are the interpreter's slow paths: they make room
+ * for frames[s->depth] / for nslots slots from base, or fill err with a STACK_EXHAUSTED trap that
+ * names the limit reached and return false.  The bst_trap_* helpers fill err the same way. */
+bool bst_stacks_init(bst_store *s, bst_error *err);
+void bst_stacks_free(bst_store *s);
+bool bst_frames_grow(bst_store *s, bst_error *err);
+bool bst_stack_grow(bst_store *s, const uint64_t *base, uint32_t nslots, bst_error *err);
+bool bst_trap_call_depth(const bst_store *s, bst_error *err);
+bool bst_trap_stack_slots(const bst_store *s, bst_error *err);
+bool bst_trap_reentry(const bst_store *s, bst_error *err);
+
+/* n * size in *out, or false when it does not fit a size_t: every allocation sized by a limit or
+ * by a count from a module or an embedder goes through this (sizes wrap on 32-bit hosts). */
+static inline bool bst_array_bytes(size_t n, size_t size, size_t *out) {
+    if (size && n > SIZE_MAX / size) return false;
+    *out = n * size;
+    return true;
+}
 
 /* Registers a store-owned object. */
 void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *));

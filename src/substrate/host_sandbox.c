@@ -116,6 +116,7 @@ static struct sub_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, con
 static bool grow_array(void *arrp, size_t elem, uint32_t *cap) {
     void *old;
     memcpy(&old, arrp, sizeof old);
+    if (*cap > UINT32_MAX / 2 || (size_t)*cap * 2 > SIZE_MAX / elem) return false;
     uint32_t ncap = *cap ? *cap * 2 : 8;
     void *a = realloc(old, (size_t)ncap * elem);
     if (!a) return false;

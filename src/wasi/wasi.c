@@ -224,9 +224,8 @@ uint16_t wasi_add_fd(bst_wasi *w, int h, bool owned, uint32_t *fd_out)
     if (i == w->nfds) {
         if (w->nfds >= w->max_fds)
             return WE_MFILE;
-        uint32_t n = w->nfds ? w->nfds * 2 : 8;
-        if (n > w->max_fds)
-            n = w->max_fds;
+        uint64_t n64 = w->nfds ? (uint64_t)w->nfds * 2 : 8;   /* no wrap near max_fds 2^32-1 */
+        uint32_t n = n64 > w->max_fds ? w->max_fds : (uint32_t)n64;
         wasi_fd *nf = realloc(w->fds, (size_t)n * sizeof *nf);
         if (!nf)
             return WE_NOMEM;
@@ -312,6 +311,11 @@ bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
     w->views[0].w = w;
     w->views[1].w = w;
     w->views[1].unstable = true;
+    if (cfg->npreopens > UINT32_MAX - 3) {   /* descriptor numbers are 32-bit */
+        set_why(why, why_len, "too many pre-opened directories%s%s", "", "");
+        bst_wasi_free(w);
+        return NULL;
+    }
     w->max_fds = cfg->max_fds ? cfg->max_fds : 1024;
     if (w->max_fds < 3 + cfg->npreopens)
         w->max_fds = 3 + (uint32_t)cfg->npreopens;

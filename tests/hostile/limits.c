@@ -9,7 +9,9 @@
  *    RLIMIT_AS (or, under ASan, allocations above 256 MiB fail) and each load is timed;
  *  - bst_module_config: max_nesting, max_locals (params included), max_functions (imports
  *    included), max_module_bytes — at the limit accepted, one above refused with BST_ERR_LIMIT;
- *  - reject_floats: any float type or instruction is BST_ERR_UNSUPPORTED, integer code loads.
+ *  - reject_floats: any float type or instruction is BST_ERR_UNSUPPORTED, integer code loads;
+ *  - a host function type of 2^32-1 parameters (whose count once wrapped the copy's size to
+ *    zero, then copied 16 GiB into it) is refused; 1,000 of each is the most accepted.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sys/resource.h>
@@ -420,7 +422,31 @@ static void reject_floats(void) {
     bst_module_free(ints);
 }
 
+static bool never_called(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
+    (void)c, (void)args, (void)results, (void)env;
+    return false;
+}
+
+static void host_types(void) {
+    bst_valtype types[1000];
+    for (int i = 0; i < 1000; i++) types[i] = BST_I32;
+    bst_store *s = bst_store_new(NULL);
+    bst_functype wrap = {UINT32_MAX, 1, types, types}; /* params + results wraps to 0 */
+    CHECK(bst_func_new_host(s, &wrap, never_called, NULL) == NULL);
+    bst_functype over = {1001, 0, types, types};
+    CHECK(bst_func_new_host(s, &over, never_called, NULL) == NULL);
+    over.nparams = 0;
+    over.nresults = 1001;
+    CHECK(bst_func_new_host(s, &over, never_called, NULL) == NULL);
+    bst_functype most = {1000, 1000, types, types};
+    bst_func *f = bst_func_new_host(s, &most, never_called, NULL);
+    CHECK(f != NULL);
+    if (f) CHECK_EQ(bst_func_type(f)->nparams + bst_func_type(f)->nresults, 2000);
+    bst_store_free(s);
+}
+
 int main(void) {
+    host_types();
     huge_counts();
     huge_table_minimum();
     memory_bombs();

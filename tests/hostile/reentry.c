@@ -72,7 +72,7 @@ static void exercise(rig *r) {
     bst_value v;
     bst_status st = h_call(r->host, &err, &v, 1, 1000);
     CHECK_TRAP(st, err, BST_TRAP_HOST);
-    CHECK_STR(err.message, "call stack exhausted");
+    CHECK_STR(err.message, "call stack exhausted: call depth limit 100 reached");
     CHECK_EQ(r->e.st, BST_ERR_TRAP);
 }
 
@@ -180,7 +180,7 @@ static void reentry_limit(void) {
         CHECK_OK(h_call(e.target, &err, &v, 1, 4), err);
         CHECK_EQ(v.of.i32, 4);
         CHECK_TRAP(h_call(e.target, &err, &v, 1, 5), err, BST_TRAP_HOST);
-        CHECK_STR(err.message, "call stack exhausted");
+        CHECK_STR(err.message, "call stack exhausted: host re-entry limit 5 reached");
         CHECK_EQ(e.first_trap, BST_TRAP_STACK_EXHAUSTED);
         /* the count unwinds after a trap */
         CHECK_OK(h_call(e.target, &err, &v, 1, 4), err);
@@ -201,7 +201,7 @@ static void reentry_limit(void) {
         bst_status st = h_call(r.host, &err, &v, 1, 5);
         if (limit == 1) {
             CHECK_TRAP(st, err, BST_TRAP_HOST);
-            CHECK_STR(err.message, "call stack exhausted");
+            CHECK_STR(err.message, "call stack exhausted: host re-entry limit 1 reached");
         } else {
             CHECK_OK(st, err);
             CHECK_EQ(v.of.i32, 5);

@@ -6,8 +6,16 @@
  * BST_TRAP_STACK_EXHAUSTED and leaves the store usable.  Covered: plain recursion at the exact
  * limit, infinite recursion, mutual recursion through call_indirect, recursion through a host
  * function that re-enters wasm with bst_call (each level costs two frames: the host function's
- * and the re-entered activation), frames with many locals and deep operand stacks.  Run under
- * ASan in CI: the native stack must never overflow, whatever the guest does.  (Re-entry from a
+ * and the re-entered activation), frames with many locals and deep operand stacks.  Each trap
+ * names the limit that struck.  Run under ASan in CI: the native stack must never overflow,
+ * whatever the guest does.
+ *
+ * The stacks grow on demand up to the limits, so the largest limits are safe and cost nothing
+ * up front: max_call_depth = 2^32-1 (once sized as depth + 1 frames, which wrapped to 0 and let
+ * every call write past the block) traps at the value-stack limit, which every frame counts
+ * against; 2^32-1 of both runs recursion millions deep; peak RSS and address space stay flat
+ * until code uses them; and frames resume correctly after wasm re-entered from a host function
+ * grew both stacks under them.  (Re-entry from a
  * host function the embedder called directly, and unbounded host re-entry at the default limits,
  * are in reentry.c.)
  */
@@ -65,14 +73,14 @@ static bst_status call1(rig *r, const char *fn, int32_t arg, bst_error *err, int
 }
 
 /* f(n) must return n when it needs at most `limit` frames, and exhaust the stack otherwise. */
-static void expect_bound(rig *r, const char *fn, int32_t ok_n, int32_t bad_n) {
+static void expect_bound(rig *r, const char *fn, int32_t ok_n, int32_t bad_n, const char *msg) {
     bst_error err;
     int32_t v = -1;
     CHECK_OK(call1(r, fn, ok_n, &err, &v), err);
     CHECK_EQ(v, ok_n);
     bst_status st = call1(r, fn, bad_n, &err, &v);
     CHECK_TRAP(st, err, BST_TRAP_STACK_EXHAUSTED);
-    CHECK_STR(err.message, "call stack exhausted");
+    CHECK_STR(err.message, msg);
     /* the store is usable again, with its full depth */
     CHECK_OK(call1(r, fn, ok_n, &err, &v), err);
     CHECK_EQ(v, ok_n);
@@ -85,10 +93,11 @@ static void small_limits(const bst_module *m) {
     rig r;
     rig_open(&r, m, &cfg);
     /* rec(n) needs n+1 frames: 99 recursions fit in 100 frames, 100 do not */
-    expect_bound(&r, "rec", 99, 100);
-    expect_bound(&r, "rec", 0, 1000000);
+    const char *depth100 = "call stack exhausted: call depth limit 100 reached";
+    expect_bound(&r, "rec", 99, 100, depth100);
+    expect_bound(&r, "rec", 0, 1000000, depth100);
     /* the same through call_indirect, alternating between two functions */
-    expect_bound(&r, "ping", 99, 100);
+    expect_bound(&r, "ping", 99, 100, depth100);
     /* infinite recursion */
     bst_error err;
     CHECK_TRAP(h_call(h_func(r.inst, "infinite"), &err, NULL, 0), err, BST_TRAP_STACK_EXHAUSTED);
@@ -101,7 +110,7 @@ static void small_limits(const bst_module *m) {
     bst_status st = call1(&r, "via_host", 50, &err, &v);
     /* the innermost bst_call reports the exhaustion, each host level turns it into its trap */
     CHECK_TRAP(st, err, BST_TRAP_HOST);
-    CHECK_STR(err.message, "call stack exhausted");
+    CHECK_STR(err.message, depth100);
     CHECK_EQ(r.env.first_trap, BST_TRAP_STACK_EXHAUSTED);
     CHECK_EQ(r.env.first_trap_arg, 0);
     CHECK_EQ(r.env.calls, 50);
@@ -111,7 +120,7 @@ static void small_limits(const bst_module *m) {
     /* the smallest limit: only the embedder's own call */
     cfg.max_call_depth = 1;
     rig_open(&r, m, &cfg);
-    expect_bound(&r, "rec", 0, 1);
+    expect_bound(&r, "rec", 0, 1, "call stack exhausted: call depth limit 1 reached");
     bst_store_free(r.s);
 }
 
@@ -141,6 +150,7 @@ static void big_frames(const bst_module *m) {
     bst_value v;
     bst_status st = h_call(h_func(r.inst, "big"), &err, &v, 1, 1);
     CHECK_TRAP(st, err, BST_TRAP_STACK_EXHAUSTED);
+    CHECK_STR(err.message, "call stack exhausted: value stack limit 16384 slots reached");
     /* each frame holds at least 129 slots (1 param + 128 locals) */
     int32_t depth = bst_global_get(h_global(r.inst, "depth")).of.i32;
     CHECK(depth <= 16384 / 129);
@@ -153,6 +163,7 @@ static void big_frames(const bst_module *m) {
     rig_open(&r, m, NULL);
     st = h_call(h_func(r.inst, "big"), &err, &v, 1, 1);
     CHECK_TRAP(st, err, BST_TRAP_STACK_EXHAUSTED);
+    CHECK_STR(err.message, "call stack exhausted: value stack limit 1048576 slots reached");
     depth = bst_global_get(h_global(r.inst, "depth")).of.i32;
     CHECK(depth > 1000 && depth < 10000);
     bst_store_free(r.s);
@@ -191,6 +202,10 @@ static void call_generated(bst_module *m, uint32_t slots, bool fits, int32_t wan
         CHECK_EQ(v.of.i32, want);
     } else {
         CHECK_TRAP(st, err, BST_TRAP_STACK_EXHAUSTED);
+        char want[128];
+        snprintf(want, sizeof want, "call stack exhausted: value stack limit %u slots reached",
+                 slots);
+        CHECK_STR(err.message, want);
     }
     bst_store_free(s);
 }
@@ -220,12 +235,125 @@ static void huge_frames(void) {
     bst_module_free(m);
 }
 
+/* A field of /proc/self/status in KiB (VmHWM: peak RSS, VmSize: address space), or -1 where
+ * there is no such file.  (getrusage's ru_maxrss would include the peak of the process this one
+ * was exec'ed from.) */
+static long proc_status_kb(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kb = -1;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, n) == 0 && line[n] == ':') {
+            kb = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return kb;
+}
+
+/* The largest limits: 2^32-1 frames, then 2^32-1 frames and slots. */
+static void huge_limits(const bst_module *m) {
+    bst_config cfg;
+    bst_config_default(&cfg);
+    cfg.max_call_depth = UINT32_MAX;
+    rig r;
+    rig_open(&r, m, &cfg);
+    bst_error err;
+    int32_t v = -1;
+    /* every kind of unbounded recursion ends at the value-stack limit (1M slots by default),
+     * frames that take no slot of their own (infinite) included */
+    const char *slots1m = "call stack exhausted: value stack limit 1048576 slots reached";
+    CHECK_TRAP(h_call(h_func(r.inst, "infinite"), &err, NULL, 0), err, BST_TRAP_STACK_EXHAUSTED);
+    CHECK_STR(err.message, slots1m);
+    CHECK_TRAP(call1(&r, "rec", 0x7fffffff, &err, &v), err, BST_TRAP_STACK_EXHAUSTED);
+    CHECK_STR(err.message, slots1m);
+    CHECK_TRAP(call1(&r, "ping", 0x7fffffff, &err, &v), err, BST_TRAP_STACK_EXHAUSTED);
+    CHECK_STR(err.message, slots1m);
+    /* and far deeper than the default depth works, repeatedly */
+    for (int i = 0; i < 2; i++) {
+        CHECK_OK(call1(&r, "rec", 200000, &err, &v), err);
+        CHECK_EQ(v, 200000);
+    }
+    bst_store_free(r.s);
+
+    /* millions of frames deep (2M frames and ~4M slots, 32 times the defaults) */
+    cfg.max_stack_slots = UINT32_MAX;
+    rig_open(&r, m, &cfg);
+    CHECK_OK(call1(&r, "rec", 2000000, &err, &v), err);
+    CHECK_EQ(v, 2000000);
+    CHECK_OK(call1(&r, "ping", 1000000, &err, &v), err);
+    CHECK_EQ(v, 1000000);
+    bst_store_free(r.s);
+}
+
+/* Nothing is allocated for a limit up front: runs first, while the process's peak RSS is still
+ * low enough for a rise to show. */
+static void lazy_allocation(const bst_module *m) {
+    bst_config cfg;
+    bst_config_default(&cfg);
+    rig r;
+    bst_error err;
+    int32_t v = -1;
+    /* Each store's first call is measured: the frame stack of a 200,000,000-frame limit once
+     * took 4.8 GB of address space (24 B per frame), and a 2^32-1-slot value stack could not
+     * be allocated at all (32 GiB). */
+    long hwm0 = proc_status_kb("VmHWM"), vm0 = proc_status_kb("VmSize");
+    cfg.max_call_depth = 200000000;
+    rig_open(&r, m, &cfg);
+    CHECK_OK(call1(&r, "rec", 10, &err, &v), err);
+    long hwm1 = proc_status_kb("VmHWM"), vm1 = proc_status_kb("VmSize");
+    bst_store_free(r.s);
+    cfg.max_call_depth = UINT32_MAX;
+    cfg.max_stack_slots = UINT32_MAX;
+    rig_open(&r, m, &cfg);
+    CHECK_OK(call1(&r, "rec", 10, &err, &v), err);
+    CHECK_EQ(v, 10);
+    long hwm2 = proc_status_kb("VmHWM");
+    bst_store_free(r.s);
+    if (hwm0 >= 0 && vm0 >= 0) {
+        printf("first call: peak RSS +%ld KiB, address space +%ld KiB (depth 2e8); "
+               "peak RSS +%ld KiB (depth and slots 2^32-1)\n",
+               hwm1 - hwm0, vm1 - vm0, hwm2 - hwm1);
+        CHECK(hwm1 - hwm0 < 32 * 1024);
+        CHECK(vm1 - vm0 < 256 * 1024);
+        CHECK(hwm2 - hwm1 < 32 * 1024);
+    }
+}
+
+/* Frames suspended in a host function resume intact after the wasm it re-entered grew both
+ * stacks (the frame stack moves when it grows; the value stack must not). */
+static void growth_under_host(const bst_module *m) {
+    bst_config cfg;
+    bst_config_default(&cfg);
+    cfg.max_call_depth = 1000000;
+    rig r;
+    rig_open(&r, m, &cfg);
+    r.env.target = h_func(r.inst, "rec");
+    bst_error err;
+    int32_t v = -1;
+    for (int32_t n = 10; n <= 300000; n *= 10) {
+        CHECK_OK(call1(&r, "outer", n, &err, &v), err);
+        CHECK_EQ(v, n + 1001);
+    }
+    CHECK_EQ(r.env.first_trap, BST_TRAP_NONE);
+    /* the limit still applies to the re-entered call */
+    CHECK_TRAP(call1(&r, "outer", 2000000, &err, &v), err, BST_TRAP_HOST);
+    CHECK_STR(err.message, "call stack exhausted: call depth limit 1000000 reached");
+    CHECK_EQ(r.env.first_trap, BST_TRAP_STACK_EXHAUSTED);
+    bst_store_free(r.s);
+}
+
 int main(void) {
     bst_module *m = h_load("stack", NULL);
+    lazy_allocation(m);
     small_limits(m);
     default_limits(m);
     big_frames(m);
     huge_frames();
+    huge_limits(m);
+    growth_under_host(m);
     bst_module_free(m);
     return h_finish("stack");
 }

@@ -39,6 +39,16 @@
       (then (i32.const 0))
       (else (i32.add (call $reenter (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
 
+  ;; outer(n) = n + 1001: two frames of its own with live locals, then the host re-enters
+  ;; (the test points it at rec, which grows both stacks far past what was in use), then both
+  ;; frames resume and unwind
+  (func $outer (export "outer") (param $n i32) (result i32)
+    (local $keep i32)
+    (local.set $keep (i32.const 1000))
+    (i32.add (local.get $keep) (call $outer2 (local.get $n))))
+  (func $outer2 (param $n i32) (result i32)
+    (i32.add (call $reenter (local.get $n)) (i32.const 1)))
+
   ;; big(level): 128 i64 locals per frame, all live across the recursive call; never returns
   (func $big (export "big") (param $level i32) (result i64)
     (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
