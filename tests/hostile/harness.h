@@ -18,51 +18,18 @@
 #include <string.h>
 
 #include "bastion.h"
+#include "../support/check.h"
 
 #ifndef HOSTILE_WASM_DIR
 #error "HOSTILE_WASM_DIR must name the directory holding the assembled .wasm files"
 #endif
 
-/* Test-program state (not library state): the number of checks run and failed. */
-static int h_checks, h_failures;
-
-#define CHECK(cond)                                                                              \
-    do {                                                                                         \
-        h_checks++;                                                                              \
-        if (!(cond)) {                                                                           \
-            h_failures++;                                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
-        }                                                                                        \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                           \
-    do {                                                                                         \
-        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                         \
-        h_checks++;                                                                              \
-        if (a_ != b_) {                                                                          \
-            h_failures++;                                                                        \
-            fprintf(stderr, "%s:%d: %s == %s failed: 0x%" PRIx64 " != 0x%" PRIx64 "\n",         \
-                    __FILE__, __LINE__, #a, #b, a_, b_);                                         \
-        }                                                                                        \
-    } while (0)
-
-#define CHECK_STR(a, b)                                                                          \
-    do {                                                                                         \
-        const char *a_ = (a), *b_ = (b);                                                         \
-        h_checks++;                                                                              \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                                 \
-            h_failures++;                                                                        \
-            fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, __LINE__,   \
-                    #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                             \
-        }                                                                                        \
-    } while (0)
-
 /* A call's outcome: status (and trap kind when it trapped). */
 #define CHECK_OK(st, err)                                                                        \
     do {                                                                                         \
-        h_checks++;                                                                              \
+        check_count++;                                                                              \
         if ((st) != BST_OK) {                                                                    \
-            h_failures++;                                                                        \
+            check_failures++;                                                                        \
             fprintf(stderr, "%s:%d: expected ok, got %s: %s\n", __FILE__, __LINE__,             \
                     bst_status_name(st), (err).message);                                         \
         }                                                                                        \
@@ -70,9 +37,9 @@ static int h_checks, h_failures;
 
 #define CHECK_TRAP(st, err, kind)                                                                \
     do {                                                                                         \
-        h_checks++;                                                                              \
+        check_count++;                                                                              \
         if ((st) != BST_ERR_TRAP || (err).status != BST_ERR_TRAP || (err).trap != (kind)) {      \
-            h_failures++;                                                                        \
+            check_failures++;                                                                        \
             fprintf(stderr, "%s:%d: expected trap \"%s\", got %s / \"%s\"\n", __FILE__,         \
                     __LINE__, bst_trap_message(kind), bst_status_name(st),                       \
                     (st) == BST_OK ? "" : (err).message);                                        \
@@ -80,8 +47,7 @@ static int h_checks, h_failures;
     } while (0)
 
 static inline int h_finish(const char *name) {
-    printf("%s: %d checks, %d failed\n", name, h_checks, h_failures);
-    return h_failures ? 1 : 0;
+    return check_finish(name);
 }
 
 /* ---- files and modules --------------------------------------------------------------------- */

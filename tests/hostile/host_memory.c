@@ -124,12 +124,12 @@ static void expect_probe(bst_func *probe, uint32_t ptr, uint32_t len, bool insid
     bst_error err;
     bst_value r;
     bst_status st = h_call(probe, &err, &r, 2, (int32_t)ptr, (int32_t)len);
-    h_checks++;
+    check_count++;
     bool good = inside ? st == BST_OK
                        : st == BST_ERR_TRAP && err.status == BST_ERR_TRAP &&
                              err.trap == BST_TRAP_HOST && strcmp(err.message, REFUSED) == 0;
     if (!good) {
-        h_failures++;
+        check_failures++;
         fprintf(stderr, "line %d: ptr=0x%x len=0x%x: expected %s, got %s (%s)\n", line, ptr, len,
                 inside ? "acceptance" : "a host trap", bst_status_name(st),
                 st == BST_OK ? "" : err.message);

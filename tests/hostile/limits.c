@@ -175,9 +175,9 @@ static void expect_load(const uint8_t *bytes, size_t len, bst_status want, int l
     bst_module *m = bst_module_new(bytes, len, &err);
     double dt = now() - t0;
     bst_status got = m ? BST_OK : err.status;
-    h_checks++;
+    check_count++;
     if (got != want || dt > 0.5) {
-        h_failures++;
+        check_failures++;
         fprintf(stderr, "line %d: expected %s, got %s (%s) in %.3f s\n", line,
                 bst_status_name(want), bst_status_name(got), m ? "" : err.message, dt);
     }
@@ -284,9 +284,9 @@ static void expect_nesting(const bst_module_config *mc, uint32_t depth, bst_stat
     h_buf b = nested(depth);
     bst_error err;
     bst_status st = load_with(&b, mc, &err);
-    h_checks++;
+    check_count++;
     if (st != want) {
-        h_failures++;
+        check_failures++;
         fprintf(stderr, "%u nested blocks, max_nesting %u: expected %s, got %s (%s)\n", depth,
                 mc->max_nesting, bst_status_name(want), bst_status_name(st),
                 st == BST_OK ? "" : err.message);
@@ -398,9 +398,9 @@ static void reject_floats(void) {
         uint8_t *b = h_wasm_bytes(floaty[i], &len);
         bst_error err;
         bst_module *m = bst_module_new_ex(b, len, &mc, &err);
-        h_checks++;
+        check_count++;
         if (m || err.status != BST_ERR_UNSUPPORTED) {
-            h_failures++;
+            check_failures++;
             fprintf(stderr, "%s: expected unsupported, got %s\n", floaty[i],
                     m ? "ok" : bst_status_name(err.status));
         }

@@ -40,9 +40,9 @@ static bst_value call(bst_instance *inst, const char *fn, bst_value a, bst_value
 static void f32_case(bst_instance *canon, bst_instance *plain, const char *fn, uint32_t a,
                      uint32_t b, uint32_t want) {
     uint32_t got = call(canon, fn, h_f32(a), h_f32(b)).of.f32;
-    h_checks++;
+    check_count++;
     if (got != want) {
-        h_failures++;
+        check_failures++;
         fprintf(stderr, "%s(0x%08x, 0x%08x) = 0x%08x, want 0x%08x\n", fn, a, b, got, want);
     }
     uint32_t raw = call(plain, fn, h_f32(a), h_f32(b)).of.f32;
@@ -52,9 +52,9 @@ static void f32_case(bst_instance *canon, bst_instance *plain, const char *fn, u
 static void f64_case(bst_instance *canon, bst_instance *plain, const char *fn, bst_value a,
                      bst_value b, uint64_t want) {
     uint64_t got = call(canon, fn, a, b).of.f64;
-    h_checks++;
+    check_count++;
     if (got != want) {
-        h_failures++;
+        check_failures++;
         fprintf(stderr, "%s = 0x%016" PRIx64 ", want 0x%016" PRIx64 "\n", fn, got, want);
     }
     uint64_t raw = call(plain, fn, a, b).of.f64;

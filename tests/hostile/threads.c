@@ -123,8 +123,8 @@ int main(void) {
     }
     for (int t = 0; t < NTHREADS; t++) {
         pthread_join(tids[t], NULL);
-        h_checks += jobs[t].checks;
-        h_failures += jobs[t].failures;
+        check_count += jobs[t].checks;
+        check_failures += jobs[t].failures;
     }
     bst_module_free(m);
     free(bytes);
