@@ -20,20 +20,6 @@ static void reject(bst_error *err, bst_status st, const char *fmt, const char *a
              (int)(blen > 64 ? 64 : blen), b ? b : "");
 }
 
-static bool leb_u32(const uint8_t *p, size_t len, size_t *pos, uint32_t *out) {
-    uint32_t v = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (*pos >= len) return false;
-        uint8_t b = p[(*pos)++];
-        v |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
-}
-
 bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
                         bst_error *err) {
     bst_module_config mc;
@@ -57,22 +43,16 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
     bst_module *m = ctr_compile(cfg, code, len, err);
     if (!m) return NULL;
 
-    /* Sections the public module API does not describe: start and a module-defined memory. */
-    size_t pos = 8;
-    while (pos < len) {
-        uint8_t id = code[pos++];
-        uint32_t size;
-        if (!leb_u32(code, len, &pos, &size) || size > len - pos) break;
-        if (id == 8) {
-            reject(err, BST_ERR_INVALID, "start function not allowed%.*s%.*s", "", 0, "", 0);
-            goto fail;
-        }
-        if (id == 5) {
-            reject(err, BST_ERR_INVALID,
-                   "memory must be imported as env.memory, not defined%.*s%.*s", "", 0, "", 0);
-            goto fail;
-        }
-        pos += size;
+    /* A memory section comes before a start section: a module with both is rejected for its
+     * memory, as the section order would have it. */
+    if (bst_module_defines_memory(m)) {
+        reject(err, BST_ERR_INVALID, "memory must be imported as env.memory, not defined%.*s%.*s",
+               "", 0, "", 0);
+        goto fail;
+    }
+    if (bst_module_has_start(m)) {
+        reject(err, BST_ERR_INVALID, "start function not allowed%.*s%.*s", "", 0, "", 0);
+        goto fail;
     }
 
     bool have_memory = false;
