@@ -70,7 +70,7 @@ static inline uint64_t ctr_get_le64(const uint8_t *p) {
     return v;
 }
 
-/* ---- u128 helpers (16 little-endian bytes) ---- */
+/* ---- u128 helpers (16 little-endian bytes; u128.c) ---- */
 typedef struct ctr_u128 {
     uint64_t lo, hi;
 } ctr_u128;
