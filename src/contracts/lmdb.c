@@ -1,5 +1,5 @@
 /*
- * state.c — the contract host's chain state in LMDB: opening the environment, the five named
+ * lmdb.c — the contract host's chain state in LMDB: opening the environment, the five named
  * databases (accounts, code, contracts, storage, meta) and the small read/write helpers every
  * exec uses inside its transaction.  Also the public account and lookup functions of
  * bastion_contracts.h, each in its own short transaction.

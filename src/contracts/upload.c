@@ -1,5 +1,6 @@
 /*
- * validate.c — upload validation of contract code, after pallet-contracts' wasm/prepare.rs:
+ * upload.c — contract code upload (bst_contracts_upload: validate, then store under its
+ * BLAKE2b-256 hash) and its validation, after pallet-contracts' wasm/prepare.rs:
  * size limit, the engine's own decoding/validation with floating point rejected, no start
  * function, memory imported as env.memory with a declared maximum within the limit, only known
  * seal imports with exactly the right signature, exports `deploy` and `call` of type () -> () (or the
@@ -10,6 +11,8 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#include "bastion_crypto.h"
 
 static void reject(bst_error *err, bst_status st, const char *fmt, const char *a, size_t alen,
                    const char *b, size_t blen) {
@@ -93,14 +96,13 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
                    "may be imported", d.module, d.module_len, d.name, d.name_len);
             goto fail;
         }
-        const char *sig = NULL;
-        int id = ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &sig);
-        if (id < 0) {
+        ctr_seal_def def;
+        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &def)) {
             reject(err, BST_ERR_UNLINKABLE, "unknown import %.*s.%.*s", d.module, d.module_len,
                    d.name, d.name_len);
             goto fail;
         }
-        if (!ctr_sig_matches(sig, &d.type.func)) {
+        if (!bst_functype_matches(&d.type.func, def.sig)) {
             reject(err, BST_ERR_UNLINKABLE, "import %.*s.%.*s has the wrong signature", d.module,
                    d.module_len, d.name, d.name_len);
             goto fail;
@@ -139,4 +141,34 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
 fail:
     bst_module_free(m);
     return NULL;
+}
+
+bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
+                                size_t len, uint8_t code_hash_out[32], bst_error *err) {
+    bst_error local;
+    if (!err) err = &local;
+    memset(err, 0, sizeof *err);
+    (void)origin;
+    if (!c || !code || !code_hash_out) {
+        err->status = BST_ERR_ARG;
+        snprintf(err->message, sizeof err->message, "bad arguments");
+        return BST_ERR_ARG;
+    }
+    bst_module *m = ctr_validate(&c->cfg, code, len, err);
+    if (!m) return err->status ? err->status : BST_ERR_INVALID;
+    bst_module_free(m);
+    bst_blake2_256(code, len, code_hash_out);
+    MDB_txn *t;
+    int rc = mdb_txn_begin(c->env, NULL, 0, &t);
+    if (!rc) {
+        rc = ctr_code_put(c, t, code_hash_out, code, len);
+        if (rc) mdb_txn_abort(t);
+        else rc = mdb_txn_commit(t);
+    }
+    if (rc) {
+        err->status = BST_ERR_INVALID;
+        snprintf(err->message, sizeof err->message, "storing code: %s", mdb_strerror(rc));
+        return BST_ERR_INVALID;
+    }
+    return BST_OK;
 }
