@@ -13,6 +13,10 @@
 #include "bastion.h"
 #include "bastion_contracts.h"
 
+/* Functions shared by the files of src/contracts/ but not part of the API: hidden, so that they
+ * never leave the library, and prefixed ctr_ (bst_ is the public API's prefix). */
+#define CTR_FUNC __attribute__((visibility("hidden")))
+
 /* pallet-contracts' SENTINEL: "no value" in u32 results and "skip this output" as out_ptr. */
 #define CTR_SENTINEL 0xffffffffu
 
@@ -57,7 +61,7 @@ struct bst_contracts {
 };
 
 /* Drops one reference of a module, freeing it with the last one (module_cache.c). */
-void ctr_module_release(bst_contracts *c, ctr_module *mod);
+CTR_FUNC void ctr_module_release(bst_contracts *c, ctr_module *mod);
 
 /* ---- byte order ---- */
 static inline void ctr_put_le32(uint8_t *p, uint32_t v) {
@@ -76,55 +80,58 @@ static inline uint64_t ctr_get_le64(const uint8_t *p) {
 typedef struct ctr_u128 {
     uint64_t lo, hi;
 } ctr_u128;
-ctr_u128 ctr_u128_load(const uint8_t b[16]);
-void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
-int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
-ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
-ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
-bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out);   /* false on overflow */
-bool ctr_u128_is_zero(ctr_u128 a);
+CTR_FUNC ctr_u128 ctr_u128_load(const uint8_t b[16]);
+CTR_FUNC void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
+CTR_FUNC int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
+CTR_FUNC ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
+CTR_FUNC ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
+CTR_FUNC bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out);   /* false on overflow */
+CTR_FUNC bool ctr_u128_is_zero(ctr_u128 a);
 
 /* ---- state (lmdb.c); every function works inside the given transaction ---- */
-int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out);
-int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
+CTR_FUNC int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32],
+                             ctr_u128 *out);
+CTR_FUNC int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
 /* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND (nothing moved) when `from` lacks the funds
  * or would be left below the minimum balance or `to`'s balance would pass u128::MAX, or
  * another LMDB error. */
-int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
-                 ctr_u128 value);
+CTR_FUNC int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32],
+                          const uint8_t to[32], ctr_u128 value);
 typedef struct ctr_contract_info {
     uint8_t code_hash[32];
     uint64_t storage_id;
 } ctr_contract_info;
-int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out);
-int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
-                     const ctr_contract_info *info);
+CTR_FUNC int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                              ctr_contract_info *out);
+CTR_FUNC int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                              const ctr_contract_info *info);
 /* Deletes the instance and all of its storage; *nkeys (may be NULL) the storage keys deleted. */
-int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t storage_id,
-                     uint64_t *nkeys);
-int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
-int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
+CTR_FUNC int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                              uint64_t storage_id, uint64_t *nkeys);
+CTR_FUNC int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
+CTR_FUNC int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
 /* Contract storage: key = storage id (8, big-endian) ++ stored key, which is the key's kind
  * (CTR_KEY_FIXED / CTR_KEY_VAR) ++ the contract's key bytes (32 for a fixed key). */
 #define CTR_KEY_FIXED 0u
 #define CTR_KEY_VAR 1u
 #define CTR_STORED_KEY_MAX (1 + 256)   /* max_storage_key_bytes is at most 256 */
-int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
-                    MDB_val *out);
-int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
-                    const uint8_t *val, size_t vlen);
-int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen);
-int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
-int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], const uint8_t *code,
-                 size_t len);
+CTR_FUNC int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
+                             size_t klen, MDB_val *out);
+CTR_FUNC int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
+                             size_t klen, const uint8_t *val, size_t vlen);
+CTR_FUNC int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
+                             size_t klen);
+CTR_FUNC int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
+CTR_FUNC int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32],
+                          const uint8_t *code, size_t len);
 
 /* ---- validation (upload.c) ---- */
 /* Validates upload rules and compiles; returns the module (fuel metering on) or NULL with *err. */
-bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
-                         bst_error *err);
+CTR_FUNC bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code,
+                                  size_t len, bst_error *err);
 /* Compiles already-validated code (fuel metering on, floats rejected). */
-bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
-                        bst_error *err);
+CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code,
+                                 size_t len, bst_error *err);
 
 /* ---- the seal host functions (seal_table.h, seal.c) ---- */
 /* A row of seal_table.h found by import: its id (enum ctr_seal_id), signature (bst_functype_parse
@@ -136,7 +143,7 @@ typedef struct ctr_seal_def {
 } ctr_seal_def;
 /* Finds the row of import module.name (neither NUL-terminated); false when the host has no such
  * function. */
-bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
-                     ctr_seal_def *out);
+CTR_FUNC bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
+                              ctr_seal_def *out);
 
 #endif

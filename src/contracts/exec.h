@@ -83,24 +83,26 @@ typedef struct stack_scan {
     bool constructing;       /* one of them is addr's constructor (`deploy`) */
 } stack_scan;
 
-stack_scan ctr_scan_stack(const ctr_frame *f, const uint8_t addr[32]);   /* frame.c */
+CTR_FUNC stack_scan ctr_scan_stack(const ctr_frame *f, const uint8_t addr[32]);   /* frame.c */
 
 /* Runs one frame (frame.c): a call of target (FRAME_CALL), an instantiation of the code hash
  * target (FRAME_INSTANTIATE; its address to addr_out) or the code hash target in the parent's
  * context (FRAME_DELEGATE), with gas as its limit, in a transaction nested in ptxn that is
  * committed only on success.  Returns PRE_RAN with *r filled, or why it did not run. */
-int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
-                  const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
-                  const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
-                  uint64_t gas, uint8_t addr_out[32], frame_result *r);
+CTR_FUNC int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
+                           bool read_only, const uint8_t caller[32], const uint8_t target[32],
+                           ctr_u128 value, const uint8_t *input, size_t input_len,
+                           const uint8_t *salt, size_t salt_len, uint64_t gas,
+                           uint8_t addr_out[32], frame_result *r);
 
 /* Drops the exec's events after the first n (those of a frame that failed), seal.c. */
-void ctr_truncate_events(ctr_exec *x, size_t n);
+CTR_FUNC void ctr_truncate_events(ctr_exec *x, size_t n);
 
 /* The compiled module of the code under hash, with a reference for the caller (give it back
  * with ctr_module_release); module_cache.c.  NULL with *rc_out: the LMDB error, -1 out of
  * memory. */
-ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], int *rc_out);
+CTR_FUNC ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash[32],
+                                     int *rc_out);
 
 static inline uint64_t ctr_sat_mul(uint64_t a, uint64_t b) {
     if (a && b > UINT64_MAX / a) return UINT64_MAX;
