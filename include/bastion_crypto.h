@@ -8,6 +8,9 @@
  * context "substrate", as Substrate uses it; it has no Debian package and is built here on
  * libsodium's ristretto255 primitives.
  *
+ * The other layers use these functions only; none of them includes a libsodium or
+ * libsecp256k1 header.
+ *
  * No global state: every function is pure apart from its output buffers (signing draws fresh
  * randomness from libsodium's randombytes where the scheme wants it).  Thread-safe.
  */
@@ -32,6 +35,20 @@ bool bst_crypto_init(void);
 void bst_blake2b(uint8_t *out, size_t out_len, const void *data, size_t len);
 void bst_blake2_128(const void *data, size_t len, uint8_t out[16]);
 void bst_blake2_256(const void *data, size_t len, uint8_t out[32]);
+/* Incremental BLAKE2b (no key), for data that arrives in pieces: init with the digest length
+ * (1..64), update any number of times, final writes out_len bytes.  The state is caller-owned
+ * and needs no cleanup; its contents are private (sized and aligned for libsodium's state). */
+typedef struct bst_blake2b_state {
+#ifdef __cplusplus
+    alignas(64) unsigned char opaque_[384];
+#else
+    _Alignas(64) unsigned char opaque_[384];
+#endif
+    size_t out_len_;
+} bst_blake2b_state;
+void bst_blake2b_init(bst_blake2b_state *st, size_t out_len);
+void bst_blake2b_update(bst_blake2b_state *st, const void *data, size_t len);
+void bst_blake2b_final(bst_blake2b_state *st, uint8_t *out);
 /* Substrate's twox: XXH64 with seeds 0, 1, 2, 3 concatenated, each little-endian. */
 void bst_twox_64(const void *data, size_t len, uint8_t out[8]);
 void bst_twox_128(const void *data, size_t len, uint8_t out[16]);
@@ -104,6 +121,20 @@ bool bst_ecdsa_verify_deprecated(const uint8_t sig[65], const void *msg, size_t 
                                  const uint8_t pub33[33]);
 bool bst_ecdsa_verify_prehashed(const uint8_t sig[65], const uint8_t msg_hash[32],
                                 const uint8_t pub33[33]);
+
+/* The Ethereum address of a compressed secp256k1 public key: the last 20 bytes of the
+ * Keccak-256 of the uncompressed key without its 0x04 tag (pallet-contracts'
+ * ecdsa_to_eth_address).  False when pub33 is not a valid compressed key. */
+bool bst_ecdsa_eth_address(const uint8_t pub33[33], uint8_t out20[20]);
+
+/* ---- randomness and secrets --------------------------------------------------------------- */
+
+/* n bytes from the operating system's CSPRNG (libsodium's randombytes; never fails once
+ * bst_crypto_init has succeeded). */
+void bst_random_bytes(void *buf, size_t n);
+/* Zeroes n bytes in a way the compiler may not optimise away: for secrets about to go out of
+ * scope or be freed. */
+void bst_secure_wipe(void *buf, size_t n);
 
 /* ---- development accounts ----------------------------------------------------------------- */
 

@@ -1,9 +1,10 @@
 /*
  * ecdsa.c — ECDSA over secp256k1 with public-key recovery, on libsecp256k1 (0.2.0): the
  * semantics of Substrate's sp-io secp256k1_ecdsa_recover{,_compressed} versions 1 and 2 and of
- * sp-core's ecdsa::Pair.  No global context: parsing, recovery and serialisation use the
- * read-only secp256k1_context_static; signing and key creation need a context with the
- * generator tables enabled, so they create (and destroy) one per call.
+ * sp-core's ecdsa::Pair, and the Ethereum address of a key.  No global context: parsing,
+ * recovery and serialisation use the read-only secp256k1_context_static; signing and key
+ * creation need a context with the generator tables enabled, so they create (and destroy) one
+ * per call.
  */
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
@@ -196,4 +197,19 @@ bool bst_ecdsa_verify_prehashed(const uint8_t sig[65], const uint8_t msg_hash[32
                                 const uint8_t pub33[33])
 {
     return verify_hash(sig, msg_hash, true, pub33);
+}
+
+bool bst_ecdsa_eth_address(const uint8_t pub33[33], uint8_t out20[20])
+{
+    secp256k1_pubkey pk;
+    uint8_t full[65], hash[32];
+    size_t n = sizeof full;
+    if (!secp256k1_ec_pubkey_parse(secp256k1_context_static, &pk, pub33, 33) ||
+        !secp256k1_ec_pubkey_serialize(secp256k1_context_static, full, &n, &pk,
+                                       SECP256K1_EC_UNCOMPRESSED)) {
+        return false;
+    }
+    bst_keccak_256(full + 1, 64, hash);
+    memcpy(out20, hash + 12, 20);
+    return true;
 }

@@ -1,9 +1,11 @@
 /*
  * hash.c — the hash functions of Substrate's sp-io hashing interface except Keccak
  * (keccak.c): BLAKE2b and SHA-256 from libsodium, twox (XXH64) from libxxhash; also
- * bst_crypto_init (libsodium's one-time initialisation).
+ * bst_crypto_init (libsodium's one-time initialisation), incremental BLAKE2b, random bytes and
+ * secure wiping (libsodium's, so the other layers need not include its header).
  */
 #include <sodium.h>
+#include <stdalign.h>
 #include <xxhash.h>
 
 #include "bastion_crypto.h"
@@ -20,6 +22,37 @@ void bst_blake2b(uint8_t *out, size_t out_len, const void *data, size_t len)
      * any length from 1; use the _blake2b entry point that does). */
     crypto_generichash_blake2b(out, out_len, data, len, NULL, 0);
 }
+
+/* bst_blake2b_state holds libsodium's state in place: it must be large and aligned enough. */
+_Static_assert(sizeof(((bst_blake2b_state *)0)->opaque_) >= sizeof(crypto_generichash_blake2b_state),
+               "bst_blake2b_state too small for libsodium's BLAKE2b state");
+_Static_assert(alignof(bst_blake2b_state) >= alignof(crypto_generichash_blake2b_state),
+               "bst_blake2b_state less aligned than libsodium's BLAKE2b state");
+
+static crypto_generichash_blake2b_state *sodium_state(bst_blake2b_state *st)
+{
+    return (crypto_generichash_blake2b_state *)(void *)st->opaque_;
+}
+
+void bst_blake2b_init(bst_blake2b_state *st, size_t out_len)
+{
+    st->out_len_ = out_len;
+    crypto_generichash_blake2b_init(sodium_state(st), NULL, 0, out_len);
+}
+
+void bst_blake2b_update(bst_blake2b_state *st, const void *data, size_t len)
+{
+    crypto_generichash_blake2b_update(sodium_state(st), data, len);
+}
+
+void bst_blake2b_final(bst_blake2b_state *st, uint8_t *out)
+{
+    crypto_generichash_blake2b_final(sodium_state(st), out, st->out_len_);
+}
+
+void bst_random_bytes(void *buf, size_t n) { randombytes_buf(buf, n); }
+
+void bst_secure_wipe(void *buf, size_t n) { sodium_memzero(buf, n); }
 
 void bst_blake2_128(const void *data, size_t len, uint8_t out[16])
 {

@@ -2,7 +2,8 @@
  * test_ecdsa.c — ECDSA/secp256k1 (CTest crypto/ecdsa): sp-core ecdsa.rs test vectors
  * (test_vector_should_work, seeded_pair_should_work), public-key recovery with the sp-io
  * version 1 (overflowing r/s reduced) and version 2 (strict) rules and their error codes,
- * the Ethereum 27/28 recovery ids, go-ethereum's recovery vector, tampering.
+ * the Ethereum 27/28 recovery ids, go-ethereum's recovery vector, tampering, and the
+ * Ethereum address of a key (bst_ecdsa_eth_address).
  */
 #include "check.h"
 
@@ -211,6 +212,34 @@ static void test_invalid_seeds(void)
     CHECK(bst_ecdsa_from_seed(seed, pub33));
 }
 
+/* Ethereum addresses of well-known keys: secret key 1 (the generator G; address
+ * 0x7E5F4552...) and Moonbeam's Alith / Baltathar development keys; keys that do not decode
+ * give false. */
+static void test_eth_address(void)
+{
+    unsigned char pub33[33], addr[20];
+    unhex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798", pub33, 33);
+    CHECK(bst_ecdsa_eth_address(pub33, addr));
+    CHECK(eq_hex(addr, "7e5f4552091a69125d5dfcb7b8c2659029395bdf"));
+    unhex("02509540919faacf9ab52146c9aa40db68172d83777250b28e4679176e49ccdd9f", pub33, 33);
+    CHECK(bst_ecdsa_eth_address(pub33, addr));
+    CHECK(eq_hex(addr, "f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"));
+    unhex("033bc19e36ff1673910575b6727a974a9abd80c9a875d41ab3e2648dbfb9e4b518", pub33, 33);
+    CHECK(bst_ecdsa_eth_address(pub33, addr));
+    CHECK(eq_hex(addr, "3cd0a705a2dc65e5b1e1205896baa2be8a07c6e0"));
+    /* A compressed key's parity tag is 02 or 03; 04 is the uncompressed tag (65 bytes). */
+    pub33[0] = 0x05;
+    CHECK(!bst_ecdsa_eth_address(pub33, addr));
+    pub33[0] = 0x04;
+    CHECK(!bst_ecdsa_eth_address(pub33, addr));
+    /* x = p - 1 (>= p is not a field element either way; p - 1 has no y: -1 + 7 = 6 is not
+     * a square mod p). */
+    unhex("02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2e", pub33, 33);
+    CHECK(!bst_ecdsa_eth_address(pub33, addr));
+    unhex("02ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", pub33, 33);
+    CHECK(!bst_ecdsa_eth_address(pub33, addr));
+}
+
 int main(void)
 {
     check_init();
@@ -220,5 +249,6 @@ int main(void)
     test_geth_vector();
     test_seeded_pair();
     test_invalid_seeds();
+    test_eth_address();
     return check_done("crypto/ecdsa");
 }
