@@ -5,8 +5,7 @@
  */
 #include "contracts_impl.h"
 
-#include <sodium.h>
-
+#include "bastion_crypto.h"
 #include "bastion_scale.h"
 
 /* bst_scale_buf allocator handing out the caller's fixed buffer (ctx; the buffer's size limit
@@ -17,12 +16,12 @@ static void *fixed_realloc(void *ctx, void *ptr, size_t size) {
 }
 
 /* Hashes the SCALE compact of n. */
-static void hash_compact(crypto_generichash_blake2b_state *st, uint64_t n) {
+static void hash_compact(bst_blake2b_state *st, uint64_t n) {
     uint8_t buf[9];   /* the longest compact of a u64: 1 + 8 bytes */
     bst_scale_buf b;
     bst_scale_buf_init_ex(&b, fixed_realloc, buf, sizeof buf);
     bst_scale_put_compact_u64(&b, n);   /* cannot fail: 9 bytes always suffice */
-    crypto_generichash_blake2b_update(st, buf, b.len);
+    bst_blake2b_update(st, buf, b.len);
 }
 
 void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[32],
@@ -31,14 +30,14 @@ void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[3
     /* SCALE of (b"contract_addr_v1", AccountId, Hash, &[u8], &[u8]): the byte slices carry a
      * compact length prefix, the fixed arrays do not.  Hashed as it is written: nothing is
      * allocated, so nothing can fail. */
-    crypto_generichash_blake2b_state st;
-    crypto_generichash_blake2b_init(&st, NULL, 0, 32);
-    crypto_generichash_blake2b_update(&st, (const uint8_t *)"contract_addr_v1", 16);
-    crypto_generichash_blake2b_update(&st, deployer, 32);
-    crypto_generichash_blake2b_update(&st, code_hash, 32);
+    bst_blake2b_state st;
+    bst_blake2b_init(&st, 32);
+    bst_blake2b_update(&st, (const uint8_t *)"contract_addr_v1", 16);
+    bst_blake2b_update(&st, deployer, 32);
+    bst_blake2b_update(&st, code_hash, 32);
     hash_compact(&st, input_len);
-    if (input_len) crypto_generichash_blake2b_update(&st, input, input_len);
+    if (input_len) bst_blake2b_update(&st, input, input_len);
     hash_compact(&st, salt_len);
-    if (salt_len) crypto_generichash_blake2b_update(&st, salt, salt_len);
-    crypto_generichash_blake2b_final(&st, out, 32);
+    if (salt_len) bst_blake2b_update(&st, salt, salt_len);
+    bst_blake2b_final(&st, out);
 }

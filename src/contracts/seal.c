@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <secp256k1.h>
-
 #include "bastion_crypto.h"
 #include "bastion_scale.h"
 
@@ -943,20 +941,14 @@ SEAL(seal0, ecdsa_recover) {
 }
 
 SEAL(seal0, ecdsa_to_eth_address) {
-    /* keccak_256 of the uncompressed key without its 0x04 tag, last 20 bytes */
-    uint8_t key[33], full[65], h[32];
+    uint8_t key[33], addr[20];
     if (!charge(f, c, BST_CONTRACTS_GAS_CRYPTO)) return false;
     if (!rd(f, c, A(0), key, 33)) return false;
-    secp256k1_pubkey pk;
-    size_t flen = sizeof full;
-    if (!secp256k1_ec_pubkey_parse(secp256k1_context_static, &pk, key, sizeof key) ||
-        !secp256k1_ec_pubkey_serialize(secp256k1_context_static, full, &flen, &pk,
-                                       SECP256K1_EC_UNCOMPRESSED)) {
+    if (!bst_ecdsa_eth_address(key, addr)) {
         RET(RC_ECDSA_RECOVER_FAILED);
         return true;
     }
-    bst_keccak_256(full + 1, 64, h);
-    if (!wr(f, c, A(1), h + 12, 20)) return false;
+    if (!wr(f, c, A(1), addr, 20)) return false;
     RET(RC_SUCCESS);
     return true;
 }
