@@ -18,6 +18,9 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 
+/* The host's list of seal functions, to check it against the independent one below. */
+#include "../../src/contracts/seal_table.h"
+
 static int failures;
 #define CHECK(cond)                                                                  \
     do {                                                                             \
@@ -1217,62 +1220,64 @@ static const char *try_import(bst_contracts *c, const char *module, const char *
 }
 
 /* The seal imports pallet-contracts defines, written out here independently of the host's own
- * table: module, name, signature, and which names link: 'B' both `name` and `seal_name` (the
- * #[prefixed_alias]), 'P' only `name`, 'A' only `seal_name`. */
+ * list (src/contracts/seal_table.h): module, name, signature, which names link ('B' both `name`
+ * and `seal_name`, the #[prefixed_alias]; 'P' only `name`; 'A' only `seal_name`) and whether the
+ * function changes state. */
 static const struct {
     const char *module, *name, *sig;
     char names;
+    bool mutating;   /* traps in a read-only call (#[mutating]) */
 } SEAL_IMPORTS[] = {
-    {"seal0", "set_storage", "iii:", 'B'},
-    {"seal1", "set_storage", "iii:i", 'B'},
-    {"seal2", "set_storage", "iiii:i", 'B'},
-    {"seal0", "clear_storage", "i:", 'B'},
-    {"seal1", "clear_storage", "ii:i", 'B'},
-    {"seal0", "get_storage", "iii:i", 'B'},
-    {"seal1", "get_storage", "iiii:i", 'B'},
-    {"seal0", "contains_storage", "i:i", 'B'},
-    {"seal1", "contains_storage", "ii:i", 'B'},
-    {"seal0", "take_storage", "iiii:i", 'B'},
-    {"seal0", "transfer", "iiii:i", 'B'},
-    {"seal0", "call", "iiIiiiiii:i", 'B'},
-    {"seal1", "call", "iiIiiiii:i", 'B'},
-    {"seal2", "call", "iiIIiiiiii:i", 'P'},
-    {"seal0", "delegate_call", "iiiiii:i", 'B'},
-    {"seal0", "instantiate", "iiIiiiiiiiiii:i", 'B'},
-    {"seal1", "instantiate", "iIiiiiiiiii:i", 'B'},
-    {"seal2", "instantiate", "iIIiiiiiiiiii:i", 'P'},
-    {"seal0", "terminate", "ii:", 'B'},
-    {"seal1", "terminate", "i:", 'B'},
-    {"seal0", "input", "ii:", 'B'},
-    {"seal0", "return", "iii:", 'A'},
-    {"seal0", "caller", "ii:", 'B'},
-    {"seal0", "is_contract", "i:i", 'B'},
-    {"seal0", "code_hash", "iii:i", 'B'},
-    {"seal0", "own_code_hash", "ii:", 'B'},
-    {"seal0", "caller_is_origin", ":i", 'B'},
-    {"seal0", "caller_is_root", ":i", 'P'},
-    {"seal0", "address", "ii:", 'B'},
-    {"seal0", "weight_to_fee", "Iii:", 'B'},
-    {"seal0", "gas_left", "ii:", 'B'},
-    {"seal1", "gas_left", "ii:", 'B'},
-    {"seal0", "balance", "ii:", 'B'},
-    {"seal0", "value_transferred", "ii:", 'B'},
-    {"seal0", "now", "ii:", 'B'},
-    {"seal0", "minimum_balance", "ii:", 'B'},
-    {"seal0", "deposit_event", "iiii:", 'B'},
-    {"seal0", "block_number", "ii:", 'B'},
-    {"seal0", "hash_sha2_256", "iii:", 'B'},
-    {"seal0", "hash_keccak_256", "iii:", 'B'},
-    {"seal0", "hash_blake2_256", "iii:", 'B'},
-    {"seal0", "hash_blake2_128", "iii:", 'B'},
-    {"seal0", "debug_message", "ii:i", 'B'},
-    {"seal0", "ecdsa_recover", "iii:i", 'B'},
-    {"seal0", "ecdsa_to_eth_address", "ii:i", 'B'},
-    {"seal0", "sr25519_verify", "iiii:i", 'P'},
-    {"seal0", "reentrance_count", ":i", 'P'},
-    {"seal0", "account_reentrance_count", "i:i", 'P'},
-    {"seal0", "instantiation_nonce", ":I", 'P'},
-    {"seal0", "set_code_hash", "i:i", 'B'},
+    {"seal0", "set_storage", "iii:", 'B', true},
+    {"seal1", "set_storage", "iii:i", 'B', true},
+    {"seal2", "set_storage", "iiii:i", 'B', true},
+    {"seal0", "clear_storage", "i:", 'B', true},
+    {"seal1", "clear_storage", "ii:i", 'B', true},
+    {"seal0", "get_storage", "iii:i", 'B', false},
+    {"seal1", "get_storage", "iiii:i", 'B', false},
+    {"seal0", "contains_storage", "i:i", 'B', false},
+    {"seal1", "contains_storage", "ii:i", 'B', false},
+    {"seal0", "take_storage", "iiii:i", 'B', true},
+    {"seal0", "transfer", "iiii:i", 'B', true},
+    {"seal0", "call", "iiIiiiiii:i", 'B', false},
+    {"seal1", "call", "iiIiiiii:i", 'B', false},
+    {"seal2", "call", "iiIIiiiiii:i", 'P', false},
+    {"seal0", "delegate_call", "iiiiii:i", 'B', false},
+    {"seal0", "instantiate", "iiIiiiiiiiiii:i", 'B', true},
+    {"seal1", "instantiate", "iIiiiiiiiii:i", 'B', true},
+    {"seal2", "instantiate", "iIIiiiiiiiiii:i", 'P', true},
+    {"seal0", "terminate", "ii:", 'B', true},
+    {"seal1", "terminate", "i:", 'B', true},
+    {"seal0", "input", "ii:", 'B', false},
+    {"seal0", "return", "iii:", 'A', false},
+    {"seal0", "caller", "ii:", 'B', false},
+    {"seal0", "is_contract", "i:i", 'B', false},
+    {"seal0", "code_hash", "iii:i", 'B', false},
+    {"seal0", "own_code_hash", "ii:", 'B', false},
+    {"seal0", "caller_is_origin", ":i", 'B', false},
+    {"seal0", "caller_is_root", ":i", 'P', false},
+    {"seal0", "address", "ii:", 'B', false},
+    {"seal0", "weight_to_fee", "Iii:", 'B', false},
+    {"seal0", "gas_left", "ii:", 'B', false},
+    {"seal1", "gas_left", "ii:", 'B', false},
+    {"seal0", "balance", "ii:", 'B', false},
+    {"seal0", "value_transferred", "ii:", 'B', false},
+    {"seal0", "now", "ii:", 'B', false},
+    {"seal0", "minimum_balance", "ii:", 'B', false},
+    {"seal0", "deposit_event", "iiii:", 'B', true},
+    {"seal0", "block_number", "ii:", 'B', false},
+    {"seal0", "hash_sha2_256", "iii:", 'B', false},
+    {"seal0", "hash_keccak_256", "iii:", 'B', false},
+    {"seal0", "hash_blake2_256", "iii:", 'B', false},
+    {"seal0", "hash_blake2_128", "iii:", 'B', false},
+    {"seal0", "debug_message", "ii:i", 'B', false},
+    {"seal0", "ecdsa_recover", "iii:i", 'B', false},
+    {"seal0", "ecdsa_to_eth_address", "ii:i", 'B', false},
+    {"seal0", "sr25519_verify", "iiii:i", 'P', false},
+    {"seal0", "reentrance_count", ":i", 'P', false},
+    {"seal0", "account_reentrance_count", "i:i", 'P', false},
+    {"seal0", "instantiation_nonce", ":I", 'P', false},
+    {"seal0", "set_code_hash", "i:i", 'B', true},
 };
 
 /* One import's every name form against the host: a name that should link uploads and
@@ -1349,6 +1354,29 @@ static void imports(void) {
             if (!defined) check_import(c, other, name, SEAL_IMPORTS[i].sig, false);
         }
     }
+    /* The host's list has exactly these rows, with the same signatures and flags: a row added
+     * there must be added here, and so be checked above. */
+    size_t rows = 0;
+#define SAME_ROW(mod, n, s, fl)                                                                 \
+    do {                                                                                       \
+        char names = (fl) & CTR_ALIAS_ONLY ? 'A' : (fl) & CTR_ALIAS ? 'B' : 'P';               \
+        bool found = false;                                                                    \
+        for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)              \
+            found |= !strcmp(SEAL_IMPORTS[j].module, #mod) &&                                \
+                     !strcmp(SEAL_IMPORTS[j].name, #n) && !strcmp(SEAL_IMPORTS[j].sig, s) &&   \
+                     SEAL_IMPORTS[j].names == names &&                                         \
+                     SEAL_IMPORTS[j].mutating == (((fl) & CTR_MUTATING) != 0);                 \
+        if (!found) {                                                                          \
+            fprintf(stderr, "row %s.%s %s differs from the list here\n", #mod, #n, s);          \
+            failures++;                                                                        \
+        }                                                                                      \
+        rows++;                                                                                \
+    } while (0);
+    CONTRACTS_HOST_FUNCTIONS(SAME_ROW)
+#undef SAME_ROW
+    CHECK(rows == sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]);
+    CHECK(rows == CTR_SEAL_COUNT);
+
     /* near misses */
     check_import(c, "seal0", "seal_", "ii:", false);
     check_import(c, "seal0", "Seal_input", "ii:", false);
