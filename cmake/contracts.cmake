@@ -15,13 +15,13 @@ endif()
 
 file(GLOB BASTION_CONTRACTS_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/contracts/*.c)
 add_library(bastion_contracts STATIC ${BASTION_CONTRACTS_SOURCES})
-# libsecp256k1 (found by cmake/crypto.cmake) for ecdsa_to_eth_address's key decompression,
-# libsodium for the incremental BLAKE2b of contract addresses (no allocation).
+# Cryptography only through bastion_crypto (include/bastion_crypto.h): no libsodium or
+# libsecp256k1 header here.
 target_include_directories(bastion_contracts
   PUBLIC ${CMAKE_SOURCE_DIR}/include
-  PRIVATE ${BASTION_LMDB_INCLUDE} ${BASTION_SECP256K1_INCLUDE} ${BASTION_SODIUM_INCLUDE})
+  PRIVATE ${BASTION_LMDB_INCLUDE})
 target_link_libraries(bastion_contracts PUBLIC bastion_engine bastion_scale bastion_crypto
-                      ${BASTION_LMDB_LIB} ${BASTION_SECP256K1_LIB} ${BASTION_SODIUM_LIB})
+                      ${BASTION_LMDB_LIB})
 target_link_libraries(bastion PRIVATE bastion_contracts)
 
 find_program(BASTION_CONTRACTS_WAT2WASM wat2wasm)
@@ -54,7 +54,7 @@ target_compile_definitions(test_contracts PRIVATE
   SHARED_CONTRACTS_DIR="${BASTION_SHARED_DIR}/contracts")
 target_link_libraries(test_contracts PRIVATE bastion_contracts)
 add_dependencies(test_contracts contracts_wasm)
-foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects nested crypto probe fuzz mapfull kill9
+foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested crypto probe fuzz mapfull kill9
                regress)
   add_test(NAME contracts/${_group} COMMAND test_contracts ${_group})
   set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 300)

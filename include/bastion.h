@@ -220,6 +220,11 @@ uint32_t bst_module_import_count(const bst_module *m);
 void bst_module_import(const bst_module *m, uint32_t i, bst_import_desc *out);
 uint32_t bst_module_export_count(const bst_module *m);
 void bst_module_export(const bst_module *m, uint32_t i, bst_export_desc *out);
+/* Whether the module has a start function (a `start` section). */
+bool bst_module_has_start(const bst_module *m);
+/* Whether the module defines a memory of its own (an entry in its memory section); an imported
+ * memory does not count. */
+bool bst_module_defines_memory(const bst_module *m);
 /* Function name from the `name` section (or NULL), by function index (imports first). */
 const char *bst_module_func_name(const bst_module *m, uint32_t func_index);
 

@@ -1,7 +1,9 @@
 /*
- * contracts_impl.h — internals shared by the contract host's files: the state handle, the LMDB
- * layout helpers (state.c), upload validation and the seal import table (validate.c, seal.c)
- * and the execution context (exec.c, seal.c).  Not part of the public API.
+ * contracts_impl.h — internals shared by all of the contract host's files: the handle (struct
+ * bst_contracts) and its module cache (module_cache.c), byte order and u128 helpers (u128.c),
+ * the LMDB layout helpers (lmdb.c), upload validation (upload.c) and the lookup of the seal host
+ * functions (seal_table.h, seal.c).  What only the execution needs is in exec.h.  Not part of
+ * the public API.
  */
 #ifndef BASTION_CONTRACTS_IMPL_H
 #define BASTION_CONTRACTS_IMPL_H
@@ -10,6 +12,10 @@
 
 #include "bastion.h"
 #include "bastion_contracts.h"
+
+/* Functions shared by the files of src/contracts/ but not part of the API: hidden, so that they
+ * never leave the library, and prefixed ctr_ (bst_ is the public API's prefix). */
+#define CTR_FUNC __attribute__((visibility("hidden")))
 
 /* pallet-contracts' SENTINEL: "no value" in u32 results and "skip this output" as out_ptr. */
 #define CTR_SENTINEL 0xffffffffu
@@ -54,8 +60,8 @@ struct bst_contracts {
     MDB_dbi db_meta;       /* "next_storage_id" / "block" / "nonce" -> u64 LE */
 };
 
-/* Drops one reference of a module, freeing it with the last one (exec.c). */
-void ctr_module_release(bst_contracts *c, ctr_module *mod);
+/* Drops one reference of a module, freeing it with the last one (module_cache.c). */
+CTR_FUNC void ctr_module_release(bst_contracts *c, ctr_module *mod);
 
 /* ---- byte order ---- */
 static inline void ctr_put_le32(uint8_t *p, uint32_t v) {
@@ -70,91 +76,74 @@ static inline uint64_t ctr_get_le64(const uint8_t *p) {
     return v;
 }
 
-/* ---- u128 helpers (16 little-endian bytes) ---- */
+/* ---- u128 helpers (16 little-endian bytes; u128.c) ---- */
 typedef struct ctr_u128 {
     uint64_t lo, hi;
 } ctr_u128;
-ctr_u128 ctr_u128_load(const uint8_t b[16]);
-void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
-int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
-ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
-ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
-bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out);   /* false on overflow */
-bool ctr_u128_is_zero(ctr_u128 a);
+CTR_FUNC ctr_u128 ctr_u128_load(const uint8_t b[16]);
+CTR_FUNC void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
+CTR_FUNC int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
+CTR_FUNC ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
+CTR_FUNC ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
+CTR_FUNC bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out);   /* false on overflow */
+CTR_FUNC bool ctr_u128_is_zero(ctr_u128 a);
 
-/* ---- state (state.c); every function works inside the given transaction ---- */
-int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out);
-int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
+/* ---- state (lmdb.c); every function works inside the given transaction ---- */
+CTR_FUNC int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32],
+                             ctr_u128 *out);
+CTR_FUNC int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
 /* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND (nothing moved) when `from` lacks the funds
  * or would be left below the minimum balance or `to`'s balance would pass u128::MAX, or
  * another LMDB error. */
-int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
-                 ctr_u128 value);
+CTR_FUNC int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32],
+                          const uint8_t to[32], ctr_u128 value);
 typedef struct ctr_contract_info {
     uint8_t code_hash[32];
     uint64_t storage_id;
 } ctr_contract_info;
-int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out);
-int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
-                     const ctr_contract_info *info);
+CTR_FUNC int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                              ctr_contract_info *out);
+CTR_FUNC int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                              const ctr_contract_info *info);
 /* Deletes the instance and all of its storage; *nkeys (may be NULL) the storage keys deleted. */
-int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], uint64_t storage_id,
-                     uint64_t *nkeys);
-int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
-int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
+CTR_FUNC int ctr_del_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
+                              uint64_t storage_id, uint64_t *nkeys);
+CTR_FUNC int ctr_meta_get(bst_contracts *c, MDB_txn *t, const char *name, uint64_t *out);
+CTR_FUNC int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64_t v);
 /* Contract storage: key = storage id (8, big-endian) ++ stored key, which is the key's kind
  * (CTR_KEY_FIXED / CTR_KEY_VAR) ++ the contract's key bytes (32 for a fixed key). */
 #define CTR_KEY_FIXED 0u
 #define CTR_KEY_VAR 1u
 #define CTR_STORED_KEY_MAX (1 + 256)   /* max_storage_key_bytes is at most 256 */
-int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
-                    MDB_val *out);
-int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen,
-                    const uint8_t *val, size_t vlen);
-int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key, size_t klen);
-int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
-int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], const uint8_t *code,
-                 size_t len);
+CTR_FUNC int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
+                             size_t klen, MDB_val *out);
+CTR_FUNC int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
+                             size_t klen, const uint8_t *val, size_t vlen);
+CTR_FUNC int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
+                             size_t klen);
+CTR_FUNC int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
+CTR_FUNC int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32],
+                          const uint8_t *code, size_t len);
 
-/* ---- validation (validate.c) ---- */
+/* ---- validation (upload.c) ---- */
 /* Validates upload rules and compiles; returns the module (fuel metering on) or NULL with *err. */
-bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
-                         bst_error *err);
+CTR_FUNC bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code,
+                                  size_t len, bst_error *err);
 /* Compiles already-validated code (fuel metering on, floats rejected). */
-bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
-                        bst_error *err);
+CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code,
+                                 size_t len, bst_error *err);
 
-/* ---- the seal import table (seal_table.c) ---- */
-/* One id per (module version, function); the `seal_`-prefixed aliases map to the same id. */
-enum ctr_seal_id {
-    S0_SET_STORAGE, S1_SET_STORAGE, S2_SET_STORAGE,
-    S0_CLEAR_STORAGE, S1_CLEAR_STORAGE,
-    S0_GET_STORAGE, S1_GET_STORAGE,
-    S0_CONTAINS_STORAGE, S1_CONTAINS_STORAGE,
-    S0_TAKE_STORAGE,
-    S0_TRANSFER,
-    S0_CALL, S1_CALL, S2_CALL,
-    S0_INSTANTIATE, S1_INSTANTIATE, S2_INSTANTIATE,
-    S0_TERMINATE, S1_TERMINATE,
-    S0_INPUT, S0_RETURN,
-    S0_CALLER, S0_IS_CONTRACT, S0_CODE_HASH, S0_OWN_CODE_HASH, S0_CALLER_IS_ORIGIN,
-    S0_CALLER_IS_ROOT, S0_ADDRESS, S0_WEIGHT_TO_FEE, S0_GAS_LEFT, S1_GAS_LEFT, S0_BALANCE,
-    S0_VALUE_TRANSFERRED, S0_NOW, S0_MINIMUM_BALANCE, S0_DEPOSIT_EVENT, S0_BLOCK_NUMBER,
-    S0_HASH_SHA2_256, S0_HASH_KECCAK_256, S0_HASH_BLAKE2_256, S0_HASH_BLAKE2_128,
-    S0_DEBUG_MESSAGE, S0_ECDSA_RECOVER, S0_SR25519_VERIFY, S0_REENTRANCE_COUNT,
-    S0_ACCOUNT_REENTRANCE_COUNT, S0_INSTANTIATION_NONCE, S0_DELEGATE_CALL, S0_SET_CODE_HASH,
-    S0_ECDSA_TO_ETH_ADDRESS,
-    CTR_SEAL_COUNT
-};
-
-/* Host function id of a (module, name) import or -1 when unknown.  *sig receives its signature
- * as a string: parameter letters ('i' i32, 'I' i64), then ':' and the result letter (if any). */
-int ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
-                    const char **sig);
-/* True when the bst_functype matches the signature string. */
-bool ctr_sig_matches(const char *sig, const bst_functype *ft);
-/* Builds a functype for a signature; `buf` holds at least 16 entries. */
-void ctr_sig_functype(const char *sig, bst_valtype *buf, bst_functype *out);
-
+/* ---- the seal host functions (seal_table.h, seal.c) ---- */
+/* A row of seal_table.h found by import: its id (enum ctr_seal_id), signature (bst_functype_parse
+ * notation) and host function (its env must be the running ctr_frame). */
+typedef struct ctr_seal_def {
+    int id;
+    const char *sig;
+    bst_host_fn fn;
+} ctr_seal_def;
+/* Finds the row of import module.name (neither NUL-terminated); false when the host has no such
+ * function. */
+CTR_FUNC bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
+                              ctr_seal_def *out);
 
 #endif

@@ -265,6 +265,14 @@ void bst_module_export(const bst_module *m, uint32_t i, bst_export_desc *out) {
     }
 }
 
+bool bst_module_has_start(const bst_module *m) {
+    return m && m->has_start;
+}
+
+bool bst_module_defines_memory(const bst_module *m) {
+    return m && m->nmemories > m->nimported_memories;
+}
+
 const char *bst_module_func_name(const bst_module *m, uint32_t func_index) {
     if (!m || !m->func_names || func_index >= m->nfuncs) return NULL;
     return m->func_names[func_index];

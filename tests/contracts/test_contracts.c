@@ -17,15 +17,10 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
+#include "../support/check.h"
 
-static int failures;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
+/* The host's list of seal functions, to check it against the independent one below. */
+#include "../../src/contracts/seal_table.h"
 
 /* The well-known Substrate dev account keys (sr25519 //Alice, //Bob). */
 static uint8_t ALICE[32], BOB[32];
@@ -1102,7 +1097,7 @@ static void rejects(void) {
         if (!strstr(err.message, cases[i].reason)) {
             fprintf(stderr, "%s: message '%s' lacks '%s'\n", cases[i].file, err.message,
                     cases[i].reason);
-            failures++;
+            check_failures++;
         }
         bst_blake2_256(code, len, hash);
         CHECK(!bst_contracts_code_exists(c, hash));
@@ -1121,6 +1116,266 @@ static void rejects(void) {
           BST_CONTRACT_ERROR);
     CHECK(strstr(r.error, "code not found") != NULL);
     bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+/* ---- every seal import by name, alias and signature ----------------------------------------- */
+
+/* A module importing env.memory and one function module.name of type sig (bst_functype_parse
+ * letters), exporting empty deploy and call.  Returns the length written to out. */
+static size_t import_module(uint8_t out[512], const char *module, const char *name,
+                            const char *sig) {
+    uint8_t sec[256];
+    size_t n = 0, k = 0;
+    static const uint8_t header[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    memcpy(out, header, 8);
+    n = 8;
+#define SECTION(id)                                                                          \
+    do {                                                                                     \
+        out[n++] = (id);                                                                     \
+        out[n++] = (uint8_t)k; /* every section here is below 128 bytes */                  \
+        memcpy(out + n, sec, k);                                                             \
+        n += k;                                                                              \
+        k = 0;                                                                               \
+    } while (0)
+    /* types: 0 = sig, 1 = () -> () */
+    const char *colon = strchr(sig, ':');
+    sec[k++] = 2;
+    sec[k++] = 0x60;
+    sec[k++] = (uint8_t)(colon - sig);
+    for (const char *p = sig; p < colon; p++) sec[k++] = *p == 'I' ? 0x7e : 0x7f;
+    sec[k++] = (uint8_t)strlen(colon + 1);
+    for (const char *p = colon + 1; *p; p++) sec[k++] = *p == 'I' ? 0x7e : 0x7f;
+    sec[k++] = 0x60;
+    sec[k++] = 0;
+    sec[k++] = 0;
+    SECTION(1);
+    /* imports: env.memory (1..16 pages), module.name */
+    sec[k++] = 2;
+    sec[k++] = 3;
+    memcpy(sec + k, "env", 3);
+    k += 3;
+    sec[k++] = 6;
+    memcpy(sec + k, "memory", 6);
+    k += 6;
+    sec[k++] = 0x02;
+    sec[k++] = 0x01;
+    sec[k++] = 1;
+    sec[k++] = 16;
+    sec[k++] = (uint8_t)strlen(module);
+    memcpy(sec + k, module, strlen(module));
+    k += strlen(module);
+    sec[k++] = (uint8_t)strlen(name);
+    memcpy(sec + k, name, strlen(name));
+    k += strlen(name);
+    sec[k++] = 0x00;
+    sec[k++] = 0;
+    SECTION(2);
+    /* functions 1 and 2 of type 1 */
+    sec[k++] = 2;
+    sec[k++] = 1;
+    sec[k++] = 1;
+    SECTION(3);
+    /* exports deploy = 1, call = 2 */
+    sec[k++] = 2;
+    sec[k++] = 6;
+    memcpy(sec + k, "deploy", 6);
+    k += 6;
+    sec[k++] = 0x00;
+    sec[k++] = 1;
+    sec[k++] = 4;
+    memcpy(sec + k, "call", 4);
+    k += 4;
+    sec[k++] = 0x00;
+    sec[k++] = 2;
+    SECTION(7);
+    /* two empty bodies */
+    sec[k++] = 2;
+    for (int i = 0; i < 2; i++) {
+        sec[k++] = 2;
+        sec[k++] = 0;
+        sec[k++] = 0x0b;
+    }
+    SECTION(10);
+#undef SECTION
+    return n;
+}
+
+/* Uploads a module importing module.name : sig; NULL when accepted, else the error message
+ * (in a static buffer). */
+static const char *try_import(bst_contracts *c, const char *module, const char *name,
+                              const char *sig, uint8_t hash[32]) {
+    static bst_error err;
+    uint8_t code[512];
+    size_t len = import_module(code, module, name, sig);
+    return bst_contracts_upload(c, ALICE, code, len, hash, &err) == BST_OK ? NULL : err.message;
+}
+
+/* The seal imports pallet-contracts defines, written out here independently of the host's own
+ * list (src/contracts/seal_table.h): module, name, signature, which names link ('B' both `name`
+ * and `seal_name`, the #[prefixed_alias]; 'P' only `name`; 'A' only `seal_name`) and whether the
+ * function changes state. */
+static const struct {
+    const char *module, *name, *sig;
+    char names;
+    bool mutating;   /* traps in a read-only call (#[mutating]) */
+} SEAL_IMPORTS[] = {
+    {"seal0", "set_storage", "iii:", 'B', true},
+    {"seal1", "set_storage", "iii:i", 'B', true},
+    {"seal2", "set_storage", "iiii:i", 'B', true},
+    {"seal0", "clear_storage", "i:", 'B', true},
+    {"seal1", "clear_storage", "ii:i", 'B', true},
+    {"seal0", "get_storage", "iii:i", 'B', false},
+    {"seal1", "get_storage", "iiii:i", 'B', false},
+    {"seal0", "contains_storage", "i:i", 'B', false},
+    {"seal1", "contains_storage", "ii:i", 'B', false},
+    {"seal0", "take_storage", "iiii:i", 'B', true},
+    {"seal0", "transfer", "iiii:i", 'B', true},
+    {"seal0", "call", "iiIiiiiii:i", 'B', false},
+    {"seal1", "call", "iiIiiiii:i", 'B', false},
+    {"seal2", "call", "iiIIiiiiii:i", 'P', false},
+    {"seal0", "delegate_call", "iiiiii:i", 'B', false},
+    {"seal0", "instantiate", "iiIiiiiiiiiii:i", 'B', true},
+    {"seal1", "instantiate", "iIiiiiiiiii:i", 'B', true},
+    {"seal2", "instantiate", "iIIiiiiiiiiii:i", 'P', true},
+    {"seal0", "terminate", "ii:", 'B', true},
+    {"seal1", "terminate", "i:", 'B', true},
+    {"seal0", "input", "ii:", 'B', false},
+    {"seal0", "return", "iii:", 'A', false},
+    {"seal0", "caller", "ii:", 'B', false},
+    {"seal0", "is_contract", "i:i", 'B', false},
+    {"seal0", "code_hash", "iii:i", 'B', false},
+    {"seal0", "own_code_hash", "ii:", 'B', false},
+    {"seal0", "caller_is_origin", ":i", 'B', false},
+    {"seal0", "caller_is_root", ":i", 'P', false},
+    {"seal0", "address", "ii:", 'B', false},
+    {"seal0", "weight_to_fee", "Iii:", 'B', false},
+    {"seal0", "gas_left", "ii:", 'B', false},
+    {"seal1", "gas_left", "ii:", 'B', false},
+    {"seal0", "balance", "ii:", 'B', false},
+    {"seal0", "value_transferred", "ii:", 'B', false},
+    {"seal0", "now", "ii:", 'B', false},
+    {"seal0", "minimum_balance", "ii:", 'B', false},
+    {"seal0", "deposit_event", "iiii:", 'B', true},
+    {"seal0", "block_number", "ii:", 'B', false},
+    {"seal0", "hash_sha2_256", "iii:", 'B', false},
+    {"seal0", "hash_keccak_256", "iii:", 'B', false},
+    {"seal0", "hash_blake2_256", "iii:", 'B', false},
+    {"seal0", "hash_blake2_128", "iii:", 'B', false},
+    {"seal0", "debug_message", "ii:i", 'B', false},
+    {"seal0", "ecdsa_recover", "iii:i", 'B', false},
+    {"seal0", "ecdsa_to_eth_address", "ii:i", 'B', false},
+    {"seal0", "sr25519_verify", "iiii:i", 'P', false},
+    {"seal0", "reentrance_count", ":i", 'P', false},
+    {"seal0", "account_reentrance_count", "i:i", 'P', false},
+    {"seal0", "instantiation_nonce", ":I", 'P', false},
+    {"seal0", "set_code_hash", "i:i", 'B', true},
+};
+
+/* One import's every name form against the host: a name that should link uploads and
+ * instantiates; with one parameter more, one result more or an i32 turned i64 it is refused
+ * for its signature; a name form that should not link, or the name under another module
+ * version, is unknown. */
+static void check_import(bst_contracts *c, const char *module, const char *name,
+                         const char *sig, bool should_link) {
+    uint8_t hash[32];
+    const char *msg = try_import(c, module, name, sig, hash);
+    if (!should_link) {
+        if (!msg || !strstr(msg, "unknown import")) {
+            fprintf(stderr, "%s.%s: linked or refused wrongly (%s)\n", module, name,
+                    msg ? msg : "accepted");
+            check_failures++;
+        }
+        return;
+    }
+    if (msg) {
+        fprintf(stderr, "%s.%s %s: %s\n", module, name, sig, msg);
+        check_failures++;
+        return;
+    }
+    bst_contract_result r;
+    uint8_t salt = 0;
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_INSTANTIATE;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.code_hash, hash, 32);
+    e.salt = &salt;
+    e.salt_len = 1;
+    e.dry_run = true;
+    bst_contracts_exec(c, &e, &r);
+    if (r.outcome != BST_CONTRACT_SUCCESS) {
+        fprintf(stderr, "%s.%s: instantiate: %s\n", module, name, r.error);
+        check_failures++;
+    }
+    bst_contract_result_free(&r);
+    /* one-off signatures */
+    char bad[3][40];
+    const char *colon = strchr(sig, ':');
+    snprintf(bad[0], sizeof bad[0], "i%s", sig);
+    snprintf(bad[1], sizeof bad[1], "%si", sig);
+    snprintf(bad[2], sizeof bad[2], "%s", sig);
+    char *flip = strchr(bad[2], 'i');
+    if (flip) *flip = 'I';
+    else bad[2][colon - sig + 1] = bad[2][colon - sig + 1] == 'I' ? 'i' : 'I';
+    for (int i = 0; i < 3; i++) {
+        if (!strcmp(bad[i], sig)) continue;
+        msg = try_import(c, module, name, bad[i], hash);
+        if (!msg || !strstr(msg, "has the wrong signature")) {
+            fprintf(stderr, "%s.%s %s: %s\n", module, name, bad[i], msg ? msg : "accepted");
+            check_failures++;
+        }
+    }
+}
+
+static void imports(void) {
+    bst_contracts *c = setup();
+    for (size_t i = 0; i < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; i++) {
+        const char *module = SEAL_IMPORTS[i].module, *name = SEAL_IMPORTS[i].name;
+        char names = SEAL_IMPORTS[i].names, prefixed[64], other[8];
+        snprintf(prefixed, sizeof prefixed, "seal_%s", name);
+        check_import(c, module, name, SEAL_IMPORTS[i].sig, names != 'A');
+        check_import(c, module, prefixed, SEAL_IMPORTS[i].sig, names != 'P');
+        /* the name under a module version that does not define it */
+        for (char v = '0'; v <= '3'; v++) {
+            snprintf(other, sizeof other, "seal%c", v);
+            bool defined = false;
+            for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)
+                defined |= !strcmp(SEAL_IMPORTS[j].module, other) &&
+                           !strcmp(SEAL_IMPORTS[j].name, name);
+            if (!defined) check_import(c, other, name, SEAL_IMPORTS[i].sig, false);
+        }
+    }
+    /* The host's list has exactly these rows, with the same signatures and flags: a row added
+     * there must be added here, and so be checked above. */
+    size_t rows = 0;
+#define SAME_ROW(mod, n, s, fl)                                                                 \
+    do {                                                                                       \
+        char names = (fl) & CTR_ALIAS_ONLY ? 'A' : (fl) & CTR_ALIAS ? 'B' : 'P';               \
+        bool found = false;                                                                    \
+        for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)              \
+            found |= !strcmp(SEAL_IMPORTS[j].module, #mod) &&                                \
+                     !strcmp(SEAL_IMPORTS[j].name, #n) && !strcmp(SEAL_IMPORTS[j].sig, s) &&   \
+                     SEAL_IMPORTS[j].names == names &&                                         \
+                     SEAL_IMPORTS[j].mutating == (((fl) & CTR_MUTATING) != 0);                 \
+        if (!found) {                                                                          \
+            fprintf(stderr, "row %s.%s %s differs from the list here\n", #mod, #n, s);          \
+            check_failures++;                                                                        \
+        }                                                                                      \
+        rows++;                                                                                \
+    } while (0);
+    CONTRACTS_HOST_FUNCTIONS(SAME_ROW)
+#undef SAME_ROW
+    CHECK(rows == sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]);
+    CHECK(rows == CTR_SEAL_COUNT);
+
+    /* near misses */
+    check_import(c, "seal0", "seal_", "ii:", false);
+    check_import(c, "seal0", "Seal_input", "ii:", false);
+    check_import(c, "seal0", "inpu", "ii:", false);
+    check_import(c, "seal0", "seal_seal_input", "ii:", false);
+    check_import(c, "env", "input", "ii:", false);
+    check_import(c, "seal", "input", "ii:", false);
     bst_contracts_close(c);
 }
 
@@ -1572,7 +1827,7 @@ static void regress(void) {
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|nested|crypto|probe|fuzz|mapfull|kill9|regress\n");
+                        "rejects|imports|nested|crypto|probe|fuzz|mapfull|kill9|regress\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -1585,6 +1840,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(t, "v0")) v0();
     else if (!strcmp(t, "hostile")) hostile();
     else if (!strcmp(t, "rejects")) rejects();
+    else if (!strcmp(t, "imports")) imports();
     else if (!strcmp(t, "nested")) nested();
     else if (!strcmp(t, "probe")) probe();
     else if (!strcmp(t, "fuzz")) fuzz();
@@ -1596,10 +1852,5 @@ int main(int argc, char **argv) {
         fprintf(stderr, "unknown test %s\n", t);
         return 2;
     }
-    if (failures) {
-        fprintf(stderr, "%s: %d check(s) failed\n", t, failures);
-        return 1;
-    }
-    printf("%s: ok\n", t);
-    return 0;
+    return check_finish(t);
 }

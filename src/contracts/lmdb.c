@@ -1,8 +1,8 @@
 /*
- * state.c — the contract host's chain state in LMDB: opening the environment, the five named
- * databases (accounts, code, contracts, storage, meta), u128 balance arithmetic and the small
- * read/write helpers every exec uses inside its transaction.  Also the public account and lookup
- * functions of bastion_contracts.h, each in its own short transaction.
+ * lmdb.c — the contract host's chain state in LMDB: opening the environment, the five named
+ * databases (accounts, code, contracts, storage, meta) and the small read/write helpers every
+ * exec uses inside its transaction.  Also the public account and lookup functions of
+ * bastion_contracts.h, each in its own short transaction.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "contracts_impl.h"
@@ -14,66 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <sodium.h>
-
 #include "bastion_crypto.h"
-#include "bastion_scale.h"
-
-/* ---- u128 ---- */
-
-ctr_u128 ctr_u128_load(const uint8_t b[16]) {
-    ctr_u128 v = {0, 0};
-    for (int i = 7; i >= 0; i--) {
-        v.lo = (v.lo << 8) | b[i];
-        v.hi = (v.hi << 8) | b[8 + i];
-    }
-    return v;
-}
-
-void ctr_u128_store(ctr_u128 v, uint8_t b[16]) {
-    for (int i = 0; i < 8; i++) {
-        b[i] = (uint8_t)(v.lo >> (8 * i));
-        b[8 + i] = (uint8_t)(v.hi >> (8 * i));
-    }
-}
-
-int ctr_u128_cmp(ctr_u128 a, ctr_u128 b) {
-    if (a.hi != b.hi) return a.hi < b.hi ? -1 : 1;
-    if (a.lo != b.lo) return a.lo < b.lo ? -1 : 1;
-    return 0;
-}
-
-ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b) {
-    ctr_u128 r;
-    r.lo = a.lo - b.lo;
-    r.hi = a.hi - b.hi - (a.lo < b.lo ? 1u : 0u);
-    return r;
-}
-
-ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b) {
-    ctr_u128 r;
-    r.lo = a.lo + b.lo;
-    uint64_t carry = r.lo < a.lo ? 1u : 0u;
-    uint64_t hi = a.hi + b.hi;
-    bool over = hi < a.hi;
-    r.hi = hi + carry;
-    if (r.hi < hi) over = true;
-    if (over) r.lo = r.hi = UINT64_MAX;
-    return r;
-}
-
-bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out) {
-    ctr_u128 r = ctr_u128_add_sat(a, b);
-    if (r.lo == UINT64_MAX && r.hi == UINT64_MAX) {
-        /* saturated, or exactly u128::MAX: tell them apart */
-        ctr_u128 max = {UINT64_MAX, UINT64_MAX};
-        if (ctr_u128_cmp(b, ctr_u128_sub(max, a)) > 0) return false;
-    }
-    *out = r;
-    return true;
-}
-
-bool ctr_u128_is_zero(ctr_u128 a) { return a.lo == 0 && a.hi == 0; }
 
 /* ---- accounts ---- */
 
@@ -563,38 +504,4 @@ bst_status bst_contracts_storage_get_fixed(bst_contracts *c, const uint8_t addre
                                            const uint8_t key[32], uint8_t **out,
                                            size_t *out_len) {
     return storage_get(c, address, CTR_KEY_FIXED, key, 32, out, out_len);
-}
-
-/* bst_scale_buf allocator handing out the caller's fixed buffer (ctx; the buffer's size limit
- * keeps the request within it). */
-static void *fixed_realloc(void *ctx, void *ptr, size_t size) {
-    (void)ptr;
-    return size ? ctx : NULL;
-}
-
-/* Hashes the SCALE compact of n. */
-static void hash_compact(crypto_generichash_blake2b_state *st, uint64_t n) {
-    uint8_t buf[9];   /* the longest compact of a u64: 1 + 8 bytes */
-    bst_scale_buf b;
-    bst_scale_buf_init_ex(&b, fixed_realloc, buf, sizeof buf);
-    bst_scale_put_compact_u64(&b, n);   /* cannot fail: 9 bytes always suffice */
-    crypto_generichash_blake2b_update(st, buf, b.len);
-}
-
-void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[32],
-                           const uint8_t *input, size_t input_len, const uint8_t *salt,
-                           size_t salt_len, uint8_t out[32]) {
-    /* SCALE of (b"contract_addr_v1", AccountId, Hash, &[u8], &[u8]): the byte slices carry a
-     * compact length prefix, the fixed arrays do not.  Hashed as it is written: nothing is
-     * allocated, so nothing can fail. */
-    crypto_generichash_blake2b_state st;
-    crypto_generichash_blake2b_init(&st, NULL, 0, 32);
-    crypto_generichash_blake2b_update(&st, (const uint8_t *)"contract_addr_v1", 16);
-    crypto_generichash_blake2b_update(&st, deployer, 32);
-    crypto_generichash_blake2b_update(&st, code_hash, 32);
-    hash_compact(&st, input_len);
-    if (input_len) crypto_generichash_blake2b_update(&st, input, input_len);
-    hash_compact(&st, salt_len);
-    if (salt_len) crypto_generichash_blake2b_update(&st, salt, salt_len);
-    crypto_generichash_blake2b_final(&st, out, 32);
 }

@@ -1,5 +1,6 @@
 /*
- * validate.c — upload validation of contract code, after pallet-contracts' wasm/prepare.rs:
+ * upload.c — contract code upload (bst_contracts_upload: validate, then store under its
+ * BLAKE2b-256 hash) and its validation, after pallet-contracts' wasm/prepare.rs:
  * size limit, the engine's own decoding/validation with floating point rejected, no start
  * function, memory imported as env.memory with a declared maximum within the limit, only known
  * seal imports with exactly the right signature, exports `deploy` and `call` of type () -> () (or the
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bastion_crypto.h"
+
 static void reject(bst_error *err, bst_status st, const char *fmt, const char *a, size_t alen,
                    const char *b, size_t blen) {
     memset(err, 0, sizeof *err);
@@ -18,20 +21,6 @@ static void reject(bst_error *err, bst_status st, const char *fmt, const char *a
     /* %.*s with the lengths: import names may contain NUL bytes or be long. */
     snprintf(err->message, sizeof err->message, fmt, (int)(alen > 64 ? 64 : alen), a ? a : "",
              (int)(blen > 64 ? 64 : blen), b ? b : "");
-}
-
-static bool leb_u32(const uint8_t *p, size_t len, size_t *pos, uint32_t *out) {
-    uint32_t v = 0;
-    for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (*pos >= len) return false;
-        uint8_t b = p[(*pos)++];
-        v |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
 }
 
 bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
@@ -57,22 +46,16 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
     bst_module *m = ctr_compile(cfg, code, len, err);
     if (!m) return NULL;
 
-    /* Sections the public module API does not describe: start and a module-defined memory. */
-    size_t pos = 8;
-    while (pos < len) {
-        uint8_t id = code[pos++];
-        uint32_t size;
-        if (!leb_u32(code, len, &pos, &size) || size > len - pos) break;
-        if (id == 8) {
-            reject(err, BST_ERR_INVALID, "start function not allowed%.*s%.*s", "", 0, "", 0);
-            goto fail;
-        }
-        if (id == 5) {
-            reject(err, BST_ERR_INVALID,
-                   "memory must be imported as env.memory, not defined%.*s%.*s", "", 0, "", 0);
-            goto fail;
-        }
-        pos += size;
+    /* A memory section comes before a start section: a module with both is rejected for its
+     * memory, as the section order would have it. */
+    if (bst_module_defines_memory(m)) {
+        reject(err, BST_ERR_INVALID, "memory must be imported as env.memory, not defined%.*s%.*s",
+               "", 0, "", 0);
+        goto fail;
+    }
+    if (bst_module_has_start(m)) {
+        reject(err, BST_ERR_INVALID, "start function not allowed%.*s%.*s", "", 0, "", 0);
+        goto fail;
     }
 
     bool have_memory = false;
@@ -113,14 +96,13 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
                    "may be imported", d.module, d.module_len, d.name, d.name_len);
             goto fail;
         }
-        const char *sig = NULL;
-        int id = ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &sig);
-        if (id < 0) {
+        ctr_seal_def def;
+        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &def)) {
             reject(err, BST_ERR_UNLINKABLE, "unknown import %.*s.%.*s", d.module, d.module_len,
                    d.name, d.name_len);
             goto fail;
         }
-        if (!ctr_sig_matches(sig, &d.type.func)) {
+        if (!bst_functype_matches(&d.type.func, def.sig)) {
             reject(err, BST_ERR_UNLINKABLE, "import %.*s.%.*s has the wrong signature", d.module,
                    d.module_len, d.name, d.name_len);
             goto fail;
@@ -159,4 +141,34 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
 fail:
     bst_module_free(m);
     return NULL;
+}
+
+bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
+                                size_t len, uint8_t code_hash_out[32], bst_error *err) {
+    bst_error local;
+    if (!err) err = &local;
+    memset(err, 0, sizeof *err);
+    (void)origin;
+    if (!c || !code || !code_hash_out) {
+        err->status = BST_ERR_ARG;
+        snprintf(err->message, sizeof err->message, "bad arguments");
+        return BST_ERR_ARG;
+    }
+    bst_module *m = ctr_validate(&c->cfg, code, len, err);
+    if (!m) return err->status ? err->status : BST_ERR_INVALID;
+    bst_module_free(m);
+    bst_blake2_256(code, len, code_hash_out);
+    MDB_txn *t;
+    int rc = mdb_txn_begin(c->env, NULL, 0, &t);
+    if (!rc) {
+        rc = ctr_code_put(c, t, code_hash_out, code, len);
+        if (rc) mdb_txn_abort(t);
+        else rc = mdb_txn_commit(t);
+    }
+    if (rc) {
+        err->status = BST_ERR_INVALID;
+        snprintf(err->message, sizeof err->message, "storing code: %s", mdb_strerror(rc));
+        return BST_ERR_INVALID;
+    }
+    return BST_OK;
 }

@@ -1,0 +1,991 @@
+/*
+ * seal.c — the seal host functions with pallet-contracts' semantics, one small static function
+ * per row of seal_table.h (defined with SEAL(MODULE, NAME)), and ctr_seal_lookup, generated
+ * from the same rows.  Also what they share: gas charging (engine fuel plus the host-call
+ * weights of bastion_contracts.h), checked access to the contract's memory, pallet-contracts'
+ * output-buffer convention, and the exec's events and debug buffer.
+ */
+#include "exec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bastion_crypto.h"
+#include "bastion_scale.h"
+
+/* pallet-contracts CallFlags. */
+#define CALL_FORWARD_INPUT 1u
+#define CALL_CLONE_INPUT 2u
+#define CALL_TAIL_CALL 4u
+#define CALL_ALLOW_REENTRY 8u
+#define CALL_READ_ONLY 16u
+#define CALL_ALL_FLAGS 31u
+
+/* Milliseconds per block for seal `now` (blocks are numbered by committed execs). */
+#define CTR_BLOCK_MS 6000u
+
+
+/* ---- gas and the contract's memory ------------------------------------------------------- */
+
+/* Ends the frame with a host-detected error (a trap of the contract). */
+static bool trapf(ctr_frame *f, bst_caller *c, const char *fmt, const char *arg) {
+    if (f->exit == EXIT_NONE) {
+        f->exit = EXIT_ERROR;
+        snprintf(f->msg, sizeof f->msg, fmt, arg ? arg : "");
+    }
+    bst_caller_trap(c, f->msg);
+    return false;
+}
+
+static bool charge(ctr_frame *f, bst_caller *c, uint64_t amount) {
+    uint64_t left = bst_store_fuel(f->store);
+    if (amount > left) {
+        bst_store_set_fuel(f->store, 0);
+        f->exit = EXIT_OOG;
+        snprintf(f->msg, sizeof f->msg, "out of gas");
+        bst_caller_trap(c, "out of gas");
+        return false;
+    }
+    bst_store_set_fuel(f->store, left - amount);
+    return true;
+}
+
+/* A view of guest memory [ptr, ptr+len), charged per byte; traps when out of bounds. */
+static const uint8_t *view(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
+    if (!charge(f, c, ctr_sat_mul(len, BST_CONTRACTS_GAS_PER_BYTE))) return NULL;
+    static const uint8_t empty = 0;
+    if (len == 0) {
+        /* still bounds-check the pointer itself, as a zero-length read at ptr */
+        if ((uint64_t)ptr > bst_memory_size(f->mem)) {
+            trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
+            return NULL;
+        }
+        return &empty;
+    }
+    const uint8_t *p = bst_memory_slice(f->mem, ptr, len);
+    if (!p) trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
+    return p;
+}
+
+static bool rd(ctr_frame *f, bst_caller *c, uint32_t ptr, void *dst, uint32_t len) {
+    const uint8_t *p = view(f, c, ptr, len);
+    if (!p) return false;
+    if (len) memcpy(dst, p, len);
+    return true;
+}
+
+static bool wr(ctr_frame *f, bst_caller *c, uint32_t ptr, const void *src, uint32_t len) {
+    if (!charge(f, c, ctr_sat_mul(len, BST_CONTRACTS_GAS_PER_BYTE))) return false;
+    if (len == 0) {   /* src may be NULL (empty return data): only the pointer is checked */
+        if ((uint64_t)ptr > bst_memory_size(f->mem))
+            return trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
+        return true;
+    }
+    if (!bst_memory_write(f->mem, ptr, src, len))
+        return trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
+    return true;
+}
+
+/* pallet-contracts write_sandbox_output: *out_len_ptr holds the buffer size; too small traps
+ * (OutputBufferTooSmall); SENTINEL as out_ptr skips the copy when allowed. */
+static bool write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr, uint32_t out_len_ptr,
+                         const uint8_t *buf, size_t len, bool allow_skip) {
+    if (allow_skip && out_ptr == CTR_SENTINEL) return true;
+    uint8_t lb[4];
+    if (!rd(f, c, out_len_ptr, lb, 4)) return false;
+    uint32_t cap = (uint32_t)lb[0] | (uint32_t)lb[1] << 8 | (uint32_t)lb[2] << 16 |
+                   (uint32_t)lb[3] << 24;
+    if (len > cap) return trapf(f, c, "OutputBufferTooSmall%s", NULL);
+    if (!wr(f, c, out_ptr, buf, (uint32_t)len)) return false;
+    ctr_put_le32(lb, (uint32_t)len);
+    return wr(f, c, out_len_ptr, lb, 4);
+}
+
+static bool fatal(ctr_frame *f, bst_caller *c, int rc) {
+    if (!f->x->fatal) f->x->fatal = rc ? rc : -1;
+    return trapf(f, c, "state failure: %s", rc > 0 || rc < -1 ? mdb_strerror(rc) : "out of memory");
+}
+
+/* ---- storage ------------------------------------------------------------------------------ */
+
+/* Reads a storage key, fixed (32 bytes, key_len == SENTINEL: seal0/seal1 calls with a key
+ * pointer only) or variable length, into the stored form: its kind tag then its bytes.
+ * pallet-contracts keeps the two kinds in different slots (blake2_256(k) for a fixed key,
+ * Blake2_128Concat(k) for a variable one), so a 32-byte key of each kind is two slots. */
+static bool read_key(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t key_len,
+                     uint8_t key[CTR_STORED_KEY_MAX], uint32_t *klen) {
+    key[0] = key_len == CTR_SENTINEL ? CTR_KEY_FIXED : CTR_KEY_VAR;
+    if (key_len == CTR_SENTINEL) key_len = 32;
+    else if (key_len > f->x->cfg->max_storage_key_bytes)
+        return trapf(f, c, "DecodingFailed: storage key longer than the limit%s", NULL);
+    *klen = 1 + key_len;
+    return rd(f, c, ptr, key + 1, key_len);
+}
+
+/* set_storage: returns the previous value's size or SENTINEL through *old. */
+static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
+                           uint32_t val_ptr, uint32_t val_len, uint32_t *old) {
+    uint8_t key[CTR_STORED_KEY_MAX];
+    uint32_t klen;
+    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
+    if (val_len > f->x->cfg->max_storage_value_bytes)
+        return trapf(f, c, "ValueTooLarge: storage value above the limit%s", NULL);
+    if (!read_key(f, c, key_ptr, key_len, key, &klen)) return false;
+    const uint8_t *val = view(f, c, val_ptr, val_len);
+    if (!val) return false;
+    MDB_val ov;
+    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, klen, &ov);
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    size_t oldlen = rc == MDB_NOTFOUND ? 0 : ov.mv_size;
+    *old = rc == MDB_NOTFOUND ? CTR_SENTINEL : (uint32_t)ov.mv_size;
+    /* storage growth pays per new byte */
+    if (val_len > oldlen &&
+        !charge(f, c, ctr_sat_mul(val_len - oldlen, BST_CONTRACTS_GAS_STORAGE_NEW_BYTE)))
+        return false;
+    rc = ctr_storage_put(f->x->c, f->txn, f->info.storage_id, key, klen, val, val_len);
+    if (rc) return fatal(f, c, rc);
+    return true;
+}
+
+/* The first steps every storage read shares: charge `cost`, read the key, look it up.  False
+ * after trapping; else *found tells whether *v holds the stored value (valid until the next
+ * write in the transaction). */
+static bool storage_lookup(ctr_frame *f, bst_caller *c, uint64_t cost, uint32_t key_ptr,
+                           uint32_t key_len, uint8_t key[CTR_STORED_KEY_MAX], uint32_t *klen,
+                           MDB_val *v, bool *found) {
+    if (!charge(f, c, cost)) return false;
+    if (!read_key(f, c, key_ptr, key_len, key, klen)) return false;
+    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, *klen, v);
+    *found = rc == 0;
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    return true;
+}
+
+static bool do_clear_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
+                             uint32_t *old) {
+    uint8_t key[CTR_STORED_KEY_MAX];
+    uint32_t klen;
+    MDB_val ov;
+    bool found;
+    if (!storage_lookup(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE, key_ptr, key_len, key, &klen, &ov,
+                        &found))
+        return false;
+    if (!found) {
+        *old = CTR_SENTINEL;
+        return true;
+    }
+    *old = (uint32_t)ov.mv_size;
+    int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
+    if (rc) return fatal(f, c, rc);
+    return true;
+}
+
+/* get (take = false) / take (take = true): ReturnCode through *ret. */
+static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
+                           uint32_t out_ptr, uint32_t out_len_ptr, bool take, uint32_t *ret) {
+    uint8_t key[CTR_STORED_KEY_MAX];
+    uint32_t klen;
+    MDB_val v;
+    bool found;
+    if (!storage_lookup(f, c,
+                        take ? BST_CONTRACTS_GAS_STORAGE_WRITE : BST_CONTRACTS_GAS_STORAGE_READ,
+                        key_ptr, key_len, key, &klen, &v, &found))
+        return false;
+    if (!found) {
+        *ret = RC_KEY_NOT_FOUND;
+        return true;
+    }
+    /* copy out: the LMDB page may change with the delete below */
+    uint8_t *copy = malloc(v.mv_size ? v.mv_size : 1);
+    if (!copy) return fatal(f, c, -1);
+    memcpy(copy, v.mv_data, v.mv_size);
+    size_t vlen = v.mv_size;
+    if (take) {
+        int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
+        if (rc) {
+            free(copy);
+            return fatal(f, c, rc);
+        }
+    }
+    bool ok = write_output(f, c, out_ptr, out_len_ptr, copy, vlen, false);
+    free(copy);
+    *ret = RC_SUCCESS;
+    return ok;
+}
+
+static bool do_contains_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
+                                uint32_t *ret) {
+    uint8_t key[CTR_STORED_KEY_MAX];
+    uint32_t klen;
+    MDB_val v;
+    bool found;
+    if (!storage_lookup(f, c, BST_CONTRACTS_GAS_STORAGE_READ, key_ptr, key_len, key, &klen, &v,
+                        &found))
+        return false;
+    *ret = found ? (uint32_t)v.mv_size : CTR_SENTINEL;
+    return true;
+}
+
+/* ---- calls and instantiation ------------------------------------------------------------- */
+
+/* seal call (delegate false: callee_ptr is the callee's address) and delegate_call (delegate
+ * true: callee_ptr is a code hash run in this contract's context; no value, all gas left). */
+static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
+                    uint32_t callee_ptr, uint64_t gas, uint32_t value_ptr, uint32_t input_ptr,
+                    uint32_t input_len, uint32_t out_ptr, uint32_t out_len_ptr, uint32_t *ret) {
+    if (flags & ~CALL_ALL_FLAGS) return trapf(f, c, "InvalidCallFlags%s", NULL);
+    if (delegate && (flags & (CALL_ALLOW_REENTRY | CALL_READ_ONLY)))
+        return trapf(f, c, "InvalidCallFlags: ALLOW_REENTRY or READ_ONLY with delegate_call%s",
+                     NULL);
+    if ((flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) ==
+        (CALL_FORWARD_INPUT | CALL_CLONE_INPUT))
+        return trapf(f, c, "InvalidCallFlags: FORWARD_INPUT with CLONE_INPUT%s", NULL);
+    if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
+    uint8_t callee[32], vb[16] = {0};
+    if (!rd(f, c, callee_ptr, callee, 32)) return false;
+    if (!delegate && !rd(f, c, value_ptr, vb, 16)) return false;
+    uint8_t *input = NULL;
+    size_t ilen = 0;
+    if (flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) {
+        if (f->input_forwarded) return trapf(f, c, "InputForwarded%s", NULL);
+        /* FORWARD_INPUT hands the input over: this frame cannot read it any more */
+        if (flags & CALL_FORWARD_INPUT) f->input_forwarded = true;
+        ilen = f->input_len;
+        if (!charge(f, c, ctr_sat_mul(ilen, BST_CONTRACTS_GAS_PER_BYTE))) return false;
+        input = malloc(ilen ? ilen : 1);
+        if (!input) return fatal(f, c, -1);
+        if (ilen) memcpy(input, f->input, ilen);
+    } else {
+        if (input_len > f->x->cfg->max_input_bytes)
+            return trapf(f, c, "call input larger than the limit%s", NULL);
+        const uint8_t *p = view(f, c, input_ptr, input_len);
+        if (!p) return false;
+        ilen = input_len;
+        input = malloc(ilen ? ilen : 1);
+        if (!input) return fatal(f, c, -1);
+        if (ilen) memcpy(input, p, ilen);
+    }
+    uint64_t remaining = bst_store_fuel(f->store);
+    uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
+    /* pallet-contracts: only a call's missing ALLOW_REENTRY protects the caller; a
+     * delegate_call (like an instantiation) leaves it re-enterable */
+    f->allow_reentry = delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry;
+    frame_result r;
+    if (!delegate && !ctr_u128_is_zero(ctr_u128_load(vb)) &&
+        (f->read_only || (flags & CALL_READ_ONLY))) {
+        free(input);
+        return trapf(f, c, "StateChangeDenied: value transfer in a read-only call%s", NULL);
+    }
+    int pre = ctr_run_frame(f->x, f, f->txn, delegate ? FRAME_DELEGATE : FRAME_CALL,
+                            (flags & CALL_READ_ONLY) != 0, delegate ? f->caller : f->address,
+                            callee, delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL,
+                            0, limit, NULL, &r);
+    free(input);
+    f->allow_reentry = false;
+    bst_store_set_fuel(f->store, remaining - (r.gas_used > remaining ? remaining : r.gas_used));
+    switch (pre) {
+    case PRE_NOT_CONTRACT: *ret = RC_NOT_CALLABLE; return true;
+    case PRE_TRANSFER_FAILED: *ret = RC_TRANSFER_FAILED; return true;
+    case PRE_CODE_NOT_FOUND: *ret = RC_CODE_NOT_FOUND; return true;
+    case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
+    case PRE_REENTRY: return trapf(f, c, "ReentranceDenied%s", NULL);
+    case PRE_FATAL: return fatal(f, c, f->x->fatal);
+    default: break;
+    }
+    bool ok = true;
+    if (r.outcome == BST_CONTRACT_SUCCESS || r.outcome == BST_CONTRACT_REVERTED) {
+        *ret = r.outcome == BST_CONTRACT_REVERTED ? RC_CALLEE_REVERTED : RC_SUCCESS;
+        if (flags & CALL_TAIL_CALL) {
+            /* the caller returns what the callee returned */
+            f->exit = EXIT_RETURN;
+            f->ret_flags = r.flags;
+            f->ret_data = r.data;
+            f->ret_len = r.len;
+            bst_caller_trap(c, "tail call returned");
+            return false;
+        }
+        ok = write_output(f, c, out_ptr, out_len_ptr, r.data, r.len, true);
+    } else if (r.outcome == BST_CONTRACT_ERROR) {
+        free(r.data);
+        return fatal(f, c, f->x->fatal);
+    } else {
+        *ret = RC_CALLEE_TRAPPED;
+    }
+    free(r.data);
+    return ok;
+}
+
+static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, uint64_t gas,
+                           uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
+                           uint32_t addr_ptr, uint32_t addr_len_ptr, uint32_t out_ptr,
+                           uint32_t out_len_ptr, uint32_t salt_ptr, uint32_t salt_len,
+                           uint32_t *ret) {
+    if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
+    uint8_t hash[32], vb[16];
+    if (!rd(f, c, code_hash_ptr, hash, 32) || !rd(f, c, value_ptr, vb, 16)) return false;
+    if (input_len > f->x->cfg->max_input_bytes || salt_len > f->x->cfg->max_input_bytes)
+        return trapf(f, c, "instantiate input or salt larger than the limit%s", NULL);
+    const uint8_t *ip = view(f, c, input_ptr, input_len);
+    if (!ip) return false;
+    uint8_t *input = malloc(input_len ? input_len : 1);
+    if (!input) return fatal(f, c, -1);
+    if (input_len) memcpy(input, ip, input_len);
+    const uint8_t *sp = view(f, c, salt_ptr, salt_len);
+    if (!sp) {
+        free(input);
+        return false;
+    }
+    uint8_t *salt = malloc(salt_len ? salt_len : 1);
+    if (!salt) {
+        free(input);
+        return fatal(f, c, -1);
+    }
+    if (salt_len) memcpy(salt, sp, salt_len);
+    uint64_t remaining = bst_store_fuel(f->store);
+    uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
+    f->allow_reentry = true;   /* pallet-contracts' instantiate leaves the caller re-enterable */
+    frame_result r;
+    uint8_t addr[32];
+    int pre = ctr_run_frame(f->x, f, f->txn, FRAME_INSTANTIATE, false, f->address, hash,
+                            ctr_u128_load(vb), input, input_len, salt, salt_len, limit, addr, &r);
+    f->allow_reentry = false;
+    free(input);
+    free(salt);
+    bst_store_set_fuel(f->store, remaining - (r.gas_used > remaining ? remaining : r.gas_used));
+    switch (pre) {
+    case PRE_CODE_NOT_FOUND: *ret = RC_CODE_NOT_FOUND; return true;
+    case PRE_TRANSFER_FAILED: *ret = RC_TRANSFER_FAILED; return true;
+    case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
+    case PRE_DUPLICATE: return trapf(f, c, "DuplicateContract%s", NULL);
+    case PRE_FATAL: return fatal(f, c, f->x->fatal);
+    default: break;
+    }
+    bool ok = true;
+    if (r.outcome == BST_CONTRACT_SUCCESS || r.outcome == BST_CONTRACT_REVERTED) {
+        *ret = r.outcome == BST_CONTRACT_REVERTED ? RC_CALLEE_REVERTED : RC_SUCCESS;
+        if (r.outcome == BST_CONTRACT_SUCCESS)
+            ok = write_output(f, c, addr_ptr, addr_len_ptr, addr, 32, true);
+        if (ok) ok = write_output(f, c, out_ptr, out_len_ptr, r.data, r.len, true);
+    } else if (r.outcome == BST_CONTRACT_ERROR) {
+        free(r.data);
+        return fatal(f, c, f->x->fatal);
+    } else {
+        *ret = RC_CALLEE_TRAPPED;
+    }
+    free(r.data);
+    return ok;
+}
+
+static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
+    if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
+    uint8_t ben[32];
+    if (!rd(f, c, ben_ptr, ben, 32)) return false;
+    if (ctr_scan_stack(f->parent, f->address).any)
+        return trapf(f, c, "TerminatedWhileReentrant%s", NULL);
+    /* pallet-contracts fails the instantiation (TerminatedInConstructor) */
+    if (f->kind == FRAME_INSTANTIATE) return trapf(f, c, "TerminatedInConstructor%s", NULL);
+    bst_contracts *k = f->x->c;
+    ctr_u128 bal;
+    int rc = ctr_get_balance(k, f->txn, f->address, &bal);
+    /* the whole balance (the account may be emptied); a beneficiary that cannot take it fails
+     * the terminate, as pallet-contracts' transfer error does */
+    if (!rc) rc = ctr_transfer(k, f->txn, f->address, ben, bal);
+    if (rc == MDB_NOTFOUND) return trapf(f, c, "TransferFailed: beneficiary balance overflow%s", NULL);
+    uint64_t nkeys = 0;
+    if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id, &nkeys);
+    if (rc) return fatal(f, c, rc);
+    /* the deletion is paid per key after the fact: running out of gas rolls it back */
+    if (!charge(f, c, ctr_sat_mul(nkeys, BST_CONTRACTS_GAS_TERMINATE_PER_KEY))) return false;
+    f->exit = EXIT_TERMINATE;
+    bst_caller_trap(c, "contract terminated");
+    return false;
+}
+
+/* ---- events and debug output ------------------------------------------------------------- */
+
+/* What an event counts against max_event_bytes_total: its topics and data plus its record, so
+ * that empty events are not free (each one still costs host memory). */
+static size_t ev_size(size_t ntopics, size_t data_len) {
+    return sizeof(bst_contract_event) + ntopics * 32 + data_len;
+}
+
+static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, uint32_t topics_len,
+                             uint32_t data_ptr, uint32_t data_len) {
+    const bst_contracts_config *cfg = f->x->cfg;
+    if (!charge(f, c, BST_CONTRACTS_GAS_EVENT)) return false;
+    if (topics_len > 5 + 32u * cfg->max_event_topics)
+        return trapf(f, c, "TooManyTopics%s", NULL);
+    if (data_len > cfg->max_event_data_bytes) return trapf(f, c, "ValueTooLarge: event data%s", NULL);
+    const uint8_t *tp = view(f, c, topics_ptr, topics_len);
+    if (!tp) return false;
+    /* Vec<Hash>: compact count then 32-byte hashes, all of it (decode_all); a zero length
+     * means no topics without decoding anything, as in pallet-contracts */
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, tp, topics_len);
+    size_t n = 0;
+    if (topics_len) {
+        if (bst_scale_get_len(&d, 32, &n) != BST_SCALE_OK)
+            return trapf(f, c, "DecodingFailed: event topics%s", NULL);
+        if (n > cfg->max_event_topics) return trapf(f, c, "TooManyTopics%s", NULL);
+        if (bst_scale_remaining(&d) != n * 32)
+            return trapf(f, c, "DecodingFailed: event topics%s", NULL);
+    }
+    if (!charge(f, c, ctr_sat_mul(n, BST_CONTRACTS_GAS_EVENT_TOPIC))) return false;
+    const uint8_t *dp = view(f, c, data_ptr, data_len);
+    if (!dp) return false;
+    ctr_exec *x = f->x;
+    size_t bytes = ev_size(n, data_len);
+    if (bytes > cfg->max_event_bytes_total - (x->ev_bytes < cfg->max_event_bytes_total
+                                                  ? x->ev_bytes : cfg->max_event_bytes_total))
+        return trapf(f, c, "too much event data in one exec%s", NULL);
+    if (x->nev == x->evcap) {
+        size_t nc = x->evcap ? 2 * x->evcap : 8;
+        bst_contract_event *ne = realloc(x->ev, nc * sizeof *ne);
+        if (!ne) return fatal(f, c, -1);
+        x->ev = ne;
+        x->evcap = nc;
+    }
+    bst_contract_event *e = &x->ev[x->nev];
+    memset(e, 0, sizeof *e);
+    memcpy(e->emitter, f->address, 32);
+    e->topics = n ? malloc(n * 32) : NULL;
+    e->data = data_len ? malloc(data_len) : NULL;
+    if ((n && !e->topics) || (data_len && !e->data)) {
+        free(e->topics);
+        free(e->data);
+        return fatal(f, c, -1);
+    }
+    if (n) memcpy(e->topics, tp + d.pos, n * 32);
+    e->ntopics = (uint32_t)n;
+    if (data_len) memcpy(e->data, dp, data_len);
+    e->data_len = data_len;
+    x->nev++;
+    x->ev_bytes += bytes;
+    return true;
+}
+
+void ctr_truncate_events(ctr_exec *x, size_t n) {
+    while (x->nev > n) {
+        x->nev--;
+        x->ev_bytes -= ev_size(x->ev[x->nev].ntopics, x->ev[x->nev].data_len);
+        free(x->ev[x->nev].topics);
+        free(x->ev[x->nev].data);
+    }
+}
+
+static bool do_debug_message(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
+    const uint8_t *p = view(f, c, ptr, len);
+    if (!p) return false;
+    ctr_exec *x = f->x;
+    size_t max = x->cfg->max_debug_buffer_bytes;
+    if (x->dbg_len >= max || len == 0) return true;
+    /* pallet-contracts drops a message that is not UTF-8, without trapping */
+    if (!bst_scale_utf8_valid(p, len)) return true;
+    size_t take = len;
+    if (take > max - x->dbg_len) take = max - x->dbg_len;
+    char *nd = realloc(x->dbg, x->dbg_len + take + 1);
+    if (!nd) return fatal(f, c, -1);
+    x->dbg = nd;
+    memcpy(x->dbg + x->dbg_len, p, take);
+    x->dbg_len += take;
+    x->dbg[x->dbg_len] = 0;
+    return true;
+}
+
+/* ---- the host functions, one per row of seal_table.h ------------------------------------------ */
+
+#define A(i) ((uint32_t)args[i].of.i32)
+#define A64(i) ((uint64_t)args[i].of.i64)
+#define RET(v) (results[0].of.i32 = (int32_t)(uint32_t)(v))
+
+/* What every host function does first: charge the host-call weight and, in a read-only call,
+ * refuse the functions that change state (pallet-contracts' #[mutating]). */
+static bool seal_enter(ctr_frame *f, bst_caller *c, unsigned flags) {
+    if (!charge(f, c, BST_CONTRACTS_GAS_HOST_CALL)) return false;
+    if ((flags & CTR_MUTATING) && f->read_only)
+        return trapf(f, c, "StateChangeDenied: read-only call%s", NULL);
+    return true;
+}
+
+/* Defines the host function of row (MODULE, NAME): SEAL(MODULE, NAME) { body }.  MODULE_NAME is
+ * the bst_host_fn the frame links (its env is the frame); it runs seal_enter with the row's
+ * flags, then the body, which sees the frame f, the caller c, args and results.  A SEAL whose
+ * row is missing fails to compile (no CTR_SEAL_FLAGS_ constant), as does a row without its SEAL
+ * (ctr_seal_lookup names the function). */
+#define SEAL_BODY_PARAMS                                                                       \
+    __attribute__((unused)) ctr_frame *f, __attribute__((unused)) bst_caller *c,               \
+        __attribute__((unused)) const bst_value *args, __attribute__((unused)) bst_value *results
+#define SEAL(module, name)                                                                     \
+    static bool module##_##name##_body(SEAL_BODY_PARAMS);                                      \
+    static bool module##_##name(bst_caller *c, const bst_value *args, bst_value *results,      \
+                                void *env) {                                                   \
+        ctr_frame *f = env;                                                                    \
+        if (!seal_enter(f, c, CTR_SEAL_FLAGS_##module##_##name)) return false;                 \
+        return module##_##name##_body(f, c, args, results);                                    \
+    }                                                                                          \
+    static bool module##_##name##_body(SEAL_BODY_PARAMS)
+
+/* ---- storage ---- */
+
+SEAL(seal0, set_storage) {
+    uint32_t r;
+    return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), &r);
+}
+
+SEAL(seal1, set_storage) {
+    uint32_t r;
+    if (!do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), &r)) return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal2, set_storage) {
+    uint32_t r;
+    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
+    if (!do_set_storage(f, c, A(0), A(1), A(2), A(3), &r)) return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal0, clear_storage) {
+    uint32_t r;
+    return do_clear_storage(f, c, A(0), CTR_SENTINEL, &r);
+}
+
+SEAL(seal1, clear_storage) {
+    uint32_t r;
+    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
+    if (!do_clear_storage(f, c, A(0), A(1), &r)) return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal0, get_storage) {
+    uint32_t r;
+    if (!do_get_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), false, &r)) return false;
+    RET(r);
+    return true;
+}
+
+/* seal1 get_storage and seal0 take_storage: (key, key_len, out, out_len) */
+static bool get_or_take(ctr_frame *f, bst_caller *c, const bst_value *args, bst_value *results,
+                        bool take) {
+    uint32_t r;
+    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
+    if (!do_get_storage(f, c, A(0), A(1), A(2), A(3), take, &r)) return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal1, get_storage) {
+    return get_or_take(f, c, args, results, false);
+}
+
+SEAL(seal0, take_storage) {
+    return get_or_take(f, c, args, results, true);
+}
+
+SEAL(seal0, contains_storage) {
+    uint32_t r;
+    if (!do_contains_storage(f, c, A(0), CTR_SENTINEL, &r)) return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal1, contains_storage) {
+    uint32_t r;
+    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
+    if (!do_contains_storage(f, c, A(0), A(1), &r)) return false;
+    RET(r);
+    return true;
+}
+
+/* ---- value, calls, instantiation, termination, code ---- */
+
+SEAL(seal0, transfer) {
+    if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
+    uint8_t to[32], vb[16];
+    if (!rd(f, c, A(0), to, 32) || !rd(f, c, A(2), vb, 16)) return false;
+    int rc = ctr_transfer(f->x->c, f->txn, f->address, to, ctr_u128_load(vb));
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    RET(rc ? RC_TRANSFER_FAILED : RC_SUCCESS);
+    return true;
+}
+
+SEAL(seal0, call) {
+    /* callee, _callee_len, gas, value, _value_len, input, input_len, out, out_len; this
+     * oldest version always allows reentry (pallet-contracts passes ALLOW_REENTRY) */
+    uint32_t r;
+    if (!do_call(f, c, false, CALL_ALLOW_REENTRY, A(0), A64(2), A(3), A(5), A(6), A(7), A(8),
+                 &r))
+        return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal1, call) {
+    uint32_t r;
+    if (!do_call(f, c, false, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), &r))
+        return false;
+    RET(r);
+    return true;
+}
+
+/* seal2 call / instantiate: the storage deposit limit (u128) unless deposit_ptr is SENTINEL;
+ * deposits are not charged, so the value itself is unused. */
+static bool read_deposit_limit(ctr_frame *f, bst_caller *c, uint32_t deposit_ptr) {
+    uint8_t limit[16];
+    return deposit_ptr == CTR_SENTINEL || rd(f, c, deposit_ptr, limit, 16);
+}
+
+SEAL(seal2, call) {
+    /* args: flags, callee, ref_time_limit, proof_size_limit, deposit_ptr, value, input,
+     * input_len, out, out_len.  Proof size and storage deposits are not metered, but the
+     * deposit limit is read (and bounds-checked) as pallet-contracts does. */
+    uint32_t r;
+    if (!read_deposit_limit(f, c, A(4))) return false;
+    if (!do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), &r))
+        return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal0, delegate_call) {
+    /* flags, code_hash, input, input_len, out, out_len */
+    uint32_t r;
+    if (!do_call(f, c, true, A(0), A(1), 0, 0, A(2), A(3), A(4), A(5), &r)) return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal0, instantiate) {
+    uint32_t r;
+    if (!do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
+                        A(12), &r))
+        return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal1, instantiate) {
+    uint32_t r;
+    if (!do_instantiate(f, c, A(0), A64(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9),
+                        A(10), &r))
+        return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal2, instantiate) {
+    /* code_hash, ref_time, proof_size, deposit_ptr, value, input, input_len, address,
+     * address_len, output, output_len, salt, salt_len */
+    uint32_t r;
+    if (!read_deposit_limit(f, c, A(3))) return false;
+    if (!do_instantiate(f, c, A(0), A64(1), A(4), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
+                        A(12), &r))
+        return false;
+    RET(r);
+    return true;
+}
+
+SEAL(seal0, terminate) {
+    return do_terminate(f, c, A(0));
+}
+
+SEAL(seal1, terminate) {
+    return do_terminate(f, c, A(0));
+}
+
+SEAL(seal0, set_code_hash) {
+    uint8_t h[32];
+    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
+    if (!rd(f, c, A(0), h, 32)) return false;
+    bst_contracts *k = f->x->c;
+    MDB_val code;
+    int rc = ctr_code_get(k, f->txn, h, &code);
+    if (rc == MDB_NOTFOUND) {
+        RET(RC_CODE_NOT_FOUND);
+        return true;
+    }
+    if (rc) return fatal(f, c, rc);
+    /* the running code goes on; the next call of this contract runs the new code */
+    ctr_contract_info info;
+    if ((rc = ctr_get_contract(k, f->txn, f->address, &info))) return fatal(f, c, rc);
+    memcpy(info.code_hash, h, 32);
+    if ((rc = ctr_put_contract(k, f->txn, f->address, &info))) return fatal(f, c, rc);
+    RET(RC_SUCCESS);
+    return true;
+}
+
+/* ---- input and output ---- */
+
+SEAL(seal0, input) {
+    if (f->input_forwarded) return trapf(f, c, "InputForwarded%s", NULL);
+    return write_output(f, c, A(0), A(1), f->input, f->input_len, false);
+}
+
+SEAL(seal0, return) {
+    uint32_t flags = A(0), len = A(2);
+    if (flags & ~BST_CONTRACT_FLAG_REVERT)
+        return trapf(f, c, "InvalidCallFlags: return flags%s", NULL);
+    if (len > f->x->cfg->max_input_bytes)
+        return trapf(f, c, "return data larger than the limit%s", NULL);
+    const uint8_t *p = view(f, c, A(1), len);
+    if (!p) return false;
+    uint8_t *d = NULL;   /* empty return data is NULL (bst_contract_result.data) */
+    if (len) {
+        d = malloc(len);
+        if (!d) return fatal(f, c, -1);
+        memcpy(d, p, len);
+    }
+    f->exit = EXIT_RETURN;
+    f->ret_flags = flags;
+    f->ret_data = d;
+    f->ret_len = len;
+    bst_caller_trap(c, "contract returned");
+    return false;
+}
+
+/* ---- the context ---- */
+
+SEAL(seal0, caller) {
+    return write_output(f, c, A(0), A(1), f->caller, 32, false);
+}
+
+SEAL(seal0, address) {
+    return write_output(f, c, A(0), A(1), f->address, 32, false);
+}
+
+SEAL(seal0, is_contract) {
+    uint8_t a[32];
+    if (!rd(f, c, A(0), a, 32)) return false;
+    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
+    ctr_contract_info info;
+    int rc = ctr_get_contract(f->x->c, f->txn, a, &info);
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    /* a contract under construction is not one yet (pallet-contracts stores its info when
+     * the constructor returns) */
+    RET(rc || ctr_scan_stack(f, a).constructing ? 0 : 1);
+    return true;
+}
+
+SEAL(seal0, code_hash) {
+    uint8_t a[32];
+    if (!rd(f, c, A(0), a, 32)) return false;
+    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
+    ctr_contract_info info;
+    int rc = ctr_get_contract(f->x->c, f->txn, a, &info);
+    if (rc == MDB_NOTFOUND || (!rc && ctr_scan_stack(f, a).constructing)) {
+        RET(RC_KEY_NOT_FOUND);
+        return true;
+    }
+    if (rc) return fatal(f, c, rc);
+    if (!write_output(f, c, A(1), A(2), info.code_hash, 32, false)) return false;
+    RET(RC_SUCCESS);
+    return true;
+}
+
+SEAL(seal0, own_code_hash) {
+    return write_output(f, c, A(0), A(1), f->info.code_hash, 32, false);
+}
+
+SEAL(seal0, caller_is_origin) {
+    /* pallet-contracts compares the caller with the origin: a delegate_call keeps the
+     * caller of the frame that made it */
+    RET(memcmp(f->caller, f->x->origin, 32) == 0 ? 1 : 0);
+    return true;
+}
+
+SEAL(seal0, caller_is_root) {
+    RET(0);
+    return true;
+}
+
+SEAL(seal0, weight_to_fee) {
+    /* one balance unit per unit of gas */
+    uint8_t b[16] = {0};
+    ctr_put_le64(b, A64(0));
+    return write_output(f, c, A(1), A(2), b, 16, false);
+}
+
+SEAL(seal0, gas_left) {
+    uint8_t b[8];
+    ctr_put_le64(b, bst_store_fuel(f->store));
+    return write_output(f, c, A(0), A(1), b, 8, false);
+}
+
+SEAL(seal1, gas_left) {
+    /* Weight { #[codec(compact)] ref_time, #[codec(compact)] proof_size } */
+    bst_scale_buf b;
+    bst_scale_buf_init(&b);
+    bst_scale_put_compact_u64(&b, bst_store_fuel(f->store));
+    bst_scale_put_compact_u64(&b, 0);
+    if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
+        bst_scale_buf_free(&b);
+        return fatal(f, c, -1);
+    }
+    bool ok = write_output(f, c, A(0), A(1), b.data, b.len, false);
+    bst_scale_buf_free(&b);
+    return ok;
+}
+
+SEAL(seal0, balance) {
+    ctr_u128 bal;
+    int rc = ctr_get_balance(f->x->c, f->txn, f->address, &bal);
+    if (rc) return fatal(f, c, rc);
+    uint8_t b[16];
+    ctr_u128_store(bal, b);
+    return write_output(f, c, A(0), A(1), b, 16, false);
+}
+
+SEAL(seal0, value_transferred) {
+    uint8_t b[16];
+    ctr_u128_store(f->value, b);
+    return write_output(f, c, A(0), A(1), b, 16, false);
+}
+
+SEAL(seal0, minimum_balance) {
+    uint8_t b[16] = {0};
+    b[0] = BST_CONTRACTS_MINIMUM_BALANCE;
+    return write_output(f, c, A(0), A(1), b, 16, false);
+}
+
+SEAL(seal0, now) {
+    uint8_t b[8];
+    ctr_put_le64(b, f->x->block * CTR_BLOCK_MS);
+    return write_output(f, c, A(0), A(1), b, 8, false);
+}
+
+SEAL(seal0, block_number) {
+    uint8_t b[4];
+    ctr_put_le32(b, (uint32_t)f->x->block);
+    return write_output(f, c, A(0), A(1), b, 4, false);
+}
+
+SEAL(seal0, reentrance_count) {
+    /* the entries of this contract besides the current one */
+    uint32_t n = ctr_scan_stack(f, f->address).entries;
+    RET(n ? n - 1 : 0);
+    return true;
+}
+
+SEAL(seal0, account_reentrance_count) {
+    uint8_t a[32];
+    if (!rd(f, c, A(0), a, 32)) return false;
+    RET(ctr_scan_stack(f, a).entries);
+    return true;
+}
+
+SEAL(seal0, instantiation_nonce) {
+    uint64_t nonce;
+    int rc = ctr_meta_get(f->x->c, f->txn, "nonce", &nonce);
+    if (rc) return fatal(f, c, rc);
+    results[0].of.i64 = (int64_t)nonce;
+    return true;
+}
+
+/* ---- events and debug output ---- */
+
+SEAL(seal0, deposit_event) {
+    return do_deposit_event(f, c, A(0), A(1), A(2), A(3));
+}
+
+SEAL(seal0, debug_message) {
+    if (!do_debug_message(f, c, A(0), A(1))) return false;
+    RET(RC_SUCCESS);
+    return true;
+}
+
+/* ---- hashes and signatures ---- */
+
+/* (input, input_len, output): the hash of the input, out_len bytes, written to output. */
+static bool hash_fn(ctr_frame *f, bst_caller *c, const bst_value *args,
+                    void (*hash)(const void *, size_t, uint8_t *), uint32_t out_len) {
+    uint32_t in_ptr = A(0), in_len = A(1);
+    const uint8_t *in = view(f, c, in_ptr, in_len);
+    if (!in) return false;
+    if (!charge(f, c, ctr_sat_mul(in_len, BST_CONTRACTS_GAS_HASH_PER_BYTE))) return false;
+    uint8_t h[32];
+    hash(in, in_len, h);
+    return wr(f, c, A(2), h, out_len);
+}
+
+SEAL(seal0, hash_sha2_256) {
+    return hash_fn(f, c, args, bst_sha2_256, 32);
+}
+
+SEAL(seal0, hash_keccak_256) {
+    return hash_fn(f, c, args, bst_keccak_256, 32);
+}
+
+SEAL(seal0, hash_blake2_256) {
+    return hash_fn(f, c, args, bst_blake2_256, 32);
+}
+
+SEAL(seal0, hash_blake2_128) {
+    return hash_fn(f, c, args, bst_blake2_128, 16);
+}
+
+SEAL(seal0, ecdsa_recover) {
+    uint8_t sig[65], h[32], pub[33];
+    if (!charge(f, c, BST_CONTRACTS_GAS_CRYPTO)) return false;
+    if (!rd(f, c, A(0), sig, 65) || !rd(f, c, A(1), h, 32)) return false;
+    if (bst_secp256k1_recover_compressed(sig, h, true, pub) != BST_ECDSA_OK) {
+        RET(RC_ECDSA_RECOVER_FAILED);
+        return true;
+    }
+    if (!wr(f, c, A(2), pub, 33)) return false;
+    RET(RC_SUCCESS);
+    return true;
+}
+
+SEAL(seal0, ecdsa_to_eth_address) {
+    uint8_t key[33], addr[20];
+    if (!charge(f, c, BST_CONTRACTS_GAS_CRYPTO)) return false;
+    if (!rd(f, c, A(0), key, 33)) return false;
+    if (!bst_ecdsa_eth_address(key, addr)) {
+        RET(RC_ECDSA_RECOVER_FAILED);
+        return true;
+    }
+    if (!wr(f, c, A(1), addr, 20)) return false;
+    RET(RC_SUCCESS);
+    return true;
+}
+
+SEAL(seal0, sr25519_verify) {
+    uint8_t sig[64], pub[32];
+    if (!charge(f, c, BST_CONTRACTS_GAS_CRYPTO)) return false;
+    if (!rd(f, c, A(0), sig, 64) || !rd(f, c, A(1), pub, 32)) return false;
+    const uint8_t *msg = view(f, c, A(3), A(2));
+    if (!msg) return false;
+    if (!charge(f, c, ctr_sat_mul(A(2), BST_CONTRACTS_GAS_HASH_PER_BYTE))) return false;
+    RET(bst_sr25519_verify(sig, msg, A(2), pub) ? RC_SUCCESS : RC_SR25519_VERIFY_FAILED);
+    return true;
+}
+
+/* ---- the lookup ------------------------------------------------------------------------------ */
+
+/* Whether an import name is the row's NAME (lit, litlen bytes) in a form its flags accept. */
+static bool name_is(const char *name, size_t len, const char *lit, size_t litlen,
+                    unsigned flags) {
+    if (!(flags & CTR_ALIAS_ONLY) && len == litlen && memcmp(name, lit, len) == 0) return true;
+    return (flags & (CTR_ALIAS | CTR_ALIAS_ONLY)) && len == 5 + litlen &&
+           memcmp(name, "seal_", 5) == 0 && memcmp(name + 5, lit, litlen) == 0;
+}
+
+/* A chain of comparisons, one per row: the name's length rules out most rows at once. */
+bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
+                     ctr_seal_def *out) {
+#define CTR_SEAL_LOOKUP(mod, n, s, fl)                                                         \
+    if (name_is(name, nlen, #n, sizeof #n - 1, fl) && mlen == sizeof #mod - 1 &&               \
+        memcmp(module, #mod, mlen) == 0) {                                                     \
+        out->id = CTR_SEAL_##mod##_##n;                                                        \
+        out->sig = s;                                                                          \
+        out->fn = mod##_##n;                                                                   \
+        return true;                                                                           \
+    }
+    CONTRACTS_HOST_FUNCTIONS(CTR_SEAL_LOOKUP)
+#undef CTR_SEAL_LOOKUP
+    return false;
+}
