@@ -107,6 +107,8 @@ static struct bst_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, con
         bst_host_fail(c, fn, "out of host memory");
         return NULL;
     }
+    /* sandboxed code runs under the call's deadline too */
+    bst_store_set_deadline(s->store, bst_store_deadline(rt->store));
     rt->sandbox = s;
     return s;
 }
