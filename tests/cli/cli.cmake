@@ -19,7 +19,7 @@ add_custom_command(
   COMMENT "wat2wasm cli/blocking.wat" VERBATIM)
 add_custom_target(bastion_cli_wasm ALL DEPENDS ${_cli_out}/blocking.wasm)
 
-foreach(_case read_fifo read_pipe write_stalled poll_sleep read_ready read_nonblocking)
+foreach(_case read_fifo read_pipe write_stalled open_fifo poll_sleep read_ready read_nonblocking)
   add_test(NAME cli/timeout_${_case}
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/timeout.sh $<TARGET_FILE:bastion>
                    ${_cli_out}/blocking.wasm ${_cli_out}/work/${_case} ${_case})

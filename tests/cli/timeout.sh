@@ -5,8 +5,8 @@
 #   timeout.sh BASTION BLOCKING_WASM WORK_DIR CASE
 #
 # BLOCKING_WASM is tests/cli/blocking.wat assembled; WORK_DIR a scratch directory owned by the
-# case (wiped first).  The promise checked: a call blocked in fd_read, fd_write or poll_oneoff
-# ends as `interrupted` (exit 22) within the deadline + 50 ms.  The CLI measures the call itself
+# case (wiped first).  The promise checked: a call blocked in fd_read, fd_write, poll_oneoff or
+# path_open (of a FIFO) ends as `interrupted` (exit 22) within the deadline + 50 ms.  The CLI measures the call itself
 # ("time used: X ms of N ms", from arming the deadline to reporting the trap), which leaves
 # process start-up and exit out — they are slow and noisy under the sanitizers.  The wall time
 # of the whole process is only checked loosely.  A timing miss is retried (3 attempts), so one
@@ -24,14 +24,16 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 TIMEOUT=200
 SLACK=50
 
-# interrupted_in_time NAME STDIN STDOUT: runs `--invoke NAME` with --timeout-ms $TIMEOUT, the
-# given redirections, and checks exit 22, the trap message and the time used.  Returns 1 (after
+# interrupted_in_time NAME STDIN STDOUT [OPTIONS...]: runs `--invoke NAME` with --timeout-ms
+# $TIMEOUT, the options and the given redirections, and checks exit 22, the trap message and the
+# time used.  Returns 1 (after
 # printing why) on a timing miss only; anything else wrong fails the case.
 interrupted_in_time() {
     local name=$1 in=$2 out=$3 t0 rc used wall
+    shift 3
     t0=$(now_ms)
     # (coreutils timeout only ends a run that the deadline failed to end: exit 124)
-    timeout -k 1 20 "$bastion" run --timeout-ms "$TIMEOUT" "$wasm" --invoke "$name" \
+    timeout -k 1 20 "$bastion" run --timeout-ms "$TIMEOUT" "$@" "$wasm" --invoke "$name" \
         < "$in" > "$out" 2> "$work/err"
     rc=$?
     wall=$(( $(now_ms) - t0 ))
@@ -53,7 +55,7 @@ interrupted_in_time() {
     return 0
 }
 
-# in_time NAME STDIN STDOUT: interrupted_in_time, up to 3 attempts for the timing.
+# in_time NAME STDIN STDOUT [OPTIONS...]: interrupted_in_time, up to 3 attempts for the timing.
 in_time() {
     local attempt
     for attempt in 1 2 3; do
@@ -85,6 +87,26 @@ write_stalled)
     exec 4<> "$work/out"
     in_time spew /dev/null "$work/out"
     exec 4>&-
+    ;;
+open_fifo)
+    # opening a FIFO waits for the other end, in open() when done naively: for reading (no
+    # writer ever comes) and for writing (no reader ever comes)
+    mkdir "$work/box"
+    mkfifo "$work/box/fifo"
+    in_time fifo_read /dev/null /dev/null --dir "$work/box"
+    in_time fifo_write /dev/null /dev/null --dir "$work/box"
+    # ... and still works when the other end comes, late
+    ( sleep 0.2; printf abc > "$work/box/fifo" ) &
+    out=$(timeout 20 "$bastion" run --timeout-ms 10000 --dir "$work/box" "$wasm" --invoke fifo_read) ||
+        fail "fifo_read with a late writer: exit $?"
+    [ "$out" = "abc0" ] || fail "fifo_read with a late writer printed '$out'"
+    ( sleep 0.2; exec wc -c < "$work/box/fifo" > "$work/count" ) &
+    reader=$!
+    out=$(timeout 20 "$bastion" run --timeout-ms 10000 --dir "$work/box" "$wasm" --invoke fifo_write) ||
+        fail "fifo_write with a late reader: exit $?"
+    [ "$out" = "0" ] || fail "fifo_write with a late reader printed '$out'"
+    wait "$reader"
+    [ "$(cat "$work/count")" -eq 64512 ] || fail "the late reader got $(cat "$work/count") bytes"
     ;;
 poll_sleep)
     # poll_oneoff with a 100 s clock subscription
