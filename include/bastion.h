@@ -242,10 +242,66 @@ void bst_store_set_fuel(bst_store *s, uint64_t fuel);
 uint64_t bst_store_fuel(const bst_store *s);   /* remaining */
 
 /* Asks code running in the store to stop with BST_TRAP_INTERRUPTED at the next loop back-edge or
- * call.  The only call that is safe from another thread. */
+ * call, and wakes a host function blocked in bst_store_poll / bst_store_sleep_ns (which then
+ * traps the same way).  The only call that is safe from another thread, and async-signal-safe
+ * (it preserves errno).  The store must outlive every bst_store_interrupt() call. */
 void bst_store_interrupt(bst_store *s);
-/* Clears a pending interrupt (done automatically when a trap reports it). */
+/* Clears a pending interrupt (done automatically when the outermost call's trap reports it). */
 void bst_store_clear_interrupt(bst_store *s);
+
+/* ---- deadlines and interruptible waits (see docs/sandbox.md, "Timeouts") ------------------ *
+ *
+ * A store may carry a deadline: an absolute CLOCK_MONOTONIC time in nanoseconds
+ * (bst_monotonic_ns() + budget).  Once it has passed, code running in the store traps with
+ * BST_TRAP_INTERRUPTED exactly as after bst_store_interrupt(): wasm code at a loop head or call
+ * (the clock is read at every 64th such check), a host function blocked in
+ * bst_store_poll / bst_store_sleep_ns at the deadline itself.  The deadline stays until it is
+ * changed or cleared: every later call traps at its first check.
+ *
+ * Host functions that block must wait through bst_store_poll / bst_store_sleep_ns (or poll
+ * bst_store_wake_fd themselves) so that an interrupt or the deadline ends the wait.  When a
+ * wait reports BST_WAIT_INTERRUPTED the host function traps:
+ *
+ *     struct pollfd p = {fd, POLLIN, 0};
+ *     if (bst_store_poll(bst_caller_store(c), &p, 1, -1) == BST_WAIT_INTERRUPTED) {
+ *         bst_caller_trap(c, "interrupted");
+ *         return false;
+ *     }
+ *
+ * Whenever a host function returns (normally or trapping) while the store is interrupted — a
+ * request pending or the deadline passed — the engine turns the call's outcome into
+ * BST_TRAP_INTERRUPTED, so an interrupt that arrives during a host call is never lost. */
+
+typedef enum bst_wait {
+    BST_WAIT_READY = 0,     /* a descriptor is ready: see the revents fields */
+    BST_WAIT_TIMEOUT,       /* the wait's own timeout elapsed (bst_store_sleep_ns: slept in full) */
+    BST_WAIT_INTERRUPTED,   /* the store was interrupted or its deadline passed: trap */
+    BST_WAIT_ERROR,         /* poll() failed, or no wake descriptor could be made: see errno */
+} bst_wait;
+
+/* The CLOCK_MONOTONIC time in nanoseconds, the clock deadlines are measured on. */
+uint64_t bst_monotonic_ns(void);
+/* Sets the store's deadline (CLOCK_MONOTONIC ns); 0 removes it. */
+void bst_store_set_deadline(bst_store *s, uint64_t monotonic_ns);
+/* The deadline, or 0 when none is set. */
+uint64_t bst_store_deadline(const bst_store *s);
+/* True when the store is interrupted: a request is pending or the deadline has passed.  A host
+ * function doing long work without waiting checks it between steps (and traps). */
+bool bst_store_interrupted(bst_store *s);
+
+struct pollfd;   /* <poll.h> */
+/* poll(2) on fds[0..nfds) (nfds may be 0: a plain sleep) that also ends when the store is
+ * interrupted or its deadline passes.  timeout_ns < 0 waits without a timeout of its own.
+ * Checks for an interrupt before waiting; retries EINTR.  READY fills every revents; the
+ * other outcomes leave them 0. */
+bst_wait bst_store_poll(bst_store *s, struct pollfd *fds, size_t nfds, int64_t timeout_ns);
+/* Sleeps ns nanoseconds unless interrupted first: TIMEOUT when it slept in full. */
+bst_wait bst_store_sleep_ns(bst_store *s, uint64_t ns);
+/* A descriptor that becomes readable when bst_store_interrupt() is called, for embedders that
+ * wait in their own event loop (add it to the set; when it is readable, check
+ * bst_store_interrupted(), as it may wake spuriously).  Created on first use (close-on-exec)
+ * and owned by the store: never read or close it.  -1 (errno set) if it cannot be made. */
+int bst_store_wake_fd(bst_store *s);
 
 /* After a trap: the wasm call stack at the trap, innermost first.  Returns the number of frames
  * written (at most max; the stack is truncated to the innermost BST_MAX_BACKTRACE frames). */
@@ -292,8 +348,9 @@ const bst_functype *bst_func_type(const bst_func *f);
 bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value *results,
                     size_t nresults, bst_error *err);
 
-/* Inside a host function: the instance whose code called it (NULL when called directly from
- * bst_call), its exported "memory" or first memory, its user data. */
+/* Inside a host function: the store it runs in, the instance whose code called it (NULL when
+ * called directly from bst_call), its exported "memory" or first memory, its user data. */
+bst_store *bst_caller_store(bst_caller *c);
 bst_instance *bst_caller_instance(bst_caller *c);
 bst_memory *bst_caller_memory(bst_caller *c);
 void *bst_caller_user_data(bst_caller *c);

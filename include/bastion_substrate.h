@@ -74,8 +74,9 @@ bst_status bst_substrate_code_decode(const uint8_t *blob, size_t len, size_t max
  * between offchain worker runs).  Callbacks run on the thread of bst_substrate_call, during the
  * call, and must not call back into the runtime.  The host itself never blocks: a provider with
  * a deadline (milliseconds since the Unix epoch, as ext_offchain_timestamp) should not block past
- * it; NULL means "no deadline" (Substrate blocks forever).  A NULL callback answers as without
- * a provider. */
+ * it; NULL means "no deadline" (Substrate blocks forever).  When the call has a deadline of its
+ * own (bst_substrate_runtime_set_deadline), the provider gets the earlier of the two, never
+ * NULL.  A NULL callback answers as without a provider. */
 
 /* sp_core::offchain::HttpError with its SCALE discriminants; BST_SUBSTRATE_HTTP_OK is Ok. */
 typedef enum bst_substrate_http_error {
@@ -182,6 +183,14 @@ bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len
                                                  const bst_substrate_options *opts,
                                                  bst_error *err);
 void bst_substrate_runtime_free(bst_substrate_runtime *rt);
+
+/* A wall-clock limit for the calls that follow: an absolute CLOCK_MONOTONIC time in nanoseconds
+ * (bst_monotonic_ns() + budget); 0 (the default) removes it.  A call still running at the
+ * deadline traps with BST_TRAP_INTERRUPTED, wherever it is: in the runtime's code, in code it
+ * runs through ext_sandbox_*, or in an offchain HTTP function, whose provider is handed the
+ * earlier of the runtime's deadline and this one (and must not block past it).  The deadline
+ * stays until changed: calls made after it trap at once. */
+void bst_substrate_runtime_set_deadline(bst_substrate_runtime *rt, uint64_t monotonic_ns);
 
 /* Number of imported functions this host does not provide (linked to trapping stubs under
  * allow_missing). */

@@ -61,7 +61,8 @@
     "        Sandbox options (both forms; options go before FILE):\n"                             \
     "          --fuel N              fuel budget (1 per wasm instruction; bulk memory and\n"      \
     "                                table operations also 1 per 64 bytes), at most 2^63-1\n"     \
-    "          --timeout-ms N        interrupt the code after N >= 1 ms of wall-clock time\n"     \
+    "          --timeout-ms N        interrupt the code after N >= 1 ms of wall-clock time,\n"    \
+    "                                also while it waits in a WASI call (exit 22)\n"             \
     "          --deterministic       canonicalise NaN results of float operations\n"              \
     "          --no-floats           reject modules that use floating point\n"                    \
     "          --no-metering         compile without fuel instructions (no --fuel)\n"             \
@@ -78,8 +79,9 @@
     "                                items and names (1..2^64-1, default 134217728)\n"            \
     "        The stacks grow on demand: a large limit costs nothing until code uses it.\n"       \
     "        FILE itself may have at most 64 MiB.\n"                                             \
-    "        On a trap it prints the trap, a backtrace with function names and the fuel\n"        \
-    "        used (unless --no-metering), and exits with 10 + the trap kind:\n"                   \
+    "        On a trap it prints the trap, a backtrace with function names, the fuel\n"           \
+    "        used (unless --no-metering; with --timeout-ms also the time used), and exits\n"     \
+    "        with 10 + the trap kind:\n"                                                         \
     "          11 unreachable, 12 out of bounds memory access, 13 out of bounds table\n"          \
     "          access, 14 integer divide by zero, 15 integer overflow, 16 invalid\n"              \
     "          conversion to integer, 17 indirect call type mismatch, 18 uninitialized\n"        \
@@ -548,7 +550,15 @@ typedef struct run_opts {
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
 static int trap_exit_status(bst_trap_kind k) { return EXIT_TRAP_BASE + (int)k; }
 
-/* Prints the trap, the wasm backtrace with function names and the fuel used. */
+/* --timeout-ms in nanoseconds, capped far beyond any run so deadlines cannot overflow. */
+static uint64_t timeout_ns(uint64_t ms)
+{
+    const uint64_t cap = UINT64_C(1) << 62;   /* ~146 years */
+    return ms > cap / 1000000u ? cap : ms * 1000000u;
+}
+
+/* Prints the trap, the wasm backtrace with function names, the fuel used and, with
+ * --timeout-ms, the time used. */
 static int report_trap(bst_store *s, const bst_error *err, const run_opts *o)
 {
     fprintf(stderr, "trap: %s\n", error_text(err));
@@ -566,15 +576,24 @@ static int report_trap(bst_store *s, const bst_error *err, const run_opts *o)
                 o->fuel);
     else if (o->module_config.fuel_metering)
         fprintf(stderr, "fuel used: %" PRIu64 "\n", CLI_FUEL_MAX - bst_store_fuel(s));
+    uint64_t deadline = bst_store_deadline(s);
+    if (o->timeout_ms && deadline) {
+        /* measured from when the clock started (the deadline minus the timeout) to now */
+        double used = (double)(bst_monotonic_ns() - (deadline - timeout_ns(o->timeout_ms))) / 1e6;
+        fprintf(stderr, "time used: %.1f ms of %" PRIu64 " ms\n", used, o->timeout_ms);
+    }
     return trap_exit_status(err->trap);
 }
 
-/* The --timeout-ms watchdog: interrupts the store unless cancelled first. */
+/* --timeout-ms: the store's deadline, which ends waits in host functions (blocked WASI reads,
+ * poll_oneoff sleeps) and is checked by wasm code, plus a watchdog thread that interrupts the
+ * store at the deadline, so that wasm code stops at its next loop head or call without waiting
+ * for the engine's next clock read. */
 typedef struct watchdog {
     bst_store *store;
-    uint64_t timeout_ms;
+    uint64_t deadline;       /* CLOCK_MONOTONIC ns */
     pthread_mutex_t lock;
-    pthread_cond_t done_cv;
+    pthread_cond_t done_cv;  /* on CLOCK_MONOTONIC, like the deadline */
     bool done;
     pthread_t thread;
     bool started;
@@ -584,13 +603,8 @@ static void *watchdog_main(void *arg)
 {
     watchdog *w = arg;
     struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += (time_t)(w->timeout_ms / 1000);
-    deadline.tv_nsec += (long)(w->timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    deadline.tv_sec = (time_t)(w->deadline / 1000000000u);
+    deadline.tv_nsec = (long)(w->deadline % 1000000000u);
     pthread_mutex_lock(&w->lock);
     int rc = 0;
     while (!w->done && rc != ETIMEDOUT)
@@ -607,10 +621,21 @@ static void watchdog_start(watchdog *w, bst_store *s, uint64_t timeout_ms)
     if (!timeout_ms)
         return;
     w->store = s;
-    w->timeout_ms = timeout_ms;
+    w->deadline = bst_monotonic_ns() + timeout_ns(timeout_ms);
+    bst_store_set_deadline(s, w->deadline);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->done_cv, NULL);
+    pthread_cond_init(&w->done_cv, &attr);
+    pthread_condattr_destroy(&attr);
+    /* without the thread the deadline still binds, only later for wasm code (the engine reads
+     * the clock every 64th loop head or call) */
     w->started = pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
+    if (!w->started) {
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->done_cv);
+    }
 }
 
 static void watchdog_stop(watchdog *w)

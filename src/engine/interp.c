@@ -230,6 +230,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     bst_func *callee;
     uint64_t *nfp;
     int64_t fuel = s->fuel; /* kept in a register; written back whenever control leaves */
+    uint32_t deadline_tick = 1; /* see bst_interrupt_check(); the first check reads the clock */
 
 #define RELOAD_MEM()                                                                             \
     do {                                                                                         \
@@ -249,7 +250,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         err_filled = true;                                                                       \
         goto trapped;                                                                            \
     } while (0)
-#define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
+#define INTERRUPTED() bst_interrupt_check(s, &deadline_tick)
 /* Bulk operations pay 1 fuel per 64 bytes/elements on top of their instruction cost. */
 #define CHARGE_BULK(n)                                                                           \
     do {                                                                                         \
@@ -616,6 +617,9 @@ do_call:
         bool ok = call_host(s, callee, inst, nfp, true, err);
         fuel = s->fuel;
         s->depth--;
+        /* an interrupt that arrived during the host call (or ended its wait) wins */
+        if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) && bst_interrupt_due(s))
+            TRAP(BST_TRAP_INTERRUPTED);
         if (!ok) TRAP_FILLED(); /* BST_TRAP_HOST with the host's message */
         RELOAD_MEM();
         NEXT();
@@ -903,7 +907,9 @@ trapped:
         s->trace[s->ntrace++] = s->frames[d - 1].func;
     s->depth = base_depth;
     s->fuel = fuel;
-    if (trap == BST_TRAP_INTERRUPTED) atomic_store(&s->interrupt, 0);
+    /* Only the outermost activation withdraws the request: a call re-entered from a host
+     * function leaves it set, so the interrupt also stops every activation around it. */
+    if (trap == BST_TRAP_INTERRUPTED && s->activations == 1) bst_interrupt_consume(s);
     if (!err_filled) bst_trap_error(err, trap);
     return BST_ERR_TRAP;
 done:
@@ -929,7 +935,10 @@ bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
     if (!f->code) {
         s->activations++;
         bool ok = call_host(s, f, NULL, slots, false, err);
+        bool interrupted = bst_interrupt_due(s);
+        if (interrupted && s->activations == 1) bst_interrupt_consume(s);
         s->activations--;
+        if (interrupted) return bst_trap_error(err, BST_TRAP_INTERRUPTED);
         return ok ? BST_OK : BST_ERR_TRAP;
     }
     uint64_t *base = s->stack_top;

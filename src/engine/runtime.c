@@ -75,7 +75,7 @@ bst_store *bst_store_new(const bst_config *cfg) {
     if (s->config.max_reentry == 0) s->config.max_reentry = 1;
     if (s->config.max_memory_pages > BST_MAX_PAGES) s->config.max_memory_pages = BST_MAX_PAGES;
     s->fuel = INT64_MAX;
-    atomic_init(&s->interrupt, 0);
+    bst_interrupt_init(s);
     return s;
 }
 
@@ -83,8 +83,6 @@ void bst_store_set_fuel(bst_store *s, uint64_t fuel) {
     s->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
 }
 uint64_t bst_store_fuel(const bst_store *s) { return (uint64_t)s->fuel; }
-void bst_store_interrupt(bst_store *s) { atomic_store(&s->interrupt, 1); }
-void bst_store_clear_interrupt(bst_store *s) { atomic_store(&s->interrupt, 0); }
 
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) {
     size_t n = 0;
@@ -115,6 +113,7 @@ void bst_store_free(bst_store *s) {
         o = next;
     }
     bst_stacks_free(s);
+    bst_interrupt_fini(s);
     free(s);
 }
 
@@ -399,6 +398,7 @@ bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value 
     return st;
 }
 
+bst_store *bst_caller_store(bst_caller *c) { return c->store; }
 bst_instance *bst_caller_instance(bst_caller *c) { return c->inst; }
 bst_memory *bst_caller_memory(bst_caller *c) { return c->inst ? c->inst->mem0 : NULL; }
 void *bst_caller_user_data(bst_caller *c) { return c->inst ? c->inst->user_data : NULL; }

@@ -8,6 +8,8 @@
 #ifndef BST_ENGINE_RUNTIME_H
 #define BST_ENGINE_RUNTIME_H
 
+#include <stdatomic.h>
+
 #include "engine/module.h"
 
 #define BST_PAGE_SIZE 65536u
@@ -111,7 +113,10 @@ struct bst_store {
     uint64_t table_elems;         /* sum of all table sizes: capped by config.max_table_elems */
     uint64_t memory_pages;        /* sum of all memory sizes: capped by config.max_memory_pages */
     int64_t fuel;                 /* remaining; INT64_MAX when unlimited */
-    _Atomic uint32_t interrupt;   /* set by bst_store_interrupt() from any thread */
+    _Atomic uint32_t interrupt;   /* BST_INTR_* bits; REQUESTED is set from any thread */
+    uint64_t deadline;            /* CLOCK_MONOTONIC ns; 0 = none (interrupt.c) */
+    _Atomic int wake_wr;          /* bst_store_interrupt() writes here; -1 until a wait needs it */
+    int wake_rd;                  /* waits poll this end (the same eventfd on Linux) */
     uint32_t ntrace;              /* backtrace of the last trap */
     bst_func *trace[BST_MAX_BACKTRACE];
 };
@@ -135,6 +140,34 @@ static inline bool bst_array_bytes(size_t n, size_t size, size_t *out) {
     *out = n * size;
     return true;
 }
+
+/* The bits of bst_store.interrupt.  Any nonzero value sends the interpreter's interrupt check
+ * to bst_interrupt_due(), so a store without a deadline pays one load per check. */
+#define BST_INTR_REQUESTED 1u     /* bst_store_interrupt() */
+#define BST_INTR_DEADLINE 2u      /* a deadline is set */
+#define BST_INTR_EXPIRED 4u       /* ... and has passed (set by the store's own thread) */
+#define BST_DEADLINE_STRIDE 64    /* interrupt checks between two clock reads (bastion.h says 64) */
+
+/* Whether code in the store must stop now: a request, or the deadline passed by the clock
+ * (interrupt.c; bst_store_interrupted()). */
+bool bst_interrupt_due(bst_store *s);
+
+/* The interpreter's check at loop heads and calls: one relaxed load while nothing is pending and
+ * no deadline is set.  With a deadline (and nothing else) pending, *tick — a counter the
+ * interpreter keeps in a register — counts down and the clock is read every
+ * BST_DEADLINE_STRIDE checks only: a clock read costs more than a tight loop iteration. */
+static inline bool bst_interrupt_check(bst_store *s, uint32_t *tick) {
+    uint32_t v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
+    if (!v) return false;
+    if (v == BST_INTR_DEADLINE && --*tick != 0) return false;
+    *tick = BST_DEADLINE_STRIDE;
+    return bst_interrupt_due(s);
+}
+/* The outermost activation reported BST_TRAP_INTERRUPTED: withdraw the request. */
+void bst_interrupt_consume(bst_store *s);
+/* Wake descriptor setup and teardown (bst_store_new / bst_store_free). */
+void bst_interrupt_init(bst_store *s);
+void bst_interrupt_fini(bst_store *s);
 
 /* Registers a store-owned object. */
 void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *));

@@ -55,6 +55,7 @@ struct bst_substrate_runtime {
     size_t nkeys, keys_cap;
     uint32_t nstubs;           /* imports linked to trapping stubs */
     uint32_t initial_pages;    /* the memory's initial size (imported or exported) */
+    uint64_t deadline;         /* CLOCK_MONOTONIC ns of bst_substrate_runtime_set_deadline, 0 */
     /* Per call (a fresh instance each time, as Substrate does): */
     bst_store *store;
     bst_instance *inst;

@@ -21,13 +21,16 @@
  * Invalid = 3); HttpRequestStatus is DeadlineReached, IoError, Invalid, Finished(u16).  Without a
  * provider (or callback) request_start answers Err(()) and every id is unknown.
  *
- * Like every offchain-worker function these trap outside an offchain call (opts.offchain).
+ * Like every offchain-worker function these trap outside an offchain call (opts.offchain).  The
+ * call's deadline (bst_substrate_runtime_set_deadline) caps the deadline handed to the provider,
+ * and a call that returns past it traps as interrupted (the engine's check after host calls).
  */
 #include "host.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The provider, when it has the callback `cb`, else NULL. */
 #define HTTP_CB(rt, cb) ((rt)->opts.http && (rt)->opts.http->cb ? (rt)->opts.http : NULL)
@@ -76,6 +79,18 @@ static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t pack
     if (some) bst_scale_get_u64(&d, ms);
     if (bst_scale_finish(&d) != BST_SCALE_OK)
         return sub_fail(c, fn, "deadline is not a SCALE Option<Timestamp>");
+    /* The call's own deadline (bst_substrate_runtime_set_deadline) bounds the provider too:
+     * handed over as the Unix milliseconds it falls on (rounded down) when it comes first. */
+    uint64_t limit = bst_store_deadline(bst_caller_store(c));
+    if (limit) {
+        uint64_t now = bst_monotonic_ns();
+        struct timespec ts;
+        timespec_get(&ts, TIME_UTC);
+        uint64_t cap = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u +
+                       (limit > now ? (limit - now) / 1000000u : 0);
+        if (!some || *ms > cap) *ms = cap;
+        some = true;
+    }
     *deadline = some ? ms : NULL;
     return true;
 }

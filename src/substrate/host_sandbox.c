@@ -105,6 +105,8 @@ static struct sub_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, con
         sub_fail(c, fn, "out of host memory");
         return NULL;
     }
+    /* sandboxed code runs under the call's deadline too */
+    bst_store_set_deadline(s->store, bst_store_deadline(rt->store));
     rt->sandbox = s;
     return s;
 }

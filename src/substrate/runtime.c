@@ -311,6 +311,7 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
         return false;
     }
     if (rt->opts.fuel) bst_store_set_fuel(rt->store, rt->opts.fuel);
+    bst_store_set_deadline(rt->store, rt->deadline);
     uint32_t n = bst_module_import_count(rt->module);
     bst_extern *imports = calloc(n ? n : 1, sizeof *imports);
     if (!imports) {
@@ -400,6 +401,10 @@ void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     free(rt->keys);
     free(rt->stubs);
     free(rt);
+}
+
+void bst_substrate_runtime_set_deadline(bst_substrate_runtime *rt, uint64_t monotonic_ns) {
+    rt->deadline = monotonic_ns;
 }
 
 uint32_t bst_substrate_runtime_stub_count(const bst_substrate_runtime *rt) {

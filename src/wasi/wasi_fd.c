@@ -1,7 +1,8 @@
 /*
  * wasi_fd.c — WASI operations on open descriptors: fd_read/write (scatter/gather straight to
- * and from bounds-checked slices of guest memory), pread/pwrite, seek/tell (with
- * wasi_unstable's whence numbering), close/renumber, fdstat and filestat (both layouts),
+ * and from bounds-checked slices of guest memory; on descriptors that can block, waiting
+ * through the store so that its interrupt and deadline end the wait), pread/pwrite, seek/tell
+ * (with wasi_unstable's whence numbering), close/renumber, fdstat and filestat (both layouts),
  * prestat of pre-opened directories, fd_readdir, sync, advise, allocate.
  */
 #define _GNU_SOURCE
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,9 +52,88 @@ static uint16_t gather(bst_memory *mem, uint32_t iovs, uint32_t n, struct iovec 
     return WE_SUCCESS;
 }
 
-/* fd_read, fd_write, fd_pread, fd_pwrite: (fd, iovs, iovs_len, [offset,] nbytes_ptr). */
-static uint16_t vector_io(bst_wasi *w, bst_memory *mem, const bst_value *args, bool write,
-                          bool positioned)
+/* Whether reading (or writing) f can block indefinitely: on pipes, FIFOs, sockets, terminals and
+ * other character devices it can, unless the host descriptor is non-blocking (then the guest
+ * gets EAGAIN, as before) or not open for that direction (then EBADF at once — and poll() would
+ * never report the write end of a pipe readable).  Regular files, directories and block devices
+ * complete on their own. */
+static bool may_block(const wasi_fd *f, bool write)
+{
+    if (f->filetype == WFT_REGULAR_FILE || f->filetype == WFT_DIRECTORY ||
+        f->filetype == WFT_BLOCK_DEVICE)
+        return false;
+    int fl = fcntl(f->host, F_GETFL);
+    if (fl < 0 || (fl & O_NONBLOCK))
+        return false;
+    int mode = fl & O_ACCMODE;
+    return mode == O_RDWR || mode == (write ? O_WRONLY : O_RDONLY);
+}
+
+/* Waits until f is ready for `events`; WE_INTERRUPTED when the store's interrupt or deadline
+ * comes first.  An error condition counts as ready: the I/O call then reports it. */
+static uint16_t wait_ready(bst_store *s, const wasi_fd *f, short events)
+{
+    struct pollfd p = {f->host, events, 0};
+    switch (bst_store_poll(s, &p, 1, -1)) {
+    case BST_WAIT_READY: return WE_SUCCESS;
+    case BST_WAIT_INTERRUPTED: return WE_INTERRUPTED;
+    default: return wasi_errno(errno);
+    }
+}
+
+/* A write to a descriptor that can block, PIPE_BUF bytes at a time, each after poll() reported
+ * room.  A pipe with room takes PIPE_BUF bytes without blocking, so a reader that stops reading
+ * cannot hold the call past an interrupt, while the guest still sees what a blocking write gives:
+ * everything written, or the count written before an error. */
+static uint16_t write_pieces(bst_store *s, const wasi_fd *f, const struct iovec *iov, int cnt,
+                             uint64_t *written)
+{
+    enum { MAX_PIECE_IOV = 64 };
+    size_t off = 0;   /* into iov[0] */
+    *written = 0;
+    while (cnt > 0) {
+        uint16_t e = wait_ready(s, f, POLLOUT);
+        if (e == WE_INTERRUPTED || (e && !*written))
+            return e;
+        if (e)
+            return WE_SUCCESS;
+        struct iovec piece[MAX_PIECE_IOV];
+        int n = 0;
+        size_t bytes = 0;
+        for (int i = 0; i < cnt && n < MAX_PIECE_IOV && bytes < PIPE_BUF; i++, n++) {
+            size_t skip = i == 0 ? off : 0, len = iov[i].iov_len - skip;
+            if (len > PIPE_BUF - bytes)
+                len = PIPE_BUF - bytes;
+            piece[n].iov_base = (uint8_t *)iov[i].iov_base + skip;
+            piece[n].iov_len = len;
+            bytes += len;
+        }
+        ssize_t r = writev(f->host, piece, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return *written ? WE_SUCCESS : wasi_errno(errno);
+        *written += (uint64_t)r;
+        for (size_t left = (size_t)r; left > 0 && cnt > 0;) {   /* gather() left no empty iov */
+            size_t room = iov[0].iov_len - off, take = room < left ? room : left;
+            off += take;
+            left -= take;
+            if (off == iov[0].iov_len) {
+                iov++;
+                cnt--;
+                off = 0;
+            }
+        }
+    }
+    return WE_SUCCESS;
+}
+
+/* fd_read, fd_write, fd_pread, fd_pwrite: (fd, iovs, iovs_len, [offset,] nbytes_ptr).  Reads and
+ * writes on descriptors that can block wait through the store (bst_store_poll), so an interrupt
+ * or the deadline ends them; positioned I/O needs no wait, as the descriptors that block (pipes,
+ * sockets, terminals) are not seekable and fail it at once with ESPIPE. */
+static uint16_t vector_io(bst_store *s, bst_wasi *w, bst_memory *mem, const bst_value *args,
+                          bool write, bool positioned)
 {
     wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
     if (!f)
@@ -67,6 +148,16 @@ static uint16_t vector_io(bst_wasi *w, bst_memory *mem, const bst_value *args, b
         return e;
     if (!bst_memory_slice(mem, nbytes_ptr, 4))
         return WE_FAULT;
+    bool waits = cnt && !positioned && may_block(f, write);
+    if (waits && write) {
+        uint64_t n;
+        e = write_pieces(s, f, iov, cnt, &n);
+        if (!e)
+            wasi_put_u32(mem, nbytes_ptr, (uint32_t)n);
+        return e;
+    }
+    if (waits && (e = wait_ready(s, f, POLLIN)) != WE_SUCCESS)
+        return e;
     off_t at = positioned ? (off_t)ARG_U64(3) : 0;
     ssize_t r;
     do {
@@ -86,25 +177,25 @@ static uint16_t vector_io(bst_wasi *w, bst_memory *mem, const bst_value *args, b
 WASI_FN(wasi_fd_read)
 {
     WASI_PROLOGUE();
-    WASI_RETURN(vector_io(w, mem, args, false, false));
+    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, false, false));
 }
 
 WASI_FN(wasi_fd_write)
 {
     WASI_PROLOGUE();
-    WASI_RETURN(vector_io(w, mem, args, true, false));
+    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, true, false));
 }
 
 WASI_FN(wasi_fd_pread)
 {
     WASI_PROLOGUE();
-    WASI_RETURN(vector_io(w, mem, args, false, true));
+    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, false, true));
 }
 
 WASI_FN(wasi_fd_pwrite)
 {
     WASI_PROLOGUE();
-    WASI_RETURN(vector_io(w, mem, args, true, true));
+    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, true, true));
 }
 
 WASI_FN(wasi_fd_seek)

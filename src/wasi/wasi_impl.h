@@ -139,6 +139,20 @@ WASI_FUNC uint64_t wasi_load_u64(const uint8_t *p);
         return true;                                                                          \
     } while (0)
 
+/* Not a WASI errno: a wait (for a descriptor or a clock) ended because the store was interrupted
+ * or reached its deadline.  WASI_RETURN_WAITED turns it into a host trap, which the engine
+ * reports as BST_TRAP_INTERRUPTED; any other value is returned as the errno. */
+#define WE_INTERRUPTED 0xffffu
+#define WASI_RETURN_WAITED(e)                                                                 \
+    do {                                                                                      \
+        uint16_t e_ = (e);                                                                    \
+        if (e_ == WE_INTERRUPTED) {                                                           \
+            bst_caller_trap(caller, "interrupted");                                           \
+            return false;                                                                     \
+        }                                                                                     \
+        WASI_RETURN(e_);                                                                      \
+    } while (0)
+
 #define WASI_FN(name)                                                                         \
     bool name(bst_caller *caller, const bst_value *args, bst_value *results, void *env)
 

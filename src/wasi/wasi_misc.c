@@ -1,7 +1,8 @@
 /*
  * wasi_misc.c — the WASI functions that touch no descriptor: args_*, environ_*, clock_*,
- * random_get, poll_oneoff (clock and fd subscriptions), proc_exit (a host trap carrying the
- * code), proc_raise, sched_yield, and the ENOSYS stub used for unimplemented functions.
+ * random_get, poll_oneoff (clock and fd subscriptions, waiting through the store so that its
+ * interrupt and deadline end the wait), proc_exit (a host trap carrying the code),
+ * proc_raise, sched_yield, and the ENOSYS stub used for unimplemented functions.
  */
 #define _GNU_SOURCE
 #include "wasi_impl.h"
@@ -210,7 +211,7 @@ WASI_FN(wasi_poll_oneoff)
         free(pfds);
         WASI_RETURN(WE_NOMEM);
     }
-    nfds_t npfds = 0;
+    size_t npfds = 0;
     bool have_timeout = false, immediate = false;
     uint64_t min_timeout = UINT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
@@ -254,36 +255,21 @@ WASI_FN(wasi_poll_oneoff)
         }
     }
 
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    uint64_t elapsed = 0;
-    int ready = 0;
-    for (;;) {
-        struct timespec ts, *tsp = NULL;
-        if (immediate) {
-            ts.tv_sec = 0;
-            ts.tv_nsec = 0;
-            tsp = &ts;
-        } else if (have_timeout) {
-            uint64_t left = min_timeout > elapsed ? min_timeout - elapsed : 0;
-            uint64_t secs = left / 1000000000u;
-            ts.tv_sec = secs > (uint64_t)INT32_MAX ? INT32_MAX : (time_t)secs;
-            ts.tv_nsec = (long)(left % 1000000000u);
-            tsp = &ts;
-        }
-        ready = ppoll(npfds ? pfds : NULL, npfds, tsp, NULL);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        elapsed = ts_ns(&now) - ts_ns(&start);
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready < 0) {
-            uint16_t e = wasi_errno(errno);
-            free(subs);
-            free(pfds);
-            WASI_RETURN(e);
-        }
-        if (ready > 0 || immediate || !have_timeout || elapsed >= min_timeout)
-            break;
+    /* The wait goes through the store, so its interrupt and deadline end it (a trap). */
+    int64_t timeout = -1;
+    if (immediate)
+        timeout = 0;
+    else if (have_timeout)
+        timeout = min_timeout > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)min_timeout;
+    uint64_t start = bst_monotonic_ns();
+    bst_wait waited = bst_store_poll(bst_caller_store(caller), pfds, npfds, timeout);
+    int wait_errno = errno;
+    uint64_t elapsed = bst_monotonic_ns() - start;
+    bool ready = waited == BST_WAIT_READY;
+    if (waited == BST_WAIT_INTERRUPTED || waited == BST_WAIT_ERROR) {
+        free(subs);
+        free(pfds);
+        WASI_RETURN_WAITED(waited == BST_WAIT_ERROR ? wasi_errno(wait_errno) : WE_INTERRUPTED);
     }
 
     uint32_t nev = 0;
@@ -300,7 +286,7 @@ WASI_FN(wasi_poll_oneoff)
             if ((re & POLLERR) && !err)
                 err = WE_IO;
             put_event(ev + 32 * nev++, s, err, 0, (re & POLLHUP) ? 1 : 0);
-        } else if (s->type == EV_CLOCK && ready == 0 && s->timeout <= elapsed) {
+        } else if (s->type == EV_CLOCK && !ready && s->timeout <= elapsed) {
             put_event(ev + 32 * nev++, s, 0, 0, 0);
         }
     }

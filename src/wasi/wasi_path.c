@@ -14,7 +14,8 @@
  *   - the last component is handed to the *at() call of the operation (with O_NOFOLLOW /
  *     AT_SYMLINK_NOFOLLOW), after being expanded the same way if the guest asked to follow it.
  * The result is (directory descriptor, final name).  A link swapped in between the check and the
- * use fails with ELOOP instead of being followed.
+ * use fails with ELOOP instead of being followed.  path_open never blocks in open() (a FIFO waits
+ * for its other end there): see open_unblocking().
  */
 #define _GNU_SOURCE
 #include "wasi_impl.h"
@@ -254,6 +255,36 @@ static uint16_t resolve_guest(bst_wasi *w, bst_memory *mem, uint32_t fd, uint32_
     return e;
 }
 
+/* openat() that cannot block.  Opening a FIFO (or a terminal line) waits in open() for the
+ * other end, where neither an interrupt nor the deadline reaches, so the open is made
+ * non-blocking and, unless the guest asked for O_NONBLOCK, the descriptor made blocking again:
+ * a FIFO opened for reading then waits in fd_read (through the store) for a writer, as the open
+ * would have, and one opened for writing before any reader (ENXIO) is retried every 10 ms,
+ * through the store, until a reader comes.  Returns the descriptor, or -1 with errno set, or
+ * WASI_OPEN_INTERRUPTED. */
+#define WASI_OPEN_INTERRUPTED (-2)
+static int open_unblocking(bst_store *s, int dirfd, const char *name, int fl)
+{
+    for (;;) {
+        int h = openat(dirfd, name, fl | O_NONBLOCK, 0666);
+        if (h >= 0) {
+            int now = fcntl(h, F_GETFL);
+            if (!(fl & O_NONBLOCK) && now >= 0)
+                fcntl(h, F_SETFL, now & ~O_NONBLOCK);
+            return h;
+        }
+        int e = errno;
+        struct stat st;
+        if (e != ENXIO || (fl & O_NONBLOCK) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISFIFO(st.st_mode)) {
+            errno = e;
+            return -1;
+        }
+        if (bst_store_sleep_ns(s, 10000000) == BST_WAIT_INTERRUPTED)
+            return WASI_OPEN_INTERRUPTED;
+    }
+}
+
 WASI_FN(wasi_path_open)
 {
     WASI_PROLOGUE();
@@ -291,9 +322,11 @@ WASI_FN(wasi_path_open)
     if (fdflags & WFDFLAG_RSYNC) fl |= O_RSYNC;
     if (fdflags & WFDFLAG_SYNC) fl |= O_SYNC;
 
-    int h = openat(r.dirfd, r.name, fl, 0666);
+    int h = open_unblocking(bst_caller_store(caller), r.dirfd, r.name, fl);
     int oe = errno;
     resolved_close(&r);
+    if (h == WASI_OPEN_INTERRUPTED)
+        WASI_RETURN_WAITED(WE_INTERRUPTED);
     if (h < 0)
         WASI_RETURN(wasi_errno(oe));
     uint32_t fd;

@@ -74,7 +74,7 @@ else()
 endif()
 
 # The ThreadSanitizer stage: the multi-threaded tests plus a few spec files.
-set(_bst_tsan_tests hostile/threads hostile/interrupt hostile/isolation
+set(_bst_tsan_tests hostile/threads hostile/interrupt hostile/timeouts hostile/isolation
     spec/fac spec/call_indirect spec/memory_grow spec/br_table)
 foreach(_t IN LISTS _bst_tsan_tests)
   if(TEST ${_t})

@@ -15,6 +15,8 @@
 #include "bastion_substrate.h"
 #include "bastion_trie.h"
 
+#include <time.h>
+
 static uint8_t *g_code;
 static size_t g_code_len;
 
@@ -292,7 +294,16 @@ typedef struct mock_http {
     unsigned calls, failures;
     bool has_deadline;               /* the last write_body's deadline */
     uint64_t deadline;
+    bst_store *sleeper;              /* set: write_body sleeps until its deadline + 2 ms (a
+                                        provider that honours it, a little late) */
 } mock_http;
+
+/* Milliseconds since the Unix epoch: the clock of HTTP deadlines. */
+static uint64_t unix_ms(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static void mock_fail(mock_http *m, const char *what) {
     m->failures++;
@@ -358,6 +369,11 @@ static bst_substrate_http_error mock_write_body(void *ctx, uint16_t id, const ui
     m->calls++;
     m->has_deadline = deadline != NULL;
     m->deadline = deadline ? *deadline : 0;
+    if (m->sleeper && deadline) {
+        uint64_t now = unix_ms();
+        bst_store_sleep_ns(m->sleeper, ((*deadline > now ? *deadline - now : 0) + 2) * 1000000u);
+        return BST_SUBSTRATE_HTTP_DEADLINE_REACHED;
+    }
     mock_req *r = mock_get(m, id);
     if (!r || r->body_len + len > sizeof r->body) return BST_SUBSTRATE_HTTP_IO_ERROR;
     memcpy(r->body + r->body_len, chunk, len);
@@ -704,6 +720,63 @@ static void test_offchain_http(void) {
     free(mod.p);
 }
 
+/* bst_substrate_runtime_set_deadline and offchain HTTP: the provider is handed the call's
+ * deadline when the runtime passes none or a later one; a provider that honours it ends the
+ * call, interrupted, within the deadline + 50 ms; a deadline already passed stops a call at once;
+ * 0 removes it. */
+static void test_http_deadline(void) {
+    h_buf mod = probe_module();
+    mock_http m;
+    bst_substrate_http h = mock_init(&m, 200);
+    m.expecting = false;
+    bst_substrate_runtime *rt = open_code(mod.p, mod.n, 16, true, &h);
+    expect_call(rt, "start", NULL, 0, (const uint8_t[3]){0, 0, 0}, 3);
+    /* None, and Some(far future), become the call's deadline in Unix milliseconds */
+    static const uint8_t ok[1] = {0};
+    for (int far = 0; far < 2; far++) {
+        uint64_t before = unix_ms();
+        bst_substrate_runtime_set_deadline(rt, bst_monotonic_ns() + 60000 * UINT64_C(1000000));
+        expect_call(rt, far ? "write_deadline" : "write_unknown_id", NULL, 0,
+                    far ? ok : (const uint8_t[2]){1, 2}, far ? 1 : 2);
+        CHECK(m.has_deadline);
+        CHECK(m.deadline >= before + 59000 && m.deadline <= unix_ms() + 60000);
+    }
+    /* removed: None stays None */
+    bst_substrate_runtime_set_deadline(rt, 0);
+    expect_call(rt, "write_unknown_id", NULL, 0, (const uint8_t[2]){1, 2}, 2);
+    CHECK(!m.has_deadline);
+    /* a provider that sleeps until the deadline: the call ends interrupted, on time */
+    bst_store *sleeper = bst_store_new(NULL);
+    m.sleeper = sleeper;
+    double took = 1e9;
+    for (int attempt = 0; attempt < 3 && took >= 150; attempt++) {
+        uint64_t t0 = bst_monotonic_ns();
+        bst_substrate_runtime_set_deadline(rt, t0 + 100 * UINT64_C(1000000));
+        uint8_t *out = NULL;
+        size_t out_len = 0;
+        bst_error err;
+        memset(&err, 0, sizeof err);
+        bst_status st = bst_substrate_call(rt, "write_deadline", NULL, 0, &out, &out_len, &err);
+        took = (double)(bst_monotonic_ns() - t0) / 1e6;
+        CHECK_TRAP(st, err, BST_TRAP_INTERRUPTED);
+        free(out);
+        printf("offchain HTTP provider honouring a 100 ms deadline: the call ended after %.1f ms\n",
+               took);
+    }
+    CHECK(took >= 100 && took < 150);
+    m.sleeper = NULL;
+    bst_store_free(sleeper);
+    /* past: the next call stops at its first call, before the provider is asked */
+    unsigned calls = m.calls;
+    bst_substrate_runtime_set_deadline(rt, bst_monotonic_ns() - 1);
+    expect_trap(rt, "write_unknown_id", NULL, 0, "interrupted");
+    CHECK_EQ(m.calls, calls);
+    bst_substrate_runtime_set_deadline(rt, 0);
+    expect_call(rt, "write_unknown_id", NULL, 0, (const uint8_t[2]){1, 2}, 2);
+    bst_substrate_runtime_free(rt);
+    free(mod.p);
+}
+
 static void test_instances_and_heap(void) {
     bst_substrate_runtime *rt = open_rt(1024);
     expect_call(rt, "test_empty_return", NULL, 0, NULL, 0);
@@ -757,6 +830,7 @@ int main(int argc, char **argv) {
     test_signatures();
     test_trie_and_offchain();
     test_offchain_http();
+    test_http_deadline();
     test_instances_and_heap();
     test_missing_import_policy();
     free(g_code);

@@ -194,6 +194,37 @@ static void test_fuel(void) {
     bst_substrate_runtime_free(rt);
 }
 
+/* The call's deadline (bst_substrate_runtime_set_deadline) reaches sandboxed code: a sandboxed
+ * endless loop without a fuel budget ends the call, interrupted, within the deadline + 50 ms
+ * (3 attempts for the timing).  With the deadline removed the runtime works again. */
+static void test_deadline(void) {
+    bst_substrate_runtime *rt = open_rt(0);
+    size_t wlen, in_len;
+    uint8_t *wasm = h_wasm_bytes("sandbox_loop", &wlen);
+    uint8_t *in = enc_vec(wasm, wlen, &in_len);
+    double took = 1e9;
+    for (int attempt = 0; attempt < 3 && took >= 150; attempt++) {
+        uint64_t t0 = bst_monotonic_ns();
+        bst_substrate_runtime_set_deadline(rt, t0 + 100 * UINT64_C(1000000));
+        uint8_t *out = NULL;
+        size_t out_len = 0;
+        bst_error err;
+        memset(&err, 0, sizeof err);
+        bst_status st = bst_substrate_call(rt, "test_sandbox", in, in_len, &out, &out_len, &err);
+        took = (double)(bst_monotonic_ns() - t0) / 1e6;
+        CHECK_TRAP(st, err, BST_TRAP_INTERRUPTED);
+        free(out);
+        printf("sandboxed endless loop with a 100 ms deadline: the call ended after %.1f ms\n",
+               took);
+    }
+    CHECK(took >= 100 && took < 150);
+    free(in);
+    free(wasm);
+    bst_substrate_runtime_set_deadline(rt, 0);
+    expect_module(rt, "test_sandbox", "sandbox_counter", true, TRUE_, 1);
+    bst_substrate_runtime_free(rt);
+}
+
 /* ---- the sandbox API driven directly (sandbox_supervisor.wat) ------------------------------- */
 
 static bst_substrate_runtime *open_supervisor(void) {
@@ -308,6 +339,7 @@ int main(int argc, char **argv) {
     test_substrate_cases();
     test_controls();
     test_fuel();
+    test_deadline();
     test_supervisor_scenario();
     free(g_code);
     return h_finish("substrate/sandbox");
