@@ -6,46 +6,27 @@
 #   tests/contracts/test_contracts.c -> the C driver, CTest contracts/GROUP per test group
 # The real ink! contracts are read from ${BASTION_SHARED_DIR}/contracts.
 
-find_path(BASTION_LMDB_INCLUDE lmdb.h)
-find_library(BASTION_LMDB_LIB lmdb)
-if(NOT BASTION_LMDB_INCLUDE OR NOT BASTION_LMDB_LIB)
-  message(FATAL_ERROR "liblmdb not found: install the Debian package liblmdb-dev "
-                      "(see scripts/deps.sh)")
-endif()
-
+bastion_find_dep(BASTION_LMDB lmdb.h lmdb liblmdb-dev)
 file(GLOB BASTION_CONTRACTS_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/contracts/*.c)
-add_library(bastion_contracts STATIC ${BASTION_CONTRACTS_SOURCES})
 # Cryptography only through bastion_crypto (include/bastion_crypto.h): no libsodium or
 # libsecp256k1 header here.
-target_include_directories(bastion_contracts
-  PUBLIC ${CMAKE_SOURCE_DIR}/include
-  PRIVATE ${BASTION_LMDB_INCLUDE})
-target_link_libraries(bastion_contracts PUBLIC bastion_engine bastion_scale bastion_crypto
-                      ${BASTION_LMDB_LIB})
-target_link_libraries(bastion PRIVATE bastion_contracts)
+bastion_library(bastion_contracts SOURCES ${BASTION_CONTRACTS_SOURCES}
+  DEPENDS bastion_engine bastion_scale bastion_crypto ${BASTION_LMDB_LIB}
+  PRIVATE_INCLUDES ${BASTION_LMDB_INCLUDE})
 
-find_program(BASTION_CONTRACTS_WAT2WASM wat2wasm)
-if(NOT BASTION_CONTRACTS_WAT2WASM)
+# The benchmark driver of bench/contracts.sh (not a test).
+add_executable(bastion_contracts_bench ${CMAKE_SOURCE_DIR}/bench/contracts.c)
+target_compile_definitions(bastion_contracts_bench PRIVATE _POSIX_C_SOURCE=200809L)
+target_link_libraries(bastion_contracts_bench PRIVATE bastion_contracts)
+
+if(NOT BASTION_WAT2WASM)
   message(WARNING "wat2wasm not found: contracts tests not registered")
   return()
 endif()
 
 set(BASTION_CONTRACTS_WASM_DIR ${CMAKE_BINARY_DIR}/contracts)
 file(GLOB _bst_ctr_wats CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/contracts/*.wat)
-set(_bst_ctr_wasms)
-foreach(_wat IN LISTS _bst_ctr_wats)
-  get_filename_component(_name ${_wat} NAME_WE)
-  set(_out ${BASTION_CONTRACTS_WASM_DIR}/${_name}.wasm)
-  add_custom_command(
-    OUTPUT ${_out}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${BASTION_CONTRACTS_WASM_DIR}
-    COMMAND ${BASTION_CONTRACTS_WAT2WASM} --debug-names ${_wat} -o ${_out}
-    DEPENDS ${_wat}
-    COMMENT "wat2wasm contracts/${_name}.wat"
-    VERBATIM)
-  list(APPEND _bst_ctr_wasms ${_out})
-endforeach()
-add_custom_target(contracts_wasm ALL DEPENDS ${_bst_ctr_wasms})
+bastion_assemble_wat(contracts_wasm ${BASTION_CONTRACTS_WASM_DIR} DEBUG_NAMES ${_bst_ctr_wats})
 
 # The C driver: one executable, one CTest per group (`test_contracts GROUP`).
 add_executable(test_contracts ${CMAKE_SOURCE_DIR}/tests/contracts/test_contracts.c)
@@ -57,10 +38,9 @@ add_dependencies(test_contracts contracts_wasm)
 foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested crypto probe fuzz mapfull kill9
                regress)
   add_test(NAME contracts/${_group} COMMAND test_contracts ${_group})
-  set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 300)
+  set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 600)
 endforeach()
 
-# ---- CLI tests (owned by the CLI engineer; added below this line) ---------------------------
 # `bastion contract` through the CLI (tests/contracts/*.sh, each in a fresh mktemp -d state
 # directory; lib.sh is their shared helper): CTest contracts/cli_*.
 set(_bst_cli_ctr ${CMAKE_SOURCE_DIR}/tests/contracts)
@@ -76,14 +56,9 @@ add_test(NAME contracts/cli_codec
          COMMAND sh ${_bst_cli_ctr}/codec.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
 add_test(NAME contracts/cli_raw
          COMMAND sh ${_bst_cli_ctr}/raw.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts
-                 ${BASTION_CONTRACTS_WAT2WASM})
+                 ${BASTION_WAT2WASM})
 add_test(NAME contracts/cli_state
          COMMAND sh ${_bst_cli_ctr}/state.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
 set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
                      contracts/cli_v0 contracts/cli_codec contracts/cli_raw contracts/cli_state
                      PROPERTIES TIMEOUT 300)
-# The benchmark driver of bench/contracts.sh (not a test).
-add_executable(bastion_contracts_bench ${CMAKE_SOURCE_DIR}/bench/contracts.c)
-target_compile_definitions(bastion_contracts_bench PRIVATE _POSIX_C_SOURCE=200809L)
-target_link_libraries(bastion_contracts_bench PRIVATE bastion_contracts)
-# ---- end of CLI tests -------------------------------------------------------------------------

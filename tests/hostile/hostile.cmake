@@ -1,5 +1,5 @@
-# tests/hostile/hostile.cmake — the sandbox test suite ("hostile guests"), included from the top
-# CMakeLists.txt after every library target is defined.
+# tests/hostile/hostile.cmake — the sandbox test suite ("hostile guests"), included by
+# cmake/engine.cmake.
 #
 #   tests/hostile/*.wat  -> ${CMAKE_BINARY_DIR}/hostile/*.wasm   (wat2wasm --debug-names)
 #   tests/hostile/*.c    -> one executable each, CTest name hostile/<name>
@@ -7,31 +7,15 @@
 #
 # Tests labelled `tsan` are the ones the ThreadSanitizer CI stage runs (ctest -L tsan).
 
-find_program(BASTION_WAT2WASM wat2wasm)
 if(NOT BASTION_WAT2WASM)
   message(WARNING "wat2wasm not found: hostile tests not registered")
   return()
 endif()
-find_package(Threads REQUIRED)
 
 set(BASTION_HOSTILE_DIR ${CMAKE_SOURCE_DIR}/tests/hostile)
 set(BASTION_HOSTILE_WASM_DIR ${CMAKE_BINARY_DIR}/hostile)
-
 file(GLOB _bst_hostile_wats CONFIGURE_DEPENDS ${BASTION_HOSTILE_DIR}/*.wat)
-set(_bst_hostile_wasms)
-foreach(_wat IN LISTS _bst_hostile_wats)
-  get_filename_component(_name ${_wat} NAME_WE)
-  set(_out ${BASTION_HOSTILE_WASM_DIR}/${_name}.wasm)
-  add_custom_command(
-    OUTPUT ${_out}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${BASTION_HOSTILE_WASM_DIR}
-    COMMAND ${BASTION_WAT2WASM} --debug-names ${_wat} -o ${_out}
-    DEPENDS ${_wat}
-    COMMENT "wat2wasm ${_name}.wat"
-    VERBATIM)
-  list(APPEND _bst_hostile_wasms ${_out})
-endforeach()
-add_custom_target(hostile_wasm ALL DEPENDS ${_bst_hostile_wasms})
+bastion_assemble_wat(hostile_wasm ${BASTION_HOSTILE_WASM_DIR} DEBUG_NAMES ${_bst_hostile_wats})
 
 file(GLOB _bst_hostile_tests CONFIGURE_DEPENDS ${BASTION_HOSTILE_DIR}/*.c)
 foreach(_src IN LISTS _bst_hostile_tests)
@@ -39,7 +23,7 @@ foreach(_src IN LISTS _bst_hostile_tests)
   set(_target hostile_${_name})
   add_executable(${_target} ${_src})
   target_compile_definitions(${_target} PRIVATE HOSTILE_WASM_DIR="${BASTION_HOSTILE_WASM_DIR}")
-  target_link_libraries(${_target} PRIVATE bastion_engine m Threads::Threads)
+  target_link_libraries(${_target} PRIVATE bastion_engine Threads::Threads)
   add_dependencies(${_target} hostile_wasm)
   add_test(NAME hostile/${_name} COMMAND ${_target})
   set_tests_properties(hostile/${_name} PROPERTIES TIMEOUT 300)
@@ -58,7 +42,7 @@ function(bst_register_no_global_state)
   set(_libs)
   foreach(_t IN LISTS _targets)
     get_target_property(_type ${_t} TYPE)
-    if(_type STREQUAL "STATIC_LIBRARY" AND NOT _t STREQUAL "bst_global_state_canary")
+    if(_type STREQUAL "STATIC_LIBRARY" AND NOT _t MATCHES "canary$")
       list(APPEND _libs $<TARGET_FILE:${_t}>)
     endif()
   endforeach()

@@ -1,0 +1,44 @@
+# cmake/engine.cmake — the WebAssembly engine: bastion_engine (src/engine/, include/bastion.h)
+# and its tests: the official spec testsuite (CTest spec/NAME, through `bastion spec`), the unit
+# tests (tests/unit/, CTest unit/NAME) and the sandbox suite (tests/hostile/, CTest hostile/NAME).
+# It depends on nothing but the C library.
+
+file(GLOB BASTION_ENGINE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/engine/*.c)
+bastion_library(bastion_engine SOURCES ${BASTION_ENGINE_SOURCES} DEPENDS m)
+
+# One CTest test per spec .wast file.  SIMD is not supported by Bastion, so simd_*.wast are
+# skipped.  The glob is evaluated at configure time (re-run cmake to pick up new files).
+file(GLOB BASTION_WAST_FILES ${BASTION_TESTSUITE_DIR}/*.wast)
+if(NOT BASTION_WAST_FILES)
+  message(WARNING "no .wast files in ${BASTION_TESTSUITE_DIR}; spec tests not registered")
+endif()
+foreach(_wast IN LISTS BASTION_WAST_FILES)
+  get_filename_component(_name ${_wast} NAME_WE)
+  if(_name MATCHES "^simd_")
+    continue()
+  endif()
+  add_test(NAME spec/${_name}
+           COMMAND ${CMAKE_SOURCE_DIR}/tests/spec/run_wast.sh $<TARGET_FILE:bastion> ${_wast}
+                   ${CMAKE_BINARY_DIR}/spec/${_name})
+  # A hung engine must fail the test, not stall CI for CTest's default 25 minutes.
+  set_tests_properties(spec/${_name} PROPERTIES TIMEOUT 300)
+endforeach()
+
+# Unit tests: every tests/unit/test_*.c is its own executable over the public API.
+file(GLOB BASTION_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(_src IN LISTS BASTION_UNIT_TESTS)
+  get_filename_component(_name ${_src} NAME_WE)
+  add_executable(${_name} ${_src})
+  target_link_libraries(${_name} PRIVATE bastion_engine)
+  add_test(NAME unit/${_name} COMMAND ${_name})
+  set_tests_properties(unit/${_name} PROPERTIES TIMEOUT 300)
+endforeach()
+
+# Sandbox guarantees: hostile-guest tests (tests/hostile/, see docs/sandbox.md).
+include(${CMAKE_SOURCE_DIR}/tests/hostile/hostile.cmake)
+
+# bastion_coldstart times decode + validate + compile (bst_module_new) and instantiation of one
+# module and reports peak RSS.  A measuring tool for bench/run, not a test.
+add_executable(bastion_coldstart ${CMAKE_SOURCE_DIR}/bench/coldstart.c)
+target_compile_definitions(bastion_coldstart PRIVATE _POSIX_C_SOURCE=200809L)
+target_link_libraries(bastion_coldstart PRIVATE bastion_engine)
