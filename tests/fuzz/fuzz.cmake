@@ -1,0 +1,31 @@
+# tests/fuzz/fuzz.cmake — the fuzzing that runs in every build (docs/sandbox.md, "Fuzzing"),
+# included from the top CMakeLists.txt after every library target is defined.  (The libFuzzer
+# targets themselves are built by the BASTION_FUZZ block of CMakeLists.txt.)
+#
+#   fuzz/diff_smoke    tests/fuzz/diff/run.py for BASTION_DIFF_SMOKE_SECONDS: random binaryen
+#                      modules under Bastion (bastion_diff) and V8 (node), traces compared
+#   fuzz/diff_selftest the comparison must catch a difference (a Bastion whose trace is altered)
+#
+# All are labelled `fuzz`; the differential ones also `diff` (ctest -L diff).
+
+# ---- differential fuzzing against V8 ------------------------------------------------------------
+add_executable(bastion_diff ${CMAKE_SOURCE_DIR}/tests/fuzz/diff/bastion_diff.c)
+target_link_libraries(bastion_diff PRIVATE bastion_engine m)
+
+set(BASTION_DIFF_SMOKE_SECONDS 60 CACHE STRING
+    "Seconds of differential fuzzing in CTest fuzz/diff_smoke (0: test not registered)")
+set(_bst_diff_run ${CMAKE_SOURCE_DIR}/tests/fuzz/diff/run.py)
+if(BASTION_DIFF_SMOKE_SECONDS GREATER 0)
+  # No fixed seed: each run tries new modules; the seed is printed for reproduction.  Without
+  # binaryen or node the test fails saying so (scripts/deps.sh installs both).
+  add_test(NAME fuzz/diff_smoke
+           COMMAND ${_bst_diff_run} --seconds ${BASTION_DIFF_SMOKE_SECONDS}
+                   --bastion $<TARGET_FILE:bastion_diff> --out ${CMAKE_BINARY_DIR}/fuzz-diff)
+  math(EXPR _bst_diff_timeout "${BASTION_DIFF_SMOKE_SECONDS} + 300")
+  set_tests_properties(fuzz/diff_smoke PROPERTIES TIMEOUT ${_bst_diff_timeout}
+                       LABELS "fuzz;diff")
+endif()
+add_test(NAME fuzz/diff_selftest
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/fuzz/diff/selftest.sh ${_bst_diff_run}
+                 $<TARGET_FILE:bastion_diff> ${CMAKE_BINARY_DIR}/fuzz-diff-selftest)
+set_tests_properties(fuzz/diff_selftest PROPERTIES TIMEOUT 300 LABELS "fuzz;diff")
