@@ -205,7 +205,7 @@ class Fuzzer:
         if bc != 0 or vc != 0:
             what = "bastion_diff: %s\n%s\nnode: %s\n%s\n" % (describe_exit(bc), be,
                                                             describe_exit(vc), ve)
-            self.finding(name, wasm, bt, vt, how + what)
+            self.finding(name, wasm, bt, vt, how, what)
             return
         verdict = compare(bt, vt)
         if verdict == "differ":
@@ -228,17 +228,17 @@ class Fuzzer:
         (bc, bt, _), (vc, vt, _) = run_engines(self.args, wasm, self.v8)
         return bc == 0 and vc == 0 and compare(bt, vt) != "differ"
 
-    def finding(self, name, wasm, bt, vt, how):
+    def finding(self, name, wasm, bt, vt, how, what=""):
         self.counts["divergence"] += 1
         diff = "".join(difflib.unified_diff([l + "\n" for l in bt], [l + "\n" for l in vt],
                                             "bastion", "v8"))
         d = self.save("findings", name, [(wasm, "module.wasm"),
                                          (os.path.join(self.work, "input.bin"), "input.bin")],
                       {"bastion.txt": "\n".join(bt) + "\n", "v8.txt": "\n".join(vt) + "\n",
-                       "diff.txt": diff, "README": how})
+                       "diff.txt": diff, "README": how + what})
         self.findings.append(d)
-        print("run.py: FINDING %s -> %s" % (name, d), flush=True)
-        print("".join(diff.splitlines(True)[:40]), flush=True)
+        print("run.py: FINDING %s -> %s\n%s%s" % (name, d, what,
+                                                 "".join(diff.splitlines(True)[:40])), flush=True)
 
     def summary(self, index, elapsed):
         tested = index - self.counts["unusable"]

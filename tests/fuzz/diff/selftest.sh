@@ -4,7 +4,8 @@
 #   1. a "Bastion" whose first result line is altered must be reported as a divergence, with the
 #      module and both traces saved, and run.py must exit 1;
 #   2. --replay of that saved module with the real bastion_diff must agree and exit 0;
-#   3. a fuel budget too small for the modules must end traces at a "limit", counted as skipped
+#   3. a "Bastion" that crashes must be a finding too, its signal named;
+#   4. a fuel budget too small for the modules must end traces at a "limit", counted as skipped
 #      (limits differ by design), not as a divergence.
 set -euo pipefail
 run_py=$1 bastion=$2 out=$3
@@ -36,6 +37,18 @@ done
 grep -q '^-result .* altered$' "$(dirname "$found")/diff.txt"
 
 "$run_py" --bastion "$bastion" --out "$out/replay" --replay "$found"
+
+crash=$out/crashing_bastion
+printf '#!/bin/sh\nkill -SEGV $$\n' > "$crash"
+chmod +x "$crash"
+status=0
+"$run_py" --modules 1 --seed 7 --first 1 --bastion "$crash" --out "$out/crash" \
+    > "$out/crash.log" 2>&1 || status=$?
+cat "$out/crash.log"
+if [ "$status" -ne 1 ] || ! grep -q 'crash (signal SIGSEGV)' "$out"/crash/findings/*/README; then
+    echo "selftest: a crashing bastion_diff was not reported (exit $status)" >&2
+    exit 1
+fi
 
 "$run_py" --modules 3 --seed 7 --fuel 20 --bastion "$bastion" --out "$out/fuel" \
     > "$out/fuel.log" 2>&1
