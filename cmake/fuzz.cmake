@@ -26,3 +26,7 @@ if(BASTION_FUZZ)
     target_link_libraries(fuzz_${_name} PRIVATE bastion_fuzz_layers)
   endforeach()
 endif()
+
+# Fuzzing in every build (tests/fuzz/fuzz.cmake): the kept corpora replayed, differential runs
+# against V8.
+include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)

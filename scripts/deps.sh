@@ -11,7 +11,13 @@ packages=(
     wasi-libc libclang-rt-dev-wasm32 lld           # clang --target=wasm32-wasi (tests/wasi)
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
     nettle-dev                                     # Keccak-f[1600] (crypto layer)
+    binaryen                                       # wasm-opt -ttf: tests/fuzz/diff modules
 )
+# node runs V8's side of the differential fuzzing (tests/fuzz/diff/v8_run.js).  Any node >= 16
+# will do, so Debian's nodejs is installed only when no node is on the PATH at all.
+if ! command -v node >/dev/null 2>&1; then
+    packages+=(nodejs)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

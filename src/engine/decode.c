@@ -863,6 +863,9 @@ static void parse_names(bst_module *m, const bst_custom *c, uint64_t budget) {
             r.p = sub_end;
             continue;
         }
+        /* Every read of the subsection stops at its end: an index or length read past it would
+         * make sub_end - r.p negative, and the length checks below would pass. */
+        r.end = sub_end;
         uint32_t n;
         if (!read_u32(&r, &n) || n > (size_t)(sub_end - r.p) || m->nfuncs == 0) goto bad;
         uint64_t need = (uint64_t)m->nfuncs * sizeof *names + ALLOC_OVERHEAD;

@@ -232,13 +232,15 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
     }
     case OP_OPTION: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_OPTION);
         got = bst_scale_get_option(d, &v);
-        if (!got) bst_scale_put_option(&c->re, v); break; }
+        if (!got) bst_scale_put_option(&c->re, v);
+        break; }
     case OP_OPTBOOL: { bst_scale_optbool v; want = want_tag(d, 3, BST_SCALE_ERR_INVALID_OPTION);
         got = bst_scale_get_option_bool(d, &v);
         if (!got) { REQUIRE((unsigned)v == at[0]); bst_scale_put_option_bool(&c->re, v); } break; }
     case OP_RESULT: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_RESULT);
         got = bst_scale_get_result(d, &v);
-        if (!got) bst_scale_put_result(&c->re, v); break; }
+        if (!got) bst_scale_put_result(&c->re, v);
+        break; }
     case OP_ENUM: { uint8_t v; unsigned nv = enum_variants[par];
         want = want_tag(d, nv, BST_SCALE_ERR_INVALID_ENUM);
         got = bst_scale_get_enum(d, nv, &v);

@@ -22,12 +22,15 @@
 #include "bastion_trie.h"
 #include "../support/check.h"
 
-/* REQUIRE, plus the operation of the input at which the property broke. */
+/* REQUIRE, plus the operation of the input at which the property broke (c is evaluated once:
+ * some properties call the state). */
 #define REQUIRE_AT_OP(c)                                                                      \
     do {                                                                                      \
-        if (!(c))                                                                             \
-            fprintf(stderr, "fuzz_state: failed at op %zu\n", g_opno);                       \
-        REQUIRE(c);                                                                           \
+        if (!(c)) {                                                                           \
+            fprintf(stderr, "%s:%d: requirement failed at op %zu: %s\n", __FILE__, __LINE__,  \
+                    g_opno, #c);                                                              \
+            abort();                                                                          \
+        }                                                                                     \
     } while (0)
 
 static size_t g_opno;

@@ -115,6 +115,12 @@ static void test_validation(void) {
 }
 
 static void test_names_and_queries(void) {
+    /* A function-name subsection (size 3) whose entry's index and length bytes lie past its end
+     * (found by fuzz_module): the names are dropped and the module loads, without reading past
+     * the subsection (under ASan, an over-read is a heap-buffer-overflow). */
+    EXPECT(BST_OK, NULL, HDR, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x0a,
+           0x04, 0x01, 0x02, 0x00, 0x0b, 0x00, 0x0c, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x03, 0x02,
+           0x00, 0x00, 0x00, 0x7f);
     /* (import "a" "b" (func $imp)) (func $foo) (func) (func $bar (export "x")), with a name
      * section as wat2wasm --debug-names writes it */
     static const unsigned char bin[] = {
