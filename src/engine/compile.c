@@ -554,12 +554,17 @@ static bool read_data(compiler *c, uint32_t *d) {
 
 /* ---- instruction groups ------------------------------------------------------------------- */
 
-/* Float operations whose result NaN bits are not fully specified by the spec (arithmetic,
- * rounding, demote/promote).  abs/neg/copysign/reinterpret are exact bit operations. */
+/* Float operations whose result NaN bits are not fully specified by the spec (flag N of the
+ * instruction table: arithmetic, rounding, demote/promote; abs/neg/copysign/reinterpret are
+ * exact bit operations). */
 static bool nan_nondeterministic(bst_op op) {
-    return (op >= BST_OP_F32_CEIL && op <= BST_OP_F32_MAX) ||
-           (op >= BST_OP_F64_CEIL && op <= BST_OP_F64_MAX) || op == BST_OP_F32_DEMOTE_F64 ||
-           op == BST_OP_F64_PROMOTE_F32;
+    switch (op) {
+#define BST_X_NAN(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
+    case BST_OP_##iop: return (BST_FLAGS(C, I, B, N) & BST_FLAG_N) != 0;
+        BST_WASM_NUMERIC_OPS(BST_X_NAN)
+#undef BST_X_NAN
+    default: return false;
+    }
 }
 
 /* Deterministic mode: rewrite a NaN result to the canonical NaN.  CANON is itself a definition,
@@ -610,23 +615,21 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
 /* The immediate form of op (BST_OP__COUNT if none). */
 static bst_op imm_form(bst_op op) {
     switch (op) {
-#define BST_X_IMM(name)                                                                          \
-    case BST_OP_##name: return BST_OP_##name##_IMM;
-        BST_IMM_OPS(BST_X_IMM)
+#define BST_X_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
+    BST_PICK_##I(case BST_OP_##iop : return BST_OP_##iop##_IMM;, )
+        BST_WASM_NUMERIC_OPS(BST_X_IMM)
 #undef BST_X_IMM
     default: return BST_OP__COUNT;
     }
 }
 
 /* For an i32 comparison: the fused compare-and-branch ops (plain or immediate form). */
-static bool cmp_branch_form(bst_op op, bool imm, bst_op *when_true, bst_op *when_false) {
+static bool cmp_branch_form(bst_op op, bool with_imm, bst_op *when_true, bst_op *when_false) {
     switch (op) {
-#define BST_X_CMPBR(cmp, neg)                                                                    \
-    case BST_OP_I32_##cmp:                                                                       \
-        *when_true = imm ? BST_OP_BR_I32_##cmp##_IMM : BST_OP_BR_I32_##cmp;                      \
-        *when_false = imm ? BST_OP_BR_I32_##neg##_IMM : BST_OP_BR_I32_##neg;                     \
-        return true;
-        BST_CMP_BRANCH_OPS(BST_X_CMPBR)
+#define BST_X_CMPBR(code, name, imm, how, iop, in, out, C, I, B, N, inv)                         \
+    BST_PICK_##B(case BST_OP_##iop : *when_true = with_imm ? BST_OP_BR_##iop##_IMM : BST_OP_BR_##iop;  \
+                 *when_false = with_imm ? BST_OP_BR_##inv##_IMM : BST_OP_BR_##inv; return true;, )
+        BST_WASM_NUMERIC_OPS(BST_X_CMPBR)
 #undef BST_X_CMPBR
     default: return false;
     }
@@ -1094,13 +1097,11 @@ static bool compile_body(compiler *c) {
             if (!op_const(c, BST_F64, bits)) return false;
             break;
         }
-#define BST_X_NUM(name, code, kind, in, out)                                                    \
+#define BST_X_NUM(code, name, imm, how, iop, in, out, C, I, B, N, inv)                         \
     case code:                                                                                  \
-        if (!op_##kind(c, BST_OP_##name, BST_##in, BST_##out)) return false;                    \
+        if (!op_##how(c, BST_OP_##iop, BST_VT_##in, BST_VT_##out)) return false;                 \
         break;
-#define op_U op_unary
-#define op_B op_binary
-            BST_NUMERIC_OPS(BST_X_NUM)
+            BST_WASM_NUMERIC_OPS(BST_X_NUM)
         case 0xd0: { /* ref.null t */
             uint8_t t;
             if (!bst_read_u8(r, &t)) return false;
@@ -1133,7 +1134,7 @@ static bool compile_body(compiler *c) {
             uint32_t sub;
             if (!bst_read_u32(r, &sub)) return false;
             switch (sub) {
-                BST_SAT_OPS(BST_X_NUM)
+                BST_WASM_SAT_OPS(BST_X_NUM)
             case 8: { /* memory.init */
                 uint32_t d;
                 if (!read_data(c, &d) || !read_zero_byte(c) || !need_memory(c)) return false;
@@ -1213,8 +1214,6 @@ static bool compile_body(compiler *c) {
             break;
         }
 #undef BST_X_NUM
-#undef op_U
-#undef op_B
         case 0xfd:
             return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
         default:
