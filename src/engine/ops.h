@@ -12,12 +12,12 @@
  *   code       the opcode byte (for the 0xFC-prefixed tables: the sub-opcode after the prefix)
  *   name       the instruction (i32.add is I32_ADD)
  *   immediate  the shape of its immediates, a bst_imm below (what the decoder skips)
- *   compile    how it compiles: compile.c's compile_<compile>(), one small function per shape
+ *   compile    how it compiles: compile.c's compile_<compile>(), one per kind of instruction
  *   internal   the internal op it emits, `_` if none or several
- *   in, out    operand and result type where they are fixed by the instruction (every operand
- *              of a numeric op has type `in`; a store's value operand is `in`), `_` where they
- *              depend on an immediate or on the operands
- *   C          commutative: the operands can be swapped with a bit-identical result
+ *   in, out    the type of the operands (a store: of its value) and of the result, where the
+ *              instruction fixes them; `_` where they depend on an immediate or on the operands
+ *   C          commutative: the operands can be swapped with a bit-identical result (so not
+ *              float add/mul, whose NaN payload depends on the order); nothing reads it yet
  *   I          has an immediate form <internal>_IMM taking its second operand from the
  *              operand cell, used when that operand is a constant (i64 immediates are
  *              sign-extended 32-bit values)
