@@ -15,6 +15,10 @@
  *     instruction's destination to the local ("destination folding").
  * Branch targets are resolved to relative cell offsets; values carried by a branch are moved to
  * the target's slots by explicit COPY instructions, so the interpreter never computes heights.
+ *
+ * Each wasm instruction is compiled by the compile_*() function its row of the instruction
+ * table (ops.h) names; compile_body() dispatches on the opcode through a table built from those
+ * rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -552,34 +556,45 @@ static bool read_data(compiler *c, uint32_t *d) {
     return true;
 }
 
-/* ---- instruction groups ------------------------------------------------------------------- */
+/* ---- the instruction table ---------------------------------------------------------------- */
 
-/* Float operations whose result NaN bits are not fully specified by the spec (arithmetic,
- * rounding, demote/promote).  abs/neg/copysign/reinterpret are exact bit operations. */
-static bool nan_nondeterministic(bst_op op) {
-    return (op >= BST_OP_F32_CEIL && op <= BST_OP_F32_MAX) ||
-           (op >= BST_OP_F64_CEIL && op <= BST_OP_F64_MAX) || op == BST_OP_F32_DEMOTE_F64 ||
-           op == BST_OP_F64_PROMOTE_F32;
+/* What the compiler uses of a row of the instruction table (ops.h).  Each wasm instruction is
+ * compiled by the compile_<how>() function its row names, which reads the immediates, does the
+ * validation and emits code. */
+typedef struct op_info op_info;
+typedef bool compile_fn(compiler *c, const op_info *op);
+struct op_info {
+    compile_fn *compile;         /* NULL: not an instruction */
+    uint16_t iop;                /* bst_op emitted, BST_OP__COUNT for none */
+    uint16_t iop_imm;            /* flag I: its immediate form */
+    uint16_t br, br_imm;         /* flag B: the fused branch taken when the comparison holds */
+    uint16_t br_not, br_not_imm; /* flag B: the one taken when it does not (the inverse's) */
+    uint8_t imm;                 /* bst_imm */
+    uint8_t in, out;             /* fixed operand / result type, 0 where not fixed */
+    uint8_t flags;               /* BST_FLAG_* */
+};
+
+/* ---- numeric instructions ----------------------------------------------------------------- */
+
+/* Deterministic mode: rewrite a NaN result of an operation whose NaN bits the spec leaves open
+ * (flag N) to the canonical NaN.  CANON is itself a definition, so a following local.set still
+ * folds into it. */
+static bool canonicalize(compiler *c, const op_info *op, uint16_t dst) {
+    if (!c->m->config.canonicalize_nans || !(op->flags & BST_FLAG_N)) return true;
+    return emit_def(c, op->out == BST_F32 ? BST_OP_CANON32 : BST_OP_CANON64, pack3(dst, dst, 0), dst);
 }
 
-/* Deterministic mode: rewrite a NaN result to the canonical NaN.  CANON is itself a definition,
- * so a following local.set still folds into it. */
-static bool canonicalize(compiler *c, bst_op op, uint8_t out, uint16_t dst) {
-    if (!c->m->config.canonicalize_nans || !nan_nondeterministic(op)) return true;
-    return emit_def(c, out == BST_F32 ? BST_OP_CANON32 : BST_OP_CANON64, pack3(dst, dst, 0), dst);
-}
-
-static bool op_unary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
+static bool compile_unary(compiler *c, const op_info *op) {
     vs_entry a;
-    if (!pop(c, in, &a) || !push(c, out)) return false;
+    if (!pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
     size_t at = c->ncode;
-    if (!emit_def(c, op, pack3(dst, a.slot, 0), dst)) return false;
-    if (live(c) && op == BST_OP_I32_EQZ) {
+    if (!emit_def(c, op->iop, pack3(dst, a.slot, 0), dst)) return false;
+    if (live(c) && (op->flags & BST_FLAG_Z)) {
         c->cmp_instr = at;
         c->cmp_is_eqz = true;
     }
-    return canonicalize(c, op, out, dst);
+    return canonicalize(c, op, dst);
 }
 
 /* Emits a conditional branch on `cond` (taken when it is non-zero, or zero if !when_true) with an
@@ -607,65 +622,24 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
     return at;
 }
 
-/* The immediate form of op (BST_OP__COUNT if none). */
-static bst_op imm_form(bst_op op) {
-    switch (op) {
-#define BST_X_IMM(name)                                                                          \
-    case BST_OP_##name: return BST_OP_##name##_IMM;
-        BST_IMM_OPS(BST_X_IMM)
-#undef BST_X_IMM
-    default: return BST_OP__COUNT;
-    }
-}
-
-/* For an i32 comparison: the fused compare-and-branch ops (plain or immediate form). */
-static bool cmp_branch_form(bst_op op, bool imm, bst_op *when_true, bst_op *when_false) {
-    switch (op) {
-#define BST_X_CMPBR(cmp, neg)                                                                    \
-    case BST_OP_I32_##cmp:                                                                       \
-        *when_true = imm ? BST_OP_BR_I32_##cmp##_IMM : BST_OP_BR_I32_##cmp;                      \
-        *when_false = imm ? BST_OP_BR_I32_##neg##_IMM : BST_OP_BR_I32_##neg;                     \
-        return true;
-        BST_CMP_BRANCH_OPS(BST_X_CMPBR)
-#undef BST_X_CMPBR
-    default: return false;
-    }
-}
-
-static bool op_binary(compiler *c, bst_op op, uint8_t in, uint8_t out) {
+static bool compile_binary(compiler *c, const op_info *op) {
     vs_entry a, b;
-    bst_op iop = imm_form(op);
     const vs_entry *top = c->nvs > top_ctl(c)->height ? &c->vs[c->nvs - 1] : NULL;
-    bool imm = iop != BST_OP__COUNT && top && top->is_const &&
-               (in == BST_I32 || (int64_t)top->cval == (int64_t)(int32_t)(uint32_t)top->cval);
-    if (!pop_ex(c, in, &b, imm) || !pop(c, in, &a) || !push(c, out)) return false;
+    bool imm = (op->flags & BST_FLAG_I) && top && top->is_const &&
+               (op->in == BST_I32 || (int64_t)top->cval == (int64_t)(int32_t)(uint32_t)top->cval);
+    if (!pop_ex(c, op->in, &b, imm) || !pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
     size_t at = c->ncode;
-    if (!emit_def(c, imm ? iop : op, pack3(dst, a.slot, imm ? (uint32_t)b.cval : b.slot), dst))
+    if (!emit_def(c, imm ? op->iop_imm : op->iop,
+                  pack3(dst, a.slot, imm ? (uint32_t)b.cval : b.slot), dst))
         return false;
-    if (live(c) && cmp_branch_form(op, imm, &c->cmp_true, &c->cmp_false)) {
+    if (live(c) && (op->flags & BST_FLAG_B)) {
         c->cmp_instr = at;
         c->cmp_is_eqz = false;
+        c->cmp_true = imm ? op->br_imm : op->br;
+        c->cmp_false = imm ? op->br_not_imm : op->br_not;
     }
-    return canonicalize(c, op, out, dst);
-}
-
-static bool op_load(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
-    uint32_t offset;
-    vs_entry addr;
-    if (!read_memarg(c, max_align, &offset) || !pop(c, BST_I32, &addr) || !push(c, type))
-        return false;
-    uint16_t dst = c->vs[c->nvs - 1].slot;
-    return emit_def(c, op, pack3(dst, addr.slot, offset), dst);
-}
-
-static bool op_store(compiler *c, bst_op op, uint32_t max_align, uint8_t type) {
-    uint32_t offset;
-    vs_entry addr, val;
-    if (!read_memarg(c, max_align, &offset) || !pop(c, type, &val) || !pop(c, BST_I32, &addr))
-        return false;
-    emit_op(c, op);
-    return emit_cell(c, pack3(val.slot, addr.slot, offset));
+    return canonicalize(c, op, dst);
 }
 
 /* Constants are not emitted when pushed: they stay pending on the virtual stack so that the
@@ -679,7 +653,79 @@ static bool op_const(compiler *c, uint8_t type, uint64_t bits) {
     return true;
 }
 
-/* Three i32 operands (dst/src/len style bulk ops) plus one immediate cell. */
+/* i32/i64/f32/f64.const: the immediate's shape says how to read it. */
+static bool compile_const(compiler *c, const op_info *op) {
+    uint8_t b[8];
+    int64_t v = 0;
+    uint64_t bits = 0;
+    switch (op->imm) {
+    case BST_IMM_I32:
+        if (!bst_read_sleb(&c->r, 32, &v)) return false;
+        bits = (uint32_t)v;
+        break;
+    case BST_IMM_I64:
+        if (!bst_read_sleb(&c->r, 64, &v)) return false;
+        bits = (uint64_t)v;
+        break;
+    case BST_IMM_F32:
+        if (!bst_read_fixed(&c->r, b, 4)) return false;
+        bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+        break;
+    default: /* BST_IMM_F64 */
+        if (!bst_read_fixed(&c->r, b, 8)) return false;
+        for (int k = 7; k >= 0; k--) bits = bits << 8 | b[k];
+        break;
+    }
+    return op_const(c, op->out, bits);
+}
+
+/* ---- memory ------------------------------------------------------------------------------- */
+
+/* The largest alignment (log2 bytes) a memarg of this shape may declare: the access size. */
+static uint32_t natural_align(uint8_t imm) {
+    switch (imm) {
+    case BST_IMM_MEMARG1: return 0;
+    case BST_IMM_MEMARG2: return 1;
+    case BST_IMM_MEMARG4: return 2;
+    default: return 3; /* BST_IMM_MEMARG8 */
+    }
+}
+
+static bool compile_load(compiler *c, const op_info *op) {
+    uint32_t offset;
+    vs_entry addr;
+    if (!read_memarg(c, natural_align(op->imm), &offset) || !pop(c, op->in, &addr) ||
+        !push(c, op->out))
+        return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, addr.slot, offset), dst);
+}
+
+static bool compile_store(compiler *c, const op_info *op) {
+    uint32_t offset;
+    vs_entry addr, val;
+    if (!read_memarg(c, natural_align(op->imm), &offset) || !pop(c, op->in, &val) ||
+        !pop(c, BST_I32, &addr))
+        return false;
+    emit_op(c, op->iop);
+    return emit_cell(c, pack3(val.slot, addr.slot, offset));
+}
+
+static bool compile_memory_size(compiler *c, const op_info *op) {
+    if (!read_zero_byte(c) || !need_memory(c) || !push(c, op->out)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, 0, 0), dst);
+}
+
+static bool compile_memory_grow(compiler *c, const op_info *op) {
+    vs_entry d;
+    if (!read_zero_byte(c) || !need_memory(c) || !pop(c, op->in, &d) || !push(c, op->out))
+        return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, d.slot, 0), dst);
+}
+
+/* Three operands (dst/src/len style bulk ops) plus one immediate cell. */
 static bool op_bulk3(compiler *c, bst_op op, uint8_t t0, uint8_t t1, uint8_t t2, uint64_t imm,
                      bool has_imm) {
     vs_entry a, b, n;
@@ -689,6 +735,147 @@ static bool op_bulk3(compiler *c, bst_op op, uint8_t t0, uint8_t t1, uint8_t t2,
     return !has_imm || emit_cell(c, imm);
 }
 
+static bool compile_memory_init(compiler *c, const op_info *op) {
+    uint32_t d;
+    if (!read_data(c, &d) || !read_zero_byte(c) || !need_memory(c)) return false;
+    return op_bulk3(c, op->iop, op->in, op->in, op->in, d, true);
+}
+
+static bool compile_data_drop(compiler *c, const op_info *op) {
+    uint32_t d;
+    if (!read_data(c, &d)) return false;
+    emit_op(c, op->iop);
+    return emit_cell(c, d);
+}
+
+static bool compile_memory_copy(compiler *c, const op_info *op) {
+    if (!read_zero_byte(c) || !read_zero_byte(c) || !need_memory(c)) return false;
+    return op_bulk3(c, op->iop, op->in, op->in, op->in, 0, false);
+}
+
+static bool compile_memory_fill(compiler *c, const op_info *op) {
+    if (!read_zero_byte(c) || !need_memory(c)) return false;
+    return op_bulk3(c, op->iop, op->in, op->in, op->in, 0, false);
+}
+
+/* ---- tables and references ---------------------------------------------------------------- */
+
+static bool compile_table_get(compiler *c, const op_info *op) {
+    uint32_t t;
+    vs_entry i;
+    if (!read_table(c, &t) || !pop(c, BST_I32, &i) || !push(c, (uint8_t)c->m->tables[t].elem))
+        return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, i.slot, t), dst);
+}
+
+static bool compile_table_set(compiler *c, const op_info *op) {
+    uint32_t t;
+    vs_entry i, v;
+    if (!read_table(c, &t) || !pop(c, (uint8_t)c->m->tables[t].elem, &v) || !pop(c, BST_I32, &i))
+        return false;
+    emit_op(c, op->iop);
+    return emit_cell(c, pack3(v.slot, i.slot, t));
+}
+
+static bool compile_table_init(compiler *c, const op_info *op) {
+    uint32_t e, t;
+    if (!read_elem(c, &e) || !read_table(c, &t)) return false;
+    if (c->m->elems[e].type != c->m->tables[t].elem)
+        return cfail(c, BST_ERR_INVALID, "type mismatch: table.init element type");
+    return op_bulk3(c, op->iop, op->in, op->in, op->in, e | (uint64_t)t << 32, true);
+}
+
+static bool compile_elem_drop(compiler *c, const op_info *op) {
+    uint32_t e;
+    if (!read_elem(c, &e)) return false;
+    emit_op(c, op->iop);
+    return emit_cell(c, e);
+}
+
+static bool compile_table_copy(compiler *c, const op_info *op) {
+    uint32_t dt, st;
+    if (!read_table(c, &dt) || !read_table(c, &st)) return false;
+    if (c->m->tables[dt].elem != c->m->tables[st].elem)
+        return cfail(c, BST_ERR_INVALID, "type mismatch: table.copy element types");
+    return op_bulk3(c, op->iop, op->in, op->in, op->in, dt | (uint64_t)st << 32, true);
+}
+
+static bool compile_table_grow(compiler *c, const op_info *op) {
+    uint32_t t;
+    vs_entry n, init;
+    if (!read_table(c, &t) || !pop(c, BST_I32, &n) ||
+        !pop(c, (uint8_t)c->m->tables[t].elem, &init) || !push(c, op->out))
+        return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    if (!emit_def(c, op->iop, pack3(dst, init.slot, n.slot), dst)) return false;
+    size_t def = c->last_def;
+    if (!emit_cell(c, t)) return false;
+    c->last_def = def;
+    return true;
+}
+
+static bool compile_table_size(compiler *c, const op_info *op) {
+    uint32_t t;
+    if (!read_table(c, &t) || !push(c, op->out)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, 0, t), dst);
+}
+
+static bool compile_table_fill(compiler *c, const op_info *op) {
+    uint32_t t;
+    if (!read_table(c, &t)) return false;
+    return op_bulk3(c, op->iop, BST_I32, (uint8_t)c->m->tables[t].elem, BST_I32, t, true);
+}
+
+static bool compile_ref_null(compiler *c, const op_info *op) {
+    (void)op;
+    uint8_t t;
+    if (!bst_read_u8(&c->r, &t)) return false;
+    if (!bst_is_reftype((bst_valtype)t))
+        return cfail(c, BST_ERR_MALFORMED, "malformed reference type");
+    return op_const(c, t, 0);
+}
+
+static bool compile_ref_is_null(compiler *c, const op_info *op) {
+    vs_entry v;
+    if (!pop(c, UNKNOWN_TYPE, &v)) return false;
+    if (v.type != UNKNOWN_TYPE && !bst_is_reftype((bst_valtype)v.type))
+        return cfail(c, BST_ERR_INVALID, "type mismatch: ref.is_null on a non-reference");
+    if (!push(c, op->out)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, v.slot, 0), dst);
+}
+
+static bool compile_ref_func(compiler *c, const op_info *op) {
+    uint32_t fi;
+    if (!bst_read_u32(&c->r, &fi)) return false;
+    if (fi >= c->m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
+    if (!c->m->func_declared || !c->m->func_declared[fi])
+        return cfail(c, BST_ERR_INVALID, "undeclared function reference");
+    if (!push(c, op->out)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, 0, fi), dst);
+}
+
+/* ---- variables and parametric instructions ------------------------------------------------ */
+
+static bool read_local(compiler *c, uint32_t *x) {
+    if (!bst_read_u32(&c->r, x)) return false;
+    if (*x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
+    return true;
+}
+
+static bool compile_local_get(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t x;
+    if (!read_local(c, &x)) return false;
+    vs_entry ref = {.type = (uint8_t)c->local_types[x], .slot = (uint16_t)x};
+    if (!live(c)) return push(c, ref.type);
+    return repush(c, ref, ref.type);
+}
+
+/* local.set / local.tee of local x. */
 static bool op_local_set(compiler *c, uint32_t x, bool tee) {
     uint8_t t = (uint8_t)c->local_types[x];
     vs_entry v;
@@ -715,6 +902,281 @@ static bool op_local_set(compiler *c, uint32_t x, bool tee) {
     return tee ? repush(c, v, t) : true;
 }
 
+static bool compile_local_set(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t x;
+    return read_local(c, &x) && op_local_set(c, x, false);
+}
+
+static bool compile_local_tee(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t x;
+    return read_local(c, &x) && op_local_set(c, x, true);
+}
+
+static bool read_global(compiler *c, uint32_t *g) {
+    if (!bst_read_u32(&c->r, g)) return false;
+    if (*g >= c->m->nglobals) return cfail(c, BST_ERR_INVALID, "unknown global");
+    return true;
+}
+
+static bool compile_global_get(compiler *c, const op_info *op) {
+    uint32_t g;
+    if (!read_global(c, &g) || !push(c, (uint8_t)c->m->globals[g].type)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, 0, g), dst);
+}
+
+static bool compile_global_set(compiler *c, const op_info *op) {
+    uint32_t g;
+    vs_entry v;
+    if (!read_global(c, &g)) return false;
+    if (!c->m->globals[g].mut) return cfail(c, BST_ERR_INVALID, "global is immutable");
+    if (!pop(c, (uint8_t)c->m->globals[g].type, &v)) return false;
+    emit_op(c, op->iop);
+    return emit_cell(c, pack3(v.slot, 0, g));
+}
+
+static bool compile_drop(compiler *c, const op_info *op) {
+    (void)op;
+    vs_entry v;
+    return pop(c, UNKNOWN_TYPE, &v);
+}
+
+/* select with operand type `want` (UNKNOWN_TYPE: untyped select, which takes the operands'
+ * type and is restricted to numeric types). */
+static bool op_select(compiler *c, const op_info *op, uint8_t want) {
+    vs_entry cond, a, b;
+    if (!pop(c, BST_I32, &cond) || !pop(c, want, &b) || !pop(c, want, &a)) return false;
+    uint8_t t = want;
+    if (want == UNKNOWN_TYPE) {
+        if (a.type != UNKNOWN_TYPE && b.type != UNKNOWN_TYPE && a.type != b.type)
+            return cfail(c, BST_ERR_INVALID, "type mismatch: select operands differ");
+        t = a.type != UNKNOWN_TYPE ? a.type : b.type;
+        if (bst_is_reftype((bst_valtype)t))
+            return cfail(c, BST_ERR_INVALID, "type mismatch: select without type on references");
+    }
+    if (!push(c, t)) return false;
+    uint16_t dst = c->vs[c->nvs - 1].slot;
+    return emit_def(c, op->iop, pack3(dst, a.slot, b.slot) | (uint64_t)cond.slot << 48, dst);
+}
+
+static bool compile_select(compiler *c, const op_info *op) { return op_select(c, op, UNKNOWN_TYPE); }
+
+static bool compile_select_t(compiler *c, const op_info *op) {
+    uint32_t n;
+    uint8_t t;
+    if (!bst_read_u32(&c->r, &n)) return false;
+    if (n != 1) return cfail(c, BST_ERR_INVALID, "invalid result arity");
+    if (!bst_read_u8(&c->r, &t)) return false;
+    if (t == BST_V128) return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
+    if (!bst_is_valtype(t)) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
+    return op_select(c, op, t);
+}
+
+/* ---- control ------------------------------------------------------------------------------ */
+
+static bool compile_unreachable(compiler *c, const op_info *op) {
+    emit_op(c, op->iop);
+    set_unreachable(c);
+    return true;
+}
+
+static bool compile_nop(compiler *c, const op_info *op) {
+    (void)c;
+    (void)op;
+    return true;
+}
+
+/* block, loop and if: reads the block type, checks the params (and pops if's condition into
+ * *cond), and pushes the control frame. */
+static bool enter_block(compiler *c, uint8_t kind, vs_entry *cond) {
+    uint32_t np, nr;
+    const bst_valtype *pt, *rt;
+    if (!read_blocktype(c, &np, &pt, &nr, &rt)) return false;
+    if (kind == CTL_IF && !pop(c, BST_I32, cond)) return false;
+    if (!check_top(c, pt, np, false)) return false;
+    if (live(c) && !materialize_all(c)) return false;
+    if (!push_ctl(c, kind, np, pt, nr, rt)) return false;
+    bind_here(c);
+    return true;
+}
+
+static bool compile_block(compiler *c, const op_info *op) {
+    (void)op;
+    return enter_block(c, CTL_BLOCK, NULL);
+}
+
+static bool compile_loop(compiler *c, const op_info *op) {
+    (void)op;
+    if (!enter_block(c, CTL_LOOP, NULL)) return false;
+    top_ctl(c)->loop_start = c->ncode;
+    return start_block(c, true);
+}
+
+static bool compile_if(compiler *c, const op_info *op) {
+    (void)op;
+    vs_entry cond = {.type = 0};
+    bool ok;
+    if (!enter_block(c, CTL_IF, &cond)) return false;
+    size_t at = emit_cond_branch(c, cond, false, &ok);
+    if (!ok) return false;
+    ctl_frame *f = top_ctl(c);
+    f->if_instr = at;
+    f->if_field = live(c) ? at + 2 : NO_DEF;
+    return start_block(c, false);
+}
+
+static bool compile_else(compiler *c, const op_info *op) {
+    (void)op;
+    ctl_frame *f = top_ctl(c);
+    if (f->kind != CTL_IF) return cfail(c, BST_ERR_INVALID, "else without if");
+    if (!check_top(c, f->results, f->nresults, false)) return false;
+    if (c->nvs != f->height + f->nresults)
+        return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at else");
+    if (live(c) && !materialize_range(c, f->height)) return false;
+    if (!emit_jump(c, c->nctl - 1)) return false;
+    truncate_stack(c, f->height);
+    f->unreachable = false;
+    f->kind = CTL_ELSE;
+    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, c->ncode);
+    f->if_field = NO_DEF;
+    bind_here(c);
+    if (!start_block(c, false)) return false;
+    /* the else arm starts from the block's params, still in canonical slots */
+    for (uint32_t k = 0; k < f->nparams; k++)
+        if (!push(c, (uint8_t)f->params[k])) return false;
+    return true;
+}
+
+/* Ends the innermost block; at the function's own end, c->nctl drops to 0. */
+static bool compile_end(compiler *c, const op_info *op) {
+    (void)op;
+    ctl_frame *f = top_ctl(c);
+    if (!check_top(c, f->results, f->nresults, false)) return false;
+    if (c->nvs != f->height + f->nresults)
+        return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at end of block");
+    if (f->kind == CTL_IF) {
+        /* no else: the implicit else passes the params through unchanged */
+        if (f->nparams != f->nresults ||
+            (f->nparams && memcmp(f->params, f->results, f->nparams * sizeof *f->params)))
+            return cfail(c, BST_ERR_INVALID, "type mismatch: if without else");
+    }
+    if (f->kind == CTL_FUNC) {
+        if (!emit_return(c)) return false;
+        c->nctl--;
+        if (c->r.p != c->r.end)
+            return cfail(c, BST_ERR_MALFORMED, "operators remaining after end of function");
+        return true;
+    }
+    if (live(c) && !materialize_range(c, f->height)) return false;
+    uint32_t height = f->height, nres = f->nresults;
+    const bst_valtype *res = f->results;
+    c->nctl--;
+    size_t here = c->ncode;
+    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
+    for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
+        patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
+    bind_here(c);
+    truncate_stack(c, height);
+    if (!push_types(c, res, nres)) return false;
+    return start_block(c, false);
+}
+
+static bool compile_br(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t li;
+    if (!read_label(c, &li)) return false;
+    ctl_frame *L = &c->ctl[li];
+    uint32_t n = label_arity(L);
+    if (!check_top(c, label_types(L), n, false) || !emit_branch(c, li)) return false;
+    set_unreachable(c);
+    return true;
+}
+
+static bool compile_br_if(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t li;
+    vs_entry cond;
+    if (!read_label(c, &li) || !pop(c, BST_I32, &cond)) return false;
+    ctl_frame *L = &c->ctl[li];
+    uint32_t n = label_arity(L);
+    if (!check_top(c, label_types(L), n, false)) return false;
+    if (!live(c)) return true;
+    bool ok;
+    if (li != 0 && !needs_moves(c, L)) {
+        size_t at = emit_cond_branch(c, cond, true, &ok);
+        if (!ok) return false;
+        if (c->ctl[li].kind == CTL_LOOP) patch_rel(c, at, at + 2, c->ctl[li].loop_start);
+        else if (!add_fixup(c, li, at, at + 2)) return false;
+    } else {
+        /* taken path needs copies: skip over them when the condition is false */
+        size_t at = emit_cond_branch(c, cond, false, &ok);
+        if (!ok || !emit_branch(c, li)) return false;
+        patch_rel(c, at, at + 2, c->ncode);
+        bind_here(c);
+    }
+    return true;
+}
+
+/* br_table's jump table: one rel cell per label (the default last); a label that needs value
+ * moves gets a stub after the table (moves + jump). */
+static bool emit_br_table(compiler *c, bst_op op, vs_entry idx, const uint32_t *labels,
+                          uint32_t count) {
+    size_t at = emit_op(c, op);
+    bool ok = emit_cell(c, (uint64_t)idx.slot | (uint64_t)count << 32);
+    size_t table = c->ncode;
+    for (uint32_t k = 0; ok && k <= count; k++) ok = emit_cell(c, 0);
+    for (uint32_t k = 0; ok && k <= count; k++) {
+        uint32_t li = labels[k];
+        const ctl_frame *L = &c->ctl[li];
+        if (li != 0 && !needs_moves(c, L)) {
+            if (L->kind == CTL_LOOP) patch_rel(c, at, table + k, L->loop_start);
+            else ok = add_fixup(c, li, at, table + k);
+        } else {
+            patch_rel(c, at, table + k, c->ncode); /* a stub: moves + jump */
+            bind_here(c);
+            ok = emit_branch(c, li);
+        }
+    }
+    return ok;
+}
+
+static bool compile_br_table(compiler *c, const op_info *op) {
+    uint32_t count;
+    if (!bst_read_u32(&c->r, &count)) return false;
+    if (count > (size_t)(c->r.end - c->r.p)) return cfail(c, BST_ERR_MALFORMED, "unexpected end");
+    uint32_t *labels = malloc(((size_t)count + 1) * sizeof *labels);
+    if (!labels) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    bool ok = true;
+    for (uint32_t k = 0; ok && k <= count; k++) ok = read_label(c, &labels[k]);
+    vs_entry idx;
+    ok = ok && pop(c, BST_I32, &idx);
+    uint32_t n = ok ? label_arity(&c->ctl[labels[count]]) : 0;
+    for (uint32_t k = 0; ok && k <= count; k++) {
+        const ctl_frame *L = &c->ctl[labels[k]];
+        if (label_arity(L) != n) {
+            ok = cfail(c, BST_ERR_INVALID, "type mismatch: br_table arity");
+            break;
+        }
+        ok = check_top(c, label_types(L), n, true);
+    }
+    if (ok && live(c)) ok = emit_br_table(c, op->iop, idx, labels, count);
+    free(labels);
+    if (!ok) return false;
+    set_unreachable(c);
+    return true;
+}
+
+static bool compile_return(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t n = c->ftype->nresults;
+    if (!check_top(c, c->ftype->types + c->ftype->nparams, n, false) || !emit_return(c))
+        return false;
+    set_unreachable(c);
+    return true;
+}
+
 static bool op_call(compiler *c, bst_op op, const bst_ftype *ft, uint64_t operand_hi,
                     uint64_t extra, bool has_extra, vs_entry *index) {
     /* arguments must sit in canonical slots: the callee's frame starts at the first one */
@@ -739,488 +1201,77 @@ static bool op_call(compiler *c, bst_op op, const bst_ftype *ft, uint64_t operan
     return push_types(c, ft->types + ft->nparams, ft->nresults);
 }
 
-/* ---- the main loop ------------------------------------------------------------------------ */
-
-static bool compile_body(compiler *c) {
-    bst_reader *r = &c->r;
+static bool compile_call(compiler *c, const op_info *op) {
     const bst_module *m = c->m;
-    for (;;) {
+    uint32_t fi;
+    if (!bst_read_u32(&c->r, &fi)) return false;
+    if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
+    return op_call(c, op->iop, &m->types[m->funcs[fi].type], fi, 0, false, NULL);
+}
+
+static bool compile_call_indirect(compiler *c, const op_info *op) {
+    const bst_module *m = c->m;
+    uint32_t ti, tab;
+    vs_entry index;
+    if (!bst_read_u32(&c->r, &ti) || !bst_read_u32(&c->r, &tab)) return false;
+    if (tab >= m->ntables) return cfail(c, BST_ERR_INVALID, "unknown table");
+    if (ti >= m->ntypes) return cfail(c, BST_ERR_INVALID, "unknown type");
+    if (m->tables[tab].elem != BST_FUNCREF)
+        return cfail(c, BST_ERR_INVALID, "type mismatch: call_indirect on a non-funcref table");
+    if (!pop(c, BST_I32, &index)) return false;
+    /* the index sits above the arguments (or in a local): materialising the arguments cannot
+     * overwrite it */
+    return op_call(c, op->iop, &m->types[ti], ti, tab, true, &index);
+}
+
+static bool compile_simd(compiler *c, const op_info *op) {
+    (void)op;
+    return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------- */
+
+/* One op_info per row of the instruction table, indexed by opcode (0xFC-prefixed: by
+ * sub-opcode); opcodes without a row are zero, i.e. no compile function. */
+#define BST_X_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
+    [code] = {compile_##how,                                                                     \
+              BST_OP_##iop,                                                                      \
+              BST_PICK_##I(BST_OP_##iop##_IMM, BST_OP__COUNT),                                    \
+              BST_PICK_##B(BST_OP_BR_##iop, BST_OP__COUNT),                                      \
+              BST_PICK_##B(BST_OP_BR_##iop##_IMM, BST_OP__COUNT),                                \
+              BST_PICK_##B(BST_OP_BR_##inv, BST_OP__COUNT),                                      \
+              BST_PICK_##B(BST_OP_BR_##inv##_IMM, BST_OP__COUNT),                                \
+              BST_IMM_##imm,                                                                     \
+              BST_VT_##in,                                                                       \
+              BST_VT_##out,                                                                      \
+              BST_FLAGS(C, I, B, N)},
+static const op_info k_fc_ops[] = {BST_WASM_FC_OPS(BST_X_ROW)};
+
+static bool compile_prefix_fc(compiler *c, const op_info *op) {
+    (void)op;
+    uint32_t sub;
+    if (!bst_read_u32(&c->r, &sub)) return false;
+    if (sub >= sizeof k_fc_ops / sizeof k_fc_ops[0] || !k_fc_ops[sub].compile)
+        return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
+    return k_fc_ops[sub].compile(c, &k_fc_ops[sub]);
+}
+
+static const op_info k_ops[256] = {BST_WASM_OPS(BST_X_ROW)};
+#undef BST_X_ROW
+
+/* Compiles instructions until the function's own `end` closes its control frame. */
+static bool compile_body(compiler *c) {
+    while (c->nctl > 0) {
         uint8_t opc;
-        if (r->p >= r->end) return cfail(c, BST_ERR_MALFORMED, "unexpected end of section or function");
-        if (!bst_read_u8(r, &opc)) return false;
+        if (c->r.p >= c->r.end)
+            return cfail(c, BST_ERR_MALFORMED, "unexpected end of section or function");
+        if (!bst_read_u8(&c->r, &opc)) return false;
         charge(c, 1);
-        switch (opc) {
-        case 0x00: /* unreachable */
-            emit_op(c, BST_OP_UNREACHABLE);
-            set_unreachable(c);
-            break;
-        case 0x01: break; /* nop */
-        case 0x02:        /* block */
-        case 0x03:        /* loop */
-        case 0x04: {      /* if */
-            uint32_t np, nr;
-            const bst_valtype *pt, *rt;
-            vs_entry cond = {.type = 0};
-            if (!read_blocktype(c, &np, &pt, &nr, &rt)) return false;
-            if (opc == 0x04 && !pop(c, BST_I32, &cond)) return false;
-            if (!check_top(c, pt, np, false)) return false;
-            if (live(c) && !materialize_all(c)) return false;
-            if (!push_ctl(c, opc == 0x02 ? CTL_BLOCK : opc == 0x03 ? CTL_LOOP : CTL_IF, np, pt, nr, rt))
-                return false;
-            bind_here(c);
-            ctl_frame *f = top_ctl(c);
-            if (opc == 0x03) {
-                f->loop_start = c->ncode;
-                if (!start_block(c, true)) return false;
-            }
-            if (opc == 0x04) {
-                bool ok;
-                size_t at = emit_cond_branch(c, cond, false, &ok);
-                if (!ok) return false;
-                f = top_ctl(c);
-                f->if_instr = at;
-                f->if_field = live(c) ? at + 2 : NO_DEF;
-                if (!start_block(c, false)) return false;
-            }
-            break;
-        }
-        case 0x05: { /* else */
-            ctl_frame *f = top_ctl(c);
-            if (f->kind != CTL_IF) return cfail(c, BST_ERR_INVALID, "else without if");
-            if (!check_top(c, f->results, f->nresults, false)) return false;
-            if (c->nvs != f->height + f->nresults)
-                return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at else");
-            if (live(c) && !materialize_range(c, f->height)) return false;
-            if (!emit_jump(c, c->nctl - 1)) return false;
-            truncate_stack(c, f->height);
-            f->unreachable = false;
-            f->kind = CTL_ELSE;
-            if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, c->ncode);
-            f->if_field = NO_DEF;
-            bind_here(c);
-            if (!start_block(c, false)) return false;
-            /* the else arm starts from the block's params, still in canonical slots */
-            for (uint32_t k = 0; k < f->nparams; k++)
-                if (!push(c, (uint8_t)f->params[k])) return false;
-            break;
-        }
-        case 0x0b: { /* end */
-            ctl_frame *f = top_ctl(c);
-            if (!check_top(c, f->results, f->nresults, false)) return false;
-            if (c->nvs != f->height + f->nresults)
-                return cfail(c, BST_ERR_INVALID, "type mismatch: values remaining at end of block");
-            if (f->kind == CTL_IF) {
-                /* no else: the implicit else passes the params through unchanged */
-                if (f->nparams != f->nresults ||
-                    (f->nparams && memcmp(f->params, f->results, f->nparams * sizeof *f->params)))
-                    return cfail(c, BST_ERR_INVALID, "type mismatch: if without else");
-            }
-            if (f->kind == CTL_FUNC) {
-                if (!emit_return(c)) return false;
-                c->nctl--;
-                if (r->p != r->end)
-                    return cfail(c, BST_ERR_MALFORMED, "operators remaining after end of function");
-                return true;
-            }
-            if (live(c) && !materialize_range(c, f->height)) return false;
-            uint32_t height = f->height, nres = f->nresults;
-            const bst_valtype *res = f->results;
-            c->nctl--;
-            size_t here = c->ncode;
-            if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
-            for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
-                patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
-            bind_here(c);
-            truncate_stack(c, height);
-            if (!push_types(c, res, nres)) return false;
-            if (!start_block(c, false)) return false;
-            break;
-        }
-        case 0x0c: { /* br */
-            uint32_t li;
-            if (!read_label(c, &li)) return false;
-            ctl_frame *L = &c->ctl[li];
-            uint32_t n = label_arity(L);
-            if (!check_top(c, label_types(L), n, false) || !emit_branch(c, li)) return false;
-            set_unreachable(c);
-            break;
-        }
-        case 0x0d: { /* br_if */
-            uint32_t li;
-            vs_entry cond;
-            if (!read_label(c, &li) || !pop(c, BST_I32, &cond)) return false;
-            ctl_frame *L = &c->ctl[li];
-            uint32_t n = label_arity(L);
-            if (!check_top(c, label_types(L), n, false)) return false;
-            if (!live(c)) break;
-            bool ok;
-            if (li != 0 && !needs_moves(c, L)) {
-                size_t at = emit_cond_branch(c, cond, true, &ok);
-                if (!ok) return false;
-                if (c->ctl[li].kind == CTL_LOOP) patch_rel(c, at, at + 2, c->ctl[li].loop_start);
-                else if (!add_fixup(c, li, at, at + 2)) return false;
-            } else {
-                /* taken path needs copies: skip over them when the condition is false */
-                size_t at = emit_cond_branch(c, cond, false, &ok);
-                if (!ok || !emit_branch(c, li)) return false;
-                patch_rel(c, at, at + 2, c->ncode);
-                bind_here(c);
-            }
-            break;
-        }
-        case 0x0e: { /* br_table */
-            uint32_t count;
-            if (!bst_read_u32(r, &count)) return false;
-            if (count > (size_t)(r->end - r->p)) return cfail(c, BST_ERR_MALFORMED, "unexpected end");
-            uint32_t *labels = malloc(((size_t)count + 1) * sizeof *labels);
-            if (!labels) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
-            bool ok = true;
-            for (uint32_t k = 0; ok && k <= count; k++) ok = read_label(c, &labels[k]);
-            vs_entry idx;
-            ok = ok && pop(c, BST_I32, &idx);
-            uint32_t n = ok ? label_arity(&c->ctl[labels[count]]) : 0;
-            for (uint32_t k = 0; ok && k <= count; k++) {
-                const ctl_frame *L = &c->ctl[labels[k]];
-                if (label_arity(L) != n) {
-                    ok = cfail(c, BST_ERR_INVALID, "type mismatch: br_table arity");
-                    break;
-                }
-                ok = check_top(c, label_types(L), n, true);
-            }
-            if (ok && live(c)) {
-                size_t at = emit_op(c, BST_OP_BR_TABLE);
-                ok = emit_cell(c, (uint64_t)idx.slot | (uint64_t)count << 32);
-                size_t table = c->ncode;
-                for (uint32_t k = 0; ok && k <= count; k++) ok = emit_cell(c, 0);
-                for (uint32_t k = 0; ok && k <= count; k++) {
-                    uint32_t li = labels[k];
-                    const ctl_frame *L = &c->ctl[li];
-                    if (li != 0 && !needs_moves(c, L)) {
-                        if (L->kind == CTL_LOOP) patch_rel(c, at, table + k, L->loop_start);
-                        else ok = add_fixup(c, li, at, table + k);
-                    } else {
-                        patch_rel(c, at, table + k, c->ncode); /* a stub: moves + jump */
-                        bind_here(c);
-                        ok = emit_branch(c, li);
-                    }
-                }
-            }
-            free(labels);
-            if (!ok) return false;
-            set_unreachable(c);
-            break;
-        }
-        case 0x0f: { /* return */
-            uint32_t n = c->ftype->nresults;
-            if (!check_top(c, c->ftype->types + c->ftype->nparams, n, false) || !emit_return(c))
-                return false;
-            set_unreachable(c);
-            break;
-        }
-        case 0x10: { /* call */
-            uint32_t fi;
-            if (!bst_read_u32(r, &fi)) return false;
-            if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
-            if (!op_call(c, BST_OP_CALL, &m->types[m->funcs[fi].type], fi, 0, false, NULL))
-                return false;
-            break;
-        }
-        case 0x11: { /* call_indirect */
-            uint32_t ti, tab;
-            vs_entry index;
-            if (!bst_read_u32(r, &ti) || !bst_read_u32(r, &tab)) return false;
-            if (tab >= m->ntables) return cfail(c, BST_ERR_INVALID, "unknown table");
-            if (ti >= m->ntypes) return cfail(c, BST_ERR_INVALID, "unknown type");
-            if (m->tables[tab].elem != BST_FUNCREF)
-                return cfail(c, BST_ERR_INVALID, "type mismatch: call_indirect on a non-funcref table");
-            if (!pop(c, BST_I32, &index)) return false;
-            /* the index sits above the arguments (or in a local): materialising the
-             * arguments cannot overwrite it */
-            if (!op_call(c, BST_OP_CALL_INDIRECT, &m->types[ti], ti, tab, true, &index)) return false;
-            break;
-        }
-        case 0x1a: { /* drop */
-            vs_entry v;
-            if (!pop(c, UNKNOWN_TYPE, &v)) return false;
-            break;
-        }
-        case 0x1b:   /* select */
-        case 0x1c: { /* select t* */
-            uint8_t want = UNKNOWN_TYPE;
-            if (opc == 0x1c) {
-                uint32_t n;
-                uint8_t t;
-                if (!bst_read_u32(r, &n)) return false;
-                if (n != 1) return cfail(c, BST_ERR_INVALID, "invalid result arity");
-                if (!bst_read_u8(r, &t)) return false;
-                if (t == BST_V128) return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
-                if (!bst_is_valtype(t)) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
-                want = t;
-            }
-            vs_entry cond, a, b;
-            if (!pop(c, BST_I32, &cond) || !pop(c, want, &b) || !pop(c, want, &a)) return false;
-            uint8_t t = want;
-            if (opc == 0x1b) {
-                if (a.type != UNKNOWN_TYPE && b.type != UNKNOWN_TYPE && a.type != b.type)
-                    return cfail(c, BST_ERR_INVALID, "type mismatch: select operands differ");
-                t = a.type != UNKNOWN_TYPE ? a.type : b.type;
-                if (bst_is_reftype((bst_valtype)t))
-                    return cfail(c, BST_ERR_INVALID, "type mismatch: select without type on references");
-            }
-            if (!push(c, t)) return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_SELECT,
-                          pack3(dst, a.slot, b.slot) | (uint64_t)cond.slot << 48 , dst))
-                return false;
-            break;
-        }
-        case 0x20: { /* local.get */
-            uint32_t x;
-            if (!bst_read_u32(r, &x)) return false;
-            if (x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
-            vs_entry ref = {.type = (uint8_t)c->local_types[x], .slot = (uint16_t)x};
-            if (!live(c)) {
-                if (!push(c, ref.type)) return false;
-            } else if (!repush(c, ref, ref.type)) {
-                return false;
-            }
-            break;
-        }
-        case 0x21:   /* local.set */
-        case 0x22: { /* local.tee */
-            uint32_t x;
-            if (!bst_read_u32(r, &x)) return false;
-            if (x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
-            if (!op_local_set(c, x, opc == 0x22)) return false;
-            break;
-        }
-        case 0x23: { /* global.get */
-            uint32_t g;
-            if (!bst_read_u32(r, &g)) return false;
-            if (g >= m->nglobals) return cfail(c, BST_ERR_INVALID, "unknown global");
-            if (!push(c, (uint8_t)m->globals[g].type)) return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_GLOBAL_GET, pack3(dst, 0, g), dst)) return false;
-            break;
-        }
-        case 0x24: { /* global.set */
-            uint32_t g;
-            vs_entry v;
-            if (!bst_read_u32(r, &g)) return false;
-            if (g >= m->nglobals) return cfail(c, BST_ERR_INVALID, "unknown global");
-            if (!m->globals[g].mut) return cfail(c, BST_ERR_INVALID, "global is immutable");
-            if (!pop(c, (uint8_t)m->globals[g].type, &v)) return false;
-            emit_op(c, BST_OP_GLOBAL_SET);
-            if (!emit_cell(c, pack3(v.slot, 0, g))) return false;
-            break;
-        }
-        case 0x25: { /* table.get */
-            uint32_t t;
-            vs_entry i;
-            if (!read_table(c, &t) || !pop(c, BST_I32, &i) || !push(c, (uint8_t)m->tables[t].elem))
-                return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_TABLE_GET, pack3(dst, i.slot, t), dst)) return false;
-            break;
-        }
-        case 0x26: { /* table.set */
-            uint32_t t;
-            vs_entry i, v;
-            if (!read_table(c, &t) || !pop(c, (uint8_t)m->tables[t].elem, &v) || !pop(c, BST_I32, &i))
-                return false;
-            emit_op(c, BST_OP_TABLE_SET);
-            if (!emit_cell(c, pack3(v.slot, i.slot, t))) return false;
-            break;
-        }
-        case 0x28: if (!op_load(c, BST_OP_I32_LOAD, 2, BST_I32)) return false; break;
-        case 0x29: if (!op_load(c, BST_OP_I64_LOAD, 3, BST_I64)) return false; break;
-        case 0x2a: if (!op_load(c, BST_OP_I32_LOAD, 2, BST_F32)) return false; break;
-        case 0x2b: if (!op_load(c, BST_OP_I64_LOAD, 3, BST_F64)) return false; break;
-        case 0x2c: if (!op_load(c, BST_OP_I32_LOAD8_S, 0, BST_I32)) return false; break;
-        case 0x2d: if (!op_load(c, BST_OP_I32_LOAD8_U, 0, BST_I32)) return false; break;
-        case 0x2e: if (!op_load(c, BST_OP_I32_LOAD16_S, 1, BST_I32)) return false; break;
-        case 0x2f: if (!op_load(c, BST_OP_I32_LOAD16_U, 1, BST_I32)) return false; break;
-        case 0x30: if (!op_load(c, BST_OP_I64_LOAD8_S, 0, BST_I64)) return false; break;
-        case 0x31: if (!op_load(c, BST_OP_I64_LOAD8_U, 0, BST_I64)) return false; break;
-        case 0x32: if (!op_load(c, BST_OP_I64_LOAD16_S, 1, BST_I64)) return false; break;
-        case 0x33: if (!op_load(c, BST_OP_I64_LOAD16_U, 1, BST_I64)) return false; break;
-        case 0x34: if (!op_load(c, BST_OP_I64_LOAD32_S, 2, BST_I64)) return false; break;
-        case 0x35: if (!op_load(c, BST_OP_I64_LOAD32_U, 2, BST_I64)) return false; break;
-        case 0x36: if (!op_store(c, BST_OP_STORE32, 2, BST_I32)) return false; break;
-        case 0x37: if (!op_store(c, BST_OP_STORE64, 3, BST_I64)) return false; break;
-        case 0x38: if (!op_store(c, BST_OP_STORE32, 2, BST_F32)) return false; break;
-        case 0x39: if (!op_store(c, BST_OP_STORE64, 3, BST_F64)) return false; break;
-        case 0x3a: if (!op_store(c, BST_OP_STORE8, 0, BST_I32)) return false; break;
-        case 0x3b: if (!op_store(c, BST_OP_STORE16, 1, BST_I32)) return false; break;
-        case 0x3c: if (!op_store(c, BST_OP_STORE8, 0, BST_I64)) return false; break;
-        case 0x3d: if (!op_store(c, BST_OP_STORE16, 1, BST_I64)) return false; break;
-        case 0x3e: if (!op_store(c, BST_OP_STORE32, 2, BST_I64)) return false; break;
-        case 0x3f: { /* memory.size */
-            if (!read_zero_byte(c) || !need_memory(c) || !push(c, BST_I32)) return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_MEMORY_SIZE, pack3(dst, 0, 0), dst)) return false;
-            break;
-        }
-        case 0x40: { /* memory.grow */
-            vs_entry d;
-            if (!read_zero_byte(c) || !need_memory(c) || !pop(c, BST_I32, &d) || !push(c, BST_I32))
-                return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_MEMORY_GROW, pack3(dst, d.slot, 0), dst)) return false;
-            break;
-        }
-        case 0x41: {
-            int64_t v;
-            if (!bst_read_sleb(r, 32, &v) || !op_const(c, BST_I32, (uint32_t)v)) return false;
-            break;
-        }
-        case 0x42: {
-            int64_t v;
-            if (!bst_read_sleb(r, 64, &v) || !op_const(c, BST_I64, (uint64_t)v)) return false;
-            break;
-        }
-        case 0x43: {
-            uint8_t b[4];
-            if (!bst_read_fixed(r, b, 4)) return false;
-            uint32_t bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-            if (!op_const(c, BST_F32, bits)) return false;
-            break;
-        }
-        case 0x44: {
-            uint8_t b[8];
-            if (!bst_read_fixed(r, b, 8)) return false;
-            uint64_t bits = 0;
-            for (int k = 7; k >= 0; k--) bits = bits << 8 | b[k];
-            if (!op_const(c, BST_F64, bits)) return false;
-            break;
-        }
-#define BST_X_NUM(name, code, kind, in, out)                                                    \
-    case code:                                                                                  \
-        if (!op_##kind(c, BST_OP_##name, BST_##in, BST_##out)) return false;                    \
-        break;
-#define op_U op_unary
-#define op_B op_binary
-            BST_NUMERIC_OPS(BST_X_NUM)
-        case 0xd0: { /* ref.null t */
-            uint8_t t;
-            if (!bst_read_u8(r, &t)) return false;
-            if (!bst_is_reftype((bst_valtype)t)) return cfail(c, BST_ERR_MALFORMED, "malformed reference type");
-            if (!op_const(c, t, 0)) return false;
-            break;
-        }
-        case 0xd1: { /* ref.is_null */
-            vs_entry v;
-            if (!pop(c, UNKNOWN_TYPE, &v)) return false;
-            if (v.type != UNKNOWN_TYPE && !bst_is_reftype((bst_valtype)v.type))
-                return cfail(c, BST_ERR_INVALID, "type mismatch: ref.is_null on a non-reference");
-            if (!push(c, BST_I32)) return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_REF_IS_NULL, pack3(dst, v.slot, 0), dst)) return false;
-            break;
-        }
-        case 0xd2: { /* ref.func */
-            uint32_t fi;
-            if (!bst_read_u32(r, &fi)) return false;
-            if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
-            if (!m->func_declared || !m->func_declared[fi])
-                return cfail(c, BST_ERR_INVALID, "undeclared function reference");
-            if (!push(c, BST_FUNCREF)) return false;
-            uint16_t dst = c->vs[c->nvs - 1].slot;
-            if (!emit_def(c, BST_OP_REF_FUNC, pack3(dst, 0, fi), dst)) return false;
-            break;
-        }
-        case 0xfc: {
-            uint32_t sub;
-            if (!bst_read_u32(r, &sub)) return false;
-            switch (sub) {
-                BST_SAT_OPS(BST_X_NUM)
-            case 8: { /* memory.init */
-                uint32_t d;
-                if (!read_data(c, &d) || !read_zero_byte(c) || !need_memory(c)) return false;
-                if (!op_bulk3(c, BST_OP_MEMORY_INIT, BST_I32, BST_I32, BST_I32, d, true)) return false;
-                break;
-            }
-            case 9: { /* data.drop */
-                uint32_t d;
-                if (!read_data(c, &d)) return false;
-                emit_op(c, BST_OP_DATA_DROP);
-                if (!emit_cell(c, d)) return false;
-                break;
-            }
-            case 10: /* memory.copy */
-                if (!read_zero_byte(c) || !read_zero_byte(c) || !need_memory(c)) return false;
-                if (!op_bulk3(c, BST_OP_MEMORY_COPY, BST_I32, BST_I32, BST_I32, 0, false)) return false;
-                break;
-            case 11: /* memory.fill */
-                if (!read_zero_byte(c) || !need_memory(c)) return false;
-                if (!op_bulk3(c, BST_OP_MEMORY_FILL, BST_I32, BST_I32, BST_I32, 0, false)) return false;
-                break;
-            case 12: { /* table.init */
-                uint32_t e, t;
-                if (!read_elem(c, &e) || !read_table(c, &t)) return false;
-                if (m->elems[e].type != m->tables[t].elem)
-                    return cfail(c, BST_ERR_INVALID, "type mismatch: table.init element type");
-                if (!op_bulk3(c, BST_OP_TABLE_INIT, BST_I32, BST_I32, BST_I32, e | (uint64_t)t << 32, true))
-                    return false;
-                break;
-            }
-            case 13: { /* elem.drop */
-                uint32_t e;
-                if (!read_elem(c, &e)) return false;
-                emit_op(c, BST_OP_ELEM_DROP);
-                if (!emit_cell(c, e)) return false;
-                break;
-            }
-            case 14: { /* table.copy */
-                uint32_t dt, st;
-                if (!read_table(c, &dt) || !read_table(c, &st)) return false;
-                if (m->tables[dt].elem != m->tables[st].elem)
-                    return cfail(c, BST_ERR_INVALID, "type mismatch: table.copy element types");
-                if (!op_bulk3(c, BST_OP_TABLE_COPY, BST_I32, BST_I32, BST_I32, dt | (uint64_t)st << 32, true))
-                    return false;
-                break;
-            }
-            case 15: { /* table.grow */
-                uint32_t t;
-                vs_entry n, init;
-                if (!read_table(c, &t) || !pop(c, BST_I32, &n) ||
-                    !pop(c, (uint8_t)m->tables[t].elem, &init) || !push(c, BST_I32))
-                    return false;
-                uint16_t dst = c->vs[c->nvs - 1].slot;
-                if (!emit_def(c, BST_OP_TABLE_GROW, pack3(dst, init.slot, n.slot), dst)) return false;
-                size_t def = c->last_def;
-                if (!emit_cell(c, t)) return false;
-                c->last_def = def;
-                break;
-            }
-            case 16: { /* table.size */
-                uint32_t t;
-                if (!read_table(c, &t) || !push(c, BST_I32)) return false;
-                uint16_t dst = c->vs[c->nvs - 1].slot;
-                if (!emit_def(c, BST_OP_TABLE_SIZE, pack3(dst, 0, t), dst)) return false;
-                break;
-            }
-            case 17: { /* table.fill */
-                uint32_t t;
-                if (!read_table(c, &t)) return false;
-                if (!op_bulk3(c, BST_OP_TABLE_FILL, BST_I32, (uint8_t)m->tables[t].elem, BST_I32, t, true))
-                    return false;
-                break;
-            }
-            default:
-                return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
-            }
-            break;
-        }
-#undef BST_X_NUM
-#undef op_U
-#undef op_B
-        case 0xfd:
-            return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
-        default:
-            return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
-        }
+        const op_info *op = &k_ops[opc];
+        if (!op->compile) return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
+        if (!op->compile(c, op)) return false;
     }
+    return true;
 }
 
 static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *const *handlers,

@@ -22,6 +22,7 @@
 
 #include "engine/leb.h"
 #include "engine/module.h"
+#include "engine/ops.h"
 
 typedef struct dec {
     bst_reader r;            /* over m->bytes, end = end of the input */
@@ -288,61 +289,62 @@ static bool skip_blocktype(dec *d) {
     return rd_sleb(d, 33, &idx);
 }
 
-/* Skips one non-constant instruction (opcode already read) so decoding can go on to find any
- * malformed input after it; the caller records "constant expression required". */
-static bool skip_instr(dec *d, uint8_t op, size_t at, uint32_t *depth) {
+/* The immediate shape of every opcode, from the instruction table (BST_IMM_ILLEGAL where there
+ * is no instruction). */
+#define BST_X_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv) [code] = BST_IMM_##imm,
+static const uint8_t k_imm[256] = {BST_WASM_OPS(BST_X_IMM)};
+static const uint8_t k_fc_imm[] = {BST_WASM_FC_OPS(BST_X_IMM)};
+#undef BST_X_IMM
+
+/* Skips the immediates of one non-constant instruction in a constant expression (opcode at
+ * `at` already read, `imm` its shape) so decoding can go on to find any malformed input after
+ * it; the caller records "constant expression required". */
+static bool skip_imm(dec *d, uint8_t imm, size_t at, uint32_t *depth) {
     uint32_t n;
     int64_t s = 0;
     uint8_t buf[8] = {0};
     bst_valtype t;
-    switch (op) {
-    case 0x00: case 0x01: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+    switch ((bst_imm)imm) {
+    case BST_IMM_NONE:
         return true;
-    case 0x02: case 0x03: case 0x04:
+    case BST_IMM_BLOCKTYPE:
         (*depth)++;
         return skip_blocktype(d);
-    case 0x05:
-        return true;
-    case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23: case 0x24:
-    case 0x25: case 0x26: case 0xd2:
+    case BST_IMM_LABEL: case BST_IMM_FUNC: case BST_IMM_LOCAL: case BST_IMM_GLOBAL:
+    case BST_IMM_TABLE: case BST_IMM_DATA: case BST_IMM_ELEM:
         return skip_u32s(d, 1);
-    case 0x0e:
+    case BST_IMM_TYPE_TABLE: case BST_IMM_TABLE2: case BST_IMM_ELEM_TABLE:
+    case BST_IMM_MEMARG1: case BST_IMM_MEMARG2: case BST_IMM_MEMARG4: case BST_IMM_MEMARG8:
+        return skip_u32s(d, 2);
+    case BST_IMM_BR_TABLE:
         if (!rd_count(d, &n, UINT32_MAX, "branch targets")) return false;
         for (uint32_t i = 0; i <= n; i++)
             if (!skip_u32s(d, 1)) return false;
         return true;
-    case 0x11:
-        return skip_u32s(d, 2);
-    case 0x1c:
+    case BST_IMM_VALTYPES:
         if (!rd_count(d, &n, UINT32_MAX, "select types")) return false;
         for (uint32_t i = 0; i < n; i++)
             if (!rd_valtype(d, &t)) return false;
         return true;
-    case 0x3f: case 0x40:
-        return expect_zero(d);
-    case 0x41: return rd_sleb(d, 32, &s);
-    case 0x42: return rd_sleb(d, 64, &s);
-    case 0x43: return bst_read_fixed(&d->r, buf, 4);
-    case 0x44: return bst_read_fixed(&d->r, buf, 8);
-    case 0xd0: return rd_reftype(d, &t);
-    case 0xfc:
+    case BST_IMM_MEMORY: return expect_zero(d);
+    case BST_IMM_MEMORY2: return expect_zero(d) && expect_zero(d);
+    case BST_IMM_DATA_MEM: return skip_u32s(d, 1) && expect_zero(d);
+    case BST_IMM_I32: return rd_sleb(d, 32, &s);
+    case BST_IMM_I64: return rd_sleb(d, 64, &s);
+    case BST_IMM_F32: return bst_read_fixed(&d->r, buf, 4);
+    case BST_IMM_F64: return bst_read_fixed(&d->r, buf, 8);
+    case BST_IMM_REFTYPE: return rd_reftype(d, &t);
+    case BST_IMM_PREFIX_FC:
         if (!rd_u32(d, &n)) return false;
-        switch (n) {
-        case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: return true;
-        case 8: return skip_u32s(d, 1) && expect_zero(d);
-        case 9: case 13: case 15: case 16: case 17: return skip_u32s(d, 1);
-        case 10: return expect_zero(d) && expect_zero(d);
-        case 11: return expect_zero(d);
-        case 12: case 14: return skip_u32s(d, 2);
-        default: return malformed(d, at, "illegal opcode");
-        }
-    case 0xfd:
+        if (n >= sizeof k_fc_imm) break;
+        return skip_imm(d, k_fc_imm[n], at, depth); /* never PREFIX_FC again: one level deep */
+    case BST_IMM_SIMD:
         return unsupported_simd(d, at);
-    default:
-        if (op >= 0x28 && op <= 0x3e) return skip_u32s(d, 2); /* memarg */
-        if (op >= 0x45 && op <= 0xc4) return true;            /* numeric, no immediates */
-        return malformed(d, at, "illegal opcode");
+    case BST_IMM_ILLEGAL:
+    case BST_IMM__COUNT:
+        break;
     }
+    return malformed(d, at, "illegal opcode");
 }
 
 static uint64_t load_le(const uint8_t *p, unsigned n) {
@@ -402,7 +404,7 @@ static bool rd_constexpr(dec *d, bst_constexpr *out) {
             break;
         default:
             if (!nonconst) nonconst = true, nonconst_at = at;
-            if (!skip_instr(d, op, at, &depth)) return false;
+            if (!skip_imm(d, k_imm[op], at, &depth)) return false;
             continue;
         }
         if (nvals == 0) *out = ce;

@@ -199,17 +199,10 @@ static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *s
 
 static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *err,
                       const void *const **handlers_out) {
-#define BST_X_NUM(name, code, kind, in, out) &&L_##name,
-#define BST_X_OTHER(name) &&L_##name,
-#define BST_X_IMM(name) &&L_##name##_IMM,
-#define BST_X_CMPBR(cmp, neg) &&L_BR_I32_##cmp, &&L_BR_I32_##cmp##_IMM,
-    static const void *const handlers[] = {
-        BST_NUMERIC_OPS(BST_X_NUM) BST_SAT_OPS(BST_X_NUM) BST_OTHER_OPS(BST_X_OTHER)
-            BST_IMM_OPS(BST_X_IMM) BST_CMP_BRANCH_OPS(BST_X_CMPBR)};
-#undef BST_X_NUM
-#undef BST_X_OTHER
-#undef BST_X_IMM
-#undef BST_X_CMPBR
+#define BST_OP_ITEM(name) &&L_##name,
+    static const void *const handlers[] = {BST_ALL_OPS};
+#undef BST_OP_ITEM
+    _Static_assert(sizeof handlers / sizeof handlers[0] == BST_OP__COUNT, "one handler per op");
     if (handlers_out) {
         *handlers_out = handlers;
         return BST_OK;
@@ -281,7 +274,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-/* An operation that also has an immediate form (see BST_IMM_OPS): b comes from the operand
+/* An operation that also has an immediate form (flag I in ops.h): b comes from the operand
  * cell, sign-extended for 64-bit types. */
 #define BIN2(name, T, expr)                                                                      \
     BIN(name, T, expr)                                                                           \
@@ -310,27 +303,27 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     }
 
     /* i32 comparisons, shared with the fused compare-and-branch handlers below */
-#define CMP_EQ (a == b)
-#define CMP_NE (a != b)
-#define CMP_LT_S (s32(a) < s32(b))
-#define CMP_LT_U (a < b)
-#define CMP_GT_S (s32(a) > s32(b))
-#define CMP_GT_U (a > b)
-#define CMP_LE_S (s32(a) <= s32(b))
-#define CMP_LE_U (a <= b)
-#define CMP_GE_S (s32(a) >= s32(b))
-#define CMP_GE_U (a >= b)
+#define CMP_I32_EQ (a == b)
+#define CMP_I32_NE (a != b)
+#define CMP_I32_LT_S (s32(a) < s32(b))
+#define CMP_I32_LT_U (a < b)
+#define CMP_I32_GT_S (s32(a) > s32(b))
+#define CMP_I32_GT_U (a > b)
+#define CMP_I32_LE_S (s32(a) <= s32(b))
+#define CMP_I32_LE_U (a <= b)
+#define CMP_I32_GE_S (s32(a) >= s32(b))
+#define CMP_I32_GE_U (a >= b)
     UN(I32_EQZ, (uint32_t)x == 0)
-    BIN2(I32_EQ, uint32_t, CMP_EQ)
-    BIN2(I32_NE, uint32_t, CMP_NE)
-    BIN2(I32_LT_S, uint32_t, CMP_LT_S)
-    BIN2(I32_LT_U, uint32_t, CMP_LT_U)
-    BIN2(I32_GT_S, uint32_t, CMP_GT_S)
-    BIN2(I32_GT_U, uint32_t, CMP_GT_U)
-    BIN2(I32_LE_S, uint32_t, CMP_LE_S)
-    BIN2(I32_LE_U, uint32_t, CMP_LE_U)
-    BIN2(I32_GE_S, uint32_t, CMP_GE_S)
-    BIN2(I32_GE_U, uint32_t, CMP_GE_U)
+    BIN2(I32_EQ, uint32_t, CMP_I32_EQ)
+    BIN2(I32_NE, uint32_t, CMP_I32_NE)
+    BIN2(I32_LT_S, uint32_t, CMP_I32_LT_S)
+    BIN2(I32_LT_U, uint32_t, CMP_I32_LT_U)
+    BIN2(I32_GT_S, uint32_t, CMP_I32_GT_S)
+    BIN2(I32_GT_U, uint32_t, CMP_I32_GT_U)
+    BIN2(I32_LE_S, uint32_t, CMP_I32_LE_S)
+    BIN2(I32_LE_U, uint32_t, CMP_I32_LE_U)
+    BIN2(I32_GE_S, uint32_t, CMP_I32_GE_S)
+    BIN2(I32_GE_U, uint32_t, CMP_I32_GE_U)
     UN(I64_EQZ, x == 0)
     BIN2(I64_EQ, uint64_t, a == b)
     BIN2(I64_NE, uint64_t, a != b)
@@ -849,20 +842,21 @@ do_call:
     }
 
     /* ---- fused i32 compare + branch: [op][- | a<<16 | b<<32 (or imm32<<32)][rel] ---- */
-#define CMPBR(cmp, neg)                                                                          \
-    L_BR_I32_##cmp : {                                                                           \
+#define CMPBR(cmp)                                                                               \
+    L_BR_##cmp : {                                                                               \
         uint64_t w = pc[1];                                                                      \
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];                               \
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         NEXT();                                                                                  \
     }                                                                                            \
-    L_BR_I32_##cmp##_IMM : {                                                                     \
+    L_BR_##cmp##_IMM : {                                                                         \
         uint64_t w = pc[1];                                                                      \
         uint32_t a = (uint32_t)fp[OA(w)], b = OHI(w);                                            \
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         NEXT();                                                                                  \
     }
-    BST_CMP_BRANCH_OPS(CMPBR)
+#define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) BST_PICK_##B(CMPBR(iop), )
+    BST_WASM_NUMERIC_OPS(CMPBR_ROW)
 
     /* ---- metering and determinism ---- */
     L_FUEL : { /* [op][cost] */

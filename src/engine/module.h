@@ -179,7 +179,7 @@ void bst_code_free(struct bst_code *code);
 /* Frees everything the module owns (safe on a partially decoded module). */
 void bst_module_release(bst_module *m);
 
-/* Fills err (status, offset, printf-style message).  Always returns false. */
+/* error.c: fills err (status, offset, printf-style message).  Always returns false. */
 bool bst_fail(bst_error *err, bst_status status, size_t offset, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

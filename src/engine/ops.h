@@ -1,244 +1,415 @@
 /*
- * ops.h — the internal instruction set (engine-internal), as an X-macro list.
+ * ops.h — the WebAssembly instruction set and the internal one it compiles to (engine-internal),
+ * as X-macro tables.
  *
- * The compiler (compile.c) emits these; the interpreter (interp.c) implements them.  Both expand
- * the same list, so the handler table can never drift from the enum.  See docs/architecture.md
- * for the encoding: every instruction is one 64-bit cell holding the handler address, followed by
- * operand cells; operands name frame slots (16-bit indices relative to the frame pointer).
+ * One row per wasm instruction says everything the engine knows about it; the decoder
+ * (decode.c: skipping instructions), the compiler (compile.c: its dispatch table) and the
+ * interpreter (interp.c: the handler table) all expand the same rows, so none of them keeps a
+ * list of its own that could drift.  A row is
  *
- * Numeric operations that map 1:1 to a wasm opcode come first via BST_NUMERIC_OPS(X), where
- * X(name, wasm_opcode, kind, in_type, out_type) and kind is U (unary) or B (binary).
+ *   X(code, name, immediate, compile, internal, in, out, C, I, B, N, inverse)
+ *
+ *   code       the opcode byte (for the 0xFC-prefixed tables: the sub-opcode after the prefix)
+ *   name       the instruction (i32.add is I32_ADD)
+ *   immediate  the shape of its immediates, a bst_imm below (what the decoder skips)
+ *   compile    how it compiles: compile.c's compile_<compile>(), one per kind of instruction
+ *   internal   the internal op it emits, `_` if none or several
+ *   in, out    the type of the operands (a store: of its value) and of the result, where the
+ *              instruction fixes them; `_` where they depend on an immediate or on the operands
+ *   C          commutative: the operands can be swapped with a bit-identical result (so not
+ *              float add/mul, whose NaN payload depends on the order); nothing reads it yet
+ *   I          has an immediate form <internal>_IMM taking its second operand from the
+ *              operand cell, used when that operand is a constant (i64 immediates are
+ *              sign-extended 32-bit values)
+ *   B          an i32 comparison that fuses with a following br_if/if into the
+ *              compare-and-branch ops BR_<internal> / BR_<internal>_IMM; Z: i32.eqz, which
+ *              fuses by inverting the plain conditional branch
+ *   N          NaN non-deterministic: the spec leaves the NaN bits of the result open, so
+ *              deterministic mode (canonicalize_nans) canonicalises them
+ *   inverse    for B: the comparison that holds exactly when this one does not (the fused
+ *              branch taken when the condition is false)
+ * A flag column holds its letter or `_`.
+ *
+ * Internal code: every instruction is one 64-bit cell holding the handler address, followed by
+ * operand cells; operands name frame slots (16-bit indices relative to the frame pointer).  The
+ * layout of each internal op is written next to it (see also docs/architecture.md).
  */
 #ifndef BST_ENGINE_OPS_H
 #define BST_ENGINE_OPS_H
 
-#define BST_NUMERIC_OPS(X)                                                                       \
-    X(I32_EQZ, 0x45, U, I32, I32)                                                               \
-    X(I32_EQ, 0x46, B, I32, I32)                                                                \
-    X(I32_NE, 0x47, B, I32, I32)                                                                \
-    X(I32_LT_S, 0x48, B, I32, I32)                                                              \
-    X(I32_LT_U, 0x49, B, I32, I32)                                                              \
-    X(I32_GT_S, 0x4a, B, I32, I32)                                                              \
-    X(I32_GT_U, 0x4b, B, I32, I32)                                                              \
-    X(I32_LE_S, 0x4c, B, I32, I32)                                                              \
-    X(I32_LE_U, 0x4d, B, I32, I32)                                                              \
-    X(I32_GE_S, 0x4e, B, I32, I32)                                                              \
-    X(I32_GE_U, 0x4f, B, I32, I32)                                                              \
-    X(I64_EQZ, 0x50, U, I64, I32)                                                               \
-    X(I64_EQ, 0x51, B, I64, I32)                                                                \
-    X(I64_NE, 0x52, B, I64, I32)                                                                \
-    X(I64_LT_S, 0x53, B, I64, I32)                                                              \
-    X(I64_LT_U, 0x54, B, I64, I32)                                                              \
-    X(I64_GT_S, 0x55, B, I64, I32)                                                              \
-    X(I64_GT_U, 0x56, B, I64, I32)                                                              \
-    X(I64_LE_S, 0x57, B, I64, I32)                                                              \
-    X(I64_LE_U, 0x58, B, I64, I32)                                                              \
-    X(I64_GE_S, 0x59, B, I64, I32)                                                              \
-    X(I64_GE_U, 0x5a, B, I64, I32)                                                              \
-    X(F32_EQ, 0x5b, B, F32, I32)                                                                \
-    X(F32_NE, 0x5c, B, F32, I32)                                                                \
-    X(F32_LT, 0x5d, B, F32, I32)                                                                \
-    X(F32_GT, 0x5e, B, F32, I32)                                                                \
-    X(F32_LE, 0x5f, B, F32, I32)                                                                \
-    X(F32_GE, 0x60, B, F32, I32)                                                                \
-    X(F64_EQ, 0x61, B, F64, I32)                                                                \
-    X(F64_NE, 0x62, B, F64, I32)                                                                \
-    X(F64_LT, 0x63, B, F64, I32)                                                                \
-    X(F64_GT, 0x64, B, F64, I32)                                                                \
-    X(F64_LE, 0x65, B, F64, I32)                                                                \
-    X(F64_GE, 0x66, B, F64, I32)                                                                \
-    X(I32_CLZ, 0x67, U, I32, I32)                                                               \
-    X(I32_CTZ, 0x68, U, I32, I32)                                                               \
-    X(I32_POPCNT, 0x69, U, I32, I32)                                                            \
-    X(I32_ADD, 0x6a, B, I32, I32)                                                               \
-    X(I32_SUB, 0x6b, B, I32, I32)                                                               \
-    X(I32_MUL, 0x6c, B, I32, I32)                                                               \
-    X(I32_DIV_S, 0x6d, B, I32, I32)                                                             \
-    X(I32_DIV_U, 0x6e, B, I32, I32)                                                             \
-    X(I32_REM_S, 0x6f, B, I32, I32)                                                             \
-    X(I32_REM_U, 0x70, B, I32, I32)                                                             \
-    X(I32_AND, 0x71, B, I32, I32)                                                               \
-    X(I32_OR, 0x72, B, I32, I32)                                                                \
-    X(I32_XOR, 0x73, B, I32, I32)                                                               \
-    X(I32_SHL, 0x74, B, I32, I32)                                                               \
-    X(I32_SHR_S, 0x75, B, I32, I32)                                                             \
-    X(I32_SHR_U, 0x76, B, I32, I32)                                                             \
-    X(I32_ROTL, 0x77, B, I32, I32)                                                              \
-    X(I32_ROTR, 0x78, B, I32, I32)                                                              \
-    X(I64_CLZ, 0x79, U, I64, I64)                                                               \
-    X(I64_CTZ, 0x7a, U, I64, I64)                                                               \
-    X(I64_POPCNT, 0x7b, U, I64, I64)                                                            \
-    X(I64_ADD, 0x7c, B, I64, I64)                                                               \
-    X(I64_SUB, 0x7d, B, I64, I64)                                                               \
-    X(I64_MUL, 0x7e, B, I64, I64)                                                               \
-    X(I64_DIV_S, 0x7f, B, I64, I64)                                                             \
-    X(I64_DIV_U, 0x80, B, I64, I64)                                                             \
-    X(I64_REM_S, 0x81, B, I64, I64)                                                             \
-    X(I64_REM_U, 0x82, B, I64, I64)                                                             \
-    X(I64_AND, 0x83, B, I64, I64)                                                               \
-    X(I64_OR, 0x84, B, I64, I64)                                                                \
-    X(I64_XOR, 0x85, B, I64, I64)                                                               \
-    X(I64_SHL, 0x86, B, I64, I64)                                                               \
-    X(I64_SHR_S, 0x87, B, I64, I64)                                                             \
-    X(I64_SHR_U, 0x88, B, I64, I64)                                                             \
-    X(I64_ROTL, 0x89, B, I64, I64)                                                              \
-    X(I64_ROTR, 0x8a, B, I64, I64)                                                              \
-    X(F32_ABS, 0x8b, U, F32, F32)                                                               \
-    X(F32_NEG, 0x8c, U, F32, F32)                                                               \
-    X(F32_CEIL, 0x8d, U, F32, F32)                                                              \
-    X(F32_FLOOR, 0x8e, U, F32, F32)                                                             \
-    X(F32_TRUNC, 0x8f, U, F32, F32)                                                             \
-    X(F32_NEAREST, 0x90, U, F32, F32)                                                           \
-    X(F32_SQRT, 0x91, U, F32, F32)                                                              \
-    X(F32_ADD, 0x92, B, F32, F32)                                                               \
-    X(F32_SUB, 0x93, B, F32, F32)                                                               \
-    X(F32_MUL, 0x94, B, F32, F32)                                                               \
-    X(F32_DIV, 0x95, B, F32, F32)                                                               \
-    X(F32_MIN, 0x96, B, F32, F32)                                                               \
-    X(F32_MAX, 0x97, B, F32, F32)                                                               \
-    X(F32_COPYSIGN, 0x98, B, F32, F32)                                                          \
-    X(F64_ABS, 0x99, U, F64, F64)                                                               \
-    X(F64_NEG, 0x9a, U, F64, F64)                                                               \
-    X(F64_CEIL, 0x9b, U, F64, F64)                                                              \
-    X(F64_FLOOR, 0x9c, U, F64, F64)                                                             \
-    X(F64_TRUNC, 0x9d, U, F64, F64)                                                             \
-    X(F64_NEAREST, 0x9e, U, F64, F64)                                                           \
-    X(F64_SQRT, 0x9f, U, F64, F64)                                                              \
-    X(F64_ADD, 0xa0, B, F64, F64)                                                               \
-    X(F64_SUB, 0xa1, B, F64, F64)                                                               \
-    X(F64_MUL, 0xa2, B, F64, F64)                                                               \
-    X(F64_DIV, 0xa3, B, F64, F64)                                                               \
-    X(F64_MIN, 0xa4, B, F64, F64)                                                               \
-    X(F64_MAX, 0xa5, B, F64, F64)                                                               \
-    X(F64_COPYSIGN, 0xa6, B, F64, F64)                                                          \
-    X(I32_WRAP_I64, 0xa7, U, I64, I32)                                                          \
-    X(I32_TRUNC_F32_S, 0xa8, U, F32, I32)                                                       \
-    X(I32_TRUNC_F32_U, 0xa9, U, F32, I32)                                                       \
-    X(I32_TRUNC_F64_S, 0xaa, U, F64, I32)                                                       \
-    X(I32_TRUNC_F64_U, 0xab, U, F64, I32)                                                       \
-    X(I64_EXTEND_I32_S, 0xac, U, I32, I64)                                                      \
-    X(I64_EXTEND_I32_U, 0xad, U, I32, I64)                                                      \
-    X(I64_TRUNC_F32_S, 0xae, U, F32, I64)                                                       \
-    X(I64_TRUNC_F32_U, 0xaf, U, F32, I64)                                                       \
-    X(I64_TRUNC_F64_S, 0xb0, U, F64, I64)                                                       \
-    X(I64_TRUNC_F64_U, 0xb1, U, F64, I64)                                                       \
-    X(F32_CONVERT_I32_S, 0xb2, U, I32, F32)                                                     \
-    X(F32_CONVERT_I32_U, 0xb3, U, I32, F32)                                                     \
-    X(F32_CONVERT_I64_S, 0xb4, U, I64, F32)                                                     \
-    X(F32_CONVERT_I64_U, 0xb5, U, I64, F32)                                                     \
-    X(F32_DEMOTE_F64, 0xb6, U, F64, F32)                                                        \
-    X(F64_CONVERT_I32_S, 0xb7, U, I32, F64)                                                     \
-    X(F64_CONVERT_I32_U, 0xb8, U, I32, F64)                                                     \
-    X(F64_CONVERT_I64_S, 0xb9, U, I64, F64)                                                     \
-    X(F64_CONVERT_I64_U, 0xba, U, I64, F64)                                                     \
-    X(F64_PROMOTE_F32, 0xbb, U, F32, F64)                                                       \
-    X(I32_REINTERPRET_F32, 0xbc, U, F32, I32)                                                   \
-    X(I64_REINTERPRET_F64, 0xbd, U, F64, I64)                                                   \
-    X(F32_REINTERPRET_I32, 0xbe, U, I32, F32)                                                   \
-    X(F64_REINTERPRET_I64, 0xbf, U, I64, F64)                                                   \
-    X(I32_EXTEND8_S, 0xc0, U, I32, I32)                                                         \
-    X(I32_EXTEND16_S, 0xc1, U, I32, I32)                                                        \
-    X(I64_EXTEND8_S, 0xc2, U, I64, I64)                                                         \
-    X(I64_EXTEND16_S, 0xc3, U, I64, I64)                                                        \
-    X(I64_EXTEND32_S, 0xc4, U, I64, I64)
+/* ---- immediates ----------------------------------------------------------------------------- */
 
-/* 0xFC-prefixed saturating truncations: X(name, subopcode, kind, in, out). */
-#define BST_SAT_OPS(X)                                                                           \
-    X(I32_TRUNC_SAT_F32_S, 0, U, F32, I32)                                                      \
-    X(I32_TRUNC_SAT_F32_U, 1, U, F32, I32)                                                      \
-    X(I32_TRUNC_SAT_F64_S, 2, U, F64, I32)                                                      \
-    X(I32_TRUNC_SAT_F64_U, 3, U, F64, I32)                                                      \
-    X(I64_TRUNC_SAT_F32_S, 4, U, F32, I64)                                                      \
-    X(I64_TRUNC_SAT_F32_U, 5, U, F32, I64)                                                      \
-    X(I64_TRUNC_SAT_F64_S, 6, U, F64, I64)                                                      \
-    X(I64_TRUNC_SAT_F64_U, 7, U, F64, I64)
+/* The immediate shapes of the binary format.  Index immediates are u32 LEB128. */
+#define BST_IMMEDIATES(X)                                                                          \
+    X(NONE)       /* - */                                                                          \
+    X(BLOCKTYPE)  /* 0x40, a value type, or a type index (s33) */                                  \
+    X(LABEL)      /* label index */                                                                \
+    X(BR_TABLE)   /* vector of label indices, then the default label */                            \
+    X(FUNC)       /* function index */                                                             \
+    X(TYPE_TABLE) /* type index, table index */                                                    \
+    X(VALTYPES)   /* vector of value types (select t*) */                                          \
+    X(LOCAL)      /* local index */                                                                \
+    X(GLOBAL)     /* global index */                                                               \
+    X(TABLE)      /* table index */                                                                \
+    X(TABLE2)     /* destination table index, source table index */                                \
+    X(MEMARG1)    /* memarg (alignment, offset) of a 1-byte access */                              \
+    X(MEMARG2)    /* ... 2-byte access */                                                          \
+    X(MEMARG4)    /* ... 4-byte access */                                                          \
+    X(MEMARG8)    /* ... 8-byte access */                                                          \
+    X(MEMORY)     /* memory index: a zero byte */                                                  \
+    X(MEMORY2)    /* two zero bytes (memory.copy) */                                               \
+    X(DATA)       /* data segment index */                                                         \
+    X(DATA_MEM)   /* data segment index, a zero byte (memory.init) */                              \
+    X(ELEM)       /* element segment index */                                                      \
+    X(ELEM_TABLE) /* element segment index, table index (table.init) */                            \
+    X(I32)        /* s32 LEB128 */                                                                 \
+    X(I64)        /* s64 LEB128 */                                                                 \
+    X(F32)        /* 4 bytes, little-endian */                                                     \
+    X(F64)        /* 8 bytes, little-endian */                                                     \
+    X(REFTYPE)    /* a reference type byte */                                                      \
+    X(PREFIX_FC)  /* u32 sub-opcode, then that instruction's immediates */                         \
+    X(SIMD)       /* the 0xFD prefix: not supported */
 
-/* Binary operations with an immediate second operand: X(base) defines BST_OP_<base>_IMM with
- * layout [op][dst | a<<16 | imm32<<32] (i64 immediates are sign-extended).  They replace a
- * constant push + operation pair. */
-#define BST_IMM_OPS(X)                                                                           \
-    X(I32_ADD) X(I32_SUB) X(I32_MUL) X(I32_AND) X(I32_OR) X(I32_XOR) X(I32_SHL) X(I32_SHR_S)     \
-    X(I32_SHR_U) X(I32_EQ) X(I32_NE) X(I32_LT_S) X(I32_LT_U) X(I32_GT_S) X(I32_GT_U)             \
-    X(I32_LE_S) X(I32_LE_U) X(I32_GE_S) X(I32_GE_U)                                              \
-    X(I64_ADD) X(I64_SUB) X(I64_MUL) X(I64_AND) X(I64_OR) X(I64_XOR) X(I64_SHL) X(I64_SHR_S)     \
-    X(I64_SHR_U) X(I64_EQ) X(I64_NE) X(I64_LT_S) X(I64_LT_U) X(I64_GT_S) X(I64_GT_U)             \
-    X(I64_LE_S) X(I64_LE_U) X(I64_GE_S) X(I64_GE_U)
+/* BST_IMM_ILLEGAL (0) is what an opcode without a row gets in a designated-initialiser table. */
+typedef enum bst_imm {
+    BST_IMM_ILLEGAL,
+#define BST_X_IMM_KIND(kind) BST_IMM_##kind,
+    BST_IMMEDIATES(BST_X_IMM_KIND)
+#undef BST_X_IMM_KIND
+    BST_IMM__COUNT
+} bst_imm;
 
-/* i32 comparisons fused with a conditional branch: X(cmp, negated cmp).  BR_I32_<cmp> is
- * [op][- | a<<16 | b<<32][rel] and BR_I32_<cmp>_IMM is [op][- | a<<16 | imm32<<32][rel]; the
- * branch is taken when the comparison holds. */
-#define BST_CMP_BRANCH_OPS(X)                                                                    \
-    X(EQ, NE) X(NE, EQ) X(LT_S, GE_S) X(LT_U, GE_U) X(GT_S, LE_S) X(GT_U, LE_U) X(LE_S, GT_S)     \
-    X(LE_U, GT_U) X(GE_S, LT_S) X(GE_U, LT_U)
+/* ---- the WebAssembly instructions ----------------------------------------------------------- */
 
-/* Everything else: X(name).  Operand layouts are documented at each handler in interp.c. */
-#define BST_OTHER_OPS(X)                                                                         \
-    X(UNREACHABLE)                                                                               \
-    X(BR)                                                                                        \
-    X(BR_IF_NZ)                                                                                  \
-    X(BR_IF_Z)                                                                                   \
-    X(BR_TABLE)                                                                                  \
-    X(RETURN)                                                                                    \
-    X(CALL)                                                                                      \
-    X(CALL_INDIRECT)                                                                             \
-    X(COPY)                                                                                      \
-    X(COPY2)                                                                                     \
-    X(COPY_BR)                                                                                   \
-    X(COPY2_BR)                                                                                  \
-    X(CONST32)                                                                                   \
-    X(CONST64)                                                                                   \
-    X(SELECT)                                                                                    \
-    X(GLOBAL_GET)                                                                                \
-    X(GLOBAL_SET)                                                                                \
-    X(I32_LOAD)                                                                                  \
-    X(I64_LOAD)                                                                                  \
-    X(I32_LOAD8_S)                                                                               \
-    X(I32_LOAD8_U)                                                                               \
-    X(I32_LOAD16_S)                                                                              \
-    X(I32_LOAD16_U)                                                                              \
-    X(I64_LOAD8_S)                                                                               \
-    X(I64_LOAD8_U)                                                                               \
-    X(I64_LOAD16_S)                                                                              \
-    X(I64_LOAD16_U)                                                                              \
-    X(I64_LOAD32_S)                                                                              \
-    X(I64_LOAD32_U)                                                                              \
-    X(STORE8)                                                                                    \
-    X(STORE16)                                                                                   \
-    X(STORE32)                                                                                   \
-    X(STORE64)                                                                                   \
-    X(MEMORY_SIZE)                                                                               \
-    X(MEMORY_GROW)                                                                               \
-    X(MEMORY_INIT)                                                                               \
-    X(DATA_DROP)                                                                                 \
-    X(MEMORY_COPY)                                                                               \
-    X(MEMORY_FILL)                                                                               \
-    X(TABLE_GET)                                                                                 \
-    X(TABLE_SET)                                                                                 \
-    X(TABLE_SIZE)                                                                                \
-    X(TABLE_GROW)                                                                                \
-    X(TABLE_FILL)                                                                                \
-    X(TABLE_COPY)                                                                                \
-    X(TABLE_INIT)                                                                                \
-    X(ELEM_DROP)                                                                                 \
-    X(REF_IS_NULL)                                                                               \
-    X(REF_FUNC)                                                                                  \
-    X(FUEL)                                                                                      \
-    X(FUEL_LOOP)                                                                                 \
-    X(INTERRUPT_CHECK)                                                                           \
-    X(CANON32)                                                                                   \
-    X(CANON64)
+/* Control, parametric, variable, table and memory instructions and constants (0x00-0x44). */
+#define BST_WASM_CONTROL_OPS(X)                                                                    \
+    /*code  name           imm         compile        internal       in   out      C  I  B  N  inverse */ \
+    X(0x00, UNREACHABLE,   NONE,       unreachable,   UNREACHABLE,   _,   _,       _, _, _, _, _)  \
+    X(0x01, NOP,           NONE,       nop,           _,             _,   _,       _, _, _, _, _)  \
+    X(0x02, BLOCK,         BLOCKTYPE,  block,         _,             _,   _,       _, _, _, _, _)  \
+    X(0x03, LOOP,          BLOCKTYPE,  loop,          _,             _,   _,       _, _, _, _, _)  \
+    X(0x04, IF,            BLOCKTYPE,  if,            _,             _,   _,       _, _, _, _, _)  \
+    X(0x05, ELSE,          NONE,       else,          _,             _,   _,       _, _, _, _, _)  \
+    X(0x0b, END,           NONE,       end,           _,             _,   _,       _, _, _, _, _)  \
+    X(0x0c, BR,            LABEL,      br,            _,             _,   _,       _, _, _, _, _)  \
+    X(0x0d, BR_IF,         LABEL,      br_if,         _,             _,   _,       _, _, _, _, _)  \
+    X(0x0e, BR_TABLE,      BR_TABLE,   br_table,      BR_TABLE,      _,   _,       _, _, _, _, _)  \
+    X(0x0f, RETURN,        NONE,       return,        RETURN,        _,   _,       _, _, _, _, _)  \
+    X(0x10, CALL,          FUNC,       call,          CALL,          _,   _,       _, _, _, _, _)  \
+    X(0x11, CALL_INDIRECT, TYPE_TABLE, call_indirect, CALL_INDIRECT, _,   _,       _, _, _, _, _)  \
+    X(0x1a, DROP,          NONE,       drop,          _,             _,   _,       _, _, _, _, _)  \
+    X(0x1b, SELECT,        NONE,       select,        SELECT,        _,   _,       _, _, _, _, _)  \
+    X(0x1c, SELECT_T,      VALTYPES,   select_t,      SELECT,        _,   _,       _, _, _, _, _)  \
+    X(0x20, LOCAL_GET,     LOCAL,      local_get,     _,             _,   _,       _, _, _, _, _)  \
+    X(0x21, LOCAL_SET,     LOCAL,      local_set,     _,             _,   _,       _, _, _, _, _)  \
+    X(0x22, LOCAL_TEE,     LOCAL,      local_tee,     _,             _,   _,       _, _, _, _, _)  \
+    X(0x23, GLOBAL_GET,    GLOBAL,     global_get,    GLOBAL_GET,    _,   _,       _, _, _, _, _)  \
+    X(0x24, GLOBAL_SET,    GLOBAL,     global_set,    GLOBAL_SET,    _,   _,       _, _, _, _, _)  \
+    X(0x25, TABLE_GET,     TABLE,      table_get,     TABLE_GET,     _,   _,       _, _, _, _, _)  \
+    X(0x26, TABLE_SET,     TABLE,      table_set,     TABLE_SET,     _,   _,       _, _, _, _, _)  \
+    X(0x28, I32_LOAD,      MEMARG4,    load,          I32_LOAD,      I32, I32,     _, _, _, _, _)  \
+    X(0x29, I64_LOAD,      MEMARG8,    load,          I64_LOAD,      I32, I64,     _, _, _, _, _)  \
+    X(0x2a, F32_LOAD,      MEMARG4,    load,          I32_LOAD,      I32, F32,     _, _, _, _, _)  \
+    X(0x2b, F64_LOAD,      MEMARG8,    load,          I64_LOAD,      I32, F64,     _, _, _, _, _)  \
+    X(0x2c, I32_LOAD8_S,   MEMARG1,    load,          I32_LOAD8_S,   I32, I32,     _, _, _, _, _)  \
+    X(0x2d, I32_LOAD8_U,   MEMARG1,    load,          I32_LOAD8_U,   I32, I32,     _, _, _, _, _)  \
+    X(0x2e, I32_LOAD16_S,  MEMARG2,    load,          I32_LOAD16_S,  I32, I32,     _, _, _, _, _)  \
+    X(0x2f, I32_LOAD16_U,  MEMARG2,    load,          I32_LOAD16_U,  I32, I32,     _, _, _, _, _)  \
+    X(0x30, I64_LOAD8_S,   MEMARG1,    load,          I64_LOAD8_S,   I32, I64,     _, _, _, _, _)  \
+    X(0x31, I64_LOAD8_U,   MEMARG1,    load,          I64_LOAD8_U,   I32, I64,     _, _, _, _, _)  \
+    X(0x32, I64_LOAD16_S,  MEMARG2,    load,          I64_LOAD16_S,  I32, I64,     _, _, _, _, _)  \
+    X(0x33, I64_LOAD16_U,  MEMARG2,    load,          I64_LOAD16_U,  I32, I64,     _, _, _, _, _)  \
+    X(0x34, I64_LOAD32_S,  MEMARG4,    load,          I64_LOAD32_S,  I32, I64,     _, _, _, _, _)  \
+    X(0x35, I64_LOAD32_U,  MEMARG4,    load,          I64_LOAD32_U,  I32, I64,     _, _, _, _, _)  \
+    X(0x36, I32_STORE,     MEMARG4,    store,         STORE32,       I32, _,       _, _, _, _, _)  \
+    X(0x37, I64_STORE,     MEMARG8,    store,         STORE64,       I64, _,       _, _, _, _, _)  \
+    X(0x38, F32_STORE,     MEMARG4,    store,         STORE32,       F32, _,       _, _, _, _, _)  \
+    X(0x39, F64_STORE,     MEMARG8,    store,         STORE64,       F64, _,       _, _, _, _, _)  \
+    X(0x3a, I32_STORE8,    MEMARG1,    store,         STORE8,        I32, _,       _, _, _, _, _)  \
+    X(0x3b, I32_STORE16,   MEMARG2,    store,         STORE16,       I32, _,       _, _, _, _, _)  \
+    X(0x3c, I64_STORE8,    MEMARG1,    store,         STORE8,        I64, _,       _, _, _, _, _)  \
+    X(0x3d, I64_STORE16,   MEMARG2,    store,         STORE16,       I64, _,       _, _, _, _, _)  \
+    X(0x3e, I64_STORE32,   MEMARG4,    store,         STORE32,       I64, _,       _, _, _, _, _)  \
+    X(0x3f, MEMORY_SIZE,   MEMORY,     memory_size,   MEMORY_SIZE,   _,   I32,     _, _, _, _, _)  \
+    X(0x40, MEMORY_GROW,   MEMORY,     memory_grow,   MEMORY_GROW,   I32, I32,     _, _, _, _, _)  \
+    X(0x41, I32_CONST,     I32,        const,         _,             _,   I32,     _, _, _, _, _)  \
+    X(0x42, I64_CONST,     I64,        const,         _,             _,   I64,     _, _, _, _, _)  \
+    X(0x43, F32_CONST,     F32,        const,         _,             _,   F32,     _, _, _, _, _)  \
+    X(0x44, F64_CONST,     F64,        const,         _,             _,   F64,     _, _, _, _, _)
+
+/* Numeric instructions (0x45-0xC4): each compiles to the internal op of the same name,
+ * [op][dst | a<<16 | b<<32] (unary: no b). */
+#define BST_WASM_NUMERIC_OPS(X)                                                                    \
+    /*code  name                 imm   compile internal             in   out  C  I  B  N  inverse */ \
+    X(0x45, I32_EQZ,             NONE, unary,  I32_EQZ,             I32, I32, _, _, Z, _, _)       \
+    X(0x46, I32_EQ,              NONE, binary, I32_EQ,              I32, I32, C, I, B, _, I32_NE)  \
+    X(0x47, I32_NE,              NONE, binary, I32_NE,              I32, I32, C, I, B, _, I32_EQ)  \
+    X(0x48, I32_LT_S,            NONE, binary, I32_LT_S,            I32, I32, _, I, B, _, I32_GE_S) \
+    X(0x49, I32_LT_U,            NONE, binary, I32_LT_U,            I32, I32, _, I, B, _, I32_GE_U) \
+    X(0x4a, I32_GT_S,            NONE, binary, I32_GT_S,            I32, I32, _, I, B, _, I32_LE_S) \
+    X(0x4b, I32_GT_U,            NONE, binary, I32_GT_U,            I32, I32, _, I, B, _, I32_LE_U) \
+    X(0x4c, I32_LE_S,            NONE, binary, I32_LE_S,            I32, I32, _, I, B, _, I32_GT_S) \
+    X(0x4d, I32_LE_U,            NONE, binary, I32_LE_U,            I32, I32, _, I, B, _, I32_GT_U) \
+    X(0x4e, I32_GE_S,            NONE, binary, I32_GE_S,            I32, I32, _, I, B, _, I32_LT_S) \
+    X(0x4f, I32_GE_U,            NONE, binary, I32_GE_U,            I32, I32, _, I, B, _, I32_LT_U) \
+    X(0x50, I64_EQZ,             NONE, unary,  I64_EQZ,             I64, I32, _, _, _, _, _)       \
+    X(0x51, I64_EQ,              NONE, binary, I64_EQ,              I64, I32, C, I, _, _, _)       \
+    X(0x52, I64_NE,              NONE, binary, I64_NE,              I64, I32, C, I, _, _, _)       \
+    X(0x53, I64_LT_S,            NONE, binary, I64_LT_S,            I64, I32, _, I, _, _, _)       \
+    X(0x54, I64_LT_U,            NONE, binary, I64_LT_U,            I64, I32, _, I, _, _, _)       \
+    X(0x55, I64_GT_S,            NONE, binary, I64_GT_S,            I64, I32, _, I, _, _, _)       \
+    X(0x56, I64_GT_U,            NONE, binary, I64_GT_U,            I64, I32, _, I, _, _, _)       \
+    X(0x57, I64_LE_S,            NONE, binary, I64_LE_S,            I64, I32, _, I, _, _, _)       \
+    X(0x58, I64_LE_U,            NONE, binary, I64_LE_U,            I64, I32, _, I, _, _, _)       \
+    X(0x59, I64_GE_S,            NONE, binary, I64_GE_S,            I64, I32, _, I, _, _, _)       \
+    X(0x5a, I64_GE_U,            NONE, binary, I64_GE_U,            I64, I32, _, I, _, _, _)       \
+    X(0x5b, F32_EQ,              NONE, binary, F32_EQ,              F32, I32, C, _, _, _, _)       \
+    X(0x5c, F32_NE,              NONE, binary, F32_NE,              F32, I32, C, _, _, _, _)       \
+    X(0x5d, F32_LT,              NONE, binary, F32_LT,              F32, I32, _, _, _, _, _)       \
+    X(0x5e, F32_GT,              NONE, binary, F32_GT,              F32, I32, _, _, _, _, _)       \
+    X(0x5f, F32_LE,              NONE, binary, F32_LE,              F32, I32, _, _, _, _, _)       \
+    X(0x60, F32_GE,              NONE, binary, F32_GE,              F32, I32, _, _, _, _, _)       \
+    X(0x61, F64_EQ,              NONE, binary, F64_EQ,              F64, I32, C, _, _, _, _)       \
+    X(0x62, F64_NE,              NONE, binary, F64_NE,              F64, I32, C, _, _, _, _)       \
+    X(0x63, F64_LT,              NONE, binary, F64_LT,              F64, I32, _, _, _, _, _)       \
+    X(0x64, F64_GT,              NONE, binary, F64_GT,              F64, I32, _, _, _, _, _)       \
+    X(0x65, F64_LE,              NONE, binary, F64_LE,              F64, I32, _, _, _, _, _)       \
+    X(0x66, F64_GE,              NONE, binary, F64_GE,              F64, I32, _, _, _, _, _)       \
+    X(0x67, I32_CLZ,             NONE, unary,  I32_CLZ,             I32, I32, _, _, _, _, _)       \
+    X(0x68, I32_CTZ,             NONE, unary,  I32_CTZ,             I32, I32, _, _, _, _, _)       \
+    X(0x69, I32_POPCNT,          NONE, unary,  I32_POPCNT,          I32, I32, _, _, _, _, _)       \
+    X(0x6a, I32_ADD,             NONE, binary, I32_ADD,             I32, I32, C, I, _, _, _)       \
+    X(0x6b, I32_SUB,             NONE, binary, I32_SUB,             I32, I32, _, I, _, _, _)       \
+    X(0x6c, I32_MUL,             NONE, binary, I32_MUL,             I32, I32, C, I, _, _, _)       \
+    X(0x6d, I32_DIV_S,           NONE, binary, I32_DIV_S,           I32, I32, _, _, _, _, _)       \
+    X(0x6e, I32_DIV_U,           NONE, binary, I32_DIV_U,           I32, I32, _, _, _, _, _)       \
+    X(0x6f, I32_REM_S,           NONE, binary, I32_REM_S,           I32, I32, _, _, _, _, _)       \
+    X(0x70, I32_REM_U,           NONE, binary, I32_REM_U,           I32, I32, _, _, _, _, _)       \
+    X(0x71, I32_AND,             NONE, binary, I32_AND,             I32, I32, C, I, _, _, _)       \
+    X(0x72, I32_OR,              NONE, binary, I32_OR,              I32, I32, C, I, _, _, _)       \
+    X(0x73, I32_XOR,             NONE, binary, I32_XOR,             I32, I32, C, I, _, _, _)       \
+    X(0x74, I32_SHL,             NONE, binary, I32_SHL,             I32, I32, _, I, _, _, _)       \
+    X(0x75, I32_SHR_S,           NONE, binary, I32_SHR_S,           I32, I32, _, I, _, _, _)       \
+    X(0x76, I32_SHR_U,           NONE, binary, I32_SHR_U,           I32, I32, _, I, _, _, _)       \
+    X(0x77, I32_ROTL,            NONE, binary, I32_ROTL,            I32, I32, _, _, _, _, _)       \
+    X(0x78, I32_ROTR,            NONE, binary, I32_ROTR,            I32, I32, _, _, _, _, _)       \
+    X(0x79, I64_CLZ,             NONE, unary,  I64_CLZ,             I64, I64, _, _, _, _, _)       \
+    X(0x7a, I64_CTZ,             NONE, unary,  I64_CTZ,             I64, I64, _, _, _, _, _)       \
+    X(0x7b, I64_POPCNT,          NONE, unary,  I64_POPCNT,          I64, I64, _, _, _, _, _)       \
+    X(0x7c, I64_ADD,             NONE, binary, I64_ADD,             I64, I64, C, I, _, _, _)       \
+    X(0x7d, I64_SUB,             NONE, binary, I64_SUB,             I64, I64, _, I, _, _, _)       \
+    X(0x7e, I64_MUL,             NONE, binary, I64_MUL,             I64, I64, C, I, _, _, _)       \
+    X(0x7f, I64_DIV_S,           NONE, binary, I64_DIV_S,           I64, I64, _, _, _, _, _)       \
+    X(0x80, I64_DIV_U,           NONE, binary, I64_DIV_U,           I64, I64, _, _, _, _, _)       \
+    X(0x81, I64_REM_S,           NONE, binary, I64_REM_S,           I64, I64, _, _, _, _, _)       \
+    X(0x82, I64_REM_U,           NONE, binary, I64_REM_U,           I64, I64, _, _, _, _, _)       \
+    X(0x83, I64_AND,             NONE, binary, I64_AND,             I64, I64, C, I, _, _, _)       \
+    X(0x84, I64_OR,              NONE, binary, I64_OR,              I64, I64, C, I, _, _, _)       \
+    X(0x85, I64_XOR,             NONE, binary, I64_XOR,             I64, I64, C, I, _, _, _)       \
+    X(0x86, I64_SHL,             NONE, binary, I64_SHL,             I64, I64, _, I, _, _, _)       \
+    X(0x87, I64_SHR_S,           NONE, binary, I64_SHR_S,           I64, I64, _, I, _, _, _)       \
+    X(0x88, I64_SHR_U,           NONE, binary, I64_SHR_U,           I64, I64, _, I, _, _, _)       \
+    X(0x89, I64_ROTL,            NONE, binary, I64_ROTL,            I64, I64, _, _, _, _, _)       \
+    X(0x8a, I64_ROTR,            NONE, binary, I64_ROTR,            I64, I64, _, _, _, _, _)       \
+    X(0x8b, F32_ABS,             NONE, unary,  F32_ABS,             F32, F32, _, _, _, _, _)       \
+    X(0x8c, F32_NEG,             NONE, unary,  F32_NEG,             F32, F32, _, _, _, _, _)       \
+    X(0x8d, F32_CEIL,            NONE, unary,  F32_CEIL,            F32, F32, _, _, _, N, _)       \
+    X(0x8e, F32_FLOOR,           NONE, unary,  F32_FLOOR,           F32, F32, _, _, _, N, _)       \
+    X(0x8f, F32_TRUNC,           NONE, unary,  F32_TRUNC,           F32, F32, _, _, _, N, _)       \
+    X(0x90, F32_NEAREST,         NONE, unary,  F32_NEAREST,         F32, F32, _, _, _, N, _)       \
+    X(0x91, F32_SQRT,            NONE, unary,  F32_SQRT,            F32, F32, _, _, _, N, _)       \
+    X(0x92, F32_ADD,             NONE, binary, F32_ADD,             F32, F32, _, _, _, N, _)       \
+    X(0x93, F32_SUB,             NONE, binary, F32_SUB,             F32, F32, _, _, _, N, _)       \
+    X(0x94, F32_MUL,             NONE, binary, F32_MUL,             F32, F32, _, _, _, N, _)       \
+    X(0x95, F32_DIV,             NONE, binary, F32_DIV,             F32, F32, _, _, _, N, _)       \
+    X(0x96, F32_MIN,             NONE, binary, F32_MIN,             F32, F32, _, _, _, N, _)       \
+    X(0x97, F32_MAX,             NONE, binary, F32_MAX,             F32, F32, _, _, _, N, _)       \
+    X(0x98, F32_COPYSIGN,        NONE, binary, F32_COPYSIGN,        F32, F32, _, _, _, _, _)       \
+    X(0x99, F64_ABS,             NONE, unary,  F64_ABS,             F64, F64, _, _, _, _, _)       \
+    X(0x9a, F64_NEG,             NONE, unary,  F64_NEG,             F64, F64, _, _, _, _, _)       \
+    X(0x9b, F64_CEIL,            NONE, unary,  F64_CEIL,            F64, F64, _, _, _, N, _)       \
+    X(0x9c, F64_FLOOR,           NONE, unary,  F64_FLOOR,           F64, F64, _, _, _, N, _)       \
+    X(0x9d, F64_TRUNC,           NONE, unary,  F64_TRUNC,           F64, F64, _, _, _, N, _)       \
+    X(0x9e, F64_NEAREST,         NONE, unary,  F64_NEAREST,         F64, F64, _, _, _, N, _)       \
+    X(0x9f, F64_SQRT,            NONE, unary,  F64_SQRT,            F64, F64, _, _, _, N, _)       \
+    X(0xa0, F64_ADD,             NONE, binary, F64_ADD,             F64, F64, _, _, _, N, _)       \
+    X(0xa1, F64_SUB,             NONE, binary, F64_SUB,             F64, F64, _, _, _, N, _)       \
+    X(0xa2, F64_MUL,             NONE, binary, F64_MUL,             F64, F64, _, _, _, N, _)       \
+    X(0xa3, F64_DIV,             NONE, binary, F64_DIV,             F64, F64, _, _, _, N, _)       \
+    X(0xa4, F64_MIN,             NONE, binary, F64_MIN,             F64, F64, _, _, _, N, _)       \
+    X(0xa5, F64_MAX,             NONE, binary, F64_MAX,             F64, F64, _, _, _, N, _)       \
+    X(0xa6, F64_COPYSIGN,        NONE, binary, F64_COPYSIGN,        F64, F64, _, _, _, _, _)       \
+    X(0xa7, I32_WRAP_I64,        NONE, unary,  I32_WRAP_I64,        I64, I32, _, _, _, _, _)       \
+    X(0xa8, I32_TRUNC_F32_S,     NONE, unary,  I32_TRUNC_F32_S,     F32, I32, _, _, _, _, _)       \
+    X(0xa9, I32_TRUNC_F32_U,     NONE, unary,  I32_TRUNC_F32_U,     F32, I32, _, _, _, _, _)       \
+    X(0xaa, I32_TRUNC_F64_S,     NONE, unary,  I32_TRUNC_F64_S,     F64, I32, _, _, _, _, _)       \
+    X(0xab, I32_TRUNC_F64_U,     NONE, unary,  I32_TRUNC_F64_U,     F64, I32, _, _, _, _, _)       \
+    X(0xac, I64_EXTEND_I32_S,    NONE, unary,  I64_EXTEND_I32_S,    I32, I64, _, _, _, _, _)       \
+    X(0xad, I64_EXTEND_I32_U,    NONE, unary,  I64_EXTEND_I32_U,    I32, I64, _, _, _, _, _)       \
+    X(0xae, I64_TRUNC_F32_S,     NONE, unary,  I64_TRUNC_F32_S,     F32, I64, _, _, _, _, _)       \
+    X(0xaf, I64_TRUNC_F32_U,     NONE, unary,  I64_TRUNC_F32_U,     F32, I64, _, _, _, _, _)       \
+    X(0xb0, I64_TRUNC_F64_S,     NONE, unary,  I64_TRUNC_F64_S,     F64, I64, _, _, _, _, _)       \
+    X(0xb1, I64_TRUNC_F64_U,     NONE, unary,  I64_TRUNC_F64_U,     F64, I64, _, _, _, _, _)       \
+    X(0xb2, F32_CONVERT_I32_S,   NONE, unary,  F32_CONVERT_I32_S,   I32, F32, _, _, _, _, _)       \
+    X(0xb3, F32_CONVERT_I32_U,   NONE, unary,  F32_CONVERT_I32_U,   I32, F32, _, _, _, _, _)       \
+    X(0xb4, F32_CONVERT_I64_S,   NONE, unary,  F32_CONVERT_I64_S,   I64, F32, _, _, _, _, _)       \
+    X(0xb5, F32_CONVERT_I64_U,   NONE, unary,  F32_CONVERT_I64_U,   I64, F32, _, _, _, _, _)       \
+    X(0xb6, F32_DEMOTE_F64,      NONE, unary,  F32_DEMOTE_F64,      F64, F32, _, _, _, N, _)       \
+    X(0xb7, F64_CONVERT_I32_S,   NONE, unary,  F64_CONVERT_I32_S,   I32, F64, _, _, _, _, _)       \
+    X(0xb8, F64_CONVERT_I32_U,   NONE, unary,  F64_CONVERT_I32_U,   I32, F64, _, _, _, _, _)       \
+    X(0xb9, F64_CONVERT_I64_S,   NONE, unary,  F64_CONVERT_I64_S,   I64, F64, _, _, _, _, _)       \
+    X(0xba, F64_CONVERT_I64_U,   NONE, unary,  F64_CONVERT_I64_U,   I64, F64, _, _, _, _, _)       \
+    X(0xbb, F64_PROMOTE_F32,     NONE, unary,  F64_PROMOTE_F32,     F32, F64, _, _, _, N, _)       \
+    X(0xbc, I32_REINTERPRET_F32, NONE, unary,  I32_REINTERPRET_F32, F32, I32, _, _, _, _, _)       \
+    X(0xbd, I64_REINTERPRET_F64, NONE, unary,  I64_REINTERPRET_F64, F64, I64, _, _, _, _, _)       \
+    X(0xbe, F32_REINTERPRET_I32, NONE, unary,  F32_REINTERPRET_I32, I32, F32, _, _, _, _, _)       \
+    X(0xbf, F64_REINTERPRET_I64, NONE, unary,  F64_REINTERPRET_I64, I64, F64, _, _, _, _, _)       \
+    X(0xc0, I32_EXTEND8_S,       NONE, unary,  I32_EXTEND8_S,       I32, I32, _, _, _, _, _)       \
+    X(0xc1, I32_EXTEND16_S,      NONE, unary,  I32_EXTEND16_S,      I32, I32, _, _, _, _, _)       \
+    X(0xc2, I64_EXTEND8_S,       NONE, unary,  I64_EXTEND8_S,       I64, I64, _, _, _, _, _)       \
+    X(0xc3, I64_EXTEND16_S,      NONE, unary,  I64_EXTEND16_S,      I64, I64, _, _, _, _, _)       \
+    X(0xc4, I64_EXTEND32_S,      NONE, unary,  I64_EXTEND32_S,      I64, I64, _, _, _, _, _)
+
+/* Reference instructions and the two prefixes. */
+#define BST_WASM_REF_OPS(X)                                                                        \
+    X(0xd0, REF_NULL,      REFTYPE,    ref_null,      _,             _,   _,       _, _, _, _, _)  \
+    X(0xd1, REF_IS_NULL,   NONE,       ref_is_null,   REF_IS_NULL,   _,   I32,     _, _, _, _, _)  \
+    X(0xd2, REF_FUNC,      FUNC,       ref_func,      REF_FUNC,      _,   FUNCREF, _, _, _, _, _)  \
+    X(0xfc, PREFIX_FC,     PREFIX_FC,  prefix_fc,     _,             _,   _,       _, _, _, _, _)  \
+    X(0xfd, PREFIX_SIMD,   SIMD,       simd,          _,             _,   _,       _, _, _, _, _)
+
+/* Every one-byte opcode, in opcode order. */
+#define BST_WASM_OPS(X) BST_WASM_CONTROL_OPS(X) BST_WASM_NUMERIC_OPS(X) BST_WASM_REF_OPS(X)
+
+/* 0xFC 0-7: the saturating truncations, numeric like the ones above. */
+#define BST_WASM_SAT_OPS(X)                                                                        \
+    X(0,    I32_TRUNC_SAT_F32_S, NONE, unary,  I32_TRUNC_SAT_F32_S, F32, I32, _, _, _, _, _)       \
+    X(1,    I32_TRUNC_SAT_F32_U, NONE, unary,  I32_TRUNC_SAT_F32_U, F32, I32, _, _, _, _, _)       \
+    X(2,    I32_TRUNC_SAT_F64_S, NONE, unary,  I32_TRUNC_SAT_F64_S, F64, I32, _, _, _, _, _)       \
+    X(3,    I32_TRUNC_SAT_F64_U, NONE, unary,  I32_TRUNC_SAT_F64_U, F64, I32, _, _, _, _, _)       \
+    X(4,    I64_TRUNC_SAT_F32_S, NONE, unary,  I64_TRUNC_SAT_F32_S, F32, I64, _, _, _, _, _)       \
+    X(5,    I64_TRUNC_SAT_F32_U, NONE, unary,  I64_TRUNC_SAT_F32_U, F32, I64, _, _, _, _, _)       \
+    X(6,    I64_TRUNC_SAT_F64_S, NONE, unary,  I64_TRUNC_SAT_F64_S, F64, I64, _, _, _, _, _)       \
+    X(7,    I64_TRUNC_SAT_F64_U, NONE, unary,  I64_TRUNC_SAT_F64_U, F64, I64, _, _, _, _, _)
+
+/* 0xFC 8-17: bulk memory and table instructions. */
+#define BST_WASM_BULK_OPS(X)                                                                       \
+    X(8,    MEMORY_INIT,   DATA_MEM,   memory_init,   MEMORY_INIT,   I32, _,       _, _, _, _, _)  \
+    X(9,    DATA_DROP,     DATA,       data_drop,     DATA_DROP,     _,   _,       _, _, _, _, _)  \
+    X(10,   MEMORY_COPY,   MEMORY2,    memory_copy,   MEMORY_COPY,   I32, _,       _, _, _, _, _)  \
+    X(11,   MEMORY_FILL,   MEMORY,     memory_fill,   MEMORY_FILL,   I32, _,       _, _, _, _, _)  \
+    X(12,   TABLE_INIT,    ELEM_TABLE, table_init,    TABLE_INIT,    I32, _,       _, _, _, _, _)  \
+    X(13,   ELEM_DROP,     ELEM,       elem_drop,     ELEM_DROP,     _,   _,       _, _, _, _, _)  \
+    X(14,   TABLE_COPY,    TABLE2,     table_copy,    TABLE_COPY,    I32, _,       _, _, _, _, _)  \
+    X(15,   TABLE_GROW,    TABLE,      table_grow,    TABLE_GROW,    _,   I32,     _, _, _, _, _)  \
+    X(16,   TABLE_SIZE,    TABLE,      table_size,    TABLE_SIZE,    _,   I32,     _, _, _, _, _)  \
+    X(17,   TABLE_FILL,    TABLE,      table_fill,    TABLE_FILL,    _,   _,       _, _, _, _, _)
+
+/* Every 0xFC-prefixed instruction, in sub-opcode order. */
+#define BST_WASM_FC_OPS(X) BST_WASM_SAT_OPS(X) BST_WASM_BULK_OPS(X)
+
+/* ---- the internal instructions -------------------------------------------------------------- */
+
+/* The internal ops that are not a numeric wasm instruction's own, with their operand layouts.
+ * "rel" is a branch target relative to the instruction's first cell. */
+#define BST_INTERNAL_OPS(X)                                                                        \
+    X(UNREACHABLE)     /* [op] */                                                                  \
+    X(BR)              /* [op][rel] */                                                             \
+    X(BR_IF_NZ)        /* [op][cond][rel]: taken when cond is non-zero */                          \
+    X(BR_IF_Z)         /* [op][cond][rel]: taken when cond is zero */                              \
+    X(BR_TABLE)        /* [op][index | count<<32][rel x count+1] */                                \
+    X(RETURN)          /* [op]: results already in fp[0..n) */                                     \
+    X(CALL)            /* [op][arg_base | funcidx<<32] */                                          \
+    X(CALL_INDIRECT)   /* [op][index | arg_base<<16 | typeidx<<32][table] */                       \
+    X(COPY)            /* [op][dst | src<<16] */                                                   \
+    X(COPY2)           /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48]: two copies, in order */     \
+    X(COPY_BR)         /* [op][dst | src<<16][rel]: a copy, then a jump */                         \
+    X(COPY2_BR)        /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */                      \
+    X(CONST32)         /* [op][dst | imm32<<32] */                                                 \
+    X(CONST64)         /* [op][dst][imm64] */                                                      \
+    X(SELECT)          /* [op][dst | a<<16 | b<<32 | cond<<48] */                                  \
+    X(GLOBAL_GET)      /* [op][dst | global<<32] */                                                \
+    X(GLOBAL_SET)      /* [op][src | global<<32] */                                                \
+    X(I32_LOAD)        /* loads: [op][dst | addr<<16 | offset<<32] */                              \
+    X(I64_LOAD)                                                                                    \
+    X(I32_LOAD8_S)                                                                                 \
+    X(I32_LOAD8_U)                                                                                 \
+    X(I32_LOAD16_S)                                                                                \
+    X(I32_LOAD16_U)                                                                                \
+    X(I64_LOAD8_S)                                                                                 \
+    X(I64_LOAD8_U)                                                                                 \
+    X(I64_LOAD16_S)                                                                                \
+    X(I64_LOAD16_U)                                                                                \
+    X(I64_LOAD32_S)                                                                                \
+    X(I64_LOAD32_U)                                                                                \
+    X(STORE8)          /* stores (the low bytes of value): [op][value | addr<<16 | offset<<32] */  \
+    X(STORE16)                                                                                     \
+    X(STORE32)                                                                                     \
+    X(STORE64)                                                                                     \
+    X(MEMORY_SIZE)     /* [op][dst] */                                                             \
+    X(MEMORY_GROW)     /* [op][dst | delta<<16] */                                                 \
+    X(MEMORY_INIT)     /* [op][d | s<<16 | n<<32][data] */                                         \
+    X(DATA_DROP)       /* [op][data] */                                                            \
+    X(MEMORY_COPY)     /* [op][d | s<<16 | n<<32] */                                               \
+    X(MEMORY_FILL)     /* [op][d | val<<16 | n<<32] */                                             \
+    X(TABLE_GET)       /* [op][dst | index<<16 | table<<32] */                                     \
+    X(TABLE_SET)       /* [op][value | index<<16 | table<<32] */                                   \
+    X(TABLE_SIZE)      /* [op][dst | table<<32] */                                                 \
+    X(TABLE_GROW)      /* [op][dst | init<<16 | n<<32][table] */                                   \
+    X(TABLE_FILL)      /* [op][i | val<<16 | n<<32][table] */                                      \
+    X(TABLE_COPY)      /* [op][d | s<<16 | n<<32][dst_table | src_table<<32] */                    \
+    X(TABLE_INIT)      /* [op][d | s<<16 | n<<32][elem | table<<32] */                             \
+    X(ELEM_DROP)       /* [op][elem] */                                                            \
+    X(REF_IS_NULL)     /* [op][dst | ref<<16] */                                                   \
+    X(REF_FUNC)        /* [op][dst | func<<32] */                                                  \
+    X(FUEL)            /* [op][cost]: charge the basic block that follows */                       \
+    X(FUEL_LOOP)       /* [op][cost]: the same at a loop head, and poll for interruption */        \
+    X(INTERRUPT_CHECK) /* [op]: a loop head's poll when compiled without metering */               \
+    X(CANON32)         /* [op][dst | src<<16]: canonical NaN if src is a NaN */                    \
+    X(CANON64)         /* [op][dst | src<<16] */
+
+/* Column helpers.  A flag column holds its letter or `_`; BST_PICK_<flag>(yes, no) chooses by
+ * it, BST_FLAG_<flag> is its bit in a row's flags.  `_` in the internal or type columns is
+ * BST_OP__ / BST_VT__. */
+#define BST_PICK_I(yes, no) yes
+#define BST_PICK_B(yes, no) yes
+#define BST_PICK_Z(yes, no) no /* eqz has no fused ops of its own */
+#define BST_PICK__(yes, no) no
+#define BST_FLAG_C 0x01u /* commutative */
+#define BST_FLAG_I 0x02u /* has an immediate form */
+#define BST_FLAG_B 0x04u /* fuses into BR_<op> */
+#define BST_FLAG_Z 0x08u /* fuses into BR_IF_Z / BR_IF_NZ */
+#define BST_FLAG_N 0x10u /* NaN non-deterministic */
+#define BST_FLAG__ 0u
+#define BST_FLAGS(c, i, b, n) (BST_FLAG_##c | BST_FLAG_##i | BST_FLAG_##b | BST_FLAG_##n)
+#define BST_VT_I32 BST_I32
+#define BST_VT_I64 BST_I64
+#define BST_VT_F32 BST_F32
+#define BST_VT_F64 BST_F64
+#define BST_VT_FUNCREF BST_FUNCREF
+#define BST_VT__ 0
+#define BST_OP__ BST_OP__COUNT
+
+/* The whole internal instruction set, in handler-table order, as BST_OP_ITEM(name) for each op:
+ * the numeric wasm instructions' own ops, the others above, then the immediate forms
+ * (<op>_IMM: [op][dst | a<<16 | imm32<<32]) and the fused compare-and-branch ops
+ * (BR_<cmp>: [op][- | a<<16 | b<<32][rel], BR_<cmp>_IMM: [op][- | a<<16 | imm32<<32][rel], taken
+ * when the comparison holds), both generated from the flag columns.  Define BST_OP_ITEM before
+ * expanding it. */
+#define BST_X_OP_OWN(code, name, imm, how, iop, in, out, C, I, B, N, inv) BST_OP_ITEM(iop)
+#define BST_X_OP_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv)                          \
+    BST_PICK_##I(BST_OP_ITEM(iop##_IMM), )
+#define BST_X_OP_CMPBR(code, name, imm, how, iop, in, out, C, I, B, N, inv)                        \
+    BST_PICK_##B(BST_OP_ITEM(BR_##iop) BST_OP_ITEM(BR_##iop##_IMM), )
+#define BST_ALL_OPS                                                                                \
+    BST_WASM_NUMERIC_OPS(BST_X_OP_OWN) BST_WASM_SAT_OPS(BST_X_OP_OWN)                              \
+    BST_INTERNAL_OPS(BST_OP_ITEM)                                                                  \
+    BST_WASM_NUMERIC_OPS(BST_X_OP_IMM) BST_WASM_NUMERIC_OPS(BST_X_OP_CMPBR)
 
 typedef enum bst_op {
-#define BST_X_NUM(name, code, kind, in, out) BST_OP_##name,
-#define BST_X_OTHER(name) BST_OP_##name,
-#define BST_X_IMM(name) BST_OP_##name##_IMM,
-#define BST_X_CMPBR(cmp, neg) BST_OP_BR_I32_##cmp, BST_OP_BR_I32_##cmp##_IMM,
-    BST_NUMERIC_OPS(BST_X_NUM) BST_SAT_OPS(BST_X_NUM) BST_OTHER_OPS(BST_X_OTHER)
-    BST_IMM_OPS(BST_X_IMM) BST_CMP_BRANCH_OPS(BST_X_CMPBR)
-#undef BST_X_NUM
-#undef BST_X_OTHER
-#undef BST_X_IMM
-#undef BST_X_CMPBR
+#define BST_OP_ITEM(name) BST_OP_##name,
+    BST_ALL_OPS
+#undef BST_OP_ITEM
     BST_OP__COUNT
 } bst_op;
 

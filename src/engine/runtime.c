@@ -490,12 +490,6 @@ static uint64_t eval_const(const bst_instance *inst, const bst_constexpr *e) {
     }
 }
 
-bst_status bst_trap_error(bst_error *err, bst_trap_kind k) {
-    bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(k));
-    err->trap = k;
-    return BST_ERR_TRAP;
-}
-
 /* Active segments, then the start function: the observable effects the spec prescribes. */
 static bool initialise(bst_instance *inst, bst_error *err) {
     const bst_module *m = inst->module;
