@@ -39,6 +39,14 @@ __attribute__((format(printf, 3, 4), unused)) static void check_fail(const char 
             check_fail(__FILE__, __LINE__, "check failed: %s", #cond);                        \
     } while (0)
 
+/* CHECK with a printf-style reason instead of the expression's text. */
+#define CHECK_MSG(cond, ...)                                                                  \
+    do {                                                                                      \
+        check_count++;                                                                        \
+        if (!(cond))                                                                          \
+            check_fail(__FILE__, __LINE__, __VA_ARGS__);                                      \
+    } while (0)
+
 /* Integers compared as uint64_t, both printed on failure. */
 #define CHECK_EQ(a, b)                                                                        \
     do {                                                                                      \

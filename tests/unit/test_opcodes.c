@@ -14,19 +14,7 @@
 #include <string.h>
 
 #include "bastion.h"
-
-static int run, failed;
-
-#define CHECK(cond, ...)                                                                         \
-    do {                                                                                         \
-        run++;                                                                                   \
-        if (!(cond)) {                                                                           \
-            failed++;                                                                            \
-            printf("line %d: ", __LINE__);                                                       \
-            printf(__VA_ARGS__);                                                                 \
-            printf("\n");                                                                        \
-        }                                                                                        \
-    } while (0)
+#include "../support/check.h"
 
 /* The immediate shapes of the binary format, as the test encodes them. */
 enum { NONE, IDX, IDX2, BLOCK, BR_TABLE, VALTYPES, MEMARG, ZERO, IDX_ZERO, ZERO2, CONSTANT, BAD };
@@ -121,7 +109,7 @@ static bst_module *func_module(const unsigned char *code, size_t len, bst_error 
 
 static void expect(const char *what, unsigned op, bst_module *m, const bst_error *err,
                    bst_status st, const char *msg) {
-    CHECK(!m && err->status == st && strcmp(err->message, msg) == 0,
+    CHECK_MSG(!m && err->status == st && strcmp(err->message, msg) == 0,
           "%s 0x%02x: want %s \"%s\", got %s \"%s\"", what, op, bst_status_name(st), msg,
           m ? "ok" : bst_status_name(err->status), m ? "" : err->message);
     bst_module_free(m);
@@ -188,6 +176,5 @@ static void test_fc_opcodes(void) {
 int main(void) {
     test_one_byte_opcodes();
     test_fc_opcodes();
-    printf("test_opcodes: %d/%d checks passed\n", run - failed, run);
-    return failed ? 1 : 0;
+    return check_finish("unit/test_opcodes");
 }
