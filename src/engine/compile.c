@@ -60,7 +60,7 @@ typedef struct fixup {
 typedef struct compiler {
     const bst_module *m;
     bst_error *err;
-    bst_reader r;
+    eng_reader r;
     const void *const *handlers;
 
     uint64_t *code;
@@ -75,7 +75,7 @@ typedef struct compiler {
     fixup *fix;
     size_t nfix, capfix;
 
-    const bst_ftype *ftype;
+    const eng_ftype *ftype;
     uint32_t nlocals_total;          /* params + declared locals */
     bst_valtype *local_types;
     uint32_t *local_refs;            /* vstack entries referring to each local */
@@ -90,7 +90,7 @@ typedef struct compiler {
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
     size_t cmp_instr;                /* its position, or NO_DEF */
-    bst_op cmp_true, cmp_false;      /* the fused branch taken when it holds / does not hold */
+    eng_op cmp_true, cmp_false;      /* the fused branch taken when it holds / does not hold */
     bool cmp_is_eqz;
 
     bool meter;                      /* module compiled with fuel metering */
@@ -113,7 +113,7 @@ static const char *type_name(uint8_t t) {
 }
 
 static bool cfail(compiler *c, bst_status st, const char *msg) {
-    bst_fail(c->err, st, bst_reader_offset(&c->r), "%s", msg);
+    eng_fail(c->err, st, eng_reader_offset(&c->r), "%s", msg);
     return false;
 }
 
@@ -147,7 +147,7 @@ static bool emit_cell(compiler *c, uint64_t v) {
 }
 
 /* Starts an instruction; returns its position (meaningless when not live). */
-static size_t emit_op(compiler *c, bst_op op) {
+static size_t emit_op(compiler *c, eng_op op) {
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
@@ -161,7 +161,7 @@ static uint64_t pack3(uint32_t a, uint32_t b, uint32_t hi) {
 }
 
 /* Emits op with one operand cell whose low 16 bits are the destination slot `dst`. */
-static bool emit_def(compiler *c, bst_op op, uint64_t operand_cell, uint16_t dst) {
+static bool emit_def(compiler *c, eng_op op, uint64_t operand_cell, uint16_t dst) {
     emit_op(c, op);
     if (!emit_cell(c, operand_cell)) return false;
     if (live(c)) {
@@ -175,14 +175,14 @@ static bool emit_def(compiler *c, bst_op op, uint64_t operand_cell, uint16_t dst
  * become one COPY2, executed in the same order, saving a dispatch. */
 static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
     if (live(c) && c->last_copy != NO_DEF && c->last_copy + 2 == c->ncode) {
-        c->code[c->last_copy] = (uint64_t)(uintptr_t)c->handlers[BST_OP_COPY2];
+        c->code[c->last_copy] = (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY2];
         c->code[c->last_copy + 1] |= ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 48);
         c->last_move = c->last_copy;
         c->last_copy = NO_DEF;
         c->last_def = NO_DEF;
         return true;
     }
-    size_t at = emit_op(c, BST_OP_COPY);
+    size_t at = emit_op(c, ENG_OP_COPY);
     if (!emit_cell(c, pack3(dst, src, 0))) return false;
     if (live(c)) c->last_copy = c->last_move = at;
     return true;
@@ -234,7 +234,7 @@ static bool pop_ex(compiler *c, uint8_t want, vs_entry *out, bool keep_const) {
     if (!keep_const && c->vs[c->nvs - 1].is_const && !materialize(c, c->nvs - 1)) return false;
     vs_entry e = c->vs[--c->nvs];
     if (want != UNKNOWN_TYPE && e.type != UNKNOWN_TYPE && e.type != want) {
-        bst_fail(c->err, BST_ERR_INVALID, bst_reader_offset(&c->r),
+        eng_fail(c->err, BST_ERR_INVALID, eng_reader_offset(&c->r),
                  "type mismatch: expected %s, got %s", type_name(want), type_name(e.type));
         return false;
     }
@@ -246,8 +246,8 @@ static bool pop_ex(compiler *c, uint8_t want, vs_entry *out, bool keep_const) {
 static bool pop(compiler *c, uint8_t want, vs_entry *out) { return pop_ex(c, want, out, false); }
 
 static bool emit_const(compiler *c, uint32_t dst, uint64_t bits) {
-    if (bits <= UINT32_MAX) return emit_def(c, BST_OP_CONST32, pack3(dst, 0, (uint32_t)bits), (uint16_t)dst);
-    if (!emit_def(c, BST_OP_CONST64, pack3(dst, 0, 0), (uint16_t)dst)) return false;
+    if (bits <= UINT32_MAX) return emit_def(c, ENG_OP_CONST32, pack3(dst, 0, (uint32_t)bits), (uint16_t)dst);
+    if (!emit_def(c, ENG_OP_CONST64, pack3(dst, 0, 0), (uint16_t)dst)) return false;
     size_t def = c->last_def;
     if (!emit_cell(c, bits)) return false;
     c->last_def = def;
@@ -396,10 +396,10 @@ static bool start_block(compiler *c, bool loop_head) {
     if (!live(c)) return true;
     if (!c->meter) {
         c->fuel_cell = NO_DEF;
-        if (loop_head) emit_op(c, BST_OP_INTERRUPT_CHECK);
+        if (loop_head) emit_op(c, ENG_OP_INTERRUPT_CHECK);
         return true;
     }
-    emit_op(c, loop_head ? BST_OP_FUEL_LOOP : BST_OP_FUEL);
+    emit_op(c, loop_head ? ENG_OP_FUEL_LOOP : ENG_OP_FUEL);
     if (!emit_cell(c, 0)) return false;
     c->fuel_cell = c->ncode - 1;
     return true;
@@ -420,7 +420,7 @@ static bool emit_return(compiler *c) {
         if (c->vs[base + k].slot < n && !materialize(c, base + k)) return false;
     for (uint32_t k = 0; k < n; k++)
         if (c->vs[base + k].slot != k && !emit_copy(c, k, c->vs[base + k].slot)) return false;
-    emit_op(c, BST_OP_RETURN);
+    emit_op(c, ENG_OP_RETURN);
     return true;
 }
 
@@ -446,11 +446,11 @@ static bool emit_jump(compiler *c, uint32_t li) {
     size_t at;
     if (live(c) && c->last_move != NO_DEF && c->last_move + 2 == c->ncode) {
         at = c->last_move;
-        bool two = c->code[at] == (uint64_t)(uintptr_t)c->handlers[BST_OP_COPY2];
-        c->code[at] = (uint64_t)(uintptr_t)c->handlers[two ? BST_OP_COPY2_BR : BST_OP_COPY_BR];
+        bool two = c->code[at] == (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY2];
+        c->code[at] = (uint64_t)(uintptr_t)c->handlers[two ? ENG_OP_COPY2_BR : ENG_OP_COPY_BR];
         c->last_move = c->last_copy = NO_DEF;
     } else {
-        at = emit_op(c, BST_OP_BR);
+        at = emit_op(c, ENG_OP_BR);
     }
     if (!emit_cell(c, 0)) return false;
     if (!live(c)) return true;
@@ -469,7 +469,7 @@ static bool emit_branch(compiler *c, uint32_t li) {
 
 static bool read_label(compiler *c, uint32_t *li) {
     uint32_t depth;
-    if (!bst_read_u32(&c->r, &depth)) return false;
+    if (!eng_read_u32(&c->r, &depth)) return false;
     if (depth >= c->nctl) return cfail(c, BST_ERR_INVALID, "unknown label");
     *li = c->nctl - 1 - depth;
     return true;
@@ -505,10 +505,10 @@ static bool read_blocktype(compiler *c, uint32_t *np, const bst_valtype **p, uin
         }
     }
     int64_t idx;
-    if (!bst_read_sleb(&c->r, 33, &idx)) return false;
+    if (!eng_read_sleb(&c->r, 33, &idx)) return false;
     if (idx < 0) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
     if ((uint64_t)idx >= c->m->ntypes) return cfail(c, BST_ERR_INVALID, "unknown type");
-    const bst_ftype *t = &c->m->types[idx];
+    const eng_ftype *t = &c->m->types[idx];
     *np = t->nparams;
     *p = t->types;
     *nr = t->nresults;
@@ -518,7 +518,7 @@ static bool read_blocktype(compiler *c, uint32_t *np, const bst_valtype **p, uin
 
 static bool read_memarg(compiler *c, uint32_t max_align, uint32_t *offset) {
     uint32_t align;
-    if (!bst_read_u32(&c->r, &align) || !bst_read_u32(&c->r, offset)) return false;
+    if (!eng_read_u32(&c->r, &align) || !eng_read_u32(&c->r, offset)) return false;
     if (c->m->nmemories == 0) return cfail(c, BST_ERR_INVALID, "unknown memory 0");
     if (align > max_align)
         return cfail(c, BST_ERR_INVALID, "alignment must not be larger than natural");
@@ -527,7 +527,7 @@ static bool read_memarg(compiler *c, uint32_t max_align, uint32_t *offset) {
 
 static bool read_zero_byte(compiler *c) {
     uint8_t b;
-    if (!bst_read_u8(&c->r, &b)) return false;
+    if (!eng_read_u8(&c->r, &b)) return false;
     if (b != 0) return cfail(c, BST_ERR_MALFORMED, "zero byte expected");
     return true;
 }
@@ -538,19 +538,19 @@ static bool need_memory(compiler *c) {
 }
 
 static bool read_table(compiler *c, uint32_t *t) {
-    if (!bst_read_u32(&c->r, t)) return false;
+    if (!eng_read_u32(&c->r, t)) return false;
     if (*t >= c->m->ntables) return cfail(c, BST_ERR_INVALID, "unknown table");
     return true;
 }
 
 static bool read_elem(compiler *c, uint32_t *e) {
-    if (!bst_read_u32(&c->r, e)) return false;
+    if (!eng_read_u32(&c->r, e)) return false;
     if (*e >= c->m->nelems) return cfail(c, BST_ERR_INVALID, "unknown elem segment");
     return true;
 }
 
 static bool read_data(compiler *c, uint32_t *d) {
-    if (!bst_read_u32(&c->r, d)) return false;
+    if (!eng_read_u32(&c->r, d)) return false;
     if (!c->m->has_datacount) return cfail(c, BST_ERR_MALFORMED, "data count section required");
     if (*d >= c->m->datacount) return cfail(c, BST_ERR_INVALID, "unknown data segment");
     return true;
@@ -565,13 +565,13 @@ typedef struct op_info op_info;
 typedef bool compile_fn(compiler *c, const op_info *op);
 struct op_info {
     compile_fn *compile;         /* NULL: not an instruction */
-    uint16_t iop;                /* bst_op emitted, BST_OP__COUNT for none */
+    uint16_t iop;                /* eng_op emitted, ENG_OP__COUNT for none */
     uint16_t iop_imm;            /* flag I: its immediate form */
     uint16_t br, br_imm;         /* flag B: the fused branch taken when the comparison holds */
     uint16_t br_not, br_not_imm; /* flag B: the one taken when it does not (the inverse's) */
-    uint8_t imm;                 /* bst_imm */
+    uint8_t imm;                 /* eng_imm */
     uint8_t in, out;             /* fixed operand / result type, 0 where not fixed */
-    uint8_t flags;               /* BST_FLAG_* */
+    uint8_t flags;               /* ENG_FLAG_* */
 };
 
 /* ---- numeric instructions ----------------------------------------------------------------- */
@@ -580,8 +580,8 @@ struct op_info {
  * (flag N) to the canonical NaN.  CANON is itself a definition, so a following local.set still
  * folds into it. */
 static bool canonicalize(compiler *c, const op_info *op, uint16_t dst) {
-    if (!c->m->config.canonicalize_nans || !(op->flags & BST_FLAG_N)) return true;
-    return emit_def(c, op->out == BST_F32 ? BST_OP_CANON32 : BST_OP_CANON64, pack3(dst, dst, 0), dst);
+    if (!c->m->config.canonicalize_nans || !(op->flags & ENG_FLAG_N)) return true;
+    return emit_def(c, op->out == BST_F32 ? ENG_OP_CANON32 : ENG_OP_CANON64, pack3(dst, dst, 0), dst);
 }
 
 static bool compile_unary(compiler *c, const op_info *op) {
@@ -590,7 +590,7 @@ static bool compile_unary(compiler *c, const op_info *op) {
     uint16_t dst = c->vs[c->nvs - 1].slot;
     size_t at = c->ncode;
     if (!emit_def(c, op->iop, pack3(dst, a.slot, 0), dst)) return false;
-    if (live(c) && (op->flags & BST_FLAG_Z)) {
+    if (live(c) && (op->flags & ENG_FLAG_Z)) {
         c->cmp_instr = at;
         c->cmp_is_eqz = true;
     }
@@ -602,7 +602,7 @@ static bool compile_unary(compiler *c, const op_info *op) {
  * last instruction emitted.  Returns the instruction position. */
 static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool *ok) {
     uint64_t operand = cond.slot;
-    bst_op op = when_true ? BST_OP_BR_IF_NZ : BST_OP_BR_IF_Z;
+    eng_op op = when_true ? ENG_OP_BR_IF_NZ : ENG_OP_BR_IF_Z;
     if (live(c) && c->cmp_instr != NO_DEF && !cond.is_const && cond.slot >= c->S0 &&
         c->last_def == c->cmp_instr + 1 && c->last_def_slot == cond.slot &&
         c->ncode == c->cmp_instr + 2) {
@@ -610,7 +610,7 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
         c->ncode = c->cmp_instr; /* the comparison's result is only consumed by this branch */
         if (c->cmp_is_eqz) {
             operand = (cell >> 16) & 0xffff;
-            op = when_true ? BST_OP_BR_IF_Z : BST_OP_BR_IF_NZ;
+            op = when_true ? ENG_OP_BR_IF_Z : ENG_OP_BR_IF_NZ;
         } else {
             operand = cell;
             op = when_true ? c->cmp_true : c->cmp_false;
@@ -625,7 +625,7 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
 static bool compile_binary(compiler *c, const op_info *op) {
     vs_entry a, b;
     const vs_entry *top = c->nvs > top_ctl(c)->height ? &c->vs[c->nvs - 1] : NULL;
-    bool imm = (op->flags & BST_FLAG_I) && top && top->is_const &&
+    bool imm = (op->flags & ENG_FLAG_I) && top && top->is_const &&
                (op->in == BST_I32 || (int64_t)top->cval == (int64_t)(int32_t)(uint32_t)top->cval);
     if (!pop_ex(c, op->in, &b, imm) || !pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
@@ -633,7 +633,7 @@ static bool compile_binary(compiler *c, const op_info *op) {
     if (!emit_def(c, imm ? op->iop_imm : op->iop,
                   pack3(dst, a.slot, imm ? (uint32_t)b.cval : b.slot), dst))
         return false;
-    if (live(c) && (op->flags & BST_FLAG_B)) {
+    if (live(c) && (op->flags & ENG_FLAG_B)) {
         c->cmp_instr = at;
         c->cmp_is_eqz = false;
         c->cmp_true = imm ? op->br_imm : op->br;
@@ -659,20 +659,20 @@ static bool compile_const(compiler *c, const op_info *op) {
     int64_t v = 0;
     uint64_t bits = 0;
     switch (op->imm) {
-    case BST_IMM_I32:
-        if (!bst_read_sleb(&c->r, 32, &v)) return false;
+    case ENG_IMM_I32:
+        if (!eng_read_sleb(&c->r, 32, &v)) return false;
         bits = (uint32_t)v;
         break;
-    case BST_IMM_I64:
-        if (!bst_read_sleb(&c->r, 64, &v)) return false;
+    case ENG_IMM_I64:
+        if (!eng_read_sleb(&c->r, 64, &v)) return false;
         bits = (uint64_t)v;
         break;
-    case BST_IMM_F32:
-        if (!bst_read_fixed(&c->r, b, 4)) return false;
+    case ENG_IMM_F32:
+        if (!eng_read_fixed(&c->r, b, 4)) return false;
         bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
         break;
-    default: /* BST_IMM_F64 */
-        if (!bst_read_fixed(&c->r, b, 8)) return false;
+    default: /* ENG_IMM_F64 */
+        if (!eng_read_fixed(&c->r, b, 8)) return false;
         for (int k = 7; k >= 0; k--) bits = bits << 8 | b[k];
         break;
     }
@@ -684,10 +684,10 @@ static bool compile_const(compiler *c, const op_info *op) {
 /* The largest alignment (log2 bytes) a memarg of this shape may declare: the access size. */
 static uint32_t natural_align(uint8_t imm) {
     switch (imm) {
-    case BST_IMM_MEMARG1: return 0;
-    case BST_IMM_MEMARG2: return 1;
-    case BST_IMM_MEMARG4: return 2;
-    default: return 3; /* BST_IMM_MEMARG8 */
+    case ENG_IMM_MEMARG1: return 0;
+    case ENG_IMM_MEMARG2: return 1;
+    case ENG_IMM_MEMARG4: return 2;
+    default: return 3; /* ENG_IMM_MEMARG8 */
     }
 }
 
@@ -726,7 +726,7 @@ static bool compile_memory_grow(compiler *c, const op_info *op) {
 }
 
 /* Three operands (dst/src/len style bulk ops) plus one immediate cell. */
-static bool op_bulk3(compiler *c, bst_op op, uint8_t t0, uint8_t t1, uint8_t t2, uint64_t imm,
+static bool op_bulk3(compiler *c, eng_op op, uint8_t t0, uint8_t t1, uint8_t t2, uint64_t imm,
                      bool has_imm) {
     vs_entry a, b, n;
     if (!pop(c, t2, &n) || !pop(c, t1, &b) || !pop(c, t0, &a)) return false;
@@ -831,8 +831,8 @@ static bool compile_table_fill(compiler *c, const op_info *op) {
 static bool compile_ref_null(compiler *c, const op_info *op) {
     (void)op;
     uint8_t t;
-    if (!bst_read_u8(&c->r, &t)) return false;
-    if (!bst_is_reftype((bst_valtype)t))
+    if (!eng_read_u8(&c->r, &t)) return false;
+    if (!eng_is_reftype((bst_valtype)t))
         return cfail(c, BST_ERR_MALFORMED, "malformed reference type");
     return op_const(c, t, 0);
 }
@@ -840,7 +840,7 @@ static bool compile_ref_null(compiler *c, const op_info *op) {
 static bool compile_ref_is_null(compiler *c, const op_info *op) {
     vs_entry v;
     if (!pop(c, UNKNOWN_TYPE, &v)) return false;
-    if (v.type != UNKNOWN_TYPE && !bst_is_reftype((bst_valtype)v.type))
+    if (v.type != UNKNOWN_TYPE && !eng_is_reftype((bst_valtype)v.type))
         return cfail(c, BST_ERR_INVALID, "type mismatch: ref.is_null on a non-reference");
     if (!push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
@@ -849,7 +849,7 @@ static bool compile_ref_is_null(compiler *c, const op_info *op) {
 
 static bool compile_ref_func(compiler *c, const op_info *op) {
     uint32_t fi;
-    if (!bst_read_u32(&c->r, &fi)) return false;
+    if (!eng_read_u32(&c->r, &fi)) return false;
     if (fi >= c->m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
     if (!c->m->func_declared || !c->m->func_declared[fi])
         return cfail(c, BST_ERR_INVALID, "undeclared function reference");
@@ -861,7 +861,7 @@ static bool compile_ref_func(compiler *c, const op_info *op) {
 /* ---- variables and parametric instructions ------------------------------------------------ */
 
 static bool read_local(compiler *c, uint32_t *x) {
-    if (!bst_read_u32(&c->r, x)) return false;
+    if (!eng_read_u32(&c->r, x)) return false;
     if (*x >= c->nlocals_total) return cfail(c, BST_ERR_INVALID, "unknown local");
     return true;
 }
@@ -915,7 +915,7 @@ static bool compile_local_tee(compiler *c, const op_info *op) {
 }
 
 static bool read_global(compiler *c, uint32_t *g) {
-    if (!bst_read_u32(&c->r, g)) return false;
+    if (!eng_read_u32(&c->r, g)) return false;
     if (*g >= c->m->nglobals) return cfail(c, BST_ERR_INVALID, "unknown global");
     return true;
 }
@@ -953,7 +953,7 @@ static bool op_select(compiler *c, const op_info *op, uint8_t want) {
         if (a.type != UNKNOWN_TYPE && b.type != UNKNOWN_TYPE && a.type != b.type)
             return cfail(c, BST_ERR_INVALID, "type mismatch: select operands differ");
         t = a.type != UNKNOWN_TYPE ? a.type : b.type;
-        if (bst_is_reftype((bst_valtype)t))
+        if (eng_is_reftype((bst_valtype)t))
             return cfail(c, BST_ERR_INVALID, "type mismatch: select without type on references");
     }
     if (!push(c, t)) return false;
@@ -966,11 +966,11 @@ static bool compile_select(compiler *c, const op_info *op) { return op_select(c,
 static bool compile_select_t(compiler *c, const op_info *op) {
     uint32_t n;
     uint8_t t;
-    if (!bst_read_u32(&c->r, &n)) return false;
+    if (!eng_read_u32(&c->r, &n)) return false;
     if (n != 1) return cfail(c, BST_ERR_INVALID, "invalid result arity");
-    if (!bst_read_u8(&c->r, &t)) return false;
+    if (!eng_read_u8(&c->r, &t)) return false;
     if (t == BST_V128) return cfail(c, BST_ERR_UNSUPPORTED, "SIMD not supported");
-    if (!bst_is_valtype(t)) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
+    if (!eng_is_valtype(t)) return cfail(c, BST_ERR_MALFORMED, "malformed value type");
     return op_select(c, op, t);
 }
 
@@ -1121,7 +1121,7 @@ static bool compile_br_if(compiler *c, const op_info *op) {
 
 /* br_table's jump table: one rel cell per label (the default last); a label that needs value
  * moves gets a stub after the table (moves + jump). */
-static bool emit_br_table(compiler *c, bst_op op, vs_entry idx, const uint32_t *labels,
+static bool emit_br_table(compiler *c, eng_op op, vs_entry idx, const uint32_t *labels,
                           uint32_t count) {
     size_t at = emit_op(c, op);
     bool ok = emit_cell(c, (uint64_t)idx.slot | (uint64_t)count << 32);
@@ -1144,7 +1144,7 @@ static bool emit_br_table(compiler *c, bst_op op, vs_entry idx, const uint32_t *
 
 static bool compile_br_table(compiler *c, const op_info *op) {
     uint32_t count;
-    if (!bst_read_u32(&c->r, &count)) return false;
+    if (!eng_read_u32(&c->r, &count)) return false;
     if (count > (size_t)(c->r.end - c->r.p)) return cfail(c, BST_ERR_MALFORMED, "unexpected end");
     uint32_t *labels = malloc(((size_t)count + 1) * sizeof *labels);
     if (!labels) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
@@ -1177,7 +1177,7 @@ static bool compile_return(compiler *c, const op_info *op) {
     return true;
 }
 
-static bool op_call(compiler *c, bst_op op, const bst_ftype *ft, uint64_t operand_hi,
+static bool op_call(compiler *c, eng_op op, const eng_ftype *ft, uint64_t operand_hi,
                     uint64_t extra, bool has_extra, vs_entry *index) {
     /* arguments must sit in canonical slots: the callee's frame starts at the first one */
     uint32_t n = ft->nparams;
@@ -1194,7 +1194,7 @@ static bool op_call(compiler *c, bst_op op, const bst_ftype *ft, uint64_t operan
     uint32_t base = c->S0 + c->nvs;
     if (base >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "function frame too large");
     emit_op(c, op);
-    uint64_t cell = op == BST_OP_CALL ? ((uint64_t)base | operand_hi << 32)
+    uint64_t cell = op == ENG_OP_CALL ? ((uint64_t)base | operand_hi << 32)
                                       : pack3(index->slot, base, (uint32_t)operand_hi);
     if (!emit_cell(c, cell)) return false;
     if (has_extra && !emit_cell(c, extra)) return false;
@@ -1204,7 +1204,7 @@ static bool op_call(compiler *c, bst_op op, const bst_ftype *ft, uint64_t operan
 static bool compile_call(compiler *c, const op_info *op) {
     const bst_module *m = c->m;
     uint32_t fi;
-    if (!bst_read_u32(&c->r, &fi)) return false;
+    if (!eng_read_u32(&c->r, &fi)) return false;
     if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
     return op_call(c, op->iop, &m->types[m->funcs[fi].type], fi, 0, false, NULL);
 }
@@ -1213,7 +1213,7 @@ static bool compile_call_indirect(compiler *c, const op_info *op) {
     const bst_module *m = c->m;
     uint32_t ti, tab;
     vs_entry index;
-    if (!bst_read_u32(&c->r, &ti) || !bst_read_u32(&c->r, &tab)) return false;
+    if (!eng_read_u32(&c->r, &ti) || !eng_read_u32(&c->r, &tab)) return false;
     if (tab >= m->ntables) return cfail(c, BST_ERR_INVALID, "unknown table");
     if (ti >= m->ntypes) return cfail(c, BST_ERR_INVALID, "unknown type");
     if (m->tables[tab].elem != BST_FUNCREF)
@@ -1233,31 +1233,31 @@ static bool compile_simd(compiler *c, const op_info *op) {
 
 /* One op_info per row of the instruction table, indexed by opcode (0xFC-prefixed: by
  * sub-opcode); opcodes without a row are zero, i.e. no compile function. */
-#define BST_X_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
+#define ENG_X_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
     [code] = {compile_##how,                                                                     \
-              BST_OP_##iop,                                                                      \
-              BST_PICK_##I(BST_OP_##iop##_IMM, BST_OP__COUNT),                                    \
-              BST_PICK_##B(BST_OP_BR_##iop, BST_OP__COUNT),                                      \
-              BST_PICK_##B(BST_OP_BR_##iop##_IMM, BST_OP__COUNT),                                \
-              BST_PICK_##B(BST_OP_BR_##inv, BST_OP__COUNT),                                      \
-              BST_PICK_##B(BST_OP_BR_##inv##_IMM, BST_OP__COUNT),                                \
-              BST_IMM_##imm,                                                                     \
-              BST_VT_##in,                                                                       \
-              BST_VT_##out,                                                                      \
-              BST_FLAGS(C, I, B, N)},
-static const op_info k_fc_ops[] = {BST_WASM_FC_OPS(BST_X_ROW)};
+              ENG_OP_##iop,                                                                      \
+              ENG_PICK_##I(ENG_OP_##iop##_IMM, ENG_OP__COUNT),                                    \
+              ENG_PICK_##B(ENG_OP_BR_##iop, ENG_OP__COUNT),                                      \
+              ENG_PICK_##B(ENG_OP_BR_##iop##_IMM, ENG_OP__COUNT),                                \
+              ENG_PICK_##B(ENG_OP_BR_##inv, ENG_OP__COUNT),                                      \
+              ENG_PICK_##B(ENG_OP_BR_##inv##_IMM, ENG_OP__COUNT),                                \
+              ENG_IMM_##imm,                                                                     \
+              ENG_VT_##in,                                                                       \
+              ENG_VT_##out,                                                                      \
+              ENG_FLAGS(C, I, B, N)},
+static const op_info k_fc_ops[] = {ENG_WASM_FC_OPS(ENG_X_ROW)};
 
 static bool compile_prefix_fc(compiler *c, const op_info *op) {
     (void)op;
     uint32_t sub;
-    if (!bst_read_u32(&c->r, &sub)) return false;
+    if (!eng_read_u32(&c->r, &sub)) return false;
     if (sub >= sizeof k_fc_ops / sizeof k_fc_ops[0] || !k_fc_ops[sub].compile)
         return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
     return k_fc_ops[sub].compile(c, &k_fc_ops[sub]);
 }
 
-static const op_info k_ops[256] = {BST_WASM_OPS(BST_X_ROW)};
-#undef BST_X_ROW
+static const op_info k_ops[256] = {ENG_WASM_OPS(ENG_X_ROW)};
+#undef ENG_X_ROW
 
 /* Compiles instructions until the function's own `end` closes its control frame. */
 static bool compile_body(compiler *c) {
@@ -1265,7 +1265,7 @@ static bool compile_body(compiler *c) {
         uint8_t opc;
         if (c->r.p >= c->r.end)
             return cfail(c, BST_ERR_MALFORMED, "unexpected end of section or function");
-        if (!bst_read_u8(&c->r, &opc)) return false;
+        if (!eng_read_u8(&c->r, &opc)) return false;
         charge(c, 1);
         const op_info *op = &k_ops[opc];
         if (!op->compile) return cfail(c, BST_ERR_MALFORMED, "illegal opcode");
@@ -1274,9 +1274,9 @@ static bool compile_body(compiler *c) {
     return true;
 }
 
-static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *const *handlers,
+static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *const *handlers,
                              bst_error *err, compiler *c) {
-    const bst_ftype *ft = &m->types[mf->type];
+    const eng_ftype *ft = &m->types[mf->type];
     c->m = m;
     c->err = err;
     c->handlers = handlers;
@@ -1312,7 +1312,7 @@ static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *con
     if (!start_block(c, false)) return false;
     if (!compile_body(c)) return false;
 
-    bst_code *code = calloc(1, sizeof *code);
+    eng_code *code = calloc(1, sizeof *code);
     if (!code) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
     code->cells = malloc(c->ncode * sizeof *code->cells);
     if (!code->cells) {
@@ -1331,16 +1331,16 @@ static bool compile_function(const bst_module *m, bst_mfunc *mf, const void *con
     return true;
 }
 
-void bst_code_free(bst_code *code) {
+void eng_code_free(eng_code *code) {
     if (!code) return;
     free(code->cells);
     free(code);
 }
 
-bool bst_compile_module(bst_module *m, bst_error *err) {
+bool eng_compile_module(bst_module *m, bst_error *err) {
     compiler c;
     memset(&c, 0, sizeof c);
-    const void *const *handlers = bst_interp_handlers();
+    const void *const *handlers = eng_interp_handlers();
     bool ok = true;
     for (uint32_t i = m->nimported_funcs; ok && i < m->nfuncs; i++)
         ok = compile_function(m, &m->funcs[i], handlers, err, &c);

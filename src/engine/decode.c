@@ -25,7 +25,7 @@
 #include "engine/ops.h"
 
 typedef struct dec {
-    bst_reader r;            /* over m->bytes, end = end of the input */
+    eng_reader r;            /* over m->bytes, end = end of the input */
     bst_module *m;
     bst_error *err;
     size_t len;
@@ -47,28 +47,28 @@ typedef struct dec {
 enum { SEC_CUSTOM = 0, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
        SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
 
-static size_t off(const dec *d) { return bst_reader_offset(&d->r); }
+static size_t off(const dec *d) { return eng_reader_offset(&d->r); }
 static size_t remaining(const dec *d) { return (size_t)(d->r.end - d->r.p); }
 
-/* The error helpers return a literal false (not bst_fail's result) so the compiler can see that
+/* The error helpers return a literal false (not eng_fail's result) so the compiler can see that
  * a failing reader never leaves its output unset on a "success" path. */
 static bool malformed(dec *d, size_t at, const char *msg) {
-    bst_fail(d->err, BST_ERR_MALFORMED, at, "%s", msg);
+    eng_fail(d->err, BST_ERR_MALFORMED, at, "%s", msg);
     return false;
 }
 
 static bool unsupported_simd(dec *d, size_t at) {
-    bst_fail(d->err, BST_ERR_UNSUPPORTED, at, "SIMD not supported");
+    eng_fail(d->err, BST_ERR_UNSUPPORTED, at, "SIMD not supported");
     return false;
 }
 
 static bool nomem(dec *d) {
-    bst_fail(d->err, BST_ERR_NOMEM, off(d), "out of memory");
+    eng_fail(d->err, BST_ERR_NOMEM, off(d), "out of memory");
     return false;
 }
 
 static bool too_many(dec *d, size_t at, const char *what, uint32_t cap) {
-    bst_fail(d->err, BST_ERR_LIMIT, at, "too many %s (limit %u)", what, cap);
+    eng_fail(d->err, BST_ERR_LIMIT, at, "too many %s (limit %u)", what, cap);
     return false;
 }
 
@@ -78,7 +78,7 @@ static bool charge(dec *d, size_t at, uint64_t n, size_t size, const char *what)
     uint64_t bytes = n * size + ALLOC_OVERHEAD;
     uint64_t budget = d->m->config.max_decoded_bytes;
     if (bytes > budget - d->charged) {
-        bst_fail(d->err, BST_ERR_LIMIT, at,
+        eng_fail(d->err, BST_ERR_LIMIT, at,
                  "decoded module exceeds its memory limit of %llu bytes (%llu more for %llu %s, "
                  "%llu already used)",
                  (unsigned long long)budget, (unsigned long long)bytes, (unsigned long long)n,
@@ -92,19 +92,19 @@ static bool charge(dec *d, size_t at, uint64_t n, size_t size, const char *what)
 static void defer_invalid(dec *d, size_t at, const char *msg) {
     if (d->has_deferred) return;
     d->has_deferred = true;
-    bst_fail(&d->deferred, BST_ERR_INVALID, at, "%s", msg);
+    eng_fail(&d->deferred, BST_ERR_INVALID, at, "%s", msg);
 }
 
 static bool rd_u8(dec *d, uint8_t *out) {
     *out = 0;
-    if (!bst_read_u8(&d->r, out)) return false;
+    if (!eng_read_u8(&d->r, out)) return false;
     return true;
 }
 
-static bool read_u32(bst_reader *r, uint32_t *out) {
+static bool read_u32(eng_reader *r, uint32_t *out) {
     uint64_t v = 0;
     *out = 0;
-    if (!bst_read_uleb(r, 32, &v)) return false;
+    if (!eng_read_uleb(r, 32, &v)) return false;
     *out = (uint32_t)v;
     return true;
 }
@@ -113,7 +113,7 @@ static bool rd_u32(dec *d, uint32_t *out) { return read_u32(&d->r, out); }
 
 static bool rd_sleb(dec *d, unsigned bits, int64_t *out) {
     *out = 0;
-    if (!bst_read_sleb(&d->r, bits, out)) return false;
+    if (!eng_read_sleb(&d->r, bits, out)) return false;
     return true;
 }
 
@@ -151,7 +151,7 @@ static bool rd_valtype(dec *d, bst_valtype *out) {
     size_t at;
     if (!rd_typebyte(d, &b, &at)) return false;
     if (b == BST_V128) return unsupported_simd(d, at);
-    if (!bst_is_valtype(b)) return malformed(d, at, "malformed value type");
+    if (!eng_is_valtype(b)) return malformed(d, at, "malformed value type");
     *out = (bst_valtype)b;
     return true;
 }
@@ -160,7 +160,7 @@ static bool rd_reftype(dec *d, bst_valtype *out) {
     uint8_t b;
     size_t at;
     if (!rd_typebyte(d, &b, &at)) return false;
-    if (!bst_is_reftype((bst_valtype)b)) return malformed(d, at, "malformed reference type");
+    if (!eng_is_reftype((bst_valtype)b)) return malformed(d, at, "malformed reference type");
     *out = (bst_valtype)b;
     return true;
 }
@@ -289,12 +289,12 @@ static bool skip_blocktype(dec *d) {
     return rd_sleb(d, 33, &idx);
 }
 
-/* The immediate shape of every opcode, from the instruction table (BST_IMM_ILLEGAL where there
+/* The immediate shape of every opcode, from the instruction table (ENG_IMM_ILLEGAL where there
  * is no instruction). */
-#define BST_X_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv) [code] = BST_IMM_##imm,
-static const uint8_t k_imm[256] = {BST_WASM_OPS(BST_X_IMM)};
-static const uint8_t k_fc_imm[] = {BST_WASM_FC_OPS(BST_X_IMM)};
-#undef BST_X_IMM
+#define ENG_X_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv) [code] = ENG_IMM_##imm,
+static const uint8_t k_imm[256] = {ENG_WASM_OPS(ENG_X_IMM)};
+static const uint8_t k_fc_imm[] = {ENG_WASM_FC_OPS(ENG_X_IMM)};
+#undef ENG_X_IMM
 
 /* Skips the immediates of one non-constant instruction in a constant expression (opcode at
  * `at` already read, `imm` its shape) so decoding can go on to find any malformed input after
@@ -304,44 +304,44 @@ static bool skip_imm(dec *d, uint8_t imm, size_t at, uint32_t *depth) {
     int64_t s = 0;
     uint8_t buf[8] = {0};
     bst_valtype t;
-    switch ((bst_imm)imm) {
-    case BST_IMM_NONE:
+    switch ((eng_imm)imm) {
+    case ENG_IMM_NONE:
         return true;
-    case BST_IMM_BLOCKTYPE:
+    case ENG_IMM_BLOCKTYPE:
         (*depth)++;
         return skip_blocktype(d);
-    case BST_IMM_LABEL: case BST_IMM_FUNC: case BST_IMM_LOCAL: case BST_IMM_GLOBAL:
-    case BST_IMM_TABLE: case BST_IMM_DATA: case BST_IMM_ELEM:
+    case ENG_IMM_LABEL: case ENG_IMM_FUNC: case ENG_IMM_LOCAL: case ENG_IMM_GLOBAL:
+    case ENG_IMM_TABLE: case ENG_IMM_DATA: case ENG_IMM_ELEM:
         return skip_u32s(d, 1);
-    case BST_IMM_TYPE_TABLE: case BST_IMM_TABLE2: case BST_IMM_ELEM_TABLE:
-    case BST_IMM_MEMARG1: case BST_IMM_MEMARG2: case BST_IMM_MEMARG4: case BST_IMM_MEMARG8:
+    case ENG_IMM_TYPE_TABLE: case ENG_IMM_TABLE2: case ENG_IMM_ELEM_TABLE:
+    case ENG_IMM_MEMARG1: case ENG_IMM_MEMARG2: case ENG_IMM_MEMARG4: case ENG_IMM_MEMARG8:
         return skip_u32s(d, 2);
-    case BST_IMM_BR_TABLE:
+    case ENG_IMM_BR_TABLE:
         if (!rd_count(d, &n, UINT32_MAX, "branch targets")) return false;
         for (uint32_t i = 0; i <= n; i++)
             if (!skip_u32s(d, 1)) return false;
         return true;
-    case BST_IMM_VALTYPES:
+    case ENG_IMM_VALTYPES:
         if (!rd_count(d, &n, UINT32_MAX, "select types")) return false;
         for (uint32_t i = 0; i < n; i++)
             if (!rd_valtype(d, &t)) return false;
         return true;
-    case BST_IMM_MEMORY: return expect_zero(d);
-    case BST_IMM_MEMORY2: return expect_zero(d) && expect_zero(d);
-    case BST_IMM_DATA_MEM: return skip_u32s(d, 1) && expect_zero(d);
-    case BST_IMM_I32: return rd_sleb(d, 32, &s);
-    case BST_IMM_I64: return rd_sleb(d, 64, &s);
-    case BST_IMM_F32: return bst_read_fixed(&d->r, buf, 4);
-    case BST_IMM_F64: return bst_read_fixed(&d->r, buf, 8);
-    case BST_IMM_REFTYPE: return rd_reftype(d, &t);
-    case BST_IMM_PREFIX_FC:
+    case ENG_IMM_MEMORY: return expect_zero(d);
+    case ENG_IMM_MEMORY2: return expect_zero(d) && expect_zero(d);
+    case ENG_IMM_DATA_MEM: return skip_u32s(d, 1) && expect_zero(d);
+    case ENG_IMM_I32: return rd_sleb(d, 32, &s);
+    case ENG_IMM_I64: return rd_sleb(d, 64, &s);
+    case ENG_IMM_F32: return eng_read_fixed(&d->r, buf, 4);
+    case ENG_IMM_F64: return eng_read_fixed(&d->r, buf, 8);
+    case ENG_IMM_REFTYPE: return rd_reftype(d, &t);
+    case ENG_IMM_PREFIX_FC:
         if (!rd_u32(d, &n)) return false;
         if (n >= sizeof k_fc_imm) break;
         return skip_imm(d, k_fc_imm[n], at, depth); /* never PREFIX_FC again: one level deep */
-    case BST_IMM_SIMD:
+    case ENG_IMM_SIMD:
         return unsupported_simd(d, at);
-    case BST_IMM_ILLEGAL:
-    case BST_IMM__COUNT:
+    case ENG_IMM_ILLEGAL:
+    case ENG_IMM__COUNT:
         break;
     }
     return malformed(d, at, "illegal opcode");
@@ -355,7 +355,7 @@ static uint64_t load_le(const uint8_t *p, unsigned n) {
 
 /* A constant expression up to its `end`.  Only a single constant instruction is stored; any
  * other shape is recorded as a (deferred) validation error. */
-static bool rd_constexpr(dec *d, bst_constexpr *out) {
+static bool rd_constexpr(dec *d, eng_constexpr *out) {
     memset(out, 0, sizeof *out);
     out->offset = off(d);
     uint32_t nvals = 0, depth = 0;
@@ -371,7 +371,7 @@ static bool rd_constexpr(dec *d, bst_constexpr *out) {
             continue;
         }
         if (op == 0x05 && depth == 0) return malformed(d, at, "END opcode expected");
-        bst_constexpr ce;
+        eng_constexpr ce;
         memset(&ce, 0, sizeof ce);
         ce.op = op;
         ce.offset = out->offset;
@@ -388,11 +388,11 @@ static bool rd_constexpr(dec *d, bst_constexpr *out) {
             ce.value = (uint64_t)s;
             break;
         case 0x43:
-            if (!bst_read_fixed(&d->r, buf, 4)) return false;
+            if (!eng_read_fixed(&d->r, buf, 4)) return false;
             ce.value = load_le(buf, 4);
             break;
         case 0x44:
-            if (!bst_read_fixed(&d->r, buf, 8)) return false;
+            if (!eng_read_fixed(&d->r, buf, 8)) return false;
             ce.value = load_le(buf, 8);
             break;
         case 0xd0:
@@ -436,7 +436,7 @@ static bool sec_custom(dec *d, size_t sec_end) {
             return nomem(d);
         d->customs_cap = cap;
     }
-    bst_custom *c = &m->customs[m->ncustoms++];
+    eng_custom *c = &m->customs[m->ncustoms++];
     c->name = dup_bytes(d->r.p, n);
     if (!c->name) return nomem(d);
     c->name_len = n;
@@ -451,7 +451,7 @@ static bool sec_type(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
     size_t at0 = off(d);
-    if (!rd_count(d, &n, BST_MAX_TYPES, "types")) return false;
+    if (!rd_count(d, &n, ENG_MAX_TYPES, "types")) return false;
     if (!charge(d, at0, n, sizeof *m->types + ALLOC_OVERHEAD, "types")) return false;
     m->types = alloc_array(n, sizeof *m->types);
     if (!m->types) return nomem(d);
@@ -465,15 +465,15 @@ static bool sec_type(dec *d) {
          * their total size is known. */
         uint32_t np, nr;
         bst_valtype t;
-        if (!rd_count(d, &np, BST_MAX_PARAMS, "parameters")) return false;
+        if (!rd_count(d, &np, ENG_MAX_PARAMS, "parameters")) return false;
         const uint8_t *params = d->r.p;
         for (uint32_t j = 0; j < np; j++)
             if (!rd_valtype(d, &t)) return false;
-        if (!rd_count(d, &nr, BST_MAX_RESULTS, "results")) return false;
+        if (!rd_count(d, &nr, ENG_MAX_RESULTS, "results")) return false;
         const uint8_t *results = d->r.p;
         for (uint32_t j = 0; j < nr; j++)
             if (!rd_valtype(d, &t)) return false;
-        bst_ftype *ft = &m->types[i];
+        eng_ftype *ft = &m->types[i];
         if (!charge(d, at, (uint64_t)np + nr, sizeof *ft->types, "parameter and result types"))
             return false;
         ft->types = alloc_array((size_t)np + nr, sizeof *ft->types);
@@ -494,15 +494,15 @@ static bool sec_import(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
     size_t at0 = off(d);
-    if (!rd_count(d, &n, BST_MAX_IMPORTS, "imports")) return false;
+    if (!rd_count(d, &n, ENG_MAX_IMPORTS, "imports")) return false;
     /* the entry, and one in the index space it extends */
-    if (!charge(d, at0, n, sizeof *m->imports + sizeof(bst_mfunc) + 1, "imports")) return false;
+    if (!charge(d, at0, n, sizeof *m->imports + sizeof(eng_mfunc) + 1, "imports")) return false;
     m->imports = alloc_array(n, sizeof *m->imports);
     if (!m->imports) return nomem(d);
     m->nimports = n;
     uint32_t counts[4] = {0, 0, 0, 0};
     for (uint32_t i = 0; i < n; i++) {
-        bst_import *imp = &m->imports[i];
+        eng_import *imp = &m->imports[i];
         if (!rd_name(d, &imp->module, &imp->module_len)) return false;
         if (!rd_name(d, &imp->name, &imp->name_len)) return false;
         size_t at = off(d);
@@ -527,39 +527,39 @@ static bool sec_import(dec *d) {
         imp->kind = (bst_extern_kind)kind;
         counts[kind]++;
     }
-    if (counts[BST_EXTERN_TABLE] > BST_MAX_TABLES)
-        return too_many(d, off(d), "tables", BST_MAX_TABLES);
-    if (counts[BST_EXTERN_GLOBAL] > BST_MAX_GLOBALS)
-        return too_many(d, off(d), "globals", BST_MAX_GLOBALS);
+    if (counts[BST_EXTERN_TABLE] > ENG_MAX_TABLES)
+        return too_many(d, off(d), "tables", ENG_MAX_TABLES);
+    if (counts[BST_EXTERN_GLOBAL] > ENG_MAX_GLOBALS)
+        return too_many(d, off(d), "globals", ENG_MAX_GLOBALS);
     m->funcs = alloc_array(counts[BST_EXTERN_FUNC], sizeof *m->funcs);
     m->tables = alloc_array(counts[BST_EXTERN_TABLE], sizeof *m->tables);
     m->memories = alloc_array(counts[BST_EXTERN_MEMORY], sizeof *m->memories);
     m->globals = alloc_array(counts[BST_EXTERN_GLOBAL], sizeof *m->globals);
     if (!m->funcs || !m->tables || !m->memories || !m->globals) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
-        const bst_import *imp = &m->imports[i];
+        const eng_import *imp = &m->imports[i];
         switch (imp->kind) {
         case BST_EXTERN_FUNC: {
-            bst_mfunc *f = &m->funcs[m->nfuncs++];
+            eng_mfunc *f = &m->funcs[m->nfuncs++];
             f->type = imp->type;
             f->imported = true;
             break;
         }
         case BST_EXTERN_TABLE: {
-            bst_mtable *t = &m->tables[m->ntables++];
+            eng_mtable *t = &m->tables[m->ntables++];
             t->elem = imp->elem;
             t->limits = imp->limits;
             t->imported = true;
             break;
         }
         case BST_EXTERN_MEMORY: {
-            bst_mmemory *mem = &m->memories[m->nmemories++];
+            eng_mmemory *mem = &m->memories[m->nmemories++];
             mem->limits = imp->limits;
             mem->imported = true;
             break;
         }
         case BST_EXTERN_GLOBAL: {
-            bst_mglobal *g = &m->globals[m->nglobals++];
+            eng_mglobal *g = &m->globals[m->nglobals++];
             g->type = imp->gtype;
             g->mut = imp->gmut;
             g->imported = true;
@@ -590,12 +590,12 @@ static bool extend_space(dec *d, void **arr, uint32_t *nitems, size_t size, uint
 static bool sec_function(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
-    if (!extend_space(d, (void **)&m->funcs, &m->nfuncs, sizeof *m->funcs, BST_MAX_FUNCS,
+    if (!extend_space(d, (void **)&m->funcs, &m->nfuncs, sizeof *m->funcs, ENG_MAX_FUNCS,
                       "functions", &n))
         return false;
     d->nfunc_decls = n;
     for (uint32_t i = 0; i < n; i++) {
-        bst_mfunc *f = &m->funcs[m->nfuncs];
+        eng_mfunc *f = &m->funcs[m->nfuncs];
         if (!rd_u32(d, &f->type)) return false;
         m->nfuncs++;
     }
@@ -605,11 +605,11 @@ static bool sec_function(dec *d) {
 static bool sec_table(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
-    if (!extend_space(d, (void **)&m->tables, &m->ntables, sizeof *m->tables, BST_MAX_TABLES,
+    if (!extend_space(d, (void **)&m->tables, &m->ntables, sizeof *m->tables, ENG_MAX_TABLES,
                       "tables", &n))
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        bst_mtable *t = &m->tables[m->ntables];
+        eng_mtable *t = &m->tables[m->ntables];
         if (!rd_reftype(d, &t->elem) || !rd_limits(d, &t->limits)) return false;
         m->ntables++;
     }
@@ -633,11 +633,11 @@ static bool sec_memory(dec *d) {
 static bool sec_global(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
-    if (!extend_space(d, (void **)&m->globals, &m->nglobals, sizeof *m->globals, BST_MAX_GLOBALS,
+    if (!extend_space(d, (void **)&m->globals, &m->nglobals, sizeof *m->globals, ENG_MAX_GLOBALS,
                       "globals", &n))
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        bst_mglobal *g = &m->globals[m->nglobals];
+        eng_mglobal *g = &m->globals[m->nglobals];
         if (!rd_valtype(d, &g->type) || !rd_mut(d, &g->mut) || !rd_constexpr(d, &g->init))
             return false;
         m->nglobals++;
@@ -649,13 +649,13 @@ static bool sec_export(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
     size_t at0 = off(d);
-    if (!rd_count(d, &n, BST_MAX_EXPORTS, "exports")) return false;
+    if (!rd_count(d, &n, ENG_MAX_EXPORTS, "exports")) return false;
     if (!charge(d, at0, n, sizeof *m->exports, "exports")) return false;
     m->exports = alloc_array(n, sizeof *m->exports);
     if (!m->exports) return nomem(d);
     m->nexports = n;
     for (uint32_t i = 0; i < n; i++) {
-        bst_mexport *e = &m->exports[i];
+        eng_mexport *e = &m->exports[i];
         if (!rd_name(d, &e->name, &e->name_len)) return false;
         size_t at = off(d);
         uint8_t kind;
@@ -677,13 +677,13 @@ static bool sec_element(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
     size_t at0 = off(d);
-    if (!rd_count(d, &n, BST_MAX_SEGMENTS, "element segments")) return false;
+    if (!rd_count(d, &n, ENG_MAX_SEGMENTS, "element segments")) return false;
     if (!charge(d, at0, n, sizeof *m->elems, "element segments")) return false;
     m->elems = alloc_array(n, sizeof *m->elems);
     if (!m->elems) return nomem(d);
     m->nelems = n;
     for (uint32_t i = 0; i < n; i++) {
-        bst_melem *e = &m->elems[i];
+        eng_melem *e = &m->elems[i];
         size_t at = off(d);
         uint32_t kind;
         if (!rd_u32(d, &kind)) return false;
@@ -691,11 +691,11 @@ static bool sec_element(dec *d) {
         /* bit 0: passive or declarative; bit 1: explicit table index (active) or declarative
          * (otherwise); bit 2: items are expressions rather than function indices. */
         if (kind & 1)
-            e->mode = (kind & 2) ? BST_SEG_DECLARATIVE : BST_SEG_PASSIVE;
+            e->mode = (kind & 2) ? ENG_SEG_DECLARATIVE : ENG_SEG_PASSIVE;
         else
-            e->mode = BST_SEG_ACTIVE;
+            e->mode = ENG_SEG_ACTIVE;
         e->type = BST_FUNCREF;
-        if (e->mode == BST_SEG_ACTIVE) {
+        if (e->mode == ENG_SEG_ACTIVE) {
             if ((kind & 2) && !rd_u32(d, &e->table)) return false;
             if (!rd_constexpr(d, &e->offset)) return false;
         }
@@ -711,12 +711,12 @@ static bool sec_element(dec *d) {
         }
         uint32_t count;
         size_t cat = off(d);
-        if (!rd_count(d, &count, BST_MAX_ELEM_ITEMS, "element segment items")) return false;
+        if (!rd_count(d, &count, ENG_MAX_ELEM_ITEMS, "element segment items")) return false;
         if (!charge(d, cat, count, sizeof *e->items, "element segment items")) return false;
         e->items = alloc_array(count, sizeof *e->items);
         if (!e->items) return nomem(d);
         for (uint32_t j = 0; j < count; j++) {
-            bst_constexpr *it = &e->items[j];
+            eng_constexpr *it = &e->items[j];
             if (kind & 4) {
                 if (!rd_constexpr(d, it)) return false;
             } else {
@@ -740,7 +740,7 @@ static bool sec_datacount(dec *d) {
 
 /* Local declarations of one body.  Read twice: once to check the total against the cap before
  * anything is allocated, once to fill the array. */
-static bool rd_locals(dec *d, bst_mfunc *f, size_t body_end) {
+static bool rd_locals(dec *d, eng_mfunc *f, size_t body_end) {
     bst_module *m = d->m;
     uint32_t ndecls;
     if (!rd_count(d, &ndecls, UINT32_MAX, "local declarations")) return false;
@@ -754,12 +754,12 @@ static bool rd_locals(dec *d, bst_mfunc *f, size_t body_end) {
         bst_valtype t;
         if (!rd_u32(d, &cnt)) return false;
         total += cnt;
-        if (nparams + total > BST_MAX_LOCALS) return malformed(d, at, "too many locals");
+        if (nparams + total > ENG_MAX_LOCALS) return malformed(d, at, "too many locals");
         if (!rd_valtype(d, &t)) return false;
     }
     if (off(d) > body_end) return malformed(d, body_end, "section size mismatch");
     if (!f) return true;
-    if (total && !charge(d, bst_reader_offset(&d->r), total, sizeof *f->local_types, "locals"))
+    if (total && !charge(d, eng_reader_offset(&d->r), total, sizeof *f->local_types, "locals"))
         return false;
     const uint8_t *after = d->r.p;
     f->local_types = total ? malloc((size_t)total * sizeof *f->local_types) : NULL;
@@ -780,7 +780,7 @@ static bool rd_locals(dec *d, bst_mfunc *f, size_t body_end) {
 static bool sec_code(dec *d, size_t sec_end) {
     bst_module *m = d->m;
     uint32_t n;
-    if (!rd_count(d, &n, BST_MAX_FUNCS, "function bodies")) return false;
+    if (!rd_count(d, &n, ENG_MAX_FUNCS, "function bodies")) return false;
     d->ncode = n;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t size;
@@ -790,7 +790,7 @@ static bool sec_code(dec *d, size_t sec_end) {
         size_t end = start + size;
         /* Bodies beyond the function section's count are parsed but not kept: the count
          * mismatch is reported once the whole module has been read. */
-        bst_mfunc *f = i < d->nfunc_decls ? &m->funcs[m->nimported_funcs + i] : NULL;
+        eng_mfunc *f = i < d->nfunc_decls ? &m->funcs[m->nimported_funcs + i] : NULL;
         if (!rd_locals(d, f, end)) return false;
         size_t body = off(d);
         if (body == end || m->bytes[end - 1] != 0x0b) {
@@ -813,26 +813,26 @@ static bool sec_data(dec *d) {
     bst_module *m = d->m;
     uint32_t n;
     size_t at0 = off(d);
-    if (!rd_count(d, &n, BST_MAX_SEGMENTS, "data segments")) return false;
+    if (!rd_count(d, &n, ENG_MAX_SEGMENTS, "data segments")) return false;
     if (!charge(d, at0, n, sizeof *m->datas, "data segments")) return false;
     m->datas = alloc_array(n, sizeof *m->datas);
     if (!m->datas) return nomem(d);
     m->ndatas = n;
     for (uint32_t i = 0; i < n; i++) {
-        bst_mdata *s = &m->datas[i];
+        eng_mdata *s = &m->datas[i];
         size_t at = off(d);
         uint32_t kind;
         if (!rd_u32(d, &kind)) return false;
         switch (kind) {
         case 0:
-            s->mode = BST_SEG_ACTIVE;
+            s->mode = ENG_SEG_ACTIVE;
             if (!rd_constexpr(d, &s->offset)) return false;
             break;
         case 1:
-            s->mode = BST_SEG_PASSIVE;
+            s->mode = ENG_SEG_PASSIVE;
             break;
         case 2:
-            s->mode = BST_SEG_ACTIVE;
+            s->mode = ENG_SEG_ACTIVE;
             if (!rd_u32(d, &s->memory) || !rd_constexpr(d, &s->offset)) return false;
             break;
         default:
@@ -851,14 +851,14 @@ static bool sec_data(dec *d) {
 /* The `name` section's function names (subsection 1).  A custom section never makes a module
  * malformed, so any defect here just drops the names, and so does needing more than `budget`
  * bytes (what is left of max_decoded_bytes). */
-static void parse_names(bst_module *m, const bst_custom *c, uint64_t budget) {
+static void parse_names(bst_module *m, const eng_custom *c, uint64_t budget) {
     bst_error scratch;
-    bst_reader r = {m->bytes + c->offset, m->bytes + c->offset + c->len, m->bytes, &scratch};
+    eng_reader r = {m->bytes + c->offset, m->bytes + c->offset + c->len, m->bytes, &scratch};
     char **names = NULL;
     while (r.p < r.end) {
         uint8_t id = 0;
         uint32_t size;
-        if (!bst_read_u8(&r, &id) || !read_u32(&r, &size)) goto bad;
+        if (!eng_read_u8(&r, &id) || !read_u32(&r, &size)) goto bad;
         if (size > (size_t)(r.end - r.p)) goto bad;
         const uint8_t *sub_end = r.p + size;
         if (id != 1) {
@@ -905,7 +905,7 @@ static const uint8_t section_rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 1
 static bool decode(bst_module *m, const uint8_t *bytes, size_t len, bst_error *err) {
     m->bytes = malloc(len ? len : 1);
     if (!m->bytes) {
-        bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
+        eng_fail(err, BST_ERR_NOMEM, 0, "out of memory");
         return false;
     }
     if (len) memcpy(m->bytes, bytes, len);
@@ -986,7 +986,7 @@ static bool decode(bst_module *m, const uint8_t *bytes, size_t len, bst_error *e
     return true;
 }
 
-bool bst_decode_module(bst_module *m, const uint8_t *bytes, size_t len, bst_error *err) {
+bool eng_decode_module(bst_module *m, const uint8_t *bytes, size_t len, bst_error *err) {
     bst_error scratch;
     if (!err) err = &scratch;
     if (decode(m, bytes, len, err)) return true;
@@ -994,6 +994,6 @@ bool bst_decode_module(bst_module *m, const uint8_t *bytes, size_t len, bst_erro
      * (which the testsuite expects) names where the input ran out. */
     if (err->status == BST_ERR_MALFORMED && err->offset > 8 &&
         strcmp(err->message, "unexpected end") == 0)
-        bst_fail(err, BST_ERR_MALFORMED, err->offset, "unexpected end of section or function");
+        eng_fail(err, BST_ERR_MALFORMED, err->offset, "unexpected end of section or function");
     return false;
 }

@@ -1,5 +1,5 @@
 /*
- * error.c — the engine's error reporting: bst_fail() (fills a bst_error), bst_trap_error() (the
+ * error.c — the engine's error reporting: eng_fail() (fills a bst_error), eng_trap_error() (the
  * error of a trap), and the names the public API gives statuses and traps.
  */
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 
 #include "engine/runtime.h"
 
-bool bst_fail(bst_error *err, bst_status status, size_t offset, const char *fmt, ...) {
+bool eng_fail(bst_error *err, bst_status status, size_t offset, const char *fmt, ...) {
     if (!err) return false;
     err->status = status;
     err->trap = BST_TRAP_NONE;
@@ -58,8 +58,8 @@ const char *bst_trap_message(bst_trap_kind k) {
     return "unknown trap";
 }
 
-bst_status bst_trap_error(bst_error *err, bst_trap_kind k) {
-    bst_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(k));
+bst_status eng_trap_error(bst_error *err, bst_trap_kind k) {
+    eng_fail(err, BST_ERR_TRAP, 0, "%s", bst_trap_message(k));
     err->trap = k;
     return BST_ERR_TRAP;
 }

@@ -6,7 +6,7 @@
  * next one (computed goto), so there is no central switch.  Operands are frame slots read
  * relative to `fp`; there is no run-time operand stack pointer.
  *
- * Wasm calls never recurse natively: a call pushes a bst_frame on the store's frame stack and
+ * Wasm calls never recurse natively: a call pushes a eng_frame on the store's frame stack and
  * continues in the same loop, so the native stack depth is independent of the wasm call depth.
  * Only host functions (and wasm re-entered from them through bst_call) nest natively, and those
  * are bounded by the same frame limit.
@@ -163,18 +163,18 @@ static inline uint64_t sat_i64_u(double x) {
  * of the value stack is unchanged. */
 static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *slots,
                       bool on_value_stack, bst_error *err) {
-    const bst_ftype *t = f->type;
+    const eng_ftype *t = f->type;
     bst_value small[16];
     size_t n = (size_t)t->nparams + t->nresults;
     bst_value *vals = n <= 16 ? small : malloc(n * sizeof *vals);
     if (!vals) {
-        bst_fail(err, BST_ERR_TRAP, 0, "out of memory calling a host function");
+        eng_fail(err, BST_ERR_TRAP, 0, "out of memory calling a host function");
         err->trap = BST_TRAP_HOST;
         return false;
     }
-    for (uint32_t i = 0; i < t->nparams; i++) vals[i] = bst_slot_to_value(t->types[i], slots[i]);
+    for (uint32_t i = 0; i < t->nparams; i++) vals[i] = eng_slot_to_value(t->types[i], slots[i]);
     bst_value *res = vals + t->nparams;
-    for (uint32_t i = 0; i < t->nresults; i++) res[i] = bst_slot_to_value(t->types[t->nparams + i], 0);
+    for (uint32_t i = 0; i < t->nresults; i++) res[i] = eng_slot_to_value(t->types[t->nparams + i], 0);
     bst_caller caller;
     caller.store = s;
     caller.inst = inst;
@@ -186,9 +186,9 @@ static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *s
     bool ok = f->host(&caller, vals, res, f->env);
     s->stack_top = saved_top;
     if (ok) {
-        for (uint32_t i = 0; i < t->nresults; i++) slots[i] = bst_value_to_slot(&res[i]);
+        for (uint32_t i = 0; i < t->nresults; i++) slots[i] = eng_value_to_slot(&res[i]);
     } else {
-        bst_fail(err, BST_ERR_TRAP, 0, "%s", caller.message[0] ? caller.message : "host trap");
+        eng_fail(err, BST_ERR_TRAP, 0, "%s", caller.message[0] ? caller.message : "host trap");
         err->trap = BST_TRAP_HOST;
     }
     if (vals != small) free(vals);
@@ -199,10 +199,10 @@ static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *s
 
 static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *err,
                       const void *const **handlers_out) {
-#define BST_OP_ITEM(name) &&L_##name,
-    static const void *const handlers[] = {BST_ALL_OPS};
-#undef BST_OP_ITEM
-    _Static_assert(sizeof handlers / sizeof handlers[0] == BST_OP__COUNT, "one handler per op");
+#define ENG_OP_ITEM(name) &&L_##name,
+    static const void *const handlers[] = {ENG_ALL_OPS};
+#undef ENG_OP_ITEM
+    _Static_assert(sizeof handlers / sizeof handlers[0] == ENG_OP__COUNT, "one handler per op");
     if (handlers_out) {
         *handlers_out = handlers;
         return BST_OK;
@@ -213,7 +213,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     bst_instance *inst = entry->inst;
     uint8_t *mbase = NULL;
     uint64_t msize = 0;
-    /* The usable end of the value stack (bst_interp_call made room for the entry frame).  Only
+    /* The usable end of the value stack (eng_interp_call made room for the entry frame).  Only
      * the slow path of a call moves it, and a stale copy (after wasm re-entered from a host
      * function grew the stack) merely sends the next call through that slow path again. */
     uint64_t *stack_end = s->stack_end;
@@ -223,7 +223,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     bst_func *callee;
     uint64_t *nfp;
     int64_t fuel = s->fuel; /* kept in a register; written back whenever control leaves */
-    uint32_t deadline_tick = 1; /* see bst_interrupt_check(); the first check reads the clock */
+    uint32_t deadline_tick = 1; /* see eng_interrupt_check(); the first check reads the clock */
 
 #define RELOAD_MEM()                                                                             \
     do {                                                                                         \
@@ -243,7 +243,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         err_filled = true;                                                                       \
         goto trapped;                                                                            \
     } while (0)
-#define INTERRUPTED() bst_interrupt_check(s, &deadline_tick)
+#define INTERRUPTED() eng_interrupt_check(s, &deadline_tick)
 /* Bulk operations pay 1 fuel per 64 bytes/elements on top of their instruction cost. */
 #define CHARGE_BULK(n)                                                                           \
     do {                                                                                         \
@@ -541,7 +541,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     }
     L_RETURN : { /* [op]: results already in fp[0..n) */
         if (s->depth == base_depth) goto done;
-        bst_frame *fr = &s->frames[--s->depth];
+        eng_frame *fr = &s->frames[--s->depth];
         pc = fr->pc;
         fp = fr->fp;
         cur = fr->func;
@@ -563,8 +563,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         if (i >= t->size) TRAP(BST_TRAP_UNDEFINED_ELEMENT);
         callee = (bst_func *)(uintptr_t)t->elems[i];
         if (!callee) TRAP(BST_TRAP_UNINITIALIZED_ELEMENT);
-        const bst_ftype *want = &inst->module->types[OHI(w)];
-        if (callee->type != want && !bst_functype_equal(callee->type, want))
+        const eng_ftype *want = &inst->module->types[OHI(w)];
+        if (callee->type != want && !eng_functype_equal(callee->type, want))
             TRAP(BST_TRAP_INDIRECT_MISMATCH);
         nfp = fp + OA(w);
         pc += 3;
@@ -573,14 +573,14 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 do_call:
     if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
     if (callee->code) {
-        const bst_code *code = callee->code;
+        const eng_code *code = callee->code;
         /* capacity checks; the out-of-line slow paths grow the stacks or name the limit hit */
-        if (s->depth >= s->frames_cap && !bst_frames_grow(s, err)) TRAP_FILLED();
+        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) TRAP_FILLED();
         if (nfp + code->frame_slots > stack_end) {
-            if (!bst_stack_grow(s, nfp, code->frame_slots, err)) TRAP_FILLED();
+            if (!eng_stack_grow(s, nfp, code->frame_slots, err)) TRAP_FILLED();
             stack_end = s->stack_end;
         }
-        bst_frame *fr = &s->frames[s->depth++];
+        eng_frame *fr = &s->frames[s->depth++];
         fr->pc = pc;
         fr->fp = fp;
         fr->func = cur;
@@ -594,15 +594,15 @@ do_call:
         }
         NEXT();
     } else {
-        if (s->depth >= s->frames_cap && !bst_frames_grow(s, err)) TRAP_FILLED();
+        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) TRAP_FILLED();
         uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams
                                                                        : callee->type->nresults;
         if (nfp + need > stack_end) {
-            if (!bst_stack_grow(s, nfp, need, err)) TRAP_FILLED();
+            if (!eng_stack_grow(s, nfp, need, err)) TRAP_FILLED();
             stack_end = s->stack_end;
         }
         /* keep the caller visible to re-entrant calls and backtraces */
-        bst_frame *fr = &s->frames[s->depth++];
+        eng_frame *fr = &s->frames[s->depth++];
         fr->pc = pc;
         fr->fp = fp;
         fr->func = cur;
@@ -611,7 +611,7 @@ do_call:
         fuel = s->fuel;
         s->depth--;
         /* an interrupt that arrived during the host call (or ended its wait) wins */
-        if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) && bst_interrupt_due(s))
+        if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) && eng_interrupt_due(s))
             TRAP(BST_TRAP_INTERRUPTED);
         if (!ok) TRAP_FILLED(); /* BST_TRAP_HOST with the host's message */
         RELOAD_MEM();
@@ -720,7 +720,7 @@ do_call:
     }
     L_MEMORY_GROW : { /* [op][dst | delta<<16] */
         uint64_t w = pc[1];
-        int64_t old = bst_memory_grow_internal(inst->mem0, (uint32_t)fp[OA(w)]);
+        int64_t old = eng_memory_grow_internal(inst->mem0, (uint32_t)fp[OA(w)]);
         fp[OD(w)] = (uint32_t)old;
         RELOAD_MEM();
         pc += 2;
@@ -787,7 +787,7 @@ do_call:
     }
     L_TABLE_GROW : { /* [op][dst | init<<16 | n<<32][table] */
         uint64_t w = pc[1];
-        int64_t old = bst_table_grow_internal(inst->tables[pc[2]], (uint32_t)fp[OB(w)], fp[OA(w)]);
+        int64_t old = eng_table_grow_internal(inst->tables[pc[2]], (uint32_t)fp[OB(w)], fp[OA(w)]);
         fp[OD(w)] = (uint32_t)old;
         pc += 3;
         NEXT();
@@ -855,8 +855,8 @@ do_call:
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         NEXT();                                                                                  \
     }
-#define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) BST_PICK_##B(CMPBR(iop), )
-    BST_WASM_NUMERIC_OPS(CMPBR_ROW)
+#define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_PICK_##B(CMPBR(iop), )
+    ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
 
     /* ---- metering and determinism ---- */
     L_FUEL : { /* [op][cost] */
@@ -903,45 +903,45 @@ trapped:
     s->fuel = fuel;
     /* Only the outermost activation withdraws the request: a call re-entered from a host
      * function leaves it set, so the interrupt also stops every activation around it. */
-    if (trap == BST_TRAP_INTERRUPTED && s->activations == 1) bst_interrupt_consume(s);
-    if (!err_filled) bst_trap_error(err, trap);
+    if (trap == BST_TRAP_INTERRUPTED && s->activations == 1) eng_interrupt_consume(s);
+    if (!err_filled) eng_trap_error(err, trap);
     return BST_ERR_TRAP;
 done:
     s->fuel = fuel;
     return BST_OK;
 }
 
-const void *const *bst_interp_handlers(void) {
+const void *const *eng_interp_handlers(void) {
     const void *const *h = NULL;
     run(NULL, NULL, NULL, NULL, &h);
     return h;
 }
 
-bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err) {
-    if (!s->stack && !bst_stacks_init(s, err)) return BST_ERR_NOMEM;
-    const bst_ftype *t = f->type;
+bst_status eng_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err) {
+    if (!s->stack && !eng_stacks_init(s, err)) return BST_ERR_NOMEM;
+    const eng_ftype *t = f->type;
     /* Each activation nests native frames (run, host function, bst_call): bound them
      * separately from wasm call depth, which costs no native stack. */
     if (s->activations >= s->config.max_reentry) {
-        bst_trap_reentry(s, err);
+        eng_trap_reentry(s, err);
         return BST_ERR_TRAP;
     }
     if (!f->code) {
         s->activations++;
         bool ok = call_host(s, f, NULL, slots, false, err);
-        bool interrupted = bst_interrupt_due(s);
-        if (interrupted && s->activations == 1) bst_interrupt_consume(s);
+        bool interrupted = eng_interrupt_due(s);
+        if (interrupted && s->activations == 1) eng_interrupt_consume(s);
         s->activations--;
-        if (interrupted) return bst_trap_error(err, BST_TRAP_INTERRUPTED);
+        if (interrupted) return eng_trap_error(err, BST_TRAP_INTERRUPTED);
         return ok ? BST_OK : BST_ERR_TRAP;
     }
     uint64_t *base = s->stack_top;
     if (s->depth >= s->config.max_call_depth) {
-        bst_trap_call_depth(s, err);
+        eng_trap_call_depth(s, err);
         return BST_ERR_TRAP;
     }
     if (base + f->code->frame_slots > s->stack_end &&
-        !bst_stack_grow(s, base, f->code->frame_slots, err))
+        !eng_stack_grow(s, base, f->code->frame_slots, err))
         return BST_ERR_TRAP;
     memcpy(base, slots, t->nparams * sizeof *slots);
     s->depth++; /* the host's own activation counts towards the depth limit */

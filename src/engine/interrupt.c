@@ -31,7 +31,7 @@
 
 #if defined(__linux__)
 #include <sys/eventfd.h>
-#define BST_USE_EVENTFD 1
+#define ENG_USE_EVENTFD 1
 #endif
 
 uint64_t bst_monotonic_ns(void) {
@@ -42,13 +42,13 @@ uint64_t bst_monotonic_ns(void) {
 
 /* ---- the request and the deadline ---------------------------------------------------------- */
 
-void bst_interrupt_init(bst_store *s) {
+void eng_interrupt_init(bst_store *s) {
     atomic_init(&s->interrupt, 0);
     atomic_init(&s->wake_wr, -1);
     s->wake_rd = -1;
 }
 
-void bst_interrupt_fini(bst_store *s) {
+void eng_interrupt_fini(bst_store *s) {
     int wr = atomic_load(&s->wake_wr);
     if (s->wake_rd >= 0) close(s->wake_rd);
     if (wr >= 0 && wr != s->wake_rd) close(wr);
@@ -65,11 +65,11 @@ static void wake_drain(bst_store *s) {
 
 void bst_store_interrupt(bst_store *s) {
     int saved = errno; /* callable from a signal handler */
-    atomic_fetch_or(&s->interrupt, BST_INTR_REQUESTED);
+    atomic_fetch_or(&s->interrupt, ENG_INTR_REQUESTED);
     int wr = atomic_load(&s->wake_wr);
     if (wr >= 0) {
         /* full (EAGAIN) is fine: the descriptor is readable already */
-#if BST_USE_EVENTFD
+#if ENG_USE_EVENTFD
         uint64_t one = 1;
         ssize_t r = write(wr, &one, sizeof one);
 #else
@@ -81,37 +81,37 @@ void bst_store_interrupt(bst_store *s) {
 }
 
 void bst_store_clear_interrupt(bst_store *s) {
-    atomic_fetch_and(&s->interrupt, ~BST_INTR_REQUESTED);
+    atomic_fetch_and(&s->interrupt, ~ENG_INTR_REQUESTED);
     wake_drain(s);
 }
 
-void bst_interrupt_consume(bst_store *s) { bst_store_clear_interrupt(s); }
+void eng_interrupt_consume(bst_store *s) { bst_store_clear_interrupt(s); }
 
 void bst_store_set_deadline(bst_store *s, uint64_t monotonic_ns) {
     s->deadline = monotonic_ns;
-    atomic_fetch_and(&s->interrupt, ~(BST_INTR_DEADLINE | BST_INTR_EXPIRED));
-    if (monotonic_ns) atomic_fetch_or(&s->interrupt, BST_INTR_DEADLINE);
+    atomic_fetch_and(&s->interrupt, ~(ENG_INTR_DEADLINE | ENG_INTR_EXPIRED));
+    if (monotonic_ns) atomic_fetch_or(&s->interrupt, ENG_INTR_DEADLINE);
 }
 
 uint64_t bst_store_deadline(const bst_store *s) { return s->deadline; }
 
-bool bst_interrupt_due(bst_store *s) {
+bool eng_interrupt_due(bst_store *s) {
     uint32_t v = atomic_load(&s->interrupt);
-    if (v & (BST_INTR_REQUESTED | BST_INTR_EXPIRED)) return true;
-    if (!(v & BST_INTR_DEADLINE) || bst_monotonic_ns() < s->deadline) return false;
+    if (v & (ENG_INTR_REQUESTED | ENG_INTR_EXPIRED)) return true;
+    if (!(v & ENG_INTR_DEADLINE) || bst_monotonic_ns() < s->deadline) return false;
     /* remembered, so later checks need no clock (and the interpreter's fast path is skipped) */
-    atomic_fetch_or(&s->interrupt, BST_INTR_EXPIRED);
+    atomic_fetch_or(&s->interrupt, ENG_INTR_EXPIRED);
     return true;
 }
 
-bool bst_store_interrupted(bst_store *s) { return bst_interrupt_due(s); }
+bool bst_store_interrupted(bst_store *s) { return eng_interrupt_due(s); }
 
 /* ---- waiting ------------------------------------------------------------------------------- */
 
 int bst_store_wake_fd(bst_store *s) {
     if (s->wake_rd >= 0) return s->wake_rd;
     int rd, wr;
-#if BST_USE_EVENTFD
+#if ENG_USE_EVENTFD
     rd = wr = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (rd < 0) return -1;
 #else
@@ -158,7 +158,7 @@ bst_wait bst_store_poll(bst_store *s, struct pollfd *fds, size_t nfds, int64_t t
     bst_wait result;
     for (;;) {
         wake_drain(s);
-        if (bst_interrupt_due(s)) {
+        if (eng_interrupt_due(s)) {
             result = BST_WAIT_INTERRUPTED;
             break;
         }

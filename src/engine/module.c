@@ -1,6 +1,6 @@
 /*
  * module.c — lifetime and introspection of bst_module: bst_module_new() (decode → validate →
- * compile), bst_module_free()/bst_module_release(), and the import/export/name queries of the
+ * compile), bst_module_free()/eng_module_release(), and the import/export/name queries of the
  * public API.
  */
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include "engine/module.h"
 
-void bst_module_release(bst_module *m) {
+void eng_module_release(bst_module *m) {
     if (!m) return;
     if (m->types) {
         for (uint32_t i = 0; i < m->ntypes; i++) free(m->types[i].types);
@@ -24,7 +24,7 @@ void bst_module_release(bst_module *m) {
     if (m->funcs) {
         for (uint32_t i = 0; i < m->nfuncs; i++) {
             free(m->funcs[i].local_types);
-            if (m->funcs[i].code) bst_code_free(m->funcs[i].code);
+            if (m->funcs[i].code) eng_code_free(m->funcs[i].code);
         }
         free(m->funcs);
     }
@@ -60,7 +60,7 @@ void bst_module_config_default(bst_module_config *cfg) {
     cfg->reject_floats = false;
     cfg->max_module_bytes = 64u << 20;
     cfg->max_functions = 100000u;
-    cfg->max_locals = BST_MAX_LOCALS;
+    cfg->max_locals = ENG_MAX_LOCALS;
     cfg->max_nesting = 1024u;
     cfg->max_decoded_bytes = (uint64_t)128 << 20;
 }
@@ -71,12 +71,12 @@ static bool is_float(bst_valtype t) { return t == BST_F32 || t == BST_F64; }
 static bool check_config(const bst_module *m, bst_error *err) {
     const bst_module_config *cfg = &m->config;
     if (m->nfuncs > cfg->max_functions)
-        return bst_fail(err, BST_ERR_LIMIT, 0, "module has %u functions, the limit is %u", m->nfuncs,
+        return eng_fail(err, BST_ERR_LIMIT, 0, "module has %u functions, the limit is %u", m->nfuncs,
                         cfg->max_functions);
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
         uint64_t n = (uint64_t)m->types[m->funcs[i].type].nparams + m->funcs[i].nlocals;
         if (n > cfg->max_locals)
-            return bst_fail(err, BST_ERR_LIMIT, m->funcs[i].body_start,
+            return eng_fail(err, BST_ERR_LIMIT, m->funcs[i].body_start,
                             "function %u has %llu locals, the limit is %u", i, (unsigned long long)n,
                             cfg->max_locals);
     }
@@ -84,14 +84,14 @@ static bool check_config(const bst_module *m, bst_error *err) {
     for (uint32_t i = 0; i < m->ntypes; i++)
         for (uint32_t k = 0; k < m->types[i].nparams + m->types[i].nresults; k++)
             if (is_float(m->types[i].types[k]))
-                return bst_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (type %u)", i);
+                return eng_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (type %u)", i);
     for (uint32_t i = 0; i < m->nglobals; i++)
         if (is_float(m->globals[i].type))
-            return bst_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (global %u)", i);
+            return eng_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (global %u)", i);
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
         for (uint32_t k = 0; k < m->funcs[i].nlocals; k++)
             if (is_float(m->funcs[i].local_types[k]))
-                return bst_fail(err, BST_ERR_UNSUPPORTED, m->funcs[i].body_start,
+                return eng_fail(err, BST_ERR_UNSUPPORTED, m->funcs[i].body_start,
                                 "floating point not allowed (function %u)", i);
     return true;
 }
@@ -102,7 +102,7 @@ bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module
     if (!err) err = &scratch;
     memset(err, 0, sizeof *err);
     if (!bytes && len) {
-        bst_fail(err, BST_ERR_ARG, 0, "module bytes are NULL");
+        eng_fail(err, BST_ERR_ARG, 0, "module bytes are NULL");
         return NULL;
     }
     bst_module_config defaults;
@@ -111,19 +111,19 @@ bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module
         cfg = &defaults;
     }
     if (len > cfg->max_module_bytes) {
-        bst_fail(err, BST_ERR_LIMIT, 0, "module of %zu bytes exceeds the limit of %u bytes", len,
+        eng_fail(err, BST_ERR_LIMIT, 0, "module of %zu bytes exceeds the limit of %u bytes", len,
                  cfg->max_module_bytes);
         return NULL;
     }
     bst_module *m = calloc(1, sizeof *m);
     if (!m) {
-        bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
+        eng_fail(err, BST_ERR_NOMEM, 0, "out of memory");
         return NULL;
     }
     m->config = *cfg;
-    if (!bst_decode_module(m, bytes, len, err) || !bst_validate_module(m, err) ||
-        !check_config(m, err) || !bst_compile_module(m, err)) {
-        bst_module_release(m);
+    if (!eng_decode_module(m, bytes, len, err) || !eng_validate_module(m, err) ||
+        !check_config(m, err) || !eng_compile_module(m, err)) {
+        eng_module_release(m);
         free(m);
         return NULL;
     }
@@ -136,7 +136,7 @@ bst_module *bst_module_new(const uint8_t *bytes, size_t len, bst_error *err) {
 
 void bst_module_free(bst_module *m) {
     if (!m) return;
-    bst_module_release(m);
+    eng_module_release(m);
     free(m);
 }
 
@@ -156,7 +156,7 @@ void bst_module_import(const bst_module *m, uint32_t i, bst_import_desc *out) {
     if (!out) return;
     memset(out, 0, sizeof *out);
     if (!m || i >= m->nimports) return;
-    const bst_import *imp = &m->imports[i];
+    const eng_import *imp = &m->imports[i];
     out->module = imp->module;
     out->name = imp->name;
     out->module_len = imp->module_len;
@@ -184,7 +184,7 @@ void bst_module_export(const bst_module *m, uint32_t i, bst_export_desc *out) {
     if (!out) return;
     memset(out, 0, sizeof *out);
     if (!m || i >= m->nexports) return;
-    const bst_mexport *e = &m->exports[i];
+    const eng_mexport *e = &m->exports[i];
     out->name = e->name;
     out->name_len = e->name_len;
     out->type.kind = e->kind;

@@ -11,7 +11,7 @@
  *
  *   code       the opcode byte (for the 0xFC-prefixed tables: the sub-opcode after the prefix)
  *   name       the instruction (i32.add is I32_ADD)
- *   immediate  the shape of its immediates, a bst_imm below (what the decoder skips)
+ *   immediate  the shape of its immediates, a eng_imm below (what the decoder skips)
  *   compile    how it compiles: compile.c's compile_<compile>(), one per kind of instruction
  *   internal   the internal op it emits, `_` if none or several
  *   in, out    the type of the operands (a store: of its value) and of the result, where the
@@ -34,13 +34,13 @@
  * operand cells; operands name frame slots (16-bit indices relative to the frame pointer).  The
  * layout of each internal op is written next to it (see also docs/architecture.md).
  */
-#ifndef BST_ENGINE_OPS_H
-#define BST_ENGINE_OPS_H
+#ifndef ENG_ENGINE_OPS_H
+#define ENG_ENGINE_OPS_H
 
 /* ---- immediates ----------------------------------------------------------------------------- */
 
 /* The immediate shapes of the binary format.  Index immediates are u32 LEB128. */
-#define BST_IMMEDIATES(X)                                                                          \
+#define ENG_IMMEDIATES(X)                                                                          \
     X(NONE)       /* - */                                                                          \
     X(BLOCKTYPE)  /* 0x40, a value type, or a type index (s33) */                                  \
     X(LABEL)      /* label index */                                                                \
@@ -70,19 +70,19 @@
     X(PREFIX_FC)  /* u32 sub-opcode, then that instruction's immediates */                         \
     X(SIMD)       /* the 0xFD prefix: not supported */
 
-/* BST_IMM_ILLEGAL (0) is what an opcode without a row gets in a designated-initialiser table. */
-typedef enum bst_imm {
-    BST_IMM_ILLEGAL,
-#define BST_X_IMM_KIND(kind) BST_IMM_##kind,
-    BST_IMMEDIATES(BST_X_IMM_KIND)
-#undef BST_X_IMM_KIND
-    BST_IMM__COUNT
-} bst_imm;
+/* ENG_IMM_ILLEGAL (0) is what an opcode without a row gets in a designated-initialiser table. */
+typedef enum eng_imm {
+    ENG_IMM_ILLEGAL,
+#define ENG_X_IMM_KIND(kind) ENG_IMM_##kind,
+    ENG_IMMEDIATES(ENG_X_IMM_KIND)
+#undef ENG_X_IMM_KIND
+    ENG_IMM__COUNT
+} eng_imm;
 
 /* ---- the WebAssembly instructions ----------------------------------------------------------- */
 
 /* Control, parametric, variable, table and memory instructions and constants (0x00-0x44). */
-#define BST_WASM_CONTROL_OPS(X)                                                                    \
+#define ENG_WASM_CONTROL_OPS(X)                                                                    \
     /*code  name           imm         compile        internal       in   out      C  I  B  N  inverse */ \
     X(0x00, UNREACHABLE,   NONE,       unreachable,   UNREACHABLE,   _,   _,       _, _, _, _, _)  \
     X(0x01, NOP,           NONE,       nop,           _,             _,   _,       _, _, _, _, _)  \
@@ -139,7 +139,7 @@ typedef enum bst_imm {
 
 /* Numeric instructions (0x45-0xC4): each compiles to the internal op of the same name,
  * [op][dst | a<<16 | b<<32] (unary: no b). */
-#define BST_WASM_NUMERIC_OPS(X)                                                                    \
+#define ENG_WASM_NUMERIC_OPS(X)                                                                    \
     /*code  name                 imm   compile internal             in   out  C  I  B  N  inverse */ \
     X(0x45, I32_EQZ,             NONE, unary,  I32_EQZ,             I32, I32, _, _, Z, _, _)       \
     X(0x46, I32_EQ,              NONE, binary, I32_EQ,              I32, I32, C, I, B, _, I32_NE)  \
@@ -271,7 +271,7 @@ typedef enum bst_imm {
     X(0xc4, I64_EXTEND32_S,      NONE, unary,  I64_EXTEND32_S,      I64, I64, _, _, _, _, _)
 
 /* Reference instructions and the two prefixes. */
-#define BST_WASM_REF_OPS(X)                                                                        \
+#define ENG_WASM_REF_OPS(X)                                                                        \
     X(0xd0, REF_NULL,      REFTYPE,    ref_null,      _,             _,   _,       _, _, _, _, _)  \
     X(0xd1, REF_IS_NULL,   NONE,       ref_is_null,   REF_IS_NULL,   _,   I32,     _, _, _, _, _)  \
     X(0xd2, REF_FUNC,      FUNC,       ref_func,      REF_FUNC,      _,   FUNCREF, _, _, _, _, _)  \
@@ -279,10 +279,10 @@ typedef enum bst_imm {
     X(0xfd, PREFIX_SIMD,   SIMD,       simd,          _,             _,   _,       _, _, _, _, _)
 
 /* Every one-byte opcode, in opcode order. */
-#define BST_WASM_OPS(X) BST_WASM_CONTROL_OPS(X) BST_WASM_NUMERIC_OPS(X) BST_WASM_REF_OPS(X)
+#define ENG_WASM_OPS(X) ENG_WASM_CONTROL_OPS(X) ENG_WASM_NUMERIC_OPS(X) ENG_WASM_REF_OPS(X)
 
 /* 0xFC 0-7: the saturating truncations, numeric like the ones above. */
-#define BST_WASM_SAT_OPS(X)                                                                        \
+#define ENG_WASM_SAT_OPS(X)                                                                        \
     X(0,    I32_TRUNC_SAT_F32_S, NONE, unary,  I32_TRUNC_SAT_F32_S, F32, I32, _, _, _, _, _)       \
     X(1,    I32_TRUNC_SAT_F32_U, NONE, unary,  I32_TRUNC_SAT_F32_U, F32, I32, _, _, _, _, _)       \
     X(2,    I32_TRUNC_SAT_F64_S, NONE, unary,  I32_TRUNC_SAT_F64_S, F64, I32, _, _, _, _, _)       \
@@ -293,7 +293,7 @@ typedef enum bst_imm {
     X(7,    I64_TRUNC_SAT_F64_U, NONE, unary,  I64_TRUNC_SAT_F64_U, F64, I64, _, _, _, _, _)
 
 /* 0xFC 8-17: bulk memory and table instructions. */
-#define BST_WASM_BULK_OPS(X)                                                                       \
+#define ENG_WASM_BULK_OPS(X)                                                                       \
     X(8,    MEMORY_INIT,   DATA_MEM,   memory_init,   MEMORY_INIT,   I32, _,       _, _, _, _, _)  \
     X(9,    DATA_DROP,     DATA,       data_drop,     DATA_DROP,     _,   _,       _, _, _, _, _)  \
     X(10,   MEMORY_COPY,   MEMORY2,    memory_copy,   MEMORY_COPY,   I32, _,       _, _, _, _, _)  \
@@ -306,13 +306,13 @@ typedef enum bst_imm {
     X(17,   TABLE_FILL,    TABLE,      table_fill,    TABLE_FILL,    _,   _,       _, _, _, _, _)
 
 /* Every 0xFC-prefixed instruction, in sub-opcode order. */
-#define BST_WASM_FC_OPS(X) BST_WASM_SAT_OPS(X) BST_WASM_BULK_OPS(X)
+#define ENG_WASM_FC_OPS(X) ENG_WASM_SAT_OPS(X) ENG_WASM_BULK_OPS(X)
 
 /* ---- the internal instructions -------------------------------------------------------------- */
 
 /* The internal ops that are not a numeric wasm instruction's own, with their operand layouts.
  * "rel" is a branch target relative to the instruction's first cell. */
-#define BST_INTERNAL_OPS(X)                                                                        \
+#define ENG_INTERNAL_OPS(X)                                                                        \
     X(UNREACHABLE)     /* [op] */                                                                  \
     X(BR)              /* [op][rel] */                                                             \
     X(BR_IF_NZ)        /* [op][cond][rel]: taken when cond is non-zero */                          \
@@ -368,49 +368,49 @@ typedef enum bst_imm {
     X(CANON32)         /* [op][dst | src<<16]: canonical NaN if src is a NaN */                    \
     X(CANON64)         /* [op][dst | src<<16] */
 
-/* Column helpers.  A flag column holds its letter or `_`; BST_PICK_<flag>(yes, no) chooses by
- * it, BST_FLAG_<flag> is its bit in a row's flags.  `_` in the internal or type columns is
- * BST_OP__ / BST_VT__. */
-#define BST_PICK_I(yes, no) yes
-#define BST_PICK_B(yes, no) yes
-#define BST_PICK_Z(yes, no) no /* eqz has no fused ops of its own */
-#define BST_PICK__(yes, no) no
-#define BST_FLAG_C 0x01u /* commutative */
-#define BST_FLAG_I 0x02u /* has an immediate form */
-#define BST_FLAG_B 0x04u /* fuses into BR_<op> */
-#define BST_FLAG_Z 0x08u /* fuses into BR_IF_Z / BR_IF_NZ */
-#define BST_FLAG_N 0x10u /* NaN non-deterministic */
-#define BST_FLAG__ 0u
-#define BST_FLAGS(c, i, b, n) (BST_FLAG_##c | BST_FLAG_##i | BST_FLAG_##b | BST_FLAG_##n)
-#define BST_VT_I32 BST_I32
-#define BST_VT_I64 BST_I64
-#define BST_VT_F32 BST_F32
-#define BST_VT_F64 BST_F64
-#define BST_VT_FUNCREF BST_FUNCREF
-#define BST_VT__ 0
-#define BST_OP__ BST_OP__COUNT
+/* Column helpers.  A flag column holds its letter or `_`; ENG_PICK_<flag>(yes, no) chooses by
+ * it, ENG_FLAG_<flag> is its bit in a row's flags.  `_` in the internal or type columns is
+ * ENG_OP__ / ENG_VT__. */
+#define ENG_PICK_I(yes, no) yes
+#define ENG_PICK_B(yes, no) yes
+#define ENG_PICK_Z(yes, no) no /* eqz has no fused ops of its own */
+#define ENG_PICK__(yes, no) no
+#define ENG_FLAG_C 0x01u /* commutative */
+#define ENG_FLAG_I 0x02u /* has an immediate form */
+#define ENG_FLAG_B 0x04u /* fuses into BR_<op> */
+#define ENG_FLAG_Z 0x08u /* fuses into BR_IF_Z / BR_IF_NZ */
+#define ENG_FLAG_N 0x10u /* NaN non-deterministic */
+#define ENG_FLAG__ 0u
+#define ENG_FLAGS(c, i, b, n) (ENG_FLAG_##c | ENG_FLAG_##i | ENG_FLAG_##b | ENG_FLAG_##n)
+#define ENG_VT_I32 BST_I32
+#define ENG_VT_I64 BST_I64
+#define ENG_VT_F32 BST_F32
+#define ENG_VT_F64 BST_F64
+#define ENG_VT_FUNCREF BST_FUNCREF
+#define ENG_VT__ 0
+#define ENG_OP__ ENG_OP__COUNT
 
-/* The whole internal instruction set, in handler-table order, as BST_OP_ITEM(name) for each op:
+/* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
  * the numeric wasm instructions' own ops, the others above, then the immediate forms
  * (<op>_IMM: [op][dst | a<<16 | imm32<<32]) and the fused compare-and-branch ops
  * (BR_<cmp>: [op][- | a<<16 | b<<32][rel], BR_<cmp>_IMM: [op][- | a<<16 | imm32<<32][rel], taken
- * when the comparison holds), both generated from the flag columns.  Define BST_OP_ITEM before
+ * when the comparison holds), both generated from the flag columns.  Define ENG_OP_ITEM before
  * expanding it. */
-#define BST_X_OP_OWN(code, name, imm, how, iop, in, out, C, I, B, N, inv) BST_OP_ITEM(iop)
-#define BST_X_OP_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv)                          \
-    BST_PICK_##I(BST_OP_ITEM(iop##_IMM), )
-#define BST_X_OP_CMPBR(code, name, imm, how, iop, in, out, C, I, B, N, inv)                        \
-    BST_PICK_##B(BST_OP_ITEM(BR_##iop) BST_OP_ITEM(BR_##iop##_IMM), )
-#define BST_ALL_OPS                                                                                \
-    BST_WASM_NUMERIC_OPS(BST_X_OP_OWN) BST_WASM_SAT_OPS(BST_X_OP_OWN)                              \
-    BST_INTERNAL_OPS(BST_OP_ITEM)                                                                  \
-    BST_WASM_NUMERIC_OPS(BST_X_OP_IMM) BST_WASM_NUMERIC_OPS(BST_X_OP_CMPBR)
+#define ENG_X_OP_OWN(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_OP_ITEM(iop)
+#define ENG_X_OP_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv)                          \
+    ENG_PICK_##I(ENG_OP_ITEM(iop##_IMM), )
+#define ENG_X_OP_CMPBR(code, name, imm, how, iop, in, out, C, I, B, N, inv)                        \
+    ENG_PICK_##B(ENG_OP_ITEM(BR_##iop) ENG_OP_ITEM(BR_##iop##_IMM), )
+#define ENG_ALL_OPS                                                                                \
+    ENG_WASM_NUMERIC_OPS(ENG_X_OP_OWN) ENG_WASM_SAT_OPS(ENG_X_OP_OWN)                              \
+    ENG_INTERNAL_OPS(ENG_OP_ITEM)                                                                  \
+    ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)
 
-typedef enum bst_op {
-#define BST_OP_ITEM(name) BST_OP_##name,
-    BST_ALL_OPS
-#undef BST_OP_ITEM
-    BST_OP__COUNT
-} bst_op;
+typedef enum eng_op {
+#define ENG_OP_ITEM(name) ENG_OP_##name,
+    ENG_ALL_OPS
+#undef ENG_OP_ITEM
+    ENG_OP__COUNT
+} eng_op;
 
-#endif /* BST_ENGINE_OPS_H */
+#endif /* ENG_ENGINE_OPS_H */

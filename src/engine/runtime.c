@@ -18,7 +18,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
-#define BST_USE_MMAP 1
+#define ENG_USE_MMAP 1
 #endif
 
 /* Linear-memory backing store.  On Linux, anonymous mappings: pages are zero-filled by the
@@ -26,7 +26,7 @@
  * never writes (a grow to the limit costs address space, not RAM), and mremap grows without
  * copying where it can.  Elsewhere, calloc/realloc plus an explicit clear. */
 static uint8_t *linear_alloc(uint64_t size) {
-#if BST_USE_MMAP
+#if ENG_USE_MMAP
     void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 #else
@@ -35,7 +35,7 @@ static uint8_t *linear_alloc(uint64_t size) {
 }
 
 static uint8_t *linear_grow(uint8_t *old, uint64_t old_size, uint64_t new_size) {
-#if BST_USE_MMAP
+#if ENG_USE_MMAP
     if (!old) return linear_alloc(new_size);
     void *p = mremap(old, (size_t)old_size, (size_t)new_size, MREMAP_MAYMOVE);
     return p == MAP_FAILED ? NULL : p;
@@ -47,7 +47,7 @@ static uint8_t *linear_grow(uint8_t *old, uint64_t old_size, uint64_t new_size) 
 }
 
 static void linear_free(uint8_t *p, uint64_t size) {
-#if BST_USE_MMAP
+#if ENG_USE_MMAP
     if (p) munmap(p, (size_t)size);
 #else
     (void)size;
@@ -60,7 +60,7 @@ static void linear_free(uint8_t *p, uint64_t size) {
 void bst_config_default(bst_config *cfg) {
     cfg->max_call_depth = 10000;
     cfg->max_stack_slots = 1u << 20;
-    cfg->max_memory_pages = BST_MAX_PAGES;
+    cfg->max_memory_pages = ENG_MAX_PAGES;
     cfg->max_table_elems = 10000000u;
     cfg->max_reentry = 100;
 }
@@ -73,9 +73,9 @@ bst_store *bst_store_new(const bst_config *cfg) {
     if (s->config.max_call_depth == 0) s->config.max_call_depth = 1;
     if (s->config.max_stack_slots < 1024) s->config.max_stack_slots = 1024;
     if (s->config.max_reentry == 0) s->config.max_reentry = 1;
-    if (s->config.max_memory_pages > BST_MAX_PAGES) s->config.max_memory_pages = BST_MAX_PAGES;
+    if (s->config.max_memory_pages > ENG_MAX_PAGES) s->config.max_memory_pages = ENG_MAX_PAGES;
     s->fuel = INT64_MAX;
-    bst_interrupt_init(s);
+    eng_interrupt_init(s);
     return s;
 }
 
@@ -97,7 +97,7 @@ size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) 
     return n;
 }
 
-void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *)) {
+void eng_store_adopt(bst_store *s, eng_object *o, void (*release)(eng_object *)) {
     o->release = release;
     o->owner = s;
     o->next_object = s->objects;
@@ -106,18 +106,18 @@ void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *))
 
 void bst_store_free(bst_store *s) {
     if (!s) return;
-    bst_object *o = s->objects;
+    eng_object *o = s->objects;
     while (o) {
-        bst_object *next = o->next_object;
+        eng_object *next = o->next_object;
         o->release(o);
         o = next;
     }
-    bst_stacks_free(s);
-    bst_interrupt_fini(s);
+    eng_stacks_free(s);
+    eng_interrupt_fini(s);
     free(s);
 }
 
-bool bst_functype_equal(const bst_ftype *a, const bst_ftype *b) {
+bool eng_functype_equal(const eng_ftype *a, const eng_ftype *b) {
     return a->nparams == b->nparams && a->nresults == b->nresults &&
            (a->nparams + a->nresults == 0 ||
             memcmp(a->types, b->types, (a->nparams + a->nresults) * sizeof *a->types) == 0);
@@ -125,7 +125,7 @@ bool bst_functype_equal(const bst_ftype *a, const bst_ftype *b) {
 
 /* ---- memories ------------------------------------------------------------------------------ */
 
-static void memory_release(bst_object *o) {
+static void memory_release(eng_object *o) {
     bst_memory *m = (bst_memory *)o;
     linear_free(m->data, m->size);
     free(m);
@@ -136,7 +136,7 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     if (limits.has_max && limits.max < cap) cap = limits.max;
     if (limits.min > s->config.max_memory_pages ||
         s->memory_pages + limits.min > s->config.max_memory_pages) {
-        bst_fail(err, BST_ERR_LIMIT, 0,
+        eng_fail(err, BST_ERR_LIMIT, 0,
                  "memory minimum of %u pages exceeds the limit of %u pages (%llu in use in the store)",
                  limits.min, s->config.max_memory_pages, (unsigned long long)s->memory_pages);
         return NULL;
@@ -146,7 +146,7 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     m->limits = limits;
     m->max_pages = cap;
     m->pages = limits.min;
-    m->size = (uint64_t)limits.min * BST_PAGE_SIZE;
+    m->size = (uint64_t)limits.min * ENG_PAGE_SIZE;
     if (m->size > SIZE_MAX) { /* 4 GiB on a 32-bit host */
         free(m);
         goto nomem;
@@ -158,24 +158,24 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
             goto nomem;
         }
     }
-    bst_store_adopt(s, &m->obj, memory_release);
+    eng_store_adopt(s, &m->obj, memory_release);
     s->memory_pages += m->pages;
     return m;
 nomem:
-    bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a memory of %u pages", limits.min);
+    eng_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a memory of %u pages", limits.min);
     return NULL;
 }
 
 bst_memory *bst_memory_new(bst_store *s, bst_limits limits, bst_error *err) {
-    if (limits.min > BST_MAX_PAGES || (limits.has_max && limits.max > BST_MAX_PAGES) ||
+    if (limits.min > ENG_MAX_PAGES || (limits.has_max && limits.max > ENG_MAX_PAGES) ||
         (limits.has_max && limits.min > limits.max)) {
-        bst_fail(err, BST_ERR_ARG, 0, "invalid memory limits");
+        eng_fail(err, BST_ERR_ARG, 0, "invalid memory limits");
         return NULL;
     }
     return memory_create(s, limits, err);
 }
 
-int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
+int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta) {
     uint32_t old = m->pages;
     if (delta == 0) return old;
     bst_store *s = m->obj.owner;
@@ -183,7 +183,7 @@ int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
     if ((uint64_t)old + delta > m->max_pages ||
         s->memory_pages + delta > s->config.max_memory_pages)
         return -1;
-    uint64_t new_size = ((uint64_t)old + delta) * BST_PAGE_SIZE;
+    uint64_t new_size = ((uint64_t)old + delta) * ENG_PAGE_SIZE;
     if (new_size > SIZE_MAX) return -1;
     uint8_t *p = linear_grow(m->data, m->size, new_size);
     if (!p) return -1;
@@ -194,7 +194,7 @@ int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta) {
     return old;
 }
 
-int64_t bst_memory_grow(bst_memory *m, uint32_t delta) { return bst_memory_grow_internal(m, delta); }
+int64_t bst_memory_grow(bst_memory *m, uint32_t delta) { return eng_memory_grow_internal(m, delta); }
 uint32_t bst_memory_pages(const bst_memory *m) { return m->pages; }
 uint64_t bst_memory_size(const bst_memory *m) { return m->size; }
 
@@ -217,7 +217,7 @@ uint8_t *bst_memory_slice(bst_memory *m, uint32_t ptr, uint32_t len) {
 
 /* ---- tables -------------------------------------------------------------------------------- */
 
-static void table_release(bst_object *o) {
+static void table_release(eng_object *o) {
     bst_table *t = (bst_table *)o;
     free(t->elems);
     free(t);
@@ -229,7 +229,7 @@ static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits
     if (limits.has_max && limits.max < cap) cap = limits.max;
     if (limits.min > s->config.max_table_elems ||
         s->table_elems + limits.min > s->config.max_table_elems) {
-        bst_fail(err, BST_ERR_LIMIT, 0,
+        eng_fail(err, BST_ERR_LIMIT, 0,
                  "table minimum of %u elements exceeds the limit of %u (%llu in use in the store)",
                  limits.min, s->config.max_table_elems, (unsigned long long)s->table_elems);
         return NULL;
@@ -242,38 +242,38 @@ static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits
     t->size = limits.min;
     size_t bytes;
     if (t->size) {
-        t->elems = bst_array_bytes(t->size, sizeof *t->elems, &bytes) ? malloc(bytes) : NULL;
+        t->elems = eng_array_bytes(t->size, sizeof *t->elems, &bytes) ? malloc(bytes) : NULL;
         if (!t->elems) {
             free(t);
             goto nomem;
         }
         for (uint32_t i = 0; i < t->size; i++) t->elems[i] = init;
     }
-    bst_store_adopt(s, &t->obj, table_release);
+    eng_store_adopt(s, &t->obj, table_release);
     s->table_elems += t->size;
     return t;
 nomem:
-    bst_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a table of %u elements", limits.min);
+    eng_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a table of %u elements", limits.min);
     return NULL;
 }
 
 bst_table *bst_table_new(bst_store *s, bst_valtype elem, bst_limits limits, bst_value init,
                          bst_error *err) {
-    if (!bst_is_reftype(elem) || init.type != elem || (limits.has_max && limits.min > limits.max)) {
-        bst_fail(err, BST_ERR_ARG, 0, "invalid table type or initial value");
+    if (!eng_is_reftype(elem) || init.type != elem || (limits.has_max && limits.min > limits.max)) {
+        eng_fail(err, BST_ERR_ARG, 0, "invalid table type or initial value");
         return NULL;
     }
-    return table_create(s, elem, limits, bst_value_to_slot(&init), err);
+    return table_create(s, elem, limits, eng_value_to_slot(&init), err);
 }
 
-int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
+int64_t eng_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
     uint32_t old = t->size;
     bst_store *s = t->obj.owner;
     if ((uint64_t)old + delta > t->max_size || s->table_elems + delta > s->config.max_table_elems)
         return -1;
     if (delta == 0) return old;
     size_t bytes;
-    if (!bst_array_bytes((size_t)old + delta, sizeof *t->elems, &bytes)) return -1;
+    if (!eng_array_bytes((size_t)old + delta, sizeof *t->elems, &bytes)) return -1;
     uint64_t *p = realloc(t->elems, bytes);
     if (!p) return -1;
     for (uint32_t i = old; i < old + delta; i++) p[i] = init;
@@ -287,7 +287,7 @@ uint32_t bst_table_size(const bst_table *t) { return t->size; }
 
 bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out) {
     if (i >= t->size) return false;
-    *out = bst_slot_to_value(t->elem, t->elems[i]);
+    *out = eng_slot_to_value(t->elem, t->elems[i]);
     return true;
 }
 
@@ -295,13 +295,13 @@ bool bst_table_set(bst_table *t, uint32_t i, bst_value v) {
     if (i >= t->size || v.type != t->elem) return false;
     if (v.type == BST_FUNCREF && v.of.funcref && v.of.funcref->obj.owner != t->obj.owner)
         return false; /* a function of another store would dangle when that store is freed */
-    t->elems[i] = bst_value_to_slot(&v);
+    t->elems[i] = eng_value_to_slot(&v);
     return true;
 }
 
 /* ---- globals ------------------------------------------------------------------------------- */
 
-static void plain_release(bst_object *o) { free(o); }
+static void plain_release(eng_object *o) { free(o); }
 
 static bst_global *global_create(bst_store *s, bst_valtype type, bool mut, uint64_t val) {
     bst_global *g = calloc(1, sizeof *g);
@@ -309,26 +309,26 @@ static bst_global *global_create(bst_store *s, bst_valtype type, bool mut, uint6
     g->type = type;
     g->mut = mut;
     g->val = val;
-    bst_store_adopt(s, &g->obj, plain_release);
+    eng_store_adopt(s, &g->obj, plain_release);
     return g;
 }
 
 bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_value init) {
     if (init.type != type) return NULL;
-    return global_create(s, type, mutable_, bst_value_to_slot(&init));
+    return global_create(s, type, mutable_, eng_value_to_slot(&init));
 }
 
-bst_value bst_global_get(const bst_global *g) { return bst_slot_to_value(g->type, g->val); }
+bst_value bst_global_get(const bst_global *g) { return eng_slot_to_value(g->type, g->val); }
 
 bool bst_global_set(bst_global *g, bst_value v) {
     if (!g->mut || v.type != g->type) return false;
-    g->val = bst_value_to_slot(&v);
+    g->val = eng_value_to_slot(&v);
     return true;
 }
 
 /* ---- functions ----------------------------------------------------------------------------- */
 
-static void func_release(bst_object *o) {
+static void func_release(eng_object *o) {
     bst_func *f = (bst_func *)o;
     free(f->own_type.types);
     free(f);
@@ -337,7 +337,7 @@ static void func_release(bst_object *o) {
 bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn fn, void *env) {
     /* No module can import or call a type beyond the decoder's caps, and uncapped counts from the
      * embedder would wrap n below. */
-    if (type->nparams > BST_MAX_PARAMS || type->nresults > BST_MAX_RESULTS) return NULL;
+    if (type->nparams > ENG_MAX_PARAMS || type->nresults > ENG_MAX_RESULTS) return NULL;
     bst_func *f = calloc(1, sizeof *f);
     if (!f) return NULL;
     uint32_t n = type->nparams + type->nresults;
@@ -359,7 +359,7 @@ bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn 
     f->store = s;
     f->host = fn;
     f->env = env;
-    bst_store_adopt(s, &f->obj, func_release);
+    eng_store_adopt(s, &f->obj, func_release);
     return f;
 }
 
@@ -367,9 +367,9 @@ const bst_functype *bst_func_type(const bst_func *f) { return &f->type->pub; }
 
 bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value *results,
                     size_t nresults, bst_error *err) {
-    const bst_ftype *t = f->type;
+    const eng_ftype *t = f->type;
     if (nargs != t->nparams || nresults < t->nresults) {
-        bst_fail(err, BST_ERR_ARG, 0, "function expects %u arguments and %u results", t->nparams,
+        eng_fail(err, BST_ERR_ARG, 0, "function expects %u arguments and %u results", t->nparams,
                  t->nresults);
         return BST_ERR_ARG;
     }
@@ -377,21 +377,21 @@ bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value 
     uint64_t small[16];
     uint64_t *slots = n <= 16 ? small : malloc(n * sizeof *slots);
     if (!slots) {
-        bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
+        eng_fail(err, BST_ERR_NOMEM, 0, "out of memory");
         return BST_ERR_NOMEM;
     }
     for (uint32_t i = 0; i < t->nparams; i++) {
         if (args[i].type != t->types[i]) {
             if (slots != small) free(slots);
-            bst_fail(err, BST_ERR_ARG, 0, "argument %u has the wrong type", i);
+            eng_fail(err, BST_ERR_ARG, 0, "argument %u has the wrong type", i);
             return BST_ERR_ARG;
         }
-        slots[i] = bst_value_to_slot(&args[i]);
+        slots[i] = eng_value_to_slot(&args[i]);
     }
-    bst_status st = bst_interp_call(f->store, f, slots, err);
+    bst_status st = eng_interp_call(f->store, f, slots, err);
     if (st == BST_OK) {
         for (uint32_t i = 0; i < t->nresults; i++)
-            results[i] = bst_slot_to_value(t->types[t->nparams + i], slots[i]);
+            results[i] = eng_slot_to_value(t->types[t->nparams + i], slots[i]);
         err->status = BST_OK;
     }
     if (slots != small) free(slots);
@@ -409,7 +409,7 @@ void bst_caller_trap(bst_caller *c, const char *message) {
 
 /* ---- instances ----------------------------------------------------------------------------- */
 
-static void instance_release(bst_object *o) {
+static void instance_release(eng_object *o) {
     bst_instance *inst = (bst_instance *)o;
     if (inst->elem_items) {
         for (uint32_t i = 0; i < inst->module->nelems; i++) free(inst->elem_items[i]);
@@ -442,7 +442,7 @@ static bst_store *extern_owner(const bst_extern *ex) {
     return NULL;
 }
 
-static bool check_import(bst_store *s, const bst_module *m, const bst_import *im,
+static bool check_import(bst_store *s, const bst_module *m, const eng_import *im,
                          const bst_extern *ex, bst_error *err) {
     const char *why = NULL;
     if (extern_owner(ex) != s) {
@@ -452,7 +452,7 @@ static bool check_import(bst_store *s, const bst_module *m, const bst_import *im
     } else {
         switch (im->kind) {
         case BST_EXTERN_FUNC:
-            if (!ex->of.func || !bst_functype_equal(ex->of.func->type, &m->types[im->type]))
+            if (!ex->of.func || !eng_functype_equal(ex->of.func->type, &m->types[im->type]))
                 why = "incompatible import type";
             break;
         case BST_EXTERN_TABLE: {
@@ -474,11 +474,11 @@ static bool check_import(bst_store *s, const bst_module *m, const bst_import *im
         }
     }
     if (!why) return true;
-    bst_fail(err, BST_ERR_UNLINKABLE, 0, "%s for import \"%s\" \"%s\"", why, im->module, im->name);
+    eng_fail(err, BST_ERR_UNLINKABLE, 0, "%s for import \"%s\" \"%s\"", why, im->module, im->name);
     return false;
 }
 
-static uint64_t eval_const(const bst_instance *inst, const bst_constexpr *e) {
+static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e) {
     switch (e->op) {
     case 0x41: return (uint32_t)e->value;
     case 0x43: return (uint32_t)e->value;
@@ -494,25 +494,25 @@ static uint64_t eval_const(const bst_instance *inst, const bst_constexpr *e) {
 static bool initialise(bst_instance *inst, bst_error *err) {
     const bst_module *m = inst->module;
     for (uint32_t i = 0; i < m->nelems; i++) {
-        const bst_melem *e = &m->elems[i];
-        if (e->mode == BST_SEG_ACTIVE) {
+        const eng_melem *e = &m->elems[i];
+        if (e->mode == ENG_SEG_ACTIVE) {
             bst_table *t = inst->tables[e->table];
             uint64_t off = (uint32_t)eval_const(inst, &e->offset);
             if (off + e->count > t->size) {
-                bst_trap_error(err, BST_TRAP_TABLE_OOB);
+                eng_trap_error(err, BST_TRAP_TABLE_OOB);
                 return false;
             }
             if (e->count) memcpy(t->elems + off, inst->elem_items[i], e->count * sizeof *t->elems);
         }
-        if (e->mode != BST_SEG_PASSIVE) inst->elem_len[i] = 0;
+        if (e->mode != ENG_SEG_PASSIVE) inst->elem_len[i] = 0;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
-        const bst_mdata *d = &m->datas[i];
-        if (d->mode != BST_SEG_ACTIVE) continue;
+        const eng_mdata *d = &m->datas[i];
+        if (d->mode != ENG_SEG_ACTIVE) continue;
         bst_memory *mem = inst->memories[d->memory];
         uint64_t off = (uint32_t)eval_const(inst, &d->offset);
         if (off + d->len > mem->size) {
-            bst_trap_error(err, BST_TRAP_MEMORY_OOB);
+            eng_trap_error(err, BST_TRAP_MEMORY_OOB);
             return false;
         }
         if (d->len) memcpy(mem->data + off, d->bytes, d->len);
@@ -520,7 +520,7 @@ static bool initialise(bst_instance *inst, bst_error *err) {
     }
     if (m->has_start) {
         uint64_t slots[1];
-        if (bst_interp_call(inst->store, inst->funcs[m->start], slots, err) != BST_OK) return false;
+        if (eng_interp_call(inst->store, inst->funcs[m->start], slots, err) != BST_OK) return false;
     }
     return true;
 }
@@ -528,7 +528,7 @@ static bool initialise(bst_instance *inst, bst_error *err) {
 bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
                                size_t nimports, void *user_data, bst_error *err) {
     if (nimports != m->nimports) {
-        bst_fail(err, BST_ERR_UNLINKABLE, 0, "module has %u imports, %zu provided", m->nimports,
+        eng_fail(err, BST_ERR_UNLINKABLE, 0, "module has %u imports, %zu provided", m->nimports,
                  nimports);
         return NULL;
     }
@@ -540,7 +540,7 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     inst->store = s;
     inst->module = m;
     inst->user_data = user_data;
-    bst_store_adopt(s, &inst->obj, instance_release);
+    eng_store_adopt(s, &inst->obj, instance_release);
     /* (+1 in size_t: never a zero-byte request, and a count of 2^32-1 cannot wrap) */
     inst->funcs = calloc((size_t)m->nfuncs + 1, sizeof *inst->funcs);
     inst->tables = calloc((size_t)m->ntables + 1, sizeof *inst->tables);
@@ -570,7 +570,7 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
         f->inst = inst;
         f->code = m->funcs[i].code;
         f->index = i;
-        bst_store_adopt(s, &f->obj, plain_release);
+        eng_store_adopt(s, &f->obj, plain_release);
         inst->funcs[i] = f;
     }
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++) {
@@ -583,12 +583,12 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     }
     inst->mem0 = m->nmemories ? inst->memories[0] : NULL;
     for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
-        const bst_mglobal *g = &m->globals[i];
+        const eng_mglobal *g = &m->globals[i];
         inst->globals[i] = global_create(s, g->type, g->mut, eval_const(inst, &g->init));
         if (!inst->globals[i]) goto nomem;
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
-        const bst_melem *e = &m->elems[i];
+        const eng_melem *e = &m->elems[i];
         inst->elem_items[i] = calloc((size_t)e->count + 1, sizeof(uint64_t));
         if (!inst->elem_items[i]) goto nomem;
         for (uint32_t k = 0; k < e->count; k++) inst->elem_items[i][k] = eval_const(inst, &e->items[k]);
@@ -600,7 +600,7 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     err->status = BST_OK;
     return inst;
 nomem:
-    bst_fail(err, BST_ERR_NOMEM, 0, "out of memory while instantiating");
+    eng_fail(err, BST_ERR_NOMEM, 0, "out of memory while instantiating");
     return NULL;
 }
 
@@ -608,7 +608,7 @@ bool bst_instance_export(const bst_instance *inst, const char *name, size_t name
                          bst_extern *out) {
     const bst_module *m = inst->module;
     for (uint32_t i = 0; i < m->nexports; i++) {
-        const bst_mexport *e = &m->exports[i];
+        const eng_mexport *e = &m->exports[i];
         if (e->name_len != name_len || memcmp(e->name, name, name_len) != 0) continue;
         out->kind = e->kind;
         switch (e->kind) {

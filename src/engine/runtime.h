@@ -5,46 +5,46 @@
  * Values live in untyped 64-bit slots: i32 in the low 32 bits, floats as their bits, references
  * as pointers (funcref: bst_func*, NULL = null) or the host's uintptr_t (externref, 0 = null).
  */
-#ifndef BST_ENGINE_RUNTIME_H
-#define BST_ENGINE_RUNTIME_H
+#ifndef ENG_ENGINE_RUNTIME_H
+#define ENG_ENGINE_RUNTIME_H
 
 #include <stdatomic.h>
 
 #include "engine/module.h"
 
-#define BST_PAGE_SIZE 65536u
+#define ENG_PAGE_SIZE 65536u
 
 /* A compiled function body.  `cells` is the internal code: see ops.h and docs/architecture.md. */
-typedef struct bst_code {
+typedef struct eng_code {
     uint64_t *cells;
     size_t ncells;
     uint32_t nparams, nlocals, nresults; /* nlocals: declared locals (zeroed at entry) */
     uint32_t frame_slots;                /* params + locals + maximum operand-stack height */
-} bst_code;
+} eng_code;
 
-void bst_code_free(bst_code *c);
+void eng_code_free(eng_code *c);
 
 /* Everything a store allocates is chained so bst_store_free() can release it. */
-typedef struct bst_object {
-    struct bst_object *next_object;
-    void (*release)(struct bst_object *);
+typedef struct eng_object {
+    struct eng_object *next_object;
+    void (*release)(struct eng_object *);
     bst_store *owner;             /* objects of one store may never be linked into another */
-} bst_object;
+} eng_object;
 
 struct bst_func {
-    bst_object obj;
+    eng_object obj;
     bst_store *store;
-    const bst_ftype *type;
+    const eng_ftype *type;
     bst_instance *inst;       /* defining instance (wasm functions) */
-    const bst_code *code;     /* wasm functions; NULL for host functions */
+    const eng_code *code;     /* wasm functions; NULL for host functions */
     uint32_t index;           /* index in the defining module, for backtraces */
     bst_host_fn host;
     void *env;
-    bst_ftype own_type;       /* host functions own a copy of their type */
+    eng_ftype own_type;       /* host functions own a copy of their type */
 };
 
 struct bst_memory {
-    bst_object obj;               /* obj.owner: the store whose page budget it uses */
+    eng_object obj;               /* obj.owner: the store whose page budget it uses */
     uint8_t *data;
     uint64_t size;            /* bytes = pages * 64 KiB */
     uint32_t pages;
@@ -53,7 +53,7 @@ struct bst_memory {
 };
 
 struct bst_table {
-    bst_object obj;
+    eng_object obj;
     uint64_t *elems;
     uint32_t size;
     uint32_t max_size;        /* effective cap */
@@ -62,14 +62,14 @@ struct bst_table {
 };
 
 struct bst_global {
-    bst_object obj;
+    eng_object obj;
     uint64_t val;
     bst_valtype type;
     bool mut;
 };
 
 struct bst_instance {
-    bst_object obj;
+    eng_object obj;
     bst_store *store;
     const bst_module *module;
     void *user_data;
@@ -85,11 +85,11 @@ struct bst_instance {
 };
 
 /* A saved caller frame on the control stack. */
-typedef struct bst_frame {
+typedef struct eng_frame {
     const uint64_t *pc;
     uint64_t *fp;
     bst_func *func;
-} bst_frame;
+} eng_frame;
 
 struct bst_caller {
     bst_store *store;
@@ -100,20 +100,20 @@ struct bst_caller {
 
 struct bst_store {
     bst_config config;
-    bst_object *objects;          /* every object owned by the store */
+    eng_object *objects;          /* every object owned by the store */
     /* Execution stacks, set up by the first call and grown on demand up to the limits (stack.c). */
     uint64_t *stack;              /* value stack: room reserved for config.max_stack_slots slots */
     uint64_t *stack_end;          /* end of the usable part (never moves the stack itself) */
     size_t stack_reserved;        /* bytes of address space reserved for it */
-    bst_frame *frames;            /* frames_cap frames (realloc'ed: index it, never keep pointers) */
+    eng_frame *frames;            /* frames_cap frames (realloc'ed: index it, never keep pointers) */
     uint32_t frames_cap;          /* <= config.max_call_depth */
     uint64_t *stack_top;          /* first free slot for a new activation (re-entrant calls) */
     uint32_t depth;               /* frames in use */
-    uint32_t activations;         /* nested bst_interp_call()s: bounds native recursion */
+    uint32_t activations;         /* nested eng_interp_call()s: bounds native recursion */
     uint64_t table_elems;         /* sum of all table sizes: capped by config.max_table_elems */
     uint64_t memory_pages;        /* sum of all memory sizes: capped by config.max_memory_pages */
     int64_t fuel;                 /* remaining; INT64_MAX when unlimited */
-    _Atomic uint32_t interrupt;   /* BST_INTR_* bits; REQUESTED is set from any thread */
+    _Atomic uint32_t interrupt;   /* ENG_INTR_* bits; REQUESTED is set from any thread */
     uint64_t deadline;            /* CLOCK_MONOTONIC ns; 0 = none (interrupt.c) */
     _Atomic int wake_wr;          /* bst_store_interrupt() writes here; -1 until a wait needs it */
     int wake_rd;                  /* waits poll this end (the same eventfd on Linux) */
@@ -121,74 +121,74 @@ struct bst_store {
     bst_func *trace[BST_MAX_BACKTRACE];
 };
 
-/* stack.c: the execution stacks.  bst_stacks_init runs on a store's first call (NOMEM when even
+/* stack.c: the execution stacks.  eng_stacks_init runs on a store's first call (NOMEM when even
  * the reservation fails).  The grow functions are the interpreter's slow paths: they make room
  * for frames[s->depth] / for nslots slots from base, or fill err with a STACK_EXHAUSTED trap that
- * names the limit reached and return false.  The bst_trap_* helpers fill err the same way. */
-bool bst_stacks_init(bst_store *s, bst_error *err);
-void bst_stacks_free(bst_store *s);
-bool bst_frames_grow(bst_store *s, bst_error *err);
-bool bst_stack_grow(bst_store *s, const uint64_t *base, uint32_t nslots, bst_error *err);
-bool bst_trap_call_depth(const bst_store *s, bst_error *err);
-bool bst_trap_stack_slots(const bst_store *s, bst_error *err);
-bool bst_trap_reentry(const bst_store *s, bst_error *err);
+ * names the limit reached and return false.  The eng_trap_* helpers fill err the same way. */
+bool eng_stacks_init(bst_store *s, bst_error *err);
+void eng_stacks_free(bst_store *s);
+bool eng_frames_grow(bst_store *s, bst_error *err);
+bool eng_stack_grow(bst_store *s, const uint64_t *base, uint32_t nslots, bst_error *err);
+bool eng_trap_call_depth(const bst_store *s, bst_error *err);
+bool eng_trap_stack_slots(const bst_store *s, bst_error *err);
+bool eng_trap_reentry(const bst_store *s, bst_error *err);
 
 /* n * size in *out, or false when it does not fit a size_t: every allocation sized by a limit or
  * by a count from a module or an embedder goes through this (sizes wrap on 32-bit hosts). */
-static inline bool bst_array_bytes(size_t n, size_t size, size_t *out) {
+static inline bool eng_array_bytes(size_t n, size_t size, size_t *out) {
     if (size && n > SIZE_MAX / size) return false;
     *out = n * size;
     return true;
 }
 
 /* The bits of bst_store.interrupt.  Any nonzero value sends the interpreter's interrupt check
- * to bst_interrupt_due(), so a store without a deadline pays one load per check. */
-#define BST_INTR_REQUESTED 1u     /* bst_store_interrupt() */
-#define BST_INTR_DEADLINE 2u      /* a deadline is set */
-#define BST_INTR_EXPIRED 4u       /* ... and has passed (set by the store's own thread) */
-#define BST_DEADLINE_STRIDE 64    /* interrupt checks between two clock reads (bastion.h says 64) */
+ * to eng_interrupt_due(), so a store without a deadline pays one load per check. */
+#define ENG_INTR_REQUESTED 1u     /* bst_store_interrupt() */
+#define ENG_INTR_DEADLINE 2u      /* a deadline is set */
+#define ENG_INTR_EXPIRED 4u       /* ... and has passed (set by the store's own thread) */
+#define ENG_DEADLINE_STRIDE 64    /* interrupt checks between two clock reads (bastion.h says 64) */
 
 /* Whether code in the store must stop now: a request, or the deadline passed by the clock
  * (interrupt.c; bst_store_interrupted()). */
-bool bst_interrupt_due(bst_store *s);
+bool eng_interrupt_due(bst_store *s);
 
 /* The interpreter's check at loop heads and calls: one relaxed load while nothing is pending and
  * no deadline is set.  With a deadline (and nothing else) pending, *tick — a counter the
  * interpreter keeps in a register — counts down and the clock is read every
- * BST_DEADLINE_STRIDE checks only: a clock read costs more than a tight loop iteration. */
-static inline bool bst_interrupt_check(bst_store *s, uint32_t *tick) {
+ * ENG_DEADLINE_STRIDE checks only: a clock read costs more than a tight loop iteration. */
+static inline bool eng_interrupt_check(bst_store *s, uint32_t *tick) {
     uint32_t v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
     if (!v) return false;
-    if (v == BST_INTR_DEADLINE && --*tick != 0) return false;
-    *tick = BST_DEADLINE_STRIDE;
-    return bst_interrupt_due(s);
+    if (v == ENG_INTR_DEADLINE && --*tick != 0) return false;
+    *tick = ENG_DEADLINE_STRIDE;
+    return eng_interrupt_due(s);
 }
 /* The outermost activation reported BST_TRAP_INTERRUPTED: withdraw the request. */
-void bst_interrupt_consume(bst_store *s);
+void eng_interrupt_consume(bst_store *s);
 /* Wake descriptor setup and teardown (bst_store_new / bst_store_free). */
-void bst_interrupt_init(bst_store *s);
-void bst_interrupt_fini(bst_store *s);
+void eng_interrupt_init(bst_store *s);
+void eng_interrupt_fini(bst_store *s);
 
 /* Registers a store-owned object. */
-void bst_store_adopt(bst_store *s, bst_object *o, void (*release)(bst_object *));
+void eng_store_adopt(bst_store *s, eng_object *o, void (*release)(eng_object *));
 
 /* Runs f with args/results in slots[] (at least max(nparams, nresults) entries).  On a trap
  * returns BST_ERR_TRAP with err filled. */
-bst_status bst_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err);
+bst_status eng_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error *err);
 
-/* The interpreter's handler table, indexed by bst_op (the compiler stores these addresses). */
-const void *const *bst_interp_handlers(void);
+/* The interpreter's handler table, indexed by eng_op (the compiler stores these addresses). */
+const void *const *eng_interp_handlers(void);
 
 /* Fills err for a trap of kind k (the spec's message); returns BST_ERR_TRAP. */
-bst_status bst_trap_error(bst_error *err, bst_trap_kind k);
+bst_status eng_trap_error(bst_error *err, bst_trap_kind k);
 
 /* Runtime helpers shared by the interpreter and the API. */
-int64_t bst_memory_grow_internal(bst_memory *m, uint32_t delta);
-int64_t bst_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init);
-bool bst_functype_equal(const bst_ftype *a, const bst_ftype *b);
+int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta);
+int64_t eng_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init);
+bool eng_functype_equal(const eng_ftype *a, const eng_ftype *b);
 
 /* Conversion between bst_value and slots. */
-static inline uint64_t bst_value_to_slot(const bst_value *v) {
+static inline uint64_t eng_value_to_slot(const bst_value *v) {
     switch (v->type) {
     case BST_I32: return (uint32_t)v->of.i32;
     case BST_I64: return (uint64_t)v->of.i64;
@@ -199,7 +199,7 @@ static inline uint64_t bst_value_to_slot(const bst_value *v) {
     default: return 0;
     }
 }
-static inline bst_value bst_slot_to_value(bst_valtype t, uint64_t s) {
+static inline bst_value eng_slot_to_value(bst_valtype t, uint64_t s) {
     bst_value v;
     v.type = t;
     v.of.i64 = 0;
@@ -215,4 +215,4 @@ static inline bst_value bst_slot_to_value(bst_valtype t, uint64_t s) {
     return v;
 }
 
-#endif /* BST_ENGINE_RUNTIME_H */
+#endif /* ENG_ENGINE_RUNTIME_H */

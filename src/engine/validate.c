@@ -13,12 +13,12 @@
 
 /* Both return a literal false so the compiler sees no "success" path with outputs unset. */
 static bool invalid(bst_error *err, size_t at, const char *msg) {
-    bst_fail(err, BST_ERR_INVALID, at, "%s", msg);
+    eng_fail(err, BST_ERR_INVALID, at, "%s", msg);
     return false;
 }
 
 static bool unknown(bst_error *err, size_t at, const char *what, uint64_t index) {
-    bst_fail(err, BST_ERR_INVALID, at, "unknown %s %llu", what, (unsigned long long)index);
+    eng_fail(err, BST_ERR_INVALID, at, "unknown %s %llu", what, (unsigned long long)index);
     return false;
 }
 
@@ -35,7 +35,7 @@ static bool check_table_limits(const bst_limits *l, size_t at, bst_error *err) {
 }
 
 static bool check_memory_limits(const bst_limits *l, size_t at, bst_error *err) {
-    if (l->min > BST_MAX_PAGES || (l->has_max && l->max > BST_MAX_PAGES))
+    if (l->min > ENG_MAX_PAGES || (l->has_max && l->max > ENG_MAX_PAGES))
         return invalid(err, at, "memory size must be at most 65536 pages (4GiB)");
     if (l->has_max && l->min > l->max)
         return invalid(err, at, "size minimum must not be greater than maximum");
@@ -44,7 +44,7 @@ static bool check_memory_limits(const bst_limits *l, size_t at, bst_error *err) 
 
 /* The type a constant expression produces, checking what it refers to.  Only imported globals
  * are visible to constant expressions (WebAssembly 2.0), and they must be immutable. */
-static bool const_type(const bst_module *m, const bst_constexpr *ce, bst_valtype *out,
+static bool const_type(const bst_module *m, const eng_constexpr *ce, bst_valtype *out,
                        bst_error *err) {
     switch (ce->op) {
     case 0x41: *out = BST_I32; return true;
@@ -70,7 +70,7 @@ static bool const_type(const bst_module *m, const bst_constexpr *ce, bst_valtype
     }
 }
 
-static bool check_const(const bst_module *m, const bst_constexpr *ce, bst_valtype want,
+static bool check_const(const bst_module *m, const eng_constexpr *ce, bst_valtype want,
                         bst_error *err) {
     bst_valtype t = BST_I32;
     if (!const_type(m, ce, &t, err)) return false;
@@ -78,19 +78,19 @@ static bool check_const(const bst_module *m, const bst_constexpr *ce, bst_valtyp
     return true;
 }
 
-static void declare(bst_module *m, const bst_constexpr *ce) {
+static void declare(bst_module *m, const eng_constexpr *ce) {
     if (ce->op == 0xd2 && ce->value < m->nfuncs) m->func_declared[ce->value] = 1;
 }
 
-static bool name_less(const bst_mexport *a, const bst_mexport *b) {
+static bool name_less(const eng_mexport *a, const eng_mexport *b) {
     uint32_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
     int c = n ? memcmp(a->name, b->name, n) : 0;
     return c < 0 || (c == 0 && a->name_len < b->name_len);
 }
 
 static int cmp_export_ptr(const void *pa, const void *pb) {
-    const bst_mexport *a = *(const bst_mexport *const *)pa;
-    const bst_mexport *b = *(const bst_mexport *const *)pb;
+    const eng_mexport *a = *(const eng_mexport *const *)pa;
+    const eng_mexport *b = *(const eng_mexport *const *)pb;
     if (name_less(a, b)) return -1;
     if (name_less(b, a)) return 1;
     /* ties by position, so the later duplicate is the one reported */
@@ -100,14 +100,14 @@ static int cmp_export_ptr(const void *pa, const void *pb) {
 /* Export names must be unique; sorting keeps this O(n log n) for large export sections. */
 static bool check_export_names(const bst_module *m, bst_error *err) {
     if (m->nexports < 2) return true;
-    const bst_mexport **sorted = malloc(m->nexports * sizeof *sorted);
+    const eng_mexport **sorted = malloc(m->nexports * sizeof *sorted);
     if (!sorted) {
-        bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
+        eng_fail(err, BST_ERR_NOMEM, 0, "out of memory");
         return false;
     }
     for (uint32_t i = 0; i < m->nexports; i++) sorted[i] = &m->exports[i];
     qsort(sorted, m->nexports, sizeof *sorted, cmp_export_ptr);
-    const bst_mexport *dup = NULL;
+    const eng_mexport *dup = NULL;
     for (uint32_t i = 1; i < m->nexports; i++) {
         if (!name_less(sorted[i - 1], sorted[i]) && (!dup || sorted[i] < dup)) dup = sorted[i];
     }
@@ -116,12 +116,12 @@ static bool check_export_names(const bst_module *m, bst_error *err) {
     return true;
 }
 
-bool bst_validate_module(bst_module *m, bst_error *err) {
+bool eng_validate_module(bst_module *m, bst_error *err) {
     bst_error scratch;
     if (!err) err = &scratch;
 
     for (uint32_t i = 0; i < m->nimports; i++) {
-        const bst_import *imp = &m->imports[i];
+        const eng_import *imp = &m->imports[i];
         switch (imp->kind) {
         case BST_EXTERN_FUNC:
             if (!check_type_index(m, imp->type, 0, err)) return false;
@@ -136,7 +136,7 @@ bool bst_validate_module(bst_module *m, bst_error *err) {
         }
     }
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
-        const bst_mfunc *f = &m->funcs[i];
+        const eng_mfunc *f = &m->funcs[i];
         if (!check_type_index(m, f->type, f->body_start, err)) return false;
     }
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++)
@@ -144,14 +144,14 @@ bool bst_validate_module(bst_module *m, bst_error *err) {
     for (uint32_t i = m->nimported_memories; i < m->nmemories; i++)
         if (!check_memory_limits(&m->memories[i].limits, 0, err)) return false;
     for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
-        const bst_mglobal *g = &m->globals[i];
+        const eng_mglobal *g = &m->globals[i];
         if (!check_const(m, &g->init, g->type, err)) return false;
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
-        const bst_melem *e = &m->elems[i];
+        const eng_melem *e = &m->elems[i];
         for (uint32_t j = 0; j < e->count; j++)
             if (!check_const(m, &e->items[j], e->type, err)) return false;
-        if (e->mode == BST_SEG_ACTIVE) {
+        if (e->mode == ENG_SEG_ACTIVE) {
             if (e->table >= m->ntables)
                 return unknown(err, e->offset.offset, "table", e->table);
             if (!check_const(m, &e->offset, BST_I32, err)) return false;
@@ -160,8 +160,8 @@ bool bst_validate_module(bst_module *m, bst_error *err) {
         }
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
-        const bst_mdata *s = &m->datas[i];
-        if (s->mode != BST_SEG_ACTIVE) continue;
+        const eng_mdata *s = &m->datas[i];
+        if (s->mode != ENG_SEG_ACTIVE) continue;
         if (s->memory >= m->nmemories)
             return unknown(err, s->offset.offset, "memory", s->memory);
         if (!check_const(m, &s->offset, BST_I32, err)) return false;
@@ -169,11 +169,11 @@ bool bst_validate_module(bst_module *m, bst_error *err) {
     if (m->has_start) {
         if (m->start >= m->nfuncs)
             return unknown(err, 0, "function", m->start);
-        const bst_ftype *t = &m->types[m->funcs[m->start].type];
+        const eng_ftype *t = &m->types[m->funcs[m->start].type];
         if (t->nparams != 0 || t->nresults != 0) return invalid(err, 0, "start function");
     }
     for (uint32_t i = 0; i < m->nexports; i++) {
-        const bst_mexport *e = &m->exports[i];
+        const eng_mexport *e = &m->exports[i];
         uint32_t limit = 0;
         const char *what = "";
         switch (e->kind) {
@@ -191,7 +191,7 @@ bool bst_validate_module(bst_module *m, bst_error *err) {
     free(m->func_declared);
     m->func_declared = calloc(m->nfuncs ? m->nfuncs : 1, 1);
     if (!m->func_declared) {
-        bst_fail(err, BST_ERR_NOMEM, 0, "out of memory");
+        eng_fail(err, BST_ERR_NOMEM, 0, "out of memory");
         return false;
     }
     for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) declare(m, &m->globals[i].init);

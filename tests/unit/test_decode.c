@@ -64,7 +64,7 @@ static void test_types(void) {
            0x00);
     EXPECT(BST_ERR_MALFORMED, "malformed function type", HDR, 0x01, 0x04, 0x01, 0x61, 0x00,
            0x00);
-    /* (func (param i32 x 1001)) exceeds BST_MAX_PARAMS */
+    /* (func (param i32 x 1001)) exceeds ENG_MAX_PARAMS */
     unsigned char many[8 + 8 + 1001 + 1] = {HDR, 0x01, 0xee, 0x07, 0x01, 0x60, 0xe9, 0x07};
     memset(many + 16, 0x7f, 1001);
     many[sizeof many - 1] = 0x00;
