@@ -31,3 +31,14 @@ add_test(NAME structure/symbols_canary
 set_tests_properties(structure/layers structure/symbols structure/symbols_canary
                      PROPERTIES TIMEOUT 60)
 set_tests_properties(structure/symbols_canary PROPERTIES WILL_FAIL TRUE)
+
+find_program(BASTION_CLANG_FORMAT NAMES clang-format clang-format-14)
+if(BASTION_CLANG_FORMAT)
+  add_test(NAME structure/format
+           COMMAND ${CMAKE_SOURCE_DIR}/tests/structure/check_format.sh ${BASTION_CLANG_FORMAT}
+                   ${CMAKE_SOURCE_DIR})
+  set_tests_properties(structure/format PROPERTIES TIMEOUT 120)
+else()
+  message(WARNING "clang-format not found (scripts/deps.sh installs it): structure/format not "
+                  "registered")
+endif()

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build clang wabt   # toolchain; wabt gives wast2json/wat2wasm
+    clang-format                                   # CTest structure/format (.clang-format)
     llvm                                           # llvm-symbolizer for sanitizer reports
     python3 time                                   # time: GNU time, peak RSS in bench/run
     wasi-libc libclang-rt-dev-wasm32 lld           # clang --target=wasm32-wasi (tests/wasi)
