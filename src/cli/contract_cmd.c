@@ -15,7 +15,7 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
-#include "metadata.h"
+#include "ink_metadata.h"
 #include "util.h"
 
 #define EXIT_FAIL 1

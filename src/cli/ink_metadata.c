@@ -8,7 +8,7 @@
  * bounds-checked, recursion is capped (a registry can be cyclic), and the decoder is the strict
  * one of bastion_scale.h.
  */
-#include "metadata.h"
+#include "ink_metadata.h"
 
 #include <ctype.h>
 #include <inttypes.h>
