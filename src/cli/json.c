@@ -48,6 +48,15 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
+/* Consumes c if it is the next byte. */
+static bool eat(parser *ps, char c)
+{
+    if (ps->p >= ps->end || *ps->p != c)
+        return false;
+    ps->p++;
+    return true;
+}
+
 static bool literal(parser *ps, const char *word)
 {
     size_t n = strlen(word);
@@ -327,10 +336,8 @@ static bool parse_array(parser *ps, json_value *v, int depth)
     v->kind = JSON_ARRAY;
     ps->p++; /* [ */
     skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == ']') {
-        ps->p++;
+    if (eat(ps, ']'))
         return true;
-    }
     for (;;) {
         json_value *items = grow(v->items, v->count, &cap, sizeof *items);
         if (!items)
@@ -342,14 +349,10 @@ static bool parse_array(parser *ps, json_value *v, int depth)
         if (!parse_value(ps, &v->items[v->count - 1], depth + 1))
             return false;
         skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            ps->p++;
+        if (eat(ps, ','))
             continue;
-        }
-        if (ps->p < ps->end && *ps->p == ']') {
-            ps->p++;
+        if (eat(ps, ']'))
             return true;
-        }
         return fail(ps, "expected ',' or ']' in array");
     }
 }
@@ -360,10 +363,8 @@ static bool parse_object(parser *ps, json_value *v, int depth)
     v->kind = JSON_OBJECT;
     ps->p++; /* { */
     skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == '}') {
-        ps->p++;
+    if (eat(ps, '}'))
         return true;
-    }
     for (;;) {
         skip_ws(ps);
         if (ps->p >= ps->end || *ps->p != '"')
@@ -378,20 +379,15 @@ static bool parse_object(parser *ps, json_value *v, int depth)
         if (!parse_string(ps, &m->key, &m->key_len))
             return false;
         skip_ws(ps);
-        if (ps->p >= ps->end || *ps->p != ':')
+        if (!eat(ps, ':'))
             return fail(ps, "expected ':' after object key");
-        ps->p++;
         if (!parse_value(ps, &m->value, depth + 1))
             return false;
         skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            ps->p++;
+        if (eat(ps, ','))
             continue;
-        }
-        if (ps->p < ps->end && *ps->p == '}') {
-            ps->p++;
+        if (eat(ps, '}'))
             return true;
-        }
         return fail(ps, "expected ',' or '}' in object");
     }
 }
