@@ -26,6 +26,7 @@
 #include "spec.h"
 #include "util.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,15 @@ static const char USAGE[] =
     "  help, --help       Show this text; COMMAND --help shows a command's own.\n"
     "  --version          Show the version.\n";
 
+/* Each command's entry point: argv[0] is the first argument after the command's name. */
+static const struct {
+    const char *name;
+    int (*main)(int argc, char **argv);
+} COMMANDS[] = {
+    {"run", run_main},         {"inspect", inspect_main},     {"spec", spec_main},
+    {"runtime", runtime_main}, {"chainspec", chainspec_main}, {"contract", contract_main},
+};
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -67,18 +77,9 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "run") == 0)
-        return run_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "inspect") == 0)
-        return inspect_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "spec") == 0)
-        return spec_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "runtime") == 0)
-        return runtime_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "chainspec") == 0)
-        return chainspec_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "contract") == 0)
-        return contract_main(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (strcmp(cmd, COMMANDS[i].name) == 0)
+            return COMMANDS[i].main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;
