@@ -1107,7 +1107,7 @@ int spec_main(int argc, char **argv)
             verbose = true;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "bastion spec: unknown option %s\n%s", argv[i], SPEC_USAGE);
-            return 64;
+            return CLI_EXIT_USAGE;
         }
     }
     for (int i = 0; i < argc; i++) {
@@ -1118,7 +1118,7 @@ int spec_main(int argc, char **argv)
     }
     if (nfiles == 0) {
         fputs(SPEC_USAGE, stderr);
-        return 64;
+        return CLI_EXIT_USAGE;
     }
     if (c.skipped)
         printf("%lu passed, %lu failed, %lu skipped\n", c.passed, c.failed, c.skipped);

@@ -1,6 +1,7 @@
 /*
- * util.h — small helpers every `bastion` subcommand shares: reading input files under a size
- * limit, hex in and out, decimal numbers, and the text of an error.
+ * util.h — small helpers the `bastion` subcommands share: reading input files under a size
+ * limit, hex in and out, decimal numbers, the text of an error, --help, telling WebAssembly
+ * text from a binary module, and the exit statuses and fuel figures every command uses.
  */
 #ifndef BASTION_CLI_UTIL_H
 #define BASTION_CLI_UTIL_H
