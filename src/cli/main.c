@@ -4,7 +4,7 @@
  *
  *   bastion run ...          run a WASI command or call an export (run_cmd.c)
  *   bastion inspect FILE     list sections, imports and exports (inspect_cmd.c)
- *   bastion spec ...         run wast2json spec tests (spec.c)
+ *   bastion spec ...         run wast2json spec tests (spec_cmd.c)
  *   bastion runtime ...      Substrate runtimes: version, metadata, call (runtime_cmd.c)
  *   bastion chainspec ...    a raw chain spec's genesis block (chainspec_cmd.c)
  *   bastion contract ...     ink! / pallet-contracts contracts (contract_cmd.c)
@@ -23,7 +23,7 @@
 #include "inspect_cmd.h"
 #include "run_cmd.h"
 #include "runtime_cmd.h"
-#include "spec.h"
+#include "spec_cmd.h"
 #include "util.h"
 
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * spec.c — runs WebAssembly spec tests from wast2json output (`bastion spec FILE.json...`).
+ * spec_cmd.c — runs WebAssembly spec tests from wast2json output (`bastion spec FILE.json...`).
  *
  * wast2json turns a .wast script into a JSON command list plus one .wasm file per module.  Each
  * JSON file runs in its own bst_store so registered instances can link to each other; the
@@ -9,7 +9,7 @@
  *
  * Only the public API (bastion.h) is used: this doubles as a test of the embedding interface.
  */
-#include "spec.h"
+#include "spec_cmd.h"
 
 #include "bastion.h"
 #include "json.h"
