@@ -2,29 +2,23 @@
  * chainspec_cmd.c — `bastion chainspec genesis [--state-version N] FILE.json`: the genesis
  * state root and block hash of a raw Substrate chain spec.
  *
- * Loads genesis.raw.top (hex key -> hex value) and genesis.raw.childrenDefault (hex child key
- * -> {hex key -> hex value}) into the in-memory state backend, asks the genesis runtime (:code)
- * for its RuntimeVersion to learn the state version (absent = 0, as in Substrate), computes the
- * state root (bastion_state.h) and hashes the genesis header, as sc-chain-spec's
- * construct_genesis_block does: parent_hash = 0^32, number = compact(0), state_root,
- * extrinsics_root = the empty trie's root, digest = empty Vec; hash = blake2_256(SCALE(header)).
+ * Loads the genesis storage into the in-memory state backend and learns the state version from
+ * the genesis runtime (both chainspec.c), computes the state root (bastion_state.h) and hashes
+ * the genesis header, as sc-chain-spec's construct_genesis_block does: parent_hash = 0^32,
+ * number = compact(0), state_root, extrinsics_root = the empty trie's root, digest = empty Vec;
+ * hash = blake2_256(SCALE(header)).
  */
 #include "chainspec_cmd.h"
 #include "bastion_crypto.h"
-#include "bastion_scale.h"
 #include "bastion_state.h"
-#include "bastion_substrate.h"
 #include "bastion_trie.h"
+#include "chainspec.h"
 #include "json.h"
-#include "runtime_cmd.h"
-#include "spec.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define EXIT_USAGE 64
 
 static const char CHAINSPEC_USAGE[] =
     "usage: bastion chainspec genesis [--state-version 0|1] FILE.json\n"
@@ -37,82 +31,6 @@ static const char CHAINSPEC_USAGE[] =
     "  Exit status: 0 success, 1 error (unreadable file, bad JSON or hex, runtime\n"
     "  failure), 64 misuse.\n";
 
-/* Puts every member of obj (hex key -> hex value) into trie `child` of m. */
-static bool load_pairs(const char *path, const char *where, const json_value *obj,
-                       const uint8_t *child, size_t child_len, bst_state_mem *m) {
-    if (obj->kind != JSON_OBJECT) {
-        fprintf(stderr, "error: %s: %s is not an object\n", path, where);
-        return false;
-    }
-    for (size_t i = 0; i < obj->count; i++) {
-        const json_member *mb = &obj->members[i];
-        uint8_t *k = NULL, *v = NULL;
-        size_t kl = 0, vl = 0;
-        if (!cli_hex_decode(mb->key, mb->key_len, &k, &kl)) {
-            fprintf(stderr, "error: %s: %s: key \"%.80s\" is not hex\n", path, where, mb->key);
-            return false;
-        }
-        if (mb->value.kind != JSON_STRING ||
-            !cli_hex_decode(mb->value.str, mb->value.len, &v, &vl)) {
-            fprintf(stderr, "error: %s: %s: the value of \"%.80s\" is not a hex string\n", path,
-                    where, mb->key);
-            free(k);
-            return false;
-        }
-        bool ok = bst_state_mem_put(m, child, child_len, k, kl, v, vl);
-        free(k);
-        free(v);
-        if (!ok) {
-            fprintf(stderr, "error: out of memory\n");
-            return false;
-        }
-    }
-    return true;
-}
-
-bool chainspec_genesis_storage(const char *path, const json_value *root, bst_state_mem *mem) {
-    const json_value *g = json_get(root, "genesis");
-    const json_value *raw = g ? json_get(g, "raw") : NULL;
-    const json_value *top = raw ? json_get(raw, "top") : NULL;
-    const json_value *children = raw ? json_get(raw, "childrenDefault") : NULL;
-    if (!top) {
-        fprintf(stderr, "error: %s: no genesis.raw.top (not a raw chain spec?)\n", path);
-        return false;
-    }
-    if (!load_pairs(path, "genesis.raw.top", top, NULL, 0, mem)) return false;
-    if (children) {
-        if (children->kind != JSON_OBJECT) {
-            fprintf(stderr, "error: %s: genesis.raw.childrenDefault is not an object\n", path);
-            return false;
-        }
-        for (size_t i = 0; i < children->count; i++) {
-            const json_member *c = &children->members[i];
-            uint8_t *name = NULL;
-            size_t name_len = 0;
-            if (!cli_hex_decode(c->key, c->key_len, &name, &name_len)) {
-                fprintf(stderr, "error: %s: childrenDefault key \"%.80s\" is not hex\n", path,
-                        c->key);
-                return false;
-            }
-            /* Substrate's raw format: {"childInfo": ..., "data": {...}} in old specs, the pair
-             * map itself in current ones. */
-            const json_value *data = json_get(&c->value, "data");
-            if (!data || json_get(&c->value, "childInfo") == NULL) data = &c->value;
-            /* The key is the unprefixed child storage key; tolerate the prefixed form. */
-            const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
-            size_t skip = name_len >= pl && memcmp(name, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) == 0
-                              ? pl
-                              : 0;
-            bool ok = load_pairs(path, "genesis.raw.childrenDefault", data, name + skip,
-                                 name_len - skip, mem);
-            free(name);
-            if (!ok) return false;
-        }
-    }
-
-    return true;
-}
-
 static int genesis(int argc, char **argv) {
     int forced = -1;
     const char *path = NULL;
@@ -123,7 +41,7 @@ static int genesis(int argc, char **argv) {
         } else if (!operands && strcmp(argv[i], "--state-version") == 0) {
             if (i + 1 >= argc || (strcmp(argv[i + 1], "0") && strcmp(argv[i + 1], "1"))) {
                 fprintf(stderr, "bastion chainspec: --state-version takes 0 or 1\n");
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             forced = argv[++i][0] - '0';
         } else if (!operands && cli_is_help(argv[i])) {
@@ -132,14 +50,14 @@ static int genesis(int argc, char **argv) {
         } else if ((!operands && argv[i][0] == '-') || path) {
             fprintf(stderr, "bastion chainspec: unexpected argument %s\n%s", argv[i],
                     CHAINSPEC_USAGE);
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         } else {
             path = argv[i];
         }
     }
     if (!path) {
         fputs(CHAINSPEC_USAGE, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (!bst_crypto_init()) {
         fprintf(stderr, "error: libsodium failed to initialise\n");
@@ -169,22 +87,15 @@ static int genesis(int argc, char **argv) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
-    if (!chainspec_genesis_storage(path, &root, mem)) goto out;
+    if (!cli_chainspec_genesis_storage(path, &root, mem)) goto out;
 
     unsigned version = 0;
     if (forced >= 0) {
         version = (unsigned)forced;
-    } else {
-        uint8_t *blob = NULL;
-        size_t blob_len = 0;
-        bool found = runtime_code_from_chain_spec(path, &root, &blob, &blob_len);
-        bool ok = found && runtime_state_version(path, blob, blob_len, &version);
-        free(blob);
-        if (!ok) {
-            fprintf(stderr, "error: %s: no state version from the genesis runtime (give "
-                            "--state-version)\n", path);
-            goto out;
-        }
+    } else if (!cli_chainspec_state_version(path, &root, &version)) {
+        fprintf(stderr, "error: %s: no state version from the genesis runtime (give "
+                        "--state-version)\n", path);
+        goto out;
     }
 
     bst_state_backend be = bst_state_mem_backend(mem);
@@ -216,7 +127,7 @@ out:
 int chainspec_main(int argc, char **argv) {
     if (argc < 1) {
         fputs(CHAINSPEC_USAGE, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
         strcmp(argv[0], "help") == 0) {
@@ -226,5 +137,5 @@ int chainspec_main(int argc, char **argv) {
     if (strcmp(argv[0], "genesis") == 0) return genesis(argc - 1, argv + 1);
     fprintf(stderr, "bastion chainspec: unknown chainspec command '%s'\n\n%s", argv[0],
             CHAINSPEC_USAGE);
-    return EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }

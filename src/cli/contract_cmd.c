@@ -2,7 +2,7 @@
  * contract_cmd.c — `bastion contract upload|instantiate|call|query`: the command-line face of
  * the smart-contract host (include/bastion_contracts.h).  Every invocation opens the LMDB state
  * directory, runs one operation in one transaction and prints the outcome as labelled lines;
- * with --metadata, arguments are encoded and results/events decoded by src/cli/metadata.c.
+ * with --metadata, arguments are encoded and results/events decoded by src/cli/ink_metadata.c.
  */
 #include "contract_cmd.h"
 
@@ -15,12 +15,11 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
-#include "metadata.h"
+#include "ink_metadata.h"
 #include "util.h"
 
 #define EXIT_FAIL 1
 #define EXIT_REVERTED 2
-#define EXIT_USAGE 64
 
 #define DEFAULT_STATE_DIR "./.bastion-state"
 #define MAX_ARGS 64
@@ -67,7 +66,7 @@ static const char CONTRACT_USAGE[] =
 
 /* ---- small parsers ----------------------------------------------------------------------- */
 
-/* Decimal (or 0x hex) u128 into 16 little-endian bytes: metadata.c's parser. */
+/* Decimal (or 0x hex) u128 into 16 little-endian bytes: ink_metadata.c's parser. */
 static bool parse_u128_le(const char *s, uint8_t out[16])
 {
     return ink_parse_u128_le(s, strlen(s), out);
@@ -114,7 +113,7 @@ typedef struct opts {
     size_t nargs;
 } opts;
 
-/* Parses argv[1..) of a subcommand.  Returns 0, or EXIT_USAGE after printing why. */
+/* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
 static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -127,7 +126,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
         if (strncmp(a, "--", 2) != 0) {
             if (o->target) {
                 fprintf(stderr, "bastion contract %s: unexpected argument '%s'\n", cmd, a);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             o->target = a;
             continue;
@@ -138,7 +137,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
         if (!val) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "bastion contract %s: %s needs a value\n", cmd, a);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             val = argv[++i];
         }
@@ -161,14 +160,14 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
         if (nlen == 5 && strncmp(a, "--arg", 5) == 0) {
             if (o->nargs == MAX_ARGS) {
                 fprintf(stderr, "bastion contract %s: more than %d --arg\n", cmd, MAX_ARGS);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             o->args[o->nargs++] = val;
             continue;
         }
         fprintf(stderr, "bastion contract %s: unknown option '%.*s' (see bastion contract --help)\n",
                 cmd, (int)nlen, a);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     return 0;
 }
@@ -202,7 +201,7 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
     if (!parse_account(who, s->caller, &s->caller_is_dev)) {
         fprintf(stderr, "bastion contract %s: bad --caller '%s' (alice, bob, charlie, dave, "
                         "eve, ferdie or 0x + 64 hex digits)\n", cmd, who);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *dir = o->state_dir;
     if (!dir)
@@ -257,7 +256,7 @@ static int cmd_upload(int argc, char **argv)
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
         o.message || o.constructor || o.nargs) {
         fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n", stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     char msg[512];
     size_t len;
@@ -379,31 +378,31 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     if (!o.target) {
         fprintf(stderr, "bastion contract %s: missing %s (see bastion contract --help)\n", cmd,
                 instantiate ? "CODEHASH or FILE.wasm" : "the contract address");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (instantiate ? o.message != NULL : o.constructor != NULL) {
         fprintf(stderr, "bastion contract %s: use --%s\n", cmd,
                 instantiate ? "constructor" : "message");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (!o.selector == !named) {
         fprintf(stderr, "bastion contract %s: give either --selector or --metadata with --%s\n",
                 cmd, instantiate ? "constructor" : "message");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (named && (!o.metadata || o.args_hex)) {
         fprintf(stderr, "bastion contract %s: --%s needs --metadata and takes --arg, not "
                         "--args\n", cmd, instantiate ? "constructor" : "message");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (o.selector && o.nargs) {
         fprintf(stderr, "bastion contract %s: --arg needs --%s; with --selector use --args HEX\n",
                 cmd, instantiate ? "constructor" : "message");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (o.salt && !instantiate) {
         fprintf(stderr, "bastion contract %s: --salt is for instantiate\n", cmd);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
 
     bst_contract_exec ex;
@@ -413,13 +412,13 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     if (o.value && !parse_u128_le(o.value, ex.value)) {
         fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n",
                 cmd, o.value);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     /* --gas 0 is the default limit, as gas_limit 0 in bst_contract_exec */
     if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit > CLI_FUEL_MAX)) {
         fprintf(stderr, "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64
                         ")\n", cmd, o.gas, CLI_FUEL_MAX);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     uint8_t *salt = NULL, *input = NULL, *code = NULL;
     size_t salt_len = 0;
@@ -433,7 +432,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
 
     if (o.salt && !cli_hex_decode(o.salt, strlen(o.salt), &salt, &salt_len)) {
         fprintf(stderr, "bastion contract %s: bad --salt '%s' (hex)\n", cmd, o.salt);
-        rc = EXIT_USAGE;
+        rc = CLI_EXIT_USAGE;
         goto out;
     }
     if (instantiate) {
@@ -454,7 +453,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
         if (!parse_account(o.target, ex.dest, &dev)) {
             fprintf(stderr, "bastion contract %s: bad contract address '%s' (0x + 64 hex "
                             "digits)\n", cmd, o.target);
-            rc = EXIT_USAGE;
+            rc = CLI_EXIT_USAGE;
             goto out;
         }
     }
@@ -472,12 +471,12 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
             fprintf(stderr, "bastion contract %s: no %s '%s' in %s; it has:\n", cmd,
                     instantiate ? "constructor" : "message", named, o.metadata);
             ink_metadata_print_spec(md, stderr);
-            rc = EXIT_USAGE;
+            rc = CLI_EXIT_USAGE;
             goto out;
         }
         if (!ink_encode_call(md, fn, o.args, o.nargs, &in, msg, sizeof msg)) {
             fprintf(stderr, "bastion contract %s: %s\n", cmd, msg);
-            rc = EXIT_USAGE;
+            rc = CLI_EXIT_USAGE;
             goto out;
         }
     } else {
@@ -485,13 +484,13 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
         if (!cli_hex_exact(o.selector, strlen(o.selector), sel, 4)) {
             fprintf(stderr, "bastion contract %s: bad --selector '%s' (0x + 8 hex digits)\n",
                     cmd, o.selector);
-            rc = EXIT_USAGE;
+            rc = CLI_EXIT_USAGE;
             goto out;
         }
         size_t alen = 0;
         if (o.args_hex && !cli_hex_decode(o.args_hex, strlen(o.args_hex), &input, &alen)) {
             fprintf(stderr, "bastion contract %s: bad --args '%s' (hex)\n", cmd, o.args_hex);
-            rc = EXIT_USAGE;
+            rc = CLI_EXIT_USAGE;
             goto out;
         }
         bst_scale_put_raw(&in, sel, 4);
@@ -544,7 +543,7 @@ int contract_main(int argc, char **argv)
 {
     if (argc < 1) {
         fputs(CONTRACT_USAGE, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[0];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
@@ -558,5 +557,5 @@ int contract_main(int argc, char **argv)
         return cmd_exec(cmd, argc, argv);
     fprintf(stderr, "bastion contract: unknown contract command '%s'\n\n", cmd);
     fputs(CONTRACT_USAGE, stderr);
-    return EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }

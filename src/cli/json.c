@@ -48,6 +48,15 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
+/* Consumes c if it is the next byte. */
+static bool eat(parser *ps, char c)
+{
+    if (ps->p >= ps->end || *ps->p != c)
+        return false;
+    ps->p++;
+    return true;
+}
+
 static bool literal(parser *ps, const char *word)
 {
     size_t n = strlen(word);
@@ -321,79 +330,60 @@ static void *grow(void *arr, size_t count, size_t *cap, size_t size)
     return n;
 }
 
-static bool parse_array(parser *ps, json_value *v, int depth)
+/* One array item, appended to v->items. */
+static bool parse_item(parser *ps, json_value *v, size_t *cap, int depth)
 {
-    size_t cap = 0;
-    v->kind = JSON_ARRAY;
-    ps->p++; /* [ */
-    skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == ']') {
-        ps->p++;
-        return true;
-    }
-    for (;;) {
-        json_value *items = grow(v->items, v->count, &cap, sizeof *items);
-        if (!items)
-            return fail(ps, "out of memory");
-        v->items = items;
-        memset(&v->items[v->count], 0, sizeof *v->items);
-        /* Count the slot before parsing so json_free releases a partially parsed element. */
-        v->count++;
-        if (!parse_value(ps, &v->items[v->count - 1], depth + 1))
-            return false;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == ']') {
-            ps->p++;
-            return true;
-        }
-        return fail(ps, "expected ',' or ']' in array");
-    }
+    json_value *items = grow(v->items, v->count, cap, sizeof *items);
+    if (!items)
+        return fail(ps, "out of memory");
+    v->items = items;
+    memset(&v->items[v->count], 0, sizeof *v->items);
+    /* Count the slot before parsing so json_free releases a partially parsed element. */
+    v->count++;
+    return parse_value(ps, &v->items[v->count - 1], depth + 1);
 }
 
-static bool parse_object(parser *ps, json_value *v, int depth)
+/* One object member ("key": value), appended to v->members. */
+static bool parse_member(parser *ps, json_value *v, size_t *cap, int depth)
+{
+    skip_ws(ps);
+    if (ps->p >= ps->end || *ps->p != '"')
+        return fail(ps, "expected string key in object");
+    json_member *m = grow(v->members, v->count, cap, sizeof *m);
+    if (!m)
+        return fail(ps, "out of memory");
+    v->members = m;
+    m = &v->members[v->count];
+    memset(m, 0, sizeof *m);
+    v->count++;
+    if (!parse_string(ps, &m->key, &m->key_len))
+        return false;
+    skip_ws(ps);
+    if (!eat(ps, ':'))
+        return fail(ps, "expected ':' after object key");
+    return parse_value(ps, &m->value, depth + 1);
+}
+
+/* An array or object from its opening byte: nothing, or elements (each parsed by parse_one)
+ * separated by ',', then the closing byte `close`; `unclosed` is the error when that is
+ * missing. */
+static bool parse_container(parser *ps, json_value *v, int depth, char close,
+                            const char *unclosed,
+                            bool (*parse_one)(parser *, json_value *, size_t *, int))
 {
     size_t cap = 0;
-    v->kind = JSON_OBJECT;
-    ps->p++; /* { */
+    ps->p++; /* [ or { */
     skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == '}') {
-        ps->p++;
+    if (eat(ps, close))
         return true;
-    }
-    for (;;) {
-        skip_ws(ps);
-        if (ps->p >= ps->end || *ps->p != '"')
-            return fail(ps, "expected string key in object");
-        json_member *m = grow(v->members, v->count, &cap, sizeof *m);
-        if (!m)
-            return fail(ps, "out of memory");
-        v->members = m;
-        m = &v->members[v->count];
-        memset(m, 0, sizeof *m);
-        v->count++;
-        if (!parse_string(ps, &m->key, &m->key_len))
+    do {
+        if (!parse_one(ps, v, &cap, depth))
             return false;
         skip_ws(ps);
-        if (ps->p >= ps->end || *ps->p != ':')
-            return fail(ps, "expected ':' after object key");
-        ps->p++;
-        if (!parse_value(ps, &m->value, depth + 1))
-            return false;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == '}') {
-            ps->p++;
-            return true;
-        }
-        return fail(ps, "expected ',' or '}' in object");
-    }
+    } while (eat(ps, ','));
+    if (eat(ps, close))
+        return true;
+    return fail(ps, unclosed);
 }
 
 static bool parse_value(parser *ps, json_value *v, int depth)
@@ -405,9 +395,11 @@ static bool parse_value(parser *ps, json_value *v, int depth)
         return fail(ps, "unexpected end of input");
     switch (*ps->p) {
     case '{':
-        return parse_object(ps, v, depth);
+        v->kind = JSON_OBJECT;
+        return parse_container(ps, v, depth, '}', "expected ',' or '}' in object", parse_member);
     case '[':
-        return parse_array(ps, v, depth);
+        v->kind = JSON_ARRAY;
+        return parse_container(ps, v, depth, ']', "expected ',' or ']' in array", parse_item);
     case '"':
         v->kind = JSON_STRING;
         return parse_string(ps, &v->str, &v->len);

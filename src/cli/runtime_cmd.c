@@ -1,16 +1,17 @@
 /*
- * runtime_cmd.c — `bastion runtime version FILE`: loads a Substrate runtime and prints the
- * RuntimeVersion its `Core_version` returns.
+ * runtime_cmd.c — `bastion runtime version|metadata|call`: loads a Substrate runtime with every
+ * ext_* host function and prints the RuntimeVersion its `Core_version` returns, the metadata
+ * version and pallets of `Metadata_metadata`, or the hex result of any runtime API call.
  *
  * FILE is either the runtime code (a wasm binary, or zstd-compressed behind the 8-byte prefix)
  * or a raw chain spec (JSON) whose genesis storage `genesis.raw.top["0x3a636f6465"]` (":code")
- * holds the code as hex.  Uses only the public APIs (bastion_substrate.h) and the CLI helpers.
+ * holds the code as hex (read by chainspec.c; `call` then starts from the genesis storage).
+ * Uses only the public APIs (bastion_substrate.h) and the CLI helpers.
  */
 #include "runtime_cmd.h"
 #include "bastion_substrate.h"
+#include "chainspec.h"
 #include "json.h"
-#include "chainspec_cmd.h"
-#include "spec.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -18,10 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_TRAP_BASE 10
-#define EXIT_USAGE 64
-/* A budget per call: a hostile runtime cannot loop forever, a real one never gets near it. */
-#define DEFAULT_FUEL UINT64_C(10000000000)
 
 static const char RUNTIME_USAGE[] =
     "usage: bastion runtime version [OPTIONS] FILE\n"
@@ -46,27 +43,6 @@ static const char RUNTIME_USAGE[] =
     "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
     "misuse with 64.  FILE must be binary: convert text (.wat) with wat2wasm.\n";
 
-bool runtime_code_from_chain_spec(const char *path, const json_value *root, uint8_t **blob,
-                                  size_t *blob_len) {
-    const json_value *genesis = json_get(root, "genesis");
-    const json_value *raw = genesis ? json_get(genesis, "raw") : NULL;
-    const json_value *top = raw ? json_get(raw, "top") : NULL;
-    if (!top || top->kind != JSON_OBJECT) {
-        fprintf(stderr, "error: %s: no genesis.raw.top object (not a raw chain spec?)\n", path);
-        return false;
-    }
-    const json_value *code = json_get(top, "0x3a636f6465");
-    if (!code) {
-        fprintf(stderr, "error: %s: genesis.raw.top has no :code (0x3a636f6465) entry\n", path);
-        return false;
-    }
-    if (code->kind != JSON_STRING || !cli_hex_decode(code->str, code->len, blob, blob_len)) {
-        fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
-        return false;
-    }
-    return true;
-}
-
 /* A chain spec's code blob, and its genesis storage when `genesis` is not NULL. */
 static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, uint8_t **blob,
                             size_t *blob_len, bst_state_mem **genesis) {
@@ -77,10 +53,10 @@ static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, u
                 path, jerr.line, jerr.column, jerr.message);
         return false;
     }
-    bool ok = runtime_code_from_chain_spec(path, &root, blob, blob_len);
+    bool ok = cli_chainspec_code(path, &root, blob, blob_len);
     if (ok && genesis) {
         *genesis = bst_state_mem_new();
-        ok = *genesis && chainspec_genesis_storage(path, &root, *genesis);
+        ok = *genesis && cli_chainspec_genesis_storage(path, &root, *genesis);
         if (!ok) {
             bst_state_mem_free(*genesis);
             *genesis = NULL;
@@ -126,12 +102,17 @@ static void print_version(const bst_substrate_version *v) {
 
 static int exit_for(const bst_error *err) {
     if (err->status == BST_ERR_TRAP && err->trap > BST_TRAP_NONE && err->trap < BST_TRAP__COUNT)
-        return EXIT_TRAP_BASE + (int)err->trap;
+        return CLI_EXIT_TRAP_BASE + (int)err->trap;
     return 1;
 }
 
-bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
-                            bst_state_mem **genesis) {
+/* The runtime code (plain wasm, decompressed when the blob is zstd-compressed) of FILE: a
+ * runtime blob or a raw chain spec whose genesis.raw.top holds it under :code.  When FILE is a
+ * chain spec and genesis is not NULL, *genesis receives its genesis storage (free it with
+ * bst_state_mem_free; NULL for a plain runtime).  Prints an error to stderr and returns false on
+ * failure; on success *code is freed with free(). */
+static bool runtime_code_from_file(const char *path, uint8_t **code, size_t *code_len,
+                                   bst_state_mem **genesis) {
     char why[512];
     uint8_t *file = NULL, *blob = NULL;
     size_t file_len = 0, blob_len = 0;
@@ -189,7 +170,7 @@ typedef struct runtime_opts {
  * after printing the help (--help, -h).  `--` ends the options. */
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
     bst_substrate_options_default(&o->sub);
-    o->sub.fuel = DEFAULT_FUEL;
+    o->sub.fuel = CLI_RUNTIME_FUEL;
     int i = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
         const char *a = argv[i];
@@ -281,122 +262,85 @@ static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate
     return rt;
 }
 
-bool runtime_state_version(const char *path, const uint8_t *blob, size_t blob_len,
-                           unsigned *version) {
-    uint8_t *code = NULL, *out = NULL;
-    size_t code_len = 0, out_len = 0;
-    bst_error err;
-    memset(&err, 0, sizeof err);
-    if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
-        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
-        return false;
+/* What a command makes of the bytes its runtime call returned: prints them and returns the exit
+ * status. */
+typedef int (*show_fn)(const char *path, const uint8_t *out, size_t out_len);
+
+/* `version`: the decoded RuntimeVersion. */
+static int show_version(const char *path, const uint8_t *out, size_t out_len) {
+    bst_substrate_version v;
+    bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+    if (se != BST_SCALE_OK) {
+        fprintf(stderr,
+                "error: %s: Core_version returned %zu bytes that are not a RuntimeVersion: %s\n",
+                path, out_len, bst_scale_err_str(se));
+        return 1;
     }
-    bst_substrate_options opts;
-    bst_substrate_options_default(&opts);
-    opts.fuel = DEFAULT_FUEL;
-    opts.allow_missing = true;   /* only Core_version runs, and it calls no host function */
-    bool ok = false;
-    int rc;
-    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
-    if (!rt) {
-        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
-    } else if (call_runtime(rt, path, "Core_version", NULL, 0, &out, &out_len, &rc)) {
-        bst_substrate_version v;
-        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
-        if (se != BST_SCALE_OK)
-            fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
-        else if (v.has_state_version && v.state_version > 1)
-            fprintf(stderr, "error: %s: unknown state version %u\n", path,
-                    (unsigned)v.state_version);
-        else {
-            *version = v.has_state_version ? v.state_version : 0;
-            ok = true;
-        }
-    }
-    free(out);
-    bst_substrate_runtime_free(rt);
-    free(code);
-    return ok;
+    print_version(&v);
+    return 0;
 }
 
-static int cmd_version(const char *path, const bst_substrate_options *opts) {
-    uint8_t *out = NULL;
-    size_t out_len = 0;
+/* `metadata`: the metadata version and the pallets. */
+static int show_metadata(const char *path, const uint8_t *out, size_t out_len) {
     int rc = 1;
-    bst_substrate_runtime *rt = open_runtime(path, opts, NULL, &rc);
-    if (!rt) return rc;
-    if (call_runtime(rt, path, "Core_version", NULL, 0, &out, &out_len, &rc)) {
-        bst_substrate_version v;
-        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
-        if (se != BST_SCALE_OK) {
-            fprintf(stderr,
-                    "error: %s: Core_version returned %zu bytes that are not a RuntimeVersion: %s\n",
-                    path, out_len, bst_scale_err_str(se));
-            rc = 1;
-        } else {
-            print_version(&v);
-            rc = 0;
+    bst_substrate_metadata m;
+    const char *why = bst_substrate_metadata_decode(out, out_len, &m);
+    if (why) {
+        fprintf(stderr, "error: %s: Metadata_metadata returned %zu bytes: %s (version %u)\n",
+                path, out_len, why, (unsigned)m.version);
+    } else {
+        printf("magic: meta\nversion: %u\nbytes: %zu\npallets: %zu\n", (unsigned)m.version,
+               out_len, m.npallets);
+        for (size_t i = 0; i < m.npallets; i++) {
+            if (m.pallets[i].has_index)
+                printf("  %3u ", (unsigned)m.pallets[i].index);
+            else
+                fputs("  ", stdout);
+            print_str(m.pallets[i].name, m.pallets[i].name_len);
+            putchar('\n');
         }
+        rc = 0;
     }
-    free(out);
-    bst_substrate_runtime_free(rt);
+    bst_substrate_metadata_free(&m);
     return rc;
 }
 
-static int cmd_metadata(const char *path, const bst_substrate_options *opts) {
+/* `call`: the returned bytes as hex. */
+static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
+    (void)path;
+    fputs("0x", stdout);
+    for (size_t i = 0; i < out_len; i++) printf("%02x", out[i]);
+    putchar('\n');
+    return 0;
+}
+
+/* Loads FILE, calls METHOD with the input and hands the result to show.  With with_genesis, a
+ * chain spec's genesis storage lies under the runtime's storage. */
+static int run_method(const char *path, const bst_substrate_options *opts, bool with_genesis,
+                      const char *method, const uint8_t *in, size_t in_len, show_fn show) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
-    bst_substrate_runtime *rt = open_runtime(path, opts, NULL, &rc);
-    if (!rt) return rc;
-    if (call_runtime(rt, path, "Metadata_metadata", NULL, 0, &out, &out_len, &rc)) {
-        bst_substrate_metadata m;
-        const char *why = bst_substrate_metadata_decode(out, out_len, &m);
-        if (why) {
-            fprintf(stderr, "error: %s: Metadata_metadata returned %zu bytes: %s (version %u)\n",
-                    path, out_len, why, (unsigned)m.version);
-            rc = 1;
-        } else {
-            printf("magic: meta\nversion: %u\nbytes: %zu\npallets: %zu\n", (unsigned)m.version,
-                   out_len, m.npallets);
-            for (size_t i = 0; i < m.npallets; i++) {
-                if (m.pallets[i].has_index)
-                    printf("  %3u ", (unsigned)m.pallets[i].index);
-                else
-                    fputs("  ", stdout);
-                print_str(m.pallets[i].name, m.pallets[i].name_len);
-                putchar('\n');
-            }
-            rc = 0;
-        }
-        bst_substrate_metadata_free(&m);
-    }
+    bst_state_mem *genesis = NULL;
+    bst_substrate_runtime *rt = open_runtime(path, opts, with_genesis ? &genesis : NULL, &rc);
+    if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc))
+        rc = show(path, out, out_len);
     free(out);
     bst_substrate_runtime_free(rt);
+    bst_state_mem_free(genesis);   /* after the runtime, which reads it */
     return rc;
 }
 
 static int cmd_call(const char *path, const char *method, const char *hex,
                     const bst_substrate_options *opts) {
-    uint8_t *in = NULL, *out = NULL;
-    size_t in_len = 0, out_len = 0;
+    uint8_t *in = NULL;
+    size_t in_len = 0;
     if (hex && !cli_hex_decode(hex, strlen(hex), &in, &in_len)) {
         fprintf(stderr, "bastion runtime call: input is not hex: %s\n", hex);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
-    int rc = 1;
-    bst_state_mem *genesis = NULL;   /* a chain spec's genesis storage, under the runtime's */
-    bst_substrate_runtime *rt = open_runtime(path, opts, &genesis, &rc);
-    if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc)) {
-        fputs("0x", stdout);
-        for (size_t i = 0; i < out_len; i++) printf("%02x", out[i]);
-        putchar('\n');
-        rc = 0;
-    }
-    free(out);
+    int rc = run_method(path, opts, true, method, in, in_len, show_hex);
     free(in);
-    bst_substrate_runtime_free(rt);
-    bst_state_mem_free(genesis);
     return rc;
 }
 
@@ -408,27 +352,29 @@ int runtime_main(int argc, char **argv) {
     }
     if (argc < 1) {
         fputs(RUNTIME_USAGE, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *sub = argv[0];
     bool call = strcmp(sub, "call") == 0;
     if (!call && strcmp(sub, "version") != 0 && strcmp(sub, "metadata") != 0) {
         fprintf(stderr, "bastion runtime: unknown runtime command '%s'\n\n%s", sub,
                 RUNTIME_USAGE);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     runtime_opts o;
     int first = parse_opts(argc - 1, argv + 1, &o);
     if (first == -2) return 0;
-    if (first < 0) return EXIT_USAGE;
+    if (first < 0) return CLI_EXIT_USAGE;
     int nops = argc - 1 - first;
     char **ops = argv + 1 + first;
     if (!call && nops == 1)
-        return strcmp(sub, "version") == 0 ? cmd_version(ops[0], &o.sub)
-                                            : cmd_metadata(ops[0], &o.sub);
+        return strcmp(sub, "version") == 0
+                   ? run_method(ops[0], &o.sub, false, "Core_version", NULL, 0, show_version)
+                   : run_method(ops[0], &o.sub, false, "Metadata_metadata", NULL, 0,
+                                show_metadata);
     if (call && (nops == 2 || nops == 3))
         return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
     fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
             call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
-    return EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }

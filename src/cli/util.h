@@ -1,6 +1,7 @@
 /*
- * util.h — small helpers every `bastion` subcommand shares: reading input files under a size
- * limit, hex in and out, decimal numbers, and the text of an error.
+ * util.h — small helpers the `bastion` subcommands share: reading input files under a size
+ * limit, hex in and out, decimal numbers, the text of an error, --help, telling WebAssembly
+ * text from a binary module, and the exit statuses and fuel figures every command uses.
  */
 #ifndef BASTION_CLI_UTIL_H
 #define BASTION_CLI_UTIL_H
@@ -43,6 +44,17 @@ const char *cli_err_text(const bst_error *err);
  * count and bst_store_set_fuel caps larger budgets there, so the CLI refuses them rather than
  * report a budget it did not apply. */
 #define CLI_FUEL_MAX ((uint64_t)INT64_MAX)
+
+/* The budget of each runtime call the CLI makes unless told otherwise (`bastion runtime`'s
+ * default --fuel; the genesis runtime `bastion chainspec` asks for its state version): a hostile
+ * runtime cannot loop forever, a real one never gets near it. */
+#define CLI_RUNTIME_FUEL UINT64_C(10000000000)
+
+/* Exit statuses every command shares: misuse of the command line (EX_USAGE in sysexits.h), and
+ * the base of a trap's status, which is CLI_EXIT_TRAP_BASE + bst_trap_kind (11..23, listed in
+ * `bastion --help`). */
+#define CLI_EXIT_USAGE 64
+#define CLI_EXIT_TRAP_BASE 10
 
 /* --help or -h. */
 bool cli_is_help(const char *arg);

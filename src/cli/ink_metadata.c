@@ -1,14 +1,14 @@
 /*
- * metadata.c — ink! metadata for `bastion contract` (see metadata.h): loads the JSON, indexes
- * constructors, messages and the portable type registry, and runs a SCALE codec directed by
- * that registry: command-line text -> SCALE for arguments, SCALE -> readable text for return
- * values and events.
+ * ink_metadata.c — ink! metadata for `bastion contract` (see ink_metadata.h): loads the JSON,
+ * indexes constructors, messages and the portable type registry, and runs a SCALE codec
+ * directed by that registry: command-line text -> SCALE for arguments, SCALE -> readable text
+ * for return values and events.
  *
  * Everything read from the metadata or from contract output is untrusted: type ids are
  * bounds-checked, recursion is capped (a registry can be cyclic), and the decoder is the strict
  * one of bastion_scale.h.
  */
-#include "metadata.h"
+#include "ink_metadata.h"
 
 #include <ctype.h>
 #include <inttypes.h>

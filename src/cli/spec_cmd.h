@@ -1,8 +1,8 @@
 /*
- * spec.h — the `bastion spec` subcommand: runs WebAssembly spec tests converted by wast2json.
+ * spec_cmd.h — the `bastion spec` subcommand: runs WebAssembly spec tests converted by wast2json.
  */
-#ifndef BASTION_CLI_SPEC_H
-#define BASTION_CLI_SPEC_H
+#ifndef BASTION_CLI_SPEC_CMD_H
+#define BASTION_CLI_SPEC_CMD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,4 +12,4 @@
  * Returns the process exit status: 0 if every assertion passed, 1 otherwise, 64 on misuse. */
 int spec_main(int argc, char **argv);
 
-#endif /* BASTION_CLI_SPEC_H */
+#endif /* BASTION_CLI_SPEC_CMD_H */

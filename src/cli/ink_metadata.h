@@ -1,7 +1,7 @@
 /*
- * metadata.h — ink! contract metadata for the CLI: finds constructors and messages by label,
- * encodes command-line arguments and decodes return values and events with a SCALE codec
- * directed by the metadata's portable type registry.  See metadata.c.
+ * ink_metadata.h — ink! contract metadata for the CLI: finds constructors and messages by
+ * label, encodes command-line arguments and decodes return values and events with a SCALE
+ * codec directed by the metadata's portable type registry.  See ink_metadata.c.
  *
  * Formats: ink! 4 and 5 metadata (`version` 4 / 5: `spec.*[].label`, `types[].id`) and the
  * ink! 3.0-rc era "metadataVersion 0.1.0" files (`spec.*[].name` as a path array, types
@@ -15,8 +15,8 @@
  *   other enums: Name or Name(field, ...); structs/tuples: (a, b, ...) in field order
  *   (a struct with one field is written as that field); other arrays/Vec: [a, b, ...].
  */
-#ifndef BASTION_CLI_METADATA_H
-#define BASTION_CLI_METADATA_H
+#ifndef BASTION_CLI_INK_METADATA_H
+#define BASTION_CLI_INK_METADATA_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -73,4 +73,4 @@ bool ink_decode_return(const ink_metadata *m, const ink_fn *f, const uint8_t *da
 bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t ntopics,
                       const uint8_t *data, size_t len, char **text, char *err, size_t errlen);
 
-#endif /* BASTION_CLI_METADATA_H */
+#endif /* BASTION_CLI_INK_METADATA_H */

@@ -1,5 +1,5 @@
 /*
- * spec.c — runs WebAssembly spec tests from wast2json output (`bastion spec FILE.json...`).
+ * spec_cmd.c — runs WebAssembly spec tests from wast2json output (`bastion spec FILE.json...`).
  *
  * wast2json turns a .wast script into a JSON command list plus one .wasm file per module.  Each
  * JSON file runs in its own bst_store so registered instances can link to each other; the
@@ -9,11 +9,12 @@
  *
  * Only the public API (bastion.h) is used: this doubles as a test of the embedding interface.
  */
-#include "spec.h"
+#include "spec_cmd.h"
 
 #include "bastion.h"
 #include "json.h"
 #include "util.h"
+#include "wasm_file.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -289,17 +290,6 @@ static load_result load_module(spec_run *r, const char *filename, bool keep, bst
     return LOAD_OK;
 }
 
-static const char *kind_name(bst_extern_kind k)
-{
-    switch (k) {
-    case BST_EXTERN_FUNC: return "func";
-    case BST_EXTERN_TABLE: return "table";
-    case BST_EXTERN_MEMORY: return "memory";
-    case BST_EXTERN_GLOBAL: return "global";
-    }
-    return "?";
-}
-
 /* Resolves every import of m against spectest and registered instances.  Returns false with
  * *why set when an import names nothing we have (the module is then unlinkable).  A name that
  * exists with the wrong kind or type is handed over anyway: rejecting it is the engine's job. */
@@ -341,7 +331,7 @@ static bool resolve_imports(spec_run *r, const bst_module *m, bst_extern **out, 
             escape_name(mod, sizeof mod, d.module, d.module_len);
             escape_name(name, sizeof name, d.name, d.name_len);
             snprintf(why, whylen, "unknown import \"%.100s\" \"%.100s\" (%s)", mod, name,
-                     kind_name(d.type.kind));
+                     cli_extern_kind_name(d.type.kind));
             free(ext);
             return false;
         }
@@ -371,37 +361,14 @@ static inst_result instantiate(spec_run *r, const bst_module *m, bst_instance **
     return *out ? INST_OK : INST_FAILED;
 }
 
-static const char *error_text(const bst_error *err)
-{
-    if (err->message[0])
-        return err->message;
-    if (err->status == BST_ERR_TRAP)
-        return bst_trap_message(err->trap);
-    return bst_status_name(err->status);
-}
-
 /* ---- values ------------------------------------------------------------------------------ */
-
-static const char *valtype_name(bst_valtype t)
-{
-    switch (t) {
-    case BST_I32: return "i32";
-    case BST_I64: return "i64";
-    case BST_F32: return "f32";
-    case BST_F64: return "f64";
-    case BST_V128: return "v128";
-    case BST_FUNCREF: return "funcref";
-    case BST_EXTERNREF: return "externref";
-    }
-    return "?";
-}
 
 static bool valtype_from_name(const char *s, bst_valtype *out)
 {
     static const bst_valtype all[] = {BST_I32, BST_I64, BST_F32, BST_F64,
                                       BST_V128, BST_FUNCREF, BST_EXTERNREF};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (strcmp(s, valtype_name(all[i])) == 0) {
+        if (strcmp(s, bst_valtype_name(all[i])) == 0) {
             *out = all[i];
             return true;
         }
@@ -632,7 +599,7 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
     if (strcmp(type, "get") == 0) {
         if (ext.kind != BST_EXTERN_GLOBAL) {
             report_fail(r, kind, "export \"%s\" is a %s, not a global", fname,
-                        kind_name(ext.kind));
+                        cli_extern_kind_name(ext.kind));
             return false;
         }
         res->results = malloc(sizeof *res->results);
@@ -651,7 +618,7 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
     }
     if (ext.kind != BST_EXTERN_FUNC) {
         report_fail(r, kind, "export \"%s\" is a %s, not a function", fname,
-                    kind_name(ext.kind));
+                    cli_extern_kind_name(ext.kind));
         return false;
     }
     const bst_functype *ft = bst_func_type(ext.of.func);
@@ -748,7 +715,7 @@ static void cmd_module(spec_run *r, const json_value *cmd)
     }
     if (lr == LOAD_REJECTED) {
         report_fail(r, "module", "%s failed to load: %s at offset %zu: %s", filename,
-                    bst_status_name(err.status), err.offset, error_text(&err));
+                    bst_status_name(err.status), err.offset, cli_err_text(&err));
         return;
     }
     bst_instance *inst;
@@ -759,7 +726,7 @@ static void cmd_module(spec_run *r, const json_value *cmd)
     }
     if (ir == INST_FAILED) {
         report_fail(r, "module", "%s failed to instantiate: %s: %s", filename,
-                    bst_status_name(err.status), error_text(&err));
+                    bst_status_name(err.status), cli_err_text(&err));
         return;
     }
     r->current = inst;
@@ -801,7 +768,7 @@ static void cmd_action(spec_run *r, const json_value *cmd)
         return;
     if (res.status != BST_OK)
         report_fail(r, "action", "failed: %s: %s", bst_status_name(res.status),
-                    error_text(&res.err));
+                    cli_err_text(&res.err));
     else
         r->counts->passed++;
     free(res.results);
@@ -824,7 +791,7 @@ static void cmd_assert_return(spec_run *r, const json_value *cmd)
         escape_name(fname, sizeof fname, field->str, field->len);
     if (res.status != BST_OK) {
         report_fail(r, kind, "\"%s\": unexpected %s: %s", fname, bst_status_name(res.status),
-                    error_text(&res.err));
+                    cli_err_text(&res.err));
     } else if (res.nresults != expected->count) {
         report_fail(r, kind, "\"%s\": expected %zu results, got %zu", fname, expected->count,
                     res.nresults);
@@ -848,42 +815,63 @@ static void cmd_assert_return(spec_run *r, const json_value *cmd)
     free(res.results);
 }
 
+/* A module that an assert_uninstantiable / assert_unlinkable command loads and instantiates. */
+typedef struct instantiation {
+    const char *filename;
+    const char *text;       /* the expected failure, or NULL */
+    const char *expected;   /* text for messages ("" when NULL) */
+    inst_result result;
+    bst_error err;          /* INST_FAILED: why */
+    char why[256];          /* INST_MISSING_IMPORT: which import */
+} instantiation;
+
+/* Loads cmd's module (r keeps it) and instantiates it into *in.  Returns false after reporting
+ * the failure when there is no file or it does not load.  expect ("trap " or "") says in those
+ * messages what the test expected. */
+static bool load_and_instantiate(spec_run *r, const char *kind, const json_value *cmd,
+                                 const char *expect, instantiation *in)
+{
+    in->filename = json_get_string(cmd, "filename");
+    in->text = json_get_string(cmd, "text");
+    in->expected = in->text ? in->text : "";
+    in->why[0] = '\0';
+    bst_module *m;
+    if (!in->filename) {
+        report_fail(r, kind, "command has no filename");
+        return false;
+    }
+    load_result lr = load_module(r, in->filename, true, &m, &in->err, in->why, sizeof in->why);
+    if (lr == LOAD_IO) {
+        report_fail(r, kind, "%s", in->why);
+        return false;
+    }
+    if (lr == LOAD_REJECTED) {
+        report_fail(r, kind, "%s failed to load (expected %s\"%s\", got %s at offset %zu: %s)",
+                    in->filename, expect, in->expected, bst_status_name(in->err.status),
+                    in->err.offset, cli_err_text(&in->err));
+        return false;
+    }
+    bst_instance *inst;
+    in->result = instantiate(r, m, &inst, &in->err, in->why, sizeof in->why);
+    return true;
+}
+
 /* assert_uninstantiable, and assert_trap on a module: loads and links, instantiation traps. */
 static void cmd_uninstantiable(spec_run *r, const char *kind, const json_value *cmd)
 {
-    const char *filename = json_get_string(cmd, "filename");
-    const char *text = json_get_string(cmd, "text");
-    char why[256] = "";
-    bst_error err;
-    bst_module *m;
-    if (!filename) {
-        report_fail(r, kind, "command has no filename");
+    instantiation in;
+    if (!load_and_instantiate(r, kind, cmd, "trap ", &in))
         return;
-    }
-    load_result lr = load_module(r, filename, true, &m, &err, why, sizeof why);
-    if (lr == LOAD_IO) {
-        report_fail(r, kind, "%s", why);
-        return;
-    }
-    if (lr == LOAD_REJECTED) {
-        report_fail(r, kind, "%s failed to load (expected trap \"%s\", got %s at offset %zu: %s)",
-                    filename, text ? text : "", bst_status_name(err.status), err.offset,
-                    error_text(&err));
-        return;
-    }
-    bst_instance *inst;
-    inst_result ir = instantiate(r, m, &inst, &err, why, sizeof why);
-    if (ir == INST_MISSING_IMPORT) {
-        report_fail(r, kind, "%s: %s", filename, why);
-    } else if (ir == INST_OK) {
-        report_fail(r, kind, "%s instantiated (expected trap \"%s\")", filename,
-                    text ? text : "");
-    } else if (err.status != BST_ERR_TRAP) {
-        report_fail(r, kind, "%s (expected trap \"%s\", got %s: %s)", filename,
-                    text ? text : "", bst_status_name(err.status), error_text(&err));
-    } else if (!trap_matches(text, err.trap, error_text(&err))) {
-        report_fail(r, kind, "%s (expected trap \"%s\", got trap \"%s\")", filename,
-                    text ? text : "", error_text(&err));
+    if (in.result == INST_MISSING_IMPORT) {
+        report_fail(r, kind, "%s: %s", in.filename, in.why);
+    } else if (in.result == INST_OK) {
+        report_fail(r, kind, "%s instantiated (expected trap \"%s\")", in.filename, in.expected);
+    } else if (in.err.status != BST_ERR_TRAP) {
+        report_fail(r, kind, "%s (expected trap \"%s\", got %s: %s)", in.filename, in.expected,
+                    bst_status_name(in.err.status), cli_err_text(&in.err));
+    } else if (!trap_matches(in.text, in.err.trap, cli_err_text(&in.err))) {
+        report_fail(r, kind, "%s (expected trap \"%s\", got trap \"%s\")", in.filename,
+                    in.expected, cli_err_text(&in.err));
     } else {
         r->counts->passed++;
     }
@@ -915,10 +903,10 @@ static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd
                     text ? text : "", got);
     } else if (res.status != BST_ERR_TRAP) {
         report_fail(r, kind, "\"%s\" (expected trap \"%s\", got %s: %s)", fname,
-                    text ? text : "", bst_status_name(res.status), error_text(&res.err));
-    } else if (!trap_matches(text, res.err.trap, error_text(&res.err))) {
+                    text ? text : "", bst_status_name(res.status), cli_err_text(&res.err));
+    } else if (!trap_matches(text, res.err.trap, cli_err_text(&res.err))) {
         report_fail(r, kind, "\"%s\" (expected trap \"%s\", got trap \"%s\")", fname,
-                    text ? text : "", error_text(&res.err));
+                    text ? text : "", cli_err_text(&res.err));
     } else {
         r->counts->passed++;
     }
@@ -952,7 +940,7 @@ static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *c
         if (r->verbose)
             printf("%s:%lu: %s: ok (expected \"%s\", got %s at offset %zu: %s)\n", r->source,
                    r->line, kind, text ? text : "", bst_status_name(err.status), err.offset,
-                   error_text(&err));
+                   cli_err_text(&err));
         r->counts->passed++;
     }
 }
@@ -960,42 +948,23 @@ static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *c
 static void cmd_assert_unlinkable(spec_run *r, const json_value *cmd)
 {
     const char *kind = "assert_unlinkable";
-    const char *filename = json_get_string(cmd, "filename");
-    const char *text = json_get_string(cmd, "text");
-    char why[256] = "";
-    bst_error err;
-    bst_module *m;
-    if (!filename) {
-        report_fail(r, kind, "command has no filename");
+    instantiation in;
+    if (!load_and_instantiate(r, kind, cmd, "", &in))
         return;
-    }
-    load_result lr = load_module(r, filename, true, &m, &err, why, sizeof why);
-    if (lr == LOAD_IO) {
-        report_fail(r, kind, "%s", why);
-        return;
-    }
-    if (lr == LOAD_REJECTED) {
-        report_fail(r, kind, "%s failed to load (expected \"%s\", got %s at offset %zu: %s)",
-                    filename, text ? text : "", bst_status_name(err.status), err.offset,
-                    error_text(&err));
-        return;
-    }
-    bst_instance *inst;
-    inst_result ir = instantiate(r, m, &inst, &err, why, sizeof why);
-    if (ir == INST_MISSING_IMPORT) {
+    if (in.result == INST_MISSING_IMPORT) {
         if (r->verbose)
             printf("%s:%lu: %s: ok (expected \"%s\", got %s)\n", r->source, r->line, kind,
-                   text ? text : "", why);
+                   in.expected, in.why);
         r->counts->passed++;
-    } else if (ir == INST_OK) {
-        report_fail(r, kind, "%s instantiated (expected \"%s\")", filename, text ? text : "");
-    } else if (err.status != BST_ERR_UNLINKABLE) {
-        report_fail(r, kind, "%s (expected \"%s\", got %s: %s)", filename, text ? text : "",
-                    bst_status_name(err.status), error_text(&err));
+    } else if (in.result == INST_OK) {
+        report_fail(r, kind, "%s instantiated (expected \"%s\")", in.filename, in.expected);
+    } else if (in.err.status != BST_ERR_UNLINKABLE) {
+        report_fail(r, kind, "%s (expected \"%s\", got %s: %s)", in.filename, in.expected,
+                    bst_status_name(in.err.status), cli_err_text(&in.err));
     } else {
         if (r->verbose)
             printf("%s:%lu: %s: ok (expected \"%s\", got %s)\n", r->source, r->line, kind,
-                   text ? text : "", error_text(&err));
+                   in.expected, cli_err_text(&in.err));
         r->counts->passed++;
     }
 }
@@ -1138,7 +1107,7 @@ int spec_main(int argc, char **argv)
             verbose = true;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "bastion spec: unknown option %s\n%s", argv[i], SPEC_USAGE);
-            return 64;
+            return CLI_EXIT_USAGE;
         }
     }
     for (int i = 0; i < argc; i++) {
@@ -1149,7 +1118,7 @@ int spec_main(int argc, char **argv)
     }
     if (nfiles == 0) {
         fputs(SPEC_USAGE, stderr);
-        return 64;
+        return CLI_EXIT_USAGE;
     }
     if (c.skipped)
         printf("%lu passed, %lu failed, %lu skipped\n", c.passed, c.failed, c.skipped);

@@ -1,0 +1,173 @@
+/*
+ * chainspec.c — raw Substrate chain specs for the CLI (see chainspec.h): finds the genesis
+ * runtime code (genesis.raw.top[":code"]), loads the genesis storage (genesis.raw.top, hex key
+ * -> hex value, and genesis.raw.childrenDefault, hex child key -> {hex key -> hex value}) into
+ * the in-memory state backend, and asks the genesis runtime's Core_version for the state
+ * version (absent = 0, as in Substrate).  `bastion runtime` and `bastion chainspec` both read
+ * chain specs through this file, so neither command file depends on the other.
+ */
+#include "chainspec.h"
+#include "bastion_substrate.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* genesis.raw.<name> of a parsed chain spec, or NULL. */
+static const json_value *genesis_raw(const json_value *root, const char *name) {
+    const json_value *genesis = json_get(root, "genesis");
+    const json_value *raw = genesis ? json_get(genesis, "raw") : NULL;
+    return raw ? json_get(raw, name) : NULL;
+}
+
+bool cli_chainspec_code(const char *path, const json_value *root, uint8_t **blob,
+                        size_t *blob_len) {
+    const json_value *top = genesis_raw(root, "top");
+    if (!top || top->kind != JSON_OBJECT) {
+        fprintf(stderr, "error: %s: no genesis.raw.top object (not a raw chain spec?)\n", path);
+        return false;
+    }
+    const json_value *code = json_get(top, "0x3a636f6465");
+    if (!code) {
+        fprintf(stderr, "error: %s: genesis.raw.top has no :code (0x3a636f6465) entry\n", path);
+        return false;
+    }
+    if (code->kind != JSON_STRING || !cli_hex_decode(code->str, code->len, blob, blob_len)) {
+        fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
+        return false;
+    }
+    return true;
+}
+
+/* Puts every member of obj (hex key -> hex value) into trie `child` of m. */
+static bool load_pairs(const char *path, const char *where, const json_value *obj,
+                       const uint8_t *child, size_t child_len, bst_state_mem *m) {
+    if (obj->kind != JSON_OBJECT) {
+        fprintf(stderr, "error: %s: %s is not an object\n", path, where);
+        return false;
+    }
+    for (size_t i = 0; i < obj->count; i++) {
+        const json_member *mb = &obj->members[i];
+        uint8_t *k = NULL, *v = NULL;
+        size_t kl = 0, vl = 0;
+        if (!cli_hex_decode(mb->key, mb->key_len, &k, &kl)) {
+            fprintf(stderr, "error: %s: %s: key \"%.80s\" is not hex\n", path, where, mb->key);
+            return false;
+        }
+        if (mb->value.kind != JSON_STRING ||
+            !cli_hex_decode(mb->value.str, mb->value.len, &v, &vl)) {
+            fprintf(stderr, "error: %s: %s: the value of \"%.80s\" is not a hex string\n", path,
+                    where, mb->key);
+            free(k);
+            return false;
+        }
+        bool ok = bst_state_mem_put(m, child, child_len, k, kl, v, vl);
+        free(k);
+        free(v);
+        if (!ok) {
+            fprintf(stderr, "error: out of memory\n");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool cli_chainspec_genesis_storage(const char *path, const json_value *root, bst_state_mem *mem) {
+    const json_value *top = genesis_raw(root, "top");
+    const json_value *children = genesis_raw(root, "childrenDefault");
+    if (!top) {
+        fprintf(stderr, "error: %s: no genesis.raw.top (not a raw chain spec?)\n", path);
+        return false;
+    }
+    if (!load_pairs(path, "genesis.raw.top", top, NULL, 0, mem)) return false;
+    if (children) {
+        if (children->kind != JSON_OBJECT) {
+            fprintf(stderr, "error: %s: genesis.raw.childrenDefault is not an object\n", path);
+            return false;
+        }
+        for (size_t i = 0; i < children->count; i++) {
+            const json_member *c = &children->members[i];
+            uint8_t *name = NULL;
+            size_t name_len = 0;
+            if (!cli_hex_decode(c->key, c->key_len, &name, &name_len)) {
+                fprintf(stderr, "error: %s: childrenDefault key \"%.80s\" is not hex\n", path,
+                        c->key);
+                return false;
+            }
+            /* Substrate's raw format: {"childInfo": ..., "data": {...}} in old specs, the pair
+             * map itself in current ones. */
+            const json_value *data = json_get(&c->value, "data");
+            if (!data || json_get(&c->value, "childInfo") == NULL) data = &c->value;
+            /* The key is the unprefixed child storage key; tolerate the prefixed form. */
+            const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
+            size_t skip = name_len >= pl && memcmp(name, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) == 0
+                              ? pl
+                              : 0;
+            bool ok = load_pairs(path, "genesis.raw.childrenDefault", data, name + skip,
+                                 name_len - skip, mem);
+            free(name);
+            if (!ok) return false;
+        }
+    }
+
+    return true;
+}
+
+/* Calls the runtime's Core_version; prints the error and returns false on failure. */
+static bool call_core_version(bst_substrate_runtime *rt, const char *path, uint8_t **out,
+                              size_t *out_len) {
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    if (bst_substrate_call(rt, "Core_version", NULL, 0, out, out_len, &err) == BST_OK) return true;
+    fprintf(stderr, "error: %s: Core_version%s: %s\n", path,
+            err.status == BST_ERR_TRAP ? " trapped" : "", cli_err_text(&err));
+    return false;
+}
+
+/* The state version the runtime in blob declares (see cli_chainspec_state_version). */
+static bool runtime_state_version(const char *path, const uint8_t *blob, size_t blob_len,
+                                  unsigned *version) {
+    uint8_t *code = NULL, *out = NULL;
+    size_t code_len = 0, out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
+        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
+        return false;
+    }
+    bst_substrate_options opts;
+    bst_substrate_options_default(&opts);
+    opts.fuel = CLI_RUNTIME_FUEL;
+    opts.allow_missing = true;   /* only Core_version runs, and it calls no host function */
+    bool ok = false;
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
+    if (!rt) {
+        fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
+    } else if (call_core_version(rt, path, &out, &out_len)) {
+        bst_substrate_version v;
+        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+        if (se != BST_SCALE_OK)
+            fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
+        else if (v.has_state_version && v.state_version > 1)
+            fprintf(stderr, "error: %s: unknown state version %u\n", path,
+                    (unsigned)v.state_version);
+        else {
+            *version = v.has_state_version ? v.state_version : 0;
+            ok = true;
+        }
+    }
+    free(out);
+    bst_substrate_runtime_free(rt);
+    free(code);
+    return ok;
+}
+
+bool cli_chainspec_state_version(const char *path, const json_value *root, unsigned *version) {
+    uint8_t *blob = NULL;
+    size_t blob_len = 0;
+    bool ok = cli_chainspec_code(path, root, &blob, &blob_len) &&
+              runtime_state_version(path, blob, blob_len, version);
+    free(blob);
+    return ok;
+}
