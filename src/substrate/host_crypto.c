@@ -38,27 +38,13 @@ static void h_twox_64(const void *d, size_t n, uint8_t *o) { bst_twox_64(d, n, o
 static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n, o); }
 static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
 
-SUB_HOST(ext_hashing_keccak_256_version_1) {
-    return hash_host(c, args, results, env, h_keccak_256, 32, fn);
-}
-SUB_HOST(ext_hashing_sha2_256_version_1) {
-    return hash_host(c, args, results, env, h_sha2_256, 32, fn);
-}
-SUB_HOST(ext_hashing_blake2_128_version_1) {
-    return hash_host(c, args, results, env, h_blake2_128, 16, fn);
-}
-SUB_HOST(ext_hashing_blake2_256_version_1) {
-    return hash_host(c, args, results, env, h_blake2_256, 32, fn);
-}
-SUB_HOST(ext_hashing_twox_64_version_1) {
-    return hash_host(c, args, results, env, h_twox_64, 8, fn);
-}
-SUB_HOST(ext_hashing_twox_128_version_1) {
-    return hash_host(c, args, results, env, h_twox_128, 16, fn);
-}
-SUB_HOST(ext_hashing_twox_256_version_1) {
-    return hash_host(c, args, results, env, h_twox_256, 32, fn);
-}
+SUB_HOST_CALLS(ext_hashing_keccak_256_version_1, hash_host, h_keccak_256, 32)
+SUB_HOST_CALLS(ext_hashing_sha2_256_version_1, hash_host, h_sha2_256, 32)
+SUB_HOST_CALLS(ext_hashing_blake2_128_version_1, hash_host, h_blake2_128, 16)
+SUB_HOST_CALLS(ext_hashing_blake2_256_version_1, hash_host, h_blake2_256, 32)
+SUB_HOST_CALLS(ext_hashing_twox_64_version_1, hash_host, h_twox_64, 8)
+SUB_HOST_CALLS(ext_hashing_twox_128_version_1, hash_host, h_twox_128, 16)
+SUB_HOST_CALLS(ext_hashing_twox_256_version_1, hash_host, h_twox_256, 32)
 
 /* ---- verification ------------------------------------------------------------------------ */
 
@@ -112,30 +98,14 @@ static bool batch_host(bst_caller *c, const bst_value *args, bst_value *results,
     return true;
 }
 
-SUB_HOST(ext_crypto_ed25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_ED25519, fn);
-}
-SUB_HOST(ext_crypto_ed25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_SR25519_V1, fn);
-}
-SUB_HOST(ext_crypto_sr25519_verify_version_2) {
-    return verify_host(c, args, results, env, V_SR25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_verify_version_1) {
-    return verify_host(c, args, results, env, V_ECDSA_V1, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_verify_version_2) {
-    return verify_host(c, args, results, env, V_ECDSA, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_verify_version_1, verify_host, V_ED25519)
+SUB_HOST_CALLS(ext_crypto_ed25519_batch_verify_version_1, batch_host, V_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_1, verify_host, V_SR25519_V1)
+SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_2, verify_host, V_SR25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_batch_verify_version_1, batch_host, V_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_1, verify_host, V_ECDSA_V1)
+SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_2, verify_host, V_ECDSA)
+SUB_HOST_CALLS(ext_crypto_ecdsa_batch_verify_version_1, batch_host, V_ECDSA)
 
 /* verify_prehashed(sig: ptr 65, msg: ptr 32, pub: ptr 33) -> bool */
 SUB_HOST(ext_crypto_ecdsa_verify_prehashed_version_1) {
@@ -193,18 +163,10 @@ static bool recover_host(bst_caller *c, const bst_value *args, bst_value *result
     return sub_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
 }
 
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_1) {
-    return recover_host(c, args, results, env, false, false, fn);
-}
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_2) {
-    return recover_host(c, args, results, env, true, false, fn);
-}
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_1) {
-    return recover_host(c, args, results, env, false, true, fn);
-}
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
-    return recover_host(c, args, results, env, true, true, fn);
-}
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_version_1, recover_host, false, false)
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_version_2, recover_host, true, false)
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_compressed_version_1, recover_host, false, true)
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2, recover_host, true, true)
 
 /* ---- the keystore ------------------------------------------------------------------------ */
 
@@ -306,15 +268,9 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     return sub_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
 }
 
-SUB_HOST(ext_crypto_ed25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_generate_version_1, generate_host, HOST_KEY_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_generate_version_1, generate_host, HOST_KEY_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_generate_version_1, generate_host, HOST_KEY_ECDSA)
 
 /* public_keys(key_type: ptr 4) -> Vec<[u8; N]> */
 static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
@@ -340,15 +296,9 @@ static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *re
     return ok;
 }
 
-SUB_HOST(ext_crypto_ed25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_public_keys_version_1, public_keys_host, HOST_KEY_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_public_keys_version_1, public_keys_host, HOST_KEY_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_public_keys_version_1, public_keys_host, HOST_KEY_ECDSA)
 
 /* The keystore's key of this scheme, type and public key, or NULL. */
 static const host_key *find_key(const bst_substrate_runtime *rt, host_key_scheme scheme,
@@ -398,15 +348,9 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
     return sub_ret_span(c, rt, out, out_len, &results[0], name);
 }
 
-SUB_HOST(ext_crypto_ed25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_sign_version_1, sign_host, HOST_KEY_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_sign_version_1, sign_host, HOST_KEY_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_sign_version_1, sign_host, HOST_KEY_ECDSA)
 
 /* sign_prehashed(key_type, pub: ptr 33, msg: ptr 32) -> Option<[u8; 65]> */
 SUB_HOST(ext_crypto_ecdsa_sign_prehashed_version_1) {

@@ -69,34 +69,30 @@ SUB_HOST(ext_logging_log_version_1) {
     return true;
 }
 
-/* print_* are debugging aids of the runtime; they go to stderr at the debug log level. */
-SUB_HOST(ext_misc_print_utf8_version_1) {
+/* print_* are debugging aids of the runtime; they go to stderr at the debug log level.
+ * print_utf8 and print_hex take a span, printed as text or as hex digits. */
+static bool print_span(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                       bool hex, const char *fn) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     uint32_t len;
     const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!s) return false;
     if (rt->opts.max_log_level >= 4) {
-        fputs("[runtime print] ", stderr);
-        put_guest_text(s, len, 4096);
+        if (hex) {
+            fputs("[runtime print] 0x", stderr);
+            for (uint32_t i = 0; i < len && i < 2048; i++) fprintf(stderr, "%02x", s[i]);
+        } else {
+            fputs("[runtime print] ", stderr);
+            put_guest_text(s, len, 4096);
+        }
         fputc('\n', stderr);
     }
     return true;
 }
 
-SUB_HOST(ext_misc_print_hex_version_1) {
-    (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t len;
-    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
-    if (!s) return false;
-    if (rt->opts.max_log_level >= 4) {
-        fputs("[runtime print] 0x", stderr);
-        for (uint32_t i = 0; i < len && i < 2048; i++) fprintf(stderr, "%02x", s[i]);
-        fputc('\n', stderr);
-    }
-    return true;
-}
+SUB_HOST_CALLS(ext_misc_print_utf8_version_1, print_span, false)
+SUB_HOST_CALLS(ext_misc_print_hex_version_1, print_span, true)
 
 SUB_HOST(ext_misc_print_num_version_1) {
     (void)c;
@@ -186,17 +182,31 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
     }
 }
 
-SUB_HOST(ext_offchain_local_storage_get_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
-    bst_substrate_runtime *rt = HOST_RT(env);
+/* The arguments every local_storage_* function starts with, (kind, key: span): the child of
+ * rt->offchain the kind names, and the key. */
+typedef struct local_key {
     const uint8_t *child, *key;
     size_t child_len;
-    uint32_t klen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    uint32_t key_len;
+} local_key;
+
+/* Refuses a call outside an offchain worker, then reads (kind, key).  False after trapping. */
+static bool local_storage_key(bst_caller *c, bst_substrate_runtime *rt, const bst_value *args,
+                              local_key *k, const char *fn) {
+    if (!sub_offchain_ok(c, rt, fn)) return false;
+    if (!offchain_kind(c, args[0].of.i32, &k->child, &k->child_len, fn)) return false;
+    k->key = sub_span(c, rt, args[1].of.i64, &k->key_len, fn);
+    return k->key != NULL;
+}
+
+SUB_HOST(ext_offchain_local_storage_get_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    local_key k;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
     uint8_t *val = NULL;
     size_t vlen = 0;
-    bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &val, &vlen);
+    bst_state_res r =
+        bst_state_get(rt->offchain, k.child, k.child_len, k.key, k.key_len, &val, &vlen);
     if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool ok = sub_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
     free(val);
@@ -204,43 +214,35 @@ SUB_HOST(ext_offchain_local_storage_get_version_1) {
 }
 
 SUB_HOST(ext_offchain_local_storage_set_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *child, *key, *val;
-    size_t child_len;
-    uint32_t klen, vlen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    local_key k;
+    const uint8_t *val;
+    uint32_t vlen;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
     if (!(val = sub_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
-    if (!bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
+    if (!bst_state_set(rt->offchain, k.child, k.child_len, k.key, k.key_len, val, vlen))
         return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
 SUB_HOST(ext_offchain_local_storage_clear_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *child, *key;
-    size_t child_len;
-    uint32_t klen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!bst_state_clear(rt->offchain, child, child_len, key, klen))
+    local_key k;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
+    if (!bst_state_clear(rt->offchain, k.child, k.child_len, k.key, k.key_len))
         return sub_fail(c, fn, "out of host memory");
     return true;
 }
 
 /* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
 SUB_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *child, *key, *old_enc, *val;
-    size_t child_len;
-    uint32_t klen, olen, vlen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    local_key k;
+    const uint8_t *old_enc, *val;
+    uint32_t olen, vlen;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
     if (!(old_enc = sub_span(c, rt, args[2].of.i64, &olen, fn))) return false;
     if (!(val = sub_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
     bool expect_some;
@@ -250,14 +252,15 @@ SUB_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
         return false;
     uint8_t *cur = NULL;
     size_t cur_len = 0;
-    bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &cur, &cur_len);
+    bst_state_res r =
+        bst_state_get(rt->offchain, k.child, k.child_len, k.key, k.key_len, &cur, &cur_len);
     if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool present = r == BST_STATE_FOUND;
     bool equal = !expect_some ? !present
                           : present && cur_len == expect_len &&
                                 (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
     free(cur);
-    if (equal && !bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
+    if (equal && !bst_state_set(rt->offchain, k.child, k.child_len, k.key, k.key_len, val, vlen))
         return sub_fail(c, fn, "out of host memory");
     results[0].of.i32 = equal;
     return true;

@@ -139,6 +139,29 @@ static bool do_clear_prefix(bst_caller *c, bst_substrate_runtime *rt, const uint
            oom(c, fn);
 }
 
+/* clear_prefix v2, of the top trie or a child: at most `limit` (an Option<u32> span) keys
+ * removed, and a KillStorageResult. */
+static bool clear_prefix_limited(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                                 size_t child_len, int64_t prefix_span, int64_t limit_span,
+                                 bst_value *result, const char *fn) {
+    uint32_t limit, removed = 0;
+    bool all = false;
+    if (!get_limit(c, rt, limit_span, &limit, fn)) return false;
+    if (!do_clear_prefix(c, rt, child, child_len, prefix_span, limit, &removed, &all, fn))
+        return false;
+    return ret_kill_result(c, rt, all, removed, result, fn);
+}
+
+/* storage_kill v2 and v3: at most `limit` (an Option<u32> span) keys of the child trie
+ * removed; *removed and *all say how it went. */
+static bool kill_limited(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                         size_t child_len, int64_t limit_span, uint32_t *removed, bool *all,
+                         const char *fn) {
+    uint32_t limit;
+    if (!get_limit(c, rt, limit_span, &limit, fn)) return false;
+    return bst_state_child_kill(rt->state, child, child_len, limit, removed, all) || oom(c, fn);
+}
+
 static bool state_version_arg(bst_caller *c, int32_t v, unsigned *out, const char *fn) {
     if (v != 0 && v != 1) return sub_fail(c, fn, "unknown state version");
     *out = (unsigned)v;
@@ -191,12 +214,8 @@ SUB_HOST(ext_storage_clear_prefix_version_1) {
     return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL, fn);
 }
 SUB_HOST(ext_storage_clear_prefix_version_2) {
-    bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t limit, removed = 0;
-    bool all = false;
-    if (!get_limit(c, rt, args[1].of.i64, &limit, fn)) return false;
-    if (!do_clear_prefix(c, rt, TOP, args[0].of.i64, limit, &removed, &all, fn)) return false;
-    return ret_kill_result(c, rt, all, removed, &results[0], fn);
+    return clear_prefix_limited(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64,
+                                &results[0], fn);
 }
 SUB_HOST(ext_storage_append_version_1) {
     (void)results;
@@ -231,25 +250,31 @@ SUB_HOST(ext_storage_start_transaction_version_1) {
     return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) ||
            oom(c, fn);
 }
+/* Ends the innermost storage transaction (and the offchain index's with it): commits or rolls
+ * back.  Only a transaction the runtime opened may end. */
+static bool end_transaction(bst_caller *c, bst_substrate_runtime *rt, bool commit,
+                            const char *fn) {
+    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
+        return sub_fail(c, fn, commit ? "No open transaction that can be committed."
+                                      : "No open transaction that can be rolled back.");
+    if (commit) {
+        bst_state_tx_commit(rt->state);
+        bst_state_tx_commit(rt->offchain_index);
+    } else {
+        bst_state_tx_rollback(rt->state);
+        bst_state_tx_rollback(rt->offchain_index);
+    }
+    return true;
+}
 SUB_HOST(ext_storage_rollback_transaction_version_1) {
     (void)args;
     (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return sub_fail(c, fn, "No open transaction that can be rolled back.");
-    bst_state_tx_rollback(rt->state);
-    bst_state_tx_rollback(rt->offchain_index);
-    return true;
+    return end_transaction(c, HOST_RT(env), false, fn);
 }
 SUB_HOST(ext_storage_commit_transaction_version_1) {
     (void)args;
     (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return sub_fail(c, fn, "No open transaction that can be committed.");
-    bst_state_tx_commit(rt->state);
-    bst_state_tx_commit(rt->offchain_index);
-    return true;
+    return end_transaction(c, HOST_RT(env), true, fn);
 }
 
 /* ---- ext_default_child_storage_* ---------------------------------------------------------- */
@@ -297,13 +322,8 @@ SUB_HOST(ext_default_child_storage_clear_prefix_version_1) {
 }
 SUB_HOST(ext_default_child_storage_clear_prefix_version_2) {
     CHILD_OR_FAIL(args[0].of.i64);
-    uint32_t limit, removed = 0;
-    bool all = false;
-    if (!get_limit(c, HOST_RT(env), args[2].of.i64, &limit, fn)) return false;
-    if (!do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, limit, &removed, &all,
-                         fn))
-        return false;
-    return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
+    return clear_prefix_limited(c, HOST_RT(env), child, child_len, args[1].of.i64,
+                                args[2].of.i64, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_storage_kill_version_1) {
     (void)results;
@@ -314,23 +334,20 @@ SUB_HOST(ext_default_child_storage_storage_kill_version_1) {
 /* v2: -> bool (all removed) */
 SUB_HOST(ext_default_child_storage_storage_kill_version_2) {
     CHILD_OR_FAIL(args[0].of.i64);
-    uint32_t limit, removed = 0;
+    uint32_t removed = 0;
     bool all = false;
-    if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
-    if (!bst_state_child_kill(HOST_RT(env)->state, child, child_len, limit, &removed, &all))
-        return oom(c, fn);
+    if (!kill_limited(c, HOST_RT(env), child, child_len, args[1].of.i64, &removed, &all, fn))
+        return false;
     results[0].of.i32 = all;
     return true;
 }
 /* v3: -> KillStorageResult */
 SUB_HOST(ext_default_child_storage_storage_kill_version_3) {
     CHILD_OR_FAIL(args[0].of.i64);
-    uint32_t limit, removed = 0;
+    uint32_t removed = 0;
     bool all = false;
-    if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
-    if (!bst_state_child_kill(HOST_RT(env)->state, child, child_len, limit, &removed, &all))
-        return oom(c, fn);
-    return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
+    return kill_limited(c, HOST_RT(env), child, child_len, args[1].of.i64, &removed, &all, fn) &&
+           ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_root_version_1) {
     CHILD_OR_FAIL(args[0].of.i64);
@@ -402,9 +419,13 @@ static bst_trie_pair *decode_trie_input(const uint8_t *p, uint32_t len, bool pai
     return v;
 }
 
+/* (input: span[, state_version: i32 when versioned]) -> pointer to the root: the trie root of
+ * the key-value pairs or, when ordered, of the values keyed by their SCALE-compact index. */
 static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                           bool ordered, unsigned version, const char *fn) {
+                           bool ordered, bool versioned, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
+    unsigned version = 0;
+    if (versioned && !state_version_arg(c, args[1].of.i32, &version, fn)) return false;
     uint32_t len;
     const uint8_t *in = sub_span(c, rt, args[0].of.i64, &len, fn);
     if (!in) return false;
@@ -423,19 +444,7 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
     return sub_ret_ptr(c, rt, root, 32, &results[0], fn);
 }
 
-SUB_HOST(ext_trie_blake2_256_root_version_1) {
-    return trie_root_host(c, args, results, env, false, 0, fn);
-}
-SUB_HOST(ext_trie_blake2_256_root_version_2) {
-    unsigned v = 0;
-    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
-    return trie_root_host(c, args, results, env, false, v, fn);
-}
-SUB_HOST(ext_trie_blake2_256_ordered_root_version_1) {
-    return trie_root_host(c, args, results, env, true, 0, fn);
-}
-SUB_HOST(ext_trie_blake2_256_ordered_root_version_2) {
-    unsigned v = 0;
-    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
-    return trie_root_host(c, args, results, env, true, v, fn);
-}
+SUB_HOST_CALLS(ext_trie_blake2_256_root_version_1, trie_root_host, false, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_root_version_2, trie_root_host, false, true)
+SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_1, trie_root_host, true, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_2, trie_root_host, true, true)
