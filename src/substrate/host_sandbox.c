@@ -348,18 +348,15 @@ SUB_HOST(ext_sandbox_instantiate_version_1) {
         return sub_fail(c, fn, "dispatch_thunk_idx is out of the table bounds");
     if (!thunk.of.funcref)
         return sub_fail(c, fn, "dispatch_thunk_idx points on an empty table entry");
-    uint32_t wasm_len, env_len;
-    const uint8_t *wasm = sub_span(c, rt, args[1].of.i64, &wasm_len, fn);
-    if (!wasm) return false;
-    const uint8_t *env_def = sub_span(c, rt, args[2].of.i64, &env_len, fn);
-    if (!env_def) return false;
+    SUB_SPAN_ARG(wasm, args[1].of.i64);
+    SUB_SPAN_ARG(env_def, args[2].of.i64);
     struct sub_sandbox *s = sbx_get(c, rt, fn);
     if (!s) return false;
     results[0].of.i32 = (int32_t)SBX_ERR_MODULE;
 
     env_entry *entries;
     size_t nentries;
-    if (!env_decode(s, env_def, env_len, &entries, &nentries)) return true;
+    if (!env_decode(s, env_def, env_def_len, &entries, &nentries)) return true;
     if (s->ninsts >= SBX_MAX_OBJECTS || s->nesting >= SBX_MAX_NESTING ||
         s->code_bytes + wasm_len > rt->opts.module_config.max_module_bytes) {
         free(entries);
@@ -501,16 +498,11 @@ static bst_instance *sbx_instance(bst_caller *c, struct sub_sandbox *s, int32_t 
     return sbx_live(c, s, SBX_INSTANCE, i, false, fn) ? s->insts[(uint32_t)i] : NULL;
 }
 
-/* A span holding a Rust &str: valid UTF-8 or the runtime traps. */
-static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                               uint32_t *len, const char *fn) {
-    const uint8_t *p = sub_span(c, rt, packed, len, fn);
-    if (p && !bst_scale_utf8_valid(p, *len)) {
-        sub_fail(c, fn, "Invalid utf8 data provided");
-        return NULL;
-    }
-    return p;
-}
+/* SUB_SPAN_ARG for a span holding a Rust &str: valid UTF-8, or the runtime traps. */
+#define SBX_STR_ARG(name, packed)                                                                  \
+    SUB_SPAN_ARG(name, packed);                                                                    \
+    if (!bst_scale_utf8_valid(name, name##_len))                                                   \
+        return sub_fail(c, fn, "Invalid utf8 data provided")
 
 /* ---- invoke, globals ---------------------------------------------------------------------- */
 
@@ -519,14 +511,11 @@ static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t
  * ReturnValue) or ERR_EXECUTION (no such export, wrong arguments, a trap). */
 SUB_HOST(ext_sandbox_invoke_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t name_len, args_len;
-    const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
-    if (!name) return false;
-    const uint8_t *raw = sub_span(c, rt, args[2].of.i64, &args_len, fn);
-    if (!raw) return false;
+    SBX_STR_ARG(name, args[1].of.i64);
+    SUB_SPAN_ARG(raw, args[2].of.i64);
     /* Vec<Value>: each takes 5 bytes at least. */
     bst_scale_dec d;
-    bst_scale_dec_init(&d, raw, args_len);
+    bst_scale_dec_init(&d, raw, raw_len);
     size_t nargs;
     if (bst_scale_get_len(&d, 5, &nargs) != BST_SCALE_OK)
         return sub_fail(c, fn, "Can't decode serialized arguments for the invocation");
@@ -591,9 +580,7 @@ SUB_HOST(ext_sandbox_invoke_version_1) {
  * there is no such exported global). */
 SUB_HOST(ext_sandbox_get_global_val_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t name_len;
-    const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
-    if (!name) return false;
+    SBX_STR_ARG(name, args[1].of.i64);
     bst_instance *inst = sbx_instance(c, rt->sandbox, args[0].of.i32, fn);
     if (!inst) return false;
     uint8_t out[10];
