@@ -54,52 +54,37 @@ typedef enum verify_kind {
     V_ECDSA,
 } verify_kind;
 
-/* Verifies (sig: ptr, msg: span, pub: ptr) for one scheme. */
-static bool verify_args(bst_caller *c, const bst_value *args, void *env, verify_kind kind,
-                        const char *fn, bool *valid) {
+/* verify(sig: ptr, msg: span, pub: ptr) -> bool for one scheme.  batch_verify (batch) gives its
+ * verdict at once too; inside start/finish_batch_verify the verdict is also folded into the
+ * batch's result, as current sp-io does. */
+static bool verify_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                        verify_kind kind, bool batch, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bool ecdsa = kind == V_ECDSA_V1 || kind == V_ECDSA;
     SUB_PTR_ARG(sig, args[0].of.i32, ecdsa ? 65 : 64);
     SUB_SPAN_ARG(msg, args[1].of.i64);
     SUB_PTR_ARG(pub, args[2].of.i32, ecdsa ? 33 : 32);
+    bool valid = false;
     switch (kind) {
-    case V_ED25519: *valid = bst_ed25519_verify(sig, msg, msg_len, pub); break;
-    case V_SR25519_V1: *valid = bst_sr25519_verify_deprecated(sig, msg, msg_len, pub); break;
-    case V_SR25519: *valid = bst_sr25519_verify(sig, msg, msg_len, pub); break;
-    case V_ECDSA_V1: *valid = bst_ecdsa_verify_deprecated(sig, msg, msg_len, pub); break;
-    case V_ECDSA: *valid = bst_ecdsa_verify(sig, msg, msg_len, pub); break;
+    case V_ED25519: valid = bst_ed25519_verify(sig, msg, msg_len, pub); break;
+    case V_SR25519_V1: valid = bst_sr25519_verify_deprecated(sig, msg, msg_len, pub); break;
+    case V_SR25519: valid = bst_sr25519_verify(sig, msg, msg_len, pub); break;
+    case V_ECDSA_V1: valid = bst_ecdsa_verify_deprecated(sig, msg, msg_len, pub); break;
+    case V_ECDSA: valid = bst_ecdsa_verify(sig, msg, msg_len, pub); break;
     }
-    return true;
-}
-
-static bool verify_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                        verify_kind kind, const char *fn) {
-    bool valid = false;
-    if (!verify_args(c, args, env, kind, fn, &valid)) return false;
+    if (batch && rt->batch_active) rt->batch_ok = rt->batch_ok && valid;
     results[0].of.i32 = valid;
     return true;
 }
 
-/* batch_verify: the signature is verified at once and the verdict returned; inside
- * start/finish_batch_verify it is also folded into the batch's result, as current sp-io does. */
-static bool batch_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                       verify_kind kind, const char *fn) {
-    bst_substrate_runtime *rt = HOST_RT(env);
-    bool valid = false;
-    if (!verify_args(c, args, env, kind, fn, &valid)) return false;
-    if (rt->batch_active) rt->batch_ok = rt->batch_ok && valid;
-    results[0].of.i32 = valid;
-    return true;
-}
-
-SUB_HOST_CALLS(ext_crypto_ed25519_verify_version_1, verify_host, V_ED25519)
-SUB_HOST_CALLS(ext_crypto_ed25519_batch_verify_version_1, batch_host, V_ED25519)
-SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_1, verify_host, V_SR25519_V1)
-SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_2, verify_host, V_SR25519)
-SUB_HOST_CALLS(ext_crypto_sr25519_batch_verify_version_1, batch_host, V_SR25519)
-SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_1, verify_host, V_ECDSA_V1)
-SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_2, verify_host, V_ECDSA)
-SUB_HOST_CALLS(ext_crypto_ecdsa_batch_verify_version_1, batch_host, V_ECDSA)
+SUB_HOST_CALLS(ext_crypto_ed25519_verify_version_1, verify_host, V_ED25519, false)
+SUB_HOST_CALLS(ext_crypto_ed25519_batch_verify_version_1, verify_host, V_ED25519, true)
+SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_1, verify_host, V_SR25519_V1, false)
+SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_2, verify_host, V_SR25519, false)
+SUB_HOST_CALLS(ext_crypto_sr25519_batch_verify_version_1, verify_host, V_SR25519, true)
+SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_1, verify_host, V_ECDSA_V1, false)
+SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_2, verify_host, V_ECDSA, false)
+SUB_HOST_CALLS(ext_crypto_ecdsa_batch_verify_version_1, verify_host, V_ECDSA, true)
 
 /* verify_prehashed(sig: ptr 65, msg: ptr 32, pub: ptr 33) -> bool */
 SUB_HOST(ext_crypto_ecdsa_verify_prehashed_version_1) {
