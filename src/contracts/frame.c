@@ -184,26 +184,22 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
         return PRE_FATAL;
     }
     const uint8_t *run_hash = f->info.code_hash;   /* the code this frame runs */
+    if (kind == FRAME_DELEGATE || kind == FRAME_INSTANTIATE) {
+        /* target is a code hash: the code must exist before anything else is looked at */
+        MDB_val code;
+        rc = ctr_code_get(c, f->txn, target, &code);
+        if (rc == MDB_NOTFOUND) {
+            pre = PRE_CODE_NOT_FOUND;
+            goto pre_fail;
+        }
+        if (rc) goto fatal;
+    }
     if (kind == FRAME_DELEGATE) {
         /* the caller's account, storage, caller and value; only the code differs */
         memcpy(f->address, parent->address, 32);
         f->info = parent->info;
-        MDB_val code;
-        rc = ctr_code_get(c, f->txn, target, &code);
-        if (rc == MDB_NOTFOUND) {
-            pre = PRE_CODE_NOT_FOUND;
-            goto pre_fail;
-        }
-        if (rc) goto fatal;
         run_hash = target;
     } else if (kind == FRAME_INSTANTIATE) {
-        MDB_val code;
-        rc = ctr_code_get(c, f->txn, target, &code);
-        if (rc == MDB_NOTFOUND) {
-            pre = PRE_CODE_NOT_FOUND;
-            goto pre_fail;
-        }
-        if (rc) goto fatal;
         bst_contracts_address(caller, target, input, input_len, salt, salt_len, f->address);
         if (addr_out) memcpy(addr_out, f->address, 32);
         ctr_contract_info existing;

@@ -107,6 +107,30 @@ static bool fatal(ctr_frame *f, bst_caller *c, int rc) {
     return trapf(f, c, "state failure: %s", rc > 0 || rc < -1 ? mdb_strerror(rc) : "out of memory");
 }
 
+/* A heap copy of len bytes (at least one byte allocated), or NULL after trapping. */
+static uint8_t *host_copy(ctr_frame *f, bst_caller *c, const uint8_t *p, size_t len) {
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) {
+        fatal(f, c, -1);
+        return NULL;
+    }
+    if (len) memcpy(copy, p, len);
+    return copy;
+}
+
+/* A heap copy of the contract's memory [ptr, ptr+len), charged as a read, or NULL after
+ * trapping. */
+static uint8_t *guest_copy(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
+    const uint8_t *p = view(f, c, ptr, len);
+    return p ? host_copy(f, c, p, len) : NULL;
+}
+
+/* Stores a host function's i32 result (a ReturnCode, or a size or SENTINEL): ret is its
+ * results[0], or NULL for a version that returns nothing (seal0 set_storage, clear_storage). */
+static void put_ret(bst_value *ret, uint32_t v) {
+    if (ret) ret->of.i32 = (int32_t)v;
+}
+
 /* ---- storage ------------------------------------------------------------------------------ */
 
 /* Reads a storage key, fixed (32 bytes, key_len == SENTINEL: seal0/seal1 calls with a key
@@ -123,9 +147,9 @@ static bool read_key(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t key_len
     return rd(f, c, ptr, key + 1, key_len);
 }
 
-/* set_storage: returns the previous value's size or SENTINEL through *old. */
+/* set_storage: returns the previous value's size or SENTINEL through ret. */
 static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
-                           uint32_t val_ptr, uint32_t val_len, uint32_t *old) {
+                           uint32_t val_ptr, uint32_t val_len, bst_value *ret) {
     uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
     if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
@@ -138,7 +162,7 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
     int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, klen, &ov);
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
     size_t oldlen = rc == MDB_NOTFOUND ? 0 : ov.mv_size;
-    *old = rc == MDB_NOTFOUND ? CTR_SENTINEL : (uint32_t)ov.mv_size;
+    put_ret(ret, rc == MDB_NOTFOUND ? CTR_SENTINEL : (uint32_t)ov.mv_size);
     /* storage growth pays per new byte */
     if (val_len > oldlen &&
         !charge(f, c, ctr_sat_mul(val_len - oldlen, BST_CONTRACTS_GAS_STORAGE_NEW_BYTE)))
@@ -148,92 +172,124 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
     return true;
 }
 
+/* A storage key the contract passed, in its stored form, and what the storage holds there. */
+typedef struct stored_entry {
+    uint8_t key[CTR_STORED_KEY_MAX];
+    uint32_t klen;
+    MDB_val val;   /* when found: valid until the next write in the transaction */
+    bool found;
+} stored_entry;
+
 /* The first steps every storage read shares: charge `cost`, read the key, look it up.  False
- * after trapping; else *found tells whether *v holds the stored value (valid until the next
- * write in the transaction). */
+ * after trapping. */
 static bool storage_lookup(ctr_frame *f, bst_caller *c, uint64_t cost, uint32_t key_ptr,
-                           uint32_t key_len, uint8_t key[CTR_STORED_KEY_MAX], uint32_t *klen,
-                           MDB_val *v, bool *found) {
+                           uint32_t key_len, stored_entry *e) {
     if (!charge(f, c, cost)) return false;
-    if (!read_key(f, c, key_ptr, key_len, key, klen)) return false;
-    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, *klen, v);
-    *found = rc == 0;
+    if (!read_key(f, c, key_ptr, key_len, e->key, &e->klen)) return false;
+    int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, e->key, e->klen, &e->val);
+    e->found = rc == 0;
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
     return true;
 }
 
-static bool do_clear_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
-                             uint32_t *old) {
-    uint8_t key[CTR_STORED_KEY_MAX];
-    uint32_t klen;
-    MDB_val ov;
-    bool found;
-    if (!storage_lookup(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE, key_ptr, key_len, key, &klen, &ov,
-                        &found))
-        return false;
-    if (!found) {
-        *old = CTR_SENTINEL;
-        return true;
-    }
-    *old = (uint32_t)ov.mv_size;
-    int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
-    if (rc) return fatal(f, c, rc);
-    return true;
+static bool delete_entry(ctr_frame *f, bst_caller *c, const stored_entry *e) {
+    int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, e->key, e->klen);
+    return rc ? fatal(f, c, rc) : true;
 }
 
-/* get (take = false) / take (take = true): ReturnCode through *ret. */
+/* contains_storage (clear = false) / clear_storage (clear = true): the stored value's size,
+ * or SENTINEL when there is none, through ret; clear_storage also deletes it. */
+static bool do_contains_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
+                                bool clear, bst_value *ret) {
+    stored_entry e;
+    if (!storage_lookup(f, c,
+                        clear ? BST_CONTRACTS_GAS_STORAGE_WRITE : BST_CONTRACTS_GAS_STORAGE_READ,
+                        key_ptr, key_len, &e))
+        return false;
+    put_ret(ret, e.found ? (uint32_t)e.val.mv_size : CTR_SENTINEL);
+    return !clear || !e.found || delete_entry(f, c, &e);
+}
+
+/* get (take = false) / take (take = true): ReturnCode through ret. */
 static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
-                           uint32_t out_ptr, uint32_t out_len_ptr, bool take, uint32_t *ret) {
-    uint8_t key[CTR_STORED_KEY_MAX];
-    uint32_t klen;
-    MDB_val v;
-    bool found;
+                           uint32_t out_ptr, uint32_t out_len_ptr, bool take, bst_value *ret) {
+    stored_entry e;
     if (!storage_lookup(f, c,
                         take ? BST_CONTRACTS_GAS_STORAGE_WRITE : BST_CONTRACTS_GAS_STORAGE_READ,
-                        key_ptr, key_len, key, &klen, &v, &found))
+                        key_ptr, key_len, &e))
         return false;
-    if (!found) {
-        *ret = RC_KEY_NOT_FOUND;
+    if (!e.found) {
+        put_ret(ret, RC_KEY_NOT_FOUND);
         return true;
     }
     /* copy out: the LMDB page may change with the delete below */
-    uint8_t *copy = malloc(v.mv_size ? v.mv_size : 1);
-    if (!copy) return fatal(f, c, -1);
-    memcpy(copy, v.mv_data, v.mv_size);
-    size_t vlen = v.mv_size;
-    if (take) {
-        int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, key, klen);
-        if (rc) {
-            free(copy);
-            return fatal(f, c, rc);
-        }
-    }
-    bool ok = write_output(f, c, out_ptr, out_len_ptr, copy, vlen, false);
+    size_t vlen = e.val.mv_size;
+    uint8_t *copy = host_copy(f, c, e.val.mv_data, vlen);
+    if (!copy) return false;
+    bool ok = (!take || delete_entry(f, c, &e)) &&
+              write_output(f, c, out_ptr, out_len_ptr, copy, vlen, false);
     free(copy);
-    *ret = RC_SUCCESS;
+    put_ret(ret, RC_SUCCESS);
     return ok;
 }
 
-static bool do_contains_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
-                                uint32_t *ret) {
-    uint8_t key[CTR_STORED_KEY_MAX];
-    uint32_t klen;
-    MDB_val v;
-    bool found;
-    if (!storage_lookup(f, c, BST_CONTRACTS_GAS_STORAGE_READ, key_ptr, key_len, key, &klen, &v,
-                        &found))
-        return false;
-    *ret = found ? (uint32_t)v.mv_size : CTR_SENTINEL;
-    return true;
+/* ---- calls and instantiation ------------------------------------------------------------- */
+
+/* ctr_run_frame for a call, delegate_call or instantiate made by frame f, on f's gas: the
+ * callee gets `gas`, or all that is left when gas is 0 or more than that, and what it does not
+ * use comes back.  While it runs, f is re-enterable when allow_reentry. */
+static int run_callee(ctr_frame *f, int kind, bool read_only, bool allow_reentry,
+                      const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
+                      const uint8_t *input, size_t input_len, const uint8_t *salt,
+                      size_t salt_len, uint64_t gas, uint8_t addr_out[32], frame_result *r) {
+    uint64_t remaining = bst_store_fuel(f->store);
+    uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
+    f->allow_reentry = allow_reentry;
+    int pre = ctr_run_frame(f->x, f, f->txn, kind, read_only, caller, target, value, input,
+                            input_len, salt, salt_len, limit, addr_out, r);
+    f->allow_reentry = false;
+    bst_store_set_fuel(f->store, remaining - (r->gas_used > remaining ? remaining : r->gas_used));
+    return pre;
 }
 
-/* ---- calls and instantiation ------------------------------------------------------------- */
+/* pallet-contracts' answer when run_callee did not run the callee (pre != PRE_RAN): a
+ * ReturnCode, or a trap of the caller.  Each kind of frame meets only some of these. */
+static bool callee_not_run(ctr_frame *f, bst_caller *c, int pre, bst_value *ret) {
+    switch (pre) {
+    case PRE_NOT_CONTRACT: put_ret(ret, RC_NOT_CALLABLE); return true;
+    case PRE_TRANSFER_FAILED: put_ret(ret, RC_TRANSFER_FAILED); return true;
+    case PRE_CODE_NOT_FOUND: put_ret(ret, RC_CODE_NOT_FOUND); return true;
+    case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
+    case PRE_REENTRY: return trapf(f, c, "ReentranceDenied%s", NULL);
+    case PRE_DUPLICATE: return trapf(f, c, "DuplicateContract%s", NULL);
+    default: return fatal(f, c, f->x->fatal);   /* PRE_FATAL */
+    }
+}
+
+/* What call and instantiate answer after run_callee: false after trapping the caller; else
+ * the ReturnCode is in ret and *returned tells whether the callee returned (succeeded or
+ * reverted), r->data then holding its output for the caller to free (else freed here). */
+static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r,
+                          bst_value *ret, bool *returned) {
+    *returned = false;
+    if (pre != PRE_RAN) return callee_not_run(f, c, pre, ret);
+    if (r->outcome == BST_CONTRACT_ERROR) {
+        free(r->data);
+        return fatal(f, c, f->x->fatal);
+    }
+    *returned = r->outcome == BST_CONTRACT_SUCCESS || r->outcome == BST_CONTRACT_REVERTED;
+    put_ret(ret, !*returned ? RC_CALLEE_TRAPPED
+                 : r->outcome == BST_CONTRACT_REVERTED ? RC_CALLEE_REVERTED
+                                                       : RC_SUCCESS);
+    if (!*returned) free(r->data);
+    return true;
+}
 
 /* seal call (delegate false: callee_ptr is the callee's address) and delegate_call (delegate
  * true: callee_ptr is a code hash run in this contract's context; no value, all gas left). */
 static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
                     uint32_t callee_ptr, uint64_t gas, uint32_t value_ptr, uint32_t input_ptr,
-                    uint32_t input_len, uint32_t out_ptr, uint32_t out_len_ptr, uint32_t *ret) {
+                    uint32_t input_len, uint32_t out_ptr, uint32_t out_len_ptr, bst_value *ret) {
     if (flags & ~CALL_ALL_FLAGS) return trapf(f, c, "InvalidCallFlags%s", NULL);
     if (delegate && (flags & (CALL_ALLOW_REENTRY | CALL_READ_ONLY)))
         return trapf(f, c, "InvalidCallFlags: ALLOW_REENTRY or READ_ONLY with delegate_call%s",
@@ -245,73 +301,49 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
     uint8_t callee[32], vb[16] = {0};
     if (!rd(f, c, callee_ptr, callee, 32)) return false;
     if (!delegate && !rd(f, c, value_ptr, vb, 16)) return false;
-    uint8_t *input = NULL;
-    size_t ilen = 0;
+    uint8_t *input;
+    size_t ilen;
     if (flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) {
         if (f->input_forwarded) return trapf(f, c, "InputForwarded%s", NULL);
         /* FORWARD_INPUT hands the input over: this frame cannot read it any more */
         if (flags & CALL_FORWARD_INPUT) f->input_forwarded = true;
         ilen = f->input_len;
         if (!charge(f, c, ctr_sat_mul(ilen, BST_CONTRACTS_GAS_PER_BYTE))) return false;
-        input = malloc(ilen ? ilen : 1);
-        if (!input) return fatal(f, c, -1);
-        if (ilen) memcpy(input, f->input, ilen);
+        input = host_copy(f, c, f->input, ilen);
     } else {
         if (input_len > f->x->cfg->max_input_bytes)
             return trapf(f, c, "call input larger than the limit%s", NULL);
-        const uint8_t *p = view(f, c, input_ptr, input_len);
-        if (!p) return false;
         ilen = input_len;
-        input = malloc(ilen ? ilen : 1);
-        if (!input) return fatal(f, c, -1);
-        if (ilen) memcpy(input, p, ilen);
+        input = guest_copy(f, c, input_ptr, input_len);
     }
-    uint64_t remaining = bst_store_fuel(f->store);
-    uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
-    /* pallet-contracts: only a call's missing ALLOW_REENTRY protects the caller; a
-     * delegate_call (like an instantiation) leaves it re-enterable */
-    f->allow_reentry = delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry;
-    frame_result r;
+    if (!input) return false;
     if (!delegate && !ctr_u128_is_zero(ctr_u128_load(vb)) &&
         (f->read_only || (flags & CALL_READ_ONLY))) {
         free(input);
         return trapf(f, c, "StateChangeDenied: value transfer in a read-only call%s", NULL);
     }
-    int pre = ctr_run_frame(f->x, f, f->txn, delegate ? FRAME_DELEGATE : FRAME_CALL,
-                            (flags & CALL_READ_ONLY) != 0, delegate ? f->caller : f->address,
-                            callee, delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL,
-                            0, limit, NULL, &r);
+    /* pallet-contracts: only a call's missing ALLOW_REENTRY protects the caller; a
+     * delegate_call (like an instantiation) leaves it re-enterable */
+    frame_result r;
+    int pre = run_callee(f, delegate ? FRAME_DELEGATE : FRAME_CALL, (flags & CALL_READ_ONLY) != 0,
+                         delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry,
+                         delegate ? f->caller : f->address, callee,
+                         delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL, 0, gas,
+                         NULL, &r);
     free(input);
-    f->allow_reentry = false;
-    bst_store_set_fuel(f->store, remaining - (r.gas_used > remaining ? remaining : r.gas_used));
-    switch (pre) {
-    case PRE_NOT_CONTRACT: *ret = RC_NOT_CALLABLE; return true;
-    case PRE_TRANSFER_FAILED: *ret = RC_TRANSFER_FAILED; return true;
-    case PRE_CODE_NOT_FOUND: *ret = RC_CODE_NOT_FOUND; return true;
-    case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
-    case PRE_REENTRY: return trapf(f, c, "ReentranceDenied%s", NULL);
-    case PRE_FATAL: return fatal(f, c, f->x->fatal);
-    default: break;
+    bool returned;
+    if (!callee_answer(f, c, pre, &r, ret, &returned)) return false;
+    if (!returned) return true;
+    if (flags & CALL_TAIL_CALL) {
+        /* the caller returns what the callee returned */
+        f->exit = EXIT_RETURN;
+        f->ret_flags = r.flags;
+        f->ret_data = r.data;
+        f->ret_len = r.len;
+        bst_caller_trap(c, "tail call returned");
+        return false;
     }
-    bool ok = true;
-    if (r.outcome == BST_CONTRACT_SUCCESS || r.outcome == BST_CONTRACT_REVERTED) {
-        *ret = r.outcome == BST_CONTRACT_REVERTED ? RC_CALLEE_REVERTED : RC_SUCCESS;
-        if (flags & CALL_TAIL_CALL) {
-            /* the caller returns what the callee returned */
-            f->exit = EXIT_RETURN;
-            f->ret_flags = r.flags;
-            f->ret_data = r.data;
-            f->ret_len = r.len;
-            bst_caller_trap(c, "tail call returned");
-            return false;
-        }
-        ok = write_output(f, c, out_ptr, out_len_ptr, r.data, r.len, true);
-    } else if (r.outcome == BST_CONTRACT_ERROR) {
-        free(r.data);
-        return fatal(f, c, f->x->fatal);
-    } else {
-        *ret = RC_CALLEE_TRAPPED;
-    }
+    bool ok = write_output(f, c, out_ptr, out_len_ptr, r.data, r.len, true);
     free(r.data);
     return ok;
 }
@@ -320,59 +352,33 @@ static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, 
                            uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
                            uint32_t addr_ptr, uint32_t addr_len_ptr, uint32_t out_ptr,
                            uint32_t out_len_ptr, uint32_t salt_ptr, uint32_t salt_len,
-                           uint32_t *ret) {
+                           bst_value *ret) {
     if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
     uint8_t hash[32], vb[16];
     if (!rd(f, c, code_hash_ptr, hash, 32) || !rd(f, c, value_ptr, vb, 16)) return false;
     if (input_len > f->x->cfg->max_input_bytes || salt_len > f->x->cfg->max_input_bytes)
         return trapf(f, c, "instantiate input or salt larger than the limit%s", NULL);
-    const uint8_t *ip = view(f, c, input_ptr, input_len);
-    if (!ip) return false;
-    uint8_t *input = malloc(input_len ? input_len : 1);
-    if (!input) return fatal(f, c, -1);
-    if (input_len) memcpy(input, ip, input_len);
-    const uint8_t *sp = view(f, c, salt_ptr, salt_len);
-    if (!sp) {
+    uint8_t *input = guest_copy(f, c, input_ptr, input_len);
+    if (!input) return false;
+    uint8_t *salt = guest_copy(f, c, salt_ptr, salt_len);
+    if (!salt) {
         free(input);
         return false;
     }
-    uint8_t *salt = malloc(salt_len ? salt_len : 1);
-    if (!salt) {
-        free(input);
-        return fatal(f, c, -1);
-    }
-    if (salt_len) memcpy(salt, sp, salt_len);
-    uint64_t remaining = bst_store_fuel(f->store);
-    uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
-    f->allow_reentry = true;   /* pallet-contracts' instantiate leaves the caller re-enterable */
+    /* pallet-contracts' instantiate leaves the caller re-enterable */
     frame_result r;
     uint8_t addr[32];
-    int pre = ctr_run_frame(f->x, f, f->txn, FRAME_INSTANTIATE, false, f->address, hash,
-                            ctr_u128_load(vb), input, input_len, salt, salt_len, limit, addr, &r);
-    f->allow_reentry = false;
+    int pre = run_callee(f, FRAME_INSTANTIATE, false, true, f->address, hash, ctr_u128_load(vb),
+                         input, input_len, salt, salt_len, gas, addr, &r);
     free(input);
     free(salt);
-    bst_store_set_fuel(f->store, remaining - (r.gas_used > remaining ? remaining : r.gas_used));
-    switch (pre) {
-    case PRE_CODE_NOT_FOUND: *ret = RC_CODE_NOT_FOUND; return true;
-    case PRE_TRANSFER_FAILED: *ret = RC_TRANSFER_FAILED; return true;
-    case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
-    case PRE_DUPLICATE: return trapf(f, c, "DuplicateContract%s", NULL);
-    case PRE_FATAL: return fatal(f, c, f->x->fatal);
-    default: break;
-    }
-    bool ok = true;
-    if (r.outcome == BST_CONTRACT_SUCCESS || r.outcome == BST_CONTRACT_REVERTED) {
-        *ret = r.outcome == BST_CONTRACT_REVERTED ? RC_CALLEE_REVERTED : RC_SUCCESS;
-        if (r.outcome == BST_CONTRACT_SUCCESS)
-            ok = write_output(f, c, addr_ptr, addr_len_ptr, addr, 32, true);
-        if (ok) ok = write_output(f, c, out_ptr, out_len_ptr, r.data, r.len, true);
-    } else if (r.outcome == BST_CONTRACT_ERROR) {
-        free(r.data);
-        return fatal(f, c, f->x->fatal);
-    } else {
-        *ret = RC_CALLEE_TRAPPED;
-    }
+    bool returned;
+    if (!callee_answer(f, c, pre, &r, ret, &returned)) return false;
+    if (!returned) return true;
+    /* the address only when it exists: a reverted constructor leaves no contract */
+    bool ok = (r.outcome != BST_CONTRACT_SUCCESS ||
+               write_output(f, c, addr_ptr, addr_len_ptr, addr, 32, true)) &&
+              write_output(f, c, out_ptr, out_len_ptr, r.data, r.len, true);
     free(r.data);
     return ok;
 }
@@ -528,77 +534,50 @@ static bool seal_enter(ctr_frame *f, bst_caller *c, unsigned flags) {
 
 /* ---- storage ---- */
 
+/* The seal1+ storage functions take the key's length: SENTINEL, seal0's mark of a fixed-size
+ * key, is no length there. */
+static bool key_len_arg(ctr_frame *f, bst_caller *c, uint32_t key_len) {
+    return key_len != CTR_SENTINEL || trapf(f, c, "DecodingFailed: key length%s", NULL);
+}
+
 SEAL(seal0, set_storage) {
-    uint32_t r;
-    return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), &r);
+    return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), NULL);
 }
 
 SEAL(seal1, set_storage) {
-    uint32_t r;
-    if (!do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), &r)) return false;
-    RET(r);
-    return true;
+    return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), results);
 }
 
 SEAL(seal2, set_storage) {
-    uint32_t r;
-    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
-    if (!do_set_storage(f, c, A(0), A(1), A(2), A(3), &r)) return false;
-    RET(r);
-    return true;
+    return key_len_arg(f, c, A(1)) && do_set_storage(f, c, A(0), A(1), A(2), A(3), results);
 }
 
 SEAL(seal0, clear_storage) {
-    uint32_t r;
-    return do_clear_storage(f, c, A(0), CTR_SENTINEL, &r);
+    return do_contains_storage(f, c, A(0), CTR_SENTINEL, true, NULL);
 }
 
 SEAL(seal1, clear_storage) {
-    uint32_t r;
-    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
-    if (!do_clear_storage(f, c, A(0), A(1), &r)) return false;
-    RET(r);
-    return true;
+    return key_len_arg(f, c, A(1)) && do_contains_storage(f, c, A(0), A(1), true, results);
 }
 
 SEAL(seal0, get_storage) {
-    uint32_t r;
-    if (!do_get_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), false, &r)) return false;
-    RET(r);
-    return true;
-}
-
-/* seal1 get_storage and seal0 take_storage: (key, key_len, out, out_len) */
-static bool get_or_take(ctr_frame *f, bst_caller *c, const bst_value *args, bst_value *results,
-                        bool take) {
-    uint32_t r;
-    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
-    if (!do_get_storage(f, c, A(0), A(1), A(2), A(3), take, &r)) return false;
-    RET(r);
-    return true;
+    return do_get_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), false, results);
 }
 
 SEAL(seal1, get_storage) {
-    return get_or_take(f, c, args, results, false);
+    return key_len_arg(f, c, A(1)) && do_get_storage(f, c, A(0), A(1), A(2), A(3), false, results);
 }
 
 SEAL(seal0, take_storage) {
-    return get_or_take(f, c, args, results, true);
+    return key_len_arg(f, c, A(1)) && do_get_storage(f, c, A(0), A(1), A(2), A(3), true, results);
 }
 
 SEAL(seal0, contains_storage) {
-    uint32_t r;
-    if (!do_contains_storage(f, c, A(0), CTR_SENTINEL, &r)) return false;
-    RET(r);
-    return true;
+    return do_contains_storage(f, c, A(0), CTR_SENTINEL, false, results);
 }
 
 SEAL(seal1, contains_storage) {
-    uint32_t r;
-    if (A(1) == CTR_SENTINEL) return trapf(f, c, "DecodingFailed: key length%s", NULL);
-    if (!do_contains_storage(f, c, A(0), A(1), &r)) return false;
-    RET(r);
-    return true;
+    return key_len_arg(f, c, A(1)) && do_contains_storage(f, c, A(0), A(1), false, results);
 }
 
 /* ---- value, calls, instantiation, termination, code ---- */
@@ -616,20 +595,12 @@ SEAL(seal0, transfer) {
 SEAL(seal0, call) {
     /* callee, _callee_len, gas, value, _value_len, input, input_len, out, out_len; this
      * oldest version always allows reentry (pallet-contracts passes ALLOW_REENTRY) */
-    uint32_t r;
-    if (!do_call(f, c, false, CALL_ALLOW_REENTRY, A(0), A64(2), A(3), A(5), A(6), A(7), A(8),
-                 &r))
-        return false;
-    RET(r);
-    return true;
+    return do_call(f, c, false, CALL_ALLOW_REENTRY, A(0), A64(2), A(3), A(5), A(6), A(7), A(8),
+                   results);
 }
 
 SEAL(seal1, call) {
-    uint32_t r;
-    if (!do_call(f, c, false, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), &r))
-        return false;
-    RET(r);
-    return true;
+    return do_call(f, c, false, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), results);
 }
 
 /* seal2 call / instantiate: the storage deposit limit (u128) unless deposit_ptr is SENTINEL;
@@ -643,50 +614,31 @@ SEAL(seal2, call) {
     /* args: flags, callee, ref_time_limit, proof_size_limit, deposit_ptr, value, input,
      * input_len, out, out_len.  Proof size and storage deposits are not metered, but the
      * deposit limit is read (and bounds-checked) as pallet-contracts does. */
-    uint32_t r;
-    if (!read_deposit_limit(f, c, A(4))) return false;
-    if (!do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), &r))
-        return false;
-    RET(r);
-    return true;
+    return read_deposit_limit(f, c, A(4)) &&
+           do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), results);
 }
 
 SEAL(seal0, delegate_call) {
     /* flags, code_hash, input, input_len, out, out_len */
-    uint32_t r;
-    if (!do_call(f, c, true, A(0), A(1), 0, 0, A(2), A(3), A(4), A(5), &r)) return false;
-    RET(r);
-    return true;
+    return do_call(f, c, true, A(0), A(1), 0, 0, A(2), A(3), A(4), A(5), results);
 }
 
 SEAL(seal0, instantiate) {
-    uint32_t r;
-    if (!do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
-                        A(12), &r))
-        return false;
-    RET(r);
-    return true;
+    return do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
+                          A(12), results);
 }
 
 SEAL(seal1, instantiate) {
-    uint32_t r;
-    if (!do_instantiate(f, c, A(0), A64(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9),
-                        A(10), &r))
-        return false;
-    RET(r);
-    return true;
+    return do_instantiate(f, c, A(0), A64(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9),
+                          A(10), results);
 }
 
 SEAL(seal2, instantiate) {
     /* code_hash, ref_time, proof_size, deposit_ptr, value, input, input_len, address,
      * address_len, output, output_len, salt, salt_len */
-    uint32_t r;
-    if (!read_deposit_limit(f, c, A(3))) return false;
-    if (!do_instantiate(f, c, A(0), A64(1), A(4), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
-                        A(12), &r))
-        return false;
-    RET(r);
-    return true;
+    return read_deposit_limit(f, c, A(3)) &&
+           do_instantiate(f, c, A(0), A64(1), A(4), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
+                          A(12), results);
 }
 
 SEAL(seal0, terminate) {
@@ -734,11 +686,7 @@ SEAL(seal0, return) {
     const uint8_t *p = view(f, c, A(1), len);
     if (!p) return false;
     uint8_t *d = NULL;   /* empty return data is NULL (bst_contract_result.data) */
-    if (len) {
-        d = malloc(len);
-        if (!d) return fatal(f, c, -1);
-        memcpy(d, p, len);
-    }
+    if (len && !(d = host_copy(f, c, p, len))) return false;
     f->exit = EXIT_RETURN;
     f->ret_flags = flags;
     f->ret_data = d;
@@ -757,32 +705,34 @@ SEAL(seal0, address) {
     return write_output(f, c, A(0), A(1), f->address, 32, false);
 }
 
-SEAL(seal0, is_contract) {
+/* is_contract and code_hash: the contract at the address read from ptr.  One under
+ * construction is not a contract yet (pallet-contracts stores its info when the constructor
+ * returns).  False after trapping; else *found, with its info. */
+static bool contract_at(ctr_frame *f, bst_caller *c, uint32_t ptr, ctr_contract_info *info,
+                        bool *found) {
     uint8_t a[32];
-    if (!rd(f, c, A(0), a, 32)) return false;
+    if (!rd(f, c, ptr, a, 32)) return false;
     if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
-    ctr_contract_info info;
-    int rc = ctr_get_contract(f->x->c, f->txn, a, &info);
+    int rc = ctr_get_contract(f->x->c, f->txn, a, info);
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
-    /* a contract under construction is not one yet (pallet-contracts stores its info when
-     * the constructor returns) */
-    RET(rc || ctr_scan_stack(f, a).constructing ? 0 : 1);
+    *found = !rc && !ctr_scan_stack(f, a).constructing;
+    return true;
+}
+
+SEAL(seal0, is_contract) {
+    ctr_contract_info info;
+    bool found;
+    if (!contract_at(f, c, A(0), &info, &found)) return false;
+    RET(found ? 1 : 0);
     return true;
 }
 
 SEAL(seal0, code_hash) {
-    uint8_t a[32];
-    if (!rd(f, c, A(0), a, 32)) return false;
-    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_READ)) return false;
     ctr_contract_info info;
-    int rc = ctr_get_contract(f->x->c, f->txn, a, &info);
-    if (rc == MDB_NOTFOUND || (!rc && ctr_scan_stack(f, a).constructing)) {
-        RET(RC_KEY_NOT_FOUND);
-        return true;
-    }
-    if (rc) return fatal(f, c, rc);
-    if (!write_output(f, c, A(1), A(2), info.code_hash, 32, false)) return false;
-    RET(RC_SUCCESS);
+    bool found;
+    if (!contract_at(f, c, A(0), &info, &found)) return false;
+    if (found && !write_output(f, c, A(1), A(2), info.code_hash, 32, false)) return false;
+    RET(found ? RC_SUCCESS : RC_KEY_NOT_FOUND);
     return true;
 }
 
@@ -927,30 +877,28 @@ SEAL(seal0, hash_blake2_128) {
     return hash_fn(f, c, args, bst_blake2_128, 16);
 }
 
+/* ecdsa_recover and ecdsa_to_eth_address: when the key could be derived (ok), its n bytes are
+ * written to out_ptr and the answer is SUCCESS, else ECDSA_RECOVER_FAILED and nothing is. */
+static bool ecdsa_answer(ctr_frame *f, bst_caller *c, bool ok, uint32_t out_ptr,
+                         const uint8_t *out, uint32_t n, bst_value *results) {
+    if (ok && !wr(f, c, out_ptr, out, n)) return false;
+    RET(ok ? RC_SUCCESS : RC_ECDSA_RECOVER_FAILED);
+    return true;
+}
+
 SEAL(seal0, ecdsa_recover) {
     uint8_t sig[65], h[32], pub[33];
     if (!charge(f, c, BST_CONTRACTS_GAS_CRYPTO)) return false;
     if (!rd(f, c, A(0), sig, 65) || !rd(f, c, A(1), h, 32)) return false;
-    if (bst_secp256k1_recover_compressed(sig, h, true, pub) != BST_ECDSA_OK) {
-        RET(RC_ECDSA_RECOVER_FAILED);
-        return true;
-    }
-    if (!wr(f, c, A(2), pub, 33)) return false;
-    RET(RC_SUCCESS);
-    return true;
+    bool ok = bst_secp256k1_recover_compressed(sig, h, true, pub) == BST_ECDSA_OK;
+    return ecdsa_answer(f, c, ok, A(2), pub, 33, results);
 }
 
 SEAL(seal0, ecdsa_to_eth_address) {
     uint8_t key[33], addr[20];
     if (!charge(f, c, BST_CONTRACTS_GAS_CRYPTO)) return false;
     if (!rd(f, c, A(0), key, 33)) return false;
-    if (!bst_ecdsa_eth_address(key, addr)) {
-        RET(RC_ECDSA_RECOVER_FAILED);
-        return true;
-    }
-    if (!wr(f, c, A(1), addr, 20)) return false;
-    RET(RC_SUCCESS);
-    return true;
+    return ecdsa_answer(f, c, bst_ecdsa_eth_address(key, addr), A(1), addr, 20, results);
 }
 
 SEAL(seal0, sr25519_verify) {

@@ -96,15 +96,19 @@ bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65],
     return e;
 }
 
-/* A signing context, randomised against side channels (blinding of the generator tables). */
-static secp256k1_context *signing_context(void)
+/* A context for using the secret key seed, randomised against side channels (blinding of the
+ * generator tables); NULL when seed is not a valid secret key, or out of memory. */
+static secp256k1_context *signing_context(const uint8_t seed[32])
 {
+    if (!secp256k1_ec_seckey_verify(secp256k1_context_static, seed)) {
+        return NULL;
+    }
     secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     if (ctx != NULL) {
-        uint8_t seed[32];
-        randombytes_buf(seed, sizeof seed);
-        int blinded = secp256k1_context_randomize(ctx, seed);
-        sodium_memzero(seed, sizeof seed);
+        uint8_t blinding[32];
+        randombytes_buf(blinding, sizeof blinding);
+        int blinded = secp256k1_context_randomize(ctx, blinding);
+        sodium_memzero(blinding, sizeof blinding);
         /* It only fails for the static context; blinding is hardening, signing is correct
          * without it, so the result needs no handling. */
         (void)blinded;
@@ -114,10 +118,7 @@ static secp256k1_context *signing_context(void)
 
 bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33])
 {
-    if (!secp256k1_ec_seckey_verify(secp256k1_context_static, seed)) {
-        return false;
-    }
-    secp256k1_context *ctx = signing_context();
+    secp256k1_context *ctx = signing_context(seed);
     if (ctx == NULL) {
         return false;
     }
@@ -134,10 +135,7 @@ bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33])
 
 bool bst_ecdsa_sign_prehashed(const uint8_t seed[32], const uint8_t msg_hash[32], uint8_t sig[65])
 {
-    if (!secp256k1_ec_seckey_verify(secp256k1_context_static, seed)) {
-        return false;
-    }
-    secp256k1_context *ctx = signing_context();
+    secp256k1_context *ctx = signing_context(seed);
     if (ctx == NULL) {
         return false;
     }

@@ -280,31 +280,31 @@ static bst_scale_err get_le(bst_scale_dec *d, size_t n, uint64_t *v)
     return BST_SCALE_OK;
 }
 
-bst_scale_err bst_scale_get_u8(bst_scale_dec *d, uint8_t *v)
+/* Reads an n-byte (1, 2, 4 or 8) little-endian integer into the n-byte integer at out, left
+ * as it was on failure.  out is an unsigned integer or the signed one of the same width: the
+ * exact-width signed types are two's complement without padding (C11 7.20.1.1) and may be
+ * written through their unsigned type (6.5p7), so the bits stored are the signed value. */
+static bst_scale_err get_fixed(bst_scale_dec *d, size_t n, void *out)
 {
     uint64_t x = 0;
-    if (get_le(d, 1, &x) != BST_SCALE_OK) return d->err;
-    *v = (uint8_t)x;
+    if (get_le(d, n, &x) != BST_SCALE_OK) return d->err;
+    switch (n) {
+    case 1: *(uint8_t *)out = (uint8_t)x; break;
+    case 2: *(uint16_t *)out = (uint16_t)x; break;
+    case 4: *(uint32_t *)out = (uint32_t)x; break;
+    default: *(uint64_t *)out = x; break;
+    }
     return BST_SCALE_OK;
 }
 
-bst_scale_err bst_scale_get_u16(bst_scale_dec *d, uint16_t *v)
-{
-    uint64_t x = 0;
-    if (get_le(d, 2, &x) != BST_SCALE_OK) return d->err;
-    *v = (uint16_t)x;
-    return BST_SCALE_OK;
-}
-
-bst_scale_err bst_scale_get_u32(bst_scale_dec *d, uint32_t *v)
-{
-    uint64_t x = 0;
-    if (get_le(d, 4, &x) != BST_SCALE_OK) return d->err;
-    *v = (uint32_t)x;
-    return BST_SCALE_OK;
-}
-
-bst_scale_err bst_scale_get_u64(bst_scale_dec *d, uint64_t *v) { return get_le(d, 8, v); }
+bst_scale_err bst_scale_get_u8(bst_scale_dec *d, uint8_t *v) { return get_fixed(d, 1, v); }
+bst_scale_err bst_scale_get_u16(bst_scale_dec *d, uint16_t *v) { return get_fixed(d, 2, v); }
+bst_scale_err bst_scale_get_u32(bst_scale_dec *d, uint32_t *v) { return get_fixed(d, 4, v); }
+bst_scale_err bst_scale_get_u64(bst_scale_dec *d, uint64_t *v) { return get_fixed(d, 8, v); }
+bst_scale_err bst_scale_get_i8(bst_scale_dec *d, int8_t *v) { return get_fixed(d, 1, v); }
+bst_scale_err bst_scale_get_i16(bst_scale_dec *d, int16_t *v) { return get_fixed(d, 2, v); }
+bst_scale_err bst_scale_get_i32(bst_scale_dec *d, int32_t *v) { return get_fixed(d, 4, v); }
+bst_scale_err bst_scale_get_i64(bst_scale_dec *d, int64_t *v) { return get_fixed(d, 8, v); }
 
 bst_scale_err bst_scale_get_u128(bst_scale_dec *d, bst_scale_u128 *v)
 {
@@ -312,41 +312,6 @@ bst_scale_err bst_scale_get_u128(bst_scale_dec *d, bst_scale_u128 *v)
     if (bst_scale_remaining(d) < 16) return dec_fail(d, BST_SCALE_ERR_TRUNCATED);
     get_le(d, 8, &v->lo);
     return get_le(d, 8, &v->hi);
-}
-
-/* Two's-complement reinterpretation without implementation-defined conversions. */
-bst_scale_err bst_scale_get_i8(bst_scale_dec *d, int8_t *v)
-{
-    uint64_t x = 0;
-    if (get_le(d, 1, &x) != BST_SCALE_OK) return d->err;
-    *v = x < 0x80u ? (int8_t)x : (int8_t)((int)x - 256);
-    return BST_SCALE_OK;
-}
-
-bst_scale_err bst_scale_get_i16(bst_scale_dec *d, int16_t *v)
-{
-    uint64_t x = 0;
-    if (get_le(d, 2, &x) != BST_SCALE_OK) return d->err;
-    *v = x < 0x8000u ? (int16_t)x : (int16_t)((int32_t)x - 65536);
-    return BST_SCALE_OK;
-}
-
-bst_scale_err bst_scale_get_i32(bst_scale_dec *d, int32_t *v)
-{
-    uint64_t x = 0;
-    if (get_le(d, 4, &x) != BST_SCALE_OK) return d->err;
-    *v = x <= (uint64_t)INT32_MAX ? (int32_t)x
-                                   : (int32_t)(x - 0x80000000u) - INT32_MAX - 1;
-    return BST_SCALE_OK;
-}
-
-bst_scale_err bst_scale_get_i64(bst_scale_dec *d, int64_t *v)
-{
-    uint64_t x = 0;
-    if (get_le(d, 8, &x) != BST_SCALE_OK) return d->err;
-    *v = x <= (uint64_t)INT64_MAX ? (int64_t)x
-                                   : (int64_t)(x - 0x8000000000000000u) - INT64_MAX - 1;
-    return BST_SCALE_OK;
 }
 
 /* Reads one tag byte that must be below `limit`; otherwise fails with `e` at the tag. */
@@ -361,20 +326,28 @@ static bst_scale_err get_tag(bst_scale_dec *d, unsigned limit, bst_scale_err e, 
     return BST_SCALE_OK;
 }
 
-bst_scale_err bst_scale_get_bool(bst_scale_dec *d, bool *v)
+/* A tag byte 0 or 1 (false, true); anything else fails with `e`. */
+static bst_scale_err get_flag(bst_scale_dec *d, bst_scale_err e, bool *v)
 {
     uint8_t t = 0;
-    if (get_tag(d, 2, BST_SCALE_ERR_INVALID_BOOL, &t) != BST_SCALE_OK) return d->err;
+    if (get_tag(d, 2, e, &t) != BST_SCALE_OK) return d->err;
     *v = t == 1;
     return BST_SCALE_OK;
 }
 
+bst_scale_err bst_scale_get_bool(bst_scale_dec *d, bool *v)
+{
+    return get_flag(d, BST_SCALE_ERR_INVALID_BOOL, v);
+}
+
 bst_scale_err bst_scale_get_option(bst_scale_dec *d, bool *some)
 {
-    uint8_t t = 0;
-    if (get_tag(d, 2, BST_SCALE_ERR_INVALID_OPTION, &t) != BST_SCALE_OK) return d->err;
-    *some = t == 1;
-    return BST_SCALE_OK;
+    return get_flag(d, BST_SCALE_ERR_INVALID_OPTION, some);
+}
+
+bst_scale_err bst_scale_get_result(bst_scale_dec *d, bool *is_err)
+{
+    return get_flag(d, BST_SCALE_ERR_INVALID_RESULT, is_err);
 }
 
 bst_scale_err bst_scale_get_option_bool(bst_scale_dec *d, bst_scale_optbool *v)
@@ -382,14 +355,6 @@ bst_scale_err bst_scale_get_option_bool(bst_scale_dec *d, bst_scale_optbool *v)
     uint8_t t = 0;
     if (get_tag(d, 3, BST_SCALE_ERR_INVALID_OPTION, &t) != BST_SCALE_OK) return d->err;
     *v = t == 0 ? BST_SCALE_OPTBOOL_NONE : t == 1 ? BST_SCALE_OPTBOOL_TRUE : BST_SCALE_OPTBOOL_FALSE;
-    return BST_SCALE_OK;
-}
-
-bst_scale_err bst_scale_get_result(bst_scale_dec *d, bool *is_err)
-{
-    uint8_t t = 0;
-    if (get_tag(d, 2, BST_SCALE_ERR_INVALID_RESULT, &t) != BST_SCALE_OK) return d->err;
-    *is_err = t == 1;
     return BST_SCALE_OK;
 }
 

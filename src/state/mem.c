@@ -62,14 +62,7 @@ void bst_state_mem_free(bst_state_mem *m) {
 bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len,
                        const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len) {
     if (!m || m->finished) return false;
-    if (m->n == m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        if (nc > SIZE_MAX / sizeof(mem_entry)) return false;
-        mem_entry *ne = realloc(m->e, nc * sizeof *ne);
-        if (!ne) return false;
-        m->e = ne;
-        m->cap = nc;
-    }
+    if (!STATE_GROW(m->e, m->n, m->cap, 64)) return false;
     mem_entry e = {0};
     e.child = child ? bst_state_dup_bytes(child, child_len) : NULL;
     e.child_len = child ? child_len : 0;

@@ -365,6 +365,15 @@ static bst_state_res be_next_visible(bst_state *st, const uint8_t *child, size_t
     return r;
 }
 
+/* Moves a backend cursor, the owned key *key, to the next visible key after it. */
+static bst_state_res be_advance(bst_state *st, const uint8_t *child, size_t child_len,
+                                uint8_t **key, size_t *key_len) {
+    uint8_t *prev = *key;
+    bst_state_res r = be_next_visible(st, child, child_len, prev, *key_len, false, key, key_len);
+    free(prev);
+    return r;
+}
+
 /* ---- reads ---------------------------------------------------------------------------------- */
 
 bst_state_res bst_state_get(bst_state *st, const uint8_t *child, size_t child_len,
@@ -399,14 +408,7 @@ bst_state_res bst_state_exists(bst_state *st, const uint8_t *child, size_t child
 /* ---- writes --------------------------------------------------------------------------------- */
 
 static bool journal_reserve(bst_state *st) {
-    if (st->jlen < st->jcap) return true;
-    size_t nc = st->jcap ? st->jcap * 2 : 64;
-    if (nc > SIZE_MAX / sizeof(jentry)) return false;
-    jentry *nj = realloc(st->journal, nc * sizeof *nj);
-    if (!nj) return false;
-    st->journal = nj;
-    st->jcap = nc;
-    return true;
+    return STATE_GROW(st->journal, st->jlen, st->jcap, 64);
 }
 
 /* Whether the node's current value belongs to the innermost level alone (no open transaction,
@@ -662,9 +664,7 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
             t = find_trie(st, child, child_len);
         }
         loops++;
-        uint8_t *prev = k;
-        r = be_next_visible(st, child, child_len, prev, kl, false, &k, &kl);
-        free(prev);
+        r = be_advance(st, child, child_len, &k, &kl);
     }
     if (r == BST_STATE_FOUND) free(k);
     if (r == BST_STATE_ERROR) return false;
@@ -686,6 +686,13 @@ static node *next_changed(node *n) {
     return n;
 }
 
+/* The walks that merge the overlay with the backend in key order (next_key, collect) compare
+ * the overlay's next change o with the backend's next key b, when at least one exists: b comes
+ * first (> 0), o does (< 0), or they are the same key (0: the overlay's change decides). */
+static int merge_order(const node *o, bool have_b, const uint8_t *b, size_t bl) {
+    return !o ? 1 : !have_b ? -1 : bst_state_bytes_cmp(o->key, o->key_len, b, bl);
+}
+
 bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t child_len,
                                  const uint8_t *key, size_t key_len, uint8_t **next,
                                  size_t *next_len) {
@@ -697,8 +704,8 @@ bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t chi
     for (;;) {
         if (r == BST_STATE_ERROR) return r;
         bool have_b = r == BST_STATE_FOUND;
-        int c = !o ? 1 : !have_b ? -1 : bst_state_bytes_cmp(o->key, o->key_len, b, bl);
         if (!o && !have_b) return BST_STATE_ABSENT;
+        int c = merge_order(o, have_b, b, bl);
         if (c > 0) { /* the backend key comes first and the overlay does not change it */
             *next = b;
             *next_len = bl;
@@ -713,11 +720,7 @@ bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t chi
             return BST_STATE_FOUND;
         }
         /* A deletion: it hides the backend key when equal. */
-        if (c == 0) {
-            uint8_t *prev = b;
-            r = be_next_visible(st, child, child_len, prev, bl, false, &b, &bl);
-            free(prev);
-        }
+        if (c == 0) r = be_advance(st, child, child_len, &b, &bl);
         o = next_changed(o->next[0]);
     }
 }
@@ -853,26 +856,13 @@ typedef struct pairs {
 } pairs;
 
 static bool own(pairs *ps, uint8_t *b) {
-    if (ps->nowned == ps->owned_cap) {
-        size_t nc = ps->owned_cap ? ps->owned_cap * 2 : 64;
-        uint8_t **no = realloc(ps->owned, nc * sizeof *no);
-        if (!no) return false;
-        ps->owned = no;
-        ps->owned_cap = nc;
-    }
+    if (!STATE_GROW(ps->owned, ps->nowned, ps->owned_cap, 64)) return false;
     ps->owned[ps->nowned++] = b;
     return true;
 }
 
 static bool push_pair(pairs *ps, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
-    if (ps->n == ps->cap) {
-        size_t nc = ps->cap ? ps->cap * 2 : 64;
-        if (nc > SIZE_MAX / sizeof(bst_trie_pair)) return false;
-        bst_trie_pair *np = realloc(ps->p, nc * sizeof *np);
-        if (!np) return false;
-        ps->p = np;
-        ps->cap = nc;
-    }
+    if (!STATE_GROW(ps->p, ps->n, ps->cap, 64)) return false;
     bst_trie_pair pr = {k, kl, v, vl};
     ps->p[ps->n++] = pr;
     return true;
@@ -896,7 +886,7 @@ static bool collect(bst_state *st, const uint8_t *child, size_t child_len, pairs
         if (r == BST_STATE_ERROR) return false;
         bool have_b = r == BST_STATE_FOUND;
         if (!o && !have_b) return true;
-        int c = !o ? 1 : !have_b ? -1 : bst_state_bytes_cmp(o->key, o->key_len, b, bl);
+        int c = merge_order(o, have_b, b, bl);
         if (c > 0) {
             uint8_t *v = NULL;
             size_t vl = 0;
@@ -918,11 +908,7 @@ static bool collect(bst_state *st, const uint8_t *child, size_t child_len, pairs
         }
         if (o->state == OV_SET && !push_pair(ps, o->key, o->key_len, o->val, o->val_len))
             return false;
-        if (c == 0) {
-            uint8_t *prev = b;
-            r = be_next_visible(st, child, child_len, prev, bl, false, &b, &bl);
-            free(prev);
-        }
+        if (c == 0) r = be_advance(st, child, child_len, &b, &bl);   /* shadowed by o */
         o = next_changed(o->next[0]);
     }
 }

@@ -251,13 +251,7 @@ static bool build(const bst_trie_pair *pairs, size_t n, unsigned version, uint8_
                 reference_child(&b, child.start);
                 continue;
             }
-            if (depth == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                frame *ns = realloc(stack, nc * sizeof *ns);
-                if (!ns) goto done;
-                stack = ns;
-                cap = nc;
-            }
+            if (!STATE_GROW(stack, depth, cap, 16)) goto done;
             stack[depth++] = f;
             f = child;
             continue;

@@ -84,22 +84,32 @@ SUBSTRATE_HOST_FUNCTIONS(SUB_DECLARE_HOST)
 /* Defines host function NAME: SUB_HOST(NAME) { body }.  The body sees the caller c, args,
  * results, env (the runtime, see HOST_RT) and fn, the import name for trap messages.  sub_NAME
  * passes them on to the static body; the enum constant makes a NAME that is no row of the
- * table a compile error. */
+ * table a compile error.  SUB_OFFCHAIN_HOST(NAME) { body } defines an offchain-worker function:
+ * outside an offchain call it traps before the body runs (sub_offchain_ok). */
 enum {
 #define SUB_HOST_ID(name, sig) SUB_HOST_ID_##name,
     SUBSTRATE_HOST_FUNCTIONS(SUB_HOST_ID)
 #undef SUB_HOST_ID
     SUB_HOST_COUNT
 };
-#define SUB_HOST(name)                                                                             \
+#define SUB_HOST_GUARDED(name, guard)                                                              \
     _Static_assert(SUB_HOST_ID_##name < SUB_HOST_COUNT, "a row of host_table.h");                  \
     static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
                             void *env, const char *fn);                                            \
     bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env) {         \
+        if (!guard(c, HOST_RT(env), #name)) return false;                                          \
         return name##_body(c, args, results, env, #name);                                          \
     }                                                                                              \
     static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
                             void *env, __attribute__((unused)) const char *fn)
+#define SUB_HOST(name) SUB_HOST_GUARDED(name, sub_any_call)
+#define SUB_OFFCHAIN_HOST(name) SUB_HOST_GUARDED(name, sub_offchain_ok)
+
+/* Defines host function NAME as helper(c, args, results, env, ..., fn), the helper's own
+ * parameters in between: one line per row of a family that shares one implementation and
+ * differs in a parameter (the hashes, the signature schemes, the versions of a function). */
+#define SUB_HOST_CALLS(name, helper, ...)                                                          \
+    SUB_HOST(name) { return helper(c, args, results, env, __VA_ARGS__, fn); }
 
 /* A host function found by name: its signature (bst_functype_parse notation) and C function. */
 typedef struct sub_host_def {
@@ -129,6 +139,18 @@ SUB_FUNC const uint8_t *sub_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_
 SUB_FUNC bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
                         uint32_t n, const char *fn_name);
 
+/* The arguments of a host function, read in its body or helper (where c, rt and fn are in
+ * scope): each declares `name`, a view of the guest bytes, or returns false after trapping.
+ *   SUB_SPAN_ARG(name, packed): the span packed as ptr | len << 32; its length is name_len;
+ *   SUB_PTR_ARG(name, ptr, n): n bytes at guest address ptr. */
+#define SUB_SPAN_ARG(name, packed)                                                                 \
+    uint32_t name##_len;                                                                           \
+    const uint8_t *name = sub_span(c, rt, (packed), &name##_len, fn);                              \
+    if (!name) return false
+#define SUB_PTR_ARG(name, ptr, n)                                                                  \
+    const uint8_t *name = sub_ptr(c, rt, (ptr), (n), fn);                                          \
+    if (!name) return false
+
 /* Allocates len bytes with the runtime's allocator and copies data there; *ptr is the guest
  * address.  False after trapping ("Failed to allocate memory: ..."). */
 SUB_FUNC bool sub_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data,
@@ -148,12 +170,26 @@ SUB_FUNC bool sub_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some
 SUB_FUNC bool sub_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,
                                    const uint8_t **data, size_t *data_len, const char *fn_name);
 
+/* Decodes the span argument `packed`, which must hold exactly a SCALE Option<u32> (width 4) or
+ * Option<u64> (width 8): *some, and *v when Some (left as it was for None).  False after
+ * trapping with `what` (e.g. "limit is not a SCALE Option<u32>"). */
+SUB_FUNC bool sub_option_uint_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
+                                  unsigned width, bool *some, uint64_t *v, const char *what,
+                                  const char *fn_name);
+
 /* The runtime's memory during a call. */
 SUB_FUNC bst_memory *sub_memory(bst_substrate_runtime *rt, bst_caller *c);
 
 /* The offchain-worker functions exist only in an offchain call (Substrate registers their
  * extension only for offchain workers): true in one, else false after trapping. */
 SUB_FUNC bool sub_offchain_ok(bst_caller *c, bst_substrate_runtime *rt, const char *fn_name);
+/* The guard of SUB_HOST: every call may use the function. */
+static inline bool sub_any_call(bst_caller *c, bst_substrate_runtime *rt, const char *fn_name) {
+    (void)c;
+    (void)rt;
+    (void)fn_name;
+    return true;
+}
 
 /* Frees the call's sandbox (its store, instances, memories); rt->sandbox becomes NULL.  Called
  * when the call's instance is dropped, as Substrate's sandbox store lives for one call. */

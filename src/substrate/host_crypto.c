@@ -19,14 +19,12 @@
 typedef void (*hash_fn)(const void *data, size_t len, uint8_t *out);
 
 static bool hash_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                      hash_fn fn, size_t out_len, const char *name) {
+                      hash_fn hash, size_t out_len, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t len;
-    const uint8_t *data = sub_span(c, rt, args[0].of.i64, &len, name);
-    if (!data) return false;
+    SUB_SPAN_ARG(data, args[0].of.i64);
     uint8_t digest[32];
-    fn(data, len, digest);
-    return sub_ret_ptr(c, rt, digest, out_len, &results[0], name);
+    hash(data, data_len, digest);
+    return sub_ret_ptr(c, rt, digest, out_len, &results[0], fn);
 }
 
 /* Adapters: the fixed-size prototypes of bastion_crypto.h as one pointer type. */
@@ -38,27 +36,13 @@ static void h_twox_64(const void *d, size_t n, uint8_t *o) { bst_twox_64(d, n, o
 static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n, o); }
 static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
 
-SUB_HOST(ext_hashing_keccak_256_version_1) {
-    return hash_host(c, args, results, env, h_keccak_256, 32, fn);
-}
-SUB_HOST(ext_hashing_sha2_256_version_1) {
-    return hash_host(c, args, results, env, h_sha2_256, 32, fn);
-}
-SUB_HOST(ext_hashing_blake2_128_version_1) {
-    return hash_host(c, args, results, env, h_blake2_128, 16, fn);
-}
-SUB_HOST(ext_hashing_blake2_256_version_1) {
-    return hash_host(c, args, results, env, h_blake2_256, 32, fn);
-}
-SUB_HOST(ext_hashing_twox_64_version_1) {
-    return hash_host(c, args, results, env, h_twox_64, 8, fn);
-}
-SUB_HOST(ext_hashing_twox_128_version_1) {
-    return hash_host(c, args, results, env, h_twox_128, 16, fn);
-}
-SUB_HOST(ext_hashing_twox_256_version_1) {
-    return hash_host(c, args, results, env, h_twox_256, 32, fn);
-}
+SUB_HOST_CALLS(ext_hashing_keccak_256_version_1, hash_host, h_keccak_256, 32)
+SUB_HOST_CALLS(ext_hashing_sha2_256_version_1, hash_host, h_sha2_256, 32)
+SUB_HOST_CALLS(ext_hashing_blake2_128_version_1, hash_host, h_blake2_128, 16)
+SUB_HOST_CALLS(ext_hashing_blake2_256_version_1, hash_host, h_blake2_256, 32)
+SUB_HOST_CALLS(ext_hashing_twox_64_version_1, hash_host, h_twox_64, 8)
+SUB_HOST_CALLS(ext_hashing_twox_128_version_1, hash_host, h_twox_128, 16)
+SUB_HOST_CALLS(ext_hashing_twox_256_version_1, hash_host, h_twox_256, 32)
 
 /* ---- verification ------------------------------------------------------------------------ */
 
@@ -70,82 +54,44 @@ typedef enum verify_kind {
     V_ECDSA,
 } verify_kind;
 
-/* Verifies (sig: ptr, msg: span, pub: ptr) for one scheme. */
-static bool verify_args(bst_caller *c, const bst_value *args, void *env, verify_kind kind,
-                        const char *name, bool *valid) {
+/* verify(sig: ptr, msg: span, pub: ptr) -> bool for one scheme.  batch_verify (batch) gives its
+ * verdict at once too; inside start/finish_batch_verify the verdict is also folded into the
+ * batch's result, as current sp-io does. */
+static bool verify_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                        verify_kind kind, bool batch, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bool ecdsa = kind == V_ECDSA_V1 || kind == V_ECDSA;
-    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, ecdsa ? 65 : 64, name);
-    if (!sig) return false;
-    uint32_t len;
-    const uint8_t *msg = sub_span(c, rt, args[1].of.i64, &len, name);
-    if (!msg) return false;
-    const uint8_t *pub = sub_ptr(c, rt, args[2].of.i32, ecdsa ? 33 : 32, name);
-    if (!pub) return false;
+    SUB_PTR_ARG(sig, args[0].of.i32, ecdsa ? 65 : 64);
+    SUB_SPAN_ARG(msg, args[1].of.i64);
+    SUB_PTR_ARG(pub, args[2].of.i32, ecdsa ? 33 : 32);
+    bool valid = false;
     switch (kind) {
-    case V_ED25519: *valid = bst_ed25519_verify(sig, msg, len, pub); break;
-    case V_SR25519_V1: *valid = bst_sr25519_verify_deprecated(sig, msg, len, pub); break;
-    case V_SR25519: *valid = bst_sr25519_verify(sig, msg, len, pub); break;
-    case V_ECDSA_V1: *valid = bst_ecdsa_verify_deprecated(sig, msg, len, pub); break;
-    case V_ECDSA: *valid = bst_ecdsa_verify(sig, msg, len, pub); break;
+    case V_ED25519: valid = bst_ed25519_verify(sig, msg, msg_len, pub); break;
+    case V_SR25519_V1: valid = bst_sr25519_verify_deprecated(sig, msg, msg_len, pub); break;
+    case V_SR25519: valid = bst_sr25519_verify(sig, msg, msg_len, pub); break;
+    case V_ECDSA_V1: valid = bst_ecdsa_verify_deprecated(sig, msg, msg_len, pub); break;
+    case V_ECDSA: valid = bst_ecdsa_verify(sig, msg, msg_len, pub); break;
     }
-    return true;
-}
-
-static bool verify_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                        verify_kind kind, const char *name) {
-    bool valid = false;
-    if (!verify_args(c, args, env, kind, name, &valid)) return false;
+    if (batch && rt->batch_active) rt->batch_ok = rt->batch_ok && valid;
     results[0].of.i32 = valid;
     return true;
 }
 
-/* batch_verify: the signature is verified at once and the verdict returned; inside
- * start/finish_batch_verify it is also folded into the batch's result, as current sp-io does. */
-static bool batch_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                       verify_kind kind, const char *name) {
-    bst_substrate_runtime *rt = HOST_RT(env);
-    bool valid = false;
-    if (!verify_args(c, args, env, kind, name, &valid)) return false;
-    if (rt->batch_active) rt->batch_ok = rt->batch_ok && valid;
-    results[0].of.i32 = valid;
-    return true;
-}
-
-SUB_HOST(ext_crypto_ed25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_ED25519, fn);
-}
-SUB_HOST(ext_crypto_ed25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_verify_version_1) {
-    return verify_host(c, args, results, env, V_SR25519_V1, fn);
-}
-SUB_HOST(ext_crypto_sr25519_verify_version_2) {
-    return verify_host(c, args, results, env, V_SR25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_verify_version_1) {
-    return verify_host(c, args, results, env, V_ECDSA_V1, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_verify_version_2) {
-    return verify_host(c, args, results, env, V_ECDSA, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_batch_verify_version_1) {
-    return batch_host(c, args, results, env, V_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_verify_version_1, verify_host, V_ED25519, false)
+SUB_HOST_CALLS(ext_crypto_ed25519_batch_verify_version_1, verify_host, V_ED25519, true)
+SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_1, verify_host, V_SR25519_V1, false)
+SUB_HOST_CALLS(ext_crypto_sr25519_verify_version_2, verify_host, V_SR25519, false)
+SUB_HOST_CALLS(ext_crypto_sr25519_batch_verify_version_1, verify_host, V_SR25519, true)
+SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_1, verify_host, V_ECDSA_V1, false)
+SUB_HOST_CALLS(ext_crypto_ecdsa_verify_version_2, verify_host, V_ECDSA, false)
+SUB_HOST_CALLS(ext_crypto_ecdsa_batch_verify_version_1, verify_host, V_ECDSA, true)
 
 /* verify_prehashed(sig: ptr 65, msg: ptr 32, pub: ptr 33) -> bool */
 SUB_HOST(ext_crypto_ecdsa_verify_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, 65, fn);
-    if (!sig) return false;
-    const uint8_t *hash = sub_ptr(c, rt, args[1].of.i32, 32, fn);
-    if (!hash) return false;
-    const uint8_t *pub = sub_ptr(c, rt, args[2].of.i32, 33, fn);
-    if (!pub) return false;
+    SUB_PTR_ARG(sig, args[0].of.i32, 65);
+    SUB_PTR_ARG(hash, args[1].of.i32, 32);
+    SUB_PTR_ARG(pub, args[2].of.i32, 33);
     results[0].of.i32 = bst_ecdsa_verify_prehashed(sig, hash, pub);
     return true;
 }
@@ -175,36 +121,26 @@ SUB_HOST(ext_crypto_finish_batch_verify_version_1) {
 
 /* recover(sig: ptr 65, msg: ptr 32) -> Result<[u8; N], EcdsaVerifyError> */
 static bool recover_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                         bool strict, bool compressed, const char *name) {
+                         bool strict, bool compressed, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *sig = sub_ptr(c, rt, args[0].of.i32, 65, name);
-    if (!sig) return false;
-    const uint8_t *hash = sub_ptr(c, rt, args[1].of.i32, 32, name);
-    if (!hash) return false;
+    SUB_PTR_ARG(sig, args[0].of.i32, 65);
+    SUB_PTR_ARG(hash, args[1].of.i32, 32);
     uint8_t out[1 + 64];
     bst_ecdsa_error e = compressed ? bst_secp256k1_recover_compressed(sig, hash, strict, out + 1)
                                    : bst_secp256k1_recover(sig, hash, strict, out + 1);
     if (e != BST_ECDSA_OK) {
         out[0] = 1;
         out[1] = (uint8_t)e;
-        return sub_ret_span(c, rt, out, 2, &results[0], name);
+        return sub_ret_span(c, rt, out, 2, &results[0], fn);
     }
     out[0] = 0;
-    return sub_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], name);
+    return sub_ret_span(c, rt, out, compressed ? 34 : 65, &results[0], fn);
 }
 
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_1) {
-    return recover_host(c, args, results, env, false, false, fn);
-}
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_version_2) {
-    return recover_host(c, args, results, env, true, false, fn);
-}
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_1) {
-    return recover_host(c, args, results, env, false, true, fn);
-}
-SUB_HOST(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2) {
-    return recover_host(c, args, results, env, true, true, fn);
-}
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_version_1, recover_host, false, false)
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_version_2, recover_host, true, false)
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_compressed_version_1, recover_host, false, true)
+SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2, recover_host, true, true)
 
 /* ---- the keystore ------------------------------------------------------------------------ */
 
@@ -230,18 +166,18 @@ static bool hex_decode(const uint8_t *hex, size_t n, uint8_t *out) {
  * account (sr25519 only) -> the dev key.  Anything else traps: this host has no BIP39 phrase
  * derivation beyond the development accounts.  Returns false after trapping. */
 static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, uint32_t opt_len,
-                     host_key *k, const char *name) {
+                     host_key *k, const char *fn) {
     bool some;
     const uint8_t *uri;
     size_t uri_len;
-    if (!sub_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, name)) return false;
+    if (!sub_get_option_bytes(c, opt, opt_len, &some, &uri, &uri_len, fn)) return false;
     uint8_t seed[32];
     if (!some) {
         bst_random_bytes(seed, sizeof seed);
     } else if (uri_len == 66 && uri[0] == '0' && (uri[1] == 'x' || uri[1] == 'X')) {
         if (!hex_decode(uri + 2, sizeof seed, seed)) {
             bst_secure_wipe(seed, sizeof seed);
-            return sub_fail(c, name, "seed: bad hex");
+            return sub_fail(c, fn, "seed: bad hex");
         }
     } else if (scheme == HOST_KEY_SR25519 && uri_len > 2 && uri_len < 32 && uri[0] == '/' &&
                uri[1] == '/') {
@@ -249,10 +185,10 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
         memcpy(dev, uri + 2, uri_len - 2);
         dev[uri_len - 2] = '\0';
         if (!bst_dev_account(dev, k->pub, k->secret))
-            return sub_fail(c, name, "seed: unknown development account");
+            return sub_fail(c, fn, "seed: unknown development account");
         return true;
     } else {
-        return sub_fail(c, name,
+        return sub_fail(c, fn,
                         "seed: only 0x-hex seeds and //Dev accounts are supported as secret "
                         "URIs");
     }
@@ -262,7 +198,7 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
     case HOST_KEY_ECDSA:
         if (!bst_ecdsa_from_seed(seed, k->pub)) {
             bst_secure_wipe(seed, sizeof seed);
-            return sub_fail(c, name, "seed is not a valid secp256k1 secret key");
+            return sub_fail(c, fn, "seed is not a valid secp256k1 secret key");
         }
         memcpy(k->secret, seed, 32);
         break;
@@ -273,25 +209,22 @@ static bool make_key(bst_caller *c, host_key_scheme scheme, const uint8_t *opt, 
 
 /* generate(key_type: ptr 4, seed: span of Option<Vec<u8>>) -> pointer to the public key */
 static bool generate_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                          host_key_scheme scheme, const char *name) {
+                          host_key_scheme scheme, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
-    if (!kt) return false;
-    uint32_t opt_len;
-    const uint8_t *opt = sub_span(c, rt, args[1].of.i64, &opt_len, name);
-    if (!opt) return false;
+    SUB_PTR_ARG(kt, args[0].of.i32, 4);
+    SUB_SPAN_ARG(opt, args[1].of.i64);
     host_key k;
     memset(&k, 0, sizeof k);
     k.scheme = scheme;
     memcpy(k.key_type, kt, 4);
-    if (!make_key(c, scheme, opt, opt_len, &k, name)) {
+    if (!make_key(c, scheme, opt, opt_len, &k, fn)) {
         bst_secure_wipe(&k, sizeof k);
         return false;
     }
     if (rt->nkeys == rt->keys_cap) {
         size_t cap = rt->keys_cap ? rt->keys_cap * 2 : 8;
         host_key *nk = calloc(cap, sizeof *nk);
-        if (!nk) return sub_fail(c, name, "out of host memory");
+        if (!nk) return sub_fail(c, fn, "out of host memory");
         if (rt->keys) {
             memcpy(nk, rt->keys, rt->nkeys * sizeof *nk);
             bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
@@ -303,25 +236,18 @@ static bool generate_host(bst_caller *c, const bst_value *args, bst_value *resul
     rt->keys[rt->nkeys++] = k;
     bst_secure_wipe(&k, sizeof k);
     const host_key *stored = &rt->keys[rt->nkeys - 1];
-    return sub_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], name);
+    return sub_ret_ptr(c, rt, stored->pub, pub_len(scheme), &results[0], fn);
 }
 
-SUB_HOST(ext_crypto_ed25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_generate_version_1) {
-    return generate_host(c, args, results, env, HOST_KEY_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_generate_version_1, generate_host, HOST_KEY_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_generate_version_1, generate_host, HOST_KEY_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_generate_version_1, generate_host, HOST_KEY_ECDSA)
 
 /* public_keys(key_type: ptr 4) -> Vec<[u8; N]> */
 static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                             host_key_scheme scheme, const char *name) {
+                             host_key_scheme scheme, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
-    if (!kt) return false;
+    SUB_PTR_ARG(kt, args[0].of.i32, 4);
     size_t n = 0, plen = pub_len(scheme);
     for (size_t i = 0; i < rt->nkeys; i++)
         if (rt->keys[i].scheme == scheme && memcmp(rt->keys[i].key_type, kt, 4) == 0) n++;
@@ -333,22 +259,16 @@ static bool public_keys_host(bst_caller *c, const bst_value *args, bst_value *re
             bst_scale_put_raw(&b, rt->keys[i].pub, plen);
     if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
         bst_scale_buf_free(&b);
-        return sub_fail(c, name, "out of host memory");
+        return sub_fail(c, fn, "out of host memory");
     }
-    bool ok = sub_ret_span(c, rt, b.data, b.len, &results[0], name);
+    bool ok = sub_ret_span(c, rt, b.data, b.len, &results[0], fn);
     bst_scale_buf_free(&b);
     return ok;
 }
 
-SUB_HOST(ext_crypto_ed25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_public_keys_version_1) {
-    return public_keys_host(c, args, results, env, HOST_KEY_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_public_keys_version_1, public_keys_host, HOST_KEY_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_public_keys_version_1, public_keys_host, HOST_KEY_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_public_keys_version_1, public_keys_host, HOST_KEY_ECDSA)
 
 /* The keystore's key of this scheme, type and public key, or NULL. */
 static const host_key *find_key(const bst_substrate_runtime *rt, host_key_scheme scheme,
@@ -363,16 +283,12 @@ static const host_key *find_key(const bst_substrate_runtime *rt, host_key_scheme
 /* sign(key_type: ptr 4, pub: ptr N, msg: span) -> Option<[u8; SIG]>: None when the keystore
  * has no such key. */
 static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                      host_key_scheme scheme, const char *name) {
+                      host_key_scheme scheme, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     size_t plen = pub_len(scheme);
-    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, name);
-    if (!kt) return false;
-    const uint8_t *pub = sub_ptr(c, rt, args[1].of.i32, (uint32_t)plen, name);
-    if (!pub) return false;
-    uint32_t len;
-    const uint8_t *msg = sub_span(c, rt, args[2].of.i64, &len, name);
-    if (!msg) return false;
+    SUB_PTR_ARG(kt, args[0].of.i32, 4);
+    SUB_PTR_ARG(pub, args[1].of.i32, (uint32_t)plen);
+    SUB_SPAN_ARG(msg, args[2].of.i64);
     const host_key *k = find_key(rt, scheme, kt, pub);
     uint8_t out[1 + 65];
     size_t out_len = 1;
@@ -381,42 +297,33 @@ static bool sign_host(bst_caller *c, const bst_value *args, bst_value *results, 
         out[0] = 1;
         switch (scheme) {
         case HOST_KEY_ED25519:
-            bst_ed25519_sign(k->secret, msg, len, out + 1);
+            bst_ed25519_sign(k->secret, msg, msg_len, out + 1);
             out_len += 64;
             break;
         case HOST_KEY_SR25519:
-            bst_sr25519_sign(k->secret, k->pub, msg, len, out + 1);
+            bst_sr25519_sign(k->secret, k->pub, msg, msg_len, out + 1);
             out_len += 64;
             break;
         case HOST_KEY_ECDSA:
-            if (!bst_ecdsa_sign(k->secret, msg, len, out + 1))
-                return sub_fail(c, name, "signing failed");
+            if (!bst_ecdsa_sign(k->secret, msg, msg_len, out + 1))
+                return sub_fail(c, fn, "signing failed");
             out_len += 65;
             break;
         }
     }
-    return sub_ret_span(c, rt, out, out_len, &results[0], name);
+    return sub_ret_span(c, rt, out, out_len, &results[0], fn);
 }
 
-SUB_HOST(ext_crypto_ed25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ED25519, fn);
-}
-SUB_HOST(ext_crypto_sr25519_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_SR25519, fn);
-}
-SUB_HOST(ext_crypto_ecdsa_sign_version_1) {
-    return sign_host(c, args, results, env, HOST_KEY_ECDSA, fn);
-}
+SUB_HOST_CALLS(ext_crypto_ed25519_sign_version_1, sign_host, HOST_KEY_ED25519)
+SUB_HOST_CALLS(ext_crypto_sr25519_sign_version_1, sign_host, HOST_KEY_SR25519)
+SUB_HOST_CALLS(ext_crypto_ecdsa_sign_version_1, sign_host, HOST_KEY_ECDSA)
 
 /* sign_prehashed(key_type, pub: ptr 33, msg: ptr 32) -> Option<[u8; 65]> */
 SUB_HOST(ext_crypto_ecdsa_sign_prehashed_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *kt = sub_ptr(c, rt, args[0].of.i32, 4, fn);
-    if (!kt) return false;
-    const uint8_t *pub = sub_ptr(c, rt, args[1].of.i32, 33, fn);
-    if (!pub) return false;
-    const uint8_t *hash = sub_ptr(c, rt, args[2].of.i32, 32, fn);
-    if (!hash) return false;
+    SUB_PTR_ARG(kt, args[0].of.i32, 4);
+    SUB_PTR_ARG(pub, args[1].of.i32, 33);
+    SUB_PTR_ARG(hash, args[2].of.i32, 32);
     const host_key *k = find_key(rt, HOST_KEY_ECDSA, kt, pub);
     uint8_t out[1 + 65];
     out[0] = k ? 1 : 0;

@@ -68,17 +68,11 @@ static bool http_copy(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, 
  * *deadline is NULL for None, else points to *ms.  False after trapping. */
 static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
                           uint64_t *ms, const uint64_t **deadline, const char *fn) {
-    uint32_t len;
-    const uint8_t *p = sub_span(c, rt, packed, &len, fn);
-    if (!p) return false;
-    bst_scale_dec d;
-    bst_scale_dec_init(&d, p, len);
-    bool some = false;
+    bool some;
     *ms = 0;
-    bst_scale_get_option(&d, &some);
-    if (some) bst_scale_get_u64(&d, ms);
-    if (bst_scale_finish(&d) != BST_SCALE_OK)
-        return sub_fail(c, fn, "deadline is not a SCALE Option<Timestamp>");
+    if (!sub_option_uint_arg(c, rt, packed, 8, &some, ms,
+                             "deadline is not a SCALE Option<Timestamp>", fn))
+        return false;
     /* The call's own deadline (bst_substrate_runtime_set_deadline) bounds the provider too:
      * handed over as the Unix milliseconds it falls on (rounded down) when it comes first. */
     uint64_t limit = bst_store_deadline(bst_caller_store(c));
@@ -123,9 +117,8 @@ static bool ret_buf(bst_caller *c, bst_substrate_runtime *rt, bst_scale_buf *b, 
 }
 
 /* request_start(method, uri, meta) -> Result<HttpRequestId, ()>: Ok(id) = 0x00 id (u16 LE). */
-SUB_HOST(ext_offchain_http_request_start_version_1) {
+SUB_OFFCHAIN_HOST(ext_offchain_http_request_start_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint8_t *method = NULL, *uri = NULL, *meta = NULL;
     uint32_t method_len, uri_len, meta_len;
     bool ok = http_copy(c, rt, args[0].of.i64, true, "method", &method, &method_len, fn) &&
@@ -149,9 +142,8 @@ SUB_HOST(ext_offchain_http_request_start_version_1) {
 }
 
 /* request_add_header(id, name, value) -> Result<(), ()> */
-SUB_HOST(ext_offchain_http_request_add_header_version_1) {
+SUB_OFFCHAIN_HOST(ext_offchain_http_request_add_header_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint8_t *name = NULL, *value = NULL;
     uint32_t name_len, value_len;
     bool ok = http_copy(c, rt, args[1].of.i64, true, "header name", &name, &name_len, fn) &&
@@ -170,9 +162,8 @@ SUB_HOST(ext_offchain_http_request_add_header_version_1) {
 }
 
 /* request_write_body(id, chunk, deadline) -> Result<(), HttpError> */
-SUB_HOST(ext_offchain_http_request_write_body_version_1) {
+SUB_OFFCHAIN_HOST(ext_offchain_http_request_write_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (!sub_offchain_ok(c, rt, fn)) return false;
     uint8_t *chunk = NULL;
     uint32_t chunk_len;
     uint64_t ms;
@@ -194,15 +185,12 @@ SUB_HOST(ext_offchain_http_request_write_body_version_1) {
 
 /* response_wait(ids, deadline) -> Vec<HttpRequestStatus>: a status per id, in order (Invalid
  * for each without a provider). */
-SUB_HOST(ext_offchain_http_response_wait_version_1) {
+SUB_OFFCHAIN_HOST(ext_offchain_http_response_wait_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (!sub_offchain_ok(c, rt, fn)) return false;
-    uint32_t len;
-    const uint8_t *p = sub_span(c, rt, args[0].of.i64, &len, fn);
-    if (!p) return false;
+    SUB_SPAN_ARG(ids_enc, args[0].of.i64);
     /* &[HttpRequestId] crosses as a SCALE Vec<u16>; decoded into a host-side array */
     bst_scale_dec d;
-    bst_scale_dec_init(&d, p, len);
+    bst_scale_dec_init(&d, ids_enc, ids_enc_len);
     size_t n = 0;
     bst_scale_get_len(&d, 2, &n);
     uint16_t *ids = NULL;
@@ -252,9 +240,8 @@ SUB_HOST(ext_offchain_http_response_wait_version_1) {
 }
 
 /* response_headers(id) -> Vec<(Vec<u8>, Vec<u8>)>: empty for an unknown id. */
-SUB_HOST(ext_offchain_http_response_headers_version_1) {
+SUB_OFFCHAIN_HOST(ext_offchain_http_response_headers_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (!sub_offchain_ok(c, rt, fn)) return false;
     const bst_substrate_http *h = HTTP_CB(rt, response_headers);
     const bst_substrate_http_header *hs = NULL;
     size_t n = 0;
@@ -277,12 +264,10 @@ SUB_HOST(ext_offchain_http_response_headers_version_1) {
 
 /* response_read_body(id, buffer, deadline) -> Result<u32, HttpError>: Ok(n) = 0x00 n (u32 LE),
  * the n bytes written to the start of the runtime's buffer (the rest is left as it was). */
-SUB_HOST(ext_offchain_http_response_read_body_version_1) {
+SUB_OFFCHAIN_HOST(ext_offchain_http_response_read_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (!sub_offchain_ok(c, rt, fn)) return false;
-    uint32_t buf_len;
-    if (!sub_span(c, rt, args[1].of.i64, &buf_len, fn)) return false;
-    uint32_t buf_ptr = (uint32_t)(uint64_t)args[1].of.i64;
+    SUB_SPAN_ARG(out, args[1].of.i64);   /* checked here, written below */
+    uint32_t out_ptr = (uint32_t)(uint64_t)args[1].of.i64;
     uint64_t ms;
     const uint64_t *deadline = NULL;
     if (!http_deadline(c, rt, args[2].of.i64, &ms, &deadline, fn)) return false;
@@ -290,7 +275,7 @@ SUB_HOST(ext_offchain_http_response_read_body_version_1) {
     uint16_t id;
     if (!h || !http_id(&args[0], &id))
         return ret_http_result(c, rt, BST_SUBSTRATE_HTTP_INVALID, &results[0], fn);
-    size_t cap = buf_len < BST_SUBSTRATE_HTTP_READ_MAX ? buf_len : BST_SUBSTRATE_HTTP_READ_MAX;
+    size_t cap = out_len < BST_SUBSTRATE_HTTP_READ_MAX ? out_len : BST_SUBSTRATE_HTTP_READ_MAX;
     uint8_t *buf = malloc(cap ? cap : 1);
     if (!buf) return sub_fail(c, fn, "out of host memory");
     size_t got = 0;
@@ -303,7 +288,7 @@ SUB_HOST(ext_offchain_http_response_read_body_version_1) {
     } else {
         const uint8_t r[5] = {0, (uint8_t)got, (uint8_t)(got >> 8), (uint8_t)(got >> 16),
                               (uint8_t)(got >> 24)};
-        ok = sub_write(c, rt, (int32_t)buf_ptr, buf, (uint32_t)got, fn) &&
+        ok = sub_write(c, rt, (int32_t)out_ptr, buf, (uint32_t)got, fn) &&
              sub_ret_span(c, rt, r, sizeof r, &results[0], fn);
     }
     free(buf);

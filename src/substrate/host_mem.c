@@ -137,6 +137,26 @@ bool sub_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *s
     return true;
 }
 
+bool sub_option_uint_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
+                         unsigned width, bool *some, uint64_t *v, const char *what,
+                         const char *fn_name) {
+    uint32_t len;
+    const uint8_t *p = sub_span(c, rt, packed, &len, fn_name);
+    if (!p) return false;
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, p, len);
+    *some = false;
+    bst_scale_get_option(&d, some);
+    if (*some && width == 4) {
+        uint32_t x;
+        if (bst_scale_get_u32(&d, &x) == BST_SCALE_OK) *v = x;
+    } else if (*some) {
+        bst_scale_get_u64(&d, v);
+    }
+    if (bst_scale_finish(&d) != BST_SCALE_OK) return sub_fail(c, fn_name, what);
+    return true;
+}
+
 /* ---- allocator --------------------------------------------------------------------------- */
 
 SUB_HOST(ext_allocator_malloc_version_1) {

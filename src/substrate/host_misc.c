@@ -50,53 +50,45 @@ static void put_guest_text(const uint8_t *s, uint32_t n, uint32_t cap) {
 SUB_HOST(ext_logging_log_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t level = (uint32_t)args[0].of.i32, tlen = 0, mlen = 0;
-    const uint8_t *target = sub_span(c, rt, args[1].of.i64, &tlen, fn);
-    if (!target) return false;
-    const uint8_t *message = sub_span(c, rt, args[2].of.i64, &mlen, fn);
-    if (!message) return false;
+    uint32_t level = (uint32_t)args[0].of.i32;
+    SUB_SPAN_ARG(target, args[1].of.i64);
+    SUB_SPAN_ARG(message, args[2].of.i64);
     /* sp-core's LogLevel crosses as its variant index (PassByEnum): 0 Error .. 4 Trace; the
      * numeric level (1 Error .. 5 Trace) is index + 1. */
     if (level > 4) return sub_fail(c, fn, "invalid log level");
-    if (!bst_scale_utf8_valid(target, tlen)) return sub_fail(c, fn, "target is not UTF-8");
+    if (!bst_scale_utf8_valid(target, target_len)) return sub_fail(c, fn, "target is not UTF-8");
     level += 1;
     if (level > rt->opts.max_log_level) return true;
     fprintf(stderr, "[runtime %s ", log_level_name(level));
-    put_guest_text(target, tlen, 128);
+    put_guest_text(target, target_len, 128);
     fputs("] ", stderr);
-    put_guest_text(message, mlen, 4096);
+    put_guest_text(message, message_len, 4096);
     fputc('\n', stderr);
     return true;
 }
 
-/* print_* are debugging aids of the runtime; they go to stderr at the debug log level. */
-SUB_HOST(ext_misc_print_utf8_version_1) {
+/* print_* are debugging aids of the runtime; they go to stderr at the debug log level.
+ * print_utf8 and print_hex take a span, printed as text or as hex digits. */
+static bool print_span(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                       bool hex, const char *fn) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t len;
-    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
-    if (!s) return false;
+    SUB_SPAN_ARG(s, args[0].of.i64);
     if (rt->opts.max_log_level >= 4) {
-        fputs("[runtime print] ", stderr);
-        put_guest_text(s, len, 4096);
+        if (hex) {
+            fputs("[runtime print] 0x", stderr);
+            for (uint32_t i = 0; i < s_len && i < 2048; i++) fprintf(stderr, "%02x", s[i]);
+        } else {
+            fputs("[runtime print] ", stderr);
+            put_guest_text(s, s_len, 4096);
+        }
         fputc('\n', stderr);
     }
     return true;
 }
 
-SUB_HOST(ext_misc_print_hex_version_1) {
-    (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t len;
-    const uint8_t *s = sub_span(c, rt, args[0].of.i64, &len, fn);
-    if (!s) return false;
-    if (rt->opts.max_log_level >= 4) {
-        fputs("[runtime print] 0x", stderr);
-        for (uint32_t i = 0; i < len && i < 2048; i++) fprintf(stderr, "%02x", s[i]);
-        fputc('\n', stderr);
-    }
-    return true;
-}
+SUB_HOST_CALLS(ext_misc_print_utf8_version_1, print_span, false)
+SUB_HOST_CALLS(ext_misc_print_hex_version_1, print_span, true)
 
 SUB_HOST(ext_misc_print_num_version_1) {
     (void)c;
@@ -117,16 +109,15 @@ SUB_HOST(ext_misc_print_num_version_1) {
  * whose Core_version asks for its own version would otherwise recurse without end. */
 SUB_HOST(ext_misc_runtime_version_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t len;
-    const uint8_t *blob = sub_span(c, rt, args[0].of.i64, &len, fn);
-    if (!blob) return false;
+    SUB_SPAN_ARG(blob, args[0].of.i64);
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
     bool found = false;
     bst_substrate_runtime *inner = NULL;
     bst_error err;
     uint64_t budget = rt->opts.fuel ? bst_store_fuel(rt->store) : 0, used = 0;
-    if (rt->depth < 2 && bst_substrate_code_decode(blob, len, 0, &code, &code_len, &err) == BST_OK) {
+    if (rt->depth < 2 &&
+        bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) == BST_OK) {
         used = code_len;
         bst_substrate_options o = rt->opts;
         o.storage = NULL;
@@ -186,85 +177,95 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
     }
 }
 
-SUB_HOST(ext_offchain_local_storage_get_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
-    bst_substrate_runtime *rt = HOST_RT(env);
+/* The arguments every local_storage_* function starts with, (kind, key: span): the child of
+ * rt->offchain the kind names, and the key. */
+typedef struct local_key {
     const uint8_t *child, *key;
     size_t child_len;
-    uint32_t klen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
+    uint32_t key_len;
+} local_key;
+
+/* Reads (kind, key).  False after trapping. */
+static bool local_storage_key(bst_caller *c, bst_substrate_runtime *rt, const bst_value *args,
+                              local_key *k, const char *fn) {
+    if (!offchain_kind(c, args[0].of.i32, &k->child, &k->child_len, fn)) return false;
+    k->key = sub_span(c, rt, args[1].of.i64, &k->key_len, fn);
+    return k->key != NULL;
+}
+
+/* The writes of local storage and of the offchain index: sets key to val, or clears it when val
+ * is NULL; false after trapping. */
+static bool offchain_write(bst_caller *c, bst_state *st, const uint8_t *child, size_t child_len,
+                           const uint8_t *key, uint32_t key_len, const uint8_t *val,
+                           uint32_t val_len, const char *fn) {
+    bool ok = val ? bst_state_set(st, child, child_len, key, key_len, val, val_len)
+                  : bst_state_clear(st, child, child_len, key, key_len);
+    return ok || sub_fail(c, fn, "out of host memory");
+}
+
+SUB_OFFCHAIN_HOST(ext_offchain_local_storage_get_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    local_key k;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
     uint8_t *val = NULL;
     size_t vlen = 0;
-    bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &val, &vlen);
+    bst_state_res r =
+        bst_state_get(rt->offchain, k.child, k.child_len, k.key, k.key_len, &val, &vlen);
     if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool ok = sub_ret_option(c, rt, r == BST_STATE_FOUND, val, vlen, &results[0], fn);
     free(val);
     return ok;
 }
 
-SUB_HOST(ext_offchain_local_storage_set_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_local_storage_set_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *child, *key, *val;
-    size_t child_len;
-    uint32_t klen, vlen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!(val = sub_span(c, rt, args[2].of.i64, &vlen, fn))) return false;
-    if (!bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
-        return sub_fail(c, fn, "out of host memory");
-    return true;
+    local_key k;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
+    SUB_SPAN_ARG(val, args[2].of.i64);
+    return offchain_write(c, rt->offchain, k.child, k.child_len, k.key, k.key_len, val, val_len,
+                          fn);
 }
 
-SUB_HOST(ext_offchain_local_storage_clear_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_local_storage_clear_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *child, *key;
-    size_t child_len;
-    uint32_t klen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!bst_state_clear(rt->offchain, child, child_len, key, klen))
-        return sub_fail(c, fn, "out of host memory");
-    return true;
+    local_key k;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
+    return offchain_write(c, rt->offchain, k.child, k.child_len, k.key, k.key_len, NULL, 0, fn);
 }
 
 /* compare_and_set(kind, key, old_value: Option<Vec<u8>> (SCALE), new_value) -> bool */
-SUB_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    const uint8_t *child, *key, *old_enc, *val;
-    size_t child_len;
-    uint32_t klen, olen, vlen;
-    if (!offchain_kind(c, args[0].of.i32, &child, &child_len, fn)) return false;
-    if (!(key = sub_span(c, rt, args[1].of.i64, &klen, fn))) return false;
-    if (!(old_enc = sub_span(c, rt, args[2].of.i64, &olen, fn))) return false;
-    if (!(val = sub_span(c, rt, args[3].of.i64, &vlen, fn))) return false;
+    local_key k;
+    if (!local_storage_key(c, rt, args, &k, fn)) return false;
+    SUB_SPAN_ARG(old_enc, args[2].of.i64);
+    SUB_SPAN_ARG(val, args[3].of.i64);
     bool expect_some;
     const uint8_t *expect;
     size_t expect_len;
-    if (!sub_get_option_bytes(c, old_enc, olen, &expect_some, &expect, &expect_len, fn))
+    if (!sub_get_option_bytes(c, old_enc, old_enc_len, &expect_some, &expect, &expect_len, fn))
         return false;
     uint8_t *cur = NULL;
     size_t cur_len = 0;
-    bst_state_res r = bst_state_get(rt->offchain, child, child_len, key, klen, &cur, &cur_len);
+    bst_state_res r =
+        bst_state_get(rt->offchain, k.child, k.child_len, k.key, k.key_len, &cur, &cur_len);
     if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool present = r == BST_STATE_FOUND;
     bool equal = !expect_some ? !present
                           : present && cur_len == expect_len &&
                                 (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
     free(cur);
-    if (equal && !bst_state_set(rt->offchain, child, child_len, key, klen, val, vlen))
-        return sub_fail(c, fn, "out of host memory");
+    if (equal && !offchain_write(c, rt->offchain, k.child, k.child_len, k.key, k.key_len, val,
+                                 val_len, fn))
+        return false;
     results[0].of.i32 = equal;
     return true;
 }
 
-SUB_HOST(ext_offchain_is_validator_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_is_validator_version_1) {
+    (void)c;
     (void)args;
     (void)env;
     results[0].of.i32 = 0;
@@ -277,23 +278,21 @@ static bool ret_err_unit(bst_caller *c, void *env, bst_value *result, const char
     return sub_ret_span(c, HOST_RT(env), &err_unit, 1, result, fn);
 }
 
-SUB_HOST(ext_offchain_submit_transaction_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
-    uint32_t len;
-    if (!sub_span(c, HOST_RT(env), args[0].of.i64, &len, fn))
-        return false;
+SUB_OFFCHAIN_HOST(ext_offchain_submit_transaction_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_SPAN_ARG(extrinsic, args[0].of.i64);
+    (void)extrinsic_len;
     return ret_err_unit(c, env, &results[0], fn);
 }
 
-SUB_HOST(ext_offchain_network_state_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_network_state_version_1) {
     (void)args;
     return ret_err_unit(c, env, &results[0], fn);
 }
 
 /* Timestamp: milliseconds since the Unix epoch (offchain workers only; not consensus). */
-SUB_HOST(ext_offchain_timestamp_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_timestamp_version_1) {
+    (void)c;
     (void)args;
     (void)env;
     struct timespec ts;
@@ -302,24 +301,23 @@ SUB_HOST(ext_offchain_timestamp_version_1) {
     return true;
 }
 
-SUB_HOST(ext_offchain_sleep_until_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_sleep_until_version_1) {
+    (void)c;
     (void)args;
     (void)results;
     (void)env;
     return true;   /* never blocks the host: an offchain deadline is advisory */
 }
 
-SUB_HOST(ext_offchain_random_seed_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_random_seed_version_1) {
     (void)args;
     uint8_t seed[32];
     bst_random_bytes(seed, sizeof seed);
     return sub_ret_ptr(c, HOST_RT(env), seed, sizeof seed, &results[0], fn);
 }
 
-SUB_HOST(ext_offchain_set_authorized_nodes_version_1) {
-    if (!sub_offchain_ok(c, HOST_RT(env), fn)) return false;
+SUB_OFFCHAIN_HOST(ext_offchain_set_authorized_nodes_version_1) {
+    (void)c;
     (void)args;
     (void)results;
     (void)env;
@@ -332,23 +330,14 @@ SUB_HOST(ext_offchain_set_authorized_nodes_version_1) {
 SUB_HOST(ext_offchain_index_set_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t klen, vlen;
-    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
-    if (!key) return false;
-    const uint8_t *val = sub_span(c, rt, args[1].of.i64, &vlen, fn);
-    if (!val) return false;
-    if (!bst_state_set(rt->offchain_index, NULL, 0, key, klen, val, vlen))
-        return sub_fail(c, fn, "out of host memory");
-    return true;
+    SUB_SPAN_ARG(key, args[0].of.i64);
+    SUB_SPAN_ARG(val, args[1].of.i64);
+    return offchain_write(c, rt->offchain_index, NULL, 0, key, key_len, val, val_len, fn);
 }
 
 SUB_HOST(ext_offchain_index_clear_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t klen;
-    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
-    if (!key) return false;
-    if (!bst_state_clear(rt->offchain_index, NULL, 0, key, klen))
-        return sub_fail(c, fn, "out of host memory");
-    return true;
+    SUB_SPAN_ARG(key, args[0].of.i64);
+    return offchain_write(c, rt->offchain_index, NULL, 0, key, key_len, NULL, 0, fn);
 }

@@ -171,29 +171,15 @@ static bool value_decode(bst_scale_dec *d, bst_value *v) {
     uint8_t tag;
     memset(v, 0, sizeof *v);
     if (bst_scale_get_u8(d, &tag) != BST_SCALE_OK) return false;
-    switch (tag) {
-    case 0: {
-        uint32_t x;
-        if (bst_scale_get_u32(d, &x) != BST_SCALE_OK) return false;
-        v->type = BST_I32;
-        v->of.i32 = (int32_t)x;
-        return true;
-    }
-    case 1: {
-        uint64_t x;
-        if (bst_scale_get_u64(d, &x) != BST_SCALE_OK) return false;
-        v->type = BST_I64;
-        v->of.i64 = (int64_t)x;
-        return true;
-    }
-    case 2:
-        v->type = BST_F32;
-        return bst_scale_get_u32(d, &v->of.f32) == BST_SCALE_OK;
-    case 3:
-        v->type = BST_F64;
-        return bst_scale_get_u64(d, &v->of.f64) == BST_SCALE_OK;
+    bst_scale_err e;
+    switch (tag) {   /* floats cross as their bits, as bst_value holds them */
+    case 0: v->type = BST_I32; e = bst_scale_get_i32(d, &v->of.i32); break;
+    case 1: v->type = BST_I64; e = bst_scale_get_i64(d, &v->of.i64); break;
+    case 2: v->type = BST_F32; e = bst_scale_get_u32(d, &v->of.f32); break;
+    case 3: v->type = BST_F64; e = bst_scale_get_u64(d, &v->of.f64); break;
     default: return false;
     }
+    return e == BST_SCALE_OK;
 }
 
 /* ---- the way back: a sandboxed import served by the runtime ------------------------------------ */
@@ -362,18 +348,15 @@ SUB_HOST(ext_sandbox_instantiate_version_1) {
         return sub_fail(c, fn, "dispatch_thunk_idx is out of the table bounds");
     if (!thunk.of.funcref)
         return sub_fail(c, fn, "dispatch_thunk_idx points on an empty table entry");
-    uint32_t wasm_len, env_len;
-    const uint8_t *wasm = sub_span(c, rt, args[1].of.i64, &wasm_len, fn);
-    if (!wasm) return false;
-    const uint8_t *env_def = sub_span(c, rt, args[2].of.i64, &env_len, fn);
-    if (!env_def) return false;
+    SUB_SPAN_ARG(wasm, args[1].of.i64);
+    SUB_SPAN_ARG(env_def, args[2].of.i64);
     struct sub_sandbox *s = sbx_get(c, rt, fn);
     if (!s) return false;
     results[0].of.i32 = (int32_t)SBX_ERR_MODULE;
 
     env_entry *entries;
     size_t nentries;
-    if (!env_decode(s, env_def, env_len, &entries, &nentries)) return true;
+    if (!env_decode(s, env_def, env_def_len, &entries, &nentries)) return true;
     if (s->ninsts >= SBX_MAX_OBJECTS || s->nesting >= SBX_MAX_NESTING ||
         s->code_bytes + wasm_len > rt->opts.module_config.max_module_bytes) {
         free(entries);
@@ -467,31 +450,59 @@ unlinkable:
     return true;
 }
 
+/* The two kinds of sandbox object a runtime names by index. */
+typedef enum sbx_kind { SBX_INSTANCE, SBX_MEMORY } sbx_kind;
+
+/* Whether index i names a live object of kind k, to use (teardown false) or to tear down; when
+ * not, traps the runtime with Substrate's message and returns false. */
+static bool sbx_live(bst_caller *c, const struct sub_sandbox *s, sbx_kind k, int32_t i,
+                     bool teardown, const char *fn) {
+    uint32_t idx = (uint32_t)i;
+    bool inst = k == SBX_INSTANCE;
+    const char *what = inst ? "instance" : "sandboxed memory";
+    char msg[80];
+    if (!s || idx >= (inst ? s->ninsts : s->nmems)) {
+        snprintf(msg, sizeof msg, "Trying to %s a non-existent %s",
+                 teardown ? "teardown" : "access", what);
+        return sub_fail(c, fn, msg);
+    }
+    if (inst ? !s->insts[idx] : !s->mems[idx]) {
+        if (teardown)
+            snprintf(msg, sizeof msg, "Double teardown of %s %s", inst ? "an" : "a", what);
+        else
+            snprintf(msg, sizeof msg, "Trying to access a torndown %s", what);
+        return sub_fail(c, fn, msg);
+    }
+    return true;
+}
+
+/* ext_sandbox_instance_teardown_version_1(instance: i32) and
+ * ext_sandbox_memory_teardown_version_1(memory: i32): the index is retired (what uses the
+ * object keeps it). */
+static bool sbx_teardown(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                         sbx_kind k, const char *fn) {
+    (void)results;
+    struct sub_sandbox *s = HOST_RT(env)->sandbox;
+    uint32_t i = (uint32_t)args[0].of.i32;
+    if (!sbx_live(c, s, k, (int32_t)i, true, fn)) return false;
+    if (k == SBX_INSTANCE)
+        s->insts[i] = NULL;
+    else
+        s->mems[i] = NULL;
+    return true;
+}
+
 /* The live instance at index i, or NULL after trapping the runtime. */
 static bst_instance *sbx_instance(bst_caller *c, struct sub_sandbox *s, int32_t i,
                                   const char *fn) {
-    uint32_t idx = (uint32_t)i;
-    if (!s || idx >= s->ninsts) {
-        sub_fail(c, fn, "Trying to access a non-existent instance");
-        return NULL;
-    }
-    if (!s->insts[idx]) {
-        sub_fail(c, fn, "Trying to access a torndown instance");
-        return NULL;
-    }
-    return s->insts[idx];
+    return sbx_live(c, s, SBX_INSTANCE, i, false, fn) ? s->insts[(uint32_t)i] : NULL;
 }
 
-/* A span holding a Rust &str: valid UTF-8 or the runtime traps. */
-static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                               uint32_t *len, const char *fn) {
-    const uint8_t *p = sub_span(c, rt, packed, len, fn);
-    if (p && !bst_scale_utf8_valid(p, *len)) {
-        sub_fail(c, fn, "Invalid utf8 data provided");
-        return NULL;
-    }
-    return p;
-}
+/* SUB_SPAN_ARG for a span holding a Rust &str: valid UTF-8, or the runtime traps. */
+#define SBX_STR_ARG(name, packed)                                                                  \
+    SUB_SPAN_ARG(name, packed);                                                                    \
+    if (!bst_scale_utf8_valid(name, name##_len))                                                   \
+        return sub_fail(c, fn, "Invalid utf8 data provided")
 
 /* ---- invoke, globals ---------------------------------------------------------------------- */
 
@@ -500,14 +511,11 @@ static const uint8_t *str_span(bst_caller *c, bst_substrate_runtime *rt, int64_t
  * ReturnValue) or ERR_EXECUTION (no such export, wrong arguments, a trap). */
 SUB_HOST(ext_sandbox_invoke_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t name_len, args_len;
-    const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
-    if (!name) return false;
-    const uint8_t *raw = sub_span(c, rt, args[2].of.i64, &args_len, fn);
-    if (!raw) return false;
+    SBX_STR_ARG(name, args[1].of.i64);
+    SUB_SPAN_ARG(raw, args[2].of.i64);
     /* Vec<Value>: each takes 5 bytes at least. */
     bst_scale_dec d;
-    bst_scale_dec_init(&d, raw, args_len);
+    bst_scale_dec_init(&d, raw, raw_len);
     size_t nargs;
     if (bst_scale_get_len(&d, 5, &nargs) != BST_SCALE_OK)
         return sub_fail(c, fn, "Can't decode serialized arguments for the invocation");
@@ -572,9 +580,7 @@ SUB_HOST(ext_sandbox_invoke_version_1) {
  * there is no such exported global). */
 SUB_HOST(ext_sandbox_get_global_val_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t name_len;
-    const uint8_t *name = str_span(c, rt, args[1].of.i64, &name_len, fn);
-    if (!name) return false;
+    SBX_STR_ARG(name, args[1].of.i64);
     bst_instance *inst = sbx_instance(c, rt->sandbox, args[0].of.i32, fn);
     if (!inst) return false;
     uint8_t out[10];
@@ -589,18 +595,7 @@ SUB_HOST(ext_sandbox_get_global_val_version_1) {
     return sub_ret_span(c, rt, out, 1 + n, &results[0], fn);
 }
 
-/* ext_sandbox_instance_teardown_version_1(instance: i32). */
-SUB_HOST(ext_sandbox_instance_teardown_version_1) {
-    (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    struct sub_sandbox *s = rt->sandbox;
-    uint32_t idx = (uint32_t)args[0].of.i32;
-    if (!s || idx >= s->ninsts)
-        return sub_fail(c, fn, "Trying to teardown a non-existent instance");
-    if (!s->insts[idx]) return sub_fail(c, fn, "Double teardown of an instance");
-    s->insts[idx] = NULL;
-    return true;
-}
+SUB_HOST_CALLS(ext_sandbox_instance_teardown_version_1, sbx_teardown, SBX_INSTANCE)
 
 /* ---- memories ----------------------------------------------------------------------------- */
 
@@ -632,16 +627,7 @@ SUB_HOST(ext_sandbox_memory_new_version_1) {
 
 /* The live memory at index i, or NULL after trapping the runtime. */
 static bst_memory *sbx_memory(bst_caller *c, struct sub_sandbox *s, int32_t i, const char *fn) {
-    uint32_t idx = (uint32_t)i;
-    if (!s || idx >= s->nmems) {
-        sub_fail(c, fn, "Trying to access a non-existent sandboxed memory");
-        return NULL;
-    }
-    if (!s->mems[idx]) {
-        sub_fail(c, fn, "Trying to access a torndown sandboxed memory");
-        return NULL;
-    }
-    return s->mems[idx];
+    return sbx_live(c, s, SBX_MEMORY, i, false, fn) ? s->mems[(uint32_t)i] : NULL;
 }
 
 /* Copies len bytes between a sandbox memory and the runtime's: ERR_OK, or ERR_OUT_OF_BOUNDS
@@ -659,35 +645,23 @@ static uint32_t transfer(bst_memory *src, uint32_t src_off, bst_memory *dst, uin
     return SBX_ERR_OK;
 }
 
-/* ext_sandbox_memory_get_version_1(memory: i32, offset: i32, buf: i32, buf_len: i32) -> i32. */
-SUB_HOST(ext_sandbox_memory_get_version_1) {
+/* ext_sandbox_memory_get_version_1(memory: i32, offset: i32, buf: i32, buf_len: i32) -> i32
+ * copies from the sandbox memory into the runtime's; ext_sandbox_memory_set_version_1(memory,
+ * offset, val, val_len) -> i32 the other way. */
+static bool sbx_memory_copy(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                            bool set, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, fn);
     if (!m) return false;
-    results[0].of.i32 = (int32_t)transfer(m, (uint32_t)args[1].of.i32, sub_memory(rt, c),
-                                          (uint32_t)args[2].of.i32, (uint32_t)args[3].of.i32);
+    bst_memory *own = sub_memory(rt, c);
+    uint32_t off = (uint32_t)args[1].of.i32, buf = (uint32_t)args[2].of.i32;
+    uint32_t len = (uint32_t)args[3].of.i32;
+    results[0].of.i32 =
+        (int32_t)(set ? transfer(own, buf, m, off, len) : transfer(m, off, own, buf, len));
     return true;
 }
 
-/* ext_sandbox_memory_set_version_1(memory: i32, offset: i32, val: i32, val_len: i32) -> i32. */
-SUB_HOST(ext_sandbox_memory_set_version_1) {
-    bst_substrate_runtime *rt = HOST_RT(env);
-    bst_memory *m = sbx_memory(c, rt->sandbox, args[0].of.i32, fn);
-    if (!m) return false;
-    results[0].of.i32 = (int32_t)transfer(sub_memory(rt, c), (uint32_t)args[2].of.i32, m,
-                                          (uint32_t)args[1].of.i32, (uint32_t)args[3].of.i32);
-    return true;
-}
+SUB_HOST_CALLS(ext_sandbox_memory_get_version_1, sbx_memory_copy, false)
+SUB_HOST_CALLS(ext_sandbox_memory_set_version_1, sbx_memory_copy, true)
 
-/* ext_sandbox_memory_teardown_version_1(memory: i32). */
-SUB_HOST(ext_sandbox_memory_teardown_version_1) {
-    (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    struct sub_sandbox *s = rt->sandbox;
-    uint32_t idx = (uint32_t)args[0].of.i32;
-    if (!s || idx >= s->nmems)
-        return sub_fail(c, fn, "Trying to teardown a non-existent sandboxed memory");
-    if (!s->mems[idx]) return sub_fail(c, fn, "Double teardown of a sandboxed memory");
-    s->mems[idx] = NULL;
-    return true;
-}
+SUB_HOST_CALLS(ext_sandbox_memory_teardown_version_1, sbx_teardown, SBX_MEMORY)

@@ -33,12 +33,10 @@ typedef bst_state_res (*state_lookup_fn)(bst_state *st, const uint8_t *child, si
 static bool do_lookup(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                       size_t child_len, int64_t key_span, state_lookup_fn lookup,
                       bst_value *result, const char *fn) {
-    uint32_t klen;
-    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
-    if (!key) return false;
+    SUB_SPAN_ARG(key, key_span);
     uint8_t *out = NULL;
     size_t out_len = 0;
-    bst_state_res r = lookup(rt->state, child, child_len, key, klen, &out, &out_len);
+    bst_state_res r = lookup(rt->state, child, child_len, key, key_len, &out, &out_len);
     if (r == BST_STATE_ERROR) return oom(c, fn);
     bool ok = sub_ret_option(c, rt, r == BST_STATE_FOUND, out, out_len, result, fn);
     free(out);
@@ -50,13 +48,11 @@ static bool do_lookup(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *c
 static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                     size_t child_len, int64_t key_span, int64_t out_span, int32_t offset,
                     bst_value *result, const char *fn) {
-    uint32_t klen, out_len;
-    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
-    if (!key) return false;
-    if (!sub_span(c, rt, out_span, &out_len, fn)) return false;
+    SUB_SPAN_ARG(key, key_span);
+    SUB_SPAN_ARG(out, out_span);
     uint8_t *val = NULL;
     size_t vlen = 0;
-    bst_state_res r = bst_state_get(rt->state, child, child_len, key, klen, &val, &vlen);
+    bst_state_res r = bst_state_get(rt->state, child, child_len, key, key_len, &val, &vlen);
     if (r == BST_STATE_ERROR) return oom(c, fn);
     uint8_t enc[5] = {0};
     size_t enc_len = 1;
@@ -77,28 +73,21 @@ static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
 
 static bool do_set(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                    size_t child_len, int64_t key_span, int64_t val_span, const char *fn) {
-    uint32_t klen, vlen;
-    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
-    if (!key) return false;
-    const uint8_t *val = sub_span(c, rt, val_span, &vlen, fn);
-    if (!val) return false;
-    return bst_state_set(rt->state, child, child_len, key, klen, val, vlen) || oom(c, fn);
+    SUB_SPAN_ARG(key, key_span);
+    SUB_SPAN_ARG(val, val_span);
+    return bst_state_set(rt->state, child, child_len, key, key_len, val, val_len) || oom(c, fn);
 }
 
 static bool do_clear(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                      size_t child_len, int64_t key_span, const char *fn) {
-    uint32_t klen;
-    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
-    if (!key) return false;
-    return bst_state_clear(rt->state, child, child_len, key, klen) || oom(c, fn);
+    SUB_SPAN_ARG(key, key_span);
+    return bst_state_clear(rt->state, child, child_len, key, key_len) || oom(c, fn);
 }
 
 static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                       size_t child_len, int64_t key_span, bst_value *result, const char *fn) {
-    uint32_t klen;
-    const uint8_t *key = sub_span(c, rt, key_span, &klen, fn);
-    if (!key) return false;
-    bst_state_res r = bst_state_exists(rt->state, child, child_len, key, klen);
+    SUB_SPAN_ARG(key, key_span);
+    bst_state_res r = bst_state_exists(rt->state, child, child_len, key, key_len);
     if (r == BST_STATE_ERROR) return oom(c, fn);
     result->of.i32 = r == BST_STATE_FOUND;
     return true;
@@ -107,17 +96,11 @@ static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *c
 /* The `limit: Option<u32>` argument of the v2/v3 clear functions. */
 static bool get_limit(bst_caller *c, bst_substrate_runtime *rt, int64_t span, uint32_t *limit,
                       const char *fn) {
-    uint32_t len;
-    const uint8_t *p = sub_span(c, rt, span, &len, fn);
-    if (!p) return false;
-    bst_scale_dec d;
-    bst_scale_dec_init(&d, p, len);
-    bool some = false;
-    *limit = UINT32_MAX;
-    bst_scale_get_option(&d, &some);
-    if (some) bst_scale_get_u32(&d, limit);
-    if (bst_scale_finish(&d) != BST_SCALE_OK)
-        return sub_fail(c, fn, "limit is not a SCALE Option<u32>");
+    bool some;
+    uint64_t v = UINT32_MAX;   /* None: no limit */
+    if (!sub_option_uint_arg(c, rt, span, 4, &some, &v, "limit is not a SCALE Option<u32>", fn))
+        return false;
+    *limit = (uint32_t)v;
     return true;
 }
 
@@ -132,11 +115,33 @@ static bool ret_kill_result(bst_caller *c, bst_substrate_runtime *rt, bool all, 
 static bool do_clear_prefix(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
                             size_t child_len, int64_t prefix_span, uint32_t limit,
                             uint32_t *removed, bool *all, const char *fn) {
-    uint32_t plen;
-    const uint8_t *prefix = sub_span(c, rt, prefix_span, &plen, fn);
-    if (!prefix) return false;
-    return bst_state_clear_prefix(rt->state, child, child_len, prefix, plen, limit, removed, all) ||
+    SUB_SPAN_ARG(prefix, prefix_span);
+    return bst_state_clear_prefix(rt->state, child, child_len, prefix, prefix_len, limit, removed,
+                                  all) ||
            oom(c, fn);
+}
+
+/* clear_prefix v2, of the top trie or a child: at most `limit` (an Option<u32> span) keys
+ * removed, and a KillStorageResult. */
+static bool clear_prefix_limited(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                                 size_t child_len, int64_t prefix_span, int64_t limit_span,
+                                 bst_value *result, const char *fn) {
+    uint32_t limit, removed = 0;
+    bool all = false;
+    if (!get_limit(c, rt, limit_span, &limit, fn)) return false;
+    if (!do_clear_prefix(c, rt, child, child_len, prefix_span, limit, &removed, &all, fn))
+        return false;
+    return ret_kill_result(c, rt, all, removed, result, fn);
+}
+
+/* storage_kill v2 and v3: at most `limit` (an Option<u32> span) keys of the child trie
+ * removed; *removed and *all say how it went. */
+static bool kill_limited(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                         size_t child_len, int64_t limit_span, uint32_t *removed, bool *all,
+                         const char *fn) {
+    uint32_t limit;
+    if (!get_limit(c, rt, limit_span, &limit, fn)) return false;
+    return bst_state_child_kill(rt->state, child, child_len, limit, removed, all) || oom(c, fn);
 }
 
 static bool state_version_arg(bst_caller *c, int32_t v, unsigned *out, const char *fn) {
@@ -152,15 +157,6 @@ static bool do_root(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
                     : bst_state_root(rt->state, version, root);
     if (!ok) return oom(c, fn);
     return sub_ret_span(c, rt, root, 32, result, fn);
-}
-
-/* The child trie's storage key (unprefixed, as sp-io passes it). */
-static const uint8_t *child_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t span,
-                                size_t *len, const char *fn) {
-    uint32_t l;
-    const uint8_t *p = sub_span(c, rt, span, &l, fn);
-    *len = l;
-    return p;
 }
 
 /* ---- ext_storage_* ------------------------------------------------------------------------ */
@@ -191,22 +187,15 @@ SUB_HOST(ext_storage_clear_prefix_version_1) {
     return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL, fn);
 }
 SUB_HOST(ext_storage_clear_prefix_version_2) {
-    bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t limit, removed = 0;
-    bool all = false;
-    if (!get_limit(c, rt, args[1].of.i64, &limit, fn)) return false;
-    if (!do_clear_prefix(c, rt, TOP, args[0].of.i64, limit, &removed, &all, fn)) return false;
-    return ret_kill_result(c, rt, all, removed, &results[0], fn);
+    return clear_prefix_limited(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64,
+                                &results[0], fn);
 }
 SUB_HOST(ext_storage_append_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t klen, vlen;
-    const uint8_t *key = sub_span(c, rt, args[0].of.i64, &klen, fn);
-    if (!key) return false;
-    const uint8_t *item = sub_span(c, rt, args[1].of.i64, &vlen, fn);
-    if (!item) return false;
-    return bst_state_append(rt->state, TOP, key, klen, item, vlen) || oom(c, fn);
+    SUB_SPAN_ARG(key, args[0].of.i64);
+    SUB_SPAN_ARG(item, args[1].of.i64);
+    return bst_state_append(rt->state, TOP, key, key_len, item, item_len) || oom(c, fn);
 }
 SUB_HOST(ext_storage_root_version_1) {
     (void)args;
@@ -219,9 +208,10 @@ SUB_HOST(ext_storage_root_version_2) {
 }
 /* Changes tries are gone from Substrate; a host without them answers None. */
 SUB_HOST(ext_storage_changes_root_version_1) {
-    uint32_t len;
-    if (!sub_span(c, HOST_RT(env), args[0].of.i64, &len, fn)) return false;
-    return sub_ret_option(c, HOST_RT(env), false, NULL, 0, &results[0], fn);
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_SPAN_ARG(parent_hash, args[0].of.i64);
+    (void)parent_hash_len;
+    return sub_ret_option(c, rt, false, NULL, 0, &results[0], fn);
 }
 SUB_HOST(ext_storage_start_transaction_version_1) {
     (void)args;
@@ -231,116 +221,112 @@ SUB_HOST(ext_storage_start_transaction_version_1) {
     return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) ||
            oom(c, fn);
 }
+/* Ends the innermost storage transaction (and the offchain index's with it): commits or rolls
+ * back.  Only a transaction the runtime opened may end. */
+static bool end_transaction(bst_caller *c, bst_substrate_runtime *rt, bool commit,
+                            const char *fn) {
+    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
+        return sub_fail(c, fn, commit ? "No open transaction that can be committed."
+                                      : "No open transaction that can be rolled back.");
+    if (commit) {
+        bst_state_tx_commit(rt->state);
+        bst_state_tx_commit(rt->offchain_index);
+    } else {
+        bst_state_tx_rollback(rt->state);
+        bst_state_tx_rollback(rt->offchain_index);
+    }
+    return true;
+}
 SUB_HOST(ext_storage_rollback_transaction_version_1) {
     (void)args;
     (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return sub_fail(c, fn, "No open transaction that can be rolled back.");
-    bst_state_tx_rollback(rt->state);
-    bst_state_tx_rollback(rt->offchain_index);
-    return true;
+    return end_transaction(c, HOST_RT(env), false, fn);
 }
 SUB_HOST(ext_storage_commit_transaction_version_1) {
     (void)args;
     (void)results;
-    bst_substrate_runtime *rt = HOST_RT(env);
-    if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return sub_fail(c, fn, "No open transaction that can be committed.");
-    bst_state_tx_commit(rt->state);
-    bst_state_tx_commit(rt->offchain_index);
-    return true;
+    return end_transaction(c, HOST_RT(env), true, fn);
 }
 
 /* ---- ext_default_child_storage_* ---------------------------------------------------------- */
 
-/* Declares child[0..child_len), the child trie's key of the span; returns false after a trap. */
-#define CHILD_OR_FAIL(span)                                                            \
-    size_t child_len;                                                                  \
-    const uint8_t *child = child_arg(c, HOST_RT(env), (span), &child_len, fn);         \
-    if (!child) return false
+/* Declares rt and child[0..child_len), the child trie's storage key (unprefixed, as sp-io
+ * passes it): the span every function here takes first.  Returns false after a trap. */
+#define CHILD_OR_FAIL()                                                                    \
+    bst_substrate_runtime *rt = HOST_RT(env);                                              \
+    SUB_SPAN_ARG(child, args[0].of.i64)
 
 SUB_HOST(ext_default_child_storage_get_version_1) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_get,
-                     &results[0], fn);
+    CHILD_OR_FAIL();
+    return do_lookup(c, rt, child, child_len, args[1].of.i64, bst_state_get, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_read_version_1) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_read(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64,
-                   args[3].of.i32, &results[0], fn);
+    CHILD_OR_FAIL();
+    return do_read(c, rt, child, child_len, args[1].of.i64, args[2].of.i64, args[3].of.i32,
+                   &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_set_version_1) {
     (void)results;
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_set(c, HOST_RT(env), child, child_len, args[1].of.i64, args[2].of.i64, fn);
+    CHILD_OR_FAIL();
+    return do_set(c, rt, child, child_len, args[1].of.i64, args[2].of.i64, fn);
 }
 SUB_HOST(ext_default_child_storage_clear_version_1) {
     (void)results;
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_clear(c, HOST_RT(env), child, child_len, args[1].of.i64, fn);
+    CHILD_OR_FAIL();
+    return do_clear(c, rt, child, child_len, args[1].of.i64, fn);
 }
 SUB_HOST(ext_default_child_storage_exists_version_1) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_exists(c, HOST_RT(env), child, child_len, args[1].of.i64, &results[0], fn);
+    CHILD_OR_FAIL();
+    return do_exists(c, rt, child, child_len, args[1].of.i64, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_next_key_version_1) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_lookup(c, HOST_RT(env), child, child_len, args[1].of.i64, bst_state_next_key,
+    CHILD_OR_FAIL();
+    return do_lookup(c, rt, child, child_len, args[1].of.i64, bst_state_next_key,
                      &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_clear_prefix_version_1) {
     (void)results;
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, UINT32_MAX, NULL,
-                           NULL, fn);
+    CHILD_OR_FAIL();
+    return do_clear_prefix(c, rt, child, child_len, args[1].of.i64, UINT32_MAX, NULL, NULL, fn);
 }
 SUB_HOST(ext_default_child_storage_clear_prefix_version_2) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    uint32_t limit, removed = 0;
-    bool all = false;
-    if (!get_limit(c, HOST_RT(env), args[2].of.i64, &limit, fn)) return false;
-    if (!do_clear_prefix(c, HOST_RT(env), child, child_len, args[1].of.i64, limit, &removed, &all,
-                         fn))
-        return false;
-    return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
+    CHILD_OR_FAIL();
+    return clear_prefix_limited(c, rt, child, child_len, args[1].of.i64, args[2].of.i64,
+                                &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_storage_kill_version_1) {
     (void)results;
-    CHILD_OR_FAIL(args[0].of.i64);
-    return bst_state_child_kill(HOST_RT(env)->state, child, child_len, UINT32_MAX, NULL, NULL) ||
+    CHILD_OR_FAIL();
+    return bst_state_child_kill(rt->state, child, child_len, UINT32_MAX, NULL, NULL) ||
            oom(c, fn);
 }
 /* v2: -> bool (all removed) */
 SUB_HOST(ext_default_child_storage_storage_kill_version_2) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    uint32_t limit, removed = 0;
+    CHILD_OR_FAIL();
+    uint32_t removed = 0;
     bool all = false;
-    if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
-    if (!bst_state_child_kill(HOST_RT(env)->state, child, child_len, limit, &removed, &all))
-        return oom(c, fn);
+    if (!kill_limited(c, rt, child, child_len, args[1].of.i64, &removed, &all, fn))
+        return false;
     results[0].of.i32 = all;
     return true;
 }
 /* v3: -> KillStorageResult */
 SUB_HOST(ext_default_child_storage_storage_kill_version_3) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    uint32_t limit, removed = 0;
+    CHILD_OR_FAIL();
+    uint32_t removed = 0;
     bool all = false;
-    if (!get_limit(c, HOST_RT(env), args[1].of.i64, &limit, fn)) return false;
-    if (!bst_state_child_kill(HOST_RT(env)->state, child, child_len, limit, &removed, &all))
-        return oom(c, fn);
-    return ret_kill_result(c, HOST_RT(env), all, removed, &results[0], fn);
+    return kill_limited(c, rt, child, child_len, args[1].of.i64, &removed, &all, fn) &&
+           ret_kill_result(c, rt, all, removed, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_root_version_1) {
-    CHILD_OR_FAIL(args[0].of.i64);
-    return do_root(c, HOST_RT(env), child, child_len, 0, &results[0], fn);
+    CHILD_OR_FAIL();
+    return do_root(c, rt, child, child_len, 0, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_root_version_2) {
-    CHILD_OR_FAIL(args[0].of.i64);
+    CHILD_OR_FAIL();
     unsigned v = 0;
     if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
-    return do_root(c, HOST_RT(env), child, child_len, v, &results[0], fn);
+    return do_root(c, rt, child, child_len, v, &results[0], fn);
 }
 
 /* ---- ext_trie_* --------------------------------------------------------------------------- */
@@ -402,14 +388,16 @@ static bst_trie_pair *decode_trie_input(const uint8_t *p, uint32_t len, bool pai
     return v;
 }
 
+/* (input: span[, state_version: i32 when versioned]) -> pointer to the root: the trie root of
+ * the key-value pairs or, when ordered, of the values keyed by their SCALE-compact index. */
 static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                           bool ordered, unsigned version, const char *fn) {
+                           bool ordered, bool versioned, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    uint32_t len;
-    const uint8_t *in = sub_span(c, rt, args[0].of.i64, &len, fn);
-    if (!in) return false;
+    unsigned version = 0;
+    if (versioned && !state_version_arg(c, args[1].of.i32, &version, fn)) return false;
+    SUB_SPAN_ARG(in, args[0].of.i64);
     size_t n = 0;
-    bst_trie_pair *v = decode_trie_input(in, len, !ordered, &n);
+    bst_trie_pair *v = decode_trie_input(in, in_len, !ordered, &n);
     if (!v) return sub_fail(c, fn, "input is not the SCALE encoding it should be");
     if (!ordered && n > 1 && !sort_unique(v, &n)) {
         free(v);
@@ -423,19 +411,7 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
     return sub_ret_ptr(c, rt, root, 32, &results[0], fn);
 }
 
-SUB_HOST(ext_trie_blake2_256_root_version_1) {
-    return trie_root_host(c, args, results, env, false, 0, fn);
-}
-SUB_HOST(ext_trie_blake2_256_root_version_2) {
-    unsigned v = 0;
-    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
-    return trie_root_host(c, args, results, env, false, v, fn);
-}
-SUB_HOST(ext_trie_blake2_256_ordered_root_version_1) {
-    return trie_root_host(c, args, results, env, true, 0, fn);
-}
-SUB_HOST(ext_trie_blake2_256_ordered_root_version_2) {
-    unsigned v = 0;
-    if (!state_version_arg(c, args[1].of.i32, &v, fn)) return false;
-    return trie_root_host(c, args, results, env, true, v, fn);
-}
+SUB_HOST_CALLS(ext_trie_blake2_256_root_version_1, trie_root_host, false, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_root_version_2, trie_root_host, false, true)
+SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_1, trie_root_host, true, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_2, trie_root_host, true, true)

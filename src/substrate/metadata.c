@@ -35,10 +35,20 @@ static void skip_compact(bst_scale_dec *d) {
     bst_scale_get_compact_u32(d, &v);
 }
 
-static void skip_strs(bst_scale_dec *d) {   /* Vec<String> (docs, argument types) */
+static void skip_u8(bst_scale_dec *d) {
+    uint8_t v;
+    bst_scale_get_u8(d, &v);
+}
+
+/* A Vec<T>: its length, then each item skipped by skip_item (until an error). */
+static void skip_vec(bst_scale_dec *d, void (*skip_item)(bst_scale_dec *)) {
     size_t n = 0;
     bst_scale_get_len(d, 1, &n);
-    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) skip_str(d);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) skip_item(d);
+}
+
+static void skip_strs(bst_scale_dec *d) {   /* Vec<String> (docs, argument types) */
+    skip_vec(d, skip_str);
 }
 
 static bool some(bst_scale_dec *d) {
@@ -57,36 +67,30 @@ static void skip_field(bst_scale_dec *d) {   /* Field { name?, ty, type_name?, d
 }
 
 static void skip_fields(bst_scale_dec *d) {
-    size_t n = 0;
-    bst_scale_get_len(d, 1, &n);
-    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) skip_field(d);
+    skip_vec(d, skip_field);
+}
+
+static void skip_type_param(bst_scale_dec *d) {   /* TypeParameter { name, ty? } */
+    skip_str(d);
+    if (some(d)) skip_compact(d);
+}
+
+static void skip_variant(bst_scale_dec *d) {   /* Variant { name, fields, index, docs } */
+    skip_str(d);
+    skip_fields(d);
+    skip_u8(d);
+    skip_strs(d);
 }
 
 static void skip_type(bst_scale_dec *d) {   /* Type { path, type_params, type_def, docs } */
     skip_strs(d);
-    size_t n = 0;
-    bst_scale_get_len(d, 1, &n);
-    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {   /* TypeParameter */
-        skip_str(d);
-        if (some(d)) skip_compact(d);
-    }
+    skip_vec(d, skip_type_param);
     uint8_t def = 0;
     bst_scale_get_enum(d, 8, &def);
     if (d->err != BST_SCALE_OK) return;
     switch (def) {
     case 0: skip_fields(d); break;                           /* Composite */
-    case 1: {                                                /* Variant */
-        size_t nv = 0;
-        bst_scale_get_len(d, 1, &nv);
-        for (size_t i = 0; i < nv && d->err == BST_SCALE_OK; i++) {
-            uint8_t index;
-            skip_str(d);
-            skip_fields(d);
-            bst_scale_get_u8(d, &index);
-            skip_strs(d);
-        }
-        break;
-    }
+    case 1: skip_vec(d, skip_variant); break;                /* Variant */
     case 2: skip_compact(d); break;                          /* Sequence */
     case 3: {                                                /* Array */
         uint32_t len;
@@ -94,12 +98,7 @@ static void skip_type(bst_scale_dec *d) {   /* Type { path, type_params, type_de
         skip_compact(d);
         break;
     }
-    case 4: {                                                /* Tuple */
-        size_t nt = 0;
-        bst_scale_get_len(d, 1, &nt);
-        for (size_t i = 0; i < nt && d->err == BST_SCALE_OK; i++) skip_compact(d);
-        break;
-    }
+    case 4: skip_vec(d, skip_compact); break;                /* Tuple */
     case 5: {                                                /* Primitive */
         uint8_t p;
         bst_scale_get_enum(d, 15, &p);
@@ -111,13 +110,13 @@ static void skip_type(bst_scale_dec *d) {   /* Type { path, type_params, type_de
     skip_strs(d);
 }
 
+static void skip_registry_entry(bst_scale_dec *d) {   /* PortableType { id, ty } */
+    skip_compact(d);
+    skip_type(d);
+}
+
 static void skip_registry(bst_scale_dec *d) {
-    size_t n = 0;
-    bst_scale_get_len(d, 1, &n);
-    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
-        skip_compact(d);   /* id */
-        skip_type(d);
-    }
+    skip_vec(d, skip_registry_entry);
 }
 
 /* ---- storage entries ---------------------------------------------------------------------- */
@@ -127,7 +126,7 @@ static void skip_storage(bst_scale_dec *d, uint32_t version) {
     size_t n = 0;
     bst_scale_get_len(d, 1, &n);
     for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
-        uint8_t modifier, kind, hasher;
+        uint8_t modifier, kind;
         bool b;
         skip_str(d);
         bst_scale_get_enum(d, 2, &modifier);
@@ -136,10 +135,7 @@ static void skip_storage(bst_scale_dec *d, uint32_t version) {
             if (kind == 0) {
                 skip_compact(d);                               /* Plain(ty) */
             } else {
-                size_t nh = 0;                                 /* Map { hashers, key, value } */
-                bst_scale_get_len(d, 1, &nh);
-                for (size_t h = 0; h < nh && d->err == BST_SCALE_OK; h++)
-                    bst_scale_get_u8(d, &hasher);
+                skip_vec(d, skip_u8);                          /* Map { hashers, key, value } */
                 skip_compact(d);
                 skip_compact(d);
             }
@@ -148,27 +144,23 @@ static void skip_storage(bst_scale_dec *d, uint32_t version) {
             switch (kind) {
             case 0: skip_str(d); break;                        /* Plain(type) */
             case 1:                                            /* Map */
-                bst_scale_get_u8(d, &hasher);
+                skip_u8(d);
                 skip_str(d);
                 skip_str(d);
                 bst_scale_get_bool(d, &b);
                 break;
             case 2:                                            /* DoubleMap */
-                bst_scale_get_u8(d, &hasher);
+                skip_u8(d);
                 skip_str(d);
                 skip_str(d);
                 skip_str(d);
-                bst_scale_get_u8(d, &hasher);
+                skip_u8(d);
                 break;
-            case 3: {                                          /* NMap (V13) */
+            case 3:                                            /* NMap (V13) */
                 skip_strs(d);
-                size_t nh = 0;
-                bst_scale_get_len(d, 1, &nh);
-                for (size_t h = 0; h < nh && d->err == BST_SCALE_OK; h++)
-                    bst_scale_get_u8(d, &hasher);
+                skip_vec(d, skip_u8);
                 skip_str(d);
                 break;
-            }
             }
         }
         skip_bytes(d);   /* default */
@@ -178,6 +170,43 @@ static void skip_storage(bst_scale_dec *d, uint32_t version) {
 
 /* ---- modules / pallets -------------------------------------------------------------------- */
 
+/* The items of a pallet (V14/V15) and of a module (V9-V13) that are skipped. */
+static void skip_constant_v14(bst_scale_dec *d) {   /* { name, ty, value, docs } */
+    skip_str(d);
+    skip_compact(d);
+    skip_bytes(d);
+    skip_strs(d);
+}
+
+static void skip_argument(bst_scale_dec *d) {   /* { name, ty } */
+    skip_str(d);
+    skip_str(d);
+}
+
+static void skip_function(bst_scale_dec *d) {   /* FunctionMetadata { name, arguments, docs } */
+    skip_str(d);
+    skip_vec(d, skip_argument);
+    skip_strs(d);
+}
+
+static void skip_event(bst_scale_dec *d) {   /* EventMetadata { name, arguments, docs } */
+    skip_str(d);
+    skip_strs(d);
+    skip_strs(d);
+}
+
+static void skip_constant(bst_scale_dec *d) {   /* { name, ty, value, docs } */
+    skip_str(d);
+    skip_str(d);
+    skip_bytes(d);
+    skip_strs(d);
+}
+
+static void skip_error(bst_scale_dec *d) {   /* { name, docs } */
+    skip_str(d);
+    skip_strs(d);
+}
+
 /* Decodes one module (V9-V13) or pallet (V14/V15) and records its name and index. */
 static void decode_pallet(bst_scale_dec *d, uint32_t version, bst_substrate_pallet *p) {
     bst_scale_get_str(d, &p->name, &p->name_len);
@@ -185,61 +214,28 @@ static void decode_pallet(bst_scale_dec *d, uint32_t version, bst_substrate_pall
     if (version >= 14) {
         if (some(d)) skip_compact(d);   /* calls { ty } */
         if (some(d)) skip_compact(d);   /* event { ty } */
-        size_t nc = 0;
-        bst_scale_get_len(d, 1, &nc);
-        for (size_t i = 0; i < nc && d->err == BST_SCALE_OK; i++) {
-            skip_str(d);
-            skip_compact(d);
-            skip_bytes(d);
-            skip_strs(d);
-        }
+        skip_vec(d, skip_constant_v14);
         if (some(d)) skip_compact(d);   /* error { ty } */
         bst_scale_get_u8(d, &p->index);
         p->has_index = true;
         if (version >= 15) skip_strs(d);   /* docs */
         return;
     }
-    if (some(d)) {   /* calls: Vec<FunctionMetadata { name, arguments, docs }> */
-        size_t n = 0;
-        bst_scale_get_len(d, 1, &n);
-        for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
-            skip_str(d);
-            size_t na = 0;
-            bst_scale_get_len(d, 1, &na);
-            for (size_t a = 0; a < na && d->err == BST_SCALE_OK; a++) {
-                skip_str(d);
-                skip_str(d);
-            }
-            skip_strs(d);
-        }
-    }
-    if (some(d)) {   /* event: Vec<EventMetadata { name, arguments, docs }> */
-        size_t n = 0;
-        bst_scale_get_len(d, 1, &n);
-        for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
-            skip_str(d);
-            skip_strs(d);
-            skip_strs(d);
-        }
-    }
-    size_t nc = 0;   /* constants: Vec<{ name, ty, value, docs }> */
-    bst_scale_get_len(d, 1, &nc);
-    for (size_t i = 0; i < nc && d->err == BST_SCALE_OK; i++) {
-        skip_str(d);
-        skip_str(d);
-        skip_bytes(d);
-        skip_strs(d);
-    }
-    size_t ne = 0;   /* errors: Vec<{ name, docs }> */
-    bst_scale_get_len(d, 1, &ne);
-    for (size_t i = 0; i < ne && d->err == BST_SCALE_OK; i++) {
-        skip_str(d);
-        skip_strs(d);
-    }
+    if (some(d)) skip_vec(d, skip_function);   /* calls */
+    if (some(d)) skip_vec(d, skip_event);      /* event */
+    skip_vec(d, skip_constant);
+    skip_vec(d, skip_error);
     if (version >= 12) {
         bst_scale_get_u8(d, &p->index);
         p->has_index = true;
     }
+}
+
+/* V14's SignedExtensionMetadata { identifier, ty, additional_signed } */
+static void skip_signed_extension(bst_scale_dec *d) {
+    skip_str(d);
+    skip_compact(d);
+    skip_compact(d);
 }
 
 const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
@@ -276,20 +272,12 @@ const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
          * custom values follow; the pallet list is complete, so decoding stops here. */
     } else if (version == 14) {
         /* extrinsic { ty, version, signed_extensions: Vec<{ identifier, ty, additional }> } */
-        uint8_t xv;
         skip_compact(&d);
-        bst_scale_get_u8(&d, &xv);
-        size_t ns = 0;
-        bst_scale_get_len(&d, 1, &ns);
-        for (size_t i = 0; i < ns && d.err == BST_SCALE_OK; i++) {
-            skip_str(&d);
-            skip_compact(&d);
-            skip_compact(&d);
-        }
+        skip_u8(&d);
+        skip_vec(&d, skip_signed_extension);
         skip_compact(&d);   /* the runtime type */
     } else if (version >= 11) {
-        uint8_t xv;         /* extrinsic { version, signed_extensions: Vec<String> } */
-        bst_scale_get_u8(&d, &xv);
+        skip_u8(&d);        /* extrinsic { version, signed_extensions: Vec<String> } */
         skip_strs(&d);
     }
     e = version == 15 ? d.err : bst_scale_finish(&d);

@@ -258,11 +258,13 @@ static void set_why(char *why, size_t why_len, const char *fmt, const char *a, c
         snprintf(why, why_len, fmt, a, b);
 }
 
-/* Copies n strings; *bytes gets the total size with NULs.  False on overflow / no memory. */
-static bool copy_strings(const char *const *src, size_t n, char ***out, uint32_t *bytes)
+/* Copies n strings into *out, with their total size with NULs.  False on overflow / no memory
+ * (out is freed by free_strings then too). */
+static bool copy_strings(const char *const *src, size_t n, wasi_strings *out)
 {
-    *out = NULL;
-    *bytes = 0;
+    out->v = NULL;
+    out->n = (uint32_t)n;
+    out->bytes = 0;
     if (n == 0)
         return true;
     if (n > UINT32_MAX / 4)
@@ -270,7 +272,7 @@ static bool copy_strings(const char *const *src, size_t n, char ***out, uint32_t
     char **v = calloc(n, sizeof *v);
     if (!v)
         return false;
-    *out = v;   /* freed by the caller on failure too */
+    out->v = v;
     uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         const char *s = src[i] ? src[i] : "";
@@ -283,17 +285,17 @@ static bool copy_strings(const char *const *src, size_t n, char ***out, uint32_t
             return false;
         memcpy(v[i], s, len + 1);
     }
-    *bytes = (uint32_t)total;
+    out->bytes = (uint32_t)total;
     return true;
 }
 
-static void free_strings(char **v, uint32_t n)
+static void free_strings(wasi_strings *s)
 {
-    if (!v)
+    if (!s->v)
         return;
-    for (uint32_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
+    for (uint32_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
 }
 
 bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
@@ -319,10 +321,8 @@ bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
     w->max_fds = cfg->max_fds ? cfg->max_fds : 1024;
     if (w->max_fds < 3 + cfg->npreopens)
         w->max_fds = 3 + (uint32_t)cfg->npreopens;
-    w->argc = (uint32_t)cfg->argc;
-    w->nenv = (uint32_t)cfg->nenv;
-    bool ok_args = copy_strings(cfg->argv, cfg->argc, &w->argv, &w->argv_bytes);
-    bool ok_env = ok_args && copy_strings(cfg->env, cfg->nenv, &w->env, &w->env_bytes);
+    bool ok_args = copy_strings(cfg->argv, cfg->argc, &w->args);
+    bool ok_env = ok_args && copy_strings(cfg->env, cfg->nenv, &w->env);
     if (!ok_args || !ok_env) {
         set_why(why, why_len, "arguments or environment too large%s%s", "", "");
         bst_wasi_free(w);
@@ -374,8 +374,8 @@ void bst_wasi_free(bst_wasi *w)
         if (w->fds[i].host >= 0 || w->fds[i].preopen)
             wasi_fd_release(&w->fds[i]);
     free(w->fds);
-    free_strings(w->argv, w->argc);
-    free_strings(w->env, w->nenv);
+    free_strings(&w->args);
+    free_strings(&w->env);
     free(w);
 }
 

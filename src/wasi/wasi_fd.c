@@ -174,36 +174,35 @@ static uint16_t vector_io(bst_store *s, bst_wasi *w, bst_memory *mem, const bst_
     return WE_SUCCESS;
 }
 
-WASI_FN(wasi_fd_read)
-{
-    WASI_PROLOGUE();
-    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, false, false));
-}
+/* The four functions vector_io serves: (NAME, write, positioned). */
+#define WASI_VECTOR_IO(name, write, positioned)                                               \
+    WASI_FN(wasi_##name)                                                                      \
+    {                                                                                         \
+        WASI_PROLOGUE();                                                                      \
+        WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, write, positioned)); \
+    }
+WASI_VECTOR_IO(fd_read, false, false)
+WASI_VECTOR_IO(fd_write, true, false)
+WASI_VECTOR_IO(fd_pread, false, true)
+WASI_VECTOR_IO(fd_pwrite, true, true)
+#undef WASI_VECTOR_IO
 
-WASI_FN(wasi_fd_write)
+/* fd_seek and fd_tell: lseek, then the new offset written to the guest at ptr (checked first:
+ * a bad pointer moves nothing). */
+static uint16_t seek_to(bst_memory *mem, const wasi_fd *f, off_t off, int how, uint32_t ptr)
 {
-    WASI_PROLOGUE();
-    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, true, false));
-}
-
-WASI_FN(wasi_fd_pread)
-{
-    WASI_PROLOGUE();
-    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, false, true));
-}
-
-WASI_FN(wasi_fd_pwrite)
-{
-    WASI_PROLOGUE();
-    WASI_RETURN_WAITED(vector_io(bst_caller_store(caller), w, mem, args, true, true));
+    if (!bst_memory_slice(mem, ptr, 8))
+        return WE_FAULT;
+    off_t r = lseek(f->host, off, how);
+    if (r < 0)
+        return wasi_errno(errno);
+    wasi_put_u64(mem, ptr, (uint64_t)r);
+    return WE_SUCCESS;
 }
 
 WASI_FN(wasi_fd_seek)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     int64_t off = (int64_t)ARG_U64(1);
     uint32_t whence = ARG_U32(2) & 0xff;
     int how;
@@ -215,36 +214,18 @@ WASI_FN(wasi_fd_seek)
     how = unstable ? p0[whence] : p1[whence];
     if (f->filetype == WFT_DIRECTORY)
         WASI_RETURN(WE_BADF);
-    if (!bst_memory_slice(mem, ARG_U32(3), 8))
-        WASI_RETURN(WE_FAULT);
-    off_t r = lseek(f->host, (off_t)off, how);
-    if (r < 0)
-        WASI_RETURN(wasi_errno(errno));
-    wasi_put_u64(mem, ARG_U32(3), (uint64_t)r);
-    WASI_RETURN(WE_SUCCESS);
+    WASI_RETURN(seek_to(mem, f, (off_t)off, how, ARG_U32(3)));
 }
 
 WASI_FN(wasi_fd_tell)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
-    if (!bst_memory_slice(mem, ARG_U32(1), 8))
-        WASI_RETURN(WE_FAULT);
-    off_t r = lseek(f->host, 0, SEEK_CUR);
-    if (r < 0)
-        WASI_RETURN(wasi_errno(errno));
-    wasi_put_u64(mem, ARG_U32(1), (uint64_t)r);
-    WASI_RETURN(WE_SUCCESS);
+    WASI_FD_PROLOGUE(f);
+    WASI_RETURN(seek_to(mem, f, 0, SEEK_CUR, ARG_U32(1)));
 }
 
 WASI_FN(wasi_fd_close)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     wasi_fd_release(f);
     WASI_RETURN(WE_SUCCESS);
 }
@@ -282,10 +263,7 @@ static uint16_t host_fdflags(const wasi_fd *f)
 
 WASI_FN(wasi_fd_fdstat_get)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     uint8_t b[24];
     memset(b, 0, sizeof b);
     b[0] = f->filetype;
@@ -297,10 +275,7 @@ WASI_FN(wasi_fd_fdstat_get)
 
 WASI_FN(wasi_fd_fdstat_set_flags)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     uint32_t flags = ARG_U32(1) & 0xffff;
     if (flags & ~(uint32_t)0x1f)
         WASI_RETURN(WE_INVAL);
@@ -322,10 +297,7 @@ WASI_FN(wasi_fd_fdstat_set_flags)
 
 WASI_FN(wasi_fd_fdstat_set_rights)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     uint64_t base = ARG_U64(1), inh = ARG_U64(2);
     /* Rights can only be dropped. */
     if ((base & ~f->rights_base) || (inh & ~f->rights_inheriting))
@@ -367,10 +339,7 @@ bool wasi_put_filestat(bst_memory *m, uint32_t ptr, bool unstable, const void *h
 
 WASI_FN(wasi_fd_filestat_get)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     struct stat st;
     if (fstat(f->host, &st) != 0)
         WASI_RETURN(wasi_errno(errno));
@@ -379,10 +348,7 @@ WASI_FN(wasi_fd_filestat_get)
 
 WASI_FN(wasi_fd_filestat_set_size)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     if (ARG_U64(1) > (uint64_t)INT64_MAX)
         WASI_RETURN(WE_INVAL);
     if (ftruncate(f->host, (off_t)ARG_U64(1)) != 0)
@@ -412,10 +378,7 @@ bool wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst, void *ts2)
 
 WASI_FN(wasi_fd_filestat_set_times)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     struct timespec ts[2];
     if (!wasi_times(ARG_U64(1), ARG_U64(2), ARG_U32(3) & 0xffff, ts))
         WASI_RETURN(WE_INVAL);
@@ -426,9 +389,8 @@ WASI_FN(wasi_fd_filestat_set_times)
 
 WASI_FN(wasi_fd_prestat_get)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f || !f->preopen)
+    WASI_FD_PROLOGUE(f);
+    if (!f->preopen)
         WASI_RETURN(WE_BADF);
     uint8_t b[8];
     memset(b, 0, sizeof b);   /* tag 0: directory */
@@ -438,9 +400,8 @@ WASI_FN(wasi_fd_prestat_get)
 
 WASI_FN(wasi_fd_prestat_dir_name)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f || !f->preopen)
+    WASI_FD_PROLOGUE(f);
+    if (!f->preopen)
         WASI_RETURN(WE_BADF);
     if (ARG_U32(2) < f->preopen_len)
         WASI_RETURN(WE_NAMETOOLONG);
@@ -462,16 +423,25 @@ static uint8_t dirent_type(unsigned char t)
     }
 }
 
+/* The next entry of f's directory stream (*de NULL at its end), counted in dir_pos; returns 0
+ * or the errno of a failed read. */
+static int next_entry(wasi_fd *f, struct dirent **de)
+{
+    errno = 0;
+    *de = readdir(f->dir);
+    if (!*de)
+        return errno;
+    f->dir_pos++;
+    return 0;
+}
+
 /* Entries are numbered 0, 1, ...; an entry's d_next (the cookie to continue after it) is its
  * number + 1.  The DIR stream is kept between calls and rewound when a cookie goes back. */
 WASI_FN(wasi_fd_readdir)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
+    WASI_FD_PROLOGUE(f);
     uint32_t buf = ARG_U32(1), len = ARG_U32(2), used_ptr = ARG_U32(4);
     uint64_t cookie = ARG_U64(3);
-    if (!f)
-        WASI_RETURN(WE_BADF);
     if (f->filetype != WFT_DIRECTORY)
         WASI_RETURN(WE_NOTDIR);
     uint8_t *out = mem ? bst_memory_slice(mem, buf, len) : NULL;
@@ -493,25 +463,20 @@ WASI_FN(wasi_fd_readdir)
         rewinddir(f->dir);
         f->dir_pos = 0;
     }
+    struct dirent *de;
+    int e;
     while (f->dir_pos < cookie) {
-        errno = 0;
-        if (!readdir(f->dir)) {
-            if (errno)
-                WASI_RETURN(wasi_errno(errno));
+        if ((e = next_entry(f, &de)) != 0)
+            WASI_RETURN(wasi_errno(e));
+        if (!de)
             break;   /* past the end: nothing more */
-        }
-        f->dir_pos++;
     }
     uint32_t used = 0;
     while (used < len) {
-        errno = 0;
-        struct dirent *de = readdir(f->dir);
-        if (!de) {
-            if (errno)
-                WASI_RETURN(wasi_errno(errno));
+        if ((e = next_entry(f, &de)) != 0)
+            WASI_RETURN(wasi_errno(e));
+        if (!de)
             break;
-        }
-        f->dir_pos++;
         size_t namelen = strlen(de->d_name);
         uint8_t hdr[24];
         memset(hdr, 0, sizeof hdr);
@@ -534,28 +499,19 @@ WASI_FN(wasi_fd_readdir)
 
 WASI_FN(wasi_fd_sync)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     WASI_RETURN(fsync(f->host) == 0 ? WE_SUCCESS : wasi_errno(errno));
 }
 
 WASI_FN(wasi_fd_datasync)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     WASI_RETURN(fdatasync(f->host) == 0 ? WE_SUCCESS : wasi_errno(errno));
 }
 
 WASI_FN(wasi_fd_advise)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     if (ARG_U32(3) > 5)
         WASI_RETURN(WE_INVAL);
     WASI_RETURN(WE_SUCCESS);   /* advice only: accepted and ignored */
@@ -563,10 +519,7 @@ WASI_FN(wasi_fd_advise)
 
 WASI_FN(wasi_fd_allocate)
 {
-    WASI_PROLOGUE();
-    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));
-    if (!f)
-        WASI_RETURN(WE_BADF);
+    WASI_FD_PROLOGUE(f);
     uint64_t off = ARG_U64(1), len = ARG_U64(2);
     if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
         WASI_RETURN(WE_INVAL);

@@ -71,6 +71,12 @@ typedef struct wasi_fd {
     uint64_t dir_pos;       /* index of the next entry dir will return */
 } wasi_fd;
 
+/* The arguments or the environment: n strings, bytes the sum of their strlen + 1. */
+typedef struct wasi_strings {
+    char **v;
+    uint32_t n, bytes;
+} wasi_strings;
+
 /* One per import namespace flavour; the host functions' env points at one of these. */
 typedef struct wasi_view {
     struct bst_wasi *w;
@@ -79,9 +85,7 @@ typedef struct wasi_view {
 
 struct bst_wasi {
     wasi_view views[2];     /* [0] preview1, [1] unstable */
-    char **argv, **env;
-    uint32_t argc, nenv;
-    uint32_t argv_bytes, env_bytes;   /* sum of strlen + 1 */
+    wasi_strings args, env;
     wasi_fd *fds;
     uint32_t nfds, max_fds;
     bool exited;
@@ -131,6 +135,14 @@ WASI_FUNC uint64_t wasi_load_u64(const uint8_t *p);
     (void)w;                                                                                  \
     (void)unstable;                                                                           \
     (void)mem
+
+/* The prologue of the fd_* functions: also f, the descriptor of the first argument (EBADF when
+ * it is not open). */
+#define WASI_FD_PROLOGUE(f)                                                                   \
+    WASI_PROLOGUE();                                                                          \
+    wasi_fd *f = wasi_get_fd(w, ARG_U32(0));                                                  \
+    if (!f)                                                                                   \
+        WASI_RETURN(WE_BADF)
 
 #define WASI_RETURN(e)                                                                        \
     do {                                                                                      \

@@ -21,53 +21,47 @@
 
 /* ---- args / environ ---------------------------------------------------------------------- */
 
-/* Writes n pointers at ptrs and the NUL-terminated strings at buf. */
-static uint16_t put_strings(bst_memory *mem, char *const *v, uint32_t n, uint32_t ptrs,
-                            uint32_t buf, uint32_t total)
+/* args_get / environ_get: the list's n pointers at ptrs, its NUL-terminated strings at buf. */
+static uint16_t put_strings(bst_memory *mem, const wasi_strings *s, uint32_t ptrs, uint32_t buf)
 {
     if (!mem)
         return WE_FAULT;
     /* Check both regions up front so that a bad pointer writes nothing. */
-    if ((n && !bst_memory_slice(mem, ptrs, n * 4u)) || (total && !bst_memory_slice(mem, buf, total)))
+    if ((s->n && !bst_memory_slice(mem, ptrs, s->n * 4u)) ||
+        (s->bytes && !bst_memory_slice(mem, buf, s->bytes)))
         return WE_FAULT;
     uint32_t off = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t len = (uint32_t)strlen(v[i]) + 1;
+    for (uint32_t i = 0; i < s->n; i++) {
+        uint32_t len = (uint32_t)strlen(s->v[i]) + 1;
         if (!wasi_put_u32(mem, ptrs + 4 * i, buf + off) ||
-            !bst_memory_write(mem, buf + off, v[i], len))
+            !bst_memory_write(mem, buf + off, s->v[i], len))
             return WE_FAULT;
         off += len;
     }
     return WE_SUCCESS;
 }
 
-WASI_FN(wasi_args_get)
+/* args_sizes_get / environ_sizes_get: the list's count at count_ptr, its size at size_ptr. */
+static uint16_t put_sizes(bst_memory *mem, const wasi_strings *s, uint32_t count_ptr,
+                          uint32_t size_ptr)
 {
-    WASI_PROLOGUE();
-    WASI_RETURN(put_strings(mem, w->argv, w->argc, ARG_U32(0), ARG_U32(1), w->argv_bytes));
+    if (!wasi_put_u32(mem, count_ptr, s->n) || !wasi_put_u32(mem, size_ptr, s->bytes))
+        return WE_FAULT;
+    return WE_SUCCESS;
 }
 
-WASI_FN(wasi_args_sizes_get)
-{
-    WASI_PROLOGUE();
-    if (!wasi_put_u32(mem, ARG_U32(0), w->argc) || !wasi_put_u32(mem, ARG_U32(1), w->argv_bytes))
-        WASI_RETURN(WE_FAULT);
-    WASI_RETURN(WE_SUCCESS);
-}
-
-WASI_FN(wasi_environ_get)
-{
-    WASI_PROLOGUE();
-    WASI_RETURN(put_strings(mem, w->env, w->nenv, ARG_U32(0), ARG_U32(1), w->env_bytes));
-}
-
-WASI_FN(wasi_environ_sizes_get)
-{
-    WASI_PROLOGUE();
-    if (!wasi_put_u32(mem, ARG_U32(0), w->nenv) || !wasi_put_u32(mem, ARG_U32(1), w->env_bytes))
-        WASI_RETURN(WE_FAULT);
-    WASI_RETURN(WE_SUCCESS);
-}
+/* The two lists are served alike: (NAME, list, put_strings or put_sizes). */
+#define WASI_STRINGS_FN(name, list, put)                                                      \
+    WASI_FN(wasi_##name)                                                                      \
+    {                                                                                         \
+        WASI_PROLOGUE();                                                                      \
+        WASI_RETURN(put(mem, &w->list, ARG_U32(0), ARG_U32(1)));                              \
+    }
+WASI_STRINGS_FN(args_get, args, put_strings)
+WASI_STRINGS_FN(args_sizes_get, args, put_sizes)
+WASI_STRINGS_FN(environ_get, env, put_strings)
+WASI_STRINGS_FN(environ_sizes_get, env, put_sizes)
+#undef WASI_STRINGS_FN
 
 /* ---- clocks ------------------------------------------------------------------------------ */
 

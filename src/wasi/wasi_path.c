@@ -342,23 +342,56 @@ WASI_FN(wasi_path_open)
     WASI_RETURN(WE_SUCCESS);
 }
 
+/* ---- the operations on one path ------------------------------------------------------------
+ * Each is a call on the resolved path that, like the *at() calls, returns 0 or -1 with errno
+ * set; on_path resolves the guest path, makes the call and releases what the resolution
+ * opened. */
+
+typedef int (*path_call)(const resolved *r, void *ctx);
+
+/* The WASI errno of resolving the guest path (fd, ptr, len; its last component followed when
+ * `follow`) or else of call(&resolved, ctx). */
+static uint16_t on_path(bst_wasi *w, bst_memory *mem, uint32_t fd, uint32_t ptr, uint32_t len,
+                        bool follow, path_call call, void *ctx)
+{
+    resolved r;
+    uint16_t e = resolve_guest(w, mem, fd, ptr, len, follow, &r);
+    if (e)
+        return e;
+    int rc = call(&r, ctx);
+    int se = errno;
+    resolved_close(&r);
+    return rc == 0 ? WE_SUCCESS : wasi_errno(se);
+}
+
+/* path_filestat_get: ctx is the struct stat to fill. */
+static int stat_path(const resolved *r, void *ctx)
+{
+    struct stat *st = ctx;
+    if (fstatat(r->dirfd, r->name, st, AT_SYMLINK_NOFOLLOW) != 0)
+        return -1;
+    if (r->trailing_slash && !S_ISDIR(st->st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
 WASI_FN(wasi_path_filestat_get)
 {
     WASI_PROLOGUE();
-    resolved r;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(2), ARG_U32(3),
-                               (ARG_U32(1) & WLOOKUP_SYMLINK_FOLLOW) != 0, &r);
+    struct stat st;
+    uint16_t e = on_path(w, mem, ARG_U32(0), ARG_U32(2), ARG_U32(3),
+                         (ARG_U32(1) & WLOOKUP_SYMLINK_FOLLOW) != 0, stat_path, &st);
     if (e)
         WASI_RETURN(e);
-    struct stat st;
-    int rc = fstatat(r.dirfd, r.name, &st, AT_SYMLINK_NOFOLLOW);
-    int se = errno;
-    resolved_close(&r);
-    if (rc != 0)
-        WASI_RETURN(wasi_errno(se));
-    if (r.trailing_slash && !S_ISDIR(st.st_mode))
-        WASI_RETURN(WE_NOTDIR);
     WASI_RETURN(wasi_put_filestat(mem, ARG_U32(4), unstable, &st) ? WE_SUCCESS : WE_FAULT);
+}
+
+/* path_filestat_set_times: ctx is the timespec pair of utimensat. */
+static int set_times(const resolved *r, void *ctx)
+{
+    return utimensat(r->dirfd, r->name, ctx, AT_SYMLINK_NOFOLLOW);
 }
 
 WASI_FN(wasi_path_filestat_set_times)
@@ -367,102 +400,69 @@ WASI_FN(wasi_path_filestat_set_times)
     struct timespec ts[2];
     if (!wasi_times(ARG_U64(4), ARG_U64(5), ARG_U32(6) & 0xffff, ts))
         WASI_RETURN(WE_INVAL);
-    resolved r;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(2), ARG_U32(3),
-                               (ARG_U32(1) & WLOOKUP_SYMLINK_FOLLOW) != 0, &r);
-    if (e)
-        WASI_RETURN(e);
-    int rc = utimensat(r.dirfd, r.name, ts, AT_SYMLINK_NOFOLLOW);
-    int se = errno;
-    resolved_close(&r);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
+    WASI_RETURN(on_path(w, mem, ARG_U32(0), ARG_U32(2), ARG_U32(3),
+                        (ARG_U32(1) & WLOOKUP_SYMLINK_FOLLOW) != 0, set_times, ts));
+}
+
+static int create_directory(const resolved *r, void *ctx)
+{
+    (void)ctx;
+    return mkdirat(r->dirfd, r->name, 0777);
 }
 
 WASI_FN(wasi_path_create_directory)
 {
     WASI_PROLOGUE();
-    resolved r;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, &r);
-    if (e)
-        WASI_RETURN(e);
-    int rc = mkdirat(r.dirfd, r.name, 0777);
-    int se = errno;
-    resolved_close(&r);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
+    WASI_RETURN(on_path(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, create_directory, NULL));
+}
+
+static int remove_directory(const resolved *r, void *ctx)
+{
+    (void)ctx;
+    return unlinkat(r->dirfd, r->name, AT_REMOVEDIR);
 }
 
 WASI_FN(wasi_path_remove_directory)
 {
     WASI_PROLOGUE();
-    resolved r;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, &r);
-    if (e)
-        WASI_RETURN(e);
-    int rc = unlinkat(r.dirfd, r.name, AT_REMOVEDIR);
-    int se = errno;
-    resolved_close(&r);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
+    WASI_RETURN(on_path(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, remove_directory, NULL));
+}
+
+static int unlink_file(const resolved *r, void *ctx)
+{
+    (void)ctx;
+    if (r->trailing_slash) {
+        /* "name/" names a directory, which unlink_file never removes. */
+        struct stat st;
+        if (fstatat(r->dirfd, r->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            errno = S_ISDIR(st.st_mode) ? EISDIR : ENOTDIR;
+        return -1;
+    }
+    return unlinkat(r->dirfd, r->name, 0);
 }
 
 WASI_FN(wasi_path_unlink_file)
 {
     WASI_PROLOGUE();
-    resolved r;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, &r);
-    if (e)
-        WASI_RETURN(e);
-    int rc, se;
-    if (r.trailing_slash) {
-        /* "name/" names a directory, which unlink_file never removes. */
-        struct stat st;
-        rc = fstatat(r.dirfd, r.name, &st, AT_SYMLINK_NOFOLLOW);
-        se = rc == 0 ? (S_ISDIR(st.st_mode) ? EISDIR : ENOTDIR) : errno;
-        rc = -1;
-    } else {
-        rc = unlinkat(r.dirfd, r.name, 0);
-        se = errno;
-    }
-    resolved_close(&r);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
+    WASI_RETURN(on_path(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, unlink_file, NULL));
 }
 
-WASI_FN(wasi_path_rename)
-{
-    WASI_PROLOGUE();
-    resolved a, b;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, &a);
-    if (e)
-        WASI_RETURN(e);
-    e = resolve_guest(w, mem, ARG_U32(3), ARG_U32(4), ARG_U32(5), false, &b);
-    if (e) {
-        resolved_close(&a);
-        WASI_RETURN(e);
-    }
-    int rc = renameat(a.dirfd, a.name, b.dirfd, b.name);
-    int se = errno;
-    resolved_close(&a);
-    resolved_close(&b);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
-}
+/* path_readlink: the link's target, truncated to the buffer. */
+typedef struct link_buf {
+    char *out;
+    uint32_t cap, used;
+} link_buf;
 
-WASI_FN(wasi_path_link)
+static int read_link(const resolved *r, void *ctx)
 {
-    WASI_PROLOGUE();
-    resolved a, b;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(2), ARG_U32(3),
-                               (ARG_U32(1) & WLOOKUP_SYMLINK_FOLLOW) != 0, &a);
-    if (e)
-        WASI_RETURN(e);
-    e = resolve_guest(w, mem, ARG_U32(4), ARG_U32(5), ARG_U32(6), false, &b);
-    if (e) {
-        resolved_close(&a);
-        WASI_RETURN(e);
-    }
-    int rc = linkat(a.dirfd, a.name, b.dirfd, b.name, 0);
-    int se = errno;
-    resolved_close(&a);
-    resolved_close(&b);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
+    link_buf *b = ctx;
+    char target[PATH_MAX];
+    ssize_t n = readlinkat(r->dirfd, r->name, target, sizeof target);
+    if (n < 0)
+        return -1;
+    b->used = (size_t)n < b->cap ? (uint32_t)n : b->cap;
+    memcpy(b->out, target, b->used);
+    return 0;
 }
 
 WASI_FN(wasi_path_readlink)
@@ -472,20 +472,18 @@ WASI_FN(wasi_path_readlink)
     uint8_t *out = mem ? bst_memory_slice(mem, buf, buf_len) : NULL;
     if (!out || !bst_memory_slice(mem, used_ptr, 4))
         WASI_RETURN(WE_FAULT);
-    resolved r;
-    uint16_t e = resolve_guest(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, &r);
+    link_buf b = {(char *)out, buf_len, 0};
+    uint16_t e = on_path(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, read_link, &b);
     if (e)
         WASI_RETURN(e);
-    char target[PATH_MAX];
-    ssize_t n = readlinkat(r.dirfd, r.name, target, sizeof target);
-    int se = errno;
-    resolved_close(&r);
-    if (n < 0)
-        WASI_RETURN(wasi_errno(se));
-    uint32_t k = (size_t)n < buf_len ? (uint32_t)n : buf_len;
-    memcpy(out, target, k);
-    wasi_put_u32(mem, used_ptr, k);
+    wasi_put_u32(mem, used_ptr, b.used);
     WASI_RETURN(WE_SUCCESS);
+}
+
+/* path_symlink: ctx is the link's target. */
+static int make_symlink(const resolved *r, void *ctx)
+{
+    return symlinkat(ctx, r->dirfd, r->name);
 }
 
 WASI_FN(wasi_path_symlink)
@@ -495,21 +493,51 @@ WASI_FN(wasi_path_symlink)
     uint16_t e = read_path(mem, ARG_U32(0), ARG_U32(1), &target);
     if (e)
         WASI_RETURN(e);
-    if (target[0] == '/' || target[0] == '\0') {
+    if (target[0] == '/' || target[0] == '\0')
         /* An absolute link could only ever be refused on lookup; do not create it. */
         e = target[0] ? WE_NOTCAPABLE : WE_NOENT;
-        free(target);
-        WASI_RETURN(e);
-    }
-    resolved r;
-    e = resolve_guest(w, mem, ARG_U32(2), ARG_U32(3), ARG_U32(4), false, &r);
-    if (e) {
-        free(target);
-        WASI_RETURN(e);
-    }
-    int rc = symlinkat(target, r.dirfd, r.name);
-    int se = errno;
-    resolved_close(&r);
+    else
+        e = on_path(w, mem, ARG_U32(2), ARG_U32(3), ARG_U32(4), false, make_symlink, target);
     free(target);
-    WASI_RETURN(rc == 0 ? WE_SUCCESS : wasi_errno(se));
+    WASI_RETURN(e);
+}
+
+/* ---- the operations on two paths ---------------------------------------------------------- */
+
+/* path_rename and path_link: renameat or linkat between two resolved paths, the first
+ * (from_fd, from_ptr, from_len) followed when follow. */
+static uint16_t rename_or_link(bst_wasi *w, bst_memory *mem, uint32_t from_fd, uint32_t from_ptr,
+                               uint32_t from_len, bool follow, uint32_t to_fd, uint32_t to_ptr,
+                               uint32_t to_len, bool link)
+{
+    resolved a, b;
+    uint16_t e = resolve_guest(w, mem, from_fd, from_ptr, from_len, follow, &a);
+    if (e)
+        return e;
+    e = resolve_guest(w, mem, to_fd, to_ptr, to_len, false, &b);
+    if (e) {
+        resolved_close(&a);
+        return e;
+    }
+    int rc = link ? linkat(a.dirfd, a.name, b.dirfd, b.name, 0)
+                  : renameat(a.dirfd, a.name, b.dirfd, b.name);
+    int se = errno;
+    resolved_close(&a);
+    resolved_close(&b);
+    return rc == 0 ? WE_SUCCESS : wasi_errno(se);
+}
+
+WASI_FN(wasi_path_rename)
+{
+    WASI_PROLOGUE();
+    WASI_RETURN(rename_or_link(w, mem, ARG_U32(0), ARG_U32(1), ARG_U32(2), false, ARG_U32(3),
+                               ARG_U32(4), ARG_U32(5), false));
+}
+
+WASI_FN(wasi_path_link)
+{
+    WASI_PROLOGUE();
+    WASI_RETURN(rename_or_link(w, mem, ARG_U32(0), ARG_U32(2), ARG_U32(3),
+                               (ARG_U32(1) & WLOOKUP_SYMLINK_FOLLOW) != 0, ARG_U32(4), ARG_U32(5),
+                               ARG_U32(6), true));
 }
