@@ -43,7 +43,9 @@ static long peak_rss_kb(void) {
 }
 
 static bool stub_trap(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
-    (void)args; (void)results; (void)env;
+    (void)args;
+    (void)results;
+    (void)env;
     bst_caller_trap(c, "bastion_coldstart: import stub called");
     return false;
 }
@@ -59,9 +61,16 @@ static bst_value zero_of(bst_valtype t) {
 static double instantiate_once(const bst_module *m, char *why, size_t why_len) {
     uint32_t n = bst_module_import_count(m);
     bst_store *s = bst_store_new(NULL);
-    if (!s) { snprintf(why, why_len, "no memory"); return -1; }
+    if (!s) {
+        snprintf(why, why_len, "no memory");
+        return -1;
+    }
     bst_extern *imps = calloc(n ? n : 1, sizeof *imps);
-    if (!imps) { bst_store_free(s); snprintf(why, why_len, "no memory"); return -1; }
+    if (!imps) {
+        bst_store_free(s);
+        snprintf(why, why_len, "no memory");
+        return -1;
+    }
     double t0 = bench_now_ms();
     bst_error err;
     bool ok = true;
@@ -79,13 +88,13 @@ static double instantiate_once(const bst_module *m, char *why, size_t why_len) {
             ok = imps[i].of.memory != NULL;
             break;
         case BST_EXTERN_TABLE:
-            imps[i].of.table = bst_table_new(s, d.type.elem, d.type.limits, zero_of(d.type.elem),
-                                             &err);
+            imps[i].of.table =
+                bst_table_new(s, d.type.elem, d.type.limits, zero_of(d.type.elem), &err);
             ok = imps[i].of.table != NULL;
             break;
         case BST_EXTERN_GLOBAL:
-            imps[i].of.global = bst_global_new(s, d.type.global, d.type.global_mutable,
-                                               zero_of(d.type.global));
+            imps[i].of.global =
+                bst_global_new(s, d.type.global, d.type.global_mutable, zero_of(d.type.global));
             ok = imps[i].of.global != NULL;
             break;
         }
@@ -132,7 +141,10 @@ int main(int argc, char **argv) {
     long base_rss = peak_rss_kb();
 
     double *ct = malloc((size_t)reps * sizeof *ct), *it = malloc((size_t)reps * sizeof *it);
-    if (!ct || !it) { fprintf(stderr, "bastion_coldstart: no memory\n"); return 1; }
+    if (!ct || !it) {
+        fprintf(stderr, "bastion_coldstart: no memory\n");
+        return 1;
+    }
     int ninst = 0;
     char why[300] = "";
     for (int r = 0; r < reps; r++) {
@@ -153,13 +165,17 @@ int main(int argc, char **argv) {
     }
     double first = ct[0];
     double cmin = ct[0];
-    for (int r = 1; r < reps; r++) if (ct[r] < cmin) cmin = ct[r];
+    for (int r = 1; r < reps; r++)
+        if (ct[r] < cmin) cmin = ct[r];
     double cmed = bench_median(ct, reps);
 
     printf("file=%s bytes=%zu reps=%d metering=%s compile_min_ms=%.3f compile_med_ms=%.3f "
-           "first_ms=%.3f ", path, len, reps, cfg.fuel_metering ? "on" : "off", cmin, cmed, first);
-    if (ninst) printf("inst_med_ms=%.3f ", bench_median(it, ninst));
-    else printf("inst_med_ms=n/a ");
+           "first_ms=%.3f ",
+           path, len, reps, cfg.fuel_metering ? "on" : "off", cmin, cmed, first);
+    if (ninst)
+        printf("inst_med_ms=%.3f ", bench_median(it, ninst));
+    else
+        printf("inst_med_ms=n/a ");
     printf("base_rss_kb=%ld peak_rss_kb=%ld\n", base_rss, peak_rss_kb());
     if (why[0]) fprintf(stderr, "bastion_coldstart: %s: not instantiated: %s\n", path, why);
     free(ct);

@@ -24,8 +24,7 @@
 #include "bench_util.h"
 
 /* Removes a state directory made by mkdtemp (LMDB keeps data.mdb and lock.mdb in it). */
-static void remove_state(const char *dir)
-{
+static void remove_state(const char *dir) {
     char p[4200];
     snprintf(p, sizeof p, "%s/data.mdb", dir);
     unlink(p);
@@ -35,15 +34,14 @@ static void remove_state(const char *dir)
 }
 
 /* Alice's public key (//Alice); any 32 bytes would do for the benchmark. */
-static const uint8_t ALICE[32] = {
-    0xd4, 0x35, 0x93, 0xc7, 0x15, 0xfd, 0xd3, 0x1c, 0x61, 0x14, 0x1a, 0xbd, 0x04, 0xa9, 0x9f, 0xd6,
-    0x82, 0x2c, 0x85, 0x58, 0x85, 0x4c, 0xcd, 0xe3, 0x9a, 0x56, 0x84, 0xe7, 0xa5, 0x6d, 0xa2, 0x7d};
+static const uint8_t ALICE[32] = {0xd4, 0x35, 0x93, 0xc7, 0x15, 0xfd, 0xd3, 0x1c, 0x61, 0x14, 0x1a,
+                                  0xbd, 0x04, 0xa9, 0x9f, 0xd6, 0x82, 0x2c, 0x85, 0x58, 0x85, 0x4c,
+                                  0xcd, 0xe3, 0x9a, 0x56, 0x84, 0xe7, 0xa5, 0x6d, 0xa2, 0x7d};
 static const uint8_t NEW_FALSE[5] = {0x9b, 0xae, 0x9d, 0x5e, 0x00};
 static const uint8_t FLIP[4] = {0x63, 0x3a, 0xa5, 0x51};
 static const uint8_t GET[4] = {0x2f, 0x86, 0x5b, 0xd9};
 
-static bst_contracts *open_fresh(char *dir, size_t dirlen)
-{
+static bst_contracts *open_fresh(char *dir, size_t dirlen) {
     const char *tmp = getenv("TMPDIR");
     snprintf(dir, dirlen, "%s/bastion-contracts-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
@@ -56,13 +54,11 @@ static bst_contracts *open_fresh(char *dir, size_t dirlen)
     bst_error err;
     memset(&err, 0, sizeof err);
     bst_contracts *c = bst_contracts_open(&cfg, &err);
-    if (!c)
-        fprintf(stderr, "open %s: %s\n", dir, err.message);
+    if (!c) fprintf(stderr, "open %s: %s\n", dir, err.message);
     return c;
 }
 
-static bool endow(bst_contracts *c)
-{
+static bool endow(bst_contracts *c) {
     uint8_t bal[16] = {0};
     bal[10] = 1; /* 2^80 */
     bst_error err;
@@ -71,8 +67,7 @@ static bool endow(bst_contracts *c)
 }
 
 /* Upload + instantiate new(false); returns false (after printing why) on failure. */
-static bool deploy(bst_contracts *c, const uint8_t *code, size_t len, uint8_t addr[32])
-{
+static bool deploy(bst_contracts *c, const uint8_t *code, size_t len, uint8_t addr[32]) {
     uint8_t hash[32];
     bst_error err;
     memset(&err, 0, sizeof err);
@@ -98,8 +93,7 @@ static bool deploy(bst_contracts *c, const uint8_t *code, size_t len, uint8_t ad
     return ok;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int calls = 1000, cold_reps = 10;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -111,7 +105,8 @@ int main(int argc, char **argv)
             path = argv[i];
     }
     if (!path || calls < 1 || cold_reps < 1 || cold_reps > 1000) {
-        fprintf(stderr, "usage: bastion_contracts_bench [--calls N] [--cold-reps N] FLIPPER.wasm\n");
+        fprintf(stderr,
+                "usage: bastion_contracts_bench [--calls N] [--cold-reps N] FLIPPER.wasm\n");
         return 64;
     }
     size_t len;
@@ -132,8 +127,7 @@ int main(int argc, char **argv)
         bst_contracts_close(c);
         cold[r] = bench_now_ms() - t0;
         remove_state(dir);
-        if (!ok)
-            return 1;
+        if (!ok) return 1;
     }
     qsort(cold, (size_t)cold_reps, sizeof cold[0], bench_cmp_double);
     printf("code_bytes=%zu\n", len);
@@ -143,8 +137,7 @@ int main(int argc, char **argv)
     /* Warm: one instance, many calls. */
     bst_contracts *c = open_fresh(dir, sizeof dir);
     uint8_t addr[32];
-    if (!c || !endow(c) || !deploy(c, code, len, addr))
-        return 1;
+    if (!c || !endow(c) || !deploy(c, code, len, addr)) return 1;
     bst_contract_exec ex;
     memset(&ex, 0, sizeof ex);
     ex.kind = BST_CONTRACT_CALL;
@@ -167,14 +160,13 @@ int main(int argc, char **argv)
                 rc = 1;
             }
             gas = r.gas_used;
-            bool expect_true = calls % 2 == 1;  /* after `calls` flips from false */
+            bool expect_true = calls % 2 == 1; /* after `calls` flips from false */
             if (pass == 1 && (r.data_len != 2 || r.data[1] != (expect_true ? 1 : 0))) {
                 fprintf(stderr, "get returned the wrong value after %d flips\n", calls);
                 rc = 1;
             }
             bst_contract_result_free(&r);
-            if (rc)
-                break;
+            if (rc) break;
         }
         double ms = bench_now_ms() - t0;
         const char *what = pass == 0 ? "flip_call" : "get_query";

@@ -94,7 +94,8 @@ int main(int argc, char **argv) {
             printf("name=%.*s code_bytes=%zu wasm_bytes=%zu decompress_ms=%.2f new_ms=%.2f "
                    "call_ms=%.2f total_ms=%.2f first_total_ms=%.2f spec=%s\n",
                    (int)(eq - argv[i]), argv[i], blob_len, wasm_len, bench_median(dec, reps),
-                   bench_median(nw, reps), bench_median(call, reps), bench_median(tot, reps), first, spec);
+                   bench_median(nw, reps), bench_median(call, reps), bench_median(tot, reps), first,
+                   spec);
         } else {
             rc = 1;
         }

@@ -86,15 +86,15 @@ typedef struct bst_extern {
 
 typedef enum bst_status {
     BST_OK = 0,
-    BST_ERR_MALFORMED,     /* binary does not decode */
-    BST_ERR_INVALID,       /* decodes but fails validation */
-    BST_ERR_UNSUPPORTED,   /* valid wasm using a feature Bastion rejects (SIMD, ...) */
-    BST_ERR_LIMIT,         /* exceeds a configured limit (module size, pages, ...) */
-    BST_ERR_UNLINKABLE,    /* imports missing or of the wrong type */
-    BST_ERR_TRAP,          /* execution trapped; see bst_error.trap */
-    BST_ERR_NOMEM,         /* host allocation failed */
-    BST_ERR_NOT_FOUND,     /* no such export */
-    BST_ERR_ARG,           /* bad arguments to an API call */
+    BST_ERR_MALFORMED,   /* binary does not decode */
+    BST_ERR_INVALID,     /* decodes but fails validation */
+    BST_ERR_UNSUPPORTED, /* valid wasm using a feature Bastion rejects (SIMD, ...) */
+    BST_ERR_LIMIT,       /* exceeds a configured limit (module size, pages, ...) */
+    BST_ERR_UNLINKABLE,  /* imports missing or of the wrong type */
+    BST_ERR_TRAP,        /* execution trapped; see bst_error.trap */
+    BST_ERR_NOMEM,       /* host allocation failed */
+    BST_ERR_NOT_FOUND,   /* no such export */
+    BST_ERR_ARG,         /* bad arguments to an API call */
 } bst_status;
 
 typedef enum bst_trap_kind {
@@ -107,18 +107,18 @@ typedef enum bst_trap_kind {
     BST_TRAP_INVALID_CONVERSION,
     BST_TRAP_INDIRECT_MISMATCH,
     BST_TRAP_UNINITIALIZED_ELEMENT,
-    BST_TRAP_UNDEFINED_ELEMENT,    /* call_indirect index outside the table */
+    BST_TRAP_UNDEFINED_ELEMENT, /* call_indirect index outside the table */
     BST_TRAP_STACK_EXHAUSTED,
     BST_TRAP_OUT_OF_FUEL,
     BST_TRAP_INTERRUPTED,
-    BST_TRAP_HOST,         /* raised by a host function */
+    BST_TRAP_HOST, /* raised by a host function */
     BST_TRAP__COUNT
 } bst_trap_kind;
 
 typedef struct bst_error {
     bst_status status;
-    bst_trap_kind trap;    /* when status == BST_ERR_TRAP */
-    size_t offset;         /* byte offset in the module binary, for decode/validation errors */
+    bst_trap_kind trap; /* when status == BST_ERR_TRAP */
+    size_t offset;      /* byte offset in the module binary, for decode/validation errors */
     char message[256];
 } bst_error;
 
@@ -129,13 +129,13 @@ const char *bst_trap_message(bst_trap_kind k);
 /* ---- configuration ------------------------------------------------------------------------ */
 
 typedef struct bst_config {
-    uint32_t max_call_depth;       /* wasm frames; default 10000 */
-    uint32_t max_stack_slots;      /* 64-bit value-stack slots; default 1M */
-    uint32_t max_memory_pages;     /* 64 KiB pages per memory and in total over all memories
+    uint32_t max_call_depth;   /* wasm frames; default 10000 */
+    uint32_t max_stack_slots;  /* 64-bit value-stack slots; default 1M */
+    uint32_t max_memory_pages; /* 64 KiB pages per memory and in total over all memories
                                       of the store; default 65536 */
-    uint32_t max_table_elems;      /* elements per table and in total over all tables of the
+    uint32_t max_table_elems;  /* elements per table and in total over all tables of the
                                       store; default 10,000,000 */
-    uint32_t max_reentry;          /* nested wasm activations entered from host code (each uses
+    uint32_t max_reentry;      /* nested wasm activations entered from host code (each uses
                                       native stack: wasm -> host -> bst_call -> wasm ...);
                                       default 100 */
 } bst_config;
@@ -145,14 +145,14 @@ void bst_config_default(bst_config *cfg);
 
 /* Options fixed when a module is compiled (a module may be shared by many stores). */
 typedef struct bst_module_config {
-    bool fuel_metering;            /* emit per-basic-block fuel charges; default true */
-    bool canonicalize_nans;        /* deterministic mode: every float result NaN is canonical */
-    bool reject_floats;            /* refuse modules that use floating point at all */
-    uint32_t max_module_bytes;     /* default 64 MiB */
-    uint32_t max_functions;        /* default 100,000 */
-    uint32_t max_locals;           /* per function, params included; default 50,000 */
-    uint32_t max_nesting;          /* block nesting depth per function; default 1,024 */
-    uint64_t max_decoded_bytes;    /* host memory for the decoded module's tables, whose sizes
+    bool fuel_metering;         /* emit per-basic-block fuel charges; default true */
+    bool canonicalize_nans;     /* deterministic mode: every float result NaN is canonical */
+    bool reject_floats;         /* refuse modules that use floating point at all */
+    uint32_t max_module_bytes;  /* default 64 MiB */
+    uint32_t max_functions;     /* default 100,000 */
+    uint32_t max_locals;        /* per function, params included; default 50,000 */
+    uint32_t max_nesting;       /* block nesting depth per function; default 1,024 */
+    uint64_t max_decoded_bytes; /* host memory for the decoded module's tables, whose sizes
                                       follow counts in the binary: types, imports, functions and
                                       their locals, globals, exports, element segment items, data
                                       segments, custom sections, names; default 128 MiB.  (The
@@ -182,23 +182,23 @@ const char *bst_valtype_name(bst_valtype t);
 
 typedef struct bst_limits {
     uint32_t min;
-    uint32_t max;          /* valid when has_max */
+    uint32_t max; /* valid when has_max */
     bool has_max;
 } bst_limits;
 
 typedef struct bst_externtype {
     bst_extern_kind kind;
-    bst_functype func;        /* BST_EXTERN_FUNC */
-    bst_valtype elem;         /* BST_EXTERN_TABLE: element reference type */
-    bst_limits limits;        /* BST_EXTERN_TABLE / BST_EXTERN_MEMORY */
-    bst_valtype global;       /* BST_EXTERN_GLOBAL: value type */
+    bst_functype func;  /* BST_EXTERN_FUNC */
+    bst_valtype elem;   /* BST_EXTERN_TABLE: element reference type */
+    bst_limits limits;  /* BST_EXTERN_TABLE / BST_EXTERN_MEMORY */
+    bst_valtype global; /* BST_EXTERN_GLOBAL: value type */
     bool global_mutable;
 } bst_externtype;
 
 typedef struct bst_import_desc {
     const char *module;
     const char *name;
-    size_t module_len, name_len;   /* names may contain NUL bytes */
+    size_t module_len, name_len; /* names may contain NUL bytes */
     bst_externtype type;
 } bst_import_desc;
 
@@ -239,7 +239,7 @@ void bst_store_free(bst_store *s);
  * starts with unlimited fuel; set a budget with bst_store_set_fuel().  Running out traps with
  * BST_TRAP_OUT_OF_FUEL at the same instruction on every run and machine. */
 void bst_store_set_fuel(bst_store *s, uint64_t fuel);
-uint64_t bst_store_fuel(const bst_store *s);   /* remaining */
+uint64_t bst_store_fuel(const bst_store *s); /* remaining */
 
 /* Asks code running in the store to stop with BST_TRAP_INTERRUPTED at the next loop back-edge or
  * call, and wakes a host function blocked in bst_store_poll / bst_store_sleep_ns (which then
@@ -273,10 +273,10 @@ void bst_store_clear_interrupt(bst_store *s);
  * BST_TRAP_INTERRUPTED, so an interrupt that arrives during a host call is never lost. */
 
 typedef enum bst_wait {
-    BST_WAIT_READY = 0,     /* a descriptor is ready: see the revents fields */
-    BST_WAIT_TIMEOUT,       /* the wait's own timeout elapsed (bst_store_sleep_ns: slept in full) */
-    BST_WAIT_INTERRUPTED,   /* the store was interrupted or its deadline passed: trap */
-    BST_WAIT_ERROR,         /* poll() failed, or no wake descriptor could be made: see errno */
+    BST_WAIT_READY = 0,   /* a descriptor is ready: see the revents fields */
+    BST_WAIT_TIMEOUT,     /* the wait's own timeout elapsed (bst_store_sleep_ns: slept in full) */
+    BST_WAIT_INTERRUPTED, /* the store was interrupted or its deadline passed: trap */
+    BST_WAIT_ERROR,       /* poll() failed, or no wake descriptor could be made: see errno */
 } bst_wait;
 
 /* The CLOCK_MONOTONIC time in nanoseconds, the clock deadlines are measured on. */
@@ -289,7 +289,7 @@ uint64_t bst_store_deadline(const bst_store *s);
  * function doing long work without waiting checks it between steps (and traps). */
 bool bst_store_interrupted(bst_store *s);
 
-struct pollfd;   /* <poll.h> */
+struct pollfd; /* <poll.h> */
 /* poll(2) on fds[0..nfds) (nfds may be 0: a plain sleep) that also ends when the store is
  * interrupted or its deadline passes.  timeout_ns < 0 waits without a timeout of its own.
  * Checks for an interrupt before waiting; retries EINTR.  READY fills every revents; the
@@ -309,7 +309,7 @@ int bst_store_wake_fd(bst_store *s);
 typedef struct bst_frame_info {
     const bst_module *module;
     uint32_t func_index;
-    const char *func_name;         /* from the name section, or NULL */
+    const char *func_name; /* from the name section, or NULL */
 } bst_frame_info;
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max);
 
@@ -361,7 +361,7 @@ void bst_caller_trap(bst_caller *c, const char *message);
 
 bst_memory *bst_memory_new(bst_store *s, bst_limits limits, bst_error *err);
 uint32_t bst_memory_pages(const bst_memory *m);
-uint64_t bst_memory_size(const bst_memory *m);  /* bytes */
+uint64_t bst_memory_size(const bst_memory *m); /* bytes */
 /* Grows by delta pages; returns the old page count or -1 (as memory.grow). */
 int64_t bst_memory_grow(bst_memory *m, uint32_t delta);
 
@@ -384,7 +384,7 @@ bool bst_table_set(bst_table *t, uint32_t i, bst_value v);
 
 bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_value init);
 bst_value bst_global_get(const bst_global *g);
-bool bst_global_set(bst_global *g, bst_value v);   /* false if immutable or wrong type */
+bool bst_global_set(bst_global *g, bst_value v); /* false if immutable or wrong type */
 
 #pragma GCC visibility pop
 

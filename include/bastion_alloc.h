@@ -41,43 +41,43 @@ extern "C" {
 
 #define BST_ALLOC_ALIGNMENT 8u
 #define BST_ALLOC_HEADER_SIZE 8u
-#define BST_ALLOC_MIN_SIZE 8u                      /* order 0 */
-#define BST_ALLOC_MAX_SIZE (32u * 1024u * 1024u)   /* order 22: MAX_POSSIBLE_ALLOCATION */
+#define BST_ALLOC_MIN_SIZE 8u                    /* order 0 */
+#define BST_ALLOC_MAX_SIZE (32u * 1024u * 1024u) /* order 22: MAX_POSSIBLE_ALLOCATION */
 #define BST_ALLOC_N_ORDERS 23u
 #define BST_ALLOC_NIL 0xFFFFFFFFu                  /* end of a free list */
 #define BST_ALLOC_OCCUPIED_BIT (UINT64_C(1) << 32) /* header bit of an occupied block */
 
 typedef enum bst_alloc_status {
     BST_ALLOC_OK = 0,
-    BST_ALLOC_TOO_LARGE,        /* request above BST_ALLOC_MAX_SIZE */
-    BST_ALLOC_OUT_OF_SPACE,     /* bump pointer past the memory and the memory cannot grow */
-    BST_ALLOC_MEMORY_SHRUNK,    /* the memory passed is smaller than one seen before */
-    BST_ALLOC_INVALID_POINTER,  /* free of a pointer below the header size (no header) */
-    BST_ALLOC_NOT_OCCUPIED,     /* free of a block whose header is a free header (double free) */
-    BST_ALLOC_INVALID_ORDER,    /* an occupied header with an order >= BST_ALLOC_N_ORDERS */
+    BST_ALLOC_TOO_LARGE,       /* request above BST_ALLOC_MAX_SIZE */
+    BST_ALLOC_OUT_OF_SPACE,    /* bump pointer past the memory and the memory cannot grow */
+    BST_ALLOC_MEMORY_SHRUNK,   /* the memory passed is smaller than one seen before */
+    BST_ALLOC_INVALID_POINTER, /* free of a pointer below the header size (no header) */
+    BST_ALLOC_NOT_OCCUPIED,    /* free of a block whose header is a free header (double free) */
+    BST_ALLOC_INVALID_ORDER,   /* an occupied header with an order >= BST_ALLOC_N_ORDERS */
     BST_ALLOC_HEADER_OUT_OF_BOUNDS, /* a header would lie (partly) outside the memory */
     BST_ALLOC_INVALID_FREE_LINK,    /* a free-list head whose block lies outside the memory */
     BST_ALLOC_FREE_LIST_CORRUPT,    /* a free list leads to an occupied header */
-    BST_ALLOC_ACCOUNTING,       /* freeing more bytes than are allocated (forged header) */
-    BST_ALLOC_POISONED,         /* an earlier call failed; the allocator refuses all calls */
-    BST_ALLOC_ARG,              /* NULL allocator or memory (does not poison) */
+    BST_ALLOC_ACCOUNTING,           /* freeing more bytes than are allocated (forged header) */
+    BST_ALLOC_POISONED,             /* an earlier call failed; the allocator refuses all calls */
+    BST_ALLOC_ARG,                  /* NULL allocator or memory (does not poison) */
 } bst_alloc_status;
 
 typedef struct bst_alloc_stats {
-    uint64_t bytes_allocated;       /* live blocks, headers included */
-    uint64_t bytes_allocated_peak;  /* maximum bytes_allocated ever reached */
-    uint64_t bytes_allocated_sum;   /* every allocation ever made, headers included (saturates) */
-    uint64_t address_space_used;    /* bump pointer - aligned heap base */
+    uint64_t bytes_allocated;      /* live blocks, headers included */
+    uint64_t bytes_allocated_peak; /* maximum bytes_allocated ever reached */
+    uint64_t bytes_allocated_sum;  /* every allocation ever made, headers included (saturates) */
+    uint64_t address_space_used;   /* bump pointer - aligned heap base */
 } bst_alloc_stats;
 
 /* The allocator state.  Treat the fields as private; use the functions below. */
 typedef struct bst_alloc {
-    uint64_t heap_base;             /* heap_base rounded up to 8 */
-    uint64_t bumper;                /* next header address of a bump allocation */
-    uint64_t last_memory_size;      /* memory size seen by the previous call, in bytes */
-    uint32_t free_heads[BST_ALLOC_N_ORDERS];  /* header address, or BST_ALLOC_NIL */
+    uint64_t heap_base;                      /* heap_base rounded up to 8 */
+    uint64_t bumper;                         /* next header address of a bump allocation */
+    uint64_t last_memory_size;               /* memory size seen by the previous call, in bytes */
+    uint32_t free_heads[BST_ALLOC_N_ORDERS]; /* header address, or BST_ALLOC_NIL */
     bool poisoned;
-    bst_alloc_status error;         /* the error that poisoned the allocator */
+    bst_alloc_status error; /* the error that poisoned the allocator */
     bst_alloc_stats stats;
 } bst_alloc;
 
@@ -86,8 +86,7 @@ void bst_alloc_init(bst_alloc *a, uint32_t heap_base);
 
 /* Allocates `size` bytes in `mem`; on success *out_ptr is the guest address of the payload.
  * On failure *out_ptr is 0 and the allocator is poisoned (except for BST_ALLOC_ARG). */
-bst_alloc_status bst_alloc_malloc(bst_alloc *a, bst_memory *mem, uint32_t size,
-                                  uint32_t *out_ptr);
+bst_alloc_status bst_alloc_malloc(bst_alloc *a, bst_memory *mem, uint32_t size, uint32_t *out_ptr);
 
 /* Frees the block whose payload starts at `ptr`.  On failure the allocator is poisoned (except
  * for BST_ALLOC_ARG). */

@@ -40,34 +40,34 @@ typedef struct bst_contracts bst_contracts;
 /* ---- configuration ------------------------------------------------------------------------ */
 
 typedef struct bst_contracts_config {
-    const char *state_dir;             /* LMDB environment directory; created (mode 0700) if
+    const char *state_dir;            /* LMDB environment directory; created (mode 0700) if
                                           absent.  Required. */
-    bool must_exist;                   /* default false; true: open an existing state only (a
+    bool must_exist;                  /* default false; true: open an existing state only (a
                                           missing directory or environment is
                                           BST_ERR_NOT_FOUND); no directory, data file or
                                           database is created, for read-only users such as
                                           dry runs */
-    uint64_t map_size;                 /* LMDB map size in bytes; default 1 GiB */
-    uint32_t max_code_bytes;           /* wasm code size limit at upload; default 256 KiB */
-    uint32_t max_memory_pages;         /* declared maximum of the imported env.memory must be
+    uint64_t map_size;                /* LMDB map size in bytes; default 1 GiB */
+    uint32_t max_code_bytes;          /* wasm code size limit at upload; default 256 KiB */
+    uint32_t max_memory_pages;        /* declared maximum of the imported env.memory must be
                                           <= this; default 16 (1 MiB) as pallet-contracts */
-    uint32_t max_call_depth;           /* nested frames below the top-level one; default 5
+    uint32_t max_call_depth;          /* nested frames below the top-level one; default 5
                                           (pallet-contracts' CallStack size) */
-    bool allow_reentry;                /* default false: a contract already on the call stack
+    bool allow_reentry;               /* default false: a contract already on the call stack
                                           cannot be called again unless the call that left it
                                           set ALLOW_REENTRY; a refused call traps the caller
                                           (ReentranceDenied), as in pallet-contracts */
-    uint32_t max_storage_value_bytes;  /* default 16 KiB (pallet payload_len) */
-    uint32_t max_storage_key_bytes;    /* default 128 (pallet MaxStorageKeyLen) */
-    uint64_t default_gas_limit;        /* used when bst_contract_exec.gas_limit == 0; default
+    uint32_t max_storage_value_bytes; /* default 16 KiB (pallet payload_len) */
+    uint32_t max_storage_key_bytes;   /* default 128 (pallet MaxStorageKeyLen) */
+    uint64_t default_gas_limit;       /* used when bst_contract_exec.gas_limit == 0; default
                                           10,000,000,000 */
-    uint32_t max_event_topics;         /* default 4 */
-    uint32_t max_event_data_bytes;     /* default 16 KiB */
-    uint32_t max_debug_buffer_bytes;   /* default 2 MiB; further debug_message text is dropped
+    uint32_t max_event_topics;        /* default 4 */
+    uint32_t max_event_data_bytes;    /* default 16 KiB */
+    uint32_t max_debug_buffer_bytes;  /* default 2 MiB; further debug_message text is dropped
                                           (the call then returns ReturnCode 0 regardless, as in
                                           pallet-contracts: debug output never changes results) */
-    uint32_t max_input_bytes;          /* input / return data size limit; default 64 KiB */
-    uint32_t max_event_bytes_total;    /* all events of one exec: topics + data + a fixed
+    uint32_t max_input_bytes;         /* input / return data size limit; default 64 KiB */
+    uint32_t max_event_bytes_total;   /* all events of one exec: topics + data + a fixed
                                           sizeof(bst_contract_event) per event (so empty
                                           events count too); default 4 MiB (bounds host
                                           memory whatever the gas limit); beyond it
@@ -135,8 +135,7 @@ bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32]
 /* The same for a fixed 32-byte key (seal0/seal1 calls with a key pointer only, as ink! 3 uses).
  * As in pallet-contracts, a fixed key and a 32-byte variable key are different slots. */
 bst_status bst_contracts_storage_get_fixed(bst_contracts *c, const uint8_t address[32],
-                                           const uint8_t key[32], uint8_t **out,
-                                           size_t *out_len);
+                                           const uint8_t key[32], uint8_t **out, size_t *out_len);
 
 /* The address pallet-contracts derives for a new instance (DefaultAddressGenerator, 2023):
  * blake2_256 of the SCALE encoding of the tuple (b"contract_addr_v1", deployer, code_hash,
@@ -148,8 +147,8 @@ void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[3
 
 /* Counters of the handle, for tests and monitoring. */
 typedef struct bst_contracts_stats {
-    size_t modules_live;   /* compiled modules held now (cached or running) */
-    size_t modules_peak;   /* the most held at once since the handle was opened: at most the
+    size_t modules_live; /* compiled modules held now (cached or running) */
+    size_t modules_peak; /* the most held at once since the handle was opened: at most the
                               16 cache slots plus one per frame of the deepest call stack */
 } bst_contracts_stats;
 void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out);
@@ -157,66 +156,66 @@ void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out);
 /* ---- execution ---------------------------------------------------------------------------- */
 
 typedef enum bst_contract_exec_kind {
-    BST_CONTRACT_INSTANTIATE = 0,       /* code_hash of uploaded code (or `code` bytes, which
+    BST_CONTRACT_INSTANTIATE = 0, /* code_hash of uploaded code (or `code` bytes, which
                                            are uploaded first, in the same transaction) */
-    BST_CONTRACT_CALL = 1,              /* call the contract at dest */
+    BST_CONTRACT_CALL = 1,        /* call the contract at dest */
 } bst_contract_exec_kind;
 
 typedef struct bst_contract_exec {
     bst_contract_exec_kind kind;
-    uint8_t origin[32];                 /* the signed caller */
-    uint8_t dest[32];                   /* CALL: contract address */
-    uint8_t code_hash[32];              /* INSTANTIATE when code == NULL */
-    const uint8_t *code;                /* INSTANTIATE: optional code bytes (upload + instantiate) */
+    uint8_t origin[32];    /* the signed caller */
+    uint8_t dest[32];      /* CALL: contract address */
+    uint8_t code_hash[32]; /* INSTANTIATE when code == NULL */
+    const uint8_t *code;   /* INSTANTIATE: optional code bytes (upload + instantiate) */
     size_t code_len;
-    const uint8_t *input;               /* selector ++ SCALE args */
+    const uint8_t *input; /* selector ++ SCALE args */
     size_t input_len;
-    uint8_t value[16];                  /* u128 LE transferred from origin to the contract */
-    const uint8_t *salt;                /* INSTANTIATE */
+    uint8_t value[16];   /* u128 LE transferred from origin to the contract */
+    const uint8_t *salt; /* INSTANTIATE */
     size_t salt_len;
-    uint64_t gas_limit;                 /* 0: config default_gas_limit; at most INT64_MAX (the
+    uint64_t gas_limit; /* 0: config default_gas_limit; at most INT64_MAX (the
                                            engine's fuel counter): larger limits are cut to it */
-    bool dry_run;                       /* query: run, report, write nothing */
+    bool dry_run;       /* query: run, report, write nothing */
 } bst_contract_exec;
 
 typedef enum bst_contract_outcome {
-    BST_CONTRACT_SUCCESS = 0,           /* returned normally (flags without REVERT) */
-    BST_CONTRACT_REVERTED = 1,          /* seal_return with the REVERT flag: data returned,
+    BST_CONTRACT_SUCCESS = 0,    /* returned normally (flags without REVERT) */
+    BST_CONTRACT_REVERTED = 1,   /* seal_return with the REVERT flag: data returned,
                                            state changes discarded */
-    BST_CONTRACT_TRAPPED = 2,           /* wasm trap or host-detected error (error names it) */
-    BST_CONTRACT_OUT_OF_GAS = 3,        /* gas_limit exhausted; state changes discarded */
-    BST_CONTRACT_ERROR = 4,             /* not run or failed before/after running: unknown
+    BST_CONTRACT_TRAPPED = 2,    /* wasm trap or host-detected error (error names it) */
+    BST_CONTRACT_OUT_OF_GAS = 3, /* gas_limit exhausted; state changes discarded */
+    BST_CONTRACT_ERROR = 4,      /* not run or failed before/after running: unknown
                                            contract or code, insufficient balance, duplicate
                                            contract address, LMDB failure, ... (error names it) */
 } bst_contract_outcome;
 
-#define BST_CONTRACT_FLAG_REVERT 1u     /* seal_return flags bit 0 */
+#define BST_CONTRACT_FLAG_REVERT 1u /* seal_return flags bit 0 */
 
 typedef struct bst_contract_event {
-    uint8_t emitter[32];                /* the contract that emitted it */
+    uint8_t emitter[32]; /* the contract that emitted it */
     uint32_t ntopics;
-    uint8_t (*topics)[32];              /* ntopics topics of 32 bytes */
+    uint8_t (*topics)[32]; /* ntopics topics of 32 bytes */
     uint8_t *data;
     size_t data_len;
 } bst_contract_event;
 
 typedef struct bst_contract_result {
     bst_contract_outcome outcome;
-    uint32_t flags;                     /* seal_return flags (0 when the export returned) */
-    uint8_t *data;                      /* return data (malloc'd; NULL when empty) */
+    uint32_t flags; /* seal_return flags (0 when the export returned) */
+    uint8_t *data;  /* return data (malloc'd; NULL when empty) */
     size_t data_len;
-    uint64_t gas_used;                  /* gas consumed (<= gas limit) */
-    uint64_t gas_limit;                 /* the effective limit */
-    uint8_t address[32];                /* INSTANTIATE: the new contract (valid on success or
+    uint64_t gas_used;          /* gas consumed (<= gas limit) */
+    uint64_t gas_limit;         /* the effective limit */
+    uint8_t address[32];        /* INSTANTIATE: the new contract (valid on success or
                                            when it was derived; all zero otherwise) */
-    uint8_t code_hash[32];              /* the code that ran (all zero if none) */
-    bst_contract_event *events;         /* events of successful frames, in order (an event of a
+    uint8_t code_hash[32];      /* the code that ran (all zero if none) */
+    bst_contract_event *events; /* events of successful frames, in order (an event of a
                                            frame that reverted is dropped with it) */
     size_t nevents;
-    char *debug;                        /* debug_message text, NUL-terminated (NULL if none) */
+    char *debug; /* debug_message text, NUL-terminated (NULL if none) */
     size_t debug_len;
-    bst_trap_kind trap;                 /* TRAPPED / OUT_OF_GAS: the engine trap kind */
-    char error[256];                    /* human-readable reason when not SUCCESS */
+    bst_trap_kind trap; /* TRAPPED / OUT_OF_GAS: the engine trap kind */
+    char error[256];    /* human-readable reason when not SUCCESS */
 } bst_contract_result;
 
 /* Runs one top-level instantiate or call (see the model above).  Always fills *res (free it
@@ -233,18 +232,18 @@ const char *bst_contract_outcome_name(bst_contract_outcome o);
 
 /* ---- gas schedule (documented in docs/contracts.md) ---------------------------------------- */
 /* One gas unit = one unit of engine fuel (one wasm instruction).  Host calls add: */
-#define BST_CONTRACTS_GAS_HOST_CALL 100u        /* every seal call */
-#define BST_CONTRACTS_GAS_PER_BYTE 1u           /* per byte read from or written to guest memory */
-#define BST_CONTRACTS_GAS_STORAGE_READ 1000u    /* per storage lookup (+ per byte) */
-#define BST_CONTRACTS_GAS_STORAGE_WRITE 5000u   /* per storage write/clear (+ 10 per new byte) */
+#define BST_CONTRACTS_GAS_HOST_CALL 100u      /* every seal call */
+#define BST_CONTRACTS_GAS_PER_BYTE 1u         /* per byte read from or written to guest memory */
+#define BST_CONTRACTS_GAS_STORAGE_READ 1000u  /* per storage lookup (+ per byte) */
+#define BST_CONTRACTS_GAS_STORAGE_WRITE 5000u /* per storage write/clear (+ 10 per new byte) */
 #define BST_CONTRACTS_GAS_STORAGE_NEW_BYTE 10u
 #define BST_CONTRACTS_GAS_HASH_PER_BYTE 2u
-#define BST_CONTRACTS_GAS_EVENT 2000u           /* per event (+ 500 per topic + per byte) */
+#define BST_CONTRACTS_GAS_EVENT 2000u /* per event (+ 500 per topic + per byte) */
 #define BST_CONTRACTS_GAS_EVENT_TOPIC 500u
-#define BST_CONTRACTS_GAS_CALL 20000u           /* nested call / instantiate / transfer */
-#define BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE 2u  /* loading (compiling) code per byte */
-#define BST_CONTRACTS_GAS_CRYPTO 50000u         /* ecdsa_recover / sr25519_verify */
-#define BST_CONTRACTS_GAS_TERMINATE_PER_KEY 1000u  /* terminate: per storage key deleted */
+#define BST_CONTRACTS_GAS_CALL 20000u                  /* nested call / instantiate / transfer */
+#define BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE 2u /* loading (compiling) code per byte */
+#define BST_CONTRACTS_GAS_CRYPTO 50000u                /* ecdsa_recover / sr25519_verify */
+#define BST_CONTRACTS_GAS_TERMINATE_PER_KEY 1000u      /* terminate: per storage key deleted */
 
 #pragma GCC visibility pop
 

@@ -77,8 +77,8 @@ bool bst_ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, cons
  * (ExpansionMode::Ed25519).  secret = scalar key (32, little-endian) ++ nonce (32). */
 void bst_sr25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64]);
 /* Signs msg; the signature carries schnorrkel's marker bit (sig[63] & 0x80). */
-void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const void *msg,
-                      size_t len, uint8_t sig[64]);
+void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const void *msg, size_t len,
+                      uint8_t sig[64]);
 /* Strict verification (ext_crypto_sr25519_verify_version_2, seal sr25519_verify). */
 bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]);
 /* ext_crypto_sr25519_verify_version_1: also accepts the pre-0.8 schnorrkel signatures without
@@ -103,9 +103,8 @@ typedef enum bst_ecdsa_error {
  * the compressed one. */
 bst_ecdsa_error bst_secp256k1_recover(const uint8_t sig[65], const uint8_t msg_hash[32],
                                       bool strict, uint8_t pub64[64]);
-bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65],
-                                                 const uint8_t msg_hash[32], bool strict,
-                                                 uint8_t pub33[33]);
+bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65], const uint8_t msg_hash[32],
+                                                 bool strict, uint8_t pub33[33]);
 /* Substrate's ecdsa::Pair: the message is hashed with BLAKE2b-256, the signature is
  * recoverable (65 bytes), the public key compressed (33 bytes).  from_seed returns false for
  * a seed that is not a valid secret key. */

@@ -80,10 +80,10 @@ typedef enum bst_scale_optbool {
 typedef void *(*bst_scale_realloc_fn)(void *ctx, void *ptr, size_t size);
 
 typedef struct bst_scale_buf {
-    uint8_t *data;               /* the encoded bytes (owned by the buffer); NULL while empty */
+    uint8_t *data; /* the encoded bytes (owned by the buffer); NULL while empty */
     size_t len, cap;
-    size_t max_len;              /* the buffer never grows beyond this many bytes */
-    bst_scale_err err;           /* sticky: BST_SCALE_OK or the first failure */
+    size_t max_len;    /* the buffer never grows beyond this many bytes */
+    bst_scale_err err; /* sticky: BST_SCALE_OK or the first failure */
     bst_scale_realloc_fn realloc_fn;
     void *alloc_ctx;
 } bst_scale_buf;
@@ -139,13 +139,15 @@ bst_scale_err bst_scale_put_enum(bst_scale_buf *b, uint8_t index);
 typedef struct bst_scale_dec {
     const uint8_t *p;
     size_t len;
-    size_t pos;          /* bytes consumed */
-    bst_scale_err err;   /* sticky: BST_SCALE_OK or the first failure */
-    size_t err_pos;      /* offset of the item that failed */
+    size_t pos;        /* bytes consumed */
+    bst_scale_err err; /* sticky: BST_SCALE_OK or the first failure */
+    size_t err_pos;    /* offset of the item that failed */
 } bst_scale_dec;
 
 void bst_scale_dec_init(bst_scale_dec *d, const void *p, size_t len);
-static inline size_t bst_scale_remaining(const bst_scale_dec *d) { return d->len - d->pos; }
+static inline size_t bst_scale_remaining(const bst_scale_dec *d) {
+    return d->len - d->pos;
+}
 /* BST_SCALE_OK when every byte was consumed and no read failed; else the first read error, or
  * BST_SCALE_ERR_TRAILING (recorded like any other error) when bytes remain. */
 bst_scale_err bst_scale_finish(bst_scale_dec *d);

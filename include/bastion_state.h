@@ -80,9 +80,8 @@ typedef struct bst_state_backend {
     void *ctx;
     bst_state_res (*get)(void *ctx, const uint8_t *child, size_t child_len, const uint8_t *key,
                          size_t key_len, uint8_t **val, size_t *val_len);
-    bst_state_res (*next_key)(void *ctx, const uint8_t *child, size_t child_len,
-                              const uint8_t *key, size_t key_len, bool inclusive, uint8_t **out,
-                              size_t *out_len);
+    bst_state_res (*next_key)(void *ctx, const uint8_t *child, size_t child_len, const uint8_t *key,
+                              size_t key_len, bool inclusive, uint8_t **out, size_t *out_len);
     bst_state_res (*next_child)(void *ctx, const uint8_t *name, size_t name_len, bool inclusive,
                                 uint8_t **out, size_t *out_len);
 } bst_state_backend;
@@ -95,8 +94,8 @@ typedef struct bst_state_mem bst_state_mem;
 bst_state_mem *bst_state_mem_new(void);
 void bst_state_mem_free(bst_state_mem *m);
 /* false on out-of-memory or after finish. */
-bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len,
-                       const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len);
+bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len, const uint8_t *key,
+                       size_t key_len, const uint8_t *val, size_t val_len);
 /* Sorts and de-duplicates (O(n log n)); idempotent. */
 void bst_state_mem_finish(bst_state_mem *m);
 size_t bst_state_mem_count(const bst_state_mem *m); /* distinct entries after finish */

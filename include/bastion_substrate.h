@@ -96,7 +96,7 @@ typedef enum bst_substrate_http_state {
 
 typedef struct bst_substrate_http_status {
     bst_substrate_http_state state;
-    uint16_t code;                   /* the HTTP status code of FINISHED */
+    uint16_t code; /* the HTTP status code of FINISHED */
 } bst_substrate_http_status;
 
 /* One response header, as bytes (Substrate's Vec<(Vec<u8>, Vec<u8>)>). */
@@ -136,33 +136,32 @@ typedef struct bst_substrate_http {
     /* http_response_read_body(id, buffer, deadline) -> Result<u32, HttpError>: up to cap bytes
      * (at most BST_SUBSTRATE_HTTP_READ_MAX) into buf and their count in *n for OK; *n == 0
      * means the body is complete (the id is then invalid). */
-    bst_substrate_http_error (*response_read_body)(void *ctx, uint16_t id, uint8_t *buf,
-                                                   size_t cap, const uint64_t *deadline,
-                                                   size_t *n);
+    bst_substrate_http_error (*response_read_body)(void *ctx, uint16_t id, uint8_t *buf, size_t cap,
+                                                   const uint64_t *deadline, size_t *n);
 } bst_substrate_http;
 
 typedef struct bst_substrate_options {
-    bst_config config;               /* store limits (bst_config_default) */
-    bst_module_config module_config; /* compile options (defaults, with canonicalize_nans) */
-    uint64_t fuel;                   /* fuel budget of each call (and of the instantiation
+    bst_config config;                /* store limits (bst_config_default) */
+    bst_module_config module_config;  /* compile options (defaults, with canonicalize_nans) */
+    uint64_t fuel;                    /* fuel budget of each call (and of the instantiation
                                         bst_substrate_runtime_new makes); 0 = unlimited */
-    uint32_t max_log_level;          /* runtime log messages up to this level go to stderr:
+    uint32_t max_log_level;           /* runtime log messages up to this level go to stderr:
                                         0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace;
                                         default 1 */
-    uint32_t heap_pages;             /* pages the memory may grow by beyond its initial size
+    uint32_t heap_pages;              /* pages the memory may grow by beyond its initial size
                                         (the allocator's room; Substrate's "heap pages");
                                         default BST_SUBSTRATE_DEFAULT_HEAP_PAGES */
-    bool allow_missing;              /* link imports this host does not provide to stubs that
+    bool allow_missing;               /* link imports this host does not provide to stubs that
                                         trap when called (Substrate's allow_missing_func_imports);
                                         default false: such an import fails instantiation */
-    bool offchain;                   /* an offchain-worker call: enables the ext_offchain_*
+    bool offchain;                    /* an offchain-worker call: enables the ext_offchain_*
                                         worker functions (local storage, clock, randomness,
                                         HTTP, ...); default false: they trap, as outside an
                                         offchain worker in Substrate (offchain indexing works
                                         in every call) */
-    const bst_state_backend *storage;/* the storage the runtime starts from (e.g. a genesis);
+    const bst_state_backend *storage; /* the storage the runtime starts from (e.g. a genesis);
                                         NULL = empty.  Its ctx must outlive the runtime. */
-    const bst_substrate_http *http;  /* the offchain HTTP provider (see above) the
+    const bst_substrate_http *http;   /* the offchain HTTP provider (see above) the
                                         ext_offchain_http_* functions of an offchain call use;
                                         NULL = none: request_start answers Err(()) and every
                                         id is invalid.  It must outlive the runtime. */
@@ -180,8 +179,7 @@ typedef struct bst_substrate_runtime bst_substrate_runtime;
  * BST_ERR_UNLINKABLE for an import that cannot be provided, e.g. an imported global, or an
  * allocator import of the wrong type). */
 bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len,
-                                                 const bst_substrate_options *opts,
-                                                 bst_error *err);
+                                                 const bst_substrate_options *opts, bst_error *err);
 void bst_substrate_runtime_free(bst_substrate_runtime *rt);
 
 /* A wall-clock limit for the calls that follow: an absolute CLOCK_MONOTONIC time in nanoseconds
@@ -214,7 +212,7 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
 /* ---- RuntimeVersion ----------------------------------------------------------------------- */
 
 typedef struct bst_substrate_api {
-    uint8_t id[8];       /* blake2b-64 of the API trait name */
+    uint8_t id[8]; /* blake2b-64 of the API trait name */
     uint32_t version;
 } bst_substrate_api;
 
@@ -229,8 +227,8 @@ typedef struct bst_substrate_version {
     uint32_t spec_version;
     uint32_t impl_version;
     size_t napis;
-    const uint8_t *apis_raw;          /* napis entries of 12 bytes: id[8], version (u32 LE) */
-    bool has_transaction_version;     /* absent in old runtimes */
+    const uint8_t *apis_raw;      /* napis entries of 12 bytes: id[8], version (u32 LE) */
+    bool has_transaction_version; /* absent in old runtimes */
     uint32_t transaction_version;
     bool has_state_version;
     uint8_t state_version;
@@ -239,24 +237,23 @@ typedef struct bst_substrate_version {
 /* Decodes p[0..len): spec_name, impl_name (String), authoring_version, spec_version,
  * impl_version (u32), apis (Vec<([u8; 8], u32)>), then transaction_version (u32) and
  * state_version (u8) when bytes remain.  Strict: truncation or bytes left over is an error. */
-bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len,
-                                           bst_substrate_version *v);
+bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len, bst_substrate_version *v);
 /* The i-th API entry (i < v->napis). */
 void bst_substrate_version_api(const bst_substrate_version *v, size_t i, bst_substrate_api *out);
 
 /* ---- metadata ------------------------------------------------------------------------------ */
 
 typedef struct bst_substrate_pallet {
-    const char *name;        /* a view into the decoded bytes, not NUL-terminated */
+    const char *name; /* a view into the decoded bytes, not NUL-terminated */
     size_t name_len;
-    uint8_t index;           /* valid when has_index (metadata V12 and later) */
+    uint8_t index; /* valid when has_index (metadata V12 and later) */
     bool has_index;
 } bst_substrate_pallet;
 
 typedef struct bst_substrate_metadata {
-    uint32_t version;                /* 9 .. 15 */
+    uint32_t version; /* 9 .. 15 */
     size_t npallets;
-    bst_substrate_pallet *pallets;   /* malloc'd; free with bst_substrate_metadata_free */
+    bst_substrate_pallet *pallets; /* malloc'd; free with bst_substrate_metadata_free */
 } bst_substrate_metadata;
 
 /* Decodes what Metadata_metadata returns (OpaqueMetadata: a Vec<u8> holding the "meta" magic,

@@ -46,19 +46,19 @@ typedef struct bst_wasi bst_wasi;
 
 /* A directory made visible to the guest. */
 typedef struct bst_wasi_preopen {
-    const char *host_path;    /* opened (as a directory) by bst_wasi_new */
-    const char *guest_path;   /* the name the guest sees; NULL = host_path */
+    const char *host_path;  /* opened (as a directory) by bst_wasi_new */
+    const char *guest_path; /* the name the guest sees; NULL = host_path */
 } bst_wasi_preopen;
 
 typedef struct bst_wasi_config {
-    size_t argc;                          /* argv[0] is the program name */
+    size_t argc; /* argv[0] is the program name */
     const char *const *argv;
-    size_t nenv;                          /* "KEY=VALUE" strings; default none */
+    size_t nenv; /* "KEY=VALUE" strings; default none */
     const char *const *env;
-    size_t npreopens;                     /* become guest fds 3, 4, ... in order */
+    size_t npreopens; /* become guest fds 3, 4, ... in order */
     const bst_wasi_preopen *preopens;
-    int stdin_fd, stdout_fd, stderr_fd;   /* host fds for guest 0/1/2 (not owned; -1 = none) */
-    uint32_t max_fds;                     /* open-descriptor limit; default 1024 */
+    int stdin_fd, stdout_fd, stderr_fd; /* host fds for guest 0/1/2 (not owned; -1 = none) */
+    uint32_t max_fds;                   /* open-descriptor limit; default 1024 */
 } bst_wasi_config;
 
 /* Defaults: no arguments, no environment, no pre-opens, host stdio 0/1/2. */
@@ -80,9 +80,9 @@ typedef bool (*bst_wasi_resolver)(void *env, bst_store *s, const bst_import_desc
  * NULL).  On success *imports_out is a malloc'ed array of *n_out externs in import order (free
  * it with free() once the instance is created).  Fails with BST_ERR_UNLINKABLE, naming the
  * import, when one cannot be resolved or a WASI import has the wrong type. */
-bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m,
-                         bst_wasi_resolver resolver, void *resolver_env,
-                         bst_extern **imports_out, size_t *n_out, bst_error *err);
+bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m, bst_wasi_resolver resolver,
+                         void *resolver_env, bst_extern **imports_out, size_t *n_out,
+                         bst_error *err);
 
 /* True if the module imports anything from a WASI namespace. */
 bool bst_wasi_module_uses_wasi(const bst_module *m);

@@ -30,7 +30,9 @@ int main(int argc, char **argv) {
         return 64;
     }
     const char *arg = argv[1 + wide];
-    if (wide) printf("%" PRIu64 "\n", fib64(strtoull(arg, NULL, 10)));
-    else printf("%" PRIu32 "\n", fib32((uint32_t)strtoul(arg, NULL, 10)));
+    if (wide)
+        printf("%" PRIu64 "\n", fib64(strtoull(arg, NULL, 10)));
+    else
+        printf("%" PRIu32 "\n", fib32((uint32_t)strtoul(arg, NULL, 10)));
     return 0;
 }

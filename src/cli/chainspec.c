@@ -101,9 +101,8 @@ bool cli_chainspec_genesis_storage(const char *path, const json_value *root, bst
             if (!data || json_get(&c->value, "childInfo") == NULL) data = &c->value;
             /* The key is the unprefixed child storage key; tolerate the prefixed form. */
             const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
-            size_t skip = name_len >= pl && memcmp(name, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) == 0
-                              ? pl
-                              : 0;
+            size_t skip =
+                name_len >= pl && memcmp(name, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) == 0 ? pl : 0;
             bool ok = load_pairs(path, "genesis.raw.childrenDefault", data, name + skip,
                                  name_len - skip, mem);
             free(name);
@@ -139,7 +138,7 @@ static bool runtime_state_version(const char *path, const uint8_t *blob, size_t 
     bst_substrate_options opts;
     bst_substrate_options_default(&opts);
     opts.fuel = CLI_RUNTIME_FUEL;
-    opts.allow_missing = true;   /* only Core_version runs, and it calls no host function */
+    opts.allow_missing = true; /* only Core_version runs, and it calls no host function */
     bool ok = false;
     bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &opts, &err);
     if (!rt) {

@@ -16,8 +16,7 @@
 /* The :code blob (hex-decoded, maybe still compressed) of a parsed raw chain spec; prints an
  * error naming path and returns false when there is none.  On success *blob is freed with
  * free(). */
-bool cli_chainspec_code(const char *path, const json_value *root, uint8_t **blob,
-                        size_t *blob_len);
+bool cli_chainspec_code(const char *path, const json_value *root, uint8_t **blob, size_t *blob_len);
 /* Puts a parsed raw chain spec's genesis storage (genesis.raw.top and
  * genesis.raw.childrenDefault, hex keys and values) into m.  Prints an error naming path and
  * returns false on failure. */

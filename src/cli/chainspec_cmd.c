@@ -34,7 +34,7 @@ static const char CHAINSPEC_USAGE[] =
 static int genesis(int argc, char **argv) {
     int forced = -1;
     const char *path = NULL;
-    bool operands = false;   /* after `--` */
+    bool operands = false; /* after `--` */
     for (int i = 0; i < argc; i++) {
         if (!operands && strcmp(argv[i], "--") == 0) {
             operands = true;
@@ -93,8 +93,10 @@ static int genesis(int argc, char **argv) {
     if (forced >= 0) {
         version = (unsigned)forced;
     } else if (!cli_chainspec_state_version(path, &root, &version)) {
-        fprintf(stderr, "error: %s: no state version from the genesis runtime (give "
-                        "--state-version)\n", path);
+        fprintf(stderr,
+                "error: %s: no state version from the genesis runtime (give "
+                "--state-version)\n",
+                path);
         goto out;
     }
 
@@ -107,11 +109,11 @@ static int genesis(int argc, char **argv) {
     }
     bst_trie_empty_root(ext_root); /* the same for both versions */
     uint8_t header[32 + 1 + 32 + 32 + 1];
-    memset(header, 0, 32);      /* parent_hash */
-    header[32] = 0x00;          /* number: compact(0) */
+    memset(header, 0, 32); /* parent_hash */
+    header[32] = 0x00;     /* number: compact(0) */
     memcpy(header + 33, state_root, 32);
     memcpy(header + 65, ext_root, 32);
-    header[97] = 0x00;          /* digest: empty Vec */
+    header[97] = 0x00; /* digest: empty Vec */
     bst_blake2_256(header, sizeof header, hash);
     printf("state_version %u\n", version);
     cli_print_hex("state_root   ", state_root, 32);

@@ -67,30 +67,24 @@ static const char CONTRACT_USAGE[] =
 /* ---- small parsers ----------------------------------------------------------------------- */
 
 /* Decimal (or 0x hex) u128 into 16 little-endian bytes: ink_metadata.c's parser. */
-static bool parse_u128_le(const char *s, uint8_t out[16])
-{
+static bool parse_u128_le(const char *s, uint8_t out[16]) {
     return ink_parse_u128_le(s, strlen(s), out);
 }
-
 
 /* ---- accounts ---------------------------------------------------------------------------- */
 
 /* A Substrate dev account (alice ... ferdie, any case) by name: its sr25519 public key. */
-static bool dev_account(const char *name, uint8_t out[32])
-{
+static bool dev_account(const char *name, uint8_t out[32]) {
     uint8_t secret[64];
-    if (!bst_crypto_init() || !bst_dev_account(name, out, secret))
-        return false;
+    if (!bst_crypto_init() || !bst_dev_account(name, out, secret)) return false;
     memset(secret, 0, sizeof secret);
     return true;
 }
 
 /* NAME or 0xHEX; *is_dev tells whether it is a dev account (to endow it). */
-static bool parse_account(const char *s, uint8_t out[32], bool *is_dev)
-{
+static bool parse_account(const char *s, uint8_t out[32], bool *is_dev) {
     *is_dev = false;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        return cli_hex_exact(s, strlen(s), out, 32);
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) return cli_hex_exact(s, strlen(s), out, 32);
     *is_dev = dev_account(s, out);
     return *is_dev;
 }
@@ -98,7 +92,7 @@ static bool parse_account(const char *s, uint8_t out[32], bool *is_dev)
 /* ---- options ----------------------------------------------------------------------------- */
 
 typedef struct opts {
-    const char *target;        /* FILE / CODEHASH / ADDR */
+    const char *target; /* FILE / CODEHASH / ADDR */
     const char *state_dir;
     const char *caller;
     const char *selector;
@@ -114,8 +108,7 @@ typedef struct opts {
 } opts;
 
 /* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
-static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
-{
+static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -141,10 +134,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
             }
             val = argv[++i];
         }
-#define OPT(name, field)                                                                   \
-    if (nlen == strlen(name) && strncmp(a, name, nlen) == 0) {                           \
-        o->field = val;                                                                  \
-        continue;                                                                        \
+#define OPT(name, field)                                                                           \
+    if (nlen == strlen(name) && strncmp(a, name, nlen) == 0) {                                     \
+        o->field = val;                                                                            \
+        continue;                                                                                  \
     }
         OPT("--state", state_dir)
         OPT("--caller", caller)
@@ -165,18 +158,17 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o)
             o->args[o->nargs++] = val;
             continue;
         }
-        fprintf(stderr, "bastion contract %s: unknown option '%.*s' (see bastion contract --help)\n",
-                cmd, (int)nlen, a);
+        fprintf(stderr,
+                "bastion contract %s: unknown option '%.*s' (see bastion contract --help)\n", cmd,
+                (int)nlen, a);
         return CLI_EXIT_USAGE;
     }
     return 0;
 }
 
-static void *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
+static void *read_file(const char *path, size_t *len, char *err, size_t errlen) {
     uint8_t *buf;
-    if (!cli_read_file(path, MAX_FILE_BYTES, &buf, len, err, errlen))
-        return NULL;
+    if (!cli_read_file(path, MAX_FILE_BYTES, &buf, len, err, errlen)) return NULL;
     if (cli_is_wat(buf, *len)) {
         free(buf);
         cli_wat_error(err, errlen, path);
@@ -194,20 +186,19 @@ typedef struct session {
 } session;
 
 /* Opens the state; a read-only command (query) needs an existing one and creates nothing. */
-static int open_session(const char *cmd, const opts *o, bool read_only, session *s)
-{
+static int open_session(const char *cmd, const opts *o, bool read_only, session *s) {
     memset(s, 0, sizeof *s);
     const char *who = o->caller ? o->caller : "alice";
     if (!parse_account(who, s->caller, &s->caller_is_dev)) {
-        fprintf(stderr, "bastion contract %s: bad --caller '%s' (alice, bob, charlie, dave, "
-                        "eve, ferdie or 0x + 64 hex digits)\n", cmd, who);
+        fprintf(stderr,
+                "bastion contract %s: bad --caller '%s' (alice, bob, charlie, dave, "
+                "eve, ferdie or 0x + 64 hex digits)\n",
+                cmd, who);
         return CLI_EXIT_USAGE;
     }
     const char *dir = o->state_dir;
-    if (!dir)
-        dir = getenv("BASTION_STATE_DIR");
-    if (!dir || !*dir)
-        dir = DEFAULT_STATE_DIR;
+    if (!dir) dir = getenv("BASTION_STATE_DIR");
+    if (!dir || !*dir) dir = DEFAULT_STATE_DIR;
     bst_contracts_config cfg;
     bst_contracts_config_default(&cfg);
     cfg.state_dir = dir;
@@ -224,18 +215,15 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
 
 /* Gives a dev account that has nothing a large balance (10^24), so the dev accounts work in a
  * fresh state directory without a genesis step. */
-static int endow_caller(const char *cmd, session *s)
-{
-    if (!s->caller_is_dev)
-        return 0;
+static int endow_caller(const char *cmd, session *s) {
+    if (!s->caller_is_dev) return 0;
     uint8_t bal[16];
     if (!bst_contracts_balance(s->c, s->caller, bal)) {
         fprintf(stderr, "bastion contract %s: cannot read the caller's balance\n", cmd);
         return EXIT_FAIL;
     }
     for (int i = 0; i < 16; i++)
-        if (bal[i])
-            return 0;
+        if (bal[i]) return 0;
     uint8_t endowment[16];
     parse_u128_le("1000000000000000000000000", endowment);
     bst_error err;
@@ -247,12 +235,10 @@ static int endow_caller(const char *cmd, session *s)
     return 0;
 }
 
-static int cmd_upload(int argc, char **argv)
-{
+static int cmd_upload(int argc, char **argv) {
     opts o;
     int rc = parse_opts("upload", argc, argv, &o);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
         o.message || o.constructor || o.nargs) {
         fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n", stderr);
@@ -267,8 +253,7 @@ static int cmd_upload(int argc, char **argv)
     }
     session s;
     rc = open_session("upload", &o, false, &s);
-    if (rc == 0)
-        rc = endow_caller("upload", &s);
+    if (rc == 0) rc = endow_caller("upload", &s);
     if (rc == 0) {
         uint8_t hash[32];
         bst_error err;
@@ -288,22 +273,18 @@ static int cmd_upload(int argc, char **argv)
 
 /* Prints the result lines; returns the exit status for the outcome. */
 static int print_result(const bst_contract_result *r, bool instantiate, const ink_metadata *md,
-                        const ink_fn *fn)
-{
+                        const ink_fn *fn) {
     printf("outcome %s\n", bst_contract_outcome_name(r->outcome));
-    if (instantiate && r->outcome == BST_CONTRACT_SUCCESS)
-        cli_print_hex("address", r->address, 32);
+    if (instantiate && r->outcome == BST_CONTRACT_SUCCESS) cli_print_hex("address", r->address, 32);
     static const uint8_t zero[32];
-    if (memcmp(r->code_hash, zero, 32) != 0)
-        cli_print_hex("code_hash", r->code_hash, 32);
+    if (memcmp(r->code_hash, zero, 32) != 0) cli_print_hex("code_hash", r->code_hash, 32);
     if (r->outcome == BST_CONTRACT_SUCCESS || r->outcome == BST_CONTRACT_REVERTED) {
         printf("flags 0x%" PRIx32 "\n", r->flags);
         cli_print_hex("data", r->data, r->data_len);
         if (md && fn) {
             char *text = NULL, err[256];
             if (ink_decode_return(md, fn, r->data, r->data_len, &text, err, sizeof err)) {
-                if (text)
-                    printf("result %s\n", text);
+                if (text) printf("result %s\n", text);
             } else {
                 printf("result undecodable (%s)\n", err);
             }
@@ -318,19 +299,15 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
             printf("event %s\n", text);
         } else {
             printf("event emitter=0x");
-            for (int k = 0; k < 32; k++)
-                printf("%02x", ev->emitter[k]);
+            for (int k = 0; k < 32; k++) printf("%02x", ev->emitter[k]);
             printf(" topics=[");
             for (uint32_t t = 0; t < ev->ntopics; t++) {
                 printf("%s0x", t ? ", " : "");
-                for (int k = 0; k < 32; k++)
-                    printf("%02x", ev->topics[t][k]);
+                for (int k = 0; k < 32; k++) printf("%02x", ev->topics[t][k]);
             }
             printf("] data=0x");
-            for (size_t k = 0; k < ev->data_len; k++)
-                printf("%02x", ev->data[k]);
-            if (md)
-                printf(" (not decoded: %s)", err);
+            for (size_t k = 0; k < ev->data_len; k++) printf("%02x", ev->data[k]);
+            if (md) printf(" (not decoded: %s)", err);
             putchar('\n');
         }
         free(text);
@@ -356,8 +333,7 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
             p = nl ? nl + 1 : end;
         }
     }
-    if (r->outcome != BST_CONTRACT_SUCCESS && r->error[0])
-        printf("error %s\n", r->error);
+    if (r->outcome != BST_CONTRACT_SUCCESS && r->error[0]) printf("error %s\n", r->error);
     switch (r->outcome) {
     case BST_CONTRACT_SUCCESS: return 0;
     case BST_CONTRACT_REVERTED: return EXIT_REVERTED;
@@ -366,14 +342,12 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
 }
 
 /* instantiate / call / query. */
-static int cmd_exec(const char *cmd, int argc, char **argv)
-{
+static int cmd_exec(const char *cmd, int argc, char **argv) {
     bool instantiate = strcmp(cmd, "instantiate") == 0;
     bool query = strcmp(cmd, "query") == 0;
     opts o;
     int rc = parse_opts(cmd, argc, argv, &o);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    if (rc) return rc < 0 ? 0 : rc;
     const char *named = instantiate ? o.constructor : o.message;
     if (!o.target) {
         fprintf(stderr, "bastion contract %s: missing %s (see bastion contract --help)\n", cmd,
@@ -391,8 +365,10 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (named && (!o.metadata || o.args_hex)) {
-        fprintf(stderr, "bastion contract %s: --%s needs --metadata and takes --arg, not "
-                        "--args\n", cmd, instantiate ? "constructor" : "message");
+        fprintf(stderr,
+                "bastion contract %s: --%s needs --metadata and takes --arg, not "
+                "--args\n",
+                cmd, instantiate ? "constructor" : "message");
         return CLI_EXIT_USAGE;
     }
     if (o.selector && o.nargs) {
@@ -410,14 +386,15 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     ex.kind = instantiate ? BST_CONTRACT_INSTANTIATE : BST_CONTRACT_CALL;
     ex.dry_run = query;
     if (o.value && !parse_u128_le(o.value, ex.value)) {
-        fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n",
-                cmd, o.value);
+        fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n", cmd,
+                o.value);
         return CLI_EXIT_USAGE;
     }
     /* --gas 0 is the default limit, as gas_limit 0 in bst_contract_exec */
     if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit > CLI_FUEL_MAX)) {
-        fprintf(stderr, "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64
-                        ")\n", cmd, o.gas, CLI_FUEL_MAX);
+        fprintf(stderr,
+                "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64 ")\n",
+                cmd, o.gas, CLI_FUEL_MAX);
         return CLI_EXIT_USAGE;
     }
     uint8_t *salt = NULL, *input = NULL, *code = NULL;
@@ -451,8 +428,10 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     } else {
         bool dev;
         if (!parse_account(o.target, ex.dest, &dev)) {
-            fprintf(stderr, "bastion contract %s: bad contract address '%s' (0x + 64 hex "
-                            "digits)\n", cmd, o.target);
+            fprintf(stderr,
+                    "bastion contract %s: bad contract address '%s' (0x + 64 hex "
+                    "digits)\n",
+                    cmd, o.target);
             rc = CLI_EXIT_USAGE;
             goto out;
         }
@@ -482,8 +461,8 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     } else {
         uint8_t sel[4];
         if (!cli_hex_exact(o.selector, strlen(o.selector), sel, 4)) {
-            fprintf(stderr, "bastion contract %s: bad --selector '%s' (0x + 8 hex digits)\n",
-                    cmd, o.selector);
+            fprintf(stderr, "bastion contract %s: bad --selector '%s' (0x + 8 hex digits)\n", cmd,
+                    o.selector);
             rc = CLI_EXIT_USAGE;
             goto out;
         }
@@ -495,8 +474,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
         }
         bst_scale_put_raw(&in, sel, 4);
         bst_scale_put_raw(&in, input, alen);
-        if (md)
-            fn = ink_metadata_find_selector(md, instantiate, sel);
+        if (md) fn = ink_metadata_find_selector(md, instantiate, sel);
     }
     if (bst_scale_buf_error(&in) != BST_SCALE_OK) {
         fprintf(stderr, "bastion contract %s: out of memory\n", cmd);
@@ -509,11 +487,9 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
     ex.salt_len = salt_len;
 
     rc = open_session(cmd, &o, query, &s);
-    if (rc)
-        goto out;
+    if (rc) goto out;
     memcpy(ex.origin, s.caller, 32);
-    if (!query && (rc = endow_caller(cmd, &s)) != 0)
-        goto out;
+    if (!query && (rc = endow_caller(cmd, &s)) != 0) goto out;
     cli_print_hex("input", in.data, in.len);
     bst_contract_result res;
     memset(&res, 0, sizeof res);
@@ -529,8 +505,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv)
                 bst_contract_outcome_name(res.outcome), res.error[0] ? ": " : "", res.error);
     bst_contract_result_free(&res);
 out:
-    if (s.c)
-        bst_contracts_close(s.c);
+    if (s.c) bst_contracts_close(s.c);
     ink_metadata_free(md);
     bst_scale_buf_free(&in);
     free(salt);
@@ -539,8 +514,7 @@ out:
     return rc;
 }
 
-int contract_main(int argc, char **argv)
-{
+int contract_main(int argc, char **argv) {
     if (argc < 1) {
         fputs(CONTRACT_USAGE, stderr);
         return CLI_EXIT_USAGE;
@@ -550,10 +524,8 @@ int contract_main(int argc, char **argv)
         fputs(CONTRACT_USAGE, stdout);
         return 0;
     }
-    if (strcmp(cmd, "upload") == 0)
-        return cmd_upload(argc, argv);
-    if (strcmp(cmd, "instantiate") == 0 || strcmp(cmd, "call") == 0 ||
-        strcmp(cmd, "query") == 0)
+    if (strcmp(cmd, "upload") == 0) return cmd_upload(argc, argv);
+    if (strcmp(cmd, "instantiate") == 0 || strcmp(cmd, "call") == 0 || strcmp(cmd, "query") == 0)
         return cmd_exec(cmd, argc, argv);
     fprintf(stderr, "bastion contract: unknown contract command '%s'\n\n", cmd);
     fputs(CONTRACT_USAGE, stderr);

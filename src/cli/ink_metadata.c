@@ -25,30 +25,28 @@
 
 struct ink_fn {
     const json_value *obj;
-    char *label;               /* "new", or "Flip::new" for old trait messages (malloc'd) */
-    const char *short_label;   /* the last path element */
+    char *label;             /* "new", or "Flip::new" for old trait messages (malloc'd) */
+    const char *short_label; /* the last path element */
     uint8_t selector[4];
-    const json_value *args;    /* array (may be NULL: no arguments) */
-    long ret;                  /* return type id, -1 for none */
+    const json_value *args; /* array (may be NULL: no arguments) */
+    long ret;               /* return type id, -1 for none */
 };
 
 struct ink_metadata {
     json_value root;
-    int version;               /* 0: ink! 3 era; 4; 5 */
-    const json_value **types;  /* indexed by type id; entries are {def, path, params} */
+    int version;              /* 0: ink! 3 era; 4; 5 */
+    const json_value **types; /* indexed by type id; entries are {def, path, params} */
     size_t ntypes;
-    ink_fn *fns;               /* constructors then messages */
+    ink_fn *fns; /* constructors then messages */
     size_t nctors, nmsgs;
-    const json_value *events;  /* spec.events (array or NULL) */
+    const json_value *events; /* spec.events (array or NULL) */
     ink_account_fn accounts;
 };
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
+static void seterr(char *err, size_t errlen, const char *fmt, ...) {
+    if (!err || !errlen) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
@@ -62,14 +60,11 @@ typedef struct sbuf {
     bool oom;
 } sbuf;
 
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
+static void sb_put(sbuf *b, const char *s, size_t n) {
+    if (b->oom) return;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
+        while (cap < b->len + n + 1) cap *= 2;
         char *p = realloc(b->p, cap);
         if (!p) {
             b->oom = true;
@@ -83,10 +78,11 @@ static void sb_put(sbuf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+static void sb_str(sbuf *b, const char *s) {
+    sb_put(b, s, strlen(s));
+}
 
-static void sb_hex(sbuf *b, const uint8_t *p, size_t n)
-{
+static void sb_hex(sbuf *b, const uint8_t *p, size_t n) {
     static const char digits[] = "0123456789abcdef";
     sb_str(b, "0x");
     for (size_t i = 0; i < n; i++) {
@@ -95,22 +91,20 @@ static void sb_hex(sbuf *b, const uint8_t *p, size_t n)
     }
 }
 
-static bool json_is(const json_value *v, json_kind k) { return v && v->kind == k; }
+static bool json_is(const json_value *v, json_kind k) {
+    return v && v->kind == k;
+}
 
 /* A JSON number member as a non-negative integer (or -1). */
-static long json_uint(const json_value *v)
-{
-    if (!json_is(v, JSON_NUMBER) || v->len == 0 || v->len > 9)
-        return -1;
+static long json_uint(const json_value *v) {
+    if (!json_is(v, JSON_NUMBER) || v->len == 0 || v->len > 9) return -1;
     long r = 0;
     for (size_t i = 0; i < v->len; i++) {
-        if (v->str[i] < '0' || v->str[i] > '9')
-            return -1;
+        if (v->str[i] < '0' || v->str[i] > '9') return -1;
         r = r * 10 + (v->str[i] - '0');
     }
     return r;
 }
-
 
 /* ---- 128-bit decimal --------------------------------------------------------------------- */
 
@@ -120,8 +114,7 @@ typedef struct u128l {
 } u128l;
 
 /* out = out * mul + add over 16 little-endian bytes; false on overflow. */
-static bool le128_muladd(uint8_t out[16], unsigned mul, unsigned add)
-{
+static bool le128_muladd(uint8_t out[16], unsigned mul, unsigned add) {
     unsigned carry = add;
     for (int i = 0; i < 16; i++) {
         unsigned t = out[i] * mul + carry;
@@ -131,21 +124,18 @@ static bool le128_muladd(uint8_t out[16], unsigned mul, unsigned add)
     return carry == 0;
 }
 
-bool ink_parse_u128_le(const char *s, size_t len, uint8_t out[16])
-{
+bool ink_parse_u128_le(const char *s, size_t len, uint8_t out[16]) {
     memset(out, 0, 16);
-    if (len == 0)
-        return false;
+    if (len == 0) return false;
     if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         for (size_t i = 2; i < len; i++) {
             int d = cli_hex_digit((unsigned char)s[i]);
-            if (d < 0 || !le128_muladd(out, 16, (unsigned)d))
-                return false;
+            if (d < 0 || !le128_muladd(out, 16, (unsigned)d)) return false;
         }
         return true;
     }
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '_')  /* 1_000_000 */
+        if (s[i] == '_') /* 1_000_000 */
             continue;
         if (s[i] < '0' || s[i] > '9' || !le128_muladd(out, 10, (unsigned)(s[i] - '0')))
             return false;
@@ -154,11 +144,9 @@ bool ink_parse_u128_le(const char *s, size_t len, uint8_t out[16])
 }
 
 /* Decimal text of the little-endian magnitude p[0..n) (n <= 16). */
-static void sb_udec(sbuf *b, const uint8_t *p, size_t n)
-{
+static void sb_udec(sbuf *b, const uint8_t *p, size_t n) {
     u128l v = {{0, 0, 0, 0}};
-    for (size_t i = 0; i < n && i < 16; i++)
-        v.w[i / 4] |= (uint32_t)p[i] << (8 * (i % 4));
+    for (size_t i = 0; i < n && i < 16; i++) v.w[i / 4] |= (uint32_t)p[i] << (8 * (i % 4));
     char buf[48];
     size_t k = sizeof buf;
     buf[--k] = '\0';
@@ -175,15 +163,14 @@ static void sb_udec(sbuf *b, const uint8_t *p, size_t n)
 }
 
 /* Decimal text of a two's-complement little-endian integer of n bytes. */
-static void sb_sdec(sbuf *b, const uint8_t *p, size_t n)
-{
+static void sb_sdec(sbuf *b, const uint8_t *p, size_t n) {
     if (n == 0 || !(p[n - 1] & 0x80)) {
         sb_udec(b, p, n);
         return;
     }
     uint8_t mag[16];
     unsigned carry = 1;
-    for (size_t i = 0; i < n; i++) {  /* negate: invert and add one */
+    for (size_t i = 0; i < n; i++) { /* negate: invert and add one */
         unsigned t = (unsigned)(uint8_t)~p[i] + carry;
         mag[i] = (uint8_t)t;
         carry = t >> 8;
@@ -194,43 +181,34 @@ static void sb_sdec(sbuf *b, const uint8_t *p, size_t n)
 
 /* ---- loading ----------------------------------------------------------------------------- */
 
-static const json_value *type_obj(const ink_metadata *m, long id)
-{
-    if (id < 0 || (size_t)id >= m->ntypes)
-        return NULL;
+static const json_value *type_obj(const ink_metadata *m, long id) {
+    if (id < 0 || (size_t)id >= m->ntypes) return NULL;
     return m->types[id];
 }
 
-static const json_value *type_def(const ink_metadata *m, long id)
-{
+static const json_value *type_def(const ink_metadata *m, long id) {
     return json_get(type_obj(m, id), "def");
 }
 
 /* The type id of a {type: {type: ID}} or {type: ID} holder (v0 ids are already 1-based
  * positions, matching our index). */
-static long type_ref(const json_value *holder)
-{
+static long type_ref(const json_value *holder) {
     const json_value *t = json_get(holder, "type");
-    if (json_is(t, JSON_OBJECT))
-        return json_uint(json_get(t, "type"));
+    if (json_is(t, JSON_OBJECT)) return json_uint(json_get(t, "type"));
     return json_uint(t);
 }
 
-static const char *label_of(const json_value *o)
-{
+static const char *label_of(const json_value *o) {
     const char *l = json_get_string(o, "label");
-    if (l)
-        return l;
+    if (l) return l;
     const json_value *n = json_get(o, "name");
-    if (json_is(n, JSON_STRING))
-        return n->str;
+    if (json_is(n, JSON_STRING)) return n->str;
     if (json_is(n, JSON_ARRAY) && n->count && json_is(&n->items[n->count - 1], JSON_STRING))
         return n->items[n->count - 1].str;
     return NULL;
 }
 
-static bool load_fn(ink_fn *f, const json_value *o, bool constructor)
-{
+static bool load_fn(ink_fn *f, const json_value *o, bool constructor) {
     f->obj = o;
     const json_value *name = json_get(o, "name");
     if (json_get_string(o, "label")) {
@@ -238,16 +216,14 @@ static bool load_fn(ink_fn *f, const json_value *o, bool constructor)
     } else if (json_is(name, JSON_ARRAY) && name->count) {
         size_t len = 0;
         for (size_t i = 0; i < name->count; i++) {
-            if (!json_is(&name->items[i], JSON_STRING))
-                return false;
+            if (!json_is(&name->items[i], JSON_STRING)) return false;
             len += name->items[i].len + 2;
         }
         f->label = malloc(len + 1);
         if (f->label) {
             f->label[0] = '\0';
             for (size_t i = 0; i < name->count; i++) {
-                if (i)
-                    strcat(f->label, "::");
+                if (i) strcat(f->label, "::");
                 strcat(f->label, name->items[i].str);
             }
         }
@@ -256,16 +232,13 @@ static bool load_fn(ink_fn *f, const json_value *o, bool constructor)
     } else {
         return false;
     }
-    if (!f->label)
-        return false;
+    if (!f->label) return false;
     const char *c = strrchr(f->label, ':');
     f->short_label = c ? c + 1 : f->label;
     const char *sel = json_get_string(o, "selector");
-    if (!sel || !cli_hex_exact(sel, strlen(sel), f->selector, 4))
-        return false;
+    if (!sel || !cli_hex_exact(sel, strlen(sel), f->selector, 4)) return false;
     f->args = json_get(o, "args");
-    if (f->args && !json_is(f->args, JSON_ARRAY))
-        return false;
+    if (f->args && !json_is(f->args, JSON_ARRAY)) return false;
     const json_value *rt = json_get(o, "returnType");
     f->ret = json_is(rt, JSON_OBJECT) ? json_uint(json_get(rt, "type")) : -1;
     (void)constructor;
@@ -276,12 +249,10 @@ static bool load_fn(ink_fn *f, const json_value *o, bool constructor)
 #define MAX_METADATA_BYTES ((size_t)64 << 20)
 
 ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char *err,
-                                size_t errlen)
-{
+                                size_t errlen) {
     uint8_t *bytes;
     size_t len;
-    if (!cli_read_file(path, MAX_METADATA_BYTES, &bytes, &len, err, errlen))
-        return NULL;
+    if (!cli_read_file(path, MAX_METADATA_BYTES, &bytes, &len, err, errlen)) return NULL;
     char *text = (char *)bytes;
     ink_metadata *m = calloc(1, sizeof *m);
     if (!m) {
@@ -309,8 +280,7 @@ ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char 
     }
     const json_value *ver = json_get(&m->root, "version");
     m->version = json_is(ver, JSON_NUMBER) ? (int)json_uint(ver) : 0;
-    if (json_is(ver, JSON_STRING))
-        m->version = atoi(ver->str);
+    if (json_is(ver, JSON_STRING)) m->version = atoi(ver->str);
     const json_value *spec = json_get(root, "spec");
     const json_value *types = json_get(root, "types");
     if (!json_is(spec, JSON_OBJECT) || !json_is(types, JSON_ARRAY)) {
@@ -327,8 +297,7 @@ ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char 
                 seterr(err, errlen, "%s: bad type id", path);
                 goto fail;
             }
-            if ((size_t)id + 1 > ntypes)
-                ntypes = (size_t)id + 1;
+            if ((size_t)id + 1 > ntypes) ntypes = (size_t)id + 1;
         }
     m->types = calloc(ntypes, sizeof *m->types);
     if (!m->types) {
@@ -364,79 +333,73 @@ ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char 
             goto fail;
         }
     m->events = json_get(spec, "events");
-    if (m->events && !json_is(m->events, JSON_ARRAY))
-        m->events = NULL;
+    if (m->events && !json_is(m->events, JSON_ARRAY)) m->events = NULL;
     return m;
 fail:
     ink_metadata_free(m);
     return NULL;
 }
 
-void ink_metadata_free(ink_metadata *m)
-{
-    if (!m)
-        return;
-    for (size_t i = 0; i < m->nctors + m->nmsgs + 1 && m->fns; i++)
-        free(m->fns[i].label);
+void ink_metadata_free(ink_metadata *m) {
+    if (!m) return;
+    for (size_t i = 0; i < m->nctors + m->nmsgs + 1 && m->fns; i++) free(m->fns[i].label);
     free(m->fns);
     free(m->types);
     json_free(&m->root);
     free(m);
 }
 
-int ink_metadata_version(const ink_metadata *m) { return m->version; }
+int ink_metadata_version(const ink_metadata *m) {
+    return m->version;
+}
 
-const ink_fn *ink_metadata_find(const ink_metadata *m, bool constructor, const char *label)
-{
+const ink_fn *ink_metadata_find(const ink_metadata *m, bool constructor, const char *label) {
     size_t from = constructor ? 0 : m->nctors;
     size_t n = constructor ? m->nctors : m->nmsgs;
     for (size_t i = from; i < from + n; i++)
-        if (strcmp(m->fns[i].label, label) == 0)
-            return &m->fns[i];
+        if (strcmp(m->fns[i].label, label) == 0) return &m->fns[i];
     /* "flip" for "Flip::flip", when unambiguous. */
     const ink_fn *found = NULL;
     for (size_t i = from; i < from + n; i++)
         if (strcmp(m->fns[i].short_label, label) == 0) {
-            if (found)
-                return NULL;
+            if (found) return NULL;
             found = &m->fns[i];
         }
     return found;
 }
 
 const ink_fn *ink_metadata_find_selector(const ink_metadata *m, bool constructor,
-                                         const uint8_t selector[4])
-{
+                                         const uint8_t selector[4]) {
     size_t from = constructor ? 0 : m->nctors;
     size_t n = constructor ? m->nctors : m->nmsgs;
     for (size_t i = from; i < from + n; i++)
-        if (memcmp(m->fns[i].selector, selector, 4) == 0)
-            return &m->fns[i];
+        if (memcmp(m->fns[i].selector, selector, 4) == 0) return &m->fns[i];
     return NULL;
 }
 
-const char *ink_fn_label(const ink_fn *f) { return f->label; }
+const char *ink_fn_label(const ink_fn *f) {
+    return f->label;
+}
 
-size_t ink_fn_nargs(const ink_fn *f) { return f->args ? f->args->count : 0; }
+size_t ink_fn_nargs(const ink_fn *f) {
+    return f->args ? f->args->count : 0;
+}
 
 /* A short name for a type: its displayName's last element, else the def kind. */
-static const char *arg_type_name(const json_value *arg)
-{
+static const char *arg_type_name(const json_value *arg) {
     const json_value *dn = json_get(json_get(arg, "type"), "displayName");
     if (json_is(dn, JSON_ARRAY) && dn->count && json_is(&dn->items[dn->count - 1], JSON_STRING))
         return dn->items[dn->count - 1].str;
     return "?";
 }
 
-void ink_metadata_print_spec(const ink_metadata *m, FILE *out)
-{
+void ink_metadata_print_spec(const ink_metadata *m, FILE *out) {
     for (size_t i = 0; i < m->nctors + m->nmsgs; i++) {
         const ink_fn *f = &m->fns[i];
         fprintf(out, "  %s %s(", i < m->nctors ? "constructor" : "message", f->label);
         for (size_t a = 0; a < ink_fn_nargs(f); a++) {
             const char *l = label_of(&f->args->items[a]);
-            fprintf(out, "%s%s: %s", a ? ", " : "", l ? l : "?",
-                    arg_type_name(&f->args->items[a]));
+            fprintf(out, "%s%s: %s", a ? ", " : "", l ? l : "?", arg_type_name(&f->args->items[a]));
         }
         fprintf(out, ")  selector 0x%02x%02x%02x%02x\n", f->selector[0], f->selector[1],
                 f->selector[2], f->selector[3]);
@@ -446,24 +409,20 @@ void ink_metadata_print_spec(const ink_metadata *m, FILE *out)
 /* ---- type helpers ------------------------------------------------------------------------ */
 
 /* The primitive name of a type ("u8", "bool", ...) or NULL. */
-static const char *prim_name(const ink_metadata *m, long id)
-{
+static const char *prim_name(const ink_metadata *m, long id) {
     const json_value *def = type_def(m, id);
     const json_value *p = json_get(def, "primitive");
     return json_is(p, JSON_STRING) ? p->str : NULL;
 }
 
-static bool is_u8(const ink_metadata *m, long id)
-{
+static bool is_u8(const ink_metadata *m, long id) {
     const char *p = prim_name(m, id);
     return p && strcmp(p, "u8") == 0;
 }
 
 /* Integer primitive width in bytes and signedness; 0 if not an integer. */
-static size_t int_width(const char *p, bool *is_signed)
-{
-    if (!p || (p[0] != 'u' && p[0] != 'i'))
-        return 0;
+static size_t int_width(const char *p, bool *is_signed) {
+    if (!p || (p[0] != 'u' && p[0] != 'i')) return 0;
     *is_signed = p[0] == 'i';
     if (strcmp(p + 1, "8") == 0) return 1;
     if (strcmp(p + 1, "16") == 0) return 2;
@@ -474,24 +433,20 @@ static size_t int_width(const char *p, bool *is_signed)
     return 0;
 }
 
-static bool is_option(const json_value *tobj)
-{
+static bool is_option(const json_value *tobj) {
     const json_value *path = json_get(tobj, "path");
-    return json_is(path, JSON_ARRAY) && path->count == 1 &&
-           json_is(&path->items[0], JSON_STRING) && strcmp(path->items[0].str, "Option") == 0;
+    return json_is(path, JSON_ARRAY) && path->count == 1 && json_is(&path->items[0], JSON_STRING) &&
+           strcmp(path->items[0].str, "Option") == 0;
 }
 
 /* The variant's SCALE index: "index" (new), "discriminant" (old) or its position. */
-static long variant_index(const json_value *v, size_t pos)
-{
+static long variant_index(const json_value *v, size_t pos) {
     long i = json_uint(json_get(v, "index"));
-    if (i < 0)
-        i = json_uint(json_get(v, "discriminant"));
+    if (i < 0) i = json_uint(json_get(v, "discriminant"));
     return i < 0 ? (long)pos : i;
 }
 
-static const json_value *fields_of(const json_value *holder)
-{
+static const json_value *fields_of(const json_value *holder) {
     const json_value *f = json_get(holder, "fields");
     return json_is(f, JSON_ARRAY) ? f : NULL;
 }
@@ -503,17 +458,15 @@ typedef struct enc {
     bst_scale_buf *out;
     char *err;
     size_t errlen;
-    const char *what;   /* the argument being encoded, for messages */
+    const char *what; /* the argument being encoded, for messages */
 } enc;
 
-static void trim(const char **s, size_t *n)
-{
+static void trim(const char **s, size_t *n) {
     while (*n && isspace((unsigned char)**s)) {
         (*s)++;
         (*n)--;
     }
-    while (*n && isspace((unsigned char)(*s)[*n - 1]))
-        (*n)--;
+    while (*n && isspace((unsigned char)(*s)[*n - 1])) (*n)--;
 }
 
 /* Splits "(a, b)" / "[a, b]" / "{a, b}" (s[0..n) including the brackets) into its top-level
@@ -524,10 +477,8 @@ typedef struct piece {
     size_t n;
 } piece;
 
-static long split_list(const char *s, size_t n, piece *out, size_t max)
-{
-    if (n < 2)
-        return -1;
+static long split_list(const char *s, size_t n, piece *out, size_t max) {
+    if (n < 2) return -1;
     char open = s[0], close = s[n - 1];
     if (!((open == '(' && close == ')') || (open == '[' && close == ']') ||
           (open == '{' && close == '}')))
@@ -535,8 +486,7 @@ static long split_list(const char *s, size_t n, piece *out, size_t max)
     const char *p = s + 1;
     size_t len = n - 2;
     trim(&p, &len);
-    if (len == 0)
-        return 0;
+    if (len == 0) return 0;
     long count = 0;
     int depth = 0;
     bool quoted = false;
@@ -555,11 +505,9 @@ static long split_list(const char *s, size_t n, piece *out, size_t max)
         else if (c == '(' || c == '[' || c == '{')
             depth++;
         else if (c == ')' || c == ']' || c == '}') {
-            if (--depth < 0)
-                return -1;
+            if (--depth < 0) return -1;
         } else if (c == ',' && depth == 0) {
-            if ((size_t)count >= max)
-                return -1;
+            if ((size_t)count >= max) return -1;
             out[count].s = p + start;
             out[count].n = i - start;
             trim(&out[count].s, &out[count].n);
@@ -572,8 +520,7 @@ static long split_list(const char *s, size_t n, piece *out, size_t max)
 
 static bool enc_value(enc *e, long id, const char *s, size_t n, int depth);
 
-static bool enc_fail(enc *e, const char *fmt, const char *s, size_t n)
-{
+static bool enc_fail(enc *e, const char *fmt, const char *s, size_t n) {
     char shown[64];
     snprintf(shown, sizeof shown, "%.*s", (int)(n > 60 ? 60 : n), s);
     char msg[160];
@@ -582,12 +529,10 @@ static bool enc_fail(enc *e, const char *fmt, const char *s, size_t n)
     return false;
 }
 
-static bool enc_int(enc *e, const char *p, const char *s, size_t n)
-{
+static bool enc_int(enc *e, const char *p, const char *s, size_t n) {
     bool is_signed = false;
     size_t w = int_width(p, &is_signed);
-    if (w == 0 || w > 16)
-        return enc_fail(e, "unsupported integer type for '%s'", s, n);
+    if (w == 0 || w > 16) return enc_fail(e, "unsupported integer type for '%s'", s, n);
     bool neg = n && s[0] == '-';
     uint8_t le[16];
     if (!ink_parse_u128_le(s + neg, n - neg, le)) {
@@ -596,21 +541,17 @@ static bool enc_int(enc *e, const char *p, const char *s, size_t n)
             digits = digits && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_');
         return enc_fail(e, digits ? "'%s' is out of range" : "'%s' is not an integer", s, n);
     }
-    if (neg && !is_signed)
-        return enc_fail(e, "'%s' is negative for an unsigned type", s, n);
+    if (neg && !is_signed) return enc_fail(e, "'%s' is negative for an unsigned type", s, n);
     /* Range: unsigned needs the bytes above w to be zero; signed the magnitude below 2^(8w-1)
      * (or equal to it when negative). */
     for (size_t i = w; i < 16; i++)
-        if (le[i])
-            return enc_fail(e, "'%s' is out of range", s, n);
+        if (le[i]) return enc_fail(e, "'%s' is out of range", s, n);
     if (is_signed) {
         bool top = le[w - 1] & 0x80;
         if (top) {
             bool exact_min = neg && le[w - 1] == 0x80;
-            for (size_t i = 0; exact_min && i + 1 < w; i++)
-                exact_min = le[i] == 0;
-            if (!exact_min)
-                return enc_fail(e, "'%s' is out of range", s, n);
+            for (size_t i = 0; exact_min && i + 1 < w; i++) exact_min = le[i] == 0;
+            if (!exact_min) return enc_fail(e, "'%s' is out of range", s, n);
         }
         if (neg) {
             unsigned carry = 1;
@@ -625,16 +566,13 @@ static bool enc_int(enc *e, const char *p, const char *s, size_t n)
     return true;
 }
 
-static bool enc_string(enc *e, const char *s, size_t n)
-{
+static bool enc_string(enc *e, const char *s, size_t n) {
     if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
         char *tmp = malloc(n);
-        if (!tmp)
-            return enc_fail(e, "out of memory%s", "", 0);
+        if (!tmp) return enc_fail(e, "out of memory%s", "", 0);
         size_t k = 0;
         for (size_t i = 1; i + 1 < n; i++) {
-            if (s[i] == '\\' && i + 2 < n)
-                i++;
+            if (s[i] == '\\' && i + 2 < n) i++;
             tmp[k++] = s[i];
         }
         bst_scale_put_str(e->out, tmp, k);
@@ -648,8 +586,7 @@ static bool enc_string(enc *e, const char *s, size_t n)
 }
 
 /* Bytes of a u8 array or Vec<u8>: hex, or a dev account name for 32 bytes. */
-static bool enc_bytes(enc *e, const char *s, size_t n, long fixed_len)
-{
+static bool enc_bytes(enc *e, const char *s, size_t n, long fixed_len) {
     if (fixed_len == 32 && n && isalpha((unsigned char)s[0]) && e->m->accounts) {
         char name[32];
         if (n < sizeof name) {
@@ -661,8 +598,7 @@ static bool enc_bytes(enc *e, const char *s, size_t n, long fixed_len)
                 return true;
             }
         }
-        return enc_fail(e, "unknown account '%s' (use alice..ferdie or 0x + 64 hex digits)", s,
-                        n);
+        return enc_fail(e, "unknown account '%s' (use alice..ferdie or 0x + 64 hex digits)", s, n);
     }
     const char *h = s;
     size_t hn = n;
@@ -670,8 +606,7 @@ static bool enc_bytes(enc *e, const char *s, size_t n, long fixed_len)
         h += 2;
         hn -= 2;
     }
-    if (hn % 2)
-        return enc_fail(e, "'%s' is not hex bytes", s, n);
+    if (hn % 2) return enc_fail(e, "'%s' is not hex bytes", s, n);
     size_t nb = hn / 2;
     if (fixed_len >= 0 && nb != (size_t)fixed_len) {
         char f[48];
@@ -679,22 +614,19 @@ static bool enc_bytes(enc *e, const char *s, size_t n, long fixed_len)
         return enc_fail(e, f, s, n);
     }
     uint8_t *tmp = malloc(nb ? nb : 1);
-    if (!tmp)
-        return enc_fail(e, "out of memory%s", "", 0);
+    if (!tmp) return enc_fail(e, "out of memory%s", "", 0);
     if (!cli_hex_exact(h, hn, tmp, nb)) {
         free(tmp);
         return enc_fail(e, "'%s' is not hex bytes", s, n);
     }
-    if (fixed_len < 0)
-        bst_scale_put_len(e->out, nb);
+    if (fixed_len < 0) bst_scale_put_len(e->out, nb);
     bst_scale_put_raw(e->out, tmp, nb);
     free(tmp);
     return true;
 }
 
 /* Encodes a list of pieces as the given field list (composite fields / tuple ids). */
-static bool enc_pieces(enc *e, const long *ids, size_t nids, const char *s, size_t n, int depth)
-{
+static bool enc_pieces(enc *e, const long *ids, size_t nids, const char *s, size_t n, int depth) {
     piece pcs[64];
     long np = split_list(s, n, pcs, 64);
     if (np < 0 || (size_t)np != nids) {
@@ -718,36 +650,28 @@ static bool enc_pieces(enc *e, const long *ids, size_t nids, const char *s, size
                 }
                 break;
             }
-            if (!(isalnum((unsigned char)ps[k]) || ps[k] == '_'))
-                break;
+            if (!(isalnum((unsigned char)ps[k]) || ps[k] == '_')) break;
         }
-        if (!enc_value(e, ids[i], ps, pn, depth + 1))
-            return false;
+        if (!enc_value(e, ids[i], ps, pn, depth + 1)) return false;
     }
     return true;
 }
 
-static bool field_ids(const json_value *fields, long *ids, size_t max, size_t *n)
-{
+static bool field_ids(const json_value *fields, long *ids, size_t max, size_t *n) {
     *n = 0;
-    if (!fields)
-        return true;
-    if (fields->count > max)
-        return false;
+    if (!fields) return true;
+    if (fields->count > max) return false;
     for (size_t i = 0; i < fields->count; i++) {
         ids[i] = type_ref(&fields->items[i]);
-        if (ids[i] < 0)
-            return false;
+        if (ids[i] < 0) return false;
     }
     *n = fields->count;
     return true;
 }
 
-static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
-{
+static bool enc_value(enc *e, long id, const char *s, size_t n, int depth) {
     trim(&s, &n);
-    if (depth > INK_MAX_DEPTH)
-        return enc_fail(e, "type nesting too deep at '%s'", s, n);
+    if (depth > INK_MAX_DEPTH) return enc_fail(e, "type nesting too deep at '%s'", s, n);
     const json_value *tobj = type_obj(e->m, id);
     const json_value *def = json_get(tobj, "def");
     if (!json_is(def, JSON_OBJECT) || def->count < 1)
@@ -765,8 +689,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
                 return enc_fail(e, "'%s' is not a bool (true/false)", s, n);
             return true;
         }
-        if (strcmp(p, "str") == 0)
-            return enc_string(e, s, n);
+        if (strcmp(p, "str") == 0) return enc_string(e, s, n);
         if (strcmp(p, "char") == 0) {
             /* A single UTF-8 character as its u32 code point. */
             const unsigned char *u = (const unsigned char *)s;
@@ -805,8 +728,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         long alen = fixed ? json_uint(json_get(body, "len")) : -1;
         if (elem < 0 || (fixed && alen < 0))
             return enc_fail(e, "metadata has a bad array type for '%s'", s, n);
-        if (is_u8(e->m, elem) && !(n && s[0] == '['))
-            return enc_bytes(e, s, n, alen);
+        if (is_u8(e->m, elem) && !(n && s[0] == '[')) return enc_bytes(e, s, n, alen);
         piece pcs[256];
         long np = split_list(s, n, pcs, 256);
         if (np < 0 || n == 0 || s[0] != '[')
@@ -816,11 +738,9 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
             snprintf(f, sizeof f, "'%%s' should have %ld items", alen);
             return enc_fail(e, f, s, n);
         }
-        if (!fixed)
-            bst_scale_put_len(e->out, (size_t)np);
+        if (!fixed) bst_scale_put_len(e->out, (size_t)np);
         for (long i = 0; i < np; i++)
-            if (!enc_value(e, elem, pcs[i].s, pcs[i].n, depth + 1))
-                return false;
+            if (!enc_value(e, elem, pcs[i].s, pcs[i].n, depth + 1)) return false;
         return true;
     }
     if (strcmp(kind, "tuple") == 0) {
@@ -828,15 +748,12 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         size_t nids = 0;
         if (!json_is(body, JSON_ARRAY) || body->count > 64)
             return enc_fail(e, "metadata has a bad tuple type for '%s'", s, n);
-        for (size_t i = 0; i < body->count; i++)
-            ids[nids++] = json_uint(&body->items[i]);
+        for (size_t i = 0; i < body->count; i++) ids[nids++] = json_uint(&body->items[i]);
         if (nids == 0) {
-            if (n == 0 || (n == 2 && s[0] == '(' && s[1] == ')'))
-                return true;
+            if (n == 0 || (n == 2 && s[0] == '(' && s[1] == ')')) return true;
             return enc_fail(e, "'%s' should be () (the unit type)", s, n);
         }
-        if (nids == 1 && !(n && s[0] == '('))
-            return enc_value(e, ids[0], s, n, depth + 1);
+        if (nids == 1 && !(n && s[0] == '(')) return enc_value(e, ids[0], s, n, depth + 1);
         return enc_pieces(e, ids, nids, s, n, depth);
     }
     if (strcmp(kind, "composite") == 0) {
@@ -845,11 +762,10 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         if (!field_ids(fields_of(body), ids, 64, &nids))
             return enc_fail(e, "metadata has a bad struct type for '%s'", s, n);
         if (nids == 0) {
-            if (n == 0 || (n == 2 && strchr("({[", s[0])))
-                return true;
+            if (n == 0 || (n == 2 && strchr("({[", s[0]))) return true;
             return enc_fail(e, "'%s' should be empty: the struct has no fields", s, n);
         }
-        if (nids == 1)  /* newtypes (AccountId, Hash, ...) are written as their field */
+        if (nids == 1) /* newtypes (AccountId, Hash, ...) are written as their field */
             return enc_value(e, ids[0], s, n, depth + 1);
         return enc_pieces(e, ids, nids, s, n, depth);
     }
@@ -857,8 +773,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         const json_value *vars = json_get(body, "variants");
         size_t nv = json_is(vars, JSON_ARRAY) ? vars->count : 0;
         size_t idlen = 0;
-        while (idlen < n && (isalnum((unsigned char)s[idlen]) || s[idlen] == '_'))
-            idlen++;
+        while (idlen < n && (isalnum((unsigned char)s[idlen]) || s[idlen] == '_')) idlen++;
         const char *rest = s + idlen;
         size_t rn = n - idlen;
         trim(&rest, &rn);
@@ -868,8 +783,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
         if (idlen && (rn == 0 || rest[0] == '(')) {
             for (size_t i = 0; i < nv; i++) {
                 const char *vn = json_get_string(&vars->items[i], "name");
-                if (!vn || strlen(vn) != idlen)
-                    continue;
+                if (!vn || strlen(vn) != idlen) continue;
                 bool eq = option ? strncasecmp(vn, s, idlen) == 0 : strncmp(vn, s, idlen) == 0;
                 if (eq) {
                     var = &vars->items[i];
@@ -888,8 +802,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
             sbuf names = {0};
             for (size_t i = 0; i < nv; i++) {
                 const char *vn = json_get_string(&vars->items[i], "name");
-                if (i)
-                    sb_str(&names, ", ");
+                if (i) sb_str(&names, ", ");
                 sb_str(&names, vn ? vn : "?");
             }
             char f[200];
@@ -899,8 +812,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
             return enc_fail(e, f, s, n);
         }
         long idx = variant_index(var, pos);
-        if (idx > 255)
-            return enc_fail(e, "metadata has a bad variant index for '%s'", s, n);
+        if (idx > 255) return enc_fail(e, "metadata has a bad variant index for '%s'", s, n);
         bst_scale_put_u8(e->out, (uint8_t)idx);
         long ids[64];
         size_t nids;
@@ -912,15 +824,12 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
             return enc_value(e, ids[0], s, n, depth + 1);
         }
         if (nids == 0) {
-            if (rn == 0 || (rn == 2 && rest[0] == '(' && rest[1] == ')'))
-                return true;
+            if (rn == 0 || (rn == 2 && rest[0] == '(' && rest[1] == ')')) return true;
             return enc_fail(e, "variant '%s' has no fields", s, n);
         }
-        if (rn == 0)
-            return enc_fail(e, "variant '%s' needs its fields: Name(a, ...)", s, n);
+        if (rn == 0) return enc_fail(e, "variant '%s' needs its fields: Name(a, ...)", s, n);
         if (nids == 1) {
-            if (rest[rn - 1] != ')')
-                return enc_fail(e, "'%s' should be Name(value)", s, n);
+            if (rest[rn - 1] != ')') return enc_fail(e, "'%s' should be Name(value)", s, n);
             return enc_value(e, ids[0], rest + 1, rn - 2, depth + 1);
         }
         return enc_pieces(e, ids, nids, rest, rn, depth);
@@ -928,16 +837,14 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth)
     return enc_fail(e, "unsupported type kind for '%s'", s, n);
 }
 
-bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *args,
-                     size_t nargs, bst_scale_buf *out, char *err, size_t errlen)
-{
+bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *args, size_t nargs,
+                     bst_scale_buf *out, char *err, size_t errlen) {
     size_t want = ink_fn_nargs(f);
     if (nargs != want) {
         sbuf sig = {0};
         for (size_t a = 0; a < want; a++) {
             const char *l = label_of(&f->args->items[a]);
-            if (a)
-                sb_str(&sig, ", ");
+            if (a) sb_str(&sig, ", ");
             sb_str(&sig, l ? l : "?");
             sb_str(&sig, ": ");
             sb_str(&sig, arg_type_name(&f->args->items[a]));
@@ -955,8 +862,7 @@ bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *
         snprintf(what, sizeof what, "argument %zu (%s: %s)", a + 1, l ? l : "?",
                  arg_type_name(arg));
         enc e = {m, out, err, errlen, what};
-        if (!enc_value(&e, type_ref(arg), args[a], strlen(args[a]), 0))
-            return false;
+        if (!enc_value(&e, type_ref(arg), args[a], strlen(args[a]), 0)) return false;
     }
     if (bst_scale_buf_error(out) != BST_SCALE_OK) {
         seterr(err, errlen, "encoding failed: %s", bst_scale_err_str(bst_scale_buf_error(out)));
@@ -973,7 +879,7 @@ typedef struct dec {
     sbuf *out;
     char *err;
     size_t errlen;
-    size_t steps;   /* dec_value calls so far (see INK_DEC_MAX_STEPS) */
+    size_t steps; /* dec_value calls so far (see INK_DEC_MAX_STEPS) */
 } dec;
 
 /* Work and output limits of one decode: a type of zero-sized elements (a long array of `()`)
@@ -981,8 +887,7 @@ typedef struct dec {
 #define INK_DEC_MAX_STEPS 1000000u
 #define INK_DEC_MAX_TEXT (1u << 20)
 
-static bool dec_fail(dec *x, const char *what)
-{
+static bool dec_fail(dec *x, const char *what) {
     if (x->d.err != BST_SCALE_OK)
         seterr(x->err, x->errlen, "%s at byte %zu: %s", what, x->d.err_pos,
                bst_scale_err_str(x->d.err));
@@ -993,30 +898,25 @@ static bool dec_fail(dec *x, const char *what)
 
 static bool dec_value(dec *x, long id, int depth);
 
-static bool dec_fields(dec *x, const json_value *fields, int depth, bool braces_if_named)
-{
+static bool dec_fields(dec *x, const json_value *fields, int depth, bool braces_if_named) {
     size_t nf = fields ? fields->count : 0;
     bool named = nf && json_get_string(&fields->items[0], "name") != NULL;
     sb_str(x->out, named && braces_if_named ? "{" : "(");
     for (size_t i = 0; i < nf; i++) {
-        if (i)
-            sb_str(x->out, ", ");
+        if (i) sb_str(x->out, ", ");
         const char *fname = json_get_string(&fields->items[i], "name");
         if (named && fname) {
             sb_str(x->out, fname);
             sb_str(x->out, ": ");
         }
-        if (!dec_value(x, type_ref(&fields->items[i]), depth + 1))
-            return false;
+        if (!dec_value(x, type_ref(&fields->items[i]), depth + 1)) return false;
     }
     sb_str(x->out, named && braces_if_named ? "}" : ")");
     return true;
 }
 
-static bool dec_value(dec *x, long id, int depth)
-{
-    if (depth > INK_MAX_DEPTH)
-        return dec_fail(x, "type nesting too deep");
+static bool dec_value(dec *x, long id, int depth) {
+    if (depth > INK_MAX_DEPTH) return dec_fail(x, "type nesting too deep");
     if (++x->steps > INK_DEC_MAX_STEPS)
         return dec_fail(x, "value too large to show (more than 1000000 decoding steps)");
     if (x->out->len > INK_DEC_MAX_TEXT)
@@ -1031,16 +931,14 @@ static bool dec_value(dec *x, long id, int depth)
         const char *p = json_is(body, JSON_STRING) ? body->str : "";
         if (strcmp(p, "bool") == 0) {
             bool b;
-            if (bst_scale_get_bool(&x->d, &b))
-                return dec_fail(x, "bool");
+            if (bst_scale_get_bool(&x->d, &b)) return dec_fail(x, "bool");
             sb_str(x->out, b ? "true" : "false");
             return true;
         }
         if (strcmp(p, "str") == 0) {
             const char *s;
             size_t n;
-            if (bst_scale_get_str(&x->d, &s, &n))
-                return dec_fail(x, "string");
+            if (bst_scale_get_str(&x->d, &s, &n)) return dec_fail(x, "string");
             sb_str(x->out, "\"");
             for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char)s[i];
@@ -1057,8 +955,7 @@ static bool dec_value(dec *x, long id, int depth)
         }
         if (strcmp(p, "char") == 0) {
             uint32_t cp;
-            if (bst_scale_get_u32(&x->d, &cp))
-                return dec_fail(x, "char");
+            if (bst_scale_get_u32(&x->d, &cp)) return dec_fail(x, "char");
             char t[24];
             snprintf(t, sizeof t, "U+%04" PRIX32, cp);
             sb_str(x->out, t);
@@ -1066,13 +963,11 @@ static bool dec_value(dec *x, long id, int depth)
         }
         bool is_signed = false;
         size_t w = int_width(p, &is_signed);
-        if (w == 0)
-            return dec_fail(x, "unsupported primitive type");
+        if (w == 0) return dec_fail(x, "unsupported primitive type");
         const uint8_t *raw;
-        if (bst_scale_get_raw(&x->d, w, &raw))
-            return dec_fail(x, p);
+        if (bst_scale_get_raw(&x->d, w, &raw)) return dec_fail(x, p);
         if (w > 16)
-            sb_hex(x->out, raw, w);  /* u256/i256: little-endian bytes */
+            sb_hex(x->out, raw, w); /* u256/i256: little-endian bytes */
         else if (is_signed)
             sb_sdec(x->out, raw, w);
         else
@@ -1082,8 +977,7 @@ static bool dec_value(dec *x, long id, int depth)
     if (strcmp(kind, "compact") == 0) {
         uint8_t le[BST_SCALE_COMPACT_MAX_BYTES];
         size_t n;
-        if (bst_scale_get_compact_bytes(&x->d, le, &n))
-            return dec_fail(x, "compact");
+        if (bst_scale_get_compact_bytes(&x->d, le, &n)) return dec_fail(x, "compact");
         if (n <= 16)
             sb_udec(x->out, le, n);
         else
@@ -1096,38 +990,32 @@ static bool dec_value(dec *x, long id, int depth)
         size_t count;
         if (fixed) {
             long l = json_uint(json_get(body, "len"));
-            if (l < 0)
-                return dec_fail(x, "bad array type");
+            if (l < 0) return dec_fail(x, "bad array type");
             count = (size_t)l;
         }
         if (is_u8(x->m, elem)) {
             const uint8_t *p;
-            if (fixed ? bst_scale_get_raw(&x->d, count, &p) : bst_scale_get_bytes(&x->d, &p, &count))
+            if (fixed ? bst_scale_get_raw(&x->d, count, &p)
+                      : bst_scale_get_bytes(&x->d, &p, &count))
                 return dec_fail(x, "bytes");
             sb_hex(x->out, p, count);
             return true;
         }
-        if (!fixed && bst_scale_get_len(&x->d, 1, &count))
-            return dec_fail(x, "sequence length");
+        if (!fixed && bst_scale_get_len(&x->d, 1, &count)) return dec_fail(x, "sequence length");
         sb_str(x->out, "[");
         for (size_t i = 0; i < count; i++) {
-            if (i)
-                sb_str(x->out, ", ");
-            if (!dec_value(x, elem, depth + 1))
-                return false;
+            if (i) sb_str(x->out, ", ");
+            if (!dec_value(x, elem, depth + 1)) return false;
         }
         sb_str(x->out, "]");
         return true;
     }
     if (strcmp(kind, "tuple") == 0) {
-        if (!json_is(body, JSON_ARRAY))
-            return dec_fail(x, "bad tuple type");
+        if (!json_is(body, JSON_ARRAY)) return dec_fail(x, "bad tuple type");
         sb_str(x->out, "(");
         for (size_t i = 0; i < body->count; i++) {
-            if (i)
-                sb_str(x->out, ", ");
-            if (!dec_value(x, json_uint(&body->items[i]), depth + 1))
-                return false;
+            if (i) sb_str(x->out, ", ");
+            if (!dec_value(x, json_uint(&body->items[i]), depth + 1)) return false;
         }
         sb_str(x->out, ")");
         return true;
@@ -1135,14 +1023,13 @@ static bool dec_value(dec *x, long id, int depth)
     if (strcmp(kind, "composite") == 0) {
         const json_value *fields = fields_of(body);
         if (fields && fields->count == 1 && !json_get_string(&fields->items[0], "name"))
-            return dec_value(x, type_ref(&fields->items[0]), depth + 1);  /* newtype */
+            return dec_value(x, type_ref(&fields->items[0]), depth + 1); /* newtype */
         return dec_fields(x, fields, depth, true);
     }
     if (strcmp(kind, "variant") == 0) {
         const json_value *vars = json_get(body, "variants");
         uint8_t tag;
-        if (bst_scale_get_u8(&x->d, &tag))
-            return dec_fail(x, "enum tag");
+        if (bst_scale_get_u8(&x->d, &tag)) return dec_fail(x, "enum tag");
         const json_value *var = NULL;
         for (size_t i = 0; json_is(vars, JSON_ARRAY) && i < vars->count; i++)
             if (variant_index(&vars->items[i], i) == tag) {
@@ -1156,18 +1043,15 @@ static bool dec_value(dec *x, long id, int depth)
         const char *vn = json_get_string(var, "name");
         sb_str(x->out, vn ? vn : "?");
         const json_value *fields = fields_of(var);
-        if (!fields || fields->count == 0)
-            return true;
+        if (!fields || fields->count == 0) return true;
         bool named = json_get_string(&fields->items[0], "name") != NULL;
-        if (named)
-            sb_str(x->out, " ");
+        if (named) sb_str(x->out, " ");
         return dec_fields(x, fields, depth, true);
     }
     return dec_fail(x, "unsupported type kind");
 }
 
-static bool finish_text(dec *x, sbuf *b, char **text)
-{
+static bool finish_text(dec *x, sbuf *b, char **text) {
     if (bst_scale_finish(&x->d) != BST_SCALE_OK) {
         free(b->p);
         b->p = NULL;
@@ -1184,42 +1068,35 @@ static bool finish_text(dec *x, sbuf *b, char **text)
 }
 
 bool ink_decode_return(const ink_metadata *m, const ink_fn *f, const uint8_t *data, size_t len,
-                       char **text, char *err, size_t errlen)
-{
+                       char **text, char *err, size_t errlen) {
     *text = NULL;
-    if (f->ret < 0)
-        return true;
+    if (f->ret < 0) return true;
     sbuf b = {0};
     dec x = {m, {0}, &b, err, errlen, 0};
     bst_scale_dec_init(&x.d, data, len);
-    if (dec_value(&x, f->ret, 0) && finish_text(&x, &b, text))
-        return true;
+    if (dec_value(&x, f->ret, 0) && finish_text(&x, &b, text)) return true;
     free(b.p);
     /* ink! 4/5 infallible constructors declare ConstructorResult<()> but return
      * ConstructorResult<Result<(), ()>> (the codegen wraps every constructor's outcome in a
      * Result): 0x00 0x00.  Read past the inner Ok tag when the declared type did not fit. */
     if (f->obj && f - m->fns < (ptrdiff_t)m->nctors && len >= 2 && data[0] == 0 && data[1] == 0) {
         uint8_t *copy = malloc(len - 1);
-        if (!copy)
-            return false;
+        if (!copy) return false;
         copy[0] = 0;
         memcpy(copy + 1, data + 2, len - 2);
         sbuf b2 = {0};
         dec y = {m, {0}, &b2, NULL, 0, 0};
         bst_scale_dec_init(&y.d, copy, len - 1);
         bool ok = dec_value(&y, f->ret, 0) && finish_text(&y, &b2, text);
-        if (!ok)
-            free(b2.p);
+        if (!ok) free(b2.p);
         free(copy);
-        if (ok)
-            return true;
+        if (ok) return true;
     }
     return false;
 }
 
 bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t ntopics,
-                      const uint8_t *data, size_t len, char **text, char *err, size_t errlen)
-{
+                      const uint8_t *data, size_t len, char **text, char *err, size_t errlen) {
     *text = NULL;
     const json_value *ev = NULL;
     size_t nev = m->events ? m->events->count : 0;
@@ -1241,8 +1118,7 @@ bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t
                     anon = &m->events->items[i];
                     nanon++;
                 }
-            if (nanon == 1)
-                ev = anon;
+            if (nanon == 1) ev = anon;
         }
         if (!ev) {
             seterr(err, errlen, "no event of the metadata has this signature topic");

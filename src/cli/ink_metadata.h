@@ -58,8 +58,8 @@ void ink_metadata_print_spec(const ink_metadata *m, FILE *out);
 
 /* selector ++ SCALE(args).  args[i] is the text of argument i.  On failure returns false with
  * a message naming the argument. */
-bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *args,
-                     size_t nargs, bst_scale_buf *out, char *err, size_t errlen);
+bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *args, size_t nargs,
+                     bst_scale_buf *out, char *err, size_t errlen);
 
 /* Decodes return data with the function's return type into *text (malloc'd, free it).
  * Returns false (err filled) when the data does not match; true with *text NULL when the

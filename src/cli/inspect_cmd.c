@@ -19,38 +19,31 @@
 static const char INSPECT_USAGE[] = "usage: bastion inspect FILE.wasm\n" CLI_INSPECT_HELP;
 
 /* Reads an unsigned LEB128 u32 at *pos; false if truncated or too long. */
-static bool read_u32(const uint8_t *b, size_t len, size_t *pos, uint32_t *out)
-{
+static bool read_u32(const uint8_t *b, size_t len, size_t *pos, uint32_t *out) {
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 35; shift += 7) {
-        if (*pos >= len)
-            return false;
+        if (*pos >= len) return false;
         uint8_t byte = b[(*pos)++];
         v |= (uint64_t)(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            break;
-        if (shift == 28)
-            return false;
+        if (!(byte & 0x80)) break;
+        if (shift == 28) return false;
     }
-    if (v > UINT32_MAX)
-        return false;
+    if (v > UINT32_MAX) return false;
     *out = (uint32_t)v;
     return true;
 }
 
-static const char *section_name(uint8_t id)
-{
+static const char *section_name(uint8_t id) {
     static const char *const names[] = {
-        "custom", "type",  "import", "function", "table",  "memory", "global",
-        "export", "start", "element", "code",    "data",   "datacount",
+        "custom", "type",  "import",  "function", "table", "memory",    "global",
+        "export", "start", "element", "code",     "data",  "datacount",
     };
     return id < sizeof names / sizeof names[0] ? names[id] : "unknown";
 }
 
 /* Walks the section framing only; the module has already been validated by the engine, and
  * the walk still bounds-checks every read rather than trusting that. */
-static void print_sections(const uint8_t *b, size_t len)
-{
+static void print_sections(const uint8_t *b, size_t len) {
     size_t pos = 8;
     printf("sections:\n");
     while (pos < len) {
@@ -75,13 +68,12 @@ static void print_sections(const uint8_t *b, size_t len)
     }
 }
 
-int inspect_main(int argc, char **argv)
-{
+int inspect_main(int argc, char **argv) {
     if (argc == 1 && cli_is_help(argv[0])) {
         fputs(INSPECT_USAGE, stdout);
         return 0;
     }
-    if (argc == 2 && strcmp(argv[0], "--") == 0) {   /* `--` ends the options */
+    if (argc == 2 && strcmp(argv[0], "--") == 0) { /* `--` ends the options */
         argc--;
         argv++;
     } else if (argc == 1 && argv[0][0] == '-' && argv[0][1] != '\0') {
@@ -95,8 +87,7 @@ int inspect_main(int argc, char **argv)
     uint8_t *bytes;
     size_t len;
     bst_module *m = cli_load_module(argv[0], NULL, &bytes, &len);
-    if (!m)
-        return 1;
+    if (!m) return 1;
     printf("%s: %zu bytes\n", cli_display_name(argv[0]), len);
     print_sections(bytes, len);
 

@@ -5,8 +5,8 @@
 #define BASTION_CLI_INSPECT_CMD_H
 
 /* What `inspect` does, as `bastion --help` and `bastion inspect --help` both describe it. */
-#define CLI_INSPECT_HELP                                                                          \
-    "        Print the module's sections, imports and exports with their types\n"                \
+#define CLI_INSPECT_HELP                                                                           \
+    "        Print the module's sections, imports and exports with their types\n"                  \
     "        (FILE - reads standard input).\n"
 
 /* `bastion inspect FILE.wasm`; argv[0] is the first argument after "inspect".  Returns the

@@ -25,22 +25,22 @@ typedef struct json_value json_value;
 
 struct json_value {
     json_kind kind;
-    bool boolean;            /* JSON_BOOL */
-    char *str;               /* JSON_STRING (decoded, NUL-terminated) / JSON_NUMBER (text) */
-    size_t len;              /* bytes in str, excluding the terminator */
-    size_t count;            /* JSON_ARRAY items / JSON_OBJECT members */
-    json_value *items;       /* JSON_ARRAY */
-    json_member *members;    /* JSON_OBJECT, in source order */
+    bool boolean;         /* JSON_BOOL */
+    char *str;            /* JSON_STRING (decoded, NUL-terminated) / JSON_NUMBER (text) */
+    size_t len;           /* bytes in str, excluding the terminator */
+    size_t count;         /* JSON_ARRAY items / JSON_OBJECT members */
+    json_value *items;    /* JSON_ARRAY */
+    json_member *members; /* JSON_OBJECT, in source order */
 };
 
 struct json_member {
-    char *key;               /* decoded, NUL-terminated */
+    char *key; /* decoded, NUL-terminated */
     size_t key_len;
     json_value value;
 };
 
 typedef struct json_error {
-    size_t line, column;     /* 1-based position of the problem */
+    size_t line, column; /* 1-based position of the problem */
     char message[128];
 } json_error;
 

@@ -35,10 +35,7 @@ static const char USAGE[] =
     "\n"
     "Bastion " BST_VERSION " - a hardened WebAssembly host.\n"
     "\n"
-    "commands:\n"
-    CLI_RUN_HELP
-    "  inspect FILE.wasm\n"
-    CLI_INSPECT_HELP
+    "commands:\n" CLI_RUN_HELP "  inspect FILE.wasm\n" CLI_INSPECT_HELP
     "  runtime version|metadata [OPTIONS] FILE\n"
     "  runtime call [OPTIONS] FILE METHOD [HEX]\n"
     "        Load a Substrate runtime (FILE.wasm, optionally zstd-compressed, or a raw\n"
@@ -70,16 +67,14 @@ static const struct {
     {"runtime", runtime_main}, {"chainspec", chainspec_main}, {"contract", contract_main},
 };
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(USAGE, stderr);
         return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[1];
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        if (strcmp(cmd, COMMANDS[i].name) == 0)
-            return COMMANDS[i].main(argc - 2, argv + 2);
+        if (strcmp(cmd, COMMANDS[i].name) == 0) return COMMANDS[i].main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         fputs(USAGE, stdout);
         return 0;

@@ -23,33 +23,28 @@
 #include <string.h>
 #include <time.h>
 
-static const char RUN_USAGE[] =
-    "usage: bastion run [OPTIONS] FILE.wasm [ARGS...]\n"
-    "       bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"
-    "\n" CLI_RUN_HELP;
+static const char RUN_USAGE[] = "usage: bastion run [OPTIONS] FILE.wasm [ARGS...]\n"
+                                "       bastion run [OPTIONS] FILE.wasm --invoke NAME [ARGS...]\n"
+                                "\n" CLI_RUN_HELP;
 
 /* ---- what the module exports, results ---------------------------------------------------- */
 
 /* The exported functions, one per line, for errors that ask for --invoke NAME. */
-static void print_exported_funcs(FILE *out, const bst_module *m)
-{
+static void print_exported_funcs(FILE *out, const bst_module *m) {
     uint32_t n = bst_module_export_count(m), funcs = 0;
     for (uint32_t i = 0; i < n; i++) {
         bst_export_desc d;
         memset(&d, 0, sizeof d);
         bst_module_export(m, i, &d);
-        if (d.type.kind != BST_EXTERN_FUNC)
-            continue;
+        if (d.type.kind != BST_EXTERN_FUNC) continue;
         cli_print_export(out, &d);
         funcs++;
     }
-    if (!funcs)
-        fputs("  (no exported functions)\n", out);
+    if (!funcs) fputs("  (no exported functions)\n", out);
 }
 
 /* Whether the module exports a function called name. */
-static bool exports_func(const bst_module *m, const char *name)
-{
+static bool exports_func(const bst_module *m, const char *name) {
     size_t len = strlen(name);
     uint32_t n = bst_module_export_count(m);
     for (uint32_t i = 0; i < n; i++) {
@@ -63,8 +58,7 @@ static bool exports_func(const bst_module *m, const char *name)
 }
 
 /* Whether the text in buf reads back (strtod / strtof) to exactly the float with these bits. */
-static bool reads_back(const char *buf, uint64_t bits, bool is64)
-{
+static bool reads_back(const char *buf, uint64_t bits, bool is64) {
     if (is64) {
         double back = strtod(buf, NULL);
         uint64_t b;
@@ -80,8 +74,7 @@ static bool reads_back(const char *buf, uint64_t bits, bool is64)
 /* Prints the f32 (!is64) or f64 with these bits: inf, nan or nan:0xPAYLOAD with their sign,
  * else the shortest "%.Ng" that reads back to the same float: humane output that still
  * round-trips. */
-static void print_float(uint64_t bits, bool is64)
-{
+static void print_float(uint64_t bits, bool is64) {
     const unsigned mant_bits = is64 ? 52 : 23;
     const uint64_t mant_mask = ((uint64_t)1 << mant_bits) - 1;
     const uint64_t exp_max = is64 ? 0x7ff : 0xff;
@@ -91,7 +84,7 @@ static void print_float(uint64_t bits, bool is64)
         if (payload == 0)
             printf("%sinf\n", sign);
         else if (payload == (uint64_t)1 << (mant_bits - 1))
-            printf("%snan\n", sign);   /* the canonical NaN */
+            printf("%snan\n", sign); /* the canonical NaN */
         else
             printf("%snan:0x%" PRIx64 "\n", sign, payload);
         return;
@@ -108,14 +101,12 @@ static void print_float(uint64_t bits, bool is64)
     char buf[48];
     for (int prec = 1; prec <= (is64 ? 17 : 9); prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, value);
-        if (reads_back(buf, bits, is64))
-            break;
+        if (reads_back(buf, bits, is64)) break;
     }
     printf("%s\n", buf);
 }
 
-static void print_value(const bst_value *v)
-{
+static void print_value(const bst_value *v) {
     switch (v->type) {
     case BST_I32: printf("%" PRId32 "\n", v->of.i32); return;
     case BST_I64: printf("%" PRId64 "\n", v->of.i64); return;
@@ -138,8 +129,7 @@ static void print_value(const bst_value *v)
 
 /* Parses an integer of `bits` (32 or 64) bits: decimal (signed, or unsigned up to 2^bits-1) or
  * 0x hex, with an optional minus sign.  Yields the two's-complement bit pattern. */
-static bool parse_int(const char *s, unsigned bits, uint64_t *out)
-{
+static bool parse_int(const char *s, unsigned bits, uint64_t *out) {
     const uint64_t umax = bits == 64 ? UINT64_MAX : UINT32_MAX;
     bool neg = false;
     if (*s == '-' || *s == '+') {
@@ -151,8 +141,7 @@ static bool parse_int(const char *s, unsigned bits, uint64_t *out)
         base = 16;
         s += 2;
     }
-    if (!*s)
-        return false;
+    if (!*s) return false;
     uint64_t v = 0;
     for (; *s; s++) {
         unsigned d;
@@ -163,19 +152,17 @@ static bool parse_int(const char *s, unsigned bits, uint64_t *out)
         else if (base == 16 && *s >= 'A' && *s <= 'F')
             d = (unsigned)(*s - 'A' + 10);
         else if (*s == '_' && s[1] != '\0')
-            continue;   /* wat-style digit separators */
+            continue; /* wat-style digit separators */
         else
             return false;
-        if (v > (umax - d) / base)
-            return false;
+        if (v > (umax - d) / base) return false;
         v = v * base + d;
     }
     if (neg) {
         /* magnitude at most 2^(bits-1) */
         uint64_t lim = (uint64_t)1 << (bits - 1);
-        if (v > lim)
-            return false;
-        v = (0 - v) & umax;   /* unsigned negation: well defined */
+        if (v > lim) return false;
+        v = (0 - v) & umax; /* unsigned negation: well defined */
     }
     *out = v;
     return true;
@@ -183,8 +170,7 @@ static bool parse_int(const char *s, unsigned bits, uint64_t *out)
 
 /* f32/f64 text: decimal or hex float, inf, nan, or nan:0xPAYLOAD (with optional sign).
  * *overflow tells a finite number beyond the type's range from other bad text. */
-static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow)
-{
+static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow) {
     *overflow = false;
     const char *p = s;
     bool neg = false;
@@ -195,8 +181,7 @@ static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow
     if (strncmp(p, "nan:0x", 6) == 0 || strncmp(p, "nan:0X", 6) == 0) {
         uint64_t payload;
         unsigned mant = is64 ? 52 : 23;
-        if (!parse_int(p + 4, 64, &payload) || payload == 0 || payload >> mant)
-            return false;
+        if (!parse_int(p + 4, 64, &payload) || payload == 0 || payload >> mant) return false;
         uint64_t exp = is64 ? (uint64_t)0x7ff << 52 : (uint64_t)0xff << 23;
         uint64_t sign = neg ? (uint64_t)1 << (is64 ? 63 : 31) : 0;
         *bits = sign | exp | payload;
@@ -204,13 +189,11 @@ static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow
     }
     if (strcmp(p, "nan") == 0) {
         *bits = is64 ? 0x7ff8000000000000u : 0x7fc00000u;
-        if (neg)
-            *bits |= (uint64_t)1 << (is64 ? 63 : 31);
+        if (neg) *bits |= (uint64_t)1 << (is64 ? 63 : 31);
         return true;
     }
     char *end;
-    if (!*s)
-        return false;
+    if (!*s) return false;
     /* A finite number beyond the type's range would round to infinity (strtod's ERANGE):
      * refused, as a wat constant out of range is; only inf spelled out is infinity.  Numbers
      * too small round to zero or a subnormal, as in wat. */
@@ -218,15 +201,13 @@ static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow
     if (is64) {
         double d = strtod(s, &end);
         *overflow = !*end && isinf(d) && errno == ERANGE;
-        if (*end || *overflow)
-            return false;
+        if (*end || *overflow) return false;
         memcpy(bits, &d, sizeof d);
     } else {
         float f = strtof(s, &end);
         uint32_t b;
         *overflow = !*end && isinf(f) && errno == ERANGE;
-        if (*end || *overflow)
-            return false;
+        if (*end || *overflow) return false;
         memcpy(&b, &f, sizeof f);
         *bits = b;
     }
@@ -234,16 +215,14 @@ static bool parse_float(const char *s, bool is64, uint64_t *bits, bool *overflow
 }
 
 /* *overflow: see parse_float. */
-static bool parse_arg(const char *s, bst_valtype t, bst_value *out, bool *overflow)
-{
+static bool parse_arg(const char *s, bst_valtype t, bst_value *out, bool *overflow) {
     uint64_t u;
     *overflow = false;
     memset(out, 0, sizeof *out);
     out->type = t;
     switch (t) {
     case BST_I32:
-        if (!parse_int(s, 32, &u))
-            return false;
+        if (!parse_int(s, 32, &u)) return false;
         /* two's complement by construction: go through the unsigned bit pattern */
         {
             uint32_t w = (uint32_t)u;
@@ -251,31 +230,24 @@ static bool parse_arg(const char *s, bst_valtype t, bst_value *out, bool *overfl
         }
         return true;
     case BST_I64:
-        if (!parse_int(s, 64, &u))
-            return false;
+        if (!parse_int(s, 64, &u)) return false;
         memcpy(&out->of.i64, &u, sizeof u);
         return true;
     case BST_F32:
-        if (!parse_float(s, false, &u, overflow))
-            return false;
+        if (!parse_float(s, false, &u, overflow)) return false;
         out->of.f32 = (uint32_t)u;
         return true;
     case BST_F64:
-        if (!parse_float(s, true, &u, overflow))
-            return false;
+        if (!parse_float(s, true, &u, overflow)) return false;
         out->of.f64 = u;
         return true;
-    case BST_FUNCREF:
-        return strcmp(s, "null") == 0 || strcmp(s, "ref.null") == 0;
+    case BST_FUNCREF: return strcmp(s, "null") == 0 || strcmp(s, "ref.null") == 0;
     case BST_EXTERNREF:
-        if (strcmp(s, "null") == 0 || strcmp(s, "ref.null") == 0)
-            return true;
-        if (!parse_int(s, 64, &u) || s[0] == '-' || u >= UINTPTR_MAX)
-            return false;
+        if (strcmp(s, "null") == 0 || strcmp(s, "ref.null") == 0) return true;
+        if (!parse_int(s, 64, &u) || s[0] == '-' || u >= UINTPTR_MAX) return false;
         out->of.externref = (uintptr_t)u + 1;
         return true;
-    case BST_V128:
-        return false;
+    case BST_V128: return false;
     }
     return false;
 }
@@ -288,35 +260,34 @@ typedef struct run_opts {
     bst_module_config module_config;
     bool has_fuel;
     uint64_t fuel;
-    uint64_t timeout_ms;     /* 0: none */
+    uint64_t timeout_ms; /* 0: none */
     /* WASI: room for argc entries each, allocated by cmd_run */
-    bst_wasi_preopen *dirs;  /* host_path points into a strdup'ed --dir value */
+    bst_wasi_preopen *dirs; /* host_path points into a strdup'ed --dir value */
     size_t ndirs;
     const char **env;
     size_t nenv;
 } run_opts;
 
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
-static int trap_exit_status(bst_trap_kind k) { return CLI_EXIT_TRAP_BASE + (int)k; }
+static int trap_exit_status(bst_trap_kind k) {
+    return CLI_EXIT_TRAP_BASE + (int)k;
+}
 
 /* --timeout-ms in nanoseconds, capped far beyond any run so deadlines cannot overflow. */
-static uint64_t timeout_ns(uint64_t ms)
-{
-    const uint64_t cap = UINT64_C(1) << 62;   /* ~146 years */
+static uint64_t timeout_ns(uint64_t ms) {
+    const uint64_t cap = UINT64_C(1) << 62; /* ~146 years */
     return ms > cap / 1000000u ? cap : ms * 1000000u;
 }
 
 /* Prints the trap, the wasm backtrace with function names, the fuel used and, with
  * --timeout-ms, the time used. */
-static int report_trap(bst_store *s, const bst_error *err, const run_opts *o)
-{
+static int report_trap(bst_store *s, const bst_error *err, const run_opts *o) {
     fprintf(stderr, "trap: %s\n", cli_err_text(err));
     bst_frame_info frames[BST_MAX_BACKTRACE];
     size_t n = bst_store_backtrace(s, frames, BST_MAX_BACKTRACE);
     for (size_t i = 0; i < n; i++) {
         fprintf(stderr, "  #%zu func[%" PRIu32 "]", i, frames[i].func_index);
-        if (frames[i].func_name)
-            fprintf(stderr, " %s", frames[i].func_name);
+        if (frames[i].func_name) fprintf(stderr, " %s", frames[i].func_name);
         fputc('\n', stderr);
     }
     /* Without metering nothing is counted: no figure rather than a false 0. */
@@ -340,16 +311,15 @@ static int report_trap(bst_store *s, const bst_error *err, const run_opts *o)
  * for the engine's next clock read. */
 typedef struct watchdog {
     bst_store *store;
-    uint64_t deadline;       /* CLOCK_MONOTONIC ns */
+    uint64_t deadline; /* CLOCK_MONOTONIC ns */
     pthread_mutex_t lock;
-    pthread_cond_t done_cv;  /* on CLOCK_MONOTONIC, like the deadline */
+    pthread_cond_t done_cv; /* on CLOCK_MONOTONIC, like the deadline */
     bool done;
     pthread_t thread;
     bool started;
 } watchdog;
 
-static void *watchdog_main(void *arg)
-{
+static void *watchdog_main(void *arg) {
     watchdog *w = arg;
     struct timespec deadline;
     deadline.tv_sec = (time_t)(w->deadline / 1000000000u);
@@ -358,17 +328,14 @@ static void *watchdog_main(void *arg)
     int rc = 0;
     while (!w->done && rc != ETIMEDOUT)
         rc = pthread_cond_timedwait(&w->done_cv, &w->lock, &deadline);
-    if (!w->done)
-        bst_store_interrupt(w->store);
+    if (!w->done) bst_store_interrupt(w->store);
     pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
-static void watchdog_start(watchdog *w, bst_store *s, uint64_t timeout_ms)
-{
+static void watchdog_start(watchdog *w, bst_store *s, uint64_t timeout_ms) {
     memset(w, 0, sizeof *w);
-    if (!timeout_ms)
-        return;
+    if (!timeout_ms) return;
     w->store = s;
     w->deadline = bst_monotonic_ns() + timeout_ns(timeout_ms);
     bst_store_set_deadline(s, w->deadline);
@@ -387,10 +354,8 @@ static void watchdog_start(watchdog *w, bst_store *s, uint64_t timeout_ms)
     }
 }
 
-static void watchdog_stop(watchdog *w)
-{
-    if (!w->started)
-        return;
+static void watchdog_stop(watchdog *w) {
+    if (!w->started) return;
     pthread_mutex_lock(&w->lock);
     w->done = true;
     pthread_cond_signal(&w->done_cv);
@@ -406,11 +371,19 @@ typedef struct numeric_option {
     const char *name;
     uint64_t min, max;
 } numeric_option;
-enum { OPT_FUEL, OPT_TIMEOUT, OPT_MEMORY_PAGES, OPT_CALL_DEPTH, OPT_STACK_SLOTS, OPT_TABLE_ELEMS,
-       OPT_DECODED_BYTES, OPT__COUNT };
+enum {
+    OPT_FUEL,
+    OPT_TIMEOUT,
+    OPT_MEMORY_PAGES,
+    OPT_CALL_DEPTH,
+    OPT_STACK_SLOTS,
+    OPT_TABLE_ELEMS,
+    OPT_DECODED_BYTES,
+    OPT__COUNT
+};
 static const numeric_option NUMERIC_OPTIONS[OPT__COUNT] = {
     [OPT_FUEL] = {"--fuel", 0, INT64_MAX},
-    [OPT_TIMEOUT] = {"--timeout-ms", 1, UINT64_MAX},   /* 0 would silently mean "none" */
+    [OPT_TIMEOUT] = {"--timeout-ms", 1, UINT64_MAX}, /* 0 would silently mean "none" */
     [OPT_MEMORY_PAGES] = {"--max-memory-pages", 1, 65536},
     [OPT_CALL_DEPTH] = {"--max-call-depth", 1, UINT32_MAX},
     [OPT_STACK_SLOTS] = {"--max-stack-slots", 1024, UINT32_MAX},
@@ -420,8 +393,7 @@ static const numeric_option NUMERIC_OPTIONS[OPT__COUNT] = {
 
 /* Parses one numeric option's value at argv[*i + 1] into its place in o; false (after a usage
  * message) when it is missing, not a number or out of range. */
-static bool parse_numeric_option(int argc, char **argv, int *i, int k, run_opts *o)
-{
+static bool parse_numeric_option(int argc, char **argv, int *i, int k, run_opts *o) {
     const numeric_option *opt = &NUMERIC_OPTIONS[k];
     uint64_t v;
     if (*i + 1 >= argc || !parse_int(argv[*i + 1], 64, &v) || argv[*i + 1][0] == '-') {
@@ -434,7 +406,10 @@ static bool parse_numeric_option(int argc, char **argv, int *i, int k, run_opts 
         return false;
     }
     switch (k) {
-    case OPT_FUEL: o->has_fuel = true; o->fuel = v; break;
+    case OPT_FUEL:
+        o->has_fuel = true;
+        o->fuel = v;
+        break;
     case OPT_TIMEOUT: o->timeout_ms = v; break;
     case OPT_MEMORY_PAGES: o->config.max_memory_pages = (uint32_t)v; break;
     case OPT_CALL_DEPTH: o->config.max_call_depth = (uint32_t)v; break;
@@ -448,8 +423,7 @@ static bool parse_numeric_option(int argc, char **argv, int *i, int k, run_opts 
 
 /* Parses one sandbox option at argv[*i]; returns 1 if consumed, 0 if not an option of ours,
  * -1 on a bad value. */
-static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
-{
+static int parse_run_option(int argc, char **argv, int *i, run_opts *o) {
     const char *a = argv[*i];
     if (strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) {
         if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
@@ -505,8 +479,7 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
 }
 
 /* env.clock_ms() -> i64: milliseconds of a monotonic clock (the timer coremark-minimal uses). */
-static bool host_clock_ms(bst_caller *c, const bst_value *args, bst_value *results, void *env)
-{
+static bool host_clock_ms(bst_caller *c, const bst_value *args, bst_value *results, void *env) {
     (void)c;
     (void)args;
     (void)env;
@@ -518,18 +491,16 @@ static bool host_clock_ms(bst_caller *c, const bst_value *args, bst_value *resul
 }
 
 /* Imports the CLI provides besides WASI (see bst_wasi_resolver). */
-static bool resolve_cli_import(void *env, bst_store *s, const bst_import_desc *d, bst_extern *out)
-{
+static bool resolve_cli_import(void *env, bst_store *s, const bst_import_desc *d, bst_extern *out) {
     static const bst_valtype result_i64 = BST_I64;
     (void)env;
     const bst_functype *t = &d->type.func;
     if (d->module_len == 3 && memcmp(d->module, "env", 3) == 0 && d->name_len == 8 &&
-        memcmp(d->name, "clock_ms", 8) == 0 && d->type.kind == BST_EXTERN_FUNC &&
-        t->nparams == 0 && t->nresults == 1 && t->results[0] == BST_I64) {
+        memcmp(d->name, "clock_ms", 8) == 0 && d->type.kind == BST_EXTERN_FUNC && t->nparams == 0 &&
+        t->nresults == 1 && t->results[0] == BST_I64) {
         bst_functype ft = {0, 1, NULL, &result_i64};
         bst_func *f = bst_func_new_host(s, &ft, host_clock_ms, NULL);
-        if (!f)
-            return false;
+        if (!f) return false;
         out->kind = BST_EXTERN_FUNC;
         out->of.func = f;
         return true;
@@ -542,8 +513,8 @@ static bool resolve_cli_import(void *env, bst_store *s, const bst_import_desc *d
 /* What the command line asks to run. */
 typedef struct run_args {
     const char *file;
-    const char *invoke;   /* --invoke NAME; NULL runs the WASI command's _start */
-    int first_arg;        /* argv index of the first argument: the function's, else the program's */
+    const char *invoke; /* --invoke NAME; NULL runs the WASI command's _start */
+    int first_arg;      /* argv index of the first argument: the function's, else the program's */
 } run_args;
 
 /* Result of parse_command_line when the command is to run (any other value is an exit status). */
@@ -551,10 +522,9 @@ typedef struct run_args {
 
 /* Parses OPTIONS FILE [ARGS...] (and the older `FILE [OPTIONS] --invoke NAME ...`) into o and a.
  * Returns RUN_GO, or the exit status after printing the help (0) or a usage error. */
-static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a)
-{
+static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a) {
     bool invoke_later = false;
-    bool file_next = false;   /* after `--`: the next argument is FILE, whatever it looks like */
+    bool file_next = false; /* after `--`: the next argument is FILE, whatever it looks like */
     a->file = a->invoke = NULL;
     a->first_arg = argc;
     for (int i = 0; i < argc; i++) {
@@ -564,9 +534,9 @@ static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a)
                 return CLI_EXIT_USAGE;
             }
             a->invoke = argv[i + 1];
-            a->first_arg = i + 2;   /* everything after NAME is a function argument */
+            a->first_arg = i + 2; /* everything after NAME is a function argument */
             if (a->first_arg < argc && strcmp(argv[a->first_arg], "--") == 0)
-                a->first_arg++;     /* ... an optional `--` aside */
+                a->first_arg++; /* ... an optional `--` aside */
             break;
         }
         /* After FILE come the program's arguments (after an optional `--`), except in the
@@ -588,10 +558,8 @@ static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a)
         }
         if (!file_next) {
             int used = parse_run_option(argc, argv, &i, o);
-            if (used < 0)
-                return CLI_EXIT_USAGE;
-            if (used)
-                continue;
+            if (used < 0) return CLI_EXIT_USAGE;
+            if (used) continue;
             if (argv[i][0] == '-' && argv[i][1] != '\0') {
                 fprintf(stderr, "bastion run: unknown option %s (see bastion run --help)\n",
                         argv[i]);
@@ -606,8 +574,7 @@ static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a)
         file_next = false;
         /* the older form; a `--` hides any --invoke after it */
         for (int j = i + 1; j < argc && strcmp(argv[j], "--") != 0; j++)
-            if (strcmp(argv[j], "--invoke") == 0)
-                invoke_later = true;
+            if (strcmp(argv[j], "--invoke") == 0) invoke_later = true;
     }
     if (!a->file) {
         fprintf(stderr, "bastion run: no FILE.wasm given\n"
@@ -627,16 +594,14 @@ static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a)
  * --dir, host stdio.  *guest_argv (free it after the context) holds the argument vector.
  * Prints the error and returns NULL on failure. */
 static bst_wasi *new_wasi(const run_opts *o, const char *file, char **args, size_t nguest,
-                          const char ***guest_argv)
-{
+                          const char ***guest_argv) {
     *guest_argv = calloc(nguest + 1, sizeof **guest_argv);
     if (!*guest_argv) {
         fprintf(stderr, "error: out of memory\n");
         return NULL;
     }
     (*guest_argv)[0] = file;
-    for (size_t k = 0; k < nguest; k++)
-        (*guest_argv)[k + 1] = args[k];
+    for (size_t k = 0; k < nguest; k++) (*guest_argv)[k + 1] = args[k];
     bst_wasi_config wcfg;
     bst_wasi_config_default(&wcfg);
     wcfg.argc = nguest + 1;
@@ -647,8 +612,7 @@ static bst_wasi *new_wasi(const run_opts *o, const char *file, char **args, size
     wcfg.preopens = o->dirs;
     char why[512];
     bst_wasi *wasi = bst_wasi_new(&wcfg, why, sizeof why);
-    if (!wasi)
-        fprintf(stderr, "error: %s\n", why);
+    if (!wasi) fprintf(stderr, "error: %s\n", why);
     return wasi;
 }
 
@@ -656,13 +620,11 @@ static bst_wasi *new_wasi(const run_opts *o, const char *file, char **args, size
  * when the trap is proc_exit (codes above 255 exit 255), 10 + the trap kind after reporting
  * any other trap, 1 after printing any other error. */
 static int failure_status(bst_wasi *wasi, bst_store *s, bst_status st, const bst_error *err,
-                          const run_opts *o)
-{
+                          const run_opts *o) {
     uint32_t exit_code;
     if (st == BST_ERR_TRAP && bst_wasi_exited(wasi, &exit_code))
         return exit_code > 255 ? 255 : (int)exit_code;
-    if (st == BST_ERR_TRAP)
-        return report_trap(s, err, o);
+    if (st == BST_ERR_TRAP) return report_trap(s, err, o);
     fprintf(stderr, "error: %s: %s\n", bst_status_name(st), cli_err_text(err));
     return 1;
 }
@@ -670,8 +632,7 @@ static int failure_status(bst_wasi *wasi, bst_store *s, bst_status st, const bst
 /* --invoke: calls the exported function a->invoke of inst with the arguments argv[0..nargs)
  * and prints its results.  Returns the exit status. */
 static int invoke_export(bst_wasi *wasi, bst_store *s, const bst_module *m, bst_instance *inst,
-                         const run_opts *o, const run_args *a, char **argv, size_t nargs)
-{
+                         const run_opts *o, const run_args *a, char **argv, size_t nargs) {
     bst_extern ext;
     if (!bst_instance_export(inst, a->invoke, strlen(a->invoke), &ext) ||
         ext.kind != BST_EXTERN_FUNC) {
@@ -682,8 +643,8 @@ static int invoke_export(bst_wasi *wasi, bst_store *s, const bst_module *m, bst_
     }
     const bst_functype *ft = bst_func_type(ext.of.func);
     if (nargs != ft->nparams) {
-        fprintf(stderr, "error: %s takes %" PRIu32 " argument%s, got %zu; its type is ",
-                a->invoke, ft->nparams, ft->nparams == 1 ? "" : "s", nargs);
+        fprintf(stderr, "error: %s takes %" PRIu32 " argument%s, got %zu; its type is ", a->invoke,
+                ft->nparams, ft->nparams == 1 ? "" : "s", nargs);
         cli_print_functype(stderr, ft);
         fputc('\n', stderr);
         return CLI_EXIT_USAGE;
@@ -700,14 +661,12 @@ static int invoke_export(bst_wasi *wasi, bst_store *s, const bst_module *m, bst_
         if (!parse_arg(argv[i], ft->params[i], &args[i], &overflow)) {
             fprintf(stderr, "error: argument %zu: \"%s\" is %s %s%s\n", i + 1, argv[i],
                     overflow ? "beyond the range of" : "not a valid",
-                    bst_valtype_name(ft->params[i]),
-                    overflow ? " (write inf for infinity)" : "");
+                    bst_valtype_name(ft->params[i]), overflow ? " (write inf for infinity)" : "");
             rc = CLI_EXIT_USAGE;
             goto out;
         }
     }
-    for (uint32_t i = 0; i < ft->nresults; i++)
-        results[i].type = ft->results[i];
+    for (uint32_t i = 0; i < ft->nresults; i++) results[i].type = ft->results[i];
     bst_error err;
     memset(&err, 0, sizeof err);
     bst_status st = bst_call(ext.of.func, args, nargs, results, ft->nresults, &err);
@@ -715,8 +674,7 @@ static int invoke_export(bst_wasi *wasi, bst_store *s, const bst_module *m, bst_
         rc = failure_status(wasi, s, st, &err, o);
         goto out;
     }
-    for (uint32_t i = 0; i < ft->nresults; i++)
-        print_value(&results[i]);
+    for (uint32_t i = 0; i < ft->nresults; i++) print_value(&results[i]);
     rc = 0;
 out:
     free(args);
@@ -724,8 +682,7 @@ out:
     return rc;
 }
 
-int run_main(int argc, char **argv)
-{
+int run_main(int argc, char **argv) {
     run_opts opts;
     memset(&opts, 0, sizeof opts);
     bst_config_default(&opts.config);
@@ -745,17 +702,16 @@ int run_main(int argc, char **argv)
     }
     run_args a;
     rc = parse_command_line(argc, argv, &opts, &a);
-    if (rc != RUN_GO)
-        goto out;
+    if (rc != RUN_GO) goto out;
 
     rc = 1;
     m = cli_load_module(a.file, &opts.module_config, NULL, NULL);
-    if (!m)
-        goto out;
+    if (!m) goto out;
     if (!a.invoke && !exports_func(m, "_start")) {
         /* Not a WASI command: say what could be called instead, before running anything. */
-        fprintf(stderr, "error: %s exports no _start function (it is not a WASI command); "
-                        "call one of its exported functions with --invoke NAME [ARGS...]:\n",
+        fprintf(stderr,
+                "error: %s exports no _start function (it is not a WASI command); "
+                "call one of its exported functions with --invoke NAME [ARGS...]:\n",
                 cli_display_name(a.file));
         print_exported_funcs(stderr, m);
         rc = CLI_EXIT_USAGE;
@@ -763,22 +719,19 @@ int run_main(int argc, char **argv)
     }
     size_t nargs = (size_t)(argc - a.first_arg);
     wasi = new_wasi(&opts, a.file, argv + a.first_arg, a.invoke ? 0 : nargs, &guest_argv);
-    if (!wasi)
-        goto out;
+    if (!wasi) goto out;
 
     s = bst_store_new(&opts.config);
     if (!s) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
-    if (opts.has_fuel)
-        bst_store_set_fuel(s, opts.fuel);
+    if (opts.has_fuel) bst_store_set_fuel(s, opts.fuel);
     bst_error err;
     memset(&err, 0, sizeof err);
     bst_extern *imports = NULL;
     size_t nimports = 0;
-    if (bst_wasi_link(wasi, s, m, resolve_cli_import, NULL, &imports, &nimports, &err) !=
-        BST_OK) {
+    if (bst_wasi_link(wasi, s, m, resolve_cli_import, NULL, &imports, &nimports, &err) != BST_OK) {
         fprintf(stderr, "error: %s: %s\n", bst_status_name(err.status), cli_err_text(&err));
         goto out;
     }
@@ -797,21 +750,18 @@ int run_main(int argc, char **argv)
     int code;
     bst_status st = bst_wasi_run(wasi, inst, &code, &err);
     if (st == BST_OK)
-        rc = code > 255 || code < 0 ? 255 : code;   /* never let 256 read as success */
+        rc = code > 255 || code < 0 ? 255 : code; /* never let 256 read as success */
     else
         rc = failure_status(wasi, s, st, &err, &opts);
 
 out:
     watchdog_stop(&dog);
-    if (s)
-        bst_store_free(s);
-    bst_wasi_free(wasi);   /* after the store: its host functions point at the context */
-    if (m)
-        bst_module_free(m);   /* after the store: instances reference the module */
+    if (s) bst_store_free(s);
+    bst_wasi_free(wasi);       /* after the store: its host functions point at the context */
+    if (m) bst_module_free(m); /* after the store: instances reference the module */
     free(guest_argv);
     if (opts.dirs)
-        for (size_t k = 0; k < opts.ndirs; k++)
-            free((char *)opts.dirs[k].host_path);
+        for (size_t k = 0; k < opts.ndirs; k++) free((char *)opts.dirs[k].host_path);
     free(opts.dirs);
     free(opts.env);
     return rc;

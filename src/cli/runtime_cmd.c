@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static const char RUNTIME_USAGE[] =
     "usage: bastion runtime version [OPTIONS] FILE\n"
     "       bastion runtime metadata [OPTIONS] FILE\n"
@@ -49,7 +48,8 @@ static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, u
     json_value root;
     json_error jerr;
     if (!json_parse((const char *)text, len, &root, &jerr)) {
-        fprintf(stderr, "error: %s: not a wasm runtime, and not valid JSON (line %zu, column %zu: %s)\n",
+        fprintf(stderr,
+                "error: %s: not a wasm runtime, and not valid JSON (line %zu, column %zu: %s)\n",
                 path, jerr.line, jerr.column, jerr.message);
         return false;
     }
@@ -125,8 +125,8 @@ static bool runtime_code_from_file(const char *path, uint8_t **code, size_t *cod
         return false;
     }
     size_t first = 0;
-    while (first < file_len && (file[first] == ' ' || file[first] == '\t' ||
-                                file[first] == '\n' || file[first] == '\r'))
+    while (first < file_len && (file[first] == ' ' || file[first] == '\t' || file[first] == '\n' ||
+                                file[first] == '\r'))
         first++;
     if ((file_len >= 4 && memcmp(file, "\0asm", 4) == 0) ||
         bst_substrate_code_is_compressed(file, file_len)) {
@@ -189,8 +189,10 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             continue;
         }
         /* each numeric option with its real range: outside it is an error, never capped */
-        static const struct { const char *name; uint64_t min, max; } numeric[] = {
-            {"--heap-pages", 0, 65536}, {"--fuel", 1, INT64_MAX}, {"--log-level", 0, 5}};
+        static const struct {
+            const char *name;
+            uint64_t min, max;
+        } numeric[] = {{"--heap-pages", 0, 65536}, {"--fuel", 1, INT64_MAX}, {"--log-level", 0, 5}};
         size_t k = 0;
         while (k < 3 && strcmp(a, numeric[k].name) != 0) k++;
         if (k == 3) {
@@ -203,13 +205,17 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         }
         i++;
         if (v < numeric[k].min || v > numeric[k].max) {
-            fprintf(stderr, "bastion runtime: %s must be between %" PRIu64 " and %" PRIu64
-                            ", got %s\n", a, numeric[k].min, numeric[k].max, argv[i]);
+            fprintf(stderr,
+                    "bastion runtime: %s must be between %" PRIu64 " and %" PRIu64 ", got %s\n", a,
+                    numeric[k].min, numeric[k].max, argv[i]);
             return -1;
         }
-        if (k == 0) o->sub.heap_pages = (uint32_t)v;
-        else if (k == 1) o->sub.fuel = v;
-        else o->sub.max_log_level = (uint32_t)v;
+        if (k == 0)
+            o->sub.heap_pages = (uint32_t)v;
+        else if (k == 1)
+            o->sub.fuel = v;
+        else
+            o->sub.max_log_level = (uint32_t)v;
     }
     return i;
 }
@@ -252,8 +258,8 @@ static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate
         if (err.status == BST_ERR_TRAP)
             fprintf(stderr, "error: %s: trap while instantiating: %s\n", path, cli_err_text(&err));
         else if (err.offset)
-            fprintf(stderr, "error: %s: %s at offset %zu: %s\n", path,
-                    bst_status_name(err.status), err.offset, cli_err_text(&err));
+            fprintf(stderr, "error: %s: %s at offset %zu: %s\n", path, bst_status_name(err.status),
+                    err.offset, cli_err_text(&err));
         else
             fprintf(stderr, "error: %s: %s: %s\n", path, bst_status_name(err.status),
                     cli_err_text(&err));
@@ -286,11 +292,11 @@ static int show_metadata(const char *path, const uint8_t *out, size_t out_len) {
     bst_substrate_metadata m;
     const char *why = bst_substrate_metadata_decode(out, out_len, &m);
     if (why) {
-        fprintf(stderr, "error: %s: Metadata_metadata returned %zu bytes: %s (version %u)\n",
-                path, out_len, why, (unsigned)m.version);
+        fprintf(stderr, "error: %s: Metadata_metadata returned %zu bytes: %s (version %u)\n", path,
+                out_len, why, (unsigned)m.version);
     } else {
-        printf("magic: meta\nversion: %u\nbytes: %zu\npallets: %zu\n", (unsigned)m.version,
-               out_len, m.npallets);
+        printf("magic: meta\nversion: %u\nbytes: %zu\npallets: %zu\n", (unsigned)m.version, out_len,
+               m.npallets);
         for (size_t i = 0; i < m.npallets; i++) {
             if (m.pallets[i].has_index)
                 printf("  %3u ", (unsigned)m.pallets[i].index);
@@ -327,7 +333,7 @@ static int run_method(const char *path, const bst_substrate_options *opts, bool 
         rc = show(path, out, out_len);
     free(out);
     bst_substrate_runtime_free(rt);
-    bst_state_mem_free(genesis);   /* after the runtime, which reads it */
+    bst_state_mem_free(genesis); /* after the runtime, which reads it */
     return rc;
 }
 
@@ -357,8 +363,7 @@ int runtime_main(int argc, char **argv) {
     const char *sub = argv[0];
     bool call = strcmp(sub, "call") == 0;
     if (!call && strcmp(sub, "version") != 0 && strcmp(sub, "metadata") != 0) {
-        fprintf(stderr, "bastion runtime: unknown runtime command '%s'\n\n%s", sub,
-                RUNTIME_USAGE);
+        fprintf(stderr, "bastion runtime: unknown runtime command '%s'\n\n%s", sub, RUNTIME_USAGE);
         return CLI_EXIT_USAGE;
     }
     runtime_opts o;
@@ -370,8 +375,7 @@ int runtime_main(int argc, char **argv) {
     if (!call && nops == 1)
         return strcmp(sub, "version") == 0
                    ? run_method(ops[0], &o.sub, false, "Core_version", NULL, 0, show_version)
-                   : run_method(ops[0], &o.sub, false, "Metadata_metadata", NULL, 0,
-                                show_metadata);
+                   : run_method(ops[0], &o.sub, false, "Metadata_metadata", NULL, 0, show_metadata);
     if (call && (nops == 2 || nops == 3))
         return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
     fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,

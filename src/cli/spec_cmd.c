@@ -44,19 +44,19 @@ typedef struct counts {
 
 typedef struct spec_run {
     bool verbose;
-    const char *source;          /* file name used in messages (the .wast when known) */
-    char *dir;                   /* directory of the JSON file, for .wasm paths */
-    unsigned long line;          /* line of the command being run */
+    const char *source; /* file name used in messages (the .wast when known) */
+    char *dir;          /* directory of the JSON file, for .wasm paths */
+    unsigned long line; /* line of the command being run */
     bst_store *store;
-    bst_module **modules;        /* freed after the store: instances may still use them */
+    bst_module **modules; /* freed after the store: instances may still use them */
     size_t nmodules, cap_modules;
-    named_instance *named;       /* `(module $name ...)` */
+    named_instance *named; /* `(module $name ...)` */
     size_t nnamed, cap_named;
-    named_instance *registered;  /* `(register "as" ...)` */
+    named_instance *registered; /* `(register "as" ...)` */
     size_t nregistered, cap_registered;
     spectest_entry spectest[SPECTEST_ENTRIES];
     size_t nspectest;
-    bst_instance *current;       /* the most recently instantiated module */
+    bst_instance *current; /* the most recently instantiated module */
     counts *counts;
 } spec_run;
 
@@ -68,8 +68,7 @@ typedef struct spec_run {
 
 static void report_fail(spec_run *r, const char *kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
-static void report_fail(spec_run *r, const char *kind, const char *fmt, ...)
-{
+static void report_fail(spec_run *r, const char *kind, const char *fmt, ...) {
     va_list ap;
     printf("%s:%lu: %s: ", r->source, r->line, kind);
     va_start(ap, fmt);
@@ -80,28 +79,24 @@ static void report_fail(spec_run *r, const char *kind, const char *fmt, ...)
 }
 
 /* Writes a printable rendering of a name that may contain any bytes (NUL included). */
-static void escape_name(char *dst, size_t dstlen, const char *s, size_t len)
-{
+static void escape_name(char *dst, size_t dstlen, const char *s, size_t len) {
     size_t o = 0;
-    if (dstlen == 0)
-        return;
+    if (dstlen == 0) return;
     for (size_t i = 0; i < len && o + 5 < dstlen; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != 0x7f && c != '\\' && c != '"')
-            dst[o++] = (char)c;   /* UTF-8 multi-byte sequences pass through */
+            dst[o++] = (char)c; /* UTF-8 multi-byte sequences pass through */
         else
             o += (size_t)snprintf(dst + o, dstlen - o, "\\%02x", c);
     }
     dst[o < dstlen ? o : dstlen - 1] = '\0';
 }
 
-static bool push_ptr(void **arr, size_t *n, size_t *cap, size_t elem, const void *item)
-{
+static bool push_ptr(void **arr, size_t *n, size_t *cap, size_t elem, const void *item) {
     if (*n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 8;
         void *na = realloc(*arr, ncap * elem);
-        if (!na)
-            return false;
+        if (!na) return false;
         *arr = na;
         *cap = ncap;
     }
@@ -111,11 +106,9 @@ static bool push_ptr(void **arr, size_t *n, size_t *cap, size_t elem, const void
 }
 
 static bool add_name(named_instance **arr, size_t *n, size_t *cap, const char *name, size_t len,
-                     bst_instance *inst)
-{
+                     bst_instance *inst) {
     named_instance ni = {malloc(len + 1), len, inst};
-    if (!ni.name)
-        return false;
+    if (!ni.name) return false;
     memcpy(ni.name, name, len);
     ni.name[len] = '\0';
     void *a = *arr;
@@ -128,21 +121,18 @@ static bool add_name(named_instance **arr, size_t *n, size_t *cap, const char *n
 }
 
 /* The latest binding of a name wins, as in the reference interpreter. */
-static bst_instance *find_name(const named_instance *arr, size_t n, const char *name, size_t len)
-{
+static bst_instance *find_name(const named_instance *arr, size_t n, const char *name, size_t len) {
     for (size_t i = n; i-- > 0;)
-        if (arr[i].len == len && memcmp(arr[i].name, name, len) == 0)
-            return arr[i].inst;
+        if (arr[i].len == len && memcmp(arr[i].name, name, len) == 0) return arr[i].inst;
     return NULL;
 }
 
 /* ---- the spectest module ----------------------------------------------------------------- */
 
 static bool spectest_print(bst_caller *caller, const bst_value *args, bst_value *results,
-                           void *env)
-{
+                           void *env) {
     (void)caller, (void)args, (void)results, (void)env;
-    return true;   /* the tests only need these to be callable */
+    return true; /* the tests only need these to be callable */
 }
 
 static const bst_valtype T_I32[] = {BST_I32};
@@ -165,18 +155,15 @@ static const struct {
     {"print_f64_f64", {2, 0, T_F64_F64, NULL}},
 };
 
-static bool spectest_add(spec_run *r, const char *name, bst_extern ext)
-{
-    if (r->nspectest >= SPECTEST_ENTRIES)
-        return false;
+static bool spectest_add(spec_run *r, const char *name, bst_extern ext) {
+    if (r->nspectest >= SPECTEST_ENTRIES) return false;
     r->spectest[r->nspectest].name = name;
     r->spectest[r->nspectest].ext = ext;
     r->nspectest++;
     return true;
 }
 
-static bool spectest_init(spec_run *r, char *why, size_t whylen)
-{
+static bool spectest_init(spec_run *r, char *why, size_t whylen) {
     for (size_t i = 0; i < sizeof SPECTEST_FUNCS / sizeof SPECTEST_FUNCS[0]; i++) {
         bst_extern e = {.kind = BST_EXTERN_FUNC};
         e.of.func = bst_func_new_host(r->store, &SPECTEST_FUNCS[i].type, spectest_print, NULL);
@@ -189,14 +176,12 @@ static bool spectest_init(spec_run *r, char *why, size_t whylen)
 
     float f32 = 666.6f;
     double f64 = 666.6;
-    bst_value gv[4] = {{.type = BST_I32}, {.type = BST_I64}, {.type = BST_F32},
-                       {.type = BST_F64}};
+    bst_value gv[4] = {{.type = BST_I32}, {.type = BST_I64}, {.type = BST_F32}, {.type = BST_F64}};
     gv[0].of.i32 = 666;
     gv[1].of.i64 = 666;
     memcpy(&gv[2].of.f32, &f32, sizeof f32);
     memcpy(&gv[3].of.f64, &f64, sizeof f64);
-    static const char *const gnames[4] = {"global_i32", "global_i64", "global_f32",
-                                          "global_f64"};
+    static const char *const gnames[4] = {"global_i32", "global_i64", "global_f32", "global_f64"};
     for (int i = 0; i < 4; i++) {
         bst_extern e = {.kind = BST_EXTERN_GLOBAL};
         e.of.global = bst_global_new(r->store, gv[i].type, false, gv[i]);
@@ -211,8 +196,7 @@ static bool spectest_init(spec_run *r, char *why, size_t whylen)
     memset(&err, 0, sizeof err);
     bst_value null_func = {.type = BST_FUNCREF};
     bst_extern t = {.kind = BST_EXTERN_TABLE};
-    t.of.table = bst_table_new(r->store, BST_FUNCREF, (bst_limits){10, 20, true}, null_func,
-                               &err);
+    t.of.table = bst_table_new(r->store, BST_FUNCREF, (bst_limits){10, 20, true}, null_func, &err);
     if (!t.of.table) {
         snprintf(why, whylen, "cannot create spectest.table: %.200s", err.message);
         return false;
@@ -231,33 +215,29 @@ static bool spectest_init(spec_run *r, char *why, size_t whylen)
 
 /* ---- modules ----------------------------------------------------------------------------- */
 
-static char *join_path(const char *dir, const char *file)
-{
+static char *join_path(const char *dir, const char *file) {
     if (file[0] == '/' || dir[0] == '\0') {
         size_t n = strlen(file) + 1;
         char *p = malloc(n);
-        if (p)
-            memcpy(p, file, n);
+        if (p) memcpy(p, file, n);
         return p;
     }
     size_t n = strlen(dir) + 1 + strlen(file) + 1;
     char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, file);
+    if (p) snprintf(p, n, "%s/%s", dir, file);
     return p;
 }
 
 typedef enum load_result {
     LOAD_OK,
-    LOAD_IO,        /* missing file etc.: a harness problem, always a failure */
-    LOAD_REJECTED,  /* the engine refused the binary; *err says why */
+    LOAD_IO,       /* missing file etc.: a harness problem, always a failure */
+    LOAD_REJECTED, /* the engine refused the binary; *err says why */
 } load_result;
 
 /* Loads a .wasm named in the JSON.  A module that loads is owned by r (freed after the store)
  * unless `keep` is false, in which case the caller frees it. */
 static load_result load_module(spec_run *r, const char *filename, bool keep, bst_module **out,
-                               bst_error *err, char *why, size_t whylen)
-{
+                               bst_error *err, char *why, size_t whylen) {
     *out = NULL;
     memset(err, 0, sizeof *err);
     char *path = join_path(r->dir, filename);
@@ -271,12 +251,10 @@ static load_result load_module(spec_run *r, const char *filename, bool keep, bst
     bst_module_config_default(&mcfg);
     bool ok = cli_read_file(path, mcfg.max_module_bytes, &bytes, &len, why, whylen);
     free(path);
-    if (!ok)
-        return LOAD_IO;
+    if (!ok) return LOAD_IO;
     bst_module *m = bst_module_new(bytes, len, err);
     free(bytes);
-    if (!m)
-        return LOAD_REJECTED;
+    if (!m) return LOAD_REJECTED;
     if (keep) {
         void *a = r->modules;
         if (!push_ptr(&a, &r->nmodules, &r->cap_modules, sizeof m, &m)) {
@@ -294,13 +272,11 @@ static load_result load_module(spec_run *r, const char *filename, bool keep, bst
  * *why set when an import names nothing we have (the module is then unlinkable).  A name that
  * exists with the wrong kind or type is handed over anyway: rejecting it is the engine's job. */
 static bool resolve_imports(spec_run *r, const bst_module *m, bst_extern **out, size_t *nout,
-                            char *why, size_t whylen)
-{
+                            char *why, size_t whylen) {
     uint32_t n = bst_module_import_count(m);
     *out = NULL;
     *nout = 0;
-    if (n == 0)
-        return true;
+    if (n == 0) return true;
     bst_extern *ext = calloc(n, sizeof *ext);
     if (!ext) {
         snprintf(why, whylen, "out of memory");
@@ -321,10 +297,8 @@ static bool resolve_imports(spec_run *r, const bst_module *m, bst_extern **out, 
                 }
             }
         } else {
-            bst_instance *inst =
-                find_name(r->registered, r->nregistered, d.module, d.module_len);
-            if (inst)
-                found = bst_instance_export(inst, d.name, d.name_len, &ext[i]);
+            bst_instance *inst = find_name(r->registered, r->nregistered, d.module, d.module_len);
+            if (inst) found = bst_instance_export(inst, d.name, d.name_len, &ext[i]);
         }
         if (!found) {
             char mod[128], name[128];
@@ -343,19 +317,17 @@ static bool resolve_imports(spec_run *r, const bst_module *m, bst_extern **out, 
 
 typedef enum inst_result {
     INST_OK,
-    INST_MISSING_IMPORT,   /* resolve_imports failed; why says which */
-    INST_FAILED,           /* bst_instance_new failed; err says why */
+    INST_MISSING_IMPORT, /* resolve_imports failed; why says which */
+    INST_FAILED,         /* bst_instance_new failed; err says why */
 } inst_result;
 
-static inst_result instantiate(spec_run *r, const bst_module *m, bst_instance **out,
-                               bst_error *err, char *why, size_t whylen)
-{
+static inst_result instantiate(spec_run *r, const bst_module *m, bst_instance **out, bst_error *err,
+                               char *why, size_t whylen) {
     bst_extern *ext;
     size_t n;
     *out = NULL;
     memset(err, 0, sizeof *err);
-    if (!resolve_imports(r, m, &ext, &n, why, whylen))
-        return INST_MISSING_IMPORT;
+    if (!resolve_imports(r, m, &ext, &n, why, whylen)) return INST_MISSING_IMPORT;
     *out = bst_instance_new(r->store, m, ext, n, NULL, err);
     free(ext);
     return *out ? INST_OK : INST_FAILED;
@@ -363,9 +335,8 @@ static inst_result instantiate(spec_run *r, const bst_module *m, bst_instance **
 
 /* ---- values ------------------------------------------------------------------------------ */
 
-static bool valtype_from_name(const char *s, bst_valtype *out)
-{
-    static const bst_valtype all[] = {BST_I32, BST_I64, BST_F32, BST_F64,
+static bool valtype_from_name(const char *s, bst_valtype *out) {
+    static const bst_valtype all[] = {BST_I32,  BST_I64,     BST_F32,      BST_F64,
                                       BST_V128, BST_FUNCREF, BST_EXTERNREF};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (strcmp(s, bst_valtype_name(all[i])) == 0) {
@@ -377,17 +348,13 @@ static bool valtype_from_name(const char *s, bst_valtype *out)
 }
 
 /* Strict unsigned decimal (what wast2json writes for every number). */
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
     uint64_t v = 0;
-    if (!*s)
-        return false;
+    if (!*s) return false;
     for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
+        if (*s < '0' || *s > '9') return false;
         unsigned d = (unsigned)(*s - '0');
-        if (v > (max - d) / 10)
-            return false;
+        if (v > (max - d) / 10) return false;
         v = v * 10 + d;
     }
     *out = v;
@@ -395,19 +362,16 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 }
 
 /* Two's-complement reinterpretation without relying on implementation-defined conversions. */
-static int32_t s32(uint32_t u)
-{
+static int32_t s32(uint32_t u) {
     return u <= INT32_MAX ? (int32_t)u : -(int32_t)(UINT32_MAX - u) - 1;
 }
 
-static int64_t s64(uint64_t u)
-{
+static int64_t s64(uint64_t u) {
     return u <= INT64_MAX ? (int64_t)u : -(int64_t)(UINT64_MAX - u) - 1;
 }
 
 /* Parses a concrete JSON value ({"type": T, "value": V}) into *out. */
-static bool parse_value(const json_value *jv, bst_value *out, char *why, size_t whylen)
-{
+static bool parse_value(const json_value *jv, bst_value *out, char *why, size_t whylen) {
     const char *type = json_get_string(jv, "type");
     const char *val = json_get_string(jv, "value");
     bst_valtype t;
@@ -421,8 +385,7 @@ static bool parse_value(const json_value *jv, bst_value *out, char *why, size_t 
     switch (t) {
     case BST_I32:
     case BST_F32:
-        if (!val || !parse_u64(val, UINT32_MAX, &u))
-            break;
+        if (!val || !parse_u64(val, UINT32_MAX, &u)) break;
         if (t == BST_I32)
             out->of.i32 = s32((uint32_t)u);
         else
@@ -430,36 +393,29 @@ static bool parse_value(const json_value *jv, bst_value *out, char *why, size_t 
         return true;
     case BST_I64:
     case BST_F64:
-        if (!val || !parse_u64(val, UINT64_MAX, &u))
-            break;
+        if (!val || !parse_u64(val, UINT64_MAX, &u)) break;
         if (t == BST_I64)
             out->of.i64 = s64(u);
         else
             out->of.f64 = u;
         return true;
     case BST_EXTERNREF:
-        if (val && strcmp(val, "null") == 0)
-            return true;
+        if (val && strcmp(val, "null") == 0) return true;
         /* Host reference N travels as N+1 so that 0 stays free for null. */
-        if (!val || !parse_u64(val, UINTPTR_MAX - 1, &u))
-            break;
+        if (!val || !parse_u64(val, UINTPTR_MAX - 1, &u)) break;
         out->of.externref = (uintptr_t)u + 1;
         return true;
     case BST_FUNCREF:
-        if (val && strcmp(val, "null") == 0)
-            return true;
+        if (val && strcmp(val, "null") == 0) return true;
         snprintf(why, whylen, "non-null funcref arguments cannot be expressed");
         return false;
-    case BST_V128:
-        snprintf(why, whylen, "v128 values are not supported");
-        return false;
+    case BST_V128: snprintf(why, whylen, "v128 values are not supported"); return false;
     }
     snprintf(why, whylen, "bad %s value %s", type, val ? val : "(missing)");
     return false;
 }
 
-static void format_value(char *buf, size_t n, const bst_value *v)
-{
+static void format_value(char *buf, size_t n, const bst_value *v) {
     switch (v->type) {
     case BST_I32:
         snprintf(buf, n, "i32:%" PRId32 " (0x%08" PRIx32 ")", v->of.i32, (uint32_t)v->of.i32);
@@ -479,27 +435,21 @@ static void format_value(char *buf, size_t n, const bst_value *v)
         snprintf(buf, n, "f64:%.17g (0x%016" PRIx64 ")", d, v->of.f64);
         return;
     }
-    case BST_FUNCREF:
-        snprintf(buf, n, "%s", v->of.funcref ? "ref.func" : "ref.null func");
-        return;
+    case BST_FUNCREF: snprintf(buf, n, "%s", v->of.funcref ? "ref.func" : "ref.null func"); return;
     case BST_EXTERNREF:
         if (v->of.externref)
             snprintf(buf, n, "ref.extern %" PRIuPTR, v->of.externref - 1);
         else
             snprintf(buf, n, "ref.null extern");
         return;
-    case BST_V128:
-        snprintf(buf, n, "v128");
-        return;
+    case BST_V128: snprintf(buf, n, "v128"); return;
     }
     snprintf(buf, n, "<type 0x%x>", (unsigned)v->type);
 }
 
 /* Checks a result against an expected JSON value, which may be a NaN pattern or, for funcref, a
  * bare "non-null".  exp_text receives a rendering of the expectation. */
-static bool value_matches(const json_value *exp, const bst_value *got, char *exp_text,
-                          size_t n)
-{
+static bool value_matches(const json_value *exp, const bst_value *got, char *exp_text, size_t n) {
     const char *type = json_get_string(exp, "type");
     const char *val = json_get_string(exp, "value");
     bst_valtype t;
@@ -509,11 +459,9 @@ static bool value_matches(const json_value *exp, const bst_value *got, char *exp
     }
     if (val && (t == BST_F32 || t == BST_F64) && strncmp(val, "nan:", 4) == 0) {
         snprintf(exp_text, n, "%s:%s", type, val);
-        if (got->type != t)
-            return false;
+        if (got->type != t) return false;
         bool canonical = strcmp(val, "nan:canonical") == 0;
-        if (!canonical && strcmp(val, "nan:arithmetic") != 0)
-            return false;
+        if (!canonical && strcmp(val, "nan:arithmetic") != 0) return false;
         if (t == BST_F32) {
             uint32_t b = got->of.f32 & 0x7fffffffu;
             /* canonical: exactly the quiet bit; arithmetic: quiet bit plus any payload */
@@ -535,8 +483,7 @@ static bool value_matches(const json_value *exp, const bst_value *got, char *exp
         return false;
     }
     format_value(exp_text, n, &ev);
-    if (got->type != ev.type)
-        return false;
+    if (got->type != ev.type) return false;
     switch (t) {
     case BST_I32: return got->of.i32 == ev.of.i32;
     case BST_I64: return got->of.i64 == ev.of.i64;
@@ -554,15 +501,14 @@ static bool value_matches(const json_value *exp, const bst_value *got, char *exp
 typedef struct action_result {
     bst_status status;
     bst_error err;
-    bst_value *results;   /* malloc'd, nresults entries */
+    bst_value *results; /* malloc'd, nresults entries */
     size_t nresults;
 } action_result;
 
 /* Runs an invoke/get action.  Returns false (after reporting a failure of kind `kind`) when
  * the action could not even be attempted; otherwise fills *res (status may be a trap). */
 static bool run_action(spec_run *r, const char *kind, const json_value *action,
-                       action_result *res)
-{
+                       action_result *res) {
     memset(res, 0, sizeof *res);
     const char *type = json_get_string(action, "type");
     const json_value *field = json_get(action, "field");
@@ -652,8 +598,7 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
             return false;
         }
     }
-    for (uint32_t i = 0; i < ft->nresults; i++)
-        res->results[i].type = ft->results[i];
+    for (uint32_t i = 0; i < ft->nresults; i++) res->results[i].type = ft->results[i];
     res->nresults = ft->nresults;
     res->status = bst_call(ext.of.func, argv, nargs, res->results, res->nresults, &res->err);
     res->err.status = res->status;
@@ -662,8 +607,7 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
 }
 
 /* Does a trap of kind k (with message msg) satisfy the spec's expected failure text? */
-static bool trap_matches(const char *text, bst_trap_kind k, const char *msg)
-{
+static bool trap_matches(const char *text, bst_trap_kind k, const char *msg) {
     static const struct {
         const char *text;
         bst_trap_kind kind, alt;
@@ -673,22 +617,17 @@ static bool trap_matches(const char *text, bst_trap_kind k, const char *msg)
         {"out of bounds table access", BST_TRAP_TABLE_OOB, BST_TRAP_TABLE_OOB},
         /* call_indirect past the end of the table */
         {"undefined element", BST_TRAP_UNDEFINED_ELEMENT, BST_TRAP_UNDEFINED_ELEMENT},
-        {"uninitialized element", BST_TRAP_UNINITIALIZED_ELEMENT,
-         BST_TRAP_UNINITIALIZED_ELEMENT},
-        {"indirect call type mismatch", BST_TRAP_INDIRECT_MISMATCH,
-         BST_TRAP_INDIRECT_MISMATCH},
+        {"uninitialized element", BST_TRAP_UNINITIALIZED_ELEMENT, BST_TRAP_UNINITIALIZED_ELEMENT},
+        {"indirect call type mismatch", BST_TRAP_INDIRECT_MISMATCH, BST_TRAP_INDIRECT_MISMATCH},
         {"integer divide by zero", BST_TRAP_DIV_ZERO, BST_TRAP_DIV_ZERO},
         {"integer overflow", BST_TRAP_INT_OVERFLOW, BST_TRAP_INT_OVERFLOW},
-        {"invalid conversion to integer", BST_TRAP_INVALID_CONVERSION,
-         BST_TRAP_INVALID_CONVERSION},
+        {"invalid conversion to integer", BST_TRAP_INVALID_CONVERSION, BST_TRAP_INVALID_CONVERSION},
         {"call stack exhausted", BST_TRAP_STACK_EXHAUSTED, BST_TRAP_STACK_EXHAUSTED},
     };
-    if (!text)
-        return true;
+    if (!text) return true;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         size_t n = strlen(map[i].text);
-        if (strncmp(text, map[i].text, n) == 0)
-            return k == map[i].kind || k == map[i].alt;
+        if (strncmp(text, map[i].text, n) == 0) return k == map[i].kind || k == map[i].alt;
     }
     /* An unknown expectation: fall back to comparing the message's prefix. */
     return msg && strncmp(msg, text, strlen(text)) == 0;
@@ -696,14 +635,13 @@ static bool trap_matches(const char *text, bst_trap_kind k, const char *msg)
 
 /* ---- commands ---------------------------------------------------------------------------- */
 
-static void cmd_module(spec_run *r, const json_value *cmd)
-{
+static void cmd_module(spec_run *r, const json_value *cmd) {
     const char *filename = json_get_string(cmd, "filename");
     const json_value *name = json_get(cmd, "name");
     char why[256] = "";
     bst_error err;
     bst_module *m;
-    r->current = NULL;   /* later actions must not silently hit an older module */
+    r->current = NULL; /* later actions must not silently hit an older module */
     if (!filename) {
         report_fail(r, "module", "command has no filename");
         return;
@@ -738,8 +676,7 @@ static void cmd_module(spec_run *r, const json_value *cmd)
     r->counts->passed++;
 }
 
-static void cmd_register(spec_run *r, const json_value *cmd)
-{
+static void cmd_register(spec_run *r, const json_value *cmd) {
     const json_value *as = json_get(cmd, "as");
     const json_value *name = json_get(cmd, "name");
     if (!as || as->kind != JSON_STRING) {
@@ -753,19 +690,16 @@ static void cmd_register(spec_run *r, const json_value *cmd)
         report_fail(r, "register", "no module to register as \"%s\"", as->str);
         return;
     }
-    if (!add_name(&r->registered, &r->nregistered, &r->cap_registered, as->str, as->len,
-                  inst)) {
+    if (!add_name(&r->registered, &r->nregistered, &r->cap_registered, as->str, as->len, inst)) {
         report_fail(r, "register", "out of memory");
         return;
     }
     r->counts->passed++;
 }
 
-static void cmd_action(spec_run *r, const json_value *cmd)
-{
+static void cmd_action(spec_run *r, const json_value *cmd) {
     action_result res;
-    if (!run_action(r, "action", json_get(cmd, "action"), &res))
-        return;
+    if (!run_action(r, "action", json_get(cmd, "action"), &res)) return;
     if (res.status != BST_OK)
         report_fail(r, "action", "failed: %s: %s", bst_status_name(res.status),
                     cli_err_text(&res.err));
@@ -774,8 +708,7 @@ static void cmd_action(spec_run *r, const json_value *cmd)
     free(res.results);
 }
 
-static void cmd_assert_return(spec_run *r, const json_value *cmd)
-{
+static void cmd_assert_return(spec_run *r, const json_value *cmd) {
     const char *kind = "assert_return";
     const json_value *expected = json_get(cmd, "expected");
     action_result res;
@@ -783,8 +716,7 @@ static void cmd_assert_return(spec_run *r, const json_value *cmd)
         report_fail(r, kind, "command has no expected values");
         return;
     }
-    if (!run_action(r, kind, json_get(cmd, "action"), &res))
-        return;
+    if (!run_action(r, kind, json_get(cmd, "action"), &res)) return;
     char fname[128] = "";
     const json_value *field = json_get(json_get(cmd, "action"), "field");
     if (field && field->kind == JSON_STRING)
@@ -804,13 +736,12 @@ static void cmd_assert_return(spec_run *r, const json_value *cmd)
                 if (res.nresults == 1)
                     report_fail(r, kind, "\"%s\" (expected %s, got %s)", fname, exp, got);
                 else
-                    report_fail(r, kind, "\"%s\" result %zu (expected %s, got %s)", fname, i,
-                                exp, got);
+                    report_fail(r, kind, "\"%s\" result %zu (expected %s, got %s)", fname, i, exp,
+                                got);
                 ok = false;
             }
         }
-        if (ok)
-            r->counts->passed++;
+        if (ok) r->counts->passed++;
     }
     free(res.results);
 }
@@ -818,19 +749,18 @@ static void cmd_assert_return(spec_run *r, const json_value *cmd)
 /* A module that an assert_uninstantiable / assert_unlinkable command loads and instantiates. */
 typedef struct instantiation {
     const char *filename;
-    const char *text;       /* the expected failure, or NULL */
-    const char *expected;   /* text for messages ("" when NULL) */
+    const char *text;     /* the expected failure, or NULL */
+    const char *expected; /* text for messages ("" when NULL) */
     inst_result result;
-    bst_error err;          /* INST_FAILED: why */
-    char why[256];          /* INST_MISSING_IMPORT: which import */
+    bst_error err; /* INST_FAILED: why */
+    char why[256]; /* INST_MISSING_IMPORT: which import */
 } instantiation;
 
 /* Loads cmd's module (r keeps it) and instantiates it into *in.  Returns false after reporting
  * the failure when there is no file or it does not load.  expect ("trap " or "") says in those
  * messages what the test expected. */
 static bool load_and_instantiate(spec_run *r, const char *kind, const json_value *cmd,
-                                 const char *expect, instantiation *in)
-{
+                                 const char *expect, instantiation *in) {
     in->filename = json_get_string(cmd, "filename");
     in->text = json_get_string(cmd, "text");
     in->expected = in->text ? in->text : "";
@@ -857,11 +787,9 @@ static bool load_and_instantiate(spec_run *r, const char *kind, const json_value
 }
 
 /* assert_uninstantiable, and assert_trap on a module: loads and links, instantiation traps. */
-static void cmd_uninstantiable(spec_run *r, const char *kind, const json_value *cmd)
-{
+static void cmd_uninstantiable(spec_run *r, const char *kind, const json_value *cmd) {
     instantiation in;
-    if (!load_and_instantiate(r, kind, cmd, "trap ", &in))
-        return;
+    if (!load_and_instantiate(r, kind, cmd, "trap ", &in)) return;
     if (in.result == INST_MISSING_IMPORT) {
         report_fail(r, kind, "%s: %s", in.filename, in.why);
     } else if (in.result == INST_OK) {
@@ -870,16 +798,14 @@ static void cmd_uninstantiable(spec_run *r, const char *kind, const json_value *
         report_fail(r, kind, "%s (expected trap \"%s\", got %s: %s)", in.filename, in.expected,
                     bst_status_name(in.err.status), cli_err_text(&in.err));
     } else if (!trap_matches(in.text, in.err.trap, cli_err_text(&in.err))) {
-        report_fail(r, kind, "%s (expected trap \"%s\", got trap \"%s\")", in.filename,
-                    in.expected, cli_err_text(&in.err));
+        report_fail(r, kind, "%s (expected trap \"%s\", got trap \"%s\")", in.filename, in.expected,
+                    cli_err_text(&in.err));
     } else {
         r->counts->passed++;
     }
 }
 
-static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd,
-                            bool exhaustion)
-{
+static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd, bool exhaustion) {
     const json_value *action = json_get(cmd, "action");
     const char *text = json_get_string(cmd, "text");
     if (!action) {
@@ -887,23 +813,20 @@ static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd
         return;
     }
     action_result res;
-    if (!run_action(r, kind, action, &res))
-        return;
+    if (!run_action(r, kind, action, &res)) return;
     char fname[128] = "";
     const json_value *field = json_get(action, "field");
     if (field && field->kind == JSON_STRING)
         escape_name(fname, sizeof fname, field->str, field->len);
-    if (exhaustion)
-        text = "call stack exhausted";
+    if (exhaustion) text = "call stack exhausted";
     if (res.status == BST_OK) {
         char got[96] = "no results";
-        if (res.nresults > 0)
-            format_value(got, sizeof got, &res.results[0]);
+        if (res.nresults > 0) format_value(got, sizeof got, &res.results[0]);
         report_fail(r, kind, "\"%s\" returned (expected trap \"%s\", got %s)", fname,
                     text ? text : "", got);
     } else if (res.status != BST_ERR_TRAP) {
-        report_fail(r, kind, "\"%s\" (expected trap \"%s\", got %s: %s)", fname,
-                    text ? text : "", bst_status_name(res.status), cli_err_text(&res.err));
+        report_fail(r, kind, "\"%s\" (expected trap \"%s\", got %s: %s)", fname, text ? text : "",
+                    bst_status_name(res.status), cli_err_text(&res.err));
     } else if (!trap_matches(text, res.err.trap, cli_err_text(&res.err))) {
         report_fail(r, kind, "\"%s\" (expected trap \"%s\", got trap \"%s\")", fname,
                     text ? text : "", cli_err_text(&res.err));
@@ -914,8 +837,7 @@ static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd
 }
 
 /* assert_invalid / assert_malformed: the binary must be rejected (any reason will do). */
-static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *cmd)
-{
+static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *cmd) {
     const char *filename = json_get_string(cmd, "filename");
     const char *module_type = json_get_string(cmd, "module_type");
     const char *text = json_get_string(cmd, "text");
@@ -923,7 +845,7 @@ static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *c
     bst_error err;
     bst_module *m;
     if (module_type && strcmp(module_type, "binary") != 0) {
-        r->counts->skipped++;   /* text format: no parser in Bastion */
+        r->counts->skipped++; /* text format: no parser in Bastion */
         return;
     }
     if (!filename) {
@@ -945,12 +867,10 @@ static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *c
     }
 }
 
-static void cmd_assert_unlinkable(spec_run *r, const json_value *cmd)
-{
+static void cmd_assert_unlinkable(spec_run *r, const json_value *cmd) {
     const char *kind = "assert_unlinkable";
     instantiation in;
-    if (!load_and_instantiate(r, kind, cmd, "", &in))
-        return;
+    if (!load_and_instantiate(r, kind, cmd, "", &in)) return;
     if (in.result == INST_MISSING_IMPORT) {
         if (r->verbose)
             printf("%s:%lu: %s: ok (expected \"%s\", got %s)\n", r->source, r->line, kind,
@@ -969,13 +889,11 @@ static void cmd_assert_unlinkable(spec_run *r, const json_value *cmd)
     }
 }
 
-static void run_command(spec_run *r, const json_value *cmd)
-{
+static void run_command(spec_run *r, const json_value *cmd) {
     const char *type = json_get_string(cmd, "type");
     const json_value *line = json_get(cmd, "line");
     r->line = 0;
-    if (line && line->kind == JSON_NUMBER)
-        r->line = strtoul(line->str, NULL, 10);
+    if (line && line->kind == JSON_NUMBER) r->line = strtoul(line->str, NULL, 10);
     if (!type) {
         report_fail(r, "command", "command without a type");
         return;
@@ -1002,12 +920,10 @@ static void run_command(spec_run *r, const json_value *cmd)
         report_fail(r, type, "unknown command type");
 }
 
-static char *dir_of(const char *path)
-{
+static char *dir_of(const char *path) {
     const char *slash = strrchr(path, '/');
     size_t n = slash ? (size_t)(slash - path) : 0;
-    if (slash && n == 0)
-        n = 1;   /* "/x.json" lives in "/" */
+    if (slash && n == 0) n = 1; /* "/x.json" lives in "/" */
     char *d = malloc(n + 1);
     if (d) {
         memcpy(d, path, n);
@@ -1016,8 +932,7 @@ static char *dir_of(const char *path)
     return d;
 }
 
-static void run_file(const char *path, bool verbose, counts *c)
-{
+static void run_file(const char *path, bool verbose, counts *c) {
     spec_run r;
     memset(&r, 0, sizeof r);
     r.verbose = verbose;
@@ -1037,15 +952,13 @@ static void run_file(const char *path, bool verbose, counts *c)
     bool parsed = json_parse((const char *)text, len, &root, &jerr);
     free(text);
     if (!parsed) {
-        printf("%s:%zu:%zu: error: invalid JSON: %s\n", path, jerr.line, jerr.column,
-               jerr.message);
+        printf("%s:%zu:%zu: error: invalid JSON: %s\n", path, jerr.line, jerr.column, jerr.message);
         c->failed++;
         return;
     }
     const json_value *commands = json_get(&root, "commands");
     const char *source = json_get_string(&root, "source_filename");
-    if (source && *source)
-        r.source = source;   /* line numbers refer to the .wast */
+    if (source && *source) r.source = source; /* line numbers refer to the .wast */
     r.dir = dir_of(path);
     r.store = bst_store_new(NULL);
     if (!commands || commands->kind != JSON_ARRAY) {
@@ -1066,16 +979,12 @@ static void run_file(const char *path, bool verbose, counts *c)
     }
 
     /* Instances die with the store; modules must outlive it. */
-    if (r.store)
-        bst_store_free(r.store);
-    for (size_t i = 0; i < r.nmodules; i++)
-        bst_module_free(r.modules[i]);
+    if (r.store) bst_store_free(r.store);
+    for (size_t i = 0; i < r.nmodules; i++) bst_module_free(r.modules[i]);
     free(r.modules);
-    for (size_t i = 0; i < r.nnamed; i++)
-        free(r.named[i].name);
+    for (size_t i = 0; i < r.nnamed; i++) free(r.named[i].name);
     free(r.named);
-    for (size_t i = 0; i < r.nregistered; i++)
-        free(r.registered[i].name);
+    for (size_t i = 0; i < r.nregistered; i++) free(r.registered[i].name);
     free(r.registered);
     free(r.dir);
     json_free(&root);
@@ -1088,12 +997,11 @@ static const char SPEC_USAGE[] =
     "  modules are counted as skipped.  -v, --verbose also explains expected failures.\n"
     "  Exit status: 0 every assertion passed, 1 a failure, 64 misuse.\n";
 
-int spec_main(int argc, char **argv)
-{
+int spec_main(int argc, char **argv) {
     bool verbose = false;
     int nfiles = 0;
     counts c = {0, 0, 0};
-    int nopts = argc;   /* arguments from here on are files (after `--`) */
+    int nopts = argc; /* arguments from here on are files (after `--`) */
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             nopts = i;
@@ -1111,8 +1019,7 @@ int spec_main(int argc, char **argv)
         }
     }
     for (int i = 0; i < argc; i++) {
-        if (i == nopts || (i < nopts && argv[i][0] == '-' && argv[i][1] != '\0'))
-            continue;
+        if (i == nopts || (i < nopts && argv[i][0] == '-' && argv[i][1] != '\0')) continue;
         run_file(argv[i], verbose, &c);
         nfiles++;
     }

@@ -148,7 +148,9 @@ const char *cli_err_text(const bst_error *err) {
     return bst_status_name(err->status);
 }
 
-bool cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
+bool cli_is_help(const char *arg) {
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
 
 bool cli_is_wat(const uint8_t *b, size_t n) {
     size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;
@@ -180,14 +182,17 @@ bool cli_is_wat(const uint8_t *b, size_t n) {
 
 void cli_wat_error(char *buf, size_t len, const char *path) {
     if (strcmp(path, "-") == 0) {
-        snprintf(buf, len, "standard input holds WebAssembly text (.wat); bastion reads binary "
-                           "modules only: convert it with `wat2wasm FILE.wat -o FILE.wasm` "
-                           "(wat2wasm is in the Debian package wabt)");
+        snprintf(buf, len,
+                 "standard input holds WebAssembly text (.wat); bastion reads binary "
+                 "modules only: convert it with `wat2wasm FILE.wat -o FILE.wasm` "
+                 "(wat2wasm is in the Debian package wabt)");
         return;
     }
     size_t n = strlen(path);
     int stem = n > 4 && strcmp(path + n - 4, ".wat") == 0 ? (int)(n - 4) : (int)n;
-    snprintf(buf, len, "%s is WebAssembly text (.wat); bastion reads binary modules only: "
-                       "convert it with `wat2wasm %s -o %.*s.wasm` (wat2wasm is in the Debian "
-                       "package wabt)", path, path, stem, path);
+    snprintf(buf, len,
+             "%s is WebAssembly text (.wat); bastion reads binary modules only: "
+             "convert it with `wat2wasm %s -o %.*s.wasm` (wat2wasm is in the Debian "
+             "package wabt)",
+             path, path, stem, path);
 }

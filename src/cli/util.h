@@ -23,8 +23,8 @@
  * until it has produced more than max bytes.  On failure returns false with a reason in errbuf. */
 bool cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len, char *errbuf,
                    size_t errlen);
-bool cli_read_fd(int fd, const char *name, size_t max, uint8_t **data, size_t *len,
-                 char *errbuf, size_t errlen);
+bool cli_read_fd(int fd, const char *name, size_t max, uint8_t **data, size_t *len, char *errbuf,
+                 size_t errlen);
 
 /* The value of one hex digit, or -1. */
 int cli_hex_digit(int c);

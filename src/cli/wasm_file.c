@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *cli_display_name(const char *path)
-{
+const char *cli_display_name(const char *path) {
     return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
 bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint8_t **bytes_out,
-                            size_t *len_out)
-{
+                            size_t *len_out) {
     char why[512];
     uint8_t *bytes;
     size_t len;
@@ -28,8 +26,8 @@ bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint
         cfg = &defaults;
     }
     /* never read more of the file than a module may have */
-    if (!cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, cfg->max_module_bytes,
-                       &bytes, &len, why, sizeof why)) {
+    if (!cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, cfg->max_module_bytes, &bytes,
+                       &len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
         return NULL;
     }
@@ -43,8 +41,8 @@ bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint
     memset(&err, 0, sizeof err);
     bst_module *m = bst_module_new_ex(bytes, len, cfg, &err);
     if (!m) {
-        fprintf(stderr, "error: %s at offset %zu: %s\n", bst_status_name(err.status),
-                err.offset, err.message);
+        fprintf(stderr, "error: %s at offset %zu: %s\n", bst_status_name(err.status), err.offset,
+                err.message);
         free(bytes);
         return NULL;
     }
@@ -57,8 +55,7 @@ bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint
     return m;
 }
 
-const char *cli_extern_kind_name(bst_extern_kind k)
-{
+const char *cli_extern_kind_name(bst_extern_kind k) {
     switch (k) {
     case BST_EXTERN_FUNC: return "func";
     case BST_EXTERN_TABLE: return "table";
@@ -68,8 +65,7 @@ const char *cli_extern_kind_name(bst_extern_kind k)
     return "?";
 }
 
-void cli_print_name(FILE *out, const char *s, size_t len)
-{
+void cli_print_name(FILE *out, const char *s, size_t len) {
     fputc('"', out);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -81,8 +77,7 @@ void cli_print_name(FILE *out, const char *s, size_t len)
     fputc('"', out);
 }
 
-void cli_print_functype(FILE *out, const bst_functype *ft)
-{
+void cli_print_functype(FILE *out, const bst_functype *ft) {
     fputc('(', out);
     for (uint32_t i = 0; i < ft->nparams; i++)
         fprintf(out, "%s%s", i ? ", " : "", bst_valtype_name(ft->params[i]));
@@ -92,35 +87,28 @@ void cli_print_functype(FILE *out, const bst_functype *ft)
     fputc(')', out);
 }
 
-static void print_limits(FILE *out, bst_limits l)
-{
+static void print_limits(FILE *out, bst_limits l) {
     if (l.has_max)
         fprintf(out, "{min %" PRIu32 ", max %" PRIu32 "}", l.min, l.max);
     else
         fprintf(out, "{min %" PRIu32 "}", l.min);
 }
 
-void cli_print_externtype(FILE *out, const bst_externtype *t)
-{
+void cli_print_externtype(FILE *out, const bst_externtype *t) {
     switch (t->kind) {
-    case BST_EXTERN_FUNC:
-        cli_print_functype(out, &t->func);
-        return;
+    case BST_EXTERN_FUNC: cli_print_functype(out, &t->func); return;
     case BST_EXTERN_TABLE:
         fprintf(out, "%s ", bst_valtype_name(t->elem));
         print_limits(out, t->limits);
         return;
-    case BST_EXTERN_MEMORY:
-        print_limits(out, t->limits);
-        return;
+    case BST_EXTERN_MEMORY: print_limits(out, t->limits); return;
     case BST_EXTERN_GLOBAL:
         fprintf(out, "%s%s", t->global_mutable ? "mut " : "", bst_valtype_name(t->global));
         return;
     }
 }
 
-void cli_print_export(FILE *out, const bst_export_desc *d)
-{
+void cli_print_export(FILE *out, const bst_export_desc *d) {
     fprintf(out, "  %-6s ", cli_extern_kind_name(d->type.kind));
     cli_print_name(out, d->name, d->name_len);
     fputc(' ', out);

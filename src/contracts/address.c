@@ -17,10 +17,10 @@ static void *fixed_realloc(void *ctx, void *ptr, size_t size) {
 
 /* Hashes the SCALE compact of n. */
 static void hash_compact(bst_blake2b_state *st, uint64_t n) {
-    uint8_t buf[9];   /* the longest compact of a u64: 1 + 8 bytes */
+    uint8_t buf[9]; /* the longest compact of a u64: 1 + 8 bytes */
     bst_scale_buf b;
     bst_scale_buf_init_ex(&b, fixed_realloc, buf, sizeof buf);
-    bst_scale_put_compact_u64(&b, n);   /* cannot fail: 9 bytes always suffice */
+    bst_scale_put_compact_u64(&b, n); /* cannot fail: 9 bytes always suffice */
     bst_blake2b_update(st, buf, b.len);
 }
 

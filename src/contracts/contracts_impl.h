@@ -41,7 +41,7 @@ enum {
 #define CTR_MODULE_CACHE 16
 typedef struct ctr_module {
     uint8_t hash[32];
-    uint8_t *code;          /* the module may refer to its bytes: kept alongside */
+    uint8_t *code; /* the module may refer to its bytes: kept alongside */
     size_t len;
     bst_module *m;
     unsigned refs;
@@ -49,15 +49,15 @@ typedef struct ctr_module {
 
 struct bst_contracts {
     bst_contracts_config cfg;
-    ctr_module *cache[CTR_MODULE_CACHE];   /* NULL: empty slot */
+    ctr_module *cache[CTR_MODULE_CACHE]; /* NULL: empty slot */
     unsigned cache_next;
     bst_contracts_stats stats;
     MDB_env *env;
-    MDB_dbi db_accounts;   /* account(32) -> balance u128 LE (16) */
-    MDB_dbi db_code;       /* code hash(32) -> wasm bytes */
-    MDB_dbi db_contracts;  /* address(32) -> code hash(32) ++ storage id u64 LE (8) */
-    MDB_dbi db_storage;    /* storage id u64 BE (8) ++ key -> value */
-    MDB_dbi db_meta;       /* "next_storage_id" / "block" / "nonce" -> u64 LE */
+    MDB_dbi db_accounts;  /* account(32) -> balance u128 LE (16) */
+    MDB_dbi db_code;      /* code hash(32) -> wasm bytes */
+    MDB_dbi db_contracts; /* address(32) -> code hash(32) ++ storage id u64 LE (8) */
+    MDB_dbi db_storage;   /* storage id u64 BE (8) ++ key -> value */
+    MDB_dbi db_meta;      /* "next_storage_id" / "block" / "nonce" -> u64 LE */
 };
 
 /* Drops one reference of a module, freeing it with the last one (module_cache.c). */
@@ -83,14 +83,13 @@ typedef struct ctr_u128 {
 CTR_FUNC ctr_u128 ctr_u128_load(const uint8_t b[16]);
 CTR_FUNC void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
 CTR_FUNC int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
-CTR_FUNC ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b);      /* a >= b */
+CTR_FUNC ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b); /* a >= b */
 CTR_FUNC ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
-CTR_FUNC bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out);   /* false on overflow */
+CTR_FUNC bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out); /* false on overflow */
 CTR_FUNC bool ctr_u128_is_zero(ctr_u128 a);
 
 /* ---- state (lmdb.c); every function works inside the given transaction ---- */
-CTR_FUNC int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32],
-                             ctr_u128 *out);
+CTR_FUNC int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out);
 CTR_FUNC int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
 /* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND (nothing moved) when `from` lacks the funds
  * or would be left below the minimum balance or `to`'s balance would pass u128::MAX, or
@@ -114,7 +113,7 @@ CTR_FUNC int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64
  * (CTR_KEY_FIXED / CTR_KEY_VAR) ++ the contract's key bytes (32 for a fixed key). */
 #define CTR_KEY_FIXED 0u
 #define CTR_KEY_VAR 1u
-#define CTR_STORED_KEY_MAX (1 + 256)   /* max_storage_key_bytes is at most 256 */
+#define CTR_STORED_KEY_MAX (1 + 256) /* max_storage_key_bytes is at most 256 */
 CTR_FUNC int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
                              size_t klen, MDB_val *out);
 CTR_FUNC int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
@@ -122,16 +121,16 @@ CTR_FUNC int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const u
 CTR_FUNC int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
                              size_t klen);
 CTR_FUNC int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
-CTR_FUNC int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32],
-                          const uint8_t *code, size_t len);
+CTR_FUNC int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], const uint8_t *code,
+                          size_t len);
 
 /* ---- validation (upload.c) ---- */
 /* Validates upload rules and compiles; returns the module (fuel metering on) or NULL with *err. */
-CTR_FUNC bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code,
-                                  size_t len, bst_error *err);
+CTR_FUNC bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
+                                  bst_error *err);
 /* Compiles already-validated code (fuel metering on, floats rejected). */
-CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code,
-                                 size_t len, bst_error *err);
+CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
+                                 bst_error *err);
 
 /* ---- the seal host functions (seal_table.h, seal.c) ---- */
 /* A row of seal_table.h found by import: its id (enum ctr_seal_id), signature (bst_functype_parse

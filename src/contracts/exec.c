@@ -96,16 +96,23 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     }
     frame_result r;
     uint8_t addr[32] = {0};
-    int pre = ctr_run_frame(&x, NULL, t, inst ? FRAME_INSTANTIATE : FRAME_CALL, false,
-                            e->origin, target, ctr_u128_load(e->value), e->input, e->input_len,
-                            e->salt, e->salt_len, gas, addr, &r);
+    int pre = ctr_run_frame(&x, NULL, t, inst ? FRAME_INSTANTIATE : FRAME_CALL, false, e->origin,
+                            target, ctr_u128_load(e->value), e->input, e->input_len, e->salt,
+                            e->salt_len, gas, addr, &r);
     res->gas_used = r.gas_used;
     switch (pre) {
     case PRE_RAN: break;
-    case PRE_NOT_CONTRACT: snprintf(res->error, sizeof res->error, "no contract at the destination"); break;
+    case PRE_NOT_CONTRACT:
+        snprintf(res->error, sizeof res->error, "no contract at the destination");
+        break;
     case PRE_CODE_NOT_FOUND: snprintf(res->error, sizeof res->error, "code not found"); break;
-    case PRE_TRANSFER_FAILED: snprintf(res->error, sizeof res->error, "transfer failed: insufficient balance"); break;
-    case PRE_DUPLICATE: snprintf(res->error, sizeof res->error, "duplicate contract: an instance already exists at that address"); break;
+    case PRE_TRANSFER_FAILED:
+        snprintf(res->error, sizeof res->error, "transfer failed: insufficient balance");
+        break;
+    case PRE_DUPLICATE:
+        snprintf(res->error, sizeof res->error,
+                 "duplicate contract: an instance already exists at that address");
+        break;
     default: snprintf(res->error, sizeof res->error, "state failure"); break;
     }
     if (pre != PRE_RAN) {
@@ -114,7 +121,8 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
         if (pre == PRE_FATAL) return BST_ERR_INVALID;
         return BST_OK;
     }
-    if (inst) memcpy(res->address, addr, 32);
+    if (inst)
+        memcpy(res->address, addr, 32);
     else {
         ctr_contract_info info;
         if (!ctr_get_contract(c, t, target, &info)) memcpy(res->code_hash, info.code_hash, 32);
@@ -149,7 +157,8 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     return status;
 state_fail:
     if (t) mdb_txn_abort(t);
-    if (!res->data) { /* keep nothing half-made */ }
+    if (!res->data) { /* keep nothing half-made */
+    }
     free(res->data);
     res->data = NULL;
     res->data_len = 0;

@@ -25,8 +25,8 @@ enum { FRAME_CALL = 0, FRAME_INSTANTIATE, FRAME_DELEGATE };
 struct ctr_frame {
     ctr_exec *x;
     ctr_frame *parent;
-    int kind;                         /* FRAME_CALL / FRAME_INSTANTIATE / FRAME_DELEGATE */
-    unsigned depth;                   /* 0 for the top-level frame */
+    int kind;       /* FRAME_CALL / FRAME_INSTANTIATE / FRAME_DELEGATE */
+    unsigned depth; /* 0 for the top-level frame */
     uint8_t address[32], caller[32];
     ctr_contract_info info;
     ctr_u128 value;
@@ -35,15 +35,15 @@ struct ctr_frame {
     MDB_txn *txn;
     bst_store *store;
     bst_memory *mem;
-    bool allow_reentry;               /* may a callee re-enter this contract? */
-    bool input_forwarded;             /* FORWARD_INPUT gave the input away */
-    bool read_only;                   /* called with READ_ONLY (or below such a call) */
+    bool allow_reentry;   /* may a callee re-enter this contract? */
+    bool input_forwarded; /* FORWARD_INPUT gave the input away */
+    bool read_only;       /* called with READ_ONLY (or below such a call) */
     int exit;
     uint32_t ret_flags;
     uint8_t *ret_data;
     size_t ret_len;
     char msg[200];
-    bst_func *funcs[CTR_SEAL_COUNT];  /* the host functions linked so far, by row (env: f) */
+    bst_func *funcs[CTR_SEAL_COUNT]; /* the host functions linked so far, by row (env: f) */
 };
 
 struct ctr_exec {
@@ -53,10 +53,10 @@ struct ctr_exec {
     uint64_t block;
     bst_contract_event *ev;
     size_t nev, evcap;
-    size_t ev_bytes;                  /* ev_size() (seal.c) of the events in ev */
+    size_t ev_bytes; /* ev_size() (seal.c) of the events in ev */
     char *dbg;
     size_t dbg_len;
-    int fatal;                        /* an LMDB or allocation failure: the exec is void */
+    int fatal; /* an LMDB or allocation failure: the exec is void */
 };
 
 typedef struct frame_result {
@@ -70,30 +70,36 @@ typedef struct frame_result {
 } frame_result;
 
 /* What ctr_run_frame did: ran the frame (PRE_RAN), or why it did not. */
-enum { PRE_RAN = 0, PRE_NOT_CONTRACT, PRE_CODE_NOT_FOUND, PRE_TRANSFER_FAILED, PRE_DEPTH,
-       PRE_REENTRY, PRE_DUPLICATE, PRE_FATAL };
-
+enum {
+    PRE_RAN = 0,
+    PRE_NOT_CONTRACT,
+    PRE_CODE_NOT_FOUND,
+    PRE_TRANSFER_FAILED,
+    PRE_DEPTH,
+    PRE_REENTRY,
+    PRE_DUPLICATE,
+    PRE_FATAL
+};
 
 /* The frames of a contract on the call stack, from f down to the top-level frame. */
 typedef struct stack_scan {
-    uint32_t entries;        /* frames of addr, delegate_call frames not counted (pallet's
+    uint32_t entries;     /* frames of addr, delegate_call frames not counted (pallet's
                                 account_reentrance_count) */
-    bool any;                /* a frame of addr, delegate frames included */
-    bool refuses_reentry;    /* one of them is in a call that did not allow reentry */
-    bool constructing;       /* one of them is addr's constructor (`deploy`) */
+    bool any;             /* a frame of addr, delegate frames included */
+    bool refuses_reentry; /* one of them is in a call that did not allow reentry */
+    bool constructing;    /* one of them is addr's constructor (`deploy`) */
 } stack_scan;
 
-CTR_FUNC stack_scan ctr_scan_stack(const ctr_frame *f, const uint8_t addr[32]);   /* frame.c */
+CTR_FUNC stack_scan ctr_scan_stack(const ctr_frame *f, const uint8_t addr[32]); /* frame.c */
 
 /* Runs one frame (frame.c): a call of target (FRAME_CALL), an instantiation of the code hash
  * target (FRAME_INSTANTIATE; its address to addr_out) or the code hash target in the parent's
  * context (FRAME_DELEGATE), with gas as its limit, in a transaction nested in ptxn that is
  * committed only on success.  Returns PRE_RAN with *r filled, or why it did not run. */
-CTR_FUNC int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind,
-                           bool read_only, const uint8_t caller[32], const uint8_t target[32],
-                           ctr_u128 value, const uint8_t *input, size_t input_len,
-                           const uint8_t *salt, size_t salt_len, uint64_t gas,
-                           uint8_t addr_out[32], frame_result *r);
+CTR_FUNC int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
+                           const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
+                           const uint8_t *input, size_t input_len, const uint8_t *salt,
+                           size_t salt_len, uint64_t gas, uint8_t addr_out[32], frame_result *r);
 
 /* Drops the exec's events after the first n (those of a frame that failed), seal.c. */
 CTR_FUNC void ctr_truncate_events(ctr_exec *x, size_t n);
@@ -101,8 +107,7 @@ CTR_FUNC void ctr_truncate_events(ctr_exec *x, size_t n);
 /* The compiled module of the code under hash, with a reference for the caller (give it back
  * with ctr_module_release); module_cache.c.  NULL with *rc_out: the LMDB error, -1 out of
  * memory. */
-CTR_FUNC ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash[32],
-                                     int *rc_out);
+CTR_FUNC ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], int *rc_out);
 
 static inline uint64_t ctr_sat_mul(uint64_t a, uint64_t b) {
     if (a && b > UINT64_MAX / a) return UINT64_MAX;

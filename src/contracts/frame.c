@@ -80,7 +80,7 @@ static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fue
             bst_valtype vt[16];
             bst_functype ft;
             if (!bst_functype_parse(def.sig, vt, sizeof vt / sizeof vt[0], &ft)) {
-                st = BST_ERR_UNLINKABLE;   /* not a table signature: cannot happen */
+                st = BST_ERR_UNLINKABLE; /* not a table signature: cannot happen */
                 goto done;
             }
             f->funcs[def.id] = bst_func_new_host(f->store, &ft, def.fn, f);
@@ -126,12 +126,8 @@ done:
             r->outcome = (f->ret_flags & BST_CONTRACT_FLAG_REVERT) ? BST_CONTRACT_REVERTED
                                                                    : BST_CONTRACT_SUCCESS;
             return;
-        case EXIT_TERMINATE:
-            r->outcome = BST_CONTRACT_SUCCESS;
-            return;
-        case EXIT_OOG:
-            out_of_gas(r, fuel, "out of gas");
-            return;
+        case EXIT_TERMINATE: r->outcome = BST_CONTRACT_SUCCESS; return;
+        case EXIT_OOG: out_of_gas(r, fuel, "out of gas"); return;
         default:
             r->outcome = f->x->fatal ? BST_CONTRACT_ERROR : BST_CONTRACT_TRAPPED;
             r->trap = BST_TRAP_HOST;
@@ -183,7 +179,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
         free(f);
         return PRE_FATAL;
     }
-    const uint8_t *run_hash = f->info.code_hash;   /* the code this frame runs */
+    const uint8_t *run_hash = f->info.code_hash; /* the code this frame runs */
     if (kind == FRAME_DELEGATE || kind == FRAME_INSTANTIATE) {
         /* target is a code hash: the code must exist before anything else is looked at */
         MDB_val code;
@@ -238,8 +234,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
             goto pre_fail;
         }
     }
-    rc = kind == FRAME_DELEGATE ? MDB_SUCCESS
-                                : ctr_transfer(c, f->txn, caller, f->address, value);
+    rc = kind == FRAME_DELEGATE ? MDB_SUCCESS : ctr_transfer(c, f->txn, caller, f->address, value);
     if (rc == MDB_NOTFOUND) {
         pre = PRE_TRANSFER_FAILED;
         goto pre_fail;

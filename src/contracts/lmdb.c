@@ -61,7 +61,6 @@ int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uin
 
 /* ---- contracts ---- */
 
-
 int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out) {
     MDB_val k = {32, (void *)addr}, v;
     int rc = mdb_get(t, c->db_contracts, &k, &v);
@@ -216,8 +215,9 @@ static void refuse(bst_error *err, bst_status s, const char *dir, const char *wh
         snprintf(err->message, sizeof err->message, "%s", why);
 }
 
-#define DAMAGED_HINT "; the state is damaged (restore a backup, or remove the directory to " \
-                     "start a new state)"
+#define DAMAGED_HINT                                                                               \
+    "; the state is damaged (restore a backup, or remove the directory to "                        \
+    "start a new state)"
 
 /* Before LMDB sees the directory: an existing environment must have a data file that LMDB will
  * not mistake for a new one.  LMDB initialises an empty (0-byte) data.mdb as a fresh
@@ -240,7 +240,7 @@ static bool check_before_open(const bst_contracts_config *cfg, bst_error *err) {
             refuse(err, BST_ERR_INVALID, dir, strerror(errno));
             return false;
         }
-        return true;   /* a new directory: LMDB creates a new environment in it */
+        return true; /* a new directory: LMDB creates a new environment in it */
     }
     if (!S_ISDIR(st.st_mode)) {
         refuse(err, BST_ERR_INVALID, dir, "not a directory");
@@ -303,13 +303,12 @@ static bool check_size(MDB_env *env, const char *dir, bst_error *err) {
     uint64_t size = (uint64_t)st.st_size;
     char why[200];
     if (psize < 512 || (psize & (psize - 1)) != 0) {
-        snprintf(why, sizeof why, "data.mdb has a bad page size (%" PRIu64 ")" DAMAGED_HINT,
-                 psize);
+        snprintf(why, sizeof why, "data.mdb has a bad page size (%" PRIu64 ")" DAMAGED_HINT, psize);
         refuse(err, BST_ERR_INVALID, dir, why);
         return false;
     }
     uint64_t last = info.me_last_pgno;
-    if (last >= size / psize) {   /* needs (last + 1) * psize bytes, without overflow */
+    if (last >= size / psize) { /* needs (last + 1) * psize bytes, without overflow */
         snprintf(why, sizeof why,
                  "data.mdb is truncated: %" PRIu64 " bytes, but it records pages 0..%" PRIu64
                  " of %" PRIu64 " bytes each" DAMAGED_HINT,
@@ -462,8 +461,7 @@ bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uin
 }
 
 static bst_status storage_get(bst_contracts *c, const uint8_t address[32], uint8_t kind,
-                              const uint8_t *key, size_t key_len, uint8_t **out,
-                              size_t *out_len) {
+                              const uint8_t *key, size_t key_len, uint8_t **out, size_t *out_len) {
     *out = NULL;
     *out_len = 0;
     if (key_len > c->cfg.max_storage_key_bytes) return BST_ERR_ARG;
@@ -501,7 +499,6 @@ bst_status bst_contracts_storage_get(bst_contracts *c, const uint8_t address[32]
 }
 
 bst_status bst_contracts_storage_get_fixed(bst_contracts *c, const uint8_t address[32],
-                                           const uint8_t key[32], uint8_t **out,
-                                           size_t *out_len) {
+                                           const uint8_t key[32], uint8_t **out, size_t *out_len) {
     return storage_get(c, address, CTR_KEY_FIXED, key, 32, out, out_len);
 }

@@ -59,7 +59,7 @@ ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], int
     mod->code = code;
     mod->len = v.mv_size;
     mod->m = m;
-    mod->refs = 2;   /* the cache slot and the caller */
+    mod->refs = 2; /* the cache slot and the caller */
     if (++c->stats.modules_live > c->stats.modules_peak)
         c->stats.modules_peak = c->stats.modules_live;
     /* Evict round-robin: the slot's module goes now unless a frame still runs it. */

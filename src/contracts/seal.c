@@ -25,7 +25,6 @@
 /* Milliseconds per block for seal `now` (blocks are numbered by committed execs). */
 #define CTR_BLOCK_MS 6000u
 
-
 /* ---- gas and the contract's memory ------------------------------------------------------- */
 
 /* Ends the frame with a host-detected error (a trap of the contract). */
@@ -77,7 +76,7 @@ static bool rd(ctr_frame *f, bst_caller *c, uint32_t ptr, void *dst, uint32_t le
 
 static bool wr(ctr_frame *f, bst_caller *c, uint32_t ptr, const void *src, uint32_t len) {
     if (!charge(f, c, ctr_sat_mul(len, BST_CONTRACTS_GAS_PER_BYTE))) return false;
-    if (len == 0) {   /* src may be NULL (empty return data): only the pointer is checked */
+    if (len == 0) { /* src may be NULL (empty return data): only the pointer is checked */
         if ((uint64_t)ptr > bst_memory_size(f->mem))
             return trapf(f, c, "OutOfBounds: pointer outside contract memory%s", NULL);
         return true;
@@ -94,8 +93,8 @@ static bool write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr, uint32_t
     if (allow_skip && out_ptr == CTR_SENTINEL) return true;
     uint8_t lb[4];
     if (!rd(f, c, out_len_ptr, lb, 4)) return false;
-    uint32_t cap = (uint32_t)lb[0] | (uint32_t)lb[1] << 8 | (uint32_t)lb[2] << 16 |
-                   (uint32_t)lb[3] << 24;
+    uint32_t cap =
+        (uint32_t)lb[0] | (uint32_t)lb[1] << 8 | (uint32_t)lb[2] << 16 | (uint32_t)lb[3] << 24;
     if (len > cap) return trapf(f, c, "OutputBufferTooSmall%s", NULL);
     if (!wr(f, c, out_ptr, buf, (uint32_t)len)) return false;
     ctr_put_le32(lb, (uint32_t)len);
@@ -140,7 +139,8 @@ static void put_ret(bst_value *ret, uint32_t v) {
 static bool read_key(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t key_len,
                      uint8_t key[CTR_STORED_KEY_MAX], uint32_t *klen) {
     key[0] = key_len == CTR_SENTINEL ? CTR_KEY_FIXED : CTR_KEY_VAR;
-    if (key_len == CTR_SENTINEL) key_len = 32;
+    if (key_len == CTR_SENTINEL)
+        key_len = 32;
     else if (key_len > f->x->cfg->max_storage_key_bytes)
         return trapf(f, c, "DecodingFailed: storage key longer than the limit%s", NULL);
     *klen = 1 + key_len;
@@ -176,7 +176,7 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
 typedef struct stored_entry {
     uint8_t key[CTR_STORED_KEY_MAX];
     uint32_t klen;
-    MDB_val val;   /* when found: valid until the next write in the transaction */
+    MDB_val val; /* when found: valid until the next write in the transaction */
     bool found;
 } stored_entry;
 
@@ -240,8 +240,8 @@ static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
  * use comes back.  While it runs, f is re-enterable when allow_reentry. */
 static int run_callee(ctr_frame *f, int kind, bool read_only, bool allow_reentry,
                       const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
-                      const uint8_t *input, size_t input_len, const uint8_t *salt,
-                      size_t salt_len, uint64_t gas, uint8_t addr_out[32], frame_result *r) {
+                      const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
+                      uint64_t gas, uint8_t addr_out[32], frame_result *r) {
     uint64_t remaining = bst_store_fuel(f->store);
     uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
     f->allow_reentry = allow_reentry;
@@ -262,15 +262,15 @@ static bool callee_not_run(ctr_frame *f, bst_caller *c, int pre, bst_value *ret)
     case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
     case PRE_REENTRY: return trapf(f, c, "ReentranceDenied%s", NULL);
     case PRE_DUPLICATE: return trapf(f, c, "DuplicateContract%s", NULL);
-    default: return fatal(f, c, f->x->fatal);   /* PRE_FATAL */
+    default: return fatal(f, c, f->x->fatal); /* PRE_FATAL */
     }
 }
 
 /* What call and instantiate answer after run_callee: false after trapping the caller; else
  * the ReturnCode is in ret and *returned tells whether the callee returned (succeeded or
  * reverted), r->data then holding its output for the caller to free (else freed here). */
-static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r,
-                          bst_value *ret, bool *returned) {
+static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r, bst_value *ret,
+                          bool *returned) {
     *returned = false;
     if (pre != PRE_RAN) return callee_not_run(f, c, pre, ret);
     if (r->outcome == BST_CONTRACT_ERROR) {
@@ -278,7 +278,7 @@ static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r,
         return fatal(f, c, f->x->fatal);
     }
     *returned = r->outcome == BST_CONTRACT_SUCCESS || r->outcome == BST_CONTRACT_REVERTED;
-    put_ret(ret, !*returned ? RC_CALLEE_TRAPPED
+    put_ret(ret, !*returned                            ? RC_CALLEE_TRAPPED
                  : r->outcome == BST_CONTRACT_REVERTED ? RC_CALLEE_REVERTED
                                                        : RC_SUCCESS);
     if (!*returned) free(r->data);
@@ -287,9 +287,9 @@ static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r,
 
 /* seal call (delegate false: callee_ptr is the callee's address) and delegate_call (delegate
  * true: callee_ptr is a code hash run in this contract's context; no value, all gas left). */
-static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
-                    uint32_t callee_ptr, uint64_t gas, uint32_t value_ptr, uint32_t input_ptr,
-                    uint32_t input_len, uint32_t out_ptr, uint32_t out_len_ptr, bst_value *ret) {
+static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags, uint32_t callee_ptr,
+                    uint64_t gas, uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
+                    uint32_t out_ptr, uint32_t out_len_ptr, bst_value *ret) {
     if (flags & ~CALL_ALL_FLAGS) return trapf(f, c, "InvalidCallFlags%s", NULL);
     if (delegate && (flags & (CALL_ALLOW_REENTRY | CALL_READ_ONLY)))
         return trapf(f, c, "InvalidCallFlags: ALLOW_REENTRY or READ_ONLY with delegate_call%s",
@@ -325,11 +325,11 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags,
     /* pallet-contracts: only a call's missing ALLOW_REENTRY protects the caller; a
      * delegate_call (like an instantiation) leaves it re-enterable */
     frame_result r;
-    int pre = run_callee(f, delegate ? FRAME_DELEGATE : FRAME_CALL, (flags & CALL_READ_ONLY) != 0,
-                         delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry,
-                         delegate ? f->caller : f->address, callee,
-                         delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL, 0, gas,
-                         NULL, &r);
+    int pre =
+        run_callee(f, delegate ? FRAME_DELEGATE : FRAME_CALL, (flags & CALL_READ_ONLY) != 0,
+                   delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry,
+                   delegate ? f->caller : f->address, callee,
+                   delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL, 0, gas, NULL, &r);
     free(input);
     bool returned;
     if (!callee_answer(f, c, pre, &r, ret, &returned)) return false;
@@ -397,7 +397,8 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
     /* the whole balance (the account may be emptied); a beneficiary that cannot take it fails
      * the terminate, as pallet-contracts' transfer error does */
     if (!rc) rc = ctr_transfer(k, f->txn, f->address, ben, bal);
-    if (rc == MDB_NOTFOUND) return trapf(f, c, "TransferFailed: beneficiary balance overflow%s", NULL);
+    if (rc == MDB_NOTFOUND)
+        return trapf(f, c, "TransferFailed: beneficiary balance overflow%s", NULL);
     uint64_t nkeys = 0;
     if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id, &nkeys);
     if (rc) return fatal(f, c, rc);
@@ -420,9 +421,9 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
                              uint32_t data_ptr, uint32_t data_len) {
     const bst_contracts_config *cfg = f->x->cfg;
     if (!charge(f, c, BST_CONTRACTS_GAS_EVENT)) return false;
-    if (topics_len > 5 + 32u * cfg->max_event_topics)
-        return trapf(f, c, "TooManyTopics%s", NULL);
-    if (data_len > cfg->max_event_data_bytes) return trapf(f, c, "ValueTooLarge: event data%s", NULL);
+    if (topics_len > 5 + 32u * cfg->max_event_topics) return trapf(f, c, "TooManyTopics%s", NULL);
+    if (data_len > cfg->max_event_data_bytes)
+        return trapf(f, c, "ValueTooLarge: event data%s", NULL);
     const uint8_t *tp = view(f, c, topics_ptr, topics_len);
     if (!tp) return false;
     /* Vec<Hash>: compact count then 32-byte hashes, all of it (decode_all); a zero length
@@ -442,8 +443,9 @@ static bool do_deposit_event(ctr_frame *f, bst_caller *c, uint32_t topics_ptr, u
     if (!dp) return false;
     ctr_exec *x = f->x;
     size_t bytes = ev_size(n, data_len);
-    if (bytes > cfg->max_event_bytes_total - (x->ev_bytes < cfg->max_event_bytes_total
-                                                  ? x->ev_bytes : cfg->max_event_bytes_total))
+    if (bytes >
+        cfg->max_event_bytes_total -
+            (x->ev_bytes < cfg->max_event_bytes_total ? x->ev_bytes : cfg->max_event_bytes_total))
         return trapf(f, c, "too much event data in one exec%s", NULL);
     if (x->nev == x->evcap) {
         size_t nc = x->evcap ? 2 * x->evcap : 8;
@@ -519,17 +521,17 @@ static bool seal_enter(ctr_frame *f, bst_caller *c, unsigned flags) {
  * flags, then the body, which sees the frame f, the caller c, args and results.  A SEAL whose
  * row is missing fails to compile (no CTR_SEAL_FLAGS_ constant), as does a row without its SEAL
  * (ctr_seal_lookup names the function). */
-#define SEAL_BODY_PARAMS                                                                       \
-    __attribute__((unused)) ctr_frame *f, __attribute__((unused)) bst_caller *c,               \
+#define SEAL_BODY_PARAMS                                                                           \
+    __attribute__((unused)) ctr_frame *f, __attribute__((unused)) bst_caller *c,                   \
         __attribute__((unused)) const bst_value *args, __attribute__((unused)) bst_value *results
-#define SEAL(module, name)                                                                     \
-    static bool module##_##name##_body(SEAL_BODY_PARAMS);                                      \
-    static bool module##_##name(bst_caller *c, const bst_value *args, bst_value *results,      \
-                                void *env) {                                                   \
-        ctr_frame *f = env;                                                                    \
-        if (!seal_enter(f, c, CTR_SEAL_FLAGS_##module##_##name)) return false;                 \
-        return module##_##name##_body(f, c, args, results);                                    \
-    }                                                                                          \
+#define SEAL(module, name)                                                                         \
+    static bool module##_##name##_body(SEAL_BODY_PARAMS);                                          \
+    static bool module##_##name(bst_caller *c, const bst_value *args, bst_value *results,          \
+                                void *env) {                                                       \
+        ctr_frame *f = env;                                                                        \
+        if (!seal_enter(f, c, CTR_SEAL_FLAGS_##module##_##name)) return false;                     \
+        return module##_##name##_body(f, c, args, results);                                        \
+    }                                                                                              \
     static bool module##_##name##_body(SEAL_BODY_PARAMS)
 
 /* ---- storage ---- */
@@ -629,8 +631,8 @@ SEAL(seal0, instantiate) {
 }
 
 SEAL(seal1, instantiate) {
-    return do_instantiate(f, c, A(0), A64(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9),
-                          A(10), results);
+    return do_instantiate(f, c, A(0), A64(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9), A(10),
+                          results);
 }
 
 SEAL(seal2, instantiate) {
@@ -677,7 +679,7 @@ SEAL(seal0, input) {
     return write_output(f, c, A(0), A(1), f->input, f->input_len, false);
 }
 
-SEAL(seal0, return) {
+SEAL(seal0, return ) {
     uint32_t flags = A(0), len = A(2);
     if (flags & ~BST_CONTRACT_FLAG_REVERT)
         return trapf(f, c, "InvalidCallFlags: return flags%s", NULL);
@@ -685,7 +687,7 @@ SEAL(seal0, return) {
         return trapf(f, c, "return data larger than the limit%s", NULL);
     const uint8_t *p = view(f, c, A(1), len);
     if (!p) return false;
-    uint8_t *d = NULL;   /* empty return data is NULL (bst_contract_result.data) */
+    uint8_t *d = NULL; /* empty return data is NULL (bst_contract_result.data) */
     if (len && !(d = host_copy(f, c, p, len))) return false;
     f->exit = EXIT_RETURN;
     f->ret_flags = flags;
@@ -879,8 +881,8 @@ SEAL(seal0, hash_blake2_128) {
 
 /* ecdsa_recover and ecdsa_to_eth_address: when the key could be derived (ok), its n bytes are
  * written to out_ptr and the answer is SUCCESS, else ECDSA_RECOVER_FAILED and nothing is. */
-static bool ecdsa_answer(ctr_frame *f, bst_caller *c, bool ok, uint32_t out_ptr,
-                         const uint8_t *out, uint32_t n, bst_value *results) {
+static bool ecdsa_answer(ctr_frame *f, bst_caller *c, bool ok, uint32_t out_ptr, const uint8_t *out,
+                         uint32_t n, bst_value *results) {
     if (ok && !wr(f, c, out_ptr, out, n)) return false;
     RET(ok ? RC_SUCCESS : RC_ECDSA_RECOVER_FAILED);
     return true;
@@ -915,8 +917,7 @@ SEAL(seal0, sr25519_verify) {
 /* ---- the lookup ------------------------------------------------------------------------------ */
 
 /* Whether an import name is the row's NAME (lit, litlen bytes) in a form its flags accept. */
-static bool name_is(const char *name, size_t len, const char *lit, size_t litlen,
-                    unsigned flags) {
+static bool name_is(const char *name, size_t len, const char *lit, size_t litlen, unsigned flags) {
     if (!(flags & CTR_ALIAS_ONLY) && len == litlen && memcmp(name, lit, len) == 0) return true;
     return (flags & (CTR_ALIAS | CTR_ALIAS_ONLY)) && len == 5 + litlen &&
            memcmp(name, "seal_", 5) == 0 && memcmp(name + 5, lit, litlen) == 0;
@@ -925,13 +926,13 @@ static bool name_is(const char *name, size_t len, const char *lit, size_t litlen
 /* A chain of comparisons, one per row: the name's length rules out most rows at once. */
 bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
                      ctr_seal_def *out) {
-#define CTR_SEAL_LOOKUP(mod, n, s, fl)                                                         \
-    if (name_is(name, nlen, #n, sizeof #n - 1, fl) && mlen == sizeof #mod - 1 &&               \
-        memcmp(module, #mod, mlen) == 0) {                                                     \
-        out->id = CTR_SEAL_##mod##_##n;                                                        \
-        out->sig = s;                                                                          \
-        out->fn = mod##_##n;                                                                   \
-        return true;                                                                           \
+#define CTR_SEAL_LOOKUP(mod, n, s, fl)                                                             \
+    if (name_is(name, nlen, #n, sizeof #n - 1, fl) && mlen == sizeof #mod - 1 &&                   \
+        memcmp(module, #mod, mlen) == 0) {                                                         \
+        out->id = CTR_SEAL_##mod##_##n;                                                            \
+        out->sig = s;                                                                              \
+        out->fn = mod##_##n;                                                                       \
+        return true;                                                                               \
     }
     CONTRACTS_HOST_FUNCTIONS(CTR_SEAL_LOOKUP)
 #undef CTR_SEAL_LOOKUP

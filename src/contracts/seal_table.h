@@ -23,6 +23,9 @@
 #ifndef BASTION_CONTRACTS_SEAL_TABLE_H
 #define BASTION_CONTRACTS_SEAL_TABLE_H
 
+/* The rows below are aligned by hand: a table is read by columns. */
+/* clang-format off */
+
 enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
 
 #define CONTRACTS_HOST_FUNCTIONS(X) \
@@ -97,5 +100,7 @@ enum {
     CONTRACTS_HOST_FUNCTIONS(CTR_SEAL_FLAGS)
 #undef CTR_SEAL_FLAGS
 };
+
+/* clang-format on */
 
 #endif

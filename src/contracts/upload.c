@@ -71,29 +71,31 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
                 goto fail;
             }
             if (have_memory) {
-                reject(err, BST_ERR_UNLINKABLE, "more than one memory import%.*s%.*s", "", 0,
-                       "", 0);
+                reject(err, BST_ERR_UNLINKABLE, "more than one memory import%.*s%.*s", "", 0, "",
+                       0);
                 goto fail;
             }
             have_memory = true;
             if (!d.type.limits.has_max) {
-                reject(err, BST_ERR_LIMIT, "env.memory must declare a maximum%.*s%.*s", "", 0,
-                       "", 0);
+                reject(err, BST_ERR_LIMIT, "env.memory must declare a maximum%.*s%.*s", "", 0, "",
+                       0);
                 goto fail;
             }
-            if (d.type.limits.max > cfg->max_memory_pages || d.type.limits.min > d.type.limits.max) {
+            if (d.type.limits.max > cfg->max_memory_pages ||
+                d.type.limits.min > d.type.limits.max) {
                 memset(err, 0, sizeof *err);
                 err->status = BST_ERR_LIMIT;
-                snprintf(err->message, sizeof err->message,
-                         "memory maximum %u pages exceeds %u", d.type.limits.max,
-                         cfg->max_memory_pages);
+                snprintf(err->message, sizeof err->message, "memory maximum %u pages exceeds %u",
+                         d.type.limits.max, cfg->max_memory_pages);
                 goto fail;
             }
             continue;
         }
         if (d.type.kind != BST_EXTERN_FUNC) {
-            reject(err, BST_ERR_UNLINKABLE, "import %.*s.%.*s: only functions and env.memory "
-                   "may be imported", d.module, d.module_len, d.name, d.name_len);
+            reject(err, BST_ERR_UNLINKABLE,
+                   "import %.*s.%.*s: only functions and env.memory "
+                   "may be imported",
+                   d.module, d.module_len, d.name, d.name_len);
             goto fail;
         }
         ctr_seal_def def;
@@ -162,8 +164,10 @@ bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], cons
     int rc = mdb_txn_begin(c->env, NULL, 0, &t);
     if (!rc) {
         rc = ctr_code_put(c, t, code_hash_out, code, len);
-        if (rc) mdb_txn_abort(t);
-        else rc = mdb_txn_commit(t);
+        if (rc)
+            mdb_txn_abort(t);
+        else
+            rc = mdb_txn_commit(t);
     }
     if (rc) {
         err->status = BST_ERR_INVALID;

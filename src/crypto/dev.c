@@ -16,13 +16,12 @@
  * smoke 1638, basket 153, hold 868, race 1411, lonely 1053, fit 702, walk 1972.  Only these
  * are needed, so the 2048-word list is not embedded; the tests check the result end to end
  * (the mini secret and the six dev public keys). */
-static const uint16_t DEV_PHRASE_INDICES[12] = {210, 538, 1215, 997, 433, 1638,
+static const uint16_t DEV_PHRASE_INDICES[12] = {210, 538, 1215, 997,  433, 1638,
                                                 153, 868, 1411, 1053, 702, 1972};
 
 /* 12 words x 11 bits = 132 bits: 128 bits of entropy, then a 4-bit checksum (ignored: the
  * phrase is fixed). */
-static void dev_entropy(uint8_t entropy[16])
-{
+static void dev_entropy(uint8_t entropy[16]) {
     uint32_t acc = 0;
     unsigned bits = 0, n = 0;
     for (size_t i = 0; i < 12 && n < 16; i++) {
@@ -38,8 +37,7 @@ static void dev_entropy(uint8_t entropy[16])
 
 /* PBKDF2-HMAC-SHA512 with one 64-byte output block (RFC 8018), on libsodium's HMAC. */
 static void pbkdf2_sha512_block1(const uint8_t *pass, size_t pass_len, const uint8_t *salt,
-                                 size_t salt_len, unsigned rounds, uint8_t out[64])
-{
+                                 size_t salt_len, unsigned rounds, uint8_t out[64]) {
     crypto_auth_hmacsha512_state keyed, st;
     uint8_t u[64];
     static const uint8_t block_index[4] = {0, 0, 0, 1};
@@ -64,8 +62,7 @@ static void pbkdf2_sha512_block1(const uint8_t *pass, size_t pass_len, const uin
 }
 
 /* substrate-bip39 mini_secret_from_entropy(entropy, password = ""). */
-static void dev_mini_secret(uint8_t mini[32])
-{
+static void dev_mini_secret(uint8_t mini[32]) {
     uint8_t entropy[16], seed[64];
     dev_entropy(entropy);
     pbkdf2_sha512_block1(entropy, sizeof entropy, (const uint8_t *)"mnemonic", 8, 2048, seed);
@@ -75,8 +72,7 @@ static void dev_mini_secret(uint8_t mini[32])
 
 /* The canonical junction name of a dev account (as written in "//Alice"), NULL if unknown.
  * An if-chain instead of a table of string pointers: such a table would be relocated data. */
-static bool ascii_ieq(const char *a, const char *b)
-{
+static bool ascii_ieq(const char *a, const char *b) {
     for (;; a++, b++) {
         char x = *a, y = *b;
         if (x >= 'A' && x <= 'Z') {
@@ -94,8 +90,7 @@ static bool ascii_ieq(const char *a, const char *b)
     }
 }
 
-static const char *dev_junction(const char *name)
-{
+static const char *dev_junction(const char *name) {
     if (ascii_ieq(name, "alice")) return "Alice";
     if (ascii_ieq(name, "bob")) return "Bob";
     if (ascii_ieq(name, "charlie")) return "Charlie";
@@ -105,8 +100,7 @@ static const char *dev_junction(const char *name)
     return NULL;
 }
 
-bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64])
-{
+bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64]) {
     const char *junction = name != NULL ? dev_junction(name) : NULL;
     if (junction == NULL) {
         return false;

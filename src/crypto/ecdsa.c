@@ -20,8 +20,7 @@ static const uint8_t N_BYTES[32] = {
 
 /* x mod n for a 256-bit big-endian x: since x < 2^256 < 2n, one conditional subtraction.  This
  * is what the libsecp256k1 Rust crate's parse_overflowing did to r and s (Scalar::set_b32). */
-static void reduce_mod_n(uint8_t x[32])
-{
+static void reduce_mod_n(uint8_t x[32]) {
     int ge = 1; /* x >= n until a differing byte says otherwise */
     for (int i = 0; i < 32; i++) {
         if (x[i] != N_BYTES[i]) {
@@ -41,8 +40,7 @@ static void reduce_mod_n(uint8_t x[32])
 }
 
 static bst_ecdsa_error recover(const uint8_t sig[65], const uint8_t msg_hash[32], bool strict,
-                               secp256k1_pubkey *pk)
-{
+                               secp256k1_pubkey *pk) {
     /* sp-io: v = sig[64], minus 27 when above 26 (Ethereum style); recovery ids are 0..3. */
     int v = sig[64] > 26 ? sig[64] - 27 : sig[64];
     if (v > 3) {
@@ -68,8 +66,7 @@ static bst_ecdsa_error recover(const uint8_t sig[65], const uint8_t msg_hash[32]
 }
 
 bst_ecdsa_error bst_secp256k1_recover(const uint8_t sig[65], const uint8_t msg_hash[32],
-                                      bool strict, uint8_t pub64[64])
-{
+                                      bool strict, uint8_t pub64[64]) {
     secp256k1_pubkey pk;
     bst_ecdsa_error e = recover(sig, msg_hash, strict, &pk);
     if (e == BST_ECDSA_OK) {
@@ -82,10 +79,8 @@ bst_ecdsa_error bst_secp256k1_recover(const uint8_t sig[65], const uint8_t msg_h
     return e;
 }
 
-bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65],
-                                                 const uint8_t msg_hash[32], bool strict,
-                                                 uint8_t pub33[33])
-{
+bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65], const uint8_t msg_hash[32],
+                                                 bool strict, uint8_t pub33[33]) {
     secp256k1_pubkey pk;
     bst_ecdsa_error e = recover(sig, msg_hash, strict, &pk);
     if (e == BST_ECDSA_OK) {
@@ -98,8 +93,7 @@ bst_ecdsa_error bst_secp256k1_recover_compressed(const uint8_t sig[65],
 
 /* A context for using the secret key seed, randomised against side channels (blinding of the
  * generator tables); NULL when seed is not a valid secret key, or out of memory. */
-static secp256k1_context *signing_context(const uint8_t seed[32])
-{
+static secp256k1_context *signing_context(const uint8_t seed[32]) {
     if (!secp256k1_ec_seckey_verify(secp256k1_context_static, seed)) {
         return NULL;
     }
@@ -116,8 +110,7 @@ static secp256k1_context *signing_context(const uint8_t seed[32])
     return ctx;
 }
 
-bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33])
-{
+bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33]) {
     secp256k1_context *ctx = signing_context(seed);
     if (ctx == NULL) {
         return false;
@@ -133,8 +126,7 @@ bool bst_ecdsa_from_seed(const uint8_t seed[32], uint8_t pub33[33])
     return ok;
 }
 
-bool bst_ecdsa_sign_prehashed(const uint8_t seed[32], const uint8_t msg_hash[32], uint8_t sig[65])
-{
+bool bst_ecdsa_sign_prehashed(const uint8_t seed[32], const uint8_t msg_hash[32], uint8_t sig[65]) {
     secp256k1_context *ctx = signing_context(seed);
     if (ctx == NULL) {
         return false;
@@ -153,8 +145,7 @@ bool bst_ecdsa_sign_prehashed(const uint8_t seed[32], const uint8_t msg_hash[32]
     return ok;
 }
 
-bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t sig[65])
-{
+bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t sig[65]) {
     /* sp-core ecdsa::Pair::sign = sign_prehashed(blake2_256(msg)). */
     uint8_t hash[32];
     bst_blake2_256(msg, len, hash);
@@ -164,8 +155,7 @@ bool bst_ecdsa_sign(const uint8_t seed[32], const void *msg, size_t len, uint8_t
 /* sp-core ecdsa::Pair verification: recover the signer of the hash (recovery id 0..3, no
  * Ethereum 27 offset) and compare with the compressed public key. */
 static bool verify_hash(const uint8_t sig[65], const uint8_t hash[32], bool strict,
-                        const uint8_t pub33[33])
-{
+                        const uint8_t pub33[33]) {
     uint8_t got[33];
     if (sig[64] > 3) {
         return false;
@@ -176,29 +166,25 @@ static bool verify_hash(const uint8_t sig[65], const uint8_t hash[32], bool stri
     return memcmp(got, pub33, 33) == 0;
 }
 
-bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33])
-{
+bool bst_ecdsa_verify(const uint8_t sig[65], const void *msg, size_t len, const uint8_t pub33[33]) {
     uint8_t hash[32];
     bst_blake2_256(msg, len, hash);
     return verify_hash(sig, hash, true, pub33);
 }
 
 bool bst_ecdsa_verify_deprecated(const uint8_t sig[65], const void *msg, size_t len,
-                                 const uint8_t pub33[33])
-{
+                                 const uint8_t pub33[33]) {
     uint8_t hash[32];
     bst_blake2_256(msg, len, hash);
     return verify_hash(sig, hash, false, pub33);
 }
 
 bool bst_ecdsa_verify_prehashed(const uint8_t sig[65], const uint8_t msg_hash[32],
-                                const uint8_t pub33[33])
-{
+                                const uint8_t pub33[33]) {
     return verify_hash(sig, msg_hash, true, pub33);
 }
 
-bool bst_ecdsa_eth_address(const uint8_t pub33[33], uint8_t out20[20])
-{
+bool bst_ecdsa_eth_address(const uint8_t pub33[33], uint8_t out20[20]) {
     secp256k1_pubkey pk;
     uint8_t full[65], hash[32];
     size_t n = sizeof full;

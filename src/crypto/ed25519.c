@@ -15,13 +15,11 @@
 #include "bastion_crypto.h"
 #include "internal.h"
 
-void bst_ed25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64])
-{
+void bst_ed25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64]) {
     crypto_sign_ed25519_seed_keypair(pub, secret, seed);
 }
 
-void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uint8_t sig[64])
-{
+void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uint8_t sig[64]) {
     crypto_sign_ed25519_detached(sig, NULL, msg, len, secret);
 }
 
@@ -29,8 +27,7 @@ void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uin
 static const uint8_t ED_IDENTITY[32] = {1};
 
 /* out = 8P; false if p does not decode to a curve point. */
-static bool mul_by_cofactor(uint8_t out[32], const uint8_t p[32])
-{
+static bool mul_by_cofactor(uint8_t out[32], const uint8_t p[32]) {
     uint8_t t[32];
     if (crypto_core_ed25519_add(t, p, p) != 0 || crypto_core_ed25519_add(out, t, t) != 0 ||
         crypto_core_ed25519_add(t, out, out) != 0) {
@@ -41,8 +38,7 @@ static bool mul_by_cofactor(uint8_t out[32], const uint8_t p[32])
 }
 
 static bool verify_zip215(const uint8_t sig[64], const void *msg, size_t len,
-                          const uint8_t pub[32])
-{
+                          const uint8_t pub[32]) {
     const uint8_t *R = sig, *S = sig + 32;
     uint8_t wide[64], k[32], sb[32], t[32], t8[32], a8[32], ka8[32];
     crypto_hash_sha512_state h;
@@ -76,8 +72,7 @@ static bool verify_zip215(const uint8_t sig[64], const void *msg, size_t len,
     return memcmp(t8, ka8, 32) == 0;
 }
 
-bool bst_ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32])
-{
+bool bst_ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]) {
     if (crypto_sign_ed25519_verify_detached(sig, msg, len, pub) == 0) {
         return true;
     }

@@ -11,8 +11,7 @@
 
 #include "bastion_crypto.h"
 
-void cry_keccak_f1600(uint8_t state[200])
-{
+void cry_keccak_f1600(uint8_t state[200]) {
     struct sha3_state s;
     /* Lanes are little-endian by definition of Keccak; assemble them byte by byte so the
      * code is independent of host endianness and never does an unaligned load. */
@@ -32,8 +31,7 @@ void cry_keccak_f1600(uint8_t state[200])
 }
 
 void cry_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, uint8_t *out,
-                       size_t out_len)
-{
+                       size_t out_len) {
     uint8_t st[200];
     const uint8_t *p = data;
     memset(st, 0, sizeof st);
@@ -56,7 +54,6 @@ void cry_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, u
     memcpy(out, st, out_len);
 }
 
-void bst_keccak_256(const void *data, size_t len, uint8_t out[32])
-{
+void bst_keccak_256(const void *data, size_t len, uint8_t out[32]) {
     cry_keccak_sponge(136, 0x01, data, len, out, 32);
 }

@@ -20,8 +20,7 @@ enum {
     FLAG_K = 1 << 5
 };
 
-static void run_f(cry_strobe *s)
-{
+static void run_f(cry_strobe *s) {
     s->st[s->pos] ^= s->pos_begin;
     s->st[s->pos + 1] ^= 0x04;
     s->st[STROBE_R + 1] ^= 0x80;
@@ -30,8 +29,7 @@ static void run_f(cry_strobe *s)
     s->pos_begin = 0;
 }
 
-static void absorb(cry_strobe *s, const uint8_t *data, size_t len)
-{
+static void absorb(cry_strobe *s, const uint8_t *data, size_t len) {
     for (size_t i = 0; i < len; i++) {
         s->st[s->pos] ^= data[i];
         if (++s->pos == STROBE_R) {
@@ -40,8 +38,7 @@ static void absorb(cry_strobe *s, const uint8_t *data, size_t len)
     }
 }
 
-static void overwrite(cry_strobe *s, const uint8_t *data, size_t len)
-{
+static void overwrite(cry_strobe *s, const uint8_t *data, size_t len) {
     for (size_t i = 0; i < len; i++) {
         s->st[s->pos] = data[i];
         if (++s->pos == STROBE_R) {
@@ -50,8 +47,7 @@ static void overwrite(cry_strobe *s, const uint8_t *data, size_t len)
     }
 }
 
-static void squeeze(cry_strobe *s, uint8_t *out, size_t len)
-{
+static void squeeze(cry_strobe *s, uint8_t *out, size_t len) {
     for (size_t i = 0; i < len; i++) {
         out[i] = s->st[s->pos];
         s->st[s->pos] = 0;
@@ -63,8 +59,7 @@ static void squeeze(cry_strobe *s, uint8_t *out, size_t len)
 
 /* begin_op with more = false (merlin's "more" continuations are handled by the callers simply
  * not calling begin_op again: a continued op has the same flags by construction). */
-static void begin_op(cry_strobe *s, uint8_t flags)
-{
+static void begin_op(cry_strobe *s, uint8_t flags) {
     uint8_t old_begin = s->pos_begin;
     /* pos < STROBE_R = 166 here, so pos + 1 fits in a byte. */
     s->pos_begin = (uint8_t)(s->pos + 1);
@@ -77,16 +72,14 @@ static void begin_op(cry_strobe *s, uint8_t flags)
     }
 }
 
-static void meta_ad(cry_strobe *s, const void *data, size_t len, int more)
-{
+static void meta_ad(cry_strobe *s, const void *data, size_t len, int more) {
     if (!more) {
         begin_op(s, FLAG_M | FLAG_A);
     }
     absorb(s, data, len);
 }
 
-static void le32(uint8_t out[4], size_t v)
-{
+static void le32(uint8_t out[4], size_t v) {
     /* merlin panics on lengths above u32::MAX; every caller here passes sizes far below it
      * (guest inputs are bounded by the 4 GiB wasm32 memory), so truncation cannot happen. */
     uint32_t x = (uint32_t)v;
@@ -96,25 +89,22 @@ static void le32(uint8_t out[4], size_t v)
     out[3] = (uint8_t)(x >> 24);
 }
 
-static void strobe_init(cry_strobe *s, const void *label, size_t label_len)
-{
-    static const uint8_t head[18] = {1, STROBE_R + 2, 1, 0, 1, 96, 'S', 'T', 'R', 'O', 'B',
-                                     'E', 'v', '1', '.', '0', '.', '2'};
+static void strobe_init(cry_strobe *s, const void *label, size_t label_len) {
+    static const uint8_t head[18] = {1,   STROBE_R + 2, 1,   0,   1,   96,  'S', 'T', 'R',
+                                     'O', 'B',          'E', 'v', '1', '.', '0', '.', '2'};
     memset(s, 0, sizeof *s);
     memcpy(s->st, head, sizeof head);
     cry_keccak_f1600(s->st);
     meta_ad(s, label, label_len, 0);
 }
 
-void cry_merlin_init(cry_merlin *t, const void *label, size_t label_len)
-{
+void cry_merlin_init(cry_merlin *t, const void *label, size_t label_len) {
     strobe_init(&t->strobe, CRY_LIT("Merlin v1.0"));
     cry_merlin_append(t, CRY_LIT("dom-sep"), label, label_len);
 }
 
 void cry_merlin_append(cry_merlin *t, const void *label, size_t label_len, const void *msg,
-                       size_t msg_len)
-{
+                       size_t msg_len) {
     uint8_t n[4];
     le32(n, msg_len);
     meta_ad(&t->strobe, label, label_len, 0);
@@ -124,8 +114,7 @@ void cry_merlin_append(cry_merlin *t, const void *label, size_t label_len, const
 }
 
 void cry_merlin_challenge(cry_merlin *t, const void *label, size_t label_len, uint8_t *out,
-                          size_t out_len)
-{
+                          size_t out_len) {
     uint8_t n[4];
     le32(n, out_len);
     meta_ad(&t->strobe, label, label_len, 0);
@@ -134,16 +123,14 @@ void cry_merlin_challenge(cry_merlin *t, const void *label, size_t label_len, ui
     squeeze(&t->strobe, out, out_len);
 }
 
-static void strobe_key(cry_strobe *s, const uint8_t *data, size_t len)
-{
+static void strobe_key(cry_strobe *s, const uint8_t *data, size_t len) {
     begin_op(s, FLAG_A | FLAG_C);
     overwrite(s, data, len);
 }
 
 void cry_merlin_witness_bytes(const cry_merlin *t, const void *label, size_t label_len,
                               const uint8_t *witness, size_t witness_len, uint8_t *out,
-                              size_t out_len)
-{
+                              size_t out_len) {
     cry_strobe s = t->strobe;
     uint8_t n[4];
     uint8_t rnd[32];

@@ -18,8 +18,7 @@ static const uint8_t L_BYTES[32] = {
 
 /* s < l (schnorrkel's check_scalar / Scalar::from_canonical_bytes; also ed25519.c).  Variable
  * time is fine: only public signature scalars are checked. */
-bool cry_sc25519_is_canonical(const uint8_t s[32])
-{
+bool cry_sc25519_is_canonical(const uint8_t s[32]) {
     for (int i = 31; i >= 0; i--) {
         if (s[i] != L_BYTES[i]) {
             return s[i] < L_BYTES[i];
@@ -28,8 +27,7 @@ bool cry_sc25519_is_canonical(const uint8_t s[32])
     return false; /* s == l */
 }
 
-void cry_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64])
-{
+void cry_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64]) {
     uint8_t h[64];
     crypto_hash_sha512(h, mini, 32);
     /* ed25519 clamping, then divide by the cofactor 8 (schnorrkel keeps the key mod l; the
@@ -47,31 +45,27 @@ void cry_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64])
     sodium_memzero(h, sizeof h);
 }
 
-void bst_sr25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64])
-{
+void bst_sr25519_from_seed(const uint8_t seed[32], uint8_t pub[32], uint8_t secret[64]) {
     cry_sr25519_expand_ed25519(seed, secret);
     /* key != 0 (it is >= 2^251), so the result is never the identity and this cannot fail. */
     (void)crypto_scalarmult_ristretto255_base(pub, secret);
 }
 
 /* schnorrkel signing_context(b"substrate").bytes(msg) */
-static void signing_transcript(cry_merlin *t, const void *msg, size_t len)
-{
+static void signing_transcript(cry_merlin *t, const void *msg, size_t len) {
     cry_merlin_init(t, CRY_LIT("SigningContext"));
     cry_merlin_append(t, CRY_LIT(""), CRY_LIT("substrate"));
     cry_merlin_append(t, CRY_LIT("sign-bytes"), msg, len);
 }
 
-static void challenge_scalar(cry_merlin *t, const void *label, size_t label_len, uint8_t k[32])
-{
+static void challenge_scalar(cry_merlin *t, const void *label, size_t label_len, uint8_t k[32]) {
     uint8_t wide[64];
     cry_merlin_challenge(t, label, label_len, wide, sizeof wide);
     crypto_core_ristretto255_scalar_reduce(k, wide);
 }
 
-void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const void *msg,
-                      size_t len, uint8_t sig[64])
-{
+void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const void *msg, size_t len,
+                      uint8_t sig[64]) {
     cry_merlin t;
     uint8_t wide[64], r[32], k[32], kx[32];
 
@@ -98,8 +92,7 @@ void bst_sr25519_sign(const uint8_t secret[64], const uint8_t pub[32], const voi
 
 /* R == s*B - k*A, compared as encodings (schnorrkel never decompresses R). */
 static bool check_equation(const uint8_t k[32], const uint8_t pub[32], const uint8_t R[32],
-                           const uint8_t s[32])
-{
+                           const uint8_t s[32]) {
     uint8_t sb[32], ka[32], rr[32];
     /* Both products return -1 only for the identity (inputs are valid), whose encoding is all
      * zeros: normalise to it. */
@@ -116,8 +109,7 @@ static bool check_equation(const uint8_t k[32], const uint8_t pub[32], const uin
 }
 
 /* Splits a marked signature into R and the canonical scalar s; false if unmarked or s >= l. */
-static bool parse_sig(const uint8_t sig[64], uint8_t s[32])
-{
+static bool parse_sig(const uint8_t sig[64], uint8_t s[32]) {
     if ((sig[63] & 0x80) == 0) {
         return false;
     }
@@ -126,8 +118,7 @@ static bool parse_sig(const uint8_t sig[64], uint8_t s[32])
     return cry_sc25519_is_canonical(s);
 }
 
-bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32])
-{
+bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]) {
     uint8_t s[32], k[32];
     cry_merlin t;
     if (!crypto_core_ristretto255_is_valid_point(pub) || !parse_sig(sig, s)) {
@@ -142,8 +133,7 @@ bool bst_sr25519_verify(const uint8_t sig[64], const void *msg, size_t len, cons
 }
 
 bool bst_sr25519_verify_deprecated(const uint8_t sig[64], const void *msg, size_t len,
-                                   const uint8_t pub[32])
-{
+                                   const uint8_t pub[32]) {
     uint8_t s[32], k[32], marked[64];
     cry_merlin t;
     if (!crypto_core_ristretto255_is_valid_point(pub)) {

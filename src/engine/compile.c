@@ -27,13 +27,13 @@
 #include "engine/ops.h"
 #include "engine/runtime.h"
 
-#define UNKNOWN_TYPE 0    /* bottom type of the polymorphic stack */
+#define UNKNOWN_TYPE 0 /* bottom type of the polymorphic stack */
 #define NO_DEF SIZE_MAX
-#define MAX_SLOTS 65535u  /* slot operands are 16 bits */
+#define MAX_SLOTS 65535u /* slot operands are 16 bits */
 
 typedef struct vs_entry {
     uint8_t type;
-    bool is_const;     /* a constant not yet written anywhere: cval, slot = its canonical slot */
+    bool is_const; /* a constant not yet written anywhere: cval, slot = its canonical slot */
     uint16_t slot;
     uint64_t cval;
 } vs_entry;
@@ -42,14 +42,14 @@ enum { CTL_FUNC, CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE };
 
 typedef struct ctl_frame {
     uint8_t kind;
-    bool unreachable;                /* validation: the rest of this block is unreachable */
-    bool dead;                       /* emission: the block was entered from unreachable code */
-    uint32_t height;                 /* operand height below the block's params */
+    bool unreachable; /* validation: the rest of this block is unreachable */
+    bool dead;        /* emission: the block was entered from unreachable code */
+    uint32_t height;  /* operand height below the block's params */
     uint32_t nparams, nresults;
     const bst_valtype *params, *results;
-    size_t loop_start;               /* LOOP: code position of the loop head */
-    size_t fixups;                   /* head of the forward-branch fixup chain (index+1, 0=none) */
-    size_t if_instr, if_field;       /* IF: the BR_IF_Z to patch at else/end */
+    size_t loop_start;         /* LOOP: code position of the loop head */
+    size_t fixups;             /* head of the forward-branch fixup chain (index+1, 0=none) */
+    size_t if_instr, if_field; /* IF: the BR_IF_Z to patch at else/end */
 } ctl_frame;
 
 typedef struct fixup {
@@ -76,29 +76,29 @@ typedef struct compiler {
     size_t nfix, capfix;
 
     const eng_ftype *ftype;
-    uint32_t nlocals_total;          /* params + declared locals */
+    uint32_t nlocals_total; /* params + declared locals */
     bst_valtype *local_types;
-    uint32_t *local_refs;            /* vstack entries referring to each local */
+    uint32_t *local_refs; /* vstack entries referring to each local */
     uint32_t total_refs;
-    uint32_t total_consts;           /* vstack entries that are pending constants */
-    uint32_t S0;                     /* slot of operand height 0 */
+    uint32_t total_consts; /* vstack entries that are pending constants */
+    uint32_t S0;           /* slot of operand height 0 */
 
-    size_t last_copy;                /* position of the last instruction if it is a lone COPY */
-    size_t last_move;                /* position of the last instruction if COPY or COPY2 */
-    size_t last_def;                 /* cell holding the dst of the last value-producing op */
+    size_t last_copy; /* position of the last instruction if it is a lone COPY */
+    size_t last_move; /* position of the last instruction if COPY or COPY2 */
+    size_t last_def;  /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
-    size_t cmp_instr;                /* its position, or NO_DEF */
-    eng_op cmp_true, cmp_false;      /* the fused branch taken when it holds / does not hold */
+    size_t cmp_instr;           /* its position, or NO_DEF */
+    eng_op cmp_true, cmp_false; /* the fused branch taken when it holds / does not hold */
     bool cmp_is_eqz;
 
-    bool meter;                      /* module compiled with fuel metering */
-    size_t fuel_cell;                /* cost cell of the current block's FUEL, or NO_DEF */
+    bool meter;       /* module compiled with fuel metering */
+    size_t fuel_cell; /* cost cell of the current block's FUEL, or NO_DEF */
 } compiler;
 
-static const bst_valtype k_single_types[] = {BST_I32, BST_I64, BST_F32, BST_F64, BST_FUNCREF,
-                                             BST_EXTERNREF};
+static const bst_valtype k_single_types[] = {BST_I32, BST_I64,     BST_F32,
+                                             BST_F64, BST_FUNCREF, BST_EXTERNREF};
 
 static const char *type_name(uint8_t t) {
     switch (t) {
@@ -130,7 +130,9 @@ static bool grow(compiler *c, void **ptr, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
-static ctl_frame *top_ctl(compiler *c) { return &c->ctl[c->nctl - 1]; }
+static ctl_frame *top_ctl(compiler *c) {
+    return &c->ctl[c->nctl - 1];
+}
 static bool live(compiler *c) {
     const ctl_frame *f = top_ctl(c);
     return !f->unreachable && !f->dead;
@@ -176,7 +178,8 @@ static bool emit_def(compiler *c, eng_op op, uint64_t operand_cell, uint16_t dst
 static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
     if (live(c) && c->last_copy != NO_DEF && c->last_copy + 2 == c->ncode) {
         c->code[c->last_copy] = (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY2];
-        c->code[c->last_copy + 1] |= ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 48);
+        c->code[c->last_copy + 1] |=
+            ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 48);
         c->last_move = c->last_copy;
         c->last_copy = NO_DEF;
         c->last_def = NO_DEF;
@@ -243,10 +246,13 @@ static bool pop_ex(compiler *c, uint8_t want, vs_entry *out, bool keep_const) {
     return true;
 }
 
-static bool pop(compiler *c, uint8_t want, vs_entry *out) { return pop_ex(c, want, out, false); }
+static bool pop(compiler *c, uint8_t want, vs_entry *out) {
+    return pop_ex(c, want, out, false);
+}
 
 static bool emit_const(compiler *c, uint32_t dst, uint64_t bits) {
-    if (bits <= UINT32_MAX) return emit_def(c, ENG_OP_CONST32, pack3(dst, 0, (uint32_t)bits), (uint16_t)dst);
+    if (bits <= UINT32_MAX)
+        return emit_def(c, ENG_OP_CONST32, pack3(dst, 0, (uint32_t)bits), (uint16_t)dst);
     if (!emit_def(c, ENG_OP_CONST64, pack3(dst, 0, 0), (uint16_t)dst)) return false;
     size_t def = c->last_def;
     if (!emit_cell(c, bits)) return false;
@@ -276,7 +282,9 @@ static bool materialize_range(compiler *c, uint32_t from) {
     return true;
 }
 
-static bool materialize_all(compiler *c) { return materialize_range(c, 0); }
+static bool materialize_all(compiler *c) {
+    return materialize_range(c, 0);
+}
 
 /* Before local `x` is overwritten, every pending reference to it must be copied out. */
 static bool materialize_local(compiler *c, uint32_t x) {
@@ -581,7 +589,8 @@ struct op_info {
  * folds into it. */
 static bool canonicalize(compiler *c, const op_info *op, uint16_t dst) {
     if (!c->m->config.canonicalize_nans || !(op->flags & ENG_FLAG_N)) return true;
-    return emit_def(c, op->out == BST_F32 ? ENG_OP_CANON32 : ENG_OP_CANON64, pack3(dst, dst, 0), dst);
+    return emit_def(c, op->out == BST_F32 ? ENG_OP_CANON32 : ENG_OP_CANON64, pack3(dst, dst, 0),
+                    dst);
 }
 
 static bool compile_unary(compiler *c, const op_info *op) {
@@ -961,7 +970,9 @@ static bool op_select(compiler *c, const op_info *op, uint8_t want) {
     return emit_def(c, op->iop, pack3(dst, a.slot, b.slot) | (uint64_t)cond.slot << 48, dst);
 }
 
-static bool compile_select(compiler *c, const op_info *op) { return op_select(c, op, UNKNOWN_TYPE); }
+static bool compile_select(compiler *c, const op_info *op) {
+    return op_select(c, op, UNKNOWN_TYPE);
+}
 
 static bool compile_select_t(compiler *c, const op_info *op) {
     uint32_t n;
@@ -1107,8 +1118,10 @@ static bool compile_br_if(compiler *c, const op_info *op) {
     if (li != 0 && !needs_moves(c, L)) {
         size_t at = emit_cond_branch(c, cond, true, &ok);
         if (!ok) return false;
-        if (c->ctl[li].kind == CTL_LOOP) patch_rel(c, at, at + 2, c->ctl[li].loop_start);
-        else if (!add_fixup(c, li, at, at + 2)) return false;
+        if (c->ctl[li].kind == CTL_LOOP)
+            patch_rel(c, at, at + 2, c->ctl[li].loop_start);
+        else if (!add_fixup(c, li, at, at + 2))
+            return false;
     } else {
         /* taken path needs copies: skip over them when the condition is false */
         size_t at = emit_cond_branch(c, cond, false, &ok);
@@ -1131,8 +1144,10 @@ static bool emit_br_table(compiler *c, eng_op op, vs_entry idx, const uint32_t *
         uint32_t li = labels[k];
         const ctl_frame *L = &c->ctl[li];
         if (li != 0 && !needs_moves(c, L)) {
-            if (L->kind == CTL_LOOP) patch_rel(c, at, table + k, L->loop_start);
-            else ok = add_fixup(c, li, at, table + k);
+            if (L->kind == CTL_LOOP)
+                patch_rel(c, at, table + k, L->loop_start);
+            else
+                ok = add_fixup(c, li, at, table + k);
         } else {
             patch_rel(c, at, table + k, c->ncode); /* a stub: moves + jump */
             bind_here(c);
@@ -1233,17 +1248,17 @@ static bool compile_simd(compiler *c, const op_info *op) {
 
 /* One op_info per row of the instruction table, indexed by opcode (0xFC-prefixed: by
  * sub-opcode); opcodes without a row are zero, i.e. no compile function. */
-#define ENG_X_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
-    [code] = {compile_##how,                                                                     \
-              ENG_OP_##iop,                                                                      \
-              ENG_PICK_##I(ENG_OP_##iop##_IMM, ENG_OP__COUNT),                                    \
-              ENG_PICK_##B(ENG_OP_BR_##iop, ENG_OP__COUNT),                                      \
-              ENG_PICK_##B(ENG_OP_BR_##iop##_IMM, ENG_OP__COUNT),                                \
-              ENG_PICK_##B(ENG_OP_BR_##inv, ENG_OP__COUNT),                                      \
-              ENG_PICK_##B(ENG_OP_BR_##inv##_IMM, ENG_OP__COUNT),                                \
-              ENG_IMM_##imm,                                                                     \
-              ENG_VT_##in,                                                                       \
-              ENG_VT_##out,                                                                      \
+#define ENG_X_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                             \
+    [code] = {compile_##how,                                                                       \
+              ENG_OP_##iop,                                                                        \
+              ENG_PICK_##I(ENG_OP_##iop##_IMM, ENG_OP__COUNT),                                     \
+              ENG_PICK_##B(ENG_OP_BR_##iop, ENG_OP__COUNT),                                        \
+              ENG_PICK_##B(ENG_OP_BR_##iop##_IMM, ENG_OP__COUNT),                                  \
+              ENG_PICK_##B(ENG_OP_BR_##inv, ENG_OP__COUNT),                                        \
+              ENG_PICK_##B(ENG_OP_BR_##inv##_IMM, ENG_OP__COUNT),                                  \
+              ENG_IMM_##imm,                                                                       \
+              ENG_VT_##in,                                                                         \
+              ENG_VT_##out,                                                                        \
               ENG_FLAGS(C, I, B, N)},
 static const op_info k_fc_ops[] = {ENG_WASM_FC_OPS(ENG_X_ROW)};
 
@@ -1303,9 +1318,12 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     free(c->local_refs);
     c->local_types = malloc(((size_t)c->nlocals_total + 1) * sizeof *c->local_types);
     c->local_refs = calloc((size_t)c->nlocals_total + 1, sizeof *c->local_refs);
-    if (!c->local_types || !c->local_refs) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    if (!c->local_types || !c->local_refs)
+        return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
     if (ft->nparams) memcpy(c->local_types, ft->types, ft->nparams * sizeof *ft->types);
-    if (mf->nlocals) memcpy(c->local_types + ft->nparams, mf->local_types, mf->nlocals * sizeof *mf->local_types);
+    if (mf->nlocals)
+        memcpy(c->local_types + ft->nparams, mf->local_types,
+               mf->nlocals * sizeof *mf->local_types);
     c->meter = m->config.fuel_metering;
     c->fuel_cell = NO_DEF;
     if (!push_ctl(c, CTL_FUNC, 0, NULL, ft->nresults, ft->types + ft->nparams)) return false;

@@ -25,30 +25,47 @@
 #include "engine/ops.h"
 
 typedef struct dec {
-    eng_reader r;            /* over m->bytes, end = end of the input */
+    eng_reader r; /* over m->bytes, end = end of the input */
     bst_module *m;
     bst_error *err;
     size_t len;
-    uint32_t nfunc_decls;    /* entries of the function section */
-    uint32_t ncode;          /* entries of the code section */
-    size_t code_offset;      /* where the code section started, for the count mismatch */
+    uint32_t nfunc_decls; /* entries of the function section */
+    uint32_t ncode;       /* entries of the code section */
+    size_t code_offset;   /* where the code section started, for the count mismatch */
     /* Non-constant instructions in constant expressions are validation errors, but the
      * reference reports malformed input anywhere in the module first, so the first such error
      * is held back until decoding has finished. */
     bool has_deferred;
     bst_error deferred;
-    uint64_t charged;        /* bytes charged to m->config.max_decoded_bytes so far */
-    uint32_t customs_cap;    /* allocated entries of m->customs */
+    uint64_t charged;     /* bytes charged to m->config.max_decoded_bytes so far */
+    uint32_t customs_cap; /* allocated entries of m->customs */
 } dec;
 
 /* What malloc itself needs per allocation, charged on top of the bytes asked for. */
 #define ALLOC_OVERHEAD 16u
 
-enum { SEC_CUSTOM = 0, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
-       SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
+enum {
+    SEC_CUSTOM = 0,
+    SEC_TYPE,
+    SEC_IMPORT,
+    SEC_FUNCTION,
+    SEC_TABLE,
+    SEC_MEMORY,
+    SEC_GLOBAL,
+    SEC_EXPORT,
+    SEC_START,
+    SEC_ELEMENT,
+    SEC_CODE,
+    SEC_DATA,
+    SEC_DATACOUNT
+};
 
-static size_t off(const dec *d) { return eng_reader_offset(&d->r); }
-static size_t remaining(const dec *d) { return (size_t)(d->r.end - d->r.p); }
+static size_t off(const dec *d) {
+    return eng_reader_offset(&d->r);
+}
+static size_t remaining(const dec *d) {
+    return (size_t)(d->r.end - d->r.p);
+}
 
 /* The error helpers return a literal false (not eng_fail's result) so the compiler can see that
  * a failing reader never leaves its output unset on a "success" path. */
@@ -81,8 +98,8 @@ static bool charge(dec *d, size_t at, uint64_t n, size_t size, const char *what)
         eng_fail(d->err, BST_ERR_LIMIT, at,
                  "decoded module exceeds its memory limit of %llu bytes (%llu more for %llu %s, "
                  "%llu already used)",
-                 (unsigned long long)budget, (unsigned long long)bytes, (unsigned long long)n,
-                 what, (unsigned long long)d->charged);
+                 (unsigned long long)budget, (unsigned long long)bytes, (unsigned long long)n, what,
+                 (unsigned long long)d->charged);
         return false;
     }
     d->charged += bytes;
@@ -109,7 +126,9 @@ static bool read_u32(eng_reader *r, uint32_t *out) {
     return true;
 }
 
-static bool rd_u32(dec *d, uint32_t *out) { return read_u32(&d->r, out); }
+static bool rd_u32(dec *d, uint32_t *out) {
+    return read_u32(&d->r, out);
+}
 
 static bool rd_sleb(dec *d, unsigned bits, int64_t *out) {
     *out = 0;
@@ -305,17 +324,22 @@ static bool skip_imm(dec *d, uint8_t imm, size_t at, uint32_t *depth) {
     uint8_t buf[8] = {0};
     bst_valtype t;
     switch ((eng_imm)imm) {
-    case ENG_IMM_NONE:
-        return true;
-    case ENG_IMM_BLOCKTYPE:
-        (*depth)++;
-        return skip_blocktype(d);
-    case ENG_IMM_LABEL: case ENG_IMM_FUNC: case ENG_IMM_LOCAL: case ENG_IMM_GLOBAL:
-    case ENG_IMM_TABLE: case ENG_IMM_DATA: case ENG_IMM_ELEM:
-        return skip_u32s(d, 1);
-    case ENG_IMM_TYPE_TABLE: case ENG_IMM_TABLE2: case ENG_IMM_ELEM_TABLE:
-    case ENG_IMM_MEMARG1: case ENG_IMM_MEMARG2: case ENG_IMM_MEMARG4: case ENG_IMM_MEMARG8:
-        return skip_u32s(d, 2);
+    case ENG_IMM_NONE: return true;
+    case ENG_IMM_BLOCKTYPE: (*depth)++; return skip_blocktype(d);
+    case ENG_IMM_LABEL:
+    case ENG_IMM_FUNC:
+    case ENG_IMM_LOCAL:
+    case ENG_IMM_GLOBAL:
+    case ENG_IMM_TABLE:
+    case ENG_IMM_DATA:
+    case ENG_IMM_ELEM: return skip_u32s(d, 1);
+    case ENG_IMM_TYPE_TABLE:
+    case ENG_IMM_TABLE2:
+    case ENG_IMM_ELEM_TABLE:
+    case ENG_IMM_MEMARG1:
+    case ENG_IMM_MEMARG2:
+    case ENG_IMM_MEMARG4:
+    case ENG_IMM_MEMARG8: return skip_u32s(d, 2);
     case ENG_IMM_BR_TABLE:
         if (!rd_count(d, &n, UINT32_MAX, "branch targets")) return false;
         for (uint32_t i = 0; i <= n; i++)
@@ -338,11 +362,9 @@ static bool skip_imm(dec *d, uint8_t imm, size_t at, uint32_t *depth) {
         if (!rd_u32(d, &n)) return false;
         if (n >= sizeof k_fc_imm) break;
         return skip_imm(d, k_fc_imm[n], at, depth); /* never PREFIX_FC again: one level deep */
-    case ENG_IMM_SIMD:
-        return unsupported_simd(d, at);
+    case ENG_IMM_SIMD: return unsupported_simd(d, at);
     case ENG_IMM_ILLEGAL:
-    case ENG_IMM__COUNT:
-        break;
+    case ENG_IMM__COUNT: break;
     }
     return malformed(d, at, "illegal opcode");
 }
@@ -398,7 +420,8 @@ static bool rd_constexpr(dec *d, eng_constexpr *out) {
         case 0xd0:
             if (!rd_reftype(d, &ce.reftype)) return false;
             break;
-        case 0xd2: case 0x23:
+        case 0xd2:
+        case 0x23:
             if (!rd_u32(d, &idx)) return false;
             ce.value = idx;
             break;
@@ -521,8 +544,7 @@ static bool sec_import(dec *d) {
         case 3:
             if (!rd_valtype(d, &imp->gtype) || !rd_mut(d, &imp->gmut)) return false;
             break;
-        default:
-            return malformed(d, at, "malformed import kind");
+        default: return malformed(d, at, "malformed import kind");
         }
         imp->kind = (bst_extern_kind)kind;
         counts[kind]++;
@@ -579,8 +601,7 @@ static bool extend_space(dec *d, void **arr, uint32_t *nitems, size_t size, uint
                          const char *what, uint32_t *n) {
     size_t at = off(d);
     if (!rd_count(d, n, cap, what)) return false;
-    if (*n > cap - *nitems)
-        return too_many(d, at, what, cap);
+    if (*n > cap - *nitems) return too_many(d, at, what, cap);
     /* (+1: validation's per-function "declared" flag) */
     if (!charge(d, at, *n, size + 1, what)) return false;
     if (!grow_array(arr, *nitems, (size_t)*nitems + *n, size)) return nomem(d);
@@ -828,15 +849,12 @@ static bool sec_data(dec *d) {
             s->mode = ENG_SEG_ACTIVE;
             if (!rd_constexpr(d, &s->offset)) return false;
             break;
-        case 1:
-            s->mode = ENG_SEG_PASSIVE;
-            break;
+        case 1: s->mode = ENG_SEG_PASSIVE; break;
         case 2:
             s->mode = ENG_SEG_ACTIVE;
             if (!rd_u32(d, &s->memory) || !rd_constexpr(d, &s->offset)) return false;
             break;
-        default:
-            return malformed(d, at, "malformed data segment kind");
+        default: return malformed(d, at, "malformed data segment kind");
         }
         uint32_t len;
         if (!rd_len(d, &len)) return false;

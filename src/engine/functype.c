@@ -7,8 +7,7 @@
 
 #include "bastion.h"
 
-static bool letter_type(char c, bst_valtype *out)
-{
+static bool letter_type(char c, bst_valtype *out) {
     switch (c) {
     case 'i': *out = BST_I32; return true;
     case 'I': *out = BST_I64; return true;
@@ -20,22 +19,16 @@ static bool letter_type(char c, bst_valtype *out)
     }
 }
 
-bool bst_functype_parse(const char *sig, bst_valtype *buf, size_t cap, bst_functype *out)
-{
-    if (!sig || !out)
-        return false;
+bool bst_functype_parse(const char *sig, bst_valtype *buf, size_t cap, bst_functype *out) {
+    if (!sig || !out) return false;
     const char *colon = strchr(sig, ':');
-    if (!colon || strchr(colon + 1, ':'))
-        return false;
+    if (!colon || strchr(colon + 1, ':')) return false;
     size_t np = (size_t)(colon - sig), nr = strlen(colon + 1);
-    if (np + nr > cap)
-        return false;
+    if (np + nr > cap) return false;
     for (size_t i = 0; i < np; i++)
-        if (!letter_type(sig[i], &buf[i]))
-            return false;
+        if (!letter_type(sig[i], &buf[i])) return false;
     for (size_t i = 0; i < nr; i++)
-        if (!letter_type(colon[1 + i], &buf[np + i]))
-            return false;
+        if (!letter_type(colon[1 + i], &buf[np + i])) return false;
     out->nparams = (uint32_t)np;
     out->nresults = (uint32_t)nr;
     out->params = buf;
@@ -43,26 +36,20 @@ bool bst_functype_parse(const char *sig, bst_valtype *buf, size_t cap, bst_funct
     return true;
 }
 
-bool bst_functype_matches(const bst_functype *ft, const char *sig)
-{
+bool bst_functype_matches(const bst_functype *ft, const char *sig) {
     /* A signature longer than any host function's is simply not one of them. */
     bst_valtype buf[32];
     bst_functype want;
-    if (!ft || !bst_functype_parse(sig, buf, sizeof buf / sizeof buf[0], &want))
-        return false;
-    if (ft->nparams != want.nparams || ft->nresults != want.nresults)
-        return false;
+    if (!ft || !bst_functype_parse(sig, buf, sizeof buf / sizeof buf[0], &want)) return false;
+    if (ft->nparams != want.nparams || ft->nresults != want.nresults) return false;
     for (uint32_t i = 0; i < want.nparams; i++)
-        if (ft->params[i] != want.params[i])
-            return false;
+        if (ft->params[i] != want.params[i]) return false;
     for (uint32_t i = 0; i < want.nresults; i++)
-        if (ft->results[i] != want.results[i])
-            return false;
+        if (ft->results[i] != want.results[i]) return false;
     return true;
 }
 
-const char *bst_valtype_name(bst_valtype t)
-{
+const char *bst_valtype_name(bst_valtype t) {
     switch (t) {
     case BST_I32: return "i32";
     case BST_I64: return "i64";

@@ -15,6 +15,9 @@
  * unsigned types (wrap-around), shifts mask their count, signed division and float-to-int
  * conversions are range-checked before the C operation.
  */
+/* The handler families are macros aligned by hand, column by column, and the loop is laid out
+ * for reading as a table of handlers. */
+/* clang-format off */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -952,3 +955,4 @@ bst_status eng_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
     if (st == BST_OK) memcpy(slots, base, t->nresults * sizeof *slots);
     return st;
 }
+/* clang-format on */

@@ -18,7 +18,9 @@ typedef struct eng_reader {
     bst_error *err;
 } eng_reader;
 
-static inline size_t eng_reader_offset(const eng_reader *r) { return (size_t)(r->p - r->base); }
+static inline size_t eng_reader_offset(const eng_reader *r) {
+    return (size_t)(r->p - r->base);
+}
 
 static inline bool eng_read_fail(eng_reader *r, bst_status st, const char *msg) {
     eng_fail(r->err, st, eng_reader_offset(r), "%s", msg);
@@ -41,13 +43,16 @@ static inline bool eng_read_uleb(eng_reader *r, unsigned bits, uint64_t *out) {
         unsigned remaining = bits - shift; /* significant bits this byte may still carry */
         if (remaining < 7) {
             /* last permitted byte: no continuation, no bits beyond `bits` */
-            if (b & 0x80) return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
-            if ((b >> remaining) != 0) return eng_read_fail(r, BST_ERR_MALFORMED, "integer too large");
+            if (b & 0x80)
+                return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
+            if ((b >> remaining) != 0)
+                return eng_read_fail(r, BST_ERR_MALFORMED, "integer too large");
         }
         result |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) break;
         shift += 7;
-        if (shift >= bits) return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
+        if (shift >= bits)
+            return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
     }
     *out = result;
     return true;
@@ -63,17 +68,20 @@ static inline bool eng_read_sleb(eng_reader *r, unsigned bits, int64_t *out) {
         b = *r->p++;
         unsigned remaining = bits - shift;
         if (remaining < 7) {
-            if (b & 0x80) return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
+            if (b & 0x80)
+                return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
             /* the unused high bits (including the sign bit of this byte) must all equal the
              * sign bit of the value */
             uint8_t top = (uint8_t)((b & 0x7f) >> (remaining - 1)); /* sign bit and above */
             uint8_t all = (uint8_t)(0x7f >> (remaining - 1));
-            if (top != 0 && top != all) return eng_read_fail(r, BST_ERR_MALFORMED, "integer too large");
+            if (top != 0 && top != all)
+                return eng_read_fail(r, BST_ERR_MALFORMED, "integer too large");
         }
         result |= (uint64_t)(b & 0x7f) << shift;
         shift += 7;
         if (!(b & 0x80)) break;
-        if (shift >= bits) return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
+        if (shift >= bits)
+            return eng_read_fail(r, BST_ERR_MALFORMED, "integer representation too long");
     }
     if (shift < 64 && (b & 0x40)) result |= ~(uint64_t)0 << shift;
     *out = (int64_t)result;

@@ -65,29 +65,33 @@ void bst_module_config_default(bst_module_config *cfg) {
     cfg->max_decoded_bytes = (uint64_t)128 << 20;
 }
 
-static bool is_float(bst_valtype t) { return t == BST_F32 || t == BST_F64; }
+static bool is_float(bst_valtype t) {
+    return t == BST_F32 || t == BST_F64;
+}
 
 /* Configured limits and the no-floats rule, checked on the decoded module. */
 static bool check_config(const bst_module *m, bst_error *err) {
     const bst_module_config *cfg = &m->config;
     if (m->nfuncs > cfg->max_functions)
-        return eng_fail(err, BST_ERR_LIMIT, 0, "module has %u functions, the limit is %u", m->nfuncs,
-                        cfg->max_functions);
+        return eng_fail(err, BST_ERR_LIMIT, 0, "module has %u functions, the limit is %u",
+                        m->nfuncs, cfg->max_functions);
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
         uint64_t n = (uint64_t)m->types[m->funcs[i].type].nparams + m->funcs[i].nlocals;
         if (n > cfg->max_locals)
             return eng_fail(err, BST_ERR_LIMIT, m->funcs[i].body_start,
-                            "function %u has %llu locals, the limit is %u", i, (unsigned long long)n,
-                            cfg->max_locals);
+                            "function %u has %llu locals, the limit is %u", i,
+                            (unsigned long long)n, cfg->max_locals);
     }
     if (!cfg->reject_floats) return true;
     for (uint32_t i = 0; i < m->ntypes; i++)
         for (uint32_t k = 0; k < m->types[i].nparams + m->types[i].nresults; k++)
             if (is_float(m->types[i].types[k]))
-                return eng_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (type %u)", i);
+                return eng_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (type %u)",
+                                i);
     for (uint32_t i = 0; i < m->nglobals; i++)
         if (is_float(m->globals[i].type))
-            return eng_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (global %u)", i);
+            return eng_fail(err, BST_ERR_UNSUPPORTED, 0, "floating point not allowed (global %u)",
+                            i);
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
         for (uint32_t k = 0; k < m->funcs[i].nlocals; k++)
             if (is_float(m->funcs[i].local_types[k]))

@@ -17,14 +17,14 @@
 #define ENG_MAX_FUNCS 1000000u
 #define ENG_MAX_IMPORTS 100000u
 #define ENG_MAX_EXPORTS 100000u
-#define ENG_MAX_LOCALS 50000u          /* per function, params included */
+#define ENG_MAX_LOCALS 50000u /* per function, params included */
 #define ENG_MAX_PARAMS 1000u
 #define ENG_MAX_RESULTS 1000u
 #define ENG_MAX_TABLES 100000u
 #define ENG_MAX_GLOBALS 1000000u
 #define ENG_MAX_SEGMENTS 100000u
 #define ENG_MAX_ELEM_ITEMS 10000000u
-#define ENG_MAX_PAGES 65536u           /* 4 GiB of 64 KiB pages */
+#define ENG_MAX_PAGES 65536u /* 4 GiB of 64 KiB pages */
 
 /* A function type.  types[0..nparams) are params, types[nparams..nparams+nresults) results.
  * `pub` points into `types` so it can be handed out through the public API. */
@@ -36,36 +36,36 @@ typedef struct eng_ftype {
 
 /* A constant expression: exactly one constant instruction (the decoder rejects the rest). */
 typedef struct eng_constexpr {
-    uint8_t op;        /* 0x41 i32.const, 0x42 i64.const, 0x43 f32.const, 0x44 f64.const,
+    uint8_t op;          /* 0x41 i32.const, 0x42 i64.const, 0x43 f32.const, 0x44 f64.const,
                           0xd0 ref.null, 0xd2 ref.func, 0x23 global.get */
     bst_valtype reftype; /* for ref.null */
-    uint64_t value;    /* constant bits (i32 sign-extended to 64), or the func/global index */
-    size_t offset;     /* byte offset of the expression, for error messages */
+    uint64_t value;      /* constant bits (i32 sign-extended to 64), or the func/global index */
+    size_t offset;       /* byte offset of the expression, for error messages */
 } eng_constexpr;
 
 typedef struct eng_import {
-    char *module, *name;          /* NUL-terminated copies (names may contain NUL too) */
+    char *module, *name; /* NUL-terminated copies (names may contain NUL too) */
     uint32_t module_len, name_len;
     bst_extern_kind kind;
-    uint32_t type;                /* FUNC: type index */
-    bst_valtype elem;             /* TABLE: reference type */
-    bst_limits limits;            /* TABLE / MEMORY */
-    bst_valtype gtype;            /* GLOBAL */
+    uint32_t type;     /* FUNC: type index */
+    bst_valtype elem;  /* TABLE: reference type */
+    bst_limits limits; /* TABLE / MEMORY */
+    bst_valtype gtype; /* GLOBAL */
     bool gmut;
 } eng_import;
 
-struct eng_code;                  /* compiled body, defined by compile.h */
+struct eng_code; /* compiled body, defined by compile.h */
 
 /* Every function in the index space (imports first). */
 typedef struct eng_mfunc {
-    uint32_t type;                /* type index */
+    uint32_t type; /* type index */
     bool imported;
     /* defined functions only: */
-    uint32_t nlocals;             /* declared locals, excluding params */
-    bst_valtype *local_types;     /* nlocals entries */
-    size_t body_start, body_end;  /* expression bytes [start,end) in module->bytes (after locals,
+    uint32_t nlocals;            /* declared locals, excluding params */
+    bst_valtype *local_types;    /* nlocals entries */
+    size_t body_start, body_end; /* expression bytes [start,end) in module->bytes (after locals,
                                      including the final `end`) */
-    struct eng_code *code;        /* filled by the compiler */
+    struct eng_code *code;       /* filled by the compiler */
 } eng_mfunc;
 
 typedef struct eng_mtable {
@@ -83,7 +83,7 @@ typedef struct eng_mglobal {
     bst_valtype type;
     bool mut;
     bool imported;
-    eng_constexpr init;           /* defined globals only */
+    eng_constexpr init; /* defined globals only */
 } eng_mglobal;
 
 typedef struct eng_mexport {
@@ -97,30 +97,30 @@ typedef enum { ENG_SEG_ACTIVE, ENG_SEG_PASSIVE, ENG_SEG_DECLARATIVE } eng_seg_mo
 
 typedef struct eng_melem {
     eng_seg_mode mode;
-    uint32_t table;               /* ACTIVE */
-    eng_constexpr offset;         /* ACTIVE */
-    bst_valtype type;             /* funcref / externref */
+    uint32_t table;       /* ACTIVE */
+    eng_constexpr offset; /* ACTIVE */
+    bst_valtype type;     /* funcref / externref */
     uint32_t count;
-    eng_constexpr *items;         /* count items: ref.func / ref.null / global.get */
+    eng_constexpr *items; /* count items: ref.func / ref.null / global.get */
 } eng_melem;
 
 typedef struct eng_mdata {
-    eng_seg_mode mode;            /* ACTIVE or PASSIVE */
+    eng_seg_mode mode; /* ACTIVE or PASSIVE */
     uint32_t memory;
     eng_constexpr offset;
-    const uint8_t *bytes;         /* points into module->bytes */
+    const uint8_t *bytes; /* points into module->bytes */
     uint32_t len;
 } eng_mdata;
 
 typedef struct eng_custom {
     char *name;
     uint32_t name_len;
-    size_t offset, len;           /* payload in module->bytes */
+    size_t offset, len; /* payload in module->bytes */
 } eng_custom;
 
 struct bst_module {
-    bst_module_config config;     /* options it was compiled with */
-    uint8_t *bytes;               /* private copy of the binary */
+    bst_module_config config; /* options it was compiled with */
+    uint8_t *bytes;           /* private copy of the binary */
     size_t nbytes;
 
     uint32_t ntypes;
@@ -155,11 +155,11 @@ struct bst_module {
     uint32_t ncustoms;
     eng_custom *customs;
 
-    char **func_names;            /* nfuncs entries (NULL where unnamed), or NULL: name section */
+    char **func_names; /* nfuncs entries (NULL where unnamed), or NULL: name section */
 
     /* Filled by validate_module(): functions that may be referenced by ref.func in bodies
      * (those named in exports, element segments and global initialisers). */
-    uint8_t *func_declared;       /* nfuncs booleans */
+    uint8_t *func_declared; /* nfuncs booleans */
 };
 
 /* decode.c: parse bytes into m (zeroed by the caller).  Copies the bytes.  Returns false with

@@ -37,6 +37,9 @@
 #ifndef ENG_ENGINE_OPS_H
 #define ENG_ENGINE_OPS_H
 
+/* The rows below are aligned by hand: a table is read by columns. */
+/* clang-format off */
+
 /* ---- immediates ----------------------------------------------------------------------------- */
 
 /* The immediate shapes of the binary format.  Index immediates are u32 LEB128. */
@@ -412,5 +415,7 @@ typedef enum eng_op {
 #undef ENG_OP_ITEM
     ENG_OP__COUNT
 } eng_op;
+
+/* clang-format on */
 
 #endif /* ENG_ENGINE_OPS_H */

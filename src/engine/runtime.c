@@ -68,8 +68,10 @@ void bst_config_default(bst_config *cfg) {
 bst_store *bst_store_new(const bst_config *cfg) {
     bst_store *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    if (cfg) s->config = *cfg;
-    else bst_config_default(&s->config);
+    if (cfg)
+        s->config = *cfg;
+    else
+        bst_config_default(&s->config);
     if (s->config.max_call_depth == 0) s->config.max_call_depth = 1;
     if (s->config.max_stack_slots < 1024) s->config.max_stack_slots = 1024;
     if (s->config.max_reentry == 0) s->config.max_reentry = 1;
@@ -82,7 +84,9 @@ bst_store *bst_store_new(const bst_config *cfg) {
 void bst_store_set_fuel(bst_store *s, uint64_t fuel) {
     s->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
 }
-uint64_t bst_store_fuel(const bst_store *s) { return (uint64_t)s->fuel; }
+uint64_t bst_store_fuel(const bst_store *s) {
+    return (uint64_t)s->fuel;
+}
 
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) {
     size_t n = 0;
@@ -136,9 +140,10 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     if (limits.has_max && limits.max < cap) cap = limits.max;
     if (limits.min > s->config.max_memory_pages ||
         s->memory_pages + limits.min > s->config.max_memory_pages) {
-        eng_fail(err, BST_ERR_LIMIT, 0,
-                 "memory minimum of %u pages exceeds the limit of %u pages (%llu in use in the store)",
-                 limits.min, s->config.max_memory_pages, (unsigned long long)s->memory_pages);
+        eng_fail(
+            err, BST_ERR_LIMIT, 0,
+            "memory minimum of %u pages exceeds the limit of %u pages (%llu in use in the store)",
+            limits.min, s->config.max_memory_pages, (unsigned long long)s->memory_pages);
         return NULL;
     }
     bst_memory *m = calloc(1, sizeof *m);
@@ -194,9 +199,15 @@ int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta) {
     return old;
 }
 
-int64_t bst_memory_grow(bst_memory *m, uint32_t delta) { return eng_memory_grow_internal(m, delta); }
-uint32_t bst_memory_pages(const bst_memory *m) { return m->pages; }
-uint64_t bst_memory_size(const bst_memory *m) { return m->size; }
+int64_t bst_memory_grow(bst_memory *m, uint32_t delta) {
+    return eng_memory_grow_internal(m, delta);
+}
+uint32_t bst_memory_pages(const bst_memory *m) {
+    return m->pages;
+}
+uint64_t bst_memory_size(const bst_memory *m) {
+    return m->size;
+}
 
 bool bst_memory_read(const bst_memory *m, uint32_t ptr, void *dst, uint32_t len) {
     if (!m || (uint64_t)ptr + len > m->size) return false;
@@ -283,7 +294,9 @@ int64_t eng_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
     return old;
 }
 
-uint32_t bst_table_size(const bst_table *t) { return t->size; }
+uint32_t bst_table_size(const bst_table *t) {
+    return t->size;
+}
 
 bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out) {
     if (i >= t->size) return false;
@@ -301,7 +314,9 @@ bool bst_table_set(bst_table *t, uint32_t i, bst_value v) {
 
 /* ---- globals ------------------------------------------------------------------------------- */
 
-static void plain_release(eng_object *o) { free(o); }
+static void plain_release(eng_object *o) {
+    free(o);
+}
 
 static bst_global *global_create(bst_store *s, bst_valtype type, bool mut, uint64_t val) {
     bst_global *g = calloc(1, sizeof *g);
@@ -318,7 +333,9 @@ bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_va
     return global_create(s, type, mutable_, eng_value_to_slot(&init));
 }
 
-bst_value bst_global_get(const bst_global *g) { return eng_slot_to_value(g->type, g->val); }
+bst_value bst_global_get(const bst_global *g) {
+    return eng_slot_to_value(g->type, g->val);
+}
 
 bool bst_global_set(bst_global *g, bst_value v) {
     if (!g->mut || v.type != g->type) return false;
@@ -348,7 +365,8 @@ bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn 
     }
     if (type->nparams) memcpy(f->own_type.types, type->params, type->nparams * sizeof(bst_valtype));
     if (type->nresults)
-        memcpy(f->own_type.types + type->nparams, type->results, type->nresults * sizeof(bst_valtype));
+        memcpy(f->own_type.types + type->nparams, type->results,
+               type->nresults * sizeof(bst_valtype));
     f->own_type.nparams = type->nparams;
     f->own_type.nresults = type->nresults;
     f->own_type.pub.nparams = type->nparams;
@@ -363,7 +381,9 @@ bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn 
     return f;
 }
 
-const bst_functype *bst_func_type(const bst_func *f) { return &f->type->pub; }
+const bst_functype *bst_func_type(const bst_func *f) {
+    return &f->type->pub;
+}
 
 bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value *results,
                     size_t nresults, bst_error *err) {
@@ -398,10 +418,18 @@ bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value 
     return st;
 }
 
-bst_store *bst_caller_store(bst_caller *c) { return c->store; }
-bst_instance *bst_caller_instance(bst_caller *c) { return c->inst; }
-bst_memory *bst_caller_memory(bst_caller *c) { return c->inst ? c->inst->mem0 : NULL; }
-void *bst_caller_user_data(bst_caller *c) { return c->inst ? c->inst->user_data : NULL; }
+bst_store *bst_caller_store(bst_caller *c) {
+    return c->store;
+}
+bst_instance *bst_caller_instance(bst_caller *c) {
+    return c->inst;
+}
+bst_memory *bst_caller_memory(bst_caller *c) {
+    return c->inst ? c->inst->mem0 : NULL;
+}
+void *bst_caller_user_data(bst_caller *c) {
+    return c->inst ? c->inst->user_data : NULL;
+}
 void bst_caller_trap(bst_caller *c, const char *message) {
     c->trapped = true;
     snprintf(c->message, sizeof c->message, "%s", message ? message : "host trap");
@@ -458,7 +486,8 @@ static bool check_import(bst_store *s, const bst_module *m, const eng_import *im
         case BST_EXTERN_TABLE: {
             const bst_table *t = ex->of.table;
             bst_limits have = {t->size, t->limits.max, t->limits.has_max};
-            if (t->elem != im->elem || !limits_match(have, im->limits)) why = "incompatible import type";
+            if (t->elem != im->elem || !limits_match(have, im->limits))
+                why = "incompatible import type";
             break;
         }
         case BST_EXTERN_MEMORY: {
@@ -591,7 +620,8 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
         const eng_melem *e = &m->elems[i];
         inst->elem_items[i] = calloc((size_t)e->count + 1, sizeof(uint64_t));
         if (!inst->elem_items[i]) goto nomem;
-        for (uint32_t k = 0; k < e->count; k++) inst->elem_items[i][k] = eval_const(inst, &e->items[k]);
+        for (uint32_t k = 0; k < e->count; k++)
+            inst->elem_items[i][k] = eval_const(inst, &e->items[k]);
         inst->elem_len[i] = e->count;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) inst->data_len[i] = m->datas[i].len;
@@ -624,15 +654,21 @@ bool bst_instance_export(const bst_instance *inst, const char *name, size_t name
 
 bst_func *bst_instance_func(const bst_instance *inst, const char *name) {
     bst_extern e;
-    if (!bst_instance_export(inst, name, strlen(name), &e) || e.kind != BST_EXTERN_FUNC) return NULL;
+    if (!bst_instance_export(inst, name, strlen(name), &e) || e.kind != BST_EXTERN_FUNC)
+        return NULL;
     return e.of.func;
 }
 
 bst_memory *bst_instance_memory(const bst_instance *inst, const char *name) {
     bst_extern e;
-    if (!bst_instance_export(inst, name, strlen(name), &e) || e.kind != BST_EXTERN_MEMORY) return NULL;
+    if (!bst_instance_export(inst, name, strlen(name), &e) || e.kind != BST_EXTERN_MEMORY)
+        return NULL;
     return e.of.memory;
 }
 
-void *bst_instance_user_data(const bst_instance *inst) { return inst->user_data; }
-const bst_module *bst_instance_module(const bst_instance *inst) { return inst->module; }
+void *bst_instance_user_data(const bst_instance *inst) {
+    return inst->user_data;
+}
+const bst_module *bst_instance_module(const bst_instance *inst) {
+    return inst->module;
+}

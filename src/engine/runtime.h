@@ -28,35 +28,35 @@ void eng_code_free(eng_code *c);
 typedef struct eng_object {
     struct eng_object *next_object;
     void (*release)(struct eng_object *);
-    bst_store *owner;             /* objects of one store may never be linked into another */
+    bst_store *owner; /* objects of one store may never be linked into another */
 } eng_object;
 
 struct bst_func {
     eng_object obj;
     bst_store *store;
     const eng_ftype *type;
-    bst_instance *inst;       /* defining instance (wasm functions) */
-    const eng_code *code;     /* wasm functions; NULL for host functions */
-    uint32_t index;           /* index in the defining module, for backtraces */
+    bst_instance *inst;   /* defining instance (wasm functions) */
+    const eng_code *code; /* wasm functions; NULL for host functions */
+    uint32_t index;       /* index in the defining module, for backtraces */
     bst_host_fn host;
     void *env;
-    eng_ftype own_type;       /* host functions own a copy of their type */
+    eng_ftype own_type; /* host functions own a copy of their type */
 };
 
 struct bst_memory {
-    eng_object obj;               /* obj.owner: the store whose page budget it uses */
+    eng_object obj; /* obj.owner: the store whose page budget it uses */
     uint8_t *data;
-    uint64_t size;            /* bytes = pages * 64 KiB */
+    uint64_t size; /* bytes = pages * 64 KiB */
     uint32_t pages;
-    uint32_t max_pages;       /* effective cap: declared max, engine cap and config */
-    bst_limits limits;        /* as declared */
+    uint32_t max_pages; /* effective cap: declared max, engine cap and config */
+    bst_limits limits;  /* as declared */
 };
 
 struct bst_table {
     eng_object obj;
     uint64_t *elems;
     uint32_t size;
-    uint32_t max_size;        /* effective cap */
+    uint32_t max_size; /* effective cap */
     bst_valtype elem;
     bst_limits limits;
 };
@@ -77,11 +77,11 @@ struct bst_instance {
     bst_table **tables;
     bst_memory **memories;
     bst_global **globals;
-    bst_memory *mem0;         /* memories[0] or NULL: what the interpreter addresses */
+    bst_memory *mem0; /* memories[0] or NULL: what the interpreter addresses */
     /* Element segments evaluated at instantiation; a dropped segment has length 0. */
     uint64_t **elem_items;
     uint32_t *elem_len;
-    uint32_t *data_len;       /* data segment lengths; 0 once dropped */
+    uint32_t *data_len; /* data segment lengths; 0 once dropped */
 };
 
 /* A saved caller frame on the control stack. */
@@ -100,24 +100,24 @@ struct bst_caller {
 
 struct bst_store {
     bst_config config;
-    eng_object *objects;          /* every object owned by the store */
+    eng_object *objects; /* every object owned by the store */
     /* Execution stacks, set up by the first call and grown on demand up to the limits (stack.c). */
-    uint64_t *stack;              /* value stack: room reserved for config.max_stack_slots slots */
-    uint64_t *stack_end;          /* end of the usable part (never moves the stack itself) */
-    size_t stack_reserved;        /* bytes of address space reserved for it */
-    eng_frame *frames;            /* frames_cap frames (realloc'ed: index it, never keep pointers) */
-    uint32_t frames_cap;          /* <= config.max_call_depth */
-    uint64_t *stack_top;          /* first free slot for a new activation (re-entrant calls) */
-    uint32_t depth;               /* frames in use */
-    uint32_t activations;         /* nested eng_interp_call()s: bounds native recursion */
-    uint64_t table_elems;         /* sum of all table sizes: capped by config.max_table_elems */
-    uint64_t memory_pages;        /* sum of all memory sizes: capped by config.max_memory_pages */
-    int64_t fuel;                 /* remaining; INT64_MAX when unlimited */
-    _Atomic uint32_t interrupt;   /* ENG_INTR_* bits; REQUESTED is set from any thread */
-    uint64_t deadline;            /* CLOCK_MONOTONIC ns; 0 = none (interrupt.c) */
-    _Atomic int wake_wr;          /* bst_store_interrupt() writes here; -1 until a wait needs it */
-    int wake_rd;                  /* waits poll this end (the same eventfd on Linux) */
-    uint32_t ntrace;              /* backtrace of the last trap */
+    uint64_t *stack;            /* value stack: room reserved for config.max_stack_slots slots */
+    uint64_t *stack_end;        /* end of the usable part (never moves the stack itself) */
+    size_t stack_reserved;      /* bytes of address space reserved for it */
+    eng_frame *frames;          /* frames_cap frames (realloc'ed: index it, never keep pointers) */
+    uint32_t frames_cap;        /* <= config.max_call_depth */
+    uint64_t *stack_top;        /* first free slot for a new activation (re-entrant calls) */
+    uint32_t depth;             /* frames in use */
+    uint32_t activations;       /* nested eng_interp_call()s: bounds native recursion */
+    uint64_t table_elems;       /* sum of all table sizes: capped by config.max_table_elems */
+    uint64_t memory_pages;      /* sum of all memory sizes: capped by config.max_memory_pages */
+    int64_t fuel;               /* remaining; INT64_MAX when unlimited */
+    _Atomic uint32_t interrupt; /* ENG_INTR_* bits; REQUESTED is set from any thread */
+    uint64_t deadline;          /* CLOCK_MONOTONIC ns; 0 = none (interrupt.c) */
+    _Atomic int wake_wr;        /* bst_store_interrupt() writes here; -1 until a wait needs it */
+    int wake_rd;                /* waits poll this end (the same eventfd on Linux) */
+    uint32_t ntrace;            /* backtrace of the last trap */
     bst_func *trace[BST_MAX_BACKTRACE];
 };
 
@@ -143,10 +143,10 @@ static inline bool eng_array_bytes(size_t n, size_t size, size_t *out) {
 
 /* The bits of bst_store.interrupt.  Any nonzero value sends the interpreter's interrupt check
  * to eng_interrupt_due(), so a store without a deadline pays one load per check. */
-#define ENG_INTR_REQUESTED 1u     /* bst_store_interrupt() */
-#define ENG_INTR_DEADLINE 2u      /* a deadline is set */
-#define ENG_INTR_EXPIRED 4u       /* ... and has passed (set by the store's own thread) */
-#define ENG_DEADLINE_STRIDE 64    /* interrupt checks between two clock reads (bastion.h says 64) */
+#define ENG_INTR_REQUESTED 1u  /* bst_store_interrupt() */
+#define ENG_INTR_DEADLINE 2u   /* a deadline is set */
+#define ENG_INTR_EXPIRED 4u    /* ... and has passed (set by the store's own thread) */
+#define ENG_DEADLINE_STRIDE 64 /* interrupt checks between two clock reads (bastion.h says 64) */
 
 /* Whether code in the store must stop now: a request, or the deadline passed by the clock
  * (interrupt.c; bst_store_interrupted()). */

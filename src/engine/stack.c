@@ -37,13 +37,15 @@
 /* Frames allocated by the first call. */
 #define FRAMES_INITIAL 256u
 
-static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+static size_t round_up(size_t n, size_t to) {
+    return (n + to - 1) / to * to;
+}
 
 /* Every message names the limit (or the allocation) that stopped the call, after the trap's own
  * text, which is what the spec tests compare. */
-#define EXHAUSTED(err, fmt, n)                                                                   \
-    (eng_fail((err), BST_ERR_TRAP, 0, "%s: " fmt, bst_trap_message(BST_TRAP_STACK_EXHAUSTED),    \
-              (unsigned long long)(n)),                                                          \
+#define EXHAUSTED(err, fmt, n)                                                                     \
+    (eng_fail((err), BST_ERR_TRAP, 0, "%s: " fmt, bst_trap_message(BST_TRAP_STACK_EXHAUSTED),      \
+              (unsigned long long)(n)),                                                            \
      (err)->trap = BST_TRAP_STACK_EXHAUSTED, false)
 
 bool eng_trap_call_depth(const bst_store *s, bst_error *err) {
@@ -92,8 +94,8 @@ bool eng_stacks_init(bst_store *s, bst_error *err) {
     if (!s->stack) goto nomem;
     s->stack_end = s->stack + max_slots;
 #endif
-    uint32_t nframes = s->config.max_call_depth < FRAMES_INITIAL ? s->config.max_call_depth
-                                                                  : FRAMES_INITIAL;
+    uint32_t nframes =
+        s->config.max_call_depth < FRAMES_INITIAL ? s->config.max_call_depth : FRAMES_INITIAL;
     /* (max_stack_slots is at least 1,024, so it never lowers this) */
     s->frames = malloc((size_t)nframes * sizeof *s->frames); /* at most 256 */
     if (!s->frames) goto nomem;
@@ -149,7 +151,8 @@ bool eng_stack_grow(bst_store *s, const uint64_t *base, uint32_t nslots, bst_err
     if (need <= (size_t)(s->stack_end - s->stack)) return true;
 #if ENG_STACK_MMAP
     size_t have = (size_t)((uint8_t *)s->stack_end - (uint8_t *)s->stack);
-    size_t bytes = have > s->stack_reserved / 2 ? s->stack_reserved : 2 * round_up(have, STACK_CHUNK);
+    size_t bytes =
+        have > s->stack_reserved / 2 ? s->stack_reserved : 2 * round_up(have, STACK_CHUNK);
     size_t need_bytes = round_up(need * sizeof *s->stack, STACK_CHUNK);
     if (bytes < need_bytes) bytes = need_bytes;
     if (bytes > s->stack_reserved) bytes = s->stack_reserved;

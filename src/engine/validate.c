@@ -23,8 +23,7 @@ static bool unknown(bst_error *err, size_t at, const char *what, uint64_t index)
 }
 
 static bool check_type_index(const bst_module *m, uint32_t type, size_t at, bst_error *err) {
-    if (type >= m->ntypes)
-        return unknown(err, at, "type", type);
+    if (type >= m->ntypes) return unknown(err, at, "type", type);
     return true;
 }
 
@@ -53,13 +52,11 @@ static bool const_type(const bst_module *m, const eng_constexpr *ce, bst_valtype
     case 0x44: *out = BST_F64; return true;
     case 0xd0: *out = ce->reftype; return true;
     case 0xd2:
-        if (ce->value >= m->nfuncs)
-            return unknown(err, ce->offset, "function", ce->value);
+        if (ce->value >= m->nfuncs) return unknown(err, ce->offset, "function", ce->value);
         *out = BST_FUNCREF;
         return true;
     case 0x23:
-        if (ce->value >= m->nimported_globals)
-            return unknown(err, ce->offset, "global", ce->value);
+        if (ce->value >= m->nimported_globals) return unknown(err, ce->offset, "global", ce->value);
         if (m->globals[ce->value].mut)
             return invalid(err, ce->offset, "constant expression required");
         *out = m->globals[ce->value].type;
@@ -152,8 +149,7 @@ bool eng_validate_module(bst_module *m, bst_error *err) {
         for (uint32_t j = 0; j < e->count; j++)
             if (!check_const(m, &e->items[j], e->type, err)) return false;
         if (e->mode == ENG_SEG_ACTIVE) {
-            if (e->table >= m->ntables)
-                return unknown(err, e->offset.offset, "table", e->table);
+            if (e->table >= m->ntables) return unknown(err, e->offset.offset, "table", e->table);
             if (!check_const(m, &e->offset, BST_I32, err)) return false;
             if (m->tables[e->table].elem != e->type)
                 return invalid(err, e->offset.offset, "type mismatch");
@@ -162,13 +158,11 @@ bool eng_validate_module(bst_module *m, bst_error *err) {
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const eng_mdata *s = &m->datas[i];
         if (s->mode != ENG_SEG_ACTIVE) continue;
-        if (s->memory >= m->nmemories)
-            return unknown(err, s->offset.offset, "memory", s->memory);
+        if (s->memory >= m->nmemories) return unknown(err, s->offset.offset, "memory", s->memory);
         if (!check_const(m, &s->offset, BST_I32, err)) return false;
     }
     if (m->has_start) {
-        if (m->start >= m->nfuncs)
-            return unknown(err, 0, "function", m->start);
+        if (m->start >= m->nfuncs) return unknown(err, 0, "function", m->start);
         const eng_ftype *t = &m->types[m->funcs[m->start].type];
         if (t->nparams != 0 || t->nresults != 0) return invalid(err, 0, "start function");
     }
@@ -182,8 +176,7 @@ bool eng_validate_module(bst_module *m, bst_error *err) {
         case BST_EXTERN_MEMORY: limit = m->nmemories, what = "memory"; break;
         case BST_EXTERN_GLOBAL: limit = m->nglobals, what = "global"; break;
         }
-        if (e->index >= limit)
-            return unknown(err, 0, what, e->index);
+        if (e->index >= limit) return unknown(err, 0, what, e->index);
     }
     if (!check_export_names(m, err)) return false;
     if (m->nmemories > 1) return invalid(err, 0, "multiple memories");

@@ -44,7 +44,9 @@ static int entry_cmp(const void *pa, const void *pb) {
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-bst_state_mem *bst_state_mem_new(void) { return calloc(1, sizeof(bst_state_mem)); }
+bst_state_mem *bst_state_mem_new(void) {
+    return calloc(1, sizeof(bst_state_mem));
+}
 
 static void entry_free(mem_entry *e) {
     free(e->child);
@@ -59,8 +61,8 @@ void bst_state_mem_free(bst_state_mem *m) {
     free(m);
 }
 
-bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len,
-                       const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len) {
+bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len, const uint8_t *key,
+                       size_t key_len, const uint8_t *val, size_t val_len) {
     if (!m || m->finished) return false;
     if (!STATE_GROW(m->e, m->n, m->cap, 64)) return false;
     mem_entry e = {0};
@@ -87,12 +89,12 @@ void bst_state_mem_finish(bst_state_mem *m) {
     /* Keep the last of each run of equal (trie, key): it was put last. */
     size_t w = 0;
     for (size_t i = 0; i < m->n; i++) {
-        bool dup_next = i + 1 < m->n &&
-                        trie_cmp(m->e[i].child != NULL, m->e[i].child, m->e[i].child_len,
-                                 m->e[i + 1].child != NULL, m->e[i + 1].child,
-                                 m->e[i + 1].child_len) == 0 &&
-                        bst_state_bytes_cmp(m->e[i].key, m->e[i].key_len, m->e[i + 1].key,
-                                  m->e[i + 1].key_len) == 0;
+        bool dup_next =
+            i + 1 < m->n &&
+            trie_cmp(m->e[i].child != NULL, m->e[i].child, m->e[i].child_len,
+                     m->e[i + 1].child != NULL, m->e[i + 1].child, m->e[i + 1].child_len) == 0 &&
+            bst_state_bytes_cmp(m->e[i].key, m->e[i].key_len, m->e[i + 1].key,
+                                m->e[i + 1].key_len) == 0;
         if (dup_next)
             entry_free(&m->e[i]);
         else
@@ -101,7 +103,9 @@ void bst_state_mem_finish(bst_state_mem *m) {
     m->n = w;
 }
 
-size_t bst_state_mem_count(const bst_state_mem *m) { return m ? m->n : 0; }
+size_t bst_state_mem_count(const bst_state_mem *m) {
+    return m ? m->n : 0;
+}
 
 /* ---- the vtable ---------------------------------------------------------------------------- */
 
@@ -112,8 +116,7 @@ static size_t lower(const bst_state_mem *m, const uint8_t *child, size_t child_l
     while (a < z) {
         size_t mid = a + (z - a) / 2;
         const mem_entry *e = &m->e[mid];
-        int c = trie_cmp(e->child != NULL, e->child, e->child_len, child != NULL, child,
-                         child_len);
+        int c = trie_cmp(e->child != NULL, e->child, e->child_len, child != NULL, child, child_len);
         if (!c) c = bst_state_bytes_cmp(e->key, e->key_len, key, key_len);
         if (c < 0 || (c == 0 && !inclusive))
             a = mid + 1;
@@ -124,8 +127,7 @@ static size_t lower(const bst_state_mem *m, const uint8_t *child, size_t child_l
 }
 
 static bool same_trie(const mem_entry *e, const uint8_t *child, size_t child_len) {
-    return trie_cmp(e->child != NULL, e->child, e->child_len, child != NULL, child, child_len) ==
-           0;
+    return trie_cmp(e->child != NULL, e->child, e->child_len, child != NULL, child, child_len) == 0;
 }
 
 static bst_state_res mem_get(void *ctx, const uint8_t *child, size_t child_len, const uint8_t *key,
@@ -143,8 +145,8 @@ static bst_state_res mem_get(void *ctx, const uint8_t *child, size_t child_len, 
 }
 
 static bst_state_res mem_next_key(void *ctx, const uint8_t *child, size_t child_len,
-                                  const uint8_t *key, size_t key_len, bool inclusive,
-                                  uint8_t **out, size_t *out_len) {
+                                  const uint8_t *key, size_t key_len, bool inclusive, uint8_t **out,
+                                  size_t *out_len) {
     const bst_state_mem *m = ctx;
     size_t i = lower(m, child, child_len, key, key_len, inclusive);
     if (i == m->n || !same_trie(&m->e[i], child, child_len)) return BST_STATE_ABSENT;

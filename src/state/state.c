@@ -48,9 +48,9 @@ typedef struct node {
     uint8_t *val; /* OV_SET: the value (malloc'd, at least 1 byte allocated) */
     size_t val_len;
     size_t val_cap; /* bytes allocated at val (appends grow it geometrically, in place) */
-    uint64_t mark; /* serial of the transaction that last journaled this node */
-    size_t jidx;   /* its innermost journal entry (NO_ENTRY when none) */
-    uint8_t *key;  /* points into this allocation, after next[] */
+    uint64_t mark;  /* serial of the transaction that last journaled this node */
+    size_t jidx;    /* its innermost journal entry (NO_ENTRY when none) */
+    uint8_t *key;   /* points into this allocation, after next[] */
     size_t key_len;
     uint8_t state;
     uint8_t level;
@@ -61,8 +61,8 @@ typedef struct trie_ov {
     uint8_t *name; /* child trie name (NULL for the top trie) */
     size_t name_len;
     bool is_child;
-    int level;                 /* levels in use, 1..MAX_LEVEL */
-    node *head[MAX_LEVEL];     /* first node of each level */
+    int level;             /* levels in use, 1..MAX_LEVEL */
+    node *head[MAX_LEVEL]; /* first node of each level */
 } trie_ov;
 
 /* A child trie, itself a node of the skip list of child tries ordered by name. */
@@ -151,8 +151,7 @@ static int random_level(bst_state *st) {
 
 /* The first node with key >= (or > when strict) the given key; fills upd[] with the last node
  * before it on each level (NULL = the head). */
-static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool strict,
-                  node **upd) {
+static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool strict, node **upd) {
     node *prev = NULL;
     for (int l = t->level - 1; l >= 0; l--) {
         node *cur = prev ? prev->next[l] : t->head[l];
@@ -467,8 +466,8 @@ static void journal_pop(bst_state *st) {
     j->n->jidx = j->prev;
 }
 
-static bool node_write(bst_state *st, trie_ov *t, node *n, uint8_t state, uint8_t *val,
-                       size_t len, size_t cap) {
+static bool node_write(bst_state *st, trie_ov *t, node *n, uint8_t state, uint8_t *val, size_t len,
+                       size_t cap) {
     if (!node_owned(st, n)) {
         if (!journal_reserve(st)) return false;
         journal_push(st, t, n); /* takes the old buffer */
@@ -569,8 +568,7 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
     uint8_t pfx[BST_STATE_COMPACT_MAX];
     size_t pfx_len, body_at, body_len, total;
     if (n && n->state == OV_SET) {
-        if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len,
-                         &total))
+        if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total))
             return false;
         if (body_at) { /* the Vec is kept: append in place */
             if (node_owned(st, n))
@@ -628,10 +626,10 @@ bool bst_state_clear_prefix(bst_state *st, const uint8_t *child, size_t child_le
     bool all = true;
     if (removed) *removed = 0;
     if (all_removed) *all_removed = true;
-    if (!child && (prefix_len > CHILD_PREFIX_LEN
-                       ? reserved_top_key(child, prefix, prefix_len)
-                       : has_prefix((const uint8_t *)BST_CHILD_STORAGE_PREFIX, CHILD_PREFIX_LEN,
-                                    prefix, prefix_len))) {
+    if (!child &&
+        (prefix_len > CHILD_PREFIX_LEN ? reserved_top_key(child, prefix, prefix_len)
+                                       : has_prefix((const uint8_t *)BST_CHILD_STORAGE_PREFIX,
+                                                    CHILD_PREFIX_LEN, prefix, prefix_len))) {
         /* sp-state-machine refuses a prefix that starts with ":child_storage:" or is a prefix
          * of it (the empty prefix included), so child roots cannot be cleared: AllRemoved(0). */
         return true;
@@ -824,7 +822,9 @@ bool bst_state_tx_rollback(bst_state *st) {
     return true;
 }
 
-size_t bst_state_tx_depth(const bst_state *st) { return st->depth; }
+size_t bst_state_tx_depth(const bst_state *st) {
+    return st->depth;
+}
 
 /* ---- statistics ----------------------------------------------------------------------------- */
 
@@ -908,7 +908,7 @@ static bool collect(bst_state *st, const uint8_t *child, size_t child_len, pairs
         }
         if (o->state == OV_SET && !push_pair(ps, o->key, o->key_len, o->val, o->val_len))
             return false;
-        if (c == 0) r = be_advance(st, child, child_len, &b, &bl);   /* shadowed by o */
+        if (c == 0) r = be_advance(st, child, child_len, &b, &bl); /* shadowed by o */
         o = next_changed(o->next[0]);
     }
 }
@@ -916,8 +916,7 @@ static bool collect(bst_state *st, const uint8_t *child, size_t child_len, pairs
 static bool root_of(bst_state *st, const uint8_t *child, size_t child_len, unsigned version,
                     uint8_t out[32], size_t *count) {
     pairs ps = {0};
-    bool ok = collect(st, child, child_len, &ps) &&
-              bst_trie_root(ps.p, ps.n, version, out);
+    bool ok = collect(st, child, child_len, &ps) && bst_trie_root(ps.p, ps.n, version, out);
     if (count) *count = ps.n;
     pairs_free(&ps);
     return ok;
@@ -997,7 +996,7 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
         bool have_b = r == BST_STATE_FOUND;
         bool have_o = oc != NULL;
         if (!have_b && !have_o) break;
-        int c = !have_o ? 1
+        int c = !have_o   ? 1
                 : !have_b ? -1
                           : bst_state_bytes_cmp(oc->t.name, oc->t.name_len, bname, blen);
         if (c <= 0) {

@@ -35,13 +35,13 @@ static inline uint8_t *bst_state_dup_bytes(const uint8_t *p, size_t n) {
 /* Room for one more element in a growable array: `arr` (an lvalue of pointer type) has `cap`
  * elements of which n are used; doubling the capacity, `first` on the first growth.  False on
  * size overflow or out of memory, the array then as it was. */
-#define STATE_GROW(arr, n, cap, first)                                                            \
+#define STATE_GROW(arr, n, cap, first)                                                             \
     ((n) < (cap) || state_grow_array((void *)&(arr), sizeof *(arr), &(cap), (first)))
 static inline bool state_grow_array(void *arrp, size_t elem, size_t *cap, size_t first) {
     size_t nc = *cap ? *cap * 2 : first;
     if (nc > SIZE_MAX / elem) return false;
     void *old;
-    memcpy(&old, arrp, sizeof old);   /* arrp points to a T *: copied, not punned */
+    memcpy(&old, arrp, sizeof old); /* arrp points to a T *: copied, not punned */
     void *a = realloc(old, nc * elem);
     if (!a) return false;
     memcpy(arrp, &a, sizeof a);

@@ -73,7 +73,9 @@ static void buf_put(buf *b, const void *src, size_t n) {
     b->len += n;
 }
 
-static void buf_byte(buf *b, uint8_t v) { buf_put(b, &v, 1); }
+static void buf_byte(buf *b, uint8_t v) {
+    buf_put(b, &v, 1);
+}
 
 /* SCALE compact for lengths (values of any size up to 2^64 - 1). */
 static void buf_compact(buf *b, uint64_t v) {
@@ -145,11 +147,11 @@ static int key_cmp(const bst_trie_pair *a, const bst_trie_pair *b) {
 /* ---- the builder -------------------------------------------------------------------------- */
 
 typedef struct frame {
-    size_t lo, hi;     /* pairs of this subtree */
-    size_t cur;        /* next pair not yet placed in a child */
-    size_t child_pos;  /* nibble index of the child selector */
-    size_t start;      /* offset of this node's encoding in the buffer */
-    size_t bitmap_at;  /* offset of the bitmap */
+    size_t lo, hi;    /* pairs of this subtree */
+    size_t cur;       /* next pair not yet placed in a child */
+    size_t child_pos; /* nibble index of the child selector */
+    size_t start;     /* offset of this node's encoding in the buffer */
+    size_t bitmap_at; /* offset of the bitmap */
     uint16_t bitmap;
 } frame;
 

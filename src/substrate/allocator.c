@@ -36,7 +36,9 @@ static bool header_write(bst_memory *mem, uint64_t addr, uint64_t raw) {
 
 /* ---- orders ------------------------------------------------------------------------------- */
 
-static uint32_t order_size(uint32_t order) { return BST_ALLOC_MIN_SIZE << order; }
+static uint32_t order_size(uint32_t order) {
+    return BST_ALLOC_MIN_SIZE << order;
+}
 
 /* The order of a request: the smallest power of two >= max(size, 8), as an index from 8. */
 static bool order_from_size(uint32_t size, uint32_t *order) {
@@ -58,8 +60,8 @@ void bst_alloc_init(bst_alloc *a, uint32_t heap_base) {
     if (!a) return;
     memset(a, 0, sizeof *a);
     /* 64-bit, so a hostile __heap_base close to 4 GiB cannot wrap to a low address */
-    a->heap_base = ((uint64_t)heap_base + BST_ALLOC_ALIGNMENT - 1) &
-                   ~(uint64_t)(BST_ALLOC_ALIGNMENT - 1);
+    a->heap_base =
+        ((uint64_t)heap_base + BST_ALLOC_ALIGNMENT - 1) & ~(uint64_t)(BST_ALLOC_ALIGNMENT - 1);
     a->bumper = a->heap_base;
     for (uint32_t i = 0; i < BST_ALLOC_N_ORDERS; i++) a->free_heads[i] = BST_ALLOC_NIL;
     a->error = BST_ALLOC_OK;
@@ -105,8 +107,7 @@ static bool grow_to(bst_memory *mem, uint64_t required) {
 
 /* ---- allocate / free ---------------------------------------------------------------------- */
 
-bst_alloc_status bst_alloc_malloc(bst_alloc *a, bst_memory *mem, uint32_t size,
-                                  uint32_t *out_ptr) {
+bst_alloc_status bst_alloc_malloc(bst_alloc *a, bst_memory *mem, uint32_t size, uint32_t *out_ptr) {
     if (out_ptr) *out_ptr = 0;
     if (!a || !mem || !out_ptr) return BST_ALLOC_ARG;
     if (a->poisoned) return BST_ALLOC_POISONED;
@@ -126,7 +127,7 @@ bst_alloc_status bst_alloc_malloc(bst_alloc *a, bst_memory *mem, uint32_t size,
         if (!header_read(mem, head, &raw)) return poison(a, BST_ALLOC_HEADER_OUT_OF_BOUNDS);
         if (raw & BST_ALLOC_OCCUPIED_BIT)
             return poison(a, (uint32_t)raw >= BST_ALLOC_N_ORDERS ? BST_ALLOC_INVALID_ORDER
-                                                                : BST_ALLOC_FREE_LIST_CORRUPT);
+                                                                 : BST_ALLOC_FREE_LIST_CORRUPT);
         a->free_heads[order] = (uint32_t)raw;
         header = head;
     } else {
@@ -177,21 +178,27 @@ bst_alloc_status bst_alloc_free(bst_alloc *a, bst_memory *mem, uint32_t ptr) {
 
 /* ---- queries ------------------------------------------------------------------------------ */
 
-bool bst_alloc_is_poisoned(const bst_alloc *a) { return a && a->poisoned; }
+bool bst_alloc_is_poisoned(const bst_alloc *a) {
+    return a && a->poisoned;
+}
 
-bst_alloc_status bst_alloc_error(const bst_alloc *a) { return a ? a->error : BST_ALLOC_ARG; }
+bst_alloc_status bst_alloc_error(const bst_alloc *a) {
+    return a ? a->error : BST_ALLOC_ARG;
+}
 
 void bst_alloc_get_stats(const bst_alloc *a, bst_alloc_stats *out) {
     if (!out) return;
-    if (a) *out = a->stats;
-    else memset(out, 0, sizeof *out);
+    if (a)
+        *out = a->stats;
+    else
+        memset(out, 0, sizeof *out);
 }
 
 const char *bst_alloc_status_message(bst_alloc_status s) {
     switch (s) {
     case BST_ALLOC_OK: return "ok";
     case BST_ALLOC_TOO_LARGE: return "requested allocation size is too large";
-    case BST_ALLOC_OUT_OF_SPACE: return "Allocator ran out of space";   /* Substrate's words */
+    case BST_ALLOC_OUT_OF_SPACE: return "Allocator ran out of space"; /* Substrate's words */
     case BST_ALLOC_MEMORY_SHRUNK: return "shrinking of the underlying memory is observed";
     case BST_ALLOC_INVALID_POINTER: return "invalid pointer for deallocation";
     case BST_ALLOC_NOT_OCCUPIED: return "the allocation points to an empty header";

@@ -32,9 +32,9 @@
 typedef enum host_key_scheme { HOST_KEY_ED25519, HOST_KEY_SR25519, HOST_KEY_ECDSA } host_key_scheme;
 typedef struct host_key {
     host_key_scheme scheme;
-    uint8_t key_type[4];     /* KeyTypeId, e.g. "babe" */
-    uint8_t pub[33];         /* 32 bytes (ed25519, sr25519) or 33 (ecdsa, compressed) */
-    uint8_t secret[64];      /* the scheme's secret form (ecdsa: the 32-byte seed) */
+    uint8_t key_type[4]; /* KeyTypeId, e.g. "babe" */
+    uint8_t pub[33];     /* 32 bytes (ed25519, sr25519) or 33 (ecdsa, compressed) */
+    uint8_t secret[64];  /* the scheme's secret form (ecdsa: the 32-byte seed) */
 } host_key;
 
 /* Environment of a trapping stub (a missing import under allow_missing). */
@@ -53,19 +53,19 @@ struct bst_substrate_runtime {
     uint64_t fuel_used;        /* fuel the runtime's calls and instantiations have used */
     host_key *keys;            /* the in-memory keystore */
     size_t nkeys, keys_cap;
-    uint32_t nstubs;           /* imports linked to trapping stubs */
-    uint32_t initial_pages;    /* the memory's initial size (imported or exported) */
-    uint64_t deadline;         /* CLOCK_MONOTONIC ns of bst_substrate_runtime_set_deadline, 0 */
+    uint32_t nstubs;        /* imports linked to trapping stubs */
+    uint32_t initial_pages; /* the memory's initial size (imported or exported) */
+    uint64_t deadline;      /* CLOCK_MONOTONIC ns of bst_substrate_runtime_set_deadline, 0 */
     /* Per call (a fresh instance each time, as Substrate does): */
     bst_store *store;
     bst_instance *inst;
-    bst_memory *memory;        /* the imported memory we created, or the exported one */
+    bst_memory *memory; /* the imported memory we created, or the exported one */
     bst_alloc alloc;
-    stub_env *stubs;           /* one per import (only function stubs use theirs) */
-    uint32_t tx_base;          /* storage transaction depth when the runtime was entered */
-    bool batch_active;         /* ext_crypto_start_batch_verify .. finish */
+    stub_env *stubs;   /* one per import (only function stubs use theirs) */
+    uint32_t tx_base;  /* storage transaction depth when the runtime was entered */
+    bool batch_active; /* ext_crypto_start_batch_verify .. finish */
     bool batch_ok;
-    uint32_t depth;            /* nesting of runtime_version calls (recursive loads) */
+    uint32_t depth;              /* nesting of runtime_version calls (recursive loads) */
     struct sub_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
 };
 
@@ -90,18 +90,18 @@ enum {
 #define SUB_HOST_ID(name, sig) SUB_HOST_ID_##name,
     SUBSTRATE_HOST_FUNCTIONS(SUB_HOST_ID)
 #undef SUB_HOST_ID
-    SUB_HOST_COUNT
+        SUB_HOST_COUNT
 };
 #define SUB_HOST_GUARDED(name, guard)                                                              \
     _Static_assert(SUB_HOST_ID_##name < SUB_HOST_COUNT, "a row of host_table.h");                  \
-    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
-                            void *env, const char *fn);                                            \
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results, void *env,   \
+                            const char *fn);                                                       \
     bool sub_##name(bst_caller *c, const bst_value *args, bst_value *results, void *env) {         \
         if (!guard(c, HOST_RT(env), #name)) return false;                                          \
         return name##_body(c, args, results, env, #name);                                          \
     }                                                                                              \
-    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results,              \
-                            void *env, __attribute__((unused)) const char *fn)
+    static bool name##_body(bst_caller *c, const bst_value *args, bst_value *results, void *env,   \
+                            __attribute__((unused)) const char *fn)
 #define SUB_HOST(name) SUB_HOST_GUARDED(name, sub_any_call)
 #define SUB_OFFCHAIN_HOST(name) SUB_HOST_GUARDED(name, sub_offchain_ok)
 
@@ -109,7 +109,9 @@ enum {
  * parameters in between: one line per row of a family that shares one implementation and
  * differs in a parameter (the hashes, the signature schemes, the versions of a function). */
 #define SUB_HOST_CALLS(name, helper, ...)                                                          \
-    SUB_HOST(name) { return helper(c, args, results, env, __VA_ARGS__, fn); }
+    SUB_HOST(name) {                                                                               \
+        return helper(c, args, results, env, __VA_ARGS__, fn);                                     \
+    }
 
 /* A host function found by name: its signature (bst_functype_parse notation) and C function. */
 typedef struct sub_host_def {
@@ -133,8 +135,8 @@ SUB_FUNC bool sub_fail(bst_caller *c, const char *fn_name, const char *what);
 SUB_FUNC const uint8_t *sub_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
                                  uint32_t *len, const char *fn_name);
 /* n bytes at guest address ptr, or NULL after trapping. */
-SUB_FUNC const uint8_t *sub_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr,
-                                uint32_t n, const char *fn_name);
+SUB_FUNC const uint8_t *sub_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, uint32_t n,
+                                const char *fn_name);
 /* Copies n bytes to guest address ptr; false after trapping. */
 SUB_FUNC bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
                         uint32_t n, const char *fn_name);
@@ -153,8 +155,8 @@ SUB_FUNC bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, c
 
 /* Allocates len bytes with the runtime's allocator and copies data there; *ptr is the guest
  * address.  False after trapping ("Failed to allocate memory: ..."). */
-SUB_FUNC bool sub_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data,
-                             size_t len, uint32_t *ptr, const char *fn_name);
+SUB_FUNC bool sub_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
+                             uint32_t *ptr, const char *fn_name);
 /* Results of the sp-runtime-interface kinds: a pointer to fixed-size bytes (i32), a byte
  * vector as ptr | len << 32 (i64), a SCALE Option<Vec<u8>> (Some(data[0..len)) when some, else
  * None) as a span. */
@@ -162,9 +164,8 @@ SUB_FUNC bool sub_ret_ptr(bst_caller *c, bst_substrate_runtime *rt, const void *
                           bst_value *result, const char *fn_name);
 SUB_FUNC bool sub_ret_span(bst_caller *c, bst_substrate_runtime *rt, const void *data, size_t len,
                            bst_value *result, const char *fn_name);
-SUB_FUNC bool sub_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some,
-                             const void *data, size_t len, bst_value *result,
-                             const char *fn_name);
+SUB_FUNC bool sub_ret_option(bst_caller *c, bst_substrate_runtime *rt, bool some, const void *data,
+                             size_t len, bst_value *result, const char *fn_name);
 /* Decodes an Option<Vec<u8>> argument held in p[0..len) (the bytes are a view into p); false
  * after trapping when it is not exactly that. */
 SUB_FUNC bool sub_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *some,

@@ -28,13 +28,27 @@ static bool hash_host(bst_caller *c, const bst_value *args, bst_value *results, 
 }
 
 /* Adapters: the fixed-size prototypes of bastion_crypto.h as one pointer type. */
-static void h_keccak_256(const void *d, size_t n, uint8_t *o) { bst_keccak_256(d, n, o); }
-static void h_sha2_256(const void *d, size_t n, uint8_t *o) { bst_sha2_256(d, n, o); }
-static void h_blake2_128(const void *d, size_t n, uint8_t *o) { bst_blake2_128(d, n, o); }
-static void h_blake2_256(const void *d, size_t n, uint8_t *o) { bst_blake2_256(d, n, o); }
-static void h_twox_64(const void *d, size_t n, uint8_t *o) { bst_twox_64(d, n, o); }
-static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n, o); }
-static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
+static void h_keccak_256(const void *d, size_t n, uint8_t *o) {
+    bst_keccak_256(d, n, o);
+}
+static void h_sha2_256(const void *d, size_t n, uint8_t *o) {
+    bst_sha2_256(d, n, o);
+}
+static void h_blake2_128(const void *d, size_t n, uint8_t *o) {
+    bst_blake2_128(d, n, o);
+}
+static void h_blake2_256(const void *d, size_t n, uint8_t *o) {
+    bst_blake2_256(d, n, o);
+}
+static void h_twox_64(const void *d, size_t n, uint8_t *o) {
+    bst_twox_64(d, n, o);
+}
+static void h_twox_128(const void *d, size_t n, uint8_t *o) {
+    bst_twox_128(d, n, o);
+}
+static void h_twox_256(const void *d, size_t n, uint8_t *o) {
+    bst_twox_256(d, n, o);
+}
 
 SUB_HOST_CALLS(ext_hashing_keccak_256_version_1, hash_host, h_keccak_256, 32)
 SUB_HOST_CALLS(ext_hashing_sha2_256_version_1, hash_host, h_sha2_256, 32)
@@ -48,9 +62,9 @@ SUB_HOST_CALLS(ext_hashing_twox_256_version_1, hash_host, h_twox_256, 32)
 
 typedef enum verify_kind {
     V_ED25519,
-    V_SR25519_V1,      /* accepts pre-0.8 schnorrkel signatures too */
+    V_SR25519_V1, /* accepts pre-0.8 schnorrkel signatures too */
     V_SR25519,
-    V_ECDSA_V1,        /* overflowing r/s accepted, as the old libsecp256k1 crate did */
+    V_ECDSA_V1, /* overflowing r/s accepted, as the old libsecp256k1 crate did */
     V_ECDSA,
 } verify_kind;
 
@@ -100,8 +114,7 @@ SUB_HOST(ext_crypto_start_batch_verify_version_1) {
     (void)args;
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    if (rt->batch_active)
-        return sub_fail(c, fn, "batch verification is already active");
+    if (rt->batch_active) return sub_fail(c, fn, "batch verification is already active");
     rt->batch_active = true;
     rt->batch_ok = true;
     return true;
@@ -144,7 +157,9 @@ SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2, recover_
 
 /* ---- the keystore ------------------------------------------------------------------------ */
 
-static size_t pub_len(host_key_scheme s) { return s == HOST_KEY_ECDSA ? 33 : 32; }
+static size_t pub_len(host_key_scheme s) {
+    return s == HOST_KEY_ECDSA ? 33 : 32;
+}
 
 /* Decodes exactly 2 * n hex digits (either case) into out[0..n); false on anything else. */
 static bool hex_decode(const uint8_t *hex, size_t n, uint8_t *out) {

@@ -66,8 +66,8 @@ static bool http_copy(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, 
 
 /* A deadline argument: SCALE Option<Timestamp> (Timestamp: u64 milliseconds), exactly.
  * *deadline is NULL for None, else points to *ms.  False after trapping. */
-static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                          uint64_t *ms, const uint64_t **deadline, const char *fn) {
+static bool http_deadline(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, uint64_t *ms,
+                          const uint64_t **deadline, const char *fn) {
     bool some;
     *ms = 0;
     if (!sub_option_uint_arg(c, rt, packed, 8, &some, ms,
@@ -173,10 +173,10 @@ SUB_OFFCHAIN_HOST(ext_offchain_http_request_write_body_version_1) {
     if (ok) {
         const bst_substrate_http *h = HTTP_CB(rt, request_write_body);
         uint16_t id;
-        bst_substrate_http_error e = h && http_id(&args[0], &id)
-                                         ? h->request_write_body(h->ctx, id, chunk, chunk_len,
-                                                                 deadline)
-                                         : BST_SUBSTRATE_HTTP_INVALID;
+        bst_substrate_http_error e =
+            h && http_id(&args[0], &id)
+                ? h->request_write_body(h->ctx, id, chunk, chunk_len, deadline)
+                : BST_SUBSTRATE_HTTP_INVALID;
         ok = ret_http_result(c, rt, e, &results[0], fn);
     }
     free(chunk);
@@ -227,7 +227,8 @@ SUB_OFFCHAIN_HOST(ext_offchain_http_response_wait_version_1) {
                 break;
             }
             bst_scale_put_enum(&b, (uint8_t)st[i].state);
-            if (st[i].state == BST_SUBSTRATE_HTTP_STATUS_FINISHED) bst_scale_put_u16(&b, st[i].code);
+            if (st[i].state == BST_SUBSTRATE_HTTP_STATUS_FINISHED)
+                bst_scale_put_u16(&b, st[i].code);
         }
         if (ok)
             ok = ret_buf(c, rt, &b, &results[0], fn);
@@ -266,7 +267,7 @@ SUB_OFFCHAIN_HOST(ext_offchain_http_response_headers_version_1) {
  * the n bytes written to the start of the runtime's buffer (the rest is left as it was). */
 SUB_OFFCHAIN_HOST(ext_offchain_http_response_read_body_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
-    SUB_SPAN_ARG(out, args[1].of.i64);   /* checked here, written below */
+    SUB_SPAN_ARG(out, args[1].of.i64); /* checked here, written below */
     uint32_t out_ptr = (uint32_t)(uint64_t)args[1].of.i64;
     uint64_t ms;
     const uint64_t *deadline = NULL;

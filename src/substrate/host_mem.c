@@ -25,8 +25,8 @@ bst_memory *sub_memory(bst_substrate_runtime *rt, bst_caller *c) {
     return c ? bst_caller_memory(c) : NULL;
 }
 
-const uint8_t *sub_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                        uint32_t *len, const char *fn_name) {
+const uint8_t *sub_span(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, uint32_t *len,
+                        const char *fn_name) {
     uint64_t v = (uint64_t)packed;
     *len = (uint32_t)(v >> 32);
     bst_memory *mem = sub_memory(rt, c);
@@ -57,8 +57,8 @@ const uint8_t *sub_ptr(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, ui
     return p;
 }
 
-bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data,
-               uint32_t n, const char *fn_name) {
+bool sub_write(bst_caller *c, bst_substrate_runtime *rt, int32_t ptr, const void *data, uint32_t n,
+               const char *fn_name) {
     bst_memory *mem = sub_memory(rt, c);
     if (n && (!mem || !bst_memory_write(mem, (uint32_t)ptr, data, n))) {
         char what[96];
@@ -80,8 +80,8 @@ bool sub_alloc_copy(bst_caller *c, bst_substrate_runtime *rt, const void *data, 
                     uint32_t *ptr, const char *fn_name) {
     bst_memory *mem = sub_memory(rt, c);
     if (len > UINT32_MAX) return sub_fail(c, fn_name, "result too large");
-    bst_alloc_status st = mem ? bst_alloc_malloc(&rt->alloc, mem, (uint32_t)len, ptr)
-                              : BST_ALLOC_ARG;
+    bst_alloc_status st =
+        mem ? bst_alloc_malloc(&rt->alloc, mem, (uint32_t)len, ptr) : BST_ALLOC_ARG;
     if (st != BST_ALLOC_OK) return alloc_fail(c, fn_name, "allocate", st);
     if (len && !bst_memory_write(mem, *ptr, data, (uint32_t)len))
         return sub_fail(c, fn_name, "writing the result");
@@ -137,9 +137,8 @@ bool sub_get_option_bytes(bst_caller *c, const uint8_t *p, uint32_t len, bool *s
     return true;
 }
 
-bool sub_option_uint_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t packed,
-                         unsigned width, bool *some, uint64_t *v, const char *what,
-                         const char *fn_name) {
+bool sub_option_uint_arg(bst_caller *c, bst_substrate_runtime *rt, int64_t packed, unsigned width,
+                         bool *some, uint64_t *v, const char *what, const char *fn_name) {
     uint32_t len;
     const uint8_t *p = sub_span(c, rt, packed, &len, fn_name);
     if (!p) return false;
@@ -172,8 +171,7 @@ SUB_HOST(ext_allocator_malloc_version_1) {
 SUB_HOST(ext_allocator_free_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
-    bst_alloc_status st = bst_alloc_free(&rt->alloc, sub_memory(rt, c),
-                                         (uint32_t)args[0].of.i32);
+    bst_alloc_status st = bst_alloc_free(&rt->alloc, sub_memory(rt, c), (uint32_t)args[0].of.i32);
     if (st != BST_ALLOC_OK) return alloc_fail(c, fn, "free", st);
     return true;
 }

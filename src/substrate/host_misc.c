@@ -121,7 +121,7 @@ SUB_HOST(ext_misc_runtime_version_version_1) {
         used = code_len;
         bst_substrate_options o = rt->opts;
         o.storage = NULL;
-        o.allow_missing = true;   /* only Core_version runs; it needs no host function */
+        o.allow_missing = true; /* only Core_version runs; it needs no host function */
         o.fuel = budget > used ? budget - used : 1;
         if (!rt->opts.fuel) o.fuel = 0;
         if (!rt->opts.fuel || budget > used) {
@@ -171,9 +171,7 @@ static bool offchain_kind(bst_caller *c, int32_t kind, const uint8_t **child, si
         *child = (const uint8_t *)"local";
         *child_len = 5;
         return true;
-    default:
-        sub_fail(c, fn, "unknown storage kind");
-        return false;
+    default: sub_fail(c, fn, "unknown storage kind"); return false;
     }
 }
 
@@ -254,11 +252,11 @@ SUB_OFFCHAIN_HOST(ext_offchain_local_storage_compare_and_set_version_1) {
     if (r == BST_STATE_ERROR) return sub_fail(c, fn, "out of host memory");
     bool present = r == BST_STATE_FOUND;
     bool equal = !expect_some ? !present
-                          : present && cur_len == expect_len &&
-                                (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
+                              : present && cur_len == expect_len &&
+                                    (cur_len == 0 || memcmp(cur, expect, cur_len) == 0);
     free(cur);
-    if (equal && !offchain_write(c, rt->offchain, k.child, k.child_len, k.key, k.key_len, val,
-                                 val_len, fn))
+    if (equal &&
+        !offchain_write(c, rt->offchain, k.child, k.child_len, k.key, k.key_len, val, val_len, fn))
         return false;
     results[0].of.i32 = equal;
     return true;
@@ -306,7 +304,7 @@ SUB_OFFCHAIN_HOST(ext_offchain_sleep_until_version_1) {
     (void)args;
     (void)results;
     (void)env;
-    return true;   /* never blocks the host: an offchain deadline is advisory */
+    return true; /* never blocks the host: an offchain deadline is advisory */
 }
 
 SUB_OFFCHAIN_HOST(ext_offchain_random_seed_version_1) {

@@ -45,15 +45,15 @@
 #define SBX_ERR_EXECUTION 0xFFFFFFFDu
 #define SBX_MEM_UNLIMITED 0xFFFFFFFFu
 
-#define SBX_MAX_OBJECTS 1024u  /* instances, and memories, per call */
-#define SBX_MAX_NESTING 16u    /* sandboxed code running inside sandboxed code's host call */
+#define SBX_MAX_OBJECTS 1024u /* instances, and memories, per call */
+#define SBX_MAX_NESTING 16u   /* sandboxed code running inside sandboxed code's host call */
 
 /* The environment of one sandboxed function import: which runtime function serves it. */
 typedef struct sbx_binding {
     bst_substrate_runtime *rt;
-    bst_func *thunk;           /* the dispatch thunk (in the runtime's store) */
-    uint32_t func_idx;         /* the runtime function the thunk dispatches to */
-    bst_functype type;         /* the import's type (points into the sandboxed module) */
+    bst_func *thunk;   /* the dispatch thunk (in the runtime's store) */
+    uint32_t func_idx; /* the runtime function the thunk dispatches to */
+    bst_functype type; /* the import's type (points into the sandboxed module) */
 } sbx_binding;
 
 /* Everything one instantiate attempt made, freed at the end of the call. */
@@ -64,21 +64,21 @@ typedef struct sbx_owned {
 
 struct sub_sandbox {
     bst_store *store;
-    bst_instance **insts;      /* by index; NULL once torn down */
+    bst_instance **insts; /* by index; NULL once torn down */
     uint32_t ninsts, insts_cap;
-    bst_memory **mems;         /* by index; NULL once torn down */
+    bst_memory **mems; /* by index; NULL once torn down */
     uint32_t nmems, mems_cap;
     sbx_owned *owned;
     uint32_t nowned, owned_cap;
-    uint64_t code_bytes;       /* compiled this call */
-    uint32_t state;            /* the `state` of the innermost instantiate / invoke */
+    uint64_t code_bytes; /* compiled this call */
+    uint32_t state;      /* the `state` of the innermost instantiate / invoke */
     uint32_t nesting;
 };
 
 void sub_sandbox_free(bst_substrate_runtime *rt) {
     struct sub_sandbox *s = rt->sandbox;
     if (!s) return;
-    bst_store_free(s->store);  /* before the modules: its instances refer to them */
+    bst_store_free(s->store); /* before the modules: its instances refer to them */
     for (uint32_t i = 0; i < s->nowned; i++) {
         bst_module_free(s->owned[i].module);
         free(s->owned[i].bindings);
@@ -113,8 +113,7 @@ static struct sub_sandbox *sbx_get(bst_caller *c, bst_substrate_runtime *rt, con
 
 /* Room for one more element in a growable array (typed, so no pointer punning); false when
  * out of memory. */
-#define GROW(arr, n, cap)                                                                          \
-    ((n) < (cap) || grow_array((void *)&(arr), sizeof *(arr), &(cap)))
+#define GROW(arr, n, cap) ((n) < (cap) || grow_array((void *)&(arr), sizeof *(arr), &(cap)))
 static bool grow_array(void *arrp, size_t elem, uint32_t *cap) {
     void *old;
     memcpy(&old, arrp, sizeof old);
@@ -156,10 +155,22 @@ static size_t value_encode(const bst_value *v, uint8_t out[9]) {
     uint64_t bits;
     size_t n;
     switch (v->type) {
-    case BST_I32: bits = (uint32_t)v->of.i32; n = 4; break;
-    case BST_I64: bits = (uint64_t)v->of.i64; n = 8; break;
-    case BST_F32: bits = v->of.f32; n = 4; break;
-    default: bits = v->of.f64; n = 8; break;
+    case BST_I32:
+        bits = (uint32_t)v->of.i32;
+        n = 4;
+        break;
+    case BST_I64:
+        bits = (uint64_t)v->of.i64;
+        n = 8;
+        break;
+    case BST_F32:
+        bits = v->of.f32;
+        n = 4;
+        break;
+    default:
+        bits = v->of.f64;
+        n = 8;
+        break;
     }
     out[0] = (uint8_t)tag;
     for (size_t i = 0; i < n; i++) out[1 + i] = (uint8_t)(bits >> (8 * i));
@@ -172,11 +183,23 @@ static bool value_decode(bst_scale_dec *d, bst_value *v) {
     memset(v, 0, sizeof *v);
     if (bst_scale_get_u8(d, &tag) != BST_SCALE_OK) return false;
     bst_scale_err e;
-    switch (tag) {   /* floats cross as their bits, as bst_value holds them */
-    case 0: v->type = BST_I32; e = bst_scale_get_i32(d, &v->of.i32); break;
-    case 1: v->type = BST_I64; e = bst_scale_get_i64(d, &v->of.i64); break;
-    case 2: v->type = BST_F32; e = bst_scale_get_u32(d, &v->of.f32); break;
-    case 3: v->type = BST_F64; e = bst_scale_get_u64(d, &v->of.f64); break;
+    switch (tag) { /* floats cross as their bits, as bst_value holds them */
+    case 0:
+        v->type = BST_I32;
+        e = bst_scale_get_i32(d, &v->of.i32);
+        break;
+    case 1:
+        v->type = BST_I64;
+        e = bst_scale_get_i64(d, &v->of.i64);
+        break;
+    case 2:
+        v->type = BST_F32;
+        e = bst_scale_get_u32(d, &v->of.f32);
+        break;
+    case 3:
+        v->type = BST_F64;
+        e = bst_scale_get_u64(d, &v->of.f64);
+        break;
     default: return false;
     }
     return e == BST_SCALE_OK;
@@ -271,7 +294,8 @@ static bool sbx_import(bst_caller *c, const bst_value *args, bst_value *results,
         return true;
     }
     bst_value v;
-    if (!value_decode(&d, &v)) return import_fail(c, "Decoding Result<ReturnValue, HostError> failed!");
+    if (!value_decode(&d, &v))
+        return import_fail(c, "Decoding Result<ReturnValue, HostError> failed!");
     if (b->type.nresults != 1 || b->type.results[0] != v.type)
         return import_fail(c, "sandbox: the host function returned a value of the wrong type");
     results[0] = v;
@@ -291,14 +315,14 @@ typedef struct env_entry {
 
 /* Decodes an EnvironmentDefinition; false if corrupted (as Substrate: trailing bytes are
  * ignored, a memory entry must name a live sandbox memory). */
-static bool env_decode(const struct sub_sandbox *s, const uint8_t *p, uint32_t len,
-                       env_entry **out, size_t *count) {
+static bool env_decode(const struct sub_sandbox *s, const uint8_t *p, uint32_t len, env_entry **out,
+                       size_t *count) {
     bst_scale_dec d;
     bst_scale_dec_init(&d, p, len);
     size_t n;
     *out = NULL;
     *count = 0;
-    if (bst_scale_get_len(&d, 7, &n) != BST_SCALE_OK) return false;  /* 1 + 1 + 1 + 4 bytes */
+    if (bst_scale_get_len(&d, 7, &n) != BST_SCALE_OK) return false; /* 1 + 1 + 1 + 4 bytes */
     env_entry *e = calloc(n ? n : 1, sizeof *e);
     if (!e) return false;
     for (size_t i = 0; i < n; i++) {
@@ -343,8 +367,7 @@ SUB_HOST(ext_sandbox_instantiate_version_1) {
         tab.kind != BST_EXTERN_TABLE)
         return sub_fail(c, fn, "Runtime doesn't have a table; sandbox is unavailable");
     bst_value thunk;
-    if (!bst_table_get(tab.of.table, (uint32_t)args[0].of.i32, &thunk) ||
-        thunk.type != BST_FUNCREF)
+    if (!bst_table_get(tab.of.table, (uint32_t)args[0].of.i32, &thunk) || thunk.type != BST_FUNCREF)
         return sub_fail(c, fn, "dispatch_thunk_idx is out of the table bounds");
     if (!thunk.of.funcref)
         return sub_fail(c, fn, "dispatch_thunk_idx points on an empty table entry");
@@ -413,7 +436,7 @@ SUB_HOST(ext_sandbox_instantiate_version_1) {
             ext[i].kind = BST_EXTERN_MEMORY;
             ext[i].of.memory = s->mems[e->index];
         } else {
-            goto unlinkable;   /* tables and globals cannot be provided */
+            goto unlinkable; /* tables and globals cannot be provided */
         }
     }
     free(entries);
@@ -493,8 +516,7 @@ static bool sbx_teardown(bst_caller *c, const bst_value *args, bst_value *result
 }
 
 /* The live instance at index i, or NULL after trapping the runtime. */
-static bst_instance *sbx_instance(bst_caller *c, struct sub_sandbox *s, int32_t i,
-                                  const char *fn) {
+static bst_instance *sbx_instance(bst_caller *c, struct sub_sandbox *s, int32_t i, const char *fn) {
     return sbx_live(c, s, SBX_INSTANCE, i, false, fn) ? s->insts[(uint32_t)i] : NULL;
 }
 
@@ -502,7 +524,7 @@ static bst_instance *sbx_instance(bst_caller *c, struct sub_sandbox *s, int32_t 
 #define SBX_STR_ARG(name, packed)                                                                  \
     SUB_SPAN_ARG(name, packed);                                                                    \
     if (!bst_scale_utf8_valid(name, name##_len))                                                   \
-        return sub_fail(c, fn, "Invalid utf8 data provided")
+    return sub_fail(c, fn, "Invalid utf8 data provided")
 
 /* ---- invoke, globals ---------------------------------------------------------------------- */
 
@@ -565,7 +587,7 @@ SUB_HOST(ext_sandbox_invoke_version_1) {
 
     if (ft->nresults == 1) {
         uint8_t out[10];
-        out[0] = 1;    /* ReturnValue::Value */
+        out[0] = 1; /* ReturnValue::Value */
         size_t n = 1 + value_encode(&res[0], out + 1);
         if (n > (uint32_t)args[4].of.i32)
             return sub_fail(c, fn, "Return value buffer is too small");
@@ -609,8 +631,7 @@ SUB_HOST(ext_sandbox_memory_new_version_1) {
         results[0].of.i32 = (int32_t)SBX_ERR_MODULE;
         return true;
     }
-    if (!GROW(s->mems, s->nmems, s->mems_cap))
-        return sub_fail(c, fn, "out of host memory");
+    if (!GROW(s->mems, s->nmems, s->mems_cap)) return sub_fail(c, fn, "out of host memory");
     bst_limits lim;
     lim.min = (uint32_t)args[0].of.i32;
     lim.max = (uint32_t)args[1].of.i32;

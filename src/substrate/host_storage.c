@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOP NULL, 0   /* the main trie in bst_state calls */
+#define TOP NULL, 0 /* the main trie in bst_state calls */
 
 static bool oom(bst_caller *c, const char *fn) {
     return sub_fail(c, fn, "out of host memory (or a storage backend error)");
@@ -31,8 +31,8 @@ typedef bst_state_res (*state_lookup_fn)(bst_state *st, const uint8_t *child, si
                                          size_t *out_len);
 
 static bool do_lookup(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
-                      size_t child_len, int64_t key_span, state_lookup_fn lookup,
-                      bst_value *result, const char *fn) {
+                      size_t child_len, int64_t key_span, state_lookup_fn lookup, bst_value *result,
+                      const char *fn) {
     SUB_SPAN_ARG(key, key_span);
     uint8_t *out = NULL;
     size_t out_len = 0;
@@ -61,8 +61,8 @@ static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
         size_t off = (uint32_t)offset < vlen ? (uint32_t)offset : vlen;
         size_t rest = vlen - off;
         size_t written = rest < out_len ? rest : out_len;
-        ok = sub_write(c, rt, (int32_t)(uint32_t)(uint64_t)out_span, val + off,
-                       (uint32_t)written, fn);
+        ok = sub_write(c, rt, (int32_t)(uint32_t)(uint64_t)out_span, val + off, (uint32_t)written,
+                       fn);
         enc[0] = 1;
         for (int i = 0; i < 4; i++) enc[1 + i] = (uint8_t)((uint32_t)rest >> (8 * i));
         enc_len = 5;
@@ -71,8 +71,8 @@ static bool do_read(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *chi
     return ok && sub_ret_span(c, rt, enc, enc_len, result, fn);
 }
 
-static bool do_set(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
-                   size_t child_len, int64_t key_span, int64_t val_span, const char *fn) {
+static bool do_set(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child, size_t child_len,
+                   int64_t key_span, int64_t val_span, const char *fn) {
     SUB_SPAN_ARG(key, key_span);
     SUB_SPAN_ARG(val, val_span);
     return bst_state_set(rt->state, child, child_len, key, key_len, val, val_len) || oom(c, fn);
@@ -97,7 +97,7 @@ static bool do_exists(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *c
 static bool get_limit(bst_caller *c, bst_substrate_runtime *rt, int64_t span, uint32_t *limit,
                       const char *fn) {
     bool some;
-    uint64_t v = UINT32_MAX;   /* None: no limit */
+    uint64_t v = UINT32_MAX; /* None: no limit */
     if (!sub_option_uint_arg(c, rt, span, 4, &some, &v, "limit is not a SCALE Option<u32>", fn))
         return false;
     *limit = (uint32_t)v;
@@ -187,8 +187,8 @@ SUB_HOST(ext_storage_clear_prefix_version_1) {
     return do_clear_prefix(c, HOST_RT(env), TOP, args[0].of.i64, UINT32_MAX, NULL, NULL, fn);
 }
 SUB_HOST(ext_storage_clear_prefix_version_2) {
-    return clear_prefix_limited(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64,
-                                &results[0], fn);
+    return clear_prefix_limited(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, &results[0],
+                                fn);
 }
 SUB_HOST(ext_storage_append_version_1) {
     (void)results;
@@ -218,16 +218,15 @@ SUB_HOST(ext_storage_start_transaction_version_1) {
     (void)results;
     bst_substrate_runtime *rt = HOST_RT(env);
     /* offchain-index writes are transactional like storage: both levels move together */
-    return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) ||
-           oom(c, fn);
+    return (bst_state_tx_start(rt->state) && bst_state_tx_start(rt->offchain_index)) || oom(c, fn);
 }
 /* Ends the innermost storage transaction (and the offchain index's with it): commits or rolls
  * back.  Only a transaction the runtime opened may end. */
-static bool end_transaction(bst_caller *c, bst_substrate_runtime *rt, bool commit,
-                            const char *fn) {
+static bool end_transaction(bst_caller *c, bst_substrate_runtime *rt, bool commit, const char *fn) {
     if (bst_state_tx_depth(rt->state) <= rt->tx_base)
-        return sub_fail(c, fn, commit ? "No open transaction that can be committed."
-                                      : "No open transaction that can be rolled back.");
+        return sub_fail(c, fn,
+                        commit ? "No open transaction that can be committed."
+                               : "No open transaction that can be rolled back.");
     if (commit) {
         bst_state_tx_commit(rt->state);
         bst_state_tx_commit(rt->offchain_index);
@@ -252,8 +251,8 @@ SUB_HOST(ext_storage_commit_transaction_version_1) {
 
 /* Declares rt and child[0..child_len), the child trie's storage key (unprefixed, as sp-io
  * passes it): the span every function here takes first.  Returns false after a trap. */
-#define CHILD_OR_FAIL()                                                                    \
-    bst_substrate_runtime *rt = HOST_RT(env);                                              \
+#define CHILD_OR_FAIL()                                                                            \
+    bst_substrate_runtime *rt = HOST_RT(env);                                                      \
     SUB_SPAN_ARG(child, args[0].of.i64)
 
 SUB_HOST(ext_default_child_storage_get_version_1) {
@@ -281,8 +280,7 @@ SUB_HOST(ext_default_child_storage_exists_version_1) {
 }
 SUB_HOST(ext_default_child_storage_next_key_version_1) {
     CHILD_OR_FAIL();
-    return do_lookup(c, rt, child, child_len, args[1].of.i64, bst_state_next_key,
-                     &results[0], fn);
+    return do_lookup(c, rt, child, child_len, args[1].of.i64, bst_state_next_key, &results[0], fn);
 }
 SUB_HOST(ext_default_child_storage_clear_prefix_version_1) {
     (void)results;
@@ -297,16 +295,14 @@ SUB_HOST(ext_default_child_storage_clear_prefix_version_2) {
 SUB_HOST(ext_default_child_storage_storage_kill_version_1) {
     (void)results;
     CHILD_OR_FAIL();
-    return bst_state_child_kill(rt->state, child, child_len, UINT32_MAX, NULL, NULL) ||
-           oom(c, fn);
+    return bst_state_child_kill(rt->state, child, child_len, UINT32_MAX, NULL, NULL) || oom(c, fn);
 }
 /* v2: -> bool (all removed) */
 SUB_HOST(ext_default_child_storage_storage_kill_version_2) {
     CHILD_OR_FAIL();
     uint32_t removed = 0;
     bool all = false;
-    if (!kill_limited(c, rt, child, child_len, args[1].of.i64, &removed, &all, fn))
-        return false;
+    if (!kill_limited(c, rt, child, child_len, args[1].of.i64, &removed, &all, fn)) return false;
     results[0].of.i32 = all;
     return true;
 }
@@ -404,8 +400,8 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
         return oom(c, fn);
     }
     uint8_t root[32];
-    bool ok = ordered ? bst_trie_ordered_root(v, n, version, root)
-                      : bst_trie_root(v, n, version, root);
+    bool ok =
+        ordered ? bst_trie_ordered_root(v, n, version, root) : bst_trie_root(v, n, version, root);
     free(v);
     if (!ok) return oom(c, fn);
     return sub_ret_ptr(c, rt, root, 32, &results[0], fn);

@@ -12,11 +12,11 @@
 #include <string.h>
 
 bool sub_host_lookup(const char *name, size_t len, sub_host_def *out) {
-#define SUB_LOOKUP_ROW(n, s)                                                                   \
-    if (len == sizeof #n - 1 && memcmp(name, #n, len) == 0) {                                  \
-        out->sig = s;                                                                          \
-        out->fn = sub_##n;                                                                     \
-        return true;                                                                           \
+#define SUB_LOOKUP_ROW(n, s)                                                                       \
+    if (len == sizeof #n - 1 && memcmp(name, #n, len) == 0) {                                      \
+        out->sig = s;                                                                              \
+        out->fn = sub_##n;                                                                         \
+        return true;                                                                               \
     }
     SUBSTRATE_HOST_FUNCTIONS(SUB_LOOKUP_ROW)
 #undef SUB_LOOKUP_ROW

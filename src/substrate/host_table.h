@@ -23,6 +23,9 @@
 #ifndef BASTION_SUBSTRATE_HOST_TABLE_H
 #define BASTION_SUBSTRATE_HOST_TABLE_H
 
+/* The rows below are aligned by hand: a table is read by columns. */
+/* clang-format off */
+
 #define SUBSTRATE_HOST_FUNCTIONS(X) \
     /* host_mem.c: the allocator */ \
     X(ext_allocator_free_version_1, "i:") \
@@ -129,5 +132,7 @@
     X(ext_sandbox_memory_new_version_1, "ii:i") \
     X(ext_sandbox_memory_set_version_1, "iiii:i") \
     X(ext_sandbox_memory_teardown_version_1, "i:")
+
+/* clang-format on */
 
 #endif /* BASTION_SUBSTRATE_HOST_TABLE_H */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define META_MAGIC 0x6174656du   /* "meta", little-endian */
+#define META_MAGIC 0x6174656du /* "meta", little-endian */
 
 /* ---- skipping pieces of the format (each sets d->err on failure, which is sticky) -------- */
 
@@ -47,7 +47,7 @@ static void skip_vec(bst_scale_dec *d, void (*skip_item)(bst_scale_dec *)) {
     for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) skip_item(d);
 }
 
-static void skip_strs(bst_scale_dec *d) {   /* Vec<String> (docs, argument types) */
+static void skip_strs(bst_scale_dec *d) { /* Vec<String> (docs, argument types) */
     skip_vec(d, skip_str);
 }
 
@@ -59,7 +59,7 @@ static bool some(bst_scale_dec *d) {
 
 /* ---- V14/V15: the portable type registry ------------------------------------------------ */
 
-static void skip_field(bst_scale_dec *d) {   /* Field { name?, ty, type_name?, docs } */
+static void skip_field(bst_scale_dec *d) { /* Field { name?, ty, type_name?, docs } */
     if (some(d)) skip_str(d);
     skip_compact(d);
     if (some(d)) skip_str(d);
@@ -70,47 +70,50 @@ static void skip_fields(bst_scale_dec *d) {
     skip_vec(d, skip_field);
 }
 
-static void skip_type_param(bst_scale_dec *d) {   /* TypeParameter { name, ty? } */
+static void skip_type_param(bst_scale_dec *d) { /* TypeParameter { name, ty? } */
     skip_str(d);
     if (some(d)) skip_compact(d);
 }
 
-static void skip_variant(bst_scale_dec *d) {   /* Variant { name, fields, index, docs } */
+static void skip_variant(bst_scale_dec *d) { /* Variant { name, fields, index, docs } */
     skip_str(d);
     skip_fields(d);
     skip_u8(d);
     skip_strs(d);
 }
 
-static void skip_type(bst_scale_dec *d) {   /* Type { path, type_params, type_def, docs } */
+static void skip_type(bst_scale_dec *d) { /* Type { path, type_params, type_def, docs } */
     skip_strs(d);
     skip_vec(d, skip_type_param);
     uint8_t def = 0;
     bst_scale_get_enum(d, 8, &def);
     if (d->err != BST_SCALE_OK) return;
     switch (def) {
-    case 0: skip_fields(d); break;                           /* Composite */
-    case 1: skip_vec(d, skip_variant); break;                /* Variant */
-    case 2: skip_compact(d); break;                          /* Sequence */
-    case 3: {                                                /* Array */
+    case 0: skip_fields(d); break;            /* Composite */
+    case 1: skip_vec(d, skip_variant); break; /* Variant */
+    case 2: skip_compact(d); break;           /* Sequence */
+    case 3: {                                 /* Array */
         uint32_t len;
         bst_scale_get_u32(d, &len);
         skip_compact(d);
         break;
     }
-    case 4: skip_vec(d, skip_compact); break;                /* Tuple */
-    case 5: {                                                /* Primitive */
+    case 4: skip_vec(d, skip_compact); break; /* Tuple */
+    case 5: {                                 /* Primitive */
         uint8_t p;
         bst_scale_get_enum(d, 15, &p);
         break;
     }
-    case 6: skip_compact(d); break;                          /* Compact */
-    case 7: skip_compact(d); skip_compact(d); break;         /* BitSequence */
+    case 6: skip_compact(d); break; /* Compact */
+    case 7:
+        skip_compact(d);
+        skip_compact(d);
+        break; /* BitSequence */
     }
     skip_strs(d);
 }
 
-static void skip_registry_entry(bst_scale_dec *d) {   /* PortableType { id, ty } */
+static void skip_registry_entry(bst_scale_dec *d) { /* PortableType { id, ty } */
     skip_compact(d);
     skip_type(d);
 }
@@ -122,7 +125,7 @@ static void skip_registry(bst_scale_dec *d) {
 /* ---- storage entries ---------------------------------------------------------------------- */
 
 static void skip_storage(bst_scale_dec *d, uint32_t version) {
-    skip_str(d);   /* prefix */
+    skip_str(d); /* prefix */
     size_t n = 0;
     bst_scale_get_len(d, 1, &n);
     for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
@@ -133,76 +136,76 @@ static void skip_storage(bst_scale_dec *d, uint32_t version) {
         if (version >= 14) {
             bst_scale_get_enum(d, 2, &kind);
             if (kind == 0) {
-                skip_compact(d);                               /* Plain(ty) */
+                skip_compact(d); /* Plain(ty) */
             } else {
-                skip_vec(d, skip_u8);                          /* Map { hashers, key, value } */
+                skip_vec(d, skip_u8); /* Map { hashers, key, value } */
                 skip_compact(d);
                 skip_compact(d);
             }
         } else {
             bst_scale_get_enum(d, version >= 13 ? 4 : 3, &kind);
             switch (kind) {
-            case 0: skip_str(d); break;                        /* Plain(type) */
-            case 1:                                            /* Map */
+            case 0: skip_str(d); break; /* Plain(type) */
+            case 1:                     /* Map */
                 skip_u8(d);
                 skip_str(d);
                 skip_str(d);
                 bst_scale_get_bool(d, &b);
                 break;
-            case 2:                                            /* DoubleMap */
+            case 2: /* DoubleMap */
                 skip_u8(d);
                 skip_str(d);
                 skip_str(d);
                 skip_str(d);
                 skip_u8(d);
                 break;
-            case 3:                                            /* NMap (V13) */
+            case 3: /* NMap (V13) */
                 skip_strs(d);
                 skip_vec(d, skip_u8);
                 skip_str(d);
                 break;
             }
         }
-        skip_bytes(d);   /* default */
-        skip_strs(d);    /* docs */
+        skip_bytes(d); /* default */
+        skip_strs(d);  /* docs */
     }
 }
 
 /* ---- modules / pallets -------------------------------------------------------------------- */
 
 /* The items of a pallet (V14/V15) and of a module (V9-V13) that are skipped. */
-static void skip_constant_v14(bst_scale_dec *d) {   /* { name, ty, value, docs } */
+static void skip_constant_v14(bst_scale_dec *d) { /* { name, ty, value, docs } */
     skip_str(d);
     skip_compact(d);
     skip_bytes(d);
     skip_strs(d);
 }
 
-static void skip_argument(bst_scale_dec *d) {   /* { name, ty } */
+static void skip_argument(bst_scale_dec *d) { /* { name, ty } */
     skip_str(d);
     skip_str(d);
 }
 
-static void skip_function(bst_scale_dec *d) {   /* FunctionMetadata { name, arguments, docs } */
+static void skip_function(bst_scale_dec *d) { /* FunctionMetadata { name, arguments, docs } */
     skip_str(d);
     skip_vec(d, skip_argument);
     skip_strs(d);
 }
 
-static void skip_event(bst_scale_dec *d) {   /* EventMetadata { name, arguments, docs } */
+static void skip_event(bst_scale_dec *d) { /* EventMetadata { name, arguments, docs } */
     skip_str(d);
     skip_strs(d);
     skip_strs(d);
 }
 
-static void skip_constant(bst_scale_dec *d) {   /* { name, ty, value, docs } */
+static void skip_constant(bst_scale_dec *d) { /* { name, ty, value, docs } */
     skip_str(d);
     skip_str(d);
     skip_bytes(d);
     skip_strs(d);
 }
 
-static void skip_error(bst_scale_dec *d) {   /* { name, docs } */
+static void skip_error(bst_scale_dec *d) { /* { name, docs } */
     skip_str(d);
     skip_strs(d);
 }
@@ -212,17 +215,17 @@ static void decode_pallet(bst_scale_dec *d, uint32_t version, bst_substrate_pall
     bst_scale_get_str(d, &p->name, &p->name_len);
     if (some(d)) skip_storage(d, version);
     if (version >= 14) {
-        if (some(d)) skip_compact(d);   /* calls { ty } */
-        if (some(d)) skip_compact(d);   /* event { ty } */
+        if (some(d)) skip_compact(d); /* calls { ty } */
+        if (some(d)) skip_compact(d); /* event { ty } */
         skip_vec(d, skip_constant_v14);
-        if (some(d)) skip_compact(d);   /* error { ty } */
+        if (some(d)) skip_compact(d); /* error { ty } */
         bst_scale_get_u8(d, &p->index);
         p->has_index = true;
-        if (version >= 15) skip_strs(d);   /* docs */
+        if (version >= 15) skip_strs(d); /* docs */
         return;
     }
-    if (some(d)) skip_vec(d, skip_function);   /* calls */
-    if (some(d)) skip_vec(d, skip_event);      /* event */
+    if (some(d)) skip_vec(d, skip_function); /* calls */
+    if (some(d)) skip_vec(d, skip_event);    /* event */
     skip_vec(d, skip_constant);
     skip_vec(d, skip_error);
     if (version >= 12) {
@@ -238,8 +241,7 @@ static void skip_signed_extension(bst_scale_dec *d) {
     skip_compact(d);
 }
 
-const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
-                                          bst_substrate_metadata *m) {
+const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len, bst_substrate_metadata *m) {
     memset(m, 0, sizeof *m);
     if (!p && len) return "bad arguments";
     /* Metadata_metadata returns OpaqueMetadata: a Vec<u8> around the metadata proper. */
@@ -266,7 +268,8 @@ const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
     m->pallets = calloc(n ? n : 1, sizeof *m->pallets);
     if (!m->pallets) return "out of memory";
     m->npallets = n;
-    for (size_t i = 0; i < n && d.err == BST_SCALE_OK; i++) decode_pallet(&d, version, &m->pallets[i]);
+    for (size_t i = 0; i < n && d.err == BST_SCALE_OK; i++)
+        decode_pallet(&d, version, &m->pallets[i]);
     if (version == 15) {
         /* V15's extrinsic (address/call/signature/extra types), runtime APIs, outer enums and
          * custom values follow; the pallet list is complete, so decoding stops here. */
@@ -275,9 +278,9 @@ const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len,
         skip_compact(&d);
         skip_u8(&d);
         skip_vec(&d, skip_signed_extension);
-        skip_compact(&d);   /* the runtime type */
+        skip_compact(&d); /* the runtime type */
     } else if (version >= 11) {
-        skip_u8(&d);        /* extrinsic { version, signed_extensions: Vec<String> } */
+        skip_u8(&d); /* extrinsic { version, signed_extensions: Vec<String> } */
         skip_strs(&d);
     }
     e = version == 15 ? d.err : bst_scale_finish(&d);

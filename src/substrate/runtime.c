@@ -44,8 +44,9 @@ static bst_status zstd_decode(const uint8_t *src, size_t n, size_t max_out, uint
     }
     if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared > max_out) {
         char msg[128];
-        snprintf(msg, sizeof msg, "compressed code: declared size %llu exceeds the limit of %zu bytes",
-                 declared, max_out);
+        snprintf(msg, sizeof msg,
+                 "compressed code: declared size %llu exceeds the limit of %zu bytes", declared,
+                 max_out);
         set_err(err, BST_ERR_LIMIT, msg);
         return BST_ERR_LIMIT;
     }
@@ -88,7 +89,7 @@ static bst_status zstd_decode(const uint8_t *src, size_t n, size_t max_out, uint
             set_err(err, st, msg);
             goto out;
         }
-        if (ret == 0) break;   /* the frame is complete and flushed */
+        if (ret == 0) break; /* the frame is complete and flushed */
         if (pos == cap) {
             size_t ncap = cap - 1 > max_out / 2 ? max_out + 1 : (cap - 1) * 2 + 1;
             uint8_t *nb = realloc(buf, ncap);
@@ -204,8 +205,7 @@ static uint32_t heap_total_pages(const bst_substrate_runtime *rt, uint32_t initi
 }
 
 /* Resolves import i into *out.  Returns false with *err filled. */
-static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *out,
-                           bst_error *err) {
+static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *out, bst_error *err) {
     bst_import_desc d;
     bst_module_import(rt->module, i, &d);
     char mod[64], name[120], msg[256];
@@ -281,7 +281,7 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
 
 /* Drops the per-call instance. */
 static void instance_drop(bst_substrate_runtime *rt) {
-    sub_sandbox_free(rt);        /* first: its import bindings point at the runtime's functions */
+    sub_sandbox_free(rt); /* first: its import bindings point at the runtime's functions */
     if (rt->store && rt->opts.fuel) rt->fuel_used += rt->opts.fuel - bst_store_fuel(rt->store);
     bst_store_free(rt->store);
     rt->store = NULL;
@@ -393,7 +393,7 @@ fail:
 
 void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     if (!rt) return;
-    instance_drop(rt);           /* before the module: the store's instances refer to it */
+    instance_drop(rt); /* before the module: the store's instances refer to it */
     bst_module_free(rt->module);
     bst_state_free(rt->state);
     bst_state_free(rt->offchain);
@@ -496,7 +496,8 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
         return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "bad arguments");
     *out = NULL;
     *out_len = 0;
-    if (rt->store) return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "the runtime is already in a call");
+    if (rt->store)
+        return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "the runtime is already in a call");
     if (!instance_make(rt, err)) return err ? err->status : BST_ERR_UNLINKABLE;
     /* Every call is one storage transaction: a trap or an error leaves storage as it was. */
     uint32_t depth0 = bst_state_tx_depth(rt->state);
@@ -517,8 +518,9 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
      * its other changes, as Substrate's exit_runtime does. */
     if (bst_state_tx_depth(rt->state) > rt->tx_base) {
         if (st == BST_OK && rt->opts.max_log_level >= 2)
-            fprintf(stderr, "[bastion WARN] %.80s left %u storage transaction(s) open; rolled back\n",
-                    name, (unsigned)(bst_state_tx_depth(rt->state) - rt->tx_base));
+            fprintf(stderr,
+                    "[bastion WARN] %.80s left %u storage transaction(s) open; rolled back\n", name,
+                    (unsigned)(bst_state_tx_depth(rt->state) - rt->tx_base));
         while (bst_state_tx_depth(rt->state) > rt->tx_base) {
             bst_state_tx_rollback(rt->state);
             bst_state_tx_rollback(rt->offchain_index);
@@ -544,10 +546,9 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
 
 /* ---- RuntimeVersion ----------------------------------------------------------------------- */
 
-#define API_ENTRY_SIZE 12u   /* [u8; 8] + u32 */
+#define API_ENTRY_SIZE 12u /* [u8; 8] + u32 */
 
-bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len,
-                                           bst_substrate_version *v) {
+bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len, bst_substrate_version *v) {
     memset(v, 0, sizeof *v);
     if (!p && len) return BST_SCALE_ERR_ARG;
     bst_scale_dec d;
@@ -558,15 +559,13 @@ bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len,
     bst_scale_get_u32(&d, &v->spec_version);
     bst_scale_get_u32(&d, &v->impl_version);
     bst_scale_get_len(&d, API_ENTRY_SIZE, &v->napis);
-    if (d.err == BST_SCALE_OK)
-        bst_scale_get_raw(&d, v->napis * API_ENTRY_SIZE, &v->apis_raw);
+    if (d.err == BST_SCALE_OK) bst_scale_get_raw(&d, v->napis * API_ENTRY_SIZE, &v->apis_raw);
     if (d.err == BST_SCALE_OK && bst_scale_remaining(&d) > 0) {
         if (bst_scale_get_u32(&d, &v->transaction_version) == BST_SCALE_OK)
             v->has_transaction_version = true;
     }
     if (d.err == BST_SCALE_OK && bst_scale_remaining(&d) > 0) {
-        if (bst_scale_get_u8(&d, &v->state_version) == BST_SCALE_OK)
-            v->has_state_version = true;
+        if (bst_scale_get_u8(&d, &v->state_version) == BST_SCALE_OK) v->has_state_version = true;
     }
     bst_scale_err e = bst_scale_finish(&d);
     if (e != BST_SCALE_OK) {
@@ -581,6 +580,6 @@ void bst_substrate_version_api(const bst_substrate_version *v, size_t i, bst_sub
     if (!v || i >= v->napis || !v->apis_raw) return;
     const uint8_t *e = v->apis_raw + i * API_ENTRY_SIZE;
     memcpy(out->id, e, 8);
-    out->version = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
-                   (uint32_t)e[11] << 24;
+    out->version =
+        (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 | (uint32_t)e[11] << 24;
 }

@@ -20,75 +20,63 @@
 
 /* ---- little-endian guest memory helpers -------------------------------------------------- */
 
-void wasi_store_u16(uint8_t *p, uint16_t v)
-{
+void wasi_store_u16(uint8_t *p, uint16_t v) {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
 
-void wasi_store_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+void wasi_store_u32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-void wasi_store_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+void wasi_store_u64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-uint16_t wasi_load_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+uint16_t wasi_load_u16(const uint8_t *p) {
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
 
-uint32_t wasi_load_u32(const uint8_t *p)
-{
+uint32_t wasi_load_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-uint64_t wasi_load_u64(const uint8_t *p)
-{
+uint64_t wasi_load_u64(const uint8_t *p) {
     return (uint64_t)wasi_load_u32(p) | (uint64_t)wasi_load_u32(p + 4) << 32;
 }
 
-bool wasi_put_u8(bst_memory *m, uint32_t ptr, uint8_t v)
-{
+bool wasi_put_u8(bst_memory *m, uint32_t ptr, uint8_t v) {
     return m && bst_memory_write(m, ptr, &v, 1);
 }
 
-bool wasi_put_u16(bst_memory *m, uint32_t ptr, uint16_t v)
-{
+bool wasi_put_u16(bst_memory *m, uint32_t ptr, uint16_t v) {
     uint8_t b[2];
     wasi_store_u16(b, v);
     return m && bst_memory_write(m, ptr, b, sizeof b);
 }
 
-bool wasi_put_u32(bst_memory *m, uint32_t ptr, uint32_t v)
-{
+bool wasi_put_u32(bst_memory *m, uint32_t ptr, uint32_t v) {
     uint8_t b[4];
     wasi_store_u32(b, v);
     return m && bst_memory_write(m, ptr, b, sizeof b);
 }
 
-bool wasi_put_u64(bst_memory *m, uint32_t ptr, uint64_t v)
-{
+bool wasi_put_u64(bst_memory *m, uint32_t ptr, uint64_t v) {
     uint8_t b[8];
     wasi_store_u64(b, v);
     return m && bst_memory_write(m, ptr, b, sizeof b);
 }
 
-bool wasi_get_u32(const bst_memory *m, uint32_t ptr, uint32_t *v)
-{
+bool wasi_get_u32(const bst_memory *m, uint32_t ptr, uint32_t *v) {
     uint8_t b[4];
-    if (!m || !bst_memory_read(m, ptr, b, sizeof b))
-        return false;
+    if (!m || !bst_memory_read(m, ptr, b, sizeof b)) return false;
     *v = wasi_load_u32(b);
     return true;
 }
 
 /* ---- errno ------------------------------------------------------------------------------- */
 
-uint16_t wasi_errno(int e)
-{
+uint16_t wasi_errno(int e) {
     switch (e) {
     case 0: return WE_SUCCESS;
     case E2BIG: return WE_2BIG;
@@ -148,7 +136,7 @@ uint16_t wasi_errno(int e)
     case ENOTEMPTY: return WE_NOTEMPTY;
     case ENOTRECOVERABLE: return WE_NOTRECOVERABLE;
     case ENOTSOCK: return WE_NOTSOCK;
-    case ENOTSUP: return WE_NOTSUP;   /* == EOPNOTSUPP on Linux */
+    case ENOTSUP: return WE_NOTSUP; /* == EOPNOTSUPP on Linux */
     case ENOTTY: return WE_NOTTY;
     case ENXIO: return WE_NXIO;
     case EOVERFLOW: return WE_OVERFLOW;
@@ -172,38 +160,31 @@ uint16_t wasi_errno(int e)
 
 /* ---- descriptor table -------------------------------------------------------------------- */
 
-uint8_t wasi_filetype_of_mode(unsigned mode)
-{
+uint8_t wasi_filetype_of_mode(unsigned mode) {
     if (S_ISREG(mode)) return WFT_REGULAR_FILE;
     if (S_ISDIR(mode)) return WFT_DIRECTORY;
     if (S_ISCHR(mode)) return WFT_CHARACTER_DEVICE;
     if (S_ISBLK(mode)) return WFT_BLOCK_DEVICE;
     if (S_ISSOCK(mode)) return WFT_SOCKET_STREAM;
     if (S_ISLNK(mode)) return WFT_SYMBOLIC_LINK;
-    return WFT_UNKNOWN;   /* pipes have no WASI file type */
+    return WFT_UNKNOWN; /* pipes have no WASI file type */
 }
 
-wasi_fd *wasi_get_fd(bst_wasi *w, uint32_t fd)
-{
-    if (fd >= w->nfds || w->fds[fd].host < 0)
-        return NULL;
+wasi_fd *wasi_get_fd(bst_wasi *w, uint32_t fd) {
+    if (fd >= w->nfds || w->fds[fd].host < 0) return NULL;
     return &w->fds[fd];
 }
 
-void wasi_fd_release(wasi_fd *f)
-{
-    if (f->dir)
-        closedir(f->dir);
-    if (f->owned && f->host >= 0)
-        close(f->host);
+void wasi_fd_release(wasi_fd *f) {
+    if (f->dir) closedir(f->dir);
+    if (f->owned && f->host >= 0) close(f->host);
     free(f->preopen);
     memset(f, 0, sizeof *f);
     f->host = -1;
 }
 
 /* Fills in type and rights of a fresh slot from the host descriptor. */
-static void fd_init(wasi_fd *f, int h, bool owned)
-{
+static void fd_init(wasi_fd *f, int h, bool owned) {
     memset(f, 0, sizeof *f);
     f->host = h;
     f->owned = owned;
@@ -212,23 +193,18 @@ static void fd_init(wasi_fd *f, int h, bool owned)
     f->rights_base = WRIGHT_ALL;
     f->rights_inheriting = WRIGHT_ALL;
     /* wasi-libc's isatty() wants a character device without seek/tell rights. */
-    if (f->filetype == WFT_CHARACTER_DEVICE)
-        f->rights_base &= ~(WRIGHT_FD_SEEK | WRIGHT_FD_TELL);
+    if (f->filetype == WFT_CHARACTER_DEVICE) f->rights_base &= ~(WRIGHT_FD_SEEK | WRIGHT_FD_TELL);
 }
 
-uint16_t wasi_add_fd(bst_wasi *w, int h, bool owned, uint32_t *fd_out)
-{
+uint16_t wasi_add_fd(bst_wasi *w, int h, bool owned, uint32_t *fd_out) {
     uint32_t i = 0;
-    while (i < w->nfds && w->fds[i].host >= 0)
-        i++;
+    while (i < w->nfds && w->fds[i].host >= 0) i++;
     if (i == w->nfds) {
-        if (w->nfds >= w->max_fds)
-            return WE_MFILE;
-        uint64_t n64 = w->nfds ? (uint64_t)w->nfds * 2 : 8;   /* no wrap near max_fds 2^32-1 */
+        if (w->nfds >= w->max_fds) return WE_MFILE;
+        uint64_t n64 = w->nfds ? (uint64_t)w->nfds * 2 : 8; /* no wrap near max_fds 2^32-1 */
         uint32_t n = n64 > w->max_fds ? w->max_fds : (uint32_t)n64;
         wasi_fd *nf = realloc(w->fds, (size_t)n * sizeof *nf);
-        if (!nf)
-            return WE_NOMEM;
+        if (!nf) return WE_NOMEM;
         for (uint32_t k = w->nfds; k < n; k++) {
             memset(&nf[k], 0, sizeof nf[k]);
             nf[k].host = -1;
@@ -243,8 +219,7 @@ uint16_t wasi_add_fd(bst_wasi *w, int h, bool owned, uint32_t *fd_out)
 
 /* ---- context ----------------------------------------------------------------------------- */
 
-void bst_wasi_config_default(bst_wasi_config *cfg)
-{
+void bst_wasi_config_default(bst_wasi_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->stdin_fd = 0;
     cfg->stdout_fd = 1;
@@ -252,54 +227,42 @@ void bst_wasi_config_default(bst_wasi_config *cfg)
     cfg->max_fds = 1024;
 }
 
-static void set_why(char *why, size_t why_len, const char *fmt, const char *a, const char *b)
-{
-    if (why && why_len)
-        snprintf(why, why_len, fmt, a, b);
+static void set_why(char *why, size_t why_len, const char *fmt, const char *a, const char *b) {
+    if (why && why_len) snprintf(why, why_len, fmt, a, b);
 }
 
 /* Copies n strings into *out, with their total size with NULs.  False on overflow / no memory
  * (out is freed by free_strings then too). */
-static bool copy_strings(const char *const *src, size_t n, wasi_strings *out)
-{
+static bool copy_strings(const char *const *src, size_t n, wasi_strings *out) {
     out->v = NULL;
     out->n = (uint32_t)n;
     out->bytes = 0;
-    if (n == 0)
-        return true;
-    if (n > UINT32_MAX / 4)
-        return false;
+    if (n == 0) return true;
+    if (n > UINT32_MAX / 4) return false;
     char **v = calloc(n, sizeof *v);
-    if (!v)
-        return false;
+    if (!v) return false;
     out->v = v;
     uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         const char *s = src[i] ? src[i] : "";
         size_t len = strlen(s);
         total += len + 1;
-        if (total > UINT32_MAX / 2)
-            return false;
+        if (total > UINT32_MAX / 2) return false;
         v[i] = malloc(len + 1);
-        if (!v[i])
-            return false;
+        if (!v[i]) return false;
         memcpy(v[i], s, len + 1);
     }
     out->bytes = (uint32_t)total;
     return true;
 }
 
-static void free_strings(wasi_strings *s)
-{
-    if (!s->v)
-        return;
-    for (uint32_t i = 0; i < s->n; i++)
-        free(s->v[i]);
+static void free_strings(wasi_strings *s) {
+    if (!s->v) return;
+    for (uint32_t i = 0; i < s->n; i++) free(s->v[i]);
     free(s->v);
 }
 
-bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
-{
+bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len) {
     bst_wasi_config def;
     if (!cfg) {
         bst_wasi_config_default(&def);
@@ -313,14 +276,13 @@ bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
     w->views[0].w = w;
     w->views[1].w = w;
     w->views[1].unstable = true;
-    if (cfg->npreopens > UINT32_MAX - 3) {   /* descriptor numbers are 32-bit */
+    if (cfg->npreopens > UINT32_MAX - 3) { /* descriptor numbers are 32-bit */
         set_why(why, why_len, "too many pre-opened directories%s%s", "", "");
         bst_wasi_free(w);
         return NULL;
     }
     w->max_fds = cfg->max_fds ? cfg->max_fds : 1024;
-    if (w->max_fds < 3 + cfg->npreopens)
-        w->max_fds = 3 + (uint32_t)cfg->npreopens;
+    if (w->max_fds < 3 + cfg->npreopens) w->max_fds = 3 + (uint32_t)cfg->npreopens;
     bool ok_args = copy_strings(cfg->argv, cfg->argc, &w->args);
     bool ok_env = ok_args && copy_strings(cfg->env, cfg->nenv, &w->env);
     if (!ok_args || !ok_env) {
@@ -336,19 +298,16 @@ bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
         return NULL;
     }
     w->nfds = 3 + (uint32_t)cfg->npreopens;
-    for (uint32_t i = 0; i < w->nfds; i++)
-        w->fds[i].host = -1;
+    for (uint32_t i = 0; i < w->nfds; i++) w->fds[i].host = -1;
     const int stdio[3] = {cfg->stdin_fd, cfg->stdout_fd, cfg->stderr_fd};
     for (int i = 0; i < 3; i++)
-        if (stdio[i] >= 0)
-            fd_init(&w->fds[i], stdio[i], false);
+        if (stdio[i] >= 0) fd_init(&w->fds[i], stdio[i], false);
     for (size_t i = 0; i < cfg->npreopens; i++) {
         const bst_wasi_preopen *p = &cfg->preopens[i];
         const char *guest = p->guest_path ? p->guest_path : p->host_path;
         int h = open(p->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (h < 0) {
-            set_why(why, why_len, "cannot open directory %s: %s", p->host_path,
-                    strerror(errno));
+            set_why(why, why_len, "cannot open directory %s: %s", p->host_path, strerror(errno));
             bst_wasi_free(w);
             return NULL;
         }
@@ -366,23 +325,18 @@ bst_wasi *bst_wasi_new(const bst_wasi_config *cfg, char *why, size_t why_len)
     return w;
 }
 
-void bst_wasi_free(bst_wasi *w)
-{
-    if (!w)
-        return;
+void bst_wasi_free(bst_wasi *w) {
+    if (!w) return;
     for (uint32_t i = 0; i < w->nfds; i++)
-        if (w->fds[i].host >= 0 || w->fds[i].preopen)
-            wasi_fd_release(&w->fds[i]);
+        if (w->fds[i].host >= 0 || w->fds[i].preopen) wasi_fd_release(&w->fds[i]);
     free(w->fds);
     free_strings(&w->args);
     free_strings(&w->env);
     free(w);
 }
 
-bool bst_wasi_exited(const bst_wasi *w, uint32_t *code)
-{
-    if (w->exited && code)
-        *code = w->exit_code;
+bool bst_wasi_exited(const bst_wasi *w, uint32_t *code) {
+    if (w->exited && code) *code = w->exit_code;
     return w->exited;
 }
 
@@ -394,23 +348,21 @@ typedef struct wasi_fn_desc {
     bst_host_fn fn;
 } wasi_fn_desc;
 
-static bool name_is(const char *s, size_t len, const char *lit)
-{
+static bool name_is(const char *s, size_t len, const char *lit) {
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
 /* The row named name[0..len): expanded from the list into a chain of comparisons, so the
  * library holds no table of relocated pointers.  Comparing the length first makes a miss one
  * integer comparison per row. */
-static bool wasi_lookup(const char *name, size_t len, wasi_fn_desc *out)
-{
+static bool wasi_lookup(const char *name, size_t len, wasi_fn_desc *out) {
 #define WASI_FN_OF_FN(n) wasi_##n
 #define WASI_FN_OF_NOSYS(n) wasi_nosys
-#define WASI_LOOKUP_ROW(n, s, kind)                                                           \
-    if (len == sizeof #n - 1 && memcmp(name, #n, len) == 0) {                                 \
-        out->sig = s;                                                                         \
-        out->fn = WASI_FN_OF_##kind(n);                                                       \
-        return true;                                                                          \
+#define WASI_LOOKUP_ROW(n, s, kind)                                                                \
+    if (len == sizeof #n - 1 && memcmp(name, #n, len) == 0) {                                      \
+        out->sig = s;                                                                              \
+        out->fn = WASI_FN_OF_##kind(n);                                                            \
+        return true;                                                                               \
     }
     WASI_HOST_FUNCTIONS(WASI_LOOKUP_ROW)
 #undef WASI_LOOKUP_ROW
@@ -420,32 +372,25 @@ static bool wasi_lookup(const char *name, size_t len, wasi_fn_desc *out)
 }
 
 /* 0 = not a WASI namespace, 1 = preview1, 2 = unstable. */
-static int wasi_namespace(const bst_import_desc *d)
-{
-    if (name_is(d->module, d->module_len, "wasi_snapshot_preview1"))
-        return 1;
-    if (name_is(d->module, d->module_len, "wasi_unstable"))
-        return 2;
+static int wasi_namespace(const bst_import_desc *d) {
+    if (name_is(d->module, d->module_len, "wasi_snapshot_preview1")) return 1;
+    if (name_is(d->module, d->module_len, "wasi_unstable")) return 2;
     return 0;
 }
 
-bool bst_wasi_module_uses_wasi(const bst_module *m)
-{
+bool bst_wasi_module_uses_wasi(const bst_module *m) {
     uint32_t n = bst_module_import_count(m);
     for (uint32_t i = 0; i < n; i++) {
         bst_import_desc d;
         memset(&d, 0, sizeof d);
         bst_module_import(m, i, &d);
-        if (wasi_namespace(&d))
-            return true;
+        if (wasi_namespace(&d)) return true;
     }
     return false;
 }
 
-static void link_fail(bst_error *err, const bst_import_desc *d, const char *why)
-{
-    if (!err)
-        return;
+static void link_fail(bst_error *err, const bst_import_desc *d, const char *why) {
+    if (!err) return;
     memset(err, 0, sizeof *err);
     err->status = BST_ERR_UNLINKABLE;
     snprintf(err->message, sizeof err->message, "import %.*s.%.*s: %s",
@@ -453,10 +398,9 @@ static void link_fail(bst_error *err, const bst_import_desc *d, const char *why)
              (int)(d->name_len > 64 ? 64 : d->name_len), d->name, why);
 }
 
-bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m,
-                         bst_wasi_resolver resolver, void *resolver_env,
-                         bst_extern **imports_out, size_t *n_out, bst_error *err)
-{
+bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m, bst_wasi_resolver resolver,
+                         void *resolver_env, bst_extern **imports_out, size_t *n_out,
+                         bst_error *err) {
     *imports_out = NULL;
     *n_out = 0;
     uint32_t n = bst_module_import_count(m);
@@ -498,8 +442,7 @@ bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m,
                 continue;
             }
         }
-        if (resolver && resolver(resolver_env, s, &d, &ext[i]))
-            continue;
+        if (resolver && resolver(resolver_env, s, &d, &ext[i])) continue;
         link_fail(err, &d, ns ? "unknown WASI function" : "not provided by the host");
         free(ext);
         return BST_ERR_UNLINKABLE;
@@ -509,8 +452,7 @@ bst_status bst_wasi_link(bst_wasi *w, bst_store *s, const bst_module *m,
     return BST_OK;
 }
 
-bst_status bst_wasi_run(bst_wasi *w, bst_instance *inst, int *exit_code, bst_error *err)
-{
+bst_status bst_wasi_run(bst_wasi *w, bst_instance *inst, int *exit_code, bst_error *err) {
     bst_extern e;
     if (!bst_instance_export(inst, "_start", 6, &e) || e.kind != BST_EXTERN_FUNC ||
         bst_func_type(e.of.func)->nparams || bst_func_type(e.of.func)->nresults) {

@@ -22,10 +22,8 @@
 /* ---- args / environ ---------------------------------------------------------------------- */
 
 /* args_get / environ_get: the list's n pointers at ptrs, its NUL-terminated strings at buf. */
-static uint16_t put_strings(bst_memory *mem, const wasi_strings *s, uint32_t ptrs, uint32_t buf)
-{
-    if (!mem)
-        return WE_FAULT;
+static uint16_t put_strings(bst_memory *mem, const wasi_strings *s, uint32_t ptrs, uint32_t buf) {
+    if (!mem) return WE_FAULT;
     /* Check both regions up front so that a bad pointer writes nothing. */
     if ((s->n && !bst_memory_slice(mem, ptrs, s->n * 4u)) ||
         (s->bytes && !bst_memory_slice(mem, buf, s->bytes)))
@@ -43,19 +41,17 @@ static uint16_t put_strings(bst_memory *mem, const wasi_strings *s, uint32_t ptr
 
 /* args_sizes_get / environ_sizes_get: the list's count at count_ptr, its size at size_ptr. */
 static uint16_t put_sizes(bst_memory *mem, const wasi_strings *s, uint32_t count_ptr,
-                          uint32_t size_ptr)
-{
+                          uint32_t size_ptr) {
     if (!wasi_put_u32(mem, count_ptr, s->n) || !wasi_put_u32(mem, size_ptr, s->bytes))
         return WE_FAULT;
     return WE_SUCCESS;
 }
 
 /* The two lists are served alike: (NAME, list, put_strings or put_sizes). */
-#define WASI_STRINGS_FN(name, list, put)                                                      \
-    WASI_FN(wasi_##name)                                                                      \
-    {                                                                                         \
-        WASI_PROLOGUE();                                                                      \
-        WASI_RETURN(put(mem, &w->list, ARG_U32(0), ARG_U32(1)));                              \
+#define WASI_STRINGS_FN(name, list, put)                                                           \
+    WASI_FN(wasi_##name) {                                                                         \
+        WASI_PROLOGUE();                                                                           \
+        WASI_RETURN(put(mem, &w->list, ARG_U32(0), ARG_U32(1)));                                   \
     }
 WASI_STRINGS_FN(args_get, args, put_strings)
 WASI_STRINGS_FN(args_sizes_get, args, put_sizes)
@@ -65,8 +61,7 @@ WASI_STRINGS_FN(environ_sizes_get, env, put_sizes)
 
 /* ---- clocks ------------------------------------------------------------------------------ */
 
-static bool host_clock(uint32_t id, clockid_t *out)
-{
+static bool host_clock(uint32_t id, clockid_t *out) {
     switch (id) {
     case 0: *out = CLOCK_REALTIME; return true;
     case 1: *out = CLOCK_MONOTONIC; return true;
@@ -76,63 +71,50 @@ static bool host_clock(uint32_t id, clockid_t *out)
     }
 }
 
-static uint64_t ts_ns(const struct timespec *ts)
-{
-    if (ts->tv_sec < 0)
-        return 0;
+static uint64_t ts_ns(const struct timespec *ts) {
+    if (ts->tv_sec < 0) return 0;
     return (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
 }
 
-static bool clock_now(uint32_t id, uint64_t *ns)
-{
+static bool clock_now(uint32_t id, uint64_t *ns) {
     clockid_t c;
     struct timespec ts;
-    if (!host_clock(id, &c) || clock_gettime(c, &ts) != 0)
-        return false;
+    if (!host_clock(id, &c) || clock_gettime(c, &ts) != 0) return false;
     *ns = ts_ns(&ts);
     return true;
 }
 
-WASI_FN(wasi_clock_res_get)
-{
+WASI_FN(wasi_clock_res_get) {
     WASI_PROLOGUE();
     clockid_t c;
     struct timespec ts;
-    if (!host_clock(ARG_U32(0), &c))
-        WASI_RETURN(WE_INVAL);
-    if (clock_getres(c, &ts) != 0)
-        WASI_RETURN(wasi_errno(errno));
+    if (!host_clock(ARG_U32(0), &c)) WASI_RETURN(WE_INVAL);
+    if (clock_getres(c, &ts) != 0) WASI_RETURN(wasi_errno(errno));
     uint64_t ns = ts_ns(&ts);
     WASI_RETURN(wasi_put_u64(mem, ARG_U32(1), ns ? ns : 1) ? WE_SUCCESS : WE_FAULT);
 }
 
-WASI_FN(wasi_clock_time_get)
-{
+WASI_FN(wasi_clock_time_get) {
     WASI_PROLOGUE();
     uint64_t ns;
-    if (!clock_now(ARG_U32(0), &ns))
-        WASI_RETURN(WE_INVAL);
+    if (!clock_now(ARG_U32(0), &ns)) WASI_RETURN(WE_INVAL);
     WASI_RETURN(wasi_put_u64(mem, ARG_U32(2), ns) ? WE_SUCCESS : WE_FAULT);
 }
 
 /* ---- random ------------------------------------------------------------------------------ */
 
-static bool fill_random(uint8_t *p, size_t len)
-{
+static bool fill_random(uint8_t *p, size_t len) {
     while (len > 0) {
         size_t chunk = len > 65536 ? 65536 : len;
         ssize_t r = getrandom(p, chunk, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (r < 0 && errno == EINTR) continue;
         if (r < 0 && errno == ENOSYS) {
             /* Kernel without getrandom: fall back to the device. */
             int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-            if (fd < 0)
-                return false;
+            if (fd < 0) return false;
             while (len > 0) {
                 ssize_t n = read(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                    continue;
+                if (n < 0 && errno == EINTR) continue;
                 if (n <= 0) {
                     close(fd);
                     return false;
@@ -143,21 +125,18 @@ static bool fill_random(uint8_t *p, size_t len)
             close(fd);
             return true;
         }
-        if (r <= 0)
-            return false;
+        if (r <= 0) return false;
         p += r;
         len -= (size_t)r;
     }
     return true;
 }
 
-WASI_FN(wasi_random_get)
-{
+WASI_FN(wasi_random_get) {
     WASI_PROLOGUE();
     uint32_t len = ARG_U32(1);
     uint8_t *p = mem ? bst_memory_slice(mem, ARG_U32(0), len) : NULL;
-    if (!p)
-        WASI_RETURN(WE_FAULT);
+    if (!p) WASI_RETURN(WE_FAULT);
     WASI_RETURN(fill_random(p, len) ? WE_SUCCESS : WE_IO);
 }
 
@@ -169,14 +148,13 @@ enum { EV_CLOCK = 0, EV_FD_READ = 1, EV_FD_WRITE = 2 };
 typedef struct poll_sub {
     uint64_t userdata;
     uint8_t type;
-    uint16_t error;      /* set: the event fires at once with this error */
-    uint64_t timeout;    /* clock: relative, ns */
-    int pfd;             /* fd: index in the pollfd array, else -1 */
+    uint16_t error;   /* set: the event fires at once with this error */
+    uint64_t timeout; /* clock: relative, ns */
+    int pfd;          /* fd: index in the pollfd array, else -1 */
 } poll_sub;
 
 static void put_event(uint8_t *e, const poll_sub *s, uint16_t error, uint64_t nbytes,
-                      uint16_t flags)
-{
+                      uint16_t flags) {
     memset(e, 0, 32);
     wasi_store_u64(e, s->userdata);
     wasi_store_u16(e + 8, error);
@@ -185,15 +163,12 @@ static void put_event(uint8_t *e, const poll_sub *s, uint16_t error, uint64_t nb
     wasi_store_u16(e + 24, flags);
 }
 
-WASI_FN(wasi_poll_oneoff)
-{
+WASI_FN(wasi_poll_oneoff) {
     WASI_PROLOGUE();
     uint32_t in = ARG_U32(0), out = ARG_U32(1), n = ARG_U32(2), nevents_ptr = ARG_U32(3);
     const uint32_t sub_size = unstable ? 56 : 48;
-    if (!mem)
-        WASI_RETURN(WE_FAULT);
-    if (n == 0 || n > MAX_SUBSCRIPTIONS)
-        WASI_RETURN(WE_INVAL);
+    if (!mem) WASI_RETURN(WE_FAULT);
+    if (n == 0 || n > MAX_SUBSCRIPTIONS) WASI_RETURN(WE_INVAL);
     if (!bst_memory_slice(mem, in, n * sub_size) || !bst_memory_slice(mem, out, n * 32u) ||
         !bst_memory_slice(mem, nevents_ptr, 4))
         WASI_RETURN(WE_FAULT);
@@ -216,7 +191,7 @@ WASI_FN(wasi_poll_oneoff)
         s->type = b[8];
         s->pfd = -1;
         if (s->type == EV_CLOCK) {
-            const uint8_t *c = b + (unstable ? 24 : 16);   /* unstable has an identifier first */
+            const uint8_t *c = b + (unstable ? 24 : 16); /* unstable has an identifier first */
             uint32_t id = wasi_load_u32(c);
             uint64_t timeout = wasi_load_u64(c + 8);
             uint16_t flags = wasi_load_u16(c + 24);
@@ -226,12 +201,11 @@ WASI_FN(wasi_poll_oneoff)
                 immediate = true;
                 continue;
             }
-            if (flags & 1)   /* absolute time */
+            if (flags & 1) /* absolute time */
                 timeout = timeout > now ? timeout - now : 0;
             s->timeout = timeout;
             have_timeout = true;
-            if (timeout < min_timeout)
-                min_timeout = timeout;
+            if (timeout < min_timeout) min_timeout = timeout;
         } else if (s->type == EV_FD_READ || s->type == EV_FD_WRITE) {
             wasi_fd *f = wasi_get_fd(w, wasi_load_u32(b + 16));
             if (!f) {
@@ -274,11 +248,9 @@ WASI_FN(wasi_poll_oneoff)
             put_event(ev + 32 * nev++, s, s->error, 0, 0);
         } else if (s->pfd >= 0) {
             short re = pfds[s->pfd].revents;
-            if (!re)
-                continue;
+            if (!re) continue;
             uint16_t err = (re & POLLNVAL) ? WE_BADF : 0;
-            if ((re & POLLERR) && !err)
-                err = WE_IO;
+            if ((re & POLLERR) && !err) err = WE_IO;
             put_event(ev + 32 * nev++, s, err, 0, (re & POLLHUP) ? 1 : 0);
         } else if (s->type == EV_CLOCK && !ready && s->timeout <= elapsed) {
             put_event(ev + 32 * nev++, s, 0, 0, 0);
@@ -291,8 +263,7 @@ WASI_FN(wasi_poll_oneoff)
 
 /* ---- proc and the rest ------------------------------------------------------------------- */
 
-WASI_FN(wasi_proc_exit)
-{
+WASI_FN(wasi_proc_exit) {
     WASI_PROLOGUE();
     (void)results;
     char msg[48];
@@ -303,23 +274,20 @@ WASI_FN(wasi_proc_exit)
     return false;
 }
 
-WASI_FN(wasi_proc_raise)
-{
+WASI_FN(wasi_proc_raise) {
     WASI_PROLOGUE();
     (void)args;
     WASI_RETURN(WE_NOSYS);
 }
 
-WASI_FN(wasi_sched_yield)
-{
+WASI_FN(wasi_sched_yield) {
     WASI_PROLOGUE();
     (void)args;
     sched_yield();
     WASI_RETURN(WE_SUCCESS);
 }
 
-WASI_FN(wasi_nosys)
-{
+WASI_FN(wasi_nosys) {
     WASI_PROLOGUE();
     (void)args;
     WASI_RETURN(WE_NOSYS);

@@ -19,6 +19,9 @@
 #ifndef BASTION_WASI_TABLE_H
 #define BASTION_WASI_TABLE_H
 
+/* The rows below are aligned by hand: a table is read by columns. */
+/* clang-format off */
+
 #define WASI_HOST_FUNCTIONS(X) \
     X(args_get, "ii:i", FN) \
     X(args_sizes_get, "ii:i", FN) \
@@ -66,5 +69,7 @@
     X(sock_recv, "iiiiii:i", NOSYS) \
     X(sock_send, "iiiii:i", NOSYS) \
     X(sock_shutdown, "ii:i", NOSYS)
+
+/* clang-format on */
 
 #endif /* BASTION_WASI_TABLE_H */

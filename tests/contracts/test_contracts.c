@@ -126,8 +126,10 @@ static bst_contract_outcome run(bst_contracts *c, bst_contract_exec_kind kind,
     memset(&e, 0, sizeof e);
     e.kind = kind;
     memcpy(e.origin, origin, 32);
-    if (kind == BST_CONTRACT_CALL) memcpy(e.dest, target, 32);
-    else memcpy(e.code_hash, target, 32);
+    if (kind == BST_CONTRACT_CALL)
+        memcpy(e.dest, target, 32);
+    else
+        memcpy(e.code_hash, target, 32);
     e.input = input;
     e.input_len = len;
     e.gas_limit = gas;
@@ -197,7 +199,7 @@ static void flipper(const char *file) {
     bst_contract_result_free(&r);
 
     CHECK(run(c, BST_CONTRACT_CALL, BOB, addr, flip, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00"));   /* Ok(()) */
+    CHECK(data_is(&r, "00")); /* Ok(()) */
     bst_contract_result_free(&r);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "0001"));
@@ -466,8 +468,8 @@ static long stored(bst_contracts *c, const uint8_t addr[32], char key) {
     return x;
 }
 
-static bst_contract_outcome mode(bst_contracts *c, const uint8_t addr[32], uint8_t m,
-                                 uint64_t gas, bst_contract_result *r) {
+static bst_contract_outcome mode(bst_contracts *c, const uint8_t addr[32], uint8_t m, uint64_t gas,
+                                 bst_contract_result *r) {
     return run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, gas, false, r);
 }
 
@@ -476,7 +478,7 @@ static void hostile(void) {
     bst_contracts *c = hostile_setup(a, b);
     bst_contract_result r;
 
-    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS);   /* k := 2 */
+    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS); /* k := 2 */
     bst_contract_result_free(&r);
     CHECK(stored(c, a, 'k') == 2);
 
@@ -533,7 +535,7 @@ static void hostile(void) {
     uint8_t s0[34];
     s0[0] = 24;
     memcpy(s0 + 1, a, 32);
-    s0[33] = 9;   /* the inner frame reverts: CalleeReverted, its k := 3 dropped */
+    s0[33] = 9; /* the inner frame reverts: CalleeReverted, its k := 3 dropped */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, s0, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "02000000"));
     bst_contract_result_free(&r);
@@ -571,7 +573,9 @@ static void hostile(void) {
     memcpy(in + 1, b, 32);
     in[33] = 7;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "01000000" "10000000" "00000000"));   /* no output written */
+    CHECK(data_is(&r, "01000000"
+                      "10000000"
+                      "00000000")); /* no output written */
     bst_contract_result_free(&r);
     CHECK(stored(c, b, 'c') == -1);
     CHECK(stored(c, a, 'k') == 6);
@@ -579,19 +583,25 @@ static void hostile(void) {
     /* a reverting callee: CalleeReverted (2), its write rolled back */
     in[33] = 9;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "02000000" "02000000" "6e6f0000"));    /* the callee's "no" */
+    CHECK(data_is(&r, "02000000"
+                      "02000000"
+                      "6e6f0000")); /* the callee's "no" */
     bst_contract_result_free(&r);
     CHECK(stored(c, b, 'k') == -1);
     /* a succeeding callee: Success (0), its write kept */
     in[33] = 8;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "00000000" "00000000"));    /* empty output */
+    CHECK(data_is(&r, "00000000"
+                      "00000000"
+                      "00000000")); /* empty output */
     bst_contract_result_free(&r);
     CHECK(stored(c, b, 'k') == 2);
     /* calling a plain account: NotCallable (8) */
     memcpy(in + 1, BOB, 32);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "08000000" "10000000" "00000000"));
+    CHECK(data_is(&r, "08000000"
+                      "10000000"
+                      "00000000"));
     bst_contract_result_free(&r);
 
     /* hash_blake2_256("abc"): the BLAKE2b-256 known answer */
@@ -670,9 +680,10 @@ static void nested(void) {
         n += 32;
     }
     in[n++] = 8;
-    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], in, n, 0, false, &r) ==
-          BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "0c000000" "00000000"));   /* a1 answered 12 bytes, rc 0 */
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[0], in, n, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"
+                      "0c000000"
+                      "00000000")); /* a1 answered 12 bytes, rc 0 */
     bst_contract_result_free(&r);
     CHECK(stored(c, a[4], 'r') == 1);
     CHECK(stored(c, a[3], 'r') == 0);
@@ -748,23 +759,29 @@ static void nested(void) {
     uint8_t dl[35];
     dl[0] = 22;
     memcpy(dl + 1, HOSTILE, 32);
-    dl[33] = 9;   /* k := 3, then revert with "no": rolled back */
+    dl[33] = 9; /* k := 3, then revert with "no": rolled back */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "02000000" "02000000" "6e6f0000"));
+    CHECK(data_is(&r, "02000000"
+                      "02000000"
+                      "6e6f0000"));
     bst_contract_result_free(&r);
-    CHECK(stored(c, a[3], 'k') == 6);   /* left by the depth test above */
-    dl[33] = 8;   /* k := 2 */
+    CHECK(stored(c, a[3], 'k') == 6); /* left by the depth test above */
+    dl[33] = 8;                       /* k := 2 */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "00000000" "00000000"));
+    CHECK(data_is(&r, "00000000"
+                      "00000000"
+                      "00000000"));
     bst_contract_result_free(&r);
     CHECK(stored(c, a[3], 'k') == 2);
-    dl[33] = 15;  /* 64 bytes of output do not fit the 16-byte buffer: the caller traps */
+    dl[33] = 15; /* 64 bytes of output do not fit the 16-byte buffer: the caller traps */
     CHECK(run(c, BST_CONTRACT_CALL, BOB, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_TRAPPED);
     CHECK(strstr(r.error, "OutputBufferTooSmall") != NULL);
     bst_contract_result_free(&r);
-    memset(dl + 1, 0xee, 32);   /* unknown code: CodeNotFound */
+    memset(dl + 1, 0xee, 32); /* unknown code: CodeNotFound */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], dl, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "07000000" "10000000" "00000000"));
+    CHECK(data_is(&r, "07000000"
+                      "10000000"
+                      "00000000"));
     bst_contract_result_free(&r);
 
     /* set_code_hash: a3 switches to probe.wasm; its next call runs the new code */
@@ -783,9 +800,9 @@ static void nested(void) {
     CHECK(bst_contracts_code_hash_of(c, a[3], ch) && memcmp(ch, probe_hash, 32) == 0);
     uint8_t two = 2;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[3], &two, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(r.data_len == 80);   /* probe's hashes of "abc" */
+    CHECK(r.data_len == 80); /* probe's hashes of "abc" */
     bst_contract_result_free(&r);
-    CHECK(stored(c, a[3], 'k') == 2);   /* the storage stayed */
+    CHECK(stored(c, a[3], 'k') == 2); /* the storage stayed */
 
     /* 20 distinct codes (hostile.wasm plus a custom section) through the handle's 16-entry
      * compiled-module cache: every one still runs correctly after evictions */
@@ -870,7 +887,7 @@ static void probe(void) {
     upload_file(c, CONTRACTS_WASM_DIR, "probe.wasm", hash);
     bst_contract_result r;
     CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, NULL, 0, 0, false, &r) ==
-          BST_CONTRACT_SUCCESS);   /* block 1 */
+          BST_CONTRACT_SUCCESS); /* block 1 */
     memcpy(addr, r.address, 32);
     bst_contract_result_free(&r);
 
@@ -879,14 +896,26 @@ static void probe(void) {
      * are different slots */
     uint8_t m = 0;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, &m, 1, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "ffffffff" "ffffffff" "05000000" "05000000" /* absent; fixed set, the
+    CHECK(data_is(&r, "ffffffff"
+                      "ffffffff"
+                      "05000000"
+                      "05000000" /* absent; fixed set, the
                                                                       variable slot absent; 5;
                                                                       old 5 */
-                      "00000000" "03000000" "03000000" "40000000" /* get ok, 3; take of the
+                      "00000000"
+                      "03000000"
+                      "03000000"
+                      "40000000" /* get ok, 3; take of the
                                                                       variable key: KeyNotFound,
                                                                       buffer untouched */
-                      "ffffffff" "03000000" "ffffffff" "05000000" /* gone; KeyNotFound; new; 5 */
-                      "ffffffff" "ffffffff" "00000000" "68692100")); /* cleared; new empty; 0 */
+                      "ffffffff"
+                      "03000000"
+                      "ffffffff"
+                      "05000000" /* gone; KeyNotFound; new; 5 */
+                      "ffffffff"
+                      "ffffffff"
+                      "00000000"
+                      "68692100")); /* cleared; new empty; 0 */
     bst_contract_result_free(&r);   /* block 2 */
     uint8_t *v;
     size_t n;
@@ -902,13 +931,13 @@ static void probe(void) {
     CHECK(r.data_len == 144);
     if (r.data_len == 144) {
         static const uint8_t rcs[20] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
-        CHECK(memcmp(r.data, rcs, 20) == 0);   /* origin, contract, not contract, ok, KeyNotFound */
-        CHECK(r.data[20] == 3 && r.data[21] == 0);          /* block_number: third exec */
-        CHECK(r.data[24] == 1 && r.data[25] == 0);          /* minimum_balance 1 */
-        CHECK(memcmp(r.data + 40, hash, 32) == 0);          /* code_hash(self) */
+        CHECK(memcmp(r.data, rcs, 20) == 0); /* origin, contract, not contract, ok, KeyNotFound */
+        CHECK(r.data[20] == 3 && r.data[21] == 0);                    /* block_number: third exec */
+        CHECK(r.data[24] == 1 && r.data[25] == 0);                    /* minimum_balance 1 */
+        CHECK(memcmp(r.data + 40, hash, 32) == 0);                    /* code_hash(self) */
         static const uint8_t now[8] = {0x50, 0x46, 0, 0, 0, 0, 0, 0}; /* 3 * 6000 ms */
         CHECK(memcmp(r.data + 104, now, 8) == 0);
-        CHECK(memcmp(r.data + 112, hash, 32) == 0);         /* own_code_hash */
+        CHECK(memcmp(r.data + 112, hash, 32) == 0); /* own_code_hash */
     }
     bst_contract_result_free(&r);
 
@@ -926,11 +955,13 @@ static void probe(void) {
     e[0] = 3;
     unhex("02509540919faacf9ab52146c9aa40db68172d83777250b28e4679176e49ccdd9f", e + 1, 33);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, e, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"));
+    CHECK(data_is(&r, "00000000"
+                      "f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"));
     bst_contract_result_free(&r);
     unhex("033bc19e36ff1673910575b6727a974a9abd80c9a875d41ab3e2648dbfb9e4b518", e + 1, 33);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, e, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "3cd0a705a2dc65e5b1e1205896baa2be8a07c6e0"));
+    CHECK(data_is(&r, "00000000"
+                      "3cd0a705a2dc65e5b1e1205896baa2be8a07c6e0"));
     bst_contract_result_free(&r);
     e[1] = 0x05;
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, e, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
@@ -942,7 +973,7 @@ static void probe(void) {
 /* ---- random inputs and mutated code --------------------------------------------------- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rng(void) {   /* xorshift64*: reproducible runs */
+static uint64_t rng(void) { /* xorshift64*: reproducible runs */
     rng_state ^= rng_state >> 12;
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
@@ -1040,7 +1071,7 @@ static void mapfull(void) {
     bst_contracts_config cfg;
     bst_contracts_config_default(&cfg);
     cfg.state_dir = state_dir;
-    cfg.map_size = 2u << 20;   /* 2 MiB: the storage bomb fills it long before its gas ends */
+    cfg.map_size = 2u << 20; /* 2 MiB: the storage bomb fills it long before its gas ends */
     bst_error err;
     c = bst_contracts_open(&cfg, &err);
     CHECK(c != NULL);
@@ -1130,13 +1161,13 @@ static size_t import_module(uint8_t out[512], const char *module, const char *na
     static const uint8_t header[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
     memcpy(out, header, 8);
     n = 8;
-#define SECTION(id)                                                                          \
-    do {                                                                                     \
-        out[n++] = (id);                                                                     \
-        out[n++] = (uint8_t)k; /* every section here is below 128 bytes */                  \
-        memcpy(out + n, sec, k);                                                             \
-        n += k;                                                                              \
-        k = 0;                                                                               \
+#define SECTION(id)                                                                                \
+    do {                                                                                           \
+        out[n++] = (id);                                                                           \
+        out[n++] = (uint8_t)k; /* every section here is below 128 bytes */                         \
+        memcpy(out + n, sec, k);                                                                   \
+        n += k;                                                                                    \
+        k = 0;                                                                                     \
     } while (0)
     /* types: 0 = sig, 1 = () -> () */
     const char *colon = strchr(sig, ':');
@@ -1218,7 +1249,7 @@ static const char *try_import(bst_contracts *c, const char *module, const char *
 static const struct {
     const char *module, *name, *sig;
     char names;
-    bool mutating;   /* traps in a read-only call (#[mutating]) */
+    bool mutating; /* traps in a read-only call (#[mutating]) */
 } SEAL_IMPORTS[] = {
     {"seal0", "set_storage", "iii:", 'B', true},
     {"seal1", "set_storage", "iii:i", 'B', true},
@@ -1276,8 +1307,8 @@ static const struct {
  * instantiates; with one parameter more, one result more or an i32 turned i64 it is refused
  * for its signature; a name form that should not link, or the name under another module
  * version, is unknown. */
-static void check_import(bst_contracts *c, const char *module, const char *name,
-                         const char *sig, bool should_link) {
+static void check_import(bst_contracts *c, const char *module, const char *name, const char *sig,
+                         bool should_link) {
     uint8_t hash[32];
     const char *msg = try_import(c, module, name, sig, hash);
     if (!should_link) {
@@ -1316,8 +1347,10 @@ static void check_import(bst_contracts *c, const char *module, const char *name,
     snprintf(bad[1], sizeof bad[1], "%si", sig);
     snprintf(bad[2], sizeof bad[2], "%s", sig);
     char *flip = strchr(bad[2], 'i');
-    if (flip) *flip = 'I';
-    else bad[2][colon - sig + 1] = bad[2][colon - sig + 1] == 'I' ? 'i' : 'I';
+    if (flip)
+        *flip = 'I';
+    else
+        bad[2][colon - sig + 1] = bad[2][colon - sig + 1] == 'I' ? 'i' : 'I';
     for (int i = 0; i < 3; i++) {
         if (!strcmp(bad[i], sig)) continue;
         msg = try_import(c, module, name, bad[i], hash);
@@ -1341,28 +1374,27 @@ static void imports(void) {
             snprintf(other, sizeof other, "seal%c", v);
             bool defined = false;
             for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)
-                defined |= !strcmp(SEAL_IMPORTS[j].module, other) &&
-                           !strcmp(SEAL_IMPORTS[j].name, name);
+                defined |=
+                    !strcmp(SEAL_IMPORTS[j].module, other) && !strcmp(SEAL_IMPORTS[j].name, name);
             if (!defined) check_import(c, other, name, SEAL_IMPORTS[i].sig, false);
         }
     }
     /* The host's list has exactly these rows, with the same signatures and flags: a row added
      * there must be added here, and so be checked above. */
     size_t rows = 0;
-#define SAME_ROW(mod, n, s, fl)                                                                 \
-    do {                                                                                       \
-        char names = (fl) & CTR_ALIAS_ONLY ? 'A' : (fl) & CTR_ALIAS ? 'B' : 'P';               \
-        bool found = false;                                                                    \
-        for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)              \
-            found |= !strcmp(SEAL_IMPORTS[j].module, #mod) &&                                \
-                     !strcmp(SEAL_IMPORTS[j].name, #n) && !strcmp(SEAL_IMPORTS[j].sig, s) &&   \
-                     SEAL_IMPORTS[j].names == names &&                                         \
-                     SEAL_IMPORTS[j].mutating == (((fl) & CTR_MUTATING) != 0);                 \
-        if (!found) {                                                                          \
-            fprintf(stderr, "row %s.%s %s differs from the list here\n", #mod, #n, s);          \
-            check_failures++;                                                                        \
-        }                                                                                      \
-        rows++;                                                                                \
+#define SAME_ROW(mod, n, s, fl)                                                                    \
+    do {                                                                                           \
+        char names = (fl)&CTR_ALIAS_ONLY ? 'A' : (fl)&CTR_ALIAS ? 'B' : 'P';                       \
+        bool found = false;                                                                        \
+        for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)                  \
+            found |= !strcmp(SEAL_IMPORTS[j].module, #mod) && !strcmp(SEAL_IMPORTS[j].name, #n) && \
+                     !strcmp(SEAL_IMPORTS[j].sig, s) && SEAL_IMPORTS[j].names == names &&          \
+                     SEAL_IMPORTS[j].mutating == (((fl)&CTR_MUTATING) != 0);                       \
+        if (!found) {                                                                              \
+            fprintf(stderr, "row %s.%s %s differs from the list here\n", #mod, #n, s);             \
+            check_failures++;                                                                      \
+        }                                                                                          \
+        rows++;                                                                                    \
     } while (0);
     CONTRACTS_HOST_FUNCTIONS(SAME_ROW)
 #undef SAME_ROW
@@ -1419,7 +1451,8 @@ static void kill9(void) {
         /* fields 14 and 15 (utime, stime) follow the ")" that ends the command name */
         char *q = strrchr(buf, ')');
         long ut = 0, stt = 0;
-        if (q && sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut, &stt) == 2)
+        if (q &&
+            sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut, &stt) == 2)
             cpu = ut + stt;
     }
     CHECK(cpu >= 20);
@@ -1429,7 +1462,7 @@ static void kill9(void) {
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
     c = open_state();
-    CHECK(stored(c, a, 'k') == 2);   /* the killed exec left nothing */
+    CHECK(stored(c, a, 'k') == 2); /* the killed exec left nothing */
     CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
     bst_contract_result_free(&r);
     CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS); /* the state is writable again */
@@ -1474,7 +1507,9 @@ static void regress_origin(void) {
     uint8_t in[36] = {1};
     memcpy(in + 4, h, 32);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 36, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "01000000" "00000000" "00000000"));   /* output, 0, rc Success */
+    CHECK(data_is(&r, "01000000"
+                      "00000000"
+                      "00000000")); /* output, 0, rc Success */
     bst_contract_result_free(&r);
     bst_contracts_close(c);
 }
@@ -1490,7 +1525,8 @@ static void regress_ctor_call(void) {
     uint8_t in[36] = {0};
     memcpy(in + 4, b, 32);
     CHECK(deploy_wasm(c, "rv_ctor_call.wasm", in, 36, 1, hx, x, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "08000000"));   /* the call succeeded, the call back: 8 */
+    CHECK(data_is(&r, "00000000"
+                      "08000000")); /* the call succeeded, the call back: 8 */
     bst_contract_result_free(&r);
     uint8_t *v;
     size_t n;
@@ -1499,10 +1535,12 @@ static void regress_ctor_call(void) {
     /* nor is it a contract for is_contract / code_hash until its constructor has returned */
     uint8_t hi[32], ai[32];
     CHECK(deploy_wasm(c, "rv_ctor_is.wasm", NULL, 0, 1, hi, ai, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "03000000"));
+    CHECK(data_is(&r, "00000000"
+                      "03000000"));
     bst_contract_result_free(&r);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, ai, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "01000000" "00000000"));
+    CHECK(data_is(&r, "01000000"
+                      "00000000"));
     bst_contract_result_free(&r);
     /* called directly, b calls back ALICE: no contract there, NotCallable as well */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, b, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
@@ -1543,7 +1581,7 @@ static void regress_events(void) {
     bst_contract_result_free(&r);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, NULL, 0, 0, false, &r) == BST_CONTRACT_TRAPPED);
     CHECK(strstr(r.error, "too much event data") != NULL);
-    CHECK(r.nevents == 0);   /* the trapped frame's events are dropped */
+    CHECK(r.nevents == 0); /* the trapped frame's events are dropped */
     /* 65,536 events of ~2,100 gas each, then the trap */
     CHECK(r.gas_used > 65536ull * 2100 && r.gas_used < 65537ull * 2300);
     bst_contract_result_free(&r);
@@ -1604,18 +1642,18 @@ static void regress_overflow(void) {
     uint8_t rich[32], max[16], bal[16];
     memset(rich, 0x77, 32);
     memset(max, 0xff, 16);
-    max[0] = 0xf0;   /* u128::MAX - 15 */
+    max[0] = 0xf0; /* u128::MAX - 15 */
     bst_error err;
     CHECK(bst_contracts_set_balance(c, rich, max, &err) == BST_OK);
     uint8_t in[52] = {0};
     memcpy(in + 4, rich, 32);
-    u128(in + 36, 16);   /* one too many */
+    u128(in + 36, 16); /* one too many */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "05000000"));   /* TransferFailed */
+    CHECK(data_is(&r, "05000000")); /* TransferFailed */
     bst_contract_result_free(&r);
     CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 1000);
     CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
-    u128(in + 36, 15);   /* exactly to the maximum */
+    u128(in + 36, 15); /* exactly to the maximum */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "00000000"));
     bst_contract_result_free(&r);
@@ -1655,7 +1693,9 @@ static void regress_keys(void) {
     CHECK(deploy_wasm(c, "rv_keys.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
     bst_contract_result_free(&r);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, NULL, 0, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "03000000" "46" "5656"));   /* KeyNotFound, "F", "VV" */
+    CHECK(data_is(&r, "03000000"
+                      "46"
+                      "5656")); /* KeyNotFound, "F", "VV" */
     bst_contract_result_free(&r);
     uint8_t k[32], *v;
     size_t n;
@@ -1715,7 +1755,10 @@ static void regress_ctor_reentry(void) {
     bst_contract_result_free(&r);
     upload_file(c, CONTRACTS_WASM_DIR, "rv_ctor_caller.wasm", hc);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, hc, 32, 0, false, &r) == BST_CONTRACT_SUCCESS);
-    CHECK(data_is(&r, "00000000" "06000000" "00000000" "6869"));
+    CHECK(data_is(&r, "00000000"
+                      "06000000"
+                      "00000000"
+                      "6869"));
     bst_contract_result_free(&r);
     bst_contracts_close(c);
 }
@@ -1834,20 +1877,34 @@ int main(int argc, char **argv) {
     unhex(ALICE_HEX, ALICE, 32);
     unhex(BOB_HEX, BOB, 32);
     const char *t = argv[1];
-    if (!strcmp(t, "flipper_v5")) flipper("flipper_v5.wasm");
-    else if (!strcmp(t, "flipper_v4")) flipper("flipper_v4.wasm");
-    else if (!strcmp(t, "erc20_v5")) erc20_v5();
-    else if (!strcmp(t, "v0")) v0();
-    else if (!strcmp(t, "hostile")) hostile();
-    else if (!strcmp(t, "rejects")) rejects();
-    else if (!strcmp(t, "imports")) imports();
-    else if (!strcmp(t, "nested")) nested();
-    else if (!strcmp(t, "probe")) probe();
-    else if (!strcmp(t, "fuzz")) fuzz();
-    else if (!strcmp(t, "mapfull")) mapfull();
-    else if (!strcmp(t, "crypto")) crypto();
-    else if (!strcmp(t, "kill9")) kill9();
-    else if (!strcmp(t, "regress")) regress();
+    if (!strcmp(t, "flipper_v5"))
+        flipper("flipper_v5.wasm");
+    else if (!strcmp(t, "flipper_v4"))
+        flipper("flipper_v4.wasm");
+    else if (!strcmp(t, "erc20_v5"))
+        erc20_v5();
+    else if (!strcmp(t, "v0"))
+        v0();
+    else if (!strcmp(t, "hostile"))
+        hostile();
+    else if (!strcmp(t, "rejects"))
+        rejects();
+    else if (!strcmp(t, "imports"))
+        imports();
+    else if (!strcmp(t, "nested"))
+        nested();
+    else if (!strcmp(t, "probe"))
+        probe();
+    else if (!strcmp(t, "fuzz"))
+        fuzz();
+    else if (!strcmp(t, "mapfull"))
+        mapfull();
+    else if (!strcmp(t, "crypto"))
+        crypto();
+    else if (!strcmp(t, "kill9"))
+        kill9();
+    else if (!strcmp(t, "regress"))
+        regress();
     else {
         fprintf(stderr, "unknown test %s\n", t);
         return 2;

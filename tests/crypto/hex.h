@@ -13,8 +13,7 @@
 #include "../support/check.h"
 
 /* Decodes exactly n bytes of hex (aborts on malformed test data: a bug in the test). */
-static inline void unhex(const char *hex, unsigned char *out, size_t n)
-{
+static inline void unhex(const char *hex, unsigned char *out, size_t n) {
     if (strlen(hex) != 2 * n) {
         fprintf(stderr, "bad hex length for %zu bytes: %s\n", n, hex);
         abort();
@@ -30,8 +29,7 @@ static inline void unhex(const char *hex, unsigned char *out, size_t n)
 }
 
 /* memcmp against a hex string, printing both on mismatch. */
-static inline int eq_hex(const unsigned char *got, const char *hex)
-{
+static inline int eq_hex(const unsigned char *got, const char *hex) {
     size_t n = strlen(hex) / 2;
     unsigned char *want = malloc(n ? n : 1);
     unhex(hex, want, n);
@@ -48,8 +46,7 @@ static inline int eq_hex(const unsigned char *got, const char *hex)
 }
 
 /* The crypto layer's one-time initialisation; a test cannot run without it. */
-static inline void check_init(void)
-{
+static inline void check_init(void) {
     REQUIRE(bst_crypto_init());
 }
 

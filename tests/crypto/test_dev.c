@@ -19,8 +19,7 @@ static const struct {
     {"ferdie", "1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c"},
 };
 
-int main(void)
-{
+int main(void) {
     check_init();
     unsigned char pub[32], secret[64], pub2[32], secret2[64], sig[64];
     for (size_t i = 0; i < sizeof DEV / sizeof DEV[0]; i++) {

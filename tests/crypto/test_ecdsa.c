@@ -10,8 +10,7 @@
 /* secp256k1 group order n, big-endian. */
 static const char *N_HEX = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
 
-static void test_sp_core_vector(void)
-{
+static void test_sp_core_vector(void) {
     unsigned char seed[32], pub33[33], sig[65], hash[32], pub64[64], got33[33];
     unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", seed, 32);
     CHECK(bst_ecdsa_from_seed(seed, pub33));
@@ -77,8 +76,7 @@ static void test_sp_core_vector(void)
     CHECK(accepted == 0);
 }
 
-static void test_overflowing_rs(void)
-{
+static void test_overflowing_rs(void) {
     unsigned char seed[32], sig[65], hash[32], a[64], b[64], s[65];
     unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", seed, 32);
     bst_blake2_256("", 0, hash);
@@ -126,8 +124,7 @@ static void test_overflowing_rs(void)
 /* The three verifiers: deprecated (v1) reduces overflowing scalars, the others reject them;
  * all take recovery ids 0..3 only.  Built from a signature whose s is 1, so s + n fits in 256
  * bits: its signer is whatever key recovery yields for (r, 1). */
-static void test_verifiers(void)
-{
+static void test_verifiers(void) {
     unsigned char seed[32], sig[65], hash[32], pub64[64], pub33[33], s1[65], sn1[65];
     unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", seed, 32);
     CHECK(bst_ecdsa_sign(seed, "msg", 3, sig));
@@ -160,12 +157,12 @@ static void test_verifiers(void)
 }
 
 /* go-ethereum crypto/signature_test.go (TestRecoverSanity, testmsg/testsig/testpubkey). */
-static void test_geth_vector(void)
-{
+static void test_geth_vector(void) {
     unsigned char hash[32], sig[65], pub64[64], pub33[33];
     unhex("ce0677bb30baa8cf067c88db9811f4333d131bf8bcf12fe7065d211dce971008", hash, 32);
     unhex("90f27b8b488db00b00606796d2987f6a5f59ae62ea05effe84fef5b8b0e54998"
-          "4a691139ad57a3f0b906637673aa2f63d1f55cb1a69199d4009eea23ceaddc9301", sig, 65);
+          "4a691139ad57a3f0b906637673aa2f63d1f55cb1a69199d4009eea23ceaddc9301",
+          sig, 65);
     const char *want64 = "e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a"
                          "0a2b2667f7e725ceea70c673093bf67663e0312623c8e091b13cf2c0f11ef652";
     for (int eth = 0; eth <= 1; eth++) {
@@ -174,7 +171,8 @@ static void test_geth_vector(void)
             CHECK(bst_secp256k1_recover(sig, hash, strict, pub64) == BST_ECDSA_OK);
             CHECK(eq_hex(pub64, want64));
             CHECK(bst_secp256k1_recover_compressed(sig, hash, strict, pub33) == BST_ECDSA_OK);
-            CHECK(eq_hex(pub33, "02e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a"));
+            CHECK(eq_hex(pub33,
+                         "02e32df42865e97135acfb65f3bae71bdc86f4d49150ad6a440b6f15878109880a"));
         }
         sig[64] = 28; /* the same recovery id, Ethereum style */
     }
@@ -184,8 +182,7 @@ static void test_geth_vector(void)
     CHECK(!bst_ecdsa_verify_prehashed(sig, hash, pub33));
 }
 
-static void test_seeded_pair(void)
-{
+static void test_seeded_pair(void) {
     unsigned char pub33[33], sig[65], msg[82];
     const unsigned char *seed = (const unsigned char *)"12345678901234567890123456789012";
     CHECK(bst_ecdsa_from_seed(seed, pub33));
@@ -199,8 +196,7 @@ static void test_seeded_pair(void)
     CHECK(!bst_ecdsa_verify(sig, "Other message", 13, pub33));
 }
 
-static void test_invalid_seeds(void)
-{
+static void test_invalid_seeds(void) {
     unsigned char seed[32], pub33[33], sig[65];
     memset(seed, 0, 32);
     CHECK(!bst_ecdsa_from_seed(seed, pub33));
@@ -215,8 +211,7 @@ static void test_invalid_seeds(void)
 /* Ethereum addresses of well-known keys: secret key 1 (the generator G; address
  * 0x7E5F4552...) and Moonbeam's Alith / Baltathar development keys; keys that do not decode
  * give false. */
-static void test_eth_address(void)
-{
+static void test_eth_address(void) {
     unsigned char pub33[33], addr[20];
     unhex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798", pub33, 33);
     CHECK(bst_ecdsa_eth_address(pub33, addr));
@@ -240,8 +235,7 @@ static void test_eth_address(void)
     CHECK(!bst_ecdsa_eth_address(pub33, addr));
 }
 
-int main(void)
-{
+int main(void) {
     check_init();
     test_sp_core_vector();
     test_overflowing_rs();

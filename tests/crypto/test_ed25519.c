@@ -16,13 +16,16 @@ struct vec {
 static const struct vec VECS[] = {
     {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
      "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b"
+     "46bd25bf5f0595bbe24655141438e7a100b"},
     {"4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
      "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11"
+     "d8c387b2eaeb4302aeeb00d291612bb0c00"},
     {"c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
      "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
-     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"},
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc"
+     "6594a7c15e9716ed28dc027beceea1ec40a"},
 };
 
 /* The 14 encodings of small-order points ZIP 215 enumerates: the 8 canonical ones and 6
@@ -46,8 +49,7 @@ static const char *SMALL_ORDER[14] = {
 
 /* ZIP 215: with s = 0 and small-order A and R, [8](sB - R - kA) is the identity, so all
  * 14 x 14 signatures on b"Zcash" verify under ZIP 215; libsodium rejects every one. */
-static void test_zip215_small_order(void)
-{
+static void test_zip215_small_order(void) {
     int accepted = 0, sodium_accepted = 0;
     for (int a = 0; a < 14; a++) {
         for (int r = 0; r < 14; r++) {
@@ -56,8 +58,8 @@ static void test_zip215_small_order(void)
             unhex(SMALL_ORDER[r], sig, 32);
             memset(sig + 32, 0, 32);
             accepted += bst_ed25519_verify(sig, "Zcash", 5, pub);
-            sodium_accepted += crypto_sign_ed25519_verify_detached(sig, (const unsigned char *)"Zcash",
-                                                                   5, pub) == 0;
+            sodium_accepted += crypto_sign_ed25519_verify_detached(
+                                   sig, (const unsigned char *)"Zcash", 5, pub) == 0;
         }
     }
     CHECK(accepted == 196);
@@ -65,21 +67,20 @@ static void test_zip215_small_order(void)
 }
 
 /* novifinancial/ed25519-speccheck case 0 (S = 0, small A, small R): Zebra accepts. */
-static void test_speccheck_case0(void)
-{
+static void test_speccheck_case0(void) {
     unsigned char msg[32], pub[32], sig[64];
     unhex("8c93255d71dcab10e8f379c26200f3c7bd5f09d9bc3068d3ef4edeb4853022b6", msg, 32);
     unhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa", pub, 32);
     unhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"
-          "0000000000000000000000000000000000000000000000000000000000000000", sig, 64);
+          "0000000000000000000000000000000000000000000000000000000000000000",
+          sig, 64);
     CHECK(bst_ed25519_verify(sig, msg, 32, pub));
     CHECK(crypto_sign_ed25519_verify_detached(sig, msg, 32, pub) != 0);
 }
 
 /* A' = aB + T with T of order 8: a signature made with a for A' satisfies the cofactored
  * equation (the k*T residue is killed by 8) but not the cofactorless one unless 8 | k. */
-static void test_mixed_order_key(void)
-{
+static void test_mixed_order_key(void) {
     unsigned char wide[64], a[32], r[32], ab[32], T[32], A[32], R[32], k[32], ka[32], sig[64];
     crypto_hash_sha512(wide, (const unsigned char *)"bastion a", 9);
     crypto_core_ed25519_scalar_reduce(a, wide);
@@ -116,8 +117,7 @@ static void test_mixed_order_key(void)
 }
 
 /* s + l encodes the same scalar mod l but is not canonical: rejected (ZIP 215 and RFC 8032). */
-static void test_non_canonical_s(void)
-{
+static void test_non_canonical_s(void) {
     static const unsigned char L[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
                                         0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
                                         0,    0,    0,    0,    0,    0,    0,    0,
@@ -141,8 +141,7 @@ static void test_non_canonical_s(void)
     CHECK(!bst_ed25519_verify(sig, "Zcash", 5, pub));
 }
 
-int main(void)
-{
+int main(void) {
     check_init();
     for (size_t i = 0; i < sizeof VECS / sizeof VECS[0]; i++) {
         unsigned char seed[32], pub[32], secret[64], msg[2], sig[64], want[64];

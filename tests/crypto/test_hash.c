@@ -9,8 +9,7 @@
 #include "hex.h"
 #include "internal.h"
 
-static void test_blake2(void)
-{
+static void test_blake2(void) {
     unsigned char out[64];
     /* RFC 7693 appendix A: BLAKE2b-512("abc"). */
     bst_blake2b(out, 64, "abc", 3);
@@ -31,8 +30,7 @@ static void test_blake2(void)
 
 /* Incremental BLAKE2b equals the one-shot digest for every digest length and every way of
  * cutting the input in two (empty pieces, block boundaries at 128 bytes included). */
-static void test_blake2_incremental(void)
-{
+static void test_blake2_incremental(void) {
     unsigned char msg[300], one[64], inc[64];
     for (size_t i = 0; i < sizeof msg; i++) {
         msg[i] = (unsigned char)(i * 13 + 1);
@@ -50,8 +48,7 @@ static void test_blake2_incremental(void)
             bst_blake2b_update(&st, msg + cut, sizeof msg - cut);
             bst_blake2b_final(&st, inc);
             /* exactly out_len bytes written */
-            mismatches += memcmp(one, inc, out_len) != 0 ||
-                          (out_len < 64 && inc[out_len] != 0xee);
+            mismatches += memcmp(one, inc, out_len) != 0 || (out_len < 64 && inc[out_len] != 0xee);
         }
     }
     CHECK(mismatches == 0);
@@ -66,8 +63,7 @@ static void test_blake2_incremental(void)
 
 /* bst_random_bytes fills the whole buffer with fresh bytes; bst_secure_wipe zeroes exactly the
  * given range. */
-static void test_random_and_wipe(void)
-{
+static void test_random_and_wipe(void) {
     unsigned char a[64], b[64], zero[64] = {0};
     memset(a, 0, sizeof a);
     memset(b, 0, sizeof b);
@@ -76,15 +72,14 @@ static void test_random_and_wipe(void)
     /* 512 random bits: equal or all-zero halves would mean the buffer was not filled */
     CHECK(memcmp(a, b, sizeof a) != 0);
     CHECK(memcmp(a, zero, 32) != 0 && memcmp(a + 32, zero, 32) != 0);
-    bst_random_bytes(a, 0);   /* nothing to do, must not crash */
+    bst_random_bytes(a, 0); /* nothing to do, must not crash */
     memset(b, 0x5a, sizeof b);
     bst_secure_wipe(b + 8, 48);
     CHECK(b[7] == 0x5a && b[56] == 0x5a);
     CHECK(memcmp(b + 8, zero, 48) == 0);
 }
 
-static void test_twox(void)
-{
+static void test_twox(void) {
     unsigned char out[32], o128[16];
     bst_twox_64("", 0, out);
     CHECK(eq_hex(out, "99e9d85137db46ef"));
@@ -105,8 +100,7 @@ static void test_twox(void)
     CHECK(memcmp(out + 16, o128, 16) != 0 && memcmp(out + 16, out + 24, 8) != 0);
 }
 
-static void test_keccak(void)
-{
+static void test_keccak(void) {
     unsigned char out[32];
     bst_keccak_256("", 0, out);
     CHECK(eq_hex(out, "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"));
@@ -135,8 +129,7 @@ static void test_keccak(void)
     CHECK(mismatches == 0);
 }
 
-static void test_sha2(void)
-{
+static void test_sha2(void) {
     unsigned char out[32];
     bst_sha2_256("", 0, out);
     CHECK(eq_hex(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
@@ -144,8 +137,7 @@ static void test_sha2(void)
     CHECK(eq_hex(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 }
 
-int main(void)
-{
+int main(void) {
     check_init();
     test_blake2();
     test_blake2_incremental();

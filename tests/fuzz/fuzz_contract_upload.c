@@ -10,7 +10,7 @@
  * and results within their limits (gas used <= gas limit, outcome and flags consistent, events
  * bounded).
  */
-#define _XOPEN_SOURCE 700   /* nftw, mkdtemp */
+#define _XOPEN_SOURCE 700 /* nftw, mkdtemp */
 
 #include <ftw.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@
 
 static bst_contracts *ctr;
 static char state_dir[4096];
-static const uint8_t origin[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+static const uint8_t origin[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
                                    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 static uint64_t salt_counter;
 
@@ -76,7 +76,7 @@ static void check_result(const bst_contract_result *res) {
         REQUIRE(res->events[i].ntopics <= 4);
         REQUIRE(res->events[i].data_len <= 16 * 1024);
     }
-    if (res->debug) REQUIRE(res->debug[res->debug_len] == '\0');   /* the text may hold NULs */
+    if (res->debug) REQUIRE(res->debug[res->debug_len] == '\0'); /* the text may hold NULs */
 }
 
 /* ink! constructor inputs tried in turn (new(false/0), new_default, default, v0 new) and the
@@ -143,11 +143,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(hash, 0, sizeof hash);
     bst_blake2_256(data, size, want);
     bool known = bst_contracts_code_exists(ctr, want);
-    bst_status st = bst_contracts_upload(ctr, origin, size ? data : (const uint8_t *)"", size,
-                                         hash, &err);
+    bst_status st =
+        bst_contracts_upload(ctr, origin, size ? data : (const uint8_t *)"", size, hash, &err);
     if (st != BST_OK) {
         REQUIRE(st == BST_ERR_INVALID || st == BST_ERR_LIMIT || st == BST_ERR_UNLINKABLE ||
-              st == BST_ERR_UNSUPPORTED || st == BST_ERR_MALFORMED);
+                st == BST_ERR_UNSUPPORTED || st == BST_ERR_MALFORMED);
         REQUIRE(err.status == st && err.message[0] != '\0');
         REQUIRE(memchr(err.message, '\0', sizeof err.message) != NULL);
         /* Rejected code is never stored (unless the store itself failed). */
@@ -158,6 +158,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t again[32];
     REQUIRE(bst_contracts_upload(ctr, origin, data, size, again, &err) == BST_OK);
     REQUIRE(memcmp(again, hash, 32) == 0);
-    if (!known) run(hash);   /* new code: instantiate it and call a few messages */
+    if (!known) run(hash); /* new code: instantiate it and call a few messages */
     return 0;
 }

@@ -62,7 +62,7 @@ static void version(const uint8_t *p, size_t len) {
     REQUIRE(v.napis <= len / 12 && inside(v.apis_raw, v.napis * 12, p, len));
     REQUIRE(!v.has_state_version || v.has_transaction_version);
     uint32_t sum = 0;
-    for (size_t i = 0; i <= v.napis; i++) {   /* one past the end: zeroed */
+    for (size_t i = 0; i <= v.napis; i++) { /* one past the end: zeroed */
         bst_substrate_api a;
         bst_substrate_version_api(&v, i, &a);
         sum += a.version + a.id[0];
@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     bst_scale_buf b;
     bst_scale_buf_init(&b);
-    bst_scale_put_bytes(&b, data, size);   /* OpaqueMetadata(data) */
+    bst_scale_put_bytes(&b, data, size); /* OpaqueMetadata(data) */
     if (bst_scale_buf_error(&b) == BST_SCALE_OK) {
         uint8_t *w = malloc(b.len);
         if (w) {

@@ -47,7 +47,7 @@ static int ref_stream(const uint8_t *src, size_t n, uint8_t *buf, size_t cap, si
             res = REF_TOO_BIG;
             break;
         }
-        if (in.pos == in0 && out.pos == out0) {   /* truncated */
+        if (in.pos == in0 && out.pos == out0) { /* truncated */
             res = REF_ERROR;
             break;
         }
@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (r == REF_OK && rlen <= max_out) {
         REQUIRE(st == BST_OK && code_len == rlen && (rlen == 0 || memcmp(code, ref, rlen) == 0));
     } else if (r == REF_OK) {
-        REQUIRE(st == BST_ERR_LIMIT);   /* exactly one byte over the limit */
+        REQUIRE(st == BST_ERR_LIMIT); /* exactly one byte over the limit */
     } else if (r == REF_TOO_BIG) {
         REQUIRE(st == BST_ERR_LIMIT || st == BST_ERR_MALFORMED);
     } else {

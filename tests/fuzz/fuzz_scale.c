@@ -23,9 +23,30 @@
 #include "../support/check.h"
 
 enum {
-    OP_U8, OP_U16, OP_U32, OP_U64, OP_U128, OP_I8, OP_I16, OP_I32, OP_I64, OP_BOOL, OP_RAW,
-    OP_C32, OP_C64, OP_C128, OP_CBYTES, OP_LEN, OP_BYTES, OP_STR, OP_OPTION, OP_OPTBOOL,
-    OP_RESULT, OP_ENUM, OP_FINISH, OP_COUNT
+    OP_U8,
+    OP_U16,
+    OP_U32,
+    OP_U64,
+    OP_U128,
+    OP_I8,
+    OP_I16,
+    OP_I32,
+    OP_I64,
+    OP_BOOL,
+    OP_RAW,
+    OP_C32,
+    OP_C64,
+    OP_C128,
+    OP_CBYTES,
+    OP_LEN,
+    OP_BYTES,
+    OP_STR,
+    OP_OPTION,
+    OP_OPTBOOL,
+    OP_RESULT,
+    OP_ENUM,
+    OP_FINISH,
+    OP_COUNT
 };
 
 static const unsigned enum_variants[8] = {0, 1, 2, 3, 7, 64, 255, 256};
@@ -39,11 +60,24 @@ static bool ref_utf8(const uint8_t *p, size_t n) {
         uint8_t c = p[i];
         size_t len;
         uint32_t cp, min;
-        if (c < 0x80) { i++; continue; }
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
-        else return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+            min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+            min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+            min = 0x10000;
+        } else
+            return false;
         if (n - i < len) return false;
         for (size_t k = 1; k < len; k++) {
             if ((p[i + k] & 0xC0) != 0x80) return false;
@@ -62,7 +96,10 @@ static bst_scale_err ref_compact(const uint8_t *p, size_t rem, uint8_t *mag, siz
     uint64_t v;
     size_t sz, k;
     switch (p[0] & 3) {
-    case 0: v = p[0] >> 2; sz = 1; break;
+    case 0:
+        v = p[0] >> 2;
+        sz = 1;
+        break;
     case 1:
         if (rem < 2) return BST_SCALE_ERR_TRUNCATED;
         v = (p[0] | (uint64_t)p[1] << 8) >> 2;
@@ -103,7 +140,7 @@ typedef struct {
     const uint8_t *in;
     size_t len;
     bst_scale_dec d;
-    bst_scale_buf re;   /* re-encoding of everything decoded */
+    bst_scale_buf re; /* re-encoding of everything decoded */
 } dec_ctx;
 
 /* Expected result of reading a fixed-width item of `w` bytes (OK or TRUNCATED). */
@@ -132,32 +169,121 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
     bst_scale_err want = BST_SCALE_OK, got = BST_SCALE_OK;
     REQUIRE(d->err == BST_SCALE_OK);
     switch (kind) {
-    case OP_U8: { uint8_t v; want = want_width(d, 1); got = bst_scale_get_u8(d, &v);
-        if (!got) { REQUIRE(v == at[0]); bst_scale_put_u8(&c->re, v); } break; }
-    case OP_U16: { uint16_t v; want = want_width(d, 2); got = bst_scale_get_u16(d, &v);
-        if (!got) { REQUIRE(v == le_at(at, 2)); bst_scale_put_u16(&c->re, v); } break; }
-    case OP_U32: { uint32_t v; want = want_width(d, 4); got = bst_scale_get_u32(d, &v);
-        if (!got) { REQUIRE(v == le_at(at, 4)); bst_scale_put_u32(&c->re, v); } break; }
-    case OP_U64: { uint64_t v; want = want_width(d, 8); got = bst_scale_get_u64(d, &v);
-        if (!got) { REQUIRE(v == le_at(at, 8)); bst_scale_put_u64(&c->re, v); } break; }
-    case OP_U128: { bst_scale_u128 v; want = want_width(d, 16); got = bst_scale_get_u128(d, &v);
-        if (!got) { REQUIRE(v.lo == le_at(at, 8) && v.hi == le_at(at + 8, 8));
-                    bst_scale_put_u128(&c->re, v); } break; }
-    case OP_I8: { int8_t v; want = want_width(d, 1); got = bst_scale_get_i8(d, &v);
-        if (!got) { REQUIRE((uint8_t)v == at[0]); bst_scale_put_i8(&c->re, v); } break; }
-    case OP_I16: { int16_t v; want = want_width(d, 2); got = bst_scale_get_i16(d, &v);
-        if (!got) { REQUIRE((uint16_t)v == le_at(at, 2)); bst_scale_put_i16(&c->re, v); } break; }
-    case OP_I32: { int32_t v; want = want_width(d, 4); got = bst_scale_get_i32(d, &v);
-        if (!got) { REQUIRE((uint32_t)v == le_at(at, 4)); bst_scale_put_i32(&c->re, v); } break; }
-    case OP_I64: { int64_t v; want = want_width(d, 8); got = bst_scale_get_i64(d, &v);
-        if (!got) { REQUIRE((uint64_t)v == le_at(at, 8)); bst_scale_put_i64(&c->re, v); } break; }
-    case OP_BOOL: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_BOOL);
+    case OP_U8: {
+        uint8_t v;
+        want = want_width(d, 1);
+        got = bst_scale_get_u8(d, &v);
+        if (!got) {
+            REQUIRE(v == at[0]);
+            bst_scale_put_u8(&c->re, v);
+        }
+        break;
+    }
+    case OP_U16: {
+        uint16_t v;
+        want = want_width(d, 2);
+        got = bst_scale_get_u16(d, &v);
+        if (!got) {
+            REQUIRE(v == le_at(at, 2));
+            bst_scale_put_u16(&c->re, v);
+        }
+        break;
+    }
+    case OP_U32: {
+        uint32_t v;
+        want = want_width(d, 4);
+        got = bst_scale_get_u32(d, &v);
+        if (!got) {
+            REQUIRE(v == le_at(at, 4));
+            bst_scale_put_u32(&c->re, v);
+        }
+        break;
+    }
+    case OP_U64: {
+        uint64_t v;
+        want = want_width(d, 8);
+        got = bst_scale_get_u64(d, &v);
+        if (!got) {
+            REQUIRE(v == le_at(at, 8));
+            bst_scale_put_u64(&c->re, v);
+        }
+        break;
+    }
+    case OP_U128: {
+        bst_scale_u128 v;
+        want = want_width(d, 16);
+        got = bst_scale_get_u128(d, &v);
+        if (!got) {
+            REQUIRE(v.lo == le_at(at, 8) && v.hi == le_at(at + 8, 8));
+            bst_scale_put_u128(&c->re, v);
+        }
+        break;
+    }
+    case OP_I8: {
+        int8_t v;
+        want = want_width(d, 1);
+        got = bst_scale_get_i8(d, &v);
+        if (!got) {
+            REQUIRE((uint8_t)v == at[0]);
+            bst_scale_put_i8(&c->re, v);
+        }
+        break;
+    }
+    case OP_I16: {
+        int16_t v;
+        want = want_width(d, 2);
+        got = bst_scale_get_i16(d, &v);
+        if (!got) {
+            REQUIRE((uint16_t)v == le_at(at, 2));
+            bst_scale_put_i16(&c->re, v);
+        }
+        break;
+    }
+    case OP_I32: {
+        int32_t v;
+        want = want_width(d, 4);
+        got = bst_scale_get_i32(d, &v);
+        if (!got) {
+            REQUIRE((uint32_t)v == le_at(at, 4));
+            bst_scale_put_i32(&c->re, v);
+        }
+        break;
+    }
+    case OP_I64: {
+        int64_t v;
+        want = want_width(d, 8);
+        got = bst_scale_get_i64(d, &v);
+        if (!got) {
+            REQUIRE((uint64_t)v == le_at(at, 8));
+            bst_scale_put_i64(&c->re, v);
+        }
+        break;
+    }
+    case OP_BOOL: {
+        bool v;
+        want = want_tag(d, 2, BST_SCALE_ERR_INVALID_BOOL);
         got = bst_scale_get_bool(d, &v);
-        if (!got) { REQUIRE(v == (at[0] == 1)); bst_scale_put_bool(&c->re, v); } break; }
-    case OP_RAW: { const uint8_t *p; size_t n = par * 5u; want = want_width(d, n);
+        if (!got) {
+            REQUIRE(v == (at[0] == 1));
+            bst_scale_put_bool(&c->re, v);
+        }
+        break;
+    }
+    case OP_RAW: {
+        const uint8_t *p;
+        size_t n = par * 5u;
+        want = want_width(d, n);
         got = bst_scale_get_raw(d, n, &p);
-        if (!got) { REQUIRE(p == at); bst_scale_put_raw(&c->re, p, n); } break; }
-    case OP_C32: case OP_C64: case OP_C128: case OP_CBYTES: {
+        if (!got) {
+            REQUIRE(p == at);
+            bst_scale_put_raw(&c->re, p, n);
+        }
+        break;
+    }
+    case OP_C32:
+    case OP_C64:
+    case OP_C128:
+    case OP_CBYTES: {
         uint8_t mag[BST_SCALE_COMPACT_MAX_BYTES];
         size_t nmag = 0, used = 0;
         want = ref_compact(at, rem, mag, &nmag, &used);
@@ -166,11 +292,17 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
         if (kind == OP_C32) {
             uint32_t v;
             got = bst_scale_get_compact_u32(d, &v);
-            if (!got) { REQUIRE(v == le_at(mag, nmag)); bst_scale_put_compact_u64(&c->re, v); }
+            if (!got) {
+                REQUIRE(v == le_at(mag, nmag));
+                bst_scale_put_compact_u64(&c->re, v);
+            }
         } else if (kind == OP_C64) {
             uint64_t v;
             got = bst_scale_get_compact_u64(d, &v);
-            if (!got) { REQUIRE(v == le_at(mag, nmag)); bst_scale_put_compact_u64(&c->re, v); }
+            if (!got) {
+                REQUIRE(v == le_at(mag, nmag));
+                bst_scale_put_compact_u64(&c->re, v);
+            }
         } else if (kind == OP_C128) {
             bst_scale_u128 v;
             got = bst_scale_get_compact_u128(d, &v);
@@ -207,7 +339,8 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
         }
         break;
     }
-    case OP_BYTES: case OP_STR: {
+    case OP_BYTES:
+    case OP_STR: {
         uint8_t mag[BST_SCALE_COMPACT_MAX_BYTES];
         size_t nmag = 0, used = 0, n = 0;
         want = ref_compact(at, rem, mag, &nmag, &used);
@@ -230,21 +363,41 @@ static bool dec_op(dec_ctx *c, uint8_t op) {
         if (!got) REQUIRE(n == le_at(mag, nmag) && d->pos == pos0 + used + n && d->pos <= d->len);
         break;
     }
-    case OP_OPTION: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_OPTION);
+    case OP_OPTION: {
+        bool v;
+        want = want_tag(d, 2, BST_SCALE_ERR_INVALID_OPTION);
         got = bst_scale_get_option(d, &v);
         if (!got) bst_scale_put_option(&c->re, v);
-        break; }
-    case OP_OPTBOOL: { bst_scale_optbool v; want = want_tag(d, 3, BST_SCALE_ERR_INVALID_OPTION);
+        break;
+    }
+    case OP_OPTBOOL: {
+        bst_scale_optbool v;
+        want = want_tag(d, 3, BST_SCALE_ERR_INVALID_OPTION);
         got = bst_scale_get_option_bool(d, &v);
-        if (!got) { REQUIRE((unsigned)v == at[0]); bst_scale_put_option_bool(&c->re, v); } break; }
-    case OP_RESULT: { bool v; want = want_tag(d, 2, BST_SCALE_ERR_INVALID_RESULT);
+        if (!got) {
+            REQUIRE((unsigned)v == at[0]);
+            bst_scale_put_option_bool(&c->re, v);
+        }
+        break;
+    }
+    case OP_RESULT: {
+        bool v;
+        want = want_tag(d, 2, BST_SCALE_ERR_INVALID_RESULT);
         got = bst_scale_get_result(d, &v);
         if (!got) bst_scale_put_result(&c->re, v);
-        break; }
-    case OP_ENUM: { uint8_t v; unsigned nv = enum_variants[par];
+        break;
+    }
+    case OP_ENUM: {
+        uint8_t v;
+        unsigned nv = enum_variants[par];
         want = want_tag(d, nv, BST_SCALE_ERR_INVALID_ENUM);
         got = bst_scale_get_enum(d, nv, &v);
-        if (!got) { REQUIRE(v == at[0] && v < nv); bst_scale_put_enum(&c->re, v); } break; }
+        if (!got) {
+            REQUIRE(v == at[0] && v < nv);
+            bst_scale_put_enum(&c->re, v);
+        }
+        break;
+    }
     case OP_FINISH:
         want = rem ? BST_SCALE_ERR_TRAILING : BST_SCALE_OK;
         got = bst_scale_finish(d);
@@ -277,7 +430,9 @@ typedef struct {
     size_t n, i;
 } src;
 
-static uint8_t take(src *s) { return s->i < s->n ? s->p[s->i++] : 0; }
+static uint8_t take(src *s) {
+    return s->i < s->n ? s->p[s->i++] : 0;
+}
 static uint64_t take_n(src *s, unsigned bytes) {
     uint64_t x = 0;
     for (unsigned k = 0; k < bytes; k++) x |= (uint64_t)take(s) << (8 * k);
@@ -301,35 +456,56 @@ static bst_scale_err enc_op(bst_scale_buf *b, uint8_t op, src *s) {
     case OP_U16: return bst_scale_put_u16(b, (uint16_t)take_n(s, 2));
     case OP_U32: return bst_scale_put_u32(b, (uint32_t)take_n(s, 4));
     case OP_U64: return bst_scale_put_u64(b, take_n(s, 8));
-    case OP_U128: { bst_scale_u128 v; v.lo = take_n(s, 8); v.hi = take_n(s, 8);
-        return bst_scale_put_u128(b, v); }
+    case OP_U128: {
+        bst_scale_u128 v;
+        v.lo = take_n(s, 8);
+        v.hi = take_n(s, 8);
+        return bst_scale_put_u128(b, v);
+    }
     case OP_I8: return bst_scale_put_i8(b, (int8_t)take_n(s, 1));
     case OP_I16: return bst_scale_put_i16(b, (int16_t)take_n(s, 2));
     case OP_I32: return bst_scale_put_i32(b, (int32_t)take_n(s, 4));
     case OP_I64: return bst_scale_put_i64(b, (int64_t)take_n(s, 8));
     case OP_BOOL: return bst_scale_put_bool(b, take(s) & 1);
-    case OP_RAW: { uint8_t t[35]; for (unsigned k = 0; k < par * 5u; k++) t[k] = take(s);
-        return bst_scale_put_raw(b, t, par * 5u); }
+    case OP_RAW: {
+        uint8_t t[35];
+        for (unsigned k = 0; k < par * 5u; k++) t[k] = take(s);
+        return bst_scale_put_raw(b, t, par * 5u);
+    }
     case OP_C32: return bst_scale_put_compact_u64(b, (uint32_t)take_n(s, 4) >> (take(s) % 32));
     case OP_C64: return bst_scale_put_compact_u64(b, take_n(s, 8) >> (take(s) % 64));
-    case OP_C128: { bst_scale_u128 v; v.lo = take_n(s, 8); v.hi = take_n(s, 8) >> (take(s) % 64);
-        return bst_scale_put_compact_u128(b, v); }
-    case OP_CBYTES: { size_t n; const uint8_t *p = take_span(s, 70, &n);
+    case OP_C128: {
+        bst_scale_u128 v;
+        v.lo = take_n(s, 8);
+        v.hi = take_n(s, 8) >> (take(s) % 64);
+        return bst_scale_put_compact_u128(b, v);
+    }
+    case OP_CBYTES: {
+        size_t n;
+        const uint8_t *p = take_span(s, 70, &n);
         bst_scale_err e0 = bst_scale_buf_error(b), e = bst_scale_put_compact_bytes(b, p, n);
         size_t sig = n;
         while (sig && p[sig - 1] == 0) sig--;
         if (e0 == BST_SCALE_OK && b->max_len == SIZE_MAX)
             REQUIRE((e == BST_SCALE_ERR_ARG) == (sig > BST_SCALE_COMPACT_MAX_BYTES));
-        return e; }
-    case OP_LEN: return bst_scale_put_len(b, take(s));   /* the decoder checks it against
+        return e;
+    }
+    case OP_LEN:
+        return bst_scale_put_len(b, take(s)); /* the decoder checks it against
                                                             what follows: keep it small */
-    case OP_BYTES: { size_t n; const uint8_t *p = take_span(s, 40, &n);
-        return bst_scale_put_bytes(b, p, n); }
-    case OP_STR: { size_t n; const uint8_t *p = take_span(s, 40, &n);
+    case OP_BYTES: {
+        size_t n;
+        const uint8_t *p = take_span(s, 40, &n);
+        return bst_scale_put_bytes(b, p, n);
+    }
+    case OP_STR: {
+        size_t n;
+        const uint8_t *p = take_span(s, 40, &n);
         bst_scale_err e0 = bst_scale_buf_error(b), e = bst_scale_put_str(b, (const char *)p, n);
         if (e0 == BST_SCALE_OK && b->max_len == SIZE_MAX)
             REQUIRE((e == BST_SCALE_ERR_INVALID_UTF8) == !ref_utf8(p, n));
-        return e; }
+        return e;
+    }
     case OP_OPTION: return bst_scale_put_option(b, take(s) & 1);
     case OP_OPTBOOL: return bst_scale_put_option_bool(b, (bst_scale_optbool)(take(s) % 4));
     case OP_RESULT: return bst_scale_put_result(b, take(s) & 1);
@@ -366,7 +542,7 @@ static void encode_side(const uint8_t *ops, size_t nops, const uint8_t *payload,
         size_t si = s.i;
         bst_scale_err e = enc_op(&b, ops[i], &s);
         REQUIRE(e == bst_scale_buf_error(&b));
-        s.i = si;   /* the same value again through the limited buffer */
+        s.i = si; /* the same value again through the limited buffer */
         enc_op(&lim, ops[i], &s);
         if (e != BST_SCALE_OK) break;
     }
@@ -375,8 +551,10 @@ static void encode_side(const uint8_t *ops, size_t nops, const uint8_t *payload,
     bst_scale_err le = bst_scale_buf_error(&lim), be = bst_scale_buf_error(&b);
     REQUIRE(lim.len <= max_len && lim.len <= b.len);
     REQUIRE(lim.len == 0 || memcmp(lim.data, b.data, lim.len) == 0);
-    if (le == BST_SCALE_OK) REQUIRE(be == BST_SCALE_OK && lim.len == b.len);
-    else REQUIRE(le == be || le == BST_SCALE_ERR_LIMIT || le == BST_SCALE_ERR_NOMEM);
+    if (le == BST_SCALE_OK)
+        REQUIRE(be == BST_SCALE_OK && lim.len == b.len);
+    else
+        REQUIRE(le == be || le == BST_SCALE_ERR_LIMIT || le == BST_SCALE_ERR_NOMEM);
     if (le == BST_SCALE_ERR_LIMIT) REQUIRE(b.len > max_len || be != BST_SCALE_OK);
     bst_scale_buf_free(&lim);
 

@@ -24,20 +24,20 @@
 
 /* REQUIRE, plus the operation of the input at which the property broke (c is evaluated once:
  * some properties call the state). */
-#define REQUIRE_AT_OP(c)                                                                      \
-    do {                                                                                      \
-        if (!(c)) {                                                                           \
-            fprintf(stderr, "%s:%d: requirement failed at op %zu: %s\n", __FILE__, __LINE__,  \
-                    g_opno, #c);                                                              \
-            abort();                                                                          \
-        }                                                                                     \
+#define REQUIRE_AT_OP(c)                                                                           \
+    do {                                                                                           \
+        if (!(c)) {                                                                                \
+            fprintf(stderr, "%s:%d: requirement failed at op %zu: %s\n", __FILE__, __LINE__,       \
+                    g_opno, #c);                                                                   \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static size_t g_opno;
 
 /* ---- the key universe ----------------------------------------------------------------------- */
 
-#define NT 3          /* tries: top, child "", child "A" */
+#define NT 3 /* tries: top, child "", child "A" */
 #define MAXK 96
 #define RESERVED ":child_storage:"
 #define RESERVED_LEN 15
@@ -48,8 +48,14 @@ static const uint8_t *const trie_name[NT] = {NULL, (const uint8_t *)"", (const u
 static const size_t trie_name_len[NT] = {0, 0, 1};
 
 static const char *const specials[8] = {
-    ":c", ":child_storage", RESERVED, DEFAULT_PFX, DEFAULT_PFX "A", RESERVED "zz",
-    "aaaaaaaaaaaaaaaaaaaa", ":child_storage_not",
+    ":c",
+    ":child_storage",
+    RESERVED,
+    DEFAULT_PFX,
+    DEFAULT_PFX "A",
+    RESERVED "zz",
+    "aaaaaaaaaaaaaaaaaaaa",
+    ":child_storage_not",
 };
 
 typedef struct {
@@ -59,8 +65,8 @@ typedef struct {
 
 static key_t_ keys[MAXK];
 static size_t nkeys;
-static uint8_t gen_code[128 + 8];   /* generator code -> key id */
-static size_t by_rank[MAXK];        /* key ids in byte order */
+static uint8_t gen_code[128 + 8]; /* generator code -> key id */
+static size_t by_rank[MAXK];      /* key ids in byte order */
 static size_t rank_of[MAXK];
 
 static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
@@ -191,7 +197,7 @@ static size_t ref_compact_u32(const uint8_t *p, size_t n, uint32_t *v) {
         *v = (uint32_t)x;
         return 4;
     default:
-        if (p[0] != 3 || n < 5) return 0;   /* a u32 has exactly 4 magnitude bytes */
+        if (p[0] != 3 || n < 5) return 0; /* a u32 has exactly 4 magnitude bytes */
         x = p[1] | (uint64_t)p[2] << 8 | (uint64_t)p[3] << 16 | (uint64_t)p[4] << 24;
         if (x < (1u << 30)) return 0;
         *v = (uint32_t)x;
@@ -200,7 +206,10 @@ static size_t ref_compact_u32(const uint8_t *p, size_t n, uint32_t *v) {
 }
 
 static size_t ref_compact_put(uint8_t o[5], uint32_t v) {
-    if (v < 64) { o[0] = (uint8_t)(v << 2); return 1; }
+    if (v < 64) {
+        o[0] = (uint8_t)(v << 2);
+        return 1;
+    }
     if (v < 16384) {
         uint32_t x = v << 2 | 1;
         o[0] = (uint8_t)x;
@@ -224,12 +233,16 @@ typedef struct {
     size_t n, i;
 } reader;
 
-static uint8_t rd(reader *r) { return r->i < r->n ? r->p[r->i++] : 0; }
+static uint8_t rd(reader *r) {
+    return r->i < r->n ? r->p[r->i++] : 0;
+}
 static size_t rd_key(reader *r) {
     uint8_t b = rd(r);
     return gen_code[b < 128 ? b : 128 + (b & 7)];
 }
-static size_t rd_trie(reader *r) { return rd(r) % NT; }
+static size_t rd_trie(reader *r) {
+    return rd(r) % NT;
+}
 
 /* A value of 0..40 bytes: raw input bytes, or (high bit) a pattern. */
 static bytes rd_value(reader *r) {
@@ -247,8 +260,8 @@ static void check_get(bst_state *st, const model *m, size_t t, size_t k) {
     uint8_t *v = NULL;
     size_t vl = 0;
     const bytes *want = model_get(m, t, k);
-    bst_state_res r = bst_state_get(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
-                                    &v, &vl);
+    bst_state_res r =
+        bst_state_get(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, &v, &vl);
     REQUIRE_AT_OP(r == (want ? BST_STATE_FOUND : BST_STATE_ABSENT));
     if (want) REQUIRE_AT_OP(vl == want->n && (vl == 0 || memcmp(v, want->p, vl) == 0));
     free(v);
@@ -266,8 +279,8 @@ static void check_next(bst_state *st, const model *m, size_t t, size_t k) {
     uint8_t *nk = NULL;
     size_t nl = 0;
     size_t want = model_next(m, t, rank_of[k]);
-    bst_state_res r = bst_state_next_key(st, trie_name[t], trie_name_len[t], keys[k].b,
-                                         keys[k].n, &nk, &nl);
+    bst_state_res r =
+        bst_state_next_key(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, &nk, &nl);
     if (want == SIZE_MAX) {
         REQUIRE_AT_OP(r == BST_STATE_ABSENT);
     } else {
@@ -287,8 +300,8 @@ static void check_scan(bst_state *st, const model *m, size_t t) {
         uint8_t *nk = NULL;
         size_t nl = 0;
         size_t want = model_next(m, t, r);
-        bst_state_res res = bst_state_next_key(st, trie_name[t], trie_name_len[t], cur, cl, &nk,
-                                               &nl);
+        bst_state_res res =
+            bst_state_next_key(st, trie_name[t], trie_name_len[t], cur, cl, &nk, &nl);
         free(cur);
         if (want == SIZE_MAX) {
             REQUIRE_AT_OP(res == BST_STATE_ABSENT);
@@ -350,7 +363,7 @@ static void check_roots(bst_state *st, const model *m, unsigned ver) {
     uint8_t want[32], got[32], again[32], child_roots[NT][32];
     model_root(m, ver, want, child_roots);
     REQUIRE_AT_OP(bst_state_root(st, ver, got) && memcmp(got, want, 32) == 0);
-    REQUIRE_AT_OP(bst_state_root(st, ver, again) && memcmp(again, want, 32) == 0);   /* cached */
+    REQUIRE_AT_OP(bst_state_root(st, ver, again) && memcmp(again, want, 32) == 0); /* cached */
     for (size_t t = 1; t < NT; t++) {
         REQUIRE_AT_OP(bst_state_child_root(st, trie_name[t], trie_name_len[t], ver, got));
         REQUIRE_AT_OP(memcmp(got, child_roots[t], 32) == 0);
@@ -361,7 +374,7 @@ static void check_roots(bst_state *st, const model *m, unsigned ver) {
 
 typedef struct {
     const model *m;
-    size_t t, q;       /* position of the next expected change */
+    size_t t, q; /* position of the next expected change */
     size_t calls, stop_at;
 } changes_ctx;
 
@@ -380,7 +393,8 @@ static bool on_change(void *user, const uint8_t *child, size_t child_len, const 
     size_t k = by_rank[c->q];
     const oent *e = &c->m->cur.o[c->t][k];
     REQUIRE_AT_OP((child == NULL) == (c->t == 0));
-    if (child) REQUIRE_AT_OP(bytes_cmp(child, child_len, trie_name[c->t], trie_name_len[c->t]) == 0);
+    if (child)
+        REQUIRE_AT_OP(bytes_cmp(child, child_len, trie_name[c->t], trie_name_len[c->t]) == 0);
     REQUIRE_AT_OP(bytes_cmp(key, key_len, keys[k].b, keys[k].n) == 0);
     if (e->st == O_DEL) {
         REQUIRE_AT_OP(val == NULL && val_len == 0);
@@ -422,8 +436,21 @@ static void check_stats(bst_state *st, const model *m) {
 /* ---- operations ----------------------------------------------------------------------------- */
 
 enum {
-    OP_SET, OP_CLEAR, OP_APPEND, OP_CLEAR_PREFIX, OP_KILL, OP_NEXT, OP_GET, OP_TX_START,
-    OP_COMMIT, OP_ROLLBACK, OP_ROOT, OP_CHANGES, OP_SCAN, OP_STATS, OP_COUNT
+    OP_SET,
+    OP_CLEAR,
+    OP_APPEND,
+    OP_CLEAR_PREFIX,
+    OP_KILL,
+    OP_NEXT,
+    OP_GET,
+    OP_TX_START,
+    OP_COMMIT,
+    OP_ROLLBACK,
+    OP_ROOT,
+    OP_CHANGES,
+    OP_SCAN,
+    OP_STATS,
+    OP_COUNT
 };
 
 static const uint32_t limits[8] = {0, 1, 2, 3, 5, UINT32_MAX, UINT32_MAX, UINT32_MAX};
@@ -471,7 +498,9 @@ static void clear_prefix(bst_state *st, model *m, size_t t, const uint8_t *pfx, 
 static void run_op(bst_state *st, model *m, reader *r) {
     uint8_t op = rd(r) % OP_COUNT;
     switch (op) {
-    case OP_SET: case OP_CLEAR: case OP_APPEND: {
+    case OP_SET:
+    case OP_CLEAR:
+    case OP_APPEND: {
         size_t t = rd_trie(r), k = rd_key(r);
         bytes v = op == OP_CLEAR ? (bytes){NULL, 0} : rd_value(r);
         bool ok;
@@ -483,7 +512,7 @@ static void run_op(bst_state *st, model *m, reader *r) {
             ok = bst_state_append(st, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v.p,
                                   v.n);
         REQUIRE_AT_OP(ok);
-        if (reserved(t, k)) {   /* ignored */
+        if (reserved(t, k)) { /* ignored */
             free(v.p);
             break;
         }
@@ -513,7 +542,8 @@ static void run_op(bst_state *st, model *m, reader *r) {
         }
         break;
     }
-    case OP_CLEAR_PREFIX: case OP_KILL: {
+    case OP_CLEAR_PREFIX:
+    case OP_KILL: {
         size_t t = rd_trie(r), k = op == OP_KILL ? 0 : rd_key(r);
         uint32_t limit = limits[rd(r) & 7];
         clear_prefix(st, m, t, op == OP_KILL ? NULL : keys[k].b, op == OP_KILL ? 0 : keys[k].n,
@@ -550,18 +580,10 @@ static void run_op(bst_state *st, model *m, reader *r) {
             m->cur = m->stack[--m->depth];
         }
         break;
-    case OP_ROOT:
-        check_roots(st, m, rd(r) & 1);
-        break;
-    case OP_CHANGES:
-        check_changes(st, m, rd(r) % 8);
-        break;
-    case OP_SCAN:
-        check_scan(st, m, rd_trie(r));
-        break;
-    case OP_STATS:
-        check_stats(st, m);
-        break;
+    case OP_ROOT: check_roots(st, m, rd(r) & 1); break;
+    case OP_CHANGES: check_changes(st, m, rd(r) % 8); break;
+    case OP_SCAN: check_scan(st, m, rd_trie(r)); break;
+    case OP_STATS: check_stats(st, m); break;
     }
     REQUIRE_AT_OP(bst_state_tx_depth(st) == m->depth);
 }
@@ -600,15 +622,17 @@ static void check_orders(const model *m, const uint8_t *data, size_t size) {
         const bytes *v = model_get(m, t, k);
         size_t junk = by_rank[(rank_of[k] + 1) % nkeys];
         if (!model_get(m, t, junk)) {
-            REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n,
-                                (const uint8_t *)"junk", 4));
-            REQUIRE_AT_OP(bst_state_clear(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n));
+            REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[junk].b,
+                                        keys[junk].n, (const uint8_t *)"junk", 4));
+            REQUIRE_AT_OP(
+                bst_state_clear(a, trie_name[t], trie_name_len[t], keys[junk].b, keys[junk].n));
         }
         REQUIRE_AT_OP(bst_state_tx_start(a));
         REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
-                            (const uint8_t *)"rolled back", 11));
+                                    (const uint8_t *)"rolled back", 11));
         REQUIRE_AT_OP(bst_state_tx_rollback(a));
-        REQUIRE_AT_OP(bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p, v->n));
+        REQUIRE_AT_OP(
+            bst_state_set(a, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p, v->n));
     }
 
     /* A fresh backend built in a shuffled order, with an empty overlay. */
@@ -627,8 +651,8 @@ static void check_orders(const model *m, const uint8_t *data, size_t size) {
     for (size_t i = 0; i < n; i++) {
         size_t t = items[perm[i]][0], k = items[perm[i]][1];
         const bytes *v = model_get(m, t, k);
-        REQUIRE_AT_OP(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n, v->p,
-                                v->n));
+        REQUIRE_AT_OP(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
+                                        v->p, v->n));
     }
     bst_state_backend be = bst_state_mem_backend(mem);
     bst_state *b = bst_state_new(&be);
@@ -678,8 +702,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (size_t i = 0; i < nb; i++) {
             size_t t = rd_trie(&r), k = rd_key(&r);
             bytes v = rd_value(&r);
-            REQUIRE_AT_OP(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b, keys[k].n,
-                                    v.p, v.n));
+            REQUIRE_AT_OP(bst_state_mem_put(mem, trie_name[t], trie_name_len[t], keys[k].b,
+                                            keys[k].n, v.p, v.n));
             free(m->be[t][k].p);
             m->be[t][k] = v;
             m->present[t][k] = true;

@@ -97,8 +97,8 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         struct stat st;
         long n = -1;
-        if (stat(argv[i], &st) == 0) n = S_ISDIR(st.st_mode) ? replay_dir(argv[i])
-                                                             : replay_file(argv[i]);
+        if (stat(argv[i], &st) == 0)
+            n = S_ISDIR(st.st_mode) ? replay_dir(argv[i]) : replay_file(argv[i]);
         if (n < 0) {
             fprintf(stderr, "%s: cannot read %s\n", argv[0], argv[i]);
             return 1;

@@ -211,7 +211,7 @@ static void names_dropped(void) {
     h_uleb(&sub, 0);     /* function 0 */
     h_uleb(&sub, 60000); /* a 60,000-byte name */
     for (int i = 0; i < 60000; i++) h_u8(&sub, 'n');
-    h_u8(&names, 0x01);  /* subsection 1: function names */
+    h_u8(&names, 0x01); /* subsection 1: function names */
     h_uleb(&names, sub.n);
     h_put(&names, sub.p, sub.n);
     free(sub.p);

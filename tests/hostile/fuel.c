@@ -143,16 +143,16 @@ static void bulk(const bst_module *m) {
     memset(base, 0, size);
     memset(base, 0x5a, size / 2);
     bst_store_set_fuel(s, 1000);
-    CHECK_TRAP(h_call(h_func(inst, "copy"), &err, NULL, 3, (int32_t)(size / 2), 0,
-                      (int32_t)(size / 2)),
-               err, BST_TRAP_OUT_OF_FUEL);
+    CHECK_TRAP(
+        h_call(h_func(inst, "copy"), &err, NULL, 3, (int32_t)(size / 2), 0, (int32_t)(size / 2)),
+        err, BST_TRAP_OUT_OF_FUEL);
     touched = 0;
     for (uint32_t i = size / 2; i < size; i++) touched += base[i] != 0;
     CHECK_EQ(touched, 0);
     bst_store_set_fuel(s, 100000);
-    CHECK_OK(h_call(h_func(inst, "copy"), &err, NULL, 3, (int32_t)(size / 2), 0,
-                    (int32_t)(size / 2)),
-             err);
+    CHECK_OK(
+        h_call(h_func(inst, "copy"), &err, NULL, 3, (int32_t)(size / 2), 0, (int32_t)(size / 2)),
+        err);
     CHECK(base[size - 1] == 0x5a);
 
     /* table.fill of 100,000 elements with 100 fuel: no element set */

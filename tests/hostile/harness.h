@@ -25,25 +25,25 @@
 #endif
 
 /* A call's outcome: status (and trap kind when it trapped). */
-#define CHECK_OK(st, err)                                                                        \
-    do {                                                                                         \
-        check_count++;                                                                              \
-        if ((st) != BST_OK) {                                                                    \
-            check_failures++;                                                                        \
-            fprintf(stderr, "%s:%d: expected ok, got %s: %s\n", __FILE__, __LINE__,             \
-                    bst_status_name(st), (err).message);                                         \
-        }                                                                                        \
+#define CHECK_OK(st, err)                                                                          \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if ((st) != BST_OK) {                                                                      \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: expected ok, got %s: %s\n", __FILE__, __LINE__,                \
+                    bst_status_name(st), (err).message);                                           \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_TRAP(st, err, kind)                                                                \
-    do {                                                                                         \
-        check_count++;                                                                              \
-        if ((st) != BST_ERR_TRAP || (err).status != BST_ERR_TRAP || (err).trap != (kind)) {      \
-            check_failures++;                                                                        \
-            fprintf(stderr, "%s:%d: expected trap \"%s\", got %s / \"%s\"\n", __FILE__,         \
-                    __LINE__, bst_trap_message(kind), bst_status_name(st),                       \
-                    (st) == BST_OK ? "" : (err).message);                                        \
-        }                                                                                        \
+#define CHECK_TRAP(st, err, kind)                                                                  \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if ((st) != BST_ERR_TRAP || (err).status != BST_ERR_TRAP || (err).trap != (kind)) {        \
+            check_failures++;                                                                      \
+            fprintf(stderr, "%s:%d: expected trap \"%s\", got %s / \"%s\"\n", __FILE__, __LINE__,  \
+                    bst_trap_message(kind), bst_status_name(st),                                   \
+                    (st) == BST_OK ? "" : (err).message);                                          \
+        }                                                                                          \
     } while (0)
 
 static inline int h_finish(const char *name) {
@@ -204,7 +204,9 @@ static inline void h_put(h_buf *b, const void *src, size_t n) {
     memcpy(b->p + b->n, src, n);
     b->n += n;
 }
-static inline void h_u8(h_buf *b, uint8_t v) { h_put(b, &v, 1); }
+static inline void h_u8(h_buf *b, uint8_t v) {
+    h_put(b, &v, 1);
+}
 static inline void h_uleb(h_buf *b, uint64_t v) {
     do {
         uint8_t byte = v & 0x7f;
@@ -287,7 +289,7 @@ static inline uint8_t h_valtype_byte(bst_valtype t) {
     case BST_F32: return 0x7d;
     case BST_F64: return 0x7c;
     case BST_FUNCREF: return 0x70;
-    default: return 0x6f;   /* externref */
+    default: return 0x6f; /* externref */
     }
 }
 
@@ -316,11 +318,11 @@ static inline h_buf h_module_imports(const h_import *imp, size_t n) {
         h_uleb(&s, i);
     }
     h_section(&m, 2, &s);
-    h_uleb(&s, 1);   /* memory: 1 page */
+    h_uleb(&s, 1); /* memory: 1 page */
     h_u8(&s, 0x00);
     h_uleb(&s, 1);
     h_section(&m, 5, &s);
-    h_uleb(&s, 1);   /* global: i32 const 1024 (signed LEB128 80 08) */
+    h_uleb(&s, 1); /* global: i32 const 1024 (signed LEB128 80 08) */
     h_u8(&s, 0x7f);
     h_u8(&s, 0x00);
     h_u8(&s, 0x41);

@@ -275,8 +275,10 @@ static void trap_messages(void) {
         const char *nul = memchr(err.message, 0, sizeof err.message);
         CHECK(nul != NULL);
         size_t len = nul ? (size_t)(nul - err.message) : sizeof err.message;
-        if (cases[i].want_len) CHECK_EQ(len, cases[i].want_len);
-        else CHECK(len > 100 && len < sizeof longmsg - 1);
+        if (cases[i].want_len)
+            CHECK_EQ(len, cases[i].want_len);
+        else
+            CHECK(len > 100 && len < sizeof longmsg - 1);
     }
     bst_store_free(s);
 }

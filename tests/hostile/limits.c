@@ -22,7 +22,7 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define H_SHADOW_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                      \
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
     __has_feature(memory_sanitizer)
 #define H_SHADOW_SANITIZER 1
 #endif
@@ -46,9 +46,9 @@ const char *__asan_default_options(void) {
 #endif
 
 #define HDR 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00
-#define U32MAX 0xff, 0xff, 0xff, 0xff, 0x0f /* 0xffffffff as LEB128 */
+#define U32MAX 0xff, 0xff, 0xff, 0xff, 0x0f         /* 0xffffffff as LEB128 */
 #define TYPE_V_V 0x01, 0x04, 0x01, 0x60, 0x00, 0x00 /* type section: (func) */
-#define FUNC_1 0x03, 0x02, 0x01, 0x00              /* function section: one (func) */
+#define FUNC_1 0x03, 0x02, 0x01, 0x00               /* function section: one (func) */
 
 static double now(void) {
     struct timespec ts;
@@ -60,8 +60,8 @@ static bst_value call_i32(bst_instance *inst, const char *fn, int32_t arg) {
     bst_error err;
     bst_value v;
     bst_func *f = h_func(inst, fn);
-    bst_status st = bst_func_type(f)->nparams ? h_call(f, &err, &v, 1, arg)
-                                              : h_call(f, &err, &v, 0);
+    bst_status st =
+        bst_func_type(f)->nparams ? h_call(f, &err, &v, 1, arg) : h_call(f, &err, &v, 0);
     CHECK_OK(st, err);
     return v;
 }
@@ -87,15 +87,15 @@ static void memory_bombs(void) {
     bst_memory *mem = bst_instance_memory(inst, "memory");
     /* beyond the limit in one step, then in steps: -1 and nothing changes */
     CHECK_EQ(call_i32(inst, "grow", 16).of.i32, -1);
-    CHECK_EQ(call_i32(inst, "grow", -1).of.i32, -1);          /* 0xffffffff pages */
-    CHECK_EQ(call_i32(inst, "grow", 0x10000).of.i32, -1);     /* 4 GiB */
+    CHECK_EQ(call_i32(inst, "grow", -1).of.i32, -1);      /* 0xffffffff pages */
+    CHECK_EQ(call_i32(inst, "grow", 0x10000).of.i32, -1); /* 4 GiB */
     CHECK_EQ(call_i32(inst, "grow", 0x7fffffff).of.i32, -1);
     CHECK_EQ(call_i32(inst, "size", 0).of.i32, 1);
-    CHECK_EQ(call_i32(inst, "grow", 15).of.i32, 1);           /* exactly to the limit */
+    CHECK_EQ(call_i32(inst, "grow", 15).of.i32, 1); /* exactly to the limit */
     CHECK_EQ(call_i32(inst, "size", 0).of.i32, 16);
     CHECK_EQ(call_i32(inst, "grow", 1).of.i32, -1);
     CHECK_EQ(call_i32(inst, "grow", 0).of.i32, 16);
-    CHECK_EQ(bst_memory_grow(mem, 1), -1);                    /* the API obeys it too */
+    CHECK_EQ(bst_memory_grow(mem, 1), -1); /* the API obeys it too */
     CHECK_EQ(bst_memory_pages(mem), 16);
     CHECK_EQ(bst_memory_size(mem), 16u * 65536);
     /* a host-created memory is held to the store's limit */
@@ -184,10 +184,10 @@ static void expect_load(const uint8_t *bytes, size_t len, bst_status want, int l
     bst_module_free(m);
 }
 
-#define EXPECT_LOAD(want, ...)                                                                   \
-    do {                                                                                         \
-        static const uint8_t bin_[] = {__VA_ARGS__};                                            \
-        expect_load(bin_, sizeof bin_, want, __LINE__);                                          \
+#define EXPECT_LOAD(want, ...)                                                                     \
+    do {                                                                                           \
+        static const uint8_t bin_[] = {__VA_ARGS__};                                               \
+        expect_load(bin_, sizeof bin_, want, __LINE__);                                            \
     } while (0)
 
 static void huge_counts(void) {
@@ -213,23 +213,23 @@ static void huge_counts(void) {
     /* a function declaring 2^32-1 locals, and two declarations summing to 2^32 */
     EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x0a, 0x01, 0x08, 0x01, U32MAX,
                 0x7f, 0x0b);
-    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x10, 0x01, 0x0e, 0x02, 0x80,
-                0x80, 0x80, 0x80, 0x08, 0x7f, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0x0b);
+    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x10, 0x01, 0x0e, 0x02, 0x80, 0x80,
+                0x80, 0x80, 0x08, 0x7f, 0x80, 0x80, 0x80, 0x80, 0x08, 0x7f, 0x0b);
     /* 2^32-1 local declarations */
     EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x0a, 0x01, 0x08, U32MAX, 0x01,
                 0x7f, 0x0b);
     /* br_table with 2^32-1 targets */
-    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x0e, 0x01, 0x0c, 0x00, 0x41,
-                0x00, 0x0e, U32MAX, 0x00, 0x00, 0x0b);
+    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x0e, 0x01, 0x0c, 0x00, 0x41, 0x00,
+                0x0e, U32MAX, 0x00, 0x00, 0x0b);
     /* a data segment claiming 2^32-1 bytes, an element segment claiming 2^32-1 items */
-    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, 0x05, 0x03, 0x01, 0x00, 0x01, 0x0b, 0x0b, 0x01, 0x00,
-                0x41, 0x00, 0x0b, U32MAX, 0xaa);
-    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x04, 0x04, 0x01, 0x70, 0x00, 0x01,
-                0x09, 0x0a, 0x01, 0x00, 0x41, 0x00, 0x0b, U32MAX, 0x00, 0x0a, 0x04, 0x01, 0x02,
-                0x00, 0x0b);
+    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, 0x05, 0x03, 0x01, 0x00, 0x01, 0x0b, 0x0b, 0x01, 0x00, 0x41,
+                0x00, 0x0b, U32MAX, 0xaa);
+    EXPECT_LOAD(BST_ERR_MALFORMED, HDR, TYPE_V_V, FUNC_1, 0x04, 0x04, 0x01, 0x70, 0x00, 0x01, 0x09,
+                0x0a, 0x01, 0x00, 0x41, 0x00, 0x0b, U32MAX, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00,
+                0x0b);
     /* a name section announcing 2^32-1 function names: a custom section never fails the load */
-    EXPECT_LOAD(BST_OK, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, 0x00, 0x0e,
-                0x04, 'n', 'a', 'm', 'e', 0x01, 0x07, U32MAX, 0x00, 0x01);
+    EXPECT_LOAD(BST_OK, HDR, TYPE_V_V, FUNC_1, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, 0x00, 0x0e, 0x04,
+                'n', 'a', 'm', 'e', 0x01, 0x07, U32MAX, 0x00, 0x01);
     /* a type with 2^32-1 parameters */
     EXPECT_LOAD(BST_ERR_MALFORMED, HDR, 0x01, 0x09, 0x01, 0x60, U32MAX, 0x7f, 0x00);
     /* a name of 2^32-1 bytes */

@@ -23,8 +23,12 @@
 #define F64_PAYLOAD UINT64_C(0x7ff4000000000123)
 #define F64_NPAYLOAD UINT64_C(0xfff8000000abcdef)
 
-static int is_nan32(uint32_t b) { return (b & 0x7fffffffu) > 0x7f800000u; }
-static int is_nan64(uint64_t b) { return (b & ~(UINT64_C(1) << 63)) > UINT64_C(0x7ff0000000000000); }
+static int is_nan32(uint32_t b) {
+    return (b & 0x7fffffffu) > 0x7f800000u;
+}
+static int is_nan64(uint64_t b) {
+    return (b & ~(UINT64_C(1) << 63)) > UINT64_C(0x7ff0000000000000);
+}
 
 static bst_value call(bst_instance *inst, const char *fn, bst_value a, bst_value b) {
     bst_func *f = h_func(inst, fn);
@@ -79,7 +83,7 @@ int main(void) {
     f32_case(c, p, "f32_sqrt", F32_PAYLOAD, 0, F32_CANON);
     f32_case(c, p, "f32_min", F32_NPAYLOAD, F32_ONE, F32_CANON);
     f32_case(c, p, "f32_ceil", F32_PAYLOAD, 0, F32_CANON);
-    f32_case(c, p, "f32_neg", F32_PAYLOAD, 0, 0xffa00001u);          /* sign flip only */
+    f32_case(c, p, "f32_neg", F32_PAYLOAD, 0, 0xffa00001u);             /* sign flip only */
     f32_case(c, p, "f32_copysign", F32_NPAYLOAD, F32_ONE, 0x7fc12345u); /* sign copy only */
     /* ordinary results are untouched */
     f32_case(c, p, "f32_div", F32_ONE, F32_TWO, 0x3f000000u);

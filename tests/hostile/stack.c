@@ -22,9 +22,9 @@
 #include "harness.h"
 
 typedef struct reenter_env {
-    bst_func *target;          /* via_host, set after instantiation */
+    bst_func *target; /* via_host, set after instantiation */
     int calls;
-    bst_trap_kind first_trap;  /* the first non-host trap a re-entered call reported */
+    bst_trap_kind first_trap; /* the first non-host trap a re-entered call reported */
     uint32_t first_trap_arg;
 } reenter_env;
 

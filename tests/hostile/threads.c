@@ -60,8 +60,8 @@ static void *worker(void *arg) {
     cfg.max_call_depth = 1000;
     for (int k = 0; k < NSTORES; k++) {
         stores[k] = bst_store_new(&cfg);
-        insts[k] = bst_instance_new(stores[k], k % 5 == 4 ? own : j->shared, NULL, 0, &stores[k],
-                                    &err);
+        insts[k] =
+            bst_instance_new(stores[k], k % 5 == 4 ? own : j->shared, NULL, 0, &stores[k], &err);
         if (!insts[k]) fail(j, "instantiation failed", k);
     }
     uint32_t *words = malloc(NWORDS * sizeof *words);
@@ -89,8 +89,10 @@ static void *worker(void *arg) {
         bst_memory *mem = bst_instance_memory(insts[k], "memory");
         uint32_t got[NWORDS];
         j->checks += 3;
-        if (!bst_memory_read(mem, 0, got, sizeof got)) fail(j, "memory read refused", k);
-        else if (memcmp(got, words, (NWORDS - k) * sizeof *words) != 0) fail(j, "memory differs", k);
+        if (!bst_memory_read(mem, 0, got, sizeof got))
+            fail(j, "memory read refused", k);
+        else if (memcmp(got, words, (NWORDS - k) * sizeof *words) != 0)
+            fail(j, "memory differs", k);
         for (int i = NWORDS - k; i < NWORDS; i++)
             if (got[i] != 0) {
                 fail(j, "memory written beyond n", k);

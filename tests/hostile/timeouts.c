@@ -32,29 +32,31 @@
 
 /* A call's outcome against the local `err`; the call runs once (CHECK_OK/CHECK_TRAP evaluate
  * their status argument again to report a failure, which would run it again). */
-#define EXPECT_TRAP(call_expr, kind)                                                             \
-    do {                                                                                         \
-        bst_status st_ = (call_expr);                                                            \
-        CHECK_TRAP(st_, err, kind);                                                              \
+#define EXPECT_TRAP(call_expr, kind)                                                               \
+    do {                                                                                           \
+        bst_status st_ = (call_expr);                                                              \
+        CHECK_TRAP(st_, err, kind);                                                                \
     } while (0)
-#define EXPECT_OK(call_expr)                                                                     \
-    do {                                                                                         \
-        bst_status st_ = (call_expr);                                                            \
-        CHECK_OK(st_, err);                                                                      \
+#define EXPECT_OK(call_expr)                                                                       \
+    do {                                                                                           \
+        bst_status st_ = (call_expr);                                                              \
+        CHECK_OK(st_, err);                                                                        \
     } while (0)
 
-static double ms_between(uint64_t from, uint64_t to) { return ((double)to - (double)from) / 1e6; }
+static double ms_between(uint64_t from, uint64_t to) {
+    return ((double)to - (double)from) / 1e6;
+}
 
 /* ---- the rig: a store, the guest, its host functions ---------------------------------------- */
 
 typedef struct rig {
     bst_store *s;
     bst_instance *inst;
-    bst_func *busy;             /* the host function, for direct calls */
-    int never_rd, never_wr;     /* a pipe nobody writes to */
-    bst_trap_kind inner;        /* "reenter": how the re-entered call ended */
-    bool wait_called;           /* "wait" reached the host function ... */
-    bst_wait waited;            /* ... and its wait ended so */
+    bst_func *busy;         /* the host function, for direct calls */
+    int never_rd, never_wr; /* a pipe nobody writes to */
+    bst_trap_kind inner;    /* "reenter": how the re-entered call ended */
+    bool wait_called;       /* "wait" reached the host function ... */
+    bst_wait waited;        /* ... and its wait ended so */
 } rig;
 
 /* Waits for the pipe that never delivers; only an interrupt or the deadline ends the wait (after
@@ -138,7 +140,9 @@ static void rig_free(rig *r) {
     free(r);
 }
 
-static int32_t after(const rig *r) { return bst_global_get(h_global(r->inst, "after")).of.i32; }
+static int32_t after(const rig *r) {
+    return bst_global_get(h_global(r->inst, "after")).of.i32;
+}
 
 /* Calls the guest's export fn (no arguments, no results). */
 static bst_status call(rig *r, const char *fn, bst_error *err) {
@@ -150,7 +154,7 @@ static bst_status call(rig *r, const char *fn, bst_error *err) {
 typedef struct interrupter {
     bst_store *s;
     unsigned delay_ms;
-    uint64_t at;                /* when it called bst_store_interrupt() */
+    uint64_t at; /* when it called bst_store_interrupt() */
     pthread_t thread;
 } interrupter;
 

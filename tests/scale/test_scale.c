@@ -12,28 +12,31 @@
 #include "bastion_scale.h"
 #include "../support/check.h"
 
-#define CHECK_ERR(got, want)                                                                     \
-    do {                                                                                         \
-        bst_scale_err g_ = (got), w_ = (want);                                                   \
-        check_count++;                                                                                 \
-        if (g_ != w_) {                                                                          \
-            check_failures++;                                                                          \
-            printf("%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, bst_scale_err_str(g_), \
-                   bst_scale_err_str(w_));                                                       \
-        }                                                                                        \
+#define CHECK_ERR(got, want)                                                                       \
+    do {                                                                                           \
+        bst_scale_err g_ = (got), w_ = (want);                                                     \
+        check_count++;                                                                             \
+        if (g_ != w_) {                                                                            \
+            check_failures++;                                                                      \
+            printf("%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, bst_scale_err_str(g_),  \
+                   bst_scale_err_str(w_));                                                         \
+        }                                                                                          \
     } while (0)
 
 /* Parses hex digits (spaces ignored) into out; returns the byte count. */
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
+static size_t unhex(const char *hex, uint8_t *out, size_t cap) {
     size_t n = 0;
     int half = -1;
     for (const char *p = hex; *p; p++) {
         int v;
-        if (*p >= '0' && *p <= '9') v = *p - '0';
-        else if (*p >= 'a' && *p <= 'f') v = *p - 'a' + 10;
-        else if (*p >= 'A' && *p <= 'F') v = *p - 'A' + 10;
-        else continue;
+        if (*p >= '0' && *p <= '9')
+            v = *p - '0';
+        else if (*p >= 'a' && *p <= 'f')
+            v = *p - 'a' + 10;
+        else if (*p >= 'A' && *p <= 'F')
+            v = *p - 'A' + 10;
+        else
+            continue;
         if (half < 0) {
             half = v;
         } else {
@@ -47,8 +50,7 @@ static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 }
 
 /* The buffer must hold exactly the bytes `hex` and no error. */
-static void expect_buf(int line, const bst_scale_buf *b, const char *hex)
-{
+static void expect_buf(int line, const bst_scale_buf *b, const char *hex) {
     uint8_t want[256];
     size_t n = unhex(hex, want, sizeof want);
     check_count++;
@@ -62,14 +64,15 @@ static void expect_buf(int line, const bst_scale_buf *b, const char *hex)
 }
 #define EXPECT_BUF(b, hex) expect_buf(__LINE__, (b), (hex))
 
-static bool u128_eq(bst_scale_u128 a, bst_scale_u128 b) { return a.lo == b.lo && a.hi == b.hi; }
+static bool u128_eq(bst_scale_u128 a, bst_scale_u128 b) {
+    return a.lo == b.lo && a.hi == b.hi;
+}
 
 /* ---- compact integers --------------------------------------------------------------------- */
 
 /* Encodes v as a compact, checks the bytes, decodes them back (u64, u128 and, when it fits,
  * u32) and checks that every proper prefix is reported as truncated. */
-static void compact_case(int line, uint64_t v, const char *hex)
-{
+static void compact_case(int line, uint64_t v, const char *hex) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_put_compact_u64(&b, v);
@@ -109,8 +112,7 @@ static void compact_case(int line, uint64_t v, const char *hex)
 }
 #define COMPACT(v, hex) compact_case(__LINE__, (v), (hex))
 
-static void test_compact_examples(void)
-{
+static void test_compact_examples(void) {
     /* the published examples */
     COMPACT(0, "00");
     COMPACT(1, "04");
@@ -131,8 +133,7 @@ static void test_compact_examples(void)
     COMPACT(1ull << 63, "130000000000000080");
 }
 
-static void test_compact_u128(void)
-{
+static void test_compact_u128(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_u128 max = {UINT64_MAX, UINT64_MAX};
@@ -211,15 +212,16 @@ static void test_compact_u128(void)
 }
 
 /* Round trip over powers of two and their neighbours, checking each mode's length. */
-static void test_compact_sweep(void)
-{
+static void test_compact_sweep(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     for (unsigned sh = 0; sh < 128; sh++) {
         for (int delta = -1; delta <= 1; delta++) {
             bst_scale_u128 v = {0, 0};
-            if (sh < 64) v.lo = 1ull << sh;
-            else v.hi = 1ull << (sh - 64);
+            if (sh < 64)
+                v.lo = 1ull << sh;
+            else
+                v.hi = 1ull << (sh - 64);
             if (delta < 0) {
                 if (v.lo == 0) v.hi--;
                 v.lo--;
@@ -229,9 +231,12 @@ static void test_compact_sweep(void)
             bst_scale_buf_reset(&b);
             bst_scale_put_compact_u128(&b, v);
             size_t want;
-            if (v.hi == 0 && v.lo < (1u << 6)) want = 1;
-            else if (v.hi == 0 && v.lo < (1u << 14)) want = 2;
-            else if (v.hi == 0 && v.lo < (1u << 30)) want = 4;
+            if (v.hi == 0 && v.lo < (1u << 6))
+                want = 1;
+            else if (v.hi == 0 && v.lo < (1u << 14))
+                want = 2;
+            else if (v.hi == 0 && v.lo < (1u << 30))
+                want = 4;
             else {
                 size_t bytes = 0;
                 for (size_t i = 0; i < 16; i++) {
@@ -252,8 +257,7 @@ static void test_compact_sweep(void)
     bst_scale_buf_free(&b);
 }
 
-static void noncanonical(int line, const char *hex)
-{
+static void noncanonical(int line, const char *hex) {
     uint8_t in[80];
     size_t n = unhex(hex, in, sizeof in);
     bst_scale_dec d;
@@ -276,18 +280,17 @@ static void noncanonical(int line, const char *hex)
 }
 #define NONCANONICAL(hex) noncanonical(__LINE__, (hex))
 
-static void test_compact_noncanonical(void)
-{
-    NONCANONICAL("0100");                 /* 0 in two-byte mode */
-    NONCANONICAL("fd00");                 /* 63 in two-byte mode */
-    NONCANONICAL("02000000");             /* 0 in four-byte mode */
-    NONCANONICAL("feff0000");             /* 16383 in four-byte mode */
-    NONCANONICAL("0300000000");           /* 0 in big-integer mode */
-    NONCANONICAL("03ffffff3f");           /* 2^30 - 1 in big-integer mode */
-    NONCANONICAL("0300000001");           /* 2^24 in big-integer mode */
-    NONCANONICAL("07ffffffff00");         /* leading zero byte */
-    NONCANONICAL("0700000000 00");        /* 0 with five bytes */
-    NONCANONICAL("13ffffffffffffff00");   /* u64 with a leading zero byte */
+static void test_compact_noncanonical(void) {
+    NONCANONICAL("0100");               /* 0 in two-byte mode */
+    NONCANONICAL("fd00");               /* 63 in two-byte mode */
+    NONCANONICAL("02000000");           /* 0 in four-byte mode */
+    NONCANONICAL("feff0000");           /* 16383 in four-byte mode */
+    NONCANONICAL("0300000000");         /* 0 in big-integer mode */
+    NONCANONICAL("03ffffff3f");         /* 2^30 - 1 in big-integer mode */
+    NONCANONICAL("0300000001");         /* 2^24 in big-integer mode */
+    NONCANONICAL("07ffffffff00");       /* leading zero byte */
+    NONCANONICAL("0700000000 00");      /* 0 with five bytes */
+    NONCANONICAL("13ffffffffffffff00"); /* u64 with a leading zero byte */
     NONCANONICAL("33 ffffffffffffffff ffffffffffffff00");
     /* canonical neighbours of the cases above are accepted */
     uint8_t in[8];
@@ -302,8 +305,7 @@ static void test_compact_noncanonical(void)
 /* Canonicality means one encoding per value: whenever random bytes decode as a compact, encoding
  * the value again must give back exactly the bytes consumed.  Inputs come from a fixed xorshift
  * sequence, biased towards each mode's tag bits and short big-integer lengths. */
-static void test_compact_unique(void)
-{
+static void test_compact_unique(void) {
     uint64_t x = 0x9e3779b97f4a7c15ull;
     bst_scale_buf b;
     bst_scale_buf_init(&b);
@@ -316,8 +318,8 @@ static void test_compact_unique(void)
             x ^= x << 17;
             in[i] = (uint8_t)(x >> 24);
         }
-        if (iter & 1) in[0] = (uint8_t)((in[0] & 0x1f) | 3u);       /* big mode, <= 35 bytes */
-        if ((iter & 6) == 0) in[1 + (in[0] >> 2) % 8] &= 0x3f;    /* small top bytes */
+        if (iter & 1) in[0] = (uint8_t)((in[0] & 0x1f) | 3u);  /* big mode, <= 35 bytes */
+        if ((iter & 6) == 0) in[1 + (in[0] >> 2) % 8] &= 0x3f; /* small top bytes */
         size_t n = 1 + (size_t)(x % sizeof in);
         bst_scale_dec d;
         uint8_t le[BST_SCALE_COMPACT_MAX_BYTES];
@@ -336,8 +338,7 @@ static void test_compact_unique(void)
 
 /* ---- fixed-width integers, bool ----------------------------------------------------------- */
 
-static void test_fixed_ints(void)
-{
+static void test_fixed_ints(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_put_u16(&b, 42);
@@ -439,8 +440,7 @@ static void test_fixed_ints(void)
     bst_scale_buf_free(&b);
 }
 
-static void test_bool(void)
-{
+static void test_bool(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_put_bool(&b, true);
@@ -466,8 +466,7 @@ static void test_bool(void)
 
 /* ---- Option, Result, enums ---------------------------------------------------------------- */
 
-static void test_option_result_enum(void)
-{
+static void test_option_result_enum(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     /* Option<u32>: None, Some(42) */
@@ -566,8 +565,7 @@ static void test_option_result_enum(void)
 
 /* ---- Vec, bytes, strings ------------------------------------------------------------------ */
 
-static void test_vec(void)
-{
+static void test_vec(void) {
     static const uint16_t items[] = {4, 8, 15, 16, 23, 42};
     bst_scale_buf b;
     bst_scale_buf_init(&b);
@@ -624,8 +622,7 @@ static void test_vec(void)
     bst_scale_buf_free(&b);
 }
 
-static void test_bytes_and_strings(void)
-{
+static void test_bytes_and_strings(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_put_str(&b, "Hello", 5);
@@ -663,21 +660,19 @@ static void test_bytes_and_strings(void)
 
     /* invalid UTF-8, decoder and encoder */
     static const char *const bad[] = {
-        "80",         /* lone continuation */
-        "c080",       /* overlong NUL */
-        "c1bf",       /* overlong */
-        "e08080",     /* overlong three-byte */
-        "eda080",     /* surrogate U+D800 */
-        "edbfbf",     /* surrogate U+DFFF */
-        "f08f8080",   /* overlong four-byte */
-        "f4908080",   /* U+110000 */
-        "f5808080",   /* lead byte above F4 */
-        "ff",
-        "e282",       /* truncated sequence */
-        "41c3",       /* truncated at the end */
-        "c341",       /* bad continuation */
-        "e28241",
-        "f09f9841",
+        "80",               /* lone continuation */
+        "c080",             /* overlong NUL */
+        "c1bf",             /* overlong */
+        "e08080",           /* overlong three-byte */
+        "eda080",           /* surrogate U+D800 */
+        "edbfbf",           /* surrogate U+DFFF */
+        "f08f8080",         /* overlong four-byte */
+        "f4908080",         /* U+110000 */
+        "f5808080",         /* lead byte above F4 */
+        "ff",       "e282", /* truncated sequence */
+        "41c3",             /* truncated at the end */
+        "c341",             /* bad continuation */
+        "e28241",   "f09f9841",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t raw[8], enc[16];
@@ -700,8 +695,8 @@ static void test_bytes_and_strings(void)
         CHECK(b.len == 0 && bst_scale_buf_error(&b) == BST_SCALE_ERR_INVALID_UTF8);
     }
     /* boundary code points that are valid */
-    static const char *const good[] = {"7f", "c280", "dfbf", "e0a080", "ed9fbf", "ee8080",
-                                       "efbfbf", "f0908080", "f48fbfbf"};
+    static const char *const good[] = {"7f",     "c280",   "dfbf",     "e0a080",  "ed9fbf",
+                                       "ee8080", "efbfbf", "f0908080", "f48fbfbf"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         uint8_t raw[8];
         size_t rn = unhex(good[i], raw, sizeof raw);
@@ -730,8 +725,7 @@ static void test_bytes_and_strings(void)
 
 /* ---- trailing bytes, sticky errors, tuples ------------------------------------------------ */
 
-static void test_trailing_and_sticky(void)
-{
+static void test_trailing_and_sticky(void) {
     uint8_t in[3] = {0x2a, 0x00, 0x07};
     bst_scale_dec d;
     uint16_t u16;
@@ -757,8 +751,7 @@ static void test_trailing_and_sticky(void)
 }
 
 /* struct { id: u32, balance: Compact<u128>, name: String, flags: Vec<bool>, nonce: Option<u64> } */
-static void test_struct_round_trip(void)
-{
+static void test_struct_round_trip(void) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_u128 bal = {1000000000000ull, 0};
@@ -820,8 +813,7 @@ typedef struct alloc_ctl {
     int calls;
 } alloc_ctl;
 
-static void *test_realloc(void *ctx, void *ptr, size_t size)
-{
+static void *test_realloc(void *ctx, void *ptr, size_t size) {
     alloc_ctl *c = ctx;
     if (size == 0) {
         free(ptr);
@@ -833,8 +825,7 @@ static void *test_realloc(void *ctx, void *ptr, size_t size)
     return realloc(ptr, size);
 }
 
-static void test_buffer_errors(void)
-{
+static void test_buffer_errors(void) {
     alloc_ctl ctl = {1, 0};
     bst_scale_buf b;
     bst_scale_buf_init_ex(&b, test_realloc, &ctl, 0);
@@ -882,11 +873,11 @@ static void test_buffer_errors(void)
     bst_scale_buf_free(&b);
 
     CHECK(strcmp(bst_scale_err_str(BST_SCALE_ERR_TRUNCATED), "truncated input") == 0);
-    CHECK(strcmp(bst_scale_err_str(BST_SCALE_ERR_NONCANONICAL), "non-canonical compact integer") == 0);
+    CHECK(strcmp(bst_scale_err_str(BST_SCALE_ERR_NONCANONICAL), "non-canonical compact integer") ==
+          0);
 }
 
-int main(void)
-{
+int main(void) {
     test_compact_examples();
     test_compact_u128();
     test_compact_sweep();

@@ -154,8 +154,7 @@ static void test_append(void) {
     CHECK(bst_state_set(st, NULL, 0, S("big"), big, 2));
     CHECK(bst_state_append(st, NULL, 0, S("big"), S("\x01")));
     CHECK(bst_state_get(st, NULL, 0, S("big"), &v, &vl) == BST_STATE_FOUND);
-    CHECK(vl == 5 && v[0] == 0x02 && v[1] == 0x00 && v[2] == 0x01 && v[3] == 0x00 &&
-          v[4] == 0x01);
+    CHECK(vl == 5 && v[0] == 0x02 && v[1] == 0x00 && v[2] == 0x01 && v[3] == 0x00 && v[4] == 0x01);
     free(v);
     /* Append inside a rolled-back transaction leaves nothing. */
     CHECK(bst_state_tx_start(st));
@@ -174,8 +173,8 @@ static void item_bytes(uint32_t i, uint8_t out[8]) {
 static bool vec_is(bst_state *st, const char *key, uint32_t first, uint32_t count) {
     uint8_t *v = NULL;
     size_t vl = 0;
-    bool ok = bst_state_get(st, NULL, 0, (const uint8_t *)key, strlen(key), &v, &vl) ==
-              BST_STATE_FOUND;
+    bool ok =
+        bst_state_get(st, NULL, 0, (const uint8_t *)key, strlen(key), &v, &vl) == BST_STATE_FOUND;
     uint8_t pfx[9];
     size_t pl = 0;
     if (count < 64) {
@@ -286,17 +285,17 @@ static void test_next_key(void) {
     CHECK(next_is(st, NULL, 0, "", "a"));
     CHECK(next_is(st, NULL, 0, "a", "b"));
     CHECK(next_is(st, NULL, 0, "pre3", NULL));
-    CHECK(bst_state_clear(st, NULL, 0, S("b")));          /* hides a backend key */
-    CHECK(bst_state_set(st, NULL, 0, S("ab"), S("o")));   /* overlay-only key */
-    CHECK(bst_state_clear(st, NULL, 0, S("bb")));         /* deleting an absent key */
-    CHECK(bst_state_set(st, NULL, 0, S("c"), S("new")));  /* overwrite */
+    CHECK(bst_state_clear(st, NULL, 0, S("b")));         /* hides a backend key */
+    CHECK(bst_state_set(st, NULL, 0, S("ab"), S("o")));  /* overlay-only key */
+    CHECK(bst_state_clear(st, NULL, 0, S("bb")));        /* deleting an absent key */
+    CHECK(bst_state_set(st, NULL, 0, S("c"), S("new"))); /* overwrite */
     CHECK(next_is(st, NULL, 0, "a", "ab"));
     CHECK(next_is(st, NULL, 0, "ab", "c"));
     CHECK(next_is(st, NULL, 0, "b", "c"));
     CHECK(next_is(st, NULL, 0, "aa", "ab"));
     CHECK(bst_state_clear(st, NULL, 0, S("c")));
     CHECK(bst_state_clear(st, NULL, 0, S("pre1")));
-    CHECK(next_is(st, NULL, 0, "ab", "pre2"));           /* skips b, bb, c, pre1 */
+    CHECK(next_is(st, NULL, 0, "ab", "pre2")); /* skips b, bb, c, pre1 */
     CHECK(bst_state_set(st, NULL, 0, S("zzz"), S("1")));
     CHECK(next_is(st, NULL, 0, "pre3", "zzz"));
     CHECK(next_is(st, NULL, 0, "zzz", NULL));
@@ -372,8 +371,8 @@ static void test_clear_prefix(void) {
     CHECK(removed == 2 && all); /* k1 (already deleted) and k2 visited */
     CHECK(next_is(st, C("kid"), "", NULL));
     /* A prefix inside the reserved child-root space is refused. */
-    CHECK(bst_state_clear_prefix(st, NULL, 0, S(":child_storage:default:x"), UINT32_MAX,
-                                 &removed, &all));
+    CHECK(bst_state_clear_prefix(st, NULL, 0, S(":child_storage:default:x"), UINT32_MAX, &removed,
+                                 &all));
     CHECK(removed == 0 && all);
     bst_state_free(st);
     bst_state_mem_free(m);
@@ -655,8 +654,8 @@ static bool next_byte_is(bst_state *st, const uint8_t *child, size_t cl, uint8_t
     uint8_t *k = NULL;
     size_t kl = 0;
     bst_state_res r = bst_state_next_key(st, child, cl, &key, 1, &k, &kl);
-    bool ok = want < 0 ? r == BST_STATE_ABSENT
-                       : r == BST_STATE_FOUND && kl == 1 && k[0] == (uint8_t)want;
+    bool ok =
+        want < 0 ? r == BST_STATE_ABSENT : r == BST_STATE_FOUND && kl == 1 && k[0] == (uint8_t)want;
     free(k);
     return ok;
 }
@@ -737,8 +736,8 @@ static void test_substrate_ext(void) {
         uint8_t *v = NULL;
         size_t vl = 0;
         const uint8_t want[] = {0x08, 1, 0, 0, 0, 2, 0, 0, 0};
-        CHECK(bst_state_get(st, NULL, 0, S("k"), &v, &vl) == BST_STATE_FOUND &&
-              vl == sizeof want && memcmp(v, want, vl) == 0);
+        CHECK(bst_state_get(st, NULL, 0, S("k"), &v, &vl) == BST_STATE_FOUND && vl == sizeof want &&
+              memcmp(v, want, vl) == 0);
         free(v);
         bst_state_free(st);
     }
@@ -751,13 +750,13 @@ typedef struct flaky {
     bool fail;
 } flaky;
 
-static bst_state_res flaky_get(void *ctx, const uint8_t *c, size_t cl, const uint8_t *k,
-                               size_t kl, uint8_t **v, size_t *vl) {
+static bst_state_res flaky_get(void *ctx, const uint8_t *c, size_t cl, const uint8_t *k, size_t kl,
+                               uint8_t **v, size_t *vl) {
     flaky *f = ctx;
     return f->fail ? BST_STATE_ERROR : f->inner.get(f->inner.ctx, c, cl, k, kl, v, vl);
 }
-static bst_state_res flaky_next(void *ctx, const uint8_t *c, size_t cl, const uint8_t *k,
-                                size_t kl, bool inc, uint8_t **o, size_t *ol) {
+static bst_state_res flaky_next(void *ctx, const uint8_t *c, size_t cl, const uint8_t *k, size_t kl,
+                                bool inc, uint8_t **o, size_t *ol) {
     flaky *f = ctx;
     return f->fail ? BST_STATE_ERROR : f->inner.next_key(f->inner.ctx, c, cl, k, kl, inc, o, ol);
 }
@@ -994,7 +993,8 @@ static bool model_matches(bst_state *st, const model *md) {
     }
     /* The model's keys start with bytes 0..7, so ':' (0x3a) sorts last. */
     if (!child_empty)
-        ps[np++] = (bst_trie_pair){(const uint8_t *)":child_storage:default:ch", 25, child_root, 32};
+        ps[np++] =
+            (bst_trie_pair){(const uint8_t *)":child_storage:default:ch", 25, child_root, 32};
     ok = ok && bst_trie_root(ps, np, 0, want) && bst_state_root(st, 0, got) &&
          memcmp(want, got, 32) == 0;
     return ok;
@@ -1067,8 +1067,8 @@ static void test_random(void) {
                     /* Still there: must be the backend's own value, and not all removed. */
                     uint8_t *bv = NULL;
                     size_t bl = 0;
-                    CHECK(bst_state_get(st, c, cl, kj, 2, &bv, &bl) == BST_STATE_FOUND &&
-                          bl == 1 && bv[0] == (uint8_t)(j + 100 * t));
+                    CHECK(bst_state_get(st, c, cl, kj, 2, &bv, &bl) == BST_STATE_FOUND && bl == 1 &&
+                          bv[0] == (uint8_t)(j + 100 * t));
                     cur.val[t][j] = bv ? bv[0] : 0;
                     free(bv);
                     CHECK(!all);
@@ -1094,11 +1094,10 @@ static void test_random(void) {
             uint8_t k[2], v = (uint8_t)r;
             key_of((int)((r >> 8) % MODEL_KEYS), k);
             if (r & 0x10000)
-                CHECK(bst_state_set(st, (r & 0x20000) ? CH : NULL, (r & 0x20000) ? 2 : 0, k, 2,
-                                    &v, 1));
+                CHECK(bst_state_set(st, (r & 0x20000) ? CH : NULL, (r & 0x20000) ? 2 : 0, k, 2, &v,
+                                    1));
             else
-                CHECK(bst_state_clear(st, (r & 0x20000) ? CH : NULL, (r & 0x20000) ? 2 : 0, k,
-                                      2));
+                CHECK(bst_state_clear(st, (r & 0x20000) ? CH : NULL, (r & 0x20000) ? 2 : 0, k, 2));
         }
         CHECK(bst_state_child_kill(st, CH, 2, 5, NULL, NULL));
     }
@@ -1239,8 +1238,8 @@ static void test_append_random(void) {
             free(v);
         }
         if (!ok) {
-            fprintf(stderr, "FAIL: append model mismatch at step %d (op %d, depth %d)\n", step,
-                    op, depth);
+            fprintf(stderr, "FAIL: append model mismatch at step %d (op %d, depth %d)\n", step, op,
+                    depth);
             check_failures++;
             break;
         }

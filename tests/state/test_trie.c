@@ -75,8 +75,8 @@ static void test_branch(void) {
     /* Keys 0x12 and 0x13 share nibble 1; branch partial "1" (odd: 0x01), children at nibbles
      * 2 and 3, each a leaf with an empty partial (0x40) and a 1-byte value. */
     bst_trie_pair ps[2] = {P("\x12", 1, "a", 1), P("\x13", 1, "b", 1)};
-    const uint8_t n[] = {0x81, 0x01,       /* branch without value, 1 nibble, partial 1 */
-                         0x0c, 0x00,       /* bitmap: bits 2 and 3 */
+    const uint8_t n[] = {0x81, 0x01,            /* branch without value, 1 nibble, partial 1 */
+                         0x0c, 0x00,            /* bitmap: bits 2 and 3 */
                          0x0c, 0x40, 0x04, 'a', /* compact(3) ++ leaf */
                          0x0c, 0x40, 0x04, 'b'};
     expect_root("branch", ps, 2, 0, n, sizeof n);
@@ -84,8 +84,8 @@ static void test_branch(void) {
     /* Branch with value: key 0x12 and its extension 0x1234.  The branch's partial is the whole
      * first key (2 nibbles), the child at nibble 3 is a leaf with partial "4". */
     bst_trie_pair pv[2] = {P("\x12", 1, "v", 1), P("\x12\x34", 2, "w", 1)};
-    const uint8_t nv[] = {0xc2, 0x12, 0x08, 0x00, /* branch with value, partial 12, bit 3 */
-                          0x04, 'v',              /* value */
+    const uint8_t nv[] = {0xc2, 0x12, 0x08, 0x00,       /* branch with value, partial 12, bit 3 */
+                          0x04, 'v',                    /* value */
                           0x10, 0x41, 0x04, 0x04, 'w'}; /* compact(4) ++ leaf(1 nibble: 04) */
     expect_root("branch with value", pv, 2, 0, nv, sizeof nv);
 }
@@ -259,10 +259,8 @@ static void test_ordered(void) {
     /* sc-executor ordered_trie_root_should_work's input: ["zero", "one", "two"] under keys
      * compact(0..3) = 00, 04, 08.  Branch partial "0", children at nibbles 0, 4, 8. */
     bst_trie_pair v[3] = {P(NULL, 0, "zero", 4), P(NULL, 0, "one", 3), P(NULL, 0, "two", 3)};
-    const uint8_t n[] = {0x81, 0x00, 0x11, 0x01,
-                         0x18, 0x40, 0x10, 'z', 'e', 'r', 'o',
-                         0x14, 0x40, 0x0c, 'o', 'n', 'e',
-                         0x14, 0x40, 0x0c, 't', 'w', 'o'};
+    const uint8_t n[] = {0x81, 0x00, 0x11, 0x01, 0x18, 0x40, 0x10, 'z',  'e', 'r', 'o', 0x14,
+                         0x40, 0x0c, 'o',  'n',  'e',  0x14, 0x40, 0x0c, 't', 'w', 'o'};
     uint8_t want[32], got[32];
     hash(n, sizeof n, want);
     CHECK(bst_trie_ordered_root(v, 3, 0, got) && memcmp(want, got, 32) == 0);

@@ -6,7 +6,6 @@
  */
 __attribute__((visibility("default"))) int bastion_canary_leaked_symbol(int x);
 
-int bastion_canary_leaked_symbol(int x)
-{
+int bastion_canary_leaked_symbol(int x) {
     return x + 1;
 }

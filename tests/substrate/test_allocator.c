@@ -41,7 +41,9 @@ static void env_open(env *e, uint32_t pages, uint32_t max_pages, uint32_t heap_b
     env_open_cfg(e, pages, max_pages, heap_base, NULL);
 }
 
-static void env_close(env *e) { bst_store_free(e->store); }
+static void env_close(env *e) {
+    bst_store_free(e->store);
+}
 
 /* Allocation that must succeed; returns the pointer (0 on failure, recorded). */
 static uint32_t must_alloc(env *e, uint32_t size, int line) {
@@ -98,7 +100,7 @@ static void test_first_addresses(void) {
     /* heap base already aligned stays put */
     env_open(&e, 1, 0, 1024);
     CHECK_EQ(ALLOC(&e, 100), 1032);
-    CHECK_EQ(raw_header(&e, 1032), BST_ALLOC_OCCUPIED_BIT | 4);   /* 128 bytes: order 4 */
+    CHECK_EQ(raw_header(&e, 1032), BST_ALLOC_OCCUPIED_BIT | 4); /* 128 bytes: order 4 */
     env_close(&e);
 }
 
@@ -181,7 +183,7 @@ static void test_free_lifo(void) {
     CHECK_EQ(q, 16 + 16 + 8);
     CHECK_EQ(bst_alloc_free(&e.a, e.mem, q), BST_ALLOC_OK);
     CHECK_EQ(ALLOC(&e, 9), q);
-    CHECK_EQ(ALLOC(&e, 9), q + 24);   /* list empty again: bumped */
+    CHECK_EQ(ALLOC(&e, 9), q + 24); /* list empty again: bumped */
     env_close(&e);
 }
 
@@ -261,7 +263,7 @@ static void test_out_of_space(void) {
     CHECK_EQ(st.bytes_allocated, 0);
     CHECK_EQ(st.bytes_allocated_peak, PAGE - 16);
     CHECK_EQ(st.bytes_allocated_sum, (uint64_t)(PAGE - 16));
-    CHECK_EQ(ALLOC(&e, 8), PAGE - 8);   /* the last 16 bytes */
+    CHECK_EQ(ALLOC(&e, 8), PAGE - 8); /* the last 16 bytes */
     bst_alloc_get_stats(&e.a, &st);
     CHECK_EQ(st.address_space_used, PAGE);
     /* the freed 32-byte blocks cannot serve an 8-byte request */
@@ -303,7 +305,7 @@ static void test_growth(void) {
 
     /* capped by a larger maximum, far from doubling: 10 pages, max 13, 12 needed -> 13 */
     env_open(&e, 10, 13, 0);
-    CHECK_EQ(ALLOC(&e, 8 * PAGE), 8);   /* 8 pages + 8 bytes: fits in 10 */
+    CHECK_EQ(ALLOC(&e, 8 * PAGE), 8); /* 8 pages + 8 bytes: fits in 10 */
     CHECK_EQ(bst_memory_pages(e.mem), 10);
     CHECK_EQ(ALLOC(&e, 2 * PAGE), 8 * PAGE + 8 + 8);
     CHECK_EQ(bst_memory_pages(e.mem), 13);
@@ -505,9 +507,9 @@ static void test_hostile_headers(void) {
     env_close(&e);
 
     /* an occupied header whose order is out of range: freeing it fails */
-    static const uint64_t bad_orders[] = {
-        BST_ALLOC_OCCUPIED_BIT | 23, BST_ALLOC_OCCUPIED_BIT | 0xFF,
-        BST_ALLOC_OCCUPIED_BIT | 0xFFFFFFFFu, UINT64_MAX};
+    static const uint64_t bad_orders[] = {BST_ALLOC_OCCUPIED_BIT | 23,
+                                          BST_ALLOC_OCCUPIED_BIT | 0xFF,
+                                          BST_ALLOC_OCCUPIED_BIT | 0xFFFFFFFFu, UINT64_MAX};
     for (size_t i = 0; i < sizeof bad_orders / sizeof bad_orders[0]; i++) {
         env_open(&e, 1, 0, 0);
         p = ALLOC(&e, 100);
@@ -573,7 +575,7 @@ static void test_scribbling_guest(void) {
                 s = bst_alloc_free(&e.a, e.mem, live[k]);
                 live[k] = live[--nlive];
             } else if (r % 29 == 0) {
-                s = bst_alloc_free(&e.a, e.mem, r);   /* a wild pointer */
+                s = bst_alloc_free(&e.a, e.mem, r); /* a wild pointer */
             } else {
                 uint32_t p = 0, size = (r >> 8) % ((r & 1) ? 64 : 70000);
                 s = bst_alloc_malloc(&e.a, e.mem, size, &p);

@@ -121,7 +121,7 @@ static void test_wrong_types_refused(void) {
 /* Names that are not rows: a row's name cut short or extended, in another module, empty. */
 static void test_unknown_names(void) {
     static const bst_valtype i64[1] = {BST_I64};
-    const bst_functype t = {1, 1, i64, i64};   /* ext_storage_get_version_1's type */
+    const bst_functype t = {1, 1, i64, i64}; /* ext_storage_get_version_1's type */
     const h_import real = {"env", "ext_storage_get_version_1", t};
     const h_import misses[] = {
         {"env", "ext_storage_get_version_", t},

@@ -27,7 +27,7 @@ static bst_substrate_runtime *open_code(const uint8_t *code, size_t len, uint32_
     bst_substrate_options_default(&o);
     o.offchain = offchain;
     o.http = http;
-    o.allow_missing = true;   /* the runtime imports two functions on purpose that nobody has */
+    o.allow_missing = true; /* the runtime imports two functions on purpose that nobody has */
     o.heap_pages = heap_pages;
     o.max_log_level = 0;
     bst_error err;
@@ -62,8 +62,8 @@ static void expect_call(bst_substrate_runtime *rt, const char *name, const void 
 }
 
 /* Calls `name` expecting a trap whose message contains `needle`. */
-static void expect_trap(bst_substrate_runtime *rt, const char *name, const void *in,
-                        size_t in_len, const char *needle) {
+static void expect_trap(bst_substrate_runtime *rt, const char *name, const void *in, size_t in_len,
+                        const char *needle) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     bst_error err;
@@ -94,9 +94,11 @@ static size_t enc_vec(uint8_t *dst, const void *bytes, size_t n) {
     return h + n;
 }
 
-static bst_substrate_runtime *open_rt(uint32_t heap_pages) { return open_rt_ex(heap_pages, false); }
+static bst_substrate_runtime *open_rt(uint32_t heap_pages) {
+    return open_rt_ex(heap_pages, false);
+}
 
-static const uint8_t ALL_OK[] = {0x1c, 'a', 'l', 'l', ' ', 'o', 'k', '!'};   /* b"all ok!".encode() */
+static const uint8_t ALL_OK[] = {0x1c, 'a', 'l', 'l', ' ', 'o', 'k', '!'}; /* b"all ok!".encode() */
 
 static void set_top(bst_state *st, const char *k, const char *v) {
     CHECK(bst_state_set(st, NULL, 0, (const uint8_t *)k, strlen(k), (const uint8_t *)v, strlen(v)));
@@ -265,7 +267,7 @@ static void test_trie_and_offchain(void) {
  * header and body.  Whatever Substrate's mock panics on is counted in `failures`. */
 #define MOCK_MAX 8
 typedef struct mock_req {
-    bool live;                       /* known to the provider (a body read to its end is not) */
+    bool live; /* known to the provider (a body read to its end is not) */
     char method[16], uri[64];
     size_t meta_len;
     size_t nheaders;
@@ -282,19 +284,19 @@ typedef struct mock_req {
 typedef struct mock_http {
     mock_req reqs[MOCK_MAX];
     size_t nreqs;
-    bool refuse;                     /* refuse every request (http_request_start is Err) */
-    bool expecting;                  /* the expected request has not been made yet */
+    bool refuse;    /* refuse every request (http_request_start is Err) */
+    bool expecting; /* the expected request has not been made yet */
     const char *method, *uri, *hdr_name, *hdr_value;
     const uint8_t *body;
     size_t body_len;
-    uint16_t status;                 /* its scripted response */
+    uint16_t status; /* its scripted response */
     const uint8_t *response;
     size_t response_len;
     const char *resp_hdr_name, *resp_hdr_value;
     unsigned calls, failures;
-    bool has_deadline;               /* the last write_body's deadline */
+    bool has_deadline; /* the last write_body's deadline */
     uint64_t deadline;
-    bst_store *sleeper;              /* set: write_body sleeps until its deadline + 2 ms (a
+    bst_store *sleeper; /* set: write_body sleeps until its deadline + 2 ms (a
                                         provider that honours it, a little late) */
 } mock_http;
 
@@ -320,7 +322,7 @@ static bool mock_start(void *ctx, const char *method, size_t method_len, const c
     m->calls++;
     (void)meta;
     if (m->refuse || m->nreqs == MOCK_MAX || method_len >= 16 || uri_len >= 64) return false;
-    CHECK(method[method_len] == 0 && uri[uri_len] == 0);   /* NUL-terminated copies */
+    CHECK(method[method_len] == 0 && uri[uri_len] == 0); /* NUL-terminated copies */
     mock_req *r = &m->reqs[m->nreqs];
     memset(r, 0, sizeof *r);
     r->live = true;
@@ -390,7 +392,7 @@ static void mock_wait(void *ctx, const uint16_t *ids, size_t n, const uint64_t *
     (void)deadline;
     for (size_t i = 0; i < n; i++) {
         mock_req *r = mock_get(m, ids[i]);
-        CHECK_EQ(st[i].state, BST_SUBSTRATE_HTTP_STATUS_INVALID);   /* the host's prefill */
+        CHECK_EQ(st[i].state, BST_SUBSTRATE_HTTP_STATUS_INVALID); /* the host's prefill */
         if (r && !r->has_response) mock_fail(m, "no response scripted for a waited request");
         if (r && r->has_response) {
             st[i].state = BST_SUBSTRATE_HTTP_STATUS_FINISHED;
@@ -420,7 +422,7 @@ static bst_substrate_http_error mock_read_body(void *ctx, uint16_t id, uint8_t *
         return BST_SUBSTRATE_HTTP_IO_ERROR;
     }
     if (r->read >= r->response_len) {
-        r->live = false;   /* "Remove the pending request as per spec." */
+        r->live = false; /* "Remove the pending request as per spec." */
         *n = 0;
         return BST_SUBSTRATE_HTTP_OK;
     }
@@ -449,7 +451,7 @@ static bst_substrate_http mock_init(mock_http *m, uint16_t status) {
     m->response_len = sizeof HTTP_RESPONSE;
     m->resp_hdr_name = "X-Auth";
     m->resp_hdr_value = "hello";
-    bst_substrate_http h = {m, mock_start, mock_add_header, mock_write_body,
+    bst_substrate_http h = {m,         mock_start,   mock_add_header, mock_write_body,
                             mock_wait, mock_headers, mock_read_body};
     return h;
 }
@@ -471,13 +473,13 @@ static const struct {
 };
 #define PROBE_DATA 16u
 static const uint8_t PROBE_BYTES[] = {
-    'P', 'O', 'S', 'T',                                   /* 16: method */
-    'h', 't', 't', 'p', ':', '/', '/', 'x',               /* 20: uri */
-    0xff, 0xfe, 0, 0,                                     /* 28: not UTF-8 */
-    'X', '-', 'A', 'u', 't', 'h',                         /* 32: header name */
-    't', 'e', 's', 't',                                   /* 38: header value, a chunk */
+    'P',  'O',  'S',  'T',                                /* 16: method */
+    'h',  't',  't',  'p',  ':',  '/',  '/',  'x',        /* 20: uri */
+    0xff, 0xfe, 0,    0,                                  /* 28: not UTF-8 */
+    'X',  '-',  'A',  'u',  't',  'h',                    /* 32: header name */
+    't',  'e',  's',  't',                                /* 38: header value, a chunk */
     0x00,                                                 /* 42: None */
-    0x01, 8, 7, 6, 5, 4, 3, 2, 1,                         /* 43: Some(0x0102030405060708) */
+    0x01, 8,    7,    6,    5,    4,    3,    2,    1,    /* 43: Some(0x0102030405060708) */
     0x02,                                                 /* 52: not an Option */
     0x08, 0x07, 0x00, 0x34, 0x12,                         /* 53: vec![7, 0x1234] (u16) */
     0x08, 0x07,                                           /* 58: a truncated Vec<u16> */
@@ -489,62 +491,112 @@ typedef struct probe {
     const char *name;
     int import;
     int64_t args[3];
-    const char *trap;                /* the call traps with this in its message, or */
-    uint8_t out[8];                  /* returns these bytes */
+    const char *trap; /* the call traps with this in its message, or */
+    uint8_t out[8];   /* returns these bytes */
     size_t out_len;
-    bool reaches_provider;           /* the provider is asked */
+    bool reaches_provider; /* the provider is asked */
 } probe;
 
 static const probe PROBES[] = {
     /* request_start: Ok(0) = 00 0000; &str arguments must be UTF-8, spans inside memory */
     {"start", P_START, {SPAN(16, 4), SPAN(20, 8), SPAN(0, 0)}, NULL, {0, 0, 0}, 3, true},
-    {"start_bad_method", P_START, {SPAN(28, 2), SPAN(20, 8), SPAN(0, 0)},
-     "method is not valid UTF-8", {0}, 0, false},
-    {"start_bad_uri", P_START, {SPAN(16, 4), SPAN(29, 1), SPAN(0, 0)}, "uri is not valid UTF-8",
-     {0}, 0, false},
-    {"start_meta_oob", P_START, {SPAN(16, 4), SPAN(20, 8), SPAN(0xfffffff0u, 7)}, "outside the memory",
-     {0}, 0, false},
+    {"start_bad_method",
+     P_START,
+     {SPAN(28, 2), SPAN(20, 8), SPAN(0, 0)},
+     "method is not valid UTF-8",
+     {0},
+     0,
+     false},
+    {"start_bad_uri",
+     P_START,
+     {SPAN(16, 4), SPAN(29, 1), SPAN(0, 0)},
+     "uri is not valid UTF-8",
+     {0},
+     0,
+     false},
+    {"start_meta_oob",
+     P_START,
+     {SPAN(16, 4), SPAN(20, 8), SPAN(0xfffffff0u, 7)},
+     "outside the memory",
+     {0},
+     0,
+     false},
     /* add_header: request 0 exists (Ok), 7 does not (the provider's Err(())), 0x10000 is no
      * HttpRequestId (Err(()) without asking the provider) */
     {"header", P_ADD_HEADER, {0, SPAN(32, 6), SPAN(38, 4)}, NULL, {0}, 1, true},
     {"header_unknown_id", P_ADD_HEADER, {7, SPAN(32, 6), SPAN(38, 4)}, NULL, {1}, 1, true},
     {"header_bad_id", P_ADD_HEADER, {0x10000, SPAN(32, 6), SPAN(38, 4)}, NULL, {1}, 1, false},
-    {"header_bad_value", P_ADD_HEADER, {0, SPAN(32, 6), SPAN(28, 2)},
-     "header value is not valid UTF-8", {0}, 0, false},
+    {"header_bad_value",
+     P_ADD_HEADER,
+     {0, SPAN(32, 6), SPAN(28, 2)},
+     "header value is not valid UTF-8",
+     {0},
+     0,
+     false},
     /* write_body: the deadline reaches the provider; Err(IoError) = 01 02 is the provider's
      * answer for an unknown id, Err(Invalid) = 01 03 the host's for a value beyond u16 */
     {"write_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(43, 9)}, NULL, {0}, 1, true},
     {"write_unknown_id", P_WRITE_BODY, {7, SPAN(38, 4), SPAN(42, 1)}, NULL, {1, 2}, 2, true},
     {"write_bad_id", P_WRITE_BODY, {-1, SPAN(38, 4), SPAN(42, 1)}, NULL, {1, 3}, 2, false},
-    {"write_bad_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(52, 1)},
-     "deadline is not a SCALE Option<Timestamp>", {0}, 0, false},
-    {"write_short_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(43, 8)},
-     "deadline is not a SCALE Option<Timestamp>", {0}, 0, false},
-    {"write_long_deadline", P_WRITE_BODY, {0, SPAN(38, 4), SPAN(42, 2)},
-     "deadline is not a SCALE Option<Timestamp>", {0}, 0, false},
+    {"write_bad_deadline",
+     P_WRITE_BODY,
+     {0, SPAN(38, 4), SPAN(52, 1)},
+     "deadline is not a SCALE Option<Timestamp>",
+     {0},
+     0,
+     false},
+    {"write_short_deadline",
+     P_WRITE_BODY,
+     {0, SPAN(38, 4), SPAN(43, 8)},
+     "deadline is not a SCALE Option<Timestamp>",
+     {0},
+     0,
+     false},
+    {"write_long_deadline",
+     P_WRITE_BODY,
+     {0, SPAN(38, 4), SPAN(42, 2)},
+     "deadline is not a SCALE Option<Timestamp>",
+     {0},
+     0,
+     false},
     /* response_wait: unknown ids are Invalid (2); request 0 has no response scripted, so it
      * is not waited on here */
     {"wait_unknown_ids", P_WAIT, {SPAN(53, 5), SPAN(42, 1)}, NULL, {0x08, 2, 2}, 3, true},
     {"wait_no_ids", P_WAIT, {SPAN(42, 1), SPAN(42, 1)}, NULL, {0x00}, 1, false},
-    {"wait_truncated_ids", P_WAIT, {SPAN(58, 2), SPAN(42, 1)},
-     "ids are not a SCALE Vec<HttpRequestId>", {0}, 0, false},
-    {"wait_trailing_ids", P_WAIT, {SPAN(53, 6), SPAN(42, 1)},
-     "ids are not a SCALE Vec<HttpRequestId>", {0}, 0, false},
+    {"wait_truncated_ids",
+     P_WAIT,
+     {SPAN(58, 2), SPAN(42, 1)},
+     "ids are not a SCALE Vec<HttpRequestId>",
+     {0},
+     0,
+     false},
+    {"wait_trailing_ids",
+     P_WAIT,
+     {SPAN(53, 6), SPAN(42, 1)},
+     "ids are not a SCALE Vec<HttpRequestId>",
+     {0},
+     0,
+     false},
     /* response_headers: none for unknown ids */
     {"headers_unknown_id", P_HEADERS, {7, 0, 0}, NULL, {0x00}, 1, true},
     {"headers_bad_id", P_HEADERS, {0x10007, 0, 0}, NULL, {0x00}, 1, false},
     /* response_read_body: the buffer must lie in memory */
     {"read_unknown_id", P_READ_BODY, {7, SPAN(256, 64), SPAN(42, 1)}, NULL, {1, 2}, 2, true},
     {"read_bad_id", P_READ_BODY, {0x10000, SPAN(256, 64), SPAN(42, 1)}, NULL, {1, 3}, 2, false},
-    {"read_buffer_oob", P_READ_BODY, {7, SPAN(0xfffffff0u, 64), SPAN(42, 1)}, "outside the memory",
-     {0}, 0, false},
+    {"read_buffer_oob",
+     P_READ_BODY,
+     {7, SPAN(0xfffffff0u, 64), SPAN(42, 1)},
+     "outside the memory",
+     {0},
+     0,
+     false},
 };
 #define NPROBES (sizeof PROBES / sizeof PROBES[0])
 
 static void h_sleb(h_buf *b, int64_t v) {
     for (;;) {
         uint8_t byte = (uint8_t)(v & 0x7f);
-        v >>= 7;   /* arithmetic on every compiler this builds with */
+        v >>= 7; /* arithmetic on every compiler this builds with */
         bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
         h_u8(b, done ? byte : (uint8_t)(byte | 0x80));
         if (done) return;
@@ -571,7 +623,7 @@ static h_buf probe_module(void) {
     h_uleb(&s, 1);
     h_u8(&s, 0x7e);
     h_section(&m, 1, &s);
-    h_uleb(&s, P_NIMPORTS);   /* imports */
+    h_uleb(&s, P_NIMPORTS); /* imports */
     for (int i = 0; i < P_NIMPORTS; i++) {
         h_name(&s, "env");
         h_name(&s, PROBE_IMPORTS[i].name);
@@ -579,21 +631,21 @@ static h_buf probe_module(void) {
         h_uleb(&s, (uint64_t)i);
     }
     h_section(&m, 2, &s);
-    h_uleb(&s, NPROBES);      /* functions */
+    h_uleb(&s, NPROBES); /* functions */
     for (size_t i = 0; i < NPROBES; i++) h_uleb(&s, P_NIMPORTS);
     h_section(&m, 3, &s);
-    h_uleb(&s, 1);            /* memory: 1 page */
+    h_uleb(&s, 1); /* memory: 1 page */
     h_u8(&s, 0x00);
     h_uleb(&s, 1);
     h_section(&m, 5, &s);
-    h_uleb(&s, 1);            /* global __heap_base: i32 const 1024 */
+    h_uleb(&s, 1); /* global __heap_base: i32 const 1024 */
     h_u8(&s, 0x7f);
     h_u8(&s, 0x00);
     h_u8(&s, 0x41);
     h_sleb(&s, 1024);
     h_u8(&s, 0x0b);
     h_section(&m, 6, &s);
-    h_uleb(&s, NPROBES + 2);  /* exports */
+    h_uleb(&s, NPROBES + 2); /* exports */
     h_name(&s, "memory");
     h_u8(&s, 0x02);
     h_uleb(&s, 0);
@@ -606,7 +658,7 @@ static h_buf probe_module(void) {
         h_uleb(&s, P_NIMPORTS + i);
     }
     h_section(&m, 7, &s);
-    h_uleb(&s, NPROBES);      /* code: the constant arguments, call, end */
+    h_uleb(&s, NPROBES); /* code: the constant arguments, call, end */
     for (size_t i = 0; i < NPROBES; i++) {
         h_buf body = {0};
         const char *p = PROBE_IMPORTS[PROBES[i].import].params;
@@ -623,7 +675,7 @@ static h_buf probe_module(void) {
         free(body.p);
     }
     h_section(&m, 10, &s);
-    h_uleb(&s, 1);            /* data: PROBE_BYTES at PROBE_DATA */
+    h_uleb(&s, 1); /* data: PROBE_BYTES at PROBE_DATA */
     h_u8(&s, 0x00);
     h_u8(&s, 0x41);
     h_sleb(&s, PROBE_DATA);
@@ -641,12 +693,12 @@ static void test_offchain_http(void) {
     bst_substrate_http h = mock_init(&m, 200);
     bst_substrate_runtime *rt = open_code(g_code, g_code_len, 1024, true, &h);
     expect_call(rt, "test_offchain_http", zero, 1, yes, 1);
-    CHECK(!m.expecting);             /* Substrate's mock checks this when dropped */
+    CHECK(!m.expecting); /* Substrate's mock checks this when dropped */
     CHECK_EQ(m.failures, 0);
     CHECK_EQ(m.nreqs, 1);
-    CHECK(m.reqs[0].sent && !m.reqs[0].live);   /* finalised, then read to its end */
+    CHECK(m.reqs[0].sent && !m.reqs[0].live); /* finalised, then read to its end */
     CHECK_EQ(m.reqs[0].read, 3);
-    CHECK(!m.has_deadline);          /* the runtime passes None */
+    CHECK(!m.has_deadline); /* the runtime passes None */
     bst_substrate_runtime_free(rt);
 
     /* A provider that refuses the request: http_request_start is Err(()), the runtime false. */
@@ -804,7 +856,8 @@ static void test_instances_and_heap(void) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     bst_error err;
-    bst_status st = bst_substrate_call(rt, "allocates_huge_stack_array", f, 1, &out, &out_len, &err);
+    bst_status st =
+        bst_substrate_call(rt, "allocates_huge_stack_array", f, 1, &out, &out_len, &err);
     CHECK_OK(st, err);
     free(out);
     bst_substrate_runtime_free(rt);

@@ -20,7 +20,7 @@ static size_t g_code_len;
 static bst_substrate_runtime *open_rt(uint64_t fuel) {
     bst_substrate_options o;
     bst_substrate_options_default(&o);
-    o.allow_missing = true;   /* the runtime imports two functions on purpose that nobody has */
+    o.allow_missing = true; /* the runtime imports two functions on purpose that nobody has */
     o.max_log_level = 0;
     o.fuel = fuel;
     bst_error err;
@@ -136,7 +136,8 @@ static void test_controls(void) {
     /* the returning module under test_sandbox (no argument given) -> false */
     expect_module(rt, "test_sandbox", "sandbox_return_val", true, FALSE_, 1);
     /* get_global_val: no such global -> 30, a global that is not an i64 -> 40 */
-    static const uint8_t i64_30[8] = {30, 0, 0, 0, 0, 0, 0, 0}, i64_40[8] = {40, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t i64_30[8] = {30, 0, 0, 0, 0, 0, 0, 0},
+                         i64_40[8] = {40, 0, 0, 0, 0, 0, 0, 0};
     expect_module(rt, "test_sandbox_get_global_val", "sandbox_start_ok", true, i64_30, 8);
     expect_module(rt, "test_sandbox_get_global_val", "sandbox_global_i32", true, i64_40, 8);
     /* ... and a module that does not instantiate: the runtime's `return 20;` leaves the
@@ -162,8 +163,8 @@ static void test_controls(void) {
         uint8_t *out = NULL;
         size_t out_len = 0;
         bst_error err;
-        bst_status st = bst_substrate_call(rt, "test_sandbox", junk, sizeof junk, &out,
-                                           &out_len, &err);
+        bst_status st =
+            bst_substrate_call(rt, "test_sandbox", junk, sizeof junk, &out, &out_len, &err);
         CHECK_OK(st, err);
         CHECK(st == BST_OK && out_len == 1 && out[0] == 0);
         free(out);
@@ -250,21 +251,21 @@ static void test_supervisor_scenario(void) {
     size_t glen;
     uint8_t *guest = h_wasm_bytes("sandbox_guest", &glen);
     static const int32_t want[] = {
-        0,          /* memory_new(1, 1): memory 0 */
-        0, 0, 1,    /* memory_set, memory_get: ERR_OK, the bytes came back */
-        -2,         /* memory_get beyond the sandbox memory: ERR_OUT_OF_BOUNDS */
-        -2,         /* memory_set from beyond the runtime's memory */
-        0, -2,      /* zero bytes at the end of the memory: fine; one past it: out of bounds */
-        0, 0,       /* instantiate: instance 0; invoke: ERR_OK */
-        1, 0, 3012, /* ReturnValue::Value(I32(arg 5 + state 7 + 1000 * function 3)) */
-        0, 42,      /* the guest's store in the shared memory, read by memory_get */
-        1, -3,      /* instance 1: its dispatch thunk traps -> ERR_EXECUTION */
-        2, -3,      /* instance 2: the thunk answers HostError -> ERR_EXECUTION */
-        -3, -3,     /* no such export; missing argument */
-        1, 1,       /* get_global_val: Some(F64(1.5)); None for a function export */
-        3, 0, 15,   /* nested invokes: 16 levels run, the 17th is refused (ERR_EXECUTION) */
-        -1,         /* instantiate with a torn-down memory in the environment: ERR_MODULE */
-        1,          /* the next memory gets index 1 */
+        0,            /* memory_new(1, 1): memory 0 */
+        0,  0,  1,    /* memory_set, memory_get: ERR_OK, the bytes came back */
+        -2,           /* memory_get beyond the sandbox memory: ERR_OUT_OF_BOUNDS */
+        -2,           /* memory_set from beyond the runtime's memory */
+        0,  -2,       /* zero bytes at the end of the memory: fine; one past it: out of bounds */
+        0,  0,        /* instantiate: instance 0; invoke: ERR_OK */
+        1,  0,  3012, /* ReturnValue::Value(I32(arg 5 + state 7 + 1000 * function 3)) */
+        0,  42,       /* the guest's store in the shared memory, read by memory_get */
+        1,  -3,       /* instance 1: its dispatch thunk traps -> ERR_EXECUTION */
+        2,  -3,       /* instance 2: the thunk answers HostError -> ERR_EXECUTION */
+        -3, -3,       /* no such export; missing argument */
+        1,  1,        /* get_global_val: Some(F64(1.5)); None for a function export */
+        3,  0,  15,   /* nested invokes: 16 levels run, the 17th is refused (ERR_EXECUTION) */
+        -1,           /* instantiate with a torn-down memory in the environment: ERR_MODULE */
+        1,            /* the next memory gets index 1 */
     };
     uint8_t *out = NULL;
     size_t out_len = 0;

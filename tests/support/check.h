@@ -21,8 +21,7 @@ static int check_count __attribute__((unused)), check_failures __attribute__((un
 
 /* Records one failed check with a printf-style reason. */
 __attribute__((format(printf, 3, 4), unused)) static void check_fail(const char *file, int line,
-                                                                      const char *fmt, ...)
-{
+                                                                     const char *fmt, ...) {
     va_list ap;
     check_failures++;
     fprintf(stderr, "%s:%d: ", file, line);
@@ -32,52 +31,49 @@ __attribute__((format(printf, 3, 4), unused)) static void check_fail(const char 
     fputc('\n', stderr);
 }
 
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        check_count++;                                                                        \
-        if (!(cond))                                                                          \
-            check_fail(__FILE__, __LINE__, "check failed: %s", #cond);                        \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if (!(cond)) check_fail(__FILE__, __LINE__, "check failed: %s", #cond);                    \
     } while (0)
 
 /* CHECK with a printf-style reason instead of the expression's text. */
-#define CHECK_MSG(cond, ...)                                                                  \
-    do {                                                                                      \
-        check_count++;                                                                        \
-        if (!(cond))                                                                          \
-            check_fail(__FILE__, __LINE__, __VA_ARGS__);                                      \
+#define CHECK_MSG(cond, ...)                                                                       \
+    do {                                                                                           \
+        check_count++;                                                                             \
+        if (!(cond)) check_fail(__FILE__, __LINE__, __VA_ARGS__);                                  \
     } while (0)
 
 /* Integers compared as uint64_t, both printed on failure. */
-#define CHECK_EQ(a, b)                                                                        \
-    do {                                                                                      \
-        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                      \
-        check_count++;                                                                        \
-        if (a_ != b_)                                                                         \
-            check_fail(__FILE__, __LINE__, "%s == %s failed: 0x%" PRIx64 " != 0x%" PRIx64,    \
-                       #a, #b, a_, b_);                                                       \
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                           \
+        check_count++;                                                                             \
+        if (a_ != b_)                                                                              \
+            check_fail(__FILE__, __LINE__, "%s == %s failed: 0x%" PRIx64 " != 0x%" PRIx64, #a, #b, \
+                       a_, b_);                                                                    \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                       \
-    do {                                                                                      \
-        const char *a_ = (a), *b_ = (b);                                                      \
-        check_count++;                                                                        \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0)                                                \
-            check_fail(__FILE__, __LINE__, "%s == %s failed: \"%s\" != \"%s\"", #a, #b,       \
-                       a_ ? a_ : "(null)", b_ ? b_ : "(null)");                               \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *a_ = (a), *b_ = (b);                                                           \
+        check_count++;                                                                             \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0)                                                     \
+            check_fail(__FILE__, __LINE__, "%s == %s failed: \"%s\" != \"%s\"", #a, #b,            \
+                       a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                    \
     } while (0)
 
 /* A failed REQUIRE ends the program at once (abort, so sanitizers and fuzzers see it). */
-#define REQUIRE(cond)                                                                         \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond);   \
-            abort();                                                                          \
-        }                                                                                     \
+#define REQUIRE(cond)                                                                              \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: requirement failed: %s\n", __FILE__, __LINE__, #cond);         \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* Prints "NAME: all N checks passed" or "NAME: F of N checks failed"; main()'s exit status. */
-__attribute__((unused)) static int check_finish(const char *name)
-{
+__attribute__((unused)) static int check_finish(const char *name) {
     if (check_failures) {
         printf("%s: %d of %d checks failed\n", name, check_failures, check_count);
         return 1;

@@ -8,9 +8,7 @@
 #include "bastion.h"
 #include "../support/check.h"
 
-
-int main(void)
-{
+int main(void) {
     bst_valtype buf[8];
     bst_functype ft;
 
@@ -21,12 +19,12 @@ int main(void)
     CHECK(ft.results[0] == BST_I32 && ft.results[1] == BST_I64);
 
     CHECK(bst_functype_parse(":", buf, 0, &ft) && ft.nparams == 0 && ft.nresults == 0);
-    CHECK(!bst_functype_parse("ii", buf, 8, &ft));          /* no ':' */
-    CHECK(!bst_functype_parse("i:i:i", buf, 8, &ft));       /* two ':' */
-    CHECK(!bst_functype_parse("ix:", buf, 8, &ft));         /* unknown letter */
-    CHECK(!bst_functype_parse(":v", buf, 8, &ft));          /* v128 has no letter */
-    CHECK(!bst_functype_parse("iiiii:iiii", buf, 8, &ft));  /* 9 entries > cap 8 */
-    CHECK(bst_functype_parse("iiii:iiii", buf, 8, &ft));    /* exactly cap */
+    CHECK(!bst_functype_parse("ii", buf, 8, &ft));         /* no ':' */
+    CHECK(!bst_functype_parse("i:i:i", buf, 8, &ft));      /* two ':' */
+    CHECK(!bst_functype_parse("ix:", buf, 8, &ft));        /* unknown letter */
+    CHECK(!bst_functype_parse(":v", buf, 8, &ft));         /* v128 has no letter */
+    CHECK(!bst_functype_parse("iiiii:iiii", buf, 8, &ft)); /* 9 entries > cap 8 */
+    CHECK(bst_functype_parse("iiii:iiii", buf, 8, &ft));   /* exactly cap */
     CHECK(!bst_functype_parse(NULL, buf, 8, &ft));
 
     bst_valtype p[2] = {BST_I32, BST_I64}, r[1] = {BST_I32};

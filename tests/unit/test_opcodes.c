@@ -20,35 +20,35 @@
 enum { NONE, IDX, IDX2, BLOCK, BR_TABLE, VALTYPES, MEMARG, ZERO, IDX_ZERO, ZERO2, CONSTANT, BAD };
 
 static int shape_of(unsigned op) {
-    if (op <= 0x01) return NONE;                      /* unreachable, nop */
-    if (op <= 0x04) return BLOCK;                     /* block, loop, if */
-    if (op == 0x05 || op == 0x0b) return CONSTANT;    /* else, end: structure, not tested */
-    if (op == 0x0c || op == 0x0d) return IDX;         /* br, br_if */
+    if (op <= 0x01) return NONE;                   /* unreachable, nop */
+    if (op <= 0x04) return BLOCK;                  /* block, loop, if */
+    if (op == 0x05 || op == 0x0b) return CONSTANT; /* else, end: structure, not tested */
+    if (op == 0x0c || op == 0x0d) return IDX;      /* br, br_if */
     if (op == 0x0e) return BR_TABLE;
-    if (op == 0x0f) return NONE;                      /* return */
-    if (op == 0x10) return IDX;                       /* call */
-    if (op == 0x11) return IDX2;                      /* call_indirect */
-    if (op == 0x1a || op == 0x1b) return NONE;        /* drop, select */
-    if (op == 0x1c) return VALTYPES;                  /* select t* */
-    if (op == 0x23) return CONSTANT;                  /* global.get */
-    if (op >= 0x20 && op <= 0x26) return IDX;         /* local.*, global.set, table.get/set */
-    if (op >= 0x28 && op <= 0x3e) return MEMARG;      /* loads and stores */
-    if (op == 0x3f || op == 0x40) return ZERO;        /* memory.size, memory.grow */
-    if (op >= 0x41 && op <= 0x44) return CONSTANT;    /* t.const */
-    if (op >= 0x45 && op <= 0xc4) return NONE;        /* numeric */
-    if (op == 0xd0 || op == 0xd2) return CONSTANT;    /* ref.null, ref.func */
-    if (op == 0xd1) return NONE;                      /* ref.is_null */
+    if (op == 0x0f) return NONE;                   /* return */
+    if (op == 0x10) return IDX;                    /* call */
+    if (op == 0x11) return IDX2;                   /* call_indirect */
+    if (op == 0x1a || op == 0x1b) return NONE;     /* drop, select */
+    if (op == 0x1c) return VALTYPES;               /* select t* */
+    if (op == 0x23) return CONSTANT;               /* global.get */
+    if (op >= 0x20 && op <= 0x26) return IDX;      /* local.*, global.set, table.get/set */
+    if (op >= 0x28 && op <= 0x3e) return MEMARG;   /* loads and stores */
+    if (op == 0x3f || op == 0x40) return ZERO;     /* memory.size, memory.grow */
+    if (op >= 0x41 && op <= 0x44) return CONSTANT; /* t.const */
+    if (op >= 0x45 && op <= 0xc4) return NONE;     /* numeric */
+    if (op == 0xd0 || op == 0xd2) return CONSTANT; /* ref.null, ref.func */
+    if (op == 0xd1) return NONE;                   /* ref.is_null */
     return BAD;
 }
 
 static int fc_shape_of(unsigned sub) {
-    if (sub <= 7) return NONE;                        /* trunc_sat */
-    if (sub == 8) return IDX_ZERO;                    /* memory.init */
-    if (sub == 9 || sub == 13) return IDX;            /* data.drop, elem.drop */
-    if (sub == 10) return ZERO2;                      /* memory.copy */
-    if (sub == 11) return ZERO;                       /* memory.fill */
-    if (sub == 12 || sub == 14) return IDX2;          /* table.init, table.copy */
-    if (sub >= 15 && sub <= 17) return IDX;           /* table.grow, table.size, table.fill */
+    if (sub <= 7) return NONE;               /* trunc_sat */
+    if (sub == 8) return IDX_ZERO;           /* memory.init */
+    if (sub == 9 || sub == 13) return IDX;   /* data.drop, elem.drop */
+    if (sub == 10) return ZERO2;             /* memory.copy */
+    if (sub == 11) return ZERO;              /* memory.fill */
+    if (sub == 12 || sub == 14) return IDX2; /* table.init, table.copy */
+    if (sub >= 15 && sub <= 17) return IDX;  /* table.grow, table.size, table.fill */
     return BAD;
 }
 
@@ -58,18 +58,37 @@ static size_t put_imm(unsigned char *p, int shape, unsigned char zero) {
     size_t n = 0;
     switch (shape) {
     case IDX: memcpy(p, idx, 2); return 2;
-    case IDX2: memcpy(p, idx, 2); memcpy(p + 2, idx, 2); return 4;
-    case MEMARG: memcpy(p, idx, 2); memcpy(p + 2, idx, 2); return 4;
-    case BLOCK: p[n++] = 0x40; p[n++] = 0x0b; return n; /* empty block type, the block's end */
+    case IDX2:
+        memcpy(p, idx, 2);
+        memcpy(p + 2, idx, 2);
+        return 4;
+    case MEMARG:
+        memcpy(p, idx, 2);
+        memcpy(p + 2, idx, 2);
+        return 4;
+    case BLOCK:
+        p[n++] = 0x40;
+        p[n++] = 0x0b;
+        return n; /* empty block type, the block's end */
     case BR_TABLE:
         p[n++] = 0x01;
         memcpy(p + n, idx, 2), n += 2;
         memcpy(p + n, idx, 2), n += 2;
         return n;
-    case VALTYPES: p[n++] = 0x02; p[n++] = 0x7f; p[n++] = 0x7e; return n;
+    case VALTYPES:
+        p[n++] = 0x02;
+        p[n++] = 0x7f;
+        p[n++] = 0x7e;
+        return n;
     case ZERO: p[n++] = zero; return n;
-    case IDX_ZERO: memcpy(p, idx, 2); p[2] = zero; return 3;
-    case ZERO2: p[n++] = 0; p[n++] = zero; return n;
+    case IDX_ZERO:
+        memcpy(p, idx, 2);
+        p[2] = zero;
+        return 3;
+    case ZERO2:
+        p[n++] = 0;
+        p[n++] = zero;
+        return n;
     default: return 0;
     }
 }
@@ -91,10 +110,10 @@ static bst_module *global_module(const unsigned char *expr, size_t len, bst_erro
 
 /* A module with one function () -> () whose body is `code` (without its end). */
 static bst_module *func_module(const unsigned char *code, size_t len, bst_error *err) {
-    unsigned char b[64] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-                           0x01, 0x04, 0x01, 0x60, 0x00, 0x00,  /* type () -> () */
-                           0x03, 0x02, 0x01, 0x00,              /* one function */
-                           0x0a};                               /* code section */
+    unsigned char b[64] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00,
+                           0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, /* type () -> () */
+                           0x03, 0x02, 0x01, 0x00,                   /* one function */
+                           0x0a};                                    /* code section */
     size_t n = 19;
     b[n++] = (unsigned char)(len + 4); /* count, body size, no locals, code, end */
     b[n++] = 1;
@@ -110,8 +129,8 @@ static bst_module *func_module(const unsigned char *code, size_t len, bst_error 
 static void expect(const char *what, unsigned op, bst_module *m, const bst_error *err,
                    bst_status st, const char *msg) {
     CHECK_MSG(!m && err->status == st && strcmp(err->message, msg) == 0,
-          "%s 0x%02x: want %s \"%s\", got %s \"%s\"", what, op, bst_status_name(st), msg,
-          m ? "ok" : bst_status_name(err->status), m ? "" : err->message);
+              "%s 0x%02x: want %s \"%s\", got %s \"%s\"", what, op, bst_status_name(st), msg,
+              m ? "ok" : bst_status_name(err->status), m ? "" : err->message);
     bst_module_free(m);
 }
 

@@ -15,8 +15,7 @@
 
 static int step;
 
-static void check(int ok, const char *what)
-{
+static void check(int ok, const char *what) {
     step++;
     if (!ok) {
         printf("FAIL step %d: %s (errno %d %s)\n", step, what, errno, strerror(errno));
@@ -26,22 +25,18 @@ static void check(int ok, const char *what)
     printf("ok %s\n", what);
 }
 
-static int dir_has(const char *dir, const char *name)
-{
+static int dir_has(const char *dir, const char *name) {
     DIR *d = opendir(dir);
-    if (!d)
-        return 0;
+    if (!d) return 0;
     int found = 0;
     struct dirent *e;
     while ((e = readdir(d)))
-        if (strcmp(e->d_name, name) == 0)
-            found = 1;
+        if (strcmp(e->d_name, name) == 0) found = 1;
     closedir(d);
     return found;
 }
 
-int main(void)
-{
+int main(void) {
     char buf[64];
     struct stat st;
 
@@ -75,8 +70,7 @@ int main(void)
         char name[64];
         snprintf(name, sizeof name, "/sandbox/d/file-with-a-long-name-%02d", i);
         int h = open(name, O_CREAT | O_WRONLY, 0644);
-        if (h < 0)
-            check(0, "create many files");
+        if (h < 0) check(0, "create many files");
         close(h);
     }
     check(dir_has("/sandbox/d", "file-with-a-long-name-39"), "readdir over several calls");
@@ -93,8 +87,7 @@ int main(void)
     for (int i = 0; i < 40; i++) {
         char name[64];
         snprintf(name, sizeof name, "/sandbox/d/file-with-a-long-name-%02d", i);
-        if (unlink(name) != 0)
-            check(0, "unlink many files");
+        if (unlink(name) != 0) check(0, "unlink many files");
     }
     check(rmdir("/sandbox/d") == 0, "rmdir");
     check(stat("/sandbox/d", &st) != 0 && errno == ENOENT, "directory gone");

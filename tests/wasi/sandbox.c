@@ -22,20 +22,21 @@
 
 #define IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
 
-IMPORT(path_open) int32_t w_path_open(int32_t fd, int32_t lookup, int32_t path, int32_t len,
-                                      int32_t oflags, int64_t rights, int64_t inheriting,
-                                      int32_t fdflags, int32_t fd_out);
-IMPORT(path_filestat_get) int32_t w_path_filestat_get(int32_t fd, int32_t lookup, int32_t path,
-                                                      int32_t len, int32_t buf);
-IMPORT(path_create_directory) int32_t w_path_create_directory(int32_t fd, int32_t path,
-                                                              int32_t len);
+IMPORT(path_open)
+int32_t w_path_open(int32_t fd, int32_t lookup, int32_t path, int32_t len, int32_t oflags,
+                    int64_t rights, int64_t inheriting, int32_t fdflags, int32_t fd_out);
+IMPORT(path_filestat_get)
+int32_t w_path_filestat_get(int32_t fd, int32_t lookup, int32_t path, int32_t len, int32_t buf);
+IMPORT(path_create_directory)
+int32_t w_path_create_directory(int32_t fd, int32_t path, int32_t len);
 IMPORT(path_unlink_file) int32_t w_path_unlink_file(int32_t fd, int32_t path, int32_t len);
-IMPORT(path_remove_directory) int32_t w_path_remove_directory(int32_t fd, int32_t path,
-                                                              int32_t len);
-IMPORT(path_rename) int32_t w_path_rename(int32_t fd, int32_t old, int32_t old_len, int32_t fd2,
-                                          int32_t new_, int32_t new_len);
-IMPORT(path_symlink) int32_t w_path_symlink(int32_t old, int32_t old_len, int32_t fd,
-                                            int32_t new_, int32_t new_len);
+IMPORT(path_remove_directory)
+int32_t w_path_remove_directory(int32_t fd, int32_t path, int32_t len);
+IMPORT(path_rename)
+int32_t w_path_rename(int32_t fd, int32_t old, int32_t old_len, int32_t fd2, int32_t new_,
+                      int32_t new_len);
+IMPORT(path_symlink)
+int32_t w_path_symlink(int32_t old, int32_t old_len, int32_t fd, int32_t new_, int32_t new_len);
 IMPORT(fd_write) int32_t w_fd_write(int32_t fd, int32_t iovs, int32_t n, int32_t nwritten);
 IMPORT(fd_read) int32_t w_fd_read(int32_t fd, int32_t iovs, int32_t n, int32_t nread);
 IMPORT(fd_close) int32_t w_fd_close(int32_t fd);
@@ -49,12 +50,11 @@ IMPORT(poll_oneoff) int32_t w_poll_oneoff(int32_t in, int32_t out, int32_t n, in
 
 enum { E_BADF = 8, E_FAULT = 21, E_LOOP = 32, E_NOENT = 44, E_NOTCAPABLE = 76 };
 #define PTR(p) ((int32_t)(uintptr_t)(p))
-#define BAD ((int32_t)0xfffffff0)   /* far outside a small memory */
+#define BAD ((int32_t)0xfffffff0) /* far outside a small memory */
 
 static int n_checks;
 
-static void expect(int32_t got, int32_t want, const char *what)
-{
+static void expect(int32_t got, int32_t want, const char *what) {
     n_checks++;
     if (got != want) {
         printf("FAIL %d: %s: errno %d, expected %d\n", n_checks, what, got, want);
@@ -64,24 +64,20 @@ static void expect(int32_t got, int32_t want, const char *what)
     printf("ok %s\n", what);
 }
 
-static int32_t open_path(const char *path, int32_t lookup, int32_t oflags, int64_t rights)
-{
+static int32_t open_path(const char *path, int32_t lookup, int32_t oflags, int64_t rights) {
     int32_t fd = -1;
-    int32_t e = w_path_open(3, lookup, PTR(path), (int32_t)strlen(path), oflags, rights, rights,
-                            0, PTR(&fd));
-    if (e == 0)
-        w_fd_close(fd);
+    int32_t e = w_path_open(3, lookup, PTR(path), (int32_t)strlen(path), oflags, rights, rights, 0,
+                            PTR(&fd));
+    if (e == 0) w_fd_close(fd);
     return e;
 }
 
-static int32_t stat_path(const char *path, int32_t lookup)
-{
+static int32_t stat_path(const char *path, int32_t lookup) {
     static uint8_t buf[64];
     return w_path_filestat_get(3, lookup, PTR(path), (int32_t)strlen(path), PTR(buf));
 }
 
-int main(void)
-{
+int main(void) {
     const int64_t R = 2 /* fd_read */, RW = 2 | 64 /* fd_write */;
     const int32_t FOLLOW = 1, CREAT = 1;
 
@@ -113,8 +109,7 @@ int main(void)
 
     /* modifying operations */
     expect(w_path_create_directory(3, PTR("../newdir"), 9), E_NOTCAPABLE, "mkdir ../newdir");
-    expect(w_path_create_directory(3, PTR("updir/newdir"), 12), E_NOTCAPABLE,
-           "mkdir updir/newdir");
+    expect(w_path_create_directory(3, PTR("updir/newdir"), 12), E_NOTCAPABLE, "mkdir updir/newdir");
     expect(w_path_unlink_file(3, PTR("../secret.txt"), 13), E_NOTCAPABLE, "unlink ../secret.txt");
     expect(w_path_remove_directory(3, PTR("../box"), 6), E_NOTCAPABLE, "rmdir ../box");
     expect(w_path_rename(3, PTR("ok.txt"), 6, 3, PTR("../stolen.txt"), 13), E_NOTCAPABLE,

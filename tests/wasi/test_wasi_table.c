@@ -65,8 +65,7 @@ static bst_status link_imports(const h_import *imp, size_t n, bool resolver, lin
         fprintf(stderr, "setup failed\n");
         exit(2);
     }
-    return bst_wasi_link(l->w, l->s, l->m, resolver ? accept_all : NULL, NULL, &l->ext, &l->n,
-                         err);
+    return bst_wasi_link(l->w, l->s, l->m, resolver ? accept_all : NULL, NULL, &l->ext, &l->n, err);
 }
 
 static void unlink_imports(linked *l) {
@@ -133,7 +132,7 @@ static void test_all_rows_link(void) {
             size_t a = row_index("args_sizes_get");
             CHECK_EQ(call_row(inst, y, NULL, &imp[y].type), 0);
             int32_t bad_fd = 77;
-            CHECK_EQ(call_row(inst, c, &bad_fd, &imp[c].type), 8);   /* EBADF */
+            CHECK_EQ(call_row(inst, c, &bad_fd, &imp[c].type), 8); /* EBADF */
             /* called from the embedder there is no caller memory to write into: EFAULT */
             int32_t ptrs[2] = {16, 20};
             CHECK_EQ(call_row(inst, a, ptrs, &imp[a].type), 21);
@@ -206,7 +205,7 @@ static void test_wrong_types_refused(void) {
 /* Names that are not rows: unknown WASI functions, unless a resolver provides them. */
 static void test_unknown_names(void) {
     static const bst_valtype i32[4] = {BST_I32, BST_I32, BST_I32, BST_I32};
-    const bst_functype t = {4, 1, i32, i32};   /* fd_read's type */
+    const bst_functype t = {4, 1, i32, i32}; /* fd_read's type */
     const char *const names[] = {"fd_rea", "fd_reads", "FD_READ", "", "sock_connect"};
     for (size_t ns = 0; ns < 2; ns++) {
         linked l;

@@ -107,7 +107,7 @@ static bool link_imports(bst_store *s, const bst_module *m, bst_extern *out, log
 }
 
 static bool is_limit(const bst_error *err) {
-    if (err->status != BST_ERR_TRAP) return true;   /* NOMEM, LIMIT: the host gave up */
+    if (err->status != BST_ERR_TRAP) return true; /* NOMEM, LIMIT: the host gave up */
     return err->trap == BST_TRAP_OUT_OF_FUEL || err->trap == BST_TRAP_STACK_EXHAUSTED ||
            err->trap == BST_TRAP_INTERRUPTED;
 }
@@ -119,7 +119,7 @@ static bool call_export(bst_store *s, const bst_export_desc *e, bst_func *f, uin
     printf("call ");
     print_name(e->name, e->name_len);
     putchar('\n');
-    fflush(stdout);   /* a crash below still leaves the trace up to this call */
+    fflush(stdout); /* a crash below still leaves the trace up to this call */
     bst_value *vals = calloc((size_t)ft->nparams + ft->nresults + 1u, sizeof *vals);
     if (!vals) {
         printf("limit ");
@@ -128,7 +128,7 @@ static bool call_export(bst_store *s, const bst_export_desc *e, bst_func *f, uin
         return false;
     }
     bst_value *results = vals + ft->nparams;
-    for (uint32_t i = 0; i < ft->nparams; i++) vals[i].type = ft->params[i];   /* all zero */
+    for (uint32_t i = 0; i < ft->nparams; i++) vals[i].type = ft->params[i]; /* all zero */
     bst_error err;
     bst_store_set_fuel(s, fuel);
     bst_status st = bst_call(f, vals, ft->nparams, results, ft->nresults, &err);
