@@ -173,14 +173,7 @@ static void skip_storage(bst_scale_dec *d, uint32_t version) {
 
 /* ---- modules / pallets -------------------------------------------------------------------- */
 
-/* The items of a pallet (V14/V15) and of a module (V9-V13) that are skipped. */
-static void skip_constant_v14(bst_scale_dec *d) { /* { name, ty, value, docs } */
-    skip_str(d);
-    skip_compact(d);
-    skip_bytes(d);
-    skip_strs(d);
-}
-
+/* The items of a module (V9-V13) that are skipped; V14 names their types by id instead. */
 static void skip_argument(bst_scale_dec *d) { /* { name, ty } */
     skip_str(d);
     skip_str(d);
@@ -198,16 +191,24 @@ static void skip_event(bst_scale_dec *d) { /* EventMetadata { name, arguments, d
     skip_strs(d);
 }
 
-static void skip_constant(bst_scale_dec *d) { /* { name, ty, value, docs } */
-    skip_str(d);
-    skip_str(d);
-    skip_bytes(d);
-    skip_strs(d);
-}
-
 static void skip_error(bst_scale_dec *d) { /* { name, docs } */
     skip_str(d);
     skip_strs(d);
+}
+
+/* Vec<{ name, ty, value, docs }>: ty is a type id from V14 on, a type name before. */
+static void skip_constants(bst_scale_dec *d, uint32_t version) {
+    size_t n = 0;
+    bst_scale_get_len(d, 1, &n);
+    for (size_t i = 0; i < n && d->err == BST_SCALE_OK; i++) {
+        skip_str(d);
+        if (version >= 14)
+            skip_compact(d);
+        else
+            skip_str(d);
+        skip_bytes(d);
+        skip_strs(d);
+    }
 }
 
 /* Decodes one module (V9-V13) or pallet (V14/V15) and records its name and index. */
@@ -217,21 +218,21 @@ static void decode_pallet(bst_scale_dec *d, uint32_t version, bst_substrate_pall
     if (version >= 14) {
         if (some(d)) skip_compact(d); /* calls { ty } */
         if (some(d)) skip_compact(d); /* event { ty } */
-        skip_vec(d, skip_constant_v14);
+    } else {
+        if (some(d)) skip_vec(d, skip_function); /* calls */
+        if (some(d)) skip_vec(d, skip_event);    /* event */
+    }
+    skip_constants(d, version);
+    if (version >= 14) {
         if (some(d)) skip_compact(d); /* error { ty } */
-        bst_scale_get_u8(d, &p->index);
-        p->has_index = true;
-        if (version >= 15) skip_strs(d); /* docs */
-        return;
+    } else {
+        skip_vec(d, skip_error);
     }
-    if (some(d)) skip_vec(d, skip_function); /* calls */
-    if (some(d)) skip_vec(d, skip_event);    /* event */
-    skip_vec(d, skip_constant);
-    skip_vec(d, skip_error);
-    if (version >= 12) {
+    if (version >= 12) { /* V9-V11 number the modules by their position */
         bst_scale_get_u8(d, &p->index);
         p->has_index = true;
     }
+    if (version >= 15) skip_strs(d); /* docs */
 }
 
 /* V14's SignedExtensionMetadata { identifier, ty, additional_signed } */

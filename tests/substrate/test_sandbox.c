@@ -287,6 +287,9 @@ static void test_supervisor_scenario(void) {
         const char *export, *needle;
     } traps[] = {
         {"double_memory_teardown", "Double teardown of a sandboxed memory"},
+        {"no_such_memory_teardown", "Trying to teardown a non-existent sandboxed memory"},
+        {"no_such_instance_teardown", "Trying to teardown a non-existent instance"},
+        {"double_instance_teardown", "Double teardown of an instance"},
         {"torn_memory_get", "Trying to access a torndown sandboxed memory"},
         {"no_such_memory", "Trying to access a non-existent sandboxed memory"},
         {"no_such_instance", "Trying to access a non-existent instance"},
