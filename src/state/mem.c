@@ -31,7 +31,7 @@ struct bst_state_mem {
 /* Trie order: top (is_child false) before every child trie. */
 static int trie_cmp(bool ac, const uint8_t *a, size_t al, bool bc, const uint8_t *b, size_t bl) {
     if (ac != bc) return ac ? 1 : -1;
-    return ac ? bst_state_bytes_cmp(a, al, b, bl) : 0;
+    return ac ? st_bytes_cmp(a, al, b, bl) : 0;
 }
 
 static int entry_cmp(const void *pa, const void *pb) {
@@ -39,7 +39,7 @@ static int entry_cmp(const void *pa, const void *pb) {
     int c = trie_cmp(a->child != NULL, a->child, a->child_len, b->child != NULL, b->child,
                      b->child_len);
     if (c) return c;
-    c = bst_state_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+    c = st_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
     if (c) return c;
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
@@ -66,11 +66,11 @@ bool bst_state_mem_put(bst_state_mem *m, const uint8_t *child, size_t child_len,
     if (!m || m->finished) return false;
     if (!STATE_GROW(m->e, m->n, m->cap, 64)) return false;
     mem_entry e = {0};
-    e.child = child ? bst_state_dup_bytes(child, child_len) : NULL;
+    e.child = child ? st_dup_bytes(child, child_len) : NULL;
     e.child_len = child ? child_len : 0;
-    e.key = bst_state_dup_bytes(key, key_len);
+    e.key = st_dup_bytes(key, key_len);
     e.key_len = key_len;
-    e.val = bst_state_dup_bytes(val, val_len);
+    e.val = st_dup_bytes(val, val_len);
     e.val_len = val_len;
     e.seq = m->n;
     if ((child && !e.child) || !e.key || !e.val) {
@@ -93,8 +93,7 @@ void bst_state_mem_finish(bst_state_mem *m) {
             i + 1 < m->n &&
             trie_cmp(m->e[i].child != NULL, m->e[i].child, m->e[i].child_len,
                      m->e[i + 1].child != NULL, m->e[i + 1].child, m->e[i + 1].child_len) == 0 &&
-            bst_state_bytes_cmp(m->e[i].key, m->e[i].key_len, m->e[i + 1].key,
-                                m->e[i + 1].key_len) == 0;
+            st_bytes_cmp(m->e[i].key, m->e[i].key_len, m->e[i + 1].key, m->e[i + 1].key_len) == 0;
         if (dup_next)
             entry_free(&m->e[i]);
         else
@@ -117,7 +116,7 @@ static size_t lower(const bst_state_mem *m, const uint8_t *child, size_t child_l
         size_t mid = a + (z - a) / 2;
         const mem_entry *e = &m->e[mid];
         int c = trie_cmp(e->child != NULL, e->child, e->child_len, child != NULL, child, child_len);
-        if (!c) c = bst_state_bytes_cmp(e->key, e->key_len, key, key_len);
+        if (!c) c = st_bytes_cmp(e->key, e->key_len, key, key_len);
         if (c < 0 || (c == 0 && !inclusive))
             a = mid + 1;
         else
@@ -135,9 +134,9 @@ static bst_state_res mem_get(void *ctx, const uint8_t *child, size_t child_len, 
     const bst_state_mem *m = ctx;
     size_t i = lower(m, child, child_len, key, key_len, true);
     if (i == m->n || !same_trie(&m->e[i], child, child_len) ||
-        bst_state_bytes_cmp(m->e[i].key, m->e[i].key_len, key, key_len) != 0)
+        st_bytes_cmp(m->e[i].key, m->e[i].key_len, key, key_len) != 0)
         return BST_STATE_ABSENT;
-    uint8_t *d = bst_state_dup_bytes(m->e[i].val, m->e[i].val_len);
+    uint8_t *d = st_dup_bytes(m->e[i].val, m->e[i].val_len);
     if (!d) return BST_STATE_ERROR;
     *val = d;
     *val_len = m->e[i].val_len;
@@ -150,7 +149,7 @@ static bst_state_res mem_next_key(void *ctx, const uint8_t *child, size_t child_
     const bst_state_mem *m = ctx;
     size_t i = lower(m, child, child_len, key, key_len, inclusive);
     if (i == m->n || !same_trie(&m->e[i], child, child_len)) return BST_STATE_ABSENT;
-    uint8_t *d = bst_state_dup_bytes(m->e[i].key, m->e[i].key_len);
+    uint8_t *d = st_dup_bytes(m->e[i].key, m->e[i].key_len);
     if (!d) return BST_STATE_ERROR;
     *out = d;
     *out_len = m->e[i].key_len;
@@ -173,7 +172,7 @@ static bst_state_res mem_next_child(void *ctx, const uint8_t *name, size_t name_
             z = mid;
     }
     if (a == m->n) return BST_STATE_ABSENT;
-    uint8_t *d = bst_state_dup_bytes(m->e[a].child, m->e[a].child_len);
+    uint8_t *d = st_dup_bytes(m->e[a].child, m->e[a].child_len);
     if (!d) return BST_STATE_ERROR;
     *out = d;
     *out_len = m->e[a].child_len;

@@ -88,7 +88,7 @@ typedef struct jentry {
     uint8_t old_state;
     bool lazy;
     uint8_t old_plen;
-    uint8_t old_pfx[BST_STATE_COMPACT_MAX];
+    uint8_t old_pfx[ST_COMPACT_MAX];
 } jentry;
 
 struct bst_state {
@@ -156,7 +156,7 @@ static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool str
     for (int l = t->level - 1; l >= 0; l--) {
         node *cur = prev ? prev->next[l] : t->head[l];
         while (cur) {
-            int c = bst_state_bytes_cmp(cur->key, cur->key_len, key, key_len);
+            int c = st_bytes_cmp(cur->key, cur->key_len, key, key_len);
             if (c > 0 || (c == 0 && !strict)) break;
             prev = cur;
             cur = cur->next[l];
@@ -169,13 +169,13 @@ static node *seek(const trie_ov *t, const uint8_t *key, size_t key_len, bool str
 static node *lookup(const trie_ov *t, const uint8_t *key, size_t key_len) {
     if (!t) return NULL;
     node *n = seek(t, key, key_len, false, NULL);
-    return n && bst_state_bytes_cmp(n->key, n->key_len, key, key_len) == 0 ? n : NULL;
+    return n && st_bytes_cmp(n->key, n->key_len, key, key_len) == 0 ? n : NULL;
 }
 
 static node *get_or_insert(bst_state *st, trie_ov *t, const uint8_t *key, size_t key_len) {
     node *upd[MAX_LEVEL];
     node *n = seek(t, key, key_len, false, upd);
-    if (n && bst_state_bytes_cmp(n->key, n->key_len, key, key_len) == 0) return n;
+    if (n && st_bytes_cmp(n->key, n->key_len, key, key_len) == 0) return n;
     int lvl = random_level(st);
     size_t ptrs = (size_t)lvl * sizeof(node *);
     if (key_len > SIZE_MAX - sizeof(node) - ptrs - 1) return NULL;
@@ -238,7 +238,7 @@ static child_node *child_seek(const bst_state *st, const uint8_t *name, size_t n
     child_node *prev = NULL;
     for (int l = st->clevel - 1; l >= 0; l--) {
         child_node *cur = prev ? prev->next[l] : st->chead[l];
-        while (cur && bst_state_bytes_cmp(cur->t.name, cur->t.name_len, name, name_len) < 0) {
+        while (cur && st_bytes_cmp(cur->t.name, cur->t.name_len, name, name_len) < 0) {
             prev = cur;
             cur = cur->next[l];
         }
@@ -250,7 +250,7 @@ static child_node *child_seek(const bst_state *st, const uint8_t *name, size_t n
 static trie_ov *find_trie(const bst_state *st, const uint8_t *child, size_t child_len) {
     if (!child) return (trie_ov *)&st->top;
     child_node *c = child_seek(st, child, child_len, NULL);
-    if (c && bst_state_bytes_cmp(c->t.name, c->t.name_len, child, child_len) == 0) return &c->t;
+    if (c && st_bytes_cmp(c->t.name, c->t.name_len, child, child_len) == 0) return &c->t;
     return NULL;
 }
 
@@ -259,13 +259,13 @@ static trie_ov *need_trie(bst_state *st, const uint8_t *child, size_t child_len)
     if (!child) return &st->top;
     child_node *upd[MAX_LEVEL];
     child_node *c = child_seek(st, child, child_len, upd);
-    if (c && bst_state_bytes_cmp(c->t.name, c->t.name_len, child, child_len) == 0) return &c->t;
+    if (c && st_bytes_cmp(c->t.name, c->t.name_len, child, child_len) == 0) return &c->t;
     int lvl = random_level(st);
     c = malloc(sizeof *c + (size_t)lvl * sizeof(child_node *));
     if (!c) return NULL;
     trie_init(&c->t);
     c->t.is_child = true;
-    c->t.name = bst_state_dup_bytes(child, child_len);
+    c->t.name = st_dup_bytes(child, child_len);
     c->t.name_len = child_len;
     if (!c->t.name) {
         free(c);
@@ -381,7 +381,7 @@ bst_state_res bst_state_get(bst_state *st, const uint8_t *child, size_t child_le
     node *n = lookup(find_trie(st, child, child_len), key, key_len);
     if (n && n->state == OV_DEL) return BST_STATE_ABSENT;
     if (n && n->state == OV_SET) {
-        uint8_t *d = bst_state_dup_bytes(n->val, n->val_len);
+        uint8_t *d = st_dup_bytes(n->val, n->val_len);
         if (!d) return BST_STATE_ERROR;
         *val = d;
         *val_len = n->val_len;
@@ -422,7 +422,7 @@ static bool node_owned(const bst_state *st, const node *n) {
  * (after more appends, prefix rewritten), cut back to the value j recorded. */
 static void materialize(jentry *j, uint8_t *b, size_t b_len, size_t b_cap) {
     uint32_t count;
-    size_t cur_plen = bst_state_compact_u32_get(b, b_len, &count); /* valid: appends only */
+    size_t cur_plen = st_compact_u32_get(b, b_len, &count); /* valid: appends only */
     size_t body = j->old_len - j->old_plen;
     if (body && cur_plen != j->old_plen) memmove(b + j->old_plen, b + cur_plen, body);
     memcpy(b, j->old_pfx, j->old_plen);
@@ -499,7 +499,7 @@ static bool write_key(bst_state *st, const uint8_t *child, size_t child_len, con
 bool bst_state_set(bst_state *st, const uint8_t *child, size_t child_len, const uint8_t *key,
                    size_t key_len, const uint8_t *val, size_t val_len) {
     if (reserved_top_key(child, key, key_len)) return true; /* ignored, as Substrate does */
-    uint8_t *d = bst_state_dup_bytes(val, val_len);
+    uint8_t *d = st_dup_bytes(val, val_len);
     if (!d) return false;
     if (!write_key(st, child, child_len, key, key_len, OV_SET, d, val_len, val_len)) {
         free(d);
@@ -518,10 +518,10 @@ bool bst_state_clear(bst_state *st, const uint8_t *child, size_t child_len, cons
  * result starts with, the bytes of cur kept after cur's own prefix (at *body_at), and the result's
  * length.  False when the length overflows. */
 static bool append_plan(const uint8_t *cur, size_t cur_len, size_t item_len,
-                        uint8_t pfx[BST_STATE_COMPACT_MAX], size_t *pfx_len, size_t *body_at,
+                        uint8_t pfx[ST_COMPACT_MAX], size_t *pfx_len, size_t *body_at,
                         size_t *body_len, size_t *total) {
     uint32_t count = 0;
-    size_t plen = cur_len ? bst_state_compact_u32_get(cur, cur_len, &count) : 0;
+    size_t plen = cur_len ? st_compact_u32_get(cur, cur_len, &count) : 0;
     if (plen == 0 || count == UINT32_MAX) {
         count = 1; /* absent, empty or undecodable: start a new Vec */
         *body_at = 0;
@@ -531,7 +531,7 @@ static bool append_plan(const uint8_t *cur, size_t cur_len, size_t item_len,
         *body_at = plen;
         *body_len = cur_len - plen;
     }
-    *pfx_len = bst_state_compact_put(pfx, count);
+    *pfx_len = st_compact_put(pfx, count);
     if (item_len > SIZE_MAX - *pfx_len - *body_len) return false;
     *total = *pfx_len + *body_len + item_len;
     return true;
@@ -565,7 +565,7 @@ bool bst_state_append(bst_state *st, const uint8_t *child, size_t child_len, con
     if (reserved_top_key(child, key, key_len)) return true;
     trie_ov *t = find_trie(st, child, child_len);
     node *n = lookup(t, key, key_len);
-    uint8_t pfx[BST_STATE_COMPACT_MAX];
+    uint8_t pfx[ST_COMPACT_MAX];
     size_t pfx_len, body_at, body_len, total;
     if (n && n->state == OV_SET) {
         if (!append_plan(n->val, n->val_len, item_len, pfx, &pfx_len, &body_at, &body_len, &total))
@@ -688,7 +688,7 @@ static node *next_changed(node *n) {
  * the overlay's next change o with the backend's next key b, when at least one exists: b comes
  * first (> 0), o does (< 0), or they are the same key (0: the overlay's change decides). */
 static int merge_order(const node *o, bool have_b, const uint8_t *b, size_t bl) {
-    return !o ? 1 : !have_b ? -1 : bst_state_bytes_cmp(o->key, o->key_len, b, bl);
+    return !o ? 1 : !have_b ? -1 : st_bytes_cmp(o->key, o->key_len, b, bl);
 }
 
 bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t child_len,
@@ -710,7 +710,7 @@ bst_state_res bst_state_next_key(bst_state *st, const uint8_t *child, size_t chi
             return BST_STATE_FOUND;
         }
         if (o->state == OV_SET) {
-            uint8_t *d = bst_state_dup_bytes(o->key, o->key_len);
+            uint8_t *d = st_dup_bytes(o->key, o->key_len);
             free(b);
             if (!d) return BST_STATE_ERROR;
             *next = d;
@@ -927,13 +927,12 @@ bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
     if (!child || state_version > 1) return false;
     if (st->child_cache.valid && st->child_cache.gen == st->gen &&
         st->child_cache.version == state_version &&
-        bst_state_bytes_cmp(st->child_cache.name, st->child_cache.name_len, child, child_len) ==
-            0) {
+        st_bytes_cmp(st->child_cache.name, st->child_cache.name_len, child, child_len) == 0) {
         memcpy(out, st->child_cache.root, 32);
         return true;
     }
     if (!root_of(st, child, child_len, state_version, out, NULL)) return false;
-    uint8_t *name = bst_state_dup_bytes(child, child_len);
+    uint8_t *name = st_dup_bytes(child, child_len);
     if (name) { /* no cache entry without memory: not an error */
         free(st->child_cache.name);
         st->child_cache.name = name;
@@ -948,7 +947,7 @@ bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
 
 static int pair_cmp(const void *pa, const void *pb) {
     const bst_trie_pair *a = pa, *b = pb;
-    return bst_state_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+    return st_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
 }
 
 /* Adds (":child_storage:default:" ++ name, root) when the child trie has keys. */
@@ -996,9 +995,7 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
         bool have_b = r == BST_STATE_FOUND;
         bool have_o = oc != NULL;
         if (!have_b && !have_o) break;
-        int c = !have_o   ? 1
-                : !have_b ? -1
-                          : bst_state_bytes_cmp(oc->t.name, oc->t.name_len, bname, blen);
+        int c = !have_o ? 1 : !have_b ? -1 : st_bytes_cmp(oc->t.name, oc->t.name_len, bname, blen);
         if (c <= 0) {
             ok = add_child_root(st, oc->t.name, oc->t.name_len, state_version, &ps);
             oc = oc->next[0];

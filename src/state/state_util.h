@@ -2,6 +2,7 @@
  * state_util.h — helpers shared by the state layer's sources (state.c, mem.c, trie.c); internal,
  * not installed.  Byte-string order and copies, and SCALE compact integers through
  * bastion_scale.h (the one codec of the project) with a fixed stack buffer instead of a heap one.
+ * Internal names carry the layer's private prefix st_/ST_ (bst_ is the public API's).
  */
 #ifndef BASTION_STATE_UTIL_H
 #define BASTION_STATE_UTIL_H
@@ -15,10 +16,10 @@
 #include <string.h>
 
 /* The longest compact this layer writes: a u64 in big-integer mode, 1 + 8 bytes. */
-#define BST_STATE_COMPACT_MAX 9
+#define ST_COMPACT_MAX 9
 
 /* memcmp order, a shorter string before its extensions. */
-static inline int bst_state_bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
+static inline int st_bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
     size_t n = al < bl ? al : bl;
     int c = n ? memcmp(a, b, n) : 0;
     if (c) return c;
@@ -26,7 +27,7 @@ static inline int bst_state_bytes_cmp(const uint8_t *a, size_t al, const uint8_t
 }
 
 /* A malloc'd copy (at least one byte allocated, so NULL means out of memory). */
-static inline uint8_t *bst_state_dup_bytes(const uint8_t *p, size_t n) {
+static inline uint8_t *st_dup_bytes(const uint8_t *p, size_t n) {
     uint8_t *d = malloc(n ? n : 1);
     if (d && n) memcpy(d, p, n);
     return d;
@@ -50,23 +51,23 @@ static inline bool state_grow_array(void *arrp, size_t elem, size_t *cap, size_t
 }
 
 /* bst_scale_buf allocator handing out the caller's fixed buffer (ctx); the buffer's size limit
- * (BST_STATE_COMPACT_MAX) keeps requests within it. */
-static inline void *bst_state_fixed_realloc(void *ctx, void *ptr, size_t size) {
+ * (ST_COMPACT_MAX) keeps requests within it. */
+static inline void *st_fixed_realloc(void *ctx, void *ptr, size_t size) {
     (void)ptr;
-    return size && size <= BST_STATE_COMPACT_MAX ? ctx : NULL;
+    return size && size <= ST_COMPACT_MAX ? ctx : NULL;
 }
 
 /* SCALE Compact<u64> of v into out; returns its length (1..9). */
-static inline size_t bst_state_compact_put(uint8_t out[BST_STATE_COMPACT_MAX], uint64_t v) {
+static inline size_t st_compact_put(uint8_t out[ST_COMPACT_MAX], uint64_t v) {
     bst_scale_buf b;
-    bst_scale_buf_init_ex(&b, bst_state_fixed_realloc, out, BST_STATE_COMPACT_MAX);
+    bst_scale_buf_init_ex(&b, st_fixed_realloc, out, ST_COMPACT_MAX);
     if (bst_scale_put_compact_u64(&b, v) != BST_SCALE_OK) return 0; /* cannot happen */
     return b.len;
 }
 
 /* A canonical Compact<u32> at the start of p (parity-scale-codec's strict decoding); returns
  * its length, 0 when it does not decode. */
-static inline size_t bst_state_compact_u32_get(const uint8_t *p, size_t len, uint32_t *out) {
+static inline size_t st_compact_u32_get(const uint8_t *p, size_t len, uint32_t *out) {
     bst_scale_dec d;
     bst_scale_dec_init(&d, p, len);
     if (bst_scale_get_compact_u32(&d, out) != BST_SCALE_OK) return 0;

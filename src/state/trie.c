@@ -79,8 +79,8 @@ static void buf_byte(buf *b, uint8_t v) {
 
 /* SCALE compact for lengths (values of any size up to 2^64 - 1). */
 static void buf_compact(buf *b, uint64_t v) {
-    uint8_t t[BST_STATE_COMPACT_MAX];
-    buf_put(b, t, bst_state_compact_put(t, v));
+    uint8_t t[ST_COMPACT_MAX];
+    buf_put(b, t, st_compact_put(t, v));
 }
 
 /* ---- node pieces -------------------------------------------------------------------------- */
@@ -141,7 +141,7 @@ static void put_value(buf *b, unsigned version, const bst_trie_pair *p) {
 
 /* memcmp order, a prefix first. */
 static int key_cmp(const bst_trie_pair *a, const bst_trie_pair *b) {
-    return bst_state_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+    return st_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
 }
 
 /* ---- the builder -------------------------------------------------------------------------- */
@@ -292,7 +292,7 @@ bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version,
 /* ---- ordered root ------------------------------------------------------------------------- */
 
 typedef struct ordered_key {
-    uint8_t k[BST_STATE_COMPACT_MAX];
+    uint8_t k[ST_COMPACT_MAX];
     uint8_t len;
 } ordered_key;
 
@@ -315,7 +315,7 @@ bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state
     bool ok = false;
     if (!keys || !pairs) goto out;
     for (size_t i = 0; i < n; i++) {
-        keys[i].len = (uint8_t)bst_state_compact_put(keys[i].k, i);
+        keys[i].len = (uint8_t)st_compact_put(keys[i].k, i);
         pairs[i].key = keys[i].k;
         pairs[i].key_len = keys[i].len;
         pairs[i].value = values[i].value;
