@@ -8,6 +8,8 @@ Every file under src/LAYER/ may include (with quotes) only
 Third-party crypto headers (libsodium, libsecp256k1, nettle, xxhash) are included only under
 src/crypto/.  The public headers themselves may include only public headers of the layers they
 build on.  A new layer must be added to LAYERS (and to docs/architecture.md) before it builds.
+The bst_/BST_ prefix belongs to the public API: a name with it in src/ must be one that a public
+header declares (internals use their layer's own prefix).
 
 Usage: check_layers.py [REPO_ROOT]; prints every violation, exits 1 when there is any.
 """
@@ -42,6 +44,7 @@ PUBLIC = {
 }
 
 THIRD_PARTY_CRYPTO = re.compile(r"^(sodium(\.h|/.*)|secp256k1.*\.h|nettle/.*|xxhash\.h)$")
+PREFIXED = re.compile(r"\b(?:bst|BST)_[A-Za-z0-9_]+")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 
@@ -101,6 +104,22 @@ def main():
                     else:
                         why = "not a header of this layer nor a public header in include/"
                     problems.append(f"{shown}:{lineno}: includes \"{name}\": {why}")
+    public_names = set()
+    for h in public:
+        with open(os.path.join(inc, h), encoding="utf-8", errors="replace") as f:
+            public_names.update(PREFIXED.findall(f.read()))
+    for dirpath, _, files in os.walk(src):
+        for fn in sorted(files):
+            if not fn.endswith((".c", ".h")):
+                continue
+            path = os.path.join(dirpath, fn)
+            with open(path, encoding="utf-8", errors="replace") as f:
+                for lineno, line in enumerate(f, 1):
+                    for name in PREFIXED.findall(line):
+                        if name not in public_names:
+                            problems.append(f"{os.path.relpath(path, root)}:{lineno}: {name}: the "
+                                            f"bst_ prefix is the public API's; no public header "
+                                            f"declares it (use the layer's private prefix)")
     for p in problems:
         print(p)
     print(f"check_layers: {len(problems)} violation(s)")
