@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check_format.sh CLANG_FORMAT ROOT — every C source and header under src/, include/, tests/ and
-# bench/ is formatted as ROOT/.clang-format says.  Prints the files clang-format would change
-# (with the first lines of the difference) and exits 1 when there is any.
+# bench/ is formatted as ROOT/.clang-format says.  One clang-format process checks them all
+# (--dry-run --Werror) and names each line it would change; exits 1 when there is any.
 # To format the tree:  clang-format -i $(git ls-files '*.c' '*.h')
 set -euo pipefail
 if [ "$#" -ne 2 ]; then
@@ -9,17 +9,18 @@ if [ "$#" -ne 2 ]; then
     exit 64
 fi
 clang_format=$1
-root=$2
-cd "$root"
-bad=0
-count=0
-while IFS= read -r -d '' f; do
-    count=$((count + 1))
-    if ! out=$("$clang_format" --style=file "$f" | diff -u "$f" - 2>&1); then
-        bad=$((bad + 1))
-        echo "not formatted: $f"
-        head -n 12 <<<"$out" | sed 's/^/    /'
-    fi
-done < <(find src include tests bench -name '*.[ch]' -print0 | sort -z)
-echo "check_format: $count files, $bad not formatted"
-[ "$bad" -eq 0 ]
+cd "$2"
+mapfile -d '' files < <(find src include tests bench -name '*.[ch]' -print0 | sort -z)
+if [ "${#files[@]}" -eq 0 ]; then
+    echo "check_format: no sources found under $2" >&2
+    exit 1
+fi
+if out=$("$clang_format" --style=file --dry-run --Werror "${files[@]}" 2>&1); then
+    echo "check_format: ${#files[@]} files, all formatted"
+    exit 0
+fi
+bad=$(grep -oE '^[^:]+\.[ch]:' <<<"$out" | sort -u)
+echo "$out" | head -n 40
+echo "check_format: ${#files[@]} files, $(wc -l <<<"$bad") not formatted:"
+sed 's/:$//; s/^/    /' <<<"$bad"
+exit 1
