@@ -145,9 +145,7 @@ typedef struct bst_scale_dec {
 } bst_scale_dec;
 
 void bst_scale_dec_init(bst_scale_dec *d, const void *p, size_t len);
-static inline size_t bst_scale_remaining(const bst_scale_dec *d) {
-    return d->len - d->pos;
-}
+static inline size_t bst_scale_remaining(const bst_scale_dec *d) { return d->len - d->pos; }
 /* BST_SCALE_OK when every byte was consumed and no read failed; else the first read error, or
  * BST_SCALE_ERR_TRAILING (recorded like any other error) when bytes remain. */
 bst_scale_err bst_scale_finish(bst_scale_dec *d);

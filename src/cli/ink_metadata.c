@@ -78,9 +78,7 @@ static void sb_put(sbuf *b, const char *s, size_t n) {
     b->p[b->len] = '\0';
 }
 
-static void sb_str(sbuf *b, const char *s) {
-    sb_put(b, s, strlen(s));
-}
+static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 
 static void sb_hex(sbuf *b, const uint8_t *p, size_t n) {
     static const char digits[] = "0123456789abcdef";
@@ -91,9 +89,7 @@ static void sb_hex(sbuf *b, const uint8_t *p, size_t n) {
     }
 }
 
-static bool json_is(const json_value *v, json_kind k) {
-    return v && v->kind == k;
-}
+static bool json_is(const json_value *v, json_kind k) { return v && v->kind == k; }
 
 /* A JSON number member as a non-negative integer (or -1). */
 static long json_uint(const json_value *v) {
@@ -349,9 +345,7 @@ void ink_metadata_free(ink_metadata *m) {
     free(m);
 }
 
-int ink_metadata_version(const ink_metadata *m) {
-    return m->version;
-}
+int ink_metadata_version(const ink_metadata *m) { return m->version; }
 
 const ink_fn *ink_metadata_find(const ink_metadata *m, bool constructor, const char *label) {
     size_t from = constructor ? 0 : m->nctors;
@@ -377,13 +371,9 @@ const ink_fn *ink_metadata_find_selector(const ink_metadata *m, bool constructor
     return NULL;
 }
 
-const char *ink_fn_label(const ink_fn *f) {
-    return f->label;
-}
+const char *ink_fn_label(const ink_fn *f) { return f->label; }
 
-size_t ink_fn_nargs(const ink_fn *f) {
-    return f->args ? f->args->count : 0;
-}
+size_t ink_fn_nargs(const ink_fn *f) { return f->args ? f->args->count : 0; }
 
 /* A short name for a type: its displayName's last element, else the def kind. */
 static const char *arg_type_name(const json_value *arg) {

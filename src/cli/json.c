@@ -243,9 +243,7 @@ static bool parse_string(parser *ps, char **out, size_t *out_len) {
     return true;
 }
 
-static bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Validates the RFC 8259 number grammar and keeps the text. */
 static bool parse_number(parser *ps, json_value *v) {

@@ -269,9 +269,7 @@ typedef struct run_opts {
 } run_opts;
 
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
-static int trap_exit_status(bst_trap_kind k) {
-    return CLI_EXIT_TRAP_BASE + (int)k;
-}
+static int trap_exit_status(bst_trap_kind k) { return CLI_EXIT_TRAP_BASE + (int)k; }
 
 /* --timeout-ms in nanoseconds, capped far beyond any run so deadlines cannot overflow. */
 static uint64_t timeout_ns(uint64_t ms) {

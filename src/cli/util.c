@@ -148,9 +148,7 @@ const char *cli_err_text(const bst_error *err) {
     return bst_status_name(err->status);
 }
 
-bool cli_is_help(const char *arg) {
-    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
-}
+bool cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
 
 bool cli_is_wat(const uint8_t *b, size_t n) {
     size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;

@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *cli_display_name(const char *path) {
-    return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
+const char *cli_display_name(const char *path) { return strcmp(path, "-") == 0 ? "<stdin>" : path; }
 
 bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint8_t **bytes_out,
                             size_t *len_out) {

@@ -17,9 +17,7 @@ void ctr_module_release(bst_contracts *c, ctr_module *mod) {
     c->stats.modules_live--;
 }
 
-void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out) {
-    *out = c->stats;
-}
+void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out) { *out = c->stats; }
 
 /* The compiled module of the code under hash, with a reference for the caller (give it back
  * with ctr_module_release).  NULL with *rc_out: the LMDB error, -1 out of memory. */

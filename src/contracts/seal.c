@@ -542,21 +542,15 @@ static bool key_len_arg(ctr_frame *f, bst_caller *c, uint32_t key_len) {
     return key_len != CTR_SENTINEL || trapf(f, c, "DecodingFailed: key length%s", NULL);
 }
 
-SEAL(seal0, set_storage) {
-    return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), NULL);
-}
+SEAL(seal0, set_storage) { return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), NULL); }
 
-SEAL(seal1, set_storage) {
-    return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), results);
-}
+SEAL(seal1, set_storage) { return do_set_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), results); }
 
 SEAL(seal2, set_storage) {
     return key_len_arg(f, c, A(1)) && do_set_storage(f, c, A(0), A(1), A(2), A(3), results);
 }
 
-SEAL(seal0, clear_storage) {
-    return do_contains_storage(f, c, A(0), CTR_SENTINEL, true, NULL);
-}
+SEAL(seal0, clear_storage) { return do_contains_storage(f, c, A(0), CTR_SENTINEL, true, NULL); }
 
 SEAL(seal1, clear_storage) {
     return key_len_arg(f, c, A(1)) && do_contains_storage(f, c, A(0), A(1), true, results);
@@ -643,13 +637,9 @@ SEAL(seal2, instantiate) {
                           A(12), results);
 }
 
-SEAL(seal0, terminate) {
-    return do_terminate(f, c, A(0));
-}
+SEAL(seal0, terminate) { return do_terminate(f, c, A(0)); }
 
-SEAL(seal1, terminate) {
-    return do_terminate(f, c, A(0));
-}
+SEAL(seal1, terminate) { return do_terminate(f, c, A(0)); }
 
 SEAL(seal0, set_code_hash) {
     uint8_t h[32];
@@ -699,13 +689,9 @@ SEAL(seal0, return ) {
 
 /* ---- the context ---- */
 
-SEAL(seal0, caller) {
-    return write_output(f, c, A(0), A(1), f->caller, 32, false);
-}
+SEAL(seal0, caller) { return write_output(f, c, A(0), A(1), f->caller, 32, false); }
 
-SEAL(seal0, address) {
-    return write_output(f, c, A(0), A(1), f->address, 32, false);
-}
+SEAL(seal0, address) { return write_output(f, c, A(0), A(1), f->address, 32, false); }
 
 /* is_contract and code_hash: the contract at the address read from ptr.  One under
  * construction is not a contract yet (pallet-contracts stores its info when the constructor
@@ -738,9 +724,7 @@ SEAL(seal0, code_hash) {
     return true;
 }
 
-SEAL(seal0, own_code_hash) {
-    return write_output(f, c, A(0), A(1), f->info.code_hash, 32, false);
-}
+SEAL(seal0, own_code_hash) { return write_output(f, c, A(0), A(1), f->info.code_hash, 32, false); }
 
 SEAL(seal0, caller_is_origin) {
     /* pallet-contracts compares the caller with the origin: a delegate_call keeps the
@@ -839,9 +823,7 @@ SEAL(seal0, instantiation_nonce) {
 
 /* ---- events and debug output ---- */
 
-SEAL(seal0, deposit_event) {
-    return do_deposit_event(f, c, A(0), A(1), A(2), A(3));
-}
+SEAL(seal0, deposit_event) { return do_deposit_event(f, c, A(0), A(1), A(2), A(3)); }
 
 SEAL(seal0, debug_message) {
     if (!do_debug_message(f, c, A(0), A(1))) return false;
@@ -863,21 +845,13 @@ static bool hash_fn(ctr_frame *f, bst_caller *c, const bst_value *args,
     return wr(f, c, A(2), h, out_len);
 }
 
-SEAL(seal0, hash_sha2_256) {
-    return hash_fn(f, c, args, bst_sha2_256, 32);
-}
+SEAL(seal0, hash_sha2_256) { return hash_fn(f, c, args, bst_sha2_256, 32); }
 
-SEAL(seal0, hash_keccak_256) {
-    return hash_fn(f, c, args, bst_keccak_256, 32);
-}
+SEAL(seal0, hash_keccak_256) { return hash_fn(f, c, args, bst_keccak_256, 32); }
 
-SEAL(seal0, hash_blake2_256) {
-    return hash_fn(f, c, args, bst_blake2_256, 32);
-}
+SEAL(seal0, hash_blake2_256) { return hash_fn(f, c, args, bst_blake2_256, 32); }
 
-SEAL(seal0, hash_blake2_128) {
-    return hash_fn(f, c, args, bst_blake2_128, 16);
-}
+SEAL(seal0, hash_blake2_128) { return hash_fn(f, c, args, bst_blake2_128, 16); }
 
 /* ecdsa_recover and ecdsa_to_eth_address: when the key could be derived (ok), its n bytes are
  * written to out_ptr and the answer is SUCCESS, else ECDSA_RECOVER_FAILED and nothing is. */

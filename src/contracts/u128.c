@@ -56,6 +56,4 @@ bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out) {
     return true;
 }
 
-bool ctr_u128_is_zero(ctr_u128 a) {
-    return a.lo == 0 && a.hi == 0;
-}
+bool ctr_u128_is_zero(ctr_u128 a) { return a.lo == 0 && a.hi == 0; }

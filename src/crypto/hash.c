@@ -45,13 +45,9 @@ void bst_blake2b_final(bst_blake2b_state *st, uint8_t *out) {
     crypto_generichash_blake2b_final(sodium_state(st), out, st->out_len_);
 }
 
-void bst_random_bytes(void *buf, size_t n) {
-    randombytes_buf(buf, n);
-}
+void bst_random_bytes(void *buf, size_t n) { randombytes_buf(buf, n); }
 
-void bst_secure_wipe(void *buf, size_t n) {
-    sodium_memzero(buf, n);
-}
+void bst_secure_wipe(void *buf, size_t n) { sodium_memzero(buf, n); }
 
 void bst_blake2_128(const void *data, size_t len, uint8_t out[16]) {
     crypto_generichash_blake2b(out, 16, data, len, NULL, 0);
@@ -72,15 +68,9 @@ static void twox(const void *data, size_t len, uint8_t *out, unsigned n) {
     }
 }
 
-void bst_twox_64(const void *data, size_t len, uint8_t out[8]) {
-    twox(data, len, out, 1);
-}
-void bst_twox_128(const void *data, size_t len, uint8_t out[16]) {
-    twox(data, len, out, 2);
-}
-void bst_twox_256(const void *data, size_t len, uint8_t out[32]) {
-    twox(data, len, out, 4);
-}
+void bst_twox_64(const void *data, size_t len, uint8_t out[8]) { twox(data, len, out, 1); }
+void bst_twox_128(const void *data, size_t len, uint8_t out[16]) { twox(data, len, out, 2); }
+void bst_twox_256(const void *data, size_t len, uint8_t out[32]) { twox(data, len, out, 4); }
 
 void bst_sha2_256(const void *data, size_t len, uint8_t out[32]) {
     crypto_hash_sha256(out, data, len);

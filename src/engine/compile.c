@@ -130,9 +130,7 @@ static bool grow(compiler *c, void **ptr, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
-static ctl_frame *top_ctl(compiler *c) {
-    return &c->ctl[c->nctl - 1];
-}
+static ctl_frame *top_ctl(compiler *c) { return &c->ctl[c->nctl - 1]; }
 static bool live(compiler *c) {
     const ctl_frame *f = top_ctl(c);
     return !f->unreachable && !f->dead;
@@ -246,9 +244,7 @@ static bool pop_ex(compiler *c, uint8_t want, vs_entry *out, bool keep_const) {
     return true;
 }
 
-static bool pop(compiler *c, uint8_t want, vs_entry *out) {
-    return pop_ex(c, want, out, false);
-}
+static bool pop(compiler *c, uint8_t want, vs_entry *out) { return pop_ex(c, want, out, false); }
 
 static bool emit_const(compiler *c, uint32_t dst, uint64_t bits) {
     if (bits <= UINT32_MAX)
@@ -282,9 +278,7 @@ static bool materialize_range(compiler *c, uint32_t from) {
     return true;
 }
 
-static bool materialize_all(compiler *c) {
-    return materialize_range(c, 0);
-}
+static bool materialize_all(compiler *c) { return materialize_range(c, 0); }
 
 /* Before local `x` is overwritten, every pending reference to it must be copied out. */
 static bool materialize_local(compiler *c, uint32_t x) {

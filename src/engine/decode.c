@@ -60,12 +60,8 @@ enum {
     SEC_DATACOUNT
 };
 
-static size_t off(const dec *d) {
-    return eng_reader_offset(&d->r);
-}
-static size_t remaining(const dec *d) {
-    return (size_t)(d->r.end - d->r.p);
-}
+static size_t off(const dec *d) { return eng_reader_offset(&d->r); }
+static size_t remaining(const dec *d) { return (size_t)(d->r.end - d->r.p); }
 
 /* The error helpers return a literal false (not eng_fail's result) so the compiler can see that
  * a failing reader never leaves its output unset on a "success" path. */
@@ -126,9 +122,7 @@ static bool read_u32(eng_reader *r, uint32_t *out) {
     return true;
 }
 
-static bool rd_u32(dec *d, uint32_t *out) {
-    return read_u32(&d->r, out);
-}
+static bool rd_u32(dec *d, uint32_t *out) { return read_u32(&d->r, out); }
 
 static bool rd_sleb(dec *d, unsigned bits, int64_t *out) {
     *out = 0;
@@ -263,9 +257,7 @@ static bool rd_name(dec *d, char **out, uint32_t *out_len) {
 }
 
 /* A zero-filled array of n elements; never asks malloc for 0 bytes (which may return NULL). */
-static void *alloc_array(size_t n, size_t size) {
-    return calloc(n ? n : 1, size);
-}
+static void *alloc_array(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
 /* Grows *arr from old_n to new_n elements, zeroing the new ones. */
 static bool grow_array(void **arr, size_t old_n, size_t new_n, size_t size) {

@@ -50,14 +50,17 @@ bool bst_functype_matches(const bst_functype *ft, const char *sig) {
 }
 
 const char *bst_valtype_name(bst_valtype t) {
-    switch (t) {
-    case BST_I32: return "i32";
-    case BST_I64: return "i64";
-    case BST_F32: return "f32";
-    case BST_F64: return "f64";
-    case BST_V128: return "v128";
-    case BST_FUNCREF: return "funcref";
-    case BST_EXTERNREF: return "externref";
-    }
-    return "?";
+    /* Indexed by the binary encoding from 0x6f (externref) to 0x7f (i32); an array of arrays, so
+     * the names sit in read-only data with no relocations. */
+    static const char names[][10] = {
+        [BST_EXTERNREF - 0x6f] = "externref",
+        [BST_FUNCREF - 0x6f] = "funcref",
+        [BST_V128 - 0x6f] = "v128",
+        [BST_F64 - 0x6f] = "f64",
+        [BST_F32 - 0x6f] = "f32",
+        [BST_I64 - 0x6f] = "i64",
+        [BST_I32 - 0x6f] = "i32",
+    };
+    unsigned i = (unsigned)t - 0x6fu;
+    return i < sizeof names / sizeof names[0] && names[i][0] ? names[i] : "?";
 }

@@ -85,9 +85,7 @@ void bst_store_clear_interrupt(bst_store *s) {
     wake_drain(s);
 }
 
-void eng_interrupt_consume(bst_store *s) {
-    bst_store_clear_interrupt(s);
-}
+void eng_interrupt_consume(bst_store *s) { bst_store_clear_interrupt(s); }
 
 void bst_store_set_deadline(bst_store *s, uint64_t monotonic_ns) {
     s->deadline = monotonic_ns;
@@ -95,9 +93,7 @@ void bst_store_set_deadline(bst_store *s, uint64_t monotonic_ns) {
     if (monotonic_ns) atomic_fetch_or(&s->interrupt, ENG_INTR_DEADLINE);
 }
 
-uint64_t bst_store_deadline(const bst_store *s) {
-    return s->deadline;
-}
+uint64_t bst_store_deadline(const bst_store *s) { return s->deadline; }
 
 bool eng_interrupt_due(bst_store *s) {
     uint32_t v = atomic_load(&s->interrupt);
@@ -108,9 +104,7 @@ bool eng_interrupt_due(bst_store *s) {
     return true;
 }
 
-bool bst_store_interrupted(bst_store *s) {
-    return eng_interrupt_due(s);
-}
+bool bst_store_interrupted(bst_store *s) { return eng_interrupt_due(s); }
 
 /* ---- waiting ------------------------------------------------------------------------------- */
 

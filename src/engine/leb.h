@@ -18,9 +18,7 @@ typedef struct eng_reader {
     bst_error *err;
 } eng_reader;
 
-static inline size_t eng_reader_offset(const eng_reader *r) {
-    return (size_t)(r->p - r->base);
-}
+static inline size_t eng_reader_offset(const eng_reader *r) { return (size_t)(r->p - r->base); }
 
 static inline bool eng_read_fail(eng_reader *r, bst_status st, const char *msg) {
     eng_fail(r->err, st, eng_reader_offset(r), "%s", msg);

@@ -65,9 +65,7 @@ void bst_module_config_default(bst_module_config *cfg) {
     cfg->max_decoded_bytes = (uint64_t)128 << 20;
 }
 
-static bool is_float(bst_valtype t) {
-    return t == BST_F32 || t == BST_F64;
-}
+static bool is_float(bst_valtype t) { return t == BST_F32 || t == BST_F64; }
 
 /* Configured limits and the no-floats rule, checked on the decoded module. */
 static bool check_config(const bst_module *m, bst_error *err) {
@@ -144,9 +142,7 @@ void bst_module_free(bst_module *m) {
     free(m);
 }
 
-uint32_t bst_module_import_count(const bst_module *m) {
-    return m ? m->nimports : 0;
-}
+uint32_t bst_module_import_count(const bst_module *m) { return m ? m->nimports : 0; }
 
 static void functype_of(const bst_module *m, uint32_t type, bst_functype *out) {
     if (type < m->ntypes) {
@@ -180,9 +176,7 @@ void bst_module_import(const bst_module *m, uint32_t i, bst_import_desc *out) {
     }
 }
 
-uint32_t bst_module_export_count(const bst_module *m) {
-    return m ? m->nexports : 0;
-}
+uint32_t bst_module_export_count(const bst_module *m) { return m ? m->nexports : 0; }
 
 void bst_module_export(const bst_module *m, uint32_t i, bst_export_desc *out) {
     if (!out) return;
@@ -216,9 +210,7 @@ void bst_module_export(const bst_module *m, uint32_t i, bst_export_desc *out) {
     }
 }
 
-bool bst_module_has_start(const bst_module *m) {
-    return m && m->has_start;
-}
+bool bst_module_has_start(const bst_module *m) { return m && m->has_start; }
 
 bool bst_module_defines_memory(const bst_module *m) {
     return m && m->nmemories > m->nimported_memories;

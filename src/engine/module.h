@@ -187,9 +187,7 @@ bool eng_fail(bst_error *err, bst_status status, size_t offset, const char *fmt,
     ;
 
 /* Reference types and numeric type helpers. */
-static inline bool eng_is_reftype(bst_valtype t) {
-    return t == BST_FUNCREF || t == BST_EXTERNREF;
-}
+static inline bool eng_is_reftype(bst_valtype t) { return t == BST_FUNCREF || t == BST_EXTERNREF; }
 static inline bool eng_is_valtype(uint8_t b) {
     return b == BST_I32 || b == BST_I64 || b == BST_F32 || b == BST_F64 || b == BST_V128 ||
            b == BST_FUNCREF || b == BST_EXTERNREF;

@@ -84,9 +84,7 @@ bst_store *bst_store_new(const bst_config *cfg) {
 void bst_store_set_fuel(bst_store *s, uint64_t fuel) {
     s->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
 }
-uint64_t bst_store_fuel(const bst_store *s) {
-    return (uint64_t)s->fuel;
-}
+uint64_t bst_store_fuel(const bst_store *s) { return (uint64_t)s->fuel; }
 
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) {
     size_t n = 0;
@@ -202,12 +200,8 @@ int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta) {
 int64_t bst_memory_grow(bst_memory *m, uint32_t delta) {
     return eng_memory_grow_internal(m, delta);
 }
-uint32_t bst_memory_pages(const bst_memory *m) {
-    return m->pages;
-}
-uint64_t bst_memory_size(const bst_memory *m) {
-    return m->size;
-}
+uint32_t bst_memory_pages(const bst_memory *m) { return m->pages; }
+uint64_t bst_memory_size(const bst_memory *m) { return m->size; }
 
 bool bst_memory_read(const bst_memory *m, uint32_t ptr, void *dst, uint32_t len) {
     if (!m || (uint64_t)ptr + len > m->size) return false;
@@ -294,9 +288,7 @@ int64_t eng_table_grow_internal(bst_table *t, uint32_t delta, uint64_t init) {
     return old;
 }
 
-uint32_t bst_table_size(const bst_table *t) {
-    return t->size;
-}
+uint32_t bst_table_size(const bst_table *t) { return t->size; }
 
 bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out) {
     if (i >= t->size) return false;
@@ -314,9 +306,7 @@ bool bst_table_set(bst_table *t, uint32_t i, bst_value v) {
 
 /* ---- globals ------------------------------------------------------------------------------- */
 
-static void plain_release(eng_object *o) {
-    free(o);
-}
+static void plain_release(eng_object *o) { free(o); }
 
 static bst_global *global_create(bst_store *s, bst_valtype type, bool mut, uint64_t val) {
     bst_global *g = calloc(1, sizeof *g);
@@ -333,9 +323,7 @@ bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_va
     return global_create(s, type, mutable_, eng_value_to_slot(&init));
 }
 
-bst_value bst_global_get(const bst_global *g) {
-    return eng_slot_to_value(g->type, g->val);
-}
+bst_value bst_global_get(const bst_global *g) { return eng_slot_to_value(g->type, g->val); }
 
 bool bst_global_set(bst_global *g, bst_value v) {
     if (!g->mut || v.type != g->type) return false;
@@ -381,9 +369,7 @@ bst_func *bst_func_new_host(bst_store *s, const bst_functype *type, bst_host_fn 
     return f;
 }
 
-const bst_functype *bst_func_type(const bst_func *f) {
-    return &f->type->pub;
-}
+const bst_functype *bst_func_type(const bst_func *f) { return &f->type->pub; }
 
 bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value *results,
                     size_t nresults, bst_error *err) {
@@ -418,18 +404,10 @@ bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value 
     return st;
 }
 
-bst_store *bst_caller_store(bst_caller *c) {
-    return c->store;
-}
-bst_instance *bst_caller_instance(bst_caller *c) {
-    return c->inst;
-}
-bst_memory *bst_caller_memory(bst_caller *c) {
-    return c->inst ? c->inst->mem0 : NULL;
-}
-void *bst_caller_user_data(bst_caller *c) {
-    return c->inst ? c->inst->user_data : NULL;
-}
+bst_store *bst_caller_store(bst_caller *c) { return c->store; }
+bst_instance *bst_caller_instance(bst_caller *c) { return c->inst; }
+bst_memory *bst_caller_memory(bst_caller *c) { return c->inst ? c->inst->mem0 : NULL; }
+void *bst_caller_user_data(bst_caller *c) { return c->inst ? c->inst->user_data : NULL; }
 void bst_caller_trap(bst_caller *c, const char *message) {
     c->trapped = true;
     snprintf(c->message, sizeof c->message, "%s", message ? message : "host trap");
@@ -666,9 +644,5 @@ bst_memory *bst_instance_memory(const bst_instance *inst, const char *name) {
     return e.of.memory;
 }
 
-void *bst_instance_user_data(const bst_instance *inst) {
-    return inst->user_data;
-}
-const bst_module *bst_instance_module(const bst_instance *inst) {
-    return inst->module;
-}
+void *bst_instance_user_data(const bst_instance *inst) { return inst->user_data; }
+const bst_module *bst_instance_module(const bst_instance *inst) { return inst->module; }

@@ -37,9 +37,7 @@
 /* Frames allocated by the first call. */
 #define FRAMES_INITIAL 256u
 
-static size_t round_up(size_t n, size_t to) {
-    return (n + to - 1) / to * to;
-}
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 /* Every message names the limit (or the allocation) that stopped the call, after the trap's own
  * text, which is what the spec tests compare. */

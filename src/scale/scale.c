@@ -91,9 +91,7 @@ void bst_scale_buf_init_ex(bst_scale_buf *b, bst_scale_realloc_fn fn, void *ctx,
     b->alloc_ctx = fn ? ctx : NULL;
 }
 
-void bst_scale_buf_init(bst_scale_buf *b) {
-    bst_scale_buf_init_ex(b, NULL, NULL, 0);
-}
+void bst_scale_buf_init(bst_scale_buf *b) { bst_scale_buf_init_ex(b, NULL, NULL, 0); }
 
 void bst_scale_buf_free(bst_scale_buf *b) {
     if (b->data) b->realloc_fn(b->alloc_ctx, b->data, 0);
@@ -108,9 +106,7 @@ void bst_scale_buf_reset(bst_scale_buf *b) {
     b->err = BST_SCALE_OK;
 }
 
-bst_scale_err bst_scale_buf_error(const bst_scale_buf *b) {
-    return b->err;
-}
+bst_scale_err bst_scale_buf_error(const bst_scale_buf *b) { return b->err; }
 
 static bst_scale_err buf_fail(bst_scale_buf *b, bst_scale_err e) {
     if (b->err == BST_SCALE_OK) b->err = e;
@@ -155,33 +151,15 @@ static bst_scale_err put_le(bst_scale_buf *b, uint64_t v, size_t n) {
     return bst_scale_put_raw(b, t, n);
 }
 
-bst_scale_err bst_scale_put_u8(bst_scale_buf *b, uint8_t v) {
-    return put_le(b, v, 1);
-}
-bst_scale_err bst_scale_put_u16(bst_scale_buf *b, uint16_t v) {
-    return put_le(b, v, 2);
-}
-bst_scale_err bst_scale_put_u32(bst_scale_buf *b, uint32_t v) {
-    return put_le(b, v, 4);
-}
-bst_scale_err bst_scale_put_u64(bst_scale_buf *b, uint64_t v) {
-    return put_le(b, v, 8);
-}
-bst_scale_err bst_scale_put_i8(bst_scale_buf *b, int8_t v) {
-    return put_le(b, (uint8_t)v, 1);
-}
-bst_scale_err bst_scale_put_i16(bst_scale_buf *b, int16_t v) {
-    return put_le(b, (uint16_t)v, 2);
-}
-bst_scale_err bst_scale_put_i32(bst_scale_buf *b, int32_t v) {
-    return put_le(b, (uint32_t)v, 4);
-}
-bst_scale_err bst_scale_put_i64(bst_scale_buf *b, int64_t v) {
-    return put_le(b, (uint64_t)v, 8);
-}
-bst_scale_err bst_scale_put_bool(bst_scale_buf *b, bool v) {
-    return put_le(b, v ? 1u : 0u, 1);
-}
+bst_scale_err bst_scale_put_u8(bst_scale_buf *b, uint8_t v) { return put_le(b, v, 1); }
+bst_scale_err bst_scale_put_u16(bst_scale_buf *b, uint16_t v) { return put_le(b, v, 2); }
+bst_scale_err bst_scale_put_u32(bst_scale_buf *b, uint32_t v) { return put_le(b, v, 4); }
+bst_scale_err bst_scale_put_u64(bst_scale_buf *b, uint64_t v) { return put_le(b, v, 8); }
+bst_scale_err bst_scale_put_i8(bst_scale_buf *b, int8_t v) { return put_le(b, (uint8_t)v, 1); }
+bst_scale_err bst_scale_put_i16(bst_scale_buf *b, int16_t v) { return put_le(b, (uint16_t)v, 2); }
+bst_scale_err bst_scale_put_i32(bst_scale_buf *b, int32_t v) { return put_le(b, (uint32_t)v, 4); }
+bst_scale_err bst_scale_put_i64(bst_scale_buf *b, int64_t v) { return put_le(b, (uint64_t)v, 8); }
+bst_scale_err bst_scale_put_bool(bst_scale_buf *b, bool v) { return put_le(b, v ? 1u : 0u, 1); }
 
 bst_scale_err bst_scale_put_u128(bst_scale_buf *b, bst_scale_u128 v) {
     put_le(b, v.lo, 8);
@@ -235,15 +213,9 @@ bst_scale_err bst_scale_put_str(bst_scale_buf *b, const char *s, size_t n) {
     return bst_scale_put_bytes(b, s, n);
 }
 
-bst_scale_err bst_scale_put_option(bst_scale_buf *b, bool some) {
-    return put_le(b, some, 1);
-}
-bst_scale_err bst_scale_put_result(bst_scale_buf *b, bool is_err) {
-    return put_le(b, is_err, 1);
-}
-bst_scale_err bst_scale_put_enum(bst_scale_buf *b, uint8_t index) {
-    return put_le(b, index, 1);
-}
+bst_scale_err bst_scale_put_option(bst_scale_buf *b, bool some) { return put_le(b, some, 1); }
+bst_scale_err bst_scale_put_result(bst_scale_buf *b, bool is_err) { return put_le(b, is_err, 1); }
+bst_scale_err bst_scale_put_enum(bst_scale_buf *b, uint8_t index) { return put_le(b, index, 1); }
 
 bst_scale_err bst_scale_put_option_bool(bst_scale_buf *b, bst_scale_optbool v) {
     if (v != BST_SCALE_OPTBOOL_NONE && v != BST_SCALE_OPTBOOL_TRUE && v != BST_SCALE_OPTBOOL_FALSE)
@@ -306,30 +278,14 @@ static bst_scale_err get_fixed(bst_scale_dec *d, size_t n, void *out) {
     return BST_SCALE_OK;
 }
 
-bst_scale_err bst_scale_get_u8(bst_scale_dec *d, uint8_t *v) {
-    return get_fixed(d, 1, v);
-}
-bst_scale_err bst_scale_get_u16(bst_scale_dec *d, uint16_t *v) {
-    return get_fixed(d, 2, v);
-}
-bst_scale_err bst_scale_get_u32(bst_scale_dec *d, uint32_t *v) {
-    return get_fixed(d, 4, v);
-}
-bst_scale_err bst_scale_get_u64(bst_scale_dec *d, uint64_t *v) {
-    return get_fixed(d, 8, v);
-}
-bst_scale_err bst_scale_get_i8(bst_scale_dec *d, int8_t *v) {
-    return get_fixed(d, 1, v);
-}
-bst_scale_err bst_scale_get_i16(bst_scale_dec *d, int16_t *v) {
-    return get_fixed(d, 2, v);
-}
-bst_scale_err bst_scale_get_i32(bst_scale_dec *d, int32_t *v) {
-    return get_fixed(d, 4, v);
-}
-bst_scale_err bst_scale_get_i64(bst_scale_dec *d, int64_t *v) {
-    return get_fixed(d, 8, v);
-}
+bst_scale_err bst_scale_get_u8(bst_scale_dec *d, uint8_t *v) { return get_fixed(d, 1, v); }
+bst_scale_err bst_scale_get_u16(bst_scale_dec *d, uint16_t *v) { return get_fixed(d, 2, v); }
+bst_scale_err bst_scale_get_u32(bst_scale_dec *d, uint32_t *v) { return get_fixed(d, 4, v); }
+bst_scale_err bst_scale_get_u64(bst_scale_dec *d, uint64_t *v) { return get_fixed(d, 8, v); }
+bst_scale_err bst_scale_get_i8(bst_scale_dec *d, int8_t *v) { return get_fixed(d, 1, v); }
+bst_scale_err bst_scale_get_i16(bst_scale_dec *d, int16_t *v) { return get_fixed(d, 2, v); }
+bst_scale_err bst_scale_get_i32(bst_scale_dec *d, int32_t *v) { return get_fixed(d, 4, v); }
+bst_scale_err bst_scale_get_i64(bst_scale_dec *d, int64_t *v) { return get_fixed(d, 8, v); }
 
 bst_scale_err bst_scale_get_u128(bst_scale_dec *d, bst_scale_u128 *v) {
     if (d->err != BST_SCALE_OK) return d->err;

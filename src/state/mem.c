@@ -44,9 +44,7 @@ static int entry_cmp(const void *pa, const void *pb) {
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-bst_state_mem *bst_state_mem_new(void) {
-    return calloc(1, sizeof(bst_state_mem));
-}
+bst_state_mem *bst_state_mem_new(void) { return calloc(1, sizeof(bst_state_mem)); }
 
 static void entry_free(mem_entry *e) {
     free(e->child);
@@ -102,9 +100,7 @@ void bst_state_mem_finish(bst_state_mem *m) {
     m->n = w;
 }
 
-size_t bst_state_mem_count(const bst_state_mem *m) {
-    return m ? m->n : 0;
-}
+size_t bst_state_mem_count(const bst_state_mem *m) { return m ? m->n : 0; }
 
 /* ---- the vtable ---------------------------------------------------------------------------- */
 

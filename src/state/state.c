@@ -822,9 +822,7 @@ bool bst_state_tx_rollback(bst_state *st) {
     return true;
 }
 
-size_t bst_state_tx_depth(const bst_state *st) {
-    return st->depth;
-}
+size_t bst_state_tx_depth(const bst_state *st) { return st->depth; }
 
 /* ---- statistics ----------------------------------------------------------------------------- */
 

@@ -73,9 +73,7 @@ static void buf_put(buf *b, const void *src, size_t n) {
     b->len += n;
 }
 
-static void buf_byte(buf *b, uint8_t v) {
-    buf_put(b, &v, 1);
-}
+static void buf_byte(buf *b, uint8_t v) { buf_put(b, &v, 1); }
 
 /* SCALE compact for lengths (values of any size up to 2^64 - 1). */
 static void buf_compact(buf *b, uint64_t v) {

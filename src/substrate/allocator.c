@@ -36,9 +36,7 @@ static bool header_write(bst_memory *mem, uint64_t addr, uint64_t raw) {
 
 /* ---- orders ------------------------------------------------------------------------------- */
 
-static uint32_t order_size(uint32_t order) {
-    return BST_ALLOC_MIN_SIZE << order;
-}
+static uint32_t order_size(uint32_t order) { return BST_ALLOC_MIN_SIZE << order; }
 
 /* The order of a request: the smallest power of two >= max(size, 8), as an index from 8. */
 static bool order_from_size(uint32_t size, uint32_t *order) {
@@ -178,13 +176,9 @@ bst_alloc_status bst_alloc_free(bst_alloc *a, bst_memory *mem, uint32_t ptr) {
 
 /* ---- queries ------------------------------------------------------------------------------ */
 
-bool bst_alloc_is_poisoned(const bst_alloc *a) {
-    return a && a->poisoned;
-}
+bool bst_alloc_is_poisoned(const bst_alloc *a) { return a && a->poisoned; }
 
-bst_alloc_status bst_alloc_error(const bst_alloc *a) {
-    return a ? a->error : BST_ALLOC_ARG;
-}
+bst_alloc_status bst_alloc_error(const bst_alloc *a) { return a ? a->error : BST_ALLOC_ARG; }
 
 void bst_alloc_get_stats(const bst_alloc *a, bst_alloc_stats *out) {
     if (!out) return;

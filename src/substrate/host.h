@@ -109,9 +109,7 @@ enum {
  * parameters in between: one line per row of a family that shares one implementation and
  * differs in a parameter (the hashes, the signature schemes, the versions of a function). */
 #define SUB_HOST_CALLS(name, helper, ...)                                                          \
-    SUB_HOST(name) {                                                                               \
-        return helper(c, args, results, env, __VA_ARGS__, fn);                                     \
-    }
+    SUB_HOST(name) { return helper(c, args, results, env, __VA_ARGS__, fn); }
 
 /* A host function found by name: its signature (bst_functype_parse notation) and C function. */
 typedef struct sub_host_def {

@@ -28,27 +28,13 @@ static bool hash_host(bst_caller *c, const bst_value *args, bst_value *results, 
 }
 
 /* Adapters: the fixed-size prototypes of bastion_crypto.h as one pointer type. */
-static void h_keccak_256(const void *d, size_t n, uint8_t *o) {
-    bst_keccak_256(d, n, o);
-}
-static void h_sha2_256(const void *d, size_t n, uint8_t *o) {
-    bst_sha2_256(d, n, o);
-}
-static void h_blake2_128(const void *d, size_t n, uint8_t *o) {
-    bst_blake2_128(d, n, o);
-}
-static void h_blake2_256(const void *d, size_t n, uint8_t *o) {
-    bst_blake2_256(d, n, o);
-}
-static void h_twox_64(const void *d, size_t n, uint8_t *o) {
-    bst_twox_64(d, n, o);
-}
-static void h_twox_128(const void *d, size_t n, uint8_t *o) {
-    bst_twox_128(d, n, o);
-}
-static void h_twox_256(const void *d, size_t n, uint8_t *o) {
-    bst_twox_256(d, n, o);
-}
+static void h_keccak_256(const void *d, size_t n, uint8_t *o) { bst_keccak_256(d, n, o); }
+static void h_sha2_256(const void *d, size_t n, uint8_t *o) { bst_sha2_256(d, n, o); }
+static void h_blake2_128(const void *d, size_t n, uint8_t *o) { bst_blake2_128(d, n, o); }
+static void h_blake2_256(const void *d, size_t n, uint8_t *o) { bst_blake2_256(d, n, o); }
+static void h_twox_64(const void *d, size_t n, uint8_t *o) { bst_twox_64(d, n, o); }
+static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n, o); }
+static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
 
 SUB_HOST_CALLS(ext_hashing_keccak_256_version_1, hash_host, h_keccak_256, 32)
 SUB_HOST_CALLS(ext_hashing_sha2_256_version_1, hash_host, h_sha2_256, 32)
@@ -157,9 +143,7 @@ SUB_HOST_CALLS(ext_crypto_secp256k1_ecdsa_recover_compressed_version_2, recover_
 
 /* ---- the keystore ------------------------------------------------------------------------ */
 
-static size_t pub_len(host_key_scheme s) {
-    return s == HOST_KEY_ECDSA ? 33 : 32;
-}
+static size_t pub_len(host_key_scheme s) { return s == HOST_KEY_ECDSA ? 33 : 32; }
 
 /* Decodes exactly 2 * n hex digits (either case) into out[0..n); false on anything else. */
 static bool hex_decode(const uint8_t *hex, size_t n, uint8_t *out) {

@@ -66,9 +66,7 @@ static void skip_field(bst_scale_dec *d) { /* Field { name?, ty, type_name?, doc
     skip_strs(d);
 }
 
-static void skip_fields(bst_scale_dec *d) {
-    skip_vec(d, skip_field);
-}
+static void skip_fields(bst_scale_dec *d) { skip_vec(d, skip_field); }
 
 static void skip_type_param(bst_scale_dec *d) { /* TypeParameter { name, ty? } */
     skip_str(d);
@@ -118,9 +116,7 @@ static void skip_registry_entry(bst_scale_dec *d) { /* PortableType { id, ty } *
     skip_type(d);
 }
 
-static void skip_registry(bst_scale_dec *d) {
-    skip_vec(d, skip_registry_entry);
-}
+static void skip_registry(bst_scale_dec *d) { skip_vec(d, skip_registry_entry); }
 
 /* ---- storage entries ---------------------------------------------------------------------- */
 

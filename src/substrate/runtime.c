@@ -411,9 +411,7 @@ uint32_t bst_substrate_runtime_stub_count(const bst_substrate_runtime *rt) {
     return rt ? rt->nstubs : 0;
 }
 
-bst_state *bst_substrate_runtime_state(bst_substrate_runtime *rt) {
-    return rt ? rt->state : NULL;
-}
+bst_state *bst_substrate_runtime_state(bst_substrate_runtime *rt) { return rt ? rt->state : NULL; }
 
 static bst_status call_fail(bst_error *err, bst_status st, bst_trap_kind trap, const char *msg) {
     set_err(err, st, msg);

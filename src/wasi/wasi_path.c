@@ -425,9 +425,7 @@ WASI_FN(wasi_path_readlink) {
 }
 
 /* path_symlink: ctx is the link's target. */
-static int make_symlink(const resolved *r, void *ctx) {
-    return symlinkat(ctx, r->dirfd, r->name);
-}
+static int make_symlink(const resolved *r, void *ctx) { return symlinkat(ctx, r->dirfd, r->name); }
 
 WASI_FN(wasi_path_symlink) {
     WASI_PROLOGUE();

@@ -46,8 +46,6 @@ static inline int eq_hex(const unsigned char *got, const char *hex) {
 }
 
 /* The crypto layer's one-time initialisation; a test cannot run without it. */
-static inline void check_init(void) {
-    REQUIRE(bst_crypto_init());
-}
+static inline void check_init(void) { REQUIRE(bst_crypto_init()); }
 
 #endif

@@ -430,9 +430,7 @@ typedef struct {
     size_t n, i;
 } src;
 
-static uint8_t take(src *s) {
-    return s->i < s->n ? s->p[s->i++] : 0;
-}
+static uint8_t take(src *s) { return s->i < s->n ? s->p[s->i++] : 0; }
 static uint64_t take_n(src *s, unsigned bytes) {
     uint64_t x = 0;
     for (unsigned k = 0; k < bytes; k++) x |= (uint64_t)take(s) << (8 * k);

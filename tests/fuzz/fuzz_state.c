@@ -233,16 +233,12 @@ typedef struct {
     size_t n, i;
 } reader;
 
-static uint8_t rd(reader *r) {
-    return r->i < r->n ? r->p[r->i++] : 0;
-}
+static uint8_t rd(reader *r) { return r->i < r->n ? r->p[r->i++] : 0; }
 static size_t rd_key(reader *r) {
     uint8_t b = rd(r);
     return gen_code[b < 128 ? b : 128 + (b & 7)];
 }
-static size_t rd_trie(reader *r) {
-    return rd(r) % NT;
-}
+static size_t rd_trie(reader *r) { return rd(r) % NT; }
 
 /* A value of 0..40 bytes: raw input bytes, or (high bit) a pattern. */
 static bytes rd_value(reader *r) {

@@ -46,9 +46,7 @@
         }                                                                                          \
     } while (0)
 
-static inline int h_finish(const char *name) {
-    return check_finish(name);
-}
+static inline int h_finish(const char *name) { return check_finish(name); }
 
 /* ---- files and modules --------------------------------------------------------------------- */
 
@@ -204,9 +202,7 @@ static inline void h_put(h_buf *b, const void *src, size_t n) {
     memcpy(b->p + b->n, src, n);
     b->n += n;
 }
-static inline void h_u8(h_buf *b, uint8_t v) {
-    h_put(b, &v, 1);
-}
+static inline void h_u8(h_buf *b, uint8_t v) { h_put(b, &v, 1); }
 static inline void h_uleb(h_buf *b, uint64_t v) {
     do {
         uint8_t byte = v & 0x7f;

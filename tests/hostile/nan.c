@@ -23,9 +23,7 @@
 #define F64_PAYLOAD UINT64_C(0x7ff4000000000123)
 #define F64_NPAYLOAD UINT64_C(0xfff8000000abcdef)
 
-static int is_nan32(uint32_t b) {
-    return (b & 0x7fffffffu) > 0x7f800000u;
-}
+static int is_nan32(uint32_t b) { return (b & 0x7fffffffu) > 0x7f800000u; }
 static int is_nan64(uint64_t b) {
     return (b & ~(UINT64_C(1) << 63)) > UINT64_C(0x7ff0000000000000);
 }

@@ -43,9 +43,7 @@
         CHECK_OK(st_, err);                                                                        \
     } while (0)
 
-static double ms_between(uint64_t from, uint64_t to) {
-    return ((double)to - (double)from) / 1e6;
-}
+static double ms_between(uint64_t from, uint64_t to) { return ((double)to - (double)from) / 1e6; }
 
 /* ---- the rig: a store, the guest, its host functions ---------------------------------------- */
 
@@ -140,9 +138,7 @@ static void rig_free(rig *r) {
     free(r);
 }
 
-static int32_t after(const rig *r) {
-    return bst_global_get(h_global(r->inst, "after")).of.i32;
-}
+static int32_t after(const rig *r) { return bst_global_get(h_global(r->inst, "after")).of.i32; }
 
 /* Calls the guest's export fn (no arguments, no results). */
 static bst_status call(rig *r, const char *fn, bst_error *err) {

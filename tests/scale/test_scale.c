@@ -64,9 +64,7 @@ static void expect_buf(int line, const bst_scale_buf *b, const char *hex) {
 }
 #define EXPECT_BUF(b, hex) expect_buf(__LINE__, (b), (hex))
 
-static bool u128_eq(bst_scale_u128 a, bst_scale_u128 b) {
-    return a.lo == b.lo && a.hi == b.hi;
-}
+static bool u128_eq(bst_scale_u128 a, bst_scale_u128 b) { return a.lo == b.lo && a.hi == b.hi; }
 
 /* ---- compact integers --------------------------------------------------------------------- */
 

@@ -15,9 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hash(const uint8_t *p, size_t n, uint8_t out[32]) {
-    bst_blake2_256(p, n, out);
-}
+static void hash(const uint8_t *p, size_t n, uint8_t out[32]) { bst_blake2_256(p, n, out); }
 
 static void hex_to(const char *hex, uint8_t *out) {
     for (size_t i = 0; hex[2 * i]; i++) {

@@ -6,6 +6,4 @@
  */
 __attribute__((visibility("default"))) int bastion_canary_leaked_symbol(int x);
 
-int bastion_canary_leaked_symbol(int x) {
-    return x + 1;
-}
+int bastion_canary_leaked_symbol(int x) { return x + 1; }

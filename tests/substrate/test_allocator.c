@@ -41,9 +41,7 @@ static void env_open(env *e, uint32_t pages, uint32_t max_pages, uint32_t heap_b
     env_open_cfg(e, pages, max_pages, heap_base, NULL);
 }
 
-static void env_close(env *e) {
-    bst_store_free(e->store);
-}
+static void env_close(env *e) { bst_store_free(e->store); }
 
 /* Allocation that must succeed; returns the pointer (0 on failure, recorded). */
 static uint32_t must_alloc(env *e, uint32_t size, int line) {

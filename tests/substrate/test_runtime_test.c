@@ -94,9 +94,7 @@ static size_t enc_vec(uint8_t *dst, const void *bytes, size_t n) {
     return h + n;
 }
 
-static bst_substrate_runtime *open_rt(uint32_t heap_pages) {
-    return open_rt_ex(heap_pages, false);
-}
+static bst_substrate_runtime *open_rt(uint32_t heap_pages) { return open_rt_ex(heap_pages, false); }
 
 static const uint8_t ALL_OK[] = {0x1c, 'a', 'l', 'l', ' ', 'o', 'k', '!'}; /* b"all ok!".encode() */
 
