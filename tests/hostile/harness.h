@@ -273,6 +273,43 @@ typedef struct h_import {
     bst_functype type;
 } h_import;
 
+/* Hands `expect` the import `imp` with each type one step off its own (at most 32 parameters):
+ * an extra parameter, a missing or an extra result, each i32 turned i64 and each other type
+ * turned i32; `what` names the change.  The host-function list tests use it to show that
+ * nothing but the listed signature links. */
+static inline void h_each_type_one_off(h_import imp,
+                                       void (*expect)(const h_import *imp, const char *what)) {
+    const bst_functype want = imp.type;
+    bst_valtype p[33], r[2];
+    if (want.nparams > 32 || want.nresults > 1) return;
+    memcpy(p, want.params, want.nparams * sizeof *p);
+    memcpy(r, want.results, want.nresults * sizeof *r);
+    imp.type.params = p;
+    imp.type.results = r;
+
+    p[want.nparams] = BST_I32;
+    imp.type.nparams = want.nparams + 1;
+    expect(&imp, "extra parameter");
+    imp.type.nparams = want.nparams;
+
+    r[0] = BST_I32;
+    imp.type.nresults = want.nresults ? 0 : 1;
+    expect(&imp, want.nresults ? "no result" : "a result");
+    imp.type.nresults = want.nresults;
+    if (want.nresults) r[0] = want.results[0];
+
+    for (uint32_t k = 0; k < want.nparams; k++) {
+        p[k] = p[k] == BST_I32 ? BST_I64 : BST_I32;
+        expect(&imp, "parameter type");
+        p[k] = want.params[k];
+    }
+    for (uint32_t k = 0; k < want.nresults; k++) {
+        r[k] = r[k] == BST_I32 ? BST_I64 : BST_I32;
+        expect(&imp, "result type");
+        r[k] = want.results[k];
+    }
+}
+
 static inline void h_name(h_buf *b, const char *s) {
     h_uleb(b, strlen(s));
     h_put(b, s, strlen(s));

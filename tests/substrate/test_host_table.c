@@ -81,40 +81,9 @@ static void expect_wrong_type(const h_import *imp, const char *what) {
  * result, each i32 turned i64 and back. */
 static void test_wrong_types_refused(void) {
     for (size_t i = 0; i < NROWS; i++) {
-        bst_valtype p[33], r[2];
         bst_functype want;
         if (!bst_functype_parse(ROWS[i].sig, g_types[i], 32, &want)) continue;
-        h_import imp = {"env", ROWS[i].name, want};
-        memcpy(p, want.params, want.nparams * sizeof *p);
-        memcpy(r, want.results, want.nresults * sizeof *r);
-        imp.type.params = p;
-        imp.type.results = r;
-
-        p[want.nparams] = BST_I32;
-        imp.type.nparams = want.nparams + 1;
-        expect_wrong_type(&imp, "extra parameter");
-        imp.type.nparams = want.nparams;
-
-        if (want.nresults) {
-            imp.type.nresults = 0;
-            expect_wrong_type(&imp, "no result");
-        } else {
-            r[0] = BST_I32;
-            imp.type.nresults = 1;
-            expect_wrong_type(&imp, "a result");
-        }
-        imp.type.nresults = want.nresults;
-
-        for (uint32_t k = 0; k < want.nparams; k++) {
-            p[k] = p[k] == BST_I32 ? BST_I64 : BST_I32;
-            expect_wrong_type(&imp, "parameter type");
-            p[k] = want.params[k];
-        }
-        for (uint32_t k = 0; k < want.nresults; k++) {
-            r[k] = r[k] == BST_I32 ? BST_I64 : BST_I32;
-            expect_wrong_type(&imp, "result type");
-            r[k] = want.results[k];
-        }
+        h_each_type_one_off((h_import){"env", ROWS[i].name, want}, expect_wrong_type);
     }
 }
 
