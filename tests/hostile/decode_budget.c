@@ -36,18 +36,6 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Peak RSS in KiB from /proc/self/status, or -1 (not Linux). */
-static long peak_rss_kb(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return -1;
-    char line[256];
-    long kb = -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
-    fclose(f);
-    return kb;
-}
-
 /* Loads b with the given decoded-memory budget (0: the default). */
 static bst_module *load(const h_buf *b, uint64_t budget, bst_error *err) {
     bst_module_config mc;
@@ -61,11 +49,11 @@ static bst_module *load(const h_buf *b, uint64_t budget, bst_error *err) {
 static void expect_refused(const h_buf *b, uint64_t budget, const char *what, double max_s,
                            long max_rss_kb) {
     bst_error err;
-    long rss0 = peak_rss_kb();
+    long rss0 = h_proc_status_kb("VmHWM");
     double t0 = now();
     bst_module *m = load(b, budget, &err);
     double dt = now() - t0;
-    long rss1 = peak_rss_kb();
+    long rss1 = h_proc_status_kb("VmHWM");
     CHECK(m == NULL);
     bst_module_free(m);
     if (m) return;

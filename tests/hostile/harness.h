@@ -381,4 +381,22 @@ static inline h_buf h_module_imports(const h_import *imp, size_t n) {
     return m;
 }
 
+/* A field of /proc/self/status in KiB (VmHWM: peak RSS, VmSize: address space), or -1 where
+ * there is no such file.  (getrusage's ru_maxrss would include the peak of the process this one
+ * was exec'ed from.) */
+static inline long h_proc_status_kb(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kb = -1;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, n) == 0 && line[n] == ':') {
+            kb = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return kb;
+}
+
 #endif /* BST_TEST_HOSTILE_HARNESS_H */

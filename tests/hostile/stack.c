@@ -235,24 +235,6 @@ static void huge_frames(void) {
     bst_module_free(m);
 }
 
-/* A field of /proc/self/status in KiB (VmHWM: peak RSS, VmSize: address space), or -1 where
- * there is no such file.  (getrusage's ru_maxrss would include the peak of the process this one
- * was exec'ed from.) */
-static long proc_status_kb(const char *field) {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return -1;
-    char line[256];
-    long kb = -1;
-    size_t n = strlen(field);
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, field, n) == 0 && line[n] == ':') {
-            kb = strtol(line + n + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return kb;
-}
-
 /* The largest limits: 2^32-1 frames, then 2^32-1 frames and slots. */
 static void huge_limits(const bst_module *m) {
     bst_config cfg;
@@ -299,18 +281,18 @@ static void lazy_allocation(const bst_module *m) {
     /* Each store's first call is measured: the frame stack of a 200,000,000-frame limit once
      * took 4.8 GB of address space (24 B per frame), and a 2^32-1-slot value stack could not
      * be allocated at all (32 GiB). */
-    long hwm0 = proc_status_kb("VmHWM"), vm0 = proc_status_kb("VmSize");
+    long hwm0 = h_proc_status_kb("VmHWM"), vm0 = h_proc_status_kb("VmSize");
     cfg.max_call_depth = 200000000;
     rig_open(&r, m, &cfg);
     CHECK_OK(call1(&r, "rec", 10, &err, &v), err);
-    long hwm1 = proc_status_kb("VmHWM"), vm1 = proc_status_kb("VmSize");
+    long hwm1 = h_proc_status_kb("VmHWM"), vm1 = h_proc_status_kb("VmSize");
     bst_store_free(r.s);
     cfg.max_call_depth = UINT32_MAX;
     cfg.max_stack_slots = UINT32_MAX;
     rig_open(&r, m, &cfg);
     CHECK_OK(call1(&r, "rec", 10, &err, &v), err);
     CHECK_EQ(v, 10);
-    long hwm2 = proc_status_kb("VmHWM");
+    long hwm2 = h_proc_status_kb("VmHWM");
     bst_store_free(r.s);
     if (hwm0 >= 0 && vm0 >= 0) {
         printf("first call: peak RSS +%ld KiB, address space +%ld KiB (depth 2e8); "
