@@ -15,20 +15,28 @@ fail() {
     exit 1
 }
 
-# run RC ARGS...: runs `bastion contract ARGS... --state $STATE`, which must exit with RC;
-# its stdout is kept in $OUT.
-run() {
-    want=$1
-    shift
+# at DIR RC ARGS...: `bastion contract ARGS... --state DIR` must exit with RC (stdout in $OUT,
+# stderr in $WORK/stderr).
+at() {
+    dir=$1
+    want=$2
+    shift 2
     set +e
-    OUT=$("$BASTION" contract "$@" --state "$STATE" 2>"$WORK/stderr")
+    OUT=$("$BASTION" contract "$@" --state "$dir" 2>"$WORK/stderr")
     rc=$?
     set -e
     if [ "$rc" != "$want" ]; then
         printf '%s\n' "$OUT" >&2
         cat "$WORK/stderr" >&2
-        fail "bastion contract $* exited $rc, expected $want"
+        fail "bastion contract $* --state $dir exited $rc, expected $want"
     fi
+}
+
+# run RC ARGS...: `at` on the test's own state directory $STATE.
+run() {
+    want=$1
+    shift
+    at "$STATE" "$want" "$@"
 }
 
 # expect LINE...: each LINE must be a whole line of the last output.

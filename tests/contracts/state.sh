@@ -9,23 +9,6 @@ WASM=$C/flipper_v5.wasm
 META=$C/flipper_v5.json
 NOBODY=0x0000000000000000000000000000000000000000000000000000000000000001
 
-# at DIR RC ARGS...: `bastion contract ARGS... --state DIR` must exit with RC (stdout in $OUT,
-# stderr in $WORK/stderr).
-at() {
-    dir=$1
-    want=$2
-    shift 2
-    set +e
-    OUT=$("$BASTION" contract "$@" --state "$dir" 2>"$WORK/stderr")
-    rc=$?
-    set -e
-    if [ "$rc" != "$want" ]; then
-        printf '%s\n' "$OUT" >&2
-        cat "$WORK/stderr" >&2
-        fail "bastion contract $* --state $dir exited $rc, expected $want"
-    fi
-}
-
 # says TEXT: the last command's stderr holds TEXT.
 says() {
     grep -qF -- "$1" "$WORK/stderr" || {
