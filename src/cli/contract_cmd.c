@@ -168,13 +168,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
 
 static void *read_file(const char *path, size_t *len, char *err, size_t errlen) {
     uint8_t *buf;
-    if (!cli_read_file(path, MAX_FILE_BYTES, &buf, len, err, errlen)) return NULL;
-    if (cli_is_wat(buf, *len)) {
-        free(buf);
-        cli_wat_error(err, errlen, path);
-        return NULL;
-    }
-    return buf;
+    return cli_read_module(path, path, MAX_FILE_BYTES, &buf, len, err, errlen) ? buf : NULL;
 }
 
 /* ---- the commands ------------------------------------------------------------------------ */

@@ -194,3 +194,13 @@ void cli_wat_error(char *buf, size_t len, const char *path) {
              "package wabt)",
              path, path, stem, path);
 }
+
+bool cli_read_module(const char *path, const char *shown, size_t max, uint8_t **data, size_t *len,
+                     char *errbuf, size_t errlen) {
+    if (!cli_read_file(path, max, data, len, errbuf, errlen)) return false;
+    if (!cli_is_wat(*data, *len)) return true;
+    free(*data);
+    *data = NULL;
+    cli_wat_error(errbuf, errlen, shown);
+    return false;
+}

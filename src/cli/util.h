@@ -64,5 +64,9 @@ bool cli_is_wat(const uint8_t *b, size_t n);
 /* Writes into buf the error for a text module read from path ("-": standard input): that only
  * binary modules are accepted, and the wat2wasm command that converts it. */
 void cli_wat_error(char *buf, size_t len, const char *path);
+/* cli_read_file for a binary module: WebAssembly text is refused too, with cli_wat_error's
+ * reason for `shown` (the name the user gave, "-" for standard input). */
+bool cli_read_module(const char *path, const char *shown, size_t max, uint8_t **data, size_t *len,
+                     char *errbuf, size_t errlen);
 
 #endif /* BASTION_CLI_UTIL_H */

@@ -24,15 +24,9 @@ bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint
         cfg = &defaults;
     }
     /* never read more of the file than a module may have */
-    if (!cli_read_file(strcmp(path, "-") == 0 ? "/dev/stdin" : path, cfg->max_module_bytes, &bytes,
-                       &len, why, sizeof why)) {
+    if (!cli_read_module(strcmp(path, "-") == 0 ? "/dev/stdin" : path, path, cfg->max_module_bytes,
+                         &bytes, &len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
-        return NULL;
-    }
-    if (cli_is_wat(bytes, len)) {
-        cli_wat_error(why, sizeof why, path);
-        fprintf(stderr, "error: %s\n", why);
-        free(bytes);
         return NULL;
     }
     bst_error err;
