@@ -4,11 +4,16 @@
 # calls (tests/cli/cli.cmake).  The layers' own CLI tests (spec/*, wasi/*, contracts/cli_*, ...)
 # are registered by their cmake files.
 
+# JSON input (chain specs, wast2json scripts, ink! metadata) is decoded by jansson, which only
+# the CLI links.
+bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
 file(GLOB BASTION_CLI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.c)
 add_executable(bastion ${BASTION_CLI_SOURCES})
 target_compile_definitions(bastion PRIVATE _POSIX_C_SOURCE=200809L)
+target_include_directories(bastion PRIVATE ${BASTION_JANSSON_INCLUDE})
 target_link_libraries(bastion PRIVATE bastion_engine bastion_wasi bastion_scale bastion_crypto
-                      bastion_state bastion_substrate bastion_contracts Threads::Threads)
+                      bastion_state bastion_substrate bastion_contracts ${BASTION_JANSSON_LIB}
+                      Threads::Threads)
 
 add_test(NAME cli/fib
          COMMAND $<TARGET_FILE:bastion> run ${BASTION_SHARED_DIR}/bench/fib32.wasm

@@ -15,25 +15,23 @@
 #include <string.h>
 
 /* genesis.raw.<name> of a parsed chain spec, or NULL. */
-static const json_value *genesis_raw(const json_value *root, const char *name) {
-    const json_value *genesis = json_get(root, "genesis");
-    const json_value *raw = genesis ? json_get(genesis, "raw") : NULL;
-    return raw ? json_get(raw, name) : NULL;
+static json_t *genesis_raw(const json_t *root, const char *name) {
+    return json_object_get(json_object_get(json_object_get(root, "genesis"), "raw"), name);
 }
 
-bool cli_chainspec_code(const char *path, const json_value *root, uint8_t **blob,
-                        size_t *blob_len) {
-    const json_value *top = genesis_raw(root, "top");
-    if (!top || top->kind != JSON_OBJECT) {
+bool cli_chainspec_code(const char *path, const json_t *root, uint8_t **blob, size_t *blob_len) {
+    const json_t *top = genesis_raw(root, "top");
+    if (!json_is_object(top)) {
         fprintf(stderr, "error: %s: no genesis.raw.top object (not a raw chain spec?)\n", path);
         return false;
     }
-    const json_value *code = json_get(top, "0x3a636f6465");
+    const json_t *code = json_object_get(top, "0x3a636f6465");
     if (!code) {
         fprintf(stderr, "error: %s: genesis.raw.top has no :code (0x3a636f6465) entry\n", path);
         return false;
     }
-    if (code->kind != JSON_STRING || !cli_hex_decode(code->str, code->len, blob, blob_len)) {
+    if (!json_is_string(code) ||
+        !cli_hex_decode(json_string_value(code), json_string_length(code), blob, blob_len)) {
         fprintf(stderr, "error: %s: the :code entry is not a hex string\n", path);
         return false;
     }
@@ -41,24 +39,26 @@ bool cli_chainspec_code(const char *path, const json_value *root, uint8_t **blob
 }
 
 /* Puts every member of obj (hex key -> hex value) into trie `child` of m. */
-static bool load_pairs(const char *path, const char *where, const json_value *obj,
-                       const uint8_t *child, size_t child_len, bst_state_mem *m) {
-    if (obj->kind != JSON_OBJECT) {
+static bool load_pairs(const char *path, const char *where, json_t *obj, const uint8_t *child,
+                       size_t child_len, bst_state_mem *m) {
+    if (!json_is_object(obj)) {
         fprintf(stderr, "error: %s: %s is not an object\n", path, where);
         return false;
     }
-    for (size_t i = 0; i < obj->count; i++) {
-        const json_member *mb = &obj->members[i];
+    const char *key;
+    size_t key_len;
+    json_t *value;
+    json_object_keylen_foreach(obj, key, key_len, value) {
         uint8_t *k = NULL, *v = NULL;
         size_t kl = 0, vl = 0;
-        if (!cli_hex_decode(mb->key, mb->key_len, &k, &kl)) {
-            fprintf(stderr, "error: %s: %s: key \"%.80s\" is not hex\n", path, where, mb->key);
+        if (!cli_hex_decode(key, key_len, &k, &kl)) {
+            fprintf(stderr, "error: %s: %s: key \"%.80s\" is not hex\n", path, where, key);
             return false;
         }
-        if (mb->value.kind != JSON_STRING ||
-            !cli_hex_decode(mb->value.str, mb->value.len, &v, &vl)) {
+        if (!json_is_string(value) ||
+            !cli_hex_decode(json_string_value(value), json_string_length(value), &v, &vl)) {
             fprintf(stderr, "error: %s: %s: the value of \"%.80s\" is not a hex string\n", path,
-                    where, mb->key);
+                    where, key);
             free(k);
             return false;
         }
@@ -73,32 +73,33 @@ static bool load_pairs(const char *path, const char *where, const json_value *ob
     return true;
 }
 
-bool cli_chainspec_genesis_storage(const char *path, const json_value *root, bst_state_mem *mem) {
-    const json_value *top = genesis_raw(root, "top");
-    const json_value *children = genesis_raw(root, "childrenDefault");
+bool cli_chainspec_genesis_storage(const char *path, const json_t *root, bst_state_mem *mem) {
+    json_t *top = genesis_raw(root, "top");
+    json_t *children = genesis_raw(root, "childrenDefault");
     if (!top) {
         fprintf(stderr, "error: %s: no genesis.raw.top (not a raw chain spec?)\n", path);
         return false;
     }
     if (!load_pairs(path, "genesis.raw.top", top, NULL, 0, mem)) return false;
     if (children) {
-        if (children->kind != JSON_OBJECT) {
+        if (!json_is_object(children)) {
             fprintf(stderr, "error: %s: genesis.raw.childrenDefault is not an object\n", path);
             return false;
         }
-        for (size_t i = 0; i < children->count; i++) {
-            const json_member *c = &children->members[i];
+        const char *key;
+        size_t key_len;
+        json_t *child;
+        json_object_keylen_foreach(children, key, key_len, child) {
             uint8_t *name = NULL;
             size_t name_len = 0;
-            if (!cli_hex_decode(c->key, c->key_len, &name, &name_len)) {
-                fprintf(stderr, "error: %s: childrenDefault key \"%.80s\" is not hex\n", path,
-                        c->key);
+            if (!cli_hex_decode(key, key_len, &name, &name_len)) {
+                fprintf(stderr, "error: %s: childrenDefault key \"%.80s\" is not hex\n", path, key);
                 return false;
             }
             /* Substrate's raw format: {"childInfo": ..., "data": {...}} in old specs, the pair
              * map itself in current ones. */
-            const json_value *data = json_get(&c->value, "data");
-            if (!data || json_get(&c->value, "childInfo") == NULL) data = &c->value;
+            json_t *data = json_object_get(child, "data");
+            if (!data || json_object_get(child, "childInfo") == NULL) data = child;
             /* The key is the unprefixed child storage key; tolerate the prefixed form. */
             const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
             size_t skip =
@@ -162,7 +163,7 @@ static bool runtime_state_version(const char *path, const uint8_t *blob, size_t 
     return ok;
 }
 
-bool cli_chainspec_state_version(const char *path, const json_value *root, unsigned *version) {
+bool cli_chainspec_state_version(const char *path, const json_t *root, unsigned *version) {
     uint8_t *blob = NULL;
     size_t blob_len = 0;
     bool ok = cli_chainspec_code(path, root, &blob, &blob_len) &&

@@ -7,7 +7,7 @@
 #define BASTION_CLI_CHAINSPEC_H
 
 #include "bastion_state.h"
-#include "json.h"
+#include "json_util.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,14 +16,14 @@
 /* The :code blob (hex-decoded, maybe still compressed) of a parsed raw chain spec; prints an
  * error naming path and returns false when there is none.  On success *blob is freed with
  * free(). */
-bool cli_chainspec_code(const char *path, const json_value *root, uint8_t **blob, size_t *blob_len);
+bool cli_chainspec_code(const char *path, const json_t *root, uint8_t **blob, size_t *blob_len);
 /* Puts a parsed raw chain spec's genesis storage (genesis.raw.top and
  * genesis.raw.childrenDefault, hex keys and values) into m.  Prints an error naming path and
  * returns false on failure. */
-bool cli_chainspec_genesis_storage(const char *path, const json_value *root, bst_state_mem *m);
+bool cli_chainspec_genesis_storage(const char *path, const json_t *root, bst_state_mem *m);
 /* The state version the chain spec's genesis runtime (its :code) declares in its
  * RuntimeVersion (0 when it has none); prints an error naming path and returns false when it
  * cannot be found. */
-bool cli_chainspec_state_version(const char *path, const json_value *root, unsigned *version);
+bool cli_chainspec_state_version(const char *path, const json_t *root, unsigned *version);
 
 #endif /* BASTION_CLI_CHAINSPEC_H */

@@ -13,7 +13,7 @@
 #include "bastion_state.h"
 #include "bastion_trie.h"
 #include "chainspec.h"
-#include "json.h"
+#include "json_util.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -71,13 +71,12 @@ static int genesis(int argc, char **argv) {
         fprintf(stderr, "error: %s\n", why);
         return 1;
     }
-    json_value root;
-    json_error jerr;
-    bool parsed = json_parse((const char *)text, text_len, &root, &jerr);
+    json_error_t jerr;
+    json_t *root = cli_json_parse((const char *)text, text_len, &jerr);
     free(text);
-    if (!parsed) {
-        fprintf(stderr, "error: %s: invalid JSON (line %zu, column %zu: %s)\n", path, jerr.line,
-                jerr.column, jerr.message);
+    if (!root) {
+        fprintf(stderr, "error: %s: invalid JSON (line %d, column %d: %s)\n", path, jerr.line,
+                jerr.column, jerr.text);
         return 1;
     }
     int rc = 1;
@@ -87,12 +86,12 @@ static int genesis(int argc, char **argv) {
         fprintf(stderr, "error: out of memory\n");
         goto out;
     }
-    if (!cli_chainspec_genesis_storage(path, &root, mem)) goto out;
+    if (!cli_chainspec_genesis_storage(path, root, mem)) goto out;
 
     unsigned version = 0;
     if (forced >= 0) {
         version = (unsigned)forced;
-    } else if (!cli_chainspec_state_version(path, &root, &version)) {
+    } else if (!cli_chainspec_state_version(path, root, &version)) {
         fprintf(stderr,
                 "error: %s: no state version from the genesis runtime (give "
                 "--state-version)\n",
@@ -122,7 +121,7 @@ static int genesis(int argc, char **argv) {
 out:
     bst_state_free(st);
     bst_state_mem_free(mem);
-    json_free(&root);
+    json_decref(root);
     return rc;
 }
 

@@ -17,29 +17,29 @@
 #include <string.h>
 #include <strings.h>
 
-#include "json.h"
+#include "json_util.h"
 #include "util.h"
 
 /* Deep enough for any real ink! type, small enough for the C stack with a cyclic registry. */
 #define INK_MAX_DEPTH 48
 
 struct ink_fn {
-    const json_value *obj;
+    const json_t *obj;
     char *label;             /* "new", or "Flip::new" for old trait messages (malloc'd) */
     const char *short_label; /* the last path element */
     uint8_t selector[4];
-    const json_value *args; /* array (may be NULL: no arguments) */
-    long ret;               /* return type id, -1 for none */
+    const json_t *args; /* array (may be NULL: no arguments) */
+    long ret;           /* return type id, -1 for none */
 };
 
 struct ink_metadata {
-    json_value root;
-    int version;              /* 0: ink! 3 era; 4; 5 */
-    const json_value **types; /* indexed by type id; entries are {def, path, params} */
+    json_t *root;
+    int version;          /* 0: ink! 3 era; 4; 5 */
+    const json_t **types; /* indexed by type id; entries are {def, path, params} */
     size_t ntypes;
     ink_fn *fns; /* constructors then messages */
     size_t nctors, nmsgs;
-    const json_value *events; /* spec.events (array or NULL) */
+    const json_t *events; /* spec.events (array or NULL) */
     ink_account_fn accounts;
 };
 
@@ -89,17 +89,17 @@ static void sb_hex(sbuf *b, const uint8_t *p, size_t n) {
     }
 }
 
-static bool json_is(const json_value *v, json_kind k) { return v && v->kind == k; }
+/* A JSON integer in 0..999999999 (ids, indices, lengths), or -1 for anything else. */
+static long json_uint(const json_t *v) {
+    if (!json_is_integer(v)) return -1;
+    json_int_t i = json_integer_value(v);
+    return i >= 0 && i <= 999999999 ? (long)i : -1;
+}
 
-/* A JSON number member as a non-negative integer (or -1). */
-static long json_uint(const json_value *v) {
-    if (!json_is(v, JSON_NUMBER) || v->len == 0 || v->len > 9) return -1;
-    long r = 0;
-    for (size_t i = 0; i < v->len; i++) {
-        if (v->str[i] < '0' || v->str[i] > '9') return -1;
-        r = r * 10 + (v->str[i] - '0');
-    }
-    return r;
+/* The last element of a JSON array when it is a string, else NULL. */
+static const char *last_string(const json_t *a) {
+    size_t n = json_array_size(a);
+    return n ? json_string_value(json_array_get(a, n - 1)) : NULL;
 }
 
 /* ---- 128-bit decimal --------------------------------------------------------------------- */
@@ -177,66 +177,64 @@ static void sb_sdec(sbuf *b, const uint8_t *p, size_t n) {
 
 /* ---- loading ----------------------------------------------------------------------------- */
 
-static const json_value *type_obj(const ink_metadata *m, long id) {
+static const json_t *type_obj(const ink_metadata *m, long id) {
     if (id < 0 || (size_t)id >= m->ntypes) return NULL;
     return m->types[id];
 }
 
-static const json_value *type_def(const ink_metadata *m, long id) {
-    return json_get(type_obj(m, id), "def");
+static const json_t *type_def(const ink_metadata *m, long id) {
+    return json_object_get(type_obj(m, id), "def");
 }
 
 /* The type id of a {type: {type: ID}} or {type: ID} holder (v0 ids are already 1-based
  * positions, matching our index). */
-static long type_ref(const json_value *holder) {
-    const json_value *t = json_get(holder, "type");
-    if (json_is(t, JSON_OBJECT)) return json_uint(json_get(t, "type"));
+static long type_ref(const json_t *holder) {
+    const json_t *t = json_object_get(holder, "type");
+    if (json_is_object(t)) return json_uint(json_object_get(t, "type"));
     return json_uint(t);
 }
 
-static const char *label_of(const json_value *o) {
-    const char *l = json_get_string(o, "label");
+static const char *label_of(const json_t *o) {
+    const char *l = cli_json_str(o, "label");
     if (l) return l;
-    const json_value *n = json_get(o, "name");
-    if (json_is(n, JSON_STRING)) return n->str;
-    if (json_is(n, JSON_ARRAY) && n->count && json_is(&n->items[n->count - 1], JSON_STRING))
-        return n->items[n->count - 1].str;
-    return NULL;
+    const json_t *n = json_object_get(o, "name");
+    if (json_is_string(n)) return json_string_value(n);
+    return last_string(n);
 }
 
-static bool load_fn(ink_fn *f, const json_value *o, bool constructor) {
+static bool load_fn(ink_fn *f, const json_t *o, bool constructor) {
     f->obj = o;
-    const json_value *name = json_get(o, "name");
-    if (json_get_string(o, "label")) {
-        f->label = strdup(json_get_string(o, "label"));
-    } else if (json_is(name, JSON_ARRAY) && name->count) {
+    const json_t *name = json_object_get(o, "name");
+    if (cli_json_str(o, "label")) {
+        f->label = strdup(cli_json_str(o, "label"));
+    } else if (json_is_array(name) && json_array_size(name)) {
         size_t len = 0;
-        for (size_t i = 0; i < name->count; i++) {
-            if (!json_is(&name->items[i], JSON_STRING)) return false;
-            len += name->items[i].len + 2;
+        for (size_t i = 0; i < json_array_size(name); i++) {
+            if (!json_is_string(json_array_get(name, i))) return false;
+            len += json_string_length(json_array_get(name, i)) + 2;
         }
         f->label = malloc(len + 1);
         if (f->label) {
             f->label[0] = '\0';
-            for (size_t i = 0; i < name->count; i++) {
+            for (size_t i = 0; i < json_array_size(name); i++) {
                 if (i) strcat(f->label, "::");
-                strcat(f->label, name->items[i].str);
+                strcat(f->label, json_string_value(json_array_get(name, i)));
             }
         }
-    } else if (json_is(name, JSON_STRING)) {
-        f->label = strdup(name->str);
+    } else if (json_is_string(name)) {
+        f->label = strdup(json_string_value(name));
     } else {
         return false;
     }
     if (!f->label) return false;
     const char *c = strrchr(f->label, ':');
     f->short_label = c ? c + 1 : f->label;
-    const char *sel = json_get_string(o, "selector");
+    const char *sel = cli_json_str(o, "selector");
     if (!sel || !cli_hex_exact(sel, strlen(sel), f->selector, 4)) return false;
-    f->args = json_get(o, "args");
-    if (f->args && !json_is(f->args, JSON_ARRAY)) return false;
-    const json_value *rt = json_get(o, "returnType");
-    f->ret = json_is(rt, JSON_OBJECT) ? json_uint(json_get(rt, "type")) : -1;
+    f->args = json_object_get(o, "args");
+    if (f->args && !json_is_array(f->args)) return false;
+    const json_t *rt = json_object_get(o, "returnType");
+    f->ret = json_is_object(rt) ? json_uint(json_object_get(rt, "type")) : -1;
     (void)constructor;
     return true;
 }
@@ -257,38 +255,42 @@ ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char 
         return NULL;
     }
     m->accounts = accounts;
-    json_error je;
-    bool ok = json_parse(text, len, &m->root, &je);
+    json_error_t je;
+    m->root = cli_json_parse(text, len, &je);
     free(text);
-    if (!ok) {
-        seterr(err, errlen, "%s:%zu:%zu: %s", path, je.line, je.column, je.message);
+    if (!m->root) {
+        seterr(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         free(m);
         return NULL;
     }
-    const json_value *root = &m->root;
+    json_t *root = m->root;
     /* ink! 3.x metadata with a "V1"/"V3" wrapper keeps the same layout inside it. */
-    if (!json_get(root, "spec")) {
-        for (size_t i = 0; i < root->count && root->kind == JSON_OBJECT; i++)
-            if (json_get(&root->members[i].value, "spec")) {
-                root = &root->members[i].value;
+    if (!json_object_get(root, "spec")) {
+        const char *key;
+        json_t *member;
+        json_object_foreach(m->root, key, member) {
+            if (json_object_get(member, "spec")) {
+                root = member;
                 break;
             }
+        }
     }
-    const json_value *ver = json_get(&m->root, "version");
-    m->version = json_is(ver, JSON_NUMBER) ? (int)json_uint(ver) : 0;
-    if (json_is(ver, JSON_STRING)) m->version = atoi(ver->str);
-    const json_value *spec = json_get(root, "spec");
-    const json_value *types = json_get(root, "types");
-    if (!json_is(spec, JSON_OBJECT) || !json_is(types, JSON_ARRAY)) {
+    const json_t *ver = json_object_get(m->root, "version");
+    m->version = json_is_number(ver) ? (int)json_uint(ver) : 0;
+    if (json_is_string(ver)) m->version = atoi(json_string_value(ver));
+    const json_t *spec = json_object_get(root, "spec");
+    const json_t *types = json_object_get(root, "types");
+    if (!json_is_object(spec) || !json_is_array(types)) {
         seterr(err, errlen, "%s: not ink! metadata (no spec/types)", path);
         goto fail;
     }
     /* Types: new format {id, type: {...}}; old format {...} numbered from 1. */
-    bool with_ids = types->count && json_get(&types->items[0], "id") != NULL;
-    size_t ntypes = types->count + 1;
+    bool with_ids =
+        json_array_size(types) && json_object_get(json_array_get(types, 0), "id") != NULL;
+    size_t ntypes = json_array_size(types) + 1;
     if (with_ids)
-        for (size_t i = 0; i < types->count; i++) {
-            long id = json_uint(json_get(&types->items[i], "id"));
+        for (size_t i = 0; i < json_array_size(types); i++) {
+            long id = json_uint(json_object_get(json_array_get(types, i), "id"));
             if (id < 0 || id > 1000000) {
                 seterr(err, errlen, "%s: bad type id", path);
                 goto fail;
@@ -301,35 +303,36 @@ ink_metadata *ink_metadata_load(const char *path, ink_account_fn accounts, char 
         goto fail;
     }
     m->ntypes = ntypes;
-    for (size_t i = 0; i < types->count; i++) {
-        const json_value *t = &types->items[i];
+    for (size_t i = 0; i < json_array_size(types); i++) {
+        const json_t *t = json_array_get(types, i);
         if (with_ids)
-            m->types[json_uint(json_get(t, "id"))] = json_get(t, "type");
+            m->types[json_uint(json_object_get(t, "id"))] = json_object_get(t, "type");
         else
             m->types[i + 1] = t;
     }
-    const json_value *ctors = json_get(spec, "constructors"), *msgs = json_get(spec, "messages");
-    if (!json_is(ctors, JSON_ARRAY) || !json_is(msgs, JSON_ARRAY)) {
+    const json_t *ctors = json_object_get(spec, "constructors"),
+                 *msgs = json_object_get(spec, "messages");
+    if (!json_is_array(ctors) || !json_is_array(msgs)) {
         seterr(err, errlen, "%s: spec without constructors/messages", path);
         goto fail;
     }
-    m->fns = calloc(ctors->count + msgs->count + 1, sizeof *m->fns);
+    m->fns = calloc(json_array_size(ctors) + json_array_size(msgs) + 1, sizeof *m->fns);
     if (!m->fns) {
         seterr(err, errlen, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < ctors->count; i++, m->nctors++)
-        if (!load_fn(&m->fns[m->nctors], &ctors->items[i], true)) {
+    for (size_t i = 0; i < json_array_size(ctors); i++, m->nctors++)
+        if (!load_fn(&m->fns[m->nctors], json_array_get(ctors, i), true)) {
             seterr(err, errlen, "%s: bad constructor %zu", path, i);
             goto fail;
         }
-    for (size_t i = 0; i < msgs->count; i++, m->nmsgs++)
-        if (!load_fn(&m->fns[m->nctors + m->nmsgs], &msgs->items[i], false)) {
+    for (size_t i = 0; i < json_array_size(msgs); i++, m->nmsgs++)
+        if (!load_fn(&m->fns[m->nctors + m->nmsgs], json_array_get(msgs, i), false)) {
             seterr(err, errlen, "%s: bad message %zu", path, i);
             goto fail;
         }
-    m->events = json_get(spec, "events");
-    if (m->events && !json_is(m->events, JSON_ARRAY)) m->events = NULL;
+    m->events = json_object_get(spec, "events");
+    if (m->events && !json_is_array(m->events)) m->events = NULL;
     return m;
 fail:
     ink_metadata_free(m);
@@ -341,7 +344,7 @@ void ink_metadata_free(ink_metadata *m) {
     for (size_t i = 0; i < m->nctors + m->nmsgs + 1 && m->fns; i++) free(m->fns[i].label);
     free(m->fns);
     free(m->types);
-    json_free(&m->root);
+    json_decref(m->root);
     free(m);
 }
 
@@ -373,14 +376,13 @@ const ink_fn *ink_metadata_find_selector(const ink_metadata *m, bool constructor
 
 const char *ink_fn_label(const ink_fn *f) { return f->label; }
 
-size_t ink_fn_nargs(const ink_fn *f) { return f->args ? f->args->count : 0; }
+size_t ink_fn_nargs(const ink_fn *f) { return json_array_size(f->args); }
 
 /* A short name for a type: its displayName's last element, else the def kind. */
-static const char *arg_type_name(const json_value *arg) {
-    const json_value *dn = json_get(json_get(arg, "type"), "displayName");
-    if (json_is(dn, JSON_ARRAY) && dn->count && json_is(&dn->items[dn->count - 1], JSON_STRING))
-        return dn->items[dn->count - 1].str;
-    return "?";
+static const char *arg_type_name(const json_t *arg) {
+    const json_t *dn = json_object_get(json_object_get(arg, "type"), "displayName");
+    const char *name = last_string(dn);
+    return name ? name : "?";
 }
 
 void ink_metadata_print_spec(const ink_metadata *m, FILE *out) {
@@ -388,8 +390,9 @@ void ink_metadata_print_spec(const ink_metadata *m, FILE *out) {
         const ink_fn *f = &m->fns[i];
         fprintf(out, "  %s %s(", i < m->nctors ? "constructor" : "message", f->label);
         for (size_t a = 0; a < ink_fn_nargs(f); a++) {
-            const char *l = label_of(&f->args->items[a]);
-            fprintf(out, "%s%s: %s", a ? ", " : "", l ? l : "?", arg_type_name(&f->args->items[a]));
+            const char *l = label_of(json_array_get(f->args, a));
+            fprintf(out, "%s%s: %s", a ? ", " : "", l ? l : "?",
+                    arg_type_name(json_array_get(f->args, a)));
         }
         fprintf(out, ")  selector 0x%02x%02x%02x%02x\n", f->selector[0], f->selector[1],
                 f->selector[2], f->selector[3]);
@@ -400,9 +403,9 @@ void ink_metadata_print_spec(const ink_metadata *m, FILE *out) {
 
 /* The primitive name of a type ("u8", "bool", ...) or NULL. */
 static const char *prim_name(const ink_metadata *m, long id) {
-    const json_value *def = type_def(m, id);
-    const json_value *p = json_get(def, "primitive");
-    return json_is(p, JSON_STRING) ? p->str : NULL;
+    const json_t *def = type_def(m, id);
+    const json_t *p = json_object_get(def, "primitive");
+    return json_is_string(p) ? json_string_value(p) : NULL;
 }
 
 static bool is_u8(const ink_metadata *m, long id) {
@@ -423,22 +426,22 @@ static size_t int_width(const char *p, bool *is_signed) {
     return 0;
 }
 
-static bool is_option(const json_value *tobj) {
-    const json_value *path = json_get(tobj, "path");
-    return json_is(path, JSON_ARRAY) && path->count == 1 && json_is(&path->items[0], JSON_STRING) &&
-           strcmp(path->items[0].str, "Option") == 0;
+static bool is_option(const json_t *tobj) {
+    const json_t *path = json_object_get(tobj, "path");
+    const char *name = json_string_value(json_array_get(path, 0));
+    return json_array_size(path) == 1 && name && strcmp(name, "Option") == 0;
 }
 
 /* The variant's SCALE index: "index" (new), "discriminant" (old) or its position. */
-static long variant_index(const json_value *v, size_t pos) {
-    long i = json_uint(json_get(v, "index"));
-    if (i < 0) i = json_uint(json_get(v, "discriminant"));
+static long variant_index(const json_t *v, size_t pos) {
+    long i = json_uint(json_object_get(v, "index"));
+    if (i < 0) i = json_uint(json_object_get(v, "discriminant"));
     return i < 0 ? (long)pos : i;
 }
 
-static const json_value *fields_of(const json_value *holder) {
-    const json_value *f = json_get(holder, "fields");
-    return json_is(f, JSON_ARRAY) ? f : NULL;
+static const json_t *fields_of(const json_t *holder) {
+    const json_t *f = json_object_get(holder, "fields");
+    return json_is_array(f) ? f : NULL;
 }
 
 /* ---- encoding text -> SCALE -------------------------------------------------------------- */
@@ -647,29 +650,29 @@ static bool enc_pieces(enc *e, const long *ids, size_t nids, const char *s, size
     return true;
 }
 
-static bool field_ids(const json_value *fields, long *ids, size_t max, size_t *n) {
+static bool field_ids(const json_t *fields, long *ids, size_t max, size_t *n) {
     *n = 0;
     if (!fields) return true;
-    if (fields->count > max) return false;
-    for (size_t i = 0; i < fields->count; i++) {
-        ids[i] = type_ref(&fields->items[i]);
+    if (json_array_size(fields) > max) return false;
+    for (size_t i = 0; i < json_array_size(fields); i++) {
+        ids[i] = type_ref(json_array_get(fields, i));
         if (ids[i] < 0) return false;
     }
-    *n = fields->count;
+    *n = json_array_size(fields);
     return true;
 }
 
 static bool enc_value(enc *e, long id, const char *s, size_t n, int depth) {
     trim(&s, &n);
     if (depth > INK_MAX_DEPTH) return enc_fail(e, "type nesting too deep at '%s'", s, n);
-    const json_value *tobj = type_obj(e->m, id);
-    const json_value *def = json_get(tobj, "def");
-    if (!json_is(def, JSON_OBJECT) || def->count < 1)
+    const json_t *tobj = type_obj(e->m, id);
+    json_t *def = json_object_get(tobj, "def");
+    if (!json_is_object(def) || json_object_size(def) < 1)
         return enc_fail(e, "metadata has no usable type for '%s'", s, n);
-    const char *kind = def->members[0].key;
-    const json_value *body = &def->members[0].value;
+    const char *kind = json_object_iter_key(json_object_iter(def));
+    const json_t *body = json_object_iter_value(json_object_iter(def));
     if (strcmp(kind, "primitive") == 0) {
-        const char *p = json_is(body, JSON_STRING) ? body->str : "";
+        const char *p = json_is_string(body) ? json_string_value(body) : "";
         if (strcmp(p, "bool") == 0) {
             if (n == 4 && memcmp(s, "true", 4) == 0)
                 bst_scale_put_bool(e->out, true);
@@ -715,7 +718,7 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth) {
     if (strcmp(kind, "array") == 0 || strcmp(kind, "sequence") == 0) {
         bool fixed = kind[0] == 'a';
         long elem = type_ref(body);
-        long alen = fixed ? json_uint(json_get(body, "len")) : -1;
+        long alen = fixed ? json_uint(json_object_get(body, "len")) : -1;
         if (elem < 0 || (fixed && alen < 0))
             return enc_fail(e, "metadata has a bad array type for '%s'", s, n);
         if (is_u8(e->m, elem) && !(n && s[0] == '[')) return enc_bytes(e, s, n, alen);
@@ -736,9 +739,10 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth) {
     if (strcmp(kind, "tuple") == 0) {
         long ids[64];
         size_t nids = 0;
-        if (!json_is(body, JSON_ARRAY) || body->count > 64)
+        if (!json_is_array(body) || json_array_size(body) > 64)
             return enc_fail(e, "metadata has a bad tuple type for '%s'", s, n);
-        for (size_t i = 0; i < body->count; i++) ids[nids++] = json_uint(&body->items[i]);
+        for (size_t i = 0; i < json_array_size(body); i++)
+            ids[nids++] = json_uint(json_array_get(body, i));
         if (nids == 0) {
             if (n == 0 || (n == 2 && s[0] == '(' && s[1] == ')')) return true;
             return enc_fail(e, "'%s' should be () (the unit type)", s, n);
@@ -760,23 +764,23 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth) {
         return enc_pieces(e, ids, nids, s, n, depth);
     }
     if (strcmp(kind, "variant") == 0) {
-        const json_value *vars = json_get(body, "variants");
-        size_t nv = json_is(vars, JSON_ARRAY) ? vars->count : 0;
+        const json_t *vars = json_object_get(body, "variants");
+        size_t nv = json_is_array(vars) ? json_array_size(vars) : 0;
         size_t idlen = 0;
         while (idlen < n && (isalnum((unsigned char)s[idlen]) || s[idlen] == '_')) idlen++;
         const char *rest = s + idlen;
         size_t rn = n - idlen;
         trim(&rest, &rn);
         bool option = is_option(tobj);
-        const json_value *var = NULL;
+        const json_t *var = NULL;
         size_t pos = 0;
         if (idlen && (rn == 0 || rest[0] == '(')) {
             for (size_t i = 0; i < nv; i++) {
-                const char *vn = json_get_string(&vars->items[i], "name");
+                const char *vn = cli_json_str(json_array_get(vars, i), "name");
                 if (!vn || strlen(vn) != idlen) continue;
                 bool eq = option ? strncasecmp(vn, s, idlen) == 0 : strncmp(vn, s, idlen) == 0;
                 if (eq) {
-                    var = &vars->items[i];
+                    var = json_array_get(vars, i);
                     pos = i;
                     break;
                 }
@@ -784,14 +788,14 @@ static bool enc_value(enc *e, long id, const char *s, size_t n, int depth) {
         }
         if (!var && option && nv == 2) {
             /* A bare value is Some(value). */
-            var = &vars->items[1];
+            var = json_array_get(vars, 1);
             pos = 1;
             rest = NULL;
         }
         if (!var) {
             sbuf names = {0};
             for (size_t i = 0; i < nv; i++) {
-                const char *vn = json_get_string(&vars->items[i], "name");
+                const char *vn = cli_json_str(json_array_get(vars, i), "name");
                 if (i) sb_str(&names, ", ");
                 sb_str(&names, vn ? vn : "?");
             }
@@ -833,11 +837,11 @@ bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *
     if (nargs != want) {
         sbuf sig = {0};
         for (size_t a = 0; a < want; a++) {
-            const char *l = label_of(&f->args->items[a]);
+            const char *l = label_of(json_array_get(f->args, a));
             if (a) sb_str(&sig, ", ");
             sb_str(&sig, l ? l : "?");
             sb_str(&sig, ": ");
-            sb_str(&sig, arg_type_name(&f->args->items[a]));
+            sb_str(&sig, arg_type_name(json_array_get(f->args, a)));
         }
         seterr(err, errlen, "%s takes %zu argument%s (%s), %zu given", f->label, want,
                want == 1 ? "" : "s", sig.p ? sig.p : "", nargs);
@@ -846,7 +850,7 @@ bool ink_encode_call(const ink_metadata *m, const ink_fn *f, const char *const *
     }
     bst_scale_put_raw(out, f->selector, 4);
     for (size_t a = 0; a < nargs; a++) {
-        const json_value *arg = &f->args->items[a];
+        const json_t *arg = json_array_get(f->args, a);
         const char *l = label_of(arg);
         char what[96];
         snprintf(what, sizeof what, "argument %zu (%s: %s)", a + 1, l ? l : "?",
@@ -888,18 +892,18 @@ static bool dec_fail(dec *x, const char *what) {
 
 static bool dec_value(dec *x, long id, int depth);
 
-static bool dec_fields(dec *x, const json_value *fields, int depth, bool braces_if_named) {
-    size_t nf = fields ? fields->count : 0;
-    bool named = nf && json_get_string(&fields->items[0], "name") != NULL;
+static bool dec_fields(dec *x, const json_t *fields, int depth, bool braces_if_named) {
+    size_t nf = fields ? json_array_size(fields) : 0;
+    bool named = nf && cli_json_str(json_array_get(fields, 0), "name") != NULL;
     sb_str(x->out, named && braces_if_named ? "{" : "(");
     for (size_t i = 0; i < nf; i++) {
         if (i) sb_str(x->out, ", ");
-        const char *fname = json_get_string(&fields->items[i], "name");
+        const char *fname = cli_json_str(json_array_get(fields, i), "name");
         if (named && fname) {
             sb_str(x->out, fname);
             sb_str(x->out, ": ");
         }
-        if (!dec_value(x, type_ref(&fields->items[i]), depth + 1)) return false;
+        if (!dec_value(x, type_ref(json_array_get(fields, i)), depth + 1)) return false;
     }
     sb_str(x->out, named && braces_if_named ? "}" : ")");
     return true;
@@ -911,14 +915,14 @@ static bool dec_value(dec *x, long id, int depth) {
         return dec_fail(x, "value too large to show (more than 1000000 decoding steps)");
     if (x->out->len > INK_DEC_MAX_TEXT)
         return dec_fail(x, "value too large to show (more than 1 MiB of text)");
-    const json_value *tobj = type_obj(x->m, id);
-    const json_value *def = json_get(tobj, "def");
-    if (!json_is(def, JSON_OBJECT) || def->count < 1)
+    const json_t *tobj = type_obj(x->m, id);
+    json_t *def = json_object_get(tobj, "def");
+    if (!json_is_object(def) || json_object_size(def) < 1)
         return dec_fail(x, "metadata has no usable type");
-    const char *kind = def->members[0].key;
-    const json_value *body = &def->members[0].value;
+    const char *kind = json_object_iter_key(json_object_iter(def));
+    const json_t *body = json_object_iter_value(json_object_iter(def));
     if (strcmp(kind, "primitive") == 0) {
-        const char *p = json_is(body, JSON_STRING) ? body->str : "";
+        const char *p = json_is_string(body) ? json_string_value(body) : "";
         if (strcmp(p, "bool") == 0) {
             bool b;
             if (bst_scale_get_bool(&x->d, &b)) return dec_fail(x, "bool");
@@ -979,7 +983,7 @@ static bool dec_value(dec *x, long id, int depth) {
         long elem = type_ref(body);
         size_t count;
         if (fixed) {
-            long l = json_uint(json_get(body, "len"));
+            long l = json_uint(json_object_get(body, "len"));
             if (l < 0) return dec_fail(x, "bad array type");
             count = (size_t)l;
         }
@@ -1001,40 +1005,41 @@ static bool dec_value(dec *x, long id, int depth) {
         return true;
     }
     if (strcmp(kind, "tuple") == 0) {
-        if (!json_is(body, JSON_ARRAY)) return dec_fail(x, "bad tuple type");
+        if (!json_is_array(body)) return dec_fail(x, "bad tuple type");
         sb_str(x->out, "(");
-        for (size_t i = 0; i < body->count; i++) {
+        for (size_t i = 0; i < json_array_size(body); i++) {
             if (i) sb_str(x->out, ", ");
-            if (!dec_value(x, json_uint(&body->items[i]), depth + 1)) return false;
+            if (!dec_value(x, json_uint(json_array_get(body, i)), depth + 1)) return false;
         }
         sb_str(x->out, ")");
         return true;
     }
     if (strcmp(kind, "composite") == 0) {
-        const json_value *fields = fields_of(body);
-        if (fields && fields->count == 1 && !json_get_string(&fields->items[0], "name"))
-            return dec_value(x, type_ref(&fields->items[0]), depth + 1); /* newtype */
+        const json_t *fields = fields_of(body);
+        if (fields && json_array_size(fields) == 1 &&
+            !cli_json_str(json_array_get(fields, 0), "name"))
+            return dec_value(x, type_ref(json_array_get(fields, 0)), depth + 1); /* newtype */
         return dec_fields(x, fields, depth, true);
     }
     if (strcmp(kind, "variant") == 0) {
-        const json_value *vars = json_get(body, "variants");
+        const json_t *vars = json_object_get(body, "variants");
         uint8_t tag;
         if (bst_scale_get_u8(&x->d, &tag)) return dec_fail(x, "enum tag");
-        const json_value *var = NULL;
-        for (size_t i = 0; json_is(vars, JSON_ARRAY) && i < vars->count; i++)
-            if (variant_index(&vars->items[i], i) == tag) {
-                var = &vars->items[i];
+        const json_t *var = NULL;
+        for (size_t i = 0; json_is_array(vars) && i < json_array_size(vars); i++)
+            if (variant_index(json_array_get(vars, i), i) == tag) {
+                var = json_array_get(vars, i);
                 break;
             }
         if (!var) {
             x->d.pos--;
             return dec_fail(x, "unknown enum variant");
         }
-        const char *vn = json_get_string(var, "name");
+        const char *vn = cli_json_str(var, "name");
         sb_str(x->out, vn ? vn : "?");
-        const json_value *fields = fields_of(var);
-        if (!fields || fields->count == 0) return true;
-        bool named = json_get_string(&fields->items[0], "name") != NULL;
+        const json_t *fields = fields_of(var);
+        if (!fields || json_array_size(fields) == 0) return true;
+        bool named = cli_json_str(json_array_get(fields, 0), "name") != NULL;
         if (named) sb_str(x->out, " ");
         return dec_fields(x, fields, depth, true);
     }
@@ -1088,24 +1093,24 @@ bool ink_decode_return(const ink_metadata *m, const ink_fn *f, const uint8_t *da
 bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t ntopics,
                       const uint8_t *data, size_t len, char **text, char *err, size_t errlen) {
     *text = NULL;
-    const json_value *ev = NULL;
-    size_t nev = m->events ? m->events->count : 0;
+    const json_t *ev = NULL;
+    size_t nev = json_array_size(m->events);
     if (m->version >= 5) {
         for (size_t i = 0; i < nev && ntopics; i++) {
-            const char *sig = json_get_string(&m->events->items[i], "signature_topic");
+            const char *sig = cli_json_str(json_array_get(m->events, i), "signature_topic");
             uint8_t t[32];
             if (sig && cli_hex_exact(sig, strlen(sig), t, 32) && memcmp(t, topics[0], 32) == 0) {
-                ev = &m->events->items[i];
+                ev = json_array_get(m->events, i);
                 break;
             }
         }
         if (!ev) {
             /* An anonymous event has no signature topic; take it when it is the only one. */
-            const json_value *anon = NULL;
+            const json_t *anon = NULL;
             size_t nanon = 0;
             for (size_t i = 0; i < nev; i++)
-                if (!json_get_string(&m->events->items[i], "signature_topic")) {
-                    anon = &m->events->items[i];
+                if (!cli_json_str(json_array_get(m->events, i), "signature_topic")) {
+                    anon = json_array_get(m->events, i);
                     nanon++;
                 }
             if (nanon == 1) ev = anon;
@@ -1120,7 +1125,7 @@ bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t
             seterr(err, errlen, "event index %d is not in the metadata", len ? data[0] : -1);
             return false;
         }
-        ev = &m->events->items[data[0]];
+        ev = json_array_get(m->events, data[0]);
         data++;
         len--;
     }
@@ -1129,13 +1134,13 @@ bool ink_decode_event(const ink_metadata *m, const uint8_t (*topics)[32], size_t
     sb_str(&b, name ? name : "?");
     dec x = {m, {0}, &b, err, errlen, 0};
     bst_scale_dec_init(&x.d, data, len);
-    const json_value *args = json_get(ev, "args");
-    for (size_t i = 0; json_is(args, JSON_ARRAY) && i < args->count; i++) {
-        const char *l = label_of(&args->items[i]);
+    const json_t *args = json_object_get(ev, "args");
+    for (size_t i = 0; json_is_array(args) && i < json_array_size(args); i++) {
+        const char *l = label_of(json_array_get(args, i));
         sb_str(&b, " ");
         sb_str(&b, l ? l : "?");
         sb_str(&b, "=");
-        if (!dec_value(&x, type_ref(&args->items[i]), 0)) {
+        if (!dec_value(&x, type_ref(json_array_get(args, i)), 0)) {
             free(b.p);
             return false;
         }

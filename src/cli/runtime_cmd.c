@@ -11,7 +11,7 @@
 #include "runtime_cmd.h"
 #include "bastion_substrate.h"
 #include "chainspec.h"
-#include "json.h"
+#include "json_util.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -45,18 +45,18 @@ static const char RUNTIME_USAGE[] =
 /* A chain spec's code blob, and its genesis storage when `genesis` is not NULL. */
 static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, uint8_t **blob,
                             size_t *blob_len, bst_state_mem **genesis) {
-    json_value root;
-    json_error jerr;
-    if (!json_parse((const char *)text, len, &root, &jerr)) {
+    json_error_t jerr;
+    json_t *root = cli_json_parse((const char *)text, len, &jerr);
+    if (!root) {
         fprintf(stderr,
-                "error: %s: not a wasm runtime, and not valid JSON (line %zu, column %zu: %s)\n",
-                path, jerr.line, jerr.column, jerr.message);
+                "error: %s: not a wasm runtime, and not valid JSON (line %d, column %d: %s)\n",
+                path, jerr.line, jerr.column, jerr.text);
         return false;
     }
-    bool ok = cli_chainspec_code(path, &root, blob, blob_len);
+    bool ok = cli_chainspec_code(path, root, blob, blob_len);
     if (ok && genesis) {
         *genesis = bst_state_mem_new();
-        ok = *genesis && cli_chainspec_genesis_storage(path, &root, *genesis);
+        ok = *genesis && cli_chainspec_genesis_storage(path, root, *genesis);
         if (!ok) {
             bst_state_mem_free(*genesis);
             *genesis = NULL;
@@ -64,7 +64,7 @@ static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, u
             *blob = NULL;
         }
     }
-    json_free(&root);
+    json_decref(root);
     return ok;
 }
 

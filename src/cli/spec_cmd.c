@@ -12,7 +12,7 @@
 #include "spec_cmd.h"
 
 #include "bastion.h"
-#include "json.h"
+#include "json_util.h"
 #include "util.h"
 #include "wasm_file.h"
 
@@ -371,9 +371,9 @@ static int64_t s64(uint64_t u) {
 }
 
 /* Parses a concrete JSON value ({"type": T, "value": V}) into *out. */
-static bool parse_value(const json_value *jv, bst_value *out, char *why, size_t whylen) {
-    const char *type = json_get_string(jv, "type");
-    const char *val = json_get_string(jv, "value");
+static bool parse_value(const json_t *jv, bst_value *out, char *why, size_t whylen) {
+    const char *type = cli_json_str(jv, "type");
+    const char *val = cli_json_str(jv, "value");
     bst_valtype t;
     uint64_t u;
     memset(out, 0, sizeof *out);
@@ -449,9 +449,9 @@ static void format_value(char *buf, size_t n, const bst_value *v) {
 
 /* Checks a result against an expected JSON value, which may be a NaN pattern or, for funcref, a
  * bare "non-null".  exp_text receives a rendering of the expectation. */
-static bool value_matches(const json_value *exp, const bst_value *got, char *exp_text, size_t n) {
-    const char *type = json_get_string(exp, "type");
-    const char *val = json_get_string(exp, "value");
+static bool value_matches(const json_t *exp, const bst_value *got, char *exp_text, size_t n) {
+    const char *type = cli_json_str(exp, "type");
+    const char *val = cli_json_str(exp, "value");
     bst_valtype t;
     if (!type || !valtype_from_name(type, &t)) {
         snprintf(exp_text, n, "<unsupported type %s>", type ? type : "(missing)");
@@ -507,28 +507,29 @@ typedef struct action_result {
 
 /* Runs an invoke/get action.  Returns false (after reporting a failure of kind `kind`) when
  * the action could not even be attempted; otherwise fills *res (status may be a trap). */
-static bool run_action(spec_run *r, const char *kind, const json_value *action,
-                       action_result *res) {
+static bool run_action(spec_run *r, const char *kind, const json_t *action, action_result *res) {
     memset(res, 0, sizeof *res);
-    const char *type = json_get_string(action, "type");
-    const json_value *field = json_get(action, "field");
-    const json_value *modname = json_get(action, "module");
-    if (!type || !field || field->kind != JSON_STRING) {
+    const char *type = cli_json_str(action, "type");
+    const json_t *field = json_object_get(action, "field");
+    const json_t *modname = json_object_get(action, "module");
+    if (!type || !json_is_string(field)) {
         report_fail(r, kind, "malformed action");
         return false;
     }
     char fname[128];
-    escape_name(fname, sizeof fname, field->str, field->len);
+    escape_name(fname, sizeof fname, json_string_value(field), json_string_length(field));
 
     bst_instance *inst = r->current;
     if (modname) {
-        if (modname->kind != JSON_STRING) {
+        if (!json_is_string(modname)) {
             report_fail(r, kind, "malformed action module name");
             return false;
         }
-        inst = find_name(r->named, r->nnamed, modname->str, modname->len);
+        inst =
+            find_name(r->named, r->nnamed, json_string_value(modname), json_string_length(modname));
         if (!inst) {
-            report_fail(r, kind, "no module named %s for \"%s\"", modname->str, fname);
+            report_fail(r, kind, "no module named %s for \"%s\"", json_string_value(modname),
+                        fname);
             return false;
         }
     }
@@ -537,7 +538,7 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
         return false;
     }
     bst_extern ext;
-    if (!bst_instance_export(inst, field->str, field->len, &ext)) {
+    if (!bst_instance_export(inst, json_string_value(field), json_string_length(field), &ext)) {
         report_fail(r, kind, "no export \"%s\"", fname);
         return false;
     }
@@ -568,9 +569,9 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
         return false;
     }
     const bst_functype *ft = bst_func_type(ext.of.func);
-    const json_value *args = json_get(action, "args");
-    size_t nargs = args && args->kind == JSON_ARRAY ? args->count : 0;
-    if (args && args->kind != JSON_ARRAY) {
+    const json_t *args = json_object_get(action, "args");
+    size_t nargs = json_array_size(args); /* 0 when absent */
+    if (args && !json_is_array(args)) {
         report_fail(r, kind, "malformed action args");
         return false;
     }
@@ -590,7 +591,7 @@ static bool run_action(spec_run *r, const char *kind, const json_value *action,
     }
     for (size_t i = 0; i < nargs; i++) {
         char why[128];
-        if (!parse_value(&args->items[i], &argv[i], why, sizeof why)) {
+        if (!parse_value(json_array_get(args, i), &argv[i], why, sizeof why)) {
             report_fail(r, kind, "argument %zu of \"%s\": %s", i, fname, why);
             free(argv);
             free(res->results);
@@ -635,9 +636,9 @@ static bool trap_matches(const char *text, bst_trap_kind k, const char *msg) {
 
 /* ---- commands ---------------------------------------------------------------------------- */
 
-static void cmd_module(spec_run *r, const json_value *cmd) {
-    const char *filename = json_get_string(cmd, "filename");
-    const json_value *name = json_get(cmd, "name");
+static void cmd_module(spec_run *r, const json_t *cmd) {
+    const char *filename = cli_json_str(cmd, "filename");
+    const json_t *name = json_object_get(cmd, "name");
     char why[256] = "";
     bst_error err;
     bst_module *m;
@@ -668,38 +669,40 @@ static void cmd_module(spec_run *r, const json_value *cmd) {
         return;
     }
     r->current = inst;
-    if (name && name->kind == JSON_STRING &&
-        !add_name(&r->named, &r->nnamed, &r->cap_named, name->str, name->len, inst)) {
+    if (json_is_string(name) &&
+        !add_name(&r->named, &r->nnamed, &r->cap_named, json_string_value(name),
+                  json_string_length(name), inst)) {
         report_fail(r, "module", "out of memory");
         return;
     }
     r->counts->passed++;
 }
 
-static void cmd_register(spec_run *r, const json_value *cmd) {
-    const json_value *as = json_get(cmd, "as");
-    const json_value *name = json_get(cmd, "name");
-    if (!as || as->kind != JSON_STRING) {
+static void cmd_register(spec_run *r, const json_t *cmd) {
+    const json_t *as = json_object_get(cmd, "as");
+    const json_t *name = json_object_get(cmd, "name");
+    if (!json_is_string(as)) {
         report_fail(r, "register", "command has no \"as\"");
         return;
     }
     bst_instance *inst = r->current;
-    if (name && name->kind == JSON_STRING)
-        inst = find_name(r->named, r->nnamed, name->str, name->len);
+    if (json_is_string(name))
+        inst = find_name(r->named, r->nnamed, json_string_value(name), json_string_length(name));
     if (!inst) {
-        report_fail(r, "register", "no module to register as \"%s\"", as->str);
+        report_fail(r, "register", "no module to register as \"%s\"", json_string_value(as));
         return;
     }
-    if (!add_name(&r->registered, &r->nregistered, &r->cap_registered, as->str, as->len, inst)) {
+    if (!add_name(&r->registered, &r->nregistered, &r->cap_registered, json_string_value(as),
+                  json_string_length(as), inst)) {
         report_fail(r, "register", "out of memory");
         return;
     }
     r->counts->passed++;
 }
 
-static void cmd_action(spec_run *r, const json_value *cmd) {
+static void cmd_action(spec_run *r, const json_t *cmd) {
     action_result res;
-    if (!run_action(r, "action", json_get(cmd, "action"), &res)) return;
+    if (!run_action(r, "action", json_object_get(cmd, "action"), &res)) return;
     if (res.status != BST_OK)
         report_fail(r, "action", "failed: %s: %s", bst_status_name(res.status),
                     cli_err_text(&res.err));
@@ -708,30 +711,30 @@ static void cmd_action(spec_run *r, const json_value *cmd) {
     free(res.results);
 }
 
-static void cmd_assert_return(spec_run *r, const json_value *cmd) {
+static void cmd_assert_return(spec_run *r, const json_t *cmd) {
     const char *kind = "assert_return";
-    const json_value *expected = json_get(cmd, "expected");
+    const json_t *expected = json_object_get(cmd, "expected");
     action_result res;
-    if (!expected || expected->kind != JSON_ARRAY) {
+    if (!json_is_array(expected)) {
         report_fail(r, kind, "command has no expected values");
         return;
     }
-    if (!run_action(r, kind, json_get(cmd, "action"), &res)) return;
+    if (!run_action(r, kind, json_object_get(cmd, "action"), &res)) return;
     char fname[128] = "";
-    const json_value *field = json_get(json_get(cmd, "action"), "field");
-    if (field && field->kind == JSON_STRING)
-        escape_name(fname, sizeof fname, field->str, field->len);
+    const json_t *field = json_object_get(json_object_get(cmd, "action"), "field");
+    if (json_is_string(field))
+        escape_name(fname, sizeof fname, json_string_value(field), json_string_length(field));
     if (res.status != BST_OK) {
         report_fail(r, kind, "\"%s\": unexpected %s: %s", fname, bst_status_name(res.status),
                     cli_err_text(&res.err));
-    } else if (res.nresults != expected->count) {
-        report_fail(r, kind, "\"%s\": expected %zu results, got %zu", fname, expected->count,
-                    res.nresults);
+    } else if (res.nresults != json_array_size(expected)) {
+        report_fail(r, kind, "\"%s\": expected %zu results, got %zu", fname,
+                    json_array_size(expected), res.nresults);
     } else {
         bool ok = true;
         for (size_t i = 0; i < res.nresults && ok; i++) {
             char exp[96], got[96];
-            if (!value_matches(&expected->items[i], &res.results[i], exp, sizeof exp)) {
+            if (!value_matches(json_array_get(expected, i), &res.results[i], exp, sizeof exp)) {
                 format_value(got, sizeof got, &res.results[i]);
                 if (res.nresults == 1)
                     report_fail(r, kind, "\"%s\" (expected %s, got %s)", fname, exp, got);
@@ -759,10 +762,10 @@ typedef struct instantiation {
 /* Loads cmd's module (r keeps it) and instantiates it into *in.  Returns false after reporting
  * the failure when there is no file or it does not load.  expect ("trap " or "") says in those
  * messages what the test expected. */
-static bool load_and_instantiate(spec_run *r, const char *kind, const json_value *cmd,
+static bool load_and_instantiate(spec_run *r, const char *kind, const json_t *cmd,
                                  const char *expect, instantiation *in) {
-    in->filename = json_get_string(cmd, "filename");
-    in->text = json_get_string(cmd, "text");
+    in->filename = cli_json_str(cmd, "filename");
+    in->text = cli_json_str(cmd, "text");
     in->expected = in->text ? in->text : "";
     in->why[0] = '\0';
     bst_module *m;
@@ -787,7 +790,7 @@ static bool load_and_instantiate(spec_run *r, const char *kind, const json_value
 }
 
 /* assert_uninstantiable, and assert_trap on a module: loads and links, instantiation traps. */
-static void cmd_uninstantiable(spec_run *r, const char *kind, const json_value *cmd) {
+static void cmd_uninstantiable(spec_run *r, const char *kind, const json_t *cmd) {
     instantiation in;
     if (!load_and_instantiate(r, kind, cmd, "trap ", &in)) return;
     if (in.result == INST_MISSING_IMPORT) {
@@ -805,9 +808,9 @@ static void cmd_uninstantiable(spec_run *r, const char *kind, const json_value *
     }
 }
 
-static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd, bool exhaustion) {
-    const json_value *action = json_get(cmd, "action");
-    const char *text = json_get_string(cmd, "text");
+static void cmd_assert_trap(spec_run *r, const char *kind, const json_t *cmd, bool exhaustion) {
+    const json_t *action = json_object_get(cmd, "action");
+    const char *text = cli_json_str(cmd, "text");
     if (!action) {
         cmd_uninstantiable(r, kind, cmd);
         return;
@@ -815,9 +818,9 @@ static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd
     action_result res;
     if (!run_action(r, kind, action, &res)) return;
     char fname[128] = "";
-    const json_value *field = json_get(action, "field");
-    if (field && field->kind == JSON_STRING)
-        escape_name(fname, sizeof fname, field->str, field->len);
+    const json_t *field = json_object_get(action, "field");
+    if (json_is_string(field))
+        escape_name(fname, sizeof fname, json_string_value(field), json_string_length(field));
     if (exhaustion) text = "call stack exhausted";
     if (res.status == BST_OK) {
         char got[96] = "no results";
@@ -837,10 +840,10 @@ static void cmd_assert_trap(spec_run *r, const char *kind, const json_value *cmd
 }
 
 /* assert_invalid / assert_malformed: the binary must be rejected (any reason will do). */
-static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *cmd) {
-    const char *filename = json_get_string(cmd, "filename");
-    const char *module_type = json_get_string(cmd, "module_type");
-    const char *text = json_get_string(cmd, "text");
+static void cmd_must_not_load(spec_run *r, const char *kind, const json_t *cmd) {
+    const char *filename = cli_json_str(cmd, "filename");
+    const char *module_type = cli_json_str(cmd, "module_type");
+    const char *text = cli_json_str(cmd, "text");
     char why[256] = "";
     bst_error err;
     bst_module *m;
@@ -867,7 +870,7 @@ static void cmd_must_not_load(spec_run *r, const char *kind, const json_value *c
     }
 }
 
-static void cmd_assert_unlinkable(spec_run *r, const json_value *cmd) {
+static void cmd_assert_unlinkable(spec_run *r, const json_t *cmd) {
     const char *kind = "assert_unlinkable";
     instantiation in;
     if (!load_and_instantiate(r, kind, cmd, "", &in)) return;
@@ -889,11 +892,12 @@ static void cmd_assert_unlinkable(spec_run *r, const json_value *cmd) {
     }
 }
 
-static void run_command(spec_run *r, const json_value *cmd) {
-    const char *type = json_get_string(cmd, "type");
-    const json_value *line = json_get(cmd, "line");
+static void run_command(spec_run *r, const json_t *cmd) {
+    const char *type = cli_json_str(cmd, "type");
+    const json_t *line = json_object_get(cmd, "line");
     r->line = 0;
-    if (line && line->kind == JSON_NUMBER) r->line = strtoul(line->str, NULL, 10);
+    if (json_is_integer(line) && json_integer_value(line) >= 0)
+        r->line = (unsigned long)json_integer_value(line);
     if (!type) {
         report_fail(r, "command", "command without a type");
         return;
@@ -947,21 +951,20 @@ static void run_file(const char *path, bool verbose, counts *c) {
         c->failed++;
         return;
     }
-    json_value root;
-    json_error jerr;
-    bool parsed = json_parse((const char *)text, len, &root, &jerr);
+    json_error_t jerr;
+    json_t *root = cli_json_parse((const char *)text, len, &jerr);
     free(text);
-    if (!parsed) {
-        printf("%s:%zu:%zu: error: invalid JSON: %s\n", path, jerr.line, jerr.column, jerr.message);
+    if (!root) {
+        printf("%s:%d:%d: error: invalid JSON: %s\n", path, jerr.line, jerr.column, jerr.text);
         c->failed++;
         return;
     }
-    const json_value *commands = json_get(&root, "commands");
-    const char *source = json_get_string(&root, "source_filename");
+    const json_t *commands = json_object_get(root, "commands");
+    const char *source = cli_json_str(root, "source_filename");
     if (source && *source) r.source = source; /* line numbers refer to the .wast */
     r.dir = dir_of(path);
     r.store = bst_store_new(NULL);
-    if (!commands || commands->kind != JSON_ARRAY) {
+    if (!json_is_array(commands)) {
         printf("%s: error: no \"commands\" array\n", path);
         c->failed++;
     } else if (!r.dir || !r.store) {
@@ -971,9 +974,9 @@ static void run_file(const char *path, bool verbose, counts *c) {
         printf("%s: error: %s\n", path, why);
         c->failed++;
     } else {
-        for (size_t i = 0; i < commands->count; i++) {
+        for (size_t i = 0; i < json_array_size(commands); i++) {
             /* Flush per command so a crash inside the engine still shows earlier results. */
-            run_command(&r, &commands->items[i]);
+            run_command(&r, json_array_get(commands, i));
             fflush(stdout);
         }
     }
@@ -987,7 +990,7 @@ static void run_file(const char *path, bool verbose, counts *c) {
     for (size_t i = 0; i < r.nregistered; i++) free(r.registered[i].name);
     free(r.registered);
     free(r.dir);
-    json_free(&root);
+    json_decref(root);
 }
 
 static const char SPEC_USAGE[] =

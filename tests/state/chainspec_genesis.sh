@@ -65,7 +65,24 @@ expect_rc 0 "genesis_hash" genesis --state-version 0 "$tmp/child.json"
 # Errors.
 expect_rc 1 "error" genesis "$tmp/missing.json"
 printf '{"genesis": {"raw": {"top": {"0x12": ' >"$tmp/bad.json"
-expect_rc 1 "invalid JSON" genesis "$tmp/bad.json"
+expect_rc 1 "invalid JSON (line 1, column [0-9]" genesis "$tmp/bad.json"
+# Integers are 64-bit: the largest one is read (in a member the command ignores), one beyond is
+# an error saying so, never a rounded value.
+printf '{"genesis": {"raw": {"top": {"0x12": "0x00"}}}, "n": 9223372036854775807}' >"$tmp/i64.json"
+expect_rc 0 "genesis_hash" genesis --state-version 0 "$tmp/i64.json"
+printf '{"genesis": {"raw": {"top": {"0x12": "0x00"}}}, "n": 9223372036854775808}' >"$tmp/big.json"
+expect_rc 1 "invalid JSON (line 1, column [0-9]*: too big integer" genesis --state-version 0 "$tmp/big.json"
+# A duplicated key keeps its last value (as serde_json and JSON.parse read it).
+printf '{"genesis": {"raw": {"top": {"0x12": "0x00", "0x12": "0x01"}}}}' >"$tmp/dup.json"
+printf '{"genesis": {"raw": {"top": {"0x12": "0x01"}}}}' >"$tmp/last.json"
+printf '{"genesis": {"raw": {"top": {"0x12": "0x00"}}}}' >"$tmp/first.json"
+hash_of() { "$bastion" chainspec genesis --state-version 0 "$1" 2>&1 | grep genesis_hash; }
+if [ -z "$(hash_of "$tmp/dup.json")" ] || [ "$(hash_of "$tmp/dup.json")" != "$(hash_of "$tmp/last.json")" ] ||
+   [ "$(hash_of "$tmp/dup.json")" = "$(hash_of "$tmp/first.json")" ]; then
+    echo "FAIL: a duplicated key should keep its last value"; fail=1
+else
+    echo "ok: a duplicated key keeps its last value"
+fi
 printf '{"genesis": {"raw": {"top": {"0x1g": "0x00"}}}}' >"$tmp/badhex.json"
 expect_rc 1 "not hex" genesis --state-version 0 "$tmp/badhex.json"
 printf '{"genesis": {"raw": {"top": {"0x12": "0x0"}}}}' >"$tmp/oddhex.json"

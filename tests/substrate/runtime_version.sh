@@ -90,6 +90,9 @@ printf '{"genesis": {"runtime": {}}}' > "$tmp/plain.json"
 expect_error "$tmp/plain.json" 1 "no genesis.raw.top"
 printf '{"genesis": {"raw": {"top": {"0x3a636f6465": "0x12z4"}}}}' > "$tmp/badhex.json"
 expect_error "$tmp/badhex.json" 1 "not a hex string"
+# A duplicated :code keeps its last value, the one the genesis storage holds too.
+printf '{"genesis": {"raw": {"top": {"0x3a636f6465": "0x00", "0x3a636f6465": "0x12z4"}}}}' > "$tmp/dupcode.json"
+expect_error "$tmp/dupcode.json" 1 "not a hex string"
 printf '{"genesis": {"raw": {"top": {}}}' > "$tmp/badjson.json"
 expect_error "$tmp/badjson.json" 1 "not valid JSON"
 # The compression prefix followed by garbage / a truncated zstd frame.
