@@ -261,7 +261,7 @@ bst_sign_status bst_sign_verify_module(const bst_sign_trust *trust, const uint8_
         if (rc < 0) return res->status = BST_SIGN_MALFORMED;
         if (rc == 0 || !sig_is_custom(&first, SIG_SECTION_NAME)) {
             sig_why(why, why_len,
-                    "unsigned: the module's first section is not a `signature` "
+                    "the module's first section is not a `signature` "
                     "section");
             return res->status = BST_SIGN_UNSIGNED;
         }
