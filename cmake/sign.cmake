@@ -15,3 +15,22 @@ target_include_directories(test_sign PRIVATE ${CMAKE_SOURCE_DIR}/src/sign)
 target_link_libraries(test_sign PRIVATE bastion_sign_objects bastion_crypto)
 add_test(NAME sign/unit COMMAND test_sign)
 set_tests_properties(sign/unit PROPERTIES TIMEOUT 120)
+
+# The command line against the real minisign tool (tests/sign/cli.sh); encrypted keys, whose
+# scrypt takes 1 GiB and seconds each, in a test of their own (tests/sign/encrypted.sh).
+find_program(BASTION_MINISIGN minisign)
+if(NOT BASTION_MINISIGN)
+  set(BASTION_MINISIGN minisign) # the tests fail saying it is missing (scripts/deps.sh)
+endif()
+if(BASTION_WAT2WASM)
+  add_test(NAME sign/cli
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/sign/cli.sh $<TARGET_FILE:bastion>
+                   ${BASTION_WAT2WASM} ${BASTION_MINISIGN} ${BASTION_SHARED_DIR})
+  add_test(NAME sign/encrypted
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/sign/encrypted.sh $<TARGET_FILE:bastion>
+                   ${BASTION_WAT2WASM} ${BASTION_MINISIGN})
+  set_tests_properties(sign/cli PROPERTIES TIMEOUT 600)
+  set_tests_properties(sign/encrypted PROPERTIES TIMEOUT 900)
+else()
+  message(WARNING "wat2wasm not found: sign/cli and sign/encrypted not registered")
+endif()
