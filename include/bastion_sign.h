@@ -141,7 +141,8 @@ bst_sign_status bst_sign_verify_minisig(const bst_sign_trust *trust, const uint8
 /* Signs a module, embedding the signature: the output is the module with a `signature` section
  * first and a `signature_delimiter` last (added when the module does not end with one, so that
  * custom sections can be appended later).  An already signed module keeps its signatures; the
- * new one joins them (refused when this key already signed the same parts).  *out is malloc'd.
+ * new one joins them (BST_SIGN_ERROR when this key already signed the same parts,
+ * BST_SIGN_TAMPERED when an earlier signature no longer matches the module).  *out is malloc'd.
  * BST_SIGN_MALFORMED with the reason in why when the module's sections are not well formed. */
 bst_sign_status bst_sign_module(const bst_sign_secret *secret, const uint8_t *module, size_t len,
                                 uint8_t **out, size_t *out_len, char *why, size_t why_len);

@@ -349,19 +349,28 @@ static void put_record(sig_buf *b, const bst_sign_secret *secret, const uint8_t 
 
 /* The new signature data: the old sets (old may be NULL), the new signature joining the set with
  * the same hashes or a new set. */
-static bool build_data(sig_buf *b, sig_data *old, const bst_sign_secret *secret,
-                       const uint8_t hashes[][32], uint32_t nhashes, const uint8_t sig[64],
-                       char *why, size_t why_len) {
+static bst_sign_status build_data(sig_buf *b, sig_data *old, const bst_sign_secret *secret,
+                                  const uint8_t hashes[][32], uint32_t nhashes,
+                                  const uint8_t sig[64], char *why, size_t why_len) {
     uint32_t nsets = old ? old->nsets : 0, join = UINT32_MAX;
     sig_set sets[SIG_MAX_SETS];
     for (uint32_t i = 0; i < nsets; i++) {
         sig_next_set(old, &sets[i]);
-        if (sets[i].nhashes == nhashes && memcmp(sets[i].hashes, hashes, (size_t)nhashes * 32) == 0)
-            join = i;
+        /* an earlier signature must still match the parts it covers: adding a signature to a
+         * module changed since would produce one that no verifier accepts as a whole */
+        if (sets[i].nhashes > nhashes ||
+            memcmp(sets[i].hashes, hashes, (size_t)sets[i].nhashes * 32) != 0) {
+            sig_why(why, why_len,
+                    "the module's earlier signature (set %u) no longer matches its contents: it "
+                    "was changed after signing",
+                    (unsigned)i + 1);
+            return BST_SIGN_TAMPERED;
+        }
+        if (sets[i].nhashes == nhashes) join = i;
     }
     if (join == UINT32_MAX && nsets == SIG_MAX_SETS) {
         sig_why(why, why_len, "the module already holds %d sets of signed hashes", SIG_MAX_SETS);
-        return false;
+        return BST_SIGN_ERROR;
     }
     sig_put_byte(b, SIG_SPEC_VERSION);
     sig_put_byte(b, SIG_CONTENT_WASM);
@@ -380,11 +389,11 @@ static bool build_data(sig_buf *b, sig_data *old, const bst_sign_secret *secret,
                 char id[17];
                 bst_sign_key_id_text(secret->id, id);
                 sig_why(why, why_len, "key %s already signed these parts", id);
-                return false;
+                return BST_SIGN_ERROR;
             }
         if (sets[i].nsigs == SIG_MAX_SIGS) {
             sig_why(why, why_len, "these parts already carry %d signatures", SIG_MAX_SIGS);
-            return false;
+            return BST_SIGN_ERROR;
         }
         /* the records after the count stay as they are; the count grows by one */
         size_t records = sets[i].raw_len - sets[i].sigs.pos;
@@ -404,7 +413,7 @@ static bool build_data(sig_buf *b, sig_data *old, const bst_sign_secret *secret,
         sig_put_u32(b, 1);
         put_record(b, secret, sig);
     }
-    return true;
+    return BST_SIGN_OK;
 }
 
 bst_sign_status bst_sign_module(const bst_sign_secret *secret, const uint8_t *module, size_t len,
@@ -433,9 +442,11 @@ bst_sign_status bst_sign_module(const bst_sign_secret *secret, const uint8_t *mo
     bst_ed25519_sign(secret->key, msg, sig_message(hashes[0], n, msg), sig);
 
     sig_buf data = {0}, o = {0};
-    if (!build_data(&data, oldp, secret, (const uint8_t(*)[32])hashes, n, sig, why, why_len)) {
+    bst_sign_status st =
+        build_data(&data, oldp, secret, (const uint8_t(*)[32])hashes, n, sig, why, why_len);
+    if (st != BST_SIGN_OK) {
         free(data.p);
-        return BST_SIGN_ERROR;
+        return st;
     }
     size_t name = sizeof SIG_SECTION_NAME - 1;
     sig_put(&o, module, start);

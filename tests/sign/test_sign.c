@@ -124,6 +124,10 @@ static void test_round_trip(void) {
     char why[256];
     CHECK(bst_sign_module(&key_a, m, len, &out, &out_len, why, sizeof why) == BST_SIGN_ERROR);
     CHECK(strstr(why, "already signed") != NULL);
+    /* nor is a module whose earlier signature no longer matches it */
+    m[len - 38 - 2] ^= 1;
+    CHECK(bst_sign_module(&key_b, m, len, &out, &out_len, why, sizeof why) == BST_SIGN_TAMPERED);
+    CHECK(strstr(why, "changed after signing") != NULL);
     free(m);
 }
 
