@@ -270,7 +270,7 @@ bst_sign_status bst_sign_verify_module(const bst_sign_trust *trust, const uint8_
     }
     sig_data d;
     if (!sig_data_parse(data, data_len, &d, why, why_len)) return res->status = BST_SIGN_MALFORMED;
-    verify_state *v = calloc(1, sizeof *v); /* ~10 KiB, fixed: kept off small thread stacks */
+    verify_state *v = calloc(1, sizeof *v); /* ~6 KiB, fixed: kept off small thread stacks */
     if (!v) return res->status = BST_SIGN_ERROR;
     v->trust = trust;
     v->bad_key = -1;
