@@ -341,11 +341,14 @@ int verify_main(int argc, char **argv) {
             fputs(VERIFY_USAGE, stdout);
             return 0;
         }
-        if (strcmp(argv[i], "--pubkey") == 0) argv[i] = "--trusted-key"; /* the same option */
+        /* --pubkey is run's --trusted-key (accepted too), as minisign calls it */
         int used = cli_trust_option(&trust, "verify", argc, argv, &i);
         if (used < 0) return CLI_EXIT_USAGE;
         if (used) continue;
-        if (strcmp(argv[i], "--signature") == 0) {
+        if (strcmp(argv[i], "--pubkey") == 0) {
+            const char *v = option_value("verify", argc, argv, &i);
+            if (!v || !cli_trust_add(&trust, "verify", v)) return CLI_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--signature") == 0) {
             if (!(sig_path = option_value("verify", argc, argv, &i))) return CLI_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "bastion verify: unknown option %s\n\n%s", argv[i], VERIFY_USAGE);
