@@ -11,6 +11,10 @@
  * The other layers use these functions only; none of them includes a libsodium or
  * libsecp256k1 header.
  *
+ * For signed modules and keys (bastion_sign.h): incremental SHA-256, strict RFC 8032 Ed25519
+ * verification, scrypt (libsodium's scryptsalsa208sha256, as minisign encrypts secret keys),
+ * constant-time comparison and base64.
+ *
  * No global state: every function is pure apart from its output buffers (signing draws fresh
  * randomness from libsodium's randombytes where the scheme wants it).  Thread-safe.
  */
@@ -59,6 +63,19 @@ void bst_twox_256(const void *data, size_t len, uint8_t out[32]);
 /* Keccak-256 with the original padding (Ethereum's, not SHA3-256). */
 void bst_keccak_256(const void *data, size_t len, uint8_t out[32]);
 void bst_sha2_256(const void *data, size_t len, uint8_t out[32]);
+/* Incremental SHA-256.  The state is caller-owned, needs no cleanup, and may be copied by value:
+ * finalising a copy yields the digest of everything so far while the original keeps hashing
+ * (the rolling hash of module signatures). */
+typedef struct bst_sha256_state {
+#ifdef __cplusplus
+    alignas(8) unsigned char opaque_[128];
+#else
+    _Alignas(8) unsigned char opaque_[128];
+#endif
+} bst_sha256_state;
+void bst_sha256_init(bst_sha256_state *st);
+void bst_sha256_update(bst_sha256_state *st, const void *data, size_t len);
+void bst_sha256_final(bst_sha256_state *st, uint8_t out[32]);
 
 /* ---- Ed25519 ------------------------------------------------------------------------------ */
 
@@ -70,6 +87,11 @@ void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uin
  * small-order points are accepted); the equation is the cofactored [8](sB - R - kA) = 0.  This
  * accepts everything RFC 8032/libsodium accepts, plus crafted edge cases they reject. */
 bool bst_ed25519_verify(const uint8_t sig[64], const void *msg, size_t len, const uint8_t pub[32]);
+/* Strict RFC 8032 verification as libsodium (and so minisign) does it: canonical encodings, no
+ * small-order keys or R, the cofactorless equation.  For signatures made by tools rather than a
+ * chain's consensus rules: modules and files signed for a trust policy. */
+bool bst_ed25519_verify_strict(const uint8_t sig[64], const void *msg, size_t len,
+                               const uint8_t pub[32]);
 
 /* ---- sr25519 (schnorrkel, signing context "substrate") ------------------------------------ */
 
@@ -137,6 +159,32 @@ void bst_random_bytes(void *buf, size_t n);
 /* Zeroes n bytes in a way the compiler may not optimise away: for secrets about to go out of
  * scope or be freed. */
 void bst_secure_wipe(void *buf, size_t n);
+
+/* ---- keys and encodings ------------------------------------------------------------------ */
+
+/* Whether a[0..n) equals b[0..n), in time that depends on n only (libsodium's sodium_memcmp):
+ * for digests, keys and checksums an attacker may probe. */
+bool bst_ct_equal(const void *a, const void *b, size_t n);
+
+/* scrypt with Salsa20/8 and SHA-256 (libsodium's crypto_pwhash_scryptsalsa208sha256, minisign's
+ * key-encryption KDF): out_len bytes from the password and a 32-byte salt, with libsodium's
+ * opslimit/memlimit parameters.  False when the limits are out of range or memory runs out.
+ * BST_SCRYPT_*_SENSITIVE are libsodium's (and minisign's) defaults for secret keys: about a
+ * second and 1 GiB of memory. */
+#define BST_SCRYPT_OPSLIMIT_SENSITIVE UINT64_C(33554432)
+#define BST_SCRYPT_MEMLIMIT_SENSITIVE ((size_t)1073741824)
+bool bst_scrypt_salsa208_sha256(uint8_t *out, size_t out_len, const void *password,
+                                size_t password_len, const uint8_t salt[32], uint64_t opslimit,
+                                size_t memlimit);
+
+/* Standard base64 with padding (RFC 4648 section 4, minisign's encoding).  The encoded length of
+ * n bytes, without the terminating NUL: */
+size_t bst_base64_len(size_t n);
+/* Writes the encoding of in[0..n) and a NUL into out, which holds bst_base64_len(n) + 1 bytes. */
+void bst_base64_encode(char *out, const void *in, size_t n);
+/* Decodes exactly the text in[0..len) (no white space, padding required) into out (at most cap
+ * bytes); false on anything else or when it does not fit.  *out_len receives the length. */
+bool bst_base64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *in, size_t len);
 
 /* ---- development accounts ----------------------------------------------------------------- */
 

@@ -14,6 +14,7 @@ packages=(
     nettle-dev                                     # Keccak-f[1600] (crypto layer)
     binaryen                                       # wasm-opt -ttf: tests/fuzz/diff modules
     libjansson-dev                                 # JSON input of the CLI
+    minisign                                       # tests/sign: interop with the real tool
 )
 # node runs V8's side of the differential fuzzing (tests/fuzz/diff/v8_run.js).  Any node >= 16
 # will do, so Debian's nodejs is installed only when no node is on the PATH at all.

@@ -16,6 +16,7 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "ink_metadata.h"
+#include "trust.h"
 #include "util.h"
 
 #define EXIT_FAIL 1
@@ -58,11 +59,13 @@ static const char CONTRACT_USAGE[] =
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
     "  --gas N           gas limit (0 or absent: the default, 10,000,000,000; at most\n"
     "                    9223372036854775807)\n"
-    "\n"
-    "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
-    "result, event, gas_used, debug, error.\n"
-    "exit status: 0 success, 1 error, trap or out of gas, 2 the contract reverted (REVERT\n"
-    "flag; its changes were discarded), 64 misuse.\n";
+    "trust policy (upload, and instantiate from FILE.wasm):\n" CLI_TRUST_HELP(
+        "  ") "\n"
+              "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
+              "result, event, gas_used, debug, error.\n"
+              "exit status: 0 success, 1 error, trap or out of gas, 2 the contract reverted "
+              "(REVERT\n"
+              "flag; its changes were discarded), 64 misuse.\n";
 
 /* ---- small parsers ----------------------------------------------------------------------- */
 
@@ -105,6 +108,7 @@ typedef struct opts {
     const char *constructor;
     const char *args[MAX_ARGS];
     size_t nargs;
+    cli_trust trust; /* --trusted-key, --signatures-required: upload / instantiate FILE */
 } opts;
 
 /* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
@@ -133,6 +137,15 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
                 return CLI_EXIT_USAGE;
             }
             val = argv[++i];
+        }
+        if (nlen == strlen("--trusted-key") && strncmp(a, "--trusted-key", nlen) == 0) {
+            if (!cli_trust_add(&o->trust, cmd, val)) return CLI_EXIT_USAGE;
+            continue;
+        }
+        if (nlen == strlen("--signatures-required") &&
+            strncmp(a, "--signatures-required", nlen) == 0) {
+            if (!cli_trust_set_required(&o->trust, cmd, val)) return CLI_EXIT_USAGE;
+            continue;
         }
 #define OPT(name, field)                                                                           \
     if (nlen == strlen(name) && strncmp(a, name, nlen) == 0) {                                     \
@@ -235,14 +248,22 @@ static int cmd_upload(int argc, char **argv) {
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
         o.message || o.constructor || o.nargs) {
-        fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n", stderr);
+        fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n"
+              "       [--trusted-key NAME.pub]... [--signatures-required K]\n",
+              stderr);
         return CLI_EXIT_USAGE;
     }
+    if ((rc = cli_trust_load(&o.trust, "contract upload"))) return rc;
     char msg[512];
     size_t len;
     uint8_t *code = read_file(o.target, &len, msg, sizeof msg);
     if (!code) {
         fprintf(stderr, "bastion contract upload: %s\n", msg);
+        return EXIT_FAIL;
+    }
+    /* before the state is even opened: a refused module leaves no trace */
+    if (!cli_trust_check(&o.trust, "contract upload", o.target, code, &len)) {
+        free(code);
         return EXIT_FAIL;
     }
     session s;
@@ -374,6 +395,13 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
         fprintf(stderr, "bastion contract %s: --salt is for instantiate\n", cmd);
         return CLI_EXIT_USAGE;
     }
+    if (!instantiate && (cli_trust_active(&o.trust) || o.trust.required)) {
+        fprintf(stderr,
+                "bastion contract %s: --trusted-key / --signatures-required are for "
+                "upload and instantiate\n",
+                cmd);
+        return CLI_EXIT_USAGE;
+    }
 
     bst_contract_exec ex;
     memset(&ex, 0, sizeof ex);
@@ -410,10 +438,21 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
         struct stat st;
         bool is_hash = strlen(o.target) == 66 && stat(o.target, &st) != 0 &&
                        cli_hex_exact(o.target, strlen(o.target), ex.code_hash, 32);
+        if (is_hash && (cli_trust_active(&o.trust) || o.trust.required)) {
+            fprintf(stderr, "bastion contract instantiate: --trusted-key checks code given as "
+                            "FILE.wasm, not a code hash\n");
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
         if (!is_hash) {
+            if ((rc = cli_trust_load(&o.trust, "contract instantiate"))) goto out;
             code = read_file(o.target, &ex.code_len, msg, sizeof msg);
             if (!code) {
                 fprintf(stderr, "bastion contract instantiate: %s\n", msg);
+                rc = EXIT_FAIL;
+                goto out;
+            }
+            if (!cli_trust_check(&o.trust, "contract instantiate", o.target, code, &ex.code_len)) {
                 rc = EXIT_FAIL;
                 goto out;
             }

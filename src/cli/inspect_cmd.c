@@ -86,7 +86,7 @@ int inspect_main(int argc, char **argv) {
     }
     uint8_t *bytes;
     size_t len;
-    bst_module *m = cli_load_module(argv[0], NULL, &bytes, &len);
+    bst_module *m = cli_load_module(argv[0], NULL, NULL, &bytes, &len);
     if (!m) return 1;
     printf("%s: %zu bytes\n", cli_display_name(argv[0]), len);
     print_sections(bytes, len);

@@ -11,6 +11,7 @@
 #include "run_cmd.h"
 #include "bastion.h"
 #include "bastion_wasi.h"
+#include "trust.h"
 #include "util.h"
 #include "wasm_file.h"
 
@@ -266,6 +267,7 @@ typedef struct run_opts {
     size_t ndirs;
     const char **env;
     size_t nenv;
+    cli_trust trust; /* --trusted-key, --signatures-required */
 } run_opts;
 
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
@@ -423,6 +425,8 @@ static bool parse_numeric_option(int argc, char **argv, int *i, int k, run_opts 
  * -1 on a bad value. */
 static int parse_run_option(int argc, char **argv, int *i, run_opts *o) {
     const char *a = argv[*i];
+    int trust = cli_trust_option(&o->trust, "run", argc, argv, i);
+    if (trust) return trust;
     if (strcmp(a, "--dir") == 0 || strcmp(a, "--env") == 0) {
         if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
             fprintf(stderr, "bastion run: %s needs a value\n", a);
@@ -701,9 +705,10 @@ int run_main(int argc, char **argv) {
     run_args a;
     rc = parse_command_line(argc, argv, &opts, &a);
     if (rc != RUN_GO) goto out;
+    if ((rc = cli_trust_load(&opts.trust, "run"))) goto out;
 
     rc = 1;
-    m = cli_load_module(a.file, &opts.module_config, NULL, NULL);
+    m = cli_load_module(a.file, &opts.module_config, &opts.trust, NULL, NULL);
     if (!m) goto out;
     if (!a.invoke && !exports_func(m, "_start")) {
         /* Not a WASI command: say what could be called instead, before running anything. */

@@ -4,6 +4,8 @@
 #ifndef BASTION_CLI_RUN_CMD_H
 #define BASTION_CLI_RUN_CMD_H
 
+#include "trust.h"
+
 /* The `run` section of the help, shared by `bastion --help` and `bastion run --help`. */
 #define CLI_RUN_HELP                                                                               \
     "  run [OPTIONS] FILE.wasm [ARGS...]\n"                                                        \
@@ -48,15 +50,22 @@
     "          --max-decoded-bytes N host memory for the decoded module's entries, element\n"      \
     "                                items and names (1..2^64-1, default 134217728)\n"             \
     "        The stacks grow on demand: a large limit costs nothing until code uses it.\n"         \
-    "        FILE itself may have at most 64 MiB.\n"                                               \
-    "        On a trap it prints the trap, a backtrace with function names, the fuel\n"            \
-    "        used (unless --no-metering; with --timeout-ms also the time used), and exits\n"       \
-    "        with 10 + the trap kind:\n"                                                           \
-    "          11 unreachable, 12 out of bounds memory access, 13 out of bounds table\n"           \
-    "          access, 14 integer divide by zero, 15 integer overflow, 16 invalid\n"               \
-    "          conversion to integer, 17 indirect call type mismatch, 18 uninitialized\n"          \
-    "          element, 19 undefined element, 20 call stack exhausted, 21 out of fuel,\n"          \
-    "          22 interrupted (timeout), 23 host trap.\n"
+    "        Trust policy (signed modules only):\n" CLI_TRUST_HELP(                                \
+        "          ") "        FILE itself may have at most 64 MiB.\n"                             \
+                      "        On a trap it prints the trap, a backtrace with function names, "    \
+                      "the fuel\n"                                                                 \
+                      "        used (unless --no-metering; with --timeout-ms also the time "       \
+                      "used), and exits\n"                                                         \
+                      "        with 10 + the trap kind:\n"                                         \
+                      "          11 unreachable, 12 out of bounds memory access, 13 out of "       \
+                      "bounds table\n"                                                             \
+                      "          access, 14 integer divide by zero, 15 integer overflow, 16 "      \
+                      "invalid\n"                                                                  \
+                      "          conversion to integer, 17 indirect call type mismatch, 18 "       \
+                      "uninitialized\n"                                                            \
+                      "          element, 19 undefined element, 20 call stack exhausted, 21 out "  \
+                      "of fuel,\n"                                                                 \
+                      "          22 interrupted (timeout), 23 host trap.\n"
 
 /* `bastion run ...`; argv[0] is the first argument after "run".  Returns the process exit
  * status: a WASI command's own exit code (above 255: 255), else 0 success, 1 error, 10 + the

@@ -12,6 +12,7 @@
 #include "bastion_substrate.h"
 #include "chainspec.h"
 #include "json_util.h"
+#include "trust.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -39,8 +40,10 @@ static const char RUNTIME_USAGE[] =
     "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
-    "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
-    "misuse with 64.  FILE must be binary: convert text (.wat) with wat2wasm.\n";
+    "trust policy (checked on the runtime's wasm, after zstd decompression, before "
+    "decoding):\n" CLI_TRUST_HELP(
+        "  ") "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
+              "misuse with 64.  FILE must be binary: convert text (.wat) with wat2wasm.\n";
 
 /* A chain spec's code blob, and its genesis storage when `genesis` is not NULL. */
 static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, uint8_t **blob,
@@ -164,11 +167,13 @@ out:
 typedef struct runtime_opts {
     bst_substrate_options sub;
     const char *path;
+    cli_trust trust; /* --trusted-key, --signatures-required */
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
  * after printing the help (--help, -h).  `--` ends the options. */
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
+    memset(o, 0, sizeof *o);
     bst_substrate_options_default(&o->sub);
     o->sub.fuel = CLI_RUNTIME_FUEL;
     int i = 0;
@@ -188,6 +193,9 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.offchain = true;
             continue;
         }
+        int trust = cli_trust_option(&o->trust, "runtime", argc, argv, &i);
+        if (trust < 0) return -1;
+        if (trust) continue;
         /* each numeric option with its real range: outside it is an error, never capped */
         static const struct {
             const char *name;
@@ -238,7 +246,7 @@ static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char
 /* Loads FILE and instantiates it; prints the error and returns NULL on failure (*rc set).  When
  * FILE is a chain spec and genesis is not NULL, the runtime's storage starts from the genesis
  * storage, held in *genesis (free it after the runtime). */
-static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate_options *opts,
+static bst_substrate_runtime *open_runtime(const char *path, const runtime_opts *ro,
                                            bst_state_mem **genesis, int *rc) {
     uint8_t *code = NULL;
     size_t code_len = 0;
@@ -246,7 +254,12 @@ static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate
     memset(&err, 0, sizeof err);
     *rc = 1;
     if (!runtime_code_from_file(path, &code, &code_len, genesis)) return NULL;
-    bst_substrate_options o = *opts;
+    /* the policy sees the module's own bytes: a signature lives inside the (decompressed) wasm */
+    if (!cli_trust_check(&ro->trust, "runtime", path, code, &code_len)) {
+        free(code);
+        return NULL;
+    }
+    bst_substrate_options o = ro->sub;
     bst_state_backend backend;
     if (genesis && *genesis) {
         backend = bst_state_mem_backend(*genesis);
@@ -322,7 +335,7 @@ static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
 
 /* Loads FILE, calls METHOD with the input and hands the result to show.  With with_genesis, a
  * chain spec's genesis storage lies under the runtime's storage. */
-static int run_method(const char *path, const bst_substrate_options *opts, bool with_genesis,
+static int run_method(const char *path, const runtime_opts *opts, bool with_genesis,
                       const char *method, const uint8_t *in, size_t in_len, show_fn show) {
     uint8_t *out = NULL;
     size_t out_len = 0;
@@ -338,7 +351,7 @@ static int run_method(const char *path, const bst_substrate_options *opts, bool 
 }
 
 static int cmd_call(const char *path, const char *method, const char *hex,
-                    const bst_substrate_options *opts) {
+                    const runtime_opts *opts) {
     uint8_t *in = NULL;
     size_t in_len = 0;
     if (hex && !cli_hex_decode(hex, strlen(hex), &in, &in_len)) {
@@ -370,14 +383,16 @@ int runtime_main(int argc, char **argv) {
     int first = parse_opts(argc - 1, argv + 1, &o);
     if (first == -2) return 0;
     if (first < 0) return CLI_EXIT_USAGE;
+    int trc = cli_trust_load(&o.trust, "runtime");
+    if (trc) return trc;
     int nops = argc - 1 - first;
     char **ops = argv + 1 + first;
     if (!call && nops == 1)
         return strcmp(sub, "version") == 0
-                   ? run_method(ops[0], &o.sub, false, "Core_version", NULL, 0, show_version)
-                   : run_method(ops[0], &o.sub, false, "Metadata_metadata", NULL, 0, show_metadata);
+                   ? run_method(ops[0], &o, false, "Core_version", NULL, 0, show_version)
+                   : run_method(ops[0], &o, false, "Metadata_metadata", NULL, 0, show_metadata);
     if (call && (nops == 2 || nops == 3))
-        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
+        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o);
     fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
             call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
     return CLI_EXIT_USAGE;

@@ -13,8 +13,8 @@
 
 const char *cli_display_name(const char *path) { return strcmp(path, "-") == 0 ? "<stdin>" : path; }
 
-bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint8_t **bytes_out,
-                            size_t *len_out) {
+bst_module *cli_load_module(const char *path, const bst_module_config *cfg, const cli_trust *trust,
+                            uint8_t **bytes_out, size_t *len_out) {
     char why[512];
     uint8_t *bytes;
     size_t len;
@@ -27,6 +27,10 @@ bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint
     if (!cli_read_module(strcmp(path, "-") == 0 ? "/dev/stdin" : path, path, cfg->max_module_bytes,
                          &bytes, &len, why, sizeof why)) {
         fprintf(stderr, "error: %s\n", why);
+        return NULL;
+    }
+    if (trust && !cli_trust_check(trust, "run", cli_display_name(path), bytes, &len)) {
+        free(bytes);
         return NULL;
     }
     bst_error err;

@@ -7,6 +7,7 @@
 #define BASTION_CLI_WASM_FILE_H
 
 #include "bastion.h"
+#include "trust.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,11 +15,12 @@
 
 /* How messages name a module file: "-" is standard input. */
 const char *cli_display_name(const char *path);
-/* Reads and compiles a module (cfg NULL = the defaults); path "-" reads standard input.  Prints
- * the error and returns NULL on failure.  With bytes_out, the file's bytes are handed over too
- * (free them with free()). */
-bst_module *cli_load_module(const char *path, const bst_module_config *cfg, uint8_t **bytes_out,
-                            size_t *len_out);
+/* Reads and compiles a module (cfg NULL = the defaults); path "-" reads standard input.  With a
+ * trust policy (trust not NULL and holding keys) the bytes are checked against it before they
+ * are decoded, and only the signed part is compiled.  Prints the error and returns NULL on
+ * failure.  With bytes_out, the file's bytes are handed over too (free them with free()). */
+bst_module *cli_load_module(const char *path, const bst_module_config *cfg, const cli_trust *trust,
+                            uint8_t **bytes_out, size_t *len_out);
 
 /* "func", "table", "memory" or "global". */
 const char *cli_extern_kind_name(bst_extern_kind k);

@@ -23,6 +23,11 @@ void bst_ed25519_sign(const uint8_t secret[64], const void *msg, size_t len, uin
     crypto_sign_ed25519_detached(sig, NULL, msg, len, secret);
 }
 
+bool bst_ed25519_verify_strict(const uint8_t sig[64], const void *msg, size_t len,
+                               const uint8_t pub[32]) {
+    return crypto_sign_ed25519_verify_detached(sig, msg, len, pub) == 0;
+}
+
 /* The encoding of the identity (x = 0, y = 1). */
 static const uint8_t ED_IDENTITY[32] = {1};
 

@@ -75,3 +75,24 @@ void bst_twox_256(const void *data, size_t len, uint8_t out[32]) { twox(data, le
 void bst_sha2_256(const void *data, size_t len, uint8_t out[32]) {
     crypto_hash_sha256(out, data, len);
 }
+
+/* bst_sha256_state holds libsodium's state in place (a plain struct: copying it by value copies
+ * the hash, which the rolling hash of module signatures relies on). */
+_Static_assert(sizeof(((bst_sha256_state *)0)->opaque_) >= sizeof(crypto_hash_sha256_state),
+               "bst_sha256_state too small for libsodium's SHA-256 state");
+_Static_assert(alignof(bst_sha256_state) >= alignof(crypto_hash_sha256_state),
+               "bst_sha256_state less aligned than libsodium's SHA-256 state");
+
+static crypto_hash_sha256_state *sha256_state(bst_sha256_state *st) {
+    return (crypto_hash_sha256_state *)(void *)st->opaque_;
+}
+
+void bst_sha256_init(bst_sha256_state *st) { crypto_hash_sha256_init(sha256_state(st)); }
+
+void bst_sha256_update(bst_sha256_state *st, const void *data, size_t len) {
+    crypto_hash_sha256_update(sha256_state(st), data, len);
+}
+
+void bst_sha256_final(bst_sha256_state *st, uint8_t out[32]) {
+    crypto_hash_sha256_final(sha256_state(st), out);
+}

@@ -11,14 +11,14 @@
 #
 # All are labelled `fuzz`; the differential ones also `diff` (ctest -L diff).
 
-set(BASTION_FUZZ_TARGETS module scale metadata runtime_blob state contract_upload)
+set(BASTION_FUZZ_TARGETS module scale metadata runtime_blob state contract_upload sign)
 set(BASTION_CORPUS_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus)
 
 foreach(_name IN LISTS BASTION_FUZZ_TARGETS)
   add_executable(replay_${_name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${_name}.c
                  ${CMAKE_SOURCE_DIR}/tests/fuzz/replay.c)
   target_include_directories(replay_${_name} PRIVATE ${BASTION_ZSTD_INCLUDE})
-  target_link_libraries(replay_${_name} PRIVATE bastion_substrate bastion_contracts
+  target_link_libraries(replay_${_name} PRIVATE bastion_substrate bastion_contracts bastion_sign
                         ${BASTION_ZSTD_LIB} m)
   add_test(NAME fuzz/corpus_${_name}
            COMMAND replay_${_name} ${BASTION_CORPUS_DIR}/${_name})

@@ -27,6 +27,7 @@ LAYERS = {
     "substrate": ["bastion_substrate.h", "bastion_alloc.h", "bastion.h", "bastion_scale.h",
                   "bastion_crypto.h", "bastion_state.h", "bastion_trie.h"],
     "contracts": ["bastion_contracts.h", "bastion.h", "bastion_scale.h", "bastion_crypto.h"],
+    "sign":      ["bastion_sign.h", "bastion_crypto.h"],
     "cli":       None,   # the command-line tool: every public header
 }
 
@@ -41,6 +42,7 @@ PUBLIC = {
     "bastion_alloc.h": ["bastion.h"],
     "bastion_substrate.h": ["bastion.h", "bastion_alloc.h", "bastion_scale.h", "bastion_state.h"],
     "bastion_contracts.h": ["bastion.h"],
+    "bastion_sign.h": [],
 }
 
 THIRD_PARTY_CRYPTO = re.compile(r"^(sodium(\.h|/.*)|secp256k1.*\.h|nettle/.*|xxhash\.h)$")

@@ -1,0 +1,46 @@
+# lib.sh — what the signing CLI tests (tests/sign/*.sh) share, sourced with BASTION, MINISIGN
+# and WORK set: a check of a command's exit status and output, byte flipping, file sizes.
+
+failed=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failed=1
+}
+
+# expect WANT_RC TEXT CMD...: runs CMD (stdin empty; stdout and stderr kept in $WORK/out and
+# $WORK/err) and checks its exit status and that TEXT ("" for none) is in stdout or stderr.
+expect() {
+    want=$1
+    text=$2
+    shift 2
+    "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
+    got=$?
+    if [ "$got" != "$want" ]; then
+        fail "exit $got, expected $want: $*"
+        sed 's/^/  stdout: /' "$WORK/out" | head -5 >&2
+        sed 's/^/  stderr: /' "$WORK/err" | head -5 >&2
+    elif [ -n "$text" ] && ! cat "$WORK/out" "$WORK/err" | grep -qF -- "$text"; then
+        fail "no '$text' in the output of: $*"
+        sed 's/^/  stdout: /' "$WORK/out" | head -5 >&2
+        sed 's/^/  stderr: /' "$WORK/err" | head -5 >&2
+    fi
+}
+
+# size FILE: its length in bytes.
+size() { wc -c <"$1" | tr -d ' '; }
+
+# flip SRC DST OFFSET: DST is SRC with the byte at OFFSET xor-ed with 1.
+flip() {
+    cp "$1" "$2"
+    b=$(od -An -tu1 -j"$3" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$2" bs=1 seek="$3" conv=notrunc 2>/dev/null
+}
+
+# need_minisign: the real minisign tool (Debian package minisign, scripts/deps.sh).
+need_minisign() {
+    if ! command -v "$MINISIGN" >/dev/null 2>&1; then
+        echo "FAIL: minisign not found ($MINISIGN): install it with scripts/deps.sh" >&2
+        exit 1
+    fi
+}
