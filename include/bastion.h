@@ -409,7 +409,7 @@ uint32_t bst_table_size(const bst_table *t);
 bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out);
 bool bst_table_set(bst_table *t, uint32_t i, bst_value v);
 /* Back to the state bst_table_new made: size = its minimum, every element its initial value.
- * False (table unchanged) when out of memory. */
+ * Returns true (a shrinking table never needs new memory). */
 bool bst_table_reset(bst_table *t);
 
 /* ---- globals ------------------------------------------------------------------------------ */
