@@ -206,14 +206,22 @@ typedef bool (*bst_pool_link_fn)(void *arg, bst_store *s, const bst_module *m, b
  * the pool afterwards). */
 typedef void (*bst_pool_unlink_fn)(void *arg, void *ctx);
 
+/* bst_pool_config.max_idle: the tenant's max_instances, or 8 without a tenant. */
+#define BST_POOL_IDLE_DEFAULT UINT32_MAX
+
 typedef struct bst_pool_config {
-    uint32_t prewarm;      /* instances created by bst_pool_new; default 1 */
-    uint32_t max_idle;     /* idle instances kept (more are destroyed at release); default: the
-                          tenant's max_instances, or 8 without a tenant */
-    uint64_t fuel;         /* set at every acquire; 0 = unlimited (the default) */
-    bst_config store;      /* every instance's store; max_memory_pages is lowered to the tenant's
-                          memory_pages; default bst_config_default */
-    bst_pool_link_fn link; /* NULL: the module must have no imports */
+    /* Instances created by bst_pool_new; default 1. */
+    uint32_t prewarm;
+    /* Idle instances kept (more are destroyed at release); 0 keeps none, so that every acquire
+     * instantiates (fresh instances, for comparison); default BST_POOL_IDLE_DEFAULT. */
+    uint32_t max_idle;
+    /* Fuel set at every acquire; 0 = unlimited (the default). */
+    uint64_t fuel;
+    /* Every instance's store; max_memory_pages is lowered to the tenant's memory_pages;
+     * default bst_config_default. */
+    bst_config store;
+    /* Makes the imports of a new instance; NULL: the module must have no imports. */
+    bst_pool_link_fn link;
     bst_pool_unlink_fn unlink;
     void *link_arg;
 } bst_pool_config;
