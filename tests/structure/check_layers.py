@@ -43,7 +43,7 @@ PUBLIC = {
     "bastion_pool.h": ["bastion.h"],
     "bastion_alloc.h": ["bastion.h"],
     "bastion_substrate.h": ["bastion.h", "bastion_alloc.h", "bastion_scale.h", "bastion_state.h"],
-    "bastion_contracts.h": ["bastion.h"],
+    "bastion_contracts.h": ["bastion.h", "bastion_pool.h"],
 }
 
 THIRD_PARTY_CRYPTO = re.compile(r"^(sodium(\.h|/.*)|secp256k1.*\.h|nettle/.*|xxhash\.h)$")
