@@ -219,7 +219,7 @@ bst_lease *bst_pool_acquire(bst_pool *p, bst_rejection *rej, bst_error *err) {
     e->ticket = k;
     e->reused = reused;
     bst_store_clear_interrupt(e->store);
-    bst_store_set_fuel(e->store, p->cfg.fuel ? p->cfg.fuel : UINT64_MAX);
+    if (p->cfg.fuel) bst_store_set_fuel(e->store, p->cfg.fuel);
     bst_store_set_deadline(e->store, k ? bst_ticket_deadline(k) : 0);
     return e;
 }
