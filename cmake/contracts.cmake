@@ -18,6 +18,11 @@ bastion_library(bastion_contracts SOURCES ${BASTION_CONTRACTS_SOURCES}
 add_executable(bastion_contracts_bench ${CMAKE_SOURCE_DIR}/bench/contracts.c)
 target_compile_definitions(bastion_contracts_bench PRIVATE _POSIX_C_SOURCE=200809L)
 target_link_libraries(bastion_contracts_bench PRIVATE bastion_contracts)
+# What instance pooling saves (bench/pool.c; docs/pool.md): contract queries fresh vs pooled and
+# instance acquire + reset vs instantiation.  Not a test.
+add_executable(bastion_pool_bench ${CMAKE_SOURCE_DIR}/bench/pool.c)
+target_compile_definitions(bastion_pool_bench PRIVATE _POSIX_C_SOURCE=200809L)
+target_link_libraries(bastion_pool_bench PRIVATE bastion_contracts bastion_pool)
 
 if(NOT BASTION_WAT2WASM)
   message(WARNING "wat2wasm not found: contracts tests not registered")
