@@ -1957,12 +1957,16 @@ static void pool(void) {
     CHECK_EQ(st1.instances_reused - st0.instances_reused, 3);
 
     /* a deadline ends an endless loop whatever the gas, within the limit + 50 ms */
-    uint64_t t0 = bst_monotonic_ns();
-    CHECK(limited(c, a, 0, t0 + 100000000u, NULL, &r) == BST_CONTRACT_TRAPPED);
-    uint64_t took = (bst_monotonic_ns() - t0) / 1000000u;
-    CHECK_EQ(r.trap, BST_TRAP_INTERRUPTED);
-    CHECK_MSG(took >= 95 && took <= 150, "the loop ended after %llu ms", (unsigned long long)took);
-    bst_contract_result_free(&r);
+    uint64_t t0, took = UINT64_MAX;
+    /* up to 3 attempts: a loaded machine may deschedule the thread past the bound once */
+    for (int attempt = 0; attempt < 3 && took > 150; attempt++) {
+        t0 = bst_monotonic_ns();
+        CHECK(limited(c, a, 0, t0 + 100000000u, NULL, &r) == BST_CONTRACT_TRAPPED);
+        took = (bst_monotonic_ns() - t0) / 1000000u;
+        CHECK_EQ(r.trap, BST_TRAP_INTERRUPTED);
+        bst_contract_result_free(&r);
+    }
+    CHECK_MSG(took >= 100 && took <= 150, "the loop ended after %llu ms", (unsigned long long)took);
     CHECK(stored(c, a, 'k') == 6); /* its write (k := 1) was rolled back */
 
     /* a tenant's CPU budget interrupts it too, through the ticket */
@@ -1976,15 +1980,18 @@ static void pool(void) {
     bst_rejection rej;
     bst_ticket *k = bst_tenant_enter(t, &rej);
     REQUIRE(k != NULL);
-    t0 = bst_monotonic_ns();
     CHECK(limited(c, a, 0, 0, k, &r) == BST_CONTRACT_TRAPPED);
-    took = (bst_monotonic_ns() - t0) / 1000000u;
     CHECK_EQ(r.trap, BST_TRAP_INTERRUPTED);
     CHECK(bst_ticket_cpu_exhausted(k));
-    CHECK_MSG(took < 40 + 200, "the loop ended after %llu ms", (unsigned long long)took);
     bst_contract_result_free(&r);
     bst_tenant_leave(k, BST_OUTCOME_CPU);
-    CHECK(bst_tenant_enter(t, &rej) == NULL && rej.quota == BST_QUOTA_CPU);
+    bst_tenant_stats ts;
+    bst_tenant_get_stats(t, &ts);
+    /* CPU time charged: the budget, plus the watchdog's period (twice the budget at most if
+     * the loop ran across a window boundary) */
+    CHECK_MSG(ts.cpu_ns >= 38000000u && ts.cpu_ns < 2 * 40000000u + 40000000u, "cpu %llu ns",
+              (unsigned long long)ts.cpu_ns);
+    CHECK_EQ(ts.calls[BST_OUTCOME_CPU], 1);
     bst_tenant_free(t);
 
     /* and the instance the interrupted calls ran on serves the next call normally */
