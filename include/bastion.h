@@ -225,6 +225,9 @@ bool bst_module_has_start(const bst_module *m);
 /* Whether the module defines a memory of its own (an entry in its memory section); an imported
  * memory does not count. */
 bool bst_module_defines_memory(const bst_module *m);
+/* The limits of memory `index` of the module's memory index space (imported memories first,
+ * then those it defines); false when there is no such memory. */
+bool bst_module_memory_limits(const bst_module *m, uint32_t index, bst_limits *out);
 /* Function name from the `name` section (or NULL), by function index (imports first). */
 const char *bst_module_func_name(const bst_module *m, uint32_t func_index);
 
@@ -322,6 +325,24 @@ size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max);
 bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
                                size_t nimports, void *user_data, bst_error *err);
 
+/* Resets inst to its state right after bst_instance_new, so that it can serve another call
+ * without a trace of the previous ones (instance pooling, bastion_pool.h):
+ *   - every memory the instance defines: contents zero, size back to its minimum (memory.grow
+ *     made it larger; the growth cap is kept);
+ *   - every table it defines: size back to its minimum, every element null;
+ *   - every global it defines: its initial value;
+ *   - dropped data and element segments are available again;
+ *   - then, exactly as instantiation: active element and data segments are applied again (also
+ *     into imported tables and memories) and the start function, if any, runs again.
+ * Imported memories, tables and globals are the embedder's and are NOT reset here (another
+ * instance may share them): reset them first with bst_memory_reset / bst_table_reset /
+ * bst_global_reset.  The store's fuel, deadline and interrupt are not touched either (the start
+ * function runs on the store's fuel).  Host functions stay bound.  Nothing may be running in
+ * the store.  On failure (a segment out of bounds, a trapping start function, no memory) the
+ * instance must not be used again: free its store.  Cost: proportional to the memory the
+ * previous calls touched (docs/pool.md). */
+bst_status bst_instance_reset(bst_instance *inst, bst_error *err);
+
 /* Looks an export up by name.  Returns false if absent. */
 bool bst_instance_export(const bst_instance *inst, const char *name, size_t name_len,
                          bst_extern *out);
@@ -365,6 +386,17 @@ uint64_t bst_memory_size(const bst_memory *m); /* bytes */
 /* Grows by delta pages; returns the old page count or -1 (as memory.grow). */
 int64_t bst_memory_grow(bst_memory *m, uint32_t delta);
 
+/* Back to the state bst_memory_new made: size = its minimum, contents zero (growth cap kept).
+ * Pages the guest never touched cost nothing; touched pages stay committed but zeroed.
+ * Nothing may be running in the store.  False (memory unchanged) when out of memory. */
+bool bst_memory_reset(bst_memory *m);
+/* Sets the memory's growth cap for the host's policy (a tenant's page quota, a per-call cap):
+ * memory.grow / bst_memory_grow past max_pages return -1.  The cap in force is the lowest of
+ * max_pages, the declared maximum and the store's max_memory_pages (each call recomputes it, so
+ * a cap can be raised again up to those).  False (nothing changed) when the memory already has
+ * more than max_pages pages. */
+bool bst_memory_set_max_pages(bst_memory *m, uint32_t max_pages);
+
 /* Bounds-checked, overflow-safe guest memory access.  All return false (touching nothing) when
  * [ptr, ptr+len) is not inside the memory; ptr+len is computed in 64 bits, so it cannot wrap. */
 bool bst_memory_read(const bst_memory *m, uint32_t ptr, void *dst, uint32_t len);
@@ -379,12 +411,17 @@ bst_table *bst_table_new(bst_store *s, bst_valtype elem, bst_limits limits, bst_
 uint32_t bst_table_size(const bst_table *t);
 bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out);
 bool bst_table_set(bst_table *t, uint32_t i, bst_value v);
+/* Back to the state bst_table_new made: size = its minimum, every element its initial value.
+ * Returns true (a shrinking table never needs new memory). */
+bool bst_table_reset(bst_table *t);
 
 /* ---- globals ------------------------------------------------------------------------------ */
 
 bst_global *bst_global_new(bst_store *s, bst_valtype type, bool mutable_, bst_value init);
 bst_value bst_global_get(const bst_global *g);
 bool bst_global_set(bst_global *g, bst_value v); /* false if immutable or wrong type */
+/* Back to the value it was created with (also for an immutable global: a no-op). */
+void bst_global_reset(bst_global *g);
 
 #pragma GCC visibility pop
 

@@ -24,9 +24,11 @@ LAYERS = {
     "crypto":    ["bastion_crypto.h"],
     "state":     ["bastion_state.h", "bastion_trie.h", "bastion_scale.h", "bastion_crypto.h"],
     "wasi":      ["bastion_wasi.h", "bastion.h"],
+    "pool":      ["bastion_pool.h", "bastion.h"],
     "substrate": ["bastion_substrate.h", "bastion_alloc.h", "bastion.h", "bastion_scale.h",
-                  "bastion_crypto.h", "bastion_state.h", "bastion_trie.h"],
-    "contracts": ["bastion_contracts.h", "bastion.h", "bastion_scale.h", "bastion_crypto.h"],
+                  "bastion_crypto.h", "bastion_state.h", "bastion_trie.h", "bastion_pool.h"],
+    "contracts": ["bastion_contracts.h", "bastion.h", "bastion_scale.h", "bastion_crypto.h",
+                  "bastion_pool.h"],
     "sign":      ["bastion_sign.h", "bastion_crypto.h"],
     "cli":       None,   # the command-line tool: every public header
 }
@@ -39,9 +41,10 @@ PUBLIC = {
     "bastion_state.h": [],
     "bastion_trie.h": ["bastion_state.h"],
     "bastion_wasi.h": ["bastion.h"],
+    "bastion_pool.h": ["bastion.h"],
     "bastion_alloc.h": ["bastion.h"],
     "bastion_substrate.h": ["bastion.h", "bastion_alloc.h", "bastion_scale.h", "bastion_state.h"],
-    "bastion_contracts.h": ["bastion.h"],
+    "bastion_contracts.h": ["bastion.h", "bastion_pool.h"],
     "bastion_sign.h": [],
 }
 
