@@ -8,7 +8,7 @@ file(GLOB BASTION_CLI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli/*.c)
 add_executable(bastion ${BASTION_CLI_SOURCES})
 target_compile_definitions(bastion PRIVATE _POSIX_C_SOURCE=200809L)
 target_link_libraries(bastion PRIVATE bastion_engine bastion_wasi bastion_scale bastion_crypto
-                      bastion_state bastion_substrate bastion_contracts Threads::Threads)
+                      bastion_state bastion_substrate bastion_contracts bastion_serve Threads::Threads)
 
 add_test(NAME cli/fib
          COMMAND $<TARGET_FILE:bastion> run ${BASTION_SHARED_DIR}/bench/fib32.wasm

@@ -8,6 +8,7 @@
  *   bastion runtime ...      Substrate runtimes: version, metadata, call (runtime_cmd.c)
  *   bastion chainspec ...    a raw chain spec's genesis block (chainspec_cmd.c)
  *   bastion contract ...     ink! / pallet-contracts contracts (contract_cmd.c)
+ *   bastion serve ...        the multi-tenant HTTP service (serve_cmd.c)
  *   bastion help | --help,  bastion --version
  *
  * Exit status: a WASI command's own exit code (0 or its proc_exit code); otherwise 0 success; 1
@@ -23,6 +24,7 @@
 #include "inspect_cmd.h"
 #include "run_cmd.h"
 #include "runtime_cmd.h"
+#include "serve_cmd.h"
 #include "spec_cmd.h"
 #include "util.h"
 
@@ -52,8 +54,8 @@ static const char USAGE[] =
     "        Smart contracts (ink!, pallet-contracts ABI) with LMDB state: upload code,\n"
     "        instantiate it, call or dry-run-query a contract; --metadata FILE.json\n"
     "        encodes arguments and decodes results and events.  Exit status 0 success,\n"
-    "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract --help`.\n"
-    "  spec [-v] FILE.json...\n"
+    "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract "
+    "--help`.\n" CLI_SERVE_HELP "  spec [-v] FILE.json...\n"
     "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
     "  help, --help       Show this text; COMMAND --help shows a command's own.\n"
     "  --version          Show the version.\n";
@@ -65,6 +67,7 @@ static const struct {
 } COMMANDS[] = {
     {"run", run_main},         {"inspect", inspect_main},     {"spec", spec_main},
     {"runtime", runtime_main}, {"chainspec", chainspec_main}, {"contract", contract_main},
+    {"serve", serve_main},
 };
 
 int main(int argc, char **argv) {

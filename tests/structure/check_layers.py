@@ -27,6 +27,8 @@ LAYERS = {
     "substrate": ["bastion_substrate.h", "bastion_alloc.h", "bastion.h", "bastion_scale.h",
                   "bastion_crypto.h", "bastion_state.h", "bastion_trie.h"],
     "contracts": ["bastion_contracts.h", "bastion.h", "bastion_scale.h", "bastion_crypto.h"],
+    "serve":     ["bastion_serve.h", "bastion.h", "bastion_pool.h", "bastion_contracts.h",
+                  "bastion_crypto.h"],
     "cli":       None,   # the command-line tool: every public header
 }
 
@@ -41,6 +43,7 @@ PUBLIC = {
     "bastion_alloc.h": ["bastion.h"],
     "bastion_substrate.h": ["bastion.h", "bastion_alloc.h", "bastion_scale.h", "bastion_state.h"],
     "bastion_contracts.h": ["bastion.h"],
+    "bastion_serve.h": ["bastion.h"],
 }
 
 THIRD_PARTY_CRYPTO = re.compile(r"^(sodium(\.h|/.*)|secp256k1.*\.h|nettle/.*|xxhash\.h)$")
