@@ -225,6 +225,9 @@ bool bst_module_has_start(const bst_module *m);
 /* Whether the module defines a memory of its own (an entry in its memory section); an imported
  * memory does not count. */
 bool bst_module_defines_memory(const bst_module *m);
+/* The limits of memory `index` of the module's memory index space (imported memories first,
+ * then those it defines); false when there is no such memory. */
+bool bst_module_memory_limits(const bst_module *m, uint32_t index, bst_limits *out);
 /* Function name from the `name` section (or NULL), by function index (imports first). */
 const char *bst_module_func_name(const bst_module *m, uint32_t func_index);
 
@@ -409,7 +412,7 @@ uint32_t bst_table_size(const bst_table *t);
 bool bst_table_get(const bst_table *t, uint32_t i, bst_value *out);
 bool bst_table_set(bst_table *t, uint32_t i, bst_value v);
 /* Back to the state bst_table_new made: size = its minimum, every element its initial value.
- * False (table unchanged) when out of memory. */
+ * Returns true (a shrinking table never needs new memory). */
 bool bst_table_reset(bst_table *t);
 
 /* ---- globals ------------------------------------------------------------------------------ */

@@ -57,12 +57,12 @@ typedef struct bst_lease bst_lease;
 /* ---- quotas and rejections ----------------------------------------------------------------- */
 
 typedef enum bst_quota {
-    BST_QUOTA_NONE = 0,          /* not a rejection */
-    BST_QUOTA_MAX_INSTANCES,     /* "max_instances": no place freed within acquire_timeout_ms */
-    BST_QUOTA_CPU,               /* "cpu": the CPU budget of the current second is spent */
-    BST_QUOTA_MEMORY,            /* "memory": a memory minimum above memory_pages */
-    BST_QUOTA_MAX_CODE_BYTES,    /* "max_code_bytes": code larger than the limit */
-    BST_QUOTA_MAX_CONTRACTS,     /* "max_contracts": one contract more than the limit */
+    BST_QUOTA_NONE = 0,       /* not a rejection */
+    BST_QUOTA_MAX_INSTANCES,  /* "max_instances": no place freed within acquire_timeout_ms */
+    BST_QUOTA_CPU,            /* "cpu": the CPU budget of the current second is spent */
+    BST_QUOTA_MEMORY,         /* "memory": a memory minimum above memory_pages */
+    BST_QUOTA_MAX_CODE_BYTES, /* "max_code_bytes": code larger than the limit */
+    BST_QUOTA_MAX_CONTRACTS,  /* "max_contracts": one contract more than the limit */
     BST_QUOTA__COUNT
 } bst_quota;
 
@@ -175,13 +175,13 @@ bst_outcome bst_ticket_outcome(const bst_ticket *k, bst_status st, const bst_err
 uint64_t bst_latency_bucket_us(size_t i);
 
 typedef struct bst_tenant_stats {
-    uint64_t calls[BST_OUTCOME__COUNT];    /* calls ended (bst_tenant_leave), by outcome */
-    uint64_t rejections[BST_QUOTA__COUNT]; /* quota rejections by quota (those of enter and of
+    uint64_t calls[BST_OUTCOME__COUNT];       /* calls ended (bst_tenant_leave), by outcome */
+    uint64_t rejections[BST_QUOTA__COUNT];    /* quota rejections by quota (those of enter and of
                                               the check helpers) */
-    uint64_t cpu_ns;                       /* CPU time used by the tenant's calls in total */
-    uint32_t instances_in_use;             /* tickets held now (running calls) */
-    uint64_t pool_hits;                    /* acquires served by an idle pooled instance */
-    uint64_t pool_misses;                  /* acquires that had to instantiate */
+    uint64_t cpu_ns;                          /* CPU time used by the tenant's calls in total */
+    uint32_t instances_in_use;                /* tickets held now (running calls) */
+    uint64_t pool_hits;                       /* acquires served by an idle pooled instance */
+    uint64_t pool_misses;                     /* acquires that had to instantiate */
     uint64_t latency_le[BST_LATENCY_BUCKETS]; /* cumulative: calls of latency <= bucket i */
     uint64_t latency_count;                   /* all calls (the +Inf bucket) */
     uint64_t latency_sum_ns;                  /* their total wall-clock time */
@@ -207,11 +207,11 @@ typedef bool (*bst_pool_link_fn)(void *arg, bst_store *s, const bst_module *m, b
 typedef void (*bst_pool_unlink_fn)(void *arg, void *ctx);
 
 typedef struct bst_pool_config {
-    uint32_t prewarm;  /* instances created by bst_pool_new; default 1 */
-    uint32_t max_idle; /* idle instances kept (more are destroyed at release); default: the
+    uint32_t prewarm;      /* instances created by bst_pool_new; default 1 */
+    uint32_t max_idle;     /* idle instances kept (more are destroyed at release); default: the
                           tenant's max_instances, or 8 without a tenant */
-    uint64_t fuel;     /* set at every acquire; 0 = unlimited (the default) */
-    bst_config store;  /* every instance's store; max_memory_pages is lowered to the tenant's
+    uint64_t fuel;         /* set at every acquire; 0 = unlimited (the default) */
+    bst_config store;      /* every instance's store; max_memory_pages is lowered to the tenant's
                           memory_pages; default bst_config_default */
     bst_pool_link_fn link; /* NULL: the module must have no imports */
     bst_pool_unlink_fn unlink;
@@ -247,7 +247,7 @@ void bst_lease_release(bst_lease *l, bst_outcome outcome);
 
 bst_instance *bst_lease_instance(const bst_lease *l);
 bst_store *bst_lease_store(const bst_lease *l);
-void *bst_lease_context(const bst_lease *l); /* link's ctx (NULL without link) */
+void *bst_lease_context(const bst_lease *l);      /* link's ctx (NULL without link) */
 bst_ticket *bst_lease_ticket(const bst_lease *l); /* NULL for a pool without tenant */
 /* Whether the instance was taken from the pool (true) or created for this acquire. */
 bool bst_lease_reused(const bst_lease *l);

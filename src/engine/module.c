@@ -216,6 +216,12 @@ bool bst_module_defines_memory(const bst_module *m) {
     return m && m->nmemories > m->nimported_memories;
 }
 
+bool bst_module_memory_limits(const bst_module *m, uint32_t index, bst_limits *out) {
+    if (!m || index >= m->nmemories) return false;
+    *out = m->memories[index].limits;
+    return true;
+}
+
 const char *bst_module_func_name(const bst_module *m, uint32_t func_index) {
     if (!m || !m->func_names || func_index >= m->nfuncs) return NULL;
     return m->func_names[func_index];

@@ -133,9 +133,15 @@ static void memory_release(eng_object *o) {
     free(m);
 }
 
-static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err) {
+/* The growth cap in force: the lowest of the declared maximum, the store's limit and the
+ * host's cap. */
+static uint32_t memory_cap(const bst_store *s, bst_limits limits, uint32_t host_cap) {
     uint32_t cap = s->config.max_memory_pages;
     if (limits.has_max && limits.max < cap) cap = limits.max;
+    return host_cap < cap ? host_cap : cap;
+}
+
+static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err) {
     if (limits.min > s->config.max_memory_pages ||
         s->memory_pages + limits.min > s->config.max_memory_pages) {
         eng_fail(
@@ -147,7 +153,8 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     bst_memory *m = calloc(1, sizeof *m);
     if (!m) goto nomem;
     m->limits = limits;
-    m->max_pages = cap;
+    m->host_cap = UINT32_MAX;
+    m->max_pages = memory_cap(s, limits, m->host_cap);
     m->pages = limits.min;
     m->size = (uint64_t)limits.min * ENG_PAGE_SIZE;
     if (m->size > SIZE_MAX) { /* 4 GiB on a 32-bit host */
@@ -197,6 +204,37 @@ int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta) {
     return old;
 }
 
+bool eng_memory_shrink(bst_memory *m, uint32_t pages) {
+    if (pages >= m->pages) return pages == m->pages;
+    uint64_t new_size = (uint64_t)pages * ENG_PAGE_SIZE;
+    uint8_t *p = NULL;
+    if (new_size == 0) {
+        linear_free(m->data, m->size);
+    } else {
+#if ENG_USE_MMAP
+        /* shrinking in place unmaps the tail: a later grow gets fresh zero pages there */
+        void *q = mremap(m->data, (size_t)m->size, (size_t)new_size, 0);
+        if (q == MAP_FAILED) return false;
+        p = q;
+#else
+        p = realloc(m->data, (size_t)new_size);
+        if (!p) return false;
+#endif
+    }
+    m->obj.owner->memory_pages -= m->pages - pages;
+    m->data = p;
+    m->size = new_size;
+    m->pages = pages;
+    return true;
+}
+
+bool bst_memory_set_max_pages(bst_memory *m, uint32_t max_pages) {
+    if (m->pages > max_pages) return false;
+    m->host_cap = max_pages;
+    m->max_pages = memory_cap(m->obj.owner, m->limits, max_pages);
+    return true;
+}
+
 int64_t bst_memory_grow(bst_memory *m, uint32_t delta) {
     return eng_memory_grow_internal(m, delta);
 }
@@ -243,6 +281,7 @@ static bst_table *table_create(bst_store *s, bst_valtype elem, bst_limits limits
     if (!t) goto nomem;
     t->elem = elem;
     t->limits = limits;
+    t->init = init;
     t->max_size = cap;
     t->size = limits.min;
     size_t bytes;
@@ -314,6 +353,7 @@ static bst_global *global_create(bst_store *s, bst_valtype type, bool mut, uint6
     g->type = type;
     g->mut = mut;
     g->val = val;
+    g->init = val;
     eng_store_adopt(s, &g->obj, plain_release);
     return g;
 }
@@ -498,7 +538,7 @@ static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e) {
 }
 
 /* Active segments, then the start function: the observable effects the spec prescribes. */
-static bool initialise(bst_instance *inst, bst_error *err) {
+bool eng_instance_initialise(bst_instance *inst, bst_error *err) {
     const bst_module *m = inst->module;
     for (uint32_t i = 0; i < m->nelems; i++) {
         const eng_melem *e = &m->elems[i];
@@ -604,7 +644,7 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     }
     for (uint32_t i = 0; i < m->ndatas; i++) inst->data_len[i] = m->datas[i].len;
 
-    if (!initialise(inst, err)) return NULL;
+    if (!eng_instance_initialise(inst, err)) return NULL;
     err->status = BST_OK;
     return inst;
 nomem:

@@ -48,7 +48,8 @@ struct bst_memory {
     uint8_t *data;
     uint64_t size; /* bytes = pages * 64 KiB */
     uint32_t pages;
-    uint32_t max_pages; /* effective cap: declared max, engine cap and config */
+    uint32_t max_pages; /* effective cap: declared max, engine cap, config and host_cap */
+    uint32_t host_cap;  /* bst_memory_set_max_pages (UINT32_MAX: none) */
     bst_limits limits;  /* as declared */
 };
 
@@ -59,11 +60,13 @@ struct bst_table {
     uint32_t max_size; /* effective cap */
     bst_valtype elem;
     bst_limits limits;
+    uint64_t init; /* the value it was created with (bst_table_reset) */
 };
 
 struct bst_global {
     eng_object obj;
     uint64_t val;
+    uint64_t init; /* the value it was created with (bst_global_reset) */
     bst_valtype type;
     bool mut;
 };
@@ -181,6 +184,12 @@ const void *const *eng_interp_handlers(void);
 
 /* Fills err for a trap of kind k (the spec's message); returns BST_ERR_TRAP. */
 bst_status eng_trap_error(bst_error *err, bst_trap_kind k);
+
+/* runtime.c, for reset.c: resizes a memory's backing store to `pages` (at most its current
+ * size; the store's page count follows) and runs instantiation's last steps (active segments,
+ * then the start function) again. */
+bool eng_memory_shrink(bst_memory *m, uint32_t pages);
+bool eng_instance_initialise(bst_instance *inst, bst_error *err);
 
 /* Runtime helpers shared by the interpreter and the API. */
 int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta);
