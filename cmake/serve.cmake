@@ -34,3 +34,15 @@ add_test(NAME serve/api
          COMMAND bash ${_bst_serve_tests}/api.sh ${_bst_serve_common} ${BASTION_SHARED_DIR}/contracts
                  ${_bst_serve_wasm}/compute.wasm)
 set_tests_properties(serve/api PROPERTIES TIMEOUT 300)
+add_test(NAME serve/quotas
+         COMMAND bash ${_bst_serve_tests}/quotas.sh ${_bst_serve_common} ${_bst_serve_wasm}/compute.wasm
+                 ${_bst_serve_wasm}/bigmem.wasm ${CMAKE_BINARY_DIR}/contracts/hostile.wasm)
+set_tests_properties(serve/quotas PROPERTIES TIMEOUT 300)
+add_test(NAME serve/kill9
+         COMMAND bash ${_bst_serve_tests}/kill9.sh ${_bst_serve_common} ${BASTION_SHARED_DIR}/contracts)
+add_test(NAME serve/reset
+         COMMAND bash ${_bst_serve_tests}/reset.sh ${_bst_serve_common} ${_bst_serve_wasm}/compute.wasm)
+add_test(NAME serve/shutdown
+         COMMAND bash ${_bst_serve_tests}/shutdown.sh ${_bst_serve_common} ${_bst_serve_wasm}/compute.wasm)
+add_test(NAME serve/cli COMMAND bash ${_bst_serve_tests}/cli.sh ${_bst_serve_common})
+set_tests_properties(serve/kill9 serve/reset serve/shutdown serve/cli PROPERTIES TIMEOUT 300)
