@@ -11,7 +11,7 @@ file(GLOB BASTION_CONTRACTS_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/co
 # Cryptography only through bastion_crypto (include/bastion_crypto.h): no libsodium or
 # libsecp256k1 header here.
 bastion_library(bastion_contracts SOURCES ${BASTION_CONTRACTS_SOURCES}
-  DEPENDS bastion_engine bastion_scale bastion_crypto ${BASTION_LMDB_LIB}
+  DEPENDS bastion_engine bastion_pool bastion_scale bastion_crypto ${BASTION_LMDB_LIB}
   PRIVATE_INCLUDES ${BASTION_LMDB_INCLUDE})
 
 # The benchmark driver of bench/contracts.sh (not a test).
@@ -36,7 +36,7 @@ target_compile_definitions(test_contracts PRIVATE
 target_link_libraries(test_contracts PRIVATE bastion_contracts)
 add_dependencies(test_contracts contracts_wasm)
 foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested crypto probe fuzz mapfull kill9
-               regress)
+               regress pool)
   add_test(NAME contracts/${_group} COMMAND test_contracts ${_group})
   set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 600)
 endforeach()

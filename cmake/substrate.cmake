@@ -7,7 +7,7 @@
 bastion_find_dep(BASTION_ZSTD zstd.h zstd libzstd-dev)
 file(GLOB BASTION_SUBSTRATE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/substrate/*.c)
 bastion_library(bastion_substrate SOURCES ${BASTION_SUBSTRATE_SOURCES}
-  DEPENDS bastion_engine bastion_scale bastion_state bastion_crypto ${BASTION_ZSTD_LIB}
+  DEPENDS bastion_engine bastion_pool bastion_scale bastion_state bastion_crypto ${BASTION_ZSTD_LIB}
   PRIVATE_INCLUDES ${BASTION_ZSTD_INCLUDE})
 
 set(_sub_wasm ${CMAKE_BINARY_DIR}/substrate-wasm)

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "bastion.h"
+#include "bastion_pool.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,10 @@ typedef struct bst_contracts_config {
                                           events count too); default 4 MiB (bounds host
                                           memory whatever the gas limit); beyond it
                                           deposit_event traps */
+    uint32_t pooled_instances;        /* idle instances kept per cached module, reset between
+                                          frames and reused (bastion_pool.h; a frame still sees
+                                          a fresh instance); default 4; 0: every frame
+                                          instantiates anew */
 } bst_contracts_config;
 
 /* Fills *cfg with the defaults above (state_dir = NULL). */
@@ -151,9 +156,12 @@ void bst_contracts_address(const uint8_t deployer[32], const uint8_t code_hash[3
 
 /* Counters of the handle, for tests and monitoring. */
 typedef struct bst_contracts_stats {
-    size_t modules_live; /* compiled modules held now (cached or running) */
-    size_t modules_peak; /* the most held at once since the handle was opened: at most the
+    size_t modules_live;       /* compiled modules held now (cached or running) */
+    size_t modules_peak;       /* the most held at once since the handle was opened: at most the
                               16 cache slots plus one per frame of the deepest call stack */
+    uint64_t instances_made;   /* frames that instantiated their module */
+    uint64_t instances_reused; /* frames that ran on a pooled instance, reset since its last
+                                  frame */
 } bst_contracts_stats;
 void bst_contracts_get_stats(const bst_contracts *c, bst_contracts_stats *out);
 
@@ -180,6 +188,21 @@ typedef struct bst_contract_exec {
     uint64_t gas_limit; /* 0: config default_gas_limit; at most INT64_MAX (the
                                            engine's fuel counter): larger limits are cut to it */
     bool dry_run;       /* query: run, report, write nothing */
+    /* Limits a host serving tenants applies per exec (all zero: none; docs/pool.md): */
+    uint64_t deadline;         /* CLOCK_MONOTONIC ns (bst_monotonic_ns() + budget), 0: none.
+                                  Every frame's store gets it (bst_store_set_deadline): once
+                                  passed, the running contract traps with
+                                  BST_TRAP_INTERRUPTED (outcome TRAPPED, trap INTERRUPTED),
+                                  also while blocked in a host function */
+    uint32_t max_memory_pages; /* 0: none; else memory.grow of every frame's contract memory
+                                  fails (-1) beyond this many pages (the config's
+                                  max_memory_pages still applies); a contract whose memory
+                                  minimum is larger traps */
+    bst_ticket *ticket;        /* NULL: none; a tenant's admission (bst_tenant_enter): every
+                                  frame's store is attached to it while it runs, so that the
+                                  tenant's CPU budget running out interrupts the exec
+                                  (BST_TRAP_INTERRUPTED; bst_ticket_outcome tells "cpu" from
+                                  "timeout").  The caller enters and leaves the ticket. */
 } bst_contract_exec;
 
 typedef enum bst_contract_outcome {

@@ -206,14 +206,24 @@ typedef bool (*bst_pool_link_fn)(void *arg, bst_store *s, const bst_module *m, b
  * the pool afterwards). */
 typedef void (*bst_pool_unlink_fn)(void *arg, void *ctx);
 
+/* bst_pool_config.max_idle: the tenant's max_instances, or 8 without a tenant. */
+#define BST_POOL_IDLE_DEFAULT UINT32_MAX
+
 typedef struct bst_pool_config {
-    uint32_t prewarm;      /* instances created by bst_pool_new; default 1 */
-    uint32_t max_idle;     /* idle instances kept (more are destroyed at release); default: the
-                          tenant's max_instances, or 8 without a tenant */
-    uint64_t fuel;         /* set at every acquire; 0 = unlimited (the default) */
-    bst_config store;      /* every instance's store; max_memory_pages is lowered to the tenant's
-                          memory_pages; default bst_config_default */
-    bst_pool_link_fn link; /* NULL: the module must have no imports */
+    /* Instances created by bst_pool_new; default 1. */
+    uint32_t prewarm;
+    /* Idle instances kept (more are destroyed at release); 0 keeps none, so that every acquire
+     * instantiates (fresh instances, for comparison); default BST_POOL_IDLE_DEFAULT. */
+    uint32_t max_idle;
+    /* Fuel set at every acquire; 0 (the default): the pool sets none, so a reused instance has
+     * unlimited fuel and a new one what link left (unlimited unless link set fuel before the
+     * instantiation, e.g. to charge a start function). */
+    uint64_t fuel;
+    /* Every instance's store; max_memory_pages is lowered to the tenant's memory_pages;
+     * default bst_config_default. */
+    bst_config store;
+    /* Makes the imports of a new instance; NULL: the module must have no imports. */
+    bst_pool_link_fn link;
     bst_pool_unlink_fn unlink;
     void *link_arg;
 } bst_pool_config;
@@ -235,10 +245,10 @@ const bst_module *bst_pool_module(const bst_pool *p);
 bst_tenant *bst_pool_tenant(const bst_pool *p);
 
 /* Borrows an instance: with a tenant, admits the call first (bst_tenant_enter: NULL with
- * *rej filled on a quota rejection).  The store comes with cfg->fuel as fuel, the ticket's
- * deadline (or none), no pending interrupt, and is attached to the ticket.  NULL with
- * rej->quota == BST_QUOTA_NONE and *err filled when an instance cannot be made.  rej and err
- * must not be NULL. */
+ * *rej filled on a quota rejection).  The store comes with the ticket's deadline (or none), no
+ * pending interrupt, cfg->fuel as fuel (see bst_pool_config.fuel), and is attached to the
+ * ticket.  NULL with rej->quota == BST_QUOTA_NONE and *err filled when an instance cannot be
+ * made.  rej and err must not be NULL. */
 bst_lease *bst_pool_acquire(bst_pool *p, bst_rejection *rej, bst_error *err);
 /* Gives the instance back: ends the ticket (bst_tenant_leave with outcome), resets the
  * instance (bst_instance_reset, and the memories/tables/globals link created) and keeps it for

@@ -12,6 +12,7 @@
 
 #include "bastion.h"
 #include "bastion_contracts.h"
+#include "bastion_pool.h"
 
 /* Functions shared by the files of src/contracts/ but not part of the API: hidden, so that they
  * never leave the library, and prefixed ctr_ (bst_ is the public API's prefix). */
@@ -44,6 +45,7 @@ typedef struct ctr_module {
     uint8_t *code; /* the module may refer to its bytes: kept alongside */
     size_t len;
     bst_module *m;
+    bst_pool *pool; /* its instances, reset and reused by the frames (made on first use) */
     unsigned refs;
 } ctr_module;
 
@@ -51,6 +53,7 @@ struct bst_contracts {
     bst_contracts_config cfg;
     ctr_module *cache[CTR_MODULE_CACHE]; /* NULL: empty slot */
     unsigned cache_next;
+    uint32_t pool_idle; /* cfg.pooled_instances: idle instances kept per cached module */
     bst_contracts_stats stats;
     MDB_env *env;
     MDB_dbi db_accounts;  /* account(32) -> balance u128 LE (16) */

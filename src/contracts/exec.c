@@ -58,6 +58,9 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     memset(&x, 0, sizeof x);
     x.c = c;
     x.cfg = &c->cfg;
+    x.deadline = e->deadline;
+    x.page_cap = e->max_memory_pages ? e->max_memory_pages : UINT32_MAX;
+    x.ticket = e->ticket;
     memcpy(x.origin, e->origin, 32);
     uint64_t gas = e->gas_limit ? e->gas_limit : c->cfg.default_gas_limit;
     /* A store holds at most INT64_MAX fuel (bst_store_set_fuel caps there): a larger limit

@@ -43,8 +43,15 @@ struct ctr_frame {
     uint8_t *ret_data;
     size_t ret_len;
     char msg[200];
-    bst_func *funcs[CTR_SEAL_COUNT]; /* the host functions linked so far, by row (env: f) */
+    bst_lease *lease; /* the pooled instance the frame runs on (its store is `store`) */
 };
+
+/* What a pooled contract instance's seal functions are bound to (their env, and the
+ * instance's user data): the frame running on the instance now, set after each acquire. */
+typedef struct ctr_slot {
+    ctr_frame *frame;
+    bst_memory *mem; /* the imported env.memory */
+} ctr_slot;
 
 struct ctr_exec {
     bst_contracts *c;
@@ -57,6 +64,10 @@ struct ctr_exec {
     char *dbg;
     size_t dbg_len;
     int fatal; /* an LMDB or allocation failure: the exec is void */
+    /* bst_contract_exec's limits, applied to every frame's store */
+    uint64_t deadline;
+    uint32_t page_cap; /* UINT32_MAX: none */
+    bst_ticket *ticket;
 };
 
 typedef struct frame_result {

@@ -1,13 +1,15 @@
 /*
  * frame.c — frames and the call stack: ctr_run_frame sets a frame up (the callee's account and
  * code, a new contract's address and storage, or the caller's context for delegate_call),
- * moves the value, runs the contract's `deploy` or `call` in a fresh store with the seal
- * functions linked, and commits the frame's nested LMDB transaction only on success.
+ * moves the value, runs the contract's `deploy` or `call` on an instance of its own with the
+ * seal functions linked, and commits the frame's nested LMDB transaction only on success.
  *
- * Why one store per frame: a store frees its instances and memories only as a whole, so a
- * contract making many sequential calls would otherwise keep every callee's memory alive until
- * the end of the exec.  Gas moves between the stores: a callee's store gets the callee's limit
- * as fuel and the caller is charged what the callee used.
+ * Instances come from a pool per compiled module (ctr_module.pool, bastion_pool.h): each in a
+ * store of its own, reset to its state after instantiation when a frame gives it back, so a
+ * frame sees exactly what a fresh instance would show while the kernel work of mapping a new
+ * memory per frame is saved.  A frame holds its instance until it ends, so nested calls of the
+ * same code use several instances at once.  Gas moves between the stores: a callee's store gets
+ * the callee's limit as fuel and the caller is charged what the callee used.
  */
 #include "exec.h"
 
@@ -35,68 +37,112 @@ static void out_of_gas(frame_result *r, uint64_t gas, const char *msg) {
     snprintf(r->msg, sizeof r->msg, "%s", msg);
 }
 
-/* Runs the instance's `deploy` or `call` in a fresh store and classifies the end. */
-static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fuel,
-                    frame_result *r) {
-    bst_config sc;
-    bst_config_default(&sc);
-    sc.max_memory_pages = f->x->cfg->max_memory_pages;
-    f->store = bst_store_new(&sc);
-    if (!f->store) {
-        r->outcome = BST_CONTRACT_ERROR;
-        f->x->fatal = -1;
-        snprintf(r->msg, sizeof r->msg, "out of memory");
-        return;
-    }
-    bst_store_set_fuel(f->store, fuel);
-    uint32_t ni = bst_module_import_count(m);
-    bst_extern *imports = calloc(ni ? ni : 1, sizeof *imports);
-    bst_error err;
-    memset(&err, 0, sizeof err);
-    bst_status st = BST_OK;
-    if (!imports) {
-        st = BST_ERR_NOMEM;
-        goto done;
-    }
-    for (uint32_t i = 0; i < ni; i++) {
+/* The pool's link function: a new instance's imports, made in its store s — env.memory with
+ * its declared limits and the seal functions, bound to the instance's ctr_slot (*ctx). */
+static bool link_seal(void *arg, bst_store *s, const bst_module *m, bst_extern *imports, size_t n,
+                      void **ctx, bst_error *err) {
+    (void)arg;
+    ctr_slot *slot = calloc(1, sizeof *slot);
+    *ctx = slot; /* freed by unlink_seal, also when linking fails below */
+    bst_func *funcs[CTR_SEAL_COUNT] = {NULL}; /* one host function per row */
+    memset(err, 0, sizeof *err);
+    err->status = BST_ERR_NOMEM;
+    if (!slot) return false;
+    for (uint32_t i = 0; i < n; i++) {
         bst_import_desc d;
         bst_module_import(m, i, &d);
         if (d.type.kind == BST_EXTERN_MEMORY) {
-            f->mem = bst_memory_new(f->store, d.type.limits, &err);
-            if (!f->mem) {
-                st = err.status ? err.status : BST_ERR_NOMEM;
-                goto done;
-            }
+            slot->mem = bst_memory_new(s, d.type.limits, err);
+            if (!slot->mem) return false;
             imports[i].kind = BST_EXTERN_MEMORY;
-            imports[i].of.memory = f->mem;
+            imports[i].of.memory = slot->mem;
             continue;
         }
         ctr_seal_def def;
-        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &def)) {
-            st = BST_ERR_UNLINKABLE;
-            goto done;
+        bst_valtype vt[16];
+        bst_functype ft;
+        /* not a row, or not a row's signature: validated at upload, cannot happen */
+        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &def) ||
+            !bst_functype_parse(def.sig, vt, sizeof vt / sizeof vt[0], &ft)) {
+            err->status = BST_ERR_UNLINKABLE;
+            return false;
         }
-        if (!f->funcs[def.id]) {
-            bst_valtype vt[16];
-            bst_functype ft;
-            if (!bst_functype_parse(def.sig, vt, sizeof vt / sizeof vt[0], &ft)) {
-                st = BST_ERR_UNLINKABLE; /* not a table signature: cannot happen */
-                goto done;
-            }
-            f->funcs[def.id] = bst_func_new_host(f->store, &ft, def.fn, f);
-            if (!f->funcs[def.id]) {
-                st = BST_ERR_NOMEM;
-                goto done;
-            }
-        }
+        if (!funcs[def.id] && !(funcs[def.id] = bst_func_new_host(s, &ft, def.fn, slot)))
+            return false;
         imports[i].kind = BST_EXTERN_FUNC;
-        imports[i].of.func = f->funcs[def.id];
+        imports[i].of.func = funcs[def.id];
     }
-    bst_instance *inst = bst_instance_new(f->store, m, imports, ni, f, &err);
-    if (!inst) {
-        st = err.status ? err.status : BST_ERR_NOMEM;
-        goto done;
+    err->status = BST_OK;
+    return true;
+}
+
+static void unlink_seal(void *arg, void *ctx) {
+    (void)arg;
+    free(ctx);
+}
+
+/* Instances of a module kept for the frames that run it: a frame takes one (a fresh one or
+ * one reset to its state after instantiation, the same to the contract) and gives it back. */
+#define CTR_POOL_IDLE 4
+
+/* Takes an instance of mod for frame f from mod's pool (made on first use), with the exec's
+ * deadline, page cap and ticket applied to it.  BST_OK, or why not with err filled. */
+static bst_status frame_acquire(ctr_frame *f, ctr_module *mod, uint64_t fuel, bst_error *err) {
+    ctr_exec *x = f->x;
+    if (!mod->pool) {
+        bst_pool_config pc;
+        bst_pool_config_default(&pc);
+        pc.prewarm = 0; /* made by the first frame, whose errors are those of instantiation */
+        pc.max_idle = x->c->pool_idle;
+        pc.store.max_memory_pages = x->cfg->max_memory_pages;
+        pc.link = link_seal;
+        pc.unlink = unlink_seal;
+        mod->pool = bst_pool_new(NULL, mod->m, &pc, NULL, err);
+        if (!mod->pool) return err->status ? err->status : BST_ERR_NOMEM;
     }
+    bst_rejection rej;
+    f->lease = bst_pool_acquire(mod->pool, &rej, err);
+    if (!f->lease) return err->status ? err->status : BST_ERR_NOMEM;
+    if (bst_lease_reused(f->lease))
+        x->c->stats.instances_reused++;
+    else
+        x->c->stats.instances_made++;
+    ctr_slot *slot = bst_lease_context(f->lease);
+    slot->frame = f;
+    f->mem = slot->mem;
+    f->store = bst_lease_store(f->lease);
+    bst_store_set_fuel(f->store, fuel);
+    bst_store_set_deadline(f->store, x->deadline);
+    if (f->mem && !bst_memory_set_max_pages(f->mem, x->page_cap)) {
+        memset(err, 0, sizeof *err);
+        snprintf(err->message, sizeof err->message,
+                 "the contract's memory minimum exceeds the call's page cap of %u", x->page_cap);
+        return err->status = BST_ERR_LIMIT;
+    }
+    if (x->ticket && !bst_ticket_attach(x->ticket, f->store)) return BST_ERR_NOMEM;
+    return BST_OK;
+}
+
+/* Gives the frame's instance back to its pool (which resets it). */
+static void frame_release(ctr_frame *f) {
+    if (!f->lease) return;
+    if (f->x->ticket) bst_ticket_detach(f->x->ticket, f->store);
+    ((ctr_slot *)bst_lease_context(f->lease))->frame = NULL; /* no frame until the next acquire */
+    bst_lease_release(f->lease, BST_OUTCOME_SUCCESS); /* no tenant: the outcome is not counted */
+    f->lease = NULL;
+    f->store = NULL;
+    f->mem = NULL;
+}
+
+/* Runs the contract's `deploy` or `call` on an instance from the module's pool and classifies
+ * the end. */
+static void execute(ctr_frame *f, ctr_module *mod, bool deploy, uint64_t fuel, frame_result *r) {
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_instance *inst = NULL;
+    bst_status st = frame_acquire(f, mod, fuel, &err);
+    if (st != BST_OK) goto done;
+    inst = bst_lease_instance(f->lease);
     bst_func *fn = bst_instance_func(inst, deploy ? "deploy" : "call");
     if (!fn) {
         st = BST_ERR_NOT_FOUND;
@@ -107,9 +153,8 @@ static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fue
     ignored[0].of.i64 = 0;
     /* legacy () -> i32 entry points: the result is ignored, as pallet-contracts did */
     st = bst_call(fn, NULL, 0, ignored, bst_func_type(fn)->nresults ? 1 : 0, &err);
-done:
-    free(imports);
-    uint64_t left = bst_store_fuel(f->store);
+done:;
+    uint64_t left = f->store ? bst_store_fuel(f->store) : fuel;
     r->gas_used = fuel - (left > fuel ? fuel : left);
     r->trap = BST_TRAP_NONE;
     if (st == BST_OK) {
@@ -254,11 +299,10 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
     if (load_cost > gas) {
         out_of_gas(r, gas, "out of gas loading the code");
     } else {
-        execute(f, mod->m, kind == FRAME_INSTANTIATE, gas - load_cost, r);
+        execute(f, mod, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = ctr_sat_add(r->gas_used, load_cost);
     }
-    if (f->store) bst_store_free(f->store);
-    f->store = NULL;
+    frame_release(f);
     ctr_module_release(c, mod);
     free(f->ret_data);
     if (r->outcome == BST_CONTRACT_SUCCESS && !x->fatal) {

@@ -194,6 +194,7 @@ void bst_contracts_config_default(bst_contracts_config *cfg) {
     cfg->max_debug_buffer_bytes = 2u * 1024u * 1024u;
     cfg->max_input_bytes = 64u * 1024u;
     cfg->max_event_bytes_total = 4u * 1024u * 1024u;
+    cfg->pooled_instances = 4;
 }
 
 static void fail(bst_error *err, bst_status s, const char *what, int rc) {
@@ -338,6 +339,7 @@ bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *er
         return NULL;
     }
     c->cfg = *cfg;
+    c->pool_idle = cfg->pooled_instances;
     c->cfg.state_dir = NULL; /* not kept: the caller's string need not outlive the call */
     int rc;
     MDB_txn *t = NULL;

@@ -11,6 +11,7 @@
 
 void ctr_module_release(bst_contracts *c, ctr_module *mod) {
     if (!mod || --mod->refs) return;
+    bst_pool_free(mod->pool); /* before its module; no frame runs it any more */
     bst_module_free(mod->m);
     free(mod->code);
     free(mod);

@@ -517,7 +517,8 @@ static bool seal_enter(ctr_frame *f, bst_caller *c, unsigned flags) {
 }
 
 /* Defines the host function of row (MODULE, NAME): SEAL(MODULE, NAME) { body }.  MODULE_NAME is
- * the bst_host_fn the frame links (its env is the frame); it runs seal_enter with the row's
+ * the bst_host_fn an instance links (its env is the instance's ctr_slot, whose frame is the one
+ * running on it); it runs seal_enter with the row's
  * flags, then the body, which sees the frame f, the caller c, args and results.  A SEAL whose
  * row is missing fails to compile (no CTR_SEAL_FLAGS_ constant), as does a row without its SEAL
  * (ctr_seal_lookup names the function). */
@@ -528,7 +529,7 @@ static bool seal_enter(ctr_frame *f, bst_caller *c, unsigned flags) {
     static bool module##_##name##_body(SEAL_BODY_PARAMS);                                          \
     static bool module##_##name(bst_caller *c, const bst_value *args, bst_value *results,          \
                                 void *env) {                                                       \
-        ctr_frame *f = env;                                                                        \
+        ctr_frame *f = ((ctr_slot *)env)->frame;                                                   \
         if (!seal_enter(f, c, CTR_SEAL_FLAGS_##module##_##name)) return false;                     \
         return module##_##name##_body(f, c, args, results);                                        \
     }                                                                                              \

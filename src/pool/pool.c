@@ -39,6 +39,7 @@ struct bst_pool {
 void bst_pool_config_default(bst_pool_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->prewarm = 1;
+    cfg->max_idle = BST_POOL_IDLE_DEFAULT;
     bst_config_default(&cfg->store);
 }
 
@@ -140,7 +141,8 @@ bst_pool *bst_pool_new(bst_tenant *t, const bst_module *m, const bst_pool_config
         p->cfg = *cfg;
     else
         bst_pool_config_default(&p->cfg);
-    if (p->cfg.max_idle == 0) p->cfg.max_idle = t ? bst_tenant_get_limits(t)->max_instances : 8;
+    if (p->cfg.max_idle == BST_POOL_IDLE_DEFAULT)
+        p->cfg.max_idle = t ? bst_tenant_get_limits(t)->max_instances : 8;
     if (t && bst_tenant_get_limits(t)->memory_pages < p->cfg.store.max_memory_pages)
         p->cfg.store.max_memory_pages = bst_tenant_get_limits(t)->memory_pages;
     for (uint32_t i = 0; i < p->cfg.prewarm; i++) {
@@ -217,7 +219,7 @@ bst_lease *bst_pool_acquire(bst_pool *p, bst_rejection *rej, bst_error *err) {
     e->ticket = k;
     e->reused = reused;
     bst_store_clear_interrupt(e->store);
-    bst_store_set_fuel(e->store, p->cfg.fuel ? p->cfg.fuel : UINT64_MAX);
+    if (p->cfg.fuel) bst_store_set_fuel(e->store, p->cfg.fuel);
     bst_store_set_deadline(e->store, k ? bst_ticket_deadline(k) : 0);
     return e;
 }

@@ -244,7 +244,9 @@ static void run_exec(srv_tenant *t, bst_contract_exec *ex, srv_reply *r) {
             srv_reply_error(r, 500, "internal", "cannot read the state");
         return;
     }
-    /* TICKET */
+    ex->ticket = k;
+    ex->deadline = bst_ticket_deadline(k);
+    ex->max_memory_pages = t->limits.memory_pages;
     bst_status st = bst_contracts_exec(t->contracts, ex, &res);
     pthread_mutex_unlock(&t->state_lock);
     bst_outcome oc = contract_outcome(k, &res);

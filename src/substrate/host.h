@@ -21,6 +21,7 @@
 #define BASTION_SUBSTRATE_HOST_H
 
 #include "bastion_alloc.h"
+#include "bastion_pool.h"
 #include "bastion_state.h"
 #include "bastion_substrate.h"
 #include "host_table.h"
@@ -56,7 +57,9 @@ struct bst_substrate_runtime {
     uint32_t nstubs;        /* imports linked to trapping stubs */
     uint32_t initial_pages; /* the memory's initial size (imported or exported) */
     uint64_t deadline;      /* CLOCK_MONOTONIC ns of bst_substrate_runtime_set_deadline, 0 */
-    /* Per call (a fresh instance each time, as Substrate does): */
+    bst_pool *pool;         /* the runtime's instance, reset between calls (runtime.c) */
+    /* Per call (a fresh instance each time, as Substrate does, or one reset to that state): */
+    bst_lease *lease;
     bst_store *store;
     bst_instance *inst;
     bst_memory *memory; /* the imported memory we created, or the exported one */

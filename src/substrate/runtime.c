@@ -279,24 +279,61 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
     return false;
 }
 
-/* Drops the per-call instance. */
+/* Gives the per-call instance back to the runtime's pool, which resets it. */
 static void instance_drop(bst_substrate_runtime *rt) {
     sub_sandbox_free(rt); /* first: its import bindings point at the runtime's functions */
     if (rt->store && rt->opts.fuel) rt->fuel_used += rt->opts.fuel - bst_store_fuel(rt->store);
-    bst_store_free(rt->store);
+    if (rt->lease) bst_lease_release(rt->lease, BST_OUTCOME_SUCCESS); /* no tenant: not counted */
+    rt->lease = NULL;
     rt->store = NULL;
     rt->inst = NULL;
     rt->memory = NULL;
 }
 
-/* A fresh instance (memory, globals, heap as the module defines them), as Substrate makes for
- * every call: nothing a call leaves in memory is seen by the next. */
-static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
-    instance_drop(rt);
+/* What a pooled instance remembers of its linking: the memory it imports (NULL: it exports
+ * its own). */
+typedef struct sub_slot {
+    bst_memory *imported;
+    uint32_t initial_pages;
+} sub_slot;
+
+/* The pool's link function: the imports of a new instance, made in its store s.  A new
+ * instance is made with the call's fuel and deadline already set, as a fresh one always was:
+ * they bind a start function too. */
+static bool link_runtime(void *arg, bst_store *s, const bst_module *m, bst_extern *imports,
+                         size_t n, void **ctx, bst_error *err) {
+    (void)m;
+    bst_substrate_runtime *rt = arg;
+    sub_slot *slot = calloc(1, sizeof *slot);
+    *ctx = slot;
+    if (!slot) {
+        set_err(err, BST_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    if (rt->opts.fuel) bst_store_set_fuel(s, rt->opts.fuel);
+    bst_store_set_deadline(s, rt->deadline);
+    rt->store = s; /* resolve_import creates the imports in it */
+    rt->memory = NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (!resolve_import(rt, i, &imports[i], err)) return false;
+    slot->imported = rt->memory;
+    slot->initial_pages = rt->initial_pages;
+    return true;
+}
+
+static void unlink_runtime(void *arg, void *ctx) {
+    (void)arg;
+    free(ctx);
+}
+
+/* The runtime's instance pool: one instance kept, reset between calls.  A runtime with a start
+ * function gets a fresh instance every call instead (no instance kept), so that its start
+ * function runs, charged to the call's fuel and bound by its deadline, as it always did. */
+static bool pool_make(bst_substrate_runtime *rt, bst_error *err) {
     bst_config cfg = rt->opts.config;
     /* A memory the runtime defines itself gets the same fixed heap room as an imported one:
      * the store's page budget ends at its initial size + heap_pages, and it is grown there
-     * right after instantiation (below). */
+     * right after instantiation (instance_make). */
     uint32_t defined_total = 0;
     for (uint32_t i = 0; i < bst_module_export_count(rt->module); i++) {
         bst_export_desc e;
@@ -305,25 +342,41 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
             defined_total = heap_total_pages(rt, e.type.limits.min);
     }
     if (defined_total && defined_total < cfg.max_memory_pages) cfg.max_memory_pages = defined_total;
-    rt->store = bst_store_new(&cfg);
-    if (!rt->store) {
-        set_err(err, BST_ERR_NOMEM, "out of memory");
+    bst_pool_config pc;
+    bst_pool_config_default(&pc);
+    pc.prewarm = 0;
+    pc.max_idle = bst_module_has_start(rt->module) ? 0 : 1;
+    pc.store = cfg;
+    pc.link = link_runtime;
+    pc.unlink = unlink_runtime;
+    pc.link_arg = rt;
+    rt->pool = bst_pool_new(NULL, rt->module, &pc, NULL, err);
+    return rt->pool != NULL;
+}
+
+/* The call's instance (memory, globals, heap as the module defines them), as Substrate makes
+ * for every call: a fresh one or one reset to exactly that state, so nothing a call leaves in
+ * memory is seen by the next. */
+static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
+    instance_drop(rt);
+    bst_rejection rej;
+    bst_error lerr;
+    memset(&lerr, 0, sizeof lerr);
+    rt->lease = bst_pool_acquire(rt->pool, &rej, &lerr);
+    if (!rt->lease) {
+        if (err) *err = lerr;
+        rt->store = NULL;
+        rt->memory = NULL;
         return false;
     }
-    if (rt->opts.fuel) bst_store_set_fuel(rt->store, rt->opts.fuel);
+    rt->store = bst_lease_store(rt->lease);
+    rt->inst = bst_lease_instance(rt->lease);
+    /* a new instance was made with them (link_runtime); a reused one gets them now */
+    if (bst_lease_reused(rt->lease) && rt->opts.fuel) bst_store_set_fuel(rt->store, rt->opts.fuel);
     bst_store_set_deadline(rt->store, rt->deadline);
-    uint32_t n = bst_module_import_count(rt->module);
-    bst_extern *imports = calloc(n ? n : 1, sizeof *imports);
-    if (!imports) {
-        set_err(err, BST_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        if (!resolve_import(rt, i, &imports[i], err)) goto fail;
-    rt->inst = bst_instance_new(rt->store, rt->module, imports, n, rt, err);
-    if (!rt->inst) goto fail;
-    free(imports);
-    imports = NULL;
+    const sub_slot *slot = bst_lease_context(rt->lease);
+    rt->memory = slot->imported;
+    rt->initial_pages = slot->initial_pages;
     if (!rt->memory) {
         rt->memory = bst_instance_memory(rt->inst, "memory");
         if (!rt->memory) {
@@ -343,7 +396,6 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
     bst_alloc_init(&rt->alloc, (uint32_t)bst_global_get(ex.of.global).of.i32);
     return true;
 fail:
-    free(imports);
     instance_drop(rt);
     return false;
 }
@@ -381,7 +433,7 @@ bst_substrate_runtime *bst_substrate_runtime_new(const uint8_t *code, size_t len
     }
     /* Instantiate once now, so that a missing or mistyped import, a bad memory or a trapping
      * start function is an error here rather than at the first call. */
-    if (!instance_make(rt, err)) goto fail;
+    if (!pool_make(rt, err) || !instance_make(rt, err)) goto fail;
     instance_drop(rt);
     return rt;
 nomem:
@@ -393,7 +445,8 @@ fail:
 
 void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     if (!rt) return;
-    instance_drop(rt); /* before the module: the store's instances refer to it */
+    instance_drop(rt);
+    bst_pool_free(rt->pool); /* before the module: its instances refer to it */
     bst_module_free(rt->module);
     bst_state_free(rt->state);
     bst_state_free(rt->offchain);

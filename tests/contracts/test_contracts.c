@@ -1867,10 +1867,137 @@ static void regress(void) {
     regress_empty_return();
 }
 
+/* ---- pooled instances and per-exec limits ------------------------------------------------- */
+
+/* grow.wat's call with input n: memory.grow(n), then the words at 4000 and the last page's
+ * start as the previous call left them (0 on a fresh or reset instance). */
+static void grow_call(bst_contracts *c, const uint8_t addr[32], uint8_t n, uint32_t cap,
+                      int32_t out[3]) {
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_CALL;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.dest, addr, 32);
+    e.input = &n;
+    e.input_len = 1;
+    e.max_memory_pages = cap;
+    bst_contract_result r;
+    CHECK(bst_contracts_exec(c, &e, &r) == BST_OK);
+    CHECK_MSG(r.outcome == BST_CONTRACT_SUCCESS && r.data_len == 12, "grow: %s", r.error);
+    for (int i = 0; i < 3; i++) {
+        out[i] = -99;
+        if (r.data_len == 12) memcpy(&out[i], r.data + 4 * i, 4);
+    }
+    bst_contract_result_free(&r);
+}
+
+/* A call of hostile.wat in mode m with the given deadline and ticket (gas: the most). */
+static bst_contract_outcome limited(bst_contracts *c, const uint8_t addr[32], uint8_t m,
+                                    uint64_t deadline, bst_ticket *k, bst_contract_result *r) {
+    bst_contract_exec e;
+    memset(&e, 0, sizeof e);
+    e.kind = BST_CONTRACT_CALL;
+    memcpy(e.origin, ALICE, 32);
+    memcpy(e.dest, addr, 32);
+    e.input = &m;
+    e.input_len = 1;
+    e.gas_limit = UINT64_MAX;
+    e.deadline = deadline;
+    e.ticket = k;
+    CHECK(bst_contracts_exec(c, &e, r) == BST_OK);
+    return r->outcome;
+}
+
+static void pool(void) {
+    uint8_t a[32], b[32], g[32], gh[32];
+    bst_contracts *c = hostile_setup(a, b);
+    bst_contract_result r;
+    /* every call sees a fresh instance, though after the first they all run on a reused one */
+    upload_file(c, CONTRACTS_WASM_DIR, "grow.wasm", gh);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, gh, NULL, 0, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(g, r.address, 32);
+    bst_contract_result_free(&r);
+    bst_contracts_stats st0, st1;
+    bst_contracts_get_stats(c, &st0);
+    int32_t out[3];
+    for (int i = 0; i < 5; i++) {
+        grow_call(c, g, 2, 0, out);
+        CHECK_EQ(out[0], 1); /* grown from the minimum, 1 page, every time */
+        CHECK_EQ(out[1], 0); /* nothing left at 4000 */
+        CHECK_EQ(out[2], 0); /* nor on the grown page */
+    }
+    bst_contracts_get_stats(c, &st1);
+    CHECK_EQ(st1.instances_reused - st0.instances_reused, 5);
+    CHECK_EQ(st1.instances_made, st0.instances_made);
+    /* the per-exec page cap: 3 pages allow growing by 2, not by 3; the next exec is uncapped */
+    grow_call(c, g, 3, 3, out);
+    CHECK_EQ(out[0], -1);
+    grow_call(c, g, 2, 3, out);
+    CHECK_EQ(out[0], 1);
+    grow_call(c, g, 15, 0, out);
+    CHECK_EQ(out[0], 1);
+    grow_call(c, g, 16, 0, out); /* the declared maximum (16) still holds */
+    CHECK_EQ(out[0], -1);
+
+    /* nested calls of one module: a calls b (both hostile.wat), two instances at once */
+    bst_contracts_get_stats(c, &st0);
+    uint8_t in[34];
+    in[0] = 6;
+    memcpy(in + 1, b, 32);
+    in[33] = 8;
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "000000000000000000000000")); /* rc 0, no output */
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 6);
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, 34, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    bst_contracts_get_stats(c, &st1);
+    CHECK_EQ(st1.instances_made - st0.instances_made, 1); /* the second instance, once */
+    CHECK_EQ(st1.instances_reused - st0.instances_reused, 3);
+
+    /* a deadline ends an endless loop whatever the gas, within the limit + 50 ms */
+    uint64_t t0 = bst_monotonic_ns();
+    CHECK(limited(c, a, 0, t0 + 100000000u, NULL, &r) == BST_CONTRACT_TRAPPED);
+    uint64_t took = (bst_monotonic_ns() - t0) / 1000000u;
+    CHECK_EQ(r.trap, BST_TRAP_INTERRUPTED);
+    CHECK_MSG(took >= 95 && took <= 150, "the loop ended after %llu ms", (unsigned long long)took);
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 6); /* its write (k := 1) was rolled back */
+
+    /* a tenant's CPU budget interrupts it too, through the ticket */
+    bst_tenant_limits lim;
+    bst_tenant_limits_default(&lim);
+    lim.cpu_ms_per_s = 40;
+    lim.call_timeout_ms = 0;
+    bst_error err;
+    bst_tenant *t = bst_tenant_new("contracts", &lim, &err);
+    REQUIRE(t != NULL);
+    bst_rejection rej;
+    bst_ticket *k = bst_tenant_enter(t, &rej);
+    REQUIRE(k != NULL);
+    t0 = bst_monotonic_ns();
+    CHECK(limited(c, a, 0, 0, k, &r) == BST_CONTRACT_TRAPPED);
+    took = (bst_monotonic_ns() - t0) / 1000000u;
+    CHECK_EQ(r.trap, BST_TRAP_INTERRUPTED);
+    CHECK(bst_ticket_cpu_exhausted(k));
+    CHECK_MSG(took < 40 + 200, "the loop ended after %llu ms", (unsigned long long)took);
+    bst_contract_result_free(&r);
+    bst_tenant_leave(k, BST_OUTCOME_CPU);
+    CHECK(bst_tenant_enter(t, &rej) == NULL && rej.quota == BST_QUOTA_CPU);
+    bst_tenant_free(t);
+
+    /* and the instance the interrupted calls ran on serves the next call normally */
+    CHECK(mode(c, a, 8, 0, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(stored(c, a, 'k') == 2);
+    bst_contracts_close(c);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|imports|nested|crypto|probe|fuzz|mapfull|kill9|regress\n");
+                        "rejects|imports|nested|crypto|probe|fuzz|mapfull|kill9|regress|pool\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -1905,6 +2032,8 @@ int main(int argc, char **argv) {
         kill9();
     else if (!strcmp(t, "regress"))
         regress();
+    else if (!strcmp(t, "pool"))
+        pool();
     else {
         fprintf(stderr, "unknown test %s\n", t);
         return 2;

@@ -45,7 +45,7 @@ PUBLIC = {
     "bastion_pool.h": ["bastion.h"],
     "bastion_alloc.h": ["bastion.h"],
     "bastion_substrate.h": ["bastion.h", "bastion_alloc.h", "bastion_scale.h", "bastion_state.h"],
-    "bastion_contracts.h": ["bastion.h"],
+    "bastion_contracts.h": ["bastion.h", "bastion_pool.h"],
     "bastion_serve.h": ["bastion.h"],
 }
 
