@@ -39,7 +39,9 @@ typedef struct bst_serve_config {
     uint32_t max_json_bytes;   /* request body limit of the JSON endpoints; default 256 KiB
                                     (code uploads are bounded by the tenant's max_code_bytes) */
     uint32_t max_header_bytes; /* memory for one request's headers (per connection);
-                                    default 16 KiB */
+                                    default 32 KiB */
+    bool fresh_instances;      /* no pooling: every call (contract frame or /v1/invoke)
+                                  instantiates anew, for comparison; default false */
 } bst_serve_config;
 
 /* Fills *cfg with the defaults above (tenants_path = state_dir = NULL, port 0). */

@@ -16,6 +16,7 @@
 
 static const char SERVE_USAGE[] =
     "usage: bastion serve --listen HOST:PORT --config TENANTS.json --state DIR [--threads N]\n"
+    "                     [--fresh-instances]\n"
     "\n"
     "Serve contracts and plain modules of several tenants over HTTP/1.1 + JSON\n"
     "(PUT /v1/code, POST /v1/contracts, POST /v1/contracts/ADDR/call|query,\n"
@@ -32,6 +33,8 @@ static const char SERVE_USAGE[] =
     "                      DIR/NAME (created when absent).\n"
     "  --threads N         connections served at once, one thread each (default 256;\n"
     "                      1 to 65536); further connections are refused.\n"
+    "  --fresh-instances   no instance pools: every call instantiates anew (for\n"
+    "                      comparing; slower).\n"
     "\n"
     "Every request carries `Authorization: Bearer TOKEN`.  SIGTERM or SIGINT stop\n"
     "accepting, let running calls finish and exit 0.\n"
@@ -64,6 +67,10 @@ int serve_main(int argc, char **argv) {
         if (cli_is_help(a)) {
             fputs(SERVE_USAGE, stdout);
             return 0;
+        }
+        if (strcmp(a, "--fresh-instances") == 0) {
+            cfg.fresh_instances = true;
+            continue;
         }
         if (strcmp(a, "--listen") != 0 && strcmp(a, "--config") != 0 && strcmp(a, "--state") != 0 &&
             strcmp(a, "--threads") != 0)

@@ -248,6 +248,10 @@ static void run_exec(srv_tenant *t, bst_contract_exec *ex, srv_reply *r) {
     ex->deadline = bst_ticket_deadline(k);
     ex->max_memory_pages = t->limits.memory_pages;
     bst_status st = bst_contracts_exec(t->contracts, ex, &res);
+    bst_contracts_stats cs;
+    bst_contracts_get_stats(t->contracts, &cs);
+    atomic_store(&t->contract_instances_made, cs.instances_made);
+    atomic_store(&t->contract_instances_reused, cs.instances_reused);
     pthread_mutex_unlock(&t->state_lock);
     bst_outcome oc = contract_outcome(k, &res);
     bst_tenant_leave(k, oc);

@@ -69,12 +69,20 @@ void srv_metrics(bst_serve *s, srv_reply *r) {
              (double)st[i].cpu_ns / 1e9);
     header(&t, "bastion_instances_in_use", "gauge", "Calls of the tenant running now.");
     EACH put(&t, "bastion_instances_in_use{tenant=\"%s\"} %u\n", NAME, st[i].instances_in_use);
-    header(&t, "bastion_pool_hits_total", "counter", "Instances served from a pool.");
+    header(&t, "bastion_pool_hits_total", "counter", "/v1/invoke instances served from a pool.");
     EACH put(&t, "bastion_pool_hits_total{tenant=\"%s\"} %llu\n", NAME,
              (unsigned long long)st[i].pool_hits);
-    header(&t, "bastion_pool_misses_total", "counter", "Instances created for a call.");
+    header(&t, "bastion_pool_misses_total", "counter", "/v1/invoke instances created for a call.");
     EACH put(&t, "bastion_pool_misses_total{tenant=\"%s\"} %llu\n", NAME,
              (unsigned long long)st[i].pool_misses);
+    header(&t, "bastion_contract_instances_reused_total", "counter",
+           "Contract frames run on a pooled instance.");
+    EACH put(&t, "bastion_contract_instances_reused_total{tenant=\"%s\"} %llu\n", NAME,
+             (unsigned long long)atomic_load(&s->tenants[i].contract_instances_reused));
+    header(&t, "bastion_contract_instances_made_total", "counter",
+           "Contract frames that instantiated their module.");
+    EACH put(&t, "bastion_contract_instances_made_total{tenant=\"%s\"} %llu\n", NAME,
+             (unsigned long long)atomic_load(&s->tenants[i].contract_instances_made));
     header(&t, "bastion_call_duration_seconds", "histogram", "Wall-clock time of calls.");
     EACH {
         for (size_t b = 0; b < BST_LATENCY_BUCKETS; b++)

@@ -45,6 +45,10 @@ typedef struct srv_tenant {
     pthread_mutex_t state_lock;
     pthread_mutex_t modules_lock; /* the list below and the module files */
     srv_module *modules;
+    /* The contracts handle's instance counters, copied after each exec (under state_lock) so
+     * that /metrics reads them without waiting for a running call. */
+    _Atomic uint64_t contract_instances_made, contract_instances_reused;
+    bool fresh;  /* bst_serve_config.fresh_instances */
     bool opened; /* srv_tenant_open succeeded: the locks exist */
 } srv_tenant;
 

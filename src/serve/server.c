@@ -371,6 +371,7 @@ bst_serve *bst_serve_start(const bst_serve_config *cfg, bst_error *err) {
     if (!srv_config_load(s, s->tenants_path, err)) return start_fail(s, err, BST_OK, NULL);
     if (mkdir(s->state_dir, 0700) != 0 && errno != EEXIST)
         return start_fail(s, err, BST_ERR_INVALID, "cannot create the state directory");
+    for (size_t i = 0; i < s->ntenants; i++) s->tenants[i].fresh = s->cfg.fresh_instances;
     for (size_t i = 0; i < s->ntenants; i++)
         if (!srv_tenant_open(&s->tenants[i], s->state_dir, err))
             return start_fail(s, err, BST_OK, NULL);

@@ -88,6 +88,7 @@ bool srv_tenant_open(srv_tenant *t, const char *state_dir, bst_error *err) {
     cc.max_code_bytes = (uint32_t)t->limits.max_code_bytes;
     /* A contract's imported memory may not declare more than the tenant's cap. */
     cc.max_memory_pages = t->limits.memory_pages;
+    if (t->fresh) cc.pooled_instances = 0;
     t->contracts = bst_contracts_open(&cc, err);
     if (!t->contracts) {
         char msg[sizeof err->message];
@@ -203,6 +204,7 @@ static srv_module *module_load(srv_tenant *t, const uint8_t hash[32], bst_reject
     if (!sm->m) goto fail;
     bst_pool_config pc;
     bst_pool_config_default(&pc);
+    if (t->fresh) pc.prewarm = pc.max_idle = 0;
     sm->pool = bst_pool_new(t->tenant, sm->m, &pc, rej, err);
     if (!sm->pool) goto fail;
     free(path);

@@ -146,6 +146,8 @@ req GET /metrics -
 expect 200
 printf '%s\n' "$BODY" | grep -q '^bastion_calls_total{tenant="a",outcome="success"} [1-9]' ||
     fail "no successful calls counted: $BODY"
+printf "%s\n" "$BODY" | grep -q "^bastion_contract_instances_reused_total{tenant=\"a\"} [1-9]" ||
+    fail "no contract call ran on a pooled instance"
 for series in bastion_quota_rejections_total bastion_cpu_seconds_total bastion_instances_in_use \
     bastion_pool_hits_total bastion_pool_misses_total bastion_call_duration_seconds_bucket \
     bastion_call_duration_seconds_count; do
