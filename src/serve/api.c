@@ -23,10 +23,21 @@
 
 /* ---- request bodies ------------------------------------------------------------------------ */
 
-/* The body as a JSON object whose keys are all in `allowed` (a NULL-terminated list); NULL
+/* Whether key is one of the space-separated words of list. */
+static bool one_of(const char *key, const char *list) {
+    size_t n = strlen(key);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, key, n) == 0) return true;
+        p += len + (end != NULL);
+    }
+    return false;
+}
+
+/* The body as a JSON object whose keys are all words of `allowed` (space-separated); NULL
  * after a 400 reply. */
-static json_t *parse_object(const uint8_t *body, size_t len, const char *const *allowed,
-                            srv_reply *r) {
+static json_t *parse_object(const uint8_t *body, size_t len, const char *allowed, srv_reply *r) {
     json_error_t jerr;
     json_t *o = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!o) {
@@ -41,9 +52,7 @@ static json_t *parse_object(const uint8_t *body, size_t len, const char *const *
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key) != 0) i++;
-        if (!allowed[i]) {
+        if (!one_of(key, allowed)) {
             srv_reply_error(r, 400, "bad_request", "unknown field \"%s\"", key);
             json_decref(o);
             return NULL;
@@ -284,8 +293,7 @@ static bool exec_fields(json_t *o, bst_contract_exec *ex, uint8_t **input, srv_r
 }
 
 void srv_instantiate(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *r) {
-    static const char *const keys[] = {"code_hash", "data",   "value", "gas_limit",
-                                       "salt",      "origin", NULL};
+    static const char keys[] = "code_hash data value gas_limit salt origin";
     json_t *o = parse_object(body, len, keys, r);
     if (!o) return;
     bst_contract_exec ex;
@@ -304,7 +312,7 @@ void srv_instantiate(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *
 
 void srv_call(srv_tenant *t, const char *address, bool query, const uint8_t *body, size_t len,
               srv_reply *r) {
-    static const char *const keys[] = {"data", "value", "gas_limit", "origin", NULL};
+    static const char keys[] = "data value gas_limit origin";
     bst_contract_exec ex;
     memset(&ex, 0, sizeof ex);
     ex.kind = BST_CONTRACT_CALL;
@@ -524,7 +532,7 @@ static void invoke_call(srv_module *sm, const char *fname, json_t *o, srv_reply 
 }
 
 void srv_invoke(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *r) {
-    static const char *const keys[] = {"code_hash", "function", "args", "fuel", NULL};
+    static const char keys[] = "code_hash function args fuel";
     json_t *o = parse_object(body, len, keys, r);
     if (!o) return;
     uint8_t hash[32];

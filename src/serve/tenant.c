@@ -16,8 +16,9 @@
 #include "bastion_crypto.h"
 #include "serve_impl.h"
 
-/* The dev accounts every tenant starts with (docs/service.md: "origin"). */
-static const char *const DEV_ACCOUNTS[] = {"alice", "bob", "charlie", "dave", "eve", "ferdie"};
+/* The dev accounts every tenant starts with (docs/service.md: "origin"), one string of
+ * NUL-separated names (a table of pointers would be relocated data). */
+static const char DEV_ACCOUNTS[] = "alice\0bob\0charlie\0dave\0eve\0ferdie\0";
 
 static bool fail(bst_error *err, bst_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -52,10 +53,10 @@ static void endowment(uint8_t out[16]) {
 static bool endow_dev_accounts(srv_tenant *t, bst_error *err) {
     uint8_t amount[16];
     endowment(amount);
-    for (size_t i = 0; i < sizeof DEV_ACCOUNTS / sizeof DEV_ACCOUNTS[0]; i++) {
+    for (const char *name = DEV_ACCOUNTS; *name; name += strlen(name) + 1) {
         uint8_t pub[32], secret[64], bal[16];
-        if (!bst_dev_account(DEV_ACCOUNTS[i], pub, secret))
-            return fail(err, BST_ERR_INVALID, "no dev account %s", DEV_ACCOUNTS[i]);
+        if (!bst_dev_account(name, pub, secret))
+            return fail(err, BST_ERR_INVALID, "no dev account %s", name);
         bst_secure_wipe(secret, sizeof secret);
         if (!bst_contracts_balance(t->contracts, pub, bal))
             return fail(err, BST_ERR_INVALID, "tenant %s: cannot read the state", t->name);
