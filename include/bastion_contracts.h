@@ -130,6 +130,10 @@ bool bst_contracts_code_exists(bst_contracts *c, const uint8_t code_hash[32]);
 /* The code hash of the contract at address; false when there is no contract there. */
 bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uint8_t out32[32]);
 
+/* How many contract instances the state holds (a service's max_contracts quota).  false when the
+ * state cannot be read. */
+bool bst_contracts_count(bst_contracts *c, uint64_t *contracts);
+
 /* Reads contract storage (for tests and the CLI) under a variable-length key (the slot of
  * seal1/seal2 calls that pass a key length).  Returns BST_OK with *out (malloc'd, free() it;
  * NULL when the value is empty) and *out_len, BST_ERR_NOT_FOUND when the key is absent or

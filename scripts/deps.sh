@@ -13,8 +13,10 @@ packages=(
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
     nettle-dev                                     # Keccak-f[1600] (crypto layer)
     binaryen                                       # wasm-opt -ttf: tests/fuzz/diff modules
-    libjansson-dev                                 # JSON input of the CLI
     minisign                                       # tests/sign: interop with the real tool
+    libmicrohttpd-dev libjansson-dev               # bastion serve (src/serve), CLI JSON input
+    curl jq                                        # tests/serve: the HTTP client, reading JSON
+    wrk                                            # bench/serve.sh: HTTP load
 )
 # node runs V8's side of the differential fuzzing (tests/fuzz/diff/v8_run.js).  Any node >= 16
 # will do, so Debian's nodejs is installed only when no node is on the PATH at all.

@@ -9,6 +9,7 @@
  *   bastion chainspec ...    a raw chain spec's genesis block (chainspec_cmd.c)
  *   bastion contract ...     ink! / pallet-contracts contracts (contract_cmd.c)
  *   bastion keygen|sign|verify  Ed25519 keys and module signatures (sign_cmd.c)
+ *   bastion serve ...        the multi-tenant HTTP service (serve_cmd.c)
  *   bastion help | --help,  bastion --version
  *
  * Exit status: a WASI command's own exit code (0 or its proc_exit code); otherwise 0 success; 1
@@ -24,6 +25,7 @@
 #include "inspect_cmd.h"
 #include "run_cmd.h"
 #include "runtime_cmd.h"
+#include "serve_cmd.h"
 #include "sign_cmd.h"
 #include "spec_cmd.h"
 #include "util.h"
@@ -55,7 +57,7 @@ static const char USAGE[] =
     "        instantiate it, call or dry-run-query a contract; --metadata FILE.json\n"
     "        encodes arguments and decodes results and events.  Exit status 0 success,\n"
     "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract "
-    "--help`.\n" CLI_SIGN_HELP "  spec [-v] FILE.json...\n"
+    "--help`.\n" CLI_SIGN_HELP CLI_SERVE_HELP "  spec [-v] FILE.json...\n"
     "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
     "  help, --help       Show this text; COMMAND --help shows a command's own.\n"
     "  --version          Show the version.\n";
@@ -68,6 +70,7 @@ static const struct {
     {"run", run_main},         {"inspect", inspect_main},     {"spec", spec_main},
     {"runtime", runtime_main}, {"chainspec", chainspec_main}, {"contract", contract_main},
     {"keygen", keygen_main},   {"sign", sign_main},           {"verify", verify_main},
+    {"serve", serve_main},
 };
 
 int main(int argc, char **argv) {

@@ -462,6 +462,18 @@ bool bst_contracts_code_hash_of(bst_contracts *c, const uint8_t address[32], uin
     return true;
 }
 
+bool bst_contracts_count(bst_contracts *c, uint64_t *contracts) {
+    *contracts = 0;
+    MDB_txn *t;
+    if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return false;
+    MDB_stat st;
+    int rc = mdb_stat(t, c->db_contracts, &st);
+    mdb_txn_abort(t);
+    if (rc) return false;
+    *contracts = st.ms_entries;
+    return true;
+}
+
 static bst_status storage_get(bst_contracts *c, const uint8_t address[32], uint8_t kind,
                               const uint8_t *key, size_t key_len, uint8_t **out, size_t *out_len) {
     *out = NULL;

@@ -30,6 +30,8 @@ LAYERS = {
     "contracts": ["bastion_contracts.h", "bastion.h", "bastion_scale.h", "bastion_crypto.h",
                   "bastion_pool.h"],
     "sign":      ["bastion_sign.h", "bastion_crypto.h"],
+    "serve":     ["bastion_serve.h", "bastion.h", "bastion_pool.h", "bastion_contracts.h",
+                  "bastion_crypto.h", "bastion_sign.h"],
     "cli":       None,   # the command-line tool: every public header
 }
 
@@ -46,6 +48,7 @@ PUBLIC = {
     "bastion_substrate.h": ["bastion.h", "bastion_alloc.h", "bastion_scale.h", "bastion_state.h"],
     "bastion_contracts.h": ["bastion.h", "bastion_pool.h"],
     "bastion_sign.h": [],
+    "bastion_serve.h": ["bastion.h"],
 }
 
 THIRD_PARTY_CRYPTO = re.compile(r"^(sodium(\.h|/.*)|secp256k1.*\.h|nettle/.*|xxhash\.h)$")
