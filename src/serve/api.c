@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "bastion_crypto.h"
@@ -124,14 +125,16 @@ static bool parse_u128(json_t *v, uint8_t out[16]) {
 }
 
 /* "origin": a dev account name (alice ... ferdie) or 0x + 64 hex digits; default alice. */
-static bool field_origin(json_t *o, uint8_t out[32], srv_reply *r) {
+static bool field_origin(const srv_tenant *t, json_t *o, uint8_t out[32], srv_reply *r) {
     json_t *v = json_object_get(o, "origin");
     const char *s = v ? json_string_value(v) : "alice";
     if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && srv_hex_exact(s, out, 32)) return true;
-    uint8_t secret[64];
-    if (s && bst_dev_account(s, out, secret)) {
-        bst_secure_wipe(secret, sizeof secret);
-        return true;
+    size_t i = 0;
+    for (const char *name = SRV_DEV_ACCOUNTS; s && *name; name += strlen(name) + 1, i++) {
+        if (strcasecmp(s, name) == 0) { /* as bst_dev_account: any case */
+            memcpy(out, t->dev_pub[i], 32);
+            return true;
+        }
     }
     srv_reply_error(r, 400, "bad_request",
                     "\"origin\" must be alice, bob, charlie, dave, eve, ferdie or 0x and 64 hex "
@@ -273,8 +276,9 @@ static void run_exec(srv_tenant *t, bst_contract_exec *ex, srv_reply *r) {
 }
 
 /* The fields instantiate/call/query share: origin, data, value, gas_limit. */
-static bool exec_fields(json_t *o, bst_contract_exec *ex, uint8_t **input, srv_reply *r) {
-    if (!field_origin(o, ex->origin, r) || !field_hex(o, "data", input, &ex->input_len, r))
+static bool exec_fields(const srv_tenant *t, json_t *o, bst_contract_exec *ex, uint8_t **input,
+                        srv_reply *r) {
+    if (!field_origin(t, o, ex->origin, r) || !field_hex(o, "data", input, &ex->input_len, r))
         return false;
     ex->input = *input;
     json_t *v = json_object_get(o, "value");
@@ -300,7 +304,7 @@ void srv_instantiate(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *
     memset(&ex, 0, sizeof ex);
     ex.kind = BST_CONTRACT_INSTANTIATE;
     uint8_t *input = NULL, *salt = NULL;
-    if (field_hash(o, "code_hash", ex.code_hash, r) && exec_fields(o, &ex, &input, r) &&
+    if (field_hash(o, "code_hash", ex.code_hash, r) && exec_fields(t, o, &ex, &input, r) &&
         field_hex(o, "salt", &salt, &ex.salt_len, r)) {
         ex.salt = salt;
         run_exec(t, &ex, r);
@@ -324,7 +328,7 @@ void srv_call(srv_tenant *t, const char *address, bool query, const uint8_t *bod
     json_t *o = parse_object(body, len, keys, r);
     if (!o) return;
     uint8_t *input = NULL;
-    if (exec_fields(o, &ex, &input, r)) run_exec(t, &ex, r);
+    if (exec_fields(t, o, &ex, &input, r)) run_exec(t, &ex, r);
     free(input);
     json_decref(o);
 }

@@ -25,6 +25,10 @@
 
 #define SRV_NAME_MAX 63 /* tenant names: [A-Za-z0-9_-], 1..63 bytes (directory and label) */
 
+/* The dev accounts a request may name as "origin", NUL-separated, and their number. */
+#define SRV_DEV_ACCOUNTS "alice\0bob\0charlie\0dave\0eve\0ferdie\0"
+#define SRV_DEV_COUNT 6
+
 /* A plain module uploaded for /v1/invoke (no imports), with the tenant's pool of its
  * instances.  Created on first use and kept until the server stops. */
 typedef struct srv_module {
@@ -48,6 +52,9 @@ typedef struct srv_tenant {
     /* The contracts handle's instance counters, copied after each exec (under state_lock) so
      * that /metrics reads them without waiting for a running call. */
     _Atomic uint64_t contract_instances_made, contract_instances_reused;
+    /* The dev accounts' public keys (SRV_DEV_ACCOUNTS order), derived once when the tenant
+     * opens: deriving one costs a PBKDF2 of 2048 rounds (~2 ms), far more than a query. */
+    uint8_t dev_pub[SRV_DEV_COUNT][32];
     bool fresh;  /* bst_serve_config.fresh_instances */
     bool opened; /* srv_tenant_open succeeded: the locks exist */
 } srv_tenant;

@@ -18,7 +18,6 @@
 
 /* The dev accounts every tenant starts with (docs/service.md: "origin"), one string of
  * NUL-separated names (a table of pointers would be relocated data). */
-static const char DEV_ACCOUNTS[] = "alice\0bob\0charlie\0dave\0eve\0ferdie\0";
 
 static bool fail(bst_error *err, bst_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -53,8 +52,9 @@ static void endowment(uint8_t out[16]) {
 static bool endow_dev_accounts(srv_tenant *t, bst_error *err) {
     uint8_t amount[16];
     endowment(amount);
-    for (const char *name = DEV_ACCOUNTS; *name; name += strlen(name) + 1) {
-        uint8_t pub[32], secret[64], bal[16];
+    size_t i = 0;
+    for (const char *name = SRV_DEV_ACCOUNTS; *name; name += strlen(name) + 1, i++) {
+        uint8_t *pub = t->dev_pub[i], secret[64], bal[16];
         if (!bst_dev_account(name, pub, secret))
             return fail(err, BST_ERR_INVALID, "no dev account %s", name);
         bst_secure_wipe(secret, sizeof secret);
