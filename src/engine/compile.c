@@ -94,6 +94,7 @@ typedef struct compiler {
     bool cmp_is_eqz;
 
     bool meter;       /* module compiled with fuel metering */
+    bool count;       /* ... and instruction counting (count_instructions, implies meter) */
     size_t fuel_cell; /* cost cell of the current block's FUEL, or NO_DEF */
 } compiler;
 
@@ -401,7 +402,10 @@ static bool start_block(compiler *c, bool loop_head) {
         if (loop_head) emit_op(c, ENG_OP_INTERRUPT_CHECK);
         return true;
     }
-    emit_op(c, loop_head ? ENG_OP_FUEL_LOOP : ENG_OP_FUEL);
+    if (c->count)
+        emit_op(c, loop_head ? ENG_OP_FUEL_LOOP_COUNT : ENG_OP_FUEL_COUNT);
+    else
+        emit_op(c, loop_head ? ENG_OP_FUEL_LOOP : ENG_OP_FUEL);
     if (!emit_cell(c, 0)) return false;
     c->fuel_cell = c->ncode - 1;
     return true;
@@ -1318,7 +1322,8 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     if (mf->nlocals)
         memcpy(c->local_types + ft->nparams, mf->local_types,
                mf->nlocals * sizeof *mf->local_types);
-    c->meter = m->config.fuel_metering;
+    c->count = m->config.count_instructions;
+    c->meter = m->config.fuel_metering || c->count;
     c->fuel_cell = NO_DEF;
     if (!push_ctl(c, CTL_FUNC, 0, NULL, ft->nresults, ft->types + ft->nparams)) return false;
     if (!start_block(c, false)) return false;

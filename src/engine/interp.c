@@ -186,7 +186,9 @@ static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *s
     uint64_t *saved_top = s->stack_top;
     uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
     if (on_value_stack) s->stack_top = slots + need;
+    uint64_t t0 = eng_host_begin(s, f, inst);
     bool ok = f->host(&caller, vals, res, f->env);
+    eng_host_end(f, inst, t0, ok);
     s->stack_top = saved_top;
     if (ok) {
         for (uint32_t i = 0; i < t->nresults; i++) slots[i] = eng_value_to_slot(&res[i]);
@@ -877,6 +879,24 @@ do_call:
         pc += 2;
         NEXT();
     }
+    /* count_instructions: the same, also adding the block's instructions to the function's count */
+    L_FUEL_COUNT : { /* [op][cost] */
+        int64_t cost = (int64_t)pc[1];
+        if (fuel < cost) TRAP(BST_TRAP_OUT_OF_FUEL);
+        fuel -= cost;
+        inst->insn[cur->index] += (uint64_t)cost;
+        pc += 2;
+        NEXT();
+    }
+    L_FUEL_LOOP_COUNT : { /* [op][cost] */
+        int64_t cost = (int64_t)pc[1];
+        if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
+        if (fuel < cost) TRAP(BST_TRAP_OUT_OF_FUEL);
+        fuel -= cost;
+        inst->insn[cur->index] += (uint64_t)cost;
+        pc += 2;
+        NEXT();
+    }
     L_INTERRUPT_CHECK : /* [op] */
         if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
     pc += 1;
@@ -908,6 +928,9 @@ trapped:
      * function leaves it set, so the interrupt also stops every activation around it. */
     if (trap == BST_TRAP_INTERRUPTED && s->activations == 1) eng_interrupt_consume(s);
     if (!err_filled) eng_trap_error(err, trap);
+    if (BASTION_PROBE_ENABLED(trap) || BASTION_PROBE_ENABLED(fuel__exhausted) ||
+        BASTION_PROBE_ENABLED(interrupt))
+        eng_observe_trap(s, cur, trap, err);
     return BST_ERR_TRAP;
 done:
     s->fuel = fuel;
