@@ -10,6 +10,7 @@
  * as fuel and the caller is charged what the callee used.
  */
 #include "exec.h"
+#include "probes/probes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fue
     bst_config sc;
     bst_config_default(&sc);
     sc.max_memory_pages = f->x->cfg->max_memory_pages;
+    sc.time_calls = f->depth == 0; /* the exec's statistics (two clock reads per exec) */
     f->store = bst_store_new(&sc);
     if (!f->store) {
         r->outcome = BST_CONTRACT_ERROR;
@@ -109,6 +111,9 @@ static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fue
     st = bst_call(fn, NULL, 0, ignored, bst_func_type(fn)->nresults ? 1 : 0, &err);
 done:
     free(imports);
+    bst_call_stats stats;
+    if (f->depth == 0 && bst_store_call_stats(f->store, &stats))
+        bst_call_stats_copy(&stats, &f->x->stats);
     uint64_t left = bst_store_fuel(f->store);
     r->gas_used = fuel - (left > fuel ? fuel : left);
     r->trap = BST_TRAP_NONE;
@@ -151,11 +156,14 @@ done:
              err.message[0] ? err.message : bst_status_name(st));
 }
 
+BASTION_PROBE_SEMAPHORES(BASTION_PROBES_CONTRACTS)
+
 int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
                   const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                   const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
                   uint64_t gas, uint8_t addr_out[32], frame_result *r) {
     memset(r, 0, sizeof *r);
+    uint64_t t0 = BASTION_PROBE_ENABLED(contract__call) ? bst_monotonic_ns() : 0;
     unsigned depth = parent ? parent->depth + 1 : 0;
     if (depth > x->cfg->max_call_depth) return PRE_DEPTH;
     ctr_frame *f = calloc(1, sizeof *f);
@@ -257,6 +265,8 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
         execute(f, mod->m, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = ctr_sat_add(r->gas_used, load_cost);
     }
+    BASTION_PROBE(contract__call, f->address, kind, depth, (int)r->outcome, r->gas_used,
+                  t0 ? bst_monotonic_ns() - t0 : 0);
     if (f->store) bst_store_free(f->store);
     f->store = NULL;
     ctr_module_release(c, mod);
