@@ -49,3 +49,7 @@ if(BASTION_PROBES)
                    "${BASTION_BPFTRACE}")
   set_tests_properties(probes/bpftrace PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77)
 endif()
+add_test(NAME probes/stats
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/probes/stats.py
+                 $<TARGET_FILE:bastion> ${CMAKE_BINARY_DIR}/probes/observe.wasm ${BASTION_SHARED_DIR})
+set_tests_properties(probes/stats PROPERTIES TIMEOUT 300)

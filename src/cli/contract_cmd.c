@@ -16,6 +16,7 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "ink_metadata.h"
+#include "stats.h"
 #include "util.h"
 
 #define EXIT_FAIL 1
@@ -58,6 +59,10 @@ static const char CONTRACT_USAGE[] =
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
     "  --gas N           gas limit (0 or absent: the default, 10,000,000,000; at most\n"
     "                    9223372036854775807)\n"
+    "  --stats[=FILE]    instantiate/call/query: after the exec, print the statistics of the\n"
+    "                    top-level contract's call as JSON to standard error (or into FILE):\n"
+    "                    gas (fuel) used, wall and CPU time, memory peak, seal calls by\n"
+    "                    import (docs/observability.md)\n"
     "\n"
     "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
     "result, event, gas_used, debug, error.\n"
@@ -105,6 +110,7 @@ typedef struct opts {
     const char *constructor;
     const char *args[MAX_ARGS];
     size_t nargs;
+    cli_stats_opt stats;
 } opts;
 
 /* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
@@ -124,6 +130,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
             o->target = a;
             continue;
         }
+        int stats = cli_stats_option("contract", a, &o->stats); /* no separate value */
+        if (stats < 0) return CLI_EXIT_USAGE;
+        if (stats) continue;
         const char *eq = strchr(a, '=');
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
         const char *val = eq ? eq + 1 : NULL;
@@ -234,7 +243,7 @@ static int cmd_upload(int argc, char **argv) {
     int rc = parse_opts("upload", argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
-        o.message || o.constructor || o.nargs) {
+        o.message || o.constructor || o.nargs || o.stats.on) {
         fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n", stderr);
         return CLI_EXIT_USAGE;
     }
@@ -494,6 +503,11 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
             snprintf(res.error, sizeof res.error, "the request failed (status %d)", (int)st);
     }
     rc = print_result(&res, instantiate, md, fn);
+    /* the top-level frame's call, if the contract got to run */
+    if (!cli_stats_write(&o.stats, instantiate ? "deploy" : "call",
+                         res.stats.owned_ ? &res.stats : NULL) &&
+        rc == 0)
+        rc = EXIT_FAIL;
     if (rc == EXIT_FAIL)
         fprintf(stderr, "bastion contract %s: %s%s%s\n", cmd,
                 bst_contract_outcome_name(res.outcome), res.error[0] ? ": " : "", res.error);

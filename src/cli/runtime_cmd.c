@@ -12,6 +12,7 @@
 #include "bastion_substrate.h"
 #include "chainspec.h"
 #include "json.h"
+#include "stats.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -38,7 +39,8 @@ static const char RUNTIME_USAGE[] =
     "                    default 2048)\n"
     "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
-    "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
+    "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 "
+    "trace\n" CLI_STATS_HELP
     "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
     "misuse with 64.  FILE must be binary: convert text (.wat) with wat2wasm.\n";
 
@@ -164,11 +166,13 @@ out:
 typedef struct runtime_opts {
     bst_substrate_options sub;
     const char *path;
+    cli_stats_opt stats;
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
  * after printing the help (--help, -h).  `--` ends the options. */
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
+    memset(o, 0, sizeof *o);
     bst_substrate_options_default(&o->sub);
     o->sub.fuel = CLI_RUNTIME_FUEL;
     int i = 0;
@@ -186,6 +190,13 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         }
         if (strcmp(a, "--offchain") == 0) {
             o->sub.offchain = true;
+            continue;
+        }
+        int stats = cli_stats_option("runtime", a, &o->stats);
+        if (stats < 0) return -1;
+        if (stats) {
+            o->sub.config.time_calls = true;
+            o->sub.module_config.count_instructions = true;
             continue;
         }
         /* each numeric option with its real range: outside it is an error, never capped */
@@ -322,15 +333,21 @@ static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
 
 /* Loads FILE, calls METHOD with the input and hands the result to show.  With with_genesis, a
  * chain spec's genesis storage lies under the runtime's storage. */
-static int run_method(const char *path, const bst_substrate_options *opts, bool with_genesis,
+static int run_method(const char *path, const runtime_opts *opts, bool with_genesis,
                       const char *method, const uint8_t *in, size_t in_len, show_fn show) {
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
     bst_state_mem *genesis = NULL;
-    bst_substrate_runtime *rt = open_runtime(path, opts, with_genesis ? &genesis : NULL, &rc);
+    bst_substrate_runtime *rt = open_runtime(path, &opts->sub, with_genesis ? &genesis : NULL, &rc);
     if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc))
         rc = show(path, out, out_len);
+    bst_call_stats stats;
+    if (rt &&
+        !cli_stats_write(&opts->stats, method,
+                         bst_substrate_call_stats(rt, &stats) ? &stats : NULL) &&
+        rc == 0)
+        rc = 1;
     free(out);
     bst_substrate_runtime_free(rt);
     bst_state_mem_free(genesis); /* after the runtime, which reads it */
@@ -338,7 +355,7 @@ static int run_method(const char *path, const bst_substrate_options *opts, bool 
 }
 
 static int cmd_call(const char *path, const char *method, const char *hex,
-                    const bst_substrate_options *opts) {
+                    const runtime_opts *opts) {
     uint8_t *in = NULL;
     size_t in_len = 0;
     if (hex && !cli_hex_decode(hex, strlen(hex), &in, &in_len)) {
@@ -374,10 +391,10 @@ int runtime_main(int argc, char **argv) {
     char **ops = argv + 1 + first;
     if (!call && nops == 1)
         return strcmp(sub, "version") == 0
-                   ? run_method(ops[0], &o.sub, false, "Core_version", NULL, 0, show_version)
-                   : run_method(ops[0], &o.sub, false, "Metadata_metadata", NULL, 0, show_metadata);
+                   ? run_method(ops[0], &o, false, "Core_version", NULL, 0, show_version)
+                   : run_method(ops[0], &o, false, "Metadata_metadata", NULL, 0, show_metadata);
     if (call && (nops == 2 || nops == 3))
-        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
+        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o);
     fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
             call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
     return CLI_EXIT_USAGE;
