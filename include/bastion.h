@@ -322,8 +322,9 @@ size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max);
 
 /* ---- statistics of a call (docs/observability.md) ------------------------------------------ *
  *
- * Every store keeps the statistics of its last outermost bst_call (calls host functions make
- * through bst_call while it runs are part of it).  Fuel, memory and host calls are always
+ * Every store keeps the statistics of its last outermost call: a bst_call, or the start function
+ * bst_instance_new runs (calls host functions make through bst_call while it runs are part of
+ * it).  Fuel, memory and host calls are always
  * counted (a subtraction per call, an increment per host call); times only with
  * bst_config.time_calls, instructions only in modules compiled with count_instructions. */
 

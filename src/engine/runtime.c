@@ -540,8 +540,13 @@ static bool initialise(bst_instance *inst, bst_error *err) {
         inst->data_len[i] = 0;
     }
     if (m->has_start) {
+        /* a call like bst_call's, for the statistics and the probes */
         uint64_t slots[1];
-        if (eng_interp_call(inst->store, inst->funcs[m->start], slots, err) != BST_OK) return false;
+        bst_func *start = inst->funcs[m->start];
+        eng_call_mark mark = eng_call_begin(inst->store, start);
+        bst_status st = eng_interp_call(inst->store, start, slots, err);
+        eng_call_end(inst->store, start, mark, st, err);
+        if (st != BST_OK) return false;
     }
     return true;
 }

@@ -37,10 +37,11 @@
     X(instance__new, "ptr instance, ptr module, u32 memory_pages, u64 ns, i32 status",            \
       "bst_instance_new, start function included; memory_pages: the store's pages after it")      \
     X(call__start, "ptr instance, u32 func_index, str func_name, u32 depth",                      \
-      "bst_call starts; func_name from the name section, else the export name, else empty; "      \
-      "depth 0 for a call from the embedder, 1+ for calls re-entered from host functions")        \
+      "bst_call or a start function starts; func_name from the name section, else the export "    \
+      "name, else empty; depth 0 for a call from the embedder, 1+ for calls re-entered from host " \
+      "functions")                                                                                \
     X(call__end, "ptr instance, u32 func_index, str func_name, i32 outcome, u64 fuel_used, u64 ns",  \
-      "bst_call returns: outcome 0 when it returned, the bst_trap_kind when it trapped, minus the " \
+      "the call returns: outcome 0 when it returned, the bst_trap_kind when it trapped, minus the " \
       "bst_status of any other failure; the fuel and wall-clock time the call used")              \
     X(host__call__start, "str module, str name, ptr instance",                                    \
       "a host function is called, by the import module.name of the calling instance")             \
