@@ -25,7 +25,17 @@ if [ "${#members[@]}" -eq 0 ]; then
 fi
 name=$(basename "$lib" .a)
 "$ld" -r -o "$work/$name.combined.o" "${members[@]}"
+# One hidden symbol stays global: _.stapsdt.base, which <sys/sdt.h> defines in a COMDAT group in
+# every object with USDT probes (src/probes/probes.h) and which their notes refer to.  When two
+# libraries with probes are linked, the linker keeps one copy of the group and resolves the other
+# library's references to it: a local copy would be discarded with its group and leave those
+# references dangling.  It goes back to what sdt.h made it, weak and hidden: weak, because
+# clang's assembler emits the group without the COMDAT flag, so both copies stay and only
+# weakness keeps them from clashing; hidden, so nothing outside the program sees it.  (Passes
+# of their own: within one, --localize-hidden wins over the other two.)
 "$objcopy" --localize-hidden "$work/$name.combined.o"
+"$objcopy" --globalize-symbol=_.stapsdt.base "$work/$name.combined.o"
+"$objcopy" --weaken-symbol=_.stapsdt.base "$work/$name.combined.o"
 rm -f "$lib_abs.tmp"
 "$ar" rcs "$lib_abs.tmp" "$work/$name.combined.o"
 mv -f "$lib_abs.tmp" "$lib_abs"

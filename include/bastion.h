@@ -138,6 +138,9 @@ typedef struct bst_config {
     uint32_t max_reentry;      /* nested wasm activations entered from host code (each uses
                                       native stack: wasm -> host -> bst_call -> wasm ...);
                                       default 100 */
+    bool time_calls;           /* measure the wall-clock and thread CPU time of each call for
+                                      bst_store_call_stats: two clock reads at each end of a call,
+                                      one of them a system call (about 2 us); default false */
 } bst_config;
 
 /* Fills *cfg with the defaults. */
@@ -152,6 +155,10 @@ typedef struct bst_module_config {
     uint32_t max_functions;     /* default 100,000 */
     uint32_t max_locals;        /* per function, params included; default 50,000 */
     uint32_t max_nesting;       /* block nesting depth per function; default 1,024 */
+    bool count_instructions;    /* count the instructions each function runs, for
+                                      bst_store_call_stats (implies fuel_metering: the count is
+                                      taken where fuel is charged, per basic block); modules
+                                      compiled without it pay nothing; default false */
     uint64_t max_decoded_bytes; /* host memory for the decoded module's tables, whose sizes
                                       follow counts in the binary: types, imports, functions and
                                       their locals, globals, exports, element segment items, data
@@ -242,6 +249,9 @@ void bst_store_free(bst_store *s);
  * starts with unlimited fuel; set a budget with bst_store_set_fuel().  Running out traps with
  * BST_TRAP_OUT_OF_FUEL at the same instruction on every run and machine. */
 void bst_store_set_fuel(bst_store *s, uint64_t fuel);
+/* Turns bst_config.time_calls on or off for the store's next calls (a pooled store serves
+ * calls that want timing and calls that do not). */
+void bst_store_set_time_calls(bst_store *s, bool on);
 uint64_t bst_store_fuel(const bst_store *s); /* remaining */
 
 /* Asks code running in the store to stop with BST_TRAP_INTERRUPTED at the next loop back-edge or
@@ -315,6 +325,55 @@ typedef struct bst_frame_info {
     const char *func_name; /* from the name section, or NULL */
 } bst_frame_info;
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max);
+
+/* ---- statistics of a call (docs/observability.md) ------------------------------------------ *
+ *
+ * Every store keeps the statistics of its last outermost call: a bst_call, or the start function
+ * bst_instance_new runs (calls host functions make through bst_call while it runs are part of
+ * it).  Fuel, memory and host calls are always
+ * counted (a subtraction per call, an increment per host call); times only with
+ * bst_config.time_calls, instructions only in modules compiled with count_instructions. */
+
+/* One count of a call's statistics: calls of one import, or instructions of one function. */
+typedef struct bst_stats_count {
+    uint32_t index;     /* the import's index (bst_module_import) / the function's index */
+    const char *module; /* host calls: the import's module name; instructions: NULL */
+    const char *name;   /* the import's name; the function's name (name section, else its
+                                      export name), or NULL */
+    uint64_t count;
+} bst_stats_count;
+
+typedef struct bst_call_stats {
+    uint32_t func_index;          /* the function called (in its module; host functions: 0) */
+    const char *func_name;        /* its name (name section, else export name), or NULL */
+    bst_status status;            /* how the call ended */
+    bst_trap_kind trap;           /* when status is BST_ERR_TRAP */
+    uint64_t fuel_used;           /* fuel the call used (what host functions charged with
+                                      bst_store_set_fuel included); 0 without metering */
+    bool timed;                   /* wall_ns and cpu_ns were measured (bst_config.time_calls) */
+    uint64_t wall_ns, cpu_ns;     /* CLOCK_MONOTONIC and CLOCK_THREAD_CPUTIME_ID */
+    uint32_t memory_pages;        /* pages of all the store's memories after the call */
+    uint32_t peak_memory_pages;   /* the most they held at once during the call */
+    uint64_t host_calls;          /* host function calls during the call */
+    size_t nhost;                 /* imports of the called instance whose host function ran */
+    const bst_stats_count *host;  /* their calls, in import order (a function bound to two
+                                      imports shows its calls at both) */
+    bool counted;                 /* the module counts instructions (count_instructions) */
+    uint64_t instructions;        /* instructions run in the called instance's functions */
+    size_t nfuncs;                /* functions of the called instance that ran */
+    const bst_stats_count *funcs; /* their instructions, by function index */
+    void *owned_;                 /* bst_call_stats_copy's block */
+} bst_call_stats;
+
+/* The statistics of the store's last outermost call; false (and *out zeroed) before the first
+ * call, or when the tables cannot be allocated.
+ * Names and arrays stay valid until the store's next call, or until the store or the module is
+ * freed: bst_call_stats_copy keeps them longer. */
+bool bst_store_call_stats(bst_store *s, bst_call_stats *out);
+/* A deep copy, names included, in one allocation that outlives store and module; free it with
+ * bst_call_stats_free.  False (dst zeroed) when out of memory. */
+bool bst_call_stats_copy(const bst_call_stats *src, bst_call_stats *dst);
+void bst_call_stats_free(bst_call_stats *st);
 
 /* ---- instances ---------------------------------------------------------------------------- */
 

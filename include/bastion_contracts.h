@@ -241,8 +241,13 @@ typedef struct bst_contract_result {
     size_t nevents;
     char *debug; /* debug_message text, NUL-terminated (NULL if none) */
     size_t debug_len;
-    bst_trap_kind trap; /* TRAPPED / OUT_OF_GAS: the engine trap kind */
-    char error[256];    /* human-readable reason when not SUCCESS */
+    bst_trap_kind trap;   /* TRAPPED / OUT_OF_GAS: the engine trap kind */
+    char error[256];      /* human-readable reason when not SUCCESS */
+    bst_call_stats stats; /* the top-level frame's call of `deploy`/`call` (bastion.h; timed;
+                                           its fuel is the frame's gas, nested frames included,
+                                           its host calls and memory are its own); all zero when
+                                           the frame did not get to run.  Freed with the result;
+                                           instructions are not counted. */
 } bst_contract_result;
 
 /* Runs one top-level instantiate or call (see the model above).  Always fills *res (free it

@@ -209,6 +209,13 @@ bst_state *bst_substrate_runtime_state(bst_substrate_runtime *rt);
 bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
                               size_t input_len, uint8_t **out, size_t *out_len, bst_error *err);
 
+/* The statistics (bastion.h, bst_call_stats) of the runtime's export as the last
+ * bst_substrate_call ran it; false when that call never reached the export (no such function,
+ * failed instantiation) or before the first call.  Names and arrays stay valid until the next
+ * call or bst_substrate_runtime_free; do not pass *out to bst_call_stats_free.  Times are measured
+ * with opts->config.time_calls, instructions counted with opts->module_config.count_instructions. */
+bool bst_substrate_call_stats(const bst_substrate_runtime *rt, bst_call_stats *out);
+
 /* ---- RuntimeVersion ----------------------------------------------------------------------- */
 
 typedef struct bst_substrate_api {

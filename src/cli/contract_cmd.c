@@ -17,6 +17,7 @@
 #include "bastion_crypto.h"
 #include "ink_metadata.h"
 #include "trust.h"
+#include "stats.h"
 #include "util.h"
 
 #define EXIT_FAIL 1
@@ -59,6 +60,10 @@ static const char CONTRACT_USAGE[] =
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
     "  --gas N           gas limit (0 or absent: the default, 10,000,000,000; at most\n"
     "                    9223372036854775807)\n"
+    "  --stats[=FILE]    instantiate/call/query: after the exec, print the statistics of the\n"
+    "                    top-level contract's call as JSON to standard error (or into FILE):\n"
+    "                    gas (fuel) used, wall and CPU time, memory peak, seal calls by\n"
+    "                    import (docs/observability.md)\n"
     "trust policy (upload, and instantiate from FILE.wasm):\n" CLI_TRUST_HELP(
         "  ") "\n"
               "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
@@ -109,6 +114,7 @@ typedef struct opts {
     const char *args[MAX_ARGS];
     size_t nargs;
     cli_trust trust; /* --trusted-key, --signatures-required: upload / instantiate FILE */
+    cli_stats_opt stats;
 } opts;
 
 /* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
@@ -128,6 +134,9 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
             o->target = a;
             continue;
         }
+        int stats = cli_stats_option("contract", a, &o->stats); /* no separate value */
+        if (stats < 0) return CLI_EXIT_USAGE;
+        if (stats) continue;
         const char *eq = strchr(a, '=');
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
         const char *val = eq ? eq + 1 : NULL;
@@ -247,7 +256,7 @@ static int cmd_upload(int argc, char **argv) {
     int rc = parse_opts("upload", argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
-        o.message || o.constructor || o.nargs) {
+        o.message || o.constructor || o.nargs || o.stats.on) {
         fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n"
               "       [--trusted-key NAME.pub]... [--signatures-required K]\n",
               stderr);
@@ -533,6 +542,11 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
             snprintf(res.error, sizeof res.error, "the request failed (status %d)", (int)st);
     }
     rc = print_result(&res, instantiate, md, fn);
+    /* the top-level frame's call, if the contract got to run */
+    if (!cli_stats_write(&o.stats, instantiate ? "deploy" : "call",
+                         res.stats.owned_ ? &res.stats : NULL) &&
+        rc == 0)
+        rc = EXIT_FAIL;
     if (rc == EXIT_FAIL)
         fprintf(stderr, "bastion contract %s: %s%s%s\n", cmd,
                 bst_contract_outcome_name(res.outcome), res.error[0] ? ": " : "", res.error);

@@ -12,6 +12,7 @@
 #include "bastion.h"
 #include "bastion_wasi.h"
 #include "trust.h"
+#include "stats.h"
 #include "util.h"
 #include "wasm_file.h"
 
@@ -268,6 +269,7 @@ typedef struct run_opts {
     const char **env;
     size_t nenv;
     cli_trust trust; /* --trusted-key, --signatures-required */
+    cli_stats_opt stats;
 } run_opts;
 
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
@@ -474,6 +476,8 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o) {
         o->module_config.fuel_metering = false;
         return 1;
     }
+    int stats = cli_stats_option("run", a, &o->stats);
+    if (stats) return stats;
     for (int k = 0; k < OPT__COUNT; k++)
         if (strcmp(a, NUMERIC_OPTIONS[k].name) == 0)
             return parse_numeric_option(argc, argv, i, k, o) ? 1 : -1;
@@ -588,6 +592,11 @@ static int parse_command_line(int argc, char **argv, run_opts *o, run_args *a) {
     if (o->has_fuel && !o->module_config.fuel_metering) {
         fprintf(stderr, "bastion run: --fuel needs metering; it cannot go with --no-metering\n");
         return CLI_EXIT_USAGE;
+    }
+    if (o->stats.on) {
+        /* times and, where fuel is metered anyway, instructions: --no-metering stays so */
+        o->config.time_calls = true;
+        o->module_config.count_instructions = o->module_config.fuel_metering;
     }
     return RUN_GO;
 }
@@ -748,14 +757,19 @@ int run_main(int argc, char **argv) {
     }
     if (a.invoke) {
         rc = invoke_export(wasi, s, m, inst, &opts, &a, argv + a.first_arg, nargs);
-        goto out;
+    } else {
+        int code;
+        bst_status st = bst_wasi_run(wasi, inst, &code, &err);
+        if (st == BST_OK)
+            rc = code > 255 || code < 0 ? 255 : code; /* never let 256 read as success */
+        else
+            rc = failure_status(wasi, s, st, &err, &opts);
     }
-    int code;
-    bst_status st = bst_wasi_run(wasi, inst, &code, &err);
-    if (st == BST_OK)
-        rc = code > 255 || code < 0 ? 255 : code; /* never let 256 read as success */
-    else
-        rc = failure_status(wasi, s, st, &err, &opts);
+    bst_call_stats stats;
+    bool ran = bst_store_call_stats(s, &stats);
+    if (!cli_stats_write(&opts.stats, a.invoke ? a.invoke : "_start", ran ? &stats : NULL) &&
+        rc == 0)
+        rc = 1;
 
 out:
     watchdog_stop(&dog);

@@ -38,6 +38,10 @@
     "          --deterministic       canonicalise NaN results of float operations\n"               \
     "          --no-floats           reject modules that use floating point\n"                     \
     "          --no-metering         compile without fuel instructions (no --fuel)\n"              \
+    "          --stats[=FILE]        after the call (_start or NAME), print its statistics\n"      \
+    "                                as JSON to standard error (or into FILE): fuel, wall\n"       \
+    "                                and CPU time, memory peak, host calls by import,\n"           \
+    "                                instructions by function (docs/observability.md)\n"           \
     "        Limits (a value outside the range shown is an error, never capped):\n"                \
     "          --max-memory-pages N  64-KiB pages per memory and in total over all\n"              \
     "                                memories (1..65536, default 65536)\n"                         \

@@ -13,6 +13,7 @@
 #include "chainspec.h"
 #include "json_util.h"
 #include "trust.h"
+#include "stats.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -39,7 +40,8 @@ static const char RUNTIME_USAGE[] =
     "                    default 2048)\n"
     "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
-    "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
+    "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 "
+    "trace\n" CLI_STATS_HELP
     "trust policy (checked on the runtime's wasm, after zstd decompression, before "
     "decoding):\n" CLI_TRUST_HELP(
         "  ") "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
@@ -168,6 +170,7 @@ typedef struct runtime_opts {
     bst_substrate_options sub;
     const char *path;
     cli_trust trust; /* --trusted-key, --signatures-required */
+    cli_stats_opt stats;
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
@@ -196,6 +199,13 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         int trust = cli_trust_option(&o->trust, "runtime", argc, argv, &i);
         if (trust < 0) return -1;
         if (trust) continue;
+        int stats = cli_stats_option("runtime", a, &o->stats);
+        if (stats < 0) return -1;
+        if (stats) {
+            o->sub.config.time_calls = true;
+            o->sub.module_config.count_instructions = true;
+            continue;
+        }
         /* each numeric option with its real range: outside it is an error, never capped */
         static const struct {
             const char *name;
@@ -344,6 +354,12 @@ static int run_method(const char *path, const runtime_opts *opts, bool with_gene
     bst_substrate_runtime *rt = open_runtime(path, opts, with_genesis ? &genesis : NULL, &rc);
     if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc))
         rc = show(path, out, out_len);
+    bst_call_stats stats;
+    if (rt &&
+        !cli_stats_write(&opts->stats, method,
+                         bst_substrate_call_stats(rt, &stats) ? &stats : NULL) &&
+        rc == 0)
+        rc = 1;
     free(out);
     bst_substrate_runtime_free(rt);
     bst_state_mem_free(genesis); /* after the runtime, which reads it */

@@ -30,6 +30,7 @@ void bst_contract_result_free(bst_contract_result *res) {
     }
     free(res->events);
     free(res->debug);
+    bst_call_stats_free(&res->stats);
     memset(res, 0, sizeof *res);
 }
 
@@ -37,6 +38,7 @@ static void exec_free(ctr_exec *x) {
     ctr_truncate_events(x, 0);
     free(x->ev);
     free(x->dbg);
+    bst_call_stats_free(&x->stats);
 }
 
 bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
@@ -155,6 +157,8 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     res->debug = x.dbg;
     res->debug_len = x.dbg_len;
     x.dbg = NULL;
+    res->stats = x.stats;
+    memset(&x.stats, 0, sizeof x.stats);
     if (x.fatal) status = BST_ERR_INVALID;
     exec_free(&x);
     return status;

@@ -68,6 +68,7 @@ struct ctr_exec {
     uint64_t deadline;
     uint32_t page_cap; /* UINT32_MAX: none */
     bst_ticket *ticket;
+    bst_call_stats stats; /* the top-level frame's call (bst_contract_result.stats) */
 };
 
 typedef struct frame_result {

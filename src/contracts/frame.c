@@ -12,6 +12,7 @@
  * the callee's limit as fuel and the caller is charged what the callee used.
  */
 #include "exec.h"
+#include "probes/probes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,8 @@ static bst_status frame_acquire(ctr_frame *f, ctr_module *mod, uint64_t fuel, bs
     f->mem = slot->mem;
     f->store = bst_lease_store(f->lease);
     bst_store_set_fuel(f->store, fuel);
+    /* the exec's statistics (bst_contract_result.stats): the top-level frame, timed */
+    bst_store_set_time_calls(f->store, f->depth == 0);
     bst_store_set_deadline(f->store, x->deadline);
     if (f->mem && !bst_memory_set_max_pages(f->mem, x->page_cap)) {
         memset(err, 0, sizeof *err);
@@ -154,6 +157,9 @@ static void execute(ctr_frame *f, ctr_module *mod, bool deploy, uint64_t fuel, f
     /* legacy () -> i32 entry points: the result is ignored, as pallet-contracts did */
     st = bst_call(fn, NULL, 0, ignored, bst_func_type(fn)->nresults ? 1 : 0, &err);
 done:;
+    bst_call_stats stats;
+    if (f->depth == 0 && f->store && bst_store_call_stats(f->store, &stats))
+        bst_call_stats_copy(&stats, &f->x->stats);
     uint64_t left = f->store ? bst_store_fuel(f->store) : fuel;
     r->gas_used = fuel - (left > fuel ? fuel : left);
     r->trap = BST_TRAP_NONE;
@@ -196,11 +202,14 @@ done:;
              err.message[0] ? err.message : bst_status_name(st));
 }
 
+BASTION_PROBE_SEMAPHORES(BASTION_PROBES_CONTRACTS)
+
 int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
                   const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                   const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
                   uint64_t gas, uint8_t addr_out[32], frame_result *r) {
     memset(r, 0, sizeof *r);
+    uint64_t t0 = BASTION_PROBE_ENABLED(contract__call) ? bst_monotonic_ns() : 0;
     unsigned depth = parent ? parent->depth + 1 : 0;
     if (depth > x->cfg->max_call_depth) return PRE_DEPTH;
     ctr_frame *f = calloc(1, sizeof *f);
@@ -302,6 +311,8 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
         execute(f, mod, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = ctr_sat_add(r->gas_used, load_cost);
     }
+    BASTION_PROBE(contract__call, f->address, kind, depth, (int)r->outcome, r->gas_used,
+                  t0 ? bst_monotonic_ns() - t0 : 0);
     frame_release(f);
     ctr_module_release(c, mod);
     free(f->ret_data);

@@ -93,8 +93,10 @@ typedef struct compiler {
     eng_op cmp_true, cmp_false; /* the fused branch taken when it holds / does not hold */
     bool cmp_is_eqz;
 
-    bool meter;       /* module compiled with fuel metering */
-    size_t fuel_cell; /* cost cell of the current block's FUEL, or NO_DEF */
+    bool meter;          /* module compiled with fuel metering */
+    bool count;          /* ... and instruction counting (count_instructions, implies meter) */
+    uint32_t func_index; /* of the function being compiled */
+    size_t fuel_cell;    /* cost cell of the current block's FUEL, or NO_DEF */
 } compiler;
 
 static const bst_valtype k_single_types[] = {BST_I32, BST_I64,     BST_F32,
@@ -400,6 +402,12 @@ static bool start_block(compiler *c, bool loop_head) {
         c->fuel_cell = NO_DEF;
         if (loop_head) emit_op(c, ENG_OP_INTERRUPT_CHECK);
         return true;
+    }
+    /* count_instructions: COUNT [op][func] first, which adds the cost cell of the FUEL that
+     * follows to the function's count (branches to the block land on COUNT) */
+    if (c->count) {
+        emit_op(c, ENG_OP_COUNT);
+        if (!emit_cell(c, c->func_index)) return false;
     }
     emit_op(c, loop_head ? ENG_OP_FUEL_LOOP : ENG_OP_FUEL);
     if (!emit_cell(c, 0)) return false;
@@ -1318,7 +1326,9 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     if (mf->nlocals)
         memcpy(c->local_types + ft->nparams, mf->local_types,
                mf->nlocals * sizeof *mf->local_types);
-    c->meter = m->config.fuel_metering;
+    c->count = m->config.count_instructions;
+    c->func_index = (uint32_t)(mf - m->funcs);
+    c->meter = m->config.fuel_metering || c->count;
     c->fuel_cell = NO_DEF;
     if (!push_ctl(c, CTL_FUNC, 0, NULL, ft->nresults, ft->types + ft->nparams)) return false;
     if (!start_block(c, false)) return false;

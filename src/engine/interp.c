@@ -186,7 +186,9 @@ static bool call_host(bst_store *s, bst_func *f, bst_instance *inst, uint64_t *s
     uint64_t *saved_top = s->stack_top;
     uint32_t need = t->nparams > t->nresults ? t->nparams : t->nresults;
     if (on_value_stack) s->stack_top = slots + need;
+    uint64_t t0 = eng_host_begin(s, f, inst);
     bool ok = f->host(&caller, vals, res, f->env);
+    eng_host_end(f, inst, t0, ok);
     s->stack_top = saved_top;
     if (ok) {
         for (uint32_t i = 0; i < t->nresults; i++) slots[i] = eng_value_to_slot(&res[i]);
@@ -877,6 +879,13 @@ do_call:
         pc += 2;
         NEXT();
     }
+    /* count_instructions: before the block's FUEL/FUEL_LOOP, whose cost is the block's
+     * instruction count.  Nothing but the add, so that the dispatch loop's register allocation
+     * stays as it is without it (a fuller handler here spilled a hot register). */
+    L_COUNT : /* [op][func], then [FUEL op][cost] */
+        inst->insn[pc[1]] += pc[3];
+    pc += 2;
+    NEXT();
     L_INTERRUPT_CHECK : /* [op] */
         if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
     pc += 1;
@@ -908,6 +917,9 @@ trapped:
      * function leaves it set, so the interrupt also stops every activation around it. */
     if (trap == BST_TRAP_INTERRUPTED && s->activations == 1) eng_interrupt_consume(s);
     if (!err_filled) eng_trap_error(err, trap);
+    if (BASTION_PROBE_ENABLED(trap) || BASTION_PROBE_ENABLED(fuel__exhausted) ||
+        BASTION_PROBE_ENABLED(interrupt))
+        eng_observe_trap(s, cur, trap, err);
     return BST_ERR_TRAP;
 done:
     s->fuel = fuel;

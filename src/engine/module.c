@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/module.h"
+#include "probes/probes.h"
 
 void eng_module_release(bst_module *m) {
     if (!m) return;
@@ -58,6 +59,7 @@ void bst_module_config_default(bst_module_config *cfg) {
     cfg->fuel_metering = true;
     cfg->canonicalize_nans = false;
     cfg->reject_floats = false;
+    cfg->count_instructions = false;
     cfg->max_module_bytes = 64u << 20;
     cfg->max_functions = 100000u;
     cfg->max_locals = ENG_MAX_LOCALS;
@@ -98,11 +100,8 @@ static bool check_config(const bst_module *m, bst_error *err) {
     return true;
 }
 
-bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module_config *cfg,
+static bst_module *module_new(const uint8_t *bytes, size_t len, const bst_module_config *cfg,
                               bst_error *err) {
-    bst_error scratch;
-    if (!err) err = &scratch;
-    memset(err, 0, sizeof *err);
     if (!bytes && len) {
         eng_fail(err, BST_ERR_ARG, 0, "module bytes are NULL");
         return NULL;
@@ -129,6 +128,26 @@ bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module
         free(m);
         return NULL;
     }
+    return m;
+}
+
+/* The module__load probe's identity of the code: FNV-1a 64 of the bytes (computed only while the
+ * probe is traced). */
+static uint64_t code_hash(const uint8_t *p, size_t n) {
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3u;
+    return h;
+}
+
+bst_module *bst_module_new_ex(const uint8_t *bytes, size_t len, const bst_module_config *cfg,
+                              bst_error *err) {
+    bst_error scratch;
+    if (!err) err = &scratch;
+    memset(err, 0, sizeof *err);
+    uint64_t t0 = BASTION_PROBE_ENABLED(module__load) ? bst_monotonic_ns() : 0;
+    bst_module *m = module_new(bytes, len, cfg, err);
+    BASTION_PROBE(module__load, bytes ? code_hash(bytes, len) : 0, (uint64_t)len,
+                  t0 ? bst_monotonic_ns() - t0 : 0, m ? 0 : (int)err->status, m);
     return m;
 }
 

@@ -367,6 +367,7 @@ typedef enum eng_imm {
     X(REF_FUNC)        /* [op][dst | func<<32] */                                                  \
     X(FUEL)            /* [op][cost]: charge the basic block that follows */                       \
     X(FUEL_LOOP)       /* [op][cost]: the same at a loop head, and poll for interruption */        \
+    X(COUNT)           /* [op][func]: count_instructions, before FUEL/FUEL_LOOP: adds its cost */  \
     X(INTERRUPT_CHECK) /* [op]: a loop head's poll when compiled without metering */               \
     X(CANON32)         /* [op][dst | src<<16]: canonical NaN if src is a NaN */                    \
     X(CANON64)         /* [op][dst | src<<16] */

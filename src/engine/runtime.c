@@ -63,6 +63,7 @@ void bst_config_default(bst_config *cfg) {
     cfg->max_memory_pages = ENG_MAX_PAGES;
     cfg->max_table_elems = 10000000u;
     cfg->max_reentry = 100;
+    cfg->time_calls = false;
 }
 
 bst_store *bst_store_new(const bst_config *cfg) {
@@ -85,6 +86,7 @@ void bst_store_set_fuel(bst_store *s, uint64_t fuel) {
     s->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
 }
 uint64_t bst_store_fuel(const bst_store *s) { return (uint64_t)s->fuel; }
+void bst_store_set_time_calls(bst_store *s, bool on) { s->config.time_calls = on; }
 
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) {
     size_t n = 0;
@@ -116,6 +118,7 @@ void bst_store_free(bst_store *s) {
     }
     eng_stacks_free(s);
     eng_interrupt_fini(s);
+    free(s->stats.counts);
     free(s);
 }
 
@@ -170,6 +173,7 @@ static bst_memory *memory_create(bst_store *s, bst_limits limits, bst_error *err
     }
     eng_store_adopt(s, &m->obj, memory_release);
     s->memory_pages += m->pages;
+    eng_observe_pages(s, m, -1);
     return m;
 nomem:
     eng_fail(err, BST_ERR_NOMEM, 0, "cannot allocate a memory of %u pages", limits.min);
@@ -185,7 +189,7 @@ bst_memory *bst_memory_new(bst_store *s, bst_limits limits, bst_error *err) {
     return memory_create(s, limits, err);
 }
 
-int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta) {
+static int64_t memory_grow(bst_memory *m, uint32_t delta) {
     uint32_t old = m->pages;
     if (delta == 0) return old;
     bst_store *s = m->obj.owner;
@@ -233,6 +237,14 @@ bool bst_memory_set_max_pages(bst_memory *m, uint32_t max_pages) {
     m->host_cap = max_pages;
     m->max_pages = memory_cap(m->obj.owner, m->limits, max_pages);
     return true;
+}
+
+/* memory_grow, reported to the statistics (the store's peak) and the memory__grow probe. */
+int64_t eng_memory_grow_internal(bst_memory *m, uint32_t delta) {
+    uint32_t old = m->pages;
+    int64_t r = memory_grow(m, delta);
+    eng_observe_pages(m->obj.owner, m, old);
+    return r;
 }
 
 int64_t bst_memory_grow(bst_memory *m, uint32_t delta) {
@@ -434,7 +446,9 @@ bst_status bst_call(bst_func *f, const bst_value *args, size_t nargs, bst_value 
         }
         slots[i] = eng_value_to_slot(&args[i]);
     }
+    eng_call_mark mark = eng_call_begin(f->store, f);
     bst_status st = eng_interp_call(f->store, f, slots, err);
+    eng_call_end(f->store, f, mark, st, err);
     if (st == BST_OK) {
         for (uint32_t i = 0; i < t->nresults; i++)
             results[i] = eng_slot_to_value(t->types[t->nparams + i], slots[i]);
@@ -463,6 +477,7 @@ static void instance_release(eng_object *o) {
     free(inst->elem_items);
     free(inst->elem_len);
     free(inst->data_len);
+    free(inst->insn);
     free(inst->funcs);
     free(inst->tables);
     free(inst->memories);
@@ -566,14 +581,19 @@ bool eng_instance_initialise(bst_instance *inst, bst_error *err) {
         inst->data_len[i] = 0;
     }
     if (m->has_start) {
+        /* a call like bst_call's, for the statistics and the probes */
         uint64_t slots[1];
-        if (eng_interp_call(inst->store, inst->funcs[m->start], slots, err) != BST_OK) return false;
+        bst_func *start = inst->funcs[m->start];
+        eng_call_mark mark = eng_call_begin(inst->store, start);
+        bst_status st = eng_interp_call(inst->store, start, slots, err);
+        eng_call_end(inst->store, start, mark, st, err);
+        if (st != BST_OK) return false;
     }
     return true;
 }
 
-bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
-                               size_t nimports, void *user_data, bst_error *err) {
+static bst_instance *instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
+                                  size_t nimports, void *user_data, bst_error *err) {
     if (nimports != m->nimports) {
         eng_fail(err, BST_ERR_UNLINKABLE, 0, "module has %u imports, %zu provided", m->nimports,
                  nimports);
@@ -596,8 +616,10 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
     inst->elem_items = calloc((size_t)m->nelems + 1, sizeof *inst->elem_items);
     inst->elem_len = calloc((size_t)m->nelems + 1, sizeof *inst->elem_len);
     inst->data_len = calloc((size_t)m->ndatas + 1, sizeof *inst->data_len);
+    if (m->config.count_instructions)
+        inst->insn = calloc((size_t)m->nfuncs + 1, sizeof *inst->insn);
     if (!inst->funcs || !inst->tables || !inst->memories || !inst->globals || !inst->elem_items ||
-        !inst->elem_len || !inst->data_len)
+        !inst->elem_len || !inst->data_len || (m->config.count_instructions && !inst->insn))
         goto nomem;
 
     uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
@@ -650,6 +672,15 @@ bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_exte
 nomem:
     eng_fail(err, BST_ERR_NOMEM, 0, "out of memory while instantiating");
     return NULL;
+}
+
+bst_instance *bst_instance_new(bst_store *s, const bst_module *m, const bst_extern *imports,
+                               size_t nimports, void *user_data, bst_error *err) {
+    uint64_t t0 = BASTION_PROBE_ENABLED(instance__new) ? bst_monotonic_ns() : 0;
+    bst_instance *inst = instance_new(s, m, imports, nimports, user_data, err);
+    BASTION_PROBE(instance__new, inst, m, (uint32_t)s->memory_pages,
+                  t0 ? bst_monotonic_ns() - t0 : 0, inst ? 0 : (int)err->status);
+    return inst;
 }
 
 bool bst_instance_export(const bst_instance *inst, const char *name, size_t name_len,

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 
 #include "engine/module.h"
+#include "probes/probes.h"
 
 #define ENG_PAGE_SIZE 65536u
 
@@ -41,6 +42,8 @@ struct bst_func {
     bst_host_fn host;
     void *env;
     eng_ftype own_type; /* host functions own a copy of their type */
+    /* Host functions: calls during the store's outermost call number calls_epoch (observe.c). */
+    uint64_t calls, calls_epoch;
 };
 
 struct bst_memory {
@@ -85,6 +88,7 @@ struct bst_instance {
     uint64_t **elem_items;
     uint32_t *elem_len;
     uint32_t *data_len; /* data segment lengths; 0 once dropped */
+    uint64_t *insn;     /* count_instructions modules: instructions run per function index */
 };
 
 /* A saved caller frame on the control stack. */
@@ -100,6 +104,22 @@ struct bst_caller {
     bool trapped;
     char message[200];
 };
+
+/* What observe.c records of a store's outermost call (bst_store_call_stats). */
+typedef struct eng_stats {
+    uint64_t epoch;       /* outermost calls made so far; host functions count per epoch */
+    const bst_func *func; /* the function called; NULL before the first call */
+    bst_status status;
+    bst_trap_kind trap;
+    int64_t fuel0; /* the store's fuel when the call started */
+    uint64_t fuel_used;
+    uint64_t wall0, cpu0; /* clocks at the start (wall also while call__end is traced) */
+    uint64_t wall_ns, cpu_ns;
+    uint64_t peak_pages; /* most memory pages of the store during the call */
+    uint64_t host_calls;
+    bst_stats_count *counts; /* the arrays bst_store_call_stats hands out */
+    size_t counts_cap;
+} eng_stats;
 
 struct bst_store {
     bst_config config;
@@ -122,6 +142,7 @@ struct bst_store {
     int wake_rd;                /* waits poll this end (the same eventfd on Linux) */
     uint32_t ntrace;            /* backtrace of the last trap */
     bst_func *trace[BST_MAX_BACKTRACE];
+    eng_stats stats; /* the outermost call's statistics (observe.c) */
 };
 
 /* stack.c: the execution stacks.  eng_stacks_init runs on a store's first call (NOMEM when even
@@ -171,6 +192,41 @@ void eng_interrupt_consume(bst_store *s);
 /* Wake descriptor setup and teardown (bst_store_new / bst_store_free). */
 void eng_interrupt_init(bst_store *s);
 void eng_interrupt_fini(bst_store *s);
+
+/* observe.c: statistics and probes around calls.  eng_call_begin/_end wrap every bst_call
+ * (the outermost one of a store restarts the statistics); eng_host_begin/_end every host
+ * function call; eng_observe_trap reports a trap to the probes; eng_observe_pages follows the
+ * store's memory peak after a memory is created or grown (old_pages: the grown memory's size
+ * before, -1 for a new memory). */
+typedef struct eng_call_mark {
+    bool outer;    /* the store's outermost call: its statistics are kept */
+    uint64_t t0;   /* CLOCK_MONOTONIC at the start, when measured */
+    int64_t fuel0; /* the store's fuel at the start */
+} eng_call_mark;
+eng_call_mark eng_call_begin(bst_store *s, bst_func *f);
+void eng_call_end(bst_store *s, bst_func *f, eng_call_mark mark, bst_status st,
+                  const bst_error *err);
+uint64_t eng_host_probe_begin(bst_func *f, const bst_instance *inst);
+void eng_host_probe_end(bst_func *f, const bst_instance *inst, uint64_t t0, bool ok);
+void eng_observe_trap(bst_store *s, const bst_func *cur, bst_trap_kind k, const bst_error *err);
+void eng_observe_pages(bst_store *s, const bst_memory *m, int64_t old_pages);
+
+/* Counts a host function call for the statistics, and reports it to the probes when traced
+ * (the returned start time goes to eng_host_end). */
+static inline uint64_t eng_host_begin(bst_store *s, bst_func *f, const bst_instance *inst) {
+    if (f->calls_epoch != s->stats.epoch) {
+        f->calls_epoch = s->stats.epoch;
+        f->calls = 0;
+    }
+    f->calls++;
+    s->stats.host_calls++;
+    if (BASTION_PROBE_ENABLED(host__call__start) || BASTION_PROBE_ENABLED(host__call__end))
+        return eng_host_probe_begin(f, inst);
+    return 0;
+}
+static inline void eng_host_end(bst_func *f, const bst_instance *inst, uint64_t t0, bool ok) {
+    if (BASTION_PROBE_ENABLED(host__call__end)) eng_host_probe_end(f, inst, t0, ok);
+}
 
 /* Registers a store-owned object. */
 void eng_store_adopt(bst_store *s, eng_object *o, void (*release)(eng_object *));

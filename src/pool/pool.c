@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pool/pool_impl.h"
+#include "probes/probes.h"
 
 struct bst_lease {
     bst_pool *pool;
@@ -221,6 +222,7 @@ bst_lease *bst_pool_acquire(bst_pool *p, bst_rejection *rej, bst_error *err) {
     bst_store_clear_interrupt(e->store);
     if (p->cfg.fuel) bst_store_set_fuel(e->store, p->cfg.fuel);
     bst_store_set_deadline(e->store, k ? bst_ticket_deadline(k) : 0);
+    BASTION_PROBE(pool__acquire, p->tenant ? bst_tenant_name(p->tenant) : "", "");
     return e;
 }
 

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pool/pool_impl.h"
+#include "probes/probes.h"
 
 #define NS_PER_MS 1000000u
 #define WINDOW_NS 1000000000u
@@ -86,12 +87,15 @@ void bst_tenant_limits_default(bst_tenant_limits *l) {
     l->max_contracts = 1000;
 }
 
+BASTION_PROBE_SEMAPHORES(BASTION_PROBES_POOL)
+
 /* ---- rejections ---------------------------------------------------------------------------- */
 
 /* Fills *rej and counts the rejection (t->mu held).  Always returns false. */
 static bool reject_locked(bst_tenant *t, bst_rejection *rej, bst_quota q, uint32_t retry_ms,
                           const char *fmt, unsigned long long a, unsigned long long b) {
     t->stats.rejections[q]++;
+    BASTION_PROBE(pool__reject, t->name, bst_quota_name(q));
     if (rej) {
         rej->quota = q;
         rej->retry_after_ms = retry_ms;

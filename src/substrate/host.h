@@ -70,6 +70,7 @@ struct bst_substrate_runtime {
     bool batch_ok;
     uint32_t depth;              /* nesting of runtime_version calls (recursive loads) */
     struct sub_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
+    bst_call_stats last_stats; /* a copy of the last call's statistics (bst_substrate_call_stats) */
 };
 
 /* ---- the host functions (host_table.h) -------------------------------------------------- */

@@ -12,6 +12,7 @@
  * src/substrate/ is the Substrate host layer; like every host it uses only include/.
  */
 #include "host.h"
+#include "probes/probes.h"
 
 #include "bastion_crypto.h"
 
@@ -453,6 +454,7 @@ void bst_substrate_runtime_free(bst_substrate_runtime *rt) {
     if (rt->keys) bst_secure_wipe(rt->keys, rt->keys_cap * sizeof *rt->keys);
     free(rt->keys);
     free(rt->stubs);
+    bst_call_stats_free(&rt->last_stats);
     free(rt);
 }
 
@@ -541,6 +543,20 @@ static bool apply_offchain_index(void *user, const uint8_t *child, size_t child_
                : bst_state_clear(db, persistent, 10, key, key_len);
 }
 
+BASTION_PROBE_SEMAPHORES(BASTION_PROBES_SUBSTRATE)
+
+/* The statistics of the call just made, copied out of the store that is dropped next. */
+static void keep_stats(bst_substrate_runtime *rt) {
+    bst_call_stats st;
+    if (bst_store_call_stats(rt->store, &st)) bst_call_stats_copy(&st, &rt->last_stats);
+}
+
+bool bst_substrate_call_stats(const bst_substrate_runtime *rt, bst_call_stats *out) {
+    *out = rt->last_stats;
+    out->owned_ = NULL; /* a view: the runtime keeps the copy */
+    return rt->last_stats.owned_ != NULL;
+}
+
 bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
                               size_t input_len, uint8_t **out, size_t *out_len, bst_error *err) {
     if (!rt || !name || !out || !out_len || (!input && input_len))
@@ -549,6 +565,7 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
     *out_len = 0;
     if (rt->store)
         return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "the runtime is already in a call");
+    bst_call_stats_free(&rt->last_stats);
     if (!instance_make(rt, err)) return err ? err->status : BST_ERR_UNLINKABLE;
     /* Every call is one storage transaction: a trap or an error leaves storage as it was. */
     uint32_t depth0 = bst_state_tx_depth(rt->state);
@@ -564,7 +581,11 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
         instance_drop(rt);
         return call_fail(err, BST_ERR_NOMEM, BST_TRAP_NONE, "out of memory");
     }
+    uint64_t t0 = BASTION_PROBE_ENABLED(runtime__call) ? bst_monotonic_ns() : 0;
     bst_status st = call_export(rt, name, input, input_len, out, out_len, err);
+    keep_stats(rt);
+    BASTION_PROBE(runtime__call, name, (uint64_t)input_len, (int)st, (uint64_t)*out_len,
+                  rt->last_stats.fuel_used, t0 ? bst_monotonic_ns() - t0 : 0);
     /* Transactions the runtime left open are rolled back (with a warning) and the call keeps
      * its other changes, as Substrate's exit_runtime does. */
     if (bst_state_tx_depth(rt->state) > rt->tx_base) {

@@ -9,7 +9,13 @@
 # the object file cannot put them in .rodata, but the linker places them in the RELRO segment,
 # which the loader makes read-only once relocations are applied.  Such symbols are accepted only
 # when ALLOWLIST names them in a `relro` line; `writable` lines would accept real writable data
-# (there are none, and there should be none).  Each line of ALLOWLIST is `KIND REGEX  # reason`,
+# (there are none, and there should be none).
+#
+# The other kind is the USDT probes' semaphores (src/probes/probes.h): unsigned shorts that only a
+# tracer writes, from outside the process, while it is attached; the library reads them to skip
+# a probe's arguments and never writes them, so they hold no state of the library.  They are
+# accepted only in the section .probes and only when ALLOWLIST names them in a `probes` line.
+# Each line of ALLOWLIST is `KIND REGEX  # reason`,
 # where REGEX (POSIX ERE) must match the whole symbol name.
 #
 # MODE `sanitized` additionally ignores the instrumentation data that sanitizers emit into
@@ -28,11 +34,13 @@ shift 3
 
 writable_re='^$'
 relro_re='^$'
+probes_re='^$'
 while read -r kind regex _; do
     case "$kind" in
     '' | '#'*) continue ;;
     writable) writable_re="$writable_re|^($regex)\$" ;;
     relro) relro_re="$relro_re|^($regex)\$" ;;
+    probes) probes_re="$probes_re|^($regex)\$" ;;
     *)
         echo "$allowlist: unknown kind '$kind'" >&2
         exit 2
@@ -70,6 +78,13 @@ for lib in "$@"; do
                 echo "ok (read-only after relocation, allowlisted): $where"
             else
                 echo "FAIL: relocated constant not in the allowlist: $where"
+                status=1
+            fi
+        elif [ "$section" = .probes ]; then
+            if [[ "$name" =~ $probes_re ]]; then
+                echo "ok (probe semaphore, written only by a tracer): $where"
+            else
+                echo "FAIL: in .probes but not a probe semaphore of the allowlist: $where"
                 status=1
             fi
         elif [[ "$name" =~ $writable_re ]]; then

@@ -5,7 +5,8 @@ Every file under src/LAYER/ may include (with quotes) only
   * headers of its own folder (src/LAYER/...), and
   * the public headers in include/ that LAYER is allowed to use (the table below, which is the
     dependency order of the layers: a layer uses only layers listed before it).
-Third-party crypto headers (libsodium, libsecp256k1, nettle, xxhash) are included only under
+The probe table (src/probes/probes.h) is private to the libraries and depends on nothing of the
+project, so every layer may include it (SHARED_PRIVATE).  Third-party crypto headers (libsodium, libsecp256k1, nettle, xxhash) are included only under
 src/crypto/.  The public headers themselves may include only public headers of the layers they
 build on.  A new layer must be added to LAYERS (and to docs/architecture.md) before it builds.
 The bst_/BST_ prefix belongs to the public API: a name with it in src/ must be one that a public
@@ -19,6 +20,7 @@ import sys
 
 # layer -> public headers it may include (its own first).  Order = dependency order.
 LAYERS = {
+    "probes":    [],     # header only: the USDT probe table, see SHARED_PRIVATE
     "engine":    ["bastion.h"],
     "scale":     ["bastion_scale.h"],
     "crypto":    ["bastion_crypto.h"],
@@ -34,6 +36,10 @@ LAYERS = {
                   "bastion_crypto.h", "bastion_sign.h"],
     "cli":       None,   # the command-line tool: every public header
 }
+
+# Private headers every layer may include: they depend on no layer (only the C library and
+# <sys/sdt.h>).
+SHARED_PRIVATE = ["probes/probes.h"]
 
 # Public header -> the public headers it may include.
 PUBLIC = {
@@ -105,7 +111,7 @@ def main():
                                         f"used only inside src/crypto/ (include bastion_crypto.h)")
                     if not quoted or name in own:
                         continue
-                    if name in allowed:
+                    if name in allowed or name in SHARED_PRIVATE:
                         continue
                     if name in PUBLIC:
                         why = f"layer '{layer}' may not use {name}"
