@@ -41,6 +41,7 @@ typedef struct srv_req {
     uint8_t *body;
     size_t len, cap, limit;
     bool answered; /* a reply was queued by the first callback */
+    bool running;  /* counted in bst_serve.running until MHD reports the request completed */
 } srv_req;
 
 void bst_serve_config_default(bst_serve_config *cfg) {
@@ -269,21 +270,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         srv_reply_error(&r, 503, "shutting_down", "the server is shutting down");
         return send_reply(c, &r);
     }
+    q->running = true;
     dispatch(s, q, &r);
-    enum MHD_Result ret = send_reply(c, &r);
-    pthread_mutex_lock(&s->run_lock);
-    if (--s->running == 0) pthread_cond_broadcast(&s->idle);
-    pthread_mutex_unlock(&s->run_lock);
-    return ret;
+    /* MHD sends the queued reply after this returns; the request stays counted until
+     * on_completed, so that a drain never stops the daemon under an unsent answer. */
+    return send_reply(c, &r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode code) {
-    (void)cls;
+    bst_serve *s = cls;
     (void)c;
     (void)code;
     srv_req *q = *req_cls;
     if (!q) return;
+    if (q->running) {
+        pthread_mutex_lock(&s->run_lock);
+        if (--s->running == 0) pthread_cond_broadcast(&s->idle);
+        pthread_mutex_unlock(&s->run_lock);
+    }
     free(q->body);
     free(q);
     *req_cls = NULL;
