@@ -173,9 +173,12 @@ typedef struct bst_contract_exec {
     uint8_t value[16];   /* u128 LE transferred from origin to the contract */
     const uint8_t *salt; /* INSTANTIATE */
     size_t salt_len;
-    uint64_t gas_limit; /* 0: config default_gas_limit; at most INT64_MAX (the
+    uint64_t gas_limit;  /* 0: config default_gas_limit; at most INT64_MAX (the
                                            engine's fuel counter): larger limits are cut to it */
-    bool dry_run;       /* query: run, report, write nothing */
+    bool dry_run;        /* query: run, report, write nothing */
+    bst_sampler sampler; /* profiling (bastion.h): set on the store of every frame, whose
+                            samples show that frame's own stack; the fuel a nested call uses
+                            is sampled in the callee only.  fn NULL (zeroed): none */
 } bst_contract_exec;
 
 typedef enum bst_contract_outcome {

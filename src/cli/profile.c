@@ -56,15 +56,17 @@ int cli_profile_option(const char *cmd, int argc, char **argv, int *i, cli_profi
         o->file = v;
         return 1;
     }
-    uint64_t n;
-    if (!cli_parse_u64(v, &n) || n < 1 || n > (uint64_t)INT64_MAX) {
+    return cli_profile_interval(cmd, v, &o->interval) ? 1 : -1;
+}
+
+bool cli_profile_interval(const char *cmd, const char *v, uint64_t *out) {
+    if (!cli_parse_u64(v, out) || *out < 1 || *out > (uint64_t)INT64_MAX) {
         fprintf(stderr,
                 "bastion %s: --profile-interval must be between 1 and %" PRId64 ", got %s\n", cmd,
                 INT64_MAX, v);
-        return -1;
+        return false;
     }
-    o->interval = n;
-    return 1;
+    return true;
 }
 
 cli_profile *cli_profile_new(uint64_t interval) {

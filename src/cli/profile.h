@@ -28,6 +28,9 @@ typedef struct cli_profile_opts {
     uint64_t interval;
 } cli_profile_opts;
 
+/* Parses the value of --profile-interval into *out; false after a usage message. */
+bool cli_profile_interval(const char *cmd, const char *v, uint64_t *out);
+
 /* Parses --profile FILE or --profile-interval N at argv[*i] (cmd names the command in errors).
  * Returns 1 when consumed (*i then at its value), 0 when argv[*i] is neither, -1 after a usage
  * message. */

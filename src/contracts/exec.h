@@ -56,7 +56,8 @@ struct ctr_exec {
     size_t ev_bytes; /* ev_size() (seal.c) of the events in ev */
     char *dbg;
     size_t dbg_len;
-    int fatal; /* an LMDB or allocation failure: the exec is void */
+    int fatal;           /* an LMDB or allocation failure: the exec is void */
+    bst_sampler sampler; /* bst_contract_exec.sampler, for every frame's store */
 };
 
 typedef struct frame_result {

@@ -49,6 +49,7 @@ static void execute(ctr_frame *f, const bst_module *m, bool deploy, uint64_t fue
         return;
     }
     bst_store_set_fuel(f->store, fuel);
+    if (f->x->sampler.fn) bst_store_set_sampler(f->store, &f->x->sampler);
     uint32_t ni = bst_module_import_count(m);
     bst_extern *imports = calloc(ni ? ni : 1, sizeof *imports);
     bst_error err;

@@ -311,6 +311,7 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
         return false;
     }
     if (rt->opts.fuel) bst_store_set_fuel(rt->store, rt->opts.fuel);
+    if (rt->opts.sampler.fn) bst_store_set_sampler(rt->store, &rt->opts.sampler);
     bst_store_set_deadline(rt->store, rt->deadline);
     uint32_t n = bst_module_import_count(rt->module);
     bst_extern *imports = calloc(n ? n : 1, sizeof *imports);
