@@ -13,6 +13,7 @@ packages=(
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
     nettle-dev                                     # Keccak-f[1600] (crypto layer)
     binaryen                                       # wasm-opt -ttf: tests/fuzz/diff modules
+    chromium                                       # headless: cli/profile_browser (flame graph)
 )
 # node runs V8's side of the differential fuzzing (tests/fuzz/diff/v8_run.js).  Any node >= 16
 # will do, so Debian's nodejs is installed only when no node is on the PATH at all.
