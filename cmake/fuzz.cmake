@@ -2,7 +2,8 @@
 # libFuzzer + ASan + UBSan targets, tests/fuzz/fuzz_NAME.c (docs/sandbox.md, "Fuzzing"):
 # fuzz_module (engine: load/instantiate/call), fuzz_scale (SCALE decoder), fuzz_metadata
 # (metadata and RuntimeVersion decoders), fuzz_runtime_blob (zstd code blobs), fuzz_state (the
-# storage overlay against a model) and fuzz_contract_upload (contract upload validation + exec).
+# storage overlay against a model), fuzz_contract_upload (contract upload validation + exec) and
+# fuzz_dwarf_line (the DWARF .debug_line reader).
 # The layers they use are compiled once more with the fuzzer's instrumentation into
 # bastion_fuzz_layers.  Run with a corpus directory, e.g. the .wasm files the spec tests produce:
 # ./fuzz_module -max_total_time=300 DIR
@@ -19,7 +20,7 @@ if(BASTION_FUZZ)
                              PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_compile_options(bastion_fuzz_layers PRIVATE -fsanitize=fuzzer-no-link ${_bst_fuzz_flags})
   target_link_libraries(bastion_fuzz_layers PUBLIC sodium secp256k1 xxhash nettle zstd lmdb m)
-  foreach(_name module scale metadata runtime_blob state contract_upload)
+  foreach(_name module scale metadata runtime_blob state contract_upload dwarf_line)
     add_executable(fuzz_${_name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${_name}.c)
     target_compile_options(fuzz_${_name} PRIVATE -fsanitize=fuzzer ${_bst_fuzz_flags})
     target_link_options(fuzz_${_name} PRIVATE -fsanitize=fuzzer ${_bst_fuzz_flags})
