@@ -27,7 +27,9 @@ __attribute__((noinline)) static unsigned long long mix_hash(unsigned rounds) {
     return h;
 }
 
-__attribute__((noinline)) static unsigned fib(unsigned n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+__attribute__((noinline)) static unsigned fib(unsigned n) {
+    return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
 
 static int by_value(const void *a, const void *b) {
     unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;

@@ -12,7 +12,7 @@ __attribute__((noinline)) static void store_at(volatile int *p, int v) {
 }
 
 __attribute__((noinline)) static void fail(int how) {
-    if (how == 1) __builtin_trap(); /* TRAP: unreachable */
+    if (how == 1) __builtin_trap();                        /* TRAP: unreachable */
     store_at((volatile int *)(uintptr_t)0xfffffff0u, how); /* CALL: store_at */
 }
 
