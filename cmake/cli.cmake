@@ -41,3 +41,5 @@ add_test(NAME cli/limits
 set_tests_properties(cli/limits PROPERTIES TIMEOUT 300)
 # --timeout-ms against host calls that block.
 include(${CMAKE_SOURCE_DIR}/tests/cli/cli.cmake)
+# The guest profiler (--profile) and source lines in trap backtraces, on clang -g programs.
+include(${CMAKE_SOURCE_DIR}/tests/profile/profile.cmake)

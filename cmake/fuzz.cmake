@@ -4,6 +4,7 @@
 # (metadata and RuntimeVersion decoders), fuzz_runtime_blob (zstd code blobs), fuzz_state (the
 # storage overlay against a model), fuzz_contract_upload (contract upload validation + exec) and
 # fuzz_sign (signature sections, minisign signatures and keys).
+# fuzz_dwarf_line (the DWARF .debug_line reader).
 # The layers they use are compiled once more with the fuzzer's instrumentation into
 # bastion_fuzz_layers.  Run with a corpus directory, e.g. the .wasm files the spec tests produce:
 # ./fuzz_module -max_total_time=300 DIR
@@ -21,7 +22,7 @@ if(BASTION_FUZZ)
                              PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_compile_options(bastion_fuzz_layers PRIVATE -fsanitize=fuzzer-no-link ${_bst_fuzz_flags})
   target_link_libraries(bastion_fuzz_layers PUBLIC sodium secp256k1 xxhash nettle zstd lmdb m)
-  foreach(_name module scale metadata runtime_blob state contract_upload sign)
+  foreach(_name module scale metadata runtime_blob state contract_upload sign dwarf_line)
     add_executable(fuzz_${_name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${_name}.c)
     target_compile_options(fuzz_${_name} PRIVATE -fsanitize=fuzzer ${_bst_fuzz_flags})
     target_link_options(fuzz_${_name} PRIVATE -fsanitize=fuzzer ${_bst_fuzz_flags})

@@ -237,6 +237,29 @@ bool bst_module_defines_memory(const bst_module *m);
 bool bst_module_memory_limits(const bst_module *m, uint32_t index, bst_limits *out);
 /* Function name from the `name` section (or NULL), by function index (imports first). */
 const char *bst_module_func_name(const bst_module *m, uint32_t func_index);
+/* Whether the module has a custom section with this name (e.g. "name", ".debug_line"). */
+bool bst_module_has_custom_section(const bst_module *m, const char *name);
+
+/* Source positions from DWARF: the line table a compiler writes into the `.debug_line` custom
+ * section (clang -g; DWARF versions 2 to 5, DWARF 5 names from `.debug_line_str`).  Decoded on
+ * demand (e.g. on the first trap) into an object of its own, so the module stays immutable.
+ * Rows are bounded by the section's size and by 4M rows and 1M file entries; anything that
+ * does not decode is an error, never a crash.
+ * bst_debug_lines_new: NULL with *err filled: BST_ERR_NOT_FOUND without a .debug_line section,
+ * BST_ERR_MALFORMED (offset in the section) when it does not decode, BST_ERR_LIMIT beyond the
+ * bounds, BST_ERR_NOMEM.  The module must outlive the object (names point into its bytes). */
+typedef struct bst_debug_lines bst_debug_lines;
+typedef struct bst_source_line {
+    const char *dir;  /* the file's directory as the table names it, or NULL */
+    const char *file; /* file name (may itself be absolute) */
+    uint32_t line;    /* 1-based; 0: no line (compiler-generated code) */
+    uint32_t column;  /* 1-based; 0: unknown */
+} bst_source_line;
+bst_debug_lines *bst_debug_lines_new(const bst_module *m, bst_error *err);
+/* The source position of the instruction at a module byte offset (bst_frame_info.offset);
+ * false when no row covers it. */
+bool bst_debug_lines_find(const bst_debug_lines *d, uint32_t offset, bst_source_line *out);
+void bst_debug_lines_free(bst_debug_lines *d);
 
 /* ---- stores ------------------------------------------------------------------------------- */
 
@@ -317,12 +340,16 @@ bst_wait bst_store_sleep_ns(bst_store *s, uint64_t ns);
 int bst_store_wake_fd(bst_store *s);
 
 /* After a trap: the wasm call stack at the trap, innermost first.  Returns the number of frames
- * written (at most max; the stack is truncated to the innermost BST_MAX_BACKTRACE frames). */
+ * written (at most max; the stack is truncated to the innermost BST_MAX_BACKTRACE frames).
+ * Each frame's offset is the module byte offset of its instruction: where the innermost frame
+ * trapped, and the call each outer frame is in (what bst_debug_lines_find takes). */
 #define BST_MAX_BACKTRACE 32
+#define BST_NO_OFFSET UINT32_MAX
 typedef struct bst_frame_info {
     const bst_module *module;
     uint32_t func_index;
     const char *func_name; /* from the name section, or NULL */
+    uint32_t offset;       /* module byte offset, or BST_NO_OFFSET (bst_store_stack) */
 } bst_frame_info;
 size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max);
 
@@ -374,6 +401,32 @@ bool bst_store_call_stats(bst_store *s, bst_call_stats *out);
  * bst_call_stats_free.  False (dst zeroed) when out of memory. */
 bool bst_call_stats_copy(const bst_call_stats *src, bst_call_stats *dst);
 void bst_call_stats_free(bst_call_stats *st);
+
+/* ---- sampling the call stack (profilers) -------------------------------------------------- *
+ *
+ * A sampler is called every `interval` units of fuel the store's code uses (fuel charged by host
+ * functions through bst_store_set_fuel counts too), at the metered block where the count
+ * crosses the checkpoint, so two runs of the same code take the same samples.  It costs nothing
+ * while unset: the interpreter's fuel check is unchanged, and the checkpoint is a fuel count
+ * that looks exhausted to it, handled out of line, where the sampler runs and the next
+ * checkpoint is armed.  The fuel the code sees, and where it runs out, stay exactly as without
+ * a sampler.  Only modules compiled with fuel_metering are sampled.
+ *
+ * The sampler may only call bst_store_stack and bst_store_fuel on the store: it runs in the
+ * middle of an instruction sequence. */
+typedef void (*bst_sample_fn)(void *env, bst_store *s);
+typedef struct bst_sampler {
+    uint64_t interval; /* fuel between samples; 0 is taken as 1 */
+    bst_sample_fn fn;  /* NULL: no sampling */
+    void *env;
+} bst_sampler;
+/* Sets (sampler->fn non-NULL) or removes (NULL or fn NULL) the store's sampler. */
+void bst_store_set_sampler(bst_store *s, const bst_sampler *sampler);
+/* The wasm call stack now, innermost first, across wasm re-entered from host functions: from a
+ * sampler, or from a host function (whose wasm caller comes first).  Writes at most max frames
+ * (offset BST_NO_OFFSET: a sample needs no instruction offsets) and returns how many there are
+ * in all, so a caller can retry with room for all of them. */
+size_t bst_store_stack(const bst_store *s, bst_frame_info *out, size_t max);
 
 /* ---- instances ---------------------------------------------------------------------------- */
 

@@ -203,6 +203,9 @@ typedef struct bst_contract_exec {
                                   tenant's CPU budget running out interrupts the exec
                                   (BST_TRAP_INTERRUPTED; bst_ticket_outcome tells "cpu" from
                                   "timeout").  The caller enters and leaves the ticket. */
+    bst_sampler sampler;       /* profiling (bastion.h): set on the store of every frame, whose
+                                  samples show that frame's own stack; the fuel a nested call
+                                  uses is sampled in the callee only.  fn NULL (zeroed): none */
 } bst_contract_exec;
 
 typedef enum bst_contract_outcome {

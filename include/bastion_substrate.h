@@ -161,6 +161,8 @@ typedef struct bst_substrate_options {
                                         in every call) */
     const bst_state_backend *storage; /* the storage the runtime starts from (e.g. a genesis);
                                         NULL = empty.  Its ctx must outlive the runtime. */
+    bst_sampler sampler;              /* profiling (bastion.h): set on the store of every call
+                                        (and of the instantiation); fn NULL: none */
     const bst_substrate_http *http;   /* the offchain HTTP provider (see above) the
                                         ext_offchain_http_* functions of an offchain call use;
                                         NULL = none: request_start answers Err(()) and every

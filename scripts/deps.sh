@@ -19,6 +19,7 @@ packages=(
     wrk                                            # bench/serve.sh: HTTP load
     systemtap-sdt-dev                              # <sys/sdt.h>: the USDT probes
     bpftrace                                       # CTest probes/bpftrace attaches to them
+    chromium                                       # headless: cli/profile_browser (flame graph)
 )
 # node runs V8's side of the differential fuzzing (tests/fuzz/diff/v8_run.js).  Any node >= 16
 # will do, so Debian's nodejs is installed only when no node is on the PATH at all.

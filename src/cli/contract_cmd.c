@@ -18,6 +18,7 @@
 #include "ink_metadata.h"
 #include "trust.h"
 #include "stats.h"
+#include "profile.h"
 #include "util.h"
 
 #define EXIT_FAIL 1
@@ -64,6 +65,11 @@ static const char CONTRACT_USAGE[] =
     "                    top-level contract's call as JSON to standard error (or into FILE):\n"
     "                    gas (fuel) used, wall and CPU time, memory peak, seal calls by\n"
     "                    import (docs/observability.md)\n"
+    "  --profile FILE    instantiate/call/query: sample the wasm call stack every N units\n"
+    "                    of gas and write FILE.folded and an interactive flame graph\n"
+    "                    FILE.svg; each contract frame (nested calls too) is sampled in its\n"
+    "                    own stack (docs/observability.md)\n"
+    "  --profile-interval N  gas between samples (1..2^63-1, default 10000)\n"
     "trust policy (upload, and instantiate from FILE.wasm):\n" CLI_TRUST_HELP(
         "  ") "\n"
               "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
@@ -111,6 +117,7 @@ typedef struct opts {
     const char *metadata;
     const char *message;
     const char *constructor;
+    const char *profile, *profile_interval;
     const char *args[MAX_ARGS];
     size_t nargs;
     cli_trust trust; /* --trusted-key, --signatures-required: upload / instantiate FILE */
@@ -171,6 +178,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         OPT("--metadata", metadata)
         OPT("--message", message)
         OPT("--constructor", constructor)
+        OPT("--profile", profile)
+        OPT("--profile-interval", profile_interval)
 #undef OPT
         if (nlen == 5 && strncmp(a, "--arg", 5) == 0) {
             if (o->nargs == MAX_ARGS) {
@@ -365,6 +374,26 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
     }
 }
 
+/* --profile: a profiler whose sampler goes into ex, or NULL without the option.  Returns 0, or
+ * the exit status after printing why not. */
+static int open_profile(const char *cmd, const opts *o, bst_contract_exec *ex, cli_profile **out) {
+    uint64_t interval = CLI_PROFILE_INTERVAL;
+    *out = NULL;
+    if (o->profile_interval && !cli_profile_interval(cmd, o->profile_interval, &interval))
+        return CLI_EXIT_USAGE;
+    if (!o->profile) return 0;
+    if (!(*out = cli_profile_new(interval))) return EXIT_FAIL;
+    ex->sampler = cli_profile_sampler(*out);
+    return 0;
+}
+
+/* Writes and frees the profile (if any); the exit status rc, or a failure if writing failed. */
+static int close_profile(cli_profile *p, const opts *o, int rc) {
+    if (p && !cli_profile_write(p, o->profile, o->target) && rc == 0) rc = EXIT_FAIL;
+    cli_profile_free(p);
+    return rc;
+}
+
 /* instantiate / call / query. */
 static int cmd_exec(const char *cmd, int argc, char **argv) {
     bool instantiate = strcmp(cmd, "instantiate") == 0;
@@ -428,6 +457,8 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
                 cmd, o.gas, CLI_FUEL_MAX);
         return CLI_EXIT_USAGE;
     }
+    cli_profile *profile;
+    if ((rc = open_profile(cmd, &o, &ex, &profile)) != 0) return rc;
     uint8_t *salt = NULL, *input = NULL, *code = NULL;
     size_t salt_len = 0;
     ink_metadata *md = NULL;
@@ -558,7 +589,7 @@ out:
     free(salt);
     free(input);
     free(code);
-    return rc;
+    return close_profile(profile, &o, rc);
 }
 
 int contract_main(int argc, char **argv) {

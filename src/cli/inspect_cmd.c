@@ -4,7 +4,9 @@
  * with their types.
  *
  * The section list comes from the file's own framing (id, LEB128 size, a custom section's
- * name), which the public API does not describe; the walk bounds-checks every read.
+ * name), which the public API does not describe; the walk bounds-checks every read.  The debug
+ * information summary says what backtraces and profiles can show: function names (the name
+ * section) and source lines (DWARF's .debug_line, decoded here to say whether it is usable).
  */
 #include "inspect_cmd.h"
 #include "bastion.h"
@@ -68,6 +70,37 @@ static void print_sections(const uint8_t *b, size_t len) {
     }
 }
 
+/* The DWARF sections clang and rustc write for wasm. */
+static const char *const DWARF_SECTIONS[] = {
+    ".debug_info",     ".debug_abbrev", ".debug_line",        ".debug_line_str",
+    ".debug_str",      ".debug_ranges", ".debug_rnglists",    ".debug_loc",
+    ".debug_loclists", ".debug_addr",   ".debug_str_offsets", ".debug_frame",
+};
+
+static void print_debug_info(const bst_module *m) {
+    printf("debug info:\n  name section: %s\n", bst_module_has_custom_section(m, "name")
+                                                    ? "yes (function names in backtraces and "
+                                                      "profiles)"
+                                                    : "no (functions appear as func[N])");
+    fputs("  DWARF:", stdout);
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof DWARF_SECTIONS / sizeof DWARF_SECTIONS[0]; i++)
+        if (bst_module_has_custom_section(m, DWARF_SECTIONS[i])) {
+            printf(" %s", DWARF_SECTIONS[i]);
+            n++;
+        }
+    puts(n ? "" : " none");
+    if (!bst_module_has_custom_section(m, ".debug_line")) return;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_debug_lines *lines = bst_debug_lines_new(m, &err);
+    if (lines)
+        puts("  source lines: yes (.debug_line decodes; backtraces show file:line)");
+    else
+        printf("  source lines: no (.debug_line at offset %zu: %s)\n", err.offset, err.message);
+    bst_debug_lines_free(lines);
+}
+
 int inspect_main(int argc, char **argv) {
     if (argc == 1 && cli_is_help(argv[0])) {
         fputs(INSPECT_USAGE, stdout);
@@ -90,6 +123,7 @@ int inspect_main(int argc, char **argv) {
     if (!m) return 1;
     printf("%s: %zu bytes\n", cli_display_name(argv[0]), len);
     print_sections(bytes, len);
+    print_debug_info(m);
 
     uint32_t n = bst_module_import_count(m);
     printf("imports (%" PRIu32 "):\n", n);

@@ -9,10 +9,12 @@
  * the public APIs (bastion.h, bastion_wasi.h).
  */
 #include "run_cmd.h"
+#include "backtrace.h"
 #include "bastion.h"
 #include "bastion_wasi.h"
 #include "trust.h"
 #include "stats.h"
+#include "profile.h"
 #include "util.h"
 #include "wasm_file.h"
 
@@ -270,6 +272,11 @@ typedef struct run_opts {
     size_t nenv;
     cli_trust trust; /* --trusted-key, --signatures-required */
     cli_stats_opt stats;
+    cli_profile_opts profile; /* --profile, --profile-interval */
+    /* the module that runs, for the backtrace of a trap */
+    const bst_module *module;
+    const uint8_t *bytes;
+    size_t nbytes;
 } run_opts;
 
 /* Exit status for a trap: 10 + the trap kind, so scripts can tell them apart (see --help). */
@@ -285,13 +292,7 @@ static uint64_t timeout_ns(uint64_t ms) {
  * --timeout-ms, the time used. */
 static int report_trap(bst_store *s, const bst_error *err, const run_opts *o) {
     fprintf(stderr, "trap: %s\n", cli_err_text(err));
-    bst_frame_info frames[BST_MAX_BACKTRACE];
-    size_t n = bst_store_backtrace(s, frames, BST_MAX_BACKTRACE);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(stderr, "  #%zu func[%" PRIu32 "]", i, frames[i].func_index);
-        if (frames[i].func_name) fprintf(stderr, " %s", frames[i].func_name);
-        fputc('\n', stderr);
-    }
+    cli_print_backtrace(stderr, s, o->module, o->bytes, o->nbytes);
     /* Without metering nothing is counted: no figure rather than a false 0. */
     if (o->module_config.fuel_metering && o->has_fuel)
         fprintf(stderr, "fuel used: %" PRIu64 " of %" PRIu64 "\n", o->fuel - bst_store_fuel(s),
@@ -478,6 +479,8 @@ static int parse_run_option(int argc, char **argv, int *i, run_opts *o) {
     }
     int stats = cli_stats_option("run", a, &o->stats);
     if (stats) return stats;
+    int profile = cli_profile_option("run", argc, argv, i, &o->profile);
+    if (profile) return profile;
     for (int k = 0; k < OPT__COUNT; k++)
         if (strcmp(a, NUMERIC_OPTIONS[k].name) == 0)
             return parse_numeric_option(argc, argv, i, k, o) ? 1 : -1;
@@ -705,6 +708,8 @@ int run_main(int argc, char **argv) {
     bst_store *s = NULL;
     bst_wasi *wasi = NULL;
     const char **guest_argv = NULL;
+    uint8_t *bytes = NULL;
+    cli_profile *profile = NULL;
     watchdog dog;
     memset(&dog, 0, sizeof dog);
     if (!opts.dirs || !opts.env) {
@@ -717,8 +722,12 @@ int run_main(int argc, char **argv) {
     if ((rc = cli_trust_load(&opts.trust, "run"))) goto out;
 
     rc = 1;
-    m = cli_load_module(a.file, &opts.module_config, &opts.trust, NULL, NULL);
+    /* profiling counts fuel: it meters the code even under --no-metering (with no budget) */
+    if (opts.profile.file) opts.module_config.fuel_metering = true;
+    m = cli_load_module(a.file, &opts.module_config, &opts.trust, &bytes, &opts.nbytes);
     if (!m) goto out;
+    opts.module = m;
+    opts.bytes = bytes;
     if (!a.invoke && !exports_func(m, "_start")) {
         /* Not a WASI command: say what could be called instead, before running anything. */
         fprintf(stderr,
@@ -739,6 +748,11 @@ int run_main(int argc, char **argv) {
         goto out;
     }
     if (opts.has_fuel) bst_store_set_fuel(s, opts.fuel);
+    if (opts.profile.file) {
+        if (!(profile = cli_profile_new(opts.profile.interval))) goto out;
+        bst_sampler sampler = cli_profile_sampler(profile);
+        bst_store_set_sampler(s, &sampler);
+    }
     bst_error err;
     memset(&err, 0, sizeof err);
     bst_extern *imports = NULL;
@@ -773,9 +787,14 @@ int run_main(int argc, char **argv) {
 
 out:
     watchdog_stop(&dog);
+    if (profile && !cli_profile_write(profile, opts.profile.file, cli_display_name(a.file)) &&
+        rc == 0)
+        rc = 1;
+    cli_profile_free(profile);
     if (s) bst_store_free(s);
     bst_wasi_free(wasi);       /* after the store: its host functions point at the context */
     if (m) bst_module_free(m); /* after the store: instances reference the module */
+    free(bytes);
     free(guest_argv);
     if (opts.dirs)
         for (size_t k = 0; k < opts.ndirs; k++) free((char *)opts.dirs[k].host_path);

@@ -5,6 +5,7 @@
 #define BASTION_CLI_RUN_CMD_H
 
 #include "trust.h"
+#include "profile.h"
 
 /* The `run` section of the help, shared by `bastion --help` and `bastion run --help`. */
 #define CLI_RUN_HELP                                                                               \
@@ -42,6 +43,7 @@
     "                                as JSON to standard error (or into FILE): fuel, wall\n"       \
     "                                and CPU time, memory peak, host calls by import,\n"           \
     "                                instructions by function (docs/observability.md)\n"           \
+    "        Profiling (--profile meters the code even with --no-metering):\n" CLI_PROFILE_HELP    \
     "        Limits (a value outside the range shown is an error, never capped):\n"                \
     "          --max-memory-pages N  64-KiB pages per memory and in total over all\n"              \
     "                                memories (1..65536, default 65536)\n"                         \
@@ -56,11 +58,15 @@
     "        The stacks grow on demand: a large limit costs nothing until code uses it.\n"         \
     "        Trust policy (signed modules only):\n" CLI_TRUST_HELP(                                \
         "          ") "        FILE itself may have at most 64 MiB.\n"                             \
-                      "        On a trap it prints the trap, a backtrace with function names, "    \
-                      "the fuel\n"                                                                 \
-                      "        used (unless --no-metering; with --timeout-ms also the time "       \
-                      "used), and exits\n"                                                         \
-                      "        with 10 + the trap kind:\n"                                         \
+                      "        On a trap it prints the trap, the module's code hash "              \
+                      "(BLAKE2b-256), a\n"                                                         \
+                      "        backtrace with each frame's module offset, function name and, for " \
+                      "modules\n"                                                                  \
+                      "        with DWARF (clang -g), source file and line, the fuel used "        \
+                      "(unless\n"                                                                  \
+                      "        --no-metering; with --timeout-ms also the time used), and exits "   \
+                      "with 10 +\n"                                                                \
+                      "        the trap kind:\n"                                                   \
                       "          11 unreachable, 12 out of bounds memory access, 13 out of "       \
                       "bounds table\n"                                                             \
                       "          access, 14 integer divide by zero, 15 integer overflow, 16 "      \

@@ -14,6 +14,7 @@
 #include "json_util.h"
 #include "trust.h"
 #include "stats.h"
+#include "profile.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -42,6 +43,10 @@ static const char RUNTIME_USAGE[] =
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 "
     "trace\n" CLI_STATS_HELP
+    "  --profile FILE    sample the runtime's wasm call stack every N units of fuel (the\n"
+    "                    instantiation's and the call's) and write FILE.folded and an\n"
+    "                    interactive flame graph FILE.svg (docs/observability.md)\n"
+    "  --profile-interval N  fuel between samples (1..2^63-1, default 10000)\n"
     "trust policy (checked on the runtime's wasm, after zstd decompression, before "
     "decoding):\n" CLI_TRUST_HELP(
         "  ") "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
@@ -171,6 +176,7 @@ typedef struct runtime_opts {
     const char *path;
     cli_trust trust; /* --trusted-key, --signatures-required */
     cli_stats_opt stats;
+    cli_profile_opts profile;
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
@@ -206,6 +212,9 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.module_config.count_instructions = true;
             continue;
         }
+        int profile = cli_profile_option("runtime", argc, argv, &i, &o->profile);
+        if (profile < 0) return -1;
+        if (profile) continue;
         /* each numeric option with its real range: outside it is an error, never capped */
         static const struct {
             const char *name;
@@ -396,6 +405,7 @@ int runtime_main(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     runtime_opts o;
+    memset(&o, 0, sizeof o);
     int first = parse_opts(argc - 1, argv + 1, &o);
     if (first == -2) return 0;
     if (first < 0) return CLI_EXIT_USAGE;
@@ -403,13 +413,24 @@ int runtime_main(int argc, char **argv) {
     if (trc) return trc;
     int nops = argc - 1 - first;
     char **ops = argv + 1 + first;
-    if (!call && nops == 1)
-        return strcmp(sub, "version") == 0
-                   ? run_method(ops[0], &o, false, "Core_version", NULL, 0, show_version)
-                   : run_method(ops[0], &o, false, "Metadata_metadata", NULL, 0, show_metadata);
-    if (call && (nops == 2 || nops == 3))
-        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o);
-    fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
-            call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
-    return CLI_EXIT_USAGE;
+    if (call ? nops != 2 && nops != 3 : nops != 1) {
+        fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
+                call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    cli_profile *profile = NULL;
+    if (o.profile.file) {
+        if (!(profile = cli_profile_new(o.profile.interval))) return 1;
+        o.sub.sampler = cli_profile_sampler(profile);
+    }
+    int rc;
+    if (call)
+        rc = cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o);
+    else if (strcmp(sub, "version") == 0)
+        rc = run_method(ops[0], &o, false, "Core_version", NULL, 0, show_version);
+    else
+        rc = run_method(ops[0], &o, false, "Metadata_metadata", NULL, 0, show_metadata);
+    if (profile && !cli_profile_write(profile, o.profile.file, ops[0]) && !rc) rc = 1;
+    cli_profile_free(profile);
+    return rc;
 }

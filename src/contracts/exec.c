@@ -64,6 +64,7 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     x.page_cap = e->max_memory_pages ? e->max_memory_pages : UINT32_MAX;
     x.ticket = e->ticket;
     memcpy(x.origin, e->origin, 32);
+    x.sampler = e->sampler;
     uint64_t gas = e->gas_limit ? e->gas_limit : c->cfg.default_gas_limit;
     /* A store holds at most INT64_MAX fuel (bst_store_set_fuel caps there): a larger limit
      * would not be the one applied, and gas_used (limit - fuel left) would be off by the cut. */

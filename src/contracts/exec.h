@@ -69,6 +69,7 @@ struct ctr_exec {
     uint32_t page_cap; /* UINT32_MAX: none */
     bst_ticket *ticket;
     bst_call_stats stats; /* the top-level frame's call (bst_contract_result.stats) */
+    bst_sampler sampler;  /* bst_contract_exec.sampler, for every frame's store */
 };
 
 typedef struct frame_result {

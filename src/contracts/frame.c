@@ -115,6 +115,7 @@ static bst_status frame_acquire(ctr_frame *f, ctr_module *mod, uint64_t fuel, bs
     bst_store_set_fuel(f->store, fuel);
     /* the exec's statistics (bst_contract_result.stats): the top-level frame, timed */
     bst_store_set_time_calls(f->store, f->depth == 0);
+    bst_store_set_sampler(f->store, x->sampler.fn ? &x->sampler : NULL); /* none left over */
     bst_store_set_deadline(f->store, x->deadline);
     if (f->mem && !bst_memory_set_max_pages(f->mem, x->page_cap)) {
         memset(err, 0, sizeof *err);

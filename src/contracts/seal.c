@@ -248,7 +248,11 @@ static int run_callee(ctr_frame *f, int kind, bool read_only, bool allow_reentry
     int pre = ctr_run_frame(f->x, f, f->txn, kind, read_only, caller, target, value, input,
                             input_len, salt, salt_len, limit, addr_out, r);
     f->allow_reentry = false;
+    /* The callee's fuel was sampled in its own store: charged here without a sampler, it is not
+     * sampled twice (setting the sampler again puts its next checkpoint an interval on). */
+    if (f->x->sampler.fn) bst_store_set_sampler(f->store, NULL);
     bst_store_set_fuel(f->store, remaining - (r->gas_used > remaining ? remaining : r->gas_used));
+    if (f->x->sampler.fn) bst_store_set_sampler(f->store, &f->x->sampler);
     return pre;
 }
 

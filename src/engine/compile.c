@@ -97,6 +97,8 @@ typedef struct compiler {
     bool count;          /* ... and instruction counting (count_instructions, implies meter) */
     uint32_t func_index; /* of the function being compiled */
     size_t fuel_cell;    /* cost cell of the current block's FUEL, or NO_DEF */
+
+    eng_codemap_builder map; /* where each instruction's cells start (codemap.c) */
 } compiler;
 
 static const bst_valtype k_single_types[] = {BST_I32, BST_I64,     BST_F32,
@@ -1282,6 +1284,8 @@ static bool compile_body(compiler *c) {
         uint8_t opc;
         if (c->r.p >= c->r.end)
             return cfail(c, BST_ERR_MALFORMED, "unexpected end of section or function");
+        if (!eng_codemap_note(&c->map, c->ncode, eng_reader_offset(&c->r)))
+            return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
         if (!eng_read_u8(&c->r, &opc)) return false;
         charge(c, 1);
         const op_info *op = &k_ops[opc];
@@ -1306,6 +1310,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->max_height = 0;
     c->nctl = 0;
     c->nfix = 0;
+    c->map.n = 0;
     c->ftype = ft;
     c->nlocals_total = ft->nparams + mf->nlocals;
     c->S0 = c->nlocals_total;
@@ -1343,6 +1348,11 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     }
     memcpy(code->cells, c->code, c->ncode * sizeof *code->cells);
     code->ncells = c->ncode;
+    code->map_base = (uint32_t)mf->body_start;
+    if (!eng_codemap_finish(&c->map, c->ncode, code)) {
+        eng_code_free(code);
+        return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
+    }
     code->nparams = ft->nparams;
     code->nlocals = mf->nlocals;
     code->nresults = ft->nresults;
@@ -1356,6 +1366,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
 void eng_code_free(eng_code *code) {
     if (!code) return;
     free(code->cells);
+    free(code->map);
     free(code);
 }
 
@@ -1372,5 +1383,6 @@ bool eng_compile_module(bst_module *m, bst_error *err) {
     free(c.fix);
     free(c.local_types);
     free(c.local_refs);
+    eng_codemap_builder_free(&c.map);
     return ok;
 }

@@ -969,6 +969,7 @@ static bool decode(bst_module *m, const uint8_t *bytes, size_t len, bst_error *e
         case SEC_ELEMENT: ok = sec_element(d); break;
         case SEC_CODE:
             d->code_offset = sec_at;
+            m->code_start = start;
             ok = sec_code(d, sec_end);
             break;
         case SEC_DATA: ok = sec_data(d); break;

@@ -249,12 +249,30 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         goto trapped;                                                                            \
     } while (0)
 #define INTERRUPTED() eng_interrupt_check(s, &deadline_tick)
-/* Bulk operations pay 1 fuel per 64 bytes/elements on top of their instruction cost. */
-#define CHARGE_BULK(n)                                                                           \
+/* Charges fuel.  Too little fuel may be a sampling checkpoint (sampling.c), handled out of line:
+ * the fast path is the one comparison either way. */
+#define CHARGE(cost)                                                                             \
     do {                                                                                         \
-        int64_t cost_ = (int64_t)((n) >> 6);                                                     \
-        if (fuel < cost_) TRAP(BST_TRAP_OUT_OF_FUEL);                                            \
+        int64_t cost_ = (cost);                                                                  \
+        if (fuel < cost_) {                                                                      \
+            fuel = eng_fuel_checkpoint(s, fuel, cost_, cur);                                     \
+            if (fuel < cost_) TRAP(BST_TRAP_OUT_OF_FUEL);                                        \
+        }                                                                                        \
         fuel -= cost_;                                                                           \
+    } while (0)
+/* Bulk operations pay 1 fuel per 64 bytes/elements on top of their instruction cost. */
+#define CHARGE_BULK(n) CHARGE((int64_t)((n) >> 6))
+/* A trap in a call's own checks, after pc moved past the call: back into the call, so that the
+ * backtrace names the call's offset (callers' frames are found the same way, from pc - 1). */
+#define CALL_TRAP(kind)                                                                          \
+    do {                                                                                         \
+        pc--;                                                                                    \
+        TRAP(kind);                                                                              \
+    } while (0)
+#define CALL_TRAP_FILLED()                                                                       \
+    do {                                                                                         \
+        pc--;                                                                                    \
+        TRAP_FILLED();                                                                           \
     } while (0)
 
     memset(fp + entry->code->nparams, 0, (size_t)entry->code->nlocals * sizeof *fp);
@@ -576,13 +594,13 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         goto do_call;
     }
 do_call:
-    if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
+    if (INTERRUPTED()) CALL_TRAP(BST_TRAP_INTERRUPTED);
     if (callee->code) {
         const eng_code *code = callee->code;
         /* capacity checks; the out-of-line slow paths grow the stacks or name the limit hit */
-        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) TRAP_FILLED();
+        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) CALL_TRAP_FILLED();
         if (nfp + code->frame_slots > stack_end) {
-            if (!eng_stack_grow(s, nfp, code->frame_slots, err)) TRAP_FILLED();
+            if (!eng_stack_grow(s, nfp, code->frame_slots, err)) CALL_TRAP_FILLED();
             stack_end = s->stack_end;
         }
         eng_frame *fr = &s->frames[s->depth++];
@@ -599,11 +617,11 @@ do_call:
         }
         NEXT();
     } else {
-        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) TRAP_FILLED();
+        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) CALL_TRAP_FILLED();
         uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams
                                                                        : callee->type->nresults;
         if (nfp + need > stack_end) {
-            if (!eng_stack_grow(s, nfp, need, err)) TRAP_FILLED();
+            if (!eng_stack_grow(s, nfp, need, err)) CALL_TRAP_FILLED();
             stack_end = s->stack_end;
         }
         /* keep the caller visible to re-entrant calls and backtraces */
@@ -617,8 +635,8 @@ do_call:
         s->depth--;
         /* an interrupt that arrived during the host call (or ended its wait) wins */
         if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) && eng_interrupt_due(s))
-            TRAP(BST_TRAP_INTERRUPTED);
-        if (!ok) TRAP_FILLED(); /* BST_TRAP_HOST with the host's message */
+            CALL_TRAP(BST_TRAP_INTERRUPTED);
+        if (!ok) CALL_TRAP_FILLED(); /* BST_TRAP_HOST with the host's message */
         RELOAD_MEM();
         NEXT();
     }
@@ -864,21 +882,15 @@ do_call:
     ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
 
     /* ---- metering and determinism ---- */
-    L_FUEL : { /* [op][cost] */
-        int64_t cost = (int64_t)pc[1];
-        if (fuel < cost) TRAP(BST_TRAP_OUT_OF_FUEL);
-        fuel -= cost;
-        pc += 2;
-        NEXT();
-    }
-    L_FUEL_LOOP : { /* [op][cost]: a loop head, so also the place to notice interruption */
-        int64_t cost = (int64_t)pc[1];
+    L_FUEL : /* [op][cost] */
+        CHARGE((int64_t)pc[1]);
+    pc += 2;
+    NEXT();
+    L_FUEL_LOOP : /* [op][cost]: a loop head, so also the place to notice interruption */
         if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
-        if (fuel < cost) TRAP(BST_TRAP_OUT_OF_FUEL);
-        fuel -= cost;
-        pc += 2;
-        NEXT();
-    }
+    CHARGE((int64_t)pc[1]);
+    pc += 2;
+    NEXT();
     /* count_instructions: before the block's FUEL/FUEL_LOOP, whose cost is the block's
      * instruction count.  Nothing but the add, so that the dispatch loop's register allocation
      * stays as it is without it (a fuller handler here spilled a hot register). */
@@ -908,9 +920,12 @@ do_call:
 trapped:
     /* the wasm stack at the trap, innermost first: `cur`, then the saved callers */
     s->ntrace = 0;
+    s->trace_pc[s->ntrace] = pc;
     s->trace[s->ntrace++] = cur;
-    for (uint32_t d = s->depth; d > base_depth && s->ntrace < BST_MAX_BACKTRACE; d--)
+    for (uint32_t d = s->depth; d > base_depth && s->ntrace < BST_MAX_BACKTRACE; d--) {
+        s->trace_pc[s->ntrace] = s->frames[d - 1].pc - 1; /* inside the call */
         s->trace[s->ntrace++] = s->frames[d - 1].func;
+    }
     s->depth = base_depth;
     s->fuel = fuel;
     /* Only the outermost activation withdraws the request: a call re-entered from a host
@@ -958,8 +973,14 @@ bst_status eng_interp_call(bst_store *s, bst_func *f, uint64_t *slots, bst_error
     if (base + f->code->frame_slots > s->stack_end &&
         !eng_stack_grow(s, base, f->code->frame_slots, err))
         return BST_ERR_TRAP;
+    if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) return BST_ERR_TRAP;
     memcpy(base, slots, t->nparams * sizeof *slots);
-    s->depth++; /* the host's own activation counts towards the depth limit */
+    /* The host's own activation counts towards the depth limit; its frame, without a function,
+     * marks the boundary for stack walks (bst_store_stack). */
+    s->frames[s->depth].func = NULL;
+    s->frames[s->depth].pc = NULL;
+    s->frames[s->depth].fp = NULL;
+    s->depth++;
     s->activations++;
     bst_status st = run(s, f, base, err, NULL);
     s->activations--;

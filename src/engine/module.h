@@ -154,6 +154,8 @@ struct bst_module {
 
     uint32_t ncustoms;
     eng_custom *customs;
+    size_t code_start; /* module offset of the code section's contents (DWARF addresses count
+                          from there); 0 without a code section */
 
     char **func_names; /* nfuncs entries (NULL where unnamed), or NULL: name section */
 

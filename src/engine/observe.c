@@ -18,6 +18,10 @@
 
 #include "engine/runtime.h"
 
+/* What the store's code has left: the interpreter's share plus what a sampler banked
+ * (sampling.c). */
+#define STORE_FUEL(s) ((s)->fuel + (s)->fuel_banked)
+
 BASTION_PROBE_SEMAPHORES(BASTION_PROBES_ENGINE)
 
 static uint64_t cpu_ns(void) {
@@ -51,12 +55,12 @@ static uint32_t pages32(uint64_t pages) {
 /* ---- calls ------------------------------------------------------------------------------- */
 
 eng_call_mark eng_call_begin(bst_store *s, bst_func *f) {
-    eng_call_mark mark = {s->activations == 0, 0, s->fuel};
+    eng_call_mark mark = {s->activations == 0, 0, STORE_FUEL(s)};
     eng_stats *st = &s->stats;
     if (mark.outer) {
         st->epoch++;
         st->func = f;
-        st->fuel0 = s->fuel;
+        st->fuel0 = STORE_FUEL(s);
         st->peak_pages = s->memory_pages;
         st->host_calls = 0;
         if (f->inst && f->inst->insn)
@@ -77,7 +81,7 @@ void eng_call_end(bst_store *s, bst_func *f, eng_call_mark mark, bst_status stat
     if (mark.outer) {
         st->status = status;
         st->trap = trap;
-        st->fuel_used = s->fuel < st->fuel0 ? (uint64_t)(st->fuel0 - s->fuel) : 0;
+        st->fuel_used = STORE_FUEL(s) < st->fuel0 ? (uint64_t)(st->fuel0 - STORE_FUEL(s)) : 0;
         st->wall_ns = st->cpu_ns = 0;
         if (s->config.time_calls) {
             st->wall_ns = now - mark.t0;
@@ -86,7 +90,8 @@ void eng_call_end(bst_store *s, bst_func *f, eng_call_mark mark, bst_status stat
     }
     BASTION_PROBE(call__end, f->inst, f->index, probe_str(name_of(f)),
                   status == BST_ERR_TRAP ? (int)trap : -(int)status,
-                  s->fuel < mark.fuel0 ? (uint64_t)(mark.fuel0 - s->fuel) : 0, now - mark.t0);
+                  STORE_FUEL(s) < mark.fuel0 ? (uint64_t)(mark.fuel0 - STORE_FUEL(s)) : 0,
+                  now - mark.t0);
 }
 
 /* ---- host calls -------------------------------------------------------------------------- */
@@ -130,7 +135,8 @@ void eng_observe_trap(bst_store *s, const bst_func *cur, bst_trap_kind k, const 
     BASTION_PROBE(trap, (int)k, err->message, cur->index, name, body, cur->inst);
     if (k == BST_TRAP_OUT_OF_FUEL)
         BASTION_PROBE(fuel__exhausted, cur->inst, cur->index, name,
-                      s->fuel < s->stats.fuel0 ? (uint64_t)(s->stats.fuel0 - s->fuel) : 0);
+                      STORE_FUEL(s) < s->stats.fuel0 ? (uint64_t)(s->stats.fuel0 - STORE_FUEL(s))
+                                                     : 0);
     if (k == BST_TRAP_INTERRUPTED)
         BASTION_PROBE(interrupt, cur->inst, cur->index, name,
                       (int)(s->deadline && bst_monotonic_ns() >= s->deadline));

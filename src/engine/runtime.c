@@ -82,24 +82,7 @@ bst_store *bst_store_new(const bst_config *cfg) {
     return s;
 }
 
-void bst_store_set_fuel(bst_store *s, uint64_t fuel) {
-    s->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
-}
-uint64_t bst_store_fuel(const bst_store *s) { return (uint64_t)s->fuel; }
 void bst_store_set_time_calls(bst_store *s, bool on) { s->config.time_calls = on; }
-
-size_t bst_store_backtrace(const bst_store *s, bst_frame_info *out, size_t max) {
-    size_t n = 0;
-    for (uint32_t i = 0; i < s->ntrace && n < max; i++) {
-        const bst_func *f = s->trace[i];
-        if (!f || !f->inst) continue;
-        out[n].module = f->inst->module;
-        out[n].func_index = f->index;
-        out[n].func_name = bst_module_func_name(f->inst->module, f->index);
-        n++;
-    }
-    return n;
-}
 
 void eng_store_adopt(bst_store *s, eng_object *o, void (*release)(eng_object *)) {
     o->release = release;

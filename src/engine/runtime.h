@@ -21,6 +21,11 @@ typedef struct eng_code {
     size_t ncells;
     uint32_t nparams, nlocals, nresults; /* nlocals: declared locals (zeroed at entry) */
     uint32_t frame_slots;                /* params + locals + maximum operand-stack height */
+    /* Which wasm instruction each stretch of cells came from (codemap.c), for the offsets of
+     * backtraces: pairs (cell delta, byte offset delta) as LEB128, from (0, map_base). */
+    uint8_t *map;
+    size_t map_len;
+    uint32_t map_base; /* module offset of the body's first instruction */
 } eng_code;
 
 void eng_code_free(eng_code *c);
@@ -135,15 +140,38 @@ struct bst_store {
     uint32_t activations;       /* nested eng_interp_call()s: bounds native recursion */
     uint64_t table_elems;       /* sum of all table sizes: capped by config.max_table_elems */
     uint64_t memory_pages;      /* sum of all memory sizes: capped by config.max_memory_pages */
-    int64_t fuel;               /* remaining; INT64_MAX when unlimited */
+    int64_t fuel;               /* remaining, up to the next sampling checkpoint (below) */
+    int64_t fuel_banked;        /* fuel held back behind that checkpoint (0 without a sampler);
+                                   what remains is fuel + fuel_banked, INT64_MAX when unlimited */
+    bst_sampler sampler;        /* sampling.c; sampler.fn NULL when off */
+    bst_func *sample_func;      /* the running function while the sampler runs, else NULL */
     _Atomic uint32_t interrupt; /* ENG_INTR_* bits; REQUESTED is set from any thread */
     uint64_t deadline;          /* CLOCK_MONOTONIC ns; 0 = none (interrupt.c) */
     _Atomic int wake_wr;        /* bst_store_interrupt() writes here; -1 until a wait needs it */
     int wake_rd;                /* waits poll this end (the same eventfd on Linux) */
     uint32_t ntrace;            /* backtrace of the last trap */
     bst_func *trace[BST_MAX_BACKTRACE];
-    eng_stats stats; /* the outermost call's statistics (observe.c) */
+    eng_stats stats;                             /* the outermost call's statistics (observe.c) */
+    const uint64_t *trace_pc[BST_MAX_BACKTRACE]; /* a cell of each frame's instruction */
 };
+
+/* sampling.c: the interpreter's slow path when a fuel charge of `cost` exceeds the fuel it holds
+ * (a fuel count, never a pointer to it, so the loop keeps it in a register): while a sampler's
+ * checkpoint is what was reached, samples (cur: the running function) and releases the
+ * next interval's fuel.  Returns the fuel now held: still below cost means out of fuel. */
+int64_t eng_fuel_checkpoint(bst_store *s, int64_t fuel, int64_t cost, bst_func *cur);
+
+/* codemap.c: building a eng_code's map while compiling (entries in cell order; an entry at or
+ * past a cell that a later one starts at is replaced, as code the compiler takes back is), and
+ * finding the module offset of the instruction a cell belongs to. */
+typedef struct eng_codemap_builder {
+    size_t (*entries)[2]; /* {cell, module offset} */
+    size_t n, cap;
+} eng_codemap_builder;
+bool eng_codemap_note(eng_codemap_builder *b, size_t cell, size_t offset);
+bool eng_codemap_finish(eng_codemap_builder *b, size_t ncells, eng_code *code);
+void eng_codemap_builder_free(eng_codemap_builder *b);
+uint32_t eng_codemap_offset(const eng_code *code, const uint64_t *pc);
 
 /* stack.c: the execution stacks.  eng_stacks_init runs on a store's first call (NOMEM when even
  * the reservation fails).  The grow functions are the interpreter's slow paths: they make room

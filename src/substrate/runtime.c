@@ -374,6 +374,7 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
     rt->inst = bst_lease_instance(rt->lease);
     /* a new instance was made with them (link_runtime); a reused one gets them now */
     if (bst_lease_reused(rt->lease) && rt->opts.fuel) bst_store_set_fuel(rt->store, rt->opts.fuel);
+    bst_store_set_sampler(rt->store, rt->opts.sampler.fn ? &rt->opts.sampler : NULL);
     bst_store_set_deadline(rt->store, rt->deadline);
     const sub_slot *slot = bst_lease_context(rt->lease);
     rt->memory = slot->imported;

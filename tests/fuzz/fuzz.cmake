@@ -11,7 +11,7 @@
 #
 # All are labelled `fuzz`; the differential ones also `diff` (ctest -L diff).
 
-set(BASTION_FUZZ_TARGETS module scale metadata runtime_blob state contract_upload sign)
+set(BASTION_FUZZ_TARGETS module scale metadata runtime_blob state contract_upload sign dwarf_line)
 set(BASTION_CORPUS_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus)
 
 foreach(_name IN LISTS BASTION_FUZZ_TARGETS)

@@ -4,7 +4,9 @@
  * A trap three calls deep lists the three functions innermost first, with their indices, their
  * module and their names from the name section (wat2wasm --debug-names); deep recursion is
  * truncated to the innermost BST_MAX_BACKTRACE frames and `max` is honoured; a host trap lists
- * the wasm frames below the host function; a later trap replaces the earlier backtrace.
+ * the wasm frames below the host function; a later trap replaces the earlier backtrace.  Each
+ * frame's offset is the module byte offset of its instruction: the trapping one innermost, the
+ * call in each caller (checked against the opcode at that byte).
  */
 #include "harness.h"
 
@@ -23,8 +25,19 @@ static void expect_frame(const bst_frame_info *fr, const bst_module *m, uint32_t
     CHECK_STR(fr->func_name, name);
 }
 
+/* The opcode at each frame's offset: the trapping instruction innermost, calls below it. */
+static void expect_opcodes(const bst_frame_info *fr, size_t n, const uint8_t *bytes, size_t len,
+                           uint8_t innermost) {
+    for (size_t i = 0; i < n; i++) {
+        CHECK(fr[i].offset < len);
+        if (fr[i].offset < len) CHECK_EQ(bytes[fr[i].offset], i ? 0x10 : innermost);
+    }
+}
+
 int main(void) {
     bst_module *m = h_load("backtrace", NULL);
+    size_t wasm_len;
+    uint8_t *wasm = h_wasm_bytes("backtrace", &wasm_len);
     bst_store *s = bst_store_new(NULL);
     bst_functype ft = {0, 0, NULL, NULL};
     bst_extern imp;
@@ -48,6 +61,8 @@ int main(void) {
         expect_frame(&fr[0], m, 3, "inner");
         expect_frame(&fr[1], m, 2, "middle");
         expect_frame(&fr[2], m, 1, "outer");
+        expect_opcodes(fr, n, wasm, wasm_len, 0x6e); /* i32.div_u */
+        CHECK(fr[2].offset < fr[1].offset && fr[1].offset < fr[0].offset);
     }
     /* max is honoured: the innermost first */
     memset(fr, 0, sizeof fr);
@@ -62,6 +77,7 @@ int main(void) {
     n = bst_store_backtrace(s, fr, BST_MAX_BACKTRACE + 8);
     CHECK_EQ(n, BST_MAX_BACKTRACE);
     for (size_t i = 0; i < n; i++) expect_frame(&fr[i], m, 4, "deep");
+    expect_opcodes(fr, n, wasm, wasm_len, 0x00); /* unreachable */
 
     /* a host trap: the wasm frames below the host function, innermost first */
     CHECK_TRAP(h_call(h_func(inst, "via_host"), &err, NULL, 0), err, BST_TRAP_HOST);
@@ -71,6 +87,7 @@ int main(void) {
     if (n == 2) {
         expect_frame(&fr[0], m, 6, "host_caller");
         expect_frame(&fr[1], m, 5, "via_host");
+        expect_opcodes(fr, n, wasm, wasm_len, 0x10); /* the call of the host function */
     }
 
     /* the next trap replaces it */
@@ -109,6 +126,7 @@ int main(void) {
         bst_module_free(anon);
     }
     free(bytes);
+    free(wasm);
 
     bst_store_free(s);
     bst_module_free(m);
