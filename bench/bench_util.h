@@ -1,6 +1,7 @@
 /*
  * bench_util.h — helpers shared by the C benchmark tools of bench/ (coldstart.c,
- * runtime_coldstart.c, contracts.c): a monotonic clock, medians, reading a file.  Header-only
+ * runtime_coldstart.c, contracts.c, pool.c): a monotonic clock, medians, reading a file,
+ * removing a contracts state directory.  Header-only
  * (static functions): each tool is one translation unit.
  */
 #ifndef BASTION_BENCH_UTIL_H
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Monotonic time in milliseconds. */
 static inline double bench_now_ms(void) {
@@ -58,6 +60,16 @@ static inline uint8_t *bench_read_file(const char *path, size_t *len) {
     }
     *len = n;
     return buf;
+}
+
+/* Removes a state directory made by mkdtemp (LMDB keeps data.mdb and lock.mdb in it). */
+static inline void bench_remove_state(const char *dir) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/data.mdb", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/lock.mdb", dir);
+    unlink(p);
+    rmdir(dir);
 }
 
 #endif /* BASTION_BENCH_UTIL_H */

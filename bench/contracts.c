@@ -23,16 +23,6 @@
 
 #include "bench_util.h"
 
-/* Removes a state directory made by mkdtemp (LMDB keeps data.mdb and lock.mdb in it). */
-static void remove_state(const char *dir) {
-    char p[4200];
-    snprintf(p, sizeof p, "%s/data.mdb", dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/lock.mdb", dir);
-    unlink(p);
-    rmdir(dir);
-}
-
 /* Alice's public key (//Alice); any 32 bytes would do for the benchmark. */
 static const uint8_t ALICE[32] = {0xd4, 0x35, 0x93, 0xc7, 0x15, 0xfd, 0xd3, 0x1c, 0x61, 0x14, 0x1a,
                                   0xbd, 0x04, 0xa9, 0x9f, 0xd6, 0x82, 0x2c, 0x85, 0x58, 0x85, 0x4c,
@@ -126,7 +116,7 @@ int main(int argc, char **argv) {
         bool ok = c && endow(c) && deploy(c, code, len, addr);
         bst_contracts_close(c);
         cold[r] = bench_now_ms() - t0;
-        remove_state(dir);
+        bench_remove_state(dir);
         if (!ok) return 1;
     }
     qsort(cold, (size_t)cold_reps, sizeof cold[0], bench_cmp_double);
@@ -175,7 +165,7 @@ int main(int argc, char **argv) {
                (unsigned long long)gas);
     }
     bst_contracts_close(c);
-    remove_state(dir);
+    bench_remove_state(dir);
     free(code);
     return rc;
 }

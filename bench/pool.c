@@ -91,12 +91,7 @@ static double contract_rate(const uint8_t *code, size_t len, uint32_t pooled, in
     rate = calls / ((bench_now_ms() - t0) / 1e3);
 out:
     bst_contracts_close(c);
-    char p[4200];
-    snprintf(p, sizeof p, "%s/data.mdb", dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/lock.mdb", dir);
-    unlink(p);
-    rmdir(dir);
+    bench_remove_state(dir);
     return rate;
 }
 

@@ -17,14 +17,8 @@ BASTION=$1
 WAT2WASM=$2
 MINISIGN=$3
 SHARED=$4
-WORK=$(mktemp -d) || exit 1
-trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib.sh"
-need_minisign
-cd "$WORK" || exit 1
-
-printf '(module (func (export "f") (result i32) i32.const 42))' >m.wat
-"$WAT2WASM" m.wat -o m.wasm || exit 1
+sign_setup
 
 # ---- help, keys ---------------------------------------------------------------------------
 for cmd in keygen sign verify; do

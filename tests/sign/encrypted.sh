@@ -8,14 +8,8 @@ set -u
 BASTION=$1
 WAT2WASM=$2
 MINISIGN=$3
-WORK=$(mktemp -d) || exit 1
-trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib.sh"
-need_minisign
-cd "$WORK" || exit 1
-
-printf '(module (func (export "f") (result i32) i32.const 42))' >m.wat
-"$WAT2WASM" m.wat -o m.wasm || exit 1
+sign_setup
 export BASTION_TEST_PW=correct-horse WRONG_PW=battery-staple
 
 expect 0 "(encrypted)" "$BASTION" keygen -o e --password-env BASTION_TEST_PW

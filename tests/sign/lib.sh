@@ -1,7 +1,19 @@
-# lib.sh — what the signing CLI tests (tests/sign/*.sh) share, sourced with BASTION, MINISIGN
-# and WORK set: a check of a command's exit status and output, byte flipping, file sizes.
+# lib.sh — what the signing CLI tests (tests/sign/*.sh) share, sourced with BASTION, WAT2WASM
+# and MINISIGN set: the work directory with a small module m.wasm (sign_setup), a check of a
+# command's exit status and output, byte flipping, file sizes.
 
 failed=0
+
+# sign_setup: a fresh work directory (removed on exit) as the current one, holding m.wasm, a
+# module exporting f() = 42; fails the test when minisign is missing.
+sign_setup() {
+    WORK=$(mktemp -d) || exit 1
+    trap 'rm -rf "$WORK"' EXIT
+    need_minisign
+    cd "$WORK" || exit 1
+    printf '(module (func (export "f") (result i32) i32.const 42))' >m.wat
+    "$WAT2WASM" m.wat -o m.wasm || exit 1
+}
 
 fail() {
     echo "FAIL: $*" >&2
