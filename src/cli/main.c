@@ -8,6 +8,7 @@
  *   bastion runtime ...      Substrate runtimes: version, metadata, call (runtime_cmd.c)
  *   bastion chainspec ...    a raw chain spec's genesis block (chainspec_cmd.c)
  *   bastion contract ...     ink! / pallet-contracts contracts (contract_cmd.c)
+ *   bastion key inspect URI  a secret URI's key pair, as `subkey inspect` (key_cmd.c)
  *   bastion help | --help,  bastion --version
  *
  * Exit status: a WASI command's own exit code (0 or its proc_exit code); otherwise 0 success; 1
@@ -21,6 +22,7 @@
 #include "chainspec_cmd.h"
 #include "contract_cmd.h"
 #include "inspect_cmd.h"
+#include "key_cmd.h"
 #include "run_cmd.h"
 #include "runtime_cmd.h"
 #include "spec_cmd.h"
@@ -53,6 +55,10 @@ static const char USAGE[] =
     "        instantiate it, call or dry-run-query a contract; --metadata FILE.json\n"
     "        encodes arguments and decodes results and events.  Exit status 0 success,\n"
     "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract --help`.\n"
+    "  key inspect [--scheme sr25519|ed25519|ecdsa] [--network N] URI\n"
+    "        The key pair of a secret URI (BIP39 mnemonic, 0x seed or the dev phrase,\n"
+    "        //hard and /soft junctions, ///password) printed as `subkey inspect`\n"
+    "        does.  `bastion key --help` for details.\n"
     "  spec [-v] FILE.json...\n"
     "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
     "  help, --help       Show this text; COMMAND --help shows a command's own.\n"
@@ -65,6 +71,7 @@ static const struct {
 } COMMANDS[] = {
     {"run", run_main},         {"inspect", inspect_main},     {"spec", spec_main},
     {"runtime", runtime_main}, {"chainspec", chainspec_main}, {"contract", contract_main},
+    {"key", key_main},
 };
 
 int main(int argc, char **argv) {
