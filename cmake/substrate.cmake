@@ -41,6 +41,12 @@ if(BASTION_WAT2WASM)
   bastion_assemble_wat(substrate_sandbox_wasm ${_sub_wasm} ${_sub_sandbox_wats})
   substrate_test(sandbox test_sandbox.c ${BASTION_SHARED_DIR}/runtimes)
   add_dependencies(test_substrate_sandbox substrate_sandbox_wasm)
+  # The host functions no shared runtime imports (keccak tries, proofs, cursors, panics,
+  # tracing, transaction index, proof size), through a runtime of our own.
+  bastion_assemble_wat(substrate_host_extra_wasm ${_sub_wasm}
+                       ${CMAKE_SOURCE_DIR}/tests/substrate/host_extra.wat)
+  substrate_test(host_extra test_host_extra.c)
+  add_dependencies(test_substrate_host_extra substrate_host_extra_wasm)
 else()
   message(WARNING "wat2wasm not found: substrate/sandbox not registered")
 endif()

@@ -58,6 +58,8 @@ void bst_twox_128(const void *data, size_t len, uint8_t out[16]);
 void bst_twox_256(const void *data, size_t len, uint8_t out[32]);
 /* Keccak-256 with the original padding (Ethereum's, not SHA3-256). */
 void bst_keccak_256(const void *data, size_t len, uint8_t out[32]);
+/* Keccak-512, original padding (sp-core keccak_512). */
+void bst_keccak_512(const void *data, size_t len, uint8_t out[64]);
 void bst_sha2_256(const void *data, size_t len, uint8_t out[32]);
 
 /* ---- Ed25519 ------------------------------------------------------------------------------ */
