@@ -35,7 +35,7 @@ static const char RUNTIME_USAGE[] =
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
     "  --heap-pages N    heap pages beyond the memory's initial size (0..65536,\n"
-    "                    default 2048)\n"
+    "                    default: the chain spec's genesis :heappages, else 2048)\n"
     "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 trace\n"
@@ -53,7 +53,7 @@ static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, u
                 path, jerr.line, jerr.column, jerr.text);
         return false;
     }
-    bool ok = cli_chainspec_code(path, root, blob, blob_len);
+    bool ok = cli_chainspec_runtime_code(path, root, blob, blob_len);
     if (ok && genesis) {
         *genesis = bst_state_mem_new();
         ok = *genesis && cli_chainspec_genesis_storage(path, root, *genesis);
@@ -161,6 +161,27 @@ out:
     return ok;
 }
 
+/* --heap-pages not given: the genesis :heappages of a chain spec, else Substrate's default. */
+#define HEAP_PAGES_UNSET UINT32_MAX
+
+/* The heap pages a runtime gets when --heap-pages is not given: the genesis storage's
+ * :heappages (a u64, as Substrate reads it from the state), else the default. */
+static uint32_t default_heap_pages(const bst_state_backend *genesis) {
+    static const uint8_t KEY[] = ":heappages";
+    uint8_t *v = NULL;
+    size_t n = 0;
+    uint64_t pages = BST_SUBSTRATE_DEFAULT_HEAP_PAGES;
+    if (genesis &&
+        genesis->get(genesis->ctx, NULL, 0, KEY, sizeof KEY - 1, &v, &n) == BST_STATE_FOUND &&
+        n == 8) {
+        pages = 0;
+        for (int i = 7; i >= 0; i--) pages = (pages << 8) | v[i];
+        if (pages > 65536) pages = 65536; /* the memory cannot grow beyond 4 GiB anyway */
+    }
+    free(v);
+    return (uint32_t)pages;
+}
+
 typedef struct runtime_opts {
     bst_substrate_options sub;
     const char *path;
@@ -170,6 +191,7 @@ typedef struct runtime_opts {
  * after printing the help (--help, -h).  `--` ends the options. */
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
     bst_substrate_options_default(&o->sub);
+    o->sub.heap_pages = HEAP_PAGES_UNSET;
     o->sub.fuel = CLI_RUNTIME_FUEL;
     int i = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
@@ -252,6 +274,7 @@ static bst_substrate_runtime *open_runtime(const char *path, const bst_substrate
         backend = bst_state_mem_backend(*genesis);
         o.storage = &backend;
     }
+    if (o.heap_pages == HEAP_PAGES_UNSET) o.heap_pages = default_heap_pages(o.storage);
     bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &o, &err);
     free(code);
     if (!rt) {
