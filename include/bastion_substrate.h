@@ -209,6 +209,16 @@ bst_state *bst_substrate_runtime_state(bst_substrate_runtime *rt);
 bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const uint8_t *input,
                               size_t input_len, uint8_t **out, size_t *out_len, bst_error *err);
 
+/* bst_substrate_call that runs and discards: the call's storage transaction (and its offchain
+ * indexing) is rolled back even when it succeeds, so the state is as it was (read-only runtime
+ * APIs: TaggedTransactionQueue_validate_transaction, TransactionPaymentApi_query_info, ...,
+ * which a node runs on a throwaway overlay).  The output and errors are bst_substrate_call's.
+ * Offchain local storage written by an offchain call (opts.offchain) is not state and is kept,
+ * as a node's offchain database keeps it. */
+bst_status bst_substrate_call_dry_run(bst_substrate_runtime *rt, const char *name,
+                                      const uint8_t *input, size_t input_len, uint8_t **out,
+                                      size_t *out_len, bst_error *err);
+
 /* ---- RuntimeVersion ----------------------------------------------------------------------- */
 
 typedef struct bst_substrate_api {

@@ -32,6 +32,9 @@ static const char RUNTIME_USAGE[] =
     "options:\n"
     "  --allow-missing   link imports this host does not provide to stubs that trap when\n"
     "                    called (default: such an import is an instantiation error)\n"
+    "  --dry-run         (call) run and discard: the call's storage changes are rolled\n"
+    "                    back even when it succeeds (read-only APIs such as\n"
+    "                    TaggedTransactionQueue_validate_transaction)\n"
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
     "  --heap-pages N    heap pages beyond the memory's initial size (0..65536,\n"
@@ -185,12 +188,14 @@ static uint32_t default_heap_pages(const bst_state_backend *genesis) {
 typedef struct runtime_opts {
     bst_substrate_options sub;
     const char *path;
+    bool dry_run; /* --dry-run */
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
  * after printing the help (--help, -h).  `--` ends the options. */
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
     bst_substrate_options_default(&o->sub);
+    o->dry_run = false;
     o->sub.heap_pages = HEAP_PAGES_UNSET;
     o->sub.fuel = CLI_RUNTIME_FUEL;
     int i = 0;
@@ -204,6 +209,10 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         }
         if (strcmp(a, "--allow-missing") == 0) {
             o->sub.allow_missing = true;
+            continue;
+        }
+        if (strcmp(a, "--dry-run") == 0) {
+            o->dry_run = true;
             continue;
         }
         if (strcmp(a, "--offchain") == 0) {
@@ -244,11 +253,13 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
 
 /* Calls METHOD; prints the error and returns false on failure (*rc set). */
 static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char *method,
-                         const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len,
-                         int *rc) {
+                         const uint8_t *in, size_t in_len, bool dry_run, uint8_t **out,
+                         size_t *out_len, int *rc) {
     bst_error err;
     memset(&err, 0, sizeof err);
-    if (bst_substrate_call(rt, method, in, in_len, out, out_len, &err) == BST_OK) return true;
+    bst_status st = dry_run ? bst_substrate_call_dry_run(rt, method, in, in_len, out, out_len, &err)
+                            : bst_substrate_call(rt, method, in, in_len, out, out_len, &err);
+    if (st == BST_OK) return true;
     if (err.status == BST_ERR_TRAP)
         fprintf(stderr, "error: %s: %s trapped: %s\n", path, method, cli_err_text(&err));
     else
@@ -343,16 +354,21 @@ static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
     return 0;
 }
 
-/* Loads FILE, calls METHOD with the input and hands the result to show.  With with_genesis, a
- * chain spec's genesis storage lies under the runtime's storage. */
-static int run_method(const char *path, const bst_substrate_options *opts, bool with_genesis,
+/* run_method's flags: a chain spec's genesis storage lies under the runtime's storage; the call
+ * is a dry run. */
+#define RUN_GENESIS 1u
+#define RUN_DRY 2u
+
+/* Loads FILE, calls METHOD with the input and hands the result to show. */
+static int run_method(const char *path, const bst_substrate_options *opts, unsigned flags,
                       const char *method, const uint8_t *in, size_t in_len, show_fn show) {
+    bool with_genesis = flags & RUN_GENESIS;
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
     bst_state_mem *genesis = NULL;
     bst_substrate_runtime *rt = open_runtime(path, opts, with_genesis ? &genesis : NULL, &rc);
-    if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc))
+    if (rt && call_runtime(rt, path, method, in, in_len, flags & RUN_DRY, &out, &out_len, &rc))
         rc = show(path, out, out_len);
     free(out);
     bst_substrate_runtime_free(rt);
@@ -361,14 +377,15 @@ static int run_method(const char *path, const bst_substrate_options *opts, bool 
 }
 
 static int cmd_call(const char *path, const char *method, const char *hex,
-                    const bst_substrate_options *opts) {
+                    const bst_substrate_options *opts, bool dry_run) {
     uint8_t *in = NULL;
     size_t in_len = 0;
     if (hex && !cli_hex_decode(hex, strlen(hex), &in, &in_len)) {
         fprintf(stderr, "bastion runtime call: input is not hex: %s\n", hex);
         return CLI_EXIT_USAGE;
     }
-    int rc = run_method(path, opts, true, method, in, in_len, show_hex);
+    int rc =
+        run_method(path, opts, RUN_GENESIS | (dry_run ? RUN_DRY : 0), method, in, in_len, show_hex);
     free(in);
     return rc;
 }
@@ -397,10 +414,10 @@ int runtime_main(int argc, char **argv) {
     char **ops = argv + 1 + first;
     if (!call && nops == 1)
         return strcmp(sub, "version") == 0
-                   ? run_method(ops[0], &o.sub, false, "Core_version", NULL, 0, show_version)
-                   : run_method(ops[0], &o.sub, false, "Metadata_metadata", NULL, 0, show_metadata);
+                   ? run_method(ops[0], &o.sub, 0, "Core_version", NULL, 0, show_version)
+                   : run_method(ops[0], &o.sub, 0, "Metadata_metadata", NULL, 0, show_metadata);
     if (call && (nops == 2 || nops == 3))
-        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub);
+        return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub, o.dry_run);
     fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
             call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
     return CLI_EXIT_USAGE;

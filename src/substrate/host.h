@@ -64,6 +64,7 @@ struct bst_substrate_runtime {
     bst_alloc alloc;
     stub_env *stubs;   /* one per import (only function stubs use theirs) */
     uint32_t tx_base;  /* storage transaction depth when the runtime was entered */
+    bool dry_run;      /* bst_substrate_call_dry_run: the call's transaction is rolled back */
     bool batch_active; /* ext_crypto_start_batch_verify .. finish */
     bool batch_ok;
     uint32_t depth;              /* nesting of runtime_version calls (recursive loads) */

@@ -524,7 +524,7 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
             bst_state_tx_rollback(rt->offchain_index);
         }
     }
-    if (st == BST_OK) {
+    if (st == BST_OK && !rt->dry_run) {
         bst_state_tx_commit(rt->state);
         /* offchain indexing: what the call committed reaches the offchain database */
         if (!bst_state_changes(rt->offchain_index, apply_offchain_index, rt->offchain)) {
@@ -539,6 +539,16 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
     bst_state_free(rt->offchain_index);
     rt->offchain_index = NULL;
     instance_drop(rt);
+    return st;
+}
+
+bst_status bst_substrate_call_dry_run(bst_substrate_runtime *rt, const char *name,
+                                      const uint8_t *input, size_t input_len, uint8_t **out,
+                                      size_t *out_len, bst_error *err) {
+    if (!rt) return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "bad arguments");
+    rt->dry_run = true; /* the call rolls its transaction back even when it succeeds */
+    bst_status st = bst_substrate_call(rt, name, input, input_len, out, out_len, err);
+    rt->dry_run = false;
     return st;
 }
 

@@ -4,7 +4,8 @@
  * (client/executor/src/integration_tests/mod.rs), plus host-level guarantees: a trap rolls the
  * call's storage changes back, every call gets a fresh instance.  Offchain HTTP runs against a
  * scripted provider modelled on Substrate's TestOffchainExt, and a runtime built byte by byte
- * here calls each ext_offchain_http_* import with malformed arguments and unknown ids.
+ * here calls each ext_offchain_http_* import with malformed arguments and unknown ids.  A dry
+ * run (bst_substrate_call_dry_run) answers as the call and leaves the state root unchanged.
  *
  * usage: test_substrate_runtime_test RUNTIMES_DIR
  * Uses only the public APIs (bastion_substrate.h, bastion_state.h, bastion_crypto.h).
@@ -137,6 +138,37 @@ static void test_storage(void) {
     expect_trap(rt, "test_conditional_panic", two, 2, NULL);
     CHECK(bst_state_root(st, 1, root_after));
     CHECK(memcmp(root_before, root_after, 32) == 0);
+    bst_substrate_runtime_free(rt);
+
+    /* A dry run answers as the call does and leaves the state root unchanged (test_data_in
+     * writes "input" and "baz"); the same call for real then changes it. */
+    rt = open_rt(1024);
+    st = bst_substrate_runtime_state(rt);
+    set_top(st, "foo", "bar");
+    memset(value, 9, sizeof value);
+    n = enc_vec(in, value, sizeof value);
+    CHECK(bst_state_root(st, 1, root_before));
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_status dst = bst_substrate_call_dry_run(rt, "test_data_in", in, n, &out, &out_len, &err);
+    CHECK_OK(dst, err);
+    CHECK(out_len == sizeof ALL_OK && memcmp(out, ALL_OK, out_len) == 0);
+    free(out);
+    CHECK(bst_state_root(st, 1, root_after));
+    CHECK(memcmp(root_before, root_after, 32) == 0);
+    check_top(st, "input", NULL, 0);
+    check_top(st, "baz", NULL, 0);
+    expect_call(rt, "test_data_in", in, n, ALL_OK, sizeof ALL_OK);
+    CHECK(bst_state_root(st, 1, root_after));
+    CHECK(memcmp(root_before, root_after, 32) != 0);
+    check_top(st, "input", value, sizeof value);
+    /* and a failing dry run is the call's failure */
+    expect_trap(rt, "test_panic", NULL, 0, NULL);
+    memset(&err, 0, sizeof err);
+    CHECK(bst_substrate_call_dry_run(rt, "test_panic", NULL, 0, &out, &out_len, &err) ==
+          BST_ERR_TRAP);
     bst_substrate_runtime_free(rt);
 
     /* clear_prefix_should_work */
