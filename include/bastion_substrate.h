@@ -251,6 +251,16 @@ bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len, bst_sub
 /* The i-th API entry (i < v->napis). */
 void bst_substrate_version_api(const bst_substrate_version *v, size_t i, bst_substrate_api *out);
 
+/* What Core_version would return, read from the runtime's custom sections without
+ * instantiating it (sc-executor read_embedded_version): "runtime_version" (the RuntimeVersion
+ * sp-version's #[runtime_version] embeds, apis empty) with the APIs of "runtime_apis", and the
+ * optional trailing fields the Core API's version implies.  code is the decompressed module.
+ * True with *out malloc'd (free it) when there is a well-formed "runtime_version" section; false
+ * when there is none or it does not decode (then call Core_version, as Substrate falls back to
+ * doing). */
+bool bst_substrate_embedded_version(const uint8_t *code, size_t len, uint8_t **out,
+                                    size_t *out_len);
+
 /* ---- metadata ------------------------------------------------------------------------------ */
 
 typedef struct bst_substrate_pallet {

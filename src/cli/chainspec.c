@@ -188,7 +188,25 @@ static bool call_core_version(bst_substrate_runtime *rt, const char *path, uint8
     return false;
 }
 
-/* The state version the runtime in blob declares (see cli_chainspec_state_version). */
+/* The state version of an encoded RuntimeVersion (0 when it has none). */
+static bool decode_state_version(const char *path, const uint8_t *out, size_t out_len,
+                                 unsigned *version) {
+    bst_substrate_version v;
+    bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+    if (se != BST_SCALE_OK) {
+        fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
+        return false;
+    }
+    if (v.has_state_version && v.state_version > 1) {
+        fprintf(stderr, "error: %s: unknown state version %u\n", path, (unsigned)v.state_version);
+        return false;
+    }
+    *version = v.has_state_version ? v.state_version : 0;
+    return true;
+}
+
+/* The state version the runtime in blob declares (see cli_chainspec_state_version): from its
+ * runtime_version custom section when it has one, else from a Core_version call. */
 static bool runtime_state_version(const char *path, const uint8_t *blob, size_t blob_len,
                                   unsigned *version) {
     uint8_t *code = NULL, *out = NULL;
@@ -199,6 +217,12 @@ static bool runtime_state_version(const char *path, const uint8_t *blob, size_t 
         fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
         return false;
     }
+    if (bst_substrate_embedded_version(code, code_len, &out, &out_len)) {
+        bool got = decode_state_version(path, out, out_len, version);
+        free(out);
+        free(code);
+        return got;
+    }
     bst_substrate_options opts;
     bst_substrate_options_default(&opts);
     opts.fuel = CLI_RUNTIME_FUEL;
@@ -208,17 +232,7 @@ static bool runtime_state_version(const char *path, const uint8_t *blob, size_t 
     if (!rt) {
         fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
     } else if (call_core_version(rt, path, &out, &out_len)) {
-        bst_substrate_version v;
-        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
-        if (se != BST_SCALE_OK)
-            fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
-        else if (v.has_state_version && v.state_version > 1)
-            fprintf(stderr, "error: %s: unknown state version %u\n", path,
-                    (unsigned)v.state_version);
-        else {
-            *version = v.has_state_version ? v.state_version : 0;
-            ok = true;
-        }
+        ok = decode_state_version(path, out, out_len, version);
     }
     free(out);
     bst_substrate_runtime_free(rt);

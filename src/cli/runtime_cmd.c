@@ -25,7 +25,8 @@ static const char RUNTIME_USAGE[] =
     "       bastion runtime call [OPTIONS] FILE METHOD [HEX]\n"
     "  FILE: a Substrate runtime (.wasm, optionally zstd-compressed) or a raw chain spec\n"
     "        (.json) whose genesis storage holds the code under :code (0x3a636f6465).\n"
-    "  version   call Core_version and print the decoded RuntimeVersion\n"
+    "  version   print the decoded RuntimeVersion: from the runtime_version custom\n"
+    "            section when the code has one (no instantiation), else Core_version\n"
     "  metadata  call Metadata_metadata and print the metadata version and the pallets\n"
     "  call      call the runtime API function METHOD with the SCALE-encoded input HEX\n"
     "            (default empty) and print the returned bytes as hex\n"
@@ -376,6 +377,21 @@ static int run_method(const char *path, const bst_substrate_options *opts, unsig
     return rc;
 }
 
+/* `version`: from the runtime_version custom section when the code has one (no
+ * instantiation, as Substrate reads it), else by calling Core_version. */
+static int cmd_version(const char *path, const bst_substrate_options *opts) {
+    uint8_t *code = NULL, *out = NULL;
+    size_t code_len = 0, out_len = 0;
+    if (!runtime_code_from_file(path, &code, &code_len, NULL)) return 1;
+    bool embedded = bst_substrate_embedded_version(code, code_len, &out, &out_len);
+    free(code);
+    if (!embedded) return run_method(path, opts, 0, "Core_version", NULL, 0, show_version);
+    fprintf(stderr, "note: %s: version read from the runtime_version custom section\n", path);
+    int rc = show_version(path, out, out_len);
+    free(out);
+    return rc;
+}
+
 static int cmd_call(const char *path, const char *method, const char *hex,
                     const bst_substrate_options *opts, bool dry_run) {
     uint8_t *in = NULL;
@@ -414,7 +430,7 @@ int runtime_main(int argc, char **argv) {
     char **ops = argv + 1 + first;
     if (!call && nops == 1)
         return strcmp(sub, "version") == 0
-                   ? run_method(ops[0], &o.sub, 0, "Core_version", NULL, 0, show_version)
+                   ? cmd_version(ops[0], &o.sub)
                    : run_method(ops[0], &o.sub, 0, "Metadata_metadata", NULL, 0, show_metadata);
     if (call && (nops == 2 || nops == 3))
         return cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o.sub, o.dry_run);

@@ -102,7 +102,8 @@ SUB_HOST(ext_misc_print_num_version_1) {
 
 /* ext_misc_runtime_version_version_1(code: span) -> Option<Vec<u8>>: the RuntimeVersion of
  * another runtime (used by set_code to check upgrades): the code is decompressed (Substrate's
- * 50 MiB bomb limit), instantiated in a runtime of its own (same options, empty storage) and
+ * 50 MiB bomb limit) and its embedded version read from its custom sections (version.c) or,
+ * when it has none, instantiated in a runtime of its own (same options, empty storage) and
  * its Core_version called.  Any failure is None, as in Substrate.  The work is paid from the
  * caller's fuel: one unit per byte of code for decompressing and compiling it, plus what the
  * inner instantiation and Core_version use (they run on the caller's remaining budget), so a
@@ -120,6 +121,10 @@ SUB_HOST(ext_misc_runtime_version_version_1) {
     if (rt->depth < 2 &&
         bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) == BST_OK) {
         used = code_len;
+        /* As Substrate: the embedded version when the code has one, without instantiating. */
+        found = bst_substrate_embedded_version(code, code_len, &out, &out_len);
+    }
+    if (code && !found) {
         bst_substrate_options o = rt->opts;
         o.storage = NULL;
         o.allow_missing = true; /* only Core_version runs; it needs no host function */
