@@ -151,6 +151,11 @@ typedef struct bst_substrate_options {
     uint32_t heap_pages;              /* pages the memory may grow by beyond its initial size
                                         (the allocator's room; Substrate's "heap pages");
                                         default BST_SUBSTRATE_DEFAULT_HEAP_PAGES */
+    bool heap_dynamic;                /* Substrate's HeapAllocStrategy::Dynamic: the memory
+                                        starts at its declared size and the allocator grows it
+                                        as it needs, up to the store's max_memory_pages
+                                        (heap_pages is then unused); default false: Static,
+                                        a fixed initial size + heap_pages */
     bool allow_missing;               /* link imports this host does not provide to stubs that
                                         trap when called (Substrate's allow_missing_func_imports);
                                         default false: such an import fails instantiation */

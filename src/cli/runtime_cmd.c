@@ -38,6 +38,9 @@ static const char RUNTIME_USAGE[] =
     "                    TaggedTransactionQueue_validate_transaction)\n"
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
+    "  --heap static|dynamic  static (default): the memory is its initial size plus\n"
+    "                    --heap-pages, fixed; dynamic: it starts at its declared size\n"
+    "                    and grows as the allocator needs (Substrate's Dynamic strategy)\n"
     "  --heap-pages N    heap pages beyond the memory's initial size (0..65536,\n"
     "                    default: the chain spec's genesis :heappages, else 2048)\n"
     "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
@@ -210,6 +213,15 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         }
         if (strcmp(a, "--allow-missing") == 0) {
             o->sub.allow_missing = true;
+            continue;
+        }
+        if (strcmp(a, "--heap") == 0) {
+            if (i + 1 >= argc ||
+                (strcmp(argv[i + 1], "static") && strcmp(argv[i + 1], "dynamic"))) {
+                fprintf(stderr, "bastion runtime: --heap takes static or dynamic\n");
+                return -1;
+            }
+            o->sub.heap_dynamic = strcmp(argv[++i], "dynamic") == 0;
             continue;
         }
         if (strcmp(a, "--dry-run") == 0) {

@@ -115,14 +115,15 @@ if ! printf '%s\n' "$out" | grep -qx "spec_name: node-template" ||
 else
     echo "ok: runtime on a spec runs its block-0 code substitute"
 fi
-# :heappages: 8 pages from the storage trap; --heap-pages overrides; without it, the default.
+# :heappages: 8 pages from the storage trap; --heap-pages overrides; without it, the default;
+# the dynamic heap grows the memory as the allocator needs.
 out=$("$bastion" runtime call --allow-missing "$tmp/heap8.json" test_exhaust_heap 0x00 2>&1)
 if [ $? -eq 0 ] || ! printf '%s\n' "$out" | grep -q "Allocator ran out of space"; then
     echo "FAIL: :heappages 8 should exhaust the heap:"; printf '%s\n' "$out"; fail=1
 else
     echo "ok: :heappages from the genesis storage"
 fi
-for args in "--heap-pages 2048 $tmp/heap8.json" "$tmp/heapdef.json"; do
+for args in "--heap-pages 2048 $tmp/heap8.json" "$tmp/heapdef.json" "--heap dynamic $tmp/heap8.json"; do
     # shellcheck disable=SC2086
     if ! "$bastion" runtime call --allow-missing $args test_exhaust_heap 0x00 >/dev/null 2>&1; then
         echo "FAIL: runtime call $args should have room"; fail=1

@@ -21,6 +21,9 @@
 static uint8_t *g_code;
 static size_t g_code_len;
 
+/* heap_pages for the Dynamic heap strategy (opts.heap_dynamic). */
+#define HEAP_DYNAMIC UINT32_MAX
+
 /* A runtime of `code` (offchain calls with the HTTP provider `http` when offchain is set). */
 static bst_substrate_runtime *open_code(const uint8_t *code, size_t len, uint32_t heap_pages,
                                         bool offchain, const bst_substrate_http *http) {
@@ -29,7 +32,8 @@ static bst_substrate_runtime *open_code(const uint8_t *code, size_t len, uint32_
     o.offchain = offchain;
     o.http = http;
     o.allow_missing = true; /* the runtime imports two functions on purpose that nobody has */
-    o.heap_pages = heap_pages;
+    o.heap_pages = heap_pages == HEAP_DYNAMIC ? 0 : heap_pages;
+    o.heap_dynamic = heap_pages == HEAP_DYNAMIC;
     o.max_log_level = 0;
     bst_error err;
     bst_substrate_runtime *rt = bst_substrate_runtime_new(code, len, &o, &err);
@@ -863,6 +867,12 @@ static void test_instances_and_heap(void) {
     /* should_trap_when_heap_exhausted: a 16 MiB Vec with 8 pages of heap room */
     rt = open_rt(8);
     expect_trap(rt, "test_exhaust_heap", zero, 1, "Allocator ran out of space");
+    bst_substrate_runtime_free(rt);
+
+    /* The Dynamic heap strategy: the memory grows as the allocator needs, so the 16 MiB the
+     * 8 static pages refused fit (the memory starts at the runtime's declared size). */
+    rt = open_rt(HEAP_DYNAMIC);
+    expect_call(rt, "test_exhaust_heap", zero, 1, zero, 1);
     bst_substrate_runtime_free(rt);
 
     /* restoration_of_globals: a trap after a huge stack frame does not leak the stack */
