@@ -68,6 +68,18 @@ typedef struct bst_trie_node {
     size_t len;
 } bst_trie_node;
 
+/* Receives one node of a trie (its hash and encoding) from bst_trie_nodes; false stops the
+ * walk (bst_trie_nodes then returns false). */
+typedef bool (*bst_trie_node_fn)(void *user, const uint8_t hash[32], const uint8_t *data,
+                                 size_t len);
+/* The trie of bst_trie_root (BLAKE2b-256) node by node: fn gets every node that is referenced
+ * by its hash (the root, and children of 32 bytes or more; children under 32 bytes live inline
+ * in their parent) and, in state_version 1, every value stored by its hash — what a
+ * StorageProof of the whole trie holds.  root as bst_trie_root.  False on OOM, unsorted
+ * pairs, a bad version or fn stopping. */
+bool bst_trie_nodes(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                    bst_trie_node_fn fn, void *user, uint8_t root[32]);
+
 /* sp-trie verify_trie_proof for one item (ext_trie_*_verify_proof): whether proof[0..n) is a
  * trie-db proof that the trie with `root` maps key to value.  trie-db's proof format: the nodes
  * on the path in pre-order, each with the references to the next proof node emptied (an inline

@@ -12,6 +12,7 @@
  * path in a heap-allocated stack, not in C recursion.
  */
 #include "bastion_crypto.h"
+#include "bastion_state.h"
 #include "bastion_trie.h"
 #include "state_util.h"
 
@@ -299,4 +300,313 @@ bool bst_trie_verify_proof(bst_trie_hasher h, unsigned state_version, const uint
 out:
     free(stack);
     return ok;
+}
+
+/* ---- a state backend over a proof --------------------------------------------------------- */
+
+typedef struct proof_entry {
+    uint8_t hash[32];
+    uint8_t *data;
+    size_t len;
+    bool used; /* read by a lookup since the last bst_state_proof_take_recorded */
+} proof_entry;
+
+struct bst_state_proof {
+    proof_entry *e;
+    size_t n;
+    uint8_t root[32];
+    bool incomplete;
+    uint8_t missing[32];
+};
+
+static int entry_cmp(const void *a, const void *b) {
+    return memcmp(((const proof_entry *)a)->hash, ((const proof_entry *)b)->hash, 32);
+}
+
+bst_state_proof *bst_state_proof_new(const bst_trie_node *nodes, size_t n, const uint8_t root[32]) {
+    bst_state_proof *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    memcpy(p->root, root, 32);
+    p->e = calloc(n ? n : 1, sizeof *p->e);
+    if (!p->e) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        p->e[p->n].data = st_dup_bytes(nodes[i].data, nodes[i].len);
+        if (!p->e[p->n].data) goto fail;
+        p->e[p->n].len = nodes[i].len;
+        st_trie_hash(BST_TRIE_BLAKE2_256, nodes[i].data, nodes[i].len, p->e[p->n].hash);
+        p->n++;
+    }
+    qsort(p->e, p->n, sizeof *p->e, entry_cmp);
+    size_t w = 0; /* the same node twice is kept once */
+    for (size_t i = 0; i < p->n; i++) {
+        if (w && memcmp(p->e[w - 1].hash, p->e[i].hash, 32) == 0) {
+            free(p->e[i].data);
+            continue;
+        }
+        p->e[w++] = p->e[i];
+    }
+    p->n = w;
+    return p;
+fail:
+    bst_state_proof_free(p);
+    return NULL;
+}
+
+void bst_state_proof_free(bst_state_proof *p) {
+    if (!p) return;
+    for (size_t i = 0; i < p->n; i++) free(p->e[i].data);
+    free(p->e);
+    free(p);
+}
+
+bool bst_state_proof_incomplete(const bst_state_proof *p, uint8_t missing[32]) {
+    if (p->incomplete && missing) memcpy(missing, p->missing, 32);
+    return p->incomplete;
+}
+
+size_t bst_state_proof_take_recorded(bst_state_proof *p, bst_trie_node *out, size_t max) {
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->e[i].used) continue;
+        if (k < max) {
+            out[k].data = p->e[i].data;
+            out[k].len = p->e[i].len;
+        }
+        k++;
+    }
+    return k;
+}
+
+/* The node with that hash; a missing one marks the proof incomplete. */
+static bool proof_lookup(bst_state_proof *p, const uint8_t hash[32], const uint8_t **data,
+                         size_t *len) {
+    size_t a = 0, z = p->n;
+    while (a < z) {
+        size_t m = a + (z - a) / 2;
+        int c = memcmp(p->e[m].hash, hash, 32);
+        if (c == 0) {
+            p->e[m].used = true;
+            *data = p->e[m].data;
+            *len = p->e[m].len;
+            return true;
+        }
+        if (c < 0)
+            a = m + 1;
+        else
+            z = m;
+    }
+    if (!p->incomplete) memcpy(p->missing, hash, 32);
+    p->incomplete = true;
+    return false;
+}
+
+/* A child reference: inline bytes, or the node its hash names. */
+static bool proof_child(bst_state_proof *p, const node *n, unsigned c, const uint8_t **data,
+                        size_t *len) {
+    if (n->child_len[c] == 32) return proof_lookup(p, n->child[c], data, len);
+    *data = n->child[c];
+    *len = n->child_len[c];
+    return true;
+}
+
+static bool is_empty_root(const uint8_t root[32]) {
+    uint8_t e[32];
+    bst_trie_empty_root(e);
+    return memcmp(e, root, 32) == 0;
+}
+
+/* The value under key in the trie with that root. */
+static bst_state_res proof_get_in(bst_state_proof *p, const uint8_t root[32], const uint8_t *key,
+                                  size_t key_len, uint8_t **val, size_t *val_len) {
+    const uint8_t *data;
+    size_t len, pos = 0, knib = key_len * 2;
+    if (is_empty_root(root)) return BST_STATE_ABSENT;
+    if (!proof_lookup(p, root, &data, &len)) return BST_STATE_ERROR;
+    for (;;) {
+        node n;
+        if (!decode_node(data, len, &n)) return BST_STATE_ERROR;
+        if (n.kind == NODE_EMPTY || n.nibbles > knib - pos) return BST_STATE_ABSENT;
+        for (size_t i = 0; i < n.nibbles; i++)
+            if (partial_nibble(&n, i) != key_nibble(key, pos + i)) return BST_STATE_ABSENT;
+        pos += n.nibbles;
+        if (pos == knib) {
+            if (!n.has_value) return BST_STATE_ABSENT;
+            const uint8_t *v = n.value;
+            size_t vl = n.value_len;
+            if (n.value_hashed && !proof_lookup(p, n.value, &v, &vl)) return BST_STATE_ERROR;
+            *val = st_dup_bytes(v, vl);
+            *val_len = vl;
+            return *val ? BST_STATE_FOUND : BST_STATE_ERROR;
+        }
+        if (n.kind == NODE_LEAF) return BST_STATE_ABSENT;
+        unsigned c = key_nibble(key, pos++);
+        if (!(n.bitmap & (1u << c))) return BST_STATE_ABSENT;
+        if (!proof_child(p, &n, c, &data, &len)) return BST_STATE_ERROR;
+    }
+}
+
+/* The root of child trie `child` (its entry in the top trie). */
+static bst_state_res child_root(bst_state_proof *p, const uint8_t *child, size_t child_len,
+                                uint8_t root[32]) {
+    const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
+    uint8_t *k = malloc(pl + child_len + 1), *v = NULL;
+    size_t vl = 0;
+    if (!k) return BST_STATE_ERROR;
+    memcpy(k, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl);
+    if (child_len) memcpy(k + pl, child, child_len);
+    bst_state_res r = proof_get_in(p, p->root, k, pl + child_len, &v, &vl);
+    free(k);
+    if (r == BST_STATE_FOUND) {
+        if (vl != 32)
+            r = BST_STATE_ERROR;
+        else
+            memcpy(root, v, 32);
+    }
+    free(v);
+    return r;
+}
+
+static bst_state_res proof_get(void *ctx, const uint8_t *child, size_t child_len,
+                               const uint8_t *key, size_t key_len, uint8_t **val, size_t *val_len) {
+    bst_state_proof *p = ctx;
+    uint8_t root[32];
+    if (!child) return proof_get_in(p, p->root, key, key_len, val, val_len);
+    bst_state_res r = child_root(p, child, child_len, root);
+    return r == BST_STATE_FOUND ? proof_get_in(p, root, key, key_len, val, val_len) : r;
+}
+
+/* In-order search for the smallest key > target (>= when inclusive) in the trie under root. */
+typedef struct walk_frame {
+    node n;
+    size_t path_at; /* nibbles of the path above this node */
+    unsigned next;  /* next child to visit; 16 = done */
+} walk_frame;
+
+/* -1, 0, 1: path[0..pl) against target's nibbles, over the shorter; *prefix when equal there. */
+static int path_cmp(const uint8_t *path, size_t pl, const uint8_t *t, size_t tnib, bool *prefix) {
+    size_t m = pl < tnib ? pl : tnib;
+    for (size_t i = 0; i < m; i++) {
+        unsigned tn = key_nibble(t, i);
+        if (path[i] != tn) return path[i] < tn ? -1 : 1;
+    }
+    *prefix = true;
+    return 0;
+}
+
+static bst_state_res proof_next_in(bst_state_proof *p, const uint8_t root[32], const uint8_t *t,
+                                   size_t t_len, bool inclusive, uint8_t **out, size_t *out_len) {
+    if (is_empty_root(root)) return BST_STATE_ABSENT;
+    walk_frame *st = NULL;
+    uint8_t *path = NULL;
+    size_t depth = 0, cap = 0, pcap = 0, tnib = t_len * 2;
+    bst_state_res r = BST_STATE_ABSENT;
+    const uint8_t *data;
+    size_t len;
+    if (!proof_lookup(p, root, &data, &len)) return BST_STATE_ERROR;
+    size_t at = 0;
+    for (;;) {
+        /* Enter the node data[0..len) at path length `at`. */
+        node n;
+        if (!decode_node(data, len, &n) || !STATE_GROW(st, depth, cap, 16)) {
+            r = BST_STATE_ERROR;
+            break;
+        }
+        size_t pl = at + n.nibbles;
+        while (pcap < pl + 1) {
+            if (!STATE_GROW(path, pcap, pcap, 64)) break;
+        }
+        if (pcap < pl + 1) {
+            r = BST_STATE_ERROR;
+            break;
+        }
+        for (size_t i = 0; i < n.nibbles; i++) path[at + i] = (uint8_t)partial_nibble(&n, i);
+        bool prefix = false;
+        int c = path_cmp(path, pl, t, tnib, &prefix);
+        bool skip = n.kind == NODE_EMPTY || c < 0 || (c == 0 && pl < tnib && !prefix);
+        if (!skip && n.has_value && (pl & 1u) == 0 &&
+            (c > 0 || pl > tnib || (pl == tnib && inclusive))) {
+            /* This node's key is the answer: it comes before everything below it. */
+            *out_len = pl / 2;
+            *out = malloc(*out_len ? *out_len : 1);
+            if (!*out) {
+                r = BST_STATE_ERROR;
+                break;
+            }
+            for (size_t i = 0; i < *out_len; i++)
+                (*out)[i] = (uint8_t)(path[2 * i] << 4 | path[2 * i + 1]);
+            r = BST_STATE_FOUND;
+            break;
+        }
+        st[depth].n = n;
+        st[depth].path_at = at;
+        st[depth].next = skip || n.kind != NODE_BRANCH ? 16 : 0;
+        depth++;
+        /* Find the next child to enter, unwinding finished nodes. */
+        bool entered = false;
+        while (depth > 0 && !entered) {
+            walk_frame *f = &st[depth - 1];
+            while (f->next < 16 && !(f->n.bitmap & (1u << f->next))) f->next++;
+            if (f->next == 16) {
+                depth--;
+                continue;
+            }
+            unsigned ch = f->next++;
+            size_t cat = f->path_at + f->n.nibbles;
+            if (pcap < cat + 1) break; /* cannot happen: grown when the node was entered */
+            path[cat] = (uint8_t)ch;
+            /* a child whose path is already below the target is skipped unread */
+            bool pre = false;
+            if (path_cmp(path, cat + 1, t, tnib, &pre) < 0) continue;
+            if (!proof_child(p, &f->n, ch, &data, &len)) {
+                r = BST_STATE_ERROR;
+                depth = 0;
+                break;
+            }
+            at = cat + 1;
+            entered = true;
+        }
+        if (!entered) break;
+    }
+    free(st);
+    free(path);
+    return r;
+}
+
+static bst_state_res proof_next_key(void *ctx, const uint8_t *child, size_t child_len,
+                                    const uint8_t *key, size_t key_len, bool inclusive,
+                                    uint8_t **out, size_t *out_len) {
+    bst_state_proof *p = ctx;
+    uint8_t root[32];
+    if (!child) return proof_next_in(p, p->root, key, key_len, inclusive, out, out_len);
+    bst_state_res r = child_root(p, child, child_len, root);
+    if (r != BST_STATE_FOUND) return r;
+    return proof_next_in(p, root, key, key_len, inclusive, out, out_len);
+}
+
+/* The next child trie: the next top key under ":child_storage:default:". */
+static bst_state_res proof_next_child(void *ctx, const uint8_t *name, size_t name_len,
+                                      bool inclusive, uint8_t **out, size_t *out_len) {
+    bst_state_proof *p = ctx;
+    const size_t pl = sizeof BST_CHILD_STORAGE_DEFAULT_PREFIX - 1;
+    uint8_t *k = malloc(pl + name_len + 1), *next = NULL;
+    size_t nl = 0;
+    if (!k) return BST_STATE_ERROR;
+    memcpy(k, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl);
+    if (name_len) memcpy(k + pl, name, name_len);
+    bst_state_res r = proof_next_in(p, p->root, k, pl + name_len, inclusive, &next, &nl);
+    free(k);
+    if (r != BST_STATE_FOUND) return r;
+    if (nl < pl || memcmp(next, BST_CHILD_STORAGE_DEFAULT_PREFIX, pl) != 0) {
+        free(next);
+        return BST_STATE_ABSENT;
+    }
+    memmove(next, next + pl, nl - pl);
+    *out = next;
+    *out_len = nl - pl;
+    return BST_STATE_FOUND;
+}
+
+bst_state_backend bst_state_proof_backend(bst_state_proof *p) {
+    bst_state_backend b = {p, proof_get, proof_next_key, proof_next_child};
+    return b;
 }

@@ -52,7 +52,15 @@ typedef struct buf {
     size_t len, cap;
     bool oom;
     bst_trie_hasher hasher;
+    bst_trie_node_fn emit; /* bst_trie_nodes: every hashed node and value, or NULL */
+    void *emit_user;
 } buf;
+
+/* The hash of data[0..len) as the trie references it, handed to the emitter when there is one. */
+static void hash_emit(buf *b, const uint8_t *data, size_t len, uint8_t out[32]) {
+    st_trie_hash(b->hasher, data, len, out);
+    if (b->emit && !b->emit(b->emit_user, out, data, len)) b->oom = true;
+}
 
 static bool buf_reserve(buf *b, size_t extra) {
     if (b->oom) return false;
@@ -121,7 +129,7 @@ static bool value_hashed(unsigned version, size_t len) {
 static void put_value(buf *b, unsigned version, const bst_trie_pair *p) {
     if (value_hashed(version, p->value_len)) {
         uint8_t h[32];
-        st_trie_hash(b->hasher, p->value, p->value_len, h);
+        hash_emit(b, p->value, p->value_len, h);
         buf_put(b, h, 32);
     } else {
         buf_compact(b, p->value_len);
@@ -210,7 +218,7 @@ static void reference_child(buf *b, size_t start) {
         b->len++;
     } else {
         uint8_t h[32];
-        st_trie_hash(b->hasher, b->p + start, n, h);
+        hash_emit(b, b->p + start, n, h);
         b->len = start;
         buf_byte(b, 32u << 2);
         buf_put(b, h, 32);
@@ -218,17 +226,19 @@ static void reference_child(buf *b, size_t start) {
 }
 
 static bool build(const bst_trie_pair *pairs, size_t n, unsigned version, bst_trie_hasher h,
-                  uint8_t out[32]) {
+                  bst_trie_node_fn emit, void *user, uint8_t out[32]) {
     buf b = {0};
     b.hasher = h;
+    b.emit = emit;
+    b.emit_user = user;
     frame *stack = NULL;
     size_t depth = 0, cap = 0;
     bool ok = false;
     frame f;
     if (open_node(&b, pairs, 0, n, 0, version, &f)) {
         if (b.oom) goto done;
-        st_trie_hash(h, b.p, b.len, out);
-        ok = true;
+        hash_emit(&b, b.p, b.len, out);
+        ok = !b.oom;
         goto done;
     }
     for (;;) {
@@ -254,8 +264,8 @@ static bool build(const bst_trie_pair *pairs, size_t n, unsigned version, bst_tr
         b.p[f.bitmap_at] = (uint8_t)(f.bitmap & 0xffu);
         b.p[f.bitmap_at + 1] = (uint8_t)(f.bitmap >> 8);
         if (depth == 0) {
-            st_trie_hash(h, b.p + f.start, b.len - f.start, out);
-            ok = true;
+            hash_emit(&b, b.p + f.start, b.len - f.start, out);
+            ok = !b.oom;
             goto done;
         }
         reference_child(&b, f.start);
@@ -267,8 +277,9 @@ done:
     return ok;
 }
 
-bool bst_trie_root_hashed(const bst_trie_pair *pairs, size_t n, unsigned state_version,
-                          bst_trie_hasher h, uint8_t out[32]) {
+/* The root, every hashed node and value handed to emit when it is not NULL. */
+static bool root_with(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                      bst_trie_hasher h, bst_trie_node_fn emit, void *user, uint8_t out[32]) {
     if (state_version > 1 || (h != BST_TRIE_BLAKE2_256 && h != BST_TRIE_KECCAK_256)) return false;
     if (n == 0) {
         bst_trie_empty_root_hashed(h, out);
@@ -279,7 +290,17 @@ bool bst_trie_root_hashed(const bst_trie_pair *pairs, size_t n, unsigned state_v
         if (pairs[i].key_len > SIZE_MAX / 2) return false;
         if (i && key_cmp(&pairs[i - 1], &pairs[i]) >= 0) return false;
     }
-    return build(pairs, n, state_version, h, out);
+    return build(pairs, n, state_version, h, emit, user, out);
+}
+
+bool bst_trie_root_hashed(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                          bst_trie_hasher h, uint8_t out[32]) {
+    return root_with(pairs, n, state_version, h, NULL, NULL, out);
+}
+
+bool bst_trie_nodes(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                    bst_trie_node_fn fn, void *user, uint8_t root[32]) {
+    return fn && root_with(pairs, n, state_version, BST_TRIE_BLAKE2_256, fn, user, root);
 }
 
 bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version, uint8_t out[32]) {

@@ -5,11 +5,15 @@
  * empty inline child, the proven value emptied); the roots they must reach come from
  * bst_trie_root_hashed, the independent builder of trie.c.  Then every way a proof can be wrong:
  * another value, an absent key, a node missing or left over, a value not omitted, a hash on the
- * path, malformed nodes.
+ * path, malformed nodes.  Then the state backend over a proof (bst_state_proof): over the nodes
+ * of a whole trie (bst_trie_nodes) every read answers as the pairs say and the state root comes
+ * out the same; the nodes one read used replay that read alone, and a pruned proof fails as
+ * incomplete, never as an absent key.
  */
 #include "bastion_trie.h"
 
 #include "bastion_crypto.h"
+#include "bastion_state.h"
 #include "../support/check.h"
 
 #include <stdio.h>
@@ -179,6 +183,194 @@ static void keccak_roots(void) {
     CHECK(memcmp(r, want, 32) == 0);
 }
 
+/* ---- the proof backend ------------------------------------------------------------------- */
+
+typedef struct node_set {
+    bst_trie_node *v;
+    size_t n, cap;
+} node_set;
+
+static bool collect(void *user, const uint8_t hash[32], const uint8_t *data, size_t len) {
+    (void)hash;
+    node_set *s = user;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        REQUIRE(s->v);
+    }
+    uint8_t *copy = malloc(len);
+    REQUIRE(copy);
+    memcpy(copy, data, len);
+    s->v[s->n].data = copy;
+    s->v[s->n++].len = len;
+    return true;
+}
+
+static void set_free(node_set *s) {
+    for (size_t i = 0; i < s->n; i++) free((void *)s->v[i].data);
+    free(s->v);
+}
+
+#define NKEYS 300
+static uint8_t g_keys[NKEYS][3], g_vals[NKEYS][48];
+
+static int pair_cmp(const void *a, const void *b) {
+    const bst_trie_pair *x = a, *y = b;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/* NKEYS pairs of 1..3-byte keys (some keys prefixes of others) and 1..48-byte values. */
+static void make_pairs(bst_trie_pair *pairs) {
+    for (size_t i = 0; i < NKEYS; i++) {
+        g_keys[i][0] = (uint8_t)(i * 7);
+        g_keys[i][1] = (uint8_t)(i / 3);
+        g_keys[i][2] = (uint8_t)i;
+        for (size_t j = 0; j < sizeof g_vals[i]; j++) g_vals[i][j] = (uint8_t)(i + j);
+        pairs[i].key = g_keys[i];
+        pairs[i].key_len = 1 + i % 3;
+        pairs[i].value = g_vals[i];
+        pairs[i].value_len = 1 + (i * 13) % 48;
+    }
+    qsort(pairs, NKEYS, sizeof *pairs, pair_cmp);
+}
+
+static size_t dedup(bst_trie_pair *pairs, size_t n) {
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w == 0 || pair_cmp(&pairs[w - 1], &pairs[i]) != 0) pairs[w++] = pairs[i];
+    return w;
+}
+
+static void proof_backend(unsigned version) {
+    static bst_trie_pair pairs[NKEYS + 1];
+    make_pairs(pairs);
+    size_t n = dedup(pairs, NKEYS);
+    /* A child trie "c" of three pairs; its root goes into the top trie. */
+    static const uint8_t ck[3][2] = {{1, 2}, {1, 3}, {9, 9}};
+    uint8_t cval[40];
+    memset(cval, 0x5a, sizeof cval);
+    bst_trie_pair cpairs[3];
+    for (int i = 0; i < 3; i++) cpairs[i] = (bst_trie_pair){ck[i], 2, cval, 10 + 15 * (size_t)i};
+    node_set set = {0};
+    uint8_t croot[32], root[32], want[32];
+    REQUIRE(bst_trie_nodes(cpairs, 3, version, collect, &set, croot));
+    static const char ckey[] = ":child_storage:default:c";
+    pairs[n++] = (bst_trie_pair){(const uint8_t *)ckey, sizeof ckey - 1, croot, 32};
+    qsort(pairs, n, sizeof *pairs, pair_cmp);
+    REQUIRE(bst_trie_nodes(pairs, n, version, collect, &set, root));
+    REQUIRE(bst_trie_root(pairs, n, version, want));
+    CHECK(memcmp(root, want, 32) == 0);
+
+    /* The whole state: every key reads back, absent ones are absent, the root is the same. */
+    bst_state_proof *p = bst_state_proof_new(set.v, set.n, root);
+    REQUIRE(p);
+    bst_state_backend be = bst_state_proof_backend(p);
+    bst_state *st = bst_state_new(&be);
+    REQUIRE(st);
+    /* The state keeps child roots out of the top trie's keys (they are the child tries'
+     * business): the pairs without that entry are what it reads and iterates. */
+    static bst_trie_pair plain[NKEYS + 1];
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pairs[i].key != (const uint8_t *)ckey) plain[np++] = pairs[i];
+    size_t bad = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint8_t *v = NULL;
+        size_t vl = 0;
+        bst_state_res r = bst_state_get(st, NULL, 0, plain[i].key, plain[i].key_len, &v, &vl);
+        if (r != BST_STATE_FOUND || vl != plain[i].value_len ||
+            (vl && memcmp(v, plain[i].value, vl) != 0))
+            bad++;
+        free(v);
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu keys read wrong (version %u)", bad, np, version);
+    static const uint8_t absent[4] = {0xff, 0xff, 0xff, 0xff};
+    uint8_t *v = NULL;
+    size_t vl = 0;
+    CHECK(bst_state_get(st, NULL, 0, absent, 4, &v, &vl) == BST_STATE_ABSENT);
+    CHECK(bst_state_get(st, (const uint8_t *)"c", 1, ck[2], 2, &v, &vl) == BST_STATE_FOUND &&
+          vl == 40 && memcmp(v, cval, 40) == 0);
+    free(v);
+    CHECK(bst_state_get(st, (const uint8_t *)"c", 1, absent, 2, &v, &vl) == BST_STATE_ABSENT);
+    uint8_t got[32], cgot[32];
+    CHECK(bst_state_root(st, version, got));
+    CHECK(bst_state_child_root(st, (const uint8_t *)"c", 1, version, cgot));
+    CHECK(memcmp(cgot, croot, 32) == 0);
+    /* the top trie of the state: the pairs without the child's root entry, plus that entry */
+    CHECK(memcmp(got, root, 32) == 0);
+    /* next_key walks every key in order */
+    uint8_t *k = NULL, *prev = NULL;
+    size_t kl = 0, pl = 0, count = 0;
+    while (bst_state_next_key(st, NULL, 0, prev, pl, &k, &kl) == BST_STATE_FOUND) {
+        CHECK(count < np && kl == plain[count].key_len && memcmp(k, plain[count].key, kl) == 0);
+        free(prev);
+        prev = k;
+        pl = kl;
+        count++;
+    }
+    free(prev);
+    CHECK_MSG(count == np, "next_key visited %zu of %zu keys", count, np);
+    CHECK(!bst_state_proof_incomplete(p, NULL));
+    bst_state_free(st);
+    bst_state_proof_free(p);
+
+    /* Record one read, replay it on the recorded nodes alone. */
+    p = bst_state_proof_new(set.v, set.n, root);
+    be = bst_state_proof_backend(p);
+    st = bst_state_new(&be);
+    const bst_trie_pair *target = &plain[np / 2];
+    CHECK(bst_state_get(st, NULL, 0, target->key, target->key_len, &v, &vl) == BST_STATE_FOUND);
+    free(v);
+    bst_trie_node rec[64];
+    size_t nrec = bst_state_proof_take_recorded(p, rec, 64);
+    CHECK(nrec > 0 && nrec < 64 && nrec < set.n);
+    bst_state_proof *small = bst_state_proof_new(rec, nrec, root);
+    bst_state_free(st);
+    bst_state_proof_free(p);
+    REQUIRE(small);
+    be = bst_state_proof_backend(small);
+    st = bst_state_new(&be);
+    CHECK(bst_state_get(st, NULL, 0, target->key, target->key_len, &v, &vl) == BST_STATE_FOUND &&
+          vl == target->value_len && memcmp(v, target->value, vl) == 0);
+    free(v);
+    CHECK(!bst_state_proof_incomplete(small, NULL));
+    /* a key elsewhere needs nodes the small proof lacks: incomplete, never absent */
+    bst_state_res r = bst_state_get(st, NULL, 0, plain[0].key, plain[0].key_len, &v, &vl);
+    CHECK(r == BST_STATE_ERROR || (r == BST_STATE_FOUND && vl == plain[0].value_len));
+    if (r == BST_STATE_FOUND) free(v);
+    CHECK(r == BST_STATE_FOUND || bst_state_proof_incomplete(small, NULL));
+    bst_state_free(st);
+    bst_state_proof_free(small);
+    /* pruned: without its last recorded node the read fails as incomplete */
+    for (size_t drop = 0; drop < nrec; drop++) {
+        bst_trie_node pruned[64];
+        size_t m = 0;
+        for (size_t i = 0; i < nrec; i++)
+            if (i != drop) pruned[m++] = rec[i];
+        bst_state_proof *pp = bst_state_proof_new(pruned, m, root);
+        bst_state_backend pbe = bst_state_proof_backend(pp);
+        bst_state *ps = bst_state_new(&pbe);
+        uint8_t miss[32];
+        r = bst_state_get(ps, NULL, 0, target->key, target->key_len, &v, &vl);
+        CHECK_MSG(r == BST_STATE_ERROR && bst_state_proof_incomplete(pp, miss),
+                  "dropping recorded node %zu: %d", drop, (int)r);
+        bst_state_free(ps);
+        bst_state_proof_free(pp);
+    }
+    /* the empty trie's root needs no node */
+    uint8_t empty[32];
+    bst_trie_empty_root(empty);
+    p = bst_state_proof_new(NULL, 0, empty);
+    be = bst_state_proof_backend(p);
+    st = bst_state_new(&be);
+    CHECK(bst_state_get(st, NULL, 0, absent, 1, &v, &vl) == BST_STATE_ABSENT);
+    bst_state_free(st);
+    bst_state_proof_free(p);
+    set_free(&set);
+}
+
 int main(void) {
     if (!bst_crypto_init()) return 1;
     for (size_t i = 0; i < sizeof VA; i++) {
@@ -191,5 +383,7 @@ int main(void) {
         verify_cases((bst_trie_hasher)h, 1);
         small_cases((bst_trie_hasher)h);
     }
+    proof_backend(0);
+    proof_backend(1);
     return check_finish("state/proof");
 }
