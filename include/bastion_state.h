@@ -41,8 +41,6 @@
 #ifndef BASTION_STATE_H
 #define BASTION_STATE_H
 
-#include "bastion_trie.h"
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,14 +113,16 @@ typedef struct bst_state bst_state;
  * nodes its reads used (bst_state_proof_take_recorded): over the nodes of a whole state
  * (bst_trie_nodes) it is a proof recorder.  Not thread-safe. */
 typedef struct bst_state_proof bst_state_proof;
-bst_state_proof *bst_state_proof_new(const bst_trie_node *nodes, size_t n, const uint8_t root[32]);
+struct bst_trie_node; /* bastion_trie.h: { data, len } */
+bst_state_proof *bst_state_proof_new(const struct bst_trie_node *nodes, size_t n,
+                                     const uint8_t root[32]);
 void bst_state_proof_free(bst_state_proof *p);
 bst_state_backend bst_state_proof_backend(bst_state_proof *p);
 /* Whether a read needed a node the proof lacks; *missing (may be NULL) its hash (the first). */
 bool bst_state_proof_incomplete(const bst_state_proof *p, uint8_t missing[32]);
 /* The nodes reads have used (views into p, valid while it lives): the first max into out; the
  * count is returned. */
-size_t bst_state_proof_take_recorded(bst_state_proof *p, bst_trie_node *out, size_t max);
+size_t bst_state_proof_take_recorded(bst_state_proof *p, struct bst_trie_node *out, size_t max);
 
 /* backend NULL: an empty backend.  The vtable is copied; its ctx must outlive the state, and
  * its content must not change while the state uses it (roots are cached).  NULL on
