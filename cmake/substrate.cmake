@@ -50,6 +50,11 @@ if(BASTION_WAT2WASM)
 else()
   message(WARNING "wat2wasm not found: substrate/sandbox not registered")
 endif()
+# Merkle proofs: record a call's proof on a chain spec, replay it alone, prune it.
+add_test(NAME substrate/proof
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/substrate/proof.sh $<TARGET_FILE:bastion>
+                 ${BASTION_SHARED_DIR}/runtimes)
+set_tests_properties(substrate/proof PROPERTIES TIMEOUT 300)
 # `bastion runtime version` on the shared runtimes.
 add_test(NAME substrate/runtime_version
          COMMAND ${CMAKE_SOURCE_DIR}/tests/substrate/runtime_version.sh $<TARGET_FILE:bastion>

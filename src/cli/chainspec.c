@@ -207,8 +207,8 @@ static bool decode_state_version(const char *path, const uint8_t *out, size_t ou
 
 /* The state version the runtime in blob declares (see cli_chainspec_state_version): from its
  * runtime_version custom section when it has one, else from a Core_version call. */
-static bool runtime_state_version(const char *path, const uint8_t *blob, size_t blob_len,
-                                  unsigned *version) {
+bool cli_code_state_version(const char *path, const uint8_t *blob, size_t blob_len,
+                            unsigned *version) {
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
     bst_error err;
@@ -244,7 +244,7 @@ bool cli_chainspec_state_version(const char *path, const json_t *root, unsigned 
     uint8_t *blob = NULL;
     size_t blob_len = 0;
     bool ok = cli_chainspec_code(path, root, &blob, &blob_len) &&
-              runtime_state_version(path, blob, blob_len, version);
+              cli_code_state_version(path, blob, blob_len, version);
     free(blob);
     return ok;
 }

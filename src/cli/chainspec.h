@@ -34,6 +34,10 @@ bool cli_chainspec_heap_pages(const json_t *root, uint64_t *pages);
  * genesis.raw.childrenDefault, hex keys and values) into m.  Prints an error naming path and
  * returns false on failure. */
 bool cli_chainspec_genesis_storage(const char *path, const json_t *root, bst_state_mem *m);
+/* The state version a runtime (blob: wasm, maybe compressed) declares: from its
+ * runtime_version section, else its Core_version (0 when the RuntimeVersion has none). */
+bool cli_code_state_version(const char *path, const uint8_t *blob, size_t blob_len,
+                            unsigned *version);
 /* The state version the chain spec's genesis runtime (its :code) declares in its
  * RuntimeVersion (0 when it has none); prints an error naming path and returns false when it
  * cannot be found. */
