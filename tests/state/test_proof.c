@@ -328,7 +328,7 @@ static void proof_backend(unsigned version) {
     CHECK(nrec > 0 && nrec < 64 && nrec < set.n);
     bst_state_proof *small = bst_state_proof_new(rec, nrec, root);
     bst_state_free(st);
-    bst_state_proof_free(p);
+    bst_state_proof *recorder = p; /* rec views its nodes: kept until the pruned cases */
     REQUIRE(small);
     be = bst_state_proof_backend(small);
     st = bst_state_new(&be);
@@ -359,6 +359,7 @@ static void proof_backend(unsigned version) {
         bst_state_free(ps);
         bst_state_proof_free(pp);
     }
+    bst_state_proof_free(recorder);
     /* the empty trie's root needs no node */
     uint8_t empty[32];
     bst_trie_empty_root(empty);
