@@ -40,6 +40,10 @@ add_test(NAME cli/limits
          COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cli/limits.sh $<TARGET_FILE:bastion> ${_bst_rss_mode})
 set_tests_properties(cli/limits PROPERTIES TIMEOUT 300)
 # --timeout-ms against host calls that block.
+# `bastion key inspect` against published `subkey inspect` outputs (tests/cli/key.sh).
+add_test(NAME cli/key COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cli/key.sh $<TARGET_FILE:bastion>)
+set_tests_properties(cli/key PROPERTIES TIMEOUT 120)
+
 include(${CMAKE_SOURCE_DIR}/tests/cli/cli.cmake)
 # The guest profiler (--profile) and source lines in trap backtraces, on clang -g programs.
 include(${CMAKE_SOURCE_DIR}/tests/profile/profile.cmake)

@@ -6,7 +6,7 @@ file(GLOB BASTION_STATE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/state/
 # bastion_scale: the compact integers of append and the trie codec (src/state/state_util.h).
 bastion_library(bastion_state SOURCES ${BASTION_STATE_SOURCES} DEPENDS bastion_scale bastion_crypto)
 
-foreach(_bst_state_test trie state)
+foreach(_bst_state_test trie state proof)
   add_executable(test_state_${_bst_state_test}
                  ${CMAKE_SOURCE_DIR}/tests/state/test_${_bst_state_test}.c)
   target_link_libraries(test_state_${_bst_state_test} PRIVATE bastion_state)

@@ -41,9 +41,20 @@ if(BASTION_WAT2WASM)
   bastion_assemble_wat(substrate_sandbox_wasm ${_sub_wasm} ${_sub_sandbox_wats})
   substrate_test(sandbox test_sandbox.c ${BASTION_SHARED_DIR}/runtimes)
   add_dependencies(test_substrate_sandbox substrate_sandbox_wasm)
+  # The host functions no shared runtime imports (keccak tries, proofs, cursors, panics,
+  # tracing, transaction index, proof size), through a runtime of our own.
+  bastion_assemble_wat(substrate_host_extra_wasm ${_sub_wasm}
+                       ${CMAKE_SOURCE_DIR}/tests/substrate/host_extra.wat)
+  substrate_test(host_extra test_host_extra.c)
+  add_dependencies(test_substrate_host_extra substrate_host_extra_wasm)
 else()
   message(WARNING "wat2wasm not found: substrate/sandbox not registered")
 endif()
+# Merkle proofs: record a call's proof on a chain spec, replay it alone, prune it.
+add_test(NAME substrate/proof
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/substrate/proof.sh $<TARGET_FILE:bastion>
+                 ${BASTION_SHARED_DIR}/runtimes)
+set_tests_properties(substrate/proof PROPERTIES TIMEOUT 300)
 # `bastion runtime version` on the shared runtimes.
 add_test(NAME substrate/runtime_version
          COMMAND ${CMAKE_SOURCE_DIR}/tests/substrate/runtime_version.sh $<TARGET_FILE:bastion>

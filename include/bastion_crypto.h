@@ -62,6 +62,8 @@ void bst_twox_128(const void *data, size_t len, uint8_t out[16]);
 void bst_twox_256(const void *data, size_t len, uint8_t out[32]);
 /* Keccak-256 with the original padding (Ethereum's, not SHA3-256). */
 void bst_keccak_256(const void *data, size_t len, uint8_t out[32]);
+/* Keccak-512, original padding (sp-core keccak_512). */
+void bst_keccak_512(const void *data, size_t len, uint8_t out[64]);
 void bst_sha2_256(const void *data, size_t len, uint8_t out[32]);
 /* Incremental SHA-256.  The state is caller-owned, needs no cleanup, and may be copied by value:
  * finalising a copy yields the digest of everything so far while the original keeps hashing
@@ -185,6 +187,74 @@ void bst_base64_encode(char *out, const void *in, size_t n);
 /* Decodes exactly the text in[0..len) (no white space, padding required) into out (at most cap
  * bytes); false on anything else or when it does not fit.  *out_len receives the length. */
 bool bst_base64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *in, size_t len);
+
+/* ---- secret URIs, as sp-core and `subkey` read them ------------------------------------------ */
+
+typedef enum bst_key_scheme {
+    BST_KEY_SR25519 = 0,
+    BST_KEY_ED25519 = 1,
+    BST_KEY_ECDSA = 2
+} bst_key_scheme;
+
+/* A key pair made from a secret URI. */
+typedef struct bst_key_pair {
+    bst_key_scheme scheme;
+    /* The 32-byte seed that makes this pair by itself (sp-core's Pair::from_seed): the mini
+     * secret / seed after the last hard junction.  An sr25519 soft junction leaves no such seed
+     * (has_seed false; `subkey` prints "n/a"). */
+    bool has_seed;
+    uint8_t seed[32];
+    /* Signing key: sr25519 scalar ++ nonce (bst_sr25519_sign); ed25519 seed ++ public
+     * (bst_ed25519_sign); ecdsa the seed, then zeros (bst_ecdsa_sign). */
+    uint8_t secret[64];
+    uint8_t pub[33];
+    size_t pub_len; /* 32; 33 for ecdsa (compressed) */
+    /* The URI was a mnemonic phrase alone (no path, no ///password): `subkey` then calls it a
+     * "Secret phrase" rather than a "Secret Key URI". */
+    bool is_phrase;
+} bst_key_pair;
+
+/* Why a secret URI was refused (sp-core's SecretStringError). */
+typedef enum bst_suri_status {
+    BST_SURI_OK = 0,
+    BST_SURI_BAD_FORMAT, /* not PHRASE(/soft|//hard)*(///password)? */
+    BST_SURI_BAD_PHRASE, /* not a BIP39 English mnemonic of 12..24 words with a valid checksum */
+    BST_SURI_BAD_SEED,   /* a 0x seed that is not 32 bytes of hex, or not a valid ecdsa key */
+    BST_SURI_BAD_PATH    /* a soft junction for ed25519 or ecdsa (hard derivation only) */
+} bst_suri_status;
+
+/* The key pair of a secret URI `PHRASE[/soft|//hard]...[///password]`:
+ * - PHRASE is a BIP39 English mnemonic (turned into a mini secret the substrate-bip39 way:
+ *   PBKDF2-HMAC-SHA512 over the mnemonic's *entropy*, salt "mnemonic" ++ password, 2048
+ *   rounds, the first 32 bytes), or a 32-byte hex seed 0x..., or empty for the development
+ *   phrase "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+ * - each junction is a decimal u64 (8 bytes little-endian) or else the SCALE-encoded string,
+ *   zero-padded to 32 bytes (BLAKE2b-256 of it when longer); `//` is hard derivation
+ *   (sr25519: schnorrkel's hard_derive_mini_secret_key; ed25519: BLAKE2b-256 of
+ *   ("Ed25519HDKD", seed, chain code) SCALE-encoded; ecdsa the same with "Secp256k1HDKD"),
+ *   `/` soft (sr25519 only: schnorrkel's derived_key_simple);
+ * - password (NULL for none) overrides a `///password` in the URI, as `subkey --password`
+ *   does; it salts the mnemonic only (a hex seed ignores it).
+ * The secrets in *out should be wiped (bst_secure_wipe) when done. */
+bst_suri_status bst_key_from_suri(bst_key_scheme scheme, const char *suri, const char *password,
+                                  bst_key_pair *out);
+/* A short English text for a status ("invalid phrase", ...). */
+const char *bst_suri_status_text(bst_suri_status st);
+/* The account id of a public key (sp-runtime's MultiSigner::into_account): the key itself for
+ * sr25519 and ed25519, BLAKE2b-256 of the compressed key for ecdsa. */
+void bst_key_account_id(const bst_key_pair *k, uint8_t out[32]);
+
+/* ---- SS58 addresses ------------------------------------------------------------------------- */
+
+/* The longest SS58 text bst_ss58_encode writes, with its NUL, for data up to 64 bytes. */
+#define BST_SS58_MAX 100
+/* SS58 (Base58 of prefix ++ data ++ the first two bytes of BLAKE2b-512("SS58PRE" ++ prefix ++
+ * data)) with the network prefix (0..16383: one byte below 64, two above).  False when prefix
+ * or len (1..64) is out of range or out_size is too small. */
+bool bst_ss58_encode(const uint8_t *data, size_t len, uint16_t prefix, char *out, size_t out_size);
+/* The inverse for an address whose body is exactly len bytes: false unless s is valid Base58
+ * with a good checksum and a prefix of the right form. */
+bool bst_ss58_decode(const char *s, uint8_t *data, size_t len, uint16_t *prefix);
 
 /* ---- development accounts ----------------------------------------------------------------- */
 

@@ -105,6 +105,25 @@ bst_state_backend bst_state_mem_backend(bst_state_mem *m);
 
 typedef struct bst_state bst_state;
 
+/* A backend over a Merkle proof (the StorageProof / state_getReadProof shape): a set of encoded
+ * trie nodes (BLAKE2b-256, any order, duplicates allowed; copied) and the state root.  Reads
+ * walk the nodes from the root (child tries through their root entry in the top trie).  A read
+ * that needs a node the proof lacks is BST_STATE_ERROR and marks the proof incomplete
+ * (bst_state_proof_incomplete): it is never taken for an absent key.  The proof records the
+ * nodes its reads used (bst_state_proof_take_recorded): over the nodes of a whole state
+ * (bst_trie_nodes) it is a proof recorder.  Not thread-safe. */
+typedef struct bst_state_proof bst_state_proof;
+struct bst_trie_node; /* bastion_trie.h: { data, len } */
+bst_state_proof *bst_state_proof_new(const struct bst_trie_node *nodes, size_t n,
+                                     const uint8_t root[32]);
+void bst_state_proof_free(bst_state_proof *p);
+bst_state_backend bst_state_proof_backend(bst_state_proof *p);
+/* Whether a read needed a node the proof lacks; *missing (may be NULL) its hash (the first). */
+bool bst_state_proof_incomplete(const bst_state_proof *p, uint8_t missing[32]);
+/* The nodes reads have used (views into p, valid while it lives): the first max into out; the
+ * count is returned. */
+size_t bst_state_proof_take_recorded(bst_state_proof *p, struct bst_trie_node *out, size_t max);
+
 /* backend NULL: an empty backend.  The vtable is copied; its ctx must outlive the state, and
  * its content must not change while the state uses it (roots are cached).  NULL on
  * out-of-memory. */

@@ -151,6 +151,11 @@ typedef struct bst_substrate_options {
     uint32_t heap_pages;              /* pages the memory may grow by beyond its initial size
                                         (the allocator's room; Substrate's "heap pages");
                                         default BST_SUBSTRATE_DEFAULT_HEAP_PAGES */
+    bool heap_dynamic;                /* Substrate's HeapAllocStrategy::Dynamic: the memory
+                                        starts at its declared size and the allocator grows it
+                                        as it needs, up to the store's max_memory_pages
+                                        (heap_pages is then unused); default false: Static,
+                                        a fixed initial size + heap_pages */
     bool allow_missing;               /* link imports this host does not provide to stubs that
                                         trap when called (Substrate's allow_missing_func_imports);
                                         default false: such an import fails instantiation */
@@ -218,6 +223,16 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
  * with opts->config.time_calls, instructions counted with opts->module_config.count_instructions. */
 bool bst_substrate_call_stats(const bst_substrate_runtime *rt, bst_call_stats *out);
 
+/* bst_substrate_call that runs and discards: the call's storage transaction (and its offchain
+ * indexing) is rolled back even when it succeeds, so the state is as it was (read-only runtime
+ * APIs: TaggedTransactionQueue_validate_transaction, TransactionPaymentApi_query_info, ...,
+ * which a node runs on a throwaway overlay).  The output and errors are bst_substrate_call's.
+ * Offchain local storage written by an offchain call (opts.offchain) is not state and is kept,
+ * as a node's offchain database keeps it. */
+bst_status bst_substrate_call_dry_run(bst_substrate_runtime *rt, const char *name,
+                                      const uint8_t *input, size_t input_len, uint8_t **out,
+                                      size_t *out_len, bst_error *err);
+
 /* ---- RuntimeVersion ----------------------------------------------------------------------- */
 
 typedef struct bst_substrate_api {
@@ -249,6 +264,16 @@ typedef struct bst_substrate_version {
 bst_scale_err bst_substrate_version_decode(const uint8_t *p, size_t len, bst_substrate_version *v);
 /* The i-th API entry (i < v->napis). */
 void bst_substrate_version_api(const bst_substrate_version *v, size_t i, bst_substrate_api *out);
+
+/* What Core_version would return, read from the runtime's custom sections without
+ * instantiating it (sc-executor read_embedded_version): "runtime_version" (the RuntimeVersion
+ * sp-version's #[runtime_version] embeds, apis empty) with the APIs of "runtime_apis", and the
+ * optional trailing fields the Core API's version implies.  code is the decompressed module.
+ * True with *out malloc'd (free it) when there is a well-formed "runtime_version" section; false
+ * when there is none or it does not decode (then call Core_version, as Substrate falls back to
+ * doing). */
+bool bst_substrate_embedded_version(const uint8_t *code, size_t len, uint8_t **out,
+                                    size_t *out_len);
 
 /* ---- metadata ------------------------------------------------------------------------------ */
 

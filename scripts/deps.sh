@@ -12,6 +12,7 @@ packages=(
     wasi-libc libclang-rt-dev-wasm32 lld           # clang --target=wasm32-wasi (tests/wasi)
     libsodium-dev libsecp256k1-dev libxxhash-dev liblmdb-dev libzstd-dev   # host layers
     nettle-dev                                     # Keccak-f[1600] (crypto layer)
+    python3-mnemonic                               # BIP39 English word list (crypto layer)
     binaryen                                       # wasm-opt -ttf: tests/fuzz/diff modules
     minisign                                       # tests/sign: interop with the real tool
     libmicrohttpd-dev libjansson-dev               # bastion serve (src/serve), CLI JSON input

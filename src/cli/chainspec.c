@@ -1,10 +1,11 @@
 /*
  * chainspec.c — raw Substrate chain specs for the CLI (see chainspec.h): finds the genesis
- * runtime code (genesis.raw.top[":code"]), loads the genesis storage (genesis.raw.top, hex key
- * -> hex value, and genesis.raw.childrenDefault, hex child key -> {hex key -> hex value}) into
- * the in-memory state backend, and asks the genesis runtime's Core_version for the state
- * version (absent = 0, as in Substrate).  `bastion runtime` and `bastion chainspec` both read
- * chain specs through this file, so neither command file depends on the other.
+ * runtime code (genesis.raw.top[":code"], or a codeSubstitutes entry for block 0), loads the
+ * genesis storage (genesis.raw.top, hex key -> hex value, and genesis.raw.childrenDefault, hex
+ * child key -> {hex key -> hex value}; the old format's "raw": [top, children] too) into the
+ * in-memory state backend, reads :heappages, and asks the genesis runtime's Core_version for
+ * the state version (absent = 0, as in Substrate).  `bastion runtime` and `bastion chainspec`
+ * both read chain specs through this file, so neither command file depends on the other.
  */
 #include "chainspec.h"
 #include "bastion_substrate.h"
@@ -14,10 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* genesis.raw.<name> of a parsed chain spec, or NULL. */
+/* genesis.raw.<name> of a parsed chain spec ("top" or "childrenDefault"), or NULL.  Specs
+ * written before sc-chain-spec named the two maps (Kusama's official one among them) have
+ * "raw": [top, children]. */
 static json_t *genesis_raw(const json_t *root, const char *name) {
-    return json_object_get(json_object_get(json_object_get(root, "genesis"), "raw"), name);
+    json_t *raw = json_object_get(json_object_get(root, "genesis"), "raw");
+    if (json_is_array(raw)) return json_array_get(raw, strcmp(name, "top") == 0 ? 0 : 1);
+    return json_object_get(raw, name);
 }
+
+bool cli_chainspec_is_raw(const json_t *root) { return genesis_raw(root, "top") != NULL; }
 
 bool cli_chainspec_code(const char *path, const json_t *root, uint8_t **blob, size_t *blob_len) {
     const json_t *top = genesis_raw(root, "top");
@@ -36,6 +43,62 @@ bool cli_chainspec_code(const char *path, const json_t *root, uint8_t **blob, si
         return false;
     }
     return true;
+}
+
+bool cli_chainspec_runtime_code(const char *path, const json_t *root, uint8_t **blob,
+                                size_t *blob_len) {
+    const json_t *sub = json_object_get(json_object_get(root, "codeSubstitutes"), "0");
+    if (!sub) return cli_chainspec_code(path, root, blob, blob_len);
+    if (!json_is_string(sub) ||
+        !cli_hex_decode(json_string_value(sub), json_string_length(sub), blob, blob_len)) {
+        fprintf(stderr, "error: %s: codeSubstitutes[\"0\"] is not a hex string\n", path);
+        return false;
+    }
+    fprintf(stderr,
+            "note: %s: running the code substitute for block 0 (codeSubstitutes), not "
+            "the genesis :code\n",
+            path);
+    return true;
+}
+
+bool cli_chainspec_code_substitutes(const char *path, const json_t *root, uint64_t *blocks,
+                                    size_t max, size_t *n) {
+    const json_t *subs = json_object_get(root, "codeSubstitutes");
+    *n = 0;
+    if (!subs) return true;
+    if (!json_is_object(subs)) {
+        fprintf(stderr, "error: %s: codeSubstitutes is not an object\n", path);
+        return false;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)subs, key, value) {
+        uint64_t b;
+        if (!cli_parse_u64(key, &b) || !json_is_string(value)) {
+            fprintf(stderr,
+                    "error: %s: codeSubstitutes: \"%.40s\" is not a block number with hex code\n",
+                    path, key);
+            return false;
+        }
+        if (*n < max) blocks[*n] = b;
+        (*n)++;
+    }
+    return true;
+}
+
+bool cli_chainspec_heap_pages(const json_t *root, uint64_t *pages) {
+    const json_t *v = json_object_get(genesis_raw(root, "top"), "0x3a686561707061676573");
+    uint8_t *b = NULL;
+    size_t n = 0;
+    if (!json_is_string(v) || !cli_hex_decode(json_string_value(v), json_string_length(v), &b, &n))
+        return false;
+    bool ok = n == 8; /* a SCALE u64, as sp-core's storage well_known_keys::HEAP_PAGES says */
+    if (ok) {
+        *pages = 0;
+        for (int i = 7; i >= 0; i--) *pages = (*pages << 8) | b[i];
+    }
+    free(b);
+    return ok;
 }
 
 /* Puts every member of obj (hex key -> hex value) into trie `child` of m. */
@@ -125,9 +188,27 @@ static bool call_core_version(bst_substrate_runtime *rt, const char *path, uint8
     return false;
 }
 
-/* The state version the runtime in blob declares (see cli_chainspec_state_version). */
-static bool runtime_state_version(const char *path, const uint8_t *blob, size_t blob_len,
-                                  unsigned *version) {
+/* The state version of an encoded RuntimeVersion (0 when it has none). */
+static bool decode_state_version(const char *path, const uint8_t *out, size_t out_len,
+                                 unsigned *version) {
+    bst_substrate_version v;
+    bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
+    if (se != BST_SCALE_OK) {
+        fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
+        return false;
+    }
+    if (v.has_state_version && v.state_version > 1) {
+        fprintf(stderr, "error: %s: unknown state version %u\n", path, (unsigned)v.state_version);
+        return false;
+    }
+    *version = v.has_state_version ? v.state_version : 0;
+    return true;
+}
+
+/* The state version the runtime in blob declares (see cli_chainspec_state_version): from its
+ * runtime_version custom section when it has one, else from a Core_version call. */
+bool cli_code_state_version(const char *path, const uint8_t *blob, size_t blob_len,
+                            unsigned *version) {
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
     bst_error err;
@@ -135,6 +216,12 @@ static bool runtime_state_version(const char *path, const uint8_t *blob, size_t 
     if (bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) != BST_OK) {
         fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
         return false;
+    }
+    if (bst_substrate_embedded_version(code, code_len, &out, &out_len)) {
+        bool got = decode_state_version(path, out, out_len, version);
+        free(out);
+        free(code);
+        return got;
     }
     bst_substrate_options opts;
     bst_substrate_options_default(&opts);
@@ -145,17 +232,7 @@ static bool runtime_state_version(const char *path, const uint8_t *blob, size_t 
     if (!rt) {
         fprintf(stderr, "error: %s: %s\n", path, cli_err_text(&err));
     } else if (call_core_version(rt, path, &out, &out_len)) {
-        bst_substrate_version v;
-        bst_scale_err se = bst_substrate_version_decode(out, out_len, &v);
-        if (se != BST_SCALE_OK)
-            fprintf(stderr, "error: %s: bad RuntimeVersion: %s\n", path, bst_scale_err_str(se));
-        else if (v.has_state_version && v.state_version > 1)
-            fprintf(stderr, "error: %s: unknown state version %u\n", path,
-                    (unsigned)v.state_version);
-        else {
-            *version = v.has_state_version ? v.state_version : 0;
-            ok = true;
-        }
+        ok = decode_state_version(path, out, out_len, version);
     }
     free(out);
     bst_substrate_runtime_free(rt);
@@ -167,7 +244,7 @@ bool cli_chainspec_state_version(const char *path, const json_t *root, unsigned 
     uint8_t *blob = NULL;
     size_t blob_len = 0;
     bool ok = cli_chainspec_code(path, root, &blob, &blob_len) &&
-              runtime_state_version(path, blob, blob_len, version);
+              cli_code_state_version(path, blob, blob_len, version);
     free(blob);
     return ok;
 }

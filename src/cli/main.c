@@ -10,6 +10,7 @@
  *   bastion contract ...     ink! / pallet-contracts contracts (contract_cmd.c)
  *   bastion keygen|sign|verify  Ed25519 keys and module signatures (sign_cmd.c)
  *   bastion serve ...        the multi-tenant HTTP service (serve_cmd.c)
+ *   bastion key inspect URI  a secret URI's key pair, as `subkey inspect` (key_cmd.c)
  *   bastion help | --help,  bastion --version
  *
  * Exit status: a WASI command's own exit code (0 or its proc_exit code); otherwise 0 success; 1
@@ -23,6 +24,7 @@
 #include "chainspec_cmd.h"
 #include "contract_cmd.h"
 #include "inspect_cmd.h"
+#include "key_cmd.h"
 #include "run_cmd.h"
 #include "runtime_cmd.h"
 #include "serve_cmd.h"
@@ -56,8 +58,12 @@ static const char USAGE[] =
     "        Smart contracts (ink!, pallet-contracts ABI) with LMDB state: upload code,\n"
     "        instantiate it, call or dry-run-query a contract; --metadata FILE.json\n"
     "        encodes arguments and decodes results and events.  Exit status 0 success,\n"
-    "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract "
-    "--help`.\n" CLI_SIGN_HELP CLI_SERVE_HELP "  spec [-v] FILE.json...\n"
+    "        1 error/trap/out of gas, 2 reverted, 64 misuse.  `bastion contract --help`.\n"
+    "  key inspect [--scheme sr25519|ed25519|ecdsa] [--network N] URI\n"
+    "        The key pair of a secret URI (BIP39 mnemonic, 0x seed or the dev phrase,\n"
+    "        //hard and /soft junctions, ///password) printed as `subkey inspect`\n"
+    "        does.  `bastion key --help` for details.\n" CLI_SIGN_HELP CLI_SERVE_HELP
+    "  spec [-v] FILE.json...\n"
     "        Run spec tests converted by `wast2json`; -v also explains expected failures.\n"
     "  help, --help       Show this text; COMMAND --help shows a command's own.\n"
     "  --version          Show the version.\n";
@@ -67,10 +73,17 @@ static const struct {
     const char *name;
     int (*main)(int argc, char **argv);
 } COMMANDS[] = {
-    {"run", run_main},         {"inspect", inspect_main},     {"spec", spec_main},
-    {"runtime", runtime_main}, {"chainspec", chainspec_main}, {"contract", contract_main},
-    {"keygen", keygen_main},   {"sign", sign_main},           {"verify", verify_main},
+    {"run", run_main},
+    {"inspect", inspect_main},
+    {"spec", spec_main},
+    {"runtime", runtime_main},
+    {"chainspec", chainspec_main},
+    {"contract", contract_main},
+    {"keygen", keygen_main},
+    {"sign", sign_main},
+    {"verify", verify_main},
     {"serve", serve_main},
+    {"key", key_main},
 };
 
 int main(int argc, char **argv) {

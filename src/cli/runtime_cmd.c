@@ -11,6 +11,7 @@
 #include "runtime_cmd.h"
 #include "bastion_substrate.h"
 #include "chainspec.h"
+#include "proof_io.h"
 #include "json_util.h"
 #include "trust.h"
 #include "stats.h"
@@ -28,17 +29,29 @@ static const char RUNTIME_USAGE[] =
     "       bastion runtime call [OPTIONS] FILE METHOD [HEX]\n"
     "  FILE: a Substrate runtime (.wasm, optionally zstd-compressed) or a raw chain spec\n"
     "        (.json) whose genesis storage holds the code under :code (0x3a636f6465).\n"
-    "  version   call Core_version and print the decoded RuntimeVersion\n"
+    "  version   print the decoded RuntimeVersion: from the runtime_version custom\n"
+    "            section when the code has one (no instantiation), else Core_version\n"
     "  metadata  call Metadata_metadata and print the metadata version and the pallets\n"
     "  call      call the runtime API function METHOD with the SCALE-encoded input HEX\n"
     "            (default empty) and print the returned bytes as hex\n"
     "options:\n"
     "  --allow-missing   link imports this host does not provide to stubs that trap when\n"
     "                    called (default: such an import is an instantiation error)\n"
+    "  --proof PROOF.json --state-root 0x..  (call) run on the state a Merkle proof\n"
+    "                    holds (a JSON array of hex trie nodes) instead of the genesis;\n"
+    "                    a read of a node the proof lacks fails: \"incomplete proof\"\n"
+    "  --record-proof OUT.json  (call, chain spec) write the nodes of the genesis state\n"
+    "                    the call read: the proof that replays it with --proof\n"
+    "  --dry-run         (call) run and discard: the call's storage changes are rolled\n"
+    "                    back even when it succeeds (read-only APIs such as\n"
+    "                    TaggedTransactionQueue_validate_transaction)\n"
     "  --offchain        an offchain-worker call: enables the ext_offchain_* worker\n"
     "                    functions (local storage, clock, randomness); without it they trap\n"
+    "  --heap static|dynamic  static (default): the memory is its initial size plus\n"
+    "                    --heap-pages, fixed; dynamic: it starts at its declared size\n"
+    "                    and grows as the allocator needs (Substrate's Dynamic strategy)\n"
     "  --heap-pages N    heap pages beyond the memory's initial size (0..65536,\n"
-    "                    default 2048)\n"
+    "                    default: the chain spec's genesis :heappages, else 2048)\n"
     "  --fuel N          instruction budget of each call (1..2^63-1, default 10000000000)\n"
     "  --log-level N     runtime log messages up to this level go to stderr: 0 off,\n"
     "                    1 error (default), 2 warn, 3 info, 4 debug (also print_*), 5 "
@@ -63,7 +76,7 @@ static bool load_chain_spec(const char *path, const uint8_t *text, size_t len, u
                 path, jerr.line, jerr.column, jerr.text);
         return false;
     }
-    bool ok = cli_chainspec_code(path, root, blob, blob_len);
+    bool ok = cli_chainspec_runtime_code(path, root, blob, blob_len);
     if (ok && genesis) {
         *genesis = bst_state_mem_new();
         ok = *genesis && cli_chainspec_genesis_storage(path, root, *genesis);
@@ -171,12 +184,37 @@ out:
     return ok;
 }
 
+/* --heap-pages not given: the genesis :heappages of a chain spec, else Substrate's default. */
+#define HEAP_PAGES_UNSET UINT32_MAX
+
+/* The heap pages a runtime gets when --heap-pages is not given: the genesis storage's
+ * :heappages (a u64, as Substrate reads it from the state), else the default.  False when the
+ * storage cannot say (a proof without the nodes on :heappages' path): then nothing is assumed. */
+static bool default_heap_pages(const bst_state_backend *genesis, uint32_t *out) {
+    static const uint8_t KEY[] = ":heappages";
+    uint8_t *v = NULL;
+    size_t n = 0;
+    uint64_t pages = BST_SUBSTRATE_DEFAULT_HEAP_PAGES;
+    bst_state_res r = BST_STATE_ABSENT;
+    if (genesis) r = genesis->get(genesis->ctx, NULL, 0, KEY, sizeof KEY - 1, &v, &n);
+    if (r == BST_STATE_FOUND && n == 8) {
+        pages = 0;
+        for (int i = 7; i >= 0; i--) pages = (pages << 8) | v[i];
+        if (pages > 65536) pages = 65536; /* the memory cannot grow beyond 4 GiB anyway */
+    }
+    free(v);
+    *out = (uint32_t)pages;
+    return r != BST_STATE_ERROR;
+}
+
 typedef struct runtime_opts {
     bst_substrate_options sub;
     const char *path;
     cli_trust trust; /* --trusted-key, --signatures-required */
     cli_stats_opt stats;
     cli_profile_opts profile;
+    bool dry_run;    /* --dry-run */
+    cli_proof proof; /* --proof / --state-root / --record-proof */
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
@@ -184,6 +222,9 @@ typedef struct runtime_opts {
 static int parse_opts(int argc, char **argv, runtime_opts *o) {
     memset(o, 0, sizeof *o);
     bst_substrate_options_default(&o->sub);
+    o->dry_run = false;
+    memset(&o->proof, 0, sizeof o->proof);
+    o->sub.heap_pages = HEAP_PAGES_UNSET;
     o->sub.fuel = CLI_RUNTIME_FUEL;
     int i = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
@@ -196,6 +237,37 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
         }
         if (strcmp(a, "--allow-missing") == 0) {
             o->sub.allow_missing = true;
+            continue;
+        }
+        if (strcmp(a, "--heap") == 0) {
+            if (i + 1 >= argc ||
+                (strcmp(argv[i + 1], "static") && strcmp(argv[i + 1], "dynamic"))) {
+                fprintf(stderr, "bastion runtime: --heap takes static or dynamic\n");
+                return -1;
+            }
+            o->sub.heap_dynamic = strcmp(argv[++i], "dynamic") == 0;
+            continue;
+        }
+        if (!strcmp(a, "--proof") || !strcmp(a, "--record-proof") || !strcmp(a, "--state-root")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "bastion runtime: %s needs a value\n", a);
+                return -1;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "--proof")) {
+                o->proof.in_path = v;
+            } else if (!strcmp(a, "--record-proof")) {
+                o->proof.out_path = v;
+            } else if (!cli_hex_exact(v, strlen(v), o->proof.root, 32)) {
+                fprintf(stderr, "bastion runtime: --state-root takes 32 bytes of hex\n");
+                return -1;
+            } else {
+                o->proof.has_root = true;
+            }
+            continue;
+        }
+        if (strcmp(a, "--dry-run") == 0) {
+            o->dry_run = true;
             continue;
         }
         if (strcmp(a, "--offchain") == 0) {
@@ -249,11 +321,13 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
 
 /* Calls METHOD; prints the error and returns false on failure (*rc set). */
 static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char *method,
-                         const uint8_t *in, size_t in_len, uint8_t **out, size_t *out_len,
-                         int *rc) {
+                         const uint8_t *in, size_t in_len, bool dry_run, uint8_t **out,
+                         size_t *out_len, int *rc) {
     bst_error err;
     memset(&err, 0, sizeof err);
-    if (bst_substrate_call(rt, method, in, in_len, out, out_len, &err) == BST_OK) return true;
+    bst_status st = dry_run ? bst_substrate_call_dry_run(rt, method, in, in_len, out, out_len, &err)
+                            : bst_substrate_call(rt, method, in, in_len, out, out_len, &err);
+    if (st == BST_OK) return true;
     if (err.status == BST_ERR_TRAP)
         fprintf(stderr, "error: %s: %s trapped: %s\n", path, method, cli_err_text(&err));
     else
@@ -262,11 +336,33 @@ static bool call_runtime(bst_substrate_runtime *rt, const char *path, const char
     return false;
 }
 
+/* The storage of a --proof call (the proof's nodes) or a --record-proof one (every node of the
+ * genesis state, recording what the call reads) in o->storage.  Prints the error and returns
+ * false on failure. */
+static bool proof_storage(const char *path, const uint8_t *code, size_t code_len,
+                          bst_state_mem *genesis, cli_proof *proof, bst_substrate_options *o) {
+    if (proof->in_path) {
+        if (!cli_proof_load(proof)) return false;
+    } else {
+        unsigned version = 0;
+        if (!genesis) {
+            fprintf(stderr, "error: %s: --record-proof needs a chain spec (its genesis state)\n",
+                    path);
+            return false;
+        }
+        if (!cli_code_state_version(path, code, code_len, &version) ||
+            !cli_proof_of_state(proof, genesis, version))
+            return false;
+    }
+    o->storage = &proof->backend;
+    return true;
+}
+
 /* Loads FILE and instantiates it; prints the error and returns NULL on failure (*rc set).  When
  * FILE is a chain spec and genesis is not NULL, the runtime's storage starts from the genesis
  * storage, held in *genesis (free it after the runtime). */
 static bst_substrate_runtime *open_runtime(const char *path, const runtime_opts *ro,
-                                           bst_state_mem **genesis, int *rc) {
+                                           bst_state_mem **genesis, cli_proof *proof, int *rc) {
     uint8_t *code = NULL;
     size_t code_len = 0;
     bst_error err;
@@ -283,6 +379,16 @@ static bst_substrate_runtime *open_runtime(const char *path, const runtime_opts 
     if (genesis && *genesis) {
         backend = bst_state_mem_backend(*genesis);
         o.storage = &backend;
+    }
+    if (proof && !proof_storage(path, code, code_len, genesis ? *genesis : NULL, proof, &o)) {
+        free(code);
+        return NULL;
+    }
+    if (o.heap_pages == HEAP_PAGES_UNSET && !default_heap_pages(o.storage, &o.heap_pages)) {
+        fprintf(stderr, "error: %s: cannot read :heappages from the storage\n", path);
+        if (proof) cli_proof_explain_failure(proof, path);
+        free(code);
+        return NULL;
     }
     bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &o, &err);
     free(code);
@@ -352,17 +458,27 @@ static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
     return 0;
 }
 
-/* Loads FILE, calls METHOD with the input and hands the result to show.  With with_genesis, a
- * chain spec's genesis storage lies under the runtime's storage. */
-static int run_method(const char *path, const runtime_opts *opts, bool with_genesis,
+/* run_method's flags: a chain spec's genesis storage lies under the runtime's storage; the call
+ * is a dry run. */
+#define RUN_GENESIS 1u
+#define RUN_DRY 2u
+
+/* Loads FILE, calls METHOD with the input and hands the result to show. */
+static int run_method(const char *path, const runtime_opts *opts, unsigned flags, cli_proof *proof,
                       const char *method, const uint8_t *in, size_t in_len, show_fn show) {
+    bool with_genesis = flags & RUN_GENESIS;
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
     bst_state_mem *genesis = NULL;
-    bst_substrate_runtime *rt = open_runtime(path, opts, with_genesis ? &genesis : NULL, &rc);
-    if (rt && call_runtime(rt, path, method, in, in_len, &out, &out_len, &rc))
+    bst_substrate_runtime *rt =
+        open_runtime(path, opts, with_genesis ? &genesis : NULL, proof, &rc);
+    if (rt && call_runtime(rt, path, method, in, in_len, flags & RUN_DRY, &out, &out_len, &rc)) {
         rc = show(path, out, out_len);
+        if (proof && proof->out_path && !cli_proof_write_recorded(proof)) rc = 1;
+    } else if (rt && proof) {
+        cli_proof_explain_failure(proof, path);
+    }
     bst_call_stats stats;
     if (rt &&
         !cli_stats_write(&opts->stats, method,
@@ -372,18 +488,39 @@ static int run_method(const char *path, const runtime_opts *opts, bool with_gene
     free(out);
     bst_substrate_runtime_free(rt);
     bst_state_mem_free(genesis); /* after the runtime, which reads it */
+    if (proof) cli_proof_free(proof);
     return rc;
 }
 
-static int cmd_call(const char *path, const char *method, const char *hex,
-                    const runtime_opts *opts) {
+/* `version`: from the runtime_version custom section when the code has one (no
+ * instantiation, as Substrate reads it), else by calling Core_version.  A trust policy,
+ * --stats and --profile are about running the code: with any of them it is called. */
+static int cmd_version(const char *path, const runtime_opts *opts) {
+    uint8_t *code = NULL, *out = NULL;
+    size_t code_len = 0, out_len = 0;
+    if (cli_trust_active(&opts->trust) || opts->stats.on || opts->profile.file)
+        return run_method(path, opts, 0, NULL, "Core_version", NULL, 0, show_version);
+    if (!runtime_code_from_file(path, &code, &code_len, NULL)) return 1;
+    bool embedded = bst_substrate_embedded_version(code, code_len, &out, &out_len);
+    free(code);
+    if (!embedded) return run_method(path, opts, 0, NULL, "Core_version", NULL, 0, show_version);
+    fprintf(stderr, "note: %s: version read from the runtime_version custom section\n", path);
+    int rc = show_version(path, out, out_len);
+    free(out);
+    return rc;
+}
+
+static int cmd_call(const char *path, const char *method, const char *hex, const runtime_opts *opts,
+                    bool dry_run, cli_proof *proof) {
     uint8_t *in = NULL;
     size_t in_len = 0;
     if (hex && !cli_hex_decode(hex, strlen(hex), &in, &in_len)) {
         fprintf(stderr, "bastion runtime call: input is not hex: %s\n", hex);
         return CLI_EXIT_USAGE;
     }
-    int rc = run_method(path, opts, true, method, in, in_len, show_hex);
+    bool uses_proof = proof->in_path || proof->out_path;
+    unsigned flags = (proof->in_path ? 0 : RUN_GENESIS) | (dry_run ? RUN_DRY : 0);
+    int rc = run_method(path, opts, flags, uses_proof ? proof : NULL, method, in, in_len, show_hex);
     free(in);
     return rc;
 }
@@ -413,6 +550,12 @@ int runtime_main(int argc, char **argv) {
     if (trc) return trc;
     int nops = argc - 1 - first;
     char **ops = argv + 1 + first;
+    if ((o.proof.in_path != NULL) != o.proof.has_root || (o.proof.in_path && o.proof.out_path) ||
+        ((o.proof.in_path || o.proof.out_path) && !call)) {
+        fprintf(stderr, "bastion runtime: --proof goes with --state-root, --record-proof alone, "
+                        "both only with call\n");
+        return CLI_EXIT_USAGE;
+    }
     if (call ? nops != 2 && nops != 3 : nops != 1) {
         fprintf(stderr, "bastion runtime %s: expected %s, got %d argument%s\n\n%s", sub,
                 call ? "FILE METHOD [HEX]" : "FILE", nops, nops == 1 ? "" : "s", RUNTIME_USAGE);
@@ -425,11 +568,11 @@ int runtime_main(int argc, char **argv) {
     }
     int rc;
     if (call)
-        rc = cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o);
+        rc = cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o, o.dry_run, &o.proof);
     else if (strcmp(sub, "version") == 0)
-        rc = run_method(ops[0], &o, false, "Core_version", NULL, 0, show_version);
+        rc = cmd_version(ops[0], &o);
     else
-        rc = run_method(ops[0], &o, false, "Metadata_metadata", NULL, 0, show_metadata);
+        rc = run_method(ops[0], &o, 0, NULL, "Metadata_metadata", NULL, 0, show_metadata);
     if (profile && !cli_profile_write(profile, o.profile.file, ops[0]) && !rc) rc = 1;
     cli_profile_free(profile);
     return rc;

@@ -54,4 +54,23 @@ bool cry_sc25519_is_canonical(const uint8_t s[32]);
 /* sr25519 key expansion (schnorrkel ExpansionMode::Ed25519) from a 32-byte mini secret. */
 void cry_sr25519_expand_ed25519(const uint8_t mini[32], uint8_t secret[64]);
 
+/* schnorrkel hierarchical derivation (sr25519.c).  Hard: the new mini secret from a secret key
+ * (scalar ++ nonce) and a 32-byte chain code.  Soft: secret and pub replaced in place by the
+ * child key (the nonce is fresh: schnorrkel leaves it unspecified, it only protects signing). */
+void cry_sr25519_hard_derive(const uint8_t secret[64], const uint8_t cc[32], uint8_t mini[32]);
+void cry_sr25519_soft_derive(uint8_t secret[64], uint8_t pub[32], const uint8_t cc[32]);
+
+/* ---- BIP39 mnemonics (bip39.c; the word list is generated at build time) ------------------- */
+
+/* The BIP39 English word list, sorted, each word NUL-padded to 9 bytes. */
+extern const char cry_bip39_english[2048][9];
+
+/* The entropy (16..32 bytes, *n) of a mnemonic of 12, 15, 18, 21 or 24 English words separated
+ * by ASCII white space; false for an unknown word, a bad count or a bad checksum. */
+bool cry_bip39_entropy(const char *phrase, size_t len, uint8_t entropy[32], size_t *n);
+
+/* PBKDF2-HMAC-SHA512 (RFC 8018) with one 64-byte output block. */
+void cry_pbkdf2_sha512(const uint8_t *pass, size_t pass_len, const uint8_t *salt, size_t salt_len,
+                       unsigned rounds, uint8_t out[64]);
+
 #endif /* BASTION_CRYPTO_INTERNAL_H */

@@ -57,3 +57,7 @@ void cry_keccak_sponge(size_t rate, uint8_t pad, const void *data, size_t len, u
 void bst_keccak_256(const void *data, size_t len, uint8_t out[32]) {
     cry_keccak_sponge(136, 0x01, data, len, out, 32);
 }
+
+void bst_keccak_512(const void *data, size_t len, uint8_t out[64]) {
+    cry_keccak_sponge(72, 0x01, data, len, out, 64);
+}

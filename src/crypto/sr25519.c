@@ -159,3 +159,38 @@ bool bst_sr25519_verify_deprecated(const uint8_t sig[64], const void *msg, size_
     challenge_scalar(&t, CRY_LIT(""), k);
     return check_equation(k, pub, sig, s);
 }
+
+/* ---- hierarchical deterministic key derivation (schnorrkel derive.rs) --------------------- */
+
+void cry_sr25519_hard_derive(const uint8_t secret[64], const uint8_t cc[32], uint8_t mini[32]) {
+    /* SecretKey::hard_derive_mini_secret_key(Some(cc), b""): the key scalar, not the nonce. */
+    cry_merlin t;
+    cry_merlin_init(&t, CRY_LIT("SchnorrRistrettoHDKD"));
+    cry_merlin_append(&t, CRY_LIT("sign-bytes"), "", 0);
+    cry_merlin_append(&t, CRY_LIT("chain-code"), cc, 32);
+    cry_merlin_append(&t, CRY_LIT("secret-key"), secret, 32);
+    cry_merlin_challenge(&t, CRY_LIT("HDKD-hard"), mini, 32);
+    sodium_memzero(&t, sizeof t);
+}
+
+void cry_sr25519_soft_derive(uint8_t secret[64], uint8_t pub[32], const uint8_t cc[32]) {
+    /* SecretKey::derived_key_simple(cc, b""): the transcript binds the chain code and the
+     * *public* key, so the public side can derive the same child (key + s)*B = pub + s*B. */
+    cry_merlin t;
+    uint8_t s[32], nonce[32];
+    cry_merlin_init(&t, CRY_LIT("SchnorrRistrettoHDKD"));
+    cry_merlin_append(&t, CRY_LIT("sign-bytes"), "", 0);
+    cry_merlin_append(&t, CRY_LIT("chain-code"), cc, 32);
+    cry_merlin_append(&t, CRY_LIT("public-key"), pub, 32);
+    challenge_scalar(&t, CRY_LIT("HDKD-scalar"), s);
+    cry_merlin_witness_bytes(&t, CRY_LIT("HDKD-nonce"), secret + 32, 32, nonce, sizeof nonce);
+    crypto_core_ristretto255_scalar_add(secret, secret, s);
+    memcpy(secret + 32, nonce, 32);
+    /* The child scalar is zero with probability 2^-252; its public key is then the identity. */
+    if (crypto_scalarmult_ristretto255_base(pub, secret) != 0) {
+        memset(pub, 0, 32);
+    }
+    sodium_memzero(s, sizeof s);
+    sodium_memzero(nonce, sizeof nonce);
+    sodium_memzero(&t, sizeof t);
+}

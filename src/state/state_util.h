@@ -1,6 +1,7 @@
 /*
- * state_util.h — helpers shared by the state layer's sources (state.c, mem.c, trie.c); internal,
- * not installed.  Byte-string order and copies, and SCALE compact integers through
+ * state_util.h — helpers shared by the state layer's sources (state.c, mem.c, trie.c,
+ * proof.c); internal, not installed.  Byte-string order and copies, the trie node header and
+ * hash, and SCALE compact integers through
  * bastion_scale.h (the one codec of the project) with a fixed stack buffer instead of a heap one.
  * Internal names carry the layer's private prefix st_/ST_ (bst_ is the public API's).
  */
@@ -8,6 +9,7 @@
 #define BASTION_STATE_UTIL_H
 
 #include "bastion_scale.h"
+#include "bastion_trie.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -73,5 +75,23 @@ static inline size_t st_compact_u32_get(const uint8_t *p, size_t len, uint32_t *
     if (bst_scale_get_compact_u32(&d, out) != BST_SCALE_OK) return 0;
     return d.pos;
 }
+
+/* ---- the trie node codec (trie.c, proof.c) ------------------------------------------------- */
+
+/* sp-trie NIBBLE_SIZE_BOUND (u16::MAX): the header's nibble count saturates there, while the
+ * partial still holds every nibble (size_and_prefix_iterator / fuse_nibbles_node). */
+#define ST_NIBBLE_SIZE_BOUND 65535u
+/* The longest node header: one byte, then 255s and a last byte for up to 65535 nibbles. */
+#define ST_HEADER_MAX 260
+
+/* Hidden internals of the layer (st_ prefix; bst_ is the public API's). */
+#define ST_FUNC __attribute__((visibility("hidden")))
+
+/* A node header into out: `prefix` holds the kind bits, `bits` how many low bits hold the
+ * nibble count (continued in following bytes when it does not fit).  Returns its length. */
+ST_FUNC size_t st_node_header(uint8_t out[ST_HEADER_MAX], uint8_t prefix, unsigned bits,
+                              size_t count);
+/* The trie's hash (32 bytes) of data. */
+ST_FUNC void st_trie_hash(bst_trie_hasher h, const uint8_t *data, size_t len, uint8_t out[32]);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * trie.c — the Substrate Patricia-Merkle trie root (include/bastion_trie.h): base-16, no
- * extension nodes, sp-trie's node codec (LayoutV0 / LayoutV1), BLAKE2b-256 from the crypto layer.
+ * extension nodes, sp-trie's node codec (LayoutV0 / LayoutV1), BLAKE2b-256 or Keccak-256 from
+ * the crypto layer.
  *
  * Owns the node encoder.  Node layout (sp-trie node_header.rs / trie_stream.rs):
  *   header   kind bits then the partial key's nibble count: leaf 01, branch without value 10,
@@ -13,7 +14,7 @@
  *   branch   a u16 little-endian child bitmap (bit i = child nibble i) after the partial
  *   value    compact(len) ++ bytes, or (V1, len >= 33) the 32-byte hash of the value
  *   children each compact(len) ++ encoding when the child encodes to < 32 bytes, else
- *            compact(32) ++ blake2_256(encoding)
+ *            compact(32) ++ hash(encoding)
  * The root is always hashed, whatever its size.
  *
  * The builder walks the sorted pairs with an explicit stack (no recursion: a guest controls the
@@ -30,14 +31,19 @@
 
 #define TRIE_VALUE_NODE_THRESHOLD 33u
 
-static void blake2_256(const uint8_t *data, size_t len, uint8_t out[32]) {
-    bst_blake2_256(data, len, out);
+void st_trie_hash(bst_trie_hasher h, const uint8_t *data, size_t len, uint8_t out[32]) {
+    if (h == BST_TRIE_KECCAK_256)
+        bst_keccak_256(data, len, out);
+    else
+        bst_blake2_256(data, len, out);
 }
 
-void bst_trie_empty_root(uint8_t out[32]) {
+void bst_trie_empty_root_hashed(bst_trie_hasher h, uint8_t out[32]) {
     const uint8_t empty = 0x00;
-    blake2_256(&empty, 1, out);
+    st_trie_hash(h, &empty, 1, out);
 }
+
+void bst_trie_empty_root(uint8_t out[32]) { bst_trie_empty_root_hashed(BST_TRIE_BLAKE2_256, out); }
 
 /* ---- growable byte buffer ----------------------------------------------------------------- */
 
@@ -45,7 +51,16 @@ typedef struct buf {
     uint8_t *p;
     size_t len, cap;
     bool oom;
+    bst_trie_hasher hasher;
+    bst_trie_node_fn emit; /* bst_trie_nodes: every hashed node and value, or NULL */
+    void *emit_user;
 } buf;
+
+/* The hash of data[0..len) as the trie references it, handed to the emitter when there is one. */
+static void hash_emit(buf *b, const uint8_t *data, size_t len, uint8_t out[32]) {
+    st_trie_hash(b->hasher, data, len, out);
+    if (b->emit && !b->emit(b->emit_user, out, data, len)) b->oom = true;
+}
 
 static bool buf_reserve(buf *b, size_t extra) {
     if (b->oom) return false;
@@ -88,25 +103,10 @@ static unsigned nibble_at(const bst_trie_pair *p, size_t i) {
     return (i & 1u) ? (byte & 0x0fu) : (byte >> 4);
 }
 
-/* sp-trie NIBBLE_SIZE_BOUND (u16::MAX): the header's nibble count saturates there, while the
- * partial still holds every nibble (size_and_prefix_iterator / fuse_nibbles_node). */
-#define NIBBLE_SIZE_BOUND 65535u
-
 /* Header: `prefix` holds the kind bits, `bits` is how many low bits hold the count. */
 static void put_header(buf *b, uint8_t prefix, unsigned bits, size_t count) {
-    if (count > NIBBLE_SIZE_BOUND) count = NIBBLE_SIZE_BOUND;
-    size_t max = (size_t)(0xffu >> (8 - bits));
-    if (count < max) {
-        buf_byte(b, (uint8_t)(prefix | count));
-        return;
-    }
-    buf_byte(b, (uint8_t)(prefix | max));
-    size_t rem = count - (max - 1);
-    while (rem >= 256) {
-        buf_byte(b, 255);
-        rem -= 255;
-    }
-    buf_byte(b, (uint8_t)(rem - 1));
+    uint8_t h[ST_HEADER_MAX];
+    buf_put(b, h, st_node_header(h, prefix, bits, count));
 }
 
 /* Header and partial key: nibbles [from, from + count) of p's key. */
@@ -129,7 +129,7 @@ static bool value_hashed(unsigned version, size_t len) {
 static void put_value(buf *b, unsigned version, const bst_trie_pair *p) {
     if (value_hashed(version, p->value_len)) {
         uint8_t h[32];
-        blake2_256(p->value, p->value_len, h);
+        hash_emit(b, p->value, p->value_len, h);
         buf_put(b, h, 32);
     } else {
         buf_compact(b, p->value_len);
@@ -218,23 +218,27 @@ static void reference_child(buf *b, size_t start) {
         b->len++;
     } else {
         uint8_t h[32];
-        blake2_256(b->p + start, n, h);
+        hash_emit(b, b->p + start, n, h);
         b->len = start;
         buf_byte(b, 32u << 2);
         buf_put(b, h, 32);
     }
 }
 
-static bool build(const bst_trie_pair *pairs, size_t n, unsigned version, uint8_t out[32]) {
+static bool build(const bst_trie_pair *pairs, size_t n, unsigned version, bst_trie_hasher h,
+                  bst_trie_node_fn emit, void *user, uint8_t out[32]) {
     buf b = {0};
+    b.hasher = h;
+    b.emit = emit;
+    b.emit_user = user;
     frame *stack = NULL;
     size_t depth = 0, cap = 0;
     bool ok = false;
     frame f;
     if (open_node(&b, pairs, 0, n, 0, version, &f)) {
         if (b.oom) goto done;
-        blake2_256(b.p, b.len, out);
-        ok = true;
+        hash_emit(&b, b.p, b.len, out);
+        ok = !b.oom;
         goto done;
     }
     for (;;) {
@@ -260,8 +264,8 @@ static bool build(const bst_trie_pair *pairs, size_t n, unsigned version, uint8_
         b.p[f.bitmap_at] = (uint8_t)(f.bitmap & 0xffu);
         b.p[f.bitmap_at + 1] = (uint8_t)(f.bitmap >> 8);
         if (depth == 0) {
-            blake2_256(b.p + f.start, b.len - f.start, out);
-            ok = true;
+            hash_emit(&b, b.p + f.start, b.len - f.start, out);
+            ok = !b.oom;
             goto done;
         }
         reference_child(&b, f.start);
@@ -273,10 +277,12 @@ done:
     return ok;
 }
 
-bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version, uint8_t out[32]) {
-    if (state_version > 1) return false;
+/* The root, every hashed node and value handed to emit when it is not NULL. */
+static bool root_with(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                      bst_trie_hasher h, bst_trie_node_fn emit, void *user, uint8_t out[32]) {
+    if (state_version > 1 || (h != BST_TRIE_BLAKE2_256 && h != BST_TRIE_KECCAK_256)) return false;
     if (n == 0) {
-        bst_trie_empty_root(out);
+        bst_trie_empty_root_hashed(h, out);
         return true;
     }
     if (!pairs) return false;
@@ -284,7 +290,21 @@ bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version,
         if (pairs[i].key_len > SIZE_MAX / 2) return false;
         if (i && key_cmp(&pairs[i - 1], &pairs[i]) >= 0) return false;
     }
-    return build(pairs, n, state_version, out);
+    return build(pairs, n, state_version, h, emit, user, out);
+}
+
+bool bst_trie_root_hashed(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                          bst_trie_hasher h, uint8_t out[32]) {
+    return root_with(pairs, n, state_version, h, NULL, NULL, out);
+}
+
+bool bst_trie_nodes(const bst_trie_pair *pairs, size_t n, unsigned state_version,
+                    bst_trie_node_fn fn, void *user, uint8_t root[32]) {
+    return fn && root_with(pairs, n, state_version, BST_TRIE_BLAKE2_256, fn, user, root);
+}
+
+bool bst_trie_root(const bst_trie_pair *pairs, size_t n, unsigned state_version, uint8_t out[32]) {
+    return bst_trie_root_hashed(pairs, n, state_version, BST_TRIE_BLAKE2_256, out);
 }
 
 /* ---- ordered root ------------------------------------------------------------------------- */
@@ -298,11 +318,11 @@ static int pair_qsort_cmp(const void *a, const void *b) {
     return key_cmp((const bst_trie_pair *)a, (const bst_trie_pair *)b);
 }
 
-bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state_version,
-                           uint8_t out[32]) {
-    if (state_version > 1) return false;
+bool bst_trie_ordered_root_hashed(const bst_trie_pair *values, size_t n, unsigned state_version,
+                                  bst_trie_hasher h, uint8_t out[32]) {
+    if (state_version > 1 || (h != BST_TRIE_BLAKE2_256 && h != BST_TRIE_KECCAK_256)) return false;
     if (n == 0) {
-        bst_trie_empty_root(out);
+        bst_trie_empty_root_hashed(h, out);
         return true;
     }
     /* Keys are Compact<u32> indices; more than 2^32 values cannot be encoded. */
@@ -321,9 +341,14 @@ bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state
     }
     /* Compact encodings do not sort like the integers (compact(64) = 01 01 < compact(1) = 04). */
     qsort(pairs, n, sizeof *pairs, pair_qsort_cmp);
-    ok = bst_trie_root(pairs, n, state_version, out);
+    ok = bst_trie_root_hashed(pairs, n, state_version, h, out);
 out:
     free(keys);
     free(pairs);
     return ok;
+}
+
+bool bst_trie_ordered_root(const bst_trie_pair *values, size_t n, unsigned state_version,
+                           uint8_t out[32]) {
+    return bst_trie_ordered_root_hashed(values, n, state_version, BST_TRIE_BLAKE2_256, out);
 }

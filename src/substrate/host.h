@@ -9,9 +9,10 @@
  *   host_table.c   the lookup by import name, generated from the list
  *   host_mem.c     guest memory: argument spans and pointers, results through the allocator,
  *                  the trap for bad arguments; the allocator's functions (ext_allocator_*)
- *   host_misc.c    logging, misc (print, runtime_version), offchain
+ *   host_misc.c    logging, misc (print, runtime_version), offchain, panic handler, tracing,
+ *                  transaction index, storage_proof_size
  *   host_http.c    ext_offchain_http_*: the embedder's HTTP provider (opts.http)
- *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_*
+ *   host_storage.c ext_storage_*, ext_default_child_storage_*, ext_trie_* (roots, proofs)
  *   host_crypto.c  ext_hashing_*, ext_crypto_* and the in-memory keystore
  *   host_sandbox.c ext_sandbox_*: wasm modules instantiated and run by the runtime itself
  *   metadata.c     Metadata_metadata decoding (pallet names)
@@ -66,6 +67,7 @@ struct bst_substrate_runtime {
     bst_alloc alloc;
     stub_env *stubs;   /* one per import (only function stubs use theirs) */
     uint32_t tx_base;  /* storage transaction depth when the runtime was entered */
+    bool dry_run;      /* bst_substrate_call_dry_run: the call's transaction is rolled back */
     bool batch_active; /* ext_crypto_start_batch_verify .. finish */
     bool batch_ok;
     uint32_t depth;              /* nesting of runtime_version calls (recursive loads) */

@@ -22,13 +22,14 @@ static bool hash_host(bst_caller *c, const bst_value *args, bst_value *results, 
                       hash_fn hash, size_t out_len, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     SUB_SPAN_ARG(data, args[0].of.i64);
-    uint8_t digest[32];
+    uint8_t digest[64];
     hash(data, data_len, digest);
     return sub_ret_ptr(c, rt, digest, out_len, &results[0], fn);
 }
 
 /* Adapters: the fixed-size prototypes of bastion_crypto.h as one pointer type. */
 static void h_keccak_256(const void *d, size_t n, uint8_t *o) { bst_keccak_256(d, n, o); }
+static void h_keccak_512(const void *d, size_t n, uint8_t *o) { bst_keccak_512(d, n, o); }
 static void h_sha2_256(const void *d, size_t n, uint8_t *o) { bst_sha2_256(d, n, o); }
 static void h_blake2_128(const void *d, size_t n, uint8_t *o) { bst_blake2_128(d, n, o); }
 static void h_blake2_256(const void *d, size_t n, uint8_t *o) { bst_blake2_256(d, n, o); }
@@ -37,6 +38,7 @@ static void h_twox_128(const void *d, size_t n, uint8_t *o) { bst_twox_128(d, n,
 static void h_twox_256(const void *d, size_t n, uint8_t *o) { bst_twox_256(d, n, o); }
 
 SUB_HOST_CALLS(ext_hashing_keccak_256_version_1, hash_host, h_keccak_256, 32)
+SUB_HOST_CALLS(ext_hashing_keccak_512_version_1, hash_host, h_keccak_512, 64)
 SUB_HOST_CALLS(ext_hashing_sha2_256_version_1, hash_host, h_sha2_256, 32)
 SUB_HOST_CALLS(ext_hashing_blake2_128_version_1, hash_host, h_blake2_128, 16)
 SUB_HOST_CALLS(ext_hashing_blake2_256_version_1, hash_host, h_blake2_256, 32)

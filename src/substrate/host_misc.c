@@ -3,7 +3,8 @@
  * logging (ext_logging_*), misc (ext_misc_print_*, ext_misc_runtime_version) and offchain
  * (ext_offchain_*: local storage is real and in memory; the node-only services — transaction
  * pool, network — answer as a node without them does: with their error values; HTTP is
- * host_http.c).
+ * host_http.c), and the small interfaces: the panic handler (a trap with the message), wasm
+ * tracing (disabled), transaction indexing (accepted) and cumulus' storage_proof_size.
  *
  * Guest memory is reached only through the helpers of host_mem.c.
  */
@@ -101,7 +102,8 @@ SUB_HOST(ext_misc_print_num_version_1) {
 
 /* ext_misc_runtime_version_version_1(code: span) -> Option<Vec<u8>>: the RuntimeVersion of
  * another runtime (used by set_code to check upgrades): the code is decompressed (Substrate's
- * 50 MiB bomb limit), instantiated in a runtime of its own (same options, empty storage) and
+ * 50 MiB bomb limit) and its embedded version read from its custom sections (version.c) or,
+ * when it has none, instantiated in a runtime of its own (same options, empty storage) and
  * its Core_version called.  Any failure is None, as in Substrate.  The work is paid from the
  * caller's fuel: one unit per byte of code for decompressing and compiling it, plus what the
  * inner instantiation and Core_version use (they run on the caller's remaining budget), so a
@@ -119,6 +121,10 @@ SUB_HOST(ext_misc_runtime_version_version_1) {
     if (rt->depth < 2 &&
         bst_substrate_code_decode(blob, blob_len, 0, &code, &code_len, &err) == BST_OK) {
         used = code_len;
+        /* As Substrate: the embedded version when the code has one, without instantiating. */
+        found = bst_substrate_embedded_version(code, code_len, &out, &out_len);
+    }
+    if (code && !found) {
         bst_substrate_options o = rt->opts;
         o.storage = NULL;
         o.allow_missing = true; /* only Core_version runs; it needs no host function */
@@ -338,4 +344,77 @@ SUB_HOST(ext_offchain_index_clear_version_1) {
     bst_substrate_runtime *rt = HOST_RT(env);
     SUB_SPAN_ARG(key, args[0].of.i64);
     return offchain_write(c, rt->offchain_index, NULL, 0, key, key_len, NULL, 0, fn);
+}
+
+/* ---- panics, tracing, transaction index, proof size --------------------------------------- */
+
+/* (message: span of UTF-8): the runtime's panic handler, which never returns (sp-io
+ * PanicHandler, #[trap_on_return]): the call ends with a trap carrying the message, as
+ * Substrate's "Runtime panicked: ..." error does. */
+SUB_HOST(ext_panic_handler_abort_on_panic_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_SPAN_ARG(msg, args[0].of.i64);
+    char text[512];
+    int shown = msg_len > 400 ? 400 : (int)msg_len;
+    snprintf(text, sizeof text, "Runtime panicked: %.*s%s", shown, (const char *)msg,
+             msg_len > 400 ? "..." : "");
+    bst_caller_trap(c, text);
+    return false;
+}
+
+/* Wasm-side tracing (sp-io WasmTracing, runtimes built with `with-tracing`): this host
+ * collects no spans, so every span is disabled, as in a node without a tracing subscriber
+ * for them; enter_span then hands out span id 0 and exit ignores it. */
+SUB_HOST(ext_wasm_tracing_enabled_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_SPAN_ARG(meta, args[0].of.i64);
+    (void)meta;
+    results[0].of.i32 = 0;
+    return true;
+}
+SUB_HOST(ext_wasm_tracing_enter_span_version_1) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_SPAN_ARG(attrs, args[0].of.i64);
+    (void)attrs;
+    results[0].of.i64 = 0;
+    return true;
+}
+SUB_HOST(ext_wasm_tracing_exit_version_1) {
+    (void)c;
+    (void)args;
+    (void)results;
+    (void)env;
+    return true;
+}
+
+/* Transaction indexing (sp-io TransactionIndex: index(extrinsic, size, context_hash),
+ * renew(extrinsic, context_hash)): a node records them for its transaction storage when it
+ * imports the block.  This host keeps no transaction storage; the arguments are checked (the
+ * hash must be readable) and the call otherwise has no effect, as for a node that does not
+ * keep indexed transactions. */
+SUB_HOST(ext_transaction_index_index_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_PTR_ARG(hash, args[2].of.i32, 32);
+    (void)hash;
+    return true;
+}
+SUB_HOST(ext_transaction_index_renew_version_1) {
+    (void)results;
+    bst_substrate_runtime *rt = HOST_RT(env);
+    SUB_PTR_ARG(hash, args[1].of.i32, 32);
+    (void)hash;
+    return true;
+}
+
+/* cumulus' storage_proof_size: the size of the proof recorded so far, or u64::MAX when the call
+ * records no proof (cumulus-primitives-proof-size-hostfunction without a ProofSizeExt), which
+ * is the case for every call of this host. */
+SUB_HOST(ext_storage_proof_size_storage_proof_size_version_1) {
+    (void)c;
+    (void)args;
+    (void)env;
+    results[0].of.i64 = (int64_t)UINT64_MAX;
+    return true;
 }

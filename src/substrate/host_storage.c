@@ -134,6 +134,81 @@ static bool clear_prefix_limited(bst_caller *c, bst_substrate_runtime *rt, const
     return ret_kill_result(c, rt, all, removed, result, fn);
 }
 
+/* The first key >= key (key itself when present) in the merged state: FOUND with *out
+ * malloc'd, ABSENT, or ERROR. */
+static bst_state_res first_key_from(bst_state *st, const uint8_t *child, size_t child_len,
+                                    const uint8_t *key, size_t key_len, uint8_t **out,
+                                    size_t *out_len) {
+    bst_state_res r = bst_state_exists(st, child, child_len, key, key_len);
+    if (r != BST_STATE_FOUND)
+        return r == BST_STATE_ABSENT
+                   ? bst_state_next_key(st, child, child_len, key, key_len, out, out_len)
+                   : r;
+    *out = malloc(key_len ? key_len : 1);
+    if (!*out) return BST_STATE_ERROR;
+    if (key_len) memcpy(*out, key, key_len);
+    *out_len = key_len;
+    return BST_STATE_FOUND;
+}
+
+/* The register-only cursor versions (ext_storage_clear_prefix_version_3,
+ * ext_default_child_storage_clear_prefix_version_3, ext_default_child_storage_storage_kill_
+ * version_4): at most `limit` keys under the prefix removed, and MultiRemovalResults
+ * { maybe_cursor: Option<Vec<u8>>, backend, unique, loops: u32 }, the cursor Some(the first key
+ * left) until none is.  The keys are visited in the merged view (overlay over backend), where a
+ * removed key is gone at once: each call starts at the first key left, so the cursor passed in
+ * (checked to be an Option<Vec<u8>>) is not needed to make progress, and every call with a
+ * limit of at least 1 does.  Unlike Substrate, keys only in the overlay count towards the limit
+ * too, and the three counters all give the number of keys removed. */
+static bool clear_prefix_cursor(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
+                                size_t child_len, int64_t prefix_span, int64_t limit_span,
+                                int64_t cursor_span, bst_value *result, const char *fn) {
+    uint32_t limit, removed = 0;
+    bool some;
+    const uint8_t *cur;
+    size_t cur_len;
+    SUB_SPAN_ARG(cursor, cursor_span);
+    if (!sub_get_option_bytes(c, cursor, cursor_len, &some, &cur, &cur_len, fn)) return false;
+    if (!get_limit(c, rt, limit_span, &limit, fn)) return false;
+    SUB_SPAN_ARG(prefix, prefix_span);
+    uint8_t *key = NULL;
+    size_t key_len = 0;
+    bst_state_res r =
+        first_key_from(rt->state, child, child_len, prefix, prefix_len, &key, &key_len);
+    while (r == BST_STATE_FOUND) {
+        if (key_len < prefix_len || memcmp(key, prefix, prefix_len) != 0) {
+            r = BST_STATE_ABSENT; /* past the prefix: all removed */
+            break;
+        }
+        if (removed == limit) break; /* key is the cursor */
+        uint8_t *next = NULL;
+        size_t next_len = 0;
+        if (!bst_state_clear(rt->state, child, child_len, key, key_len)) {
+            r = BST_STATE_ERROR;
+            break;
+        }
+        removed++;
+        r = bst_state_next_key(rt->state, child, child_len, key, key_len, &next, &next_len);
+        free(key);
+        key = next;
+        key_len = next_len;
+    }
+    if (r == BST_STATE_ERROR) {
+        free(key);
+        return oom(c, fn);
+    }
+    bool more = r == BST_STATE_FOUND;
+    bst_scale_buf b;
+    bst_scale_buf_init(&b);
+    bst_scale_put_u8(&b, more ? 1 : 0);
+    if (more) bst_scale_put_bytes(&b, key, key_len);
+    for (int i = 0; i < 3; i++) bst_scale_put_u32(&b, removed);
+    free(key);
+    bool ok = b.err == BST_SCALE_OK ? sub_ret_span(c, rt, b.data, b.len, result, fn) : oom(c, fn);
+    bst_scale_buf_free(&b);
+    return ok;
+}
+
 /* storage_kill v2 and v3: at most `limit` (an Option<u32> span) keys of the child trie
  * removed; *removed and *all say how it went. */
 static bool kill_limited(bst_caller *c, bst_substrate_runtime *rt, const uint8_t *child,
@@ -189,6 +264,10 @@ SUB_HOST(ext_storage_clear_prefix_version_1) {
 SUB_HOST(ext_storage_clear_prefix_version_2) {
     return clear_prefix_limited(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, &results[0],
                                 fn);
+}
+SUB_HOST(ext_storage_clear_prefix_version_3) {
+    return clear_prefix_cursor(c, HOST_RT(env), TOP, args[0].of.i64, args[1].of.i64, args[2].of.i64,
+                               &results[0], fn);
 }
 SUB_HOST(ext_storage_append_version_1) {
     (void)results;
@@ -314,6 +393,17 @@ SUB_HOST(ext_default_child_storage_storage_kill_version_3) {
     return kill_limited(c, rt, child, child_len, args[1].of.i64, &removed, &all, fn) &&
            ret_kill_result(c, rt, all, removed, &results[0], fn);
 }
+SUB_HOST(ext_default_child_storage_clear_prefix_version_3) {
+    CHILD_OR_FAIL();
+    return clear_prefix_cursor(c, rt, child, child_len, args[1].of.i64, args[2].of.i64,
+                               args[3].of.i64, &results[0], fn);
+}
+/* v4: storage_kill as clear_prefix v3 with an empty prefix */
+SUB_HOST(ext_default_child_storage_storage_kill_version_4) {
+    CHILD_OR_FAIL();
+    return clear_prefix_cursor(c, rt, child, child_len, 0, args[1].of.i64, args[2].of.i64,
+                               &results[0], fn);
+}
 SUB_HOST(ext_default_child_storage_root_version_1) {
     CHILD_OR_FAIL();
     return do_root(c, rt, child, child_len, 0, &results[0], fn);
@@ -387,7 +477,7 @@ static bst_trie_pair *decode_trie_input(const uint8_t *p, uint32_t len, bool pai
 /* (input: span[, state_version: i32 when versioned]) -> pointer to the root: the trie root of
  * the key-value pairs or, when ordered, of the values keyed by their SCALE-compact index. */
 static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
-                           bool ordered, bool versioned, const char *fn) {
+                           bst_trie_hasher h, bool ordered, bool versioned, const char *fn) {
     bst_substrate_runtime *rt = HOST_RT(env);
     unsigned version = 0;
     if (versioned && !state_version_arg(c, args[1].of.i32, &version, fn)) return false;
@@ -400,14 +490,55 @@ static bool trie_root_host(bst_caller *c, const bst_value *args, bst_value *resu
         return oom(c, fn);
     }
     uint8_t root[32];
-    bool ok =
-        ordered ? bst_trie_ordered_root(v, n, version, root) : bst_trie_root(v, n, version, root);
+    bool ok = ordered ? bst_trie_ordered_root_hashed(v, n, version, h, root)
+                      : bst_trie_root_hashed(v, n, version, h, root);
     free(v);
     if (!ok) return oom(c, fn);
     return sub_ret_ptr(c, rt, root, 32, &results[0], fn);
 }
 
-SUB_HOST_CALLS(ext_trie_blake2_256_root_version_1, trie_root_host, false, false)
-SUB_HOST_CALLS(ext_trie_blake2_256_root_version_2, trie_root_host, false, true)
-SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_1, trie_root_host, true, false)
-SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_2, trie_root_host, true, true)
+/* (root: pointer to 32 bytes, proof: span of a SCALE Vec<Vec<u8>>, key: span, value: span
+ * [, state_version: i32]) -> bool: bst_trie_verify_proof.  A proof that does not decode is
+ * false (sp-io decodes it before the call; a runtime cannot pass anything else), not a trap. */
+static bool trie_verify_host(bst_caller *c, const bst_value *args, bst_value *results, void *env,
+                             bst_trie_hasher h, bool versioned, const char *fn) {
+    bst_substrate_runtime *rt = HOST_RT(env);
+    unsigned version = 0;
+    if (versioned && !state_version_arg(c, args[4].of.i32, &version, fn)) return false;
+    SUB_PTR_ARG(root, args[0].of.i32, 32);
+    SUB_SPAN_ARG(proof, args[1].of.i64);
+    SUB_SPAN_ARG(key, args[2].of.i64);
+    SUB_SPAN_ARG(value, args[3].of.i64);
+    size_t n = 0;
+    bst_trie_pair *items = decode_trie_input(proof, proof_len, false, &n);
+    if (!items) return sub_fail(c, fn, "proof is not a SCALE Vec<Vec<u8>>");
+    bst_trie_node *nodes = malloc((n ? n : 1) * sizeof *nodes);
+    if (!nodes) {
+        free(items);
+        return oom(c, fn);
+    }
+    for (size_t i = 0; i < n; i++) {
+        nodes[i].data = items[i].value;
+        nodes[i].len = items[i].value_len;
+    }
+    results[0].of.i32 =
+        bst_trie_verify_proof(h, version, root, nodes, n, key, key_len, value, value_len);
+    free(nodes);
+    free(items);
+    return true;
+}
+
+/* clang-format off */
+SUB_HOST_CALLS(ext_trie_blake2_256_root_version_1, trie_root_host, BST_TRIE_BLAKE2_256, false, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_root_version_2, trie_root_host, BST_TRIE_BLAKE2_256, false, true)
+SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_1, trie_root_host, BST_TRIE_BLAKE2_256, true, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_ordered_root_version_2, trie_root_host, BST_TRIE_BLAKE2_256, true, true)
+SUB_HOST_CALLS(ext_trie_keccak_256_root_version_1, trie_root_host, BST_TRIE_KECCAK_256, false, false)
+SUB_HOST_CALLS(ext_trie_keccak_256_root_version_2, trie_root_host, BST_TRIE_KECCAK_256, false, true)
+SUB_HOST_CALLS(ext_trie_keccak_256_ordered_root_version_1, trie_root_host, BST_TRIE_KECCAK_256, true, false)
+SUB_HOST_CALLS(ext_trie_keccak_256_ordered_root_version_2, trie_root_host, BST_TRIE_KECCAK_256, true, true)
+SUB_HOST_CALLS(ext_trie_blake2_256_verify_proof_version_1, trie_verify_host, BST_TRIE_BLAKE2_256, false)
+SUB_HOST_CALLS(ext_trie_blake2_256_verify_proof_version_2, trie_verify_host, BST_TRIE_BLAKE2_256, true)
+SUB_HOST_CALLS(ext_trie_keccak_256_verify_proof_version_1, trie_verify_host, BST_TRIE_KECCAK_256, false)
+SUB_HOST_CALLS(ext_trie_keccak_256_verify_proof_version_2, trie_verify_host, BST_TRIE_KECCAK_256, true)
+/* clang-format on */

@@ -30,7 +30,7 @@
     /* host_mem.c: the allocator */ \
     X(ext_allocator_free_version_1, "i:") \
     X(ext_allocator_malloc_version_1, "i:i") \
-    /* host_misc.c: logging, misc, offchain (but HTTP) */ \
+    /* host_misc.c: logging, misc, offchain (but HTTP), panics, tracing, transaction index */ \
     X(ext_logging_log_version_1, "iII:") \
     X(ext_logging_max_level_version_1, ":i") \
     X(ext_misc_print_hex_version_1, "I:") \
@@ -50,9 +50,17 @@
     X(ext_offchain_sleep_until_version_1, "I:") \
     X(ext_offchain_submit_transaction_version_1, "I:I") \
     X(ext_offchain_timestamp_version_1, ":I") \
+    X(ext_panic_handler_abort_on_panic_version_1, "I:") \
+    X(ext_storage_proof_size_storage_proof_size_version_1, ":I") \
+    X(ext_transaction_index_index_version_1, "iii:") \
+    X(ext_transaction_index_renew_version_1, "ii:") \
+    X(ext_wasm_tracing_enabled_version_1, "I:i") \
+    X(ext_wasm_tracing_enter_span_version_1, "I:I") \
+    X(ext_wasm_tracing_exit_version_1, "I:") \
     /* host_storage.c: storage, child storage, trie roots */ \
     X(ext_default_child_storage_clear_prefix_version_1, "II:") \
     X(ext_default_child_storage_clear_prefix_version_2, "III:I") \
+    X(ext_default_child_storage_clear_prefix_version_3, "IIII:I") \
     X(ext_default_child_storage_clear_version_1, "II:") \
     X(ext_default_child_storage_exists_version_1, "II:i") \
     X(ext_default_child_storage_get_version_1, "II:I") \
@@ -64,10 +72,12 @@
     X(ext_default_child_storage_storage_kill_version_1, "I:") \
     X(ext_default_child_storage_storage_kill_version_2, "II:i") \
     X(ext_default_child_storage_storage_kill_version_3, "II:I") \
+    X(ext_default_child_storage_storage_kill_version_4, "III:I") \
     X(ext_storage_append_version_1, "II:") \
     X(ext_storage_changes_root_version_1, "I:I") \
     X(ext_storage_clear_prefix_version_1, "I:") \
     X(ext_storage_clear_prefix_version_2, "II:I") \
+    X(ext_storage_clear_prefix_version_3, "III:I") \
     X(ext_storage_clear_version_1, "I:") \
     X(ext_storage_commit_transaction_version_1, ":") \
     X(ext_storage_exists_version_1, "I:i") \
@@ -83,6 +93,14 @@
     X(ext_trie_blake2_256_ordered_root_version_2, "Ii:i") \
     X(ext_trie_blake2_256_root_version_1, "I:i") \
     X(ext_trie_blake2_256_root_version_2, "Ii:i") \
+    X(ext_trie_blake2_256_verify_proof_version_1, "iIII:i") \
+    X(ext_trie_blake2_256_verify_proof_version_2, "iIIIi:i") \
+    X(ext_trie_keccak_256_ordered_root_version_1, "I:i") \
+    X(ext_trie_keccak_256_ordered_root_version_2, "Ii:i") \
+    X(ext_trie_keccak_256_root_version_1, "I:i") \
+    X(ext_trie_keccak_256_root_version_2, "Ii:i") \
+    X(ext_trie_keccak_256_verify_proof_version_1, "iIII:i") \
+    X(ext_trie_keccak_256_verify_proof_version_2, "iIIIi:i") \
     /* host_crypto.c: hashing, signatures, keystore */ \
     X(ext_crypto_ecdsa_batch_verify_version_1, "iIi:i") \
     X(ext_crypto_ecdsa_generate_version_1, "iI:i") \
@@ -112,6 +130,7 @@
     X(ext_hashing_blake2_128_version_1, "I:i") \
     X(ext_hashing_blake2_256_version_1, "I:i") \
     X(ext_hashing_keccak_256_version_1, "I:i") \
+    X(ext_hashing_keccak_512_version_1, "I:i") \
     X(ext_hashing_sha2_256_version_1, "I:i") \
     X(ext_hashing_twox_128_version_1, "I:i") \
     X(ext_hashing_twox_256_version_1, "I:i") \

@@ -198,10 +198,13 @@ static bool host_stub(bst_caller *c, const bst_value *args, bst_value *results, 
 
 /* The memory a runtime gets, as Substrate's HeapAllocStrategy::Static { extra_pages }: its
  * initial size plus heap_pages, fixed (minimum = maximum; a declared maximum is overridden, as
- * Substrate rewrites it), so the allocator has exactly that room and no more.  Linux maps the
+ * Substrate rewrites it), so the allocator has exactly that room and no more.  With
+ * heap_dynamic (HeapAllocStrategy::Dynamic) this is the maximum: the memory starts at its
+ * declared size and the allocator grows it when it runs out.  Linux maps the
  * pages lazily: untouched heap costs address space, not memory. */
 static uint32_t heap_total_pages(const bst_substrate_runtime *rt, uint32_t initial) {
     uint64_t total = (uint64_t)initial + rt->opts.heap_pages;
+    if (rt->opts.heap_dynamic) total = rt->opts.config.max_memory_pages; /* grown on demand */
     return total > 65536 ? 65536 : (uint32_t)total;
 }
 
@@ -257,6 +260,7 @@ static bool resolve_import(bst_substrate_runtime *rt, uint32_t i, bst_extern *ou
         out->kind = BST_EXTERN_MEMORY;
         bst_limits lim;
         lim.min = lim.max = heap_total_pages(rt, d.type.limits.min);
+        if (rt->opts.heap_dynamic) lim.min = d.type.limits.min; /* Dynamic: grows from there */
         lim.has_max = true;
         out->of.memory = bst_memory_new(rt->store, lim, err);
         if (!out->of.memory) return false;
@@ -387,7 +391,8 @@ static bool instance_make(bst_substrate_runtime *rt, bst_error *err) {
         }
         rt->initial_pages = bst_memory_pages(rt->memory);
         uint32_t total = heap_total_pages(rt, rt->initial_pages);
-        if (total > rt->initial_pages) bst_memory_grow(rt->memory, total - rt->initial_pages);
+        if (total > rt->initial_pages && !rt->opts.heap_dynamic)
+            bst_memory_grow(rt->memory, total - rt->initial_pages);
     }
     bst_extern ex;
     if (!bst_instance_export(rt->inst, "__heap_base", 11, &ex) || ex.kind != BST_EXTERN_GLOBAL ||
@@ -599,7 +604,7 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
             bst_state_tx_rollback(rt->offchain_index);
         }
     }
-    if (st == BST_OK) {
+    if (st == BST_OK && !rt->dry_run) {
         bst_state_tx_commit(rt->state);
         /* offchain indexing: what the call committed reaches the offchain database */
         if (!bst_state_changes(rt->offchain_index, apply_offchain_index, rt->offchain)) {
@@ -614,6 +619,16 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
     bst_state_free(rt->offchain_index);
     rt->offchain_index = NULL;
     instance_drop(rt);
+    return st;
+}
+
+bst_status bst_substrate_call_dry_run(bst_substrate_runtime *rt, const char *name,
+                                      const uint8_t *input, size_t input_len, uint8_t **out,
+                                      size_t *out_len, bst_error *err) {
+    if (!rt) return call_fail(err, BST_ERR_ARG, BST_TRAP_NONE, "bad arguments");
+    rt->dry_run = true; /* the call rolls its transaction back even when it succeeds */
+    bst_status st = bst_substrate_call(rt, name, input, input_len, out, out_len, err);
+    rt->dry_run = false;
     return st;
 }
 

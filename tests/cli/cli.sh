@@ -110,7 +110,7 @@ ECHO=$WORK/echo.wasm
 # ---- --help / -h everywhere; unknown subcommands named ----
 for cmd in run inspect spec runtime "runtime version" "runtime metadata" "runtime call" \
            chainspec "chainspec genesis" contract "contract upload" "contract instantiate" \
-           "contract call" "contract query"; do
+           "contract call" "contract query" key "key inspect"; do
     for h in --help -h; do
         # shellcheck disable=SC2086
         check 0 "$BASTION" $cmd $h
@@ -118,7 +118,7 @@ for cmd in run inspect spec runtime "runtime version" "runtime metadata" "runtim
         [ -s "$WORK/err" ] && fail "bastion $cmd $h wrote to stderr"
     done
 done
-for group in runtime chainspec contract; do
+for group in runtime chainspec contract key; do
     check 64 "$BASTION" $group bogus
     has err "unknown $group command 'bogus'"
     has err "usage: bastion $group"

@@ -4,7 +4,8 @@
  * (client/executor/src/integration_tests/mod.rs), plus host-level guarantees: a trap rolls the
  * call's storage changes back, every call gets a fresh instance.  Offchain HTTP runs against a
  * scripted provider modelled on Substrate's TestOffchainExt, and a runtime built byte by byte
- * here calls each ext_offchain_http_* import with malformed arguments and unknown ids.
+ * here calls each ext_offchain_http_* import with malformed arguments and unknown ids.  A dry
+ * run (bst_substrate_call_dry_run) answers as the call and leaves the state root unchanged.
  *
  * usage: test_substrate_runtime_test RUNTIMES_DIR
  * Uses only the public APIs (bastion_substrate.h, bastion_state.h, bastion_crypto.h).
@@ -20,6 +21,9 @@
 static uint8_t *g_code;
 static size_t g_code_len;
 
+/* heap_pages for the Dynamic heap strategy (opts.heap_dynamic). */
+#define HEAP_DYNAMIC UINT32_MAX
+
 /* A runtime of `code` (offchain calls with the HTTP provider `http` when offchain is set). */
 static bst_substrate_runtime *open_code(const uint8_t *code, size_t len, uint32_t heap_pages,
                                         bool offchain, const bst_substrate_http *http) {
@@ -28,7 +32,8 @@ static bst_substrate_runtime *open_code(const uint8_t *code, size_t len, uint32_
     o.offchain = offchain;
     o.http = http;
     o.allow_missing = true; /* the runtime imports two functions on purpose that nobody has */
-    o.heap_pages = heap_pages;
+    o.heap_pages = heap_pages == HEAP_DYNAMIC ? 0 : heap_pages;
+    o.heap_dynamic = heap_pages == HEAP_DYNAMIC;
     o.max_log_level = 0;
     bst_error err;
     bst_substrate_runtime *rt = bst_substrate_runtime_new(code, len, &o, &err);
@@ -137,6 +142,37 @@ static void test_storage(void) {
     expect_trap(rt, "test_conditional_panic", two, 2, NULL);
     CHECK(bst_state_root(st, 1, root_after));
     CHECK(memcmp(root_before, root_after, 32) == 0);
+    bst_substrate_runtime_free(rt);
+
+    /* A dry run answers as the call does and leaves the state root unchanged (test_data_in
+     * writes "input" and "baz"); the same call for real then changes it. */
+    rt = open_rt(1024);
+    st = bst_substrate_runtime_state(rt);
+    set_top(st, "foo", "bar");
+    memset(value, 9, sizeof value);
+    n = enc_vec(in, value, sizeof value);
+    CHECK(bst_state_root(st, 1, root_before));
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bst_error err;
+    memset(&err, 0, sizeof err);
+    bst_status dst = bst_substrate_call_dry_run(rt, "test_data_in", in, n, &out, &out_len, &err);
+    CHECK_OK(dst, err);
+    CHECK(out_len == sizeof ALL_OK && memcmp(out, ALL_OK, out_len) == 0);
+    free(out);
+    CHECK(bst_state_root(st, 1, root_after));
+    CHECK(memcmp(root_before, root_after, 32) == 0);
+    check_top(st, "input", NULL, 0);
+    check_top(st, "baz", NULL, 0);
+    expect_call(rt, "test_data_in", in, n, ALL_OK, sizeof ALL_OK);
+    CHECK(bst_state_root(st, 1, root_after));
+    CHECK(memcmp(root_before, root_after, 32) != 0);
+    check_top(st, "input", value, sizeof value);
+    /* and a failing dry run is the call's failure */
+    expect_trap(rt, "test_panic", NULL, 0, NULL);
+    memset(&err, 0, sizeof err);
+    CHECK(bst_substrate_call_dry_run(rt, "test_panic", NULL, 0, &out, &out_len, &err) ==
+          BST_ERR_TRAP);
     bst_substrate_runtime_free(rt);
 
     /* clear_prefix_should_work */
@@ -833,6 +869,12 @@ static void test_instances_and_heap(void) {
     expect_trap(rt, "test_exhaust_heap", zero, 1, "Allocator ran out of space");
     bst_substrate_runtime_free(rt);
 
+    /* The Dynamic heap strategy: the memory grows as the allocator needs, so the 16 MiB the
+     * 8 static pages refused fit (the memory starts at the runtime's declared size). */
+    rt = open_rt(HEAP_DYNAMIC);
+    expect_call(rt, "test_exhaust_heap", zero, 1, zero, 1);
+    bst_substrate_runtime_free(rt);
+
     /* restoration_of_globals: a trap after a huge stack frame does not leak the stack */
     rt = open_rt(32);
     static const uint8_t t[1] = {1}, f[1] = {0};
@@ -860,6 +902,86 @@ static void test_missing_import_policy(void) {
     bst_substrate_runtime_free(rt);
 }
 
+/* A module of custom sections only: "runtime_version" (spec "a", impl "b", versions 1 2 3, no
+ * apis, transaction_version 7) and, when with_apis, "runtime_apis" with Core version 3. */
+static size_t version_module(uint8_t *m, bool with_apis, bool bad_apis) {
+    static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    static const uint8_t ver[] = {4, 'a', 4, 'b', 1, 0, 0, 0, 2, 0, 0,
+                                  0, 3,   0, 0,   0, 0, 7, 0, 0, 0};
+    static const uint8_t apis[] = {0xdf, 0x6a, 0xcb, 0x68, 0x99, 0x07, 0x60, 0x9b, 3, 0, 0, 0};
+    size_t n = 0;
+    memcpy(m, magic, 8), n = 8;
+    m[n++] = 0;
+    m[n++] = (uint8_t)(1 + 15 + sizeof ver);
+    m[n++] = 15;
+    memcpy(m + n, "runtime_version", 15), n += 15;
+    memcpy(m + n, ver, sizeof ver), n += sizeof ver;
+    if (with_apis) {
+        size_t al = bad_apis ? 11 : 12;
+        m[n++] = 0;
+        m[n++] = (uint8_t)(1 + 12 + al);
+        m[n++] = 12;
+        memcpy(m + n, "runtime_apis", 12), n += 12;
+        memcpy(m + n, apis, al), n += al;
+    }
+    return n;
+}
+
+/* The embedded version (custom sections, no instantiation) is what Core_version answers: the
+ * node-template-local spec's runtime has both sections; the executor test runtime has none. */
+static void test_embedded_version(const char *dir) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/node-template-local.json", dir);
+    size_t len;
+    uint8_t *json = h_read_file(path, &len);
+    REQUIRE(json);
+    const char *at = strstr((const char *)json, "\"0x3a636f6465\": \"0x");
+    REQUIRE(at);
+    at += strlen("\"0x3a636f6465\": \"0x");
+    size_t hl = strcspn(at, "\"");
+    uint8_t *blob = malloc(hl / 2 + 1), *code = NULL, *emb = NULL, *called = NULL;
+    REQUIRE(blob);
+    for (size_t i = 0; i < hl / 2; i++) {
+        unsigned v;
+        REQUIRE(sscanf(at + 2 * i, "%2x", &v) == 1);
+        blob[i] = (uint8_t)v;
+    }
+    size_t code_len = 0, emb_len = 0, called_len = 0;
+    bst_error err;
+    REQUIRE(bst_substrate_code_decode(blob, hl / 2, 0, &code, &code_len, &err) == BST_OK);
+    CHECK(bst_substrate_embedded_version(code, code_len, &emb, &emb_len));
+    bst_substrate_options o;
+    bst_substrate_options_default(&o);
+    o.max_log_level = 0;
+    bst_substrate_runtime *rt = bst_substrate_runtime_new(code, code_len, &o, &err);
+    REQUIRE(rt);
+    CHECK(bst_substrate_call(rt, "Core_version", NULL, 0, &called, &called_len, &err) == BST_OK);
+    CHECK(emb && called && emb_len == called_len && memcmp(emb, called, emb_len) == 0);
+    bst_substrate_runtime_free(rt);
+    free(emb), free(called), free(code), free(blob), free(json);
+    /* none in the executor test runtime, nor in what is not a module */
+    CHECK(!bst_substrate_embedded_version(g_code, g_code_len, &emb, &emb_len));
+    CHECK(!bst_substrate_embedded_version((const uint8_t *)"\0asm", 4, &emb, &emb_len));
+    /* hand-made sections: Core 3 brings transaction_version; without apis it is the legacy form;
+     * apis not a multiple of 12 bytes is refused */
+    uint8_t m[128];
+    static const uint8_t want3[] = {4,    'a',  4,    'b', 1, 0, 0,    0,    2,    0,    0,
+                                    0,    3,    0,    0,   0, 4, 0xdf, 0x6a, 0xcb, 0x68, 0x99,
+                                    0x07, 0x60, 0x9b, 3,   0, 0, 0,    7,    0,    0,    0};
+    size_t n = version_module(m, true, false);
+    CHECK(bst_substrate_embedded_version(m, n, &emb, &emb_len) && emb_len == sizeof want3 &&
+          memcmp(emb, want3, sizeof want3) == 0);
+    free(emb);
+    n = version_module(m, false, false);
+    CHECK(bst_substrate_embedded_version(m, n, &emb, &emb_len) && emb_len == 17 &&
+          memcmp(emb, want3, 16) == 0 && emb[16] == 0);
+    free(emb);
+    n = version_module(m, true, true);
+    CHECK(!bst_substrate_embedded_version(m, n, &emb, &emb_len));
+    m[9] = 100; /* a section running past the end */
+    CHECK(!bst_substrate_embedded_version(m, n, &emb, &emb_len));
+}
+
 int main(int argc, char **argv) {
     g_code = st_load_runtime(argc, argv, "sc_runtime_test.wasm", &g_code_len);
     test_storage();
@@ -870,6 +992,7 @@ int main(int argc, char **argv) {
     test_http_deadline();
     test_instances_and_heap();
     test_missing_import_policy();
+    test_embedded_version(argv[1]);
     free(g_code);
     return h_finish("substrate/runtime_test");
 }
