@@ -1,13 +1,13 @@
 # cmake/serve.cmake — the multi-tenant HTTP service: bastion_serve (src/serve/,
-# include/bastion_serve.h: `bastion serve` on libmicrohttpd and jansson, over the pool and
-# contracts layers) and its tests (tests/serve/, CTest serve/NAME: a real server on port 0
+# include/bastion_serve.h: `bastion serve` on libmicrohttpd and jansson, over the pool,
+# contracts and sign layers) and its tests (tests/serve/, CTest serve/NAME: a real server on port 0
 # driven with curl).  Included by CMakeLists.txt.
 
 bastion_find_dep(BASTION_MHD microhttpd.h microhttpd libmicrohttpd-dev)
 bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
 file(GLOB BASTION_SERVE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/serve/*.c)
 bastion_library(bastion_serve SOURCES ${BASTION_SERVE_SOURCES}
-  DEPENDS bastion_pool bastion_contracts bastion_engine bastion_crypto ${BASTION_MHD_LIB}
+  DEPENDS bastion_pool bastion_contracts bastion_sign bastion_engine bastion_crypto ${BASTION_MHD_LIB}
           ${BASTION_JANSSON_LIB} Threads::Threads
   PRIVATE_INCLUDES ${BASTION_MHD_INCLUDE} ${BASTION_JANSSON_INCLUDE})
 target_compile_definitions(bastion_serve_objects PRIVATE _POSIX_C_SOURCE=200809L)
@@ -45,4 +45,11 @@ add_test(NAME serve/reset
 add_test(NAME serve/shutdown
          COMMAND bash ${_bst_serve_tests}/shutdown.sh ${_bst_serve_common} ${_bst_serve_wasm}/compute.wasm)
 add_test(NAME serve/cli COMMAND bash ${_bst_serve_tests}/cli.sh ${_bst_serve_common})
-set_tests_properties(serve/kill9 serve/reset serve/shutdown serve/cli PROPERTIES TIMEOUT 300)
+find_program(BASTION_MINISIGN minisign)
+if(NOT BASTION_MINISIGN)
+  set(BASTION_MINISIGN minisign) # the test fails saying it is missing (scripts/deps.sh)
+endif()
+add_test(NAME serve/signing
+         COMMAND bash ${_bst_serve_tests}/signing.sh ${_bst_serve_common} ${BASTION_SHARED_DIR}/contracts
+                 ${_bst_serve_wasm}/compute.wasm ${BASTION_MINISIGN})
+set_tests_properties(serve/kill9 serve/reset serve/shutdown serve/cli serve/signing PROPERTIES TIMEOUT 300)

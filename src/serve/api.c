@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "bastion_crypto.h"
+#include "bastion_sign.h"
 #include "serve_impl.h"
 
 /* ---- request bodies ------------------------------------------------------------------------ */
@@ -337,6 +338,29 @@ void srv_call(srv_tenant *t, const char *address, bool query, const uint8_t *bod
 
 /* A module without imports is a plain module for /v1/invoke; anything else must pass the
  * contract upload rules (docs/contracts.md). */
+/* The tenant's trust policy (docs/signing.md): with trusted keys, the module must carry enough
+ * of their signatures, checked before anything decodes it; *len becomes the signed part's
+ * length (unsigned custom sections after it are dropped: only what was signed is stored).
+ * false after a 422 reply. */
+static bool check_signature(const srv_tenant *t, const uint8_t *body, size_t *len, srv_reply *r) {
+    if (t->nkeys == 0) return true;
+    bst_sign_trust trust = {t->keys, t->nkeys, t->signatures_required};
+    bst_sign_result res;
+    if (bst_sign_verify_module(&trust, body, *len, NULL, 0, &res) == BST_SIGN_OK) {
+        *len = res.signed_len;
+        return true;
+    }
+    if (res.status == BST_SIGN_ERROR) { /* out of memory: not the module's fault */
+        srv_reply_error(r, 500, "internal", "signature check: %s", res.message);
+        return false;
+    }
+    r->status = 422;
+    r->json = json_pack("{s:s, s:s, s:s}", "error", "signature", "reason",
+                        bst_sign_status_name(res.status), "message",
+                        res.message[0] ? res.message : bst_sign_status_name(res.status));
+    return false;
+}
+
 void srv_put_code(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *r) {
     bst_rejection rej;
     memset(&rej, 0, sizeof rej);
@@ -344,6 +368,7 @@ void srv_put_code(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *r) 
         srv_reply_error(r, 413, "too_large", "%s", rej.message);
         return;
     }
+    if (!check_signature(t, body, &len, r)) return;
     bst_error err;
     memset(&err, 0, sizeof err);
     bst_module *m = bst_module_new(body, len, &err);

@@ -3,12 +3,15 @@
  *
  *   {"tenants": [{"name": "a", "token": "...", "max_instances": 8, "memory_pages": 64,
  *                 "cpu_ms_per_s": 200, "acquire_timeout_ms": 100, "call_timeout_ms": 1000,
- *                 "max_code_bytes": 131072, "max_contracts": 1000}],
+ *                 "max_code_bytes": 131072, "max_contracts": 1000,
+ *                 "trusted_keys": ["<minisign .pub text or its base64 line>"],
+ *                 "signatures_required": 1}],
  *    "metrics_token": "..."}
  *
  * Strict: an unknown field, a duplicate key, a wrong type, a value out of range, a repeated
- * name or token is an error naming it; missing limits take bst_tenant_limits_default's values.
- * Tokens are kept only as BLAKE2b-256 digests, compared in constant time (server.c).
+ * name or token, a key that does not parse is an error naming it; missing limits take
+ * bst_tenant_limits_default's values.  Tokens are kept only as BLAKE2b-256 digests, compared in
+ * constant time (server.c).  Trusted keys are parsed here, once, not at each upload.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "bastion_crypto.h"
+#include "bastion_sign.h"
 #include "serve_impl.h"
 
 static bool fail(bst_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -89,6 +93,47 @@ static bool tenant_limit(srv_tenant *t, const char *key, json_t *v, bst_error *e
     return fail(err, "tenant %s: unknown field \"%s\"", t->name, key);
 }
 
+/* "trusted_keys": 1 to BST_SIGN_MAX_KEYS strings, each a minisign public key (bastion_sign.h). */
+static bool trusted_keys(srv_tenant *t, json_t *v, bst_error *err) {
+    size_t n = json_array_size(v);
+    if (!json_is_array(v) || n == 0 || n > BST_SIGN_MAX_KEYS)
+        return fail(err, "tenant %s: \"trusted_keys\" must be an array of 1 to %d public keys",
+                    t->name, BST_SIGN_MAX_KEYS);
+    t->keys = calloc(n, sizeof *t->keys);
+    if (!t->keys) {
+        fail(err, "out of memory");
+        err->status = BST_ERR_NOMEM;
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *k = json_array_get(v, i);
+        const char *text = json_string_value(k);
+        char why[160] = "not a string";
+        if (!text || bst_sign_pubkey_parse(text, json_string_length(k), &t->keys[i], why,
+                                           sizeof why) != BST_SIGN_OK)
+            return fail(err, "tenant %s: trusted_keys[%zu]: %s", t->name, i, why);
+    }
+    t->nkeys = n;
+    return true;
+}
+
+/* The trust policy fields; the threshold is checked against the keys once both are read. */
+static bool trust_fields(srv_tenant *t, json_t *obj, bst_error *err) {
+    json_t *keys = json_object_get(obj, "trusted_keys");
+    json_t *k = json_object_get(obj, "signatures_required");
+    if (keys && !trusted_keys(t, keys, err)) return false;
+    if (!k) {
+        t->signatures_required = t->nkeys ? 1 : 0;
+        return true;
+    }
+    if (!keys)
+        return fail(err, "tenant %s: \"signatures_required\" needs \"trusted_keys\"", t->name);
+    uint64_t x;
+    if (!limit(t->name, "signatures_required", k, 1, t->nkeys, &x, err)) return false;
+    t->signatures_required = (size_t)x;
+    return true;
+}
+
 static bool parse_tenant(bst_serve *s, size_t i, json_t *obj, bst_error *err) {
     srv_tenant *t = &s->tenants[i];
     if (!json_is_object(obj)) return fail(err, "tenants[%zu] must be an object", i);
@@ -106,9 +151,12 @@ static bool parse_tenant(bst_serve *s, size_t i, json_t *obj, bst_error *err) {
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        if (strcmp(key, "name") == 0 || strcmp(key, "token") == 0) continue;
+        if (strcmp(key, "name") == 0 || strcmp(key, "token") == 0 ||
+            strcmp(key, "trusted_keys") == 0 || strcmp(key, "signatures_required") == 0)
+            continue;
         if (!tenant_limit(t, key, v, err)) return false;
     }
+    if (!trust_fields(t, obj, err)) return false;
     for (size_t j = 0; j < i; j++) {
         if (strcmp(s->tenants[j].name, t->name) == 0)
             return fail(err, "tenant %s: the name is used twice", name);

@@ -19,6 +19,7 @@
 #include "bastion_contracts.h"
 #include "bastion_pool.h"
 #include "bastion_serve.h"
+#include "bastion_sign.h"
 
 /* Hidden: shared between the layer's files, never exported (bst_ is the public prefix). */
 #define SRV_FUNC __attribute__((visibility("hidden")))
@@ -55,6 +56,10 @@ typedef struct srv_tenant {
     /* The dev accounts' public keys (SRV_DEV_ACCOUNTS order), derived once when the tenant
      * opens: deriving one costs a PBKDF2 of 2048 rounds (~2 ms), far more than a query. */
     uint8_t dev_pub[SRV_DEV_COUNT][32];
+    /* The trust policy of uploads ("trusted_keys", "signatures_required"), parsed once from the
+     * config: nkeys == 0 accepts unsigned code. */
+    bst_sign_pubkey *keys; /* malloc'd, nkeys entries */
+    size_t nkeys, signatures_required;
     bool fresh;  /* bst_serve_config.fresh_instances */
     bool opened; /* srv_tenant_open succeeded: the locks exist */
 } srv_tenant;

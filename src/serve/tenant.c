@@ -122,6 +122,7 @@ void srv_tenant_close(srv_tenant *t) {
     bst_contracts_close(t->contracts);
     bst_tenant_free(t->tenant);
     free(t->dir);
+    free(t->keys);
     memset(t, 0, sizeof *t);
 }
 
