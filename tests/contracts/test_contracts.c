@@ -2059,7 +2059,7 @@ static void pool(void) {
 static bst_contract_outcome gen_call(bst_contracts *c, const uint8_t a[32], uint8_t op,
                                      const uint8_t *arg, size_t alen, bst_contract_result *r) {
     uint8_t in[64] = {op};
-    memcpy(in + 1, arg, alen);
+    if (alen) memcpy(in + 1, arg, alen);
     return run(c, BST_CONTRACT_CALL, ALICE, a, in, 1 + alen, 0, false, r);
 }
 
