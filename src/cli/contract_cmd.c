@@ -34,12 +34,13 @@ static const char CONTRACT_USAGE[] =
     "commands:\n"
     "  upload FILE.wasm\n"
     "        Validate and store contract code; prints `code_hash 0x...`.\n"
-    "  instantiate CODEHASH|FILE.wasm (--selector 0xSEL [--args HEX] |\n"
+    "  instantiate CODEHASH|FILE.wasm (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
     "                                  --metadata F.json --constructor NAME [--arg V]...)\n"
     "              [--value N] [--salt HEX] [--gas N]\n"
     "        Create a contract instance (FILE.wasm is uploaded first); prints\n"
     "        `address 0x...`.\n"
-    "  call ADDR (--selector 0xSEL [--args HEX] | --metadata F.json --message NAME [--arg V]...)\n"
+    "  call ADDR (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
+    "             --metadata F.json --message NAME [--arg V]...)\n"
     "            [--value N] [--gas N]\n"
     "        Call a contract and commit its changes when it succeeds.\n"
     "  query ADDR ...\n"
@@ -52,6 +53,8 @@ static const char CONTRACT_USAGE[] =
     "  --caller WHO      alice (default), bob, charlie, dave, eve, ferdie or 0x + 64 hex\n"
     "                    digits.  A dev account with a zero balance is endowed with\n"
     "                    10^24 units before it uploads, instantiates or calls (not on query).\n"
+    "  --data 0xHEX      the whole input, sent exactly (may be empty, \"0x\", or shorter than\n"
+    "                    a selector)\n"
     "  --selector 0xSEL  the 4-byte selector; --args HEX the SCALE-encoded arguments after it\n"
     "  --metadata FILE   ink! metadata (.json, ink! 3 to 5): with --constructor/--message NAME\n"
     "                    and one --arg per argument, in order (true, 1000, bob, 0xHEX, none,\n"
@@ -110,6 +113,7 @@ typedef struct opts {
     const char *state_dir;
     const char *caller;
     const char *selector;
+    const char *data; /* --data 0xHEX: the whole input, sent as is */
     const char *args_hex;
     const char *value;
     const char *salt;
@@ -171,6 +175,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         OPT("--state", state_dir)
         OPT("--caller", caller)
         OPT("--selector", selector)
+        OPT("--data", data)
         OPT("--args", args_hex)
         OPT("--value", value)
         OPT("--salt", salt)
@@ -412,9 +417,16 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
                 instantiate ? "constructor" : "message");
         return CLI_EXIT_USAGE;
     }
-    if (!o.selector == !named) {
-        fprintf(stderr, "bastion contract %s: give either --selector or --metadata with --%s\n",
+    if ((o.selector != NULL) + (named != NULL) + (o.data != NULL) != 1) {
+        fprintf(stderr,
+                "bastion contract %s: give one of --data 0xHEX, --selector or --metadata with "
+                "--%s\n",
                 cmd, instantiate ? "constructor" : "message");
+        return CLI_EXIT_USAGE;
+    }
+    if (o.data && (o.args_hex || o.nargs)) {
+        fprintf(stderr, "bastion contract %s: --data is the whole input: no --args or --arg\n",
+                cmd);
         return CLI_EXIT_USAGE;
     }
     if (named && (!o.metadata || o.args_hex)) {
@@ -531,6 +543,18 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
             rc = CLI_EXIT_USAGE;
             goto out;
         }
+    } else if (o.data) {
+        /* exactly these bytes: empty or shorter than a selector too */
+        size_t dlen = 0;
+        if (strncmp(o.data, "0x", 2) != 0 ||
+            !cli_hex_decode(o.data, strlen(o.data), &input, &dlen)) {
+            fprintf(stderr, "bastion contract %s: bad --data '%s' (0x and hex digits)\n", cmd,
+                    o.data);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        bst_scale_put_raw(&in, input, dlen);
+        if (md && dlen >= 4) fn = ink_metadata_find_selector(md, instantiate, input);
     } else {
         uint8_t sel[4];
         if (!cli_hex_exact(o.selector, strlen(o.selector), sel, 4)) {

@@ -116,6 +116,7 @@ CTR_FUNC int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64
  * (CTR_KEY_FIXED / CTR_KEY_VAR) ++ the contract's key bytes (32 for a fixed key). */
 #define CTR_KEY_FIXED 0u
 #define CTR_KEY_VAR 1u
+#define CTR_KEY_DEP 2u /* a delegate dependency: the locked code hash (32), an empty value */
 #define CTR_STORED_KEY_MAX (1 + 256) /* max_storage_key_bytes is at most 256 */
 CTR_FUNC int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
                              size_t klen, MDB_val *out);
@@ -143,9 +144,10 @@ typedef struct ctr_seal_def {
     const char *sig;
     bst_host_fn fn;
 } ctr_seal_def;
-/* Finds the row of import module.name (neither NUL-terminated); false when the host has no such
- * function. */
+/* Finds the row of import module.name (neither NUL-terminated) of the import's type: false when
+ * the host has no such function; a row of another signature when none has this one (the caller
+ * refuses it, checking def.sig). */
 CTR_FUNC bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
-                              ctr_seal_def *out);
+                              const bst_functype *type, ctr_seal_def *out);
 
 #endif

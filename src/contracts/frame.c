@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "probes/probes.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static bool link_seal(void *arg, bst_store *s, const bst_module *m, bst_extern *
         bst_valtype vt[16];
         bst_functype ft;
         /* not a row, or not a row's signature: validated at upload, cannot happen */
-        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &def) ||
+        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &d.type.func, &def) ||
             !bst_functype_parse(def.sig, vt, sizeof vt / sizeof vt[0], &ft)) {
             err->status = BST_ERR_UNLINKABLE;
             return false;
@@ -152,11 +153,20 @@ static void execute(ctr_frame *f, ctr_module *mod, bool deploy, uint64_t fuel, f
         st = BST_ERR_NOT_FOUND;
         goto done;
     }
-    bst_value ignored[1];
-    ignored[0].type = BST_I32;
-    ignored[0].of.i64 = 0;
-    /* legacy () -> i32 entry points: the result is ignored, as pallet-contracts did */
-    st = bst_call(fn, NULL, 0, ignored, bst_func_type(fn)->nresults ? 1 : 0, &err);
+    bst_value status[1];
+    status[0].type = BST_I32;
+    status[0].of.i64 = 0;
+    /* legacy () -> i32 entry points (ink! 2/3-era code): the i32 is a status, 0 success; any
+     * other value is an error (an unknown selector answers one), not a success */
+    bool legacy = bst_func_type(fn)->nresults != 0;
+    st = bst_call(fn, NULL, 0, status, legacy ? 1 : 0, &err);
+    if (st == BST_OK && legacy && status[0].of.i32 != 0) {
+        snprintf(f->msg, sizeof f->msg, "the contract's `%s` returned error status %" PRId32,
+                 deploy ? "deploy" : "call", status[0].of.i32);
+        f->exit = EXIT_ERROR;
+        st = BST_ERR_TRAP;
+        err.trap = BST_TRAP_HOST;
+    }
 done:;
     bst_call_stats stats;
     if (f->depth == 0 && f->store && bst_store_call_stats(f->store, &stats))

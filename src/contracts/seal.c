@@ -642,9 +642,21 @@ SEAL(seal2, instantiate) {
                           A(12), results);
 }
 
+SEAL(seal0_nosalt, instantiate) {
+    /* 2020 (ink! 3.0-rc1/rc2): seal0's instantiate before the salt: code_hash, _len, gas,
+     * value, _len, input, input_len, address, address_len, output, output_len.  The address is
+     * derived as today's with an empty salt (one code and input per deployer, as then). */
+    return do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), 0, 0,
+                          results);
+}
+
 SEAL(seal0, terminate) { return do_terminate(f, c, A(0)); }
 
 SEAL(seal1, terminate) { return do_terminate(f, c, A(0)); }
+
+/* The same function under a former name or module: the row's body, whose arguments are laid out
+ * alike (the SEAL wrapper has already charged the call and checked read-only). */
+#define SEAL_AS(module, name) return module##_##name##_body(f, c, args, results)
 
 SEAL(seal0, set_code_hash) {
     uint8_t h[32];
@@ -893,6 +905,133 @@ SEAL(seal0, sr25519_verify) {
     return true;
 }
 
+/* ---- delegate dependencies ---- */
+
+/* lock (add) / unlock (remove) a delegate dependency: the code hash is kept in the contract's
+ * storage under a key of its own kind (CTR_KEY_DEP), which no contract key can name and which
+ * terminate deletes with the rest.  The pallet's errors trap, as there. */
+static bool do_delegate_dependency(ctr_frame *f, bst_caller *c, uint32_t ptr, bool lock) {
+    if (!charge(f, c, BST_CONTRACTS_GAS_STORAGE_WRITE)) return false;
+    uint8_t key[33];
+    key[0] = CTR_KEY_DEP;
+    if (!rd(f, c, ptr, key + 1, 32)) return false;
+    bst_contracts *k = f->x->c;
+    MDB_val v;
+    int rc = ctr_storage_get(k, f->txn, f->info.storage_id, key, sizeof key, &v);
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    bool held = rc == 0;
+    if (!lock) {
+        if (!held) return trapf(f, c, "DelegateDependencyNotFound%s", NULL);
+        rc = ctr_storage_del(k, f->txn, f->info.storage_id, key, sizeof key);
+        return rc ? fatal(f, c, rc) : true;
+    }
+    if (held) return trapf(f, c, "DelegateDependencyAlreadyExists%s", NULL);
+    if (memcmp(key + 1, f->info.code_hash, 32) == 0)
+        return trapf(f, c, "CannotAddSelfAsDelegateDependency%s", NULL);
+    rc = ctr_code_get(k, f->txn, key + 1, &v);
+    if (rc == MDB_NOTFOUND) return trapf(f, c, "CodeNotFound: delegate dependency%s", NULL);
+    if (rc) return fatal(f, c, rc);
+    rc = ctr_storage_put(k, f->txn, f->info.storage_id, key, sizeof key, NULL, 0);
+    return rc ? fatal(f, c, rc) : true;
+}
+
+SEAL(seal0, lock_delegate_dependency) { return do_delegate_dependency(f, c, A(0), true); }
+
+SEAL(seal0, unlock_delegate_dependency) { return do_delegate_dependency(f, c, A(0), false); }
+
+/* their first names (2023) */
+SEAL(seal0, add_delegate_dependency) { return do_delegate_dependency(f, c, A(0), true); }
+
+SEAL(seal0, remove_delegate_dependency) { return do_delegate_dependency(f, c, A(0), false); }
+
+/* ---- older generations ---- */
+
+/* The pallet's limit on a random subject (Schedule limits.subject_len). */
+#define CTR_RANDOM_SUBJECT_MAX 32u
+
+/* seal0 / seal1 random(subject, subject_len, out, out_len): there is no randomness beacon, so
+ * the seed is BLAKE2b-256 of the subject and the block number (deterministic, as a chain's
+ * must be, and different per subject and block); seal1 also gives the block number since which
+ * it was known (this one), as (Hash, u32). */
+static bool do_random(ctr_frame *f, bst_caller *c, const bst_value *args, bool with_block) {
+    if (A(1) > CTR_RANDOM_SUBJECT_MAX) return trapf(f, c, "RandomSubjectTooLong%s", NULL);
+    uint8_t buf[CTR_RANDOM_SUBJECT_MAX + 4], out[36];
+    if (!rd(f, c, A(0), buf, A(1))) return false;
+    ctr_put_le32(buf + A(1), (uint32_t)f->x->block);
+    bst_blake2_256(buf, A(1) + 4, out);
+    ctr_put_le32(out + 32, (uint32_t)f->x->block);
+    return write_output(f, c, A(2), A(3), out, with_block ? 36 : 32, false);
+}
+
+SEAL(seal0, random) { return do_random(f, c, args, false); }
+
+SEAL(seal1, random) { return do_random(f, c, args, true); }
+
+/* 2020: printed the text to the node's log; here it goes to the debug buffer, like
+ * debug_message (text that is not UTF-8 is dropped, as the pallet printed only UTF-8). */
+SEAL(seal0, println) { return do_debug_message(f, c, A(0), A(1)); }
+
+/* The rent-era functions after rent was removed (2021), as the pallet kept them: the tombstone
+ * deposit reads 0, the rent allowance the largest balance, and setting it or restoring a
+ * tombstone does nothing (each only charges its call). */
+SEAL(seal0, tombstone_deposit) {
+    static const uint8_t zero[16];
+    return write_output(f, c, A(0), A(1), zero, 16, false);
+}
+
+SEAL(seal0, rent_allowance) {
+    uint8_t max[16];
+    memset(max, 0xff, sizeof max);
+    return write_output(f, c, A(0), A(1), max, 16, false);
+}
+
+SEAL(seal0, restore_to) { return true; }
+
+SEAL(seal1, restore_to) { return true; }
+
+SEAL(seal0, set_rent_allowance) { return true; }
+
+SEAL(seal1, set_rent_allowance) { return true; }
+
+/* __unstable__ of 2022: the variable-key storage functions stabilised as seal2 set_storage,
+ * seal1 clear/get/contains_storage and seal0 take_storage. */
+SEAL(unstable, set_storage) { SEAL_AS(seal2, set_storage); }
+
+SEAL(unstable, clear_storage) { SEAL_AS(seal1, clear_storage); }
+
+SEAL(unstable, get_storage) { SEAL_AS(seal1, get_storage); }
+
+SEAL(unstable, contains_storage) { SEAL_AS(seal1, contains_storage); }
+
+SEAL(unstable, take_storage) { SEAL_AS(seal0, take_storage); }
+
+/* __unstable__ of 2021 - early 2022: fixed 32-byte keys.  contains_storage answers the size or
+ * SENTINEL, as its last fixed-key form did (and seal0's does). */
+SEAL(unstable_v0, set_storage) { SEAL_AS(seal1, set_storage); }
+
+SEAL(unstable_v0, clear_storage) {
+    return do_contains_storage(f, c, A(0), CTR_SENTINEL, true, results);
+}
+
+SEAL(unstable_v0, contains_storage) { SEAL_AS(seal0, contains_storage); }
+
+SEAL(unstable_v0, take_storage) {
+    return do_get_storage(f, c, A(0), CTR_SENTINEL, A(1), A(2), true, results);
+}
+
+SEAL(unstable_v0, call) {
+    /* flags, callee, _callee_len, gas, value, _value_len, input, input_len, out, out_len */
+    return do_call(f, c, false, A(0), A(1), A64(3), A(4), A(6), A(7), A(8), A(9), results);
+}
+
+SEAL(unstable_v0, set_code_hash) { SEAL_AS(seal0, set_code_hash); }
+
+SEAL(unstable_v0, is_contract) { SEAL_AS(seal0, is_contract); }
+
+SEAL(unstable_v0, debug_message) { SEAL_AS(seal0, debug_message); }
+
+SEAL(unstable_v0, ecdsa_recover) { SEAL_AS(seal0, ecdsa_recover); }
+
 /* ---- the lookup ------------------------------------------------------------------------------ */
 
 /* Whether an import name is the row's NAME (lit, litlen bytes) in a form its flags accept. */
@@ -902,18 +1041,25 @@ static bool name_is(const char *name, size_t len, const char *lit, size_t litlen
            memcmp(name, "seal_", 5) == 0 && memcmp(name + 5, lit, litlen) == 0;
 }
 
-/* A chain of comparisons, one per row: the name's length rules out most rows at once. */
+/* A chain of comparisons, one per row: the name's length rules out most rows at once.  A row
+ * whose signature is the import's wins; else the first row of that module and name is
+ * returned, for the caller to refuse its signature. */
 bool ctr_seal_lookup(const char *module, size_t mlen, const char *name, size_t nlen,
-                     ctr_seal_def *out) {
+                     const bst_functype *type, ctr_seal_def *out) {
+    bool found = false;
 #define CTR_SEAL_LOOKUP(mod, n, s, fl)                                                             \
-    if (name_is(name, nlen, #n, sizeof #n - 1, fl) && mlen == sizeof #mod - 1 &&                   \
-        memcmp(module, #mod, mlen) == 0) {                                                         \
-        out->id = CTR_SEAL_##mod##_##n;                                                            \
-        out->sig = s;                                                                              \
-        out->fn = mod##_##n;                                                                       \
-        return true;                                                                               \
+    if (name_is(name, nlen, #n, sizeof #n - 1, fl) && mlen == sizeof CTR_MODULE_NAME(mod) - 1 &&   \
+        memcmp(module, CTR_MODULE_NAME(mod), mlen) == 0) {                                         \
+        bool match = bst_functype_matches(type, s);                                                \
+        if (match || !found) {                                                                     \
+            out->id = CTR_SEAL_##mod##_##n;                                                        \
+            out->sig = s;                                                                          \
+            out->fn = mod##_##n;                                                                   \
+        }                                                                                          \
+        if (match) return true;                                                                    \
+        found = true;                                                                              \
     }
     CONTRACTS_HOST_FUNCTIONS(CTR_SEAL_LOOKUP)
 #undef CTR_SEAL_LOOKUP
-    return false;
+    return found;
 }

@@ -18,7 +18,14 @@
  * I = i64; pointers and lengths are i32, gas and weights i64.
  * FLAGS: CTR_ALIAS, the function is also importable as `seal_NAME` (pallet-contracts'
  * #[prefixed_alias]); CTR_ALIAS_ONLY, only as `seal_NAME`; CTR_MUTATING, it changes state and
- * traps in a read-only call (#[mutating]).  The module is the version (seal0, seal1, seal2).
+ * traps in a read-only call (#[mutating]).
+ *
+ * MODULE is the version (seal0, seal1, seal2) or a generation of one: a module identifier
+ * names its import module through CTR_MODULE_<MODULE> below, so that one import module may
+ * hold the same name twice, with the signatures of two generations of the pallet (the
+ * `__unstable__` module of 2021 with fixed keys and of 2022 with variable ones, seal0's
+ * `seal_instantiate` before and after the salt).  An import is matched by module, name and
+ * signature; only when no row has its signature is it refused as having the wrong one.
  */
 #ifndef BASTION_CONTRACTS_SEAL_TABLE_H
 #define BASTION_CONTRACTS_SEAL_TABLE_H
@@ -27,6 +34,15 @@
 /* clang-format off */
 
 enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
+
+/* The import module of each module identifier. */
+#define CTR_MODULE_seal0 "seal0"
+#define CTR_MODULE_seal1 "seal1"
+#define CTR_MODULE_seal2 "seal2"
+#define CTR_MODULE_seal0_nosalt "seal0"       /* 2020: seal_instantiate without a salt */
+#define CTR_MODULE_unstable "__unstable__"    /* 2022: #[unstable], variable-length keys */
+#define CTR_MODULE_unstable_v0 "__unstable__" /* 2021 - early 2022: fixed 32-byte keys */
+#define CTR_MODULE_NAME(module) CTR_MODULE_##module
 
 #define CONTRACTS_HOST_FUNCTIONS(X) \
     /* storage */ \
@@ -84,7 +100,40 @@ enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
     X(seal0, hash_blake2_128, "iii:", CTR_ALIAS) \
     X(seal0, ecdsa_recover, "iii:i", CTR_ALIAS) \
     X(seal0, ecdsa_to_eth_address, "ii:i", CTR_ALIAS) \
-    X(seal0, sr25519_verify, "iiii:i", 0)
+    X(seal0, sr25519_verify, "iiii:i", CTR_ALIAS) \
+    /* delegate dependencies (2023: add/remove, renamed lock/unlock) */ \
+    X(seal0, add_delegate_dependency, "i:", CTR_MUTATING) \
+    X(seal0, remove_delegate_dependency, "i:", CTR_MUTATING) \
+    X(seal0, lock_delegate_dependency, "i:", CTR_MUTATING) \
+    X(seal0, unlock_delegate_dependency, "i:", CTR_MUTATING) \
+    /* older generations: the pre-salt instantiate, randomness, println */ \
+    X(seal0_nosalt, instantiate, "iiIiiiiiiii:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
+    X(seal0, random, "iiii:", CTR_ALIAS) \
+    X(seal1, random, "iiii:", CTR_ALIAS) \
+    X(seal0, println, "ii:", CTR_ALIAS_ONLY) \
+    /* deprecated rent-era stubs, as the pallet kept them after removing rent */ \
+    X(seal0, tombstone_deposit, "ii:", CTR_ALIAS) \
+    X(seal0, restore_to, "iiiiiiii:", CTR_ALIAS) \
+    X(seal1, restore_to, "iiiii:", CTR_ALIAS) \
+    X(seal0, set_rent_allowance, "ii:", CTR_ALIAS) \
+    X(seal1, set_rent_allowance, "i:", CTR_ALIAS) \
+    X(seal0, rent_allowance, "ii:", CTR_ALIAS) \
+    /* __unstable__, 2022 (ink! 4.0 betas): variable-length keys, both names */ \
+    X(unstable, set_storage, "iiii:i", CTR_ALIAS | CTR_MUTATING) \
+    X(unstable, clear_storage, "ii:i", CTR_ALIAS | CTR_MUTATING) \
+    X(unstable, get_storage, "iiii:i", CTR_ALIAS) \
+    X(unstable, contains_storage, "ii:i", CTR_ALIAS) \
+    X(unstable, take_storage, "iiii:i", CTR_ALIAS | CTR_MUTATING) \
+    /* __unstable__, 2021 - early 2022: fixed keys, seal_ names only */ \
+    X(unstable_v0, set_storage, "iii:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
+    X(unstable_v0, clear_storage, "i:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
+    X(unstable_v0, contains_storage, "i:i", CTR_ALIAS_ONLY) \
+    X(unstable_v0, take_storage, "iii:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
+    X(unstable_v0, call, "iiiIiiiiii:i", CTR_ALIAS_ONLY) \
+    X(unstable_v0, set_code_hash, "i:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
+    X(unstable_v0, is_contract, "i:i", CTR_ALIAS_ONLY) \
+    X(unstable_v0, debug_message, "ii:i", CTR_ALIAS_ONLY) \
+    X(unstable_v0, ecdsa_recover, "iii:i", CTR_ALIAS_ONLY)
 
 /* One id per row: CTR_SEAL_seal0_set_storage, ... (a frame keeps one host function per id). */
 enum ctr_seal_id {

@@ -36,6 +36,14 @@ bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, si
 
 bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
                          bst_error *err) {
+    /* pallet-revive's PolkaVM programs (ink! 6) start with "PVM\0": another machine and ABI */
+    if (len >= 4 && memcmp(code, "PVM\0", 4) == 0) {
+        reject(err, BST_ERR_INVALID,
+               "a PolkaVM (RISC-V) program, as ink! 6 builds for pallet-revive: this host runs "
+               "pallet-contracts wasm contracts only%.*s%.*s",
+               "", 0, "", 0);
+        return NULL;
+    }
     if (len > cfg->max_code_bytes) {
         memset(err, 0, sizeof *err);
         err->status = BST_ERR_LIMIT;
@@ -99,7 +107,7 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
             goto fail;
         }
         ctr_seal_def def;
-        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &def)) {
+        if (!ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &d.type.func, &def)) {
             reject(err, BST_ERR_UNLINKABLE, "unknown import %.*s.%.*s", d.module, d.module_len,
                    d.name, d.name_len);
             goto fail;
@@ -124,7 +132,7 @@ bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t *code, s
         bool is_deploy = d.name_len == 6 && memcmp(d.name, "deploy", 6) == 0;
         if (!is_call && !is_deploy) continue;
         /* () -> (); ink! 2/3-era code exports () -> i32, which pallet-contracts of that era
-         * also accepted (the value is ignored). */
+         * also accepted (a status: non-zero is an error, frame.c). */
         if (d.type.kind != BST_EXTERN_FUNC || d.type.func.nparams || d.type.func.nresults > 1 ||
             (d.type.func.nresults == 1 && d.type.func.results[0] != BST_I32)) {
             reject(err, BST_ERR_INVALID, "export `%.*s` must be a function of type () -> ()%.*s",

@@ -1,7 +1,7 @@
 #!/bin/sh
-# raw.sh BASTION CONTRACTS_DIR WAT2WASM — the CLI's raw mode (--selector/--args, no metadata)
-# and its outcome reporting, with a contract written here: debug lines, a raw event line, exit
-# status 0 / 1 (trap, out of gas, rejected code) / 2 (revert), and a rejected upload.
+# raw.sh BASTION CONTRACTS_DIR WAT2WASM — the CLI's raw mode (--selector/--args or --data, no
+# metadata) and its outcome reporting, with a contract written here: debug lines, a raw event
+# line, exit status 0 / 1 (trap, out of gas, rejected code) / 2 (revert), and a rejected upload.
 . "$(dirname "$0")/lib.sh"
 WAT2WASM=$3
 cat >"$WORK/raw.wat" <<'WAT'
@@ -65,6 +65,19 @@ run 1 call "$A" --selector 0x04000000 --gas 200000
 expect "outcome out of gas"
 used=$(field gas_used)
 [ "$used" -le 200000 ] || fail "gas_used $used above the limit"
+
+# --data sends exactly its bytes: empty, or shorter than a selector (the contract reads its
+# first byte: 2 reverts; no byte reads as 0).
+run 0 call "$A" --data 0x
+expect "input 0x" "outcome success" "data 0x6f6b"
+run 2 call "$A" --data 0x02
+expect "input 0x02" "outcome reverted" "data 0x6e6f"
+run 0 instantiate "$WORK/raw.wasm" --data 0x --salt 0x01
+expect "input 0x" "outcome success"
+run 64 call "$A" --data 0x02 --selector 0x02000000
+run 64 call "$A" --data 0x02 --args 0x00
+run 64 call "$A" --data 02
+run 64 call "$A" --data 0x0
 
 # Debug text is printed whole (past a NUL) with its control characters escaped.
 run 0 call "$A" --selector 0x05000000

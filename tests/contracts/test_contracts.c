@@ -1296,12 +1296,50 @@ static const struct {
     {"seal0", "debug_message", "ii:i", 'B', false},
     {"seal0", "ecdsa_recover", "iii:i", 'B', false},
     {"seal0", "ecdsa_to_eth_address", "ii:i", 'B', false},
-    {"seal0", "sr25519_verify", "iiii:i", 'P', false},
+    {"seal0", "sr25519_verify", "iiii:i", 'B', false},
     {"seal0", "reentrance_count", ":i", 'P', false},
     {"seal0", "account_reentrance_count", "i:i", 'P', false},
     {"seal0", "instantiation_nonce", ":I", 'P', false},
     {"seal0", "set_code_hash", "i:i", 'B', true},
+    {"seal0", "add_delegate_dependency", "i:", 'P', true},
+    {"seal0", "remove_delegate_dependency", "i:", 'P', true},
+    {"seal0", "lock_delegate_dependency", "i:", 'P', true},
+    {"seal0", "unlock_delegate_dependency", "i:", 'P', true},
+    {"seal0", "instantiate", "iiIiiiiiiii:i", 'A', true}, /* before the salt (2020) */
+    {"seal0", "random", "iiii:", 'B', false},
+    {"seal1", "random", "iiii:", 'B', false},
+    {"seal0", "println", "ii:", 'A', false},
+    {"seal0", "tombstone_deposit", "ii:", 'B', false},
+    {"seal0", "restore_to", "iiiiiiii:", 'B', false},
+    {"seal1", "restore_to", "iiiii:", 'B', false},
+    {"seal0", "set_rent_allowance", "ii:", 'B', false},
+    {"seal1", "set_rent_allowance", "i:", 'B', false},
+    {"seal0", "rent_allowance", "ii:", 'B', false},
+    {"__unstable__", "set_storage", "iiii:i", 'B', true},
+    {"__unstable__", "clear_storage", "ii:i", 'B', true},
+    {"__unstable__", "get_storage", "iiii:i", 'B', false},
+    {"__unstable__", "contains_storage", "ii:i", 'B', false},
+    {"__unstable__", "take_storage", "iiii:i", 'B', true},
+    {"__unstable__", "set_storage", "iii:i", 'A', true},
+    {"__unstable__", "clear_storage", "i:i", 'A', true},
+    {"__unstable__", "contains_storage", "i:i", 'A', false},
+    {"__unstable__", "take_storage", "iii:i", 'A', true},
+    {"__unstable__", "call", "iiiIiiiiii:i", 'A', false},
+    {"__unstable__", "set_code_hash", "i:i", 'A', true},
+    {"__unstable__", "is_contract", "i:i", 'A', false},
+    {"__unstable__", "debug_message", "ii:i", 'A', false},
+    {"__unstable__", "ecdsa_recover", "iii:i", 'A', false},
 };
+
+/* Whether the list has module.name with signature sig (a name may have several generations'
+ * signatures). */
+static bool seal_listed(const char *module, const char *name, const char *sig) {
+    for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)
+        if (!strcmp(SEAL_IMPORTS[j].module, module) && !strcmp(SEAL_IMPORTS[j].name, name) &&
+            !strcmp(SEAL_IMPORTS[j].sig, sig))
+            return true;
+    return false;
+}
 
 /* One import's every name form against the host: a name that should link uploads and
  * instantiates; with one parameter more, one result more or an i32 turned i64 it is refused
@@ -1312,7 +1350,18 @@ static void check_import(bst_contracts *c, const char *module, const char *name,
     uint8_t hash[32];
     const char *msg = try_import(c, module, name, sig, hash);
     if (!should_link) {
-        if (!msg || !strstr(msg, "unknown import")) {
+        /* unknown, or known under this module and name form with another generation's
+         * signature only */
+        bool known = false;
+        for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++) {
+            char pre[64];
+            snprintf(pre, sizeof pre, "seal_%s", SEAL_IMPORTS[j].name);
+            known |= !strcmp(SEAL_IMPORTS[j].module, module) &&
+                     ((!strcmp(SEAL_IMPORTS[j].name, name) && SEAL_IMPORTS[j].names != 'A') ||
+                      (!strcmp(pre, name) && SEAL_IMPORTS[j].names != 'P'));
+        }
+        const char *want = known ? "has the wrong signature" : "unknown import";
+        if (!msg || !strstr(msg, want)) {
             fprintf(stderr, "%s.%s: linked or refused wrongly (%s)\n", module, name,
                     msg ? msg : "accepted");
             check_failures++;
@@ -1351,8 +1400,10 @@ static void check_import(bst_contracts *c, const char *module, const char *name,
         *flip = 'I';
     else
         bad[2][colon - sig + 1] = bad[2][colon - sig + 1] == 'I' ? 'i' : 'I';
+    const char *base = strncmp(name, "seal_", 5) == 0 ? name + 5 : name;
     for (int i = 0; i < 3; i++) {
-        if (!strcmp(bad[i], sig)) continue;
+        /* unchanged, or another generation's signature of the same name */
+        if (!strcmp(bad[i], sig) || seal_listed(module, base, bad[i])) continue;
         msg = try_import(c, module, name, bad[i], hash);
         if (!msg || !strstr(msg, "has the wrong signature")) {
             fprintf(stderr, "%s.%s %s: %s\n", module, name, bad[i], msg ? msg : "accepted");
@@ -1387,8 +1438,9 @@ static void imports(void) {
         char names = (fl)&CTR_ALIAS_ONLY ? 'A' : (fl)&CTR_ALIAS ? 'B' : 'P';                       \
         bool found = false;                                                                        \
         for (size_t j = 0; j < sizeof SEAL_IMPORTS / sizeof SEAL_IMPORTS[0]; j++)                  \
-            found |= !strcmp(SEAL_IMPORTS[j].module, #mod) && !strcmp(SEAL_IMPORTS[j].name, #n) && \
-                     !strcmp(SEAL_IMPORTS[j].sig, s) && SEAL_IMPORTS[j].names == names &&          \
+            found |= !strcmp(SEAL_IMPORTS[j].module, CTR_MODULE_NAME(mod)) &&                      \
+                     !strcmp(SEAL_IMPORTS[j].name, #n) && !strcmp(SEAL_IMPORTS[j].sig, s) &&       \
+                     SEAL_IMPORTS[j].names == names &&                                             \
                      SEAL_IMPORTS[j].mutating == (((fl)&CTR_MUTATING) != 0);                       \
         if (!found) {                                                                              \
             fprintf(stderr, "row %s.%s %s differs from the list here\n", #mod, #n, s);             \
@@ -2001,10 +2053,110 @@ static void pool(void) {
     bst_contracts_close(c);
 }
 
+/* ---- older generations of the seal ABI (CTest contracts/generations) ---------------------- */
+
+/* Calls gen_old at a with operation op and its argument; the outcome, *r to free. */
+static bst_contract_outcome gen_call(bst_contracts *c, const uint8_t a[32], uint8_t op,
+                                     const uint8_t *arg, size_t alen, bst_contract_result *r) {
+    uint8_t in[64] = {op};
+    if (alen) memcpy(in + 1, arg, alen);
+    return run(c, BST_CONTRACT_CALL, ALICE, a, in, 1 + alen, 0, false, r);
+}
+
+static void generations(void) {
+    bst_contracts *c = setup();
+    uint8_t h[32], a[32], other[32], zero[32] = {0};
+    bst_contract_result r;
+    /* deploy () -> i32 returning 0 is a success */
+    CHECK(deploy_wasm(c, "gen_old.wasm", NULL, 0, 1, h, a, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    /* call () -> i32: a non-zero status is an error and rolls back; 0 is a success */
+    CHECK(gen_call(c, a, 0, NULL, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "returned error status 1") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(gen_call(c, a, 1, NULL, 0, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    /* __unstable__ of 2021: a fixed key written there is seal0's fixed key */
+    CHECK(gen_call(c, a, 2, (const uint8_t *)"abc", 3, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 3 && memcmp(r.data, "abc", 3) == 0);
+    bst_contract_result_free(&r);
+    /* __unstable__ of 2022: variable keys, the same slot as seal1's */
+    CHECK(gen_call(c, a, 8, (const uint8_t *)"kvX", 3, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 1 && r.data[0] == 'X');
+    bst_contract_result_free(&r);
+    uint8_t *v = NULL;
+    size_t vlen = 0;
+    CHECK(bst_contracts_storage_get(c, a, (const uint8_t *)"kv", 2, &v, &vlen) == BST_OK);
+    CHECK(vlen == 1 && v && v[0] == 'X');
+    free(v);
+    /* seal1 random: 32-byte seed ++ u32 block; the same in one block (two dry runs), another
+     * for another subject */
+    uint8_t seed[36] = {0};
+    for (int i = 0; i < 3; i++) {
+        CHECK(run(c, BST_CONTRACT_CALL, ALICE, a,
+                  (const uint8_t *)(i < 2 ? "\x03"
+                                            "ab"
+                                          : "\x03"
+                                            "ac"),
+                  3, 0, true, &r) == BST_CONTRACT_SUCCESS);
+        CHECK(r.data_len == 36);
+        if (i == 0 && r.data_len == 36) memcpy(seed, r.data, 36);
+        if (r.data_len == 36) CHECK((memcmp(r.data, seed, 32) == 0) == (i < 2));
+        if (r.data_len == 36) CHECK(memcmp(r.data + 32, seed + 32, 4) == 0);
+        bst_contract_result_free(&r);
+    }
+    /* rent-era stubs: tombstone deposit 0, rent allowance u128::MAX */
+    CHECK(gen_call(c, a, 4, NULL, 0, &r) == BST_CONTRACT_SUCCESS);
+    uint8_t want[32];
+    memset(want, 0, 16);
+    memset(want + 16, 0xff, 16);
+    CHECK(r.data_len == 32 && memcmp(r.data, want, 32) == 0);
+    bst_contract_result_free(&r);
+    /* delegate dependencies: not its own code, not unknown code, not twice; unlock once */
+    CHECK(gen_call(c, a, 5, NULL, 0, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "CannotAddSelfAsDelegateDependency") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(gen_call(c, a, 6, zero, 32, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "CodeNotFound") != NULL);
+    bst_contract_result_free(&r);
+    upload_file(c, CONTRACTS_WASM_DIR, "rv_empty_return.wasm", other);
+    CHECK(gen_call(c, a, 7, other, 32, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "DelegateDependencyNotFound") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(gen_call(c, a, 6, other, 32, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(gen_call(c, a, 6, other, 32, &r) == BST_CONTRACT_TRAPPED);
+    CHECK(strstr(r.error, "DelegateDependencyAlreadyExists") != NULL);
+    bst_contract_result_free(&r);
+    CHECK(gen_call(c, a, 7, other, 32, &r) == BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(gen_call(c, a, 7, other, 32, &r) == BST_CONTRACT_TRAPPED);
+    bst_contract_result_free(&r);
+    /* the pre-salt seal0 seal_instantiate: Success and the address of an empty salt */
+    CHECK(gen_call(c, a, 9, h, 32, &r) == BST_CONTRACT_SUCCESS);
+    uint8_t addr[32];
+    bst_contracts_address(a, h, NULL, 0, NULL, 0, addr);
+    CHECK(r.data_len == 36 && r.data[0] == 0 && memcmp(r.data + 4, addr, 32) == 0);
+    bst_contract_result_free(&r);
+    uint8_t ch[32];
+    CHECK(bst_contracts_code_hash_of(c, addr, ch) && memcmp(ch, h, 32) == 0);
+    /* seal_println: to the debug buffer */
+    CHECK(gen_call(c, a, 10, NULL, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.debug && strstr(r.debug, "old contract") != NULL);
+    bst_contract_result_free(&r);
+    /* a PolkaVM program is refused for what it is */
+    static const uint8_t pvm[] = {'P', 'V', 'M', 0, 0, 1, 2, 3};
+    bst_error err;
+    CHECK(bst_contracts_upload(c, ALICE, pvm, sizeof pvm, h, &err) != BST_OK);
+    CHECK(strstr(err.message, "PolkaVM") != NULL && strstr(err.message, "pallet-revive") != NULL);
+    bst_contracts_close(c);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
-                        "rejects|imports|nested|crypto|probe|fuzz|mapfull|kill9|regress|pool\n");
+                        "rejects|imports|nested|crypto|probe|fuzz|mapfull|kill9|regress|pool|"
+                        "generations\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -2041,6 +2193,8 @@ int main(int argc, char **argv) {
         regress();
     else if (!strcmp(t, "pool"))
         pool();
+    else if (!strcmp(t, "generations"))
+        generations();
     else {
         fprintf(stderr, "unknown test %s\n", t);
         return 2;
