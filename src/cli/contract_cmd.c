@@ -15,6 +15,7 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
+#include "contract_bundle.h"
 #include "ink_metadata.h"
 #include "trust.h"
 #include "stats.h"
@@ -32,13 +33,16 @@ static const char CONTRACT_USAGE[] =
     "usage: bastion contract COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
-    "  upload FILE.wasm\n"
+    "  upload FILE\n"
     "        Validate and store contract code; prints `code_hash 0x...`.\n"
-    "  instantiate CODEHASH|FILE.wasm (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
-    "                                  --metadata F.json --constructor NAME [--arg V]...)\n"
+    "  instantiate CODEHASH|FILE (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
+    "                             [--metadata F.json] --constructor NAME [--arg V]...)\n"
     "              [--value N] [--salt HEX] [--gas N]\n"
-    "        Create a contract instance (FILE.wasm is uploaded first); prints\n"
+    "        Create a contract instance (FILE is uploaded first); prints\n"
     "        `address 0x...`.\n"
+    "      FILE is a WebAssembly binary (.wasm) or a cargo-contract bundle (.contract:\n"
+    "      JSON, recognised by its content, whose source.wasm is the code, checked\n"
+    "      against source.hash); a bundle is also the metadata when --metadata is absent.\n"
     "  call ADDR (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
     "             --metadata F.json --message NAME [--arg V]...)\n"
     "            [--value N] [--gas N]\n"
@@ -56,7 +60,8 @@ static const char CONTRACT_USAGE[] =
     "  --data 0xHEX      the whole input, sent exactly (may be empty, \"0x\", or shorter than\n"
     "                    a selector)\n"
     "  --selector 0xSEL  the 4-byte selector; --args HEX the SCALE-encoded arguments after it\n"
-    "  --metadata FILE   ink! metadata (.json, ink! 3 to 5): with --constructor/--message NAME\n"
+    "  --metadata FILE   ink! metadata (.json or .contract, ink! 3 to 5): with "
+    "--constructor/--message NAME\n"
     "                    and one --arg per argument, in order (true, 1000, bob, 0xHEX, none,\n"
     "                    Some(x), Variant(x), (a, b), [a, b]); the return value is decoded\n"
     "                    (`result ...`) and so are events (`event Name arg=value ...`).\n"
@@ -73,7 +78,8 @@ static const char CONTRACT_USAGE[] =
     "                    FILE.svg; each contract frame (nested calls too) is sampled in its\n"
     "                    own stack (docs/observability.md)\n"
     "  --profile-interval N  gas between samples (1..2^63-1, default 10000)\n"
-    "trust policy (upload, and instantiate from FILE.wasm):\n" CLI_TRUST_HELP(
+    "trust policy (upload, and instantiate from FILE; a bundle's code is "
+    "checked):\n" CLI_TRUST_HELP(
         "  ") "\n"
               "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
               "result, event, gas_used, debug, error.\n"
@@ -202,9 +208,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
     return 0;
 }
 
-static void *read_file(const char *path, size_t *len, char *err, size_t errlen) {
+/* FILE.wasm or FILE.contract (contract_bundle.h); *bundle tells which. */
+static void *read_file(const char *path, size_t *len, bool *bundle, char *err, size_t errlen) {
     uint8_t *buf;
-    return cli_read_module(path, path, MAX_FILE_BYTES, &buf, len, err, errlen) ? buf : NULL;
+    return contract_read_code(path, MAX_FILE_BYTES, &buf, len, bundle, err, errlen) ? buf : NULL;
 }
 
 /* ---- the commands ------------------------------------------------------------------------ */
@@ -271,15 +278,17 @@ static int cmd_upload(int argc, char **argv) {
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
         o.message || o.constructor || o.nargs || o.stats.on) {
-        fputs("usage: bastion contract upload FILE.wasm [--state DIR] [--caller WHO]\n"
-              "       [--trusted-key NAME.pub]... [--signatures-required K]\n",
-              stderr);
+        fputs(
+            "usage: bastion contract upload FILE.wasm|FILE.contract [--state DIR] [--caller WHO]\n"
+            "       [--trusted-key NAME.pub]... [--signatures-required K]\n",
+            stderr);
         return CLI_EXIT_USAGE;
     }
     if ((rc = cli_trust_load(&o.trust, "contract upload"))) return rc;
     char msg[512];
     size_t len;
-    uint8_t *code = read_file(o.target, &len, msg, sizeof msg);
+    bool bundle;
+    uint8_t *code = read_file(o.target, &len, &bundle, msg, sizeof msg);
     if (!code) {
         fprintf(stderr, "bastion contract upload: %s\n", msg);
         return EXIT_FAIL;
@@ -409,7 +418,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
     const char *named = instantiate ? o.constructor : o.message;
     if (!o.target) {
         fprintf(stderr, "bastion contract %s: missing %s (see bastion contract --help)\n", cmd,
-                instantiate ? "CODEHASH or FILE.wasm" : "the contract address");
+                instantiate ? "CODEHASH or FILE" : "the contract address");
         return CLI_EXIT_USAGE;
     }
     if (instantiate ? o.message != NULL : o.constructor != NULL) {
@@ -429,7 +438,8 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
                 cmd);
         return CLI_EXIT_USAGE;
     }
-    if (named && (!o.metadata || o.args_hex)) {
+    /* instantiate FILE.contract without --metadata: the bundle is the metadata (checked below) */
+    if (named && ((!o.metadata && !instantiate) || o.args_hex)) {
         fprintf(stderr,
                 "bastion contract %s: --%s needs --metadata and takes --arg, not "
                 "--args\n",
@@ -498,7 +508,8 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
         }
         if (!is_hash) {
             if ((rc = cli_trust_load(&o.trust, "contract instantiate"))) goto out;
-            code = read_file(o.target, &ex.code_len, msg, sizeof msg);
+            bool bundle;
+            code = read_file(o.target, &ex.code_len, &bundle, msg, sizeof msg);
             if (!code) {
                 fprintf(stderr, "bastion contract instantiate: %s\n", msg);
                 rc = EXIT_FAIL;
@@ -509,6 +520,13 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
                 goto out;
             }
             ex.code = code;
+            if (bundle && !o.metadata) o.metadata = o.target;
+        }
+        if (named && !o.metadata) {
+            fprintf(stderr, "bastion contract instantiate: --constructor needs --metadata (or a "
+                            "FILE.contract bundle)\n");
+            rc = CLI_EXIT_USAGE;
+            goto out;
         }
     } else {
         bool dev;
