@@ -16,6 +16,7 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "contract_bundle.h"
+#include "contract_json.h"
 #include "ink_metadata.h"
 #include "trust.h"
 #include "stats.h"
@@ -69,6 +70,8 @@ static const char CONTRACT_USAGE[] =
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
     "  --gas N           gas limit (0 or absent: the default, 10,000,000,000; at most\n"
     "                    9223372036854775807)\n"
+    "  --json            instantiate/call/query: print the outcome as one JSON object\n"
+    "                    (see output below)\n"
     "  --stats[=FILE]    instantiate/call/query: after the exec, print the statistics of the\n"
     "                    top-level contract's call as JSON to standard error (or into FILE):\n"
     "                    gas (fuel) used, wall and CPU time, memory peak, seal calls by\n"
@@ -82,7 +85,12 @@ static const char CONTRACT_USAGE[] =
     "checked):\n" CLI_TRUST_HELP(
         "  ") "\n"
               "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
-              "result, event, gas_used, debug, error.\n"
+              "result, event, gas_used, debug, error.  With --json (instantiate, call, query)\n"
+              "one JSON object on one line instead, every member present (null when it has no\n"
+              "line): input, outcome, address, code_hash (\"0x...\" strings), flags (number),\n"
+              "data (\"0x...\"), result and result_error (strings: the decoded value, or why\n"
+              "it was not), events (array of {emitter, topics: [...], data, decoded,\n"
+              "decode_error}), gas_used (number), debug (string), error (string).\n"
               "exit status: 0 success, 1 error, trap or out of gas, 2 the contract reverted "
               "(REVERT\n"
               "flag; its changes were discarded), 64 misuse.\n";
@@ -132,6 +140,7 @@ typedef struct opts {
     size_t nargs;
     cli_trust trust; /* --trusted-key, --signatures-required: upload / instantiate FILE */
     cli_stats_opt stats;
+    bool json; /* --json: instantiate / call / query print one JSON object */
 } opts;
 
 /* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
@@ -149,6 +158,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
                 return CLI_EXIT_USAGE;
             }
             o->target = a;
+            continue;
+        }
+        if (strcmp(a, "--json") == 0) {
+            o->json = true;
             continue;
         }
         int stats = cli_stats_option("contract", a, &o->stats); /* no separate value */
@@ -277,7 +290,7 @@ static int cmd_upload(int argc, char **argv) {
     int rc = parse_opts("upload", argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
-        o.message || o.constructor || o.nargs || o.stats.on) {
+        o.message || o.constructor || o.nargs || o.stats.on || o.json) {
         fputs(
             "usage: bastion contract upload FILE.wasm|FILE.contract [--state DIR] [--caller WHO]\n"
             "       [--trusted-key NAME.pub]... [--signatures-required K]\n",
@@ -318,9 +331,18 @@ static int cmd_upload(int argc, char **argv) {
     return rc;
 }
 
-/* Prints the result lines; returns the exit status for the outcome. */
-static int print_result(const bst_contract_result *r, bool instantiate, const ink_metadata *md,
-                        const ink_fn *fn) {
+/* The exit status for an outcome. */
+static int outcome_status(const bst_contract_result *r) {
+    switch (r->outcome) {
+    case BST_CONTRACT_SUCCESS: return 0;
+    case BST_CONTRACT_REVERTED: return EXIT_REVERTED;
+    default: return EXIT_FAIL;
+    }
+}
+
+/* Prints the result lines. */
+static void print_result(const bst_contract_result *r, bool instantiate, const ink_metadata *md,
+                         const ink_fn *fn) {
     printf("outcome %s\n", bst_contract_outcome_name(r->outcome));
     if (instantiate && r->outcome == BST_CONTRACT_SUCCESS) cli_print_hex("address", r->address, 32);
     static const uint8_t zero[32];
@@ -381,11 +403,6 @@ static int print_result(const bst_contract_result *r, bool instantiate, const in
         }
     }
     if (r->outcome != BST_CONTRACT_SUCCESS && r->error[0]) printf("error %s\n", r->error);
-    switch (r->outcome) {
-    case BST_CONTRACT_SUCCESS: return 0;
-    case BST_CONTRACT_REVERTED: return EXIT_REVERTED;
-    default: return EXIT_FAIL;
-    }
 }
 
 /* --profile: a profiler whose sampler goes into ex, or NULL without the option.  Returns 0, or
@@ -605,7 +622,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
     if (rc) goto out;
     memcpy(ex.origin, s.caller, 32);
     if (!query && (rc = endow_caller(cmd, &s)) != 0) goto out;
-    cli_print_hex("input", in.data, in.len);
+    if (!o.json) cli_print_hex("input", in.data, in.len);
     bst_contract_result res;
     memset(&res, 0, sizeof res);
     bst_status st = bst_contracts_exec(s.c, &ex, &res);
@@ -614,7 +631,13 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
         if (!res.error[0])
             snprintf(res.error, sizeof res.error, "the request failed (status %d)", (int)st);
     }
-    rc = print_result(&res, instantiate, md, fn);
+    rc = outcome_status(&res);
+    if (!o.json) {
+        print_result(&res, instantiate, md, fn);
+    } else if (!contract_print_json(&res, instantiate, in.data, in.len, md, fn)) {
+        fprintf(stderr, "bastion contract %s: cannot write the JSON result\n", cmd);
+        rc = EXIT_FAIL;
+    }
     /* the top-level frame's call, if the contract got to run */
     if (!cli_stats_write(&o.stats, instantiate ? "deploy" : "call",
                          res.stats.owned_ ? &res.stats : NULL) &&

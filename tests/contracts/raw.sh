@@ -82,6 +82,16 @@ run 64 call "$A" --data 0x0
 # Debug text is printed whole (past a NUL) with its control characters escaped.
 run 0 call "$A" --selector 0x05000000
 expect 'debug a\x00b\x1b[2Jc\x7f'
+# --json: the debug text is one string, exact (the NUL and control characters JSON-escaped).
+run 0 call "$A" --selector 0x05000000 --json
+printf '%s' "$OUT" | python3 -c 'import json, sys; sys.exit(json.load(sys.stdin)["debug"] != "a\0b\x1b[2Jc\x7f")' ||
+    fail "--json debug: $OUT"
+run 1 call "$A" --selector 0x03000000 --json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+sys.exit(not (j["outcome"] == "trapped" and j["error"] and j["data"] is None))' ||
+    fail "--json trap: $OUT"
 
 # A metadata "bomb": an array of 999999999 zero-sized elements decodes without reading input;
 # the decoder stops at its output limit instead of printing gigabytes.
