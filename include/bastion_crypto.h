@@ -262,6 +262,10 @@ bool bst_ss58_decode(const char *s, uint8_t *data, size_t len, uint16_t *prefix)
  * "eve", "ferdie"; case-insensitive): the dev phrase with the hard junction //Name.  Returns
  * false for an unknown name. */
 bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64]);
+/* How many dev accounts there are, and the name of account i in that order ("alice", "bob",
+ * "charlie", "dave", "eve", "ferdie"); NULL for i >= BST_DEV_ACCOUNT_COUNT. */
+#define BST_DEV_ACCOUNT_COUNT 6
+const char *bst_dev_account_name(size_t i);
 
 #pragma GCC visibility pop
 

@@ -361,14 +361,13 @@ static bool proof_storage(const char *path, const uint8_t *code, size_t code_len
 /* Loads FILE and instantiates it; prints the error and returns NULL on failure (*rc set).  When
  * FILE is a chain spec and genesis is not NULL, the runtime's storage starts from the genesis
  * storage, held in *genesis (free it after the runtime). */
-static bst_substrate_runtime *open_runtime(const char *path, const runtime_opts *ro,
-                                           bst_state_mem **genesis, cli_proof *proof, int *rc) {
-    uint8_t *code = NULL;
-    size_t code_len = 0;
+static bst_substrate_runtime *open_runtime(const char *path, uint8_t *code, size_t code_len,
+                                           const runtime_opts *ro, bst_state_mem **genesis,
+                                           cli_proof *proof, int *rc) {
     bst_error err;
     memset(&err, 0, sizeof err);
     *rc = 1;
-    if (!runtime_code_from_file(path, &code, &code_len, genesis)) return NULL;
+    if (!code && !runtime_code_from_file(path, &code, &code_len, genesis)) return NULL;
     /* the policy sees the module's own bytes: a signature lives inside the (decompressed) wasm */
     if (!cli_trust_check(&ro->trust, "runtime", path, code, &code_len)) {
         free(code);
@@ -463,16 +462,18 @@ static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
 #define RUN_GENESIS 1u
 #define RUN_DRY 2u
 
-/* Loads FILE, calls METHOD with the input and hands the result to show. */
-static int run_method(const char *path, const runtime_opts *opts, unsigned flags, cli_proof *proof,
-                      const char *method, const uint8_t *in, size_t in_len, show_fn show) {
+/* Loads FILE (unless its runtime code is already in code/code_len, which this takes over; not
+ * with RUN_GENESIS), calls METHOD with the input and hands the result to show. */
+static int run_method(const char *path, uint8_t *code, size_t code_len, const runtime_opts *opts,
+                      unsigned flags, cli_proof *proof, const char *method, const uint8_t *in,
+                      size_t in_len, show_fn show) {
     bool with_genesis = flags & RUN_GENESIS;
     uint8_t *out = NULL;
     size_t out_len = 0;
     int rc = 1;
     bst_state_mem *genesis = NULL;
     bst_substrate_runtime *rt =
-        open_runtime(path, opts, with_genesis ? &genesis : NULL, proof, &rc);
+        open_runtime(path, code, code_len, opts, with_genesis ? &genesis : NULL, proof, &rc);
     if (rt && call_runtime(rt, path, method, in, in_len, flags & RUN_DRY, &out, &out_len, &rc)) {
         rc = show(path, out, out_len);
         if (proof && proof->out_path && !cli_proof_write_recorded(proof)) rc = 1;
@@ -499,11 +500,12 @@ static int cmd_version(const char *path, const runtime_opts *opts) {
     uint8_t *code = NULL, *out = NULL;
     size_t code_len = 0, out_len = 0;
     if (cli_trust_active(&opts->trust) || opts->stats.on || opts->profile.file)
-        return run_method(path, opts, 0, NULL, "Core_version", NULL, 0, show_version);
+        return run_method(path, NULL, 0, opts, 0, NULL, "Core_version", NULL, 0, show_version);
     if (!runtime_code_from_file(path, &code, &code_len, NULL)) return 1;
-    bool embedded = bst_substrate_embedded_version(code, code_len, &out, &out_len);
+    if (!bst_substrate_embedded_version(code, code_len, &out, &out_len)) /* call it: same bytes */
+        return run_method(path, code, code_len, opts, 0, NULL, "Core_version", NULL, 0,
+                          show_version);
     free(code);
-    if (!embedded) return run_method(path, opts, 0, NULL, "Core_version", NULL, 0, show_version);
     fprintf(stderr, "note: %s: version read from the runtime_version custom section\n", path);
     int rc = show_version(path, out, out_len);
     free(out);
@@ -520,7 +522,8 @@ static int cmd_call(const char *path, const char *method, const char *hex, const
     }
     bool uses_proof = proof->in_path || proof->out_path;
     unsigned flags = (proof->in_path ? 0 : RUN_GENESIS) | (dry_run ? RUN_DRY : 0);
-    int rc = run_method(path, opts, flags, uses_proof ? proof : NULL, method, in, in_len, show_hex);
+    int rc = run_method(path, NULL, 0, opts, flags, uses_proof ? proof : NULL, method, in, in_len,
+                        show_hex);
     free(in);
     return rc;
 }
@@ -572,7 +575,7 @@ int runtime_main(int argc, char **argv) {
     else if (strcmp(sub, "version") == 0)
         rc = cmd_version(ops[0], &o);
     else
-        rc = run_method(ops[0], &o, 0, NULL, "Metadata_metadata", NULL, 0, show_metadata);
+        rc = run_method(ops[0], NULL, 0, &o, 0, NULL, "Metadata_metadata", NULL, 0, show_metadata);
     if (profile && !cli_profile_write(profile, o.profile.file, ops[0]) && !rc) rc = 1;
     cli_profile_free(profile);
     return rc;

@@ -8,8 +8,11 @@
 
 #include "bastion_crypto.h"
 
-/* The canonical junction name of a dev account (as written in "//Alice"), NULL if unknown.
- * An if-chain instead of a table of string pointers: such a table would be relocated data. */
+/* The dev accounts in Substrate's order, as names are given to bst_dev_account.  Arrays of
+ * chars rather than string pointers: read-only data, no relocations. */
+static const char dev_names[BST_DEV_ACCOUNT_COUNT][8] = {"alice", "bob", "charlie",
+                                                         "dave",  "eve", "ferdie"};
+
 static bool ascii_ieq(const char *a, const char *b) {
     for (;; a++, b++) {
         char x = *a, y = *b;
@@ -28,19 +31,26 @@ static bool ascii_ieq(const char *a, const char *b) {
     }
 }
 
-static const char *dev_junction(const char *name) {
-    if (ascii_ieq(name, "alice")) return "Alice";
-    if (ascii_ieq(name, "bob")) return "Bob";
-    if (ascii_ieq(name, "charlie")) return "Charlie";
-    if (ascii_ieq(name, "dave")) return "Dave";
-    if (ascii_ieq(name, "eve")) return "Eve";
-    if (ascii_ieq(name, "ferdie")) return "Ferdie";
-    return NULL;
+const char *bst_dev_account_name(size_t i) {
+    return i < BST_DEV_ACCOUNT_COUNT ? dev_names[i] : NULL;
+}
+
+/* The junction of a dev account as written in "//Alice" (capitalised) into out; false if the
+ * name is unknown. */
+static bool dev_junction(const char *name, char out[8]) {
+    for (size_t i = 0; i < BST_DEV_ACCOUNT_COUNT; i++) {
+        if (ascii_ieq(name, dev_names[i])) {
+            memcpy(out, dev_names[i], 8);
+            out[0] = (char)(out[0] - 'a' + 'A');
+            return true;
+        }
+    }
+    return false;
 }
 
 bool bst_dev_account(const char *name, uint8_t pub[32], uint8_t secret[64]) {
-    const char *junction = name != NULL ? dev_junction(name) : NULL;
-    if (junction == NULL) {
+    char junction[8];
+    if (name == NULL || !dev_junction(name, junction)) {
         return false;
     }
     char uri[16];

@@ -130,8 +130,8 @@ static bool field_origin(const srv_tenant *t, json_t *o, uint8_t out[32], srv_re
     json_t *v = json_object_get(o, "origin");
     const char *s = v ? json_string_value(v) : "alice";
     if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && srv_hex_exact(s, out, 32)) return true;
-    size_t i = 0;
-    for (const char *name = SRV_DEV_ACCOUNTS; s && *name; name += strlen(name) + 1, i++) {
+    const char *name;
+    for (size_t i = 0; s && (name = bst_dev_account_name(i)) != NULL; i++) {
         if (strcasecmp(s, name) == 0) { /* as bst_dev_account: any case */
             memcpy(out, t->dev_pub[i], 32);
             return true;

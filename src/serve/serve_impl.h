@@ -17,6 +17,7 @@
 
 #include "bastion.h"
 #include "bastion_contracts.h"
+#include "bastion_crypto.h"
 #include "bastion_pool.h"
 #include "bastion_serve.h"
 #include "bastion_sign.h"
@@ -25,10 +26,6 @@
 #define SRV_FUNC __attribute__((visibility("hidden")))
 
 #define SRV_NAME_MAX 63 /* tenant names: [A-Za-z0-9_-], 1..63 bytes (directory and label) */
-
-/* The dev accounts a request may name as "origin", NUL-separated, and their number. */
-#define SRV_DEV_ACCOUNTS "alice\0bob\0charlie\0dave\0eve\0ferdie\0"
-#define SRV_DEV_COUNT 6
 
 /* A plain module uploaded for /v1/invoke (no imports), with the tenant's pool of its
  * instances.  Created on first use and kept until the server stops. */
@@ -53,9 +50,9 @@ typedef struct srv_tenant {
     /* The contracts handle's instance counters, copied after each exec (under state_lock) so
      * that /metrics reads them without waiting for a running call. */
     _Atomic uint64_t contract_instances_made, contract_instances_reused;
-    /* The dev accounts' public keys (SRV_DEV_ACCOUNTS order), derived once when the tenant
+    /* The dev accounts' public keys (bst_dev_account_name order), derived once when the tenant
      * opens: deriving one costs a PBKDF2 of 2048 rounds (~2 ms), far more than a query. */
-    uint8_t dev_pub[SRV_DEV_COUNT][32];
+    uint8_t dev_pub[BST_DEV_ACCOUNT_COUNT][32];
     /* The trust policy of uploads ("trusted_keys", "signatures_required"), parsed once from the
      * config: nkeys == 0 accepts unsigned code. */
     bst_sign_pubkey *keys; /* malloc'd, nkeys entries */

@@ -52,8 +52,8 @@ static void endowment(uint8_t out[16]) {
 static bool endow_dev_accounts(srv_tenant *t, bst_error *err) {
     uint8_t amount[16];
     endowment(amount);
-    size_t i = 0;
-    for (const char *name = SRV_DEV_ACCOUNTS; *name; name += strlen(name) + 1, i++) {
+    const char *name;
+    for (size_t i = 0; (name = bst_dev_account_name(i)) != NULL; i++) {
         uint8_t *pub = t->dev_pub[i], secret[64], bal[16];
         if (!bst_dev_account(name, pub, secret))
             return fail(err, BST_ERR_INVALID, "no dev account %s", name);

@@ -4,51 +4,27 @@
 # on Polkadot, a hex seed, a --password), the layout line for line, and the usage errors.
 set -u
 bastion=$1
-fail=0
+. "$(dirname "$0")/../support/expect.sh"
 
-# expect NAME EXPECTED_OUTPUT ARGS...: exits 0 and prints exactly EXPECTED_OUTPUT.
+# expect NAME EXPECTED_OUTPUT ARGS...: `key inspect ARGS` exits 0 and prints exactly that.
 expect() {
-    name=$1
-    want=$2
+    n=$1 want=$2
     shift 2
-    got=$("$bastion" key inspect "$@" 2>&1)
-    rc=$?
-    if [ $rc -ne 0 ] || [ "$got" != "$want" ]; then
-        echo "FAIL: $name (exit $rc):"; printf '%s\n' "$got"; echo "wanted:"; printf '%s\n' "$want"
-        fail=1
-    else
-        echo "ok: $name"
-    fi
+    expect_run "$n" 0 exact "$want" "$bastion" key inspect "$@"
 }
 
-# expect_line NAME LINE ARGS...: exits 0 and prints LINE among its lines.
+# expect_line NAME LINE ARGS...: `key inspect ARGS` exits 0 and prints LINE among its lines.
 expect_line() {
-    name=$1
-    line=$2
+    n=$1 line=$2
     shift 2
-    got=$("$bastion" key inspect "$@" 2>&1)
-    rc=$?
-    if [ $rc -ne 0 ] || ! printf '%s\n' "$got" | grep -qxF -- "$line"; then
-        echo "FAIL: $name (exit $rc): no line '$line' in:"; printf '%s\n' "$got"; fail=1
-    else
-        echo "ok: $name"
-    fi
+    expect_run "$n" 0 line "$line" "$bastion" key inspect "$@"
 }
 
-# expect_rc NAME RC PATTERN ARGS...: exits RC with a message matching PATTERN.
+# expect_rc NAME RC PATTERN ARGS...: `key ARGS` exits RC with a message matching PATTERN.
 expect_rc() {
-    name=$1
-    want_rc=$2
-    pattern=$3
+    n=$1 rc=$2 pattern=$3
     shift 3
-    got=$("$bastion" key "$@" 2>&1)
-    rc=$?
-    if [ $rc -ne "$want_rc" ] || ! printf '%s\n' "$got" | grep -q -- "$pattern"; then
-        echo "FAIL: $name: expected exit $want_rc and /$pattern/ (exit $rc):"
-        printf '%s\n' "$got"; fail=1
-    else
-        echo "ok: $name"
-    fi
+    expect_run "$n" "$rc" re "$pattern" "$bastion" key "$@"
 }
 
 expect "sr25519 //Alice" "Secret Key URI \`//Alice\` is account:
@@ -93,8 +69,4 @@ expect_rc "unknown subcommand" 64 "unknown key command" sign //Alice
 expect_rc "help" 0 "subkey inspect" --help
 expect_rc "inspect help" 0 "ss58-prefix" inspect --help
 
-if [ $fail -ne 0 ]; then
-    echo "cli/key: FAILED"
-    exit 1
-fi
-echo "cli/key: all passed"
+finish cli/key

@@ -2,7 +2,7 @@
 # and MINISIGN set: the work directory with a small module m.wasm (sign_setup), a check of a
 # command's exit status and output, byte flipping, file sizes.
 
-failed=0
+. "$(dirname "$0")/../support/expect.sh"
 
 # sign_setup: a fresh work directory (removed on exit) as the current one, holding m.wasm, a
 # module exporting f() = 42; fails the test when minisign is missing.
@@ -15,28 +15,16 @@ sign_setup() {
     "$WAT2WASM" m.wat -o m.wasm || exit 1
 }
 
-fail() {
-    echo "FAIL: $*" >&2
-    failed=1
-}
-
-# expect WANT_RC TEXT CMD...: runs CMD (stdin empty; stdout and stderr kept in $WORK/out and
-# $WORK/err) and checks its exit status and that TEXT ("" for none) is in stdout or stderr.
+# expect WANT_RC TEXT CMD...: runs CMD (stdin empty; stdout and stderr also kept in $WORK/out
+# and $WORK/err for later checks) and checks its exit status and that TEXT ("" for none) is in
+# its output.
 expect() {
-    want=$1
-    text=$2
+    want=$1 text=$2
     shift 2
     "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
-    got=$?
-    if [ "$got" != "$want" ]; then
-        fail "exit $got, expected $want: $*"
-        sed 's/^/  stdout: /' "$WORK/out" | head -5 >&2
-        sed 's/^/  stderr: /' "$WORK/err" | head -5 >&2
-    elif [ -n "$text" ] && ! cat "$WORK/out" "$WORK/err" | grep -qF -- "$text"; then
-        fail "no '$text' in the output of: $*"
-        sed 's/^/  stdout: /' "$WORK/out" | head -5 >&2
-        sed 's/^/  stderr: /' "$WORK/err" | head -5 >&2
-    fi
+    RC=$?
+    OUT=$(cat "$WORK/out" "$WORK/err")
+    check "$*" "$want" has "$text"
 }
 
 # size FILE: its length in bytes.

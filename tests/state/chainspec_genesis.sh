@@ -7,37 +7,25 @@
 set -u
 bastion=$1
 dir=$2
-fail=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# expect_genesis FILE VERSION HASH [OPTIONS...]
+. "$(dirname "$0")/../support/expect.sh"
+
+# expect_genesis FILE VERSION HASH [OPTIONS...]: `chainspec genesis` prints both lines.
 expect_genesis() {
     f=$1 v=$2 h=$3
     shift 3
-    out=$("$bastion" chainspec genesis "$@" "$f" 2>&1)
-    rc=$?
-    if [ $rc -ne 0 ] || ! printf '%s\n' "$out" | grep -qx "state_version $v" ||
-       ! printf '%s\n' "$out" | grep -qx "genesis_hash  $h"; then
-        echo "FAIL: $f $*: expected state_version $v, genesis_hash $h (exit $rc):"
-        printf '%s\n' "$out"; fail=1
-    else
-        echo "ok: $f $*: $h"
-    fi
+    run "$bastion" chainspec genesis "$@" "$f"
+    check "$f $*: state_version" 0 line "state_version $v" &&
+        check "$f $*: genesis hash" 0 line "genesis_hash  $h"
 }
 
-# expect_rc RC PATTERN ARGS...: exits RC with output matching PATTERN.
+# expect_rc RC PATTERN ARGS...: `chainspec ARGS` exits RC with output matching PATTERN.
 expect_rc() {
     want=$1 pat=$2
     shift 2
-    out=$("$bastion" chainspec "$@" 2>&1)
-    rc=$?
-    if [ $rc -ne "$want" ] || ! printf '%s\n' "$out" | grep -q -- "$pat"; then
-        echo "FAIL: chainspec $*: expected exit $want and /$pat/ (exit $rc):"
-        printf '%s\n' "$out"; fail=1
-    else
-        echo "ok: chainspec $*: exit $rc"
-    fi
+    expect_run "chainspec $*" "$want" re "$pat" "$bastion" chainspec "$@"
 }
 
 # Public genesis hashes (Westend: polkadot-js apps / the README of ../shared/runtimes;
@@ -50,7 +38,7 @@ expect_genesis "$dir/westend.json" 0 0xe143f23803ac50e8f6f8e62695d1ce9e4e1d68aa3
 out=$("$bastion" chainspec genesis --state-version 1 "$dir/westend.json" 2>&1)
 if ! printf '%s\n' "$out" | grep -qx "state_version 1" ||
    printf '%s\n' "$out" | grep -q e143f23803ac50e8f6f8e62695d1ce9e4e1d68aa36c1cd2cfd15340213f3423e; then
-    echo "FAIL: --state-version 1 should give another genesis:"; printf '%s\n' "$out"; fail=1
+    echo "FAIL: --state-version 1 should give another genesis:"; printf '%s\n' "$out"; failed=1
 else
     echo "ok: --state-version 1 differs"
 fi
@@ -62,7 +50,7 @@ fi
 WESTEND=0xe143f23803ac50e8f6f8e62695d1ce9e4e1d68aa36c1cd2cfd15340213f3423e
 WESTEND_ROOT=7e92439a94f79671f9cade9dff96a094519b9001a7432244d46ab644bb6f746f
 EMPTY_ROOT=03170a2e7597b7b7e3d84c05391d139a62b157e78786d8c082f29dcf4c111314
-python3 - "$dir" "$tmp" "$WESTEND_ROOT" "$EMPTY_ROOT" <<'PY' || fail=1
+python3 - "$dir" "$tmp" "$WESTEND_ROOT" "$EMPTY_ROOT" <<'PY' || failed=1
 import json, sys
 d, t, root, empty = sys.argv[1:5]
 spec = json.load(open(d + "/westend.json"))
@@ -95,7 +83,7 @@ if [ $? -ne 0 ] || ! printf '%s\n' "$out" | grep -qx "genesis_hash  $WESTEND" ||
    ! printf '%s\n' "$out" | grep -qx "light_sync_finalized_number 0" ||
    ! printf '%s\n' "$out" | grep -qx "light_sync_finalized_hash $WESTEND" ||
    ! grep -q "not computed" "$tmp/light.err"; then
-    echo "FAIL: light-client spec:"; printf '%s\n' "$out"; cat "$tmp/light.err"; fail=1
+    echo "FAIL: light-client spec:"; printf '%s\n' "$out"; cat "$tmp/light.err"; failed=1
 else
     echo "ok: light-client spec: genesis from stateRootHash, lightSyncState's block"
 fi
@@ -104,14 +92,14 @@ expect_rc 1 "cannot be computed" genesis "$tmp/plain.json"
 out=$("$bastion" chainspec genesis "$tmp/subs.json" 2>&1)
 if ! printf '%s\n' "$out" | grep -qx "genesis_hash  $WESTEND" ||
    ! printf '%s\n' "$out" | grep -qx "code_substitutes 2: blocks 0 100"; then
-    echo "FAIL: codeSubstitutes listed:"; printf '%s\n' "$out"; fail=1
+    echo "FAIL: codeSubstitutes listed:"; printf '%s\n' "$out"; failed=1
 else
     echo "ok: codeSubstitutes listed, genesis unchanged"
 fi
 out=$("$bastion" runtime version "$tmp/subs.json" 2>&1)
 if ! printf '%s\n' "$out" | grep -qx "spec_name: node-template" ||
    ! printf '%s\n' "$out" | grep -q "code substitute for block 0"; then
-    echo "FAIL: the block-0 code substitute runs:"; printf '%s\n' "$out"; fail=1
+    echo "FAIL: the block-0 code substitute runs:"; printf '%s\n' "$out"; failed=1
 else
     echo "ok: runtime on a spec runs its block-0 code substitute"
 fi
@@ -119,14 +107,14 @@ fi
 # the dynamic heap grows the memory as the allocator needs.
 out=$("$bastion" runtime call --allow-missing "$tmp/heap8.json" test_exhaust_heap 0x00 2>&1)
 if [ $? -eq 0 ] || ! printf '%s\n' "$out" | grep -q "Allocator ran out of space"; then
-    echo "FAIL: :heappages 8 should exhaust the heap:"; printf '%s\n' "$out"; fail=1
+    echo "FAIL: :heappages 8 should exhaust the heap:"; printf '%s\n' "$out"; failed=1
 else
     echo "ok: :heappages from the genesis storage"
 fi
 for args in "--heap-pages 2048 $tmp/heap8.json" "$tmp/heapdef.json" "--heap dynamic $tmp/heap8.json"; do
     # shellcheck disable=SC2086
     if ! "$bastion" runtime call --allow-missing $args test_exhaust_heap 0x00 >/dev/null 2>&1; then
-        echo "FAIL: runtime call $args should have room"; fail=1
+        echo "FAIL: runtime call $args should have room"; failed=1
     else
         echo "ok: runtime call $args has room"
     fi
@@ -157,7 +145,7 @@ printf '{"genesis": {"raw": {"top": {"0x12": "0x00"}}}}' >"$tmp/first.json"
 hash_of() { "$bastion" chainspec genesis --state-version 0 "$1" 2>&1 | grep genesis_hash; }
 if [ -z "$(hash_of "$tmp/dup.json")" ] || [ "$(hash_of "$tmp/dup.json")" != "$(hash_of "$tmp/last.json")" ] ||
    [ "$(hash_of "$tmp/dup.json")" = "$(hash_of "$tmp/first.json")" ]; then
-    echo "FAIL: a duplicated key should keep its last value"; fail=1
+    echo "FAIL: a duplicated key should keep its last value"; failed=1
 else
     echo "ok: a duplicated key keeps its last value"
 fi
@@ -172,4 +160,4 @@ expect_rc 64 "usage" frobnicate
 expect_rc 64 "takes 0 or 1" genesis --state-version 2 "$dir/westend.json"
 expect_rc 0 "usage: bastion chainspec genesis" --help
 
-exit $fail
+finish state/chainspec_genesis
