@@ -84,6 +84,10 @@ add_test(NAME contracts/cli_bundle
          COMMAND sh ${_bst_cli_ctr}/bundle.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
 add_test(NAME contracts/cli_json
          COMMAND sh ${_bst_cli_ctr}/json.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
+add_test(NAME contracts/cli_balances
+         COMMAND sh ${_bst_cli_ctr}/balances.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts
+                 ${BASTION_BALANCES_WASM_DIR}/store.wasm)
+set_tests_properties(contracts/cli_balances PROPERTIES TIMEOUT 300)
 set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
                      contracts/cli_v0 contracts/cli_codec contracts/cli_raw contracts/cli_state
                      contracts/cli_bundle contracts/cli_json PROPERTIES TIMEOUT 300)
