@@ -57,7 +57,7 @@ target_compile_definitions(test_balances PRIVATE BALANCES_WASM_DIR="${BASTION_BA
 target_link_libraries(test_balances PRIVATE bastion_contracts)
 add_dependencies(test_balances contracts_balances_wasm)
 foreach(_group width drain transfer_return_code call_return_code self_destruct destroy_and_transfer
-               deposits)
+               caller_contract deposits)
   add_test(NAME contracts/balances_${_group} COMMAND test_balances ${_group})
   set_tests_properties(contracts/balances_${_group} PROPERTIES TIMEOUT 300)
 endforeach()

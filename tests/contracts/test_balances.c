@@ -2,7 +2,8 @@
  * test_balances.c — balances, the existential deposit and storage deposits through the public
  * API (bastion_contracts.h), with the u64 balance type of pallet-contracts' own test runtime:
  * the balance width stored with the state, transfers, our versions of the pallet's WAT fixtures
- * drain, transfer_return_code, call_return_code, self_destruct and destroy_and_transfer
+ * drain, transfer_return_code, call_return_code, self_destruct, destroy_and_transfer and
+ * caller_contract
  * (tests/contracts/balances/NAME.wat) checked for the outcomes frame/contracts/src/tests.rs
  * asserts, and the deposits of upload, instantiate, storage writes, frees and terminate with
  * exact amounts.  `test_balances GROUP` runs one group (CTest contracts/balances_GROUP) in a
@@ -374,6 +375,34 @@ static void destroy_and_transfer(void) {
     bst_contracts_close(c);
 }
 
+/* tests.rs deploy_and_call_other_contract with the caller_contract fixture: its own assertions
+ * (reverted, out-of-gas and successful instantiations and calls of return_with_data) hold, so
+ * the call succeeds; the callee exists with the values of the successful instantiation and
+ * call and its existential deposit, and its base deposit is the origin's charge. */
+static void caller_contract(void) {
+    bst_contracts *c = setup(1, 1000000);
+    uint8_t callee_hash[32], caller[32], callee[32], h[32];
+    size_t len;
+    uint8_t *code = read_wasm("return_with_data", &len);
+    bst_error err;
+    CHECK(bst_contracts_upload(c, ALICE, code, len, callee_hash, &err) == BST_OK);
+    free(code);
+    bst_contract_result r;
+    CHECK(instantiate(c, ALICE, "caller_contract", 100000, NULL, 0, NULL, 0, caller, &r) ==
+          BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(call(c, ALICE, caller, callee_hash, 32, UINT64_MAX, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(deposit_of(&r) == BASE_DEPOSIT);
+    bst_contract_result_free(&r);
+    static const uint8_t ok_input[8] = {0, 0, 0, 0, 1, 2, 3, 4};
+    bst_contracts_address(caller, callee_hash, ok_input, sizeof ok_input, NULL, 0, callee);
+    CHECK(bst_contracts_code_hash_of(c, callee, h) && memcmp(h, callee_hash, 32) == 0);
+    /* only the successful instantiation and the successful call moved their 32768 */
+    CHECK(free_of(c, callee) == 2 * 32768 + 1 && reserved_of(c, callee) == BASE_DEPOSIT);
+    CHECK(free_of(c, caller) == 100000 + 1 - 2 * 32768);
+    bst_contracts_close(c);
+}
+
 /* ---- storage deposits ---------------------------------------------------------------------- */
 
 /* A call of store.wat: op, key byte, length. */
@@ -537,7 +566,7 @@ static void deposits(void) {
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_balances width|drain|transfer_return_code|call_return_code|"
-                        "self_destruct|destroy_and_transfer|deposits\n");
+                        "self_destruct|destroy_and_transfer|caller_contract|deposits\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -554,6 +583,7 @@ int main(int argc, char **argv) {
                   {"call_return_code", call_return_code},
                   {"self_destruct", self_destruct},
                   {"destroy_and_transfer", destroy_and_transfer},
+                  {"caller_contract", caller_contract},
                   {"deposits", deposits}};
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
         if (!strcmp(argv[1], groups[i].name)) {
