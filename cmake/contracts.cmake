@@ -46,6 +46,22 @@ foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested 
   set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 600)
 endforeach()
 
+# Balances, the existential deposit and storage deposits with u64 balances, and our versions of
+# pallet-contracts' WAT fixtures that need them (tests/contracts/balances/*.wat): CTest
+# contracts/balances_GROUP.
+set(BASTION_BALANCES_WASM_DIR ${CMAKE_BINARY_DIR}/contracts/balances)
+file(GLOB _bst_bal_wats CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/contracts/balances/*.wat)
+bastion_assemble_wat(contracts_balances_wasm ${BASTION_BALANCES_WASM_DIR} DEBUG_NAMES ${_bst_bal_wats})
+add_executable(test_balances ${CMAKE_SOURCE_DIR}/tests/contracts/test_balances.c)
+target_compile_definitions(test_balances PRIVATE BALANCES_WASM_DIR="${BASTION_BALANCES_WASM_DIR}")
+target_link_libraries(test_balances PRIVATE bastion_contracts)
+add_dependencies(test_balances contracts_balances_wasm)
+foreach(_group width drain transfer_return_code call_return_code self_destruct destroy_and_transfer
+               caller_contract deposits)
+  add_test(NAME contracts/balances_${_group} COMMAND test_balances ${_group})
+  set_tests_properties(contracts/balances_${_group} PROPERTIES TIMEOUT 300)
+endforeach()
+
 # `bastion contract` through the CLI (tests/contracts/*.sh, each in a fresh mktemp -d state
 # directory; lib.sh is their shared helper): CTest contracts/cli_*.
 set(_bst_cli_ctr ${CMAKE_SOURCE_DIR}/tests/contracts)
@@ -68,6 +84,10 @@ add_test(NAME contracts/cli_bundle
          COMMAND sh ${_bst_cli_ctr}/bundle.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
 add_test(NAME contracts/cli_json
          COMMAND sh ${_bst_cli_ctr}/json.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
+add_test(NAME contracts/cli_balances
+         COMMAND sh ${_bst_cli_ctr}/balances.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts
+                 ${BASTION_BALANCES_WASM_DIR}/store.wasm)
+set_tests_properties(contracts/cli_balances PROPERTIES TIMEOUT 300)
 set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
                      contracts/cli_v0 contracts/cli_codec contracts/cli_raw contracts/cli_state
                      contracts/cli_bundle contracts/cli_json PROPERTIES TIMEOUT 300)

@@ -77,7 +77,34 @@ typedef struct bst_contracts_config {
                                           frames and reused (bastion_pool.h; a frame still sees
                                           a fresh instance); default 4; 0: every frame
                                           instantiates anew */
+    /* ---- balances and storage deposits (docs/contracts.md, "Balances and deposits") ---- */
+    uint32_t balance_bytes;          /* the chain's Balance type: 16 (u128, as production
+                                          chains), 8 (u64, as pallet-contracts' own test
+                                          runtime, whose WAT fixtures read and write 8-byte
+                                          balances) or 0 (default): the width the state was
+                                          created with, 16 for a new state.  Stored in the
+                                          state: reopening it with the other width is
+                                          BST_ERR_INVALID.  Every balance the contracts see
+                                          (seal balance, value_transferred, minimum_balance,
+                                          transfer / call / instantiate values, deposit
+                                          limits) has this many bytes; a value that does not
+                                          fit is an error, never truncated. */
+    uint8_t existential_deposit[16]; /* u128 LE; default 1 (BST_CONTRACTS_MINIMUM_BALANCE):
+                                          what seal minimum_balance reports, see transfers */
+    uint8_t deposit_per_byte[16];    /* u128 LE storage deposit per stored byte; default 1 */
+    uint8_t deposit_per_item[16];    /* u128 LE storage deposit per stored item; default 2
+                                          (both as pallet-contracts' test runtime) */
+    const struct bst_contracts_endowment *endowments; /* genesis: free balances given to
+                                          accounts when the state is created ; refused
+                                          (BST_ERR_ARG) when the state already exists; NULL/0: none */
+    size_t nendowments;
 } bst_contracts_config;
+
+/* A genesis balance (bst_contracts_config.endowments). */
+typedef struct bst_contracts_endowment {
+    uint8_t account[32];
+    uint8_t amount[16]; /* u128 LE; must fit the balance width */
+} bst_contracts_endowment;
 
 /* Fills *cfg with the defaults above (state_dir = NULL). */
 void bst_contracts_config_default(bst_contracts_config *cfg);
@@ -96,34 +123,70 @@ void bst_contracts_close(bst_contracts *c);
 
 /* ---- accounts ----------------------------------------------------------------------------- */
 
+/* An account has a free balance and a reserved (held) one: the storage deposits a contract
+ * holds, or the code deposits of an uploader.  Amounts are u128 LE and must fit the state's
+ * balance width (bst_contracts_balance_bytes); a larger one is BST_ERR_LIMIT. */
+
 /* Sets an account's free balance (creating the account).  For endowing dev accounts and tests;
  * committed immediately. */
 bst_status bst_contracts_set_balance(bst_contracts *c, const uint8_t account[32],
                                      const uint8_t balance_le16[16], bst_error *err);
-/* Adds amount to an account's balance (saturating at u128::MAX); committed immediately. */
+/* Adds amount to an account's free balance; committed immediately.  BST_ERR_LIMIT (nothing
+ * changes) when the result would not fit the balance width. */
 bst_status bst_contracts_credit(bst_contracts *c, const uint8_t account[32],
                                 const uint8_t amount_le16[16], bst_error *err);
 /* The free balance of an account (zero for an unknown account).  Returns false only when the
  * state cannot be read. */
 bool bst_contracts_balance(bst_contracts *c, const uint8_t account[32], uint8_t out_le16[16]);
+/* The free and the reserved balance of an account (either pointer may be NULL). */
+bool bst_contracts_account(bst_contracts *c, const uint8_t account[32], uint8_t free_le16[16],
+                           uint8_t reserved_le16[16]);
+/* The balance width of the open state in bytes: 16 (u128) or 8 (u64). */
+uint32_t bst_contracts_balance_bytes(const bst_contracts *c);
+/* The existential deposit (u128 LE), as configured. */
+void bst_contracts_minimum_balance(const bst_contracts *c, uint8_t out_le16[16]);
 
-/* The existential deposit: what seal minimum_balance reports.  A transfer that would leave the
- * sender with a non-zero balance below it is refused (TransferFailed); an account may always
- * be emptied to exactly zero.  Fixed at 1 (one unit). */
+/* Moves amount of free balance from `from` to `to`, as pallet-balances' transfer_keep_alive
+ * (keep_alive: `from` must keep at least the existential deposit) or transfer_allow_death
+ * (`from` may be emptied to exactly zero, never left with a non-zero balance below the
+ * existential deposit).  A new recipient must receive at least the existential deposit.  Refused
+ * (BST_ERR_LIMIT, nothing moves, err names the reason) otherwise, or when the recipient's
+ * balance would not fit the width.  Committed at once. */
+bst_status bst_contracts_transfer(bst_contracts *c, const uint8_t from[32], const uint8_t to[32],
+                                  const uint8_t amount_le16[16], bool keep_alive, bst_error *err);
+
+/* The default existential deposit: one unit. */
 #define BST_CONTRACTS_MINIMUM_BALANCE 1u
 
 /* ---- code and instances ------------------------------------------------------------------- */
 
 /* Validates wasm code (rules in docs/contracts.md) and stores it under its BLAKE2b-256 hash,
  * written to code_hash_out.  Idempotent: uploading the same code again succeeds with the same
- * hash.  origin is the uploader; nothing is charged or recorded for it (no storage deposits).
- * Committed at once, in its own transaction.  On rejection returns
+ * hash and charges nothing.  origin is the uploader: new code costs it the code deposit
+ * (deposit_per_byte * (code length + 48) + 2 * deposit_per_item), moved from its free to its
+ * reserved balance (refunded by bst_contracts_remove_code); too little free balance is
+ * BST_ERR_LIMIT ("StorageDepositNotEnoughFunds").  Committed at once, in its own transaction.  On rejection returns
  * BST_ERR_INVALID / BST_ERR_LIMIT / BST_ERR_UNLINKABLE / BST_ERR_UNSUPPORTED / BST_ERR_MALFORMED
  * with err->message naming the reason (e.g. "unknown import seal0.foo", "missing export
  * `call`", "start function not allowed", "floating point not allowed", "memory maximum 17
  * pages exceeds 16"). */
 bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
                                 size_t len, uint8_t code_hash_out[32], bst_error *err);
+/* bst_contracts_upload with pallet-contracts' storage_deposit_limit: deposit_limit (u128 LE;
+ * NULL: none) bounds the code deposit (more is BST_ERR_LIMIT, "StorageDepositLimitExhausted");
+ * the deposit charged is written to deposit_out (u128 LE; may be NULL; zero when the code was
+ * already stored). */
+bst_status bst_contracts_upload_ex(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
+                                   size_t len, const uint8_t *deposit_limit_le16,
+                                   uint8_t code_hash_out[32], uint8_t *deposit_out_le16,
+                                   bst_error *err);
+/* Removes code no contract uses, as pallet-contracts' remove_code: only its uploader (origin)
+ * may, and the code deposit goes back from its reserved to its free balance (written to
+ * refund_out, u128 LE, may be NULL).  BST_ERR_NOT_FOUND (no such code), BST_ERR_ARG (origin is
+ * not the uploader: "CodeNotFound" as the pallet answers), BST_ERR_INVALID ("CodeInUse"). */
+bst_status bst_contracts_remove_code(bst_contracts *c, const uint8_t origin[32],
+                                     const uint8_t code_hash[32], uint8_t *refund_out_le16,
+                                     bst_error *err);
 
 /* True when code with that hash is stored. */
 bool bst_contracts_code_exists(bst_contracts *c, const uint8_t code_hash[32]);
@@ -185,9 +248,15 @@ typedef struct bst_contract_exec {
     uint8_t value[16];   /* u128 LE transferred from origin to the contract */
     const uint8_t *salt; /* INSTANTIATE */
     size_t salt_len;
-    uint64_t gas_limit; /* 0: config default_gas_limit; at most INT64_MAX (the
+    uint64_t gas_limit;                /* 0: config default_gas_limit; at most INT64_MAX (the
                                            engine's fuel counter): larger limits are cut to it */
-    bool dry_run;       /* query: run, report, write nothing */
+    bool dry_run;                      /* query: run, report, write nothing */
+    bool has_deposit_limit;            /* storage_deposit_limit given (else: what the origin can
+                                     afford) */
+    uint8_t storage_deposit_limit[16]; /* u128 LE: the most the exec may charge the origin in
+                                     storage deposits (StorageDepositLimitExhausted beyond);
+                                     more than the origin can afford is an error
+                                     (StorageDepositNotEnoughFunds) */
     /* Limits a host serving tenants applies per exec (all zero: none; docs/pool.md): */
     uint64_t deadline;         /* CLOCK_MONOTONIC ns (bst_monotonic_ns() + budget), 0: none.
                                   Every frame's store gets it (bst_store_set_deadline): once
@@ -234,11 +303,18 @@ typedef struct bst_contract_result {
     uint32_t flags; /* seal_return flags (0 when the export returned) */
     uint8_t *data;  /* return data (malloc'd; NULL when empty) */
     size_t data_len;
-    uint64_t gas_used;          /* gas consumed (<= gas limit) */
-    uint64_t gas_limit;         /* the effective limit */
-    uint8_t address[32];        /* INSTANTIATE: the new contract (valid on success or
+    uint64_t gas_used;           /* gas consumed (<= gas limit) */
+    uint64_t gas_limit;          /* the effective limit */
+    uint8_t address[32];         /* INSTANTIATE: the new contract (valid on success or
                                            when it was derived; all zero otherwise) */
-    uint8_t code_hash[32];      /* the code that ran (all zero if none) */
+    uint8_t code_hash[32];       /* the code that ran (all zero if none) */
+    uint8_t storage_deposit[16]; /* u128 LE: the storage deposit the exec charged the origin
+                                    (or refunded it, storage_deposit_refund), as the pallet's
+                                    StorageDeposit: storage added or freed by every frame,
+                                    the new contract's base deposit, the code deposit of
+                                    code given with an instantiate; computed for a dry run
+                                    too, zero when the exec failed */
+    bool storage_deposit_refund;
     bst_contract_event *events; /* events of successful frames, in order (an event of a
                                            frame that reverted is dropped with it) */
     size_t nevents;

@@ -15,6 +15,7 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
+#include "contract_accounts.h"
 #include "contract_bundle.h"
 #include "contract_json.h"
 #include "ink_metadata.h"
@@ -34,8 +35,9 @@ static const char CONTRACT_USAGE[] =
     "usage: bastion contract COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
-    "  upload FILE\n"
-    "        Validate and store contract code; prints `code_hash 0x...`.\n"
+    "  upload FILE [--storage-deposit-limit N]\n"
+    "        Validate and store contract code; prints `code_hash 0x...` and the code\n"
+    "        deposit (`storage_deposit charge N`), reserved on the caller.\n"
     "  instantiate CODEHASH|FILE (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
     "                             [--metadata F.json] --constructor NAME [--arg V]...)\n"
     "              [--value N] [--salt HEX] [--gas N]\n"
@@ -50,14 +52,32 @@ static const char CONTRACT_USAGE[] =
     "        Call a contract and commit its changes when it succeeds.\n"
     "  query ADDR ...\n"
     "        As call, but a dry run: the result is printed and nothing is written.\n"
+    "  balance ACCOUNT [--json]\n"
+    "        An account's free and reserved (storage deposit) balance; read-only.\n"
+    "  transfer --from WHO --to ACCOUNT --amount N [--keep-alive]\n"
+    "        Move free balance (pallet-balances' transfer_allow_death, or\n"
+    "        transfer_keep_alive with --keep-alive: the sender keeps the existential\n"
+    "        deposit); a new account must receive at least the existential deposit.\n"
     "\n"
     "options (all commands):\n"
     "  --state DIR       LMDB state directory (default $BASTION_STATE_DIR, else\n"
     "                    " DEFAULT_STATE_DIR "); created when absent, except by query,\n"
     "                    which needs an existing state and never writes it\n"
-    "  --caller WHO      alice (default), bob, charlie, dave, eve, ferdie or 0x + 64 hex\n"
-    "                    digits.  A dev account with a zero balance is endowed with\n"
-    "                    10^24 units before it uploads, instantiates or calls (not on query).\n"
+    "  --caller WHO      alice (default), bob, charlie, dave, eve, ferdie, a secret URI\n"
+    "                    (//Alice; its sr25519 key), an SS58 address or 0x + 64 hex digits\n"
+    "                    (ACCOUNT and --endow, --from, --to take the same).  A dev account\n"
+    "                    (a name or //Name) with nothing is endowed with 10^24 units (10^18\n"
+    "                    with 64-bit balances) before it uploads, instantiates, calls or\n"
+    "                    transfers (not on query).\n"
+    "  --endow ACCOUNT=AMOUNT  (repeatable) genesis balance for a new state only (an\n"
+    "                    existing state refuses it); any account, raw 0x... ones too\n"
+    "  --balance-width 64|128  the Balance type: 128 (default for a new state), or 64 as\n"
+    "                    pallet-contracts' test runtime; kept with the state, which refuses\n"
+    "                    the other width.  Amounts must fit it.\n"
+    "  --existential-deposit N  (default 1) --deposit-per-byte N (default 1)\n"
+    "  --deposit-per-item N (default 2)  the balance model of this invocation\n"
+    "  --storage-deposit-limit N  the most storage deposit the exec (or upload) may charge\n"
+    "                    the caller (default: what it can afford)\n"
     "  --data 0xHEX      the whole input, sent exactly (may be empty, \"0x\", or shorter than\n"
     "                    a selector)\n"
     "  --selector 0xSEL  the 4-byte selector; --args HEX the SCALE-encoded arguments after it\n"
@@ -85,12 +105,14 @@ static const char CONTRACT_USAGE[] =
     "checked):\n" CLI_TRUST_HELP(
         "  ") "\n"
               "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
-              "result, event, gas_used, debug, error.  With --json (instantiate, call, query)\n"
+              "result, event, gas_used, storage_deposit (charge|refund N), debug, error.  With "
+              "--json (instantiate, call, query)\n"
               "one JSON object on one line instead, every member present (null when it has no\n"
               "line): input, outcome, address, code_hash (\"0x...\" strings), flags (number),\n"
               "data (\"0x...\"), result and result_error (strings: the decoded value, or why\n"
               "it was not), events (array of {emitter, topics: [...], data, decoded,\n"
-              "decode_error}), gas_used (number), debug (string), error (string).\n"
+              "decode_error}), gas_used (number), storage_deposit ({\"charge\": \"N\"} or\n"
+              "{\"refund\": \"N\"}), debug (string), error (string).\n"
               "exit status: 0 success, 1 error, trap or out of gas, 2 the contract reverted "
               "(REVERT\n"
               "flag; its changes were discarded), 64 misuse.\n";
@@ -112,12 +134,9 @@ static bool dev_account(const char *name, uint8_t out[32]) {
     return true;
 }
 
-/* NAME or 0xHEX; *is_dev tells whether it is a dev account (to endow it). */
+/* NAME, //URI, SS58 or 0xHEX (contract_accounts.c); *is_dev tells a dev account (to endow). */
 static bool parse_account(const char *s, uint8_t out[32], bool *is_dev) {
-    *is_dev = false;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) return cli_hex_exact(s, strlen(s), out, 32);
-    *is_dev = dev_account(s, out);
-    return *is_dev;
+    return contract_parse_account(s, out, is_dev);
 }
 
 /* ---- options ----------------------------------------------------------------------------- */
@@ -140,7 +159,11 @@ typedef struct opts {
     size_t nargs;
     cli_trust trust; /* --trusted-key, --signatures-required: upload / instantiate FILE */
     cli_stats_opt stats;
-    bool json; /* --json: instantiate / call / query print one JSON object */
+    bool json;                      /* --json: instantiate / call / query print one JSON object */
+    contract_state_opts state;      /* --balance-width, --existential-deposit, ..., --endow */
+    const char *deposit_limit;      /* --storage-deposit-limit */
+    const char *from, *to, *amount; /* transfer */
+    bool keep_alive;                /* transfer --keep-alive */
 } opts;
 
 /* Parses argv[1..) of a subcommand.  Returns 0, or CLI_EXIT_USAGE after printing why. */
@@ -162,6 +185,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         }
         if (strcmp(a, "--json") == 0) {
             o->json = true;
+            continue;
+        }
+        if (strcmp(a, "--keep-alive") == 0) {
+            o->keep_alive = true;
             continue;
         }
         int stats = cli_stats_option("contract", a, &o->stats); /* no separate value */
@@ -204,7 +231,24 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         OPT("--constructor", constructor)
         OPT("--profile", profile)
         OPT("--profile-interval", profile_interval)
+        OPT("--balance-width", state.balance_width)
+        OPT("--existential-deposit", state.existential_deposit)
+        OPT("--deposit-per-byte", state.deposit_per_byte)
+        OPT("--deposit-per-item", state.deposit_per_item)
+        OPT("--storage-deposit-limit", deposit_limit)
+        OPT("--from", from)
+        OPT("--to", to)
+        OPT("--amount", amount)
 #undef OPT
+        if (nlen == 7 && strncmp(a, "--endow", 7) == 0) {
+            if (o->state.nendow == CONTRACT_MAX_ENDOW) {
+                fprintf(stderr, "bastion contract %s: more than %d --endow\n", cmd,
+                        CONTRACT_MAX_ENDOW);
+                return CLI_EXIT_USAGE;
+            }
+            o->state.endow[o->state.nendow++] = val;
+            continue;
+        }
         if (nlen == 5 && strncmp(a, "--arg", 5) == 0) {
             if (o->nargs == MAX_ARGS) {
                 fprintf(stderr, "bastion contract %s: more than %d --arg\n", cmd, MAX_ARGS);
@@ -233,6 +277,7 @@ typedef struct session {
     bst_contracts *c;
     uint8_t caller[32];
     bool caller_is_dev;
+    bst_contracts_endowment endow[CONTRACT_MAX_ENDOW]; /* --endow, for the open */
 } session;
 
 /* Opens the state; a read-only command (query) needs an existing one and creates nothing. */
@@ -242,7 +287,7 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
     if (!parse_account(who, s->caller, &s->caller_is_dev)) {
         fprintf(stderr,
                 "bastion contract %s: bad --caller '%s' (alice, bob, charlie, dave, "
-                "eve, ferdie or 0x + 64 hex digits)\n",
+                "eve, ferdie, //URI, SS58 or 0x + 64 hex digits)\n",
                 cmd, who);
         return CLI_EXIT_USAGE;
     }
@@ -253,6 +298,7 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
     bst_contracts_config_default(&cfg);
     cfg.state_dir = dir;
     cfg.must_exist = read_only;
+    if (!contract_state_config(cmd, &o->state, &cfg, s->endow)) return CLI_EXIT_USAGE;
     bst_error err;
     memset(&err, 0, sizeof err);
     s->c = bst_contracts_open(&cfg, &err);
@@ -263,26 +309,56 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
     return 0;
 }
 
-/* Gives a dev account that has nothing a large balance (10^24), so the dev accounts work in a
- * fresh state directory without a genesis step. */
-static int endow_caller(const char *cmd, session *s) {
-    if (!s->caller_is_dev) return 0;
-    uint8_t bal[16];
-    if (!bst_contracts_balance(s->c, s->caller, bal)) {
+/* Gives a dev account that has nothing a large balance (10^24 with u128 balances, 10^18 with
+ * u64 ones), so the dev accounts work in a fresh state directory without a genesis step. */
+static int endow_dev(const char *cmd, session *s, const uint8_t account[32]) {
+    uint8_t bal[16], reserved[16];
+    if (!bst_contracts_account(s->c, account, bal, reserved)) {
         fprintf(stderr, "bastion contract %s: cannot read the caller's balance\n", cmd);
         return EXIT_FAIL;
     }
     for (int i = 0; i < 16; i++)
-        if (bal[i]) return 0;
+        if (bal[i] || reserved[i]) return 0;
     uint8_t endowment[16];
-    parse_u128_le("1000000000000000000000000", endowment);
+    parse_u128_le(bst_contracts_balance_bytes(s->c) == 8 ? "1000000000000000000"
+                                                         : "1000000000000000000000000",
+                  endowment);
     bst_error err;
     memset(&err, 0, sizeof err);
-    if (bst_contracts_set_balance(s->c, s->caller, endowment, &err) != BST_OK) {
+    if (bst_contracts_set_balance(s->c, account, endowment, &err) != BST_OK) {
         fprintf(stderr, "bastion contract %s: cannot endow the caller: %s\n", cmd, err.message);
         return EXIT_FAIL;
     }
     return 0;
+}
+
+static int endow_caller(const char *cmd, session *s) {
+    return s->caller_is_dev ? endow_dev(cmd, s, s->caller) : 0;
+}
+
+/* --storage-deposit-limit N into *out; false after printing why. */
+static bool deposit_limit(const char *cmd, const opts *o, uint8_t out[16]) {
+    if (parse_u128_le(o->deposit_limit, out)) return true;
+    fprintf(stderr, "bastion contract %s: bad --storage-deposit-limit '%s' (a u128)\n", cmd,
+            o->deposit_limit);
+    return false;
+}
+
+/* The options only `transfer` takes, given to another command: a usage error. */
+static bool transfer_only(const char *cmd, const opts *o) {
+    if (!o->from && !o->to && !o->amount && !o->keep_alive) return false;
+    fprintf(stderr,
+            "bastion contract %s: --from, --to, --amount and --keep-alive are for "
+            "transfer\n",
+            cmd);
+    return true;
+}
+
+/* The `storage_deposit` line: the exec's (or upload's) net deposit. */
+static void print_deposit(const uint8_t amount[16], bool refund) {
+    char text[40];
+    contract_format_u128(amount, text);
+    printf("storage_deposit %s %s\n", refund ? "refund" : "charge", text);
 }
 
 static int cmd_upload(int argc, char **argv) {
@@ -290,13 +366,17 @@ static int cmd_upload(int argc, char **argv) {
     int rc = parse_opts("upload", argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
-        o.message || o.constructor || o.nargs || o.stats.on || o.json) {
+        o.message || o.constructor || o.nargs || o.stats.on || o.json ||
+        transfer_only("upload", &o)) {
         fputs(
             "usage: bastion contract upload FILE.wasm|FILE.contract [--state DIR] [--caller WHO]\n"
-            "       [--trusted-key NAME.pub]... [--signatures-required K]\n",
+            "       [--storage-deposit-limit N] [--trusted-key NAME.pub]... "
+            "[--signatures-required K]\n",
             stderr);
         return CLI_EXIT_USAGE;
     }
+    uint8_t limit[16];
+    if (o.deposit_limit && !deposit_limit("upload", &o, limit)) return CLI_EXIT_USAGE;
     if ((rc = cli_trust_load(&o.trust, "contract upload"))) return rc;
     char msg[512];
     size_t len;
@@ -315,15 +395,17 @@ static int cmd_upload(int argc, char **argv) {
     rc = open_session("upload", &o, false, &s);
     if (rc == 0) rc = endow_caller("upload", &s);
     if (rc == 0) {
-        uint8_t hash[32];
+        uint8_t hash[32], deposit[16];
         bst_error err;
         memset(&err, 0, sizeof err);
-        if (bst_contracts_upload(s.c, s.caller, code, len, hash, &err) != BST_OK) {
+        if (bst_contracts_upload_ex(s.c, s.caller, code, len, o.deposit_limit ? limit : NULL, hash,
+                                    deposit, &err) != BST_OK) {
             fprintf(stderr, "bastion contract upload: %s rejected: %s\n", o.target, err.message);
             printf("error %s\n", err.message);
             rc = EXIT_FAIL;
         } else {
             cli_print_hex("code_hash", hash, 32);
+            print_deposit(deposit, false);
         }
     }
     bst_contracts_close(s.c);
@@ -382,6 +464,7 @@ static void print_result(const bst_contract_result *r, bool instantiate, const i
         free(text);
     }
     printf("gas_used %" PRIu64 "\n", r->gas_used);
+    print_deposit(r->storage_deposit, r->storage_deposit_refund);
     if (r->debug) {
         /* One `debug` line per line of the contract's debug output (all debug_len bytes: the
          * text may hold NULs), control characters escaped as \xNN so that a contract cannot
@@ -472,6 +555,7 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
         fprintf(stderr, "bastion contract %s: --salt is for instantiate\n", cmd);
         return CLI_EXIT_USAGE;
     }
+    if (transfer_only(cmd, &o)) return CLI_EXIT_USAGE;
     if (!instantiate && (cli_trust_active(&o.trust) || o.trust.required)) {
         fprintf(stderr,
                 "bastion contract %s: --trusted-key / --signatures-required are for "
@@ -484,6 +568,10 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
     memset(&ex, 0, sizeof ex);
     ex.kind = instantiate ? BST_CONTRACT_INSTANTIATE : BST_CONTRACT_CALL;
     ex.dry_run = query;
+    if (o.deposit_limit) {
+        if (!deposit_limit(cmd, &o, ex.storage_deposit_limit)) return CLI_EXIT_USAGE;
+        ex.has_deposit_limit = true;
+    }
     if (o.value && !parse_u128_le(o.value, ex.value)) {
         fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n", cmd,
                 o.value);
@@ -657,6 +745,105 @@ out:
     return close_profile(profile, &o, rc);
 }
 
+/* Prints an account's free and reserved balance: labelled lines (LABEL, then free and reserved,
+ * prefixed with LABEL_ when prefixed), or JSON. */
+static void print_account(const char *label, const uint8_t account[32], const uint8_t free_[16],
+                          const uint8_t reserved[16], bool json, bool prefixed) {
+    char f[40], r[40];
+    contract_format_u128(free_, f);
+    contract_format_u128(reserved, r);
+    if (json) {
+        printf("{\"%s\":\"0x", label);
+        for (int i = 0; i < 32; i++) printf("%02x", account[i]);
+        printf("\",\"free\":\"%s\",\"reserved\":\"%s\"}\n", f, r);
+        return;
+    }
+    cli_print_hex(label, account, 32);
+    const char *p = prefixed ? label : "", *sep = prefixed ? "_" : "";
+    printf("%s%sfree %s\n%s%sreserved %s\n", p, sep, f, p, sep, r);
+}
+
+/* balance ACCOUNT: free and reserved balance, read-only. */
+static int cmd_balance(int argc, char **argv) {
+    opts o;
+    int rc = parse_opts("balance", argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    uint8_t account[32], free_[16], reserved[16];
+    bool dev;
+    if (!o.target || o.selector || o.data || o.args_hex || o.value || o.salt || o.gas ||
+        o.metadata || o.message || o.constructor || o.nargs || o.stats.on || o.profile ||
+        o.deposit_limit || o.state.nendow || transfer_only("balance", &o)) {
+        fputs("usage: bastion contract balance ACCOUNT [--state DIR] [--balance-width 64|128] "
+              "[--json]\n",
+              stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!parse_account(o.target, account, &dev)) {
+        fprintf(stderr,
+                "bastion contract balance: bad account '%s' (alice ... ferdie, //URI, SS58 or "
+                "0x + 64 hex digits)\n",
+                o.target);
+        return CLI_EXIT_USAGE;
+    }
+    session s;
+    if ((rc = open_session("balance", &o, true, &s))) return rc;
+    if (!bst_contracts_account(s.c, account, free_, reserved)) {
+        fprintf(stderr, "bastion contract balance: cannot read the state\n");
+        rc = EXIT_FAIL;
+    } else {
+        print_account("account", account, free_, reserved, o.json, false);
+    }
+    bst_contracts_close(s.c);
+    return rc;
+}
+
+/* transfer --from WHO --to ACCOUNT --amount N [--keep-alive]. */
+static int cmd_transfer(int argc, char **argv) {
+    opts o;
+    int rc = parse_opts("transfer", argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    if (!o.from || !o.to || !o.amount || o.target || o.caller || o.selector || o.data ||
+        o.args_hex || o.value || o.salt || o.gas || o.metadata || o.message || o.constructor ||
+        o.nargs || o.stats.on || o.profile || o.deposit_limit || o.json) {
+        fputs("usage: bastion contract transfer --from WHO --to ACCOUNT --amount N "
+              "[--keep-alive] [--state DIR]\n",
+              stderr);
+        return CLI_EXIT_USAGE;
+    }
+    uint8_t to[32], amount[16];
+    bool to_dev;
+    o.caller = o.from; /* the session's caller is the sender */
+    if (!parse_account(o.to, to, &to_dev)) {
+        fprintf(stderr,
+                "bastion contract transfer: bad --to '%s' (alice ... ferdie, //URI, SS58 or 0x + "
+                "64 hex digits)\n",
+                o.to);
+        return CLI_EXIT_USAGE;
+    }
+    if (!parse_u128_le(o.amount, amount)) {
+        fprintf(stderr, "bastion contract transfer: bad --amount '%s' (a u128)\n", o.amount);
+        return CLI_EXIT_USAGE;
+    }
+    session s;
+    if ((rc = open_session("transfer", &o, false, &s))) return rc;
+    if ((rc = endow_caller("transfer", &s)) == 0) {
+        bst_error err;
+        memset(&err, 0, sizeof err);
+        if (bst_contracts_transfer(s.c, s.caller, to, amount, o.keep_alive, &err) != BST_OK) {
+            fprintf(stderr, "bastion contract transfer: %s\n", err.message);
+            printf("error %s\n", err.message);
+            rc = EXIT_FAIL;
+        } else {
+            uint8_t f[16], r[16];
+            if (bst_contracts_account(s.c, s.caller, f, r))
+                print_account("from", s.caller, f, r, false, true);
+            if (bst_contracts_account(s.c, to, f, r)) print_account("to", to, f, r, false, true);
+        }
+    }
+    bst_contracts_close(s.c);
+    return rc;
+}
+
 int contract_main(int argc, char **argv) {
     if (argc < 1) {
         fputs(CONTRACT_USAGE, stderr);
@@ -668,6 +855,8 @@ int contract_main(int argc, char **argv) {
         return 0;
     }
     if (strcmp(cmd, "upload") == 0) return cmd_upload(argc, argv);
+    if (strcmp(cmd, "balance") == 0) return cmd_balance(argc, argv);
+    if (strcmp(cmd, "transfer") == 0) return cmd_transfer(argc, argv);
     if (strcmp(cmd, "instantiate") == 0 || strcmp(cmd, "call") == 0 || strcmp(cmd, "query") == 0)
         return cmd_exec(cmd, argc, argv);
     fprintf(stderr, "bastion contract: unknown contract command '%s'\n\n", cmd);

@@ -6,6 +6,8 @@
  */
 #include "contract_json.h"
 
+#include "contract_accounts.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@ static json_t *hex_str(const uint8_t *p, size_t n) {
     if (!s) return NULL;
     s[0] = '0';
     s[1] = 'x';
+    s[2] = 0; /* empty data (n == 0) is "0x" */
     for (size_t i = 0; i < n; i++) snprintf(s + 2 + 2 * i, 3, "%02x", p[i]);
     json_t *j = json_string(s);
     free(s);
@@ -112,6 +115,14 @@ bool contract_print_json(const bst_contract_result *r, bool instantiate, const u
     put(o, "events", events, &ok);
     /* gas_used never exceeds the limit, at most INT64_MAX (CLI_FUEL_MAX) */
     put(o, "gas_used", json_integer((json_int_t)r->gas_used), &ok);
+    /* {"charge": "N"} or {"refund": "N"}: u128 as a decimal string (JSON numbers are doubles) */
+    char dep[40];
+    contract_format_u128(r->storage_deposit, dep);
+    json_t *d = json_object();
+    if (d && json_object_set_new(d, r->storage_deposit_refund ? "refund" : "charge",
+                                 json_string(dep)) != 0)
+        ok = false;
+    put(o, "storage_deposit", d, &ok);
     put(o, "debug", r->debug ? text_str(r->debug, r->debug_len) : json_null(), &ok);
     put(o, "error",
         r->outcome != BST_CONTRACT_SUCCESS && r->error[0] ? text_str(r->error, strlen(r->error))

@@ -35,6 +35,10 @@ enum {
     RC_SR25519_VERIFY_FAILED = 12,
 };
 
+typedef struct ctr_u128 {
+    uint64_t lo, hi;
+} ctr_u128;
+
 /* Compiled modules kept across execs (code under a hash never changes, and a bst_module is
  * immutable), replaced round-robin.  A module is reference-counted: one reference for its cache
  * slot, one for each frame running it, so a module evicted while a frame still runs it is freed
@@ -55,9 +59,14 @@ struct bst_contracts {
     unsigned cache_next;
     uint32_t pool_idle; /* cfg.pooled_instances: idle instances kept per cached module */
     bst_contracts_stats stats;
+    /* the balance model (balance.c): the state's width and the configured amounts */
+    uint32_t balance_bytes; /* 16 or 8 */
+    ctr_u128 balance_max;   /* u128::MAX or u64::MAX */
+    ctr_u128 ed, per_byte, per_item;
     MDB_env *env;
-    MDB_dbi db_accounts;  /* account(32) -> balance u128 LE (16) */
-    MDB_dbi db_code;      /* code hash(32) -> wasm bytes */
+    MDB_dbi db_accounts;  /* account(32) -> free u128 LE (16) [++ reserved u128 LE (16)] */
+    MDB_dbi db_code;      /* code hash(32) -> wasm bytes; code hash ++ CTR_CODE_OWNER (33) ->
+                             uploader (32) ++ code deposit u128 LE (16) */
     MDB_dbi db_contracts; /* address(32) -> code hash(32) ++ storage id u64 LE (8) */
     MDB_dbi db_storage;   /* storage id u64 BE (8) ++ key -> value */
     MDB_dbi db_meta;      /* "next_storage_id" / "block" / "nonce" -> u64 LE */
@@ -73,6 +82,9 @@ static inline void ctr_put_le32(uint8_t *p, uint32_t v) {
 static inline void ctr_put_le64(uint8_t *p, uint64_t v) {
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
+static inline uint32_t ctr_get_le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 static inline uint64_t ctr_get_le64(const uint8_t *p) {
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
@@ -80,9 +92,6 @@ static inline uint64_t ctr_get_le64(const uint8_t *p) {
 }
 
 /* ---- u128 helpers (16 little-endian bytes; u128.c) ---- */
-typedef struct ctr_u128 {
-    uint64_t lo, hi;
-} ctr_u128;
 CTR_FUNC ctr_u128 ctr_u128_load(const uint8_t b[16]);
 CTR_FUNC void ctr_u128_store(ctr_u128 v, uint8_t b[16]);
 CTR_FUNC int ctr_u128_cmp(ctr_u128 a, ctr_u128 b);
@@ -90,18 +99,53 @@ CTR_FUNC ctr_u128 ctr_u128_sub(ctr_u128 a, ctr_u128 b); /* a >= b */
 CTR_FUNC ctr_u128 ctr_u128_add_sat(ctr_u128 a, ctr_u128 b);
 CTR_FUNC bool ctr_u128_add(ctr_u128 a, ctr_u128 b, ctr_u128 *out); /* false on overflow */
 CTR_FUNC bool ctr_u128_is_zero(ctr_u128 a);
+CTR_FUNC ctr_u128 ctr_u128_from64(uint64_t v);
+CTR_FUNC ctr_u128 ctr_u128_sub_sat(ctr_u128 a, ctr_u128 b);
+CTR_FUNC ctr_u128 ctr_u128_min(ctr_u128 a, ctr_u128 b);
+CTR_FUNC ctr_u128 ctr_u128_mul_sat(ctr_u128 a, uint64_t b);
+/* floor(a * num / den) for num <= den (den > 0): a pro-rata share, never more than a. */
+CTR_FUNC ctr_u128 ctr_u128_share(ctr_u128 a, uint32_t num, uint32_t den);
+/* Decimal text of v (at most 39 digits and the NUL). */
+CTR_FUNC void ctr_u128_format(ctr_u128 v, char out[40]);
 
-/* ---- state (lmdb.c); every function works inside the given transaction ---- */
+/* ---- accounts (balance.c); every function works inside the given transaction ---- */
+typedef struct ctr_account {
+    ctr_u128 free, reserved;
+} ctr_account;
+CTR_FUNC int ctr_get_account(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_account *out);
+/* Writes the account; one with nothing free or reserved is deleted (reaped). */
+CTR_FUNC int ctr_put_account(bst_contracts *c, MDB_txn *t, const uint8_t acc[32],
+                             const ctr_account *a);
+/* The free balance (zero for an unknown account) / sets it, keeping the reserved one. */
 CTR_FUNC int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out);
 CTR_FUNC int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v);
-/* Moves value; returns MDB_SUCCESS, MDB_NOTFOUND (nothing moved) when `from` lacks the funds
- * or would be left below the minimum balance or `to`'s balance would pass u128::MAX, or
- * another LMDB error. */
+/* Whether v fits the state's balance width. */
+CTR_FUNC bool ctr_balance_fits(const bst_contracts *c, ctr_u128 v);
+/* Moves free balance as pallet-balances' transfer (keep_alive: Preserve, else Expendable; see
+ * bst_contracts_transfer); returns MDB_SUCCESS, MDB_NOTFOUND (nothing moved: the transfer is
+ * refused) or another LMDB error. */
 CTR_FUNC int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32],
-                          const uint8_t to[32], ctr_u128 value);
+                          const uint8_t to[32], ctr_u128 value, bool keep_alive);
+/* Moves amount from `from`'s free balance (which keeps the existential deposit) to `to`'s
+ * reserved balance: a storage deposit held on a contract (from == to: a reserve).
+ * MDB_NOTFOUND when `from` cannot pay it. */
+CTR_FUNC int ctr_hold(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
+                      ctr_u128 amount);
+/* Moves up to amount of `from`'s reserved balance to `to`'s free balance (a refund; best
+ * effort, as the pallet's); *moved (may be NULL) what moved. */
+CTR_FUNC int ctr_release(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
+                         ctr_u128 amount, ctr_u128 *moved);
+/* Reads / checks the balance width kept in the state and applies the genesis endowments of a
+ * new state (at open).  false with *err filled. */
+CTR_FUNC bool ctr_balances_open(bst_contracts *c, const bst_contracts_config *cfg, bst_error *err);
+
+/* ---- contract instances (lmdb.c) ---- */
 typedef struct ctr_contract_info {
     uint8_t code_hash[32];
     uint64_t storage_id;
+    /* storage deposits (deposit.c), as the pallet's ContractInfo keeps them */
+    uint32_t storage_bytes, storage_items;
+    ctr_u128 byte_deposit, item_deposit, base_deposit;
 } ctr_contract_info;
 CTR_FUNC int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
                               ctr_contract_info *out);
@@ -118,6 +162,8 @@ CTR_FUNC int ctr_meta_put(bst_contracts *c, MDB_txn *t, const char *name, uint64
 #define CTR_KEY_VAR 1u
 #define CTR_KEY_DEP 2u /* a delegate dependency: the locked code hash (32), an empty value */
 #define CTR_STORED_KEY_MAX (1 + 256) /* max_storage_key_bytes is at most 256 */
+/* The key of a code's owner record in db_code: the code hash ++ this byte. */
+#define CTR_CODE_OWNER 1u
 CTR_FUNC int ctr_storage_get(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
                              size_t klen, MDB_val *out);
 CTR_FUNC int ctr_storage_put(bst_contracts *c, MDB_txn *t, uint64_t sid, const uint8_t *key,
@@ -127,6 +173,14 @@ CTR_FUNC int ctr_storage_del(bst_contracts *c, MDB_txn *t, uint64_t sid, const u
 CTR_FUNC int ctr_code_get(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], MDB_val *out);
 CTR_FUNC int ctr_code_put(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], const uint8_t *code,
                           size_t len);
+
+/* ---- code deposits (deposit.c) ---- */
+/* The deposit for new code of len bytes (its owner record included). */
+CTR_FUNC ctr_u128 ctr_code_deposit(const bst_contracts *c, size_t len);
+/* Stores new code's owner record and reserves the deposit on the owner: MDB_NOTFOUND when it
+ * cannot pay. */
+CTR_FUNC int ctr_code_charge(bst_contracts *c, MDB_txn *t, const uint8_t hash[32],
+                             const uint8_t owner[32], ctr_u128 deposit);
 
 /* ---- validation (upload.c) ---- */
 /* Validates upload rules and compiles; returns the module (fuel metering on) or NULL with *err. */

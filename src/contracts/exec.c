@@ -35,10 +35,34 @@ void bst_contract_result_free(bst_contract_result *res) {
 }
 
 static void exec_free(ctr_exec *x) {
+    ctr_meter_free(&x->root);
     ctr_truncate_events(x, 0);
     free(x->ev);
     free(x->dbg);
     bst_call_stats_free(&x->stats);
+}
+
+/* Instantiate with code: code not stored yet costs the origin the code deposit, within the
+ * deposit limit (*limit is reduced by it, as the pallet's instantiate_with_code does).  *why
+ * names a refusal; an LMDB error is returned. */
+static int charge_code(bst_contracts *c, MDB_txn *t, const bst_contract_exec *e,
+                       const uint8_t hash[32], ctr_u128 *limit, ctr_u128 *deposit,
+                       const char **why) {
+    MDB_val v;
+    int rc = ctr_code_get(c, t, hash, &v);
+    if (rc != MDB_NOTFOUND) return rc; /* stored already: nothing to pay */
+    *deposit = ctr_code_deposit(c, e->code_len);
+    if (e->has_deposit_limit && ctr_u128_cmp(*deposit, *limit) > 0) {
+        *why = "StorageDepositLimitExhausted: the code deposit is above the limit";
+        return MDB_SUCCESS;
+    }
+    *limit = ctr_u128_sub_sat(*limit, *deposit);
+    rc = ctr_code_charge(c, t, hash, e->origin, *deposit);
+    if (rc == MDB_NOTFOUND) {
+        *why = "StorageDepositNotEnoughFunds: the origin cannot pay the code deposit";
+        return MDB_SUCCESS;
+    }
+    return rc ? rc : ctr_code_put(c, t, hash, e->code, e->code_len);
 }
 
 bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
@@ -55,6 +79,13 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
         snprintf(res->error, sizeof res->error, "input or salt larger than %u bytes",
                  c->cfg.max_input_bytes);
         return BST_OK;
+    }
+    if (!ctr_balance_fits(c, ctr_u128_load(e->value)) ||
+        (e->has_deposit_limit && !ctr_balance_fits(c, ctr_u128_load(e->storage_deposit_limit)))) {
+        snprintf(res->error, sizeof res->error,
+                 "the value or the storage deposit limit does not fit the %u-bit balance type",
+                 c->balance_bytes * 8);
+        return BST_ERR_ARG;
     }
     ctr_exec x;
     memset(&x, 0, sizeof x);
@@ -82,6 +113,7 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     x.block = block + 1;
     uint8_t target[32];
     bool inst = e->kind == BST_CONTRACT_INSTANTIATE;
+    ctr_u128 limit = ctr_u128_load(e->storage_deposit_limit), code_deposit = {0, 0};
     if (inst) {
         memcpy(target, e->code_hash, 32);
         if (e->code) {
@@ -94,11 +126,31 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
             }
             bst_module_free(m);
             bst_blake2_256(e->code, e->code_len, target);
-            if ((rc = ctr_code_put(c, t, target, e->code, e->code_len))) goto state_fail;
+            const char *why = NULL;
+            if ((rc = charge_code(c, t, e, target, &limit, &code_deposit, &why))) goto state_fail;
+            if (why) {
+                snprintf(res->error, sizeof res->error, "%s", why);
+                mdb_txn_abort(t);
+                return BST_OK;
+            }
         }
         memcpy(res->code_hash, target, 32);
     } else {
         memcpy(target, e->dest, 32);
+    }
+    /* the storage deposit limit: what the origin can pay after the value (and the new
+     * contract's existential deposit) */
+    ctr_u128 leftover = ctr_u128_load(e->value);
+    if (inst) leftover = ctr_u128_add_sat(leftover, c->ed);
+    bool affordable;
+    if ((rc = ctr_meter_root(&x, t, e->has_deposit_limit ? &limit : NULL, leftover, &affordable)))
+        goto state_fail;
+    if (!affordable) {
+        snprintf(res->error, sizeof res->error,
+                 "StorageDepositNotEnoughFunds: the origin cannot pay the storage deposit limit");
+        mdb_txn_abort(t);
+        exec_free(&x);
+        return BST_OK;
     }
     frame_result r;
     uint8_t addr[32] = {0};
@@ -119,6 +171,11 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
         snprintf(res->error, sizeof res->error,
                  "duplicate contract: an instance already exists at that address");
         break;
+    case PRE_DEPOSIT_LIMIT:
+        snprintf(res->error, sizeof res->error,
+                 "StorageDepositLimitExhausted: the new contract's base deposit is above the "
+                 "limit");
+        break;
     default: snprintf(res->error, sizeof res->error, "state failure"); break;
     }
     if (pre != PRE_RAN) {
@@ -133,7 +190,23 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
         ctr_contract_info info;
         if (!ctr_get_contract(c, t, target, &info)) memcpy(res->code_hash, info.code_hash, 32);
     }
-    res->outcome = x.fatal ? BST_CONTRACT_ERROR : r.outcome;
+    res->outcome = x.fatal || r.deposit_exhausted ? BST_CONTRACT_ERROR : r.outcome;
+    if (res->outcome == BST_CONTRACT_SUCCESS) {
+        /* the deposits every frame collected: refunds, then charges to the origin */
+        ctr_deposit total;
+        rc = ctr_meter_settle(&x, t, &total);
+        if (rc && rc != MDB_NOTFOUND) goto state_fail;
+        if (rc == MDB_NOTFOUND) {
+            res->outcome = BST_CONTRACT_ERROR;
+            snprintf(r.msg, sizeof r.msg,
+                     "StorageDepositNotEnoughFunds: the origin cannot pay the storage deposit");
+        } else {
+            ctr_deposit code = {code_deposit, false};
+            total = ctr_deposit_add(total, code);
+            ctr_u128_store(total.amount, res->storage_deposit);
+            res->storage_deposit_refund = total.refund;
+        }
+    }
     res->flags = r.flags;
     res->data = r.data;
     res->data_len = r.len;

@@ -15,6 +15,34 @@
 typedef struct ctr_exec ctr_exec;
 typedef struct ctr_frame ctr_frame;
 
+/* ---- storage deposits (deposit.c), after pallet-contracts' storage/meter.rs ---- */
+
+/* A deposit: a charge to the origin, or a refund to it. */
+typedef struct ctr_deposit {
+    ctr_u128 amount;
+    bool refund;
+} ctr_deposit;
+
+/* What one frame's contract owes or gets back, settled when the exec ends. */
+typedef struct ctr_charge {
+    uint8_t contract[32];
+    ctr_deposit amount;
+} ctr_charge;
+
+/* A frame's storage meter (the pallet's RawMeter): its limit, what its finished callees and
+ * its contract's instantiation added up to, its own storage changes, and the charges to settle
+ * at the end. */
+typedef struct ctr_meter {
+    ctr_u128 limit;
+    bool own_limit; /* a limit of its own (seal2 call/instantiate): checked when it returns */
+    ctr_deposit total;
+    uint32_t bytes_added, bytes_removed, items_added, items_removed;
+    bool terminated;
+    ctr_u128 terminate_refund; /* every deposit the terminated contract held */
+    ctr_charge *charges;
+    size_t ncharges, cap;
+} ctr_meter;
+
 /* How a frame ended when its contract trapped through a host function (ctr_frame.exit). */
 enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR };
 
@@ -44,6 +72,7 @@ struct ctr_frame {
     size_t ret_len;
     char msg[200];
     bst_lease *lease; /* the pooled instance the frame runs on (its store is `store`) */
+    ctr_meter meter;  /* its storage deposits (deposit.c) */
 };
 
 /* What a pooled contract instance's seal functions are bound to (their env, and the
@@ -70,6 +99,10 @@ struct ctr_exec {
     bst_ticket *ticket;
     bst_call_stats stats; /* the top-level frame's call (bst_contract_result.stats) */
     bst_sampler sampler;  /* bst_contract_exec.sampler, for every frame's store */
+    ctr_meter root;       /* the exec's storage meter: what the top-level frame left */
+    /* a deposit limit a seal2 call / instantiate gives the frame it starts (taken by it) */
+    bool callee_limit_set;
+    ctr_u128 callee_limit;
 };
 
 typedef struct frame_result {
@@ -79,6 +112,7 @@ typedef struct frame_result {
     size_t len;
     bst_trap_kind trap;
     uint64_t gas_used;
+    bool deposit_exhausted; /* it returned, but its storage deposits passed its own limit */
     char msg[256];
 } frame_result;
 
@@ -91,6 +125,7 @@ enum {
     PRE_DEPTH,
     PRE_REENTRY,
     PRE_DUPLICATE,
+    PRE_DEPOSIT_LIMIT, /* the new contract's base deposit is above the limit */
     PRE_FATAL
 };
 
@@ -113,6 +148,36 @@ CTR_FUNC int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int ki
                            const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                            const uint8_t *input, size_t input_len, const uint8_t *salt,
                            size_t salt_len, uint64_t gas, uint8_t addr_out[32], frame_result *r);
+
+/* Storage deposits (deposit.c).  A frame's meter starts from its parent's (or the exec's
+ * root meter), taking a limit given with x->callee_limit. */
+CTR_FUNC void ctr_meter_start(ctr_frame *f);
+/* A storage write of the frame's contract: the old value (old_present, old_len), the new one,
+ * and the key's length in the pallet's trie (32 for a fixed key, 16 + length for a variable
+ * one). */
+CTR_FUNC void ctr_meter_storage(ctr_frame *f, bool old_present, size_t old_len, bool new_present,
+                                size_t new_len, size_t key_len);
+/* The new contract's base deposit and existential deposit, paid by the origin when a frame
+ * instantiates (info is updated): PRE_RAN, PRE_DEPOSIT_LIMIT, PRE_TRANSFER_FAILED or
+ * PRE_FATAL (x->fatal set). */
+CTR_FUNC int ctr_meter_instantiate(ctr_frame *f, ctr_contract_info *info);
+/* The frame's contract was terminated: everything it held is refunded (info as it was). */
+CTR_FUNC void ctr_meter_terminate(ctr_frame *f, const ctr_contract_info *info);
+/* A frame returned successfully: its own deposit is computed (the contract's info updated in
+ * the frame's transaction), its limit checked (false: exhausted; MDB error in *rc) and the
+ * meter absorbed by its parent's (or the root).  */
+CTR_FUNC bool ctr_meter_finish(ctr_frame *f, int *rc);
+CTR_FUNC void ctr_meter_free(ctr_meter *m);
+/* The root limit of an exec for the origin (pallet check_limit): what it can pay beyond the
+ * existential deposit and min_leftover; false (StorageDepositNotEnoughFunds) when a given
+ * limit is above that. */
+CTR_FUNC int ctr_meter_root(ctr_exec *x, MDB_txn *t, const ctr_u128 *limit, ctr_u128 min_leftover,
+                            bool *ok);
+/* Settles the charges the exec collected (refunds first, then charges) in t; *total the net
+ * deposit.  MDB_NOTFOUND when the origin cannot pay. */
+CTR_FUNC int ctr_meter_settle(ctr_exec *x, MDB_txn *t, ctr_deposit *total);
+/* a + b of two signed deposits */
+CTR_FUNC ctr_deposit ctr_deposit_add(ctr_deposit a, ctr_deposit b);
 
 /* Drops the exec's events after the first n (those of a frame that failed), seal.c. */
 CTR_FUNC void ctr_truncate_events(ctr_exec *x, size_t n);

@@ -213,6 +213,24 @@ done:;
              err.message[0] ? err.message : bst_status_name(st));
 }
 
+/* A frame that returned: its storage deposits are metered and handed to its parent; beyond
+ * its limit it fails (its changes are rolled back) with StorageDepositLimitExhausted. */
+static void finish_deposits(ctr_frame *f, frame_result *r) {
+    int rc;
+    if (ctr_meter_finish(f, &rc)) {
+        if (rc) f->x->fatal = rc;
+        return;
+    }
+    free(r->data);
+    r->data = NULL;
+    r->len = 0;
+    r->flags = 0;
+    r->outcome = BST_CONTRACT_TRAPPED;
+    r->deposit_exhausted = true;
+    snprintf(r->msg, sizeof r->msg,
+             "StorageDepositLimitExhausted: the storage deposit is above the limit");
+}
+
 BASTION_PROBE_SEMAPHORES(BASTION_PROBES_CONTRACTS)
 
 int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
@@ -237,6 +255,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
     f->input = input;
     f->input_len = input_len;
     f->read_only = read_only || (parent && parent->read_only);
+    ctr_meter_start(f);
     int pre = PRE_RAN, rc;
     bst_contracts *c = x->c;
     if ((rc = mdb_txn_begin(c->env, ptxn, 0, &f->txn))) {
@@ -277,6 +296,11 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
         if ((rc = ctr_meta_put(c, f->txn, "nonce", nonce + 1))) goto fatal;
         memcpy(f->info.code_hash, target, 32);
         f->info.storage_id = sid;
+        if ((pre = ctr_meter_instantiate(f, &f->info)) != PRE_RAN) {
+            if (pre != PRE_FATAL) goto pre_fail;
+            rc = x->fatal;
+            goto fatal;
+        }
         if ((rc = ctr_put_contract(c, f->txn, f->address, &f->info))) goto fatal;
     } else {
         memcpy(f->address, target, 32);
@@ -299,7 +323,8 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
             goto pre_fail;
         }
     }
-    rc = kind == FRAME_DELEGATE ? MDB_SUCCESS : ctr_transfer(c, f->txn, caller, f->address, value);
+    rc = kind == FRAME_DELEGATE ? MDB_SUCCESS
+                                : ctr_transfer(c, f->txn, caller, f->address, value, true);
     if (rc == MDB_NOTFOUND) {
         pre = PRE_TRANSFER_FAILED;
         goto pre_fail;
@@ -327,6 +352,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
     frame_release(f);
     ctr_module_release(c, mod);
     free(f->ret_data);
+    if (r->outcome == BST_CONTRACT_SUCCESS && !x->fatal) finish_deposits(f, r);
     if (r->outcome == BST_CONTRACT_SUCCESS && !x->fatal) {
         if ((rc = mdb_txn_commit(f->txn))) {
             x->fatal = rc;
@@ -338,6 +364,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
         mdb_txn_abort(f->txn);
         ctr_truncate_events(x, nev0);
     }
+    ctr_meter_free(&f->meter);
     free(f);
     return PRE_RAN;
 fatal:
@@ -345,6 +372,7 @@ fatal:
     pre = PRE_FATAL;
 pre_fail:
     mdb_txn_abort(f->txn);
+    ctr_meter_free(&f->meter);
     free(f);
     return pre;
 }

@@ -16,67 +16,44 @@
 
 #include "bastion_crypto.h"
 
-/* ---- accounts ---- */
-
-int ctr_get_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 *out) {
-    MDB_val k = {32, (void *)acc}, v;
-    int rc = mdb_get(t, c->db_accounts, &k, &v);
-    if (rc == MDB_NOTFOUND) {
-        out->lo = out->hi = 0;
-        return MDB_SUCCESS;
-    }
-    if (rc) return rc;
-    if (v.mv_size != 16) return MDB_CORRUPTED;
-    *out = ctr_u128_load(v.mv_data);
-    return MDB_SUCCESS;
-}
-
-int ctr_put_balance(bst_contracts *c, MDB_txn *t, const uint8_t acc[32], ctr_u128 v) {
-    uint8_t b[16];
-    ctr_u128_store(v, b);
-    MDB_val k = {32, (void *)acc}, val = {16, b};
-    return mdb_put(t, c->db_accounts, &k, &val, 0);
-}
-
-int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
-                 ctr_u128 value) {
-    if (ctr_u128_is_zero(value)) return MDB_SUCCESS;
-    ctr_u128 fb, tb;
-    int rc = ctr_get_balance(c, t, from, &fb);
-    if (rc) return rc;
-    if (ctr_u128_cmp(fb, value) < 0) return MDB_NOTFOUND;
-    ctr_u128 left = ctr_u128_sub(fb, value);
-    /* Simplified existential deposit: an account is either emptied or keeps at least the
-     * minimum balance. */
-    ctr_u128 ed = {BST_CONTRACTS_MINIMUM_BALANCE, 0};
-    if (!ctr_u128_is_zero(left) && ctr_u128_cmp(left, ed) < 0) return MDB_NOTFOUND;
-    if (memcmp(from, to, 32) == 0) return MDB_SUCCESS;
-    /* the recipient's balance must not pass u128::MAX: nothing moves then */
-    ctr_u128 nb;
-    if ((rc = ctr_get_balance(c, t, to, &tb))) return rc;
-    if (!ctr_u128_add(tb, value, &nb)) return MDB_NOTFOUND;
-    if ((rc = ctr_put_balance(c, t, from, left))) return rc;
-    return ctr_put_balance(c, t, to, nb);
-}
-
 /* ---- contracts ---- */
+
+/* The record: code hash (32) ++ storage id u64 LE (8), then (INFO_DEPOSITS bytes; absent in
+ * states made before storage deposits, read as zeros) storage bytes u32 LE ++ storage items
+ * u32 LE ++ byte, item and base deposits u128 LE. */
+#define INFO_BASE 40
+#define INFO_DEPOSITS (4 + 4 + 3 * 16)
 
 int ctr_get_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32], ctr_contract_info *out) {
     MDB_val k = {32, (void *)addr}, v;
     int rc = mdb_get(t, c->db_contracts, &k, &v);
     if (rc) return rc;
-    if (v.mv_size != 40) return MDB_CORRUPTED;
-    memcpy(out->code_hash, v.mv_data, 32);
-    out->storage_id = ctr_get_le64((const uint8_t *)v.mv_data + 32);
+    if (v.mv_size != INFO_BASE && v.mv_size != INFO_BASE + INFO_DEPOSITS) return MDB_CORRUPTED;
+    memset(out, 0, sizeof *out);
+    const uint8_t *p = v.mv_data;
+    memcpy(out->code_hash, p, 32);
+    out->storage_id = ctr_get_le64(p + 32);
+    if (v.mv_size == INFO_BASE) return MDB_SUCCESS;
+    p += INFO_BASE;
+    out->storage_bytes = ctr_get_le32(p);
+    out->storage_items = ctr_get_le32(p + 4);
+    out->byte_deposit = ctr_u128_load(p + 8);
+    out->item_deposit = ctr_u128_load(p + 24);
+    out->base_deposit = ctr_u128_load(p + 40);
     return MDB_SUCCESS;
 }
 
 int ctr_put_contract(bst_contracts *c, MDB_txn *t, const uint8_t addr[32],
                      const ctr_contract_info *info) {
-    uint8_t b[40];
+    uint8_t b[INFO_BASE + INFO_DEPOSITS];
     memcpy(b, info->code_hash, 32);
     ctr_put_le64(b + 32, info->storage_id);
-    MDB_val k = {32, (void *)addr}, v = {40, b};
+    ctr_put_le32(b + INFO_BASE, info->storage_bytes);
+    ctr_put_le32(b + INFO_BASE + 4, info->storage_items);
+    ctr_u128_store(info->byte_deposit, b + INFO_BASE + 8);
+    ctr_u128_store(info->item_deposit, b + INFO_BASE + 24);
+    ctr_u128_store(info->base_deposit, b + INFO_BASE + 40);
+    MDB_val k = {32, (void *)addr}, v = {INFO_BASE + INFO_DEPOSITS, b};
     return mdb_put(t, c->db_contracts, &k, &v, 0);
 }
 
@@ -195,6 +172,10 @@ void bst_contracts_config_default(bst_contracts_config *cfg) {
     cfg->max_input_bytes = 64u * 1024u;
     cfg->max_event_bytes_total = 4u * 1024u * 1024u;
     cfg->pooled_instances = 4;
+    cfg->balance_bytes = 0;
+    cfg->existential_deposit[0] = BST_CONTRACTS_MINIMUM_BALANCE;
+    cfg->deposit_per_byte[0] = 1;
+    cfg->deposit_per_item[0] = 2;
 }
 
 static void fail(bst_error *err, bst_status s, const char *what, int rc) {
@@ -360,6 +341,7 @@ bst_contracts *bst_contracts_open(const bst_contracts_config *cfg, bst_error *er
     rc = mdb_txn_commit(t);
     t = NULL;
     if (rc) goto lmdb_fail;
+    if (!ctr_balances_open(c, cfg, err)) goto fail_closed;
     return c;
 lmdb_fail:
     if (t) mdb_txn_abort(t);
@@ -386,61 +368,7 @@ void bst_contracts_close(bst_contracts *c) {
     free(c);
 }
 
-/* ---- public account functions ---- */
-
-static bst_status adjust_balance(bst_contracts *c, const uint8_t account[32], const uint8_t v[16],
-                                 bool add, bst_error *err) {
-    if (err) memset(err, 0, sizeof *err);
-    if (!c || !account || !v) {
-        fail(err, BST_ERR_ARG, "bad arguments", 0);
-        return BST_ERR_ARG;
-    }
-    MDB_txn *t;
-    int rc = mdb_txn_begin(c->env, NULL, 0, &t);
-    if (rc) goto out;
-    ctr_u128 nb = ctr_u128_load(v);
-    if (add) {
-        ctr_u128 ob;
-        if ((rc = ctr_get_balance(c, t, account, &ob))) {
-            mdb_txn_abort(t);
-            goto out;
-        }
-        nb = ctr_u128_add_sat(ob, nb);
-    }
-    if ((rc = ctr_put_balance(c, t, account, nb))) {
-        mdb_txn_abort(t);
-        goto out;
-    }
-    rc = mdb_txn_commit(t);
-out:
-    if (rc) {
-        fail(err, BST_ERR_INVALID, "balance update", rc);
-        return BST_ERR_INVALID;
-    }
-    return BST_OK;
-}
-
-bst_status bst_contracts_set_balance(bst_contracts *c, const uint8_t account[32],
-                                     const uint8_t balance_le16[16], bst_error *err) {
-    return adjust_balance(c, account, balance_le16, false, err);
-}
-
-bst_status bst_contracts_credit(bst_contracts *c, const uint8_t account[32],
-                                const uint8_t amount_le16[16], bst_error *err) {
-    return adjust_balance(c, account, amount_le16, true, err);
-}
-
-bool bst_contracts_balance(bst_contracts *c, const uint8_t account[32], uint8_t out_le16[16]) {
-    memset(out_le16, 0, 16);
-    MDB_txn *t;
-    if (mdb_txn_begin(c->env, NULL, MDB_RDONLY, &t)) return false;
-    ctr_u128 b;
-    int rc = ctr_get_balance(c, t, account, &b);
-    mdb_txn_abort(t);
-    if (rc) return false;
-    ctr_u128_store(b, out_le16);
-    return true;
-}
+/* ---- public lookups ---- */
 
 bool bst_contracts_code_exists(bst_contracts *c, const uint8_t code_hash[32]) {
     MDB_txn *t;

@@ -101,6 +101,26 @@ static bool write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr, uint32_t
     return wr(f, c, out_len_ptr, lb, 4);
 }
 
+/* ---- balances: of the chain's width (bastion_contracts_config.balance_bytes) ---- */
+
+static uint32_t balance_bytes(const ctr_frame *f) { return f->x->c->balance_bytes; }
+
+/* Reads a balance (the pallet decodes exactly its Balance type from ptr). */
+static bool rd_balance(ctr_frame *f, bst_caller *c, uint32_t ptr, ctr_u128 *out) {
+    uint8_t b[16] = {0};
+    if (!rd(f, c, ptr, b, balance_bytes(f))) return false;
+    *out = ctr_u128_load(b);
+    return true;
+}
+
+/* Writes a balance to the output buffer; every balance the host holds fits the width. */
+static bool out_balance(ctr_frame *f, bst_caller *c, uint32_t out_ptr, uint32_t out_len_ptr,
+                        ctr_u128 v) {
+    uint8_t b[16];
+    ctr_u128_store(v, b);
+    return write_output(f, c, out_ptr, out_len_ptr, b, balance_bytes(f), false);
+}
+
 static bool fatal(ctr_frame *f, bst_caller *c, int rc) {
     if (!f->x->fatal) f->x->fatal = rc ? rc : -1;
     return trapf(f, c, "state failure: %s", rc > 0 || rc < -1 ? mdb_strerror(rc) : "out of memory");
@@ -147,6 +167,12 @@ static bool read_key(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t key_len
     return rd(f, c, ptr, key + 1, key_len);
 }
 
+/* The length of a stored key in the pallet's child trie, which its storage deposit counts:
+ * blake2_256 of a fixed key (32), Blake2_128Concat of a variable one (16 + its length). */
+static size_t deposit_key_len(const uint8_t *key, uint32_t klen) {
+    return key[0] == CTR_KEY_FIXED ? 32 : 16 + (size_t)(klen - 1);
+}
+
 /* set_storage: returns the previous value's size or SENTINEL through ret. */
 static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32_t key_len,
                            uint32_t val_ptr, uint32_t val_len, bst_value *ret) {
@@ -163,6 +189,7 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
     size_t oldlen = rc == MDB_NOTFOUND ? 0 : ov.mv_size;
     put_ret(ret, rc == MDB_NOTFOUND ? CTR_SENTINEL : (uint32_t)ov.mv_size);
+    ctr_meter_storage(f, rc != MDB_NOTFOUND, oldlen, true, val_len, deposit_key_len(key, klen));
     /* storage growth pays per new byte */
     if (val_len > oldlen &&
         !charge(f, c, ctr_sat_mul(val_len - oldlen, BST_CONTRACTS_GAS_STORAGE_NEW_BYTE)))
@@ -193,6 +220,7 @@ static bool storage_lookup(ctr_frame *f, bst_caller *c, uint64_t cost, uint32_t 
 }
 
 static bool delete_entry(ctr_frame *f, bst_caller *c, const stored_entry *e) {
+    ctr_meter_storage(f, true, e->val.mv_size, false, 0, deposit_key_len(e->key, e->klen));
     int rc = ctr_storage_del(f->x->c, f->txn, f->info.storage_id, e->key, e->klen);
     return rc ? fatal(f, c, rc) : true;
 }
@@ -266,6 +294,7 @@ static bool callee_not_run(ctr_frame *f, bst_caller *c, int pre, bst_value *ret)
     case PRE_DEPTH: return trapf(f, c, "MaxCallDepthReached%s", NULL);
     case PRE_REENTRY: return trapf(f, c, "ReentranceDenied%s", NULL);
     case PRE_DUPLICATE: return trapf(f, c, "DuplicateContract%s", NULL);
+    case PRE_DEPOSIT_LIMIT: return trapf(f, c, "StorageDepositLimitExhausted%s", NULL);
     default: return fatal(f, c, f->x->fatal); /* PRE_FATAL */
     }
 }
@@ -277,6 +306,8 @@ static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r,
                           bool *returned) {
     *returned = false;
     if (pre != PRE_RAN) return callee_not_run(f, c, pre, ret);
+    /* the pallet's enforce_subcall_limit fails the call in the caller: an error, not a code */
+    if (r->deposit_exhausted) return trapf(f, c, "StorageDepositLimitExhausted%s", NULL);
     if (r->outcome == BST_CONTRACT_ERROR) {
         free(r->data);
         return fatal(f, c, f->x->fatal);
@@ -302,9 +333,10 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags, 
         (CALL_FORWARD_INPUT | CALL_CLONE_INPUT))
         return trapf(f, c, "InvalidCallFlags: FORWARD_INPUT with CLONE_INPUT%s", NULL);
     if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
-    uint8_t callee[32], vb[16] = {0};
+    uint8_t callee[32];
+    ctr_u128 value = {0, 0};
     if (!rd(f, c, callee_ptr, callee, 32)) return false;
-    if (!delegate && !rd(f, c, value_ptr, vb, 16)) return false;
+    if (!delegate && !rd_balance(f, c, value_ptr, &value)) return false;
     uint8_t *input;
     size_t ilen;
     if (flags & (CALL_FORWARD_INPUT | CALL_CLONE_INPUT)) {
@@ -321,19 +353,17 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags, 
         input = guest_copy(f, c, input_ptr, input_len);
     }
     if (!input) return false;
-    if (!delegate && !ctr_u128_is_zero(ctr_u128_load(vb)) &&
-        (f->read_only || (flags & CALL_READ_ONLY))) {
+    if (!delegate && !ctr_u128_is_zero(value) && (f->read_only || (flags & CALL_READ_ONLY))) {
         free(input);
         return trapf(f, c, "StateChangeDenied: value transfer in a read-only call%s", NULL);
     }
     /* pallet-contracts: only a call's missing ALLOW_REENTRY protects the caller; a
      * delegate_call (like an instantiation) leaves it re-enterable */
     frame_result r;
-    int pre =
-        run_callee(f, delegate ? FRAME_DELEGATE : FRAME_CALL, (flags & CALL_READ_ONLY) != 0,
-                   delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry,
-                   delegate ? f->caller : f->address, callee,
-                   delegate ? f->value : ctr_u128_load(vb), input, ilen, NULL, 0, gas, NULL, &r);
+    int pre = run_callee(f, delegate ? FRAME_DELEGATE : FRAME_CALL, (flags & CALL_READ_ONLY) != 0,
+                         delegate || (flags & CALL_ALLOW_REENTRY) || f->x->cfg->allow_reentry,
+                         delegate ? f->caller : f->address, callee, delegate ? f->value : value,
+                         input, ilen, NULL, 0, gas, NULL, &r);
     free(input);
     bool returned;
     if (!callee_answer(f, c, pre, &r, ret, &returned)) return false;
@@ -358,8 +388,9 @@ static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, 
                            uint32_t out_len_ptr, uint32_t salt_ptr, uint32_t salt_len,
                            bst_value *ret) {
     if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
-    uint8_t hash[32], vb[16];
-    if (!rd(f, c, code_hash_ptr, hash, 32) || !rd(f, c, value_ptr, vb, 16)) return false;
+    uint8_t hash[32];
+    ctr_u128 value;
+    if (!rd(f, c, code_hash_ptr, hash, 32) || !rd_balance(f, c, value_ptr, &value)) return false;
     if (input_len > f->x->cfg->max_input_bytes || salt_len > f->x->cfg->max_input_bytes)
         return trapf(f, c, "instantiate input or salt larger than the limit%s", NULL);
     uint8_t *input = guest_copy(f, c, input_ptr, input_len);
@@ -372,8 +403,8 @@ static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, 
     /* pallet-contracts' instantiate leaves the caller re-enterable */
     frame_result r;
     uint8_t addr[32];
-    int pre = run_callee(f, FRAME_INSTANTIATE, false, true, f->address, hash, ctr_u128_load(vb),
-                         input, input_len, salt, salt_len, gas, addr, &r);
+    int pre = run_callee(f, FRAME_INSTANTIATE, false, true, f->address, hash, value, input,
+                         input_len, salt, salt_len, gas, addr, &r);
     free(input);
     free(salt);
     bool returned;
@@ -397,14 +428,21 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
     if (f->kind == FRAME_INSTANTIATE) return trapf(f, c, "TerminatedInConstructor%s", NULL);
     bst_contracts *k = f->x->c;
     ctr_u128 bal;
-    int rc = ctr_get_balance(k, f->txn, f->address, &bal);
-    /* the whole balance (the account may be emptied); a beneficiary that cannot take it fails
-     * the terminate, as pallet-contracts' transfer error does */
-    if (!rc) rc = ctr_transfer(k, f->txn, f->address, ben, bal);
+    ctr_contract_info info; /* as it is now: its deposits are refunded to the origin */
+    int rc = ctr_get_contract(k, f->txn, f->address, &info);
+    if (!rc) rc = ctr_get_balance(k, f->txn, f->address, &bal);
+    /* the whole free balance (allow-death: the account may be emptied; the deposits it holds
+     * go back to the origin when the exec ends); a beneficiary that cannot take it fails the
+     * terminate, as pallet-contracts' transfer error does */
+    if (!rc) rc = ctr_transfer(k, f->txn, f->address, ben, bal, false);
     if (rc == MDB_NOTFOUND)
-        return trapf(f, c, "TransferFailed: beneficiary balance overflow%s", NULL);
+        return trapf(f, c,
+                     "TransferFailed: the beneficiary cannot take the balance (overflow, or a new "
+                     "account below the existential deposit)%s",
+                     NULL);
     uint64_t nkeys = 0;
     if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id, &nkeys);
+    if (!rc) ctr_meter_terminate(f, &info);
     if (rc) return fatal(f, c, rc);
     /* the deletion is paid per key after the fact: running out of gas rolls it back */
     if (!charge(f, c, ctr_sat_mul(nkeys, BST_CONTRACTS_GAS_TERMINATE_PER_KEY))) return false;
@@ -514,6 +552,7 @@ static bool do_debug_message(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t
 /* What every host function does first: charge the host-call weight and, in a read-only call,
  * refuse the functions that change state (pallet-contracts' #[mutating]). */
 static bool seal_enter(ctr_frame *f, bst_caller *c, unsigned flags) {
+    f->x->callee_limit_set = false; /* a seal2 deposit limit is for the call it is read by */
     if (!charge(f, c, BST_CONTRACTS_GAS_HOST_CALL)) return false;
     if ((flags & CTR_MUTATING) && f->read_only)
         return trapf(f, c, "StateChangeDenied: read-only call%s", NULL);
@@ -585,9 +624,11 @@ SEAL(seal1, contains_storage) {
 
 SEAL(seal0, transfer) {
     if (!charge(f, c, BST_CONTRACTS_GAS_CALL)) return false;
-    uint8_t to[32], vb[16];
-    if (!rd(f, c, A(0), to, 32) || !rd(f, c, A(2), vb, 16)) return false;
-    int rc = ctr_transfer(f->x->c, f->txn, f->address, to, ctr_u128_load(vb));
+    uint8_t to[32];
+    ctr_u128 value;
+    if (!rd(f, c, A(0), to, 32) || !rd_balance(f, c, A(2), &value)) return false;
+    /* a contract keeps its account alive (the pallet's Preservation::Preserve) */
+    int rc = ctr_transfer(f->x->c, f->txn, f->address, to, value, true);
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
     RET(rc ? RC_TRANSFER_FAILED : RC_SUCCESS);
     return true;
@@ -604,17 +645,19 @@ SEAL(seal1, call) {
     return do_call(f, c, false, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), results);
 }
 
-/* seal2 call / instantiate: the storage deposit limit (u128) unless deposit_ptr is SENTINEL;
- * deposits are not charged, so the value itself is unused. */
+/* seal2 call / instantiate: the storage deposit limit (a balance) unless deposit_ptr is
+ * SENTINEL: the limit of the frame it starts (zero: none of its own). */
 static bool read_deposit_limit(ctr_frame *f, bst_caller *c, uint32_t deposit_ptr) {
-    uint8_t limit[16];
-    return deposit_ptr == CTR_SENTINEL || rd(f, c, deposit_ptr, limit, 16);
+    f->x->callee_limit_set = false;
+    if (deposit_ptr == CTR_SENTINEL) return true;
+    if (!rd_balance(f, c, deposit_ptr, &f->x->callee_limit)) return false;
+    f->x->callee_limit_set = true;
+    return true;
 }
 
 SEAL(seal2, call) {
     /* args: flags, callee, ref_time_limit, proof_size_limit, deposit_ptr, value, input,
-     * input_len, out, out_len.  Proof size and storage deposits are not metered, but the
-     * deposit limit is read (and bounds-checked) as pallet-contracts does. */
+     * input_len, out, out_len.  Proof size is not metered. */
     return read_deposit_limit(f, c, A(4)) &&
            do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), results);
 }
@@ -757,9 +800,7 @@ SEAL(seal0, caller_is_root) {
 
 SEAL(seal0, weight_to_fee) {
     /* one balance unit per unit of gas */
-    uint8_t b[16] = {0};
-    ctr_put_le64(b, A64(0));
-    return write_output(f, c, A(1), A(2), b, 16, false);
+    return out_balance(f, c, A(1), A(2), ctr_u128_from64(A64(0)));
 }
 
 SEAL(seal0, gas_left) {
@@ -784,25 +825,16 @@ SEAL(seal1, gas_left) {
 }
 
 SEAL(seal0, balance) {
+    /* the free balance: deposits held on the contract are not its to spend */
     ctr_u128 bal;
     int rc = ctr_get_balance(f->x->c, f->txn, f->address, &bal);
     if (rc) return fatal(f, c, rc);
-    uint8_t b[16];
-    ctr_u128_store(bal, b);
-    return write_output(f, c, A(0), A(1), b, 16, false);
+    return out_balance(f, c, A(0), A(1), bal);
 }
 
-SEAL(seal0, value_transferred) {
-    uint8_t b[16];
-    ctr_u128_store(f->value, b);
-    return write_output(f, c, A(0), A(1), b, 16, false);
-}
+SEAL(seal0, value_transferred) { return out_balance(f, c, A(0), A(1), f->value); }
 
-SEAL(seal0, minimum_balance) {
-    uint8_t b[16] = {0};
-    b[0] = BST_CONTRACTS_MINIMUM_BALANCE;
-    return write_output(f, c, A(0), A(1), b, 16, false);
-}
+SEAL(seal0, minimum_balance) { return out_balance(f, c, A(0), A(1), f->x->c->ed); }
 
 SEAL(seal0, now) {
     uint8_t b[8];
@@ -974,16 +1006,9 @@ SEAL(seal0, println) { return do_debug_message(f, c, A(0), A(1)); }
 /* The rent-era functions after rent was removed (2021), as the pallet kept them: the tombstone
  * deposit reads 0, the rent allowance the largest balance, and setting it or restoring a
  * tombstone does nothing (each only charges its call). */
-SEAL(seal0, tombstone_deposit) {
-    static const uint8_t zero[16];
-    return write_output(f, c, A(0), A(1), zero, 16, false);
-}
+SEAL(seal0, tombstone_deposit) { return out_balance(f, c, A(0), A(1), ctr_u128_from64(0)); }
 
-SEAL(seal0, rent_allowance) {
-    uint8_t max[16];
-    memset(max, 0xff, sizeof max);
-    return write_output(f, c, A(0), A(1), max, 16, false);
-}
+SEAL(seal0, rent_allowance) { return out_balance(f, c, A(0), A(1), f->x->c->balance_max); }
 
 SEAL(seal0, restore_to) { return true; }
 

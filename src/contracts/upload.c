@@ -4,7 +4,8 @@
  * size limit, the engine's own decoding/validation with floating point rejected, no start
  * function, memory imported as env.memory with a declared maximum within the limit, only known
  * seal imports with exactly the right signature, exports `deploy` and `call` of type () -> () (or the
- * legacy () -> i32).
+ * legacy () -> i32).  The code deposit an upload costs (deposit.c) and remove_code, which
+ * refunds it.
  * Every rejection names its reason.
  */
 #include "contracts_impl.h"
@@ -153,34 +154,138 @@ fail:
     return NULL;
 }
 
-bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
-                                size_t len, uint8_t code_hash_out[32], bst_error *err) {
+/* Fills err (status st) and returns st. */
+static bst_status upload_fail(bst_error *err, bst_status st, const char *msg, int rc) {
+    err->status = st;
+    snprintf(err->message, sizeof err->message, "%s%s%s", msg, rc ? ": " : "",
+             rc ? mdb_strerror(rc) : "");
+    return st;
+}
+
+/* Stores new code and charges its deposit in t: BST_OK, or why not (err filled). */
+static bst_status store_code(bst_contracts *c, MDB_txn *t, const uint8_t origin[32],
+                             const uint8_t *code, size_t len, const uint8_t *limit_le16,
+                             const uint8_t hash[32], ctr_u128 *deposit, bst_error *err) {
+    MDB_val v;
+    int rc = ctr_code_get(c, t, hash, &v);
+    if (rc == MDB_SUCCESS) return BST_OK; /* stored already: nothing more to pay */
+    if (rc != MDB_NOTFOUND) return upload_fail(err, BST_ERR_INVALID, "storing code", rc);
+    *deposit = ctr_code_deposit(c, len);
+    char amount[40];
+    ctr_u128_format(*deposit, amount);
+    char msg[200];
+    if (limit_le16 && ctr_u128_cmp(*deposit, ctr_u128_load(limit_le16)) > 0) {
+        snprintf(msg, sizeof msg,
+                 "StorageDepositLimitExhausted: the code deposit %s is above the limit", amount);
+        return upload_fail(err, BST_ERR_LIMIT, msg, 0);
+    }
+    rc = ctr_code_charge(c, t, hash, origin, *deposit);
+    if (rc == MDB_NOTFOUND) {
+        snprintf(msg, sizeof msg,
+                 "StorageDepositNotEnoughFunds: the uploader cannot pay the code deposit %s",
+                 amount);
+        return upload_fail(err, BST_ERR_LIMIT, msg, 0);
+    }
+    if (!rc) rc = ctr_code_put(c, t, hash, code, len);
+    return rc ? upload_fail(err, BST_ERR_INVALID, "storing code", rc) : BST_OK;
+}
+
+bst_status bst_contracts_upload_ex(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
+                                   size_t len, const uint8_t *deposit_limit_le16,
+                                   uint8_t code_hash_out[32], uint8_t *deposit_out_le16,
+                                   bst_error *err) {
     bst_error local;
     if (!err) err = &local;
     memset(err, 0, sizeof *err);
-    (void)origin;
-    if (!c || !code || !code_hash_out) {
-        err->status = BST_ERR_ARG;
-        snprintf(err->message, sizeof err->message, "bad arguments");
-        return BST_ERR_ARG;
-    }
+    if (deposit_out_le16) memset(deposit_out_le16, 0, 16);
+    if (!c || !origin || !code || !code_hash_out)
+        return upload_fail(err, BST_ERR_ARG, "bad arguments", 0);
     bst_module *m = ctr_validate(&c->cfg, code, len, err);
     if (!m) return err->status ? err->status : BST_ERR_INVALID;
     bst_module_free(m);
     bst_blake2_256(code, len, code_hash_out);
     MDB_txn *t;
     int rc = mdb_txn_begin(c->env, NULL, 0, &t);
-    if (!rc) {
-        rc = ctr_code_put(c, t, code_hash_out, code, len);
-        if (rc)
-            mdb_txn_abort(t);
-        else
-            rc = mdb_txn_commit(t);
+    if (rc) return upload_fail(err, BST_ERR_INVALID, "storing code", rc);
+    ctr_u128 deposit = {0, 0};
+    bst_status st =
+        store_code(c, t, origin, code, len, deposit_limit_le16, code_hash_out, &deposit, err);
+    if (st != BST_OK) {
+        mdb_txn_abort(t);
+        return st;
     }
-    if (rc) {
-        err->status = BST_ERR_INVALID;
-        snprintf(err->message, sizeof err->message, "storing code: %s", mdb_strerror(rc));
-        return BST_ERR_INVALID;
+    if ((rc = mdb_txn_commit(t))) return upload_fail(err, BST_ERR_INVALID, "storing code", rc);
+    if (deposit_out_le16) ctr_u128_store(deposit, deposit_out_le16);
+    return BST_OK;
+}
+
+bst_status bst_contracts_upload(bst_contracts *c, const uint8_t origin[32], const uint8_t *code,
+                                size_t len, uint8_t code_hash_out[32], bst_error *err) {
+    return bst_contracts_upload_ex(c, origin, code, len, NULL, code_hash_out, NULL, err);
+}
+
+/* Whether a contract instance runs the code (a scan of the instances: removing code is rare). */
+static int code_in_use(bst_contracts *c, MDB_txn *t, const uint8_t hash[32], bool *used) {
+    MDB_cursor *cur;
+    *used = false;
+    int rc = mdb_cursor_open(t, c->db_contracts, &cur);
+    if (rc) return rc;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == MDB_SUCCESS && !*used;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+        *used = v.mv_size >= 32 && memcmp(v.mv_data, hash, 32) == 0;
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+static bst_status remove_code(bst_contracts *c, MDB_txn *t, const uint8_t origin[32],
+                              const uint8_t hash[32], ctr_u128 *refund, bst_error *err) {
+    uint8_t key[33];
+    memcpy(key, hash, 32);
+    key[32] = CTR_CODE_OWNER;
+    MDB_val k = {sizeof key, key}, v;
+    int rc = mdb_get(t, c->db_code, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        /* code stored before deposits has no owner record: it cannot be removed */
+        return upload_fail(err, BST_ERR_NOT_FOUND, "CodeNotFound: no such code (with an owner)", 0);
     }
+    if (rc) return upload_fail(err, BST_ERR_INVALID, "removing code", rc);
+    if (v.mv_size != 48) return upload_fail(err, BST_ERR_INVALID, "removing code", MDB_CORRUPTED);
+    if (memcmp(v.mv_data, origin, 32) != 0)
+        return upload_fail(err, BST_ERR_ARG,
+                           "CodeNotFound: the code was uploaded by another "
+                           "account (only its owner may remove it)",
+                           0);
+    ctr_u128 deposit = ctr_u128_load((const uint8_t *)v.mv_data + 32);
+    bool used;
+    if ((rc = code_in_use(c, t, hash, &used)))
+        return upload_fail(err, BST_ERR_INVALID, "removing code", rc);
+    if (used) return upload_fail(err, BST_ERR_INVALID, "CodeInUse: a contract runs this code", 0);
+    MDB_val hk = {32, (void *)hash};
+    if ((rc = mdb_del(t, c->db_code, &k, NULL)) || (rc = mdb_del(t, c->db_code, &hk, NULL)) ||
+        (rc = ctr_release(c, t, origin, origin, deposit, refund)))
+        return upload_fail(err, BST_ERR_INVALID, "removing code", rc);
+    return BST_OK;
+}
+
+bst_status bst_contracts_remove_code(bst_contracts *c, const uint8_t origin[32],
+                                     const uint8_t code_hash[32], uint8_t *refund_out_le16,
+                                     bst_error *err) {
+    bst_error local;
+    if (!err) err = &local;
+    memset(err, 0, sizeof *err);
+    if (refund_out_le16) memset(refund_out_le16, 0, 16);
+    if (!c || !origin || !code_hash) return upload_fail(err, BST_ERR_ARG, "bad arguments", 0);
+    MDB_txn *t;
+    int rc = mdb_txn_begin(c->env, NULL, 0, &t);
+    if (rc) return upload_fail(err, BST_ERR_INVALID, "removing code", rc);
+    ctr_u128 refund = {0, 0};
+    bst_status st = remove_code(c, t, origin, code_hash, &refund, err);
+    if (st != BST_OK) {
+        mdb_txn_abort(t);
+        return st;
+    }
+    if ((rc = mdb_txn_commit(t))) return upload_fail(err, BST_ERR_INVALID, "removing code", rc);
+    if (refund_out_le16) ctr_u128_store(refund, refund_out_le16);
     return BST_OK;
 }

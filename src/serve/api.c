@@ -393,7 +393,9 @@ void srv_put_code(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *r) 
         }
     } else {
         bst_module_free(m);
-        uint8_t origin[32] = {0};
+        /* the uploader pays the code deposit: the tenant's first dev account (alice), which
+         * the tenant endows */
+        const uint8_t *origin = t->dev_pub[0];
         pthread_mutex_lock(&t->state_lock);
         bst_status st = bst_contracts_upload(t->contracts, origin, body, len, hash, &err);
         pthread_mutex_unlock(&t->state_lock);

@@ -14,7 +14,7 @@ check() {
 import json, sys
 j = json.load(sys.stdin)
 keys = ["input", "outcome", "address", "code_hash", "flags", "data", "result", "result_error",
-        "events", "gas_used", "debug", "error"]
+        "events", "gas_used", "storage_deposit", "debug", "error"]
 assert list(j) == keys, list(j)
 ok = eval("(" + sys.argv[1] + ")")
 if not ok:

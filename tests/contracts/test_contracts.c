@@ -631,20 +631,23 @@ static void hostile(void) {
     CHECK(r.data_len == 64);
     if (r.data_len == 64) {
         CHECK(u128_lo(r.data) == 500);
-        CHECK(u128_lo(r.data + 16) == 500);
+        /* its balance: the value and the existential deposit it was created with */
+        CHECK(u128_lo(r.data + 16) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
         CHECK(memcmp(r.data + 32, BOB, 32) == 0);
     }
     bst_contract_result_free(&r);
     CHECK(bst_contracts_balance(c, BOB, after));
     CHECK(u128_lo(before) - u128_lo(after) == 500);
-    CHECK(bst_contracts_balance(c, a, after) && u128_lo(after) == 500);
+    CHECK(bst_contracts_balance(c, a, after) &&
+          u128_lo(after) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
     /* more value than the origin has: an error, nothing moves */
     uint8_t poor[32];
     memset(poor, 0x77, 32);
     memcpy(e.origin, poor, 32);
     CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_ERROR);
     bst_contract_result_free(&r);
-    CHECK(bst_contracts_balance(c, a, after) && u128_lo(after) == 500);
+    CHECK(bst_contracts_balance(c, a, after) &&
+          u128_lo(after) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
     bst_contracts_close(c);
 }
 
@@ -751,7 +754,9 @@ static void nested(void) {
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a[2], t, 33, 0, false, &r) == BST_CONTRACT_SUCCESS);
     bst_contract_result_free(&r);
     CHECK(!bst_contracts_code_hash_of(c, a[2], ch));
-    CHECK(bst_contracts_balance(c, ben, bal) && u128_lo(bal) == 1234);
+    /* the contract's free balance: the value and its existential deposit */
+    CHECK(bst_contracts_balance(c, ben, bal) &&
+          u128_lo(bal) == 1234 + BST_CONTRACTS_MINIMUM_BALANCE);
     CHECK(bst_contracts_balance(c, a[2], bal) && u128_lo(bal) == 0);
     CHECK(stored(c, a[2], 'k') == -1);
 
@@ -1703,13 +1708,14 @@ static void regress_overflow(void) {
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "05000000")); /* TransferFailed */
     bst_contract_result_free(&r);
-    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 1000);
+    /* the value and the existential deposit a new contract gets */
+    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 1001);
     CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
     u128(in + 36, 15); /* exactly to the maximum */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "00000000"));
     bst_contract_result_free(&r);
-    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 985);
+    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 986);
     memset(max, 0xff, 16);
     CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
     /* terminate to a full account: traps, the contract and its balance stay */
@@ -1719,7 +1725,7 @@ static void regress_overflow(void) {
     bst_contract_result_free(&r);
     uint8_t ch[32];
     CHECK(bst_contracts_code_hash_of(c, a, ch));
-    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 985);
+    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 986);
     /* a top-level value transfer into a full contract account fails the same way */
     CHECK(bst_contracts_set_balance(c, a, max, &err) == BST_OK);
     memset(&e, 0, sizeof e);
@@ -1729,10 +1735,12 @@ static void regress_overflow(void) {
     e.input = in;
     e.input_len = sizeof in;
     u128(e.value, 1);
+    uint8_t before[16];
+    CHECK(bst_contracts_balance(c, ALICE, before));
     CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_ERROR);
     CHECK(strstr(r.error, "transfer failed") != NULL);
     bst_contract_result_free(&r);
-    CHECK(bst_contracts_balance(c, ALICE, bal) && u128_lo(bal) == 1000000000000000000ull - 1000);
+    CHECK(bst_contracts_balance(c, ALICE, bal) && memcmp(bal, before, 16) == 0);
     bst_contracts_close(c);
 }
 
