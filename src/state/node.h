@@ -11,6 +11,7 @@
 #define BASTION_STATE_NODE_H
 
 #include "bastion_state.h"
+#include "bastion_trie.h"
 #include "state_util.h"
 
 #include <stdbool.h>
@@ -73,6 +74,12 @@ ST_FUNC bst_state_res st_walk_next_child(const st_node_source *s, const uint8_t 
 ST_FUNC bst_state_res st_walk_child_root(const st_node_source *s, const uint8_t root[32],
                                          const uint8_t *child, size_t child_len,
                                          uint8_t child_root[32]);
+/* The root of (the trie `root` + every overlay change of st, child tries included) for
+ * state_version, reading only the changed keys' paths from s (delta.c).  emit (may be NULL)
+ * receives every new node and new hashed value (the root included); its data is valid during
+ * the call only.  false on a missing or malformed node, out of memory, emit failing. */
+ST_FUNC bool st_delta_root(const st_node_source *s, const uint8_t root[32], const bst_state *st,
+                           unsigned version, bst_trie_node_fn emit, void *user, uint8_t out[32]);
 /* Whether root is the empty trie's (BLAKE2b-256). */
 ST_FUNC bool st_is_empty_root(const uint8_t root[32]);
 
