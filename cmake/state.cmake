@@ -37,3 +37,8 @@ foreach(_group random westend crash corrupt api)
   add_test(NAME state/triedb_${_group} COMMAND test_state_triedb ${_group})
   set_tests_properties(state/triedb_${_group} PROPERTIES TIMEOUT 600)
 endforeach()
+
+# What the incremental root saves (bench/triedb.c; docs/substrate.md, "Persistent state").  Not a
+# test: it prints figures.
+add_executable(bastion_triedb_bench ${CMAKE_SOURCE_DIR}/bench/triedb.c)
+target_link_libraries(bastion_triedb_bench PRIVATE bastion_state)
