@@ -66,8 +66,10 @@ typedef struct bst_triedb_view bst_triedb_view;
 bst_triedb_view *bst_triedb_view_open(bst_triedb *db, const uint8_t root[32], char *err,
                                       size_t errlen);
 /* The backend for bst_state_new: get / next_key / next_child walk the stored nodes (O(depth)
- * LMDB look-ups each), and `root` computes the root of (view's root + the state's overlay
- * changes) from the changed paths only, writing nothing.  Valid while the view is open. */
+ * LMDB look-ups each), and `root` / `child_root` compute the root of (view's root + the state's
+ * overlay changes) from the changed paths only, writing nothing: bst_state_root and
+ * bst_state_child_root over this backend cost O(changed keys x depth), not O(state).  Valid
+ * while the view is open. */
 bst_state_backend bst_triedb_view_backend(bst_triedb_view *v);
 /* The view's root. */
 void bst_triedb_view_root(const bst_triedb_view *v, uint8_t root[32]);

@@ -4,7 +4,7 @@
  *   random   rounds of random sets, clears, appends, clear_prefix, child tries and nested
  *            transactions over a view, for state_version 0 and 1 (values of every size, hashed
  *            ones included): each round the incremental root (bst_state_root over the view)
- *            must equal the full recomputation over a bst_state_mem copy of the same contents
+ *            and child roots (bst_state_child_root) must equal the full recomputation over a bst_state_mem copy of the same contents
  *            and bst_trie_root of the pairs; the commit must store exactly that root, the view
  *            computing it must have written nothing, and every committed root, old ones
  *            included, must read back its exact contents.
@@ -425,6 +425,14 @@ static void test_random(unsigned version, unsigned rounds) {
                   round);
         CHECK_MSG(memcmp(full, trie, 32) == 0, "v%u round %u: full root != bst_trie_root", version,
                   round);
+        for (int c = 0; c < NCHILD; c++) { /* child roots: incremental too */
+            uint8_t cr[32], want[32];
+            size_t count;
+            trie_root_of(&m, c, version, want, &count);
+            CHECK(
+                bst_state_child_root(st, (const uint8_t *)CHILD[c], strlen(CHILD[c]), version, cr));
+            CHECK_MSG(memcmp(cr, want, 32) == 0, "v%u round %u: child %d root", version, round, c);
+        }
         /* the view's root computation wrote nothing */
         if (memcmp(inc, roots[round - 1], 32) != 0 && m.n)
             CHECK_MSG(!bst_triedb_has_node(db, inc), "v%u round %u: root stored before commit",
