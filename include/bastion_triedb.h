@@ -100,7 +100,8 @@ bst_triedb_txn *bst_triedb_begin(bst_triedb *db, char *err, size_t errlen);
  * some of the new nodes, which are harmless (content-addressed) whether it commits or aborts. */
 bool bst_triedb_apply(bst_triedb_txn *t, const uint8_t parent_root[32], const bst_state *st,
                       unsigned state_version, uint8_t new_root[32]);
-/* Sets aux record key to val (replacing it). */
+/* Sets aux record key to val (replacing it).  Keys are 1 to 511 bytes (LMDB's key size
+ * limit); values any size. */
 bool bst_triedb_aux_put(bst_triedb_txn *t, const uint8_t *key, size_t klen, const uint8_t *val,
                         size_t vlen);
 /* Deletes aux record key (true when it was absent too). */
