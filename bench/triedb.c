@@ -12,7 +12,8 @@
  * (stored state + changes) computed incrementally (bst_state_root over a view) and by full
  * recomputation (bst_state_root over an in-memory backend holding the whole state: every key
  * visited), then bst_triedb_apply of those changes (the new nodes written into the LMDB
- * transaction) and the commit (fsync'd).  Medians of 5 runs; the
+ * transaction) and the commit (fsync'd).  Wall-clock and CPU time (the machine may be
+ * shared: CPU time is steadier), medians of 5 runs; the
  * database size at the end; the load average at the start and end.
  */
 #define _DEFAULT_SOURCE
@@ -94,6 +95,30 @@ static size_t load_spec_top(const char *path, bst_state *st, bst_state_mem *mem)
     return n;
 }
 
+/* n random existing keys of keys[0..nkeys) rewritten with random values in st. */
+static void set_random(bst_state *st, uint8_t (*keys)[KEY_LEN], size_t nkeys, size_t n) {
+    uint8_t val[VAL_LEN];
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *k = keys[rnd() % nkeys];
+        fill(val, sizeof val);
+        bst_state_set(st, NULL, 0, k, KEY_LEN, val, VAL_LEN);
+    }
+}
+
+/* CPU time of this process (user + system), in ms: steadier than the wall clock on a loaded
+ * machine. */
+static double cpu_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The space a file takes on disk, in MiB (0 when it cannot be read). */
+static double file_mib(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (double)sb.st_blocks * 512 / 1048576.0 : 0;
+}
+
 static double load_avg(void) {
     double l = -1;
     FILE *f = fopen("/proc/loadavg", "r");
@@ -143,63 +168,81 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("initial load (apply + commit of every key): %.0f ms\n", bench_now_ms() - t0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    double loaded = file_mib(path);
+    printf("data.mdb after the load: %.1f MiB\n", loaded);
     bst_state_free(genesis);
 
-    printf("\n| changed keys | incremental root | full recomputation | apply (store nodes) | "
-           "commit (fsync) |\n");
+    printf("\nwall-clock ms / CPU ms (this process), medians of %d runs\n\n", RUNS);
+    printf("| changed keys | incremental root | apply (store nodes) | commit (fsync) | "
+           "full recomputation |\n");
     printf("|---:|---:|---:|---:|---:|\n");
     const size_t counts[] = {10, 100, 1000};
+    size_t changed = 0;
     for (size_t ci = 0; ci < 3; ci++) {
-        double inc[RUNS], full[RUNS], apply[RUNS], commit[RUNS];
+        /* [phase][clock][run]: phases root, apply, commit, full; clocks wall, CPU */
+        double m[4][2][RUNS];
+        uint64_t seeds[RUNS];
+        uint8_t roots[RUNS][32];
+        /* First the store's runs, then the full recomputations of the same changes: the full
+         * one's large allocations, once freed, would make whatever follows pay page faults. */
         for (int run = 0; run < RUNS; run++) {
             bst_triedb_view *v = bst_triedb_view_open(db, root, err, sizeof err);
-            bst_state_backend vb = bst_triedb_view_backend(v), mb = bst_state_mem_backend(mem);
-            bst_state *si = bst_state_new(&vb), *sf = bst_state_new(&mb);
-            for (size_t i = 0; i < counts[ci]; i++) {
-                const uint8_t *k = keys[rnd() % extra];
-                fill(val, sizeof val);
-                bst_state_set(si, NULL, 0, k, KEY_LEN, val, VAL_LEN);
-                bst_state_set(sf, NULL, 0, k, KEY_LEN, val, VAL_LEN);
+            bst_state_backend vb = bst_triedb_view_backend(v);
+            bst_state *si = bst_state_new(&vb);
+            seeds[run] = rng;
+            set_random(si, keys, extra, counts[ci]);
+            changed += counts[ci];
+            uint8_t rc[32];
+            double w[4], c[4];
+            w[0] = bench_now_ms(), c[0] = cpu_ms();
+            bool ok = bst_state_root(si, 0, roots[run]);
+            w[1] = bench_now_ms(), c[1] = cpu_ms();
+            t = bst_triedb_begin(db, err, sizeof err);
+            ok = ok && t && bst_triedb_apply(t, root, si, 0, rc);
+            w[2] = bench_now_ms(), c[2] = cpu_ms();
+            ok = ok && bst_triedb_commit(t, err, sizeof err);
+            w[3] = bench_now_ms(), c[3] = cpu_ms();
+            if (!ok || memcmp(rc, roots[run], 32) != 0) {
+                fprintf(stderr, "the commit failed\n");
+                return 1;
             }
-            uint8_t ri[32], rf[32], rc[32];
-            double a = bench_now_ms();
-            bool ok = bst_state_root(si, 0, ri);
-            double b = bench_now_ms();
-            ok = ok && bst_state_root(sf, 0, rf);
-            double c = bench_now_ms();
-            if (!ok || memcmp(ri, rf, 32) != 0) {
+            for (int ph = 0; ph < 3; ph++) {
+                m[ph][0][run] = w[ph + 1] - w[ph];
+                m[ph][1][run] = c[ph + 1] - c[ph];
+            }
+            bst_state_free(si);
+            bst_triedb_view_close(v);
+            /* the next run changes the same stored state (root) again */
+        }
+        for (int run = 0; run < RUNS; run++) {
+            bst_state_backend mb = bst_state_mem_backend(mem);
+            bst_state *sf = bst_state_new(&mb);
+            uint64_t saved = rng;
+            rng = seeds[run];
+            set_random(sf, keys, extra, counts[ci]);
+            rng = saved;
+            uint8_t rf[32];
+            double w0 = bench_now_ms(), c0 = cpu_ms();
+            bool ok = bst_state_root(sf, 0, rf);
+            m[3][0][run] = bench_now_ms() - w0;
+            m[3][1][run] = cpu_ms() - c0;
+            if (!ok || memcmp(rf, roots[run], 32) != 0) {
                 fprintf(stderr, "the roots differ\n");
                 return 1;
             }
-            t = bst_triedb_begin(db, err, sizeof err);
-            ok = t && bst_triedb_apply(t, root, si, 0, rc);
-            double d = bench_now_ms();
-            ok = ok && bst_triedb_commit(t, err, sizeof err);
-            double e = bench_now_ms();
-            if (!ok || memcmp(rc, ri, 32) != 0) {
-                fprintf(stderr, "commit failed\n");
-                return 1;
-            }
-            inc[run] = b - a;
-            full[run] = c - b;
-            apply[run] = d - c;
-            commit[run] = e - d;
-            bst_state_free(si);
             bst_state_free(sf);
-            bst_triedb_view_close(v);
-            /* the next run changes the same stored state again (the in-memory copy stays the
-             * original: the full recomputation's cost does not depend on the values) */
         }
-        printf("| %zu | %.2f ms | %.0f ms | %.2f ms | %.1f ms |\n", counts[ci],
-               bench_median(inc, RUNS), bench_median(full, RUNS), bench_median(apply, RUNS),
-               bench_median(commit, RUNS));
+        printf("| %zu", counts[ci]);
+        for (int ph = 0; ph < 4; ph++)
+            printf(" | %.2f / %.2f", bench_median(m[ph][0], RUNS), bench_median(m[ph][1], RUNS));
+        printf(" |\n");
     }
-    char path[300];
-    snprintf(path, sizeof path, "%s/data.mdb", dir);
-    struct stat sb;
-    if (stat(path, &sb) == 0)
-        printf("\ndata.mdb: %.1f MiB on disk (%.1f MiB apparent) after the load and %d commits\n",
-               (double)sb.st_blocks * 512 / 1048576.0, (double)sb.st_size / 1048576.0, 3 * RUNS);
+    double end = file_mib(path);
+    printf("\ndata.mdb: %.1f MiB after the load and %d commits of %zu changed keys in all: "
+           "%.0f bytes per changed key\n",
+           end, 3 * RUNS, changed, (end - loaded) * 1048576.0 / (double)changed);
     printf("load average at end: %.2f\n", load_avg());
     free(keys);
     bst_state_mem_free(mem);
