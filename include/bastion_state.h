@@ -213,7 +213,10 @@ void bst_state_get_stats(const bst_state *st, bst_state_stats *out);
 /* The top trie root of the merged state for state_version 0 or 1: the top pairs plus, for
  * every non-empty child trie, (":child_storage:default:" ++ name, child root).  Open
  * transactions are included (like sp-state-machine's storage_root).  false on out-of-memory /
- * backend error / bad version. */
+ * backend error / bad version.  Over a backend with a `root` function (a bst_triedb view) the
+ * backend computes it from the changes; for a trie whose values were stored under the other
+ * state version it follows trie-db (a value keeps its stored form until written again; see
+ * bastion_triedb.h). */
 bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]);
 /* The root of one child trie (the empty-trie root when it has no keys). */
 bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
