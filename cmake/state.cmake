@@ -32,11 +32,13 @@ target_include_directories(test_state_triedb PRIVATE ${BASTION_JANSSON_INCLUDE}
 target_compile_definitions(test_state_triedb PRIVATE
   SHARED_RUNTIMES_DIR="${BASTION_SHARED_DIR}/runtimes")
 target_link_libraries(test_state_triedb PRIVATE bastion_state ${BASTION_JANSSON_LIB}
-                                                ${BASTION_LMDB_LIB})
-foreach(_group random westend crash corrupt api)
+                                                ${BASTION_LMDB_LIB} Threads::Threads)
+foreach(_group random westend crash corrupt api threads)
   add_test(NAME state/triedb_${_group} COMMAND test_state_triedb ${_group})
   set_tests_properties(state/triedb_${_group} PROPERTIES TIMEOUT 600)
 endforeach()
+# Views on other threads while the writer commits: also in the ThreadSanitizer stage.
+set_property(TEST state/triedb_threads APPEND PROPERTY LABELS tsan)
 
 # What the incremental root saves (bench/triedb.c; docs/substrate.md, "Persistent state").  Not a
 # test: it prints figures.

@@ -16,6 +16,8 @@
  *   corrupt  a node deleted from the database: reads, roots and applies that need it fail
  *            (BST_STATE_ERROR / false), never "absent"; paths that avoid it still work.
  *   api      the empty root, unknown roots, aux records, abort.
+ *   threads  views read from two threads (their own views, and aux records) while the main
+ *            thread commits new rounds: every read matches its root (also under TSan).
  */
 #define _DEFAULT_SOURCE
 
@@ -27,6 +29,7 @@
 
 #include <jansson.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -852,6 +855,95 @@ static void test_api(void) {
     free(dir);
 }
 
+/* ---- views on other threads while the writer commits ------------------------------------------- */
+
+typedef struct reader_arg {
+    bst_triedb *db;
+    const uint8_t (*roots)[32];
+    const model *history;
+    unsigned nroots;
+    bool ok;
+} reader_arg;
+
+static void *reader(void *p) {
+    reader_arg *a = p;
+    for (int pass = 0; pass < 3; pass++)
+        for (unsigned r = 0; r < a->nroots; r++) {
+            if (!view_matches(a->db, a->roots[r], &a->history[r])) a->ok = false;
+            uint8_t *v = NULL;
+            size_t vl = 0;
+            if (bst_triedb_aux_get(a->db, (const uint8_t *)"head", 4, &v, &vl) && vl != 32)
+                a->ok = false;
+            free(v);
+        }
+    return NULL;
+}
+
+static void test_threads(void) {
+    char *dir = temp_dir();
+    bst_triedb *db = open_db(dir);
+    enum { FIRST = 6, MORE = 6 };
+    model history[FIRST + MORE + 1];
+    uint8_t roots[FIRST + MORE + 1][32];
+    memset(history, 0, sizeof history);
+    bst_trie_empty_root(roots[0]);
+    rng_state = 0xfeedu;
+    model m = {0};
+    for (unsigned r = 1; r <= FIRST; r++) {
+        bst_state *st = bst_state_new(NULL); /* changes only: applied on the last root */
+        model_copy(&m, &history[r - 1]);
+        for (int i = 0; i < 200; i++) { /* top-trie sets and clears */
+            uint8_t k[8], v[64];
+            size_t kl = rand_key(k), vl = 1 + below(60);
+            memset(v, (int)r, vl);
+            if (below(4)) {
+                REQUIRE(bst_state_set(st, NULL, 0, k, kl, v, vl));
+                model_set(&m, -1, k, kl, v, vl);
+            } else {
+                REQUIRE(bst_state_clear(st, NULL, 0, k, kl));
+                model_del(&m, -1, k, kl);
+            }
+        }
+        commit_state(db, roots[r - 1], st, 0, roots[r - 1], 32, roots[r]);
+        history[r] = m;
+        memset(&m, 0, sizeof m);
+        bst_state_free(st);
+    }
+    reader_arg args[2] = {{db, roots, history, FIRST + 1, true},
+                          {db, roots, history, FIRST + 1, true}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) REQUIRE(pthread_create(&th[i], NULL, reader, &args[i]) == 0);
+    /* the writer goes on meanwhile, over views of its own */
+    for (unsigned r = FIRST + 1; r <= FIRST + MORE; r++) {
+        char err[200];
+        bst_triedb_view *v = bst_triedb_view_open(db, roots[r - 1], err, sizeof err);
+        REQUIRE(v != NULL);
+        bst_state_backend be = bst_triedb_view_backend(v);
+        bst_state *st = bst_state_new(&be);
+        model_copy(&history[r], &history[r - 1]);
+        for (int i = 0; i < 100; i++) {
+            uint8_t k[8], val[40];
+            size_t kl = rand_key(k);
+            memset(val, (int)r, sizeof val);
+            REQUIRE(bst_state_set(st, NULL, 0, k, kl, val, sizeof val));
+            model_set(&history[r], -1, k, kl, val, sizeof val);
+        }
+        commit_state(db, roots[r - 1], st, 0, roots[r - 1], 32, roots[r]);
+        CHECK(view_matches(db, roots[r], &history[r]));
+        bst_state_free(st);
+        bst_triedb_view_close(v);
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_MSG(args[i].ok, "reader %d saw a wrong state", i);
+    }
+    for (unsigned r = 0; r <= FIRST + MORE; r++) model_free(&history[r]);
+    model_free(&m);
+    bst_triedb_close(db);
+    remove_dir(dir);
+    free(dir);
+}
+
 int main(int argc, char **argv) {
     const char *what = argc > 1 ? argv[1] : "all";
     bool all = strcmp(what, "all") == 0;
@@ -863,5 +955,6 @@ int main(int argc, char **argv) {
     if (all || !strcmp(what, "crash")) test_crash();
     if (all || !strcmp(what, "corrupt")) test_corrupt();
     if (all || !strcmp(what, "api")) test_api();
+    if (all || !strcmp(what, "threads")) test_threads();
     return check_finish("state/triedb");
 }
