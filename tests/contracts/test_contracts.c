@@ -1281,6 +1281,7 @@ static const struct {
     {"seal0", "caller_is_root", ":i", 'P', false},
     {"seal0", "address", "ii:", 'B', false},
     {"seal0", "weight_to_fee", "Iii:", 'B', false},
+    {"seal1", "weight_to_fee", "IIii:", 'P', false},
     {"seal0", "gas_left", "ii:", 'B', false},
     {"seal1", "gas_left", "ii:", 'B', false},
     {"seal0", "balance", "ii:", 'B', false},
