@@ -20,7 +20,7 @@ typedef struct ctr_frame ctr_frame;
 enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR, EXIT_OOG_PROOF };
 
 /* A Weight (pallet-contracts' Weight v2): ref_time is gas (engine fuel + host charges),
- * proof_size the bytes of state proof (bastion_contracts.h, BST_CONTRACTS_PROOF_*). */
+ * proof_size the bytes of state proof (the model: bastion_contracts.h, "proof size"). */
 typedef struct ctr_weight {
     uint64_t ref_time, proof_size;
 } ctr_weight;
@@ -126,7 +126,7 @@ CTR_FUNC int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int ki
                            size_t salt_len, ctr_weight limit, uint8_t addr_out[32],
                            frame_result *r);
 
-/* The proof_size of one state item (BST_CONTRACTS_PROOF_*): the item overhead, its key and the
+/* The proof_size of one state item (bastion_contracts.h): the item overhead, its key and the
  * value it held (0 when absent). */
 static inline uint64_t ctr_proof_item(size_t key_len, size_t value_len) {
     return (uint64_t)BST_CONTRACTS_PROOF_PER_ITEM + key_len + value_len;
