@@ -2268,8 +2268,8 @@ static void weight_left_and_fee(bst_contracts *c, const uint8_t a[32], uint64_t 
     /* weight_to_fee: one unit per ref_time unit, proof_size free (seal1), as seal0 */
     uint8_t w[16];
     for (int i = 0; i < 8; i++) {
-        w[i] = (uint8_t)(12345u >> (8 * i));
-        w[8 + i] = (uint8_t)(999u >> (8 * i));
+        w[i] = (uint8_t)((uint64_t)12345 >> (8 * i));
+        w[8 + i] = (uint8_t)((uint64_t)999 >> (8 * i));
     }
     CHECK(weight_call(c, a, 4, w, sizeof w, 0, 0, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "39300000000000000000000000000000"
