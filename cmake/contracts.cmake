@@ -41,7 +41,7 @@ target_compile_definitions(test_contracts PRIVATE
 target_link_libraries(test_contracts PRIVATE bastion_contracts)
 add_dependencies(test_contracts contracts_wasm)
 foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested crypto probe fuzz mapfull kill9
-               regress pool generations)
+               regress pool generations weight)
   add_test(NAME contracts/${_group} COMMAND test_contracts ${_group})
   set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 600)
 endforeach()

@@ -62,6 +62,9 @@ typedef struct bst_contracts_config {
     uint32_t max_storage_key_bytes;   /* default 128 (pallet MaxStorageKeyLen) */
     uint64_t default_gas_limit;       /* used when bst_contract_exec.gas_limit == 0; default
                                           10,000,000,000 */
+    uint64_t default_proof_limit;     /* used when bst_contract_exec.proof_size_limit == 0;
+                                          default 5 MiB (a parachain block's proof budget,
+                                          MAX_POV_SIZE); 0 here: unlimited (2^63 - 1) */
     uint32_t max_event_topics;        /* default 4 */
     uint32_t max_event_data_bytes;    /* default 16 KiB */
     uint32_t max_debug_buffer_bytes;  /* default 2 MiB; further debug_message text is dropped
@@ -248,15 +251,20 @@ typedef struct bst_contract_exec {
     uint8_t value[16];   /* u128 LE transferred from origin to the contract */
     const uint8_t *salt; /* INSTANTIATE */
     size_t salt_len;
-    uint64_t gas_limit;                /* 0: config default_gas_limit; at most INT64_MAX (the
-                                           engine's fuel counter): larger limits are cut to it */
-    bool dry_run;                      /* query: run, report, write nothing */
-    bool has_deposit_limit;            /* storage_deposit_limit given (else: what the origin can
-                                     afford) */
-    uint8_t storage_deposit_limit[16]; /* u128 LE: the most the exec may charge the origin in
-                                     storage deposits (StorageDepositLimitExhausted beyond);
-                                     more than the origin can afford is an error
-                                     (StorageDepositNotEnoughFunds) */
+    /* ref_time; 0: config default_gas_limit; at most INT64_MAX (the engine's fuel counter):
+     * larger limits are cut to it */
+    uint64_t gas_limit;
+    /* proof_size (Weight v2, docs/contracts.md "Weight"): the bytes of state proof the exec
+     * may need; 0: config default_proof_limit; at most INT64_MAX (larger limits are cut to
+     * it).  Exceeding it is OUT_OF_GAS, as for gas_limit. */
+    uint64_t proof_size_limit;
+    bool dry_run; /* query: run, report, write nothing */
+    /* storage_deposit_limit given (else: what the origin can afford) */
+    bool has_deposit_limit;
+    /* u128 LE: the most the exec may charge the origin in storage deposits
+     * (StorageDepositLimitExhausted beyond); more than the origin can afford is an error
+     * (StorageDepositNotEnoughFunds) */
+    uint8_t storage_deposit_limit[16];
     /* Limits a host serving tenants applies per exec (all zero: none; docs/pool.md): */
     uint64_t deadline;         /* CLOCK_MONOTONIC ns (bst_monotonic_ns() + budget), 0: none.
                                   Every frame's store gets it (bst_store_set_deadline): once
@@ -282,7 +290,8 @@ typedef enum bst_contract_outcome {
     BST_CONTRACT_REVERTED = 1,   /* seal_return with the REVERT flag: data returned,
                                            state changes discarded */
     BST_CONTRACT_TRAPPED = 2,    /* wasm trap or host-detected error (error names it) */
-    BST_CONTRACT_OUT_OF_GAS = 3, /* gas_limit exhausted; state changes discarded */
+    BST_CONTRACT_OUT_OF_GAS = 3, /* gas_limit or proof_size_limit exhausted; state
+                                           changes discarded */
     BST_CONTRACT_ERROR = 4,      /* not run or failed before/after running: unknown
                                            contract or code, insufficient balance, duplicate
                                            contract address, LMDB failure, ... (error names it) */
@@ -303,8 +312,12 @@ typedef struct bst_contract_result {
     uint32_t flags; /* seal_return flags (0 when the export returned) */
     uint8_t *data;  /* return data (malloc'd; NULL when empty) */
     size_t data_len;
-    uint64_t gas_used;           /* gas consumed (<= gas limit) */
-    uint64_t gas_limit;          /* the effective limit */
+    uint64_t gas_used;           /* ref_time consumed (<= gas limit) */
+    uint64_t gas_limit;          /* the effective ref_time limit */
+    uint64_t proof_size_used;    /* proof_size consumed (<= proof_size_limit): the bytes of
+                                   state proof the exec's reads would need (docs/contracts.md
+                                   "Weight"); the limit when it ran out of it */
+    uint64_t proof_size_limit;   /* the effective proof_size limit */
     uint8_t address[32];         /* INSTANTIATE: the new contract (valid on success or
                                            when it was derived; all zero otherwise) */
     uint8_t code_hash[32];       /* the code that ran (all zero if none) */
@@ -355,6 +368,22 @@ const char *bst_contract_outcome_name(bst_contract_outcome o);
 #define BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE 2u /* loading (compiling) code per byte */
 #define BST_CONTRACTS_GAS_CRYPTO 50000u                /* ecdsa_recover / sr25519_verify */
 #define BST_CONTRACTS_GAS_TERMINATE_PER_KEY 1000u      /* terminate: per storage key deleted */
+
+/* ---- proof size (Weight v2's second dimension; docs/contracts.md "Weight") ------------------ */
+/* An exec's proof_size is the bytes of state a light client (or a relay-chain validator) would
+ * need to re-run it.  Every state item a frame reads or writes adds
+ *     BST_CONTRACTS_PROOF_PER_ITEM + key length + length of the value stored before the access
+ * (0 when absent): the code a frame loads (key: the 32-byte code hash, value: the code), the
+ * contract's info record (key: the address, value: BST_CONTRACTS_PROOF_CONTRACT_INFO bytes),
+ * each contract storage item (key: the contract's key, 32 for a fixed key), a code hash looked
+ * up (set_code_hash, delegate dependencies: the hash, no value); terminate adds the item
+ * overhead per storage key it deletes.  Other host functions add nothing.
+ * PER_ITEM stands for the trie nodes on an item's path: the base of pallet-contracts'
+ * benchmarked proof_size of seal_get_storage.  CONTRACT_INFO is the info record: code hash (32)
+ * ++ storage id (8).  DEFAULT_PROOF_SIZE is default_proof_limit's default. */
+#define BST_CONTRACTS_PROOF_PER_ITEM 248u
+#define BST_CONTRACTS_PROOF_CONTRACT_INFO 40u
+#define BST_CONTRACTS_DEFAULT_PROOF_SIZE (5u * 1024u * 1024u)
 
 #pragma GCC visibility pop
 

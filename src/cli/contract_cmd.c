@@ -40,7 +40,7 @@ static const char CONTRACT_USAGE[] =
     "        deposit (`storage_deposit charge N`), reserved on the caller.\n"
     "  instantiate CODEHASH|FILE (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
     "                             [--metadata F.json] --constructor NAME [--arg V]...)\n"
-    "              [--value N] [--salt HEX] [--gas N]\n"
+    "              [--value N] [--salt HEX] [--gas N] [--proof-size N]\n"
     "        Create a contract instance (FILE is uploaded first); prints\n"
     "        `address 0x...`.\n"
     "      FILE is a WebAssembly binary (.wasm) or a cargo-contract bundle (.contract:\n"
@@ -48,7 +48,7 @@ static const char CONTRACT_USAGE[] =
     "      against source.hash); a bundle is also the metadata when --metadata is absent.\n"
     "  call ADDR (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
     "             --metadata F.json --message NAME [--arg V]...)\n"
-    "            [--value N] [--gas N]\n"
+    "            [--value N] [--gas N] [--proof-size N]\n"
     "        Call a contract and commit its changes when it succeeds.\n"
     "  query ADDR ...\n"
     "        As call, but a dry run: the result is printed and nothing is written.\n"
@@ -88,8 +88,11 @@ static const char CONTRACT_USAGE[] =
     "                    (`result ...`) and so are events (`event Name arg=value ...`).\n"
     "  --value N         balance transferred to the contract (u128, decimal or 0x hex; default 0)\n"
     "  --salt HEX        instantiate: salt for the address derivation (default empty)\n"
-    "  --gas N           gas limit (0 or absent: the default, 10,000,000,000; at most\n"
-    "                    9223372036854775807)\n"
+    "  --gas N           gas limit: ref_time (0 or absent: the default, 10,000,000,000; at\n"
+    "                    most 9223372036854775807)\n"
+    "  --proof-size N    proof_size limit (Weight v2): bytes of state proof the exec may\n"
+    "                    need (0 or absent: the default, 5 MiB; at most\n"
+    "                    9223372036854775807); exceeding it is out of gas\n"
     "  --json            instantiate/call/query: print the outcome as one JSON object\n"
     "                    (see output below)\n"
     "  --stats[=FILE]    instantiate/call/query: after the exec, print the statistics of the\n"
@@ -105,14 +108,16 @@ static const char CONTRACT_USAGE[] =
     "checked):\n" CLI_TRUST_HELP(
         "  ") "\n"
               "output: one labelled line each: input, outcome, address, code_hash, flags, data,\n"
-              "result, event, gas_used, storage_deposit (charge|refund N), debug, error.  With "
-              "--json (instantiate, call, query)\n"
-              "one JSON object on one line instead, every member present (null when it has no\n"
-              "line): input, outcome, address, code_hash (\"0x...\" strings), flags (number),\n"
+              "result, event, gas_used (ref_time), proof_size_used, storage_deposit "
+              "(charge|refund\n"
+              "N), debug, error.  With --json (instantiate, call, query) one JSON object on one\n"
+              "line instead, every member present (null when it has no line): input, outcome,\n"
+              "address, code_hash (\"0x...\" strings), flags (number),\n"
               "data (\"0x...\"), result and result_error (strings: the decoded value, or why\n"
               "it was not), events (array of {emitter, topics: [...], data, decoded,\n"
-              "decode_error}), gas_used (number), storage_deposit ({\"charge\": \"N\"} or\n"
-              "{\"refund\": \"N\"}), debug (string), error (string).\n"
+              "decode_error}), gas_used (number), gas_consumed ({ref_time, proof_size}\n"
+              "numbers), storage_deposit ({\"charge\": \"N\"} or {\"refund\": \"N\"}), debug\n"
+              "(string), error (string).\n"
               "exit status: 0 success, 1 error, trap or out of gas, 2 the contract reverted "
               "(REVERT\n"
               "flag; its changes were discarded), 64 misuse.\n";
@@ -151,6 +156,7 @@ typedef struct opts {
     const char *value;
     const char *salt;
     const char *gas;
+    const char *proof_size; /* --proof-size N */
     const char *metadata;
     const char *message;
     const char *constructor;
@@ -226,6 +232,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, opts *o) {
         OPT("--value", value)
         OPT("--salt", salt)
         OPT("--gas", gas)
+        OPT("--proof-size", proof_size)
         OPT("--metadata", metadata)
         OPT("--message", message)
         OPT("--constructor", constructor)
@@ -365,8 +372,8 @@ static int cmd_upload(int argc, char **argv) {
     opts o;
     int rc = parse_opts("upload", argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.metadata ||
-        o.message || o.constructor || o.nargs || o.stats.on || o.json ||
+    if (!o.target || o.selector || o.args_hex || o.value || o.salt || o.gas || o.proof_size ||
+        o.metadata || o.message || o.constructor || o.nargs || o.stats.on || o.json ||
         transfer_only("upload", &o)) {
         fputs(
             "usage: bastion contract upload FILE.wasm|FILE.contract [--state DIR] [--caller WHO]\n"
@@ -464,6 +471,7 @@ static void print_result(const bst_contract_result *r, bool instantiate, const i
         free(text);
     }
     printf("gas_used %" PRIu64 "\n", r->gas_used);
+    printf("proof_size_used %" PRIu64 "\n", r->proof_size_used);
     print_deposit(r->storage_deposit, r->storage_deposit_refund);
     if (r->debug) {
         /* One `debug` line per line of the contract's debug output (all debug_len bytes: the
@@ -582,6 +590,14 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
         fprintf(stderr,
                 "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64 ")\n",
                 cmd, o.gas, CLI_FUEL_MAX);
+        return CLI_EXIT_USAGE;
+    }
+    if (o.proof_size && (!cli_parse_u64(o.proof_size, &ex.proof_size_limit) ||
+                         ex.proof_size_limit > CLI_FUEL_MAX)) {
+        fprintf(stderr,
+                "bastion contract %s: bad --proof-size '%s' (0 for the default, at most %" PRIu64
+                ")\n",
+                cmd, o.proof_size, CLI_FUEL_MAX);
         return CLI_EXIT_USAGE;
     }
     cli_profile *profile;

@@ -115,6 +115,12 @@ bool contract_print_json(const bst_contract_result *r, bool instantiate, const u
     put(o, "events", events, &ok);
     /* gas_used never exceeds the limit, at most INT64_MAX (CLI_FUEL_MAX) */
     put(o, "gas_used", json_integer((json_int_t)r->gas_used), &ok);
+    /* Weight v2: both dimensions, as pallet-contracts' gas_consumed (proof_size_used is at most
+     * its limit, itself at most INT64_MAX) */
+    put(o, "gas_consumed",
+        json_pack("{s:I, s:I}", "ref_time", (json_int_t)r->gas_used, "proof_size",
+                  (json_int_t)r->proof_size_used),
+        &ok);
     /* {"charge": "N"} or {"refund": "N"}: u128 as a decimal string (JSON numbers are doubles) */
     char dep[40];
     contract_format_u128(r->storage_deposit, dep);

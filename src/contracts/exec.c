@@ -101,6 +101,11 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
      * would not be the one applied, and gas_used (limit - fuel left) would be off by the cut. */
     if (gas > (uint64_t)INT64_MAX) gas = (uint64_t)INT64_MAX;
     res->gas_limit = gas;
+    /* proof_size: 0 is the config's default, whose 0 is unlimited; cut like ref_time so that
+     * both dimensions print as signed 64-bit numbers (JSON) */
+    uint64_t proof = e->proof_size_limit ? e->proof_size_limit : c->cfg.default_proof_limit;
+    if (proof == 0 || proof > (uint64_t)INT64_MAX) proof = (uint64_t)INT64_MAX;
+    res->proof_size_limit = proof;
     MDB_txn *t;
     int rc = mdb_txn_begin(c->env, NULL, 0, &t);
     if (rc) {
@@ -156,8 +161,9 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
     uint8_t addr[32] = {0};
     int pre = ctr_run_frame(&x, NULL, t, inst ? FRAME_INSTANTIATE : FRAME_CALL, false, e->origin,
                             target, ctr_u128_load(e->value), e->input, e->input_len, e->salt,
-                            e->salt_len, gas, addr, &r);
+                            e->salt_len, (ctr_weight){gas, proof}, addr, &r);
     res->gas_used = r.gas_used;
+    res->proof_size_used = r.proof_used;
     switch (pre) {
     case PRE_RAN: break;
     case PRE_NOT_CONTRACT:

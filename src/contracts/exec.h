@@ -45,6 +45,15 @@ typedef struct ctr_meter {
 
 /* How a frame ended when its contract trapped through a host function (ctr_frame.exit). */
 enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR };
+/* How a frame ended when its contract trapped through a host function (ctr_frame.exit):
+ * EXIT_OOG ran out of ref_time (a host charge), EXIT_OOG_PROOF out of proof_size. */
+enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR, EXIT_OOG_PROOF };
+
+/* A Weight (pallet-contracts' Weight v2): ref_time is gas (engine fuel + host charges),
+ * proof_size the bytes of state proof (the model: bastion_contracts.h, "proof size"). */
+typedef struct ctr_weight {
+    uint64_t ref_time, proof_size;
+} ctr_weight;
 
 /* What a frame runs: a contract's `call`, a new contract's `deploy`, or other code's `call`
  * in the calling contract's context (delegate_call). */
@@ -73,6 +82,9 @@ struct ctr_frame {
     char msg[200];
     bst_lease *lease; /* the pooled instance the frame runs on (its store is `store`) */
     ctr_meter meter;  /* its storage deposits (deposit.c) */
+    /* proof_size: the frame's limit and what it used so far (its callees' included); the
+     * ref_time counterpart is the store's fuel */
+    uint64_t proof_limit, proof_used;
 };
 
 /* What a pooled contract instance's seal functions are bound to (their env, and the
@@ -111,8 +123,9 @@ typedef struct frame_result {
     uint8_t *data;
     size_t len;
     bst_trap_kind trap;
-    uint64_t gas_used;
     bool deposit_exhausted; /* it returned, but its storage deposits passed its own limit */
+    uint64_t gas_used;      /* ref_time */
+    uint64_t proof_used;    /* proof_size */
     char msg[256];
 } frame_result;
 
@@ -142,12 +155,19 @@ CTR_FUNC stack_scan ctr_scan_stack(const ctr_frame *f, const uint8_t addr[32]); 
 
 /* Runs one frame (frame.c): a call of target (FRAME_CALL), an instantiation of the code hash
  * target (FRAME_INSTANTIATE; its address to addr_out) or the code hash target in the parent's
- * context (FRAME_DELEGATE), with gas as its limit, in a transaction nested in ptxn that is
+ * context (FRAME_DELEGATE), with limit as its limits, in a transaction nested in ptxn that is
  * committed only on success.  Returns PRE_RAN with *r filled, or why it did not run. */
 CTR_FUNC int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
                            const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                            const uint8_t *input, size_t input_len, const uint8_t *salt,
-                           size_t salt_len, uint64_t gas, uint8_t addr_out[32], frame_result *r);
+                           size_t salt_len, ctr_weight limit, uint8_t addr_out[32],
+                           frame_result *r);
+
+/* The proof_size of one state item (bastion_contracts.h): the item overhead, its key and the
+ * value it held (0 when absent). */
+static inline uint64_t ctr_proof_item(size_t key_len, size_t value_len) {
+    return (uint64_t)BST_CONTRACTS_PROOF_PER_ITEM + key_len + value_len;
+}
 
 /* Storage deposits (deposit.c).  A frame's meter starts from its parent's (or the exec's
  * root meter), taking a limit given with x->callee_limit. */

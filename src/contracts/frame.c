@@ -39,6 +39,15 @@ static void out_of_gas(frame_result *r, uint64_t gas, const char *msg) {
     snprintf(r->msg, sizeof r->msg, "%s", msg);
 }
 
+/* The result of a frame that ran out of its proof_size: all of that used, and the ref_time it
+ * had used (gas_used, set by the caller); the same outcome and trap kind as for ref_time. */
+static void out_of_proof(frame_result *r, uint64_t proof_limit, const char *msg) {
+    r->outcome = BST_CONTRACT_OUT_OF_GAS;
+    r->trap = BST_TRAP_OUT_OF_FUEL;
+    r->proof_used = proof_limit;
+    snprintf(r->msg, sizeof r->msg, "%s", msg);
+}
+
 /* The pool's link function: a new instance's imports, made in its store s — env.memory with
  * its declared limits and the seal functions, bound to the instance's ctr_slot (*ctx). */
 static bool link_seal(void *arg, bst_store *s, const bst_module *m, bst_extern *imports, size_t n,
@@ -173,6 +182,7 @@ done:;
         bst_call_stats_copy(&stats, &f->x->stats);
     uint64_t left = f->store ? bst_store_fuel(f->store) : fuel;
     r->gas_used = fuel - (left > fuel ? fuel : left);
+    r->proof_used = f->proof_used;
     r->trap = BST_TRAP_NONE;
     if (st == BST_OK) {
         r->outcome = BST_CONTRACT_SUCCESS;
@@ -190,6 +200,7 @@ done:;
             return;
         case EXIT_TERMINATE: r->outcome = BST_CONTRACT_SUCCESS; return;
         case EXIT_OOG: out_of_gas(r, fuel, "out of gas"); return;
+        case EXIT_OOG_PROOF: out_of_proof(r, f->proof_limit, f->msg); return;
         default:
             r->outcome = f->x->fatal ? BST_CONTRACT_ERROR : BST_CONTRACT_TRAPPED;
             r->trap = BST_TRAP_HOST;
@@ -236,7 +247,8 @@ BASTION_PROBE_SEMAPHORES(BASTION_PROBES_CONTRACTS)
 int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool read_only,
                   const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                   const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
-                  uint64_t gas, uint8_t addr_out[32], frame_result *r) {
+                  ctr_weight limit, uint8_t addr_out[32], frame_result *r) {
+    uint64_t gas = limit.ref_time;
     memset(r, 0, sizeof *r);
     uint64_t t0 = BASTION_PROBE_ENABLED(contract__call) ? bst_monotonic_ns() : 0;
     unsigned depth = parent ? parent->depth + 1 : 0;
@@ -256,6 +268,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
     f->input_len = input_len;
     f->read_only = read_only || (parent && parent->read_only);
     ctr_meter_start(f);
+    f->proof_limit = limit.proof_size;
     int pre = PRE_RAN, rc;
     bst_contracts *c = x->c;
     if ((rc = mdb_txn_begin(c->env, ptxn, 0, &f->txn))) {
@@ -341,9 +354,21 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
     }
     size_t nev0 = x->nev;
     uint64_t load_cost = ctr_sat_mul(mod->len, BST_CONTRACTS_GAS_INSTANTIATE_PER_CODE_BYTE);
+    /* proof_size: the code read (PristineCode) and, but for delegate_call (the caller's
+     * context), the contract's info record: read for a call, looked up absent for a new
+     * contract */
+    uint64_t load_proof = ctr_sat_add(
+        ctr_proof_item(32, mod->len),
+        kind == FRAME_DELEGATE
+            ? 0
+            : ctr_proof_item(32, kind == FRAME_CALL ? BST_CONTRACTS_PROOF_CONTRACT_INFO : 0));
     if (load_cost > gas) {
         out_of_gas(r, gas, "out of gas loading the code");
+    } else if (load_proof > limit.proof_size) {
+        r->gas_used = load_cost;
+        out_of_proof(r, limit.proof_size, "out of gas: proof size limit reached loading the code");
     } else {
+        f->proof_used = load_proof;
         execute(f, mod, kind == FRAME_INSTANTIATE, gas - load_cost, r);
         r->gas_used = ctr_sat_add(r->gas_used, load_cost);
     }

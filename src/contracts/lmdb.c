@@ -166,6 +166,7 @@ void bst_contracts_config_default(bst_contracts_config *cfg) {
     cfg->max_storage_value_bytes = 16u * 1024u;
     cfg->max_storage_key_bytes = 128;
     cfg->default_gas_limit = 10000000000ull;
+    cfg->default_proof_limit = BST_CONTRACTS_DEFAULT_PROOF_SIZE;
     cfg->max_event_topics = 4;
     cfg->max_event_data_bytes = 16u * 1024u;
     cfg->max_debug_buffer_bytes = 2u * 1024u * 1024u;

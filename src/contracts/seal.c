@@ -50,6 +50,20 @@ static bool charge(ctr_frame *f, bst_caller *c, uint64_t amount) {
     return true;
 }
 
+/* Adds bytes to the frame's proof_size (Weight v2); beyond its limit the frame runs out of gas
+ * as with ref_time (pallet-contracts' OutOfGas for either dimension). */
+static bool charge_proof(ctr_frame *f, bst_caller *c, uint64_t bytes) {
+    if (bytes > f->proof_limit - f->proof_used) {
+        f->proof_used = f->proof_limit;
+        f->exit = EXIT_OOG_PROOF;
+        snprintf(f->msg, sizeof f->msg, "out of gas: proof size limit reached");
+        bst_caller_trap(c, f->msg);
+        return false;
+    }
+    f->proof_used += bytes;
+    return true;
+}
+
 /* A view of guest memory [ptr, ptr+len), charged per byte; traps when out of bounds. */
 static const uint8_t *view(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
     if (!charge(f, c, ctr_sat_mul(len, BST_CONTRACTS_GAS_PER_BYTE))) return NULL;
@@ -188,6 +202,8 @@ static bool do_set_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
     int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, key, klen, &ov);
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
     size_t oldlen = rc == MDB_NOTFOUND ? 0 : ov.mv_size;
+    /* the proof holds the item as it was before the write (the key's kind tag not counted) */
+    if (!charge_proof(f, c, ctr_proof_item(klen - 1, oldlen))) return false;
     put_ret(ret, rc == MDB_NOTFOUND ? CTR_SENTINEL : (uint32_t)ov.mv_size);
     ctr_meter_storage(f, rc != MDB_NOTFOUND, oldlen, true, val_len, deposit_key_len(key, klen));
     /* storage growth pays per new byte */
@@ -207,8 +223,8 @@ typedef struct stored_entry {
     bool found;
 } stored_entry;
 
-/* The first steps every storage read shares: charge `cost`, read the key, look it up.  False
- * after trapping. */
+/* The first steps every storage read shares: charge `cost`, read the key, look it up, charge
+ * the item's proof_size.  False after trapping. */
 static bool storage_lookup(ctr_frame *f, bst_caller *c, uint64_t cost, uint32_t key_ptr,
                            uint32_t key_len, stored_entry *e) {
     if (!charge(f, c, cost)) return false;
@@ -216,7 +232,7 @@ static bool storage_lookup(ctr_frame *f, bst_caller *c, uint64_t cost, uint32_t 
     int rc = ctr_storage_get(f->x->c, f->txn, f->info.storage_id, e->key, e->klen, &e->val);
     e->found = rc == 0;
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
-    return true;
+    return charge_proof(f, c, ctr_proof_item(e->klen - 1, e->found ? e->val.mv_size : 0));
 }
 
 static bool delete_entry(ctr_frame *f, bst_caller *c, const stored_entry *e) {
@@ -263,19 +279,29 @@ static bool do_get_storage(ctr_frame *f, bst_caller *c, uint32_t key_ptr, uint32
 
 /* ---- calls and instantiation ------------------------------------------------------------- */
 
+/* A nested limit in one dimension: what was asked, or all that is left when that is 0 or more
+ * (pallet-contracts' GasMeter::nested). */
+static uint64_t nested_limit(uint64_t asked, uint64_t left) {
+    return (asked == 0 || asked > left) ? left : asked;
+}
+
 /* ctr_run_frame for a call, delegate_call or instantiate made by frame f, on f's gas: the
- * callee gets `gas`, or all that is left when gas is 0 or more than that, and what it does not
- * use comes back.  While it runs, f is re-enterable when allow_reentry. */
+ * callee gets `gas` in each dimension (ref_time, proof_size), or all that is left of it when
+ * that is 0 or more, and what it does not use comes back.  While it runs, f is re-enterable
+ * when allow_reentry. */
 static int run_callee(ctr_frame *f, int kind, bool read_only, bool allow_reentry,
                       const uint8_t caller[32], const uint8_t target[32], ctr_u128 value,
                       const uint8_t *input, size_t input_len, const uint8_t *salt, size_t salt_len,
-                      uint64_t gas, uint8_t addr_out[32], frame_result *r) {
+                      ctr_weight gas, uint8_t addr_out[32], frame_result *r) {
     uint64_t remaining = bst_store_fuel(f->store);
-    uint64_t limit = (gas == 0 || gas > remaining) ? remaining : gas;
+    uint64_t proof_left = f->proof_limit - f->proof_used;
+    ctr_weight limit = {nested_limit(gas.ref_time, remaining),
+                        nested_limit(gas.proof_size, proof_left)};
     f->allow_reentry = allow_reentry;
     int pre = ctr_run_frame(f->x, f, f->txn, kind, read_only, caller, target, value, input,
                             input_len, salt, salt_len, limit, addr_out, r);
     f->allow_reentry = false;
+    f->proof_used += r->proof_used > proof_left ? proof_left : r->proof_used;
     /* The callee's fuel was sampled in its own store: charged here without a sampler, it is not
      * sampled twice (setting the sampler again puts its next checkpoint an interval on). */
     if (f->x->sampler.fn) bst_store_set_sampler(f->store, NULL);
@@ -323,7 +349,7 @@ static bool callee_answer(ctr_frame *f, bst_caller *c, int pre, frame_result *r,
 /* seal call (delegate false: callee_ptr is the callee's address) and delegate_call (delegate
  * true: callee_ptr is a code hash run in this contract's context; no value, all gas left). */
 static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags, uint32_t callee_ptr,
-                    uint64_t gas, uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
+                    ctr_weight gas, uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
                     uint32_t out_ptr, uint32_t out_len_ptr, bst_value *ret) {
     if (flags & ~CALL_ALL_FLAGS) return trapf(f, c, "InvalidCallFlags%s", NULL);
     if (delegate && (flags & (CALL_ALLOW_REENTRY | CALL_READ_ONLY)))
@@ -382,7 +408,7 @@ static bool do_call(ctr_frame *f, bst_caller *c, bool delegate, uint32_t flags, 
     return ok;
 }
 
-static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, uint64_t gas,
+static bool do_instantiate(ctr_frame *f, bst_caller *c, uint32_t code_hash_ptr, ctr_weight gas,
                            uint32_t value_ptr, uint32_t input_ptr, uint32_t input_len,
                            uint32_t addr_ptr, uint32_t addr_len_ptr, uint32_t out_ptr,
                            uint32_t out_len_ptr, uint32_t salt_ptr, uint32_t salt_len,
@@ -444,8 +470,13 @@ static bool do_terminate(ctr_frame *f, bst_caller *c, uint32_t ben_ptr) {
     if (!rc) rc = ctr_del_contract(k, f->txn, f->address, f->info.storage_id, &nkeys);
     if (!rc) ctr_meter_terminate(f, &info);
     if (rc) return fatal(f, c, rc);
-    /* the deletion is paid per key after the fact: running out of gas rolls it back */
+    /* the deletion is paid per key after the fact: running out of gas rolls it back; its
+     * proof_size is the contract's info and the item overhead of each key deleted */
     if (!charge(f, c, ctr_sat_mul(nkeys, BST_CONTRACTS_GAS_TERMINATE_PER_KEY))) return false;
+    if (!charge_proof(f, c,
+                      ctr_sat_add(ctr_proof_item(32, BST_CONTRACTS_PROOF_CONTRACT_INFO),
+                                  ctr_sat_mul(nkeys, BST_CONTRACTS_PROOF_PER_ITEM))))
+        return false;
     f->exit = EXIT_TERMINATE;
     bst_caller_trap(c, "contract terminated");
     return false;
@@ -547,6 +578,10 @@ static bool do_debug_message(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t
 
 #define A(i) ((uint32_t)args[i].of.i32)
 #define A64(i) ((uint64_t)args[i].of.i64)
+/* A nested call's limits: the versions before seal2 pass ref_time only, which the pallet makes
+ * Weight::from_parts(gas, 0): proof_size 0, all that is left; seal2's pass both. */
+#define REF_TIME(i) ((ctr_weight){A64(i), 0})
+#define WEIGHT(i, j) ((ctr_weight){A64(i), A64(j)})
 #define RET(v) (results[0].of.i32 = (int32_t)(uint32_t)(v))
 
 /* What every host function does first: charge the host-call weight and, in a read-only call,
@@ -637,12 +672,12 @@ SEAL(seal0, transfer) {
 SEAL(seal0, call) {
     /* callee, _callee_len, gas, value, _value_len, input, input_len, out, out_len; this
      * oldest version always allows reentry (pallet-contracts passes ALLOW_REENTRY) */
-    return do_call(f, c, false, CALL_ALLOW_REENTRY, A(0), A64(2), A(3), A(5), A(6), A(7), A(8),
+    return do_call(f, c, false, CALL_ALLOW_REENTRY, A(0), REF_TIME(2), A(3), A(5), A(6), A(7), A(8),
                    results);
 }
 
 SEAL(seal1, call) {
-    return do_call(f, c, false, A(0), A(1), A64(2), A(3), A(4), A(5), A(6), A(7), results);
+    return do_call(f, c, false, A(0), A(1), REF_TIME(2), A(3), A(4), A(5), A(6), A(7), results);
 }
 
 /* seal2 call / instantiate: the storage deposit limit (a balance) unless deposit_ptr is
@@ -657,39 +692,39 @@ static bool read_deposit_limit(ctr_frame *f, bst_caller *c, uint32_t deposit_ptr
 
 SEAL(seal2, call) {
     /* args: flags, callee, ref_time_limit, proof_size_limit, deposit_ptr, value, input,
-     * input_len, out, out_len.  Proof size is not metered. */
+     * input_len, out, out_len. */
     return read_deposit_limit(f, c, A(4)) &&
-           do_call(f, c, false, A(0), A(1), A64(2), A(5), A(6), A(7), A(8), A(9), results);
+           do_call(f, c, false, A(0), A(1), WEIGHT(2, 3), A(5), A(6), A(7), A(8), A(9), results);
 }
 
 SEAL(seal0, delegate_call) {
     /* flags, code_hash, input, input_len, out, out_len */
-    return do_call(f, c, true, A(0), A(1), 0, 0, A(2), A(3), A(4), A(5), results);
+    return do_call(f, c, true, A(0), A(1), (ctr_weight){0, 0}, 0, A(2), A(3), A(4), A(5), results);
 }
 
 SEAL(seal0, instantiate) {
-    return do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
+    return do_instantiate(f, c, A(0), REF_TIME(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
                           A(12), results);
 }
 
 SEAL(seal1, instantiate) {
-    return do_instantiate(f, c, A(0), A64(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9), A(10),
-                          results);
+    return do_instantiate(f, c, A(0), REF_TIME(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9),
+                          A(10), results);
 }
 
 SEAL(seal2, instantiate) {
     /* code_hash, ref_time, proof_size, deposit_ptr, value, input, input_len, address,
      * address_len, output, output_len, salt, salt_len */
     return read_deposit_limit(f, c, A(3)) &&
-           do_instantiate(f, c, A(0), A64(1), A(4), A(5), A(6), A(7), A(8), A(9), A(10), A(11),
-                          A(12), results);
+           do_instantiate(f, c, A(0), WEIGHT(1, 2), A(4), A(5), A(6), A(7), A(8), A(9), A(10),
+                          A(11), A(12), results);
 }
 
 SEAL(seal0_nosalt, instantiate) {
     /* 2020 (ink! 3.0-rc1/rc2): seal0's instantiate before the salt: code_hash, _len, gas,
      * value, _len, input, input_len, address, address_len, output, output_len.  The address is
      * derived as today's with an empty salt (one code and input per deployer, as then). */
-    return do_instantiate(f, c, A(0), A64(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), 0, 0,
+    return do_instantiate(f, c, A(0), REF_TIME(2), A(3), A(5), A(6), A(7), A(8), A(9), A(10), 0, 0,
                           results);
 }
 
@@ -708,11 +743,14 @@ SEAL(seal0, set_code_hash) {
     bst_contracts *k = f->x->c;
     MDB_val code;
     int rc = ctr_code_get(k, f->txn, h, &code);
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    /* proof_size: the code hash looked up, then this contract's info rewritten */
+    if (!charge_proof(f, c, ctr_proof_item(32, 0))) return false;
     if (rc == MDB_NOTFOUND) {
         RET(RC_CODE_NOT_FOUND);
         return true;
     }
-    if (rc) return fatal(f, c, rc);
+    if (!charge_proof(f, c, ctr_proof_item(32, BST_CONTRACTS_PROOF_CONTRACT_INFO))) return false;
     /* the running code goes on; the next call of this contract runs the new code */
     ctr_contract_info info;
     if ((rc = ctr_get_contract(k, f->txn, f->address, &info))) return fatal(f, c, rc);
@@ -764,7 +802,7 @@ static bool contract_at(ctr_frame *f, bst_caller *c, uint32_t ptr, ctr_contract_
     int rc = ctr_get_contract(f->x->c, f->txn, a, info);
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
     *found = !rc && !ctr_scan_stack(f, a).constructing;
-    return true;
+    return charge_proof(f, c, ctr_proof_item(32, rc ? 0 : BST_CONTRACTS_PROOF_CONTRACT_INFO));
 }
 
 SEAL(seal0, is_contract) {
@@ -798,10 +836,17 @@ SEAL(seal0, caller_is_root) {
     return true;
 }
 
-SEAL(seal0, weight_to_fee) {
-    /* one balance unit per unit of gas */
-    return out_balance(f, c, A(1), A(2), ctr_u128_from64(A64(0)));
+/* The fee of a weight, written as a balance: one unit per unit of ref_time; proof_size is free,
+ * as in pallet-contracts' test runtime (its WeightPrice converts a Weight by its ref_time). */
+static bool write_fee(ctr_frame *f, bst_caller *c, ctr_weight w, uint32_t out_ptr,
+                      uint32_t out_len_ptr) {
+    return out_balance(f, c, out_ptr, out_len_ptr, ctr_u128_from64(w.ref_time));
 }
+
+SEAL(seal0, weight_to_fee) { return write_fee(f, c, REF_TIME(0), A(1), A(2)); }
+
+/* (ref_time, proof_size, out, out_len): the pallet's #[version(1)] of 2023 */
+SEAL(seal1, weight_to_fee) { return write_fee(f, c, WEIGHT(0, 1), A(2), A(3)); }
 
 SEAL(seal0, gas_left) {
     uint8_t b[8];
@@ -814,7 +859,7 @@ SEAL(seal1, gas_left) {
     bst_scale_buf b;
     bst_scale_buf_init(&b);
     bst_scale_put_compact_u64(&b, bst_store_fuel(f->store));
-    bst_scale_put_compact_u64(&b, 0);
+    bst_scale_put_compact_u64(&b, f->proof_limit - f->proof_used);
     if (bst_scale_buf_error(&b) != BST_SCALE_OK) {
         bst_scale_buf_free(&b);
         return fatal(f, c, -1);
@@ -951,6 +996,7 @@ static bool do_delegate_dependency(ctr_frame *f, bst_caller *c, uint32_t ptr, bo
     MDB_val v;
     int rc = ctr_storage_get(k, f->txn, f->info.storage_id, key, sizeof key, &v);
     if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    if (!charge_proof(f, c, ctr_proof_item(32, 0))) return false; /* the record, no value */
     bool held = rc == 0;
     if (!lock) {
         if (!held) return trapf(f, c, "DelegateDependencyNotFound%s", NULL);
@@ -961,8 +1007,9 @@ static bool do_delegate_dependency(ctr_frame *f, bst_caller *c, uint32_t ptr, bo
     if (memcmp(key + 1, f->info.code_hash, 32) == 0)
         return trapf(f, c, "CannotAddSelfAsDelegateDependency%s", NULL);
     rc = ctr_code_get(k, f->txn, key + 1, &v);
+    if (rc && rc != MDB_NOTFOUND) return fatal(f, c, rc);
+    if (!charge_proof(f, c, ctr_proof_item(32, 0))) return false; /* the code hash looked up */
     if (rc == MDB_NOTFOUND) return trapf(f, c, "CodeNotFound: delegate dependency%s", NULL);
-    if (rc) return fatal(f, c, rc);
     rc = ctr_storage_put(k, f->txn, f->info.storage_id, key, sizeof key, NULL, 0);
     return rc ? fatal(f, c, rc) : true;
 }
@@ -1046,7 +1093,7 @@ SEAL(unstable_v0, take_storage) {
 
 SEAL(unstable_v0, call) {
     /* flags, callee, _callee_len, gas, value, _value_len, input, input_len, out, out_len */
-    return do_call(f, c, false, A(0), A(1), A64(3), A(4), A(6), A(7), A(8), A(9), results);
+    return do_call(f, c, false, A(0), A(1), REF_TIME(3), A(4), A(6), A(7), A(8), A(9), results);
 }
 
 SEAL(unstable_v0, set_code_hash) { SEAL_AS(seal0, set_code_hash); }

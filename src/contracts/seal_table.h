@@ -80,6 +80,7 @@ enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
     X(seal0, caller_is_root, ":i", 0) \
     X(seal0, address, "ii:", CTR_ALIAS) \
     X(seal0, weight_to_fee, "Iii:", CTR_ALIAS) \
+    X(seal1, weight_to_fee, "IIii:", 0) \
     X(seal0, gas_left, "ii:", CTR_ALIAS) \
     X(seal1, gas_left, "ii:", CTR_ALIAS) \
     X(seal0, balance, "ii:", CTR_ALIAS) \

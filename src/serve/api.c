@@ -210,6 +210,7 @@ static void reply_result(srv_reply *r, bst_outcome oc, const bst_contract_result
         json_object_set_new(o, "address", srv_json_hex(res->address, 32));
     json_object_set_new(o, "data", srv_json_hex(res->data, res->data_len));
     json_object_set_new(o, "gas_used", json_integer((json_int_t)res->gas_used));
+    json_object_set_new(o, "proof_size_used", json_integer((json_int_t)res->proof_size_used));
     json_object_set_new(o, "events", events_json(res));
     if (oc == BST_OUTCOME_TRAP || oc == BST_OUTCOME_TIMEOUT || oc == BST_OUTCOME_CPU)
         json_object_set_new(o, "trap", json_string(res->error[0] ? res->error : "trap"));
@@ -276,7 +277,19 @@ static void run_exec(srv_tenant *t, bst_contract_exec *ex, srv_reply *r) {
     bst_contract_result_free(&res);
 }
 
-/* The fields instantiate/call/query share: origin, data, value, gas_limit. */
+/* A limit field: absent 0 (the default), else a non-negative integer.  False after replying. */
+static bool field_limit(json_t *o, const char *key, uint64_t *out, srv_reply *r) {
+    json_t *v = json_object_get(o, key);
+    if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
+        srv_reply_error(r, 400, "bad_request", "\"%s\" must be a non-negative integer", key);
+        return false;
+    }
+    *out = v ? (uint64_t)json_integer_value(v) : 0;
+    return true;
+}
+
+/* The fields instantiate/call/query share: origin, data, value, gas_limit (ref_time),
+ * proof_size_limit. */
 static bool exec_fields(const srv_tenant *t, json_t *o, bst_contract_exec *ex, uint8_t **input,
                         srv_reply *r) {
     if (!field_origin(t, o, ex->origin, r) || !field_hex(o, "data", input, &ex->input_len, r))
@@ -288,17 +301,12 @@ static bool exec_fields(const srv_tenant *t, json_t *o, bst_contract_exec *ex, u
                         "\"value\" must be a u128 (a number, or a decimal or 0x hex string)");
         return false;
     }
-    v = json_object_get(o, "gas_limit");
-    if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
-        srv_reply_error(r, 400, "bad_request", "\"gas_limit\" must be a non-negative integer");
-        return false;
-    }
-    ex->gas_limit = v ? (uint64_t)json_integer_value(v) : 0;
-    return true;
+    return field_limit(o, "gas_limit", &ex->gas_limit, r) &&
+           field_limit(o, "proof_size_limit", &ex->proof_size_limit, r);
 }
 
 void srv_instantiate(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *r) {
-    static const char keys[] = "code_hash data value gas_limit salt origin";
+    static const char keys[] = "code_hash data value gas_limit proof_size_limit salt origin";
     json_t *o = parse_object(body, len, keys, r);
     if (!o) return;
     bst_contract_exec ex;
@@ -317,7 +325,7 @@ void srv_instantiate(srv_tenant *t, const uint8_t *body, size_t len, srv_reply *
 
 void srv_call(srv_tenant *t, const char *address, bool query, const uint8_t *body, size_t len,
               srv_reply *r) {
-    static const char keys[] = "data value gas_limit origin";
+    static const char keys[] = "data value gas_limit proof_size_limit origin";
     bst_contract_exec ex;
     memset(&ex, 0, sizeof ex);
     ex.kind = BST_CONTRACT_CALL;

@@ -14,7 +14,9 @@ check() {
 import json, sys
 j = json.load(sys.stdin)
 keys = ["input", "outcome", "address", "code_hash", "flags", "data", "result", "result_error",
-        "events", "gas_used", "storage_deposit", "debug", "error"]
+        "events", "gas_used", "gas_consumed", "storage_deposit", "debug", "error"]
+assert list(j["gas_consumed"]) == ["ref_time", "proof_size"], j["gas_consumed"]
+assert j["gas_consumed"]["ref_time"] == j["gas_used"], j
 assert list(j) == keys, list(j)
 ok = eval("(" + sys.argv[1] + ")")
 if not ok:
@@ -41,8 +43,10 @@ HASH=$(jget code_hash)
 run 0 query "$T" --metadata "$META" --message balance_of --arg alice
 lines_data=$(field data)
 lines_gas=$(field gas_used)
+lines_proof=$(field proof_size_used)
 run 0 query "$T" --metadata "$META" --message balance_of --arg alice --json
 check 'j["address"] is None and j["data"] == "'"$lines_data"'" and j["gas_used"] == '"$lines_gas"'
+       and j["gas_consumed"]["proof_size"] == '"$lines_proof"' and '"$lines_proof"' > 0
        and j["result"] == "Ok(1000)" and j["events"] == [] and j["debug"] is None'
 
 # A revert exits 2 with its data; without metadata nothing is decoded.

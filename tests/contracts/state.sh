@@ -2,7 +2,8 @@
 # state.sh BASTION CONTRACTS_DIR — the CLI's state directory: a query (read-only) never creates
 # a state, a damaged one (data.mdb truncated, emptied, deleted beside its lock file, or with a
 # bad meta page) is refused with a clear error instead of a SIGBUS or a silently fresh state,
-# --gas 0 is the default limit and a budget above the engine's maximum is refused, and a text
+# --gas 0 is the default limit and a budget above the engine's maximum is refused, --proof-size
+# limits the proof size (the need runs, a byte less is out of gas), and a text
 # (.wat) module is refused with the conversion command.
 . "$(dirname "$0")/lib.sh"
 WASM=$C/flipper_v5.wasm
@@ -40,6 +41,25 @@ expect "result Ok(true)"
 run 64 call "$ADDR" --metadata "$META" --message flip --gas 9223372036854775808
 grep -qF "at most 9223372036854775807" "$WORK/stderr" || fail "no maximum in the --gas error"
 run 0 query "$ADDR" --metadata "$META" --message get --gas 9223372036854775807
+expect "result Ok(true)"
+
+# ---- --proof-size (Weight v2): 0 the default; the exact need runs, a byte less is out of
+# gas and writes nothing; above the maximum is misuse ----
+run 0 call "$ADDR" --metadata "$META" --message flip --proof-size 0
+need=$(field proof_size_used)
+[ "$need" -gt "$(wc -c <"$WASM")" ] || fail "proof_size_used $need is not above the code's size"
+before=$(state_digest)
+run 1 call "$ADDR" --metadata "$META" --message flip --proof-size $((need - 1))
+expect "outcome out of gas" "proof_size_used $((need - 1))"
+says "proof size"
+[ "$(state_digest)" = "$before" ] || fail "a call out of proof_size changed the state"
+run 0 call "$ADDR" --metadata "$META" --message flip --proof-size "$need"
+expect "outcome success" "proof_size_used $need"
+run 64 call "$ADDR" --metadata "$META" --message flip --proof-size 9223372036854775808
+says "bad --proof-size"
+run 64 call "$ADDR" --metadata "$META" --message flip --proof-size lots
+run 64 upload "$WASM" --proof-size 5
+run 0 query "$ADDR" --metadata "$META" --message get
 expect "result Ok(true)"
 
 # ---- a damaged state is refused, never read past its end nor taken for a new one ----

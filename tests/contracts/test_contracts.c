@@ -17,6 +17,7 @@
 
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
+#include "bastion_scale.h"
 #include "../support/check.h"
 
 /* The host's list of seal functions, to check it against the independent one below. */
@@ -118,10 +119,12 @@ static void upload_file(bst_contracts *c, const char *dir, const char *name, uin
     free(code);
 }
 
-static bst_contract_outcome run(bst_contracts *c, bst_contract_exec_kind kind,
-                                const uint8_t origin[32], const uint8_t target[32],
-                                const uint8_t *input, size_t len, uint64_t gas, bool dry,
-                                bst_contract_result *res) {
+/* An exec with both limits of Weight v2: gas (ref_time) and proof (proof_size), 0 the
+ * defaults. */
+static bst_contract_outcome run_weight(bst_contracts *c, bst_contract_exec_kind kind,
+                                       const uint8_t origin[32], const uint8_t target[32],
+                                       const uint8_t *input, size_t len, uint64_t gas,
+                                       uint64_t proof, bool dry, bst_contract_result *res) {
     bst_contract_exec e;
     memset(&e, 0, sizeof e);
     e.kind = kind;
@@ -133,12 +136,20 @@ static bst_contract_outcome run(bst_contracts *c, bst_contract_exec_kind kind,
     e.input = input;
     e.input_len = len;
     e.gas_limit = gas;
+    e.proof_size_limit = proof;
     e.dry_run = dry;
     bst_status st = bst_contracts_exec(c, &e, res);
     CHECK(st == BST_OK);
     if (res->outcome != BST_CONTRACT_SUCCESS && getenv("CTR_VERBOSE"))
         fprintf(stderr, "  outcome %s: %s\n", bst_contract_outcome_name(res->outcome), res->error);
     return res->outcome;
+}
+
+static bst_contract_outcome run(bst_contracts *c, bst_contract_exec_kind kind,
+                                const uint8_t origin[32], const uint8_t target[32],
+                                const uint8_t *input, size_t len, uint64_t gas, bool dry,
+                                bst_contract_result *res) {
+    return run_weight(c, kind, origin, target, input, len, gas, 0, dry, res);
 }
 
 static bool data_is(const bst_contract_result *r, const char *hex) {
@@ -1286,6 +1297,7 @@ static const struct {
     {"seal0", "caller_is_root", ":i", 'P', false},
     {"seal0", "address", "ii:", 'B', false},
     {"seal0", "weight_to_fee", "Iii:", 'B', false},
+    {"seal1", "weight_to_fee", "IIii:", 'P', false},
     {"seal0", "gas_left", "ii:", 'B', false},
     {"seal1", "gas_left", "ii:", 'B', false},
     {"seal0", "balance", "ii:", 'B', false},
@@ -2160,11 +2172,239 @@ static void generations(void) {
     bst_contracts_close(c);
 }
 
+/* ---- Weight v2: proof_size beside ref_time ---------------------------------------------- */
+
+/* The proof_size of one state item (docs/contracts.md "Weight"), computed here from the
+ * documented constants, independently of the host's code. */
+static uint64_t item(uint64_t key_len, uint64_t value_len) {
+    return BST_CONTRACTS_PROOF_PER_ITEM + key_len + value_len;
+}
+
+/* weight.wat's call `mode` on addr: input mode ++ extra (n bytes). */
+static bst_contract_outcome weight_call(bst_contracts *c, const uint8_t addr[32], uint8_t m,
+                                        const uint8_t *extra, size_t n, uint64_t gas,
+                                        uint64_t proof, bst_contract_result *r) {
+    uint8_t in[128];
+    in[0] = m;
+    if (n) memcpy(in + 1, extra, n);
+    return run_weight(c, BST_CONTRACT_CALL, ALICE, addr, in, 1 + n, gas, proof, false, r);
+}
+
+/* Decodes a SCALE Weight {compact ref_time, compact proof_size} that is all of p[0..n). */
+static bool weight_decode(const uint8_t *p, size_t n, uint64_t *ref_time, uint64_t *proof) {
+    bst_scale_dec d;
+    bst_scale_dec_init(&d, p, n);
+    return bst_scale_get_compact_u64(&d, ref_time) == BST_SCALE_OK &&
+           bst_scale_get_compact_u64(&d, proof) == BST_SCALE_OK &&
+           bst_scale_finish(&d) == BST_SCALE_OK;
+}
+
+/* weight.wat mode 5 (seal2 call) from a to b with limits (ref_time, proof) and input `mode`
+ * for b: the rc, with b's output after it in r->data. */
+static uint32_t weight_nested(bst_contracts *c, const uint8_t a[32], const uint8_t b[32],
+                              uint64_t ref_time, uint64_t proof, uint8_t mode, uint64_t top_proof,
+                              bst_contract_result *r) {
+    uint8_t x[49];
+    memcpy(x, b, 32);
+    for (int i = 0; i < 8; i++) {
+        x[32 + i] = (uint8_t)(ref_time >> (8 * i));
+        x[40 + i] = (uint8_t)(proof >> (8 * i));
+    }
+    x[48] = mode;
+    CHECK(weight_call(c, a, 5, x, sizeof x, 0, top_proof, r) == BST_CONTRACT_SUCCESS);
+    CHECK(r->data_len >= 4);
+    return r->data_len >= 4 ? (uint32_t)(r->data[0] | r->data[1] << 8 | r->data[2] << 16 |
+                                         (uint32_t)r->data[3] << 24)
+                            : 0xffffffffu;
+}
+
+static void weight_storage(bst_contracts *c, const uint8_t a[32], uint64_t load) {
+    bst_contract_result r;
+    /* proof_size grows with the storage read: exactly by the larger value's extra bytes */
+    CHECK(weight_call(c, a, 1, NULL, 0, 0, 0, &r) == BST_CONTRACT_SUCCESS);
+    uint64_t small = r.proof_size_used;
+    CHECK(small == load + item(1, 4));
+    CHECK(r.proof_size_limit == BST_CONTRACTS_DEFAULT_PROOF_SIZE);
+    bst_contract_result_free(&r);
+    CHECK(weight_call(c, a, 2, NULL, 0, 0, 0, &r) == BST_CONTRACT_SUCCESS);
+    uint64_t big = r.proof_size_used;
+    CHECK(big == load + item(1, 8192) && big - small == 8192 - 4);
+    bst_contract_result_free(&r);
+    /* a limit one byte below the need runs out of gas; the need itself is enough */
+    CHECK(weight_call(c, a, 2, NULL, 0, 0, big - 1, &r) == BST_CONTRACT_OUT_OF_GAS);
+    CHECK(r.proof_size_used == big - 1 && r.proof_size_limit == big - 1);
+    CHECK(r.trap == BST_TRAP_OUT_OF_FUEL && strstr(r.error, "proof size") != NULL);
+    CHECK(r.gas_used > 0 && r.gas_used < r.gas_limit); /* ref_time was not exhausted */
+    bst_contract_result_free(&r);
+    CHECK(weight_call(c, a, 2, NULL, 0, 0, big, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.proof_size_used == big);
+    bst_contract_result_free(&r);
+    /* out of proof_size after a write: the write is rolled back */
+    uint64_t need = load + item(1, 0) + item(1, 8192);
+    CHECK(weight_call(c, a, 6, NULL, 0, 0, need - 1, &r) == BST_CONTRACT_OUT_OF_GAS);
+    bst_contract_result_free(&r);
+    uint8_t *v;
+    size_t n;
+    CHECK(bst_contracts_storage_get(c, a, (const uint8_t *)"w", 1, &v, &n) == BST_ERR_NOT_FOUND);
+    CHECK(weight_call(c, a, 6, NULL, 0, 0, need, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.proof_size_used == need);
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_storage_get(c, a, (const uint8_t *)"w", 1, &v, &n) == BST_OK && n == 4);
+    free(v);
+    /* too little even to load the code */
+    CHECK(weight_call(c, a, 1, NULL, 0, 0, 100, &r) == BST_CONTRACT_OUT_OF_GAS);
+    CHECK(r.proof_size_used == 100 && strstr(r.error, "loading the code") != NULL);
+    bst_contract_result_free(&r);
+}
+
+static void weight_left_and_fee(bst_contracts *c, const uint8_t a[32], uint64_t load) {
+    bst_contract_result r;
+    /* seal1 gas_left: a SCALE Weight whose proof_size is the limit less what was used */
+    CHECK(weight_call(c, a, 3, NULL, 0, 1000000000, 100000, &r) == BST_CONTRACT_SUCCESS);
+    uint64_t ref_time = 0, proof = 0;
+    CHECK(weight_decode(r.data, r.data_len, &ref_time, &proof));
+    CHECK(r.proof_size_used == load && proof == 100000 - load);
+    CHECK(ref_time > 0 && ref_time < 1000000000 && ref_time > 1000000000 - r.gas_used);
+    bst_contract_result_free(&r);
+    /* seal0 gas_left: ref_time alone, a u64 */
+    CHECK(weight_call(c, a, 8, NULL, 0, 1000000000, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.data_len == 8);
+    uint64_t left0 = 0;
+    for (int i = 7; i >= 0 && r.data_len == 8; i--) left0 = left0 << 8 | r.data[i];
+    CHECK(left0 > 0 && left0 < 1000000000);
+    bst_contract_result_free(&r);
+    /* weight_to_fee: one unit per ref_time unit, proof_size free (seal1), as seal0 */
+    uint8_t w[16];
+    for (int i = 0; i < 8; i++) {
+        w[i] = (uint8_t)((uint64_t)12345 >> (8 * i));
+        w[8 + i] = (uint8_t)((uint64_t)999 >> (8 * i));
+    }
+    CHECK(weight_call(c, a, 4, w, sizeof w, 0, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "39300000000000000000000000000000"
+                      "39300000000000000000000000000000"));
+    bst_contract_result_free(&r);
+}
+
+static void weight_nested_limits(bst_contracts *c, const uint8_t a[32], const uint8_t b[32],
+                                 uint64_t load) {
+    bst_contract_result r;
+    uint64_t ref_time, proof;
+    const uint64_t top = 1000000;
+    /* proof_size 0: all that is left; more than is left: bounded by it */
+    const uint64_t asks[2] = {0, UINT64_MAX};
+    for (int i = 0; i < 2; i++) {
+        CHECK(weight_nested(c, a, b, 0, asks[i], 3, top, &r) == 0);
+        CHECK(r.data_len > 4 && weight_decode(r.data + 4, r.data_len - 4, &ref_time, &proof));
+        CHECK(proof == top - 2 * load);
+        bst_contract_result_free(&r);
+    }
+    /* a limit below what is left is the callee's; ref_time likewise */
+    CHECK(weight_nested(c, a, b, 1000000, 5000, 3, top, &r) == 0);
+    CHECK(r.data_len > 4 && weight_decode(r.data + 4, r.data_len - 4, &ref_time, &proof));
+    CHECK(proof == 5000 - load && ref_time < 1000000);
+    bst_contract_result_free(&r);
+    /* a callee that runs out of its proof_size traps alone (CalleeTrapped); the caller goes on
+     * and is charged all of the callee's limit */
+    uint64_t need = load + item(1, 8192);
+    CHECK(weight_nested(c, a, b, 0, need - 1, 2, top, &r) == 1);
+    CHECK(r.proof_size_used == load + need - 1);
+    bst_contract_result_free(&r);
+    CHECK(weight_nested(c, a, b, 0, need, 2, top, &r) == 0);
+    CHECK(r.proof_size_used == load + need);
+    bst_contract_result_free(&r);
+    CHECK(weight_nested(c, a, b, 0, 100, 1, top, &r) == 1); /* not even the code loads */
+    CHECK(r.proof_size_used == load + 100);
+    bst_contract_result_free(&r);
+    /* the top-level limit bounds them all: 10 bytes left, whatever the callee asks for */
+    CHECK(weight_nested(c, a, b, 0, 0, 1, load + 10, &r) == 1);
+    CHECK(r.proof_size_used == load + 10);
+    bst_contract_result_free(&r);
+}
+
+static void weight_instantiate(bst_contracts *c, const uint8_t a[32], const uint8_t hash[32],
+                               size_t code_len) {
+    bst_contract_result r;
+    uint8_t x[50];
+    memcpy(x, hash, 32);
+    memset(x + 32, 0, 16);
+    /* seal2 instantiate with a proof_size below the code's: CalleeTrapped, no contract */
+    x[40] = 100;
+    x[48] = 'n';
+    x[49] = '1';
+    CHECK(weight_call(c, a, 7, x, sizeof x, 0, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "01000000"));
+    bst_contract_result_free(&r);
+    /* 0: all that is left; the new contract's writes are in the caller's proof_size */
+    x[40] = 0;
+    CHECK(weight_call(c, a, 7, x, sizeof x, 0, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "00000000"));
+    CHECK(r.proof_size_used == item(32, code_len) + item(32, BST_CONTRACTS_PROOF_CONTRACT_INFO) +
+                                   item(32, code_len) + item(32, 0) + 2 * item(1, 0));
+    bst_contract_result_free(&r);
+}
+
+/* ink! contracts run under the default limits, their proof_size well within them, and need
+ * exactly what they report. */
+static void weight_ink(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32];
+    upload_file(c, SHARED_CONTRACTS_DIR, "flipper_v5.wasm", hash);
+    static const uint8_t new_false[] = {0x9b, 0xae, 0x9d, 0x5e, 0x00};
+    static const uint8_t get[] = {0x2f, 0x86, 0x5b, 0xd9};
+    bst_contract_result r;
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, new_false, 5, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    uint8_t addr[32];
+    memcpy(addr, r.address, 32);
+    bst_contract_result_free(&r);
+    size_t code_len;
+    free(read_file(SHARED_CONTRACTS_DIR "/flipper_v5.wasm", &code_len));
+    CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "0000"));
+    uint64_t used = r.proof_size_used;
+    CHECK(used > code_len && used < BST_CONTRACTS_DEFAULT_PROOF_SIZE);
+    bst_contract_result_free(&r);
+    CHECK(run_weight(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, used, true, &r) ==
+          BST_CONTRACT_SUCCESS);
+    bst_contract_result_free(&r);
+    CHECK(run_weight(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, used - 1, true, &r) ==
+          BST_CONTRACT_OUT_OF_GAS);
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
+static void weight(void) {
+    bst_contracts *c = setup();
+    uint8_t hash[32], a[32], b[32];
+    upload_file(c, CONTRACTS_WASM_DIR, "weight.wasm", hash);
+    size_t code_len;
+    free(read_file(CONTRACTS_WASM_DIR "/weight.wasm", &code_len));
+    bst_contract_result r;
+    /* instantiate: the code, the info looked up absent, two new items written */
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, NULL, 0, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    CHECK(r.proof_size_used == item(32, code_len) + item(32, 0) + 2 * item(1, 0));
+    memcpy(a, r.address, 32);
+    bst_contract_result_free(&r);
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, (const uint8_t *)"b", 1, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(b, r.address, 32);
+    bst_contract_result_free(&r);
+    /* what every call of weight.wasm needs before it runs: its code and its info */
+    uint64_t load = item(32, code_len) + item(32, BST_CONTRACTS_PROOF_CONTRACT_INFO);
+    weight_storage(c, a, load);
+    weight_left_and_fee(c, a, load);
+    weight_nested_limits(c, a, b, load);
+    weight_instantiate(c, a, hash, code_len);
+    bst_contracts_close(c);
+    weight_ink();
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_contracts flipper_v5|flipper_v4|erc20_v5|v0|hostile|"
                         "rejects|imports|nested|crypto|probe|fuzz|mapfull|kill9|regress|pool|"
-                        "generations\n");
+                        "generations|weight\n");
         return 2;
     }
     if (!bst_crypto_init()) return 1;
@@ -2203,6 +2443,8 @@ int main(int argc, char **argv) {
         pool();
     else if (!strcmp(t, "generations"))
         generations();
+    else if (!strcmp(t, "weight"))
+        weight();
     else {
         fprintf(stderr, "unknown test %s\n", t);
         return 2;

@@ -44,6 +44,17 @@ req POST "/v1/contracts/$FLIPPER/query" $A '{"data":"0x633aa551"}'
 expect_j .outcome success
 req POST "/v1/contracts/$FLIPPER/query" $A '{"data":"0x2f865bd9"}'
 expect_j .data 0x0001
+# Weight v2: proof_size_used is reported; proof_size_limit below it is out of gas, at it runs
+NEED=$(j .proof_size_used)
+[ "$NEED" -gt 0 ] || fail "proof_size_used not reported"
+req POST "/v1/contracts/$FLIPPER/query" $A "{\"data\":\"0x2f865bd9\",\"proof_size_limit\":$((NEED - 1))}"
+expect 200
+expect_j .outcome out_of_gas
+expect_j .proof_size_used $((NEED - 1))
+req POST "/v1/contracts/$FLIPPER/query" $A "{\"data\":\"0x2f865bd9\",\"proof_size_limit\":$NEED}"
+expect_j .outcome success
+req POST "/v1/contracts/$FLIPPER/query" $A '{"data":"0x2f865bd9","proof_size_limit":-1}'
+expect 400
 # an unknown selector traps (ink! rejects it); gas_used is reported
 req POST "/v1/contracts/$FLIPPER/call" $A '{"data":"0xdeadbeef","gas_limit":100000000}'
 expect 200
