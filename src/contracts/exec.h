@@ -43,8 +43,6 @@ typedef struct ctr_meter {
     size_t ncharges, cap;
 } ctr_meter;
 
-/* How a frame ended when its contract trapped through a host function (ctr_frame.exit). */
-enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR };
 /* How a frame ended when its contract trapped through a host function (ctr_frame.exit):
  * EXIT_OOG ran out of ref_time (a host charge), EXIT_OOG_PROOF out of proof_size. */
 enum { EXIT_NONE = 0, EXIT_RETURN, EXIT_TERMINATE, EXIT_OOG, EXIT_ERROR, EXIT_OOG_PROOF };
