@@ -251,8 +251,9 @@ static bool put_extension(xt *x, const bst_extrinsic_context *ctx, const sub_met
     char what[96];
     snprintf(what, sizeof what, "signed extension %.*s", (int)(n < 64 ? n : 64), id);
     bool ok;
-    if (sub_name_is(id, n, "CheckSpecVersion") || sub_name_is(id, n, "CheckTxVersion")) {
-        uint32_t v = id[5] == 'S' ? ctx->spec_version : ctx->transaction_version;
+    bool spec = sub_name_is(id, n, "CheckSpecVersion");
+    if (spec || sub_name_is(id, n, "CheckTxVersion")) {
+        uint32_t v = spec ? ctx->spec_version : ctx->transaction_version;
         ok = put_zero(x, extra, e->ty, 0) && put_uint(x, add, e->additional, u128_of(v), what);
     } else if (sub_name_is(id, n, "CheckGenesis")) {
         ok = put_zero(x, extra, e->ty, 0) &&
@@ -443,7 +444,7 @@ bool bst_extrinsic_signed(const bst_extrinsic_context *ctx, const bst_key_pair *
 /* Balances' transfer call with its two fields (dest, value) encoded by their types. */
 static bool transfer_call(xt *x, const uint8_t dest[32], const uint8_t amount_le16[16],
                           bst_scale_buf *call) {
-    static const char *const names[] = {"transfer_allow_death", "transfer", "transfer_keep_alive"};
+    static const char names[][24] = {"transfer_allow_death", "transfer", "transfer_keep_alive"};
     uint8_t index[2];
     bst_scale_dec fields;
     size_t nfields = 0;
