@@ -546,7 +546,7 @@ static int cmd_call(const char *path, const char *method, const char *hex, const
 static int cmd_transfer_tx(const char *path, const runtime_opts *opts) {
     int rc = 1;
     bst_state_mem *genesis = NULL;
-    bst_substrate_runtime *rt = open_runtime(path, opts, &genesis, NULL, &rc);
+    bst_substrate_runtime *rt = open_runtime(path, NULL, 0, opts, &genesis, NULL, &rc);
     if (rt) rc = cli_transfer_tx(path, rt, genesis, &opts->tx, call_runtime);
     bst_substrate_runtime_free(rt);
     bst_state_mem_free(genesis); /* after the runtime, which reads it */
