@@ -384,8 +384,40 @@ static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t fiel
     return true;
 }
 
+/* A branch whose target starts a metered block does the block's charge itself (ops.h: BR_FUEL,
+ * BR_IF_NZ_LOOP, ...), saving a dispatch on every loop iteration and block entry; a conditional
+ * branch whose next instruction is a FUEL as well (an `if`) charges on both paths (IF_Z_FUEL).
+ * The charge is the same instruction's, so fuel use does not change. */
+static void enter_block_variant(compiler *c, size_t instr, size_t target) {
+    static const struct {
+        eng_op plain, into_fuel, into_loop, both_fuel;
+    } k_variants[] = {
+        {ENG_OP_BR, ENG_OP_BR_FUEL, ENG_OP_BR_LOOP, ENG_OP__COUNT},
+        {ENG_OP_BR_IF_NZ, ENG_OP_BR_IF_NZ_FUEL, ENG_OP_BR_IF_NZ_LOOP, ENG_OP_IF_NZ_FUEL},
+        {ENG_OP_BR_IF_Z, ENG_OP_BR_IF_Z_FUEL, ENG_OP_BR_IF_Z_LOOP, ENG_OP_IF_Z_FUEL},
+        {ENG_OP_COPY_BR, ENG_OP_COPY_BR_FUEL, ENG_OP_COPY_BR_LOOP, ENG_OP__COUNT},
+        {ENG_OP_COPY2_BR, ENG_OP_COPY2_BR_FUEL, ENG_OP_COPY2_BR_LOOP, ENG_OP__COUNT},
+    };
+    const void *const *h = c->handlers;
+    if (!c->meter || target >= c->ncode) return;
+    uint64_t into = c->code[target];
+    bool loop = into == (uint64_t)(uintptr_t)h[ENG_OP_FUEL_LOOP];
+    if (!loop && into != (uint64_t)(uintptr_t)h[ENG_OP_FUEL]) return;
+    for (size_t i = 0; i < sizeof k_variants / sizeof k_variants[0]; i++) {
+        if (c->code[instr] != (uint64_t)(uintptr_t)h[k_variants[i].plain]) continue;
+        eng_op op = loop ? k_variants[i].into_loop : k_variants[i].into_fuel;
+        /* a conditional branch's fall-through is the instruction after its 3 cells */
+        if (!loop && k_variants[i].both_fuel != ENG_OP__COUNT && instr + 3 < c->ncode &&
+            c->code[instr + 3] == (uint64_t)(uintptr_t)h[ENG_OP_FUEL])
+            op = k_variants[i].both_fuel;
+        c->code[instr] = (uint64_t)(uintptr_t)h[op];
+        return;
+    }
+}
+
 static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
     c->code[field] = (uint64_t)((int64_t)target - (int64_t)instr);
+    enter_block_variant(c, instr, target);
 }
 
 /* A new branch target at the current position: earlier definitions may not be folded into. */
@@ -1054,10 +1086,12 @@ static bool compile_else(compiler *c, const op_info *op) {
     truncate_stack(c, f->height);
     f->unreachable = false;
     f->kind = CTL_ELSE;
-    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, c->ncode);
-    f->if_field = NO_DEF;
+    size_t here = c->ncode;
     bind_here(c);
+    /* the else arm's FUEL first, so that the if's branch is patched knowing its target */
     if (!start_block(c, false)) return false;
+    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
+    f->if_field = NO_DEF;
     /* the else arm starts from the block's params, still in canonical slots */
     for (uint32_t k = 0; k < f->nparams; k++)
         if (!push(c, (uint8_t)f->params[k])) return false;
@@ -1089,13 +1123,15 @@ static bool compile_end(compiler *c, const op_info *op) {
     const bst_valtype *res = f->results;
     c->nctl--;
     size_t here = c->ncode;
-    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
-    for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
-        patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
     bind_here(c);
     truncate_stack(c, height);
     if (!push_types(c, res, nres)) return false;
-    return start_block(c, false);
+    /* the block's FUEL first, so that the branches are patched knowing their target */
+    if (!start_block(c, false)) return false;
+    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
+    for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
+        patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
+    return true;
 }
 
 static bool compile_br(compiler *c, const op_info *op) {

@@ -249,6 +249,27 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         goto trapped;                                                                            \
     } while (0)
 #define INTERRUPTED() eng_interrupt_check(s, &deadline_tick)
+/* Enters the metered block whose FUEL (ENTER_FUEL) or FUEL_LOOP (ENTER_LOOP) instruction pc is
+ * at, doing that instruction's work here instead of dispatching it: the same interrupt poll, then
+ * the charge when the budget covers it.  A short budget continues in the FUEL handler at the same
+ * pc, so checkpoints, traps and backtraces are exactly those of the charge done by the handler. */
+#define ENTER_FUEL()                                                                             \
+    do {                                                                                         \
+        int64_t c_ = (int64_t)pc[1];                                                             \
+        if (fuel < c_) goto L_FUEL;                                                              \
+        fuel -= c_;                                                                              \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    } while (0)
+#define ENTER_LOOP()                                                                             \
+    do {                                                                                         \
+        if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);                                           \
+        int64_t c_ = (int64_t)pc[1];                                                             \
+        if (fuel < c_) goto L_FUEL_CHARGE;                                                       \
+        fuel -= c_;                                                                              \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    } while (0)
 /* Charges fuel.  Too little fuel may be a sampling checkpoint (sampling.c), handled out of line:
  * the fast path is the one comparison either way. */
 #define CHARGE(cost)                                                                             \
@@ -555,11 +576,38 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         if (!(uint32_t)fp[pc[1]]) pc += (int64_t)pc[2];
     else pc += 3;
     NEXT();
+    /* branches into a metered block (ops.h): [op][rel], [op][cond][rel] */
+    L_BR_FUEL : pc += (int64_t)pc[1];
+    ENTER_FUEL();
+    L_BR_LOOP : pc += (int64_t)pc[1];
+    ENTER_LOOP();
+#define BR_IF_INTO(name, test)                                                                   \
+    L_##name##_FUEL : if (test) {                                                                \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER_FUEL();                                                                            \
+    }                                                                                            \
+    pc += 3;                                                                                     \
+    NEXT();                                                                                      \
+    L_##name##_LOOP : if (test) {                                                                \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER_LOOP();                                                                            \
+    }                                                                                            \
+    pc += 3;                                                                                     \
+    NEXT();
+    BR_IF_INTO(BR_IF_NZ, (uint32_t)fp[pc[1]])
+    BR_IF_INTO(BR_IF_Z, !(uint32_t)fp[pc[1]])
+    L_IF_NZ_FUEL : /* both ways into a block */
+        pc += (uint32_t)fp[pc[1]] ? (int64_t)pc[2] : 3;
+    ENTER_FUEL();
+    L_IF_Z_FUEL : pc += (uint32_t)fp[pc[1]] ? 3 : (int64_t)pc[2];
+    ENTER_FUEL();
     L_BR_TABLE : { /* [op][index | count<<32][rel x count+1] */
         uint64_t w = pc[1];
         uint32_t i = (uint32_t)fp[OD(w)], count = OHI(w);
         if (i > count) i = count;
         pc += (int64_t)pc[2 + i];
+        /* its targets are mostly block ends (FUEL), some value-moving stubs */
+        if (pc[0] == (uint64_t)(uintptr_t)&&L_FUEL) ENTER_FUEL();
         NEXT();
     }
     L_RETURN : { /* [op]: results already in fp[0..n) */
@@ -615,6 +663,7 @@ do_call:
             inst = callee->inst;
             RELOAD_MEM();
         }
+        if (pc[0] == (uint64_t)(uintptr_t)&&L_FUEL) ENTER_FUEL(); /* a metered body */
         NEXT();
     } else {
         if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) CALL_TRAP_FILLED();
@@ -668,6 +717,22 @@ do_call:
         pc += (int64_t)pc[2];
         NEXT();
     }
+#define COPY_BR_INTO(kind, ENTER)                                                                \
+    L_COPY_BR_##kind : {                                                                         \
+        uint64_t w = pc[1];                                                                      \
+        fp[OD(w)] = fp[OA(w)];                                                                   \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER();                                                                                 \
+    }                                                                                            \
+    L_COPY2_BR_##kind : {                                                                        \
+        uint64_t w = pc[1];                                                                      \
+        fp[OD(w)] = fp[OA(w)];                                                                   \
+        fp[OB(w)] = fp[OC(w)];                                                                   \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER();                                                                                 \
+    }
+    COPY_BR_INTO(FUEL, ENTER_FUEL)
+    COPY_BR_INTO(LOOP, ENTER_LOOP)
     L_CONST32 : { /* [op][dst | imm<<32] */
         uint64_t w = pc[1];
         fp[OD(w)] = OHI(w);
@@ -888,7 +953,8 @@ do_call:
     NEXT();
     L_FUEL_LOOP : /* [op][cost]: a loop head, so also the place to notice interruption */
         if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
-    CHARGE((int64_t)pc[1]);
+    L_FUEL_CHARGE : /* FUEL_LOOP after its poll */
+        CHARGE((int64_t)pc[1]);
     pc += 2;
     NEXT();
     /* count_instructions: before the block's FUEL/FUEL_LOOP, whose cost is the block's

@@ -328,6 +328,21 @@ typedef enum eng_imm {
     X(COPY2)           /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48]: two copies, in order */     \
     X(COPY_BR)         /* [op][dst | src<<16][rel]: a copy, then a jump */                         \
     X(COPY2_BR)        /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */                      \
+    /* Branches whose target starts a metered block (FUEL, or FUEL_LOOP at a loop head) do the   \
+     * target's charge themselves, saving its dispatch; the compiler picks them when it resolves \
+     * the target.  IF_*_FUEL: both the target and the next instruction are FUEL.  Same layouts. */ \
+    X(BR_FUEL)         /* [op][rel] */                                                             \
+    X(BR_LOOP)                                                                                     \
+    X(BR_IF_NZ_FUEL)   /* [op][cond][rel] */                                                       \
+    X(BR_IF_NZ_LOOP)                                                                               \
+    X(IF_NZ_FUEL)                                                                                  \
+    X(BR_IF_Z_FUEL)                                                                                \
+    X(BR_IF_Z_LOOP)                                                                                \
+    X(IF_Z_FUEL)                                                                                   \
+    X(COPY_BR_FUEL)    /* [op][dst | src<<16][rel] */                                              \
+    X(COPY_BR_LOOP)                                                                                \
+    X(COPY2_BR_FUEL)   /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */                      \
+    X(COPY2_BR_LOOP)                                                                               \
     X(CONST32)         /* [op][dst | imm32<<32] */                                                 \
     X(CONST64)         /* [op][dst][imm64] */                                                      \
     X(SELECT)          /* [op][dst | a<<16 | b<<32 | cond<<48] */                                  \
