@@ -88,6 +88,12 @@ typedef struct compiler {
     size_t last_def;  /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
 
+    /* The last emitted op if it may start a superinstruction (ops.h: ENG_FUSED_OPS), and for
+     * every op the index + 1 of the first k_fused row it starts (0: none). */
+    size_t fuse_at;
+    eng_op fuse_op;
+    uint8_t fuse_first[ENG_OP__COUNT];
+
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
     size_t cmp_instr;           /* its position, or NO_DEF */
     eng_op cmp_true, cmp_false; /* the fused branch taken when it holds / does not hold */
@@ -150,13 +156,47 @@ static bool emit_cell(compiler *c, uint64_t v) {
     return true;
 }
 
+/* The superinstructions, grouped by first op (eng_compile_module indexes them). */
+static const struct {
+    uint16_t first, second, fused;
+} k_fused[] = {
+#define ENG_X_FUSED_ROW(a, b) {ENG_OP_##a, ENG_OP_##b, ENG_OP_##a##__##b},
+    ENG_FUSED_OPS(ENG_X_FUSED_ROW)
+#undef ENG_X_FUSED_ROW
+};
+
+/* op right after a 2-cell op that starts a superinstruction with it: turns that op into the
+ * pair, whose cells are the first op's handler then both operand cells, and returns true (the
+ * caller's operand cell follows as usual).  The code map entry of op's wasm instruction moves
+ * onto the first operand cell, where the pair's handler continues as op (interp.c: FUSED). */
+static bool fuse(compiler *c, eng_op op) {
+    size_t at = c->fuse_at;
+    c->fuse_at = NO_DEF;
+    if (at == NO_DEF || at + 2 != c->ncode || !live(c)) return false;
+    const size_t n = sizeof k_fused / sizeof k_fused[0];
+    for (size_t i = c->fuse_first[c->fuse_op];
+         i > 0 && i <= n && k_fused[i - 1].first == c->fuse_op; i++) {
+        if (k_fused[i - 1].second != op) continue;
+        c->code[at] = (uint64_t)(uintptr_t)c->handlers[k_fused[i - 1].fused];
+        eng_codemap_builder *b = &c->map;
+        if (b->n && b->entries[b->n - 1][0] == c->ncode) b->entries[b->n - 1][0] = c->ncode - 1;
+        return true;
+    }
+    return false;
+}
+
 /* Starts an instruction; returns its position (meaningless when not live). */
 static size_t emit_op(compiler *c, eng_op op) {
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
     size_t at = c->ncode;
+    if (fuse(c, op)) return at;
     emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
+    if (c->fuse_first[op] && live(c)) {
+        c->fuse_at = at;
+        c->fuse_op = op;
+    }
     return at;
 }
 
@@ -422,6 +462,7 @@ static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
 
 /* A new branch target at the current position: earlier definitions may not be folded into. */
 static void bind_here(compiler *c) {
+    c->fuse_at = NO_DEF;
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
@@ -1355,6 +1396,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
     c->cmp_instr = NO_DEF;
+    c->fuse_at = NO_DEF;
     c->total_consts = 0;
     if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");
     free(c->local_types);
@@ -1409,6 +1451,8 @@ void eng_code_free(eng_code *code) {
 bool eng_compile_module(bst_module *m, bst_error *err) {
     compiler c;
     memset(&c, 0, sizeof c);
+    for (size_t i = sizeof k_fused / sizeof k_fused[0]; i-- > 0;)
+        c.fuse_first[k_fused[i].first] = (uint8_t)(i + 1);
     const void *const *handlers = eng_interp_handlers();
     bool ok = true;
     for (uint32_t i = m->nimported_funcs; ok && i < m->nfuncs; i++)

@@ -310,25 +310,37 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+/* An op's work without its dispatch (the *_BODY macros) is also the first half of the
+ * superinstructions that start with it (FUSED below); the expressions of those ops are named
+ * E_<op> so that both expand the same text. */
+#define BIN_BODY(T, expr)                                                                        \
+    uint64_t w = pc[1];                                                                          \
+    T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                        \
+    fp[OD(w)] = (expr);
+/* the immediate form (flag I in ops.h): b comes from the operand cell, sign-extended for
+ * 64-bit types */
+#define BINI_BODY(T, expr)                                                                       \
+    uint64_t w = pc[1];                                                                          \
+    T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));             \
+    fp[OD(w)] = (expr);
+#define BIN_BODY_E(...) BIN_BODY(__VA_ARGS__)
+#define BINI_BODY_E(...) BINI_BODY(__VA_ARGS__)
 #define BIN(name, T, expr)                                                                       \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                    \
-        fp[OD(w)] = (expr);                                                                      \
+        BIN_BODY(T, expr)                                                                        \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-/* An operation that also has an immediate form (flag I in ops.h): b comes from the operand
- * cell, sign-extended for 64-bit types. */
+/* An operation that also has an immediate form. */
 #define BIN2(name, T, expr)                                                                      \
     BIN(name, T, expr)                                                                           \
     L_##name##_IMM : {                                                                           \
-        uint64_t w = pc[1];                                                                      \
-        T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));         \
-        fp[OD(w)] = (expr);                                                                      \
+        BINI_BODY(T, expr)                                                                       \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BIN2_E(name) BIN2_E_(name, E_##name)
+#define BIN2_E_(name, ...) BIN2(name, __VA_ARGS__)
 #define BINF32(name, expr)                                                                       \
     L_##name : {                                                                                 \
         uint64_t w = pc[1];                                                                      \
@@ -337,14 +349,17 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BINF64_BODY(expr)                                                                        \
+    uint64_t w = pc[1];                                                                          \
+    double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                         \
+    fp[OD(w)] = (expr);
 #define BINF64(name, expr)                                                                       \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                     \
-        fp[OD(w)] = (expr);                                                                      \
+        BINF64_BODY(expr)                                                                        \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BINF64_E(name) BINF64(name, E_##name)
 
     /* i32 comparisons, shared with the fused compare-and-branch handlers below */
 #define CMP_I32_EQ (a == b)
@@ -394,9 +409,15 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(I32_CLZ, (uint32_t)x ? (uint64_t)__builtin_clz((uint32_t)x) : 32)
     UN(I32_CTZ, (uint32_t)x ? (uint64_t)__builtin_ctz((uint32_t)x) : 32)
     UN(I32_POPCNT, (uint64_t)__builtin_popcount((uint32_t)x))
-    BIN2(I32_ADD, uint32_t, (uint32_t)(a + b))
+#define E_I32_ADD uint32_t, (uint32_t)(a + b)
+#define E_I32_MUL uint32_t, (uint32_t)(a * b)
+#define E_I32_AND uint32_t, a & b
+#define E_I32_XOR uint32_t, a ^ b
+#define E_I32_SHL uint32_t, (uint32_t)(a << (b & 31))
+#define E_I32_SHR_U uint32_t, a >> (b & 31)
+    BIN2_E(I32_ADD)
     BIN2(I32_SUB, uint32_t, (uint32_t)(a - b))
-    BIN2(I32_MUL, uint32_t, (uint32_t)(a * b))
+    BIN2_E(I32_MUL)
     L_I32_DIV_S : {
         uint64_t w = pc[1];
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
@@ -430,12 +451,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;
         NEXT();
     }
-    BIN2(I32_AND, uint32_t, a & b)
+    BIN2_E(I32_AND)
     BIN2(I32_OR, uint32_t, a | b)
-    BIN2(I32_XOR, uint32_t, a ^ b)
-    BIN2(I32_SHL, uint32_t, (uint32_t)(a << (b & 31)))
+    BIN2_E(I32_XOR)
+    BIN2_E(I32_SHL)
     BIN2(I32_SHR_S, uint32_t, shr_s32(a, b))
-    BIN2(I32_SHR_U, uint32_t, a >> (b & 31))
+    BIN2_E(I32_SHR_U)
     BIN(I32_ROTL, uint32_t, rotl32(a, b))
     BIN(I32_ROTR, uint32_t, rotr32(a, b))
     UN(I64_CLZ, x ? (uint64_t)__builtin_clzll(x) : 64)
@@ -506,9 +527,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(F64_TRUNC, quiet64(x, trunc(f64_of(x))))
     UN(F64_NEAREST, quiet64(x, rint(f64_of(x))))
     UN(F64_SQRT, bits_f64(sqrt(f64_of(x))))
-    BINF64(F64_ADD, bits_f64(a + b))
-    BINF64(F64_SUB, bits_f64(a - b))
-    BINF64(F64_MUL, bits_f64(a * b))
+#define E_F64_ADD bits_f64(a + b)
+#define E_F64_SUB bits_f64(a - b)
+#define E_F64_MUL bits_f64(a * b)
+    BINF64_E(F64_ADD)
+    BINF64_E(F64_SUB)
+    BINF64_E(F64_MUL)
     BINF64(F64_DIV, bits_f64(a / b))
     BINF64(F64_MIN, bits_f64(f64_min(a, b)))
     BINF64(F64_MAX, bits_f64(f64_max(a, b)))
@@ -733,9 +757,11 @@ do_call:
     }
     COPY_BR_INTO(FUEL, ENTER_FUEL)
     COPY_BR_INTO(LOOP, ENTER_LOOP)
+#define CONST32_BODY                                                                             \
+    uint64_t w = pc[1];                                                                          \
+    fp[OD(w)] = OHI(w);
     L_CONST32 : { /* [op][dst | imm<<32] */
-        uint64_t w = pc[1];
-        fp[OD(w)] = OHI(w);
+        CONST32_BODY
         pc += 2;
         NEXT();
     }
@@ -744,9 +770,11 @@ do_call:
         pc += 3;
         NEXT();
     }
+#define SELECT_BODY                                                                              \
+    uint64_t w = pc[1];                                                                          \
+    fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
     L_SELECT : { /* [op][dst | a<<16 | b<<32 | cond<<48] */
-        uint64_t w = pc[1];
-        fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
+        SELECT_BODY
         pc += 2;
         NEXT();
     }
@@ -764,21 +792,29 @@ do_call:
     }
 
     /* ---- memory: [op][dst-or-value | addr<<16 | offset<<32] ---- */
+#define LOAD_BODY(N, T, conv)                                                                    \
+    uint64_t w = pc[1];                                                                          \
+    uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
+    if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
+    T v;                                                                                         \
+    memcpy(&v, mbase + ea, N);                                                                   \
+    fp[OD(w)] = (conv);
+#define LOAD_BODY_E(...) LOAD_BODY(__VA_ARGS__)
 #define LOAD(name, N, T, conv)                                                                   \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                    \
-        if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                           \
-        T v;                                                                                     \
-        memcpy(&v, mbase + ea, N);                                                               \
-        fp[OD(w)] = (conv);                                                                      \
+        LOAD_BODY(N, T, conv)                                                                    \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-    LOAD(I32_LOAD, 4, uint32_t, v)
-    LOAD(I64_LOAD, 8, uint64_t, v)
+#define LOAD_E(name) LOAD_E_(name, E_##name)
+#define LOAD_E_(name, ...) LOAD(name, __VA_ARGS__)
+#define E_I32_LOAD 4, uint32_t, v
+#define E_I64_LOAD 8, uint64_t, v
+#define E_I32_LOAD8_U 1, uint8_t, v
+    LOAD_E(I32_LOAD)
+    LOAD_E(I64_LOAD)
     LOAD(I32_LOAD8_S, 1, uint8_t, sext8_32(v))
-    LOAD(I32_LOAD8_U, 1, uint8_t, v)
+    LOAD_E(I32_LOAD8_U)
     LOAD(I32_LOAD16_S, 2, uint16_t, sext16_32(v))
     LOAD(I32_LOAD16_U, 2, uint16_t, v)
     LOAD(I64_LOAD8_S, 1, uint8_t, sext8_64(v))
@@ -787,13 +823,15 @@ do_call:
     LOAD(I64_LOAD16_U, 2, uint16_t, v)
     LOAD(I64_LOAD32_S, 4, uint32_t, sext32(v))
     LOAD(I64_LOAD32_U, 4, uint32_t, v)
+#define STORE_BODY(N, T)                                                                         \
+    uint64_t w = pc[1];                                                                          \
+    uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
+    if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
+    T v = (T)fp[OD(w)];                                                                          \
+    memcpy(mbase + ea, &v, N);
 #define STORE(name, N, T)                                                                        \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                    \
-        if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                           \
-        T v = (T)fp[OD(w)];                                                                      \
-        memcpy(mbase + ea, &v, N);                                                               \
+        STORE_BODY(N, T)                                                                         \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
@@ -945,6 +983,36 @@ do_call:
     }
 #define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_PICK_##B(CMPBR(iop), )
     ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
+
+    /* ---- superinstructions (ops.h: ENG_FUSED_OPS): [op][first's cell][second's cell] ---- */
+#define FIRST_I32_ADD BIN_BODY_E(E_I32_ADD)
+#define FIRST_I32_ADD_IMM BINI_BODY_E(E_I32_ADD)
+#define FIRST_I32_MUL BIN_BODY_E(E_I32_MUL)
+#define FIRST_I32_AND BIN_BODY_E(E_I32_AND)
+#define FIRST_I32_AND_IMM BINI_BODY_E(E_I32_AND)
+#define FIRST_I32_XOR BIN_BODY_E(E_I32_XOR)
+#define FIRST_I32_SHL_IMM BINI_BODY_E(E_I32_SHL)
+#define FIRST_I32_SHR_U_IMM BINI_BODY_E(E_I32_SHR_U)
+#define FIRST_F64_ADD BINF64_BODY(E_F64_ADD)
+#define FIRST_F64_SUB BINF64_BODY(E_F64_SUB)
+#define FIRST_F64_MUL BINF64_BODY(E_F64_MUL)
+#define FIRST_I32_LOAD LOAD_BODY_E(E_I32_LOAD)
+#define FIRST_I64_LOAD LOAD_BODY_E(E_I64_LOAD)
+#define FIRST_I32_LOAD8_U LOAD_BODY_E(E_I32_LOAD8_U)
+#define FIRST_STORE32 STORE_BODY(4, uint32_t)
+#define FIRST_STORE64 STORE_BODY(8, uint64_t)
+#define FIRST_SELECT SELECT_BODY
+#define FIRST_CONST32 CONST32_BODY
+/* The first op's work (a trap in it has pc at the instruction, which the code map gives the
+ * first op's offset), then the second's handler one cell on, where its operand cell is pc[1]
+ * and its trap site maps to the second op (compile.c notes it there). */
+#define FUSED(first, second)                                                                     \
+    L_##first##__##second : {                                                                    \
+        FIRST_##first                                                                            \
+        pc += 1;                                                                                 \
+        goto L_##second;                                                                         \
+    }
+    ENG_FUSED_OPS(FUSED)
 
     /* ---- metering and determinism ---- */
     L_FUEL : /* [op][cost] */

@@ -7,7 +7,8 @@
 # CoreMark calibrates itself by the clock, mandel and c-ray print their own run time and smallpt
 # runs for long, so these run under a fuel budget instead (cut off before the clock matters): the
 # expected value is then where the budget ran out (the fuel used, the innermost frame) and a
-# hash of the deterministic profile sampled every 997 units of fuel.
+# hash of the deterministic profile sampled every 997 units of fuel.  Two programs trap inside
+# instruction pairs the compiler fuses: their trap site and fuel must not move either.
 #
 # usage: fuel.sh BASTION SHARED_BENCH_DIR WAT2WASM WORKDIR [EXPECTED]
 #   with EXPECTED "-", print the values instead of checking them (to record a new baseline).
@@ -52,6 +53,17 @@ capped() {
   echo "$name exit$rc/$used/$frame/$hash"
 }
 
+# trapsite NAME ARGS...: a run that traps; prints the exit code, the fuel used and the frames.
+trapsite() {
+  name=$1
+  shift
+  "$bastion" run "$@" >/dev/null 2>"$work/$name.err"
+  rc=$?
+  used=$(sed -n 's/^fuel used: \([0-9]*\).*/\1/p' "$work/$name.err")
+  frames=$(sed -n 's/^  #[0-9]* \(0x[0-9a-f]*\) .*/\1/p' "$work/$name.err" | tr '\n' ' ')
+  echo "$name exit$rc/$used/$frames"
+}
+
 actual() {
   fuel fib32 "$bench/fib32.wasm" --invoke fib 20
   fuel fib64 "$bench/fib64.wasm" --invoke fib 20
@@ -59,6 +71,8 @@ actual() {
   fuel fibloop "$work/programs.wasm" --invoke fibloop 50
   fuel mix "$work/programs.wasm" --invoke mix 1000
   fuel mem "$work/programs.wasm" --invoke mem 500
+  trapsite trap_second "$work/programs.wasm" --invoke trap_second 40000
+  trapsite trap_first "$work/programs.wasm" --invoke trap_first 70000
 
   capped coremark-minimal 12000000 "$bench/coremark-minimal.wasm" --invoke run
   capped coremark 12000000 "$bench/coremark.wasm"

@@ -51,4 +51,9 @@
         (i32.load16_u offset=8 (i32.shl (local.get $i) (i32.const 2)))))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (memory.copy (i32.const 8192) (i32.const 0) (i32.const 1000))
-    (i32.add (local.get $s) (call $sq (i32.load8_u (i32.const 8200))))))
+    (i32.add (local.get $s) (call $sq (i32.load8_u (i32.const 8200)))));; traps inside instruction pairs the compiler fuses (i32.add + i32.load8_u, i32.load +
+  ;; i32.store): the backtrace must name the instruction that trapped, as before the fusion
+  (func (export "trap_second") (param i32) (result i32)
+    (i32.load8_u (i32.add (local.get 0) (local.get 0))))
+  (func (export "trap_first") (param i32)
+    (i32.store (local.get 0) (i32.load (local.get 0)))))
