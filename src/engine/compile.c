@@ -1106,7 +1106,15 @@ static bool compile_if(compiler *c, const op_info *op) {
     (void)op;
     vs_entry cond = {.type = 0};
     bool ok;
+    /* The if's own branch is no branch target (its block starts after it): when entering the
+     * block emitted nothing, the comparison producing the condition may still fuse into it. */
+    size_t def = c->last_def, before = c->ncode;
+    uint16_t def_slot = c->last_def_slot;
     if (!enter_block(c, CTL_IF, &cond)) return false;
+    if (c->ncode == before) {
+        c->last_def = def;
+        c->last_def_slot = def_slot;
+    }
     size_t at = emit_cond_branch(c, cond, false, &ok);
     if (!ok) return false;
     ctl_frame *f = top_ctl(c);
