@@ -301,18 +301,20 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     NEXT();
 
     /* ---- numeric handlers: [op][dst | a<<16 | b<<32] ---- */
-#define UN(name, expr)                                                                           \
-    L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        uint64_t x = fp[OA(w)];                                                                  \
-        (void)x;                                                                                 \
-        fp[OD(w)] = (expr);                                                                      \
-        pc += 2;                                                                                 \
-        NEXT();                                                                                  \
-    }
 /* An op's work without its dispatch (the *_BODY macros) is also the first half of the
  * superinstructions that start with it (FUSED below); the expressions of those ops are named
  * E_<op> so that both expand the same text. */
+#define UN_BODY(expr)                                                                            \
+    uint64_t w = pc[1];                                                                          \
+    uint64_t x = fp[OA(w)];                                                                      \
+    (void)x;                                                                                     \
+    fp[OD(w)] = (expr);
+#define UN(name, expr)                                                                           \
+    L_##name : {                                                                                 \
+        UN_BODY(expr)                                                                            \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    }
 #define BIN_BODY(T, expr)                                                                        \
     uint64_t w = pc[1];                                                                          \
     T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                        \
@@ -464,7 +466,10 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(I64_POPCNT, (uint64_t)__builtin_popcountll(x))
     BIN2(I64_ADD, uint64_t, a + b)
     BIN2(I64_SUB, uint64_t, a - b)
-    BIN2(I64_MUL, uint64_t, a * b)
+#define E_I64_MUL uint64_t, a * b
+#define E_I64_SHL uint64_t, a << (b & 63)
+#define E_I64_SHR_U uint64_t, a >> (b & 63)
+    BIN2_E(I64_MUL)
     L_I64_DIV_S : {
         uint64_t w = pc[1];
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
@@ -501,9 +506,9 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BIN2(I64_AND, uint64_t, a & b)
     BIN2(I64_OR, uint64_t, a | b)
     BIN2(I64_XOR, uint64_t, a ^ b)
-    BIN2(I64_SHL, uint64_t, a << (b & 63))
+    BIN2_E(I64_SHL)
     BIN2(I64_SHR_S, uint64_t, shr_s64(a, b))
-    BIN2(I64_SHR_U, uint64_t, a >> (b & 63))
+    BIN2_E(I64_SHR_U)
     BIN(I64_ROTL, uint64_t, rotl64(a, b))
     BIN(I64_ROTR, uint64_t, rotr64(a, b))
     UN(F32_ABS, (uint32_t)x & 0x7fffffffu)
@@ -554,7 +559,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     TRUNC(I32_TRUNC_F64_S, f64_of, I32_S_OK, (uint32_t)(int32_t)v)
     TRUNC(I32_TRUNC_F64_U, f64_of, I32_U_OK, (uint32_t)v)
     UN(I64_EXTEND_I32_S, sext32((uint32_t)x))
-    UN(I64_EXTEND_I32_U, (uint32_t)x)
+#define E_I64_EXTEND_I32_U (uint32_t)x
+    UN(I64_EXTEND_I32_U, E_I64_EXTEND_I32_U)
     TRUNC(I64_TRUNC_F32_S, f32_of, I64_S_OK, (uint64_t)(int64_t)v)
     TRUNC(I64_TRUNC_F32_U, f32_of, I64_U_OK, (uint64_t)v)
     TRUNC(I64_TRUNC_F64_S, f64_of, I64_S_OK, (uint64_t)(int64_t)v)
@@ -778,9 +784,11 @@ do_call:
         pc += 2;
         NEXT();
     }
+#define GLOBAL_GET_BODY                                                                          \
+    uint64_t w = pc[1];                                                                          \
+    fp[OD(w)] = inst->globals[OHI(w)]->val;
     L_GLOBAL_GET : { /* [op][dst | g<<32] */
-        uint64_t w = pc[1];
-        fp[OD(w)] = inst->globals[OHI(w)]->val;
+        GLOBAL_GET_BODY
         pc += 2;
         NEXT();
     }
@@ -815,7 +823,8 @@ do_call:
     LOAD_E(I64_LOAD)
     LOAD(I32_LOAD8_S, 1, uint8_t, sext8_32(v))
     LOAD_E(I32_LOAD8_U)
-    LOAD(I32_LOAD16_S, 2, uint16_t, sext16_32(v))
+#define E_I32_LOAD16_S 2, uint16_t, sext16_32(v)
+    LOAD_E(I32_LOAD16_S)
     LOAD(I32_LOAD16_U, 2, uint16_t, v)
     LOAD(I64_LOAD8_S, 1, uint8_t, sext8_64(v))
     LOAD(I64_LOAD8_U, 1, uint8_t, v)
@@ -1003,6 +1012,13 @@ do_call:
 #define FIRST_STORE64 STORE_BODY(8, uint64_t)
 #define FIRST_SELECT SELECT_BODY
 #define FIRST_CONST32 CONST32_BODY
+#define FIRST_I32_XOR_IMM BINI_BODY_E(E_I32_XOR)
+#define FIRST_I64_MUL BIN_BODY_E(E_I64_MUL)
+#define FIRST_I64_SHL_IMM BINI_BODY_E(E_I64_SHL)
+#define FIRST_I64_SHR_U_IMM BINI_BODY_E(E_I64_SHR_U)
+#define FIRST_I64_EXTEND_I32_U UN_BODY(E_I64_EXTEND_I32_U)
+#define FIRST_I32_LOAD16_S LOAD_BODY_E(E_I32_LOAD16_S)
+#define FIRST_GLOBAL_GET GLOBAL_GET_BODY
 /* The first op's work (a trap in it has pc at the instruction, which the code map gives the
  * first op's offset), then the second's handler one cell on, where its operand cell is pc[1]
  * and its trap site maps to the second op (compile.c notes it there). */

@@ -414,19 +414,28 @@ typedef enum eng_imm {
  * docs/performance.md).  FIRST__SECOND is [op][first's operand cell][second's operand cell]: the
  * handler does the first op's work, then continues in the second's handler one cell on.  Both
  * must be [op][operand] ops that read nothing but their operand cell; the compiler fuses them
- * when it emits the second right after the first (compile.c: emit_op). */
+ * when it emits the second right after the first (compile.c: emit_op).  Rows are grouped by
+ * first op (the compiler indexes each group by its first row). */
 #define ENG_FUSED_OPS(X)                                                                           \
     X(I32_ADD, I32_ADD_IMM)         X(I32_ADD, I32_LOAD8_U)      X(I32_ADD, I32_LOAD)              \
+    X(I32_ADD, COPY)                                                                               \
     X(I32_ADD_IMM, I32_ADD_IMM)     X(I32_ADD_IMM, I32_ADD)      X(I32_ADD_IMM, I32_AND_IMM)       \
-    X(I32_ADD_IMM, I64_LOAD)        X(I32_ADD_IMM, I32_LOAD)     X(I32_SHR_U_IMM, I32_AND_IMM)     \
+    X(I32_ADD_IMM, I64_LOAD)        X(I32_ADD_IMM, I32_LOAD)     X(I32_ADD_IMM, STORE32)           \
+    X(I32_ADD_IMM, COPY)            X(I32_SHR_U_IMM, I32_AND_IMM)                                  \
     X(I32_SHL_IMM, I32_ADD)         X(I32_AND, I32_ADD)          X(I32_AND, I32_SHL_IMM)           \
     X(I32_AND_IMM, I32_XOR_IMM)     X(I32_AND_IMM, SELECT)       X(I32_MUL, I32_ADD)               \
-    X(I32_XOR, I32_AND_IMM)         X(I32_LOAD, STORE32)         X(I32_LOAD, I32_LOAD8_U)          \
-    X(I32_LOAD8_U, I32_ADD)         X(I64_LOAD, F64_SUB)         X(I64_LOAD, STORE64)              \
-    X(I64_LOAD, F64_MUL)            X(F64_MUL, F64_ADD)          X(F64_MUL, F64_MUL)               \
-    X(F64_MUL, F64_SUB)             X(F64_ADD, F64_ADD)          X(F64_ADD, F64_MUL)               \
-    X(F64_ADD, I64_LOAD)            X(F64_SUB, F64_MUL)          X(STORE64, I32_ADD_IMM)           \
-    X(STORE32, I32_ADD_IMM)         X(SELECT, I32_SHR_U_IMM)     X(CONST32, I32_ADD_IMM)
+    X(I32_XOR, I32_AND_IMM)         X(I32_XOR_IMM, I32_SHR_U_IMM)                                  \
+    X(I32_LOAD, STORE32)            X(I32_LOAD, I32_LOAD8_U)     X(I32_LOAD, I32_SUB)              \
+    X(I32_LOAD, I32_ADD_IMM)        X(I32_LOAD8_U, I32_ADD)      X(I32_LOAD8_U, COPY)              \
+    X(I32_LOAD16_S, I32_LOAD16_S)   X(I64_LOAD, F64_SUB)         X(I64_LOAD, STORE64)              \
+    X(I64_LOAD, F64_MUL)            X(I64_LOAD, CONST32)         X(I64_MUL, I64_ADD)               \
+    X(I64_SHL_IMM, I64_SHR_U_IMM)   X(I64_SHR_U_IMM, I64_OR)     X(I64_EXTEND_I32_U, I64_ADD)      \
+    X(F64_MUL, F64_ADD)             X(F64_MUL, F64_MUL)          X(F64_MUL, F64_SUB)               \
+    X(F64_ADD, F64_ADD)             X(F64_ADD, F64_MUL)          X(F64_ADD, I64_LOAD)              \
+    X(F64_ADD, CONST32)             X(F64_SUB, F64_MUL)          X(STORE64, I32_ADD_IMM)           \
+    X(STORE32, I32_ADD_IMM)         X(STORE32, COPY)             X(SELECT, I32_SHR_U_IMM)          \
+    X(SELECT, SELECT)               X(CONST32, I32_ADD_IMM)      X(CONST32, I64_AND)               \
+    X(CONST32, SELECT)              X(GLOBAL_GET, I32_SUB_IMM)
 #define ENG_X_OP_FUSED(first, second) ENG_OP_ITEM(first##__##second)
 
 /* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
