@@ -42,3 +42,15 @@ include(${CMAKE_SOURCE_DIR}/tests/hostile/hostile.cmake)
 add_executable(bastion_coldstart ${CMAKE_SOURCE_DIR}/bench/coldstart.c)
 target_compile_definitions(bastion_coldstart PRIVATE _POSIX_C_SOURCE=200809L)
 target_link_libraries(bastion_coldstart PRIVATE bastion_engine)
+
+# Fuel invariance: the fuel every benchmark module and tests/fuel/programs.wat use must stay
+# what it was before the interpreter's optimisations (metering is consensus; tests/fuel/fuel.sh).
+find_program(BASTION_WAT2WASM wat2wasm)
+if(BASTION_WAT2WASM)
+  add_test(NAME engine/fuel
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fuel/fuel.sh $<TARGET_FILE:bastion>
+                   ${BASTION_SHARED_DIR}/bench ${BASTION_WAT2WASM} ${CMAKE_BINARY_DIR}/fuel)
+  set_tests_properties(engine/fuel PROPERTIES TIMEOUT 300)
+else()
+  message(WARNING "wat2wasm not found: engine/fuel not registered")
+endif()

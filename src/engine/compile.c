@@ -88,6 +88,12 @@ typedef struct compiler {
     size_t last_def;  /* cell holding the dst of the last value-producing op */
     uint16_t last_def_slot;
 
+    /* The last emitted op if it may start a superinstruction (ops.h: ENG_FUSED_OPS), and for
+     * every op the index + 1 of the first k_fused row it starts (0: none). */
+    size_t fuse_at;
+    eng_op fuse_op;
+    uint8_t fuse_first[ENG_OP__COUNT];
+
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
     size_t cmp_instr;           /* its position, or NO_DEF */
     eng_op cmp_true, cmp_false; /* the fused branch taken when it holds / does not hold */
@@ -150,13 +156,47 @@ static bool emit_cell(compiler *c, uint64_t v) {
     return true;
 }
 
+/* The superinstructions, grouped by first op (eng_compile_module indexes them). */
+static const struct {
+    uint16_t first, second, fused;
+} k_fused[] = {
+#define ENG_X_FUSED_ROW(a, b) {ENG_OP_##a, ENG_OP_##b, ENG_OP_##a##__##b},
+    ENG_FUSED_OPS(ENG_X_FUSED_ROW)
+#undef ENG_X_FUSED_ROW
+};
+
+/* op right after a 2-cell op that starts a superinstruction with it: turns that op into the
+ * pair, whose cells are the first op's handler then both operand cells, and returns true (the
+ * caller's operand cell follows as usual).  The code map entry of op's wasm instruction moves
+ * onto the first operand cell, where the pair's handler continues as op (interp.c: FUSED). */
+static bool fuse(compiler *c, eng_op op) {
+    size_t at = c->fuse_at;
+    c->fuse_at = NO_DEF;
+    if (at == NO_DEF || at + 2 != c->ncode || !live(c)) return false;
+    const size_t n = sizeof k_fused / sizeof k_fused[0];
+    for (size_t i = c->fuse_first[c->fuse_op];
+         i > 0 && i <= n && k_fused[i - 1].first == c->fuse_op; i++) {
+        if (k_fused[i - 1].second != op) continue;
+        c->code[at] = (uint64_t)(uintptr_t)c->handlers[k_fused[i - 1].fused];
+        eng_codemap_builder *b = &c->map;
+        if (b->n && b->entries[b->n - 1][0] == c->ncode) b->entries[b->n - 1][0] = c->ncode - 1;
+        return true;
+    }
+    return false;
+}
+
 /* Starts an instruction; returns its position (meaningless when not live). */
 static size_t emit_op(compiler *c, eng_op op) {
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
     size_t at = c->ncode;
+    if (fuse(c, op)) return at;
     emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
+    if (c->fuse_first[op] && live(c)) {
+        c->fuse_at = at;
+        c->fuse_op = op;
+    }
     return at;
 }
 
@@ -189,7 +229,9 @@ static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
     }
     size_t at = emit_op(c, ENG_OP_COPY);
     if (!emit_cell(c, pack3(dst, src, 0))) return false;
-    if (live(c)) c->last_copy = c->last_move = at;
+    /* (a COPY fused into the op before it is no COPY of its own to pair or absorb) */
+    if (live(c) && c->code[at] == (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY])
+        c->last_copy = c->last_move = at;
     return true;
 }
 
@@ -384,12 +426,45 @@ static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t fiel
     return true;
 }
 
+/* A branch whose target starts a metered block does the block's charge itself (ops.h: BR_FUEL,
+ * BR_IF_NZ_LOOP, ...), saving a dispatch on every loop iteration and block entry; a conditional
+ * branch whose next instruction is a FUEL as well (an `if`) charges on both paths (IF_Z_FUEL).
+ * The charge is the same instruction's, so fuel use does not change. */
+static void enter_block_variant(compiler *c, size_t instr, size_t target) {
+    static const struct {
+        eng_op plain, into_fuel, into_loop, both_fuel;
+    } k_variants[] = {
+        {ENG_OP_BR, ENG_OP_BR_FUEL, ENG_OP_BR_LOOP, ENG_OP__COUNT},
+        {ENG_OP_BR_IF_NZ, ENG_OP_BR_IF_NZ_FUEL, ENG_OP_BR_IF_NZ_LOOP, ENG_OP_IF_NZ_FUEL},
+        {ENG_OP_BR_IF_Z, ENG_OP_BR_IF_Z_FUEL, ENG_OP_BR_IF_Z_LOOP, ENG_OP_IF_Z_FUEL},
+        {ENG_OP_COPY_BR, ENG_OP_COPY_BR_FUEL, ENG_OP_COPY_BR_LOOP, ENG_OP__COUNT},
+        {ENG_OP_COPY2_BR, ENG_OP_COPY2_BR_FUEL, ENG_OP_COPY2_BR_LOOP, ENG_OP__COUNT},
+    };
+    const void *const *h = c->handlers;
+    if (!c->meter || target >= c->ncode) return;
+    uint64_t into = c->code[target];
+    bool loop = into == (uint64_t)(uintptr_t)h[ENG_OP_FUEL_LOOP];
+    if (!loop && into != (uint64_t)(uintptr_t)h[ENG_OP_FUEL]) return;
+    for (size_t i = 0; i < sizeof k_variants / sizeof k_variants[0]; i++) {
+        if (c->code[instr] != (uint64_t)(uintptr_t)h[k_variants[i].plain]) continue;
+        eng_op op = loop ? k_variants[i].into_loop : k_variants[i].into_fuel;
+        /* a conditional branch's fall-through is the instruction after its 3 cells */
+        if (!loop && k_variants[i].both_fuel != ENG_OP__COUNT && instr + 3 < c->ncode &&
+            c->code[instr + 3] == (uint64_t)(uintptr_t)h[ENG_OP_FUEL])
+            op = k_variants[i].both_fuel;
+        c->code[instr] = (uint64_t)(uintptr_t)h[op];
+        return;
+    }
+}
+
 static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
     c->code[field] = (uint64_t)((int64_t)target - (int64_t)instr);
+    enter_block_variant(c, instr, target);
 }
 
 /* A new branch target at the current position: earlier definitions may not be folded into. */
 static void bind_here(compiler *c) {
+    c->fuse_at = NO_DEF;
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
@@ -1033,7 +1108,15 @@ static bool compile_if(compiler *c, const op_info *op) {
     (void)op;
     vs_entry cond = {.type = 0};
     bool ok;
+    /* The if's own branch is no branch target (its block starts after it): when entering the
+     * block emitted nothing, the comparison producing the condition may still fuse into it. */
+    size_t def = c->last_def, before = c->ncode;
+    uint16_t def_slot = c->last_def_slot;
     if (!enter_block(c, CTL_IF, &cond)) return false;
+    if (c->ncode == before) {
+        c->last_def = def;
+        c->last_def_slot = def_slot;
+    }
     size_t at = emit_cond_branch(c, cond, false, &ok);
     if (!ok) return false;
     ctl_frame *f = top_ctl(c);
@@ -1054,10 +1137,12 @@ static bool compile_else(compiler *c, const op_info *op) {
     truncate_stack(c, f->height);
     f->unreachable = false;
     f->kind = CTL_ELSE;
-    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, c->ncode);
-    f->if_field = NO_DEF;
+    size_t here = c->ncode;
     bind_here(c);
+    /* the else arm's FUEL first, so that the if's branch is patched knowing its target */
     if (!start_block(c, false)) return false;
+    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
+    f->if_field = NO_DEF;
     /* the else arm starts from the block's params, still in canonical slots */
     for (uint32_t k = 0; k < f->nparams; k++)
         if (!push(c, (uint8_t)f->params[k])) return false;
@@ -1089,13 +1174,15 @@ static bool compile_end(compiler *c, const op_info *op) {
     const bst_valtype *res = f->results;
     c->nctl--;
     size_t here = c->ncode;
-    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
-    for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
-        patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
     bind_here(c);
     truncate_stack(c, height);
     if (!push_types(c, res, nres)) return false;
-    return start_block(c, false);
+    /* the block's FUEL first, so that the branches are patched knowing their target */
+    if (!start_block(c, false)) return false;
+    if (f->if_field != NO_DEF) patch_rel(c, f->if_instr, f->if_field, here);
+    for (size_t k = f->fixups; k; k = c->fix[k - 1].next)
+        patch_rel(c, c->fix[k - 1].instr, c->fix[k - 1].field, here);
+    return true;
 }
 
 static bool compile_br(compiler *c, const op_info *op) {
@@ -1319,6 +1406,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
     c->cmp_instr = NO_DEF;
+    c->fuse_at = NO_DEF;
     c->total_consts = 0;
     if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");
     free(c->local_types);
@@ -1373,6 +1461,8 @@ void eng_code_free(eng_code *code) {
 bool eng_compile_module(bst_module *m, bst_error *err) {
     compiler c;
     memset(&c, 0, sizeof c);
+    for (size_t i = sizeof k_fused / sizeof k_fused[0]; i-- > 0;)
+        c.fuse_first[k_fused[i].first] = (uint8_t)(i + 1);
     const void *const *handlers = eng_interp_handlers();
     bool ok = true;
     for (uint32_t i = m->nimported_funcs; ok && i < m->nfuncs; i++)

@@ -249,6 +249,27 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         goto trapped;                                                                            \
     } while (0)
 #define INTERRUPTED() eng_interrupt_check(s, &deadline_tick)
+/* Enters the metered block whose FUEL (ENTER_FUEL) or FUEL_LOOP (ENTER_LOOP) instruction pc is
+ * at, doing that instruction's work here instead of dispatching it: the same interrupt poll, then
+ * the charge when the budget covers it.  A short budget continues in the FUEL handler at the same
+ * pc, so checkpoints, traps and backtraces are exactly those of the charge done by the handler. */
+#define ENTER_FUEL()                                                                             \
+    do {                                                                                         \
+        int64_t c_ = (int64_t)pc[1];                                                             \
+        if (fuel < c_) goto L_FUEL;                                                              \
+        fuel -= c_;                                                                              \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    } while (0)
+#define ENTER_LOOP()                                                                             \
+    do {                                                                                         \
+        if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);                                           \
+        int64_t c_ = (int64_t)pc[1];                                                             \
+        if (fuel < c_) goto L_FUEL_CHARGE;                                                       \
+        fuel -= c_;                                                                              \
+        pc += 2;                                                                                 \
+        NEXT();                                                                                  \
+    } while (0)
 /* Charges fuel.  Too little fuel may be a sampling checkpoint (sampling.c), handled out of line:
  * the fast path is the one comparison either way. */
 #define CHARGE(cost)                                                                             \
@@ -280,34 +301,48 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     NEXT();
 
     /* ---- numeric handlers: [op][dst | a<<16 | b<<32] ---- */
+/* An op's work without its dispatch (the *_BODY macros) is also the first half of the
+ * superinstructions that start with it (FUSED below); the expressions of those ops are named
+ * E_<op> so that both expand the same text. */
+#define UN_BODY(expr)                                                                            \
+    uint64_t w = pc[1];                                                                          \
+    uint64_t x = fp[OA(w)];                                                                      \
+    (void)x;                                                                                     \
+    fp[OD(w)] = (expr);
 #define UN(name, expr)                                                                           \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        uint64_t x = fp[OA(w)];                                                                  \
-        (void)x;                                                                                 \
-        fp[OD(w)] = (expr);                                                                      \
+        UN_BODY(expr)                                                                            \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BIN_BODY(T, expr)                                                                        \
+    uint64_t w = pc[1];                                                                          \
+    T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                        \
+    fp[OD(w)] = (expr);
+/* the immediate form (flag I in ops.h): b comes from the operand cell, sign-extended for
+ * 64-bit types */
+#define BINI_BODY(T, expr)                                                                       \
+    uint64_t w = pc[1];                                                                          \
+    T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));             \
+    fp[OD(w)] = (expr);
+#define BIN_BODY_E(...) BIN_BODY(__VA_ARGS__)
+#define BINI_BODY_E(...) BINI_BODY(__VA_ARGS__)
 #define BIN(name, T, expr)                                                                       \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                    \
-        fp[OD(w)] = (expr);                                                                      \
+        BIN_BODY(T, expr)                                                                        \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-/* An operation that also has an immediate form (flag I in ops.h): b comes from the operand
- * cell, sign-extended for 64-bit types. */
+/* An operation that also has an immediate form. */
 #define BIN2(name, T, expr)                                                                      \
     BIN(name, T, expr)                                                                           \
     L_##name##_IMM : {                                                                           \
-        uint64_t w = pc[1];                                                                      \
-        T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));         \
-        fp[OD(w)] = (expr);                                                                      \
+        BINI_BODY(T, expr)                                                                       \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BIN2_E(name) BIN2_E_(name, E_##name)
+#define BIN2_E_(name, ...) BIN2(name, __VA_ARGS__)
 #define BINF32(name, expr)                                                                       \
     L_##name : {                                                                                 \
         uint64_t w = pc[1];                                                                      \
@@ -316,14 +351,17 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BINF64_BODY(expr)                                                                        \
+    uint64_t w = pc[1];                                                                          \
+    double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                         \
+    fp[OD(w)] = (expr);
 #define BINF64(name, expr)                                                                       \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                     \
-        fp[OD(w)] = (expr);                                                                      \
+        BINF64_BODY(expr)                                                                        \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
+#define BINF64_E(name) BINF64(name, E_##name)
 
     /* i32 comparisons, shared with the fused compare-and-branch handlers below */
 #define CMP_I32_EQ (a == b)
@@ -373,9 +411,15 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(I32_CLZ, (uint32_t)x ? (uint64_t)__builtin_clz((uint32_t)x) : 32)
     UN(I32_CTZ, (uint32_t)x ? (uint64_t)__builtin_ctz((uint32_t)x) : 32)
     UN(I32_POPCNT, (uint64_t)__builtin_popcount((uint32_t)x))
-    BIN2(I32_ADD, uint32_t, (uint32_t)(a + b))
+#define E_I32_ADD uint32_t, (uint32_t)(a + b)
+#define E_I32_MUL uint32_t, (uint32_t)(a * b)
+#define E_I32_AND uint32_t, a & b
+#define E_I32_XOR uint32_t, a ^ b
+#define E_I32_SHL uint32_t, (uint32_t)(a << (b & 31))
+#define E_I32_SHR_U uint32_t, a >> (b & 31)
+    BIN2_E(I32_ADD)
     BIN2(I32_SUB, uint32_t, (uint32_t)(a - b))
-    BIN2(I32_MUL, uint32_t, (uint32_t)(a * b))
+    BIN2_E(I32_MUL)
     L_I32_DIV_S : {
         uint64_t w = pc[1];
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
@@ -409,12 +453,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;
         NEXT();
     }
-    BIN2(I32_AND, uint32_t, a & b)
+    BIN2_E(I32_AND)
     BIN2(I32_OR, uint32_t, a | b)
-    BIN2(I32_XOR, uint32_t, a ^ b)
-    BIN2(I32_SHL, uint32_t, (uint32_t)(a << (b & 31)))
+    BIN2_E(I32_XOR)
+    BIN2_E(I32_SHL)
     BIN2(I32_SHR_S, uint32_t, shr_s32(a, b))
-    BIN2(I32_SHR_U, uint32_t, a >> (b & 31))
+    BIN2_E(I32_SHR_U)
     BIN(I32_ROTL, uint32_t, rotl32(a, b))
     BIN(I32_ROTR, uint32_t, rotr32(a, b))
     UN(I64_CLZ, x ? (uint64_t)__builtin_clzll(x) : 64)
@@ -422,7 +466,10 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(I64_POPCNT, (uint64_t)__builtin_popcountll(x))
     BIN2(I64_ADD, uint64_t, a + b)
     BIN2(I64_SUB, uint64_t, a - b)
-    BIN2(I64_MUL, uint64_t, a * b)
+#define E_I64_MUL uint64_t, a * b
+#define E_I64_SHL uint64_t, a << (b & 63)
+#define E_I64_SHR_U uint64_t, a >> (b & 63)
+    BIN2_E(I64_MUL)
     L_I64_DIV_S : {
         uint64_t w = pc[1];
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
@@ -459,9 +506,9 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BIN2(I64_AND, uint64_t, a & b)
     BIN2(I64_OR, uint64_t, a | b)
     BIN2(I64_XOR, uint64_t, a ^ b)
-    BIN2(I64_SHL, uint64_t, a << (b & 63))
+    BIN2_E(I64_SHL)
     BIN2(I64_SHR_S, uint64_t, shr_s64(a, b))
-    BIN2(I64_SHR_U, uint64_t, a >> (b & 63))
+    BIN2_E(I64_SHR_U)
     BIN(I64_ROTL, uint64_t, rotl64(a, b))
     BIN(I64_ROTR, uint64_t, rotr64(a, b))
     UN(F32_ABS, (uint32_t)x & 0x7fffffffu)
@@ -485,9 +532,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(F64_TRUNC, quiet64(x, trunc(f64_of(x))))
     UN(F64_NEAREST, quiet64(x, rint(f64_of(x))))
     UN(F64_SQRT, bits_f64(sqrt(f64_of(x))))
-    BINF64(F64_ADD, bits_f64(a + b))
-    BINF64(F64_SUB, bits_f64(a - b))
-    BINF64(F64_MUL, bits_f64(a * b))
+#define E_F64_ADD bits_f64(a + b)
+#define E_F64_SUB bits_f64(a - b)
+#define E_F64_MUL bits_f64(a * b)
+    BINF64_E(F64_ADD)
+    BINF64_E(F64_SUB)
+    BINF64_E(F64_MUL)
     BINF64(F64_DIV, bits_f64(a / b))
     BINF64(F64_MIN, bits_f64(f64_min(a, b)))
     BINF64(F64_MAX, bits_f64(f64_max(a, b)))
@@ -509,7 +559,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     TRUNC(I32_TRUNC_F64_S, f64_of, I32_S_OK, (uint32_t)(int32_t)v)
     TRUNC(I32_TRUNC_F64_U, f64_of, I32_U_OK, (uint32_t)v)
     UN(I64_EXTEND_I32_S, sext32((uint32_t)x))
-    UN(I64_EXTEND_I32_U, (uint32_t)x)
+#define E_I64_EXTEND_I32_U (uint32_t)x
+    UN(I64_EXTEND_I32_U, E_I64_EXTEND_I32_U)
     TRUNC(I64_TRUNC_F32_S, f32_of, I64_S_OK, (uint64_t)(int64_t)v)
     TRUNC(I64_TRUNC_F32_U, f32_of, I64_U_OK, (uint64_t)v)
     TRUNC(I64_TRUNC_F64_S, f64_of, I64_S_OK, (uint64_t)(int64_t)v)
@@ -555,11 +606,38 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         if (!(uint32_t)fp[pc[1]]) pc += (int64_t)pc[2];
     else pc += 3;
     NEXT();
+    /* branches into a metered block (ops.h): [op][rel], [op][cond][rel] */
+    L_BR_FUEL : pc += (int64_t)pc[1];
+    ENTER_FUEL();
+    L_BR_LOOP : pc += (int64_t)pc[1];
+    ENTER_LOOP();
+#define BR_IF_INTO(name, test)                                                                   \
+    L_##name##_FUEL : if (test) {                                                                \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER_FUEL();                                                                            \
+    }                                                                                            \
+    pc += 3;                                                                                     \
+    NEXT();                                                                                      \
+    L_##name##_LOOP : if (test) {                                                                \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER_LOOP();                                                                            \
+    }                                                                                            \
+    pc += 3;                                                                                     \
+    NEXT();
+    BR_IF_INTO(BR_IF_NZ, (uint32_t)fp[pc[1]])
+    BR_IF_INTO(BR_IF_Z, !(uint32_t)fp[pc[1]])
+    L_IF_NZ_FUEL : /* both ways into a block */
+        pc += (uint32_t)fp[pc[1]] ? (int64_t)pc[2] : 3;
+    ENTER_FUEL();
+    L_IF_Z_FUEL : pc += (uint32_t)fp[pc[1]] ? 3 : (int64_t)pc[2];
+    ENTER_FUEL();
     L_BR_TABLE : { /* [op][index | count<<32][rel x count+1] */
         uint64_t w = pc[1];
         uint32_t i = (uint32_t)fp[OD(w)], count = OHI(w);
         if (i > count) i = count;
         pc += (int64_t)pc[2 + i];
+        /* its targets are mostly block ends (FUEL), some value-moving stubs */
+        if (pc[0] == (uint64_t)(uintptr_t)&&L_FUEL) ENTER_FUEL();
         NEXT();
     }
     L_RETURN : { /* [op]: results already in fp[0..n) */
@@ -615,6 +693,7 @@ do_call:
             inst = callee->inst;
             RELOAD_MEM();
         }
+        if (pc[0] == (uint64_t)(uintptr_t)&&L_FUEL) ENTER_FUEL(); /* a metered body */
         NEXT();
     } else {
         if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) CALL_TRAP_FILLED();
@@ -668,9 +747,27 @@ do_call:
         pc += (int64_t)pc[2];
         NEXT();
     }
+#define COPY_BR_INTO(kind, ENTER)                                                                \
+    L_COPY_BR_##kind : {                                                                         \
+        uint64_t w = pc[1];                                                                      \
+        fp[OD(w)] = fp[OA(w)];                                                                   \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER();                                                                                 \
+    }                                                                                            \
+    L_COPY2_BR_##kind : {                                                                        \
+        uint64_t w = pc[1];                                                                      \
+        fp[OD(w)] = fp[OA(w)];                                                                   \
+        fp[OB(w)] = fp[OC(w)];                                                                   \
+        pc += (int64_t)pc[2];                                                                    \
+        ENTER();                                                                                 \
+    }
+    COPY_BR_INTO(FUEL, ENTER_FUEL)
+    COPY_BR_INTO(LOOP, ENTER_LOOP)
+#define CONST32_BODY                                                                             \
+    uint64_t w = pc[1];                                                                          \
+    fp[OD(w)] = OHI(w);
     L_CONST32 : { /* [op][dst | imm<<32] */
-        uint64_t w = pc[1];
-        fp[OD(w)] = OHI(w);
+        CONST32_BODY
         pc += 2;
         NEXT();
     }
@@ -679,15 +776,19 @@ do_call:
         pc += 3;
         NEXT();
     }
+#define SELECT_BODY                                                                              \
+    uint64_t w = pc[1];                                                                          \
+    fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
     L_SELECT : { /* [op][dst | a<<16 | b<<32 | cond<<48] */
-        uint64_t w = pc[1];
-        fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
+        SELECT_BODY
         pc += 2;
         NEXT();
     }
+#define GLOBAL_GET_BODY                                                                          \
+    uint64_t w = pc[1];                                                                          \
+    fp[OD(w)] = inst->globals[OHI(w)]->val;
     L_GLOBAL_GET : { /* [op][dst | g<<32] */
-        uint64_t w = pc[1];
-        fp[OD(w)] = inst->globals[OHI(w)]->val;
+        GLOBAL_GET_BODY
         pc += 2;
         NEXT();
     }
@@ -699,22 +800,31 @@ do_call:
     }
 
     /* ---- memory: [op][dst-or-value | addr<<16 | offset<<32] ---- */
+#define LOAD_BODY(N, T, conv)                                                                    \
+    uint64_t w = pc[1];                                                                          \
+    uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
+    if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
+    T v;                                                                                         \
+    memcpy(&v, mbase + ea, N);                                                                   \
+    fp[OD(w)] = (conv);
+#define LOAD_BODY_E(...) LOAD_BODY(__VA_ARGS__)
 #define LOAD(name, N, T, conv)                                                                   \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                    \
-        if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                           \
-        T v;                                                                                     \
-        memcpy(&v, mbase + ea, N);                                                               \
-        fp[OD(w)] = (conv);                                                                      \
+        LOAD_BODY(N, T, conv)                                                                    \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-    LOAD(I32_LOAD, 4, uint32_t, v)
-    LOAD(I64_LOAD, 8, uint64_t, v)
+#define LOAD_E(name) LOAD_E_(name, E_##name)
+#define LOAD_E_(name, ...) LOAD(name, __VA_ARGS__)
+#define E_I32_LOAD 4, uint32_t, v
+#define E_I64_LOAD 8, uint64_t, v
+#define E_I32_LOAD8_U 1, uint8_t, v
+    LOAD_E(I32_LOAD)
+    LOAD_E(I64_LOAD)
     LOAD(I32_LOAD8_S, 1, uint8_t, sext8_32(v))
-    LOAD(I32_LOAD8_U, 1, uint8_t, v)
-    LOAD(I32_LOAD16_S, 2, uint16_t, sext16_32(v))
+    LOAD_E(I32_LOAD8_U)
+#define E_I32_LOAD16_S 2, uint16_t, sext16_32(v)
+    LOAD_E(I32_LOAD16_S)
     LOAD(I32_LOAD16_U, 2, uint16_t, v)
     LOAD(I64_LOAD8_S, 1, uint8_t, sext8_64(v))
     LOAD(I64_LOAD8_U, 1, uint8_t, v)
@@ -722,13 +832,15 @@ do_call:
     LOAD(I64_LOAD16_U, 2, uint16_t, v)
     LOAD(I64_LOAD32_S, 4, uint32_t, sext32(v))
     LOAD(I64_LOAD32_U, 4, uint32_t, v)
+#define STORE_BODY(N, T)                                                                         \
+    uint64_t w = pc[1];                                                                          \
+    uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
+    if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
+    T v = (T)fp[OD(w)];                                                                          \
+    memcpy(mbase + ea, &v, N);
 #define STORE(name, N, T)                                                                        \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
-        uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                    \
-        if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                           \
-        T v = (T)fp[OD(w)];                                                                      \
-        memcpy(mbase + ea, &v, N);                                                               \
+        STORE_BODY(N, T)                                                                         \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
@@ -881,6 +993,43 @@ do_call:
 #define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_PICK_##B(CMPBR(iop), )
     ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
 
+    /* ---- superinstructions (ops.h: ENG_FUSED_OPS): [op][first's cell][second's cell] ---- */
+#define FIRST_I32_ADD BIN_BODY_E(E_I32_ADD)
+#define FIRST_I32_ADD_IMM BINI_BODY_E(E_I32_ADD)
+#define FIRST_I32_MUL BIN_BODY_E(E_I32_MUL)
+#define FIRST_I32_AND BIN_BODY_E(E_I32_AND)
+#define FIRST_I32_AND_IMM BINI_BODY_E(E_I32_AND)
+#define FIRST_I32_XOR BIN_BODY_E(E_I32_XOR)
+#define FIRST_I32_SHL_IMM BINI_BODY_E(E_I32_SHL)
+#define FIRST_I32_SHR_U_IMM BINI_BODY_E(E_I32_SHR_U)
+#define FIRST_F64_ADD BINF64_BODY(E_F64_ADD)
+#define FIRST_F64_SUB BINF64_BODY(E_F64_SUB)
+#define FIRST_F64_MUL BINF64_BODY(E_F64_MUL)
+#define FIRST_I32_LOAD LOAD_BODY_E(E_I32_LOAD)
+#define FIRST_I64_LOAD LOAD_BODY_E(E_I64_LOAD)
+#define FIRST_I32_LOAD8_U LOAD_BODY_E(E_I32_LOAD8_U)
+#define FIRST_STORE32 STORE_BODY(4, uint32_t)
+#define FIRST_STORE64 STORE_BODY(8, uint64_t)
+#define FIRST_SELECT SELECT_BODY
+#define FIRST_CONST32 CONST32_BODY
+#define FIRST_I32_XOR_IMM BINI_BODY_E(E_I32_XOR)
+#define FIRST_I64_MUL BIN_BODY_E(E_I64_MUL)
+#define FIRST_I64_SHL_IMM BINI_BODY_E(E_I64_SHL)
+#define FIRST_I64_SHR_U_IMM BINI_BODY_E(E_I64_SHR_U)
+#define FIRST_I64_EXTEND_I32_U UN_BODY(E_I64_EXTEND_I32_U)
+#define FIRST_I32_LOAD16_S LOAD_BODY_E(E_I32_LOAD16_S)
+#define FIRST_GLOBAL_GET GLOBAL_GET_BODY
+/* The first op's work (a trap in it has pc at the instruction, which the code map gives the
+ * first op's offset), then the second's handler one cell on, where its operand cell is pc[1]
+ * and its trap site maps to the second op (compile.c notes it there). */
+#define FUSED(first, second)                                                                     \
+    L_##first##__##second : {                                                                    \
+        FIRST_##first                                                                            \
+        pc += 1;                                                                                 \
+        goto L_##second;                                                                         \
+    }
+    ENG_FUSED_OPS(FUSED)
+
     /* ---- metering and determinism ---- */
     L_FUEL : /* [op][cost] */
         CHARGE((int64_t)pc[1]);
@@ -888,7 +1037,8 @@ do_call:
     NEXT();
     L_FUEL_LOOP : /* [op][cost]: a loop head, so also the place to notice interruption */
         if (INTERRUPTED()) TRAP(BST_TRAP_INTERRUPTED);
-    CHARGE((int64_t)pc[1]);
+    L_FUEL_CHARGE : /* FUEL_LOOP after its poll */
+        CHARGE((int64_t)pc[1]);
     pc += 2;
     NEXT();
     /* count_instructions: before the block's FUEL/FUEL_LOOP, whose cost is the block's

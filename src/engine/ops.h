@@ -328,6 +328,21 @@ typedef enum eng_imm {
     X(COPY2)           /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48]: two copies, in order */     \
     X(COPY_BR)         /* [op][dst | src<<16][rel]: a copy, then a jump */                         \
     X(COPY2_BR)        /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */                      \
+    /* Branches whose target starts a metered block (FUEL, or FUEL_LOOP at a loop head) do the   \
+     * target's charge themselves, saving its dispatch; the compiler picks them when it resolves \
+     * the target.  IF_*_FUEL: both the target and the next instruction are FUEL.  Same layouts. */ \
+    X(BR_FUEL)         /* [op][rel] */                                                             \
+    X(BR_LOOP)                                                                                     \
+    X(BR_IF_NZ_FUEL)   /* [op][cond][rel] */                                                       \
+    X(BR_IF_NZ_LOOP)                                                                               \
+    X(IF_NZ_FUEL)                                                                                  \
+    X(BR_IF_Z_FUEL)                                                                                \
+    X(BR_IF_Z_LOOP)                                                                                \
+    X(IF_Z_FUEL)                                                                                   \
+    X(COPY_BR_FUEL)    /* [op][dst | src<<16][rel] */                                              \
+    X(COPY_BR_LOOP)                                                                                \
+    X(COPY2_BR_FUEL)   /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */                      \
+    X(COPY2_BR_LOOP)                                                                               \
     X(CONST32)         /* [op][dst | imm32<<32] */                                                 \
     X(CONST64)         /* [op][dst][imm64] */                                                      \
     X(SELECT)          /* [op][dst | a<<16 | b<<32 | cond<<48] */                                  \
@@ -394,12 +409,41 @@ typedef enum eng_imm {
 #define ENG_VT__ 0
 #define ENG_OP__ ENG_OP__COUNT
 
+/* Superinstructions: pairs of ops that run back to back in one basic block often enough to
+ * save the second one's dispatch (picked from dynamic op-pair counts over the benchmark modules;
+ * docs/performance.md).  FIRST__SECOND is [op][first's operand cell][second's operand cell]: the
+ * handler does the first op's work, then continues in the second's handler one cell on.  Both
+ * must be [op][operand] ops that read nothing but their operand cell; the compiler fuses them
+ * when it emits the second right after the first (compile.c: emit_op).  Rows are grouped by
+ * first op (the compiler indexes each group by its first row). */
+#define ENG_FUSED_OPS(X)                                                                           \
+    X(I32_ADD, I32_ADD_IMM)         X(I32_ADD, I32_LOAD8_U)      X(I32_ADD, I32_LOAD)              \
+    X(I32_ADD, COPY)                                                                               \
+    X(I32_ADD_IMM, I32_ADD_IMM)     X(I32_ADD_IMM, I32_ADD)      X(I32_ADD_IMM, I32_AND_IMM)       \
+    X(I32_ADD_IMM, I64_LOAD)        X(I32_ADD_IMM, I32_LOAD)     X(I32_ADD_IMM, STORE32)           \
+    X(I32_ADD_IMM, COPY)            X(I32_SHR_U_IMM, I32_AND_IMM)                                  \
+    X(I32_SHL_IMM, I32_ADD)         X(I32_AND, I32_ADD)          X(I32_AND, I32_SHL_IMM)           \
+    X(I32_AND_IMM, I32_XOR_IMM)     X(I32_AND_IMM, SELECT)       X(I32_MUL, I32_ADD)               \
+    X(I32_XOR, I32_AND_IMM)         X(I32_XOR_IMM, I32_SHR_U_IMM)                                  \
+    X(I32_LOAD, STORE32)            X(I32_LOAD, I32_LOAD8_U)     X(I32_LOAD, I32_SUB)              \
+    X(I32_LOAD, I32_ADD_IMM)        X(I32_LOAD8_U, I32_ADD)      X(I32_LOAD8_U, COPY)              \
+    X(I32_LOAD16_S, I32_LOAD16_S)   X(I64_LOAD, F64_SUB)         X(I64_LOAD, STORE64)              \
+    X(I64_LOAD, F64_MUL)            X(I64_LOAD, CONST32)         X(I64_MUL, I64_ADD)               \
+    X(I64_SHL_IMM, I64_SHR_U_IMM)   X(I64_SHR_U_IMM, I64_OR)     X(I64_EXTEND_I32_U, I64_ADD)      \
+    X(F64_MUL, F64_ADD)             X(F64_MUL, F64_MUL)          X(F64_MUL, F64_SUB)               \
+    X(F64_ADD, F64_ADD)             X(F64_ADD, F64_MUL)          X(F64_ADD, I64_LOAD)              \
+    X(F64_ADD, CONST32)             X(F64_SUB, F64_MUL)          X(STORE64, I32_ADD_IMM)           \
+    X(STORE32, I32_ADD_IMM)         X(STORE32, COPY)             X(SELECT, I32_SHR_U_IMM)          \
+    X(SELECT, SELECT)               X(CONST32, I32_ADD_IMM)      X(CONST32, I64_AND)               \
+    X(CONST32, SELECT)              X(GLOBAL_GET, I32_SUB_IMM)
+#define ENG_X_OP_FUSED(first, second) ENG_OP_ITEM(first##__##second)
+
 /* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
  * the numeric wasm instructions' own ops, the others above, then the immediate forms
  * (<op>_IMM: [op][dst | a<<16 | imm32<<32]) and the fused compare-and-branch ops
  * (BR_<cmp>: [op][- | a<<16 | b<<32][rel], BR_<cmp>_IMM: [op][- | a<<16 | imm32<<32][rel], taken
- * when the comparison holds), both generated from the flag columns.  Define ENG_OP_ITEM before
- * expanding it. */
+ * when the comparison holds), both generated from the flag columns, and the superinstructions.
+ * Define ENG_OP_ITEM before expanding it. */
 #define ENG_X_OP_OWN(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_OP_ITEM(iop)
 #define ENG_X_OP_IMM(code, name, imm, how, iop, in, out, C, I, B, N, inv)                          \
     ENG_PICK_##I(ENG_OP_ITEM(iop##_IMM), )
@@ -408,7 +452,8 @@ typedef enum eng_imm {
 #define ENG_ALL_OPS                                                                                \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_OWN) ENG_WASM_SAT_OPS(ENG_X_OP_OWN)                              \
     ENG_INTERNAL_OPS(ENG_OP_ITEM)                                                                  \
-    ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)
+    ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)                        \
+    ENG_FUSED_OPS(ENG_X_OP_FUSED)
 
 typedef enum eng_op {
 #define ENG_OP_ITEM(name) ENG_OP_##name,
