@@ -106,6 +106,12 @@ enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
     X(seal0, remove_delegate_dependency, "i:", CTR_MUTATING) \
     X(seal0, lock_delegate_dependency, "i:", CTR_MUTATING) \
     X(seal0, unlock_delegate_dependency, "i:", CTR_MUTATING) \
+    /* the embedder's chain extensions and runtime (chain_ext.c) */ \
+    X(seal0, call_chain_extension, "iiiii:i", CTR_ALIAS) \
+    X(seal0, call_runtime, "ii:i", CTR_MUTATING) \
+    X(unstable, call_runtime, "ii:i", CTR_MUTATING) \
+    X(seal0, xcm_execute, "ii:i", CTR_MUTATING) \
+    X(seal0, xcm_send, "iiii:i", CTR_MUTATING) \
     /* older generations: the pre-salt instantiate, randomness, println */ \
     X(seal0_nosalt, instantiate, "iiIiiiiiiii:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
     X(seal0, random, "iiii:", CTR_ALIAS) \
