@@ -46,6 +46,18 @@ foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested 
   set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 600)
 endforeach()
 
+# The behaviour pallet-contracts' own tests assert for their fixtures (tests/contracts/pc_*.wat):
+# chain extensions, runtime calls, delegate_call / set_code_hash / sr25519_verify.
+add_executable(test_pallet_fixtures ${CMAKE_SOURCE_DIR}/tests/contracts/test_pallet_fixtures.c)
+target_compile_definitions(test_pallet_fixtures PRIVATE
+  CONTRACTS_WASM_DIR="${BASTION_CONTRACTS_WASM_DIR}")
+target_link_libraries(test_pallet_fixtures PRIVATE bastion_contracts)
+add_dependencies(test_pallet_fixtures contracts_wasm)
+foreach(_group chain_ext runtime_call fixtures)
+  add_test(NAME contracts/${_group} COMMAND test_pallet_fixtures ${_group})
+  set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 300)
+endforeach()
+
 # `bastion contract` through the CLI (tests/contracts/*.sh, each in a fresh mktemp -d state
 # directory; lib.sh is their shared helper): CTest contracts/cli_*.
 set(_bst_cli_ctr ${CMAKE_SOURCE_DIR}/tests/contracts)
