@@ -80,6 +80,13 @@ add_test(NAME contracts/cli_bundle
          COMMAND sh ${_bst_cli_ctr}/bundle.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
 add_test(NAME contracts/cli_json
          COMMAND sh ${_bst_cli_ctr}/json.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts)
+# The CLI with the contracts assembled here: an ink! 3.0-rc2-shaped factory instantiating and
+# calling another by code hash (rc2.sh), and code needing the embedder refused (embedder.sh).
+add_test(NAME contracts/cli_rc2
+         COMMAND sh ${_bst_cli_ctr}/rc2.sh $<TARGET_FILE:bastion> ${BASTION_CONTRACTS_WASM_DIR})
+add_test(NAME contracts/cli_embedder
+         COMMAND sh ${_bst_cli_ctr}/embedder.sh $<TARGET_FILE:bastion> ${BASTION_CONTRACTS_WASM_DIR})
+set_tests_properties(contracts/cli_rc2 contracts/cli_embedder PROPERTIES TIMEOUT 300)
 set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
                      contracts/cli_v0 contracts/cli_codec contracts/cli_raw contracts/cli_state
                      contracts/cli_bundle contracts/cli_json PROPERTIES TIMEOUT 300)

@@ -336,6 +336,12 @@ typedef bst_dispatch_result (*bst_runtime_call_fn)(void *user, bst_contracts_env
  * ("no runtime to dispatch to") in the debug buffer. */
 void bst_contracts_runtime_call(bst_contracts *c, bst_runtime_call_fn fn, void *user);
 
+/* refuse true: while no runtime-call callback is set, code importing call_runtime, xcm_execute
+ * or xcm_send is refused at upload (BST_ERR_UNSUPPORTED, "... this host has no runtime to
+ * dispatch it to"), for a host such as the CLI where such a call could only fail.  Default
+ * false (the pallet's answer: such code uploads, its calls return the failure codes above). */
+void bst_contracts_refuse_runtime_calls(bst_contracts *c, bool refuse);
+
 /* The environment (pallet-contracts' chain_extension::Environment). */
 /* The contract's input buffer (input_ptr, input_len of call_chain_extension; the call for a
  * runtime call): its length; Environment::read: copies min(max_len, its length) bytes to buf

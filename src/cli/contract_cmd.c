@@ -260,6 +260,8 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
         fprintf(stderr, "bastion contract %s: cannot open the state: %s\n", cmd, err.message);
         return EXIT_FAIL;
     }
+    /* The CLI has no runtime: code that dispatches runtime calls is refused, saying why. */
+    bst_contracts_refuse_runtime_calls(s->c, true);
     return 0;
 }
 

@@ -65,6 +65,10 @@ void bst_contracts_runtime_call(bst_contracts *c, bst_runtime_call_fn fn, void *
     c->runtime_call_user = fn ? user : NULL;
 }
 
+void bst_contracts_refuse_runtime_calls(bst_contracts *c, bool refuse) {
+    if (c) c->refuse_runtime_calls = refuse;
+}
+
 static bool any_enabled(const bst_contracts *c) {
     for (unsigned i = 0; i < c->n_chain_ext; i++)
         if (!c->chain_ext[i].disabled) return true;
@@ -72,18 +76,31 @@ static bool any_enabled(const bst_contracts *c) {
 }
 
 bool ctr_chain_ext_check_imports(const bst_contracts *c, const bst_module *m, bst_error *err) {
-    if (any_enabled(c)) return true;
+    bool ext_ok = any_enabled(c), runtime_ok = c->runtime_call || !c->refuse_runtime_calls;
+    if (ext_ok && runtime_ok) return true;
     uint32_t n = bst_module_import_count(m);
     for (uint32_t i = 0; i < n; i++) {
         bst_import_desc d;
         bst_module_import(m, i, &d);
-        if (d.type.kind != BST_EXTERN_FUNC) continue;
         ctr_seal_def def;
-        if (ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &d.type.func, &def) &&
-            def.id == CTR_SEAL_seal0_call_chain_extension) {
+        if (d.type.kind != BST_EXTERN_FUNC ||
+            !ctr_seal_lookup(d.module, d.module_len, d.name, d.name_len, &d.type.func, &def))
+            continue;
+        if (!ext_ok && def.id == CTR_SEAL_seal0_call_chain_extension) {
             set_err(err, BST_ERR_UNSUPPORTED,
                     "NoChainExtension: the code imports call_chain_extension but this host "
                     "has no chain extension registered");
+            return false;
+        }
+        if (!runtime_ok &&
+            (def.id == CTR_SEAL_seal0_call_runtime || def.id == CTR_SEAL_unstable_call_runtime ||
+             def.id == CTR_SEAL_seal0_xcm_execute || def.id == CTR_SEAL_seal0_xcm_send)) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "the code imports %.*s.%.*s but this host has no runtime to dispatch it to",
+                     (int)(d.module_len > 32 ? 32 : d.module_len), d.module,
+                     (int)(d.name_len > 32 ? 32 : d.name_len), d.name);
+            set_err(err, BST_ERR_UNSUPPORTED, msg);
             return false;
         }
     }

@@ -69,6 +69,7 @@ struct bst_contracts {
     unsigned n_chain_ext;
     bst_runtime_call_fn runtime_call;
     void *runtime_call_user;
+    bool refuse_runtime_calls; /* bst_contracts_refuse_runtime_calls */
 };
 
 /* Drops one reference of a module, freeing it with the last one (module_cache.c). */
@@ -145,8 +146,10 @@ CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t 
                                  bst_error *err);
 
 /* ---- chain extensions (chain_ext.c) ---- */
-/* The upload rule of pallet-contracts: code importing call_chain_extension is refused when the
- * handle has no enabled chain extension.  False with *err filled. */
+/* The upload rules for code that calls the embedder: code importing call_chain_extension is
+ * refused when the handle has no enabled chain extension (as pallet-contracts does), code
+ * importing a runtime call when the handle refuses them and has no runtime.  False with *err
+ * filled. */
 CTR_FUNC bool ctr_chain_ext_check_imports(const bst_contracts *c, const bst_module *m,
                                           bst_error *err);
 /* The storage id of the runtime's own state (bst_contracts_env_state_*): never allocated to a

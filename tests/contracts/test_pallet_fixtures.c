@@ -437,6 +437,19 @@ static void runtime_call(void) {
     bst_contracts *c = open_fresh();
     uint8_t a[32];
     bst_contract_result r;
+    bst_error err;
+    uint8_t h[32];
+    /* a host that refuses runtime calls without a runtime (the CLI) refuses the code, saying
+     * why; with a runtime, or not refusing, it uploads */
+    bst_contracts_refuse_runtime_calls(c, true);
+    CHECK(upload(c, "pc_call_runtime", h, &err) == BST_ERR_UNSUPPORTED);
+    CHECK(strstr(err.message, "call_runtime but this host has no runtime") != NULL);
+    CHECK(!bst_contracts_code_exists(c, h));
+    bst_contracts_runtime_call(c, test_runtime, &(unsigned){0});
+    CHECK(upload(c, "pc_call_runtime", h, &err) == BST_OK);
+    bst_contracts_runtime_call(c, NULL, NULL);
+    CHECK(upload(c, "pc_call_runtime", h, &err) == BST_ERR_UNSUPPORTED);
+    bst_contracts_refuse_runtime_calls(c, false);
     deploy(c, "pc_call_runtime", a);
 
     /* no runtime: the pallet's failure codes, the reason in the debug buffer */
