@@ -1031,6 +1031,9 @@ SEAL(unstable_v0, call) {
 
 SEAL(unstable_v0, set_code_hash) { SEAL_AS(seal0, set_code_hash); }
 
+/* early 2022: delegate_call before it was stabilised in seal0 */
+SEAL(unstable_v0, delegate_call) { SEAL_AS(seal0, delegate_call); }
+
 SEAL(unstable_v0, is_contract) { SEAL_AS(seal0, is_contract); }
 
 SEAL(unstable_v0, debug_message) { SEAL_AS(seal0, debug_message); }
@@ -1046,7 +1049,7 @@ SEAL(seal0, call_runtime) {
                                 results);
 }
 
-/* 2022: call_runtime was first offered as unstable */
+/* 2022: call_runtime was first offered as unstable (seal_call_runtime, then call_runtime) */
 SEAL(unstable, call_runtime) { SEAL_AS(seal0, call_runtime); }
 
 SEAL(seal0, xcm_execute) {
