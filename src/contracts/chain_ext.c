@@ -309,19 +309,33 @@ bool ctr_call_chain_extension(ctr_frame *f, bst_caller *c, const bst_value *args
 /* The most of dest an xcm_send passes on: a VersionedLocation is far smaller. */
 #define CTR_XCM_DEST_MAX 1024u
 
-static const char *const kind_name[] = {"call_runtime", "xcm_execute", "xcm_send"};
-static const uint32_t kind_failed[] = {RC_CALL_RUNTIME_FAILED, RC_XCM_EXECUTION_FAILED,
-                                       RC_XCM_SEND_FAILED};
+/* A kind's seal function and its failure ReturnCode (a switch: the library keeps no table of
+ * relocated pointers). */
+static const char *kind_name(bst_runtime_call_kind kind) {
+    switch (kind) {
+    case BST_XCM_EXECUTE: return "xcm_execute";
+    case BST_XCM_SEND: return "xcm_send";
+    default: return "call_runtime";
+    }
+}
+
+static uint32_t kind_failed(bst_runtime_call_kind kind) {
+    switch (kind) {
+    case BST_XCM_EXECUTE: return RC_XCM_EXECUTION_FAILED;
+    case BST_XCM_SEND: return RC_XCM_SEND_FAILED;
+    default: return RC_CALL_RUNTIME_FAILED;
+    }
+}
 
 /* Puts "NAME failed: REASON\n" in the debug buffer (pallet-contracts appends the dispatch
  * error there) and answers the kind's failure ReturnCode. */
 static bool dispatch_failed(ctr_frame *f, bst_runtime_call_kind kind, const char *why,
                             bst_value *ret) {
     char line[224];
-    int n = snprintf(line, sizeof line, "%s failed: %s\n", kind_name[kind], why);
+    int n = snprintf(line, sizeof line, "%s failed: %s\n", kind_name(kind), why);
     if (n > 0)
         ctr_seal_debug_append(f, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-    ret->of.i32 = (int32_t)kind_failed[kind];
+    ret->of.i32 = (int32_t)kind_failed(kind);
     return true;
 }
 

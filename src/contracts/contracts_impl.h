@@ -152,7 +152,7 @@ CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t 
  * filled. */
 CTR_FUNC bool ctr_chain_ext_check_imports(const bst_contracts *c, const bst_module *m,
                                           bst_error *err);
-/* The storage id of the runtime's own state (bst_contracts_env_state_*): never allocated to a
+/* The storage id of the runtime's own state (the environment's state functions): never given to a
  * contract (next_storage_id counts up from 0). */
 #define CTR_RUNTIME_STORAGE_ID UINT64_MAX
 
