@@ -280,7 +280,9 @@ typedef struct bst_contracts_env bst_contracts_env;
  *   return false: the call fails (Err): the contract traps with the message given to
  *                 bst_contracts_env_fail (or "chain extension failed").
  * After an env function returned false (out of gas, out of bounds, output too small) the
- * contract has already trapped: the handler should return false at once. */
+ * contract has already trapped: the handler should return false at once.  A handler runs inside
+ * the exec: it must not call the handle's other functions (exec, upload, ...), only the
+ * bst_contracts_env_* ones. */
 typedef bool (*bst_chain_ext_fn)(void *user, bst_contracts_env *env, uint16_t func_id,
                                  uint32_t *ret_code);
 
