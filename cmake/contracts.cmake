@@ -62,6 +62,18 @@ foreach(_group width drain transfer_return_code call_return_code self_destruct d
   set_tests_properties(contracts/balances_${_group} PROPERTIES TIMEOUT 300)
 endforeach()
 
+# The behaviour pallet-contracts' own tests assert for their fixtures (tests/contracts/pc_*.wat):
+# chain extensions, runtime calls, delegate_call / set_code_hash / sr25519_verify.
+add_executable(test_pallet_fixtures ${CMAKE_SOURCE_DIR}/tests/contracts/test_pallet_fixtures.c)
+target_compile_definitions(test_pallet_fixtures PRIVATE
+  CONTRACTS_WASM_DIR="${BASTION_CONTRACTS_WASM_DIR}")
+target_link_libraries(test_pallet_fixtures PRIVATE bastion_contracts)
+add_dependencies(test_pallet_fixtures contracts_wasm)
+foreach(_group chain_ext runtime_call fixtures)
+  add_test(NAME contracts/${_group} COMMAND test_pallet_fixtures ${_group})
+  set_tests_properties(contracts/${_group} PROPERTIES TIMEOUT 300)
+endforeach()
+
 # `bastion contract` through the CLI (tests/contracts/*.sh, each in a fresh mktemp -d state
 # directory; lib.sh is their shared helper): CTest contracts/cli_*.
 set(_bst_cli_ctr ${CMAKE_SOURCE_DIR}/tests/contracts)
@@ -88,6 +100,13 @@ add_test(NAME contracts/cli_balances
          COMMAND sh ${_bst_cli_ctr}/balances.sh $<TARGET_FILE:bastion> ${BASTION_SHARED_DIR}/contracts
                  ${BASTION_BALANCES_WASM_DIR}/store.wasm)
 set_tests_properties(contracts/cli_balances PROPERTIES TIMEOUT 300)
+# The CLI with the contracts assembled here: an ink! 3.0-rc2-shaped factory instantiating and
+# calling another by code hash (rc2.sh), and code needing the embedder refused (embedder.sh).
+add_test(NAME contracts/cli_rc2
+         COMMAND sh ${_bst_cli_ctr}/rc2.sh $<TARGET_FILE:bastion> ${BASTION_CONTRACTS_WASM_DIR})
+add_test(NAME contracts/cli_embedder
+         COMMAND sh ${_bst_cli_ctr}/embedder.sh $<TARGET_FILE:bastion> ${BASTION_CONTRACTS_WASM_DIR})
+set_tests_properties(contracts/cli_rc2 contracts/cli_embedder PROPERTIES TIMEOUT 300)
 set_tests_properties(contracts/cli_flipper_v5 contracts/cli_flipper_v4 contracts/cli_erc20_v5
                      contracts/cli_v0 contracts/cli_codec contracts/cli_raw contracts/cli_state
                      contracts/cli_bundle contracts/cli_json PROPERTIES TIMEOUT 300)

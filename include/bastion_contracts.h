@@ -354,6 +354,129 @@ void bst_contract_result_free(bst_contract_result *res);
 /* Name of an outcome: "success", "reverted", "trapped", "out of gas", "error". */
 const char *bst_contract_outcome_name(bst_contract_outcome o);
 
+/* ---- chain extensions and runtime calls (chain_ext.c; docs/contracts.md) -------------------- */
+
+/* What a chain extension handler or the runtime-call callback works with while the contract's
+ * host call runs: the calling frame (its memory, gas, identity) and its storage transaction.
+ * Valid only during that handler call. */
+typedef struct bst_contracts_env bst_contracts_env;
+
+/* A chain extension handler: pallet-contracts' ChainExtension::call for the functions of one
+ * extension id (the upper 16 bits of the contract's func_id; func_id is the lower 16).
+ *   return true:  RetVal::Converging: *ret_code is what call_chain_extension returns to the
+ *                 contract; unless bst_contracts_env_diverge was called, which ends the contract
+ *                 (RetVal::Diverging) with its flags and data, as seal_return does.
+ *   return false: the call fails (Err): the contract traps with the message given to
+ *                 bst_contracts_env_fail (or "chain extension failed").
+ * After an env function returned false (out of gas, out of bounds, output too small) the
+ * contract has already trapped: the handler should return false at once.  A handler runs inside
+ * the exec: it must not call the handle's other functions (exec, upload, ...), only the
+ * bst_contracts_env_* ones. */
+typedef bool (*bst_chain_ext_fn)(void *user, bst_contracts_env *env, uint16_t func_id,
+                                 uint32_t *ret_code);
+
+typedef struct bst_chain_extension {
+    uint16_t id;         /* RegisteredChainExtension::ID */
+    bool disabled;       /* registered but disabled (the pallet's enabled() false): a call of
+                            it fails with NoChainExtension, as an unknown id does */
+    bst_chain_ext_fn fn; /* required unless disabled */
+    void *user;          /* passed to fn and free_state */
+    /* Optional: frees what a handler left in *bst_contracts_env_frame_state when the frame
+     * (one contract execution; a nested call is another frame) ends. */
+    void (*free_state)(void *user, void *state);
+} bst_chain_extension;
+
+#define BST_CONTRACTS_MAX_CHAIN_EXTENSIONS 16
+
+/* Registers a chain extension on the handle (copied; user must outlive the handle's use).
+ * BST_ERR_ARG for a bad or duplicate id, BST_ERR_LIMIT beyond the maximum.  With no enabled
+ * extension registered, code importing call_chain_extension is refused at upload (pallet: "module
+ * uses chain extensions but chain extensions are disabled"); code stored before and run by a
+ * handle without the id it calls traps with NoChainExtension. */
+bst_status bst_contracts_chain_extension(bst_contracts *c, const bst_chain_extension *ext,
+                                         bst_error *err);
+
+/* What a contract asks the runtime to dispatch. */
+typedef enum bst_runtime_call_kind {
+    BST_RUNTIME_CALL = 0, /* call_runtime(call, len): msg is a SCALE RuntimeCall */
+    BST_XCM_EXECUTE = 1,  /* xcm_execute(msg, len): msg is a SCALE VersionedXcm */
+    BST_XCM_SEND = 2,     /* xcm_send(dest, msg, len, out): dest is the contract's memory from
+                             dest_ptr on (at most 1 KiB, to the end of memory: a SCALE
+                             VersionedLocation decoded from its front), msg a VersionedXcm; on
+                             success the callback writes the XcmHash to hash_out */
+} bst_runtime_call_kind;
+
+typedef enum bst_dispatch_result {
+    BST_DISPATCH_OK = 0,     /* dispatched: ReturnCode Success */
+    BST_DISPATCH_FAILED = 1, /* dispatch failed (filtered, the call's own error): ReturnCode
+                                CallRuntimeFailed (10) / XcmExecutionFailed (13) / XcmSendFailed
+                                (14), the reason (bst_contracts_env_fail) in the debug buffer */
+    BST_DISPATCH_TRAP = 2,   /* the contract traps (e.g. DecodingFailed), bst_contracts_env_fail's
+                                message as the reason */
+} bst_dispatch_result;
+
+/* The embedder's runtime: dispatches what call_runtime / xcm_execute / xcm_send ask, charging
+ * its weight with bst_contracts_env_charge. */
+typedef bst_dispatch_result (*bst_runtime_call_fn)(void *user, bst_contracts_env *env,
+                                                   bst_runtime_call_kind kind, const uint8_t *dest,
+                                                   size_t dest_len, const uint8_t *msg,
+                                                   size_t msg_len, uint8_t hash_out[32]);
+
+/* Sets (fn NULL: removes) the runtime-call callback.  Without one, call_runtime answers
+ * CallRuntimeFailed, xcm_execute XcmExecutionFailed and xcm_send XcmSendFailed, with the reason
+ * ("no runtime to dispatch to") in the debug buffer. */
+void bst_contracts_runtime_call(bst_contracts *c, bst_runtime_call_fn fn, void *user);
+
+/* refuse true: while no runtime-call callback is set, code importing call_runtime, xcm_execute
+ * or xcm_send is refused at upload (BST_ERR_UNSUPPORTED, "... this host has no runtime to
+ * dispatch it to"), for a host such as the CLI where such a call could only fail.  Default
+ * false (the pallet's answer: such code uploads, its calls return the failure codes above). */
+void bst_contracts_refuse_runtime_calls(bst_contracts *c, bool refuse);
+
+/* The environment (pallet-contracts' chain_extension::Environment). */
+/* The contract's input buffer (input_ptr, input_len of call_chain_extension; the call for a
+ * runtime call): its length; Environment::read: copies min(max_len, its length) bytes to buf
+ * (*len), charged as a read.  False after the contract trapped. */
+size_t bst_contracts_env_input_len(const bst_contracts_env *env);
+bool bst_contracts_env_read(bst_contracts_env *env, size_t max_len, uint8_t *buf, size_t *len);
+/* Environment::write: data to the contract's output buffer (out_ptr, out_len_ptr, the size in
+ * *out_len_ptr, bounds-checked; too small traps OutputBufferTooSmall); allow_skip: out_ptr
+ * u32::MAX skips the copy.  Only for call_chain_extension.  False after the contract trapped. */
+bool bst_contracts_env_write(bst_contracts_env *env, const uint8_t *data, size_t len,
+                             bool allow_skip);
+/* Environment::charge_weight: charges gas; false when it runs out (the contract traps). */
+bool bst_contracts_env_charge(bst_contracts_env *env, uint64_t gas);
+/* The raw arguments (input_ptr, input_len, output_ptr, output_len_ptr): the pallet's
+ * only_in val0..val3. */
+void bst_contracts_env_args(const bst_contracts_env *env, uint32_t out[4]);
+/* The calling contract, its caller, and whether the call is read-only. */
+void bst_contracts_env_address(const bst_contracts_env *env, uint8_t out[32]);
+void bst_contracts_env_caller(const bst_contracts_env *env, uint8_t out[32]);
+bool bst_contracts_env_read_only(const bst_contracts_env *env);
+/* A pointer slot of this extension in this frame: NULL at the frame's first call, kept across
+ * the calls the same contract execution makes, freed by free_state when the frame ends (the
+ * pallet keeps one extension instance per execution). */
+void **bst_contracts_env_frame_state(bst_contracts_env *env);
+/* Ends the contract like seal_return (flags: BST_CONTRACT_FLAG_REVERT or 0; data copied)
+ * when the handler returns true (RetVal::Diverging).  Chain extensions only. */
+bool bst_contracts_env_diverge(bst_contracts_env *env, uint32_t flags, const uint8_t *data,
+                               size_t len);
+/* The error the contract traps with (or the failure put in the debug buffer). */
+void bst_contracts_env_fail(bst_contracts_env *env, const char *msg);
+/* The runtime's own state, a key-value store of the chain beside the contracts', written in
+ * the calling frame's storage transaction: kept only if the frame and the exec succeed, rolled
+ * back with them otherwise.  get: BST_OK with *out (malloc'd, NULL when empty) / *out_len,
+ * BST_ERR_NOT_FOUND when absent; set and clear: BST_OK or BST_ERR_INVALID (state failure,
+ * after which the exec fails). Keys are 1..128 bytes (else BST_ERR_ARG). */
+bst_status bst_contracts_env_state_get(bst_contracts_env *env, const uint8_t *key, size_t klen,
+                                       uint8_t **out, size_t *out_len);
+bst_status bst_contracts_env_state_set(bst_contracts_env *env, const uint8_t *key, size_t klen,
+                                       const uint8_t *val, size_t vlen);
+bst_status bst_contracts_env_state_clear(bst_contracts_env *env, const uint8_t *key, size_t klen);
+/* The same runtime state read outside an exec (committed state), for tests and tools. */
+bst_status bst_contracts_runtime_state_get(bst_contracts *c, const uint8_t *key, size_t klen,
+                                           uint8_t **out, size_t *out_len);
+
 /* ---- gas schedule (documented in docs/contracts.md) ---------------------------------------- */
 /* One gas unit = one unit of engine fuel (one wasm instruction).  Host calls add: */
 #define BST_CONTRACTS_GAS_HOST_CALL 100u      /* every seal call */

@@ -37,7 +37,9 @@ static const char CONTRACT_USAGE[] =
     "commands:\n"
     "  upload FILE [--storage-deposit-limit N]\n"
     "        Validate and store contract code; prints `code_hash 0x...` and the code\n"
-    "        deposit (`storage_deposit charge N`), reserved on the caller.\n"
+    "        deposit (`storage_deposit charge N`), reserved on the caller.  Code that\n"
+    "        imports call_chain_extension, call_runtime or xcm_* is refused: this CLI\n"
+    "        has no chain extension and no runtime to dispatch to.\n"
     "  instantiate CODEHASH|FILE (--data 0xHEX | --selector 0xSEL [--args HEX] |\n"
     "                             [--metadata F.json] --constructor NAME [--arg V]...)\n"
     "              [--value N] [--salt HEX] [--gas N] [--proof-size N]\n"
@@ -313,6 +315,8 @@ static int open_session(const char *cmd, const opts *o, bool read_only, session 
         fprintf(stderr, "bastion contract %s: cannot open the state: %s\n", cmd, err.message);
         return EXIT_FAIL;
     }
+    /* The CLI has no runtime: code that dispatches runtime calls is refused, saying why. */
+    bst_contracts_refuse_runtime_calls(s->c, true);
     return 0;
 }
 

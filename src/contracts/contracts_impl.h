@@ -31,8 +31,11 @@ enum {
     RC_CODE_NOT_FOUND = 7,
     RC_NOT_CALLABLE = 8,
     RC_LOGGING_DISABLED = 9,
+    RC_CALL_RUNTIME_FAILED = 10,
     RC_ECDSA_RECOVER_FAILED = 11,
     RC_SR25519_VERIFY_FAILED = 12,
+    RC_XCM_EXECUTION_FAILED = 13,
+    RC_XCM_SEND_FAILED = 14,
 };
 
 typedef struct ctr_u128 {
@@ -70,6 +73,12 @@ struct bst_contracts {
     MDB_dbi db_contracts; /* address(32) -> code hash(32) ++ storage id u64 LE (8) */
     MDB_dbi db_storage;   /* storage id u64 BE (8) ++ key -> value */
     MDB_dbi db_meta;      /* "next_storage_id" / "block" / "nonce" -> u64 LE */
+    /* the embedder's chain extensions and runtime (chain_ext.c) */
+    bst_chain_extension chain_ext[BST_CONTRACTS_MAX_CHAIN_EXTENSIONS];
+    unsigned n_chain_ext;
+    bst_runtime_call_fn runtime_call;
+    void *runtime_call_user;
+    bool refuse_runtime_calls; /* bst_contracts_refuse_runtime_calls */
 };
 
 /* Drops one reference of a module, freeing it with the last one (module_cache.c). */
@@ -189,6 +198,17 @@ CTR_FUNC bst_module *ctr_validate(const bst_contracts_config *cfg, const uint8_t
 /* Compiles already-validated code (fuel metering on, floats rejected). */
 CTR_FUNC bst_module *ctr_compile(const bst_contracts_config *cfg, const uint8_t *code, size_t len,
                                  bst_error *err);
+
+/* ---- chain extensions (chain_ext.c) ---- */
+/* The upload rules for code that calls the embedder: code importing call_chain_extension is
+ * refused when the handle has no enabled chain extension (as pallet-contracts does), code
+ * importing a runtime call when the handle refuses them and has no runtime.  False with *err
+ * filled. */
+CTR_FUNC bool ctr_chain_ext_check_imports(const bst_contracts *c, const bst_module *m,
+                                          bst_error *err);
+/* The storage id of the runtime's own state (the environment's state functions): never given to a
+ * contract (next_storage_id counts up from 0). */
+#define CTR_RUNTIME_STORAGE_ID UINT64_MAX
 
 /* ---- the seal host functions (seal_table.h, seal.c) ---- */
 /* A row of seal_table.h found by import: its id (enum ctr_seal_id), signature (bst_functype_parse

@@ -124,6 +124,10 @@ bst_status bst_contracts_exec(bst_contracts *c, const bst_contract_exec *e,
         if (e->code) {
             bst_error err;
             bst_module *m = ctr_validate(&c->cfg, e->code, e->code_len, &err);
+            if (m && !ctr_chain_ext_check_imports(c, m, &err)) {
+                bst_module_free(m);
+                m = NULL;
+            }
             if (!m) {
                 snprintf(res->error, sizeof res->error, "code rejected: %.200s", err.message);
                 mdb_txn_abort(t);

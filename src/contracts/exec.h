@@ -83,6 +83,7 @@ struct ctr_frame {
     /* proof_size: the frame's limit and what it used so far (its callees' included); the
      * ref_time counterpart is the store's fuel */
     uint64_t proof_limit, proof_used;
+    void *ext_state[BST_CONTRACTS_MAX_CHAIN_EXTENSIONS]; /* per chain extension (chain_ext.c) */
 };
 
 /* What a pooled contract instance's seal functions are bound to (their env, and the
@@ -204,6 +205,28 @@ CTR_FUNC void ctr_truncate_events(ctr_exec *x, size_t n);
  * with ctr_module_release); module_cache.c.  NULL with *rc_out: the LMDB error, -1 out of
  * memory. */
 CTR_FUNC ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash[32], int *rc_out);
+
+/* What seal.c shares with chain_ext.c: the host functions' gas charge, checked reads of the
+ * contract's memory, the output-buffer convention, traps and the debug buffer (each false or
+ * NULL after trapping the contract). */
+CTR_FUNC bool ctr_seal_charge(ctr_frame *f, bst_caller *c, uint64_t amount);
+CTR_FUNC const uint8_t *ctr_seal_view(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len);
+CTR_FUNC bool ctr_seal_write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr,
+                                    uint32_t out_len_ptr, const uint8_t *buf, size_t len,
+                                    bool allow_skip);
+CTR_FUNC bool ctr_seal_trap(ctr_frame *f, bst_caller *c, const char *msg);
+CTR_FUNC bool ctr_seal_fatal(ctr_frame *f, bst_caller *c, int rc);
+CTR_FUNC void ctr_seal_debug_append(ctr_frame *f, const char *text, size_t len);
+
+/* The seal functions that call the embedder (chain_ext.c): call_chain_extension(id, in,
+ * in_len, out, out_len_ptr) and call_runtime / xcm_execute / xcm_send, ReturnCode through ret. */
+CTR_FUNC bool ctr_call_chain_extension(ctr_frame *f, bst_caller *c, const bst_value *args,
+                                       bst_value *ret);
+CTR_FUNC bool ctr_dispatch_runtime(ctr_frame *f, bst_caller *c, bst_runtime_call_kind kind,
+                                   uint32_t dest_ptr, uint32_t msg_ptr, uint32_t msg_len,
+                                   uint32_t out_ptr, bst_value *ret);
+/* Frees the chain extensions' state of a frame that ends. */
+CTR_FUNC void ctr_chain_ext_frame_end(ctr_frame *f);
 
 static inline uint64_t ctr_sat_mul(uint64_t a, uint64_t b) {
     if (a && b > UINT64_MAX / a) return UINT64_MAX;

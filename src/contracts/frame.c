@@ -376,6 +376,7 @@ int ctr_run_frame(ctr_exec *x, ctr_frame *parent, MDB_txn *ptxn, int kind, bool 
                   t0 ? bst_monotonic_ns() - t0 : 0);
     frame_release(f);
     ctr_module_release(c, mod);
+    ctr_chain_ext_frame_end(f);
     free(f->ret_data);
     if (r->outcome == BST_CONTRACT_SUCCESS && !x->fatal) finish_deposits(f, r);
     if (r->outcome == BST_CONTRACT_SUCCESS && !x->fatal) {

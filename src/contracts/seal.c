@@ -555,23 +555,28 @@ void ctr_truncate_events(ctr_exec *x, size_t n) {
     }
 }
 
-static bool do_debug_message(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
-    const uint8_t *p = view(f, c, ptr, len);
-    if (!p) return false;
-    ctr_exec *x = f->x;
+/* Appends text to the exec's debug buffer, up to max_debug_buffer_bytes; false when out of
+ * memory. */
+static bool debug_append(ctr_exec *x, const uint8_t *p, size_t len) {
     size_t max = x->cfg->max_debug_buffer_bytes;
     if (x->dbg_len >= max || len == 0) return true;
-    /* pallet-contracts drops a message that is not UTF-8, without trapping */
-    if (!bst_scale_utf8_valid(p, len)) return true;
     size_t take = len;
     if (take > max - x->dbg_len) take = max - x->dbg_len;
     char *nd = realloc(x->dbg, x->dbg_len + take + 1);
-    if (!nd) return fatal(f, c, -1);
+    if (!nd) return false;
     x->dbg = nd;
     memcpy(x->dbg + x->dbg_len, p, take);
     x->dbg_len += take;
     x->dbg[x->dbg_len] = 0;
     return true;
+}
+
+static bool do_debug_message(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
+    const uint8_t *p = view(f, c, ptr, len);
+    if (!p) return false;
+    /* pallet-contracts drops a message that is not UTF-8, without trapping */
+    if (!bst_scale_utf8_valid(p, len)) return true;
+    return debug_append(f->x, p, len) || fatal(f, c, -1);
 }
 
 /* ---- the host functions, one per row of seal_table.h ------------------------------------------ */
@@ -1098,11 +1103,58 @@ SEAL(unstable_v0, call) {
 
 SEAL(unstable_v0, set_code_hash) { SEAL_AS(seal0, set_code_hash); }
 
+/* early 2022: delegate_call before it was stabilised in seal0 */
+SEAL(unstable_v0, delegate_call) { SEAL_AS(seal0, delegate_call); }
+
 SEAL(unstable_v0, is_contract) { SEAL_AS(seal0, is_contract); }
 
 SEAL(unstable_v0, debug_message) { SEAL_AS(seal0, debug_message); }
 
 SEAL(unstable_v0, ecdsa_recover) { SEAL_AS(seal0, ecdsa_recover); }
+
+/* ---- calling the embedder: chain extensions and runtime calls (chain_ext.c) ---- */
+
+SEAL(seal0, call_chain_extension) { return ctr_call_chain_extension(f, c, args, results); }
+
+SEAL(seal0, call_runtime) {
+    return ctr_dispatch_runtime(f, c, BST_RUNTIME_CALL, CTR_SENTINEL, A(0), A(1), CTR_SENTINEL,
+                                results);
+}
+
+/* 2022: call_runtime was first offered as unstable (seal_call_runtime, then call_runtime) */
+SEAL(unstable, call_runtime) { SEAL_AS(seal0, call_runtime); }
+
+SEAL(seal0, xcm_execute) {
+    return ctr_dispatch_runtime(f, c, BST_XCM_EXECUTE, CTR_SENTINEL, A(0), A(1), CTR_SENTINEL,
+                                results);
+}
+
+SEAL(seal0, xcm_send) {
+    /* dest, msg, msg_len, output (the XcmHash, 32 bytes) */
+    return ctr_dispatch_runtime(f, c, BST_XCM_SEND, A(0), A(1), A(2), A(3), results);
+}
+
+/* ---- what chain_ext.c shares (exec.h) ---- */
+
+bool ctr_seal_charge(ctr_frame *f, bst_caller *c, uint64_t amount) { return charge(f, c, amount); }
+
+const uint8_t *ctr_seal_view(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
+    return view(f, c, ptr, len);
+}
+
+bool ctr_seal_write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr, uint32_t out_len_ptr,
+                           const uint8_t *buf, size_t len, bool allow_skip) {
+    return write_output(f, c, out_ptr, out_len_ptr, buf, len, allow_skip);
+}
+
+bool ctr_seal_trap(ctr_frame *f, bst_caller *c, const char *msg) { return trapf(f, c, "%s", msg); }
+
+bool ctr_seal_fatal(ctr_frame *f, bst_caller *c, int rc) { return fatal(f, c, rc); }
+
+void ctr_seal_debug_append(ctr_frame *f, const char *text, size_t len) {
+    /* the debug buffer never changes results: text that does not fit in memory is dropped */
+    (void)debug_append(f->x, (const uint8_t *)text, len);
+}
 
 /* ---- the lookup ------------------------------------------------------------------------------ */
 

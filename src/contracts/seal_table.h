@@ -107,6 +107,12 @@ enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
     X(seal0, remove_delegate_dependency, "i:", CTR_MUTATING) \
     X(seal0, lock_delegate_dependency, "i:", CTR_MUTATING) \
     X(seal0, unlock_delegate_dependency, "i:", CTR_MUTATING) \
+    /* the embedder's chain extensions and runtime (chain_ext.c) */ \
+    X(seal0, call_chain_extension, "iiiii:i", CTR_ALIAS) \
+    X(seal0, call_runtime, "ii:i", CTR_MUTATING) \
+    X(unstable, call_runtime, "ii:i", CTR_ALIAS | CTR_MUTATING) \
+    X(seal0, xcm_execute, "ii:i", CTR_MUTATING) \
+    X(seal0, xcm_send, "iiii:i", CTR_MUTATING) \
     /* older generations: the pre-salt instantiate, randomness, println */ \
     X(seal0_nosalt, instantiate, "iiIiiiiiiii:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
     X(seal0, random, "iiii:", CTR_ALIAS) \
@@ -132,6 +138,7 @@ enum { CTR_ALIAS = 1u, CTR_ALIAS_ONLY = 2u, CTR_MUTATING = 4u };
     X(unstable_v0, take_storage, "iii:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
     X(unstable_v0, call, "iiiIiiiiii:i", CTR_ALIAS_ONLY) \
     X(unstable_v0, set_code_hash, "i:i", CTR_ALIAS_ONLY | CTR_MUTATING) \
+    X(unstable_v0, delegate_call, "iiiiii:i", CTR_ALIAS_ONLY) \
     X(unstable_v0, is_contract, "i:i", CTR_ALIAS_ONLY) \
     X(unstable_v0, debug_message, "ii:i", CTR_ALIAS_ONLY) \
     X(unstable_v0, ecdsa_recover, "iii:i", CTR_ALIAS_ONLY)

@@ -202,7 +202,9 @@ bst_status bst_contracts_upload_ex(bst_contracts *c, const uint8_t origin[32], c
         return upload_fail(err, BST_ERR_ARG, "bad arguments", 0);
     bst_module *m = ctr_validate(&c->cfg, code, len, err);
     if (!m) return err->status ? err->status : BST_ERR_INVALID;
+    bool usable = ctr_chain_ext_check_imports(c, m, err);
     bst_module_free(m);
+    if (!usable) return err->status;
     bst_blake2_256(code, len, code_hash_out);
     MDB_txn *t;
     int rc = mdb_txn_begin(c->env, NULL, 0, &t);
