@@ -1,10 +1,14 @@
-# ---- state layer (src/state/, include/bastion_state.h, include/bastion_trie.h) -----------------
+# ---- state layer (src/state/, include/bastion_state.h, bastion_trie.h, bastion_triedb.h) -------
 # bastion_state: the storage overlay with nested transactions over a backend vtable, the
-# in-memory backend, and the Substrate trie root (BLAKE2b-256 from bastion_crypto, SCALE
-# compacts from bastion_scale).  Tests: CTest state/*.
+# in-memory and proof backends, the persistent trie store (LMDB), and the Substrate trie root
+# (BLAKE2b-256 from bastion_crypto, SCALE compacts from bastion_scale).  Tests: CTest state/*.
 file(GLOB BASTION_STATE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/state/*.c)
 # bastion_scale: the compact integers of append and the trie codec (src/state/state_util.h).
-bastion_library(bastion_state SOURCES ${BASTION_STATE_SOURCES} DEPENDS bastion_scale bastion_crypto)
+# liblmdb: the persistent trie store (src/state/triedb.c, include/bastion_triedb.h).
+bastion_find_dep(BASTION_LMDB lmdb.h lmdb liblmdb-dev)
+bastion_library(bastion_state SOURCES ${BASTION_STATE_SOURCES}
+  DEPENDS bastion_scale bastion_crypto ${BASTION_LMDB_LIB}
+  PRIVATE_INCLUDES ${BASTION_LMDB_INCLUDE})
 
 foreach(_bst_state_test trie state proof)
   add_executable(test_state_${_bst_state_test}

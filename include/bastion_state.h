@@ -30,7 +30,9 @@
  *   child trie creation     O(log c) expected for c child tries in the overlay
  *   root / child_root       O(size of the merged trie): every key is visited; the last top
  *                           root per version and the last child root are cached until the
- *                           next change (a repeated call without changes is O(1))
+ *                           next change (a repeated call without changes is O(1)).  Over a
+ *                           backend with a `root` function (a bst_triedb view) the top root is
+ *                           O(changed keys x trie depth) instead
  * Memory: the overlay keeps the keys changed at depth 0 or in an open transaction; a rollback
  * frees the keys (and child tries) it takes back to "no change", a nested commit frees the
  * values no level can restore.  It grows with the distinct keys changed, never with the backend
@@ -63,6 +65,9 @@ typedef enum bst_state_res {
     BST_STATE_FOUND = 1,
 } bst_state_res;
 
+/* The state (below); declared here for the backend's optional root function. */
+typedef struct bst_state bst_state;
+
 /* ---- backends -------------------------------------------------------------------------------
  * A read-only view of a committed state.  All three functions return BST_STATE_FOUND with a
  * malloc'd result the caller frees (free(NULL) is fine: a zero-length result may be NULL),
@@ -75,7 +80,14 @@ typedef enum bst_state_res {
  *              inclusive) — enumerates the child tries (names without the prefix) in order.
  *
  * A child trie with no keys does not exist.  Order is memcmp order, shorter first on ties.
- * The functions must not be re-entered into the bst_state using the backend. */
+ * The functions must not be re-entered into the bst_state using the backend.
+ *
+ *  root:       OPTIONAL (NULL in the in-memory and proof backends): the top root of this
+ *              backend's content with every overlay change of st applied (bst_state_changes,
+ *              open transactions included) for state_version, into out; false on error.  It
+ *              must not modify anything.  A backend that keeps its trie's nodes computes it from
+ *              the changed paths only (bst_triedb_view_backend); when NULL, bst_state_root
+ *              visits the whole merged state. */
 typedef struct bst_state_backend {
     void *ctx;
     bst_state_res (*get)(void *ctx, const uint8_t *child, size_t child_len, const uint8_t *key,
@@ -84,6 +96,7 @@ typedef struct bst_state_backend {
                               size_t key_len, bool inclusive, uint8_t **out, size_t *out_len);
     bst_state_res (*next_child)(void *ctx, const uint8_t *name, size_t name_len, bool inclusive,
                                 uint8_t **out, size_t *out_len);
+    bool (*root)(void *ctx, const bst_state *st, unsigned state_version, uint8_t out[32]);
 } bst_state_backend;
 
 /* The in-memory backend: a sorted array of (child, key, value).  Build it with put (any order;
@@ -102,8 +115,6 @@ size_t bst_state_mem_count(const bst_state_mem *m); /* distinct entries after fi
 bst_state_backend bst_state_mem_backend(bst_state_mem *m);
 
 /* ---- the state --------------------------------------------------------------------------- */
-
-typedef struct bst_state bst_state;
 
 /* A backend over a Merkle proof (the StorageProof / state_getReadProof shape): a set of encoded
  * trie nodes (BLAKE2b-256, any order, duplicates allowed; copied) and the state root.  Reads

@@ -25,7 +25,8 @@
  * Serials only grow, so a stamp left by a finished transaction never matches a later one.
  *
  * Roots: the last top root per state version and the last child root are cached with the
- * value of a change counter (`gen`) that every write, in-place append and rollback bumps.
+ * value of a change counter (`gen`) that every write, in-place append and rollback bumps.  A
+ * backend with a `root` function computes the top root from the overlay's changes itself.
  *
  * The skip list's levels come from a per-state xorshift generator (no global state; the
  * sequence only affects speed, never results).
@@ -969,10 +970,21 @@ static bool add_child_root(bst_state *st, const uint8_t *name, size_t name_len, 
     return push_pair(ps, k, DEFAULT_PREFIX_LEN + name_len, v, 32);
 }
 
+static void cache_root(bst_state *st, unsigned state_version, const uint8_t root[32]) {
+    st->root_cache[state_version].valid = true;
+    st->root_cache[state_version].gen = st->gen;
+    memcpy(st->root_cache[state_version].root, root, 32);
+}
+
 bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
     if (state_version > 1) return false;
     if (st->root_cache[state_version].valid && st->root_cache[state_version].gen == st->gen) {
         memcpy(out, st->root_cache[state_version].root, 32);
+        return true;
+    }
+    if (st->has_be && st->be.root) { /* the backend re-hashes the changed paths only */
+        if (!st->be.root(st->be.ctx, st, state_version, out)) return false;
+        cache_root(st, state_version, out);
         return true;
     }
     pairs ps = {0};
@@ -1010,11 +1022,7 @@ bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]) {
     if (ok && ps.n > top_n) qsort(ps.p, ps.n, sizeof *ps.p, pair_cmp);
     ok = ok && bst_trie_root(ps.p, ps.n, state_version, out);
     pairs_free(&ps);
-    if (ok) {
-        st->root_cache[state_version].valid = true;
-        st->root_cache[state_version].gen = st->gen;
-        memcpy(st->root_cache[state_version].root, out, 32);
-    }
+    if (ok) cache_root(st, state_version, out);
     return ok;
 }
 

@@ -1,6 +1,6 @@
 /*
- * state_util.h — helpers shared by the state layer's sources (state.c, mem.c, trie.c,
- * proof.c); internal, not installed.  Byte-string order and copies, the trie node header and
+ * state_util.h — helpers shared by the state layer's sources (state.c, mem.c, trie.c, node.c,
+ * proof.c, triedb*.c); internal, not installed.  Byte-string order and copies, the trie node header and
  * hash, and SCALE compact integers through
  * bastion_scale.h (the one codec of the project) with a fixed stack buffer instead of a heap one.
  * Internal names carry the layer's private prefix st_/ST_ (bst_ is the public API's).
@@ -76,7 +76,7 @@ static inline size_t st_compact_u32_get(const uint8_t *p, size_t len, uint32_t *
     return d.pos;
 }
 
-/* ---- the trie node codec (trie.c, proof.c) ------------------------------------------------- */
+/* ---- the trie node codec (trie.c, node.c) -------------------------------------------------- */
 
 /* sp-trie NIBBLE_SIZE_BOUND (u16::MAX): the header's nibble count saturates there, while the
  * partial still holds every nibble (size_and_prefix_iterator / fuse_nibbles_node). */
