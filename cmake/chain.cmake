@@ -1,14 +1,12 @@
 # cmake/chain.cmake — the local development chain: bastion_chain (src/chain/,
-# include/bastion_chain.h: a database of blocks and states on LMDB, genesis, Aura block authoring
+# include/bastion_chain.h: blocks and states in a bst_triedb, genesis, Aura block authoring
 # and import, read-only calls at a block) and its tests (tests/chain/, CTest chain/NAME: the
 # `bastion chain` commands on ../shared/runtimes/node-template-local.json).  Included by
 # CMakeLists.txt.
 
-bastion_find_dep(BASTION_LMDB lmdb.h lmdb liblmdb-dev)
 file(GLOB BASTION_CHAIN_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/chain/*.c)
 bastion_library(bastion_chain SOURCES ${BASTION_CHAIN_SOURCES}
-  DEPENDS bastion_substrate bastion_state bastion_scale bastion_crypto ${BASTION_LMDB_LIB}
-  PRIVATE_INCLUDES ${BASTION_LMDB_INCLUDE})
+  DEPENDS bastion_substrate bastion_state bastion_scale bastion_crypto)
 
 set(_bst_chain_tests ${CMAKE_SOURCE_DIR}/tests/chain)
 add_test(NAME chain/dev_chain

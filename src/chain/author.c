@@ -280,7 +280,7 @@ static bool commit_block(bst_chain *c, chn_runtime *r, const uint8_t parent_root
     bst_scale_buf buf;
     bst_scale_buf_init(&buf);
     chn_block_encode(h, ext, ext_len, n, &buf);
-    chn_txn *t = chn_begin(c->db, err, errlen);
+    bst_triedb_txn *t = bst_triedb_begin(c->db, err, errlen);
     bool ok = t && bst_scale_buf_error(&buf) == BST_SCALE_OK && chn_header_hash(h, hash) &&
               chn_apply(t, parent_root, bst_substrate_runtime_state(r->rt), r->state_version, root,
                         err, errlen);
@@ -292,10 +292,10 @@ static bool commit_block(bst_chain *c, chn_runtime *r, const uint8_t parent_root
     bst_scale_buf_free(&buf);
     if (ok && opts && opts->before_commit) opts->before_commit(opts->user);
     if (!ok) {
-        chn_abort(t);
+        bst_triedb_abort(t);
         return false;
     }
-    return chn_commit(t, err, errlen);
+    return bst_triedb_commit(t, err, errlen);
 }
 
 /* The slot and timestamp of the next block (see bst_chain_author_options.timestamp_ms). */

@@ -3,8 +3,8 @@
  * blocks up (by hash, by canonical number, the head), read-only calls and storage reads at a
  * block.  Authoring and import are in author.c.
  *
- * Aux records (store.c's "aux" sub-database), all written in the transaction that stores the
- * block's state:
+ * States are stored in a bst_triedb; its aux records, all written in the transaction that
+ * stores the block's state:
  *   "genesis"          the genesis hash
  *   "head"             the head's hash
  *   "b" ++ hash        state version (1 byte) ++ the encoded block (sealed header ++ body)
@@ -14,8 +14,25 @@
 #include "bastion_crypto.h"
 #include "bastion_trie.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool chn_fail(char *err, size_t errlen, const char *fmt, ...) {
+    if (errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+bool chn_apply(bst_triedb_txn *t, const uint8_t parent_root[32], const bst_state *st,
+               unsigned state_version, uint8_t new_root[32], char *err, size_t errlen) {
+    if (bst_triedb_apply(t, parent_root, st, state_version, new_root)) return true;
+    return chn_fail(err, errlen, "storing the state: %s", bst_triedb_txn_error(t));
+}
 
 bst_chain *bst_chain_open(const char *dir, char *err, size_t errlen) {
     if (!bst_crypto_init()) {
@@ -27,7 +44,7 @@ bst_chain *bst_chain_open(const char *dir, char *err, size_t errlen) {
         chn_fail(err, errlen, "out of memory");
         return NULL;
     }
-    c->db = chn_db_open(dir, err, errlen);
+    c->db = bst_triedb_open(dir, err, errlen);
     if (!c->db) {
         free(c);
         return NULL;
@@ -37,7 +54,7 @@ bst_chain *bst_chain_open(const char *dir, char *err, size_t errlen) {
 
 void bst_chain_close(bst_chain *c) {
     if (!c) return;
-    chn_db_close(c->db);
+    bst_triedb_close(c->db);
     free(c);
 }
 
@@ -51,8 +68,8 @@ static void number_key(uint32_t n, uint8_t k[5]) {
     k[4] = (uint8_t)n;
 }
 
-bool chn_put_block(chn_txn *t, const uint8_t hash[32], unsigned state_version, const uint8_t *block,
-                   size_t len, bool canonical) {
+bool chn_put_block(bst_triedb_txn *t, const uint8_t hash[32], unsigned state_version,
+                   const uint8_t *block, size_t len, bool canonical) {
     uint8_t k[33], nk[5];
     k[0] = 'b';
     memcpy(k + 1, hash, 32);
@@ -60,7 +77,7 @@ bool chn_put_block(chn_txn *t, const uint8_t hash[32], unsigned state_version, c
     if (!rec) return false;
     rec[0] = (uint8_t)state_version;
     memcpy(rec + 1, block, len);
-    bool ok = chn_aux_put(t, k, sizeof k, rec, len + 1);
+    bool ok = bst_triedb_aux_put(t, k, sizeof k, rec, len + 1);
     free(rec);
     if (ok && canonical) {
         /* the number is the header's second field */
@@ -69,8 +86,8 @@ bool chn_put_block(chn_txn *t, const uint8_t hash[32], unsigned state_version, c
         bst_scale_dec_init(&d, block + 32, len - 32);
         ok = bst_scale_get_compact_u64(&d, &number) == BST_SCALE_OK && number <= UINT32_MAX;
         number_key((uint32_t)number, nk);
-        ok = ok && chn_aux_put(t, nk, sizeof nk, hash, 32) &&
-             chn_aux_put(t, (const uint8_t *)"head", 4, hash, 32);
+        ok = ok && bst_triedb_aux_put(t, nk, sizeof nk, hash, 32) &&
+             bst_triedb_aux_put(t, (const uint8_t *)"head", 4, hash, 32);
     }
     return ok;
 }
@@ -82,7 +99,7 @@ static bool get_block(bst_chain *c, const uint8_t hash[32], unsigned *version, u
     size_t n;
     k[0] = 'b';
     memcpy(k + 1, hash, 32);
-    if (!chn_aux_get(c->db, k, sizeof k, &rec, &n)) return false;
+    if (!bst_triedb_aux_get(c->db, k, sizeof k, &rec, &n)) return false;
     if (n < 1) {
         free(rec);
         return false;
@@ -123,7 +140,7 @@ void chn_stored_free(chn_stored *s) {
 static bool get_hash_record(bst_chain *c, const uint8_t *key, size_t klen, uint8_t out[32]) {
     uint8_t *v;
     size_t n;
-    if (!chn_aux_get(c->db, key, klen, &v, &n)) return false;
+    if (!bst_triedb_aux_get(c->db, key, klen, &v, &n)) return false;
     bool ok = n == 32;
     if (ok) memcpy(out, v, 32);
     free(v);
@@ -273,7 +290,7 @@ bool bst_chain_init(bst_chain *c, const bst_state_backend *genesis, bst_chain_bl
     bst_trie_empty_root(hdr.extrinsics_root);
     uint8_t empty[32];
     bst_trie_empty_root(empty);
-    chn_txn *t = chn_begin(c->db, err, errlen);
+    bst_triedb_txn *t = bst_triedb_begin(c->db, err, errlen);
     bool ok = t && chn_apply(t, empty, st, version, hdr.state_root, err, errlen);
     bst_state_free(st);
     bst_scale_buf b;
@@ -282,15 +299,15 @@ bool bst_chain_init(bst_chain *c, const bst_state_backend *genesis, bst_chain_bl
         chn_block_encode(&hdr, NULL, NULL, 0, &b);
         ok = bst_scale_buf_error(&b) == BST_SCALE_OK && chn_header_hash(&hdr, h) &&
              chn_put_block(t, h, version, b.data, b.len, true) &&
-             chn_aux_put(t, (const uint8_t *)"genesis", 7, h, 32);
+             bst_triedb_aux_put(t, (const uint8_t *)"genesis", 7, h, 32);
         if (!ok) chn_fail(err, errlen, "cannot store the genesis block");
     }
     bst_scale_buf_free(&b);
     if (!ok) {
-        chn_abort(t);
+        bst_triedb_abort(t);
         return false;
     }
-    if (!chn_commit(t, err, errlen)) return false;
+    if (!bst_triedb_commit(t, err, errlen)) return false;
     return bst_chain_block_by_hash(c, h, out, err, errlen);
 }
 
@@ -319,13 +336,13 @@ bool bst_chain_storage(bst_chain *c, const uint8_t *at, const uint8_t *key, size
                        bool *found, uint8_t **val, size_t *val_len, char *err, size_t errlen) {
     uint8_t root[32];
     if (!root_at(c, at, root, err, errlen)) return false;
-    chn_view *v = chn_view_open(c->db, root, err, errlen);
+    bst_triedb_view *v = bst_triedb_view_open(c->db, root, err, errlen);
     if (!v) return false;
-    bst_state_backend b = chn_view_backend(v);
+    bst_state_backend b = bst_triedb_view_backend(v);
     *val = NULL;
     *val_len = 0;
     bst_state_res r = b.get(b.ctx, NULL, 0, key, key_len, val, val_len);
-    chn_view_close(v);
+    bst_triedb_view_close(v);
     if (r == BST_STATE_ERROR) return chn_fail(err, errlen, "storage read error");
     *found = r == BST_STATE_FOUND;
     return true;

@@ -8,7 +8,7 @@
 #include "chain_util.h"
 
 struct bst_chain {
-    chn_db *db;
+    bst_triedb *db;
 };
 
 /* A stored block: its record decoded (views into bytes). */
@@ -23,7 +23,7 @@ bool chn_load_block(bst_chain *c, const uint8_t hash[32], chn_stored *s, char *e
 void chn_stored_free(chn_stored *s);
 bool chn_head_hash(bst_chain *c, uint8_t out[32], char *err, size_t errlen);
 /* Writes a block's record; canonical: also its number -> hash and the head. */
-bool chn_put_block(chn_txn *t, const uint8_t hash[32], unsigned state_version, const uint8_t *block,
-                   size_t len, bool canonical);
+bool chn_put_block(bst_triedb_txn *t, const uint8_t hash[32], unsigned state_version,
+                   const uint8_t *block, size_t len, bool canonical);
 
 #endif /* BASTION_CHAIN_INTERNAL_H */

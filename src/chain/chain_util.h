@@ -1,6 +1,6 @@
 /*
- * chain_util.h — the chain layer's private interfaces: the state/aux database (store.c), the
- * header and block codec (block.c) and the runtime at a stored state (runtime_at.c).
+ * chain_util.h — the chain layer's private interfaces: the header and block codec (block.c)
+ * and the runtime at a stored state (runtime_at.c).
  */
 #ifndef BASTION_CHAIN_UTIL_H
 #define BASTION_CHAIN_UTIL_H
@@ -8,37 +8,18 @@
 #include "bastion_chain.h"
 #include "bastion_state.h"
 #include "bastion_substrate.h"
+#include "bastion_triedb.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- store.c: states by root and auxiliary records, in one LMDB environment ----------------
- * The shape of a trie database (views of committed roots, a write transaction that applies a
- * state's changes over a parent root and stores aux records, committed atomically).  States are
- * kept as flat key/value snapshots per root: simple and O(state) per block, which a dev chain
- * can afford. */
-typedef struct chn_db chn_db;
-typedef struct chn_view chn_view;
-typedef struct chn_txn chn_txn;
-
-chn_db *chn_db_open(const char *dir, char *err, size_t errlen);
-void chn_db_close(chn_db *db);
-/* A read-only view of the state with that root (the empty trie's root is always there). */
-chn_view *chn_view_open(chn_db *db, const uint8_t root[32], char *err, size_t errlen);
-bst_state_backend chn_view_backend(chn_view *v);
-void chn_view_close(chn_view *v);
-chn_txn *chn_begin(chn_db *db, char *err, size_t errlen);
-/* Stores parent_root's state with st's changes (st: an overlay over parent_root's view, no open
- * transaction) and its root for state_version in new_root. */
-bool chn_apply(chn_txn *t, const uint8_t parent_root[32], bst_state *st, unsigned state_version,
-               uint8_t new_root[32], char *err, size_t errlen);
-bool chn_aux_put(chn_txn *t, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen);
-/* True with *val malloc'd when the record exists; false when absent or on error. */
-bool chn_aux_get(chn_db *db, const uint8_t *key, size_t klen, uint8_t **val, size_t *vlen);
-bool chn_commit(chn_txn *t, char *err, size_t errlen);
-void chn_abort(chn_txn *t);
+/* States and aux records live in a bst_triedb (bastion_triedb.h): a block's state and its
+ * records are written in one of its transactions.  chn_apply is bst_triedb_apply with the
+ * transaction's error message in err. */
+bool chn_apply(bst_triedb_txn *t, const uint8_t parent_root[32], const bst_state *st,
+               unsigned state_version, uint8_t new_root[32], char *err, size_t errlen);
 
 /* ---- block.c: headers and blocks ----------------------------------------------------------- */
 
@@ -96,14 +77,15 @@ bool chn_extrinsics_split(const uint8_t *p, size_t len, const uint8_t ***ext, si
 /* ---- runtime_at.c: a runtime over a stored state ------------------------------------------ */
 
 typedef struct chn_runtime {
-    chn_view *view;
+    bst_triedb_view *view;
     bst_state_backend backend;
     bst_substrate_runtime *rt;
     unsigned state_version;
 } chn_runtime;
 
 /* The runtime `:code` of root's state holds (with its `:heappages`), over that state. */
-bool chn_runtime_open(chn_db *db, const uint8_t root[32], chn_runtime *r, char *err, size_t errlen);
+bool chn_runtime_open(bst_triedb *db, const uint8_t root[32], chn_runtime *r, char *err,
+                      size_t errlen);
 void chn_runtime_close(chn_runtime *r);
 /* A call that commits (dry == false) or is discarded; err gets "METHOD: reason". */
 bool chn_call(chn_runtime *r, const char *method, const uint8_t *in, size_t in_len, bool dry,

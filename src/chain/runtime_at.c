@@ -58,12 +58,12 @@ static bool heap_pages(const bst_state_backend *b, uint32_t *pages) {
     return ok;
 }
 
-bool chn_runtime_open(chn_db *db, const uint8_t root[32], chn_runtime *r, char *err,
+bool chn_runtime_open(bst_triedb *db, const uint8_t root[32], chn_runtime *r, char *err,
                       size_t errlen) {
     memset(r, 0, sizeof *r);
-    r->view = chn_view_open(db, root, err, errlen);
+    r->view = bst_triedb_view_open(db, root, err, errlen);
     if (!r->view) return false;
-    r->backend = chn_view_backend(r->view);
+    r->backend = bst_triedb_view_backend(r->view);
     uint8_t *blob = NULL, *code = NULL;
     size_t blob_len = 0, code_len = 0;
     bst_state_res got =
@@ -96,7 +96,7 @@ bool chn_runtime_open(chn_db *db, const uint8_t root[32], chn_runtime *r, char *
 
 void chn_runtime_close(chn_runtime *r) {
     bst_substrate_runtime_free(r->rt);
-    chn_view_close(r->view);
+    bst_triedb_view_close(r->view);
     memset(r, 0, sizeof *r);
 }
 
