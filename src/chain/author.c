@@ -121,7 +121,7 @@ static int apply_outcome(const uint8_t *p, size_t n, char *reason, size_t cap) {
     }
     if (p[0] == 0) {
         unsigned v = n > 2 ? p[2] : 99u;
-        if (v == 3 && n >= 8)
+        if (v == 3 && n >= 5)
             snprintf(reason, cap, "dispatch error: Module { index: %u, error: %u } (%s)", p[3],
                      p[4], hex);
         else
