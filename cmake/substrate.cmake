@@ -50,6 +50,13 @@ if(BASTION_WAT2WASM)
 else()
   message(WARNING "wat2wasm not found: substrate/sandbox not registered")
 endif()
+# Signed extrinsics (bastion_extrinsic.h) on the node-template local testnet's genesis: validated,
+# applied in block 1 with the balances checked, refused with the runtime's reasons; Rococo's
+# genesis runtime; malformed metadata.  The test reads the chain specs with jansson.
+bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
+substrate_test(extrinsic test_extrinsic.c ${BASTION_SHARED_DIR}/runtimes)
+target_include_directories(test_substrate_extrinsic PRIVATE ${BASTION_JANSSON_INCLUDE})
+target_link_libraries(test_substrate_extrinsic PRIVATE ${BASTION_JANSSON_LIB})
 # Merkle proofs: record a call's proof on a chain spec, replay it alone, prune it.
 add_test(NAME substrate/proof
          COMMAND sh ${CMAKE_SOURCE_DIR}/tests/substrate/proof.sh $<TARGET_FILE:bastion>

@@ -291,7 +291,8 @@ typedef struct bst_substrate_metadata {
 } bst_substrate_metadata;
 
 /* Decodes what Metadata_metadata returns (OpaqueMetadata: a Vec<u8> holding the "meta" magic,
- * the version byte and the metadata): the version and the pallets.  Returns NULL on success,
+ * the version byte and the metadata; the bytes inside the Vec<u8>, starting with the magic, are
+ * accepted too): the version and the pallets.  Returns NULL on success,
  * else a constant message (m->version is set when the header was read). */
 const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len, bst_substrate_metadata *m);
 void bst_substrate_metadata_free(bst_substrate_metadata *m);
