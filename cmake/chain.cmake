@@ -13,3 +13,9 @@ add_test(NAME chain/dev_chain
          COMMAND bash ${_bst_chain_tests}/dev_chain.sh $<TARGET_FILE:bastion>
                  ${BASTION_SHARED_DIR}/runtimes)
 set_tests_properties(chain/dev_chain PROPERTIES TIMEOUT 600)
+# Signed Balances transfers (`chain transfer`, through bastion_extrinsic.h): balances, nonces,
+# import into a second database, refused and changed transactions.
+add_test(NAME chain/transfers
+         COMMAND bash ${_bst_chain_tests}/transfers.sh $<TARGET_FILE:bastion>
+                 ${BASTION_SHARED_DIR}/runtimes)
+set_tests_properties(chain/transfers PROPERTIES TIMEOUT 600)

@@ -6,7 +6,9 @@
 #include "chain_cmd.h"
 #include "bastion_chain.h"
 #include "bastion_crypto.h"
+#include "bastion_extrinsic.h"
 #include "bastion_scale.h"
+#include "bastion_substrate.h"
 #include "chainspec.h"
 #include "json_util.h"
 #include "util.h"
@@ -25,8 +27,11 @@ static const char CHAIN_USAGE[] =
     "       bastion chain call --db DIR [--at BLOCK] METHOD [HEX]\n"
     "       bastion chain account --db DIR [--at BLOCK] ACCOUNT\n"
     "       bastion chain head --db DIR\n"
+    "       bastion chain transfer --db DIR --from URI --to ACCOUNT --amount N [--count K]\n"
+    "                              [--print]\n"
     "A local development chain (Aura, dev authorities //Alice, //Bob, ...) on Bastion's\n"
-    "runtime host; DIR holds its blocks and states (LMDB).  Every block is stored with its\n"
+    "runtime host; DIR holds its blocks and states (a trie database on LMDB).  Every block is "
+    "stored with its\n"
     "state and the new head in one transaction: a killed process leaves the previous head.\n"
     "  init     write the genesis block of a raw chain spec (its storage, state root, empty\n"
     "           body) as block 0 and head; print the genesis hash (exit 1 when it differs\n"
@@ -45,6 +50,11 @@ static const char CHAIN_USAGE[] =
     "           discard its changes; the result's hex is the last line\n"
     "  account  print an account's nonce and free balance (System.Account)\n"
     "  head     print the head's number, hash and state root, and the genesis hash\n"
+    "  transfer sign a Balances transfer of N (planck) from the secret URI's account to\n"
+    "           ACCOUNT (from the runtime's metadata; nonce by AccountNonceApi, immortal,\n"
+    "           tip 0), validate it (TaggedTransactionQueue_validate_transaction) and author\n"
+    "           a block with it; --count K: K transfers (nonces n..n+K-1) in that block;\n"
+    "           --print: print the extrinsics' hex (for author --tx) and author nothing\n"
     "BLOCK: a block number or 0x hash.  ACCOUNT: a secret URI (//Alice), SS58 or 0x hex.\n"
     "options:\n"
     "  --hold-before-commit S  (author) wait S seconds after executing and sealing the block,\n"
@@ -52,13 +62,13 @@ static const char CHAIN_USAGE[] =
     "Exit status: 0 success, 1 failure (a refused block), 64 misuse.\n";
 
 typedef struct chain_args {
-    const char *db, *spec, *expect, *at;
+    const char *db, *spec, *expect, *at, *from_s, *to_s, *amount;
     const char **txs;
     size_t ntxs;
     const char **pos; /* positional arguments */
     size_t npos;
-    uint64_t timestamp, from, to, hold;
-    bool has_to;
+    uint64_t timestamp, hold, count;
+    bool print_only;
 } chain_args;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -80,7 +90,8 @@ static int parse_args(int argc, char **argv, chain_args *a) {
         if (strcmp(o, "--db") == 0 || strcmp(o, "--spec") == 0 ||
             strcmp(o, "--expect-genesis") == 0 || strcmp(o, "--at") == 0 ||
             strcmp(o, "--tx") == 0 || strcmp(o, "--timestamp") == 0 || strcmp(o, "--from") == 0 ||
-            strcmp(o, "--to") == 0 || strcmp(o, "--hold-before-commit") == 0) {
+            strcmp(o, "--to") == 0 || strcmp(o, "--hold-before-commit") == 0 ||
+            strcmp(o, "--amount") == 0 || strcmp(o, "--count") == 0) {
             if (!has_val) return usage_error("%s needs a value", o);
             const char *v = argv[++i];
             if (strcmp(o, "--db") == 0) a->db = v;
@@ -88,13 +99,17 @@ static int parse_args(int argc, char **argv, chain_args *a) {
             if (strcmp(o, "--expect-genesis") == 0) a->expect = v;
             if (strcmp(o, "--at") == 0) a->at = v;
             if (strcmp(o, "--tx") == 0) a->txs[a->ntxs++] = v;
+            if (strcmp(o, "--amount") == 0) a->amount = v;
+            /* --from and --to are block numbers for export, accounts for transfer */
+            if (strcmp(o, "--from") == 0) a->from_s = v;
+            if (strcmp(o, "--to") == 0) a->to_s = v;
             uint64_t *num = strcmp(o, "--timestamp") == 0            ? &a->timestamp
-                            : strcmp(o, "--from") == 0               ? &a->from
-                            : strcmp(o, "--to") == 0                 ? &a->to
                             : strcmp(o, "--hold-before-commit") == 0 ? &a->hold
+                            : strcmp(o, "--count") == 0              ? &a->count
                                                                      : NULL;
             if (num && !cli_parse_u64(v, num)) return usage_error("bad number '%s'", v);
-            if (strcmp(o, "--to") == 0) a->has_to = true;
+        } else if (strcmp(o, "--print") == 0) {
+            a->print_only = true;
         } else if (strcmp(o, "--") == 0) {
             while (++i < argc) a->pos[a->npos++] = argv[i];
         } else if (o[0] == '-' && o[1] == '-') {
@@ -291,11 +306,15 @@ static int cmd_import(bst_chain *c, const chain_args *a) {
 static int cmd_export(bst_chain *c, const chain_args *a) {
     bst_chain_block_info head, b;
     char err[256];
+    uint64_t from = 1, to = 0;
+    if ((a->from_s && !cli_parse_u64(a->from_s, &from)) ||
+        (a->to_s && !cli_parse_u64(a->to_s, &to)))
+        return usage_error("%s", "--from and --to take block numbers");
     if (!bst_chain_head(c, &head, err, sizeof err)) {
         fprintf(stderr, "error: %s\n", err);
         return 1;
     }
-    uint64_t from = a->from ? a->from : 1, to = a->has_to ? a->to : head.number;
+    if (!a->to_s) to = head.number;
     for (uint64_t n = from; n <= to && n <= UINT32_MAX; n++) {
         uint8_t *blk;
         size_t len;
@@ -424,6 +443,158 @@ static int cmd_head(bst_chain *c) {
     return 0;
 }
 
+/* ---- transfer -------------------------------------------------------------------------------- */
+
+/* A decimal u128 ('_' may group digits) into 16 little-endian bytes. */
+static bool parse_u128(const char *s, uint8_t le[16]) {
+    memset(le, 0, 16);
+    if (!*s) return false;
+    for (; *s; s++) {
+        if (*s == '_') continue;
+        if (*s < '0' || *s > '9') return false;
+        unsigned carry = (unsigned)(*s - '0');
+        for (int i = 0; i < 16; i++) {
+            unsigned v = le[i] * 10u + carry;
+            le[i] = (uint8_t)v;
+            carry = v >> 8;
+        }
+        if (carry) return false; /* overflow */
+    }
+    return true;
+}
+
+/* A runtime call at the head that must succeed; prints the error otherwise. */
+static bool head_call(bst_chain *c, const char *method, const uint8_t *in, size_t in_len,
+                      uint8_t **out, size_t *out_len) {
+    char err[512];
+    if (bst_chain_call(c, NULL, method, in, in_len, out, out_len, err, sizeof err)) return true;
+    fprintf(stderr, "error: %s\n", err);
+    return false;
+}
+
+/* What a signed transaction needs from the head: metadata, versions, the signer's nonce and the
+ * genesis hash (ctx->metadata malloc'd). */
+static bool transfer_context(bst_chain *c, const uint8_t who[32], bst_extrinsic_context *ctx) {
+    uint8_t *v = NULL, *n = NULL;
+    size_t vlen = 0, nlen = 0;
+    char err[256];
+    memset(ctx, 0, sizeof *ctx);
+    bst_substrate_version ver;
+    bool ok = head_call(c, "Core_version", NULL, 0, &v, &vlen) &&
+              head_call(c, "AccountNonceApi_account_nonce", who, 32, &n, &nlen);
+    if (ok && (bst_substrate_version_decode(v, vlen, &ver) != BST_SCALE_OK ||
+               !ver.has_transaction_version || (nlen != 4 && nlen != 8))) {
+        fprintf(stderr, "error: unexpected Core_version / AccountNonceApi_account_nonce output\n");
+        ok = false;
+    }
+    if (ok) {
+        ctx->spec_version = ver.spec_version;
+        ctx->transaction_version = ver.transaction_version;
+        for (size_t i = nlen; i-- > 0;) ctx->nonce = ctx->nonce << 8 | n[i];
+    }
+    free(v);
+    free(n);
+    if (ok && !bst_chain_genesis_hash(c, ctx->genesis_hash, err, sizeof err)) {
+        fprintf(stderr, "error: %s\n", err);
+        ok = false;
+    }
+    uint8_t *meta = NULL;
+    size_t meta_len = 0;
+    ok = ok && head_call(c, "Metadata_metadata", NULL, 0, &meta, &meta_len);
+    ctx->metadata = meta;
+    ctx->metadata_len = meta_len;
+    return ok;
+}
+
+/* TaggedTransactionQueue_validate_transaction (source External, at the head) of the first
+ * transaction: a transfer the pool would refuse is reported before any block is built. */
+static bool validate_tx(bst_chain *c, const uint8_t *tx, size_t len) {
+    bst_chain_block_info head;
+    char err[256];
+    if (!bst_chain_head(c, &head, err, sizeof err)) {
+        fprintf(stderr, "error: %s\n", err);
+        return false;
+    }
+    uint8_t *in = malloc(len + 33), *out = NULL;
+    size_t out_len = 0;
+    if (!in) return false;
+    in[0] = 2; /* TransactionSource::External */
+    memcpy(in + 1, tx, len);
+    memcpy(in + 1 + len, head.hash, 32);
+    bool ok =
+        head_call(c, "TaggedTransactionQueue_validate_transaction", in, len + 33, &out, &out_len);
+    free(in);
+    if (ok && (out_len < 1 || out[0] != 0)) {
+        fprintf(stderr, "error: the runtime refuses the transaction: TransactionValidityError 0x");
+        for (size_t i = 1; i < out_len && i < 16; i++) fprintf(stderr, "%02x", out[i]);
+        fprintf(stderr, "\n");
+        ok = false;
+    }
+    free(out);
+    return ok;
+}
+
+static int cmd_transfer(bst_chain *c, chain_args *a) {
+    uint8_t dest[32], amount[16], who[32];
+    bst_key_pair key;
+    if (!a->from_s || !a->to_s || !a->amount)
+        return usage_error("%s", "transfer needs --from URI --to ACCOUNT --amount N");
+    if (bst_key_from_suri(BST_KEY_SR25519, a->from_s, NULL, &key) != BST_SURI_OK)
+        return usage_error("--from '%s' is not a secret URI", a->from_s);
+    if (!parse_account(a->to_s, dest) || !parse_u128(a->amount, amount)) {
+        bst_secure_wipe(&key, sizeof key);
+        return usage_error("%s", "--to needs an account and --amount a decimal u128");
+    }
+    size_t count = a->count ? (size_t)a->count : 1;
+    if (count > 10000) {
+        bst_secure_wipe(&key, sizeof key);
+        return usage_error("%s", "--count is at most 10000");
+    }
+    bst_key_account_id(&key, who);
+    bst_extrinsic_context ctx;
+    memset(&ctx, 0, sizeof ctx);
+    int rc = 1;
+    char err[512];
+    const char **txs = realloc(a->txs, count * sizeof *txs);
+    if (txs) a->txs = txs;
+    char **hex = calloc(count, sizeof *hex);
+    if (!txs || !hex || !transfer_context(c, who, &ctx)) goto out;
+    a->ntxs = 0;
+    for (size_t i = 0; i < count; i++, ctx.nonce++) {
+        uint8_t *tx = NULL;
+        size_t len = 0;
+        if (!bst_extrinsic_transfer(&ctx, &key, dest, amount, &tx, &len, err, sizeof err)) {
+            fprintf(stderr, "error: %s\n", err);
+            goto out;
+        }
+        if (i == 0 && !validate_tx(c, tx, len)) {
+            free(tx);
+            goto out;
+        }
+        hex[i] = malloc(2 * len + 3);
+        if (!hex[i]) {
+            free(tx);
+            goto out;
+        }
+        strcpy(hex[i], "0x");
+        for (size_t k = 0; k < len; k++) snprintf(hex[i] + 2 + 2 * k, 3, "%02x", tx[k]);
+        free(tx);
+        a->txs[a->ntxs++] = hex[i];
+    }
+    if (a->print_only) {
+        for (size_t i = 0; i < a->ntxs; i++) printf("%s\n", a->txs[i]);
+        rc = 0;
+    } else {
+        rc = cmd_author(c, a);
+    }
+out:
+    for (size_t i = 0; hex && i < count; i++) free(hex[i]);
+    free(hex);
+    free((void *)ctx.metadata);
+    bst_secure_wipe(&key, sizeof key);
+    return rc;
+}
+
 int chain_main(int argc, char **argv) {
     if (argc < 1) {
         fputs(CHAIN_USAGE, stderr);
@@ -434,7 +605,7 @@ int chain_main(int argc, char **argv) {
         return 0;
     }
     static const char *const cmds[] = {"init", "author",  "import", "export",
-                                       "call", "account", "head"};
+                                       "call", "account", "head",   "transfer"};
     size_t which = sizeof cmds / sizeof *cmds;
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
         if (strcmp(argv[0], cmds[i]) == 0) which = i;
@@ -467,7 +638,8 @@ int chain_main(int argc, char **argv) {
     case 3: rc = cmd_export(c, &a); break;
     case 4: rc = cmd_call(c, &a); break;
     case 5: rc = cmd_account(c, &a); break;
-    default: rc = cmd_head(c); break;
+    case 6: rc = cmd_head(c); break;
+    default: rc = cmd_transfer(c, &a); break;
     }
     bst_chain_close(c);
     args_free(&a);
