@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const DEV_ACCOUNTS[] = {"alice", "bob", "charlie", "dave", "eve", "ferdie"};
+/* Arrays of chars, not of pointers: a pointer table would be relocated data (no-global-state). */
+static const char DEV_ACCOUNTS[][8] = {"alice", "bob", "charlie", "dave", "eve", "ferdie"};
 
 static void hex_into(char *out, size_t cap, const uint8_t *p, size_t n) {
     size_t o = 0;
@@ -86,19 +87,19 @@ static bool dev_key(const uint8_t pub[32], uint8_t secret[64]) {
 
 /* ---- what the runtime said about an extrinsic ---------------------------------------------- */
 
-static const char *const INVALID_TX[] = {"Call",
-                                         "Payment",
-                                         "Future",
-                                         "Stale",
-                                         "BadProof",
-                                         "AncientBirthBlock",
-                                         "ExhaustsResources",
-                                         "Custom",
-                                         "BadMandatory",
-                                         "MandatoryValidation",
-                                         "BadSigner"};
-static const char *const UNKNOWN_TX[] = {"CannotLookup", "NoUnsignedValidator", "Custom"};
-static const char *const DISPATCH_ERR[] = {
+static const char INVALID_TX[][20] = {"Call",
+                                      "Payment",
+                                      "Future",
+                                      "Stale",
+                                      "BadProof",
+                                      "AncientBirthBlock",
+                                      "ExhaustsResources",
+                                      "Custom",
+                                      "BadMandatory",
+                                      "MandatoryValidation",
+                                      "BadSigner"};
+static const char UNKNOWN_TX[][20] = {"CannotLookup", "NoUnsignedValidator", "Custom"};
+static const char DISPATCH_ERR[][20] = {
     "Other",       "CannotLookup",     "BadOrigin",   "Module",        "ConsumerRemaining",
     "NoProviders", "TooManyConsumers", "Token",       "Arithmetic",    "Transactional",
     "Exhausted",   "Corruption",       "Unavailable", "RootNotAllowed"};
