@@ -178,7 +178,10 @@ static int apply_one(builder *b, const uint8_t *x, size_t len, char *reason, siz
     bst_state *st = bst_substrate_runtime_state(b->r.rt);
     uint8_t *out = NULL;
     size_t out_len = 0;
-    if (!bst_state_tx_start(st)) return chn_fail(err, errlen, "out of memory") ? 0 : -1;
+    if (!bst_state_tx_start(st)) {
+        chn_fail(err, errlen, "out of memory");
+        return -1;
+    }
     if (!chn_call(&b->r, "BlockBuilder_apply_extrinsic", x, len, false, &out, &out_len, err,
                   errlen)) {
         bst_state_tx_rollback(st);
@@ -186,9 +189,14 @@ static int apply_one(builder *b, const uint8_t *x, size_t len, char *reason, siz
     }
     int rc = apply_outcome(out, out_len, reason, cap);
     free(out);
+    if ((rc == 0 || rc == 1) && !builder_push(b, x, len)) {
+        /* its changes must not stay without it in the block */
+        bst_state_tx_rollback(st);
+        chn_fail(err, errlen, "out of memory");
+        return -1;
+    }
     if (rc == 0 || rc == 1) {
         bst_state_tx_commit(st);
-        if (!builder_push(b, x, len)) return chn_fail(err, errlen, "out of memory") ? 0 : -1;
     } else {
         bst_state_tx_rollback(st);
         if (rc < 0) chn_fail(err, errlen, "BlockBuilder_apply_extrinsic: %s", reason);

@@ -255,7 +255,10 @@ static bool import_one(bst_chain *c, const uint8_t *p, size_t len, const char *w
         fprintf(stderr, "error: %s: block refused: %s\n", what, err);
         return false;
     }
+    bst_chain_block_info head;
+    bool is_head = bst_chain_head(c, &head, err, sizeof err) && memcmp(head.hash, b.hash, 32) == 0;
     print_block(known ? "known" : "imported", &b);
+    if (!is_head) printf("  (on a side branch: the head is block %u)\n", (unsigned)head.number);
     return true;
 }
 

@@ -70,6 +70,15 @@ out=$("$bastion" chain import --db "$tmp/b" "$tmp/blocks.hex" 2>&1)
 [ $? -eq 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^known')" -eq 3 ] && ok "re-import: known" ||
     bad "re-import: $out"
 
+# a block 1 of another database (another seal) is stored on a side branch: the head stays
+"$bastion" chain init --spec "$spec" --db "$tmp/side" > /dev/null &&
+    "$bastion" chain author --db "$tmp/side" > /dev/null || bad "side database"
+"$bastion" chain export --db "$tmp/side" > "$tmp/side.hex"
+out=$("$bastion" chain import --db "$tmp/b" "$tmp/side.hex" 2>&1)
+[ $? -eq 0 ] && printf '%s\n' "$out" | grep -q "side branch: the head is block 3" &&
+    [ "$(field "$tmp/b" number)" = 3 ] && ok "a side block is stored, the head stays" ||
+    bad "side block: $out"
+
 # ---- tampered blocks --------------------------------------------------------------------------
 "$bastion" chain init --spec "$spec" --db "$tmp/c" > /dev/null || bad "init c"
 sed -n 1p "$tmp/blocks.hex" > "$tmp/b1.hex"
