@@ -19,3 +19,12 @@ add_test(NAME chain/transfers
          COMMAND bash ${_bst_chain_tests}/transfers.sh $<TARGET_FILE:bastion>
                  ${BASTION_SHARED_DIR}/runtimes)
 set_tests_properties(chain/transfers PROPERTIES TIMEOUT 600)
+# The library where the CLI cannot reach: a resealed block with a wrong state root refused by
+# the runtime, a process dying at the commit point (fork + the before_commit hook).
+bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
+add_executable(test_chain ${_bst_chain_tests}/test_chain.c)
+target_compile_definitions(test_chain PRIVATE _POSIX_C_SOURCE=200809L)
+target_include_directories(test_chain PRIVATE ${BASTION_JANSSON_INCLUDE})
+target_link_libraries(test_chain PRIVATE bastion_chain ${BASTION_JANSSON_LIB})
+add_test(NAME chain/library COMMAND test_chain ${BASTION_SHARED_DIR}/runtimes)
+set_tests_properties(chain/library PROPERTIES TIMEOUT 600)
