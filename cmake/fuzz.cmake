@@ -1,8 +1,8 @@
 # cmake/fuzz.cmake — the libFuzzer targets (tests/fuzz/), built with -DBASTION_FUZZ=ON and clang.
 # libFuzzer + ASan + UBSan targets, tests/fuzz/fuzz_NAME.c (docs/sandbox.md, "Fuzzing"):
 # fuzz_module (engine: load/instantiate/call), fuzz_scale (SCALE decoder), fuzz_metadata
-# (metadata and RuntimeVersion decoders), fuzz_runtime_blob (zstd code blobs), fuzz_state (the
-# storage overlay against a model), fuzz_contract_upload (contract upload validation + exec) and
+# (metadata and RuntimeVersion decoders, extrinsics built from metadata), fuzz_runtime_blob
+# (zstd code blobs), fuzz_state (the storage overlay against a model), fuzz_contract_upload (contract upload validation + exec) and
 # fuzz_sign (signature sections, minisign signatures and keys).
 # fuzz_dwarf_line (the DWARF .debug_line reader).
 # The layers they use are compiled once more with the fuzzer's instrumentation into

@@ -57,6 +57,15 @@ bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
 substrate_test(extrinsic test_extrinsic.c ${BASTION_SHARED_DIR}/runtimes)
 target_include_directories(test_substrate_extrinsic PRIVATE ${BASTION_JANSSON_INCLUDE})
 target_link_libraries(test_substrate_extrinsic PRIVATE ${BASTION_JANSSON_LIB})
+# The same builder on metadata V14 and V15 written by the test: known answers (ed25519 signs
+# deterministically), types that decide the encoding, refusals.
+substrate_test(extrinsic_synth test_extrinsic_synth.c)
+# `bastion runtime transfer-tx`: its extrinsic validated by the runtime, --validate's verdicts,
+# misuse.
+add_test(NAME substrate/transfer_tx
+         COMMAND sh ${CMAKE_SOURCE_DIR}/tests/substrate/transfer_tx.sh $<TARGET_FILE:bastion>
+                 ${BASTION_SHARED_DIR}/runtimes)
+set_tests_properties(substrate/transfer_tx PROPERTIES TIMEOUT 300)
 # Merkle proofs: record a call's proof on a chain spec, replay it alone, prune it.
 add_test(NAME substrate/proof
          COMMAND sh ${CMAKE_SOURCE_DIR}/tests/substrate/proof.sh $<TARGET_FILE:bastion>

@@ -4,11 +4,13 @@
  * genesis storage (genesis.raw.top, hex key -> hex value, and genesis.raw.childrenDefault, hex
  * child key -> {hex key -> hex value}; the old format's "raw": [top, children] too) into the
  * in-memory state backend, reads :heappages, and asks the genesis runtime's Core_version for
- * the state version (absent = 0, as in Substrate).  `bastion runtime` and `bastion chainspec`
+ * the state version (absent = 0, as in Substrate), and hashes the genesis header.  `bastion runtime` and `bastion chainspec`
  * both read chain specs through this file, so neither command file depends on the other.
  */
 #include "chainspec.h"
+#include "bastion_crypto.h"
 #include "bastion_substrate.h"
+#include "bastion_trie.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -247,4 +249,14 @@ bool cli_chainspec_state_version(const char *path, const json_t *root, unsigned 
               cli_code_state_version(path, blob, blob_len, version);
     free(blob);
     return ok;
+}
+
+void cli_genesis_hash(const uint8_t state_root[32], uint8_t hash[32]) {
+    uint8_t header[32 + 1 + 32 + 32 + 1];
+    memset(header, 0, 32); /* parent_hash */
+    header[32] = 0x00;     /* number: compact(0) */
+    memcpy(header + 33, state_root, 32);
+    bst_trie_empty_root(header + 65); /* extrinsics_root: the same for both versions */
+    header[97] = 0x00;                /* digest: empty Vec */
+    bst_blake2_256(header, sizeof header, hash);
 }

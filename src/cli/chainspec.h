@@ -43,4 +43,8 @@ bool cli_code_state_version(const char *path, const uint8_t *blob, size_t blob_l
  * cannot be found. */
 bool cli_chainspec_state_version(const char *path, const json_t *root, unsigned *version);
 
+/* The genesis block's hash from its state root (sc-chain-spec construct_genesis_block: a header
+ * with number 0, no parent, the empty trie's root as extrinsics root and no digest). */
+void cli_genesis_hash(const uint8_t state_root[32], uint8_t hash[32]);
+
 #endif /* BASTION_CLI_CHAINSPEC_H */

@@ -47,17 +47,6 @@ static const char CHAINSPEC_USAGE[] =
     "  Exit status: 0 success, 1 error (unreadable file, bad JSON or hex, runtime\n"
     "  failure, no genesis to compute), 64 misuse.\n";
 
-/* The genesis block's hash from its state root (sc-chain-spec construct_genesis_block). */
-static void genesis_hash(const uint8_t state_root[32], uint8_t hash[32]) {
-    uint8_t header[32 + 1 + 32 + 32 + 1];
-    memset(header, 0, 32); /* parent_hash */
-    header[32] = 0x00;     /* number: compact(0) */
-    memcpy(header + 33, state_root, 32);
-    bst_trie_empty_root(header + 65); /* extrinsics_root: the same for both versions */
-    header[97] = 0x00;                /* digest: empty Vec */
-    bst_blake2_256(header, sizeof header, hash);
-}
-
 /* "code_substitutes N: blocks A B ..." when the spec has any. */
 static bool print_code_substitutes(const char *path, const json_t *root) {
     uint64_t blocks[16];
@@ -96,7 +85,7 @@ static int light_genesis(const char *path, const json_t *root) {
         return 1;
     }
     if (have_root) {
-        genesis_hash(state_root, hash);
+        cli_genesis_hash(state_root, hash);
         printf("state_version unknown\n");
         cli_print_hex("state_root   ", state_root, 32);
         cli_print_hex("genesis_hash ", hash, 32);
@@ -209,7 +198,7 @@ static int genesis(int argc, char **argv) {
         goto out;
     }
     (void)ext_root;
-    genesis_hash(state_root, hash);
+    cli_genesis_hash(state_root, hash);
     printf("state_version %u\n", version);
     cli_print_hex("state_root   ", state_root, 32);
     cli_print_hex("genesis_hash ", hash, 32);

@@ -5,6 +5,7 @@
  * the two can be compared line for line.
  */
 #include "key_cmd.h"
+#include "account.h"
 #include "bastion_crypto.h"
 #include "util.h"
 
@@ -45,19 +46,6 @@ static bool parse_network(const char *s, uint16_t *prefix) {
         return false;
     }
     *prefix = (uint16_t)v;
-    return true;
-}
-
-static bool parse_scheme(const char *s, bst_key_scheme *scheme) {
-    if (strcmp(s, "sr25519") == 0) {
-        *scheme = BST_KEY_SR25519;
-    } else if (strcmp(s, "ed25519") == 0) {
-        *scheme = BST_KEY_ED25519;
-    } else if (strcmp(s, "ecdsa") == 0) {
-        *scheme = BST_KEY_ECDSA;
-    } else {
-        return false;
-    }
     return true;
 }
 
@@ -117,7 +105,7 @@ static int inspect(int argc, char **argv) {
             fputs(KEY_USAGE, stdout);
             return 0;
         } else if (!operands && strcmp(a, "--scheme") == 0) {
-            if (!has_value || !parse_scheme(argv[++i], &scheme)) {
+            if (!has_value || !cli_parse_scheme(argv[++i], &scheme)) {
                 fprintf(stderr, "bastion key: --scheme takes sr25519, ed25519 or ecdsa\n");
                 return CLI_EXIT_USAGE;
             }

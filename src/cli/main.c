@@ -46,10 +46,12 @@ static const char USAGE[] =
     "commands:\n" CLI_RUN_HELP "  inspect FILE.wasm\n" CLI_INSPECT_HELP
     "  runtime version|metadata [OPTIONS] FILE\n"
     "  runtime call [OPTIONS] FILE METHOD [HEX]\n"
+    "  runtime transfer-tx --from SURI --to ACCOUNT --amount N [OPTIONS] FILE\n"
     "        Load a Substrate runtime (FILE.wasm, optionally zstd-compressed, or a raw\n"
     "        chain spec whose genesis :code holds it) with every ext_* host function,\n"
     "        and print its RuntimeVersion (Core_version), its metadata version and\n"
-    "        pallets (Metadata_metadata), or the hex result of any runtime API call.\n"
+    "        pallets (Metadata_metadata), the hex result of any runtime API call, or\n"
+    "        a signed Balances transfer built from its metadata, as hex.\n"
     "        Options: --allow-missing, --offchain, --heap-pages N, --fuel N,\n"
     "        --log-level N; `bastion runtime --help` for details.\n"
     "  chainspec genesis [--state-version 0|1] FILE.json\n"

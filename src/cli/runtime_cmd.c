@@ -1,7 +1,8 @@
 /*
- * runtime_cmd.c — `bastion runtime version|metadata|call`: loads a Substrate runtime with every
- * ext_* host function and prints the RuntimeVersion its `Core_version` returns, the metadata
- * version and pallets of `Metadata_metadata`, or the hex result of any runtime API call.
+ * runtime_cmd.c — `bastion runtime version|metadata|call|transfer-tx`: loads a Substrate runtime
+ * with every ext_* host function and prints the RuntimeVersion its `Core_version` returns, the
+ * metadata version and pallets of `Metadata_metadata`, the hex result of any runtime API call,
+ * or a signed transfer built from the runtime's metadata (transfer_tx.c).
  *
  * FILE is either the runtime code (a wasm binary, or zstd-compressed behind the 8-byte prefix)
  * or a raw chain spec (JSON) whose genesis storage `genesis.raw.top["0x3a636f6465"]` (":code")
@@ -13,6 +14,7 @@
 #include "chainspec.h"
 #include "proof_io.h"
 #include "json_util.h"
+#include "transfer_tx.h"
 #include "trust.h"
 #include "stats.h"
 #include "profile.h"
@@ -27,6 +29,7 @@ static const char RUNTIME_USAGE[] =
     "usage: bastion runtime version [OPTIONS] FILE\n"
     "       bastion runtime metadata [OPTIONS] FILE\n"
     "       bastion runtime call [OPTIONS] FILE METHOD [HEX]\n"
+    "       bastion runtime transfer-tx --from SURI --to ACCOUNT --amount N [OPTIONS] FILE\n"
     "  FILE: a Substrate runtime (.wasm, optionally zstd-compressed) or a raw chain spec\n"
     "        (.json) whose genesis storage holds the code under :code (0x3a636f6465).\n"
     "  version   print the decoded RuntimeVersion: from the runtime_version custom\n"
@@ -34,6 +37,11 @@ static const char RUNTIME_USAGE[] =
     "  metadata  call Metadata_metadata and print the metadata version and the pallets\n"
     "  call      call the runtime API function METHOD with the SCALE-encoded input HEX\n"
     "            (default empty) and print the returned bytes as hex\n"
+    "  transfer-tx  build a signed Balances transfer (transfer_allow_death, transfer or\n"
+    "            transfer_keep_alive, as the runtime has them) from the runtime's metadata\n"
+    "            V14/V15, for FILE's genesis state, and print it as hex (the encoded\n"
+    "            extrinsic with its length prefix: the input of validate_transaction or\n"
+    "            apply_extrinsic); nonce, versions and genesis hash go to stderr\n"
     "options:\n"
     "  --allow-missing   link imports this host does not provide to stubs that trap when\n"
     "                    called (default: such an import is an instantiation error)\n"
@@ -59,7 +67,7 @@ static const char RUNTIME_USAGE[] =
     "  --profile FILE    sample the runtime's wasm call stack every N units of fuel (the\n"
     "                    instantiation's and the call's) and write FILE.folded and an\n"
     "                    interactive flame graph FILE.svg (docs/observability.md)\n"
-    "  --profile-interval N  fuel between samples (1..2^63-1, default 10000)\n"
+    "  --profile-interval N  fuel between samples (1..2^63-1, default 10000)\n" CLI_TX_HELP
     "trust policy (checked on the runtime's wasm, after zstd decompression, before "
     "decoding):\n" CLI_TRUST_HELP(
         "  ") "A trap exits with 10 + the trap kind (see `bastion --help`), other errors with 1,\n"
@@ -215,12 +223,15 @@ typedef struct runtime_opts {
     cli_profile_opts profile;
     bool dry_run;    /* --dry-run */
     cli_proof proof; /* --proof / --state-root / --record-proof */
+    bool is_tx;      /* transfer-tx, whose options are in tx */
+    cli_tx_opts tx;
 } runtime_opts;
 
 /* Parses OPTIONS and returns the index of the first operand, -1 after printing misuse, or -2
  * after printing the help (--help, -h).  `--` ends the options. */
-static int parse_opts(int argc, char **argv, runtime_opts *o) {
+static int parse_opts(int argc, char **argv, runtime_opts *o, bool is_tx) {
     memset(o, 0, sizeof *o);
+    o->is_tx = is_tx;
     bst_substrate_options_default(&o->sub);
     o->dry_run = false;
     memset(&o->proof, 0, sizeof o->proof);
@@ -274,6 +285,9 @@ static int parse_opts(int argc, char **argv, runtime_opts *o) {
             o->sub.offchain = true;
             continue;
         }
+        int tx = o->is_tx ? cli_tx_option(argc, argv, &i, &o->tx) : 0;
+        if (tx < 0) return -1;
+        if (tx) continue;
         int trust = cli_trust_option(&o->trust, "runtime", argc, argv, &i);
         if (trust < 0) return -1;
         if (trust) continue;
@@ -525,6 +539,17 @@ static int cmd_call(const char *path, const char *method, const char *hex, const
     return rc;
 }
 
+/* `transfer-tx`: the runtime on FILE's genesis storage builds and prints the transfer. */
+static int cmd_transfer_tx(const char *path, const runtime_opts *opts) {
+    int rc = 1;
+    bst_state_mem *genesis = NULL;
+    bst_substrate_runtime *rt = open_runtime(path, opts, &genesis, NULL, &rc);
+    if (rt) rc = cli_transfer_tx(path, rt, genesis, &opts->tx, call_runtime);
+    bst_substrate_runtime_free(rt);
+    bst_state_mem_free(genesis); /* after the runtime, which reads it */
+    return rc;
+}
+
 int runtime_main(int argc, char **argv) {
     if (argc >= 1 && (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
                       strcmp(argv[0], "help") == 0)) {
@@ -536,14 +561,14 @@ int runtime_main(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     const char *sub = argv[0];
-    bool call = strcmp(sub, "call") == 0;
-    if (!call && strcmp(sub, "version") != 0 && strcmp(sub, "metadata") != 0) {
+    bool call = strcmp(sub, "call") == 0, tx = strcmp(sub, "transfer-tx") == 0;
+    if (!call && !tx && strcmp(sub, "version") != 0 && strcmp(sub, "metadata") != 0) {
         fprintf(stderr, "bastion runtime: unknown runtime command '%s'\n\n%s", sub, RUNTIME_USAGE);
         return CLI_EXIT_USAGE;
     }
     runtime_opts o;
     memset(&o, 0, sizeof o);
-    int first = parse_opts(argc - 1, argv + 1, &o);
+    int first = parse_opts(argc - 1, argv + 1, &o, tx);
     if (first == -2) return 0;
     if (first < 0) return CLI_EXIT_USAGE;
     int trc = cli_trust_load(&o.trust, "runtime");
@@ -569,6 +594,8 @@ int runtime_main(int argc, char **argv) {
     int rc;
     if (call)
         rc = cmd_call(ops[0], ops[1], nops == 3 ? ops[2] : NULL, &o, o.dry_run, &o.proof);
+    else if (tx)
+        rc = cmd_transfer_tx(ops[0], &o);
     else if (strcmp(sub, "version") == 0)
         rc = cmd_version(ops[0], &o);
     else

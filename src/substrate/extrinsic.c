@@ -7,7 +7,9 @@
  * Values are encoded by type rather than assumed: an integer by walking single-field wrappers
  * down to a Compact or a fixed-width primitive (range-checked), a 32-byte id down to a [u8; 32],
  * the "empty" value of a type (tip 0, None, Era::Immortal, an extension with nothing in it) by
- * its definition.  Every walk is bounded by MAX_DEPTH so a cyclic registry is an error.
+ * its definition.  Every walk is bounded by MAX_DEPTH and all of them together by MAX_STEPS
+ * type look-ups, so a cyclic registry, or one whose types fan out (a struct of many fields of
+ * itself), is an error after bounded work.
  */
 #include "bastion_extrinsic.h"
 #include "bastion_scale.h"
@@ -19,6 +21,8 @@
 #include <string.h>
 
 #define MAX_DEPTH 32
+/* Type look-ups one extrinsic may make (a real one makes about a hundred). */
+#define MAX_STEPS 65536u
 /* The longest fixed array the empty-value encoder writes (no extension carries more). */
 #define MAX_ZERO_ARRAY 4096u
 /* The signing payload is hashed when longer than this (sp-runtime's SignedPayload). */
@@ -29,7 +33,11 @@ typedef struct xt {
     sub_meta m;
     char *err;
     size_t errlen;
+    size_t steps; /* type look-ups so far (MAX_STEPS) */
 } xt;
+
+/* One more type look-up at this depth: false when a bound is reached. */
+static bool step(xt *x, int depth) { return depth <= MAX_DEPTH && ++x->steps <= MAX_STEPS; }
 
 static bool fail(xt *x, const char *fmt, ...) {
     if (x->err && x->errlen) {
@@ -82,7 +90,7 @@ static unsigned uint_width(sub_prim p) {
  * Compact-encoded (a Compact anywhere on the way). */
 static bool uint_type(xt *x, uint32_t id, unsigned *width, bool *compact, int depth) {
     sub_type t;
-    if (depth > MAX_DEPTH || !sub_type_get(&x->m, id, &t)) return false;
+    if (!step(x, depth) || !sub_type_get(&x->m, id, &t)) return false;
     uint32_t inner;
     if (t.kind == SUB_TYPE_PRIMITIVE) return (*width = uint_width(t.prim)) != 0;
     if (t.kind == SUB_TYPE_COMPACT) {
@@ -117,7 +125,7 @@ static bool put_byte_array(xt *x, bst_scale_buf *b, uint32_t id, const uint8_t *
                            const char *what, int depth) {
     sub_type t, e;
     uint32_t inner;
-    if (depth > MAX_DEPTH || !sub_type_get(&x->m, id, &t))
+    if (!step(x, depth) || !sub_type_get(&x->m, id, &t))
         return fail(x, "%s: bad type %u in the metadata", what, id);
     if (t.kind == SUB_TYPE_ARRAY) {
         if (t.len != n || !sub_type_get(&x->m, t.inner, &e) || e.kind != SUB_TYPE_PRIMITIVE ||
@@ -160,7 +168,7 @@ static bool put_account(xt *x, bst_scale_buf *b, uint32_t id, const uint8_t acct
  * 0 (Era::Immortal, Mode::Disabled), every field of a struct or tuple empty. */
 static bool put_zero(xt *x, bst_scale_buf *b, uint32_t id, int depth) {
     sub_type t;
-    if (depth > MAX_DEPTH || !sub_type_get(&x->m, id, &t)) return false;
+    if (!step(x, depth) || !sub_type_get(&x->m, id, &t)) return false;
     sub_field f;
     uint32_t item;
     static const uint8_t zeros[32];
@@ -205,7 +213,7 @@ static bool put_immortal(xt *x, bst_scale_buf *b, uint32_t id, int depth) {
     sub_type t;
     uint32_t inner;
     uint8_t index;
-    if (depth > MAX_DEPTH || !sub_type_get(&x->m, id, &t)) return false;
+    if (!step(x, depth) || !sub_type_get(&x->m, id, &t)) return false;
     if (t.kind == SUB_TYPE_VARIANT) {
         if (!sub_variant_find(&x->m, id, "Immortal", 8, &index, NULL, NULL)) return false;
         return bst_scale_put_u8(b, index) == BST_SCALE_OK;
@@ -216,7 +224,7 @@ static bool put_immortal(xt *x, bst_scale_buf *b, uint32_t id, int depth) {
 /* Whether values of type id take no bytes at all (units, empty tuples and structs). */
 static bool zero_sized(xt *x, uint32_t id, int depth) {
     sub_type t;
-    if (depth > MAX_DEPTH || !sub_type_get(&x->m, id, &t)) return false;
+    if (!step(x, depth) || !sub_type_get(&x->m, id, &t)) return false;
     sub_field f;
     uint32_t item;
     if (t.kind == SUB_TYPE_ARRAY) return t.len == 0 || zero_sized(x, t.inner, depth + 1);
@@ -243,8 +251,9 @@ static bool put_extension(xt *x, const bst_extrinsic_context *ctx, const sub_met
     char what[96];
     snprintf(what, sizeof what, "signed extension %.*s", (int)(n < 64 ? n : 64), id);
     bool ok;
-    if (sub_name_is(id, n, "CheckSpecVersion") || sub_name_is(id, n, "CheckTxVersion")) {
-        uint32_t v = id[5] == 'S' ? ctx->spec_version : ctx->transaction_version;
+    bool spec = sub_name_is(id, n, "CheckSpecVersion");
+    if (spec || sub_name_is(id, n, "CheckTxVersion")) {
+        uint32_t v = spec ? ctx->spec_version : ctx->transaction_version;
         ok = put_zero(x, extra, e->ty, 0) && put_uint(x, add, e->additional, u128_of(v), what);
     } else if (sub_name_is(id, n, "CheckGenesis")) {
         ok = put_zero(x, extra, e->ty, 0) &&
@@ -275,6 +284,7 @@ static bool put_extension(xt *x, const bst_extrinsic_context *ctx, const sub_met
 /* ---- the extrinsic ------------------------------------------------------------------------ */
 
 static bool parse(xt *x, const uint8_t *metadata, size_t len, char *err, size_t errlen) {
+    x->steps = 0;
     x->err = err;
     x->errlen = errlen;
     if (err && errlen) err[0] = '\0';
@@ -434,7 +444,7 @@ bool bst_extrinsic_signed(const bst_extrinsic_context *ctx, const bst_key_pair *
 /* Balances' transfer call with its two fields (dest, value) encoded by their types. */
 static bool transfer_call(xt *x, const uint8_t dest[32], const uint8_t amount_le16[16],
                           bst_scale_buf *call) {
-    static const char *const names[] = {"transfer_allow_death", "transfer", "transfer_keep_alive"};
+    static const char names[][24] = {"transfer_allow_death", "transfer", "transfer_keep_alive"};
     uint8_t index[2];
     bst_scale_dec fields;
     size_t nfields = 0;
