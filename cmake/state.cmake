@@ -22,3 +22,25 @@ add_test(NAME state/chainspec_genesis
          COMMAND ${CMAKE_SOURCE_DIR}/tests/state/chainspec_genesis.sh $<TARGET_FILE:bastion>
                  ${BASTION_SHARED_DIR}/runtimes)
 set_tests_properties(state/chainspec_genesis PROPERTIES TIMEOUT 600)
+
+# The persistent trie store (tests/state/test_triedb.c): one CTest per group.  jansson reads the
+# Westend chain spec, liblmdb damages a database on purpose.
+bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
+add_executable(test_state_triedb ${CMAKE_SOURCE_DIR}/tests/state/test_triedb.c)
+target_include_directories(test_state_triedb PRIVATE ${BASTION_JANSSON_INCLUDE}
+                                                     ${BASTION_LMDB_INCLUDE})
+target_compile_definitions(test_state_triedb PRIVATE
+  SHARED_RUNTIMES_DIR="${BASTION_SHARED_DIR}/runtimes")
+target_link_libraries(test_state_triedb PRIVATE bastion_state ${BASTION_JANSSON_LIB}
+                                                ${BASTION_LMDB_LIB} Threads::Threads)
+foreach(_group random westend crash corrupt api threads)
+  add_test(NAME state/triedb_${_group} COMMAND test_state_triedb ${_group})
+  set_tests_properties(state/triedb_${_group} PROPERTIES TIMEOUT 600)
+endforeach()
+# Views on other threads while the writer commits: also in the ThreadSanitizer stage.
+set_property(TEST state/triedb_threads APPEND PROPERTY LABELS tsan)
+
+# What the incremental root saves (bench/triedb.c; docs/substrate.md, "Persistent state").  Not a
+# test: it prints figures.
+add_executable(bastion_triedb_bench ${CMAKE_SOURCE_DIR}/bench/triedb.c)
+target_link_libraries(bastion_triedb_bench PRIVATE bastion_state)

@@ -31,8 +31,8 @@
  *   root / child_root       O(size of the merged trie): every key is visited; the last top
  *                           root per version and the last child root are cached until the
  *                           next change (a repeated call without changes is O(1)).  Over a
- *                           backend with a `root` function (a bst_triedb view) the top root is
- *                           O(changed keys x trie depth) instead
+ *                           backend with `root` / `child_root` functions (a bst_triedb view)
+ *                           they are O(changed keys x trie depth) instead
  * Memory: the overlay keeps the keys changed at depth 0 or in an open transaction; a rollback
  * frees the keys (and child tries) it takes back to "no change", a nested commit frees the
  * values no level can restore.  It grows with the distinct keys changed, never with the backend
@@ -87,7 +87,9 @@ typedef struct bst_state bst_state;
  *              open transactions included) for state_version, into out; false on error.  It
  *              must not modify anything.  A backend that keeps its trie's nodes computes it from
  *              the changed paths only (bst_triedb_view_backend); when NULL, bst_state_root
- *              visits the whole merged state. */
+ *              visits the whole merged state.
+ *  child_root: OPTIONAL, the same for one child trie (bst_state_child_root): the root of child
+ *              trie `child` (the empty root when it has no keys) with st's changes applied. */
 typedef struct bst_state_backend {
     void *ctx;
     bst_state_res (*get)(void *ctx, const uint8_t *child, size_t child_len, const uint8_t *key,
@@ -97,6 +99,8 @@ typedef struct bst_state_backend {
     bst_state_res (*next_child)(void *ctx, const uint8_t *name, size_t name_len, bool inclusive,
                                 uint8_t **out, size_t *out_len);
     bool (*root)(void *ctx, const bst_state *st, unsigned state_version, uint8_t out[32]);
+    bool (*child_root)(void *ctx, const bst_state *st, const uint8_t *child, size_t child_len,
+                       unsigned state_version, uint8_t out[32]);
 } bst_state_backend;
 
 /* The in-memory backend: a sorted array of (child, key, value).  Build it with put (any order;
@@ -209,7 +213,10 @@ void bst_state_get_stats(const bst_state *st, bst_state_stats *out);
 /* The top trie root of the merged state for state_version 0 or 1: the top pairs plus, for
  * every non-empty child trie, (":child_storage:default:" ++ name, child root).  Open
  * transactions are included (like sp-state-machine's storage_root).  false on out-of-memory /
- * backend error / bad version. */
+ * backend error / bad version.  Over a backend with a `root` function (a bst_triedb view) the
+ * backend computes it from the changes; for a trie whose values were stored under the other
+ * state version it follows trie-db (a value keeps its stored form until written again; see
+ * bastion_triedb.h). */
 bool bst_state_root(bst_state *st, unsigned state_version, uint8_t out[32]);
 /* The root of one child trie (the empty-trie root when it has no keys). */
 bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,

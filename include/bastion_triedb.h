@@ -66,8 +66,10 @@ typedef struct bst_triedb_view bst_triedb_view;
 bst_triedb_view *bst_triedb_view_open(bst_triedb *db, const uint8_t root[32], char *err,
                                       size_t errlen);
 /* The backend for bst_state_new: get / next_key / next_child walk the stored nodes (O(depth)
- * LMDB look-ups each), and `root` computes the root of (view's root + the state's overlay
- * changes) from the changed paths only, writing nothing.  Valid while the view is open. */
+ * LMDB look-ups each), and `root` / `child_root` compute the root of (view's root + the state's
+ * overlay changes) from the changed paths only, writing nothing: bst_state_root and
+ * bst_state_child_root over this backend cost O(changed keys x depth), not O(state).  Valid
+ * while the view is open. */
 bst_state_backend bst_triedb_view_backend(bst_triedb_view *v);
 /* The view's root. */
 void bst_triedb_view_root(const bst_triedb_view *v, uint8_t root[32]);
@@ -98,7 +100,8 @@ bst_triedb_txn *bst_triedb_begin(bst_triedb *db, char *err, size_t errlen);
  * some of the new nodes, which are harmless (content-addressed) whether it commits or aborts. */
 bool bst_triedb_apply(bst_triedb_txn *t, const uint8_t parent_root[32], const bst_state *st,
                       unsigned state_version, uint8_t new_root[32]);
-/* Sets aux record key to val (replacing it). */
+/* Sets aux record key to val (replacing it).  Keys are 1 to 511 bytes (LMDB's key size
+ * limit); values any size. */
 bool bst_triedb_aux_put(bst_triedb_txn *t, const uint8_t *key, size_t klen, const uint8_t *val,
                         size_t vlen);
 /* Deletes aux record key (true when it was absent too). */

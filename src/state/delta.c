@@ -13,6 +13,7 @@
  *
  * Child tries first: each changed child trie's new root becomes a change of its
  * ":child_storage:default:" key in the top trie (a deletion when the child trie is left empty).
+ * st_delta_child_root computes one child trie's root the same way.
  *
  * Values (as trie-db): a written value is stored by hash when the version says so (v1, 33
  * bytes or more); a loaded value keeps its stored form.  Writing a value equal to the stored
@@ -395,11 +396,15 @@ typedef struct change {
 typedef struct changes {
     change *c;
     size_t n, cap;
+    const uint8_t *only; /* collect this child trie's changes only (when not NULL) */
+    size_t only_len;
 } changes;
 
 static bool collect_change(void *user, const uint8_t *child, size_t child_len, const uint8_t *key,
                            size_t key_len, const uint8_t *val, size_t val_len) {
     changes *cs = user;
+    if (cs->only && (!child || st_bytes_cmp(child, child_len, cs->only, cs->only_len) != 0))
+        return true;
     if (!STATE_GROW(cs->c, cs->n, cs->cap, 64)) return false;
     cs->c[cs->n++] = (change){child, child_len, key, key_len, val, val_len};
     return true;
@@ -462,15 +467,21 @@ static bool child_changes(delta *d, const uint8_t root[32], const changes *cs, s
     return true;
 }
 
+static void delta_init(delta *d, const st_node_source *src, unsigned version, bst_trie_node_fn emit,
+                       void *user) {
+    memset(d, 0, sizeof *d);
+    d->src = src;
+    d->version = version;
+    d->emit = emit;
+    d->user = user;
+}
+
 bool st_delta_root(const st_node_source *src, const uint8_t root[32], const bst_state *st,
                    unsigned version, bst_trie_node_fn emit, void *user, uint8_t out[32]) {
     if (version > 1) return false;
     changes cs = {0};
-    delta d = {0};
-    d.src = src;
-    d.version = version;
-    d.emit = emit;
-    d.user = user;
+    delta d;
+    delta_init(&d, src, version, emit, user);
     change *extra = NULL;
     uint8_t *block = NULL;
     size_t nextra = 0, ntop = 0;
@@ -481,6 +492,25 @@ bool st_delta_root(const st_node_source *src, const uint8_t root[32], const bst_
     free(cs.c);
     free(extra);
     free(block);
+    delta_free(&d);
+    return ok;
+}
+
+bool st_delta_child_root(const st_node_source *src, const uint8_t root[32], const bst_state *st,
+                         const uint8_t *child, size_t child_len, unsigned version,
+                         uint8_t out[32]) {
+    if (version > 1 || !child) return false;
+    changes cs = {0};
+    cs.only = child;
+    cs.only_len = child_len;
+    delta d;
+    delta_init(&d, src, version, NULL, NULL);
+    uint8_t old[32];
+    bst_state_res r = st_walk_child_root(src, root, child, child_len, old);
+    if (r == BST_STATE_ABSENT) bst_trie_empty_root(old);
+    bool ok = r != BST_STATE_ERROR && bst_state_changes(st, collect_change, &cs) &&
+              trie_delta(&d, old, cs.c, 0, cs.n, NULL, 0, out);
+    free(cs.c);
     delta_free(&d);
     return ok;
 }

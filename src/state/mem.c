@@ -177,6 +177,6 @@ static bst_state_res mem_next_child(void *ctx, const uint8_t *name, size_t name_
 
 bst_state_backend bst_state_mem_backend(bst_state_mem *m) {
     bst_state_mem_finish(m);
-    bst_state_backend b = {m, mem_get, mem_next_key, mem_next_child, NULL};
+    bst_state_backend b = {m, mem_get, mem_next_key, mem_next_child, NULL, NULL};
     return b;
 }

@@ -80,6 +80,11 @@ ST_FUNC bst_state_res st_walk_child_root(const st_node_source *s, const uint8_t 
  * the call only.  false on a missing or malformed node, out of memory, emit failing. */
 ST_FUNC bool st_delta_root(const st_node_source *s, const uint8_t root[32], const bst_state *st,
                            unsigned version, bst_trie_node_fn emit, void *user, uint8_t out[32]);
+/* The same for child trie `child` alone (its root; the empty root when it ends up empty);
+ * writes nothing. */
+ST_FUNC bool st_delta_child_root(const st_node_source *s, const uint8_t root[32],
+                                 const bst_state *st, const uint8_t *child, size_t child_len,
+                                 unsigned version, uint8_t out[32]);
 /* Whether root is the empty trie's (BLAKE2b-256). */
 ST_FUNC bool st_is_empty_root(const uint8_t root[32]);
 

@@ -269,6 +269,6 @@ static bst_state_res proof_next_child(void *ctx, const uint8_t *name, size_t nam
 }
 
 bst_state_backend bst_state_proof_backend(bst_state_proof *p) {
-    bst_state_backend b = {p, proof_get, proof_next_key, proof_next_child, NULL};
+    bst_state_backend b = {p, proof_get, proof_next_key, proof_next_child, NULL, NULL};
     return b;
 }

@@ -930,7 +930,10 @@ bool bst_state_child_root(bst_state *st, const uint8_t *child, size_t child_len,
         memcpy(out, st->child_cache.root, 32);
         return true;
     }
-    if (!root_of(st, child, child_len, state_version, out, NULL)) return false;
+    bool ok = st->has_be && st->be.child_root
+                  ? st->be.child_root(st->be.ctx, st, child, child_len, state_version, out)
+                  : root_of(st, child, child_len, state_version, out, NULL);
+    if (!ok) return false;
     uint8_t *name = st_dup_bytes(child, child_len);
     if (name) { /* no cache entry without memory: not an error */
         free(st->child_cache.name);

@@ -252,8 +252,19 @@ static bool view_root(void *ctx, const bst_state *st, unsigned state_version, ui
     return ok;
 }
 
+static bool view_child_root(void *ctx, const bst_state *st, const uint8_t *child, size_t child_len,
+                            unsigned state_version, uint8_t out[32]) {
+    bst_triedb_view *v = ctx;
+    lmdb_src ls;
+    st_node_source s;
+    if (!view_enter(v, &ls, &s)) return false;
+    bool ok = st_delta_child_root(&s, v->root, st, child, child_len, state_version, out);
+    mdb_txn_reset(v->rtxn);
+    return ok;
+}
+
 bst_state_backend bst_triedb_view_backend(bst_triedb_view *v) {
-    bst_state_backend b = {v, view_get, view_next_key, view_next_child, view_root};
+    bst_state_backend b = {v, view_get, view_next_key, view_next_child, view_root, view_child_root};
     return b;
 }
 

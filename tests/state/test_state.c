@@ -769,7 +769,7 @@ static bst_state_res flaky_child(void *ctx, const uint8_t *n, size_t nl, bool in
 static void test_backend_errors(void) {
     bst_state_mem *m = backend_abc();
     flaky f = {bst_state_mem_backend(m), false};
-    bst_state_backend be = {&f, flaky_get, flaky_next, flaky_child, NULL};
+    bst_state_backend be = {&f, flaky_get, flaky_next, flaky_child, NULL, NULL};
     bst_state *st = bst_state_new(&be);
     CHECK(bst_state_set(st, NULL, 0, S("a"), S("A")));
     f.fail = true;
