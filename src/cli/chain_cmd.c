@@ -4,6 +4,7 @@
  * spec (chainspec.c); blocks are exported and imported as hex, one block per line.
  */
 #include "chain_cmd.h"
+#include "account.h"
 #include "bastion_chain.h"
 #include "bastion_crypto.h"
 #include "bastion_extrinsic.h"
@@ -358,19 +359,6 @@ static int cmd_call(bst_chain *c, const chain_args *a) {
     return 0;
 }
 
-/* An account id: 0x hex (32 bytes), SS58, or the sr25519 key of a secret URI. */
-static bool parse_account(const char *s, uint8_t id[32]) {
-    uint16_t prefix;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && strlen(s) == 66)
-        return cli_hex_exact(s, 66, id, 32);
-    if (bst_ss58_decode(s, id, 32, &prefix)) return true;
-    bst_key_pair k;
-    if (bst_key_from_suri(BST_KEY_SR25519, s, NULL, &k) != BST_SURI_OK) return false;
-    bst_key_account_id(&k, id);
-    bst_secure_wipe(&k, sizeof k);
-    return true;
-}
-
 /* System.Account's key: twox128("System") ++ twox128("Account") ++ blake2_128_concat(id). */
 static void account_key(const uint8_t id[32], uint8_t key[80]) {
     bst_twox_128("System", 6, key);
@@ -403,7 +391,7 @@ static void print_u128(const uint8_t le[16]) {
 static int cmd_account(bst_chain *c, const chain_args *a) {
     uint8_t id[32], at[32], key[80];
     if (a->npos != 1) return usage_error("%s", "account needs one ACCOUNT");
-    if (!parse_account(a->pos[0], id))
+    if (!cli_parse_account(a->pos[0], id))
         return usage_error("'%s' is not an account (secret URI, SS58 or 0x hex)", a->pos[0]);
     if (a->at && !resolve_block(c, a->at, at)) return 1;
     account_key(id, key);
@@ -447,24 +435,6 @@ static int cmd_head(bst_chain *c) {
 }
 
 /* ---- transfer -------------------------------------------------------------------------------- */
-
-/* A decimal u128 ('_' may group digits) into 16 little-endian bytes. */
-static bool parse_u128(const char *s, uint8_t le[16]) {
-    memset(le, 0, 16);
-    if (!*s) return false;
-    for (; *s; s++) {
-        if (*s == '_') continue;
-        if (*s < '0' || *s > '9') return false;
-        unsigned carry = (unsigned)(*s - '0');
-        for (int i = 0; i < 16; i++) {
-            unsigned v = le[i] * 10u + carry;
-            le[i] = (uint8_t)v;
-            carry = v >> 8;
-        }
-        if (carry) return false; /* overflow */
-    }
-    return true;
-}
 
 /* A runtime call at the head that must succeed; prints the error otherwise. */
 static bool head_call(bst_chain *c, const char *method, const uint8_t *in, size_t in_len,
@@ -544,7 +514,7 @@ static int cmd_transfer(bst_chain *c, chain_args *a) {
         return usage_error("%s", "transfer needs --from URI --to ACCOUNT --amount N");
     if (bst_key_from_suri(BST_KEY_SR25519, a->from_s, NULL, &key) != BST_SURI_OK)
         return usage_error("--from '%s' is not a secret URI", a->from_s);
-    if (!parse_account(a->to_s, dest) || !parse_u128(a->amount, amount)) {
+    if (!cli_parse_account(a->to_s, dest) || !cli_parse_u128(a->amount, amount)) {
         bst_secure_wipe(&key, sizeof key);
         return usage_error("%s", "--to needs an account and --amount a decimal u128");
     }
