@@ -13,6 +13,7 @@ target_compile_definitions(bastion PRIVATE _POSIX_C_SOURCE=200809L)
 target_include_directories(bastion PRIVATE ${BASTION_JANSSON_INCLUDE})
 target_link_libraries(bastion PRIVATE bastion_engine bastion_wasi bastion_scale bastion_crypto
                       bastion_state bastion_substrate bastion_contracts bastion_sign bastion_serve
+                      bastion_chain
                       ${BASTION_JANSSON_LIB}
                       Threads::Threads)
 

@@ -7,6 +7,7 @@
  *   bastion spec ...         run wast2json spec tests (spec_cmd.c)
  *   bastion runtime ...      Substrate runtimes: version, metadata, call (runtime_cmd.c)
  *   bastion chainspec ...    a raw chain spec's genesis block (chainspec_cmd.c)
+ *   bastion chain ...        a local dev chain: init, author, import, call (chain_cmd.c)
  *   bastion contract ...     ink! / pallet-contracts contracts (contract_cmd.c)
  *   bastion keygen|sign|verify  Ed25519 keys and module signatures (sign_cmd.c)
  *   bastion serve ...        the multi-tenant HTTP service (serve_cmd.c)
@@ -22,6 +23,7 @@
  */
 #include "bastion.h"
 #include "chainspec_cmd.h"
+#include "chain_cmd.h"
 #include "contract_cmd.h"
 #include "inspect_cmd.h"
 #include "key_cmd.h"
@@ -75,17 +77,10 @@ static const struct {
     const char *name;
     int (*main)(int argc, char **argv);
 } COMMANDS[] = {
-    {"run", run_main},
-    {"inspect", inspect_main},
-    {"spec", spec_main},
-    {"runtime", runtime_main},
-    {"chainspec", chainspec_main},
-    {"contract", contract_main},
-    {"keygen", keygen_main},
-    {"sign", sign_main},
-    {"verify", verify_main},
-    {"serve", serve_main},
-    {"key", key_main},
+    {"run", run_main},           {"inspect", inspect_main},     {"spec", spec_main},
+    {"runtime", runtime_main},   {"chainspec", chainspec_main}, {"chain", chain_main},
+    {"contract", contract_main}, {"keygen", keygen_main},       {"sign", sign_main},
+    {"verify", verify_main},     {"serve", serve_main},         {"key", key_main},
 };
 
 int main(int argc, char **argv) {

@@ -73,6 +73,10 @@ struct bst_substrate_runtime {
     uint32_t depth;              /* nesting of runtime_version calls (recursive loads) */
     struct sub_sandbox *sandbox; /* ext_sandbox_* state of the call (host_sandbox.c), or NULL */
     bst_call_stats last_stats; /* a copy of the last call's statistics (bst_substrate_call_stats) */
+    /* The panic message a runtime with sp-io's logging panic handler logged in this call
+     * (error level, target "runtime", "panicked at ..."), before it traps with `unreachable`:
+     * the call's error then carries it, as abort_on_panic's does.  Empty when none. */
+    char panic_log[200];
 };
 
 /* ---- the host functions (host_table.h) -------------------------------------------------- */

@@ -59,6 +59,13 @@ SUB_HOST(ext_logging_log_version_1) {
     if (level > 4) return sub_fail(c, fn, "invalid log level");
     if (!bst_scale_utf8_valid(target, target_len)) return sub_fail(c, fn, "target is not UTF-8");
     level += 1;
+    if (level == 1 && target_len == 7 && memcmp(target, "runtime", 7) == 0 && message_len >= 11 &&
+        memcmp(message, "panicked at", 11) == 0) {
+        size_t n = message_len < sizeof rt->panic_log - 1 ? message_len : sizeof rt->panic_log - 1;
+        for (size_t i = 0; i < n; i++)
+            rt->panic_log[i] = message[i] >= 0x20 && message[i] < 0x7f ? (char)message[i] : '?';
+        rt->panic_log[n] = '\0';
+    }
     if (level > rt->opts.max_log_level) return true;
     fprintf(stderr, "[runtime %s ", log_level_name(level));
     put_guest_text(target, target_len, 128);

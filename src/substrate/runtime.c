@@ -588,7 +588,10 @@ bst_status bst_substrate_call(bst_substrate_runtime *rt, const char *name, const
         return call_fail(err, BST_ERR_NOMEM, BST_TRAP_NONE, "out of memory");
     }
     uint64_t t0 = BASTION_PROBE_ENABLED(runtime__call) ? bst_monotonic_ns() : 0;
+    rt->panic_log[0] = '\0';
     bst_status st = call_export(rt, name, input, input_len, out, out_len, err);
+    if (st == BST_ERR_TRAP && err && err->trap == BST_TRAP_UNREACHABLE && rt->panic_log[0])
+        snprintf(err->message, sizeof err->message, "Runtime panicked: %s", rt->panic_log);
     keep_stats(rt);
     BASTION_PROBE(runtime__call, name, (uint64_t)input_len, (int)st, (uint64_t)*out_len,
                   rt->last_stats.fuel_used, t0 ? bst_monotonic_ns() - t0 : 0);

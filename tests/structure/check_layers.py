@@ -35,6 +35,8 @@ LAYERS = {
     "sign":      ["bastion_sign.h", "bastion_crypto.h"],
     "serve":     ["bastion_serve.h", "bastion.h", "bastion_pool.h", "bastion_contracts.h",
                   "bastion_crypto.h", "bastion_sign.h"],
+    "chain":     ["bastion_chain.h", "bastion.h", "bastion_substrate.h", "bastion_state.h",
+                  "bastion_trie.h", "bastion_triedb.h", "bastion_scale.h", "bastion_crypto.h"],
     "cli":       None,   # the command-line tool: every public header
 }
 
@@ -58,6 +60,7 @@ PUBLIC = {
     "bastion_contracts.h": ["bastion.h", "bastion_pool.h"],
     "bastion_sign.h": [],
     "bastion_serve.h": ["bastion.h"],
+    "bastion_chain.h": ["bastion_state.h"],
 }
 
 THIRD_PARTY_CRYPTO = re.compile(r"^(sodium(\.h|/.*)|secp256k1.*\.h|nettle/.*|xxhash\.h)$")
