@@ -15,8 +15,10 @@ bool cli_parse_scheme(const char *s, bst_key_scheme *scheme);
 /* A 32-byte account id from 0x + 64 hex digits, an SS58 address (any network prefix), or a
  * secret URI (//Bob, a mnemonic, ...) taken as an sr25519 key.  False when it is none of them. */
 bool cli_parse_account(const char *s, uint8_t id[32]);
-/* A decimal u128 ('_' may separate digit groups) into 16 little-endian bytes; false on junk or
- * overflow. */
+/* A u128, decimal ('_' may separate digit groups) or 0x hex, into 16 little-endian bytes; false
+ * on junk or overflow. */
 bool cli_parse_u128(const char *s, uint8_t le[16]);
+/* The decimal text of a little-endian u128 (at most 39 digits and a NUL). */
+void cli_format_u128(const uint8_t le[16], char out[40]);
 
 #endif /* BASTION_CLI_ACCOUNT_H */

@@ -367,27 +367,6 @@ static void account_key(const uint8_t id[32], uint8_t key[80]) {
     memcpy(key + 48, id, 32);
 }
 
-/* Prints a little-endian u128 in decimal. */
-static void print_u128(const uint8_t le[16]) {
-    uint8_t v[16];
-    memcpy(v, le, 16);
-    char digits[48];
-    size_t n = 0;
-    for (;;) {
-        unsigned rem = 0;
-        bool zero = true;
-        for (int i = 15; i >= 0; i--) {
-            unsigned cur = rem * 256u + v[i];
-            v[i] = (uint8_t)(cur / 10u);
-            rem = cur % 10u;
-            if (v[i]) zero = false;
-        }
-        digits[n++] = (char)('0' + rem);
-        if (zero) break;
-    }
-    while (n) putchar(digits[--n]);
-}
-
 static int cmd_account(bst_chain *c, const chain_args *a) {
     uint8_t id[32], at[32], key[80];
     if (a->npos != 1) return usage_error("%s", "account needs one ACCOUNT");
@@ -412,7 +391,9 @@ static int cmd_account(bst_chain *c, const chain_args *a) {
         nonce = (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
     cli_print_hex("account", id, 32);
     printf("nonce   %" PRIu32 "\nfree    ", nonce);
-    print_u128(found && len >= 32 ? v + 16 : zero);
+    char text[40];
+    cli_format_u128(found && len >= 32 ? v + 16 : zero, text);
+    fputs(text, stdout);
     printf("\n");
     free(v);
     return 0;

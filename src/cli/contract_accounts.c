@@ -5,6 +5,7 @@
  * become bst_contracts_config fields.
  */
 #include "contract_accounts.h"
+#include "account.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,45 +24,15 @@ static bool dev_account(const char *name, uint8_t out[32]) {
 
 bool contract_parse_account(const char *s, uint8_t out[32], bool *is_dev) {
     *is_dev = false;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) return cli_hex_exact(s, strlen(s), out, 32);
     if (dev_account(s, out)) {
         *is_dev = true;
         return true;
     }
-    /* a secret URI: the dev phrase with a path (//Alice), or a phrase or seed with one */
-    if (strchr(s, '/') || strchr(s, ' ')) {
-        if (!bst_crypto_init()) return false;
-        bst_key_pair k;
-        if (bst_key_from_suri(BST_KEY_SR25519, s, NULL, &k) != BST_SURI_OK) return false;
-        bst_key_account_id(&k, out);
-        bst_secure_wipe(&k, sizeof k);
-        uint8_t dev[32];
-        *is_dev = s[0] == '/' && s[1] == '/' && dev_account(s + 2, dev) && !memcmp(dev, out, 32);
-        return true;
-    }
-    uint16_t prefix;
-    return bst_ss58_decode(s, out, 32, &prefix);
-}
-
-void contract_format_u128(const uint8_t le[16], char out[40]) {
-    uint8_t v[16];
-    memcpy(v, le, 16);
-    char buf[40];
-    int n = 0;
-    bool zero;
-    do { /* divide by 10, most significant byte first; the remainder is the next digit */
-        unsigned rem = 0;
-        zero = true;
-        for (int i = 15; i >= 0; i--) {
-            unsigned cur = rem << 8 | v[i];
-            v[i] = (uint8_t)(cur / 10);
-            rem = cur % 10;
-            if (v[i]) zero = false;
-        }
-        buf[n++] = (char)('0' + rem);
-    } while (!zero);
-    for (int i = 0; i < n; i++) out[i] = buf[n - 1 - i];
-    out[n] = 0;
+    if (!bst_crypto_init() || !cli_parse_account(s, out)) return false;
+    /* //Alice is the dev account alice too (auto-endowed like it) */
+    uint8_t dev[32];
+    *is_dev = s[0] == '/' && s[1] == '/' && dev_account(s + 2, dev) && !memcmp(dev, out, 32);
+    return true;
 }
 
 /* A u128 option value into cfg bytes; false after printing why. */

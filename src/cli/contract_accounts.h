@@ -21,9 +21,6 @@
  * (a name, or //Name), which the CLI endows when it has nothing. */
 bool contract_parse_account(const char *s, uint8_t out[32], bool *is_dev);
 
-/* The decimal text of a u128 (16 bytes LE): at most 39 digits and the NUL. */
-void contract_format_u128(const uint8_t le[16], char out[40]);
-
 /* The state options of the balance model, as given (NULL: absent). */
 typedef struct contract_state_opts {
     const char *balance_width; /* 64 or 128 */
