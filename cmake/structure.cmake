@@ -8,6 +8,9 @@
 #   structure/symbols_canary — the symbol check must fail on a library that leaks a name
 #   structure/format  — the sources are formatted as .clang-format says (when clang-format is
 #                       installed; scripts/deps.sh installs it)
+#   structure/seal_docs — docs/contracts.md lists every host function of
+#                       src/contracts/seal_table.h under its module and import name
+#                       (tests/structure/check_seal_docs.py)
 # Included last, when every library is defined.
 
 find_package(Python3 COMPONENTS Interpreter REQUIRED)
@@ -28,8 +31,11 @@ bastion_library(bst_symbols_canary SOURCES ${CMAKE_SOURCE_DIR}/tests/structure/c
 add_test(NAME structure/symbols_canary
          COMMAND ${CMAKE_SOURCE_DIR}/tests/structure/check_symbols.sh ${CMAKE_NM}
                  ${CMAKE_SOURCE_DIR}/include $<TARGET_FILE:bst_symbols_canary>)
+add_test(NAME structure/seal_docs
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/structure/check_seal_docs.py
+                 ${CMAKE_SOURCE_DIR})
 set_tests_properties(structure/layers structure/symbols structure/symbols_canary
-                     PROPERTIES TIMEOUT 60)
+                     structure/seal_docs PROPERTIES TIMEOUT 60)
 set_tests_properties(structure/symbols_canary PROPERTIES WILL_FAIL TRUE)
 
 find_program(BASTION_CLANG_FORMAT NAMES clang-format clang-format-14)

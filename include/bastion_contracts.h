@@ -444,8 +444,14 @@ bool bst_contracts_env_read(bst_contracts_env *env, size_t max_len, uint8_t *buf
  * u32::MAX skips the copy.  Only for call_chain_extension.  False after the contract trapped. */
 bool bst_contracts_env_write(bst_contracts_env *env, const uint8_t *data, size_t len,
                              bool allow_skip);
-/* Environment::charge_weight: charges gas; false when it runs out (the contract traps). */
+/* Environment::charge_weight: charges gas (ref_time); false when it runs out (the contract
+ * traps). */
 bool bst_contracts_env_charge(bst_contracts_env *env, uint64_t gas);
+/* Environment::charge_weight with a whole Weight v2: ref_time and proof_size (the bytes of state
+ * proof the handler's work needs, e.g. the runtime storage it read); false when either runs out
+ * (the contract traps, out of gas; docs/contracts.md "Weight"). */
+bool bst_contracts_env_charge_weight(bst_contracts_env *env, uint64_t ref_time,
+                                     uint64_t proof_size);
 /* The raw arguments (input_ptr, input_len, output_ptr, output_len_ptr): the pallet's
  * only_in val0..val3. */
 void bst_contracts_env_args(const bst_contracts_env *env, uint32_t out[4]);

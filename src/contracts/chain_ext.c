@@ -139,8 +139,17 @@ bool bst_contracts_env_write(bst_contracts_env *env, const uint8_t *data, size_t
 }
 
 bool bst_contracts_env_charge(bst_contracts_env *env, uint64_t gas) {
+    return bst_contracts_env_charge_weight(env, gas, 0);
+}
+
+bool bst_contracts_env_charge_weight(bst_contracts_env *env, uint64_t ref_time,
+                                     uint64_t proof_size) {
     if (env->trapped) return false;
-    if (!ctr_seal_charge(env->f, env->c, gas)) return !(env->trapped = true);
+    /* either running out traps the frame and ends it out of gas, so the order only decides
+     * which limit the error names */
+    if (!ctr_seal_charge(env->f, env->c, ref_time) ||
+        !ctr_seal_charge_proof(env->f, env->c, proof_size))
+        return !(env->trapped = true);
     return true;
 }
 

@@ -210,6 +210,7 @@ CTR_FUNC ctr_module *ctr_module_load(ctr_exec *x, MDB_txn *t, const uint8_t hash
  * contract's memory, the output-buffer convention, traps and the debug buffer (each false or
  * NULL after trapping the contract). */
 CTR_FUNC bool ctr_seal_charge(ctr_frame *f, bst_caller *c, uint64_t amount);
+CTR_FUNC bool ctr_seal_charge_proof(ctr_frame *f, bst_caller *c, uint64_t bytes);
 CTR_FUNC const uint8_t *ctr_seal_view(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len);
 CTR_FUNC bool ctr_seal_write_output(ctr_frame *f, bst_caller *c, uint32_t out_ptr,
                                     uint32_t out_len_ptr, const uint8_t *buf, size_t len,

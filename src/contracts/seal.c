@@ -1138,6 +1138,10 @@ SEAL(seal0, xcm_send) {
 
 bool ctr_seal_charge(ctr_frame *f, bst_caller *c, uint64_t amount) { return charge(f, c, amount); }
 
+bool ctr_seal_charge_proof(ctr_frame *f, bst_caller *c, uint64_t bytes) {
+    return charge_proof(f, c, bytes);
+}
+
 const uint8_t *ctr_seal_view(ctr_frame *f, bst_caller *c, uint32_t ptr, uint32_t len) {
     return view(f, c, ptr, len);
 }

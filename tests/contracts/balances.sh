@@ -3,7 +3,8 @@
 # with u64 balances: --balance-width kept with the state, --endow on a new state only (a raw
 # 0x caller), `contract balance` and `contract transfer` (keep-alive and allow-death), and the
 # storage deposit of upload, instantiate, a write, a clear and terminate
-# (tests/contracts/balances/store.wat), with --storage-deposit-limit and the JSON member.
+# (tests/contracts/balances/store.wat), with --storage-deposit-limit, --deposit-per-byte/-item
+# and the JSON member.
 . "$(dirname "$0")/lib.sh"
 STORE=$3
 X=0x0101010101010101010101010101010101010101010101010101010101010101
@@ -50,7 +51,10 @@ expect "storage_deposit charge 99"
 A=$(printf '%s\n' "$OUT" | sed -n 's/^address //p')
 run 0 balance "$A"
 expect "free 1001" "reserved 99"
-# store 10 bytes under a fixed key: 10 + 32 bytes and one item = 44
+# store 10 bytes under a fixed key: 10 + 32 bytes and one item = 44; at 3 per byte and 5 per
+# item (a dry run) 131
+run 0 query "$A" --caller "$X" --data 0x00070a00 --deposit-per-byte 3 --deposit-per-item 5
+expect "storage_deposit charge 131"
 run 1 call "$A" --caller "$X" --data 0x00070a00 --storage-deposit-limit 43
 expect "outcome error"
 expect_fail "StorageDepositLimitExhausted"

@@ -2341,6 +2341,21 @@ static void weight_nested_limits(bst_contracts *c, const uint8_t a[32], const ui
     CHECK(weight_nested(c, a, b, 0, 0, 1, load + 10, &r) == 1);
     CHECK(r.proof_size_used == load + 10);
     bst_contract_result_free(&r);
+    /* a callee out of proof_size after a write: its storage deposit is dropped with it; with
+     * enough, the new item's (4 + 16 + 1 bytes and one item, the default prices) is charged */
+    static const uint8_t zero16[16];
+    uint64_t need6 = load + item(1, 0) + item(1, 8192);
+    CHECK(weight_nested(c, a, b, 0, need6 - 1, 6, top, &r) == 1);
+    CHECK(memcmp(r.storage_deposit, zero16, 16) == 0);
+    bst_contract_result_free(&r);
+    uint8_t *v;
+    size_t n;
+    CHECK(bst_contracts_storage_get(c, b, (const uint8_t *)"w", 1, &v, &n) == BST_ERR_NOT_FOUND);
+    CHECK(weight_nested(c, a, b, 0, need6, 6, top, &r) == 0);
+    CHECK(r.storage_deposit[0] == 23 && memcmp(r.storage_deposit + 1, zero16, 15) == 0);
+    bst_contract_result_free(&r);
+    CHECK(bst_contracts_storage_get(c, b, (const uint8_t *)"w", 1, &v, &n) == BST_OK && n == 4);
+    free(v);
 }
 
 static void weight_instantiate(bst_contracts *c, const uint8_t a[32], const uint8_t hash[32],
@@ -2395,6 +2410,41 @@ static void weight_ink(void) {
     bst_contracts_close(c);
 }
 
+/* weight_to_fee with u64 balances (balance_bytes 8, the pallet's test runtime): both versions
+ * write a balance of the configured width, 8 bytes each. */
+static void weight_fee_u64(void) {
+    cleanup_dir(); /* weight_ink's state, closed */
+    snprintf(state_dir, sizeof state_dir, "/tmp/bst-ctr-XXXXXX");
+    if (!mkdtemp(state_dir)) exit(1);
+    bst_contracts_config cfg;
+    bst_contracts_config_default(&cfg);
+    cfg.state_dir = state_dir;
+    cfg.balance_bytes = 8;
+    bst_error err;
+    bst_contracts *c = bst_contracts_open(&cfg, &err);
+    REQUIRE(c != NULL);
+    uint8_t big[16];
+    u128(big, 1000000000000000ull);
+    CHECK(bst_contracts_set_balance(c, ALICE, big, &err) == BST_OK);
+    uint8_t hash[32], a[32];
+    upload_file(c, CONTRACTS_WASM_DIR, "weight.wasm", hash);
+    bst_contract_result r;
+    CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, NULL, 0, 0, false, &r) ==
+          BST_CONTRACT_SUCCESS);
+    memcpy(a, r.address, 32);
+    bst_contract_result_free(&r);
+    uint8_t w[16];
+    for (int i = 0; i < 8; i++) {
+        w[i] = (uint8_t)((uint64_t)12345 >> (8 * i));
+        w[8 + i] = (uint8_t)((uint64_t)999 >> (8 * i));
+    }
+    CHECK(weight_call(c, a, 4, w, sizeof w, 0, 0, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(data_is(&r, "3930000000000000"
+                      "3930000000000000"));
+    bst_contract_result_free(&r);
+    bst_contracts_close(c);
+}
+
 static void weight(void) {
     bst_contracts *c = setup();
     uint8_t hash[32], a[32], b[32];
@@ -2420,6 +2470,7 @@ static void weight(void) {
     weight_instantiate(c, a, hash, code_len);
     bst_contracts_close(c);
     weight_ink();
+    weight_fee_u64();
 }
 
 int main(int argc, char **argv) {

@@ -213,7 +213,8 @@ static void temp_free(void *user, void *state) {
 }
 
 /* Bastion's state extension (id 4): 0 writes input bytes 4.. under "ce" in the runtime state
- * and converges; 1 writes "zz" then diverges with REVERT; 2 writes "zz" then fails. */
+ * and converges; 1 writes "zz" then diverges with REVERT; 2 writes "zz" then fails; 3 charges
+ * a Weight of ref_time 7 and the proof_size in input bytes 4..8. */
 static bool state_extension(void *user, bst_contracts_env *env, uint16_t func, uint32_t *ret) {
     (void)user;
     uint8_t buf[8];
@@ -224,6 +225,9 @@ static bool state_extension(void *user, bst_contracts_env *env, uint16_t func, u
         return n >= 4 &&
                bst_contracts_env_state_set(env, (const uint8_t *)"ce", 2, buf + 4, n - 4) == BST_OK;
     }
+    if (func == 3)
+        return bst_contracts_env_read(env, sizeof buf, buf, &n) && n == 8 &&
+               bst_contracts_env_charge_weight(env, 7, le32(buf + 4));
     if (bst_contracts_env_state_set(env, (const uint8_t *)"ce", 2, (const uint8_t *)"zz", 2) !=
         BST_OK)
         return false;
@@ -344,8 +348,11 @@ static void chain_ext(void) {
     CHECK(strstr(r.error, "unknown function of the test extension") != NULL);
     bst_contract_result_free(&r);
 
-    /* what an extension writes commits with the call and rolls back with it */
+    /* what an extension writes commits with the call and rolls back with it; it is the
+     * runtime's state, not the contract's: no storage deposit for it */
     CHECK(call(c, a, in, ext_input(in, 4, 0, "ab", 2), &r) == BST_CONTRACT_SUCCESS);
+    static const uint8_t zero16[16];
+    CHECK(memcmp(r.storage_deposit, zero16, 16) == 0);
     bst_contract_result_free(&r);
     CHECK(runtime_state_is(c, "ce", "ab"));
     CHECK(call(c, a, in, ext_input(in, 4, 1, NULL, 0), &r) == BST_CONTRACT_REVERTED);
@@ -357,6 +364,24 @@ static void chain_ext(void) {
     CHECK(exec(c, BST_CONTRACT_CALL, a, in, n, true, &r) == BST_CONTRACT_SUCCESS);
     bst_contract_result_free(&r);
     CHECK(runtime_state_is(c, "ce", "ab"));
+
+    /* a handler charges a whole Weight: the proof_size it asks for, exactly; beyond the
+     * limit the contract runs out of gas */
+    uint8_t pw[4] = {0};
+    CHECK(call(c, a, in, ext_input(in, 4, 3, pw, 4), &r) == BST_CONTRACT_SUCCESS);
+    uint64_t proof0 = r.proof_size_used, gas0 = r.gas_used;
+    bst_contract_result_free(&r);
+    pw[0] = 0xe8, pw[1] = 0x03; /* 1000 */
+    n = ext_input(in, 4, 3, pw, 4);
+    CHECK(call(c, a, in, n, &r) == BST_CONTRACT_SUCCESS);
+    CHECK(r.proof_size_used == proof0 + 1000 && r.gas_used == gas0);
+    bst_contract_result_free(&r);
+    oog.input_len = n;
+    oog.gas_limit = 0;
+    oog.proof_size_limit = proof0 + 999;
+    CHECK(bst_contracts_exec(c, &oog, &r) == BST_OK && r.outcome == BST_CONTRACT_OUT_OF_GAS);
+    CHECK(strstr(r.error, "proof size") != NULL && r.proof_size_used == proof0 + 999);
+    bst_contract_result_free(&r);
 
     /* chain_extension_temp_storage_works: state per execution, freed with its frame */
     uint8_t t[32];

@@ -10,7 +10,8 @@
 ;;   7 seal2 instantiate code input[1..33) with ref_time input[33..41), proof_size
 ;;     input[41..49), no input, salt input[49..); return rc (4 bytes)
 ;;   8 return seal0 gas_left (u64)
-;; Memory: 0 input length, 16.. input, 8188 output length, 8192.. output, 16384.. values.
+;; Memory: 0 input length, 16.. input, 4092 a length kept, 8188 output length, 8192.. output,
+;; 16384.. values.
 (module
   (import "seal0" "seal_input" (func $input (param i32 i32)))
   (import "seal0" "seal_return" (func $ret (param i32 i32 i32)))
@@ -46,11 +47,14 @@
       (call $gas_left1 (i32.const 8192) (i32.const 8188))
       (call $out (i32.load (i32.const 8188)))))
     (if (i32.eq (local.get $mode) (i32.const 4)) (then
+      ;; each balance as long as the host writes it (16 bytes, or 8 with u64 balances)
       (call $fee1 (i64.load (i32.const 17)) (i64.load (i32.const 25)) (i32.const 8192)
                   (i32.const 8188))
+      (i32.store (i32.const 4092) (i32.load (i32.const 8188)))
       (i32.store (i32.const 8188) (i32.const 16))
-      (call $fee0 (i64.load (i32.const 17)) (i32.const 8208) (i32.const 8188))
-      (call $out (i32.const 32))))
+      (call $fee0 (i64.load (i32.const 17)) (i32.add (i32.const 8192) (i32.load (i32.const 4092)))
+                  (i32.const 8188))
+      (call $out (i32.add (i32.load (i32.const 4092)) (i32.load (i32.const 8188))))))
     (if (i32.eq (local.get $mode) (i32.const 5)) (then
       (i32.store (i32.const 8188) (i32.const 1020))
       (i32.store (i32.const 8192)
