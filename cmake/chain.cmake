@@ -8,6 +8,7 @@ file(GLOB BASTION_CHAIN_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/chain/
 bastion_library(bastion_chain SOURCES ${BASTION_CHAIN_SOURCES}
   DEPENDS bastion_substrate bastion_state bastion_scale bastion_crypto)
 
+# The shell tests source tests/chain/lib.sh (their shared setup, on tests/support/expect.sh).
 set(_bst_chain_tests ${CMAKE_SOURCE_DIR}/tests/chain)
 add_test(NAME chain/dev_chain
          COMMAND bash ${_bst_chain_tests}/dev_chain.sh $<TARGET_FILE:bastion>

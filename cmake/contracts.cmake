@@ -33,12 +33,18 @@ set(BASTION_CONTRACTS_WASM_DIR ${CMAKE_BINARY_DIR}/contracts)
 file(GLOB _bst_ctr_wats CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/contracts/*.wat)
 bastion_assemble_wat(contracts_wasm ${BASTION_CONTRACTS_WASM_DIR} DEBUG_NAMES ${_bst_ctr_wats})
 
+# The setup the three C drivers below share (temporary state, fixture reading, exec requests);
+# an object library, not a static one: it is test code, not part of what hostile/no_global_state
+# checks.
+add_library(contracts_test_util OBJECT ${CMAKE_SOURCE_DIR}/tests/contracts/contracts_test_util.c)
+target_link_libraries(contracts_test_util PUBLIC bastion_contracts)
+
 # The C driver: one executable, one CTest per group (`test_contracts GROUP`).
 add_executable(test_contracts ${CMAKE_SOURCE_DIR}/tests/contracts/test_contracts.c)
 target_compile_definitions(test_contracts PRIVATE
   CONTRACTS_WASM_DIR="${BASTION_CONTRACTS_WASM_DIR}"
   SHARED_CONTRACTS_DIR="${BASTION_SHARED_DIR}/contracts")
-target_link_libraries(test_contracts PRIVATE bastion_contracts)
+target_link_libraries(test_contracts PRIVATE contracts_test_util)
 add_dependencies(test_contracts contracts_wasm)
 foreach(_group flipper_v5 flipper_v4 erc20_v5 v0 hostile rejects imports nested crypto probe fuzz mapfull kill9
                regress pool generations weight)
@@ -54,7 +60,7 @@ file(GLOB _bst_bal_wats CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/contracts/ba
 bastion_assemble_wat(contracts_balances_wasm ${BASTION_BALANCES_WASM_DIR} DEBUG_NAMES ${_bst_bal_wats})
 add_executable(test_balances ${CMAKE_SOURCE_DIR}/tests/contracts/test_balances.c)
 target_compile_definitions(test_balances PRIVATE BALANCES_WASM_DIR="${BASTION_BALANCES_WASM_DIR}")
-target_link_libraries(test_balances PRIVATE bastion_contracts)
+target_link_libraries(test_balances PRIVATE contracts_test_util)
 add_dependencies(test_balances contracts_balances_wasm)
 foreach(_group width drain transfer_return_code call_return_code self_destruct destroy_and_transfer
                caller_contract deposits)
@@ -67,7 +73,7 @@ endforeach()
 add_executable(test_pallet_fixtures ${CMAKE_SOURCE_DIR}/tests/contracts/test_pallet_fixtures.c)
 target_compile_definitions(test_pallet_fixtures PRIVATE
   CONTRACTS_WASM_DIR="${BASTION_CONTRACTS_WASM_DIR}")
-target_link_libraries(test_pallet_fixtures PRIVATE bastion_contracts)
+target_link_libraries(test_pallet_fixtures PRIVATE contracts_test_util)
 add_dependencies(test_pallet_fixtures contracts_wasm)
 foreach(_group chain_ext runtime_call fixtures)
   add_test(NAME contracts/${_group} COMMAND test_pallet_fixtures ${_group})

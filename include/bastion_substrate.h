@@ -297,6 +297,11 @@ typedef struct bst_substrate_metadata {
 const char *bst_substrate_metadata_decode(const uint8_t *p, size_t len, bst_substrate_metadata *m);
 void bst_substrate_metadata_free(bst_substrate_metadata *m);
 
+/* The name of a TransactionValidityError variant (sp-runtime): kind 0 InvalidTransaction (index
+ * 0 "Call" .. 10 "BadSigner"), kind 1 UnknownTransaction (0 "CannotLookup" .. 2 "Custom"); "?"
+ * for any other kind or index.  A constant string. */
+const char *bst_substrate_validity_error_name(unsigned kind, unsigned index);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -87,18 +87,6 @@ static bool dev_key(const uint8_t pub[32], uint8_t secret[64]) {
 
 /* ---- what the runtime said about an extrinsic ---------------------------------------------- */
 
-static const char INVALID_TX[][20] = {"Call",
-                                      "Payment",
-                                      "Future",
-                                      "Stale",
-                                      "BadProof",
-                                      "AncientBirthBlock",
-                                      "ExhaustsResources",
-                                      "Custom",
-                                      "BadMandatory",
-                                      "MandatoryValidation",
-                                      "BadSigner"};
-static const char UNKNOWN_TX[][20] = {"CannotLookup", "NoUnsignedValidator", "Custom"};
 static const char DISPATCH_ERR[][20] = {
     "Other",       "CannotLookup",     "BadOrigin",   "Module",        "ConsumerRemaining",
     "NoProviders", "TooManyConsumers", "Token",       "Arithmetic",    "Transactional",
@@ -131,7 +119,7 @@ static int apply_outcome(const uint8_t *p, size_t n, char *reason, size_t cap) {
     }
     unsigned v = n > 2 ? p[2] : 99u;
     snprintf(reason, cap, "invalid transaction: %s(%s) (%s)", p[1] == 0 ? "Invalid" : "Unknown",
-             p[1] == 0 ? NAME_OF(INVALID_TX, v) : NAME_OF(UNKNOWN_TX, v), hex);
+             bst_substrate_validity_error_name(p[1] == 0 ? 0 : 1, v), hex);
     return 2;
 }
 

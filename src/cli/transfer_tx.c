@@ -100,18 +100,6 @@ static bool account_nonce(const char *path, bst_substrate_runtime *rt, cli_tx_ca
 
 /* Prints the verdict of validate_transaction (TransactionValidity) to stderr; true for Ok. */
 static bool show_validity(const char *path, const uint8_t *p, size_t n) {
-    static const char *const invalid[] = {"Call",
-                                          "Payment",
-                                          "Future",
-                                          "Stale",
-                                          "BadProof",
-                                          "AncientBirthBlock",
-                                          "ExhaustsResources",
-                                          "Custom",
-                                          "BadMandatory",
-                                          "MandatoryValidation",
-                                          "BadSigner"};
-    static const char *const unknown[] = {"CannotLookup", "NoUnsignedValidator", "Custom"};
     bst_scale_dec d;
     bool is_err = true;
     uint8_t kind = 0, reason = 0;
@@ -135,7 +123,7 @@ static bool show_validity(const char *path, const uint8_t *p, size_t n) {
                 path, n);
         return false;
     }
-    const char *name = kind == 0 ? invalid[reason] : unknown[reason];
+    const char *name = bst_substrate_validity_error_name(kind, reason);
     fprintf(stderr, "validate_transaction: %s(%s", kind == 0 ? "Invalid" : "Unknown", name);
     if (strcmp(name, "Custom") == 0 && d.pos < n) fprintf(stderr, "(%u)", (unsigned)p[d.pos]);
     fprintf(stderr, ")\n");

@@ -64,14 +64,24 @@ static bool add_fits(const bst_contracts *c, ctr_u128 a, ctr_u128 b, ctr_u128 *o
 
 /* ---- moving balance ---- */
 
+/* Reads from's account into *fa and what would stay free after taking amount into *left;
+ * MDB_NOTFOUND when its free balance is short (what the caller may take is its own rule). */
+static int take_free(bst_contracts *c, MDB_txn *t, const uint8_t from[32], ctr_u128 amount,
+                     ctr_account *fa, ctr_u128 *left) {
+    int rc = ctr_get_account(c, t, from, fa);
+    if (rc) return rc;
+    if (ctr_u128_cmp(fa->free, amount) < 0) return MDB_NOTFOUND;
+    *left = ctr_u128_sub(fa->free, amount);
+    return MDB_SUCCESS;
+}
+
 int ctr_transfer(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t to[32],
                  ctr_u128 value, bool keep_alive) {
     if (ctr_u128_is_zero(value)) return MDB_SUCCESS;
     ctr_account fa, ta;
-    int rc = ctr_get_account(c, t, from, &fa);
+    ctr_u128 left;
+    int rc = take_free(c, t, from, value, &fa, &left);
     if (rc) return rc;
-    if (ctr_u128_cmp(fa.free, value) < 0) return MDB_NOTFOUND;
-    ctr_u128 left = ctr_u128_sub(fa.free, value);
     /* keep-alive: at least the existential deposit stays; allow-death: the account may be
      * emptied, but never left with dust below the existential deposit */
     if (ctr_u128_cmp(left, c->ed) < 0 && (keep_alive || !ctr_u128_is_zero(left)))
@@ -93,10 +103,9 @@ int ctr_hold(bst_contracts *c, MDB_txn *t, const uint8_t from[32], const uint8_t
              ctr_u128 amount) {
     if (ctr_u128_is_zero(amount)) return MDB_SUCCESS;
     ctr_account fa, ta;
-    int rc = ctr_get_account(c, t, from, &fa);
+    ctr_u128 left;
+    int rc = take_free(c, t, from, amount, &fa, &left);
     if (rc) return rc;
-    if (ctr_u128_cmp(fa.free, amount) < 0) return MDB_NOTFOUND;
-    ctr_u128 left = ctr_u128_sub(fa.free, amount);
     /* a reserve on the account itself keeps it alive; paying another keeps the payer alive */
     bool self = memcmp(from, to, 32) == 0;
     if (!self && ctr_u128_cmp(left, c->ed) < 0) return MDB_NOTFOUND;

@@ -6,32 +6,16 @@
 # refused with the runtime's reason (or a bad seal) and the head stays; `call` and `account` at
 # an older block; kill -9 while a block is held before its commit leaves the previous head and a
 # usable database; usage errors exit 64.
-set -u
-bastion=$1
-spec=$2/node-template-local.json
+. "$(dirname "$0")/lib.sh" "$@"
 genesis=0x6bf30d04495c16ef053de4ac74eac35dfd6473e4907810f450bea1b976ac518f
-fail=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-# field DB NAME: a line of `chain head`
-field() { "$bastion" chain head --db "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 
 # ---- init -----------------------------------------------------------------------------------
-out=$("$bastion" chain init --spec "$spec" --db "$tmp/a" --expect-genesis $genesis 2>&1)
-if [ $? -eq 0 ] && printf '%s\n' "$out" | grep -q "genesis_hash $genesis"; then
-    ok "init: genesis $genesis"
-else
-    bad "init: $out"
-fi
-out=$("$bastion" chain init --spec "$spec" --db "$tmp/a" 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "already holds a chain" && ok "init twice refused" ||
-    bad "init twice: $out"
-out=$("$bastion" chain init --spec "$spec" --db "$tmp/wrong" --expect-genesis 0x$(printf '%064d' 0) 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "differs from --expect-genesis" &&
-    ok "--expect-genesis mismatch" || bad "--expect-genesis mismatch: $out"
+expect_run "init: genesis $genesis" 0 re "genesis_hash $genesis" \
+    "$bastion" chain init --spec "$spec" --db "$tmp/a" --expect-genesis $genesis
+expect_run "init twice refused" 1 re "already holds a chain" \
+    "$bastion" chain init --spec "$spec" --db "$tmp/a"
+expect_run "--expect-genesis mismatch" 1 re "differs from --expect-genesis" \
+    "$bastion" chain init --spec "$spec" --db "$tmp/wrong" --expect-genesis 0x$(printf '%064d' 0)
 
 # ---- author ---------------------------------------------------------------------------------
 for n in 1 2 3; do
@@ -46,9 +30,8 @@ done
 [ "$(field "$tmp/a" number)" = 3 ] && [ "$(field "$tmp/a" slot)" = 3 ] && ok "head 3, slot 3" ||
     bad "head after 3 blocks: $("$bastion" chain head --db "$tmp/a")"
 # a timestamp whose slot is not after the parent's is refused
-out=$("$bastion" chain author --db "$tmp/a" --timestamp 6000 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "not after the parent's slot" &&
-    ok "stale --timestamp refused" || bad "stale --timestamp: $out"
+expect_run "stale --timestamp refused" 1 re "not after the parent's slot" \
+    "$bastion" chain author --db "$tmp/a" --timestamp 6000
 
 # ---- export / import ------------------------------------------------------------------------
 "$bastion" chain export --db "$tmp/a" > "$tmp/blocks.hex" || bad "export"
@@ -90,21 +73,18 @@ line=$(cat "$tmp/b2.hex")
 last=${line: -1}
 [ "$last" = 0 ] && new=1 || new=0
 printf '%s%s\n' "${line:0:${#line}-1}" "$new" > "$tmp/body.hex"
-out=$("$bastion" chain import --db "$tmp/c" "$tmp/body.hex" 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "block refused: Core_execute_block: Runtime panicked:" &&
-    ok "changed extrinsic refused with the runtime's reason" || bad "changed extrinsic: $out"
+expect_run "changed extrinsic refused with the runtime's reason" 1 re "block refused: Core_execute_block: Runtime panicked:" \
+    "$bastion" chain import --db "$tmp/c" "$tmp/body.hex"
 # the header: one byte of the state root changed (the seal no longer matches)
 pre=${line:0:70}
 byte=${line:70:2}
 [ "$byte" = 00 ] && nb=11 || nb=00
 printf '%s%s%s\n' "$pre" "$nb" "${line:72}" > "$tmp/root.hex"
-out=$("$bastion" chain import --db "$tmp/c" "$tmp/root.hex" 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "bad Aura seal" && ok "changed state root refused" ||
-    bad "changed state root: $out"
+expect_run "changed state root refused" 1 re "bad Aura seal" \
+    "$bastion" chain import --db "$tmp/c" "$tmp/root.hex"
 # a block whose parent is unknown
-out=$("$bastion" chain import --db "$tmp/c" <(sed -n 3p "$tmp/blocks.hex") 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "unknown parent" && ok "unknown parent refused" ||
-    bad "unknown parent: $out"
+expect_run "unknown parent refused" 1 re "unknown parent" \
+    "$bastion" chain import --db "$tmp/c" <(sed -n 3p "$tmp/blocks.hex")
 [ "$(field "$tmp/c" hash)" = "$head_c" ] && [ "$(field "$tmp/c" number)" = 1 ] &&
     ok "head unchanged after refused blocks" || bad "head moved"
 "$bastion" chain import --db "$tmp/c" "$tmp/b2.hex" > /dev/null && ok "the real block 2 imports" ||
@@ -117,11 +97,9 @@ out=$("$bastion" chain import --db "$tmp/c" <(sed -n 3p "$tmp/blocks.hex") 2>&1)
 v1=$("$bastion" chain call --db "$tmp/a" --at 1 Metadata_metadata | tail -1 | cut -c1-20)
 printf '%s' "$v1" | grep -q "^0x[0-9a-f]\{2,8\}6d657461" && ok "Metadata_metadata at block 1" ||
     bad "metadata: $v1"
-out=$("$bastion" chain call --db "$tmp/a" --at 9 Core_version 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "no block '9'" && ok "unknown --at refused" ||
-    bad "--at 9: $out"
-out=$("$bastion" chain call --db "$tmp/a" No_such_api 2>&1)
-[ $? -eq 1 ] && ok "unknown runtime API refused" || bad "unknown API: $out"
+expect_run "unknown --at refused" 1 re "no block '9'" \
+    "$bastion" chain call --db "$tmp/a" --at 9 Core_version
+expect_run "unknown runtime API refused" 1 has "" "$bastion" chain call --db "$tmp/a" No_such_api
 out=$("$bastion" chain account --db "$tmp/a" //Alice)
 printf '%s\n' "$out" | grep -q "^free    1152921504606846976$" && ok "Alice's endowment" ||
     bad "account: $out"
@@ -171,4 +149,4 @@ for sub in "" init author import export call account head; do
     "$bastion" chain $sub --help | grep -q "^usage: bastion chain init" && ok "chain $sub --help" ||
         bad "chain $sub --help"
 done
-exit $fail
+finish chain/dev_chain

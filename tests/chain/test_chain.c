@@ -10,57 +10,23 @@
  */
 #include "bastion_chain.h"
 #include "bastion_crypto.h"
+#include "../support/chainspec.h"
 #include "../support/check.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int hexval(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static bool unhex(const char *s, uint8_t **out, size_t *len) {
-    if (!s || s[0] != '0' || s[1] != 'x') return false;
-    s += 2;
-    size_t n = strlen(s);
-    if (n % 2) return false;
-    *out = malloc(n / 2 + 1);
-    if (!*out) return false;
-    for (size_t i = 0; i < n / 2; i++) {
-        int h = hexval(s[2 * i]), l = hexval(s[2 * i + 1]);
-        if (h < 0 || l < 0) return false;
-        (*out)[i] = (uint8_t)(h << 4 | l);
-    }
-    *len = n / 2;
-    return true;
+static void put_mem(void *user, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
+    REQUIRE(bst_state_mem_put(user, NULL, 0, k, kl, v, vl));
 }
 
 /* A fresh database in dir with the genesis of the spec's genesis.raw.top. */
 static bst_chain *new_chain(const char *dir, const char *spec) {
-    json_error_t jerr;
-    json_t *root = json_load_file(spec, 0, &jerr);
-    REQUIRE(root);
-    json_t *top = json_object_get(json_object_get(json_object_get(root, "genesis"), "raw"), "top");
-    REQUIRE(json_is_object(top));
     bst_state_mem *m = bst_state_mem_new();
     REQUIRE(m);
-    const char *k;
-    json_t *v;
-    json_object_foreach(top, k, v) {
-        uint8_t *key, *val;
-        size_t kl, vl;
-        REQUIRE(unhex(k, &key, &kl) && unhex(json_string_value(v), &val, &vl));
-        REQUIRE(bst_state_mem_put(m, NULL, 0, key, kl, val, vl));
-        free(key);
-        free(val);
-    }
-    json_decref(root);
+    spec_genesis_foreach(spec, put_mem, m);
     bst_state_mem_finish(m);
     char err[512];
     bst_chain *c = bst_chain_open(dir, err, sizeof err);

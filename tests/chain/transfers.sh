@@ -6,18 +6,9 @@
 # of several transfers; a replayed (stale) transaction and undecodable bytes are left out with
 # the runtime's reason; a block whose transfer was changed is refused ("bad signature") and
 # the head stays.
-set -u
-bastion=$1
-spec=$2/node-template-local.json
+. "$(dirname "$0")/lib.sh" "$@"
 endowment=1152921504606846976 # what the spec gives each dev account
 amount=1000000000000
-fail=0
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-field() { "$bastion" chain head --db "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 # account DB WHO [--at N] -> "NONCE FREE"
 account() {
     db=$1 who=$2
@@ -81,11 +72,10 @@ printf '%s\n' "$out" | grep -q "^tx 0: included$" &&
     printf '%s\n' "$out" | grep -q "^tx 2: left out: .*Runtime panicked" &&
     ok "stale and undecodable transactions left out with the runtime's reason" ||
     bad "refused transactions: $out"
-out=$("$bastion" chain transfer --db "$tmp/a" --from //Nobody --to //Bob --amount 1 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "refuses the transaction" &&
-    ok "transfer from an account without funds refused" || bad "account without funds: $out"
-out=$("$bastion" chain transfer --db "$tmp/a" --from //Alice --to //Bob 2>&1)
-[ $? -eq 64 ] && ok "transfer without --amount: usage" || bad "no --amount: $out"
+expect_run "transfer from an account without funds refused" 1 re "refuses the transaction" \
+    "$bastion" chain transfer --db "$tmp/a" --from //Nobody --to //Bob --amount 1
+expect_run "transfer without --amount: usage" 64 has "" \
+    "$bastion" chain transfer --db "$tmp/a" --from //Alice --to //Bob
 
 # ---- a changed transfer is refused ----------------------------------------------------------
 "$bastion" chain init --spec "$spec" --db "$tmp/c" > /dev/null || bad "init c"
@@ -93,8 +83,7 @@ line=$(sed -n 1p "$tmp/blocks.hex")
 last=${line: -2}
 [ "$last" = 0f ] && new=0e || new=0f
 printf '%s%s\n' "${line:0:${#line}-2}" "$new" > "$tmp/changed.hex"
-out=$("$bastion" chain import --db "$tmp/c" "$tmp/changed.hex" 2>&1)
-[ $? -eq 1 ] && printf '%s' "$out" | grep -q "Runtime panicked: .*bad signature" &&
-    ok "changed transfer refused: bad signature" || bad "changed transfer: $out"
+expect_run "changed transfer refused: bad signature" 1 re "Runtime panicked: .*bad signature" \
+    "$bastion" chain import --db "$tmp/c" "$tmp/changed.hex"
 [ "$(field "$tmp/c" number)" = 0 ] && ok "head unchanged" || bad "head moved"
-exit $fail
+finish chain/transfers

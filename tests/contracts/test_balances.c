@@ -10,7 +10,6 @@
  * fresh state directory.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,31 +18,12 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "../support/check.h"
+#include "contracts_test_util.h"
 
 /* The accounts of the pallet's tests: [1; 32], [2; 32], [3; 32], [4; 32]. */
 static uint8_t ALICE[32], BOB[32], CHARLIE[32], DJANGO[32];
 
-static char state_dir[64];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-static void cleanup_dir(void) {
-    if (state_dir[0]) nftw(state_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void u128(uint8_t out[16], uint64_t v) {
-    memset(out, 0, 16);
-    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(v >> (8 * i));
-}
-static uint64_t lo64(const uint8_t b[16]) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | b[i];
-    return v;
-}
+static const char *state_dir;
 
 /* Opens the state of this run with u64 balances (width 8, or `width`), existential deposit ed
  * and the pallet test runtime's deposit prices (1 per byte, 2 per item). */
@@ -61,9 +41,7 @@ static bst_contracts *open_width(uint32_t width, uint64_t ed, const bst_contract
 
 /* A fresh state (u64 balances, existential deposit ed) where ALICE has `alice`. */
 static bst_contracts *setup(uint64_t ed, uint64_t alice) {
-    snprintf(state_dir, sizeof state_dir, "/tmp/bst-bal-XXXXXX");
-    REQUIRE(mkdtemp(state_dir));
-    atexit(cleanup_dir);
+    state_dir = ctu_fresh_state_dir("bst-bal");
     bst_contracts_endowment en;
     memcpy(en.account, ALICE, 32);
     u128(en.amount, alice);
@@ -75,18 +53,7 @@ static bst_contracts *setup(uint64_t ed, uint64_t alice) {
 }
 
 static uint8_t *read_wasm(const char *name, size_t *len) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.wasm", BALANCES_WASM_DIR, name);
-    FILE *f = fopen(path, "rb");
-    REQUIRE(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    REQUIRE(b && fread(b, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
+    return ctu_read_wasm(BALANCES_WASM_DIR, name, len);
 }
 
 static void set_free(bst_contracts *c, const uint8_t acc[32], uint64_t v) {
@@ -117,14 +84,10 @@ static bst_contract_outcome instantiate(bst_contracts *c, const uint8_t origin[3
     size_t len;
     uint8_t *code = read_wasm(name, &len);
     bst_contract_exec e;
-    memset(&e, 0, sizeof e);
-    e.kind = BST_CONTRACT_INSTANTIATE;
-    memcpy(e.origin, origin, 32);
+    ctu_exec_init(&e, BST_CONTRACT_INSTANTIATE, origin, NULL, input, input_len, false);
     e.code = code;
     e.code_len = len;
     u128(e.value, value);
-    e.input = input;
-    e.input_len = input_len;
     e.salt = salt;
     e.salt_len = salt_len;
     CHECK(bst_contracts_exec(c, &e, r) == BST_OK);
@@ -140,13 +103,7 @@ static bst_contract_outcome call(bst_contracts *c, const uint8_t origin[32], con
                                  const uint8_t *input, size_t len, uint64_t limit, bool dry,
                                  bst_contract_result *r) {
     bst_contract_exec e;
-    memset(&e, 0, sizeof e);
-    e.kind = BST_CONTRACT_CALL;
-    memcpy(e.origin, origin, 32);
-    memcpy(e.dest, dest, 32);
-    e.input = input;
-    e.input_len = len;
-    e.dry_run = dry;
+    ctu_exec_init(&e, BST_CONTRACT_CALL, origin, dest, input, len, dry);
     if (limit != UINT64_MAX) {
         e.has_deposit_limit = true;
         u128(e.storage_deposit_limit, limit);

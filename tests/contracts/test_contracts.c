@@ -6,7 +6,6 @@
  * each group uses a fresh state directory under /tmp.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "bastion_crypto.h"
 #include "bastion_scale.h"
 #include "../support/check.h"
+#include "contracts_test_util.h"
 
 /* The host's list of seal functions, to check it against the independent one below. */
 #include "../../src/contracts/seal_table.h"
@@ -36,62 +36,11 @@ static void unhex(const char *h, uint8_t *out, size_t n) {
     }
 }
 
-static char state_dir[64];
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-static void cleanup_dir(void) {
-    if (state_dir[0]) nftw(state_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static bst_contracts *open_state(void) {
-    bst_contracts_config cfg;
-    bst_contracts_config_default(&cfg);
-    cfg.state_dir = state_dir;
-    bst_error err;
-    bst_contracts *c = bst_contracts_open(&cfg, &err);
-    if (!c) {
-        fprintf(stderr, "open: %s\n", err.message);
-        exit(1);
-    }
-    return c;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(1);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) exit(1);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-static void u128(uint8_t out[16], uint64_t v) {
-    memset(out, 0, 16);
-    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(v >> (8 * i));
-}
-static uint64_t u128_lo(const uint8_t b[16]) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | b[i];
-    return v;
-}
+static const char *state_dir;
 
 static bst_contracts *setup(void) {
-    snprintf(state_dir, sizeof state_dir, "/tmp/bst-ctr-XXXXXX");
-    if (!mkdtemp(state_dir)) exit(1);
-    atexit(cleanup_dir);
-    bst_contracts *c = open_state();
+    state_dir = ctu_fresh_state_dir("bst-ctr");
+    bst_contracts *c = ctu_open(state_dir);
     uint8_t big[16];
     u128(big, 1000000000000000000ull);
     bst_error err;
@@ -104,7 +53,7 @@ static void upload_file(bst_contracts *c, const char *dir, const char *name, uin
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     size_t len;
-    uint8_t *code = read_file(path, &len);
+    uint8_t *code = ctu_read_file(path, &len);
     bst_error err;
     bst_status st = bst_contracts_upload(c, ALICE, code, len, hash, &err);
     if (st != BST_OK) fprintf(stderr, "upload %s: %s\n", name, err.message);
@@ -126,18 +75,9 @@ static bst_contract_outcome run_weight(bst_contracts *c, bst_contract_exec_kind 
                                        const uint8_t *input, size_t len, uint64_t gas,
                                        uint64_t proof, bool dry, bst_contract_result *res) {
     bst_contract_exec e;
-    memset(&e, 0, sizeof e);
-    e.kind = kind;
-    memcpy(e.origin, origin, 32);
-    if (kind == BST_CONTRACT_CALL)
-        memcpy(e.dest, target, 32);
-    else
-        memcpy(e.code_hash, target, 32);
-    e.input = input;
-    e.input_len = len;
+    ctu_exec_init(&e, kind, origin, target, input, len, dry);
     e.gas_limit = gas;
     e.proof_size_limit = proof;
-    e.dry_run = dry;
     bst_status st = bst_contracts_exec(c, &e, res);
     CHECK(st == BST_OK);
     if (res->outcome != BST_CONTRACT_SUCCESS && getenv("CTR_VERBOSE"))
@@ -224,7 +164,7 @@ static void flipper(const char *file) {
 
     /* across a close / reopen */
     bst_contracts_close(c);
-    c = open_state();
+    c = ctu_open(state_dir);
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "0001"));
     bst_contract_result_free(&r);
@@ -641,24 +581,22 @@ static void hostile(void) {
     CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_SUCCESS);
     CHECK(r.data_len == 64);
     if (r.data_len == 64) {
-        CHECK(u128_lo(r.data) == 500);
+        CHECK(lo64(r.data) == 500);
         /* its balance: the value and the existential deposit it was created with */
-        CHECK(u128_lo(r.data + 16) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
+        CHECK(lo64(r.data + 16) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
         CHECK(memcmp(r.data + 32, BOB, 32) == 0);
     }
     bst_contract_result_free(&r);
     CHECK(bst_contracts_balance(c, BOB, after));
-    CHECK(u128_lo(before) - u128_lo(after) == 500);
-    CHECK(bst_contracts_balance(c, a, after) &&
-          u128_lo(after) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
+    CHECK(lo64(before) - lo64(after) == 500);
+    CHECK(bst_contracts_balance(c, a, after) && lo64(after) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
     /* more value than the origin has: an error, nothing moves */
     uint8_t poor[32];
     memset(poor, 0x77, 32);
     memcpy(e.origin, poor, 32);
     CHECK(bst_contracts_exec(c, &e, &r) == BST_OK && r.outcome == BST_CONTRACT_ERROR);
     bst_contract_result_free(&r);
-    CHECK(bst_contracts_balance(c, a, after) &&
-          u128_lo(after) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
+    CHECK(bst_contracts_balance(c, a, after) && lo64(after) == 500 + BST_CONTRACTS_MINIMUM_BALANCE);
     bst_contracts_close(c);
 }
 
@@ -766,9 +704,8 @@ static void nested(void) {
     bst_contract_result_free(&r);
     CHECK(!bst_contracts_code_hash_of(c, a[2], ch));
     /* the contract's free balance: the value and its existential deposit */
-    CHECK(bst_contracts_balance(c, ben, bal) &&
-          u128_lo(bal) == 1234 + BST_CONTRACTS_MINIMUM_BALANCE);
-    CHECK(bst_contracts_balance(c, a[2], bal) && u128_lo(bal) == 0);
+    CHECK(bst_contracts_balance(c, ben, bal) && lo64(bal) == 1234 + BST_CONTRACTS_MINIMUM_BALANCE);
+    CHECK(bst_contracts_balance(c, a[2], bal) && lo64(bal) == 0);
     CHECK(stored(c, a[2], 'k') == -1);
 
     /* delegate_call: the code runs in a3's context, so its writes land in a3's storage */
@@ -825,7 +762,7 @@ static void nested(void) {
     char path[512];
     snprintf(path, sizeof path, "%s/hostile.wasm", CONTRACTS_WASM_DIR);
     size_t len;
-    uint8_t *code = read_file(path, &len);
+    uint8_t *code = ctu_read_file(path, &len);
     uint8_t *var = malloc(len + 5);
     memcpy(var, code, len);
     uint8_t vaddr[20][32];
@@ -1038,7 +975,7 @@ static void fuzz(void) {
     char path[512];
     snprintf(path, sizeof path, "%s/hostile.wasm", CONTRACTS_WASM_DIR);
     size_t len;
-    uint8_t *code = read_file(path, &len);
+    uint8_t *code = ctu_read_file(path, &len);
     uint8_t *mut = malloc(len);
     int accepted = 0;
     for (int i = 0; i < 2000; i++) {
@@ -1136,7 +1073,7 @@ static void rejects(void) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", CONTRACTS_WASM_DIR, cases[i].file);
         size_t len;
-        uint8_t *code = read_file(path, &len);
+        uint8_t *code = ctu_read_file(path, &len);
         uint8_t hash[32];
         bst_error err;
         bst_status st = bst_contracts_upload(c, ALICE, code, len, hash, &err);
@@ -1517,7 +1454,7 @@ static void kill9(void) {
     pid_t pid = fork();
     if (pid == 0) {
         close(pipefd[0]);
-        bst_contracts *cc = open_state();
+        bst_contracts *cc = ctu_open(state_dir);
         CHECK(write(pipefd[1], "x", 1) == 1);
         /* writes k := 1 then loops with an effectively unlimited gas budget */
         mode(cc, a, 0, UINT64_C(1) << 62, &r);
@@ -1552,7 +1489,7 @@ static void kill9(void) {
     CHECK(waitpid(pid, &status, 0) == pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
-    c = open_state();
+    c = ctu_open(state_dir);
     CHECK(stored(c, a, 'k') == 2); /* the killed exec left nothing */
     CHECK(mode(c, a, 9, 0, &r) == BST_CONTRACT_REVERTED);
     bst_contract_result_free(&r);
@@ -1658,7 +1595,7 @@ static void regress_ctor_terminate(void) {
     bst_contract_result_free(&r);
     uint8_t ch[32], bal[16], ben[32] = {0};
     CHECK(!bst_contracts_code_hash_of(c, a, ch));
-    CHECK(bst_contracts_balance(c, ben, bal) && u128_lo(bal) == 0);
+    CHECK(bst_contracts_balance(c, ben, bal) && lo64(bal) == 0);
     bst_contracts_close(c);
 }
 
@@ -1690,7 +1627,7 @@ static void regress_modcycle(void) {
     char path[512];
     snprintf(path, sizeof path, "%s/rv_term.wasm", CONTRACTS_WASM_DIR);
     size_t len;
-    uint8_t *code = read_file(path, &len);
+    uint8_t *code = ctu_read_file(path, &len);
     uint8_t *var = malloc(len + 5);
     memcpy(var, code, len);
     uint8_t in[4 + 17 * 32] = {0};
@@ -1743,13 +1680,13 @@ static void regress_overflow(void) {
     CHECK(data_is(&r, "05000000")); /* TransferFailed */
     bst_contract_result_free(&r);
     /* the value and the existential deposit a new contract gets */
-    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 1001);
+    CHECK(bst_contracts_balance(c, a, bal) && lo64(bal) == 1001);
     CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
     u128(in + 36, 15); /* exactly to the maximum */
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, a, in, sizeof in, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "00000000"));
     bst_contract_result_free(&r);
-    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 986);
+    CHECK(bst_contracts_balance(c, a, bal) && lo64(bal) == 986);
     memset(max, 0xff, 16);
     CHECK(bst_contracts_balance(c, rich, bal) && memcmp(bal, max, 16) == 0);
     /* terminate to a full account: traps, the contract and its balance stay */
@@ -1759,7 +1696,7 @@ static void regress_overflow(void) {
     bst_contract_result_free(&r);
     uint8_t ch[32];
     CHECK(bst_contracts_code_hash_of(c, a, ch));
-    CHECK(bst_contracts_balance(c, a, bal) && u128_lo(bal) == 986);
+    CHECK(bst_contracts_balance(c, a, bal) && lo64(bal) == 986);
     /* a top-level value transfer into a full contract account fails the same way */
     CHECK(bst_contracts_set_balance(c, a, max, &err) == BST_OK);
     memset(&e, 0, sizeof e);
@@ -2395,7 +2332,7 @@ static void weight_ink(void) {
     memcpy(addr, r.address, 32);
     bst_contract_result_free(&r);
     size_t code_len;
-    free(read_file(SHARED_CONTRACTS_DIR "/flipper_v5.wasm", &code_len));
+    free(ctu_read_file(SHARED_CONTRACTS_DIR "/flipper_v5.wasm", &code_len));
     CHECK(run(c, BST_CONTRACT_CALL, ALICE, addr, get, 4, 0, false, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "0000"));
     uint64_t used = r.proof_size_used;
@@ -2450,7 +2387,7 @@ static void weight(void) {
     uint8_t hash[32], a[32], b[32];
     upload_file(c, CONTRACTS_WASM_DIR, "weight.wasm", hash);
     size_t code_len;
-    free(read_file(CONTRACTS_WASM_DIR "/weight.wasm", &code_len));
+    free(ctu_read_file(CONTRACTS_WASM_DIR "/weight.wasm", &code_len));
     bst_contract_result r;
     /* instantiate: the code, the info looked up absent, two new items written */
     CHECK(run(c, BST_CONTRACT_INSTANTIATE, ALICE, hash, NULL, 0, 0, false, &r) ==

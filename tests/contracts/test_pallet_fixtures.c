@@ -12,7 +12,6 @@
  * `test_pallet_fixtures GROUP` runs one group (CTest contracts/GROUP) in a fresh state.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,32 +20,16 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "../support/check.h"
+#include "contracts_test_util.h"
 
-static char state_dir[64];
+static const char *state_dir;
 static const uint8_t ALICE[32] = {1}; /* pallet-contracts' test ALICE is [1; 32]: any key does */
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void cleanup(void) {
-    if (state_dir[0]) nftw(state_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A fresh state with ALICE endowed. */
 static bst_contracts *open_fresh(void) {
-    snprintf(state_dir, sizeof state_dir, "/tmp/bst-pcf-XXXXXX");
-    REQUIRE(mkdtemp(state_dir) != NULL);
-    atexit(cleanup);
-    bst_contracts_config cfg;
-    bst_contracts_config_default(&cfg);
-    cfg.state_dir = state_dir;
+    state_dir = ctu_fresh_state_dir("bst-pcf");
+    bst_contracts *c = ctu_open(state_dir);
     bst_error err;
-    bst_contracts *c = bst_contracts_open(&cfg, &err);
-    REQUIRE(c != NULL);
     uint8_t bal[16] = {0};
     bal[7] = 1; /* 2^56 */
     REQUIRE(bst_contracts_set_balance(c, ALICE, bal, &err) == BST_OK);
@@ -55,18 +38,7 @@ static bst_contracts *open_fresh(void) {
 
 /* The bytes of an assembled fixture (malloc'd). */
 static uint8_t *fixture(const char *name, size_t *len) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s.wasm", CONTRACTS_WASM_DIR, name);
-    FILE *f = fopen(path, "rb");
-    REQUIRE(f != NULL);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)n + 1);
-    REQUIRE(b && fread(b, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
+    return ctu_read_wasm(CONTRACTS_WASM_DIR, name, len);
 }
 
 /* Uploads a fixture: its upload status, err filled. */
@@ -83,13 +55,7 @@ static bst_contract_outcome exec(bst_contracts *c, bst_contract_exec_kind kind,
                                  const uint8_t target[32], const uint8_t *in, size_t len, bool dry,
                                  bst_contract_result *r) {
     bst_contract_exec e;
-    memset(&e, 0, sizeof e);
-    e.kind = kind;
-    memcpy(e.origin, ALICE, 32);
-    memcpy(kind == BST_CONTRACT_CALL ? e.dest : e.code_hash, target, 32);
-    e.input = in;
-    e.input_len = len;
-    e.dry_run = dry;
+    ctu_exec_init(&e, kind, ALICE, target, in, len, dry);
     REQUIRE(bst_contracts_exec(c, &e, r) == BST_OK);
     return r->outcome;
 }

@@ -25,9 +25,9 @@
 
 #include "bastion_state.h"
 #include "bastion_trie.h"
+#include "../support/chainspec.h"
 #include "../support/check.h"
 
-#include <jansson.h>
 #include <lmdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -474,51 +474,14 @@ static void test_random(unsigned version, unsigned rounds) {
 
 /* ---- Westend genesis ---------------------------------------------------------------------------- */
 
-static int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static bool hex_decode(const char *s, uint8_t **out, size_t *len) {
-    if (!s || s[0] != '0' || s[1] != 'x') return false;
-    s += 2;
-    size_t n = strlen(s);
-    if (n % 2) return false;
-    *out = malloc(n / 2 + 1);
-    REQUIRE(*out != NULL);
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        (*out)[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = n / 2;
-    return true;
-}
-
 /* The genesis pairs of a raw chain spec set into st (top trie only: Westend has no child
  * tries); the count. */
+static void put_state(void *user, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
+    REQUIRE(bst_state_set(user, NULL, 0, k, kl, v, vl));
+}
+
 static size_t load_genesis(const char *path, bst_state *st) {
-    json_error_t jerr;
-    json_t *spec = json_load_file(path, 0, &jerr);
-    REQUIRE(spec != NULL);
-    json_t *top = json_object_get(json_object_get(json_object_get(spec, "genesis"), "raw"), "top");
-    REQUIRE(json_is_object(top));
-    const char *k;
-    json_t *val;
-    size_t n = 0;
-    json_object_foreach(top, k, val) {
-        uint8_t *kb, *vb;
-        size_t kl, vl;
-        REQUIRE(hex_decode(k, &kb, &kl) && hex_decode(json_string_value(val), &vb, &vl));
-        REQUIRE(bst_state_set(st, NULL, 0, kb, kl, vb, vl));
-        free(kb);
-        free(vb);
-        n++;
-    }
-    json_decref(spec);
-    return n;
+    return spec_genesis_foreach(path, put_state, st);
 }
 
 static void hex_root(const char *hex, uint8_t out[32]) {

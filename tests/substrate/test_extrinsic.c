@@ -13,35 +13,11 @@
 #include "substrate_test.h"
 
 #include "bastion_extrinsic.h"
-
-#include <jansson.h>
+#include "../support/chainspec.h"
 
 /* TransactionValidityError / InvalidTransaction as SCALE bytes after Err (0x01). */
 enum { INVALID = 0, FUTURE = 2, STALE = 3, BAD_PROOF = 4, PAYMENT = 1 };
 enum { SOURCE_EXTERNAL = 2 };
-
-static int nibble(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-static bool unhex(const char *s, uint8_t **out, size_t *len) {
-    if (!s) return false;
-    if (strncmp(s, "0x", 2) == 0) s += 2;
-    size_t n = strlen(s);
-    if (n % 2) return false;
-    *out = malloc(n / 2 + 1);
-    if (!*out) return false;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        (*out)[i] = (uint8_t)(hi << 4 | lo);
-    }
-    *len = n / 2;
-    return true;
-}
 
 /* A runtime on the genesis storage of a raw chain spec (genesis.raw.top), with its metadata,
  * version and (given) genesis hash. */
@@ -65,34 +41,34 @@ static uint8_t *call(chain *c, const char *method, const uint8_t *in, size_t len
     return out;
 }
 
+/* Where the genesis pairs go: the state, and a copy of :code (the runtime's blob). */
+typedef struct genesis_load {
+    bst_state_mem *m;
+    uint8_t *code;
+    size_t code_len;
+} genesis_load;
+
+static void put_genesis(void *user, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl) {
+    genesis_load *g = user;
+    REQUIRE(bst_state_mem_put(g->m, NULL, 0, k, kl, v, vl));
+    if (kl == 5 && memcmp(k, ":code", 5) == 0) {
+        free(g->code);
+        g->code = malloc(vl ? vl : 1);
+        REQUIRE(g->code);
+        memcpy(g->code, v, vl);
+        g->code_len = vl;
+    }
+}
+
 static void open_chain(chain *c, const char *dir, const char *file, const char *genesis_hex) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
-    REQUIRE(root);
-    json_t *top = json_object_get(json_object_get(json_object_get(root, "genesis"), "raw"), "top");
-    REQUIRE(json_is_object(top));
     memset(c, 0, sizeof *c);
     c->genesis = bst_state_mem_new();
-    uint8_t *blob = NULL, *code = NULL;
-    size_t blob_len = 0, code_len = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach(top, k, v) {
-        uint8_t *key, *val;
-        size_t kl, vl;
-        REQUIRE(unhex(k, &key, &kl) && unhex(json_string_value(v), &val, &vl));
-        REQUIRE(bst_state_mem_put(c->genesis, NULL, 0, key, kl, val, vl));
-        if (kl == 5 && memcmp(key, ":code", 5) == 0) {
-            blob = val;
-            blob_len = vl;
-        } else {
-            free(val);
-        }
-        free(key);
-    }
-    json_decref(root);
+    genesis_load g = {c->genesis, NULL, 0};
+    spec_genesis_foreach(path, put_genesis, &g);
+    uint8_t *blob = g.code, *code = NULL;
+    size_t blob_len = g.code_len, code_len = 0;
     bst_state_mem_finish(c->genesis);
     bst_error err;
     memset(&err, 0, sizeof err);
@@ -117,7 +93,7 @@ static void open_chain(chain *c, const char *dir, const char *file, const char *
     free(ver);
     uint8_t *h;
     size_t hl;
-    REQUIRE(unhex(genesis_hex, &h, &hl) && hl == 32);
+    REQUIRE(spec_unhex(genesis_hex, &h, &hl) && hl == 32);
     memcpy(c->ctx.genesis_hash, h, 32);
     free(h);
 }
