@@ -27,4 +27,5 @@ expect 0 tri 0
 expect 45 tri 10
 expect 4950 tri 100
 expect "6 25" two 5
+expect 77 grow_in_callee
 exit $failed

@@ -3,7 +3,10 @@
 ;; value write the target's slot directly; these functions put that producer in every position
 ;; that could go wrong: reading the slot it now writes, other values left on the stack, the
 ;; other paths into the same block end or loop head, and a two-value return that keeps its copies.
+;; The interpreter caches memory 0's base and bounds across calls, so the last function touches
+;; memory that its callee grew.
 (module
+  (memory 1)
   ;; return: the producer reads parameter slot 0 and writes it.
   (func (export "ret_self") (param i32) (result i32)
     (return (i32.mul (local.get 0) (local.get 0))))
@@ -39,4 +42,10 @@
   ;; two results: each still moved by its own copy.
   (func (export "two") (param i32) (result i32 i32)
     (i32.add (local.get 0) (i32.const 1))
-    (i32.mul (local.get 0) (local.get 0))))
+    (i32.mul (local.get 0) (local.get 0)))
+  ;; the callee grows memory 0; back in the caller, page 2 must be in bounds.
+  (func $grow (result i32) (memory.grow (i32.const 1)))
+  (func (export "grow_in_callee") (result i32)
+    (drop (call $grow))
+    (i32.store (i32.const 65536) (i32.const 77))
+    (i32.load (i32.const 65536))))
