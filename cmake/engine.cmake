@@ -51,6 +51,11 @@ if(BASTION_WAT2WASM)
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fuel/fuel.sh $<TARGET_FILE:bastion>
                    ${BASTION_SHARED_DIR}/bench ${BASTION_WAT2WASM} ${CMAKE_BINARY_DIR}/fuel)
   set_tests_properties(engine/fuel PROPERTIES TIMEOUT 300)
+  # Values carried by branches and returns, where the compiler folds the last move into the
+  # instruction producing the value (tests/branchval/).
+  add_test(NAME engine/branch_values
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/branchval/branch_values.sh $<TARGET_FILE:bastion>
+                   ${BASTION_WAT2WASM})
 else()
   message(WARNING "wat2wasm not found: engine/fuel not registered")
 endif()

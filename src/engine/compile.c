@@ -498,6 +498,19 @@ static void charge(compiler *c, uint32_t cost) {
     if (c->fuel_cell != NO_DEF && live(c)) c->code[c->fuel_cell] += cost;
 }
 
+/* Moves a branch's single value from slot src to slot dst.  When the instruction just emitted
+ * produced it into a stack slot, that instruction writes dst instead ("destination folding" at
+ * a branch): control leaves right after it, so nothing reads src again, and no other path
+ * reaches the branch without passing a label (which clears last_def). */
+static bool emit_branch_move(compiler *c, uint32_t dst, uint32_t src, bool single) {
+    if (single && src >= c->S0 && c->last_def != NO_DEF && c->last_def_slot == src) {
+        c->code[c->last_def] = (c->code[c->last_def] & ~(uint64_t)0xffff) | (dst & 0xffff);
+        c->last_def = NO_DEF;
+        return true;
+    }
+    return emit_copy(c, dst, src);
+}
+
 /* Copies the top `n` values to fp[0..n) and returns. */
 static bool emit_return(compiler *c) {
     uint32_t n = c->ftype->nresults;
@@ -506,7 +519,8 @@ static bool emit_return(compiler *c) {
     for (uint32_t k = 0; k < n; k++)
         if (c->vs[base + k].slot < n && !materialize(c, base + k)) return false;
     for (uint32_t k = 0; k < n; k++)
-        if (c->vs[base + k].slot != k && !emit_copy(c, k, c->vs[base + k].slot)) return false;
+        if (c->vs[base + k].slot != k && !emit_branch_move(c, k, c->vs[base + k].slot, n == 1))
+            return false;
     emit_op(c, ENG_OP_RETURN);
     return true;
 }
@@ -522,7 +536,7 @@ static bool emit_moves(compiler *c, const ctl_frame *L) {
     uint32_t n = label_arity(L);
     for (uint32_t k = 0; k < n; k++) {
         uint32_t src = c->vs[c->nvs - n + k].slot, dst = c->S0 + L->height + k;
-        if (src != dst && !emit_copy(c, dst, src)) return false;
+        if (src != dst && !emit_branch_move(c, dst, src, n == 1)) return false;
     }
     return true;
 }

@@ -1,0 +1,51 @@
+;; tests/branchval/branch_values.wat — values carried by branches and returns (CTest
+;; engine/branch_values).  The compiler makes the instruction that produces a branch's single
+;; value write the target's slot directly; these functions put that producer in every position
+;; that could go wrong: reading the slot it now writes, other values left on the stack, the
+;; other paths into the same block end or loop head, and a two-value return that keeps its copies.
+;; The interpreter caches memory 0's base and bounds across calls, so the last function touches
+;; memory that its callee grew.
+(module
+  (memory 1)
+  ;; return: the producer reads parameter slot 0 and writes it.
+  (func (export "ret_self") (param i32) (result i32)
+    (return (i32.mul (local.get 0) (local.get 0))))
+  ;; the function's end: the producer reads slots 0 and 1 and writes slot 0.
+  (func (export "fall") (param i32 i32) (result i32)
+    (i32.sub (local.get 0) (local.get 1)))
+  ;; br out of a block that a br_if also leaves with another value.
+  (func (export "pick") (param i32) (result i32)
+    (i32.add
+      (block (result i32)
+        (i32.add (local.get 0) (i32.const 100))
+        (br_if 0 (local.get 0))
+        (drop)
+        (br 0 (i32.mul (local.get 0) (i32.const 3))))
+      (i32.const 1)))
+  ;; br whose value sits two stack positions above the block's result slot.
+  (func (export "deep") (param i32) (result i32)
+    (i32.add
+      (block (result i32)
+        (i32.add (local.get 0) (i32.const 1))
+        (i32.add (local.get 0) (i32.const 2))
+        (br 0 (i32.mul (local.get 0) (local.get 0))))
+      (i32.const 1000)))
+  ;; a back-edge carrying the loop's parameter: sum of 0..n-1.
+  (func (export "tri") (param i32) (result i32) (local i32)
+    (i32.const 0)
+    (loop (param i32) (result i32)
+      (local.set 1)
+      (local.get 1)
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0 (i32.add (local.get 1) (local.get 0)))))
+  ;; two results: each still moved by its own copy.
+  (func (export "two") (param i32) (result i32 i32)
+    (i32.add (local.get 0) (i32.const 1))
+    (i32.mul (local.get 0) (local.get 0)))
+  ;; the callee grows memory 0; back in the caller, page 2 must be in bounds.
+  (func $grow (result i32) (memory.grow (i32.const 1)))
+  (func (export "grow_in_callee") (result i32)
+    (drop (call $grow))
+    (i32.store (i32.const 65536) (i32.const 77))
+    (i32.load (i32.const 65536))))
