@@ -7,7 +7,7 @@ bastion_find_dep(BASTION_MHD microhttpd.h microhttpd libmicrohttpd-dev)
 bastion_find_dep(BASTION_JANSSON jansson.h jansson libjansson-dev)
 file(GLOB BASTION_SERVE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/serve/*.c)
 bastion_library(bastion_serve SOURCES ${BASTION_SERVE_SOURCES}
-  DEPENDS bastion_pool bastion_contracts bastion_sign bastion_engine bastion_crypto ${BASTION_MHD_LIB}
+  DEPENDS bastion_pool bastion_contracts bastion_sign bastion_engine bastion_crypto bastion_scale ${BASTION_MHD_LIB}
           ${BASTION_JANSSON_LIB} Threads::Threads
   PRIVATE_INCLUDES ${BASTION_MHD_INCLUDE} ${BASTION_JANSSON_INCLUDE})
 target_compile_definitions(bastion_serve_objects PRIVATE _POSIX_C_SOURCE=200809L)

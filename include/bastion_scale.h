@@ -190,6 +190,10 @@ bst_scale_err bst_scale_get_enum(bst_scale_dec *d, unsigned n_variants, uint8_t 
 /* True when p[0..n) is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
 bool bst_scale_utf8_valid(const uint8_t *p, size_t n);
 
+/* The decimal text of a little-endian u128 (16 bytes; a Balance), NUL-terminated: at most 39
+ * digits.  For reporting amounts where JSON numbers (doubles) would round them. */
+void bst_scale_u128_decimal(const uint8_t le[16], char out[40]);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

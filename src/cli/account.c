@@ -37,24 +37,3 @@ bool cli_parse_account(const char *s, uint8_t id[32]) {
 bool cli_parse_u128(const char *s, uint8_t le[16]) {
     return ink_parse_u128_le(s, strlen(s), le); /* one u128 reader for the whole CLI */
 }
-
-void cli_format_u128(const uint8_t le[16], char out[40]) {
-    uint8_t v[16];
-    memcpy(v, le, 16);
-    char buf[40];
-    int n = 0;
-    bool zero;
-    do { /* divide by 10, most significant byte first; the remainder is the next digit */
-        unsigned rem = 0;
-        zero = true;
-        for (int i = 15; i >= 0; i--) {
-            unsigned cur = rem << 8 | v[i];
-            v[i] = (uint8_t)(cur / 10);
-            rem = cur % 10;
-            if (v[i]) zero = false;
-        }
-        buf[n++] = (char)('0' + rem);
-    } while (!zero);
-    for (int i = 0; i < n; i++) out[i] = buf[n - 1 - i];
-    out[n] = 0;
-}

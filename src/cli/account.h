@@ -18,7 +18,4 @@ bool cli_parse_account(const char *s, uint8_t id[32]);
 /* A u128, decimal ('_' may separate digit groups) or 0x hex, into 16 little-endian bytes; false
  * on junk or overflow. */
 bool cli_parse_u128(const char *s, uint8_t le[16]);
-/* The decimal text of a little-endian u128 (at most 39 digits and a NUL). */
-void cli_format_u128(const uint8_t le[16], char out[40]);
-
 #endif /* BASTION_CLI_ACCOUNT_H */

@@ -392,7 +392,7 @@ static int cmd_account(bst_chain *c, const chain_args *a) {
     cli_print_hex("account", id, 32);
     printf("nonce   %" PRIu32 "\nfree    ", nonce);
     char text[40];
-    cli_format_u128(found && len >= 32 ? v + 16 : zero, text);
+    bst_scale_u128_decimal(found && len >= 32 ? v + 16 : zero, text);
     fputs(text, stdout);
     printf("\n");
     free(v);

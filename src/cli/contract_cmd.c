@@ -16,6 +16,7 @@
 #include "bastion_contracts.h"
 #include "bastion_crypto.h"
 #include "account.h"
+#include "bastion_scale.h"
 #include "contract_accounts.h"
 #include "contract_bundle.h"
 #include "contract_json.h"
@@ -370,7 +371,7 @@ static bool transfer_only(const char *cmd, const opts *o) {
 /* The `storage_deposit` line: the exec's (or upload's) net deposit. */
 static void print_deposit(const uint8_t amount[16], bool refund) {
     char text[40];
-    cli_format_u128(amount, text);
+    bst_scale_u128_decimal(amount, text);
     printf("storage_deposit %s %s\n", refund ? "refund" : "charge", text);
 }
 
@@ -772,8 +773,8 @@ out:
 static void print_account(const char *label, const uint8_t account[32], const uint8_t free_[16],
                           const uint8_t reserved[16], bool json, bool prefixed) {
     char f[40], r[40];
-    cli_format_u128(free_, f);
-    cli_format_u128(reserved, r);
+    bst_scale_u128_decimal(free_, f);
+    bst_scale_u128_decimal(reserved, r);
     if (json) {
         printf("{\"%s\":\"0x", label);
         for (int i = 0; i < 32; i++) printf("%02x", account[i]);

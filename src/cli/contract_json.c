@@ -7,6 +7,7 @@
 #include "contract_json.h"
 
 #include "account.h"
+#include "bastion_scale.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +124,7 @@ bool contract_print_json(const bst_contract_result *r, bool instantiate, const u
         &ok);
     /* {"charge": "N"} or {"refund": "N"}: u128 as a decimal string (JSON numbers are doubles) */
     char dep[40];
-    cli_format_u128(r->storage_deposit, dep);
+    bst_scale_u128_decimal(r->storage_deposit, dep);
     json_t *d = json_object();
     if (d && json_object_set_new(d, r->storage_deposit_refund ? "refund" : "charge",
                                  json_string(dep)) != 0)

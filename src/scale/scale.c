@@ -480,3 +480,24 @@ bst_scale_err bst_scale_get_str(bst_scale_dec *d, const char **s, size_t *n) {
     *n = len;
     return BST_SCALE_OK;
 }
+
+void bst_scale_u128_decimal(const uint8_t le[16], char out[40]) {
+    uint8_t v[16];
+    memcpy(v, le, 16);
+    char buf[40];
+    int n = 0;
+    bool zero;
+    do { /* divide by 10, most significant byte first; the remainder is the next digit */
+        unsigned rem = 0;
+        zero = true;
+        for (int i = 15; i >= 0; i--) {
+            unsigned cur = rem << 8 | v[i];
+            v[i] = (uint8_t)(cur / 10);
+            rem = cur % 10;
+            if (v[i]) zero = false;
+        }
+        buf[n++] = (char)('0' + rem);
+    } while (!zero);
+    for (int i = 0; i < n; i++) out[i] = buf[n - 1 - i];
+    out[n] = 0;
+}

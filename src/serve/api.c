@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "bastion_crypto.h"
+#include "bastion_scale.h"
 #include "bastion_sign.h"
 #include "serve_impl.h"
 
@@ -211,6 +212,11 @@ static void reply_result(srv_reply *r, bst_outcome oc, const bst_contract_result
     json_object_set_new(o, "data", srv_json_hex(res->data, res->data_len));
     json_object_set_new(o, "gas_used", json_integer((json_int_t)res->gas_used));
     json_object_set_new(o, "proof_size_used", json_integer((json_int_t)res->proof_size_used));
+    /* the net storage deposit, {"charge": "N"} or {"refund": "N"}: a u128 as decimal text */
+    char dep[40];
+    bst_scale_u128_decimal(res->storage_deposit, dep);
+    json_object_set_new(o, "storage_deposit",
+                        json_pack("{s:s}", res->storage_deposit_refund ? "refund" : "charge", dep));
     json_object_set_new(o, "events", events_json(res));
     if (oc == BST_OUTCOME_TRAP || oc == BST_OUTCOME_TIMEOUT || oc == BST_OUTCOME_CPU)
         json_object_set_new(o, "trap", json_string(res->error[0] ? res->error : "trap"));

@@ -875,7 +875,32 @@ static void test_buffer_errors(void) {
           0);
 }
 
+/* bst_scale_u128_decimal: zero, one byte, a carry across bytes, the u64 boundary and u128::MAX. */
+static void test_u128_decimal(void) {
+    static const struct {
+        uint8_t le[16];
+        const char *text;
+    } cases[] = {
+        {{0}, "0"},
+        {{9}, "9"},
+        {{0x0a}, "10"},
+        {{0x00, 0x01}, "256"},
+        {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, "18446744073709551615"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 1}, "18446744073709551616"},
+        {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+          0xff},
+         "340282366920938463463374607431768211455"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[40];
+        memset(out, 'x', sizeof out);
+        bst_scale_u128_decimal(cases[i].le, out);
+        CHECK(strcmp(out, cases[i].text) == 0);
+    }
+}
+
 int main(void) {
+    test_u128_decimal();
     test_compact_examples();
     test_compact_u128();
     test_compact_sweep();

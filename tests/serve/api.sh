@@ -30,10 +30,14 @@ req POST /v1/contracts $A "{\"code_hash\":\"$FLIPPER_CODE\",\"data\":\"0x9bae9d5
 expect 200
 expect_j .outcome success
 FLIPPER=$(j .address)
+# the instantiation's storage deposit (its item and the contract's base deposit), as text
+DEP=$(j .storage_deposit.charge)
+[ "$DEP" -gt 0 ] 2>/dev/null || fail "instantiate: storage_deposit.charge is '$DEP'"
 req POST "/v1/contracts/$FLIPPER/query" $A '{"data":"0x2f865bd9"}'
 expect 200
 expect_j .outcome success
 expect_j .data 0x0000
+expect_j .storage_deposit.charge 0
 req POST "/v1/contracts/$FLIPPER/call" $A '{"data":"0x633aa551"}'
 expect 200
 expect_j .outcome success

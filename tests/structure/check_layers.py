@@ -34,7 +34,7 @@ LAYERS = {
                   "bastion_pool.h"],
     "sign":      ["bastion_sign.h", "bastion_crypto.h"],
     "serve":     ["bastion_serve.h", "bastion.h", "bastion_pool.h", "bastion_contracts.h",
-                  "bastion_crypto.h", "bastion_sign.h"],
+                  "bastion_crypto.h", "bastion_sign.h", "bastion_scale.h"],
     "chain":     ["bastion_chain.h", "bastion.h", "bastion_substrate.h", "bastion_state.h",
                   "bastion_trie.h", "bastion_triedb.h", "bastion_scale.h", "bastion_crypto.h"],
     "cli":       None,   # the command-line tool: every public header
