@@ -524,6 +524,89 @@ static int close_profile(cli_profile *p, const opts *o, int rc) {
 }
 
 /* instantiate / call / query. */
+/* The combinations of options instantiate/call/query refuse: 0, or CLI_EXIT_USAGE after
+ * printing why.  named is the --constructor/--message given. */
+static int check_exec_opts(const char *cmd, const opts *o, bool instantiate, const char *named) {
+    if (!o->target) {
+        fprintf(stderr, "bastion contract %s: missing %s (see bastion contract --help)\n", cmd,
+                instantiate ? "CODEHASH or FILE" : "the contract address");
+        return CLI_EXIT_USAGE;
+    }
+    if (instantiate ? o->message != NULL : o->constructor != NULL) {
+        fprintf(stderr, "bastion contract %s: use --%s\n", cmd,
+                instantiate ? "constructor" : "message");
+        return CLI_EXIT_USAGE;
+    }
+    if ((o->selector != NULL) + (named != NULL) + (o->data != NULL) != 1) {
+        fprintf(stderr,
+                "bastion contract %s: give one of --data 0xHEX, --selector or --metadata with "
+                "--%s\n",
+                cmd, instantiate ? "constructor" : "message");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->data && (o->args_hex || o->nargs)) {
+        fprintf(stderr, "bastion contract %s: --data is the whole input: no --args or --arg\n",
+                cmd);
+        return CLI_EXIT_USAGE;
+    }
+    /* instantiate FILE.contract without --metadata: the bundle is the metadata (checked below) */
+    if (named && ((!o->metadata && !instantiate) || o->args_hex)) {
+        fprintf(stderr,
+                "bastion contract %s: --%s needs --metadata and takes --arg, not "
+                "--args\n",
+                cmd, instantiate ? "constructor" : "message");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->selector && o->nargs) {
+        fprintf(stderr, "bastion contract %s: --arg needs --%s; with --selector use --args HEX\n",
+                cmd, instantiate ? "constructor" : "message");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->salt && !instantiate) {
+        fprintf(stderr, "bastion contract %s: --salt is for instantiate\n", cmd);
+        return CLI_EXIT_USAGE;
+    }
+    if (transfer_only(cmd, o)) return CLI_EXIT_USAGE;
+    if (!instantiate && (cli_trust_active(&o->trust) || o->trust.required)) {
+        fprintf(stderr,
+                "bastion contract %s: --trusted-key / --signatures-required are for "
+                "upload and instantiate\n",
+                cmd);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The exec's value, limits and deposit limit from the options: 0, or CLI_EXIT_USAGE after
+ * printing why. */
+static int exec_limits(const char *cmd, const opts *o, bst_contract_exec *ex) {
+    if (o->deposit_limit) {
+        if (!deposit_limit(cmd, o, ex->storage_deposit_limit)) return CLI_EXIT_USAGE;
+        ex->has_deposit_limit = true;
+    }
+    if (o->value && !parse_u128_le(o->value, ex->value)) {
+        fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n", cmd,
+                o->value);
+        return CLI_EXIT_USAGE;
+    }
+    /* --gas 0 is the default limit, as gas_limit 0 in bst_contract_exec */
+    if (o->gas && (!cli_parse_u64(o->gas, &ex->gas_limit) || ex->gas_limit > CLI_FUEL_MAX)) {
+        fprintf(stderr,
+                "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64 ")\n",
+                cmd, o->gas, CLI_FUEL_MAX);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->proof_size && (!cli_parse_u64(o->proof_size, &ex->proof_size_limit) ||
+                          ex->proof_size_limit > CLI_FUEL_MAX)) {
+        fprintf(stderr,
+                "bastion contract %s: bad --proof-size '%s' (0 for the default, at most %" PRIu64
+                ")\n",
+                cmd, o->proof_size, CLI_FUEL_MAX);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_exec(const char *cmd, int argc, char **argv) {
     bool instantiate = strcmp(cmd, "instantiate") == 0;
     bool query = strcmp(cmd, "query") == 0;
@@ -531,82 +614,13 @@ static int cmd_exec(const char *cmd, int argc, char **argv) {
     int rc = parse_opts(cmd, argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
     const char *named = instantiate ? o.constructor : o.message;
-    if (!o.target) {
-        fprintf(stderr, "bastion contract %s: missing %s (see bastion contract --help)\n", cmd,
-                instantiate ? "CODEHASH or FILE" : "the contract address");
-        return CLI_EXIT_USAGE;
-    }
-    if (instantiate ? o.message != NULL : o.constructor != NULL) {
-        fprintf(stderr, "bastion contract %s: use --%s\n", cmd,
-                instantiate ? "constructor" : "message");
-        return CLI_EXIT_USAGE;
-    }
-    if ((o.selector != NULL) + (named != NULL) + (o.data != NULL) != 1) {
-        fprintf(stderr,
-                "bastion contract %s: give one of --data 0xHEX, --selector or --metadata with "
-                "--%s\n",
-                cmd, instantiate ? "constructor" : "message");
-        return CLI_EXIT_USAGE;
-    }
-    if (o.data && (o.args_hex || o.nargs)) {
-        fprintf(stderr, "bastion contract %s: --data is the whole input: no --args or --arg\n",
-                cmd);
-        return CLI_EXIT_USAGE;
-    }
-    /* instantiate FILE.contract without --metadata: the bundle is the metadata (checked below) */
-    if (named && ((!o.metadata && !instantiate) || o.args_hex)) {
-        fprintf(stderr,
-                "bastion contract %s: --%s needs --metadata and takes --arg, not "
-                "--args\n",
-                cmd, instantiate ? "constructor" : "message");
-        return CLI_EXIT_USAGE;
-    }
-    if (o.selector && o.nargs) {
-        fprintf(stderr, "bastion contract %s: --arg needs --%s; with --selector use --args HEX\n",
-                cmd, instantiate ? "constructor" : "message");
-        return CLI_EXIT_USAGE;
-    }
-    if (o.salt && !instantiate) {
-        fprintf(stderr, "bastion contract %s: --salt is for instantiate\n", cmd);
-        return CLI_EXIT_USAGE;
-    }
-    if (transfer_only(cmd, &o)) return CLI_EXIT_USAGE;
-    if (!instantiate && (cli_trust_active(&o.trust) || o.trust.required)) {
-        fprintf(stderr,
-                "bastion contract %s: --trusted-key / --signatures-required are for "
-                "upload and instantiate\n",
-                cmd);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = check_exec_opts(cmd, &o, instantiate, named)) != 0) return rc;
 
     bst_contract_exec ex;
     memset(&ex, 0, sizeof ex);
     ex.kind = instantiate ? BST_CONTRACT_INSTANTIATE : BST_CONTRACT_CALL;
     ex.dry_run = query;
-    if (o.deposit_limit) {
-        if (!deposit_limit(cmd, &o, ex.storage_deposit_limit)) return CLI_EXIT_USAGE;
-        ex.has_deposit_limit = true;
-    }
-    if (o.value && !parse_u128_le(o.value, ex.value)) {
-        fprintf(stderr, "bastion contract %s: bad --value '%s' (a u128, decimal or 0x hex)\n", cmd,
-                o.value);
-        return CLI_EXIT_USAGE;
-    }
-    /* --gas 0 is the default limit, as gas_limit 0 in bst_contract_exec */
-    if (o.gas && (!cli_parse_u64(o.gas, &ex.gas_limit) || ex.gas_limit > CLI_FUEL_MAX)) {
-        fprintf(stderr,
-                "bastion contract %s: bad --gas '%s' (0 for the default, at most %" PRIu64 ")\n",
-                cmd, o.gas, CLI_FUEL_MAX);
-        return CLI_EXIT_USAGE;
-    }
-    if (o.proof_size && (!cli_parse_u64(o.proof_size, &ex.proof_size_limit) ||
-                         ex.proof_size_limit > CLI_FUEL_MAX)) {
-        fprintf(stderr,
-                "bastion contract %s: bad --proof-size '%s' (0 for the default, at most %" PRIu64
-                ")\n",
-                cmd, o.proof_size, CLI_FUEL_MAX);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = exec_limits(cmd, &o, &ex)) != 0) return rc;
     cli_profile *profile;
     if ((rc = open_profile(cmd, &o, &ex, &profile)) != 0) return rc;
     uint8_t *salt = NULL, *input = NULL, *code = NULL;
