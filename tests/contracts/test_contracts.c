@@ -2217,6 +2217,14 @@ static void weight_storage(bst_contracts *c, const uint8_t a[32], uint64_t load)
     bst_contract_result_free(&r);
 }
 
+/* weight_to_fee's arguments as weight.wasm reads them: ref_time and proof_size, u64 LE each. */
+static void weight_args(uint8_t w[16], uint64_t ref_time, uint64_t proof_size) {
+    for (int i = 0; i < 8; i++) {
+        w[i] = (uint8_t)(ref_time >> (8 * i));
+        w[8 + i] = (uint8_t)(proof_size >> (8 * i));
+    }
+}
+
 static void weight_left_and_fee(bst_contracts *c, const uint8_t a[32], uint64_t load) {
     bst_contract_result r;
     /* seal1 gas_left: a SCALE Weight whose proof_size is the limit less what was used */
@@ -2235,10 +2243,7 @@ static void weight_left_and_fee(bst_contracts *c, const uint8_t a[32], uint64_t 
     bst_contract_result_free(&r);
     /* weight_to_fee: one unit per ref_time unit, proof_size free (seal1), as seal0 */
     uint8_t w[16];
-    for (int i = 0; i < 8; i++) {
-        w[i] = (uint8_t)((uint64_t)12345 >> (8 * i));
-        w[8 + i] = (uint8_t)((uint64_t)999 >> (8 * i));
-    }
+    weight_args(w, 12345, 999);
     CHECK(weight_call(c, a, 4, w, sizeof w, 0, 0, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "39300000000000000000000000000000"
                       "39300000000000000000000000000000"));
@@ -2373,10 +2378,7 @@ static void weight_fee_u64(void) {
     memcpy(a, r.address, 32);
     bst_contract_result_free(&r);
     uint8_t w[16];
-    for (int i = 0; i < 8; i++) {
-        w[i] = (uint8_t)((uint64_t)12345 >> (8 * i));
-        w[8 + i] = (uint8_t)((uint64_t)999 >> (8 * i));
-    }
+    weight_args(w, 12345, 999);
     CHECK(weight_call(c, a, 4, w, sizeof w, 0, 0, &r) == BST_CONTRACT_SUCCESS);
     CHECK(data_is(&r, "3930000000000000"
                       "3930000000000000"));
