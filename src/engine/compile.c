@@ -439,6 +439,15 @@ static void enter_block_variant(compiler *c, size_t instr, size_t target) {
         {ENG_OP_BR_IF_Z, ENG_OP_BR_IF_Z_FUEL, ENG_OP_BR_IF_Z_LOOP, ENG_OP_IF_Z_FUEL},
         {ENG_OP_COPY_BR, ENG_OP_COPY_BR_FUEL, ENG_OP_COPY_BR_LOOP, ENG_OP__COUNT},
         {ENG_OP_COPY2_BR, ENG_OP_COPY2_BR_FUEL, ENG_OP_COPY2_BR_LOOP, ENG_OP__COUNT},
+#define CMPBR_VARIANTS(iop)                                                                        \
+    {ENG_OP_BR_##iop, ENG_OP_BR_##iop##_FUEL, ENG_OP_BR_##iop##_LOOP, ENG_OP_IF_##iop##_FUEL},     \
+        {ENG_OP_BR_##iop##_IMM, ENG_OP_BR_##iop##_IMM_FUEL, ENG_OP_BR_##iop##_IMM_LOOP,            \
+         ENG_OP_IF_##iop##_IMM_FUEL},
+#define CMPBR_VARIANT_ROWS(code, name, imm, how, iop, in, out, C, I, B, N, inv)                    \
+    ENG_PICK_##B(CMPBR_VARIANTS(iop), )
+        ENG_WASM_NUMERIC_OPS(CMPBR_VARIANT_ROWS)
+#undef CMPBR_VARIANT_ROWS
+#undef CMPBR_VARIANTS
     };
     const void *const *h = c->handlers;
     if (!c->meter || target >= c->ncode) return;
@@ -1460,6 +1469,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     code->nresults = ft->nresults;
     uint32_t slots = c->S0 + c->max_height;
     if (slots < ft->nresults) slots = ft->nresults;
+    if (slots < ft->nparams + ENG_ZEROED_LOCALS) slots = ft->nparams + ENG_ZEROED_LOCALS;
     code->frame_slots = slots;
     mf->code = code;
     return true;

@@ -32,11 +32,25 @@
 
 /* ---- operand decoding ---------------------------------------------------------------------- */
 
-#define OD(w) ((uint32_t)(w)&0xffffu)          /* destination / first slot */
-#define OA(w) ((uint32_t)((w) >> 16) & 0xffffu) /* second slot */
-#define OB(w) ((uint32_t)((w) >> 32) & 0xffffu) /* third slot */
-#define OC(w) ((uint32_t)((w) >> 48))           /* fourth slot */
-#define OHI(w) ((uint32_t)((w) >> 32))          /* 32-bit immediate */
+/* An operand cell is read field by field straight from memory (w points at the cell): one
+ * independent load per field, instead of one load of the whole cell and a chain of shifts and
+ * masks that every operand fetch of a handler would wait on. */
+static inline uint32_t cell_u16(const uint64_t *cell, unsigned field) {
+    uint16_t v;
+    memcpy(&v, (const unsigned char *)cell + 2 * field, sizeof v);
+    return v;
+}
+static inline uint32_t cell_u32(const uint64_t *cell, unsigned half) {
+    uint32_t v;
+    memcpy(&v, (const unsigned char *)cell + 4 * half, sizeof v);
+    return v;
+}
+#define OD(w) cell_u16((w), 0)  /* destination / first slot */
+#define OA(w) cell_u16((w), 1)  /* second slot */
+#define OB(w) cell_u16((w), 2)  /* third slot */
+#define OC(w) cell_u16((w), 3)  /* fourth slot */
+#define OLO(w) cell_u32((w), 0) /* low 32 bits */
+#define OHI(w) cell_u32((w), 1) /* 32-bit immediate */
 
 /* ---- value helpers ------------------------------------------------------------------------- */
 
@@ -305,7 +319,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
  * superinstructions that start with it (FUSED below); the expressions of those ops are named
  * E_<op> so that both expand the same text. */
 #define UN_BODY(expr)                                                                            \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     uint64_t x = fp[OA(w)];                                                                      \
     (void)x;                                                                                     \
     fp[OD(w)] = (expr);
@@ -316,13 +330,13 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();                                                                                  \
     }
 #define BIN_BODY(T, expr)                                                                        \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                        \
     fp[OD(w)] = (expr);
 /* the immediate form (flag I in ops.h): b comes from the operand cell, sign-extended for
  * 64-bit types */
 #define BINI_BODY(T, expr)                                                                       \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));             \
     fp[OD(w)] = (expr);
 #define BIN_BODY_E(...) BIN_BODY(__VA_ARGS__)
@@ -345,14 +359,14 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 #define BIN2_E_(name, ...) BIN2(name, __VA_ARGS__)
 #define BINF32(name, expr)                                                                       \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
+        const uint64_t *w = pc + 1;                                                                 \
         float a = f32_of(fp[OA(w)]), b = f32_of(fp[OB(w)]);                                      \
         fp[OD(w)] = (expr);                                                                      \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
 #define BINF64_BODY(expr)                                                                        \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                         \
     fp[OD(w)] = (expr);
 #define BINF64(name, expr)                                                                       \
@@ -421,7 +435,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BIN2(I32_SUB, uint32_t, (uint32_t)(a - b))
     BIN2_E(I32_MUL)
     L_I32_DIV_S : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         if (a == 0x80000000u && b == 0xffffffffu) TRAP(BST_TRAP_INT_OVERFLOW);
@@ -430,7 +444,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_I32_DIV_U : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         fp[OD(w)] = a / b;
@@ -438,7 +452,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_I32_REM_S : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         fp[OD(w)] = b == 0xffffffffu ? 0 : (uint32_t)(s32(a) % s32(b));
@@ -446,7 +460,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_I32_REM_U : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         fp[OD(w)] = a % b;
@@ -471,7 +485,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 #define E_I64_SHR_U uint64_t, a >> (b & 63)
     BIN2_E(I64_MUL)
     L_I64_DIV_S : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         if (a == (uint64_t)1 << 63 && b == ~(uint64_t)0) TRAP(BST_TRAP_INT_OVERFLOW);
@@ -480,7 +494,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_I64_DIV_U : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         fp[OD(w)] = a / b;
@@ -488,7 +502,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_I64_REM_S : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         fp[OD(w)] = b == ~(uint64_t)0 ? 0 : (uint64_t)(s64(a) % s64(b));
@@ -496,7 +510,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_I64_REM_U : {
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t a = fp[OA(w)], b = fp[OB(w)];
         if (b == 0) TRAP(BST_TRAP_DIV_ZERO);
         fp[OD(w)] = a % b;
@@ -546,7 +560,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 
 #define TRUNC(name, getf, okf, conv)                                                             \
     L_##name : {                                                                                 \
-        uint64_t w = pc[1];                                                                      \
+        const uint64_t *w = pc + 1;                                                                 \
         double v = getf(fp[OA(w)]);                                                              \
         if (isnan(v)) TRAP(BST_TRAP_INVALID_CONVERSION);                                         \
         if (!okf(v)) TRAP(BST_TRAP_INT_OVERFLOW);                                                \
@@ -632,7 +646,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     L_IF_Z_FUEL : pc += (uint32_t)fp[pc[1]] ? 3 : (int64_t)pc[2];
     ENTER_FUEL();
     L_BR_TABLE : { /* [op][index | count<<32][rel x count+1] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t i = (uint32_t)fp[OD(w)], count = OHI(w);
         if (i > count) i = count;
         pc += (int64_t)pc[2 + i];
@@ -651,14 +665,14 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     L_CALL : { /* [op][base | funcidx<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         callee = inst->funcs[OHI(w)];
-        nfp = fp + (uint32_t)w;
+        nfp = fp + OLO(w);
         pc += 2;
         goto do_call;
     }
     L_CALL_INDIRECT : { /* [op][index | base<<16 | typeidx<<32][table] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         bst_table *t = inst->tables[pc[2]];
         uint32_t i = (uint32_t)fp[OD(w)];
         if (i >= t->size) TRAP(BST_TRAP_UNDEFINED_ELEMENT);
@@ -676,8 +690,9 @@ do_call:
     if (callee->code) {
         const eng_code *code = callee->code;
         /* capacity checks; the out-of-line slow paths grow the stacks or name the limit hit */
-        if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) CALL_TRAP_FILLED();
-        if (nfp + code->frame_slots > stack_end) {
+        if (__builtin_expect(s->depth >= s->frames_cap, 0) && !eng_frames_grow(s, err))
+            CALL_TRAP_FILLED();
+        if (__builtin_expect(nfp + code->frame_slots > stack_end, 0)) {
             if (!eng_stack_grow(s, nfp, code->frame_slots, err)) CALL_TRAP_FILLED();
             stack_end = s->stack_end;
         }
@@ -685,7 +700,14 @@ do_call:
         fr->pc = pc;
         fr->fp = fp;
         fr->func = cur;
-        memset(nfp + code->nparams, 0, (size_t)code->nlocals * sizeof *nfp);
+        /* Declared locals start at zero.  Most functions have few: the first ENG_ZEROED_LOCALS
+         * are cleared by plain stores (every frame has room for them, compile.c), so the common
+         * call makes no library call and keeps its registers. */
+        uint64_t *locals = nfp + code->nparams;
+        for (unsigned i = 0; i < ENG_ZEROED_LOCALS; i++) locals[i] = 0;
+        if (__builtin_expect(code->nlocals > ENG_ZEROED_LOCALS, 0))
+            memset(locals + ENG_ZEROED_LOCALS, 0,
+                   (size_t)(code->nlocals - ENG_ZEROED_LOCALS) * sizeof *nfp);
         fp = nfp;
         cur = callee;
         pc = code->cells;
@@ -722,26 +744,26 @@ do_call:
 
     /* ---- variables and constants ---- */
     L_COPY : { /* [op][dst | src<<16] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = fp[OA(w)];
         pc += 2;
         NEXT();
     }
     L_COPY2 : { /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48]: two copies in order */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = fp[OA(w)];
         fp[OB(w)] = fp[OC(w)];
         pc += 2;
         NEXT();
     }
     L_COPY_BR : { /* [op][dst | src<<16][rel]: a move then a jump (phi copy at a back-edge) */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = fp[OA(w)];
         pc += (int64_t)pc[2];
         NEXT();
     }
     L_COPY2_BR : { /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48][rel] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = fp[OA(w)];
         fp[OB(w)] = fp[OC(w)];
         pc += (int64_t)pc[2];
@@ -749,13 +771,13 @@ do_call:
     }
 #define COPY_BR_INTO(kind, ENTER)                                                                \
     L_COPY_BR_##kind : {                                                                         \
-        uint64_t w = pc[1];                                                                      \
+        const uint64_t *w = pc + 1;                                                                 \
         fp[OD(w)] = fp[OA(w)];                                                                   \
         pc += (int64_t)pc[2];                                                                    \
         ENTER();                                                                                 \
     }                                                                                            \
     L_COPY2_BR_##kind : {                                                                        \
-        uint64_t w = pc[1];                                                                      \
+        const uint64_t *w = pc + 1;                                                                 \
         fp[OD(w)] = fp[OA(w)];                                                                   \
         fp[OB(w)] = fp[OC(w)];                                                                   \
         pc += (int64_t)pc[2];                                                                    \
@@ -764,7 +786,7 @@ do_call:
     COPY_BR_INTO(FUEL, ENTER_FUEL)
     COPY_BR_INTO(LOOP, ENTER_LOOP)
 #define CONST32_BODY                                                                             \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     fp[OD(w)] = OHI(w);
     L_CONST32 : { /* [op][dst | imm<<32] */
         CONST32_BODY
@@ -772,12 +794,12 @@ do_call:
         NEXT();
     }
     L_CONST64 : { /* [op][dst][imm] */
-        fp[OD(pc[1])] = pc[2];
+        fp[OD(pc + 1)] = pc[2];
         pc += 3;
         NEXT();
     }
 #define SELECT_BODY                                                                              \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
     L_SELECT : { /* [op][dst | a<<16 | b<<32 | cond<<48] */
         SELECT_BODY
@@ -785,7 +807,7 @@ do_call:
         NEXT();
     }
 #define GLOBAL_GET_BODY                                                                          \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     fp[OD(w)] = inst->globals[OHI(w)]->val;
     L_GLOBAL_GET : { /* [op][dst | g<<32] */
         GLOBAL_GET_BODY
@@ -793,7 +815,7 @@ do_call:
         NEXT();
     }
     L_GLOBAL_SET : { /* [op][src | g<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         inst->globals[OHI(w)]->val = fp[OD(w)];
         pc += 2;
         NEXT();
@@ -801,7 +823,7 @@ do_call:
 
     /* ---- memory: [op][dst-or-value | addr<<16 | offset<<32] ---- */
 #define LOAD_BODY(N, T, conv)                                                                    \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
     if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
     T v;                                                                                         \
@@ -833,7 +855,7 @@ do_call:
     LOAD(I64_LOAD32_S, 4, uint32_t, sext32(v))
     LOAD(I64_LOAD32_U, 4, uint32_t, v)
 #define STORE_BODY(N, T)                                                                         \
-    uint64_t w = pc[1];                                                                          \
+    const uint64_t *w = pc + 1;                                                                     \
     uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
     if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
     T v = (T)fp[OD(w)];                                                                          \
@@ -849,12 +871,12 @@ do_call:
     STORE(STORE32, 4, uint32_t)
     STORE(STORE64, 8, uint64_t)
     L_MEMORY_SIZE : { /* [op][dst] */
-        fp[OD(pc[1])] = inst->mem0->pages;
+        fp[OD(pc + 1)] = inst->mem0->pages;
         pc += 2;
         NEXT();
     }
     L_MEMORY_GROW : { /* [op][dst | delta<<16] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         int64_t old = eng_memory_grow_internal(inst->mem0, (uint32_t)fp[OA(w)]);
         fp[OD(w)] = (uint32_t)old;
         RELOAD_MEM();
@@ -862,7 +884,7 @@ do_call:
         NEXT();
     }
     L_MEMORY_INIT : { /* [op][d | s<<16 | n<<32][data] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
         CHARGE_BULK(n);
         uint32_t seg = (uint32_t)pc[2];
@@ -877,7 +899,7 @@ do_call:
         NEXT();
     }
     L_MEMORY_COPY : { /* [op][d | s<<16 | n<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
         CHARGE_BULK(n);
         if (src + n > msize || d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
@@ -886,7 +908,7 @@ do_call:
         NEXT();
     }
     L_MEMORY_FILL : { /* [op][d | val<<16 | n<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t d = (uint32_t)fp[OD(w)], n = (uint32_t)fp[OB(w)];
         CHARGE_BULK(n);
         if (d + n > msize) TRAP(BST_TRAP_MEMORY_OOB);
@@ -897,7 +919,7 @@ do_call:
 
     /* ---- tables ---- */
     L_TABLE_GET : { /* [op][dst | index<<16 | table<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         bst_table *t = inst->tables[OHI(w)];
         uint32_t i = (uint32_t)fp[OA(w)];
         if (i >= t->size) TRAP(BST_TRAP_TABLE_OOB);
@@ -906,7 +928,7 @@ do_call:
         NEXT();
     }
     L_TABLE_SET : { /* [op][value | index<<16 | table<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         bst_table *t = inst->tables[OHI(w)];
         uint32_t i = (uint32_t)fp[OA(w)];
         if (i >= t->size) TRAP(BST_TRAP_TABLE_OOB);
@@ -915,20 +937,20 @@ do_call:
         NEXT();
     }
     L_TABLE_SIZE : { /* [op][dst | table<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = inst->tables[OHI(w)]->size;
         pc += 2;
         NEXT();
     }
     L_TABLE_GROW : { /* [op][dst | init<<16 | n<<32][table] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         int64_t old = eng_table_grow_internal(inst->tables[pc[2]], (uint32_t)fp[OB(w)], fp[OA(w)]);
         fp[OD(w)] = (uint32_t)old;
         pc += 3;
         NEXT();
     }
     L_TABLE_FILL : { /* [op][i | val<<16 | n<<32][table] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         bst_table *t = inst->tables[pc[2]];
         uint64_t i = (uint32_t)fp[OD(w)], n = (uint32_t)fp[OB(w)], v = fp[OA(w)];
         CHARGE_BULK(n);
@@ -938,8 +960,8 @@ do_call:
         NEXT();
     }
     L_TABLE_COPY : { /* [op][d | s<<16 | n<<32][dst_table | src_table<<32] */
-        uint64_t w = pc[1];
-        bst_table *dt = inst->tables[(uint32_t)pc[2]], *st = inst->tables[OHI(pc[2])];
+        const uint64_t *w = pc + 1;
+        bst_table *dt = inst->tables[(uint32_t)pc[2]], *st = inst->tables[OHI(pc + 2)];
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
         CHARGE_BULK(n);
         if (src + n > st->size || d + n > dt->size) TRAP(BST_TRAP_TABLE_OOB);
@@ -948,9 +970,9 @@ do_call:
         NEXT();
     }
     L_TABLE_INIT : { /* [op][d | s<<16 | n<<32][elem | table<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t seg = (uint32_t)pc[2];
-        bst_table *t = inst->tables[OHI(pc[2])];
+        bst_table *t = inst->tables[OHI(pc + 2)];
         uint64_t d = (uint32_t)fp[OD(w)], src = (uint32_t)fp[OA(w)], n = (uint32_t)fp[OB(w)];
         CHARGE_BULK(n);
         if (src + n > inst->elem_len[seg] || d + n > t->size) TRAP(BST_TRAP_TABLE_OOB);
@@ -964,13 +986,13 @@ do_call:
         NEXT();
     }
     L_REF_IS_NULL : { /* [op][dst | ref<<16] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = fp[OA(w)] == 0;
         pc += 2;
         NEXT();
     }
     L_REF_FUNC : { /* [op][dst | func<<32] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         fp[OD(w)] = (uint64_t)(uintptr_t)inst->funcs[OHI(w)];
         pc += 2;
         NEXT();
@@ -979,19 +1001,53 @@ do_call:
     /* ---- fused i32 compare + branch: [op][- | a<<16 | b<<32 (or imm32<<32)][rel] ---- */
 #define CMPBR(cmp)                                                                               \
     L_BR_##cmp : {                                                                               \
-        uint64_t w = pc[1];                                                                      \
+        const uint64_t *w = pc + 1;                                                                 \
         uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];                               \
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         NEXT();                                                                                  \
     }                                                                                            \
     L_BR_##cmp##_IMM : {                                                                         \
-        uint64_t w = pc[1];                                                                      \
+        const uint64_t *w = pc + 1;                                                                 \
         uint32_t a = (uint32_t)fp[OA(w)], b = OHI(w);                                            \
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         NEXT();                                                                                  \
     }
 #define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_PICK_##B(CMPBR(iop), )
     ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
+/* into a metered block (ops.h: ENG_X_OP_CMPBR_INTO), as BR_IF_INTO above; OPERANDS reads a, b */
+#define CMPBR_INTO(name, cmp, OPERANDS)                                                          \
+    L_BR_##name##_FUEL : {                                                                       \
+        OPERANDS                                                                                 \
+        if (CMP_##cmp) {                                                                         \
+            pc += (int64_t)pc[2];                                                                \
+            ENTER_FUEL();                                                                        \
+        }                                                                                        \
+        pc += 3;                                                                                 \
+        NEXT();                                                                                  \
+    }                                                                                            \
+    L_BR_##name##_LOOP : {                                                                       \
+        OPERANDS                                                                                 \
+        if (CMP_##cmp) {                                                                         \
+            pc += (int64_t)pc[2];                                                                \
+            ENTER_LOOP();                                                                        \
+        }                                                                                        \
+        pc += 3;                                                                                 \
+        NEXT();                                                                                  \
+    }                                                                                            \
+    L_IF_##name##_FUEL : {                                                                       \
+        OPERANDS                                                                                 \
+        pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
+        ENTER_FUEL();                                                                            \
+    }
+#define CMPBR_REGS                                                                               \
+    const uint64_t *w = pc + 1;                                                                  \
+    uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
+#define CMPBR_IMM                                                                                \
+    const uint64_t *w = pc + 1;                                                                  \
+    uint32_t a = (uint32_t)fp[OA(w)], b = OHI(w);
+#define CMPBR_INTO_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                      \
+    ENG_PICK_##B(CMPBR_INTO(iop, iop, CMPBR_REGS) CMPBR_INTO(iop##_IMM, iop, CMPBR_IMM), )
+    ENG_WASM_NUMERIC_OPS(CMPBR_INTO_ROW)
 
     /* ---- superinstructions (ops.h: ENG_FUSED_OPS): [op][first's cell][second's cell] ---- */
 #define FIRST_I32_ADD BIN_BODY_E(E_I32_ADD)
@@ -1053,14 +1109,14 @@ do_call:
     pc += 1;
     NEXT();
     L_CANON32 : { /* [op][dst | src<<16] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint32_t v = (uint32_t)fp[OA(w)];
         fp[OD(w)] = (v & 0x7fffffffu) > 0x7f800000u ? 0x7fc00000u : v;
         pc += 2;
         NEXT();
     }
     L_CANON64 : { /* [op][dst | src<<16] */
-        uint64_t w = pc[1];
+        const uint64_t *w = pc + 1;
         uint64_t v = fp[OA(w)];
         fp[OD(w)] = (v & ~((uint64_t)1 << 63)) > 0x7ff0000000000000u ? 0x7ff8000000000000u : v;
         pc += 2;

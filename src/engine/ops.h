@@ -449,11 +449,17 @@ typedef enum eng_imm {
     ENG_PICK_##I(ENG_OP_ITEM(iop##_IMM), )
 #define ENG_X_OP_CMPBR(code, name, imm, how, iop, in, out, C, I, B, N, inv)                        \
     ENG_PICK_##B(ENG_OP_ITEM(BR_##iop) ENG_OP_ITEM(BR_##iop##_IMM), )
+/* ... and their variants into a metered block, as for BR_IF_NZ (ENG_INTERNAL_OPS): BR_<cmp>_FUEL,
+ * BR_<cmp>_LOOP and IF_<cmp>_FUEL, each also in the _IMM form, with the same layouts. */
+#define ENG_X_OP_CMPBR_INTO(code, name, imm, how, iop, in, out, C, I, B, N, inv)                   \
+    ENG_PICK_##B(ENG_OP_ITEM(BR_##iop##_FUEL) ENG_OP_ITEM(BR_##iop##_LOOP)                         \
+                 ENG_OP_ITEM(IF_##iop##_FUEL) ENG_OP_ITEM(BR_##iop##_IMM_FUEL)                     \
+                 ENG_OP_ITEM(BR_##iop##_IMM_LOOP) ENG_OP_ITEM(IF_##iop##_IMM_FUEL), )
 #define ENG_ALL_OPS                                                                                \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_OWN) ENG_WASM_SAT_OPS(ENG_X_OP_OWN)                              \
     ENG_INTERNAL_OPS(ENG_OP_ITEM)                                                                  \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)                        \
-    ENG_FUSED_OPS(ENG_X_OP_FUSED)
+    ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR_INTO) ENG_FUSED_OPS(ENG_X_OP_FUSED)
 
 typedef enum eng_op {
 #define ENG_OP_ITEM(name) ENG_OP_##name,

@@ -15,12 +15,17 @@
 
 #define ENG_PAGE_SIZE 65536u
 
+/* A call zeroes this many slots after the parameters with plain stores, whatever the number of
+ * declared locals: frame_slots is at least nparams + ENG_ZEROED_LOCALS (compile.c). */
+#define ENG_ZEROED_LOCALS 4u
+
 /* A compiled function body.  `cells` is the internal code: see ops.h and docs/architecture.md. */
 typedef struct eng_code {
     uint64_t *cells;
     size_t ncells;
     uint32_t nparams, nlocals, nresults; /* nlocals: declared locals (zeroed at entry) */
-    uint32_t frame_slots;                /* params + locals + maximum operand-stack height */
+    uint32_t frame_slots; /* params + locals + maximum operand-stack height, at least nparams +
+                           * ENG_ZEROED_LOCALS */
     /* Which wasm instruction each stretch of cells came from (codemap.c), for the offsets of
      * backtraces: pairs (cell delta, byte offset delta) as LEB128, from (0, map_base). */
     uint8_t *map;
@@ -210,7 +215,7 @@ bool eng_interrupt_due(bst_store *s);
  * ENG_DEADLINE_STRIDE checks only: a clock read costs more than a tight loop iteration. */
 static inline bool eng_interrupt_check(bst_store *s, uint32_t *tick) {
     uint32_t v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
-    if (!v) return false;
+    if (__builtin_expect(!v, 1)) return false;
     if (v == ENG_INTR_DEADLINE && --*tick != 0) return false;
     *tick = ENG_DEADLINE_STRIDE;
     return eng_interrupt_due(s);
