@@ -56,6 +56,10 @@ if(BASTION_WAT2WASM)
   add_test(NAME engine/branch_values
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/branchval/branch_values.sh $<TARGET_FILE:bastion>
                    ${BASTION_WAT2WASM})
+  # Comparisons fused into the branches that consume them, in every branch shape (tests/cmpbr/).
+  add_test(NAME engine/compare_branch
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cmpbr/compare_branch.sh $<TARGET_FILE:bastion>
+                   ${BASTION_WAT2WASM})
 else()
   message(WARNING "wat2wasm not found: engine/fuel not registered")
 endif()

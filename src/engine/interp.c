@@ -377,7 +377,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     }
 #define BINF64_E(name) BINF64(name, E_##name)
 
-    /* i32 comparisons, shared with the fused compare-and-branch handlers below */
+    /* i32 and i64 comparisons, shared with the fused compare-and-branch handlers below */
 #define CMP_I32_EQ (a == b)
 #define CMP_I32_NE (a != b)
 #define CMP_I32_LT_S (s32(a) < s32(b))
@@ -388,6 +388,16 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 #define CMP_I32_LE_U (a <= b)
 #define CMP_I32_GE_S (s32(a) >= s32(b))
 #define CMP_I32_GE_U (a >= b)
+#define CMP_I64_EQ (a == b)
+#define CMP_I64_NE (a != b)
+#define CMP_I64_LT_S (s64(a) < s64(b))
+#define CMP_I64_LT_U (a < b)
+#define CMP_I64_GT_S (s64(a) > s64(b))
+#define CMP_I64_GT_U (a > b)
+#define CMP_I64_LE_S (s64(a) <= s64(b))
+#define CMP_I64_LE_U (a <= b)
+#define CMP_I64_GE_S (s64(a) >= s64(b))
+#define CMP_I64_GE_U (a >= b)
     UN(I32_EQZ, (uint32_t)x == 0)
     BIN2(I32_EQ, uint32_t, CMP_I32_EQ)
     BIN2(I32_NE, uint32_t, CMP_I32_NE)
@@ -400,16 +410,16 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BIN2(I32_GE_S, uint32_t, CMP_I32_GE_S)
     BIN2(I32_GE_U, uint32_t, CMP_I32_GE_U)
     UN(I64_EQZ, x == 0)
-    BIN2(I64_EQ, uint64_t, a == b)
-    BIN2(I64_NE, uint64_t, a != b)
-    BIN2(I64_LT_S, uint64_t, s64(a) < s64(b))
-    BIN2(I64_LT_U, uint64_t, a < b)
-    BIN2(I64_GT_S, uint64_t, s64(a) > s64(b))
-    BIN2(I64_GT_U, uint64_t, a > b)
-    BIN2(I64_LE_S, uint64_t, s64(a) <= s64(b))
-    BIN2(I64_LE_U, uint64_t, a <= b)
-    BIN2(I64_GE_S, uint64_t, s64(a) >= s64(b))
-    BIN2(I64_GE_U, uint64_t, a >= b)
+    BIN2(I64_EQ, uint64_t, CMP_I64_EQ)
+    BIN2(I64_NE, uint64_t, CMP_I64_NE)
+    BIN2(I64_LT_S, uint64_t, CMP_I64_LT_S)
+    BIN2(I64_LT_U, uint64_t, CMP_I64_LT_U)
+    BIN2(I64_GT_S, uint64_t, CMP_I64_GT_S)
+    BIN2(I64_GT_U, uint64_t, CMP_I64_GT_U)
+    BIN2(I64_LE_S, uint64_t, CMP_I64_LE_S)
+    BIN2(I64_LE_U, uint64_t, CMP_I64_LE_U)
+    BIN2(I64_GE_S, uint64_t, CMP_I64_GE_S)
+    BIN2(I64_GE_U, uint64_t, CMP_I64_GE_U)
     BINF32(F32_EQ, a == b)
     BINF32(F32_NE, a != b)
     BINF32(F32_LT, a < b)
@@ -998,23 +1008,22 @@ do_call:
         NEXT();
     }
 
-    /* ---- fused i32 compare + branch: [op][- | a<<16 | b<<32 (or imm32<<32)][rel] ---- */
-#define CMPBR(cmp)                                                                               \
-    L_BR_##cmp : {                                                                               \
-        const uint64_t *w = pc + 1;                                                                 \
-        uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];                               \
-        pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
-        NEXT();                                                                                  \
-    }                                                                                            \
-    L_BR_##cmp##_IMM : {                                                                         \
-        const uint64_t *w = pc + 1;                                                                 \
-        uint32_t a = (uint32_t)fp[OA(w)], b = OHI(w);                                            \
+    /* ---- fused compare + branch: [op][- | a<<16 | b<<32 (or imm32<<32)][rel] ---- */
+/* CMPBR_REGS / CMPBR_IMM read the operands a and b of type T; an i64 immediate is sign-extended,
+ * as in BINI_BODY */
+#define CMPBR_REGS(T)                                                                            \
+    const uint64_t *w = pc + 1;                                                                  \
+    T a = (T)fp[OA(w)], b = (T)fp[OB(w)];
+#define CMPBR_IMM(T)                                                                             \
+    const uint64_t *w = pc + 1;                                                                  \
+    T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));
+#define CMPBR(name, cmp, OPERANDS)                                                               \
+    L_BR_##name : {                                                                              \
+        OPERANDS                                                                                 \
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         NEXT();                                                                                  \
     }
-#define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_PICK_##B(CMPBR(iop), )
-    ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
-/* into a metered block (ops.h: ENG_X_OP_CMPBR_INTO), as BR_IF_INTO above; OPERANDS reads a, b */
+/* into a metered block (ops.h: ENG_X_OP_CMPBR_INTO), as BR_IF_INTO above */
 #define CMPBR_INTO(name, cmp, OPERANDS)                                                          \
     L_BR_##name##_FUEL : {                                                                       \
         OPERANDS                                                                                 \
@@ -1039,15 +1048,14 @@ do_call:
         pc += CMP_##cmp ? (int64_t)pc[2] : 3;                                                    \
         ENTER_FUEL();                                                                            \
     }
-#define CMPBR_REGS                                                                               \
-    const uint64_t *w = pc + 1;                                                                  \
-    uint32_t a = (uint32_t)fp[OA(w)], b = (uint32_t)fp[OB(w)];
-#define CMPBR_IMM                                                                                \
-    const uint64_t *w = pc + 1;                                                                  \
-    uint32_t a = (uint32_t)fp[OA(w)], b = OHI(w);
-#define CMPBR_INTO_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                      \
-    ENG_PICK_##B(CMPBR_INTO(iop, iop, CMPBR_REGS) CMPBR_INTO(iop##_IMM, iop, CMPBR_IMM), )
-    ENG_WASM_NUMERIC_OPS(CMPBR_INTO_ROW)
+#define CMPBR_T_I32 uint32_t
+#define CMPBR_T_I64 uint64_t
+#define CMPBR_ALL(iop, T)                                                                        \
+    CMPBR(iop, iop, CMPBR_REGS(T)) CMPBR(iop##_IMM, iop, CMPBR_IMM(T))                           \
+    CMPBR_INTO(iop, iop, CMPBR_REGS(T)) CMPBR_INTO(iop##_IMM, iop, CMPBR_IMM(T))
+#define CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                           \
+    ENG_PICK_##B(CMPBR_ALL(iop, CMPBR_T_##in), )
+    ENG_WASM_NUMERIC_OPS(CMPBR_ROW)
 
     /* ---- superinstructions (ops.h: ENG_FUSED_OPS): [op][first's cell][second's cell] ---- */
 #define FIRST_I32_ADD BIN_BODY_E(E_I32_ADD)

@@ -156,16 +156,16 @@ typedef enum eng_imm {
     X(0x4e, I32_GE_S,            NONE, binary, I32_GE_S,            I32, I32, _, I, B, _, I32_LT_S) \
     X(0x4f, I32_GE_U,            NONE, binary, I32_GE_U,            I32, I32, _, I, B, _, I32_LT_U) \
     X(0x50, I64_EQZ,             NONE, unary,  I64_EQZ,             I64, I32, _, _, _, _, _)       \
-    X(0x51, I64_EQ,              NONE, binary, I64_EQ,              I64, I32, C, I, _, _, _)       \
-    X(0x52, I64_NE,              NONE, binary, I64_NE,              I64, I32, C, I, _, _, _)       \
-    X(0x53, I64_LT_S,            NONE, binary, I64_LT_S,            I64, I32, _, I, _, _, _)       \
-    X(0x54, I64_LT_U,            NONE, binary, I64_LT_U,            I64, I32, _, I, _, _, _)       \
-    X(0x55, I64_GT_S,            NONE, binary, I64_GT_S,            I64, I32, _, I, _, _, _)       \
-    X(0x56, I64_GT_U,            NONE, binary, I64_GT_U,            I64, I32, _, I, _, _, _)       \
-    X(0x57, I64_LE_S,            NONE, binary, I64_LE_S,            I64, I32, _, I, _, _, _)       \
-    X(0x58, I64_LE_U,            NONE, binary, I64_LE_U,            I64, I32, _, I, _, _, _)       \
-    X(0x59, I64_GE_S,            NONE, binary, I64_GE_S,            I64, I32, _, I, _, _, _)       \
-    X(0x5a, I64_GE_U,            NONE, binary, I64_GE_U,            I64, I32, _, I, _, _, _)       \
+    X(0x51, I64_EQ,              NONE, binary, I64_EQ,              I64, I32, C, I, B, _, I64_NE)  \
+    X(0x52, I64_NE,              NONE, binary, I64_NE,              I64, I32, C, I, B, _, I64_EQ)  \
+    X(0x53, I64_LT_S,            NONE, binary, I64_LT_S,            I64, I32, _, I, B, _, I64_GE_S) \
+    X(0x54, I64_LT_U,            NONE, binary, I64_LT_U,            I64, I32, _, I, B, _, I64_GE_U) \
+    X(0x55, I64_GT_S,            NONE, binary, I64_GT_S,            I64, I32, _, I, B, _, I64_LE_S) \
+    X(0x56, I64_GT_U,            NONE, binary, I64_GT_U,            I64, I32, _, I, B, _, I64_LE_U) \
+    X(0x57, I64_LE_S,            NONE, binary, I64_LE_S,            I64, I32, _, I, B, _, I64_GT_S) \
+    X(0x58, I64_LE_U,            NONE, binary, I64_LE_U,            I64, I32, _, I, B, _, I64_GT_U) \
+    X(0x59, I64_GE_S,            NONE, binary, I64_GE_S,            I64, I32, _, I, B, _, I64_LT_S) \
+    X(0x5a, I64_GE_U,            NONE, binary, I64_GE_U,            I64, I32, _, I, B, _, I64_LT_U) \
     X(0x5b, F32_EQ,              NONE, binary, F32_EQ,              F32, I32, C, _, _, _, _)       \
     X(0x5c, F32_NE,              NONE, binary, F32_NE,              F32, I32, C, _, _, _, _)       \
     X(0x5d, F32_LT,              NONE, binary, F32_LT,              F32, I32, _, _, _, _, _)       \
