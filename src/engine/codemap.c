@@ -12,7 +12,7 @@
 
 #include "engine/runtime.h"
 
-bool eng_codemap_note(eng_codemap_builder *b, size_t cell, size_t offset) {
+bool eng_codemap_note_slow(eng_codemap_builder *b, size_t cell, size_t offset) {
     /* An instruction that emitted nothing, or code the compiler took back (a comparison fused
      * into the branch after it), leaves entries at or past `cell`: the new one replaces them. */
     while (b->n && b->entries[b->n - 1][0] >= cell) b->n--;

@@ -173,7 +173,23 @@ typedef struct eng_codemap_builder {
     size_t (*entries)[2]; /* {cell, module offset} */
     size_t n, cap;
 } eng_codemap_builder;
-bool eng_codemap_note(eng_codemap_builder *b, size_t cell, size_t offset);
+bool eng_codemap_note_slow(eng_codemap_builder *b, size_t cell, size_t offset);
+/* Notes that the wasm instruction at module offset `offset` starts at `cell`.  Called for every
+ * instruction compiled, so the common case (a new cell, room left) is inline. */
+static inline bool eng_codemap_note(eng_codemap_builder *b, size_t cell, size_t offset) {
+    size_t n = b->n;
+    if (n && b->entries[n - 1][0] == cell && (n == 1 || b->entries[n - 2][0] < cell)) {
+        b->entries[n - 1][1] = offset; /* the last instruction emitted nothing: replaced */
+        return true;
+    }
+    if (n && n < b->cap && b->entries[n - 1][0] < cell) {
+        b->entries[n][0] = cell;
+        b->entries[n][1] = offset;
+        b->n = n + 1;
+        return true;
+    }
+    return eng_codemap_note_slow(b, cell, offset);
+}
 bool eng_codemap_finish(eng_codemap_builder *b, size_t ncells, eng_code *code);
 void eng_codemap_builder_free(eng_codemap_builder *b);
 uint32_t eng_codemap_offset(const eng_code *code, const uint64_t *pc);
