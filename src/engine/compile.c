@@ -525,8 +525,13 @@ static bool emit_return(compiler *c) {
     uint32_t n = c->ftype->nresults;
     if (!live(c)) return true;
     uint32_t base = c->nvs - n;
-    for (uint32_t k = 0; k < n; k++)
-        if (c->vs[base + k].slot < n && !materialize(c, base + k)) return false;
+    /* a value in a result slot other than its own could be overwritten by the moves: copied
+     * out first.  One already in its own slot (`local.get 0; return` for a first parameter)
+     * stays: the moves write other slots only. */
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t slot = c->vs[base + k].slot;
+        if (slot < n && slot != k && !materialize(c, base + k)) return false;
+    }
     for (uint32_t k = 0; k < n; k++)
         if (c->vs[base + k].slot != k && !emit_branch_move(c, k, c->vs[base + k].slot, n == 1))
             return false;
