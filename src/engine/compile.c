@@ -225,6 +225,7 @@ static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
         c->last_move = c->last_copy;
         c->last_copy = NO_DEF;
         c->last_def = NO_DEF;
+        c->fuse_at = NO_DEF; /* a COPY2 starts no superinstruction (COPY does) */
         return true;
     }
     size_t at = emit_op(c, ENG_OP_COPY);
@@ -564,6 +565,7 @@ static bool emit_jump(compiler *c, uint32_t li) {
         bool two = c->code[at] == (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY2];
         c->code[at] = (uint64_t)(uintptr_t)c->handlers[two ? ENG_OP_COPY2_BR : ENG_OP_COPY_BR];
         c->last_move = c->last_copy = NO_DEF;
+        c->fuse_at = NO_DEF;
     } else {
         at = emit_op(c, ENG_OP_BR);
     }

@@ -442,7 +442,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 #define E_I32_SHL uint32_t, (uint32_t)(a << (b & 31))
 #define E_I32_SHR_U uint32_t, a >> (b & 31)
     BIN2_E(I32_ADD)
-    BIN2(I32_SUB, uint32_t, (uint32_t)(a - b))
+#define E_I32_SUB uint32_t, (uint32_t)(a - b)
+    BIN2_E(I32_SUB)
     BIN2_E(I32_MUL)
     L_I32_DIV_S : {
         const uint64_t *w = pc + 1;
@@ -1083,6 +1084,10 @@ do_call:
 #define FIRST_I64_EXTEND_I32_U UN_BODY(E_I64_EXTEND_I32_U)
 #define FIRST_I32_LOAD16_S LOAD_BODY_E(E_I32_LOAD16_S)
 #define FIRST_GLOBAL_GET GLOBAL_GET_BODY
+#define FIRST_I32_SUB_IMM BINI_BODY_E(E_I32_SUB)
+#define FIRST_COPY                                                                               \
+    const uint64_t *w = pc + 1;                                                                  \
+    fp[OD(w)] = fp[OA(w)];
 /* The first op's work (a trap in it has pc at the instruction, which the code map gives the
  * first op's offset), then the second's handler one cell on, where its operand cell is pc[1]
  * and its trap site maps to the second op (compile.c notes it there). */

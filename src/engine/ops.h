@@ -421,7 +421,8 @@ typedef enum eng_imm {
     X(I32_ADD, COPY)                                                                               \
     X(I32_ADD_IMM, I32_ADD_IMM)     X(I32_ADD_IMM, I32_ADD)      X(I32_ADD_IMM, I32_AND_IMM)       \
     X(I32_ADD_IMM, I64_LOAD)        X(I32_ADD_IMM, I32_LOAD)     X(I32_ADD_IMM, STORE32)           \
-    X(I32_ADD_IMM, COPY)            X(I32_SHR_U_IMM, I32_AND_IMM)                                  \
+    X(I32_ADD_IMM, COPY)            X(I32_ADD_IMM, CALL)         X(I32_SUB_IMM, CALL)              \
+    X(COPY, CALL)                   X(I32_SHR_U_IMM, I32_AND_IMM)                                  \
     X(I32_SHL_IMM, I32_ADD)         X(I32_AND, I32_ADD)          X(I32_AND, I32_SHL_IMM)           \
     X(I32_AND_IMM, I32_XOR_IMM)     X(I32_AND_IMM, SELECT)       X(I32_MUL, I32_ADD)               \
     X(I32_XOR, I32_AND_IMM)         X(I32_XOR_IMM, I32_SHR_U_IMM)                                  \

@@ -28,4 +28,6 @@ expect 45 tri 10
 expect 4950 tri 100
 expect "6 25" two 5
 expect 77 grow_in_callee
+expect 7 call_args 3 10
+expect 37 call_arg 42
 exit $failed

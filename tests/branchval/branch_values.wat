@@ -3,8 +3,9 @@
 ;; value write the target's slot directly; these functions put that producer in every position
 ;; that could go wrong: reading the slot it now writes, other values left on the stack, the
 ;; other paths into the same block end or loop head, and a two-value return that keeps its copies.
-;; The interpreter caches memory 0's base and bounds across calls, so the last function touches
-;; memory that its callee grew.
+;; The interpreter caches memory 0's base and bounds across calls, so grow_in_callee touches
+;; memory that its callee grew; call_args and call_arg pass arguments through a COPY that a call
+;; fuses with.
 (module
   (memory 1)
   ;; return: the producer reads parameter slot 0 and writes it.
@@ -48,4 +49,12 @@
   (func (export "grow_in_callee") (result i32)
     (drop (call $grow))
     (i32.store (i32.const 65536) (i32.const 77))
-    (i32.load (i32.const 65536))))
+    (i32.load (i32.const 65536)))
+  ;; call arguments copied in from locals: the two copies become one COPY2, which must not be
+  ;; taken for the COPY that a call fuses with (a superinstruction of COPY then CALL).
+  (func $sub2 (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+  (func (export "call_args") (param i32 i32) (result i32)
+    (call $sub2 (local.get 1) (local.get 0)))
+  ;; one copied argument: COPY fused with the call
+  (func (export "call_arg") (param i32) (result i32)
+    (call $sub2 (local.get 0) (i32.const 5))))
