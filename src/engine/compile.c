@@ -172,7 +172,8 @@ static const struct {
 static bool fuse(compiler *c, eng_op op) {
     size_t at = c->fuse_at;
     c->fuse_at = NO_DEF;
-    if (at == NO_DEF || at + 2 != c->ncode || !live(c)) return false;
+    size_t first_cells = c->fuse_op == ENG_OP_CONST64 ? 3 : 2; /* ops.h: ENG_FUSED_OPS */
+    if (at == NO_DEF || at + first_cells != c->ncode || !live(c)) return false;
     const size_t n = sizeof k_fused / sizeof k_fused[0];
     for (size_t i = c->fuse_first[c->fuse_op];
          i > 0 && i <= n && k_fused[i - 1].first == c->fuse_op; i++) {

@@ -413,7 +413,9 @@ typedef enum eng_imm {
  * save the second one's dispatch (picked from dynamic op-pair counts over the benchmark modules;
  * docs/performance.md).  FIRST__SECOND is [op][first's operand cell][second's operand cell]: the
  * handler does the first op's work, then continues in the second's handler one cell on.  Both
- * must be [op][operand] ops that read nothing but their operand cell; the compiler fuses them
+ * must be [op][operand] ops that read nothing but their operand cell, except that the first may
+ * also be CONST64 ([op][dst][imm64]: a 64-bit constant for an op without an immediate form,
+ * whose handler then continues two cells on); the compiler fuses them
  * when it emits the second right after the first (compile.c: emit_op).  Rows are grouped by
  * first op (the compiler indexes each group by its first row). */
 #define ENG_FUSED_OPS(X)                                                                           \
@@ -436,7 +438,10 @@ typedef enum eng_imm {
     X(F64_ADD, CONST32)             X(F64_SUB, F64_MUL)          X(STORE64, I32_ADD_IMM)           \
     X(STORE32, I32_ADD_IMM)         X(STORE32, COPY)             X(SELECT, I32_SHR_U_IMM)          \
     X(SELECT, SELECT)               X(CONST32, I32_ADD_IMM)      X(CONST32, I64_AND)               \
-    X(CONST32, SELECT)              X(GLOBAL_GET, I32_SUB_IMM)
+    X(CONST32, SELECT)              X(GLOBAL_GET, I32_SUB_IMM)   X(CONST64, I64_AND)               \
+    X(CONST64, I64_ADD)             X(CONST64, I64_OR)           X(CONST64, F64_MUL)               \
+    X(CONST64, F64_ADD)             X(CONST64, F64_SUB)          X(CONST64, F64_LT)                \
+    X(CONST64, F64_GT)              X(CONST64, STORE64)
 #define ENG_X_OP_FUSED(first, second) ENG_OP_ITEM(first##__##second)
 
 /* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
