@@ -92,6 +92,11 @@ typedef struct compiler {
      * every op the index + 1 of the first k_fused row it starts (0: none). */
     size_t fuse_at;
     eng_op fuse_op;
+    bool last_fused; /* the op emitted last became the second half of a superinstruction */
+    /* Conditional branches emitted as the second half of a superinstruction, by position
+     * (ascending): their metered-block variant is chosen on the pair (enter_block_variant). */
+    size_t *fused_br;
+    size_t nfused_br, capfused_br;
     uint8_t fuse_first[ENG_OP__COUNT];
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
@@ -192,7 +197,10 @@ static size_t emit_op(compiler *c, eng_op op) {
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
     size_t at = c->ncode;
-    if (fuse(c, op)) return at;
+    c->last_fused = fuse(c, op);
+    /* the second op of a pair starts on the pair's first operand cell (interp.c: FUSED), so
+     * that branch offsets and trap sites are taken from there */
+    if (c->last_fused) return at - 1;
     emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
     if (c->fuse_first[op] && live(c)) {
         c->fuse_at = at;
@@ -432,6 +440,31 @@ static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t fiel
  * BR_IF_NZ_LOOP, ...), saving a dispatch on every loop iteration and block entry; a conditional
  * branch whose next instruction is a FUEL as well (an `if`) charges on both paths (IF_Z_FUEL).
  * The charge is the same instruction's, so fuel use does not change. */
+/* The superinstruction first + second, or ENG_OP__COUNT. */
+static eng_op fused_op(uint16_t first, eng_op second) {
+    for (size_t i = 0; i < sizeof k_fused / sizeof k_fused[0]; i++)
+        if (k_fused[i].first == first && k_fused[i].second == second)
+            return (eng_op)k_fused[i].fused;
+    return ENG_OP__COUNT;
+}
+
+/* The k_fused row of the pair whose second half is the branch at instr, or SIZE_MAX when that
+ * branch is an instruction of its own. */
+static size_t fused_branch_pair(const compiler *c, size_t instr) {
+    size_t lo = 0, hi = c->nfused_br;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->fused_br[mid] < instr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == c->nfused_br || c->fused_br[lo] != instr) return SIZE_MAX;
+    for (size_t i = 0; i < sizeof k_fused / sizeof k_fused[0]; i++)
+        if (c->code[instr - 1] == (uint64_t)(uintptr_t)c->handlers[k_fused[i].fused]) return i;
+    return SIZE_MAX;
+}
+
 static void enter_block_variant(compiler *c, size_t instr, size_t target) {
     static const struct {
         eng_op plain, into_fuel, into_loop, both_fuel;
@@ -456,14 +489,25 @@ static void enter_block_variant(compiler *c, size_t instr, size_t target) {
     uint64_t into = c->code[target];
     bool loop = into == (uint64_t)(uintptr_t)h[ENG_OP_FUEL_LOOP];
     if (!loop && into != (uint64_t)(uintptr_t)h[ENG_OP_FUEL]) return;
+    size_t pair = fused_branch_pair(c, instr);
+    eng_op plain = pair == SIZE_MAX ? ENG_OP__COUNT : (eng_op)k_fused[pair].second;
     for (size_t i = 0; i < sizeof k_variants / sizeof k_variants[0]; i++) {
-        if (c->code[instr] != (uint64_t)(uintptr_t)h[k_variants[i].plain]) continue;
+        if (pair == SIZE_MAX ? c->code[instr] != (uint64_t)(uintptr_t)h[k_variants[i].plain]
+                             : plain != k_variants[i].plain)
+            continue;
         eng_op op = loop ? k_variants[i].into_loop : k_variants[i].into_fuel;
         /* a conditional branch's fall-through is the instruction after its 3 cells */
         if (!loop && k_variants[i].both_fuel != ENG_OP__COUNT && instr + 3 < c->ncode &&
             c->code[instr + 3] == (uint64_t)(uintptr_t)h[ENG_OP_FUEL])
             op = k_variants[i].both_fuel;
-        c->code[instr] = (uint64_t)(uintptr_t)h[op];
+        if (pair == SIZE_MAX) {
+            c->code[instr] = (uint64_t)(uintptr_t)h[op];
+        } else {
+            /* the same first op with the variant, if that pair exists (else the plain pair
+             * stays, and the branch dispatches the block's charge) */
+            eng_op fused = fused_op(k_fused[pair].first, op);
+            if (fused != ENG_OP__COUNT) c->code[instr - 1] = (uint64_t)(uintptr_t)h[fused];
+        }
         return;
     }
 }
@@ -738,6 +782,10 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
     c->cmp_instr = NO_DEF;
     size_t at = emit_op(c, op);
     *ok = emit_cell(c, operand) && emit_cell(c, 0);
+    if (*ok && c->last_fused) {
+        *ok = grow(c, (void **)&c->fused_br, &c->capfused_br, c->nfused_br + 1, sizeof(size_t));
+        if (*ok) c->fused_br[c->nfused_br++] = at;
+    }
     return at;
 }
 
@@ -1424,6 +1472,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->r.end = m->bytes + mf->body_end;
     c->r.err = err;
     c->ncode = 0;
+    c->nfused_br = 0;
     c->nvs = 0;
     c->max_height = 0;
     c->nctl = 0;
@@ -1503,6 +1552,7 @@ bool eng_compile_module(bst_module *m, bst_error *err) {
     free(c.vs);
     free(c.ctl);
     free(c.fix);
+    free(c.fused_br);
     free(c.local_types);
     free(c.local_refs);
     eng_codemap_builder_free(&c.map);

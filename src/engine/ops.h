@@ -415,7 +415,10 @@ typedef enum eng_imm {
  * handler does the first op's work, then continues in the second's handler one cell on.  Both
  * must be [op][operand] ops that read nothing but their operand cell, except that the first may
  * also be CONST64 ([op][dst][imm64]: a 64-bit constant for an op without an immediate form,
- * whose handler then continues two cells on); the compiler fuses them
+ * whose handler then continues two cells on), and the second may be a conditional branch
+ * ([op][cond][rel], its offset taken from the pair's first operand cell, where its handler starts;
+ * the compiler swaps in the pair with the branch's metered-block variant when it resolves the
+ * target); the compiler fuses them
  * when it emits the second right after the first (compile.c: emit_op).  Rows are grouped by
  * first op (the compiler indexes each group by its first row). */
 #define ENG_FUSED_OPS(X)                                                                           \
@@ -423,13 +426,16 @@ typedef enum eng_imm {
     X(I32_ADD, COPY)                                                                               \
     X(I32_ADD_IMM, I32_ADD_IMM)     X(I32_ADD_IMM, I32_ADD)      X(I32_ADD_IMM, I32_AND_IMM)       \
     X(I32_ADD_IMM, I64_LOAD)        X(I32_ADD_IMM, I32_LOAD)     X(I32_ADD_IMM, STORE32)           \
-    X(I32_ADD_IMM, COPY)            X(I32_ADD_IMM, CALL)         X(I32_SUB_IMM, CALL)              \
-    X(COPY, CALL)                   X(I32_SHR_U_IMM, I32_AND_IMM)                                  \
+    X(I32_ADD_IMM, COPY)            X(I32_ADD_IMM, CALL)         X(I32_ADD_IMM, BR_IF_NZ)          \
+    X(I32_ADD_IMM, BR_IF_NZ_LOOP)   X(I32_ADD_IMM, BR_IF_NZ_FUEL)                                  \
+    X(I32_SUB_IMM, CALL)            X(COPY, CALL)                X(COPY, BR_IF_NZ)                 \
+    X(COPY, BR_IF_NZ_LOOP)          X(COPY, BR_IF_NZ_FUEL)       X(I32_SHR_U_IMM, I32_AND_IMM)     \
     X(I32_SHL_IMM, I32_ADD)         X(I32_AND, I32_ADD)          X(I32_AND, I32_SHL_IMM)           \
     X(I32_AND_IMM, I32_XOR_IMM)     X(I32_AND_IMM, SELECT)       X(I32_MUL, I32_ADD)               \
     X(I32_XOR, I32_AND_IMM)         X(I32_XOR_IMM, I32_SHR_U_IMM)                                  \
     X(I32_LOAD, STORE32)            X(I32_LOAD, I32_LOAD8_U)     X(I32_LOAD, I32_SUB)              \
-    X(I32_LOAD, I32_ADD_IMM)        X(I32_LOAD8_U, I32_ADD)      X(I32_LOAD8_U, COPY)              \
+    X(I32_LOAD, I32_ADD_IMM)        X(I32_LOAD, BR_IF_NZ)        X(I32_LOAD, BR_IF_NZ_LOOP)        \
+    X(I32_LOAD, BR_IF_NZ_FUEL)      X(I32_LOAD8_U, I32_ADD)      X(I32_LOAD8_U, COPY)              \
     X(I32_LOAD16_S, I32_LOAD16_S)   X(I64_LOAD, F64_SUB)         X(I64_LOAD, STORE64)              \
     X(I64_LOAD, F64_MUL)            X(I64_LOAD, CONST32)         X(I64_MUL, I64_ADD)               \
     X(I64_SHL_IMM, I64_SHR_U_IMM)   X(I64_SHR_U_IMM, I64_OR)     X(I64_EXTEND_I32_U, I64_ADD)      \

@@ -30,4 +30,9 @@ expect "6 25" two 5
 expect 77 grow_in_callee
 expect 7 call_args 3 10
 expect 37 call_arg 42
+expect 5 countdown 5
+expect 1 countdown 1
+expect 0 skip3 3
+expect 1 skip3 4
+expect 24 first_zero
 exit $failed

@@ -57,4 +57,22 @@
     (call $sub2 (local.get 1) (local.get 0)))
   ;; one copied argument: COPY fused with the call
   (func (export "call_arg") (param i32) (result i32)
-    (call $sub2 (local.get 0) (i32.const 5))))
+    (call $sub2 (local.get 0) (i32.const 5)))
+  ;; br_if on the value the instruction before it produced, fused with it into one
+  ;; superinstruction whose branch half enters a loop head (countdown, through i32.add) or
+  ;; a metered block (skip3, through i32.add; first_zero, through i32.load)
+  (func (export "countdown") (param i32) (result i32) (local i32)
+    (loop
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+    (local.get 1))
+  (func (export "skip3") (param i32) (result i32)
+    (block (br_if 0 (i32.add (local.get 0) (i32.const -3))) (return (i32.const 0)))
+    (i32.const 1))
+  (data (i32.const 16) "\07\00\00\00\05\00\00\00\00\00\00\00")
+  (func (export "first_zero") (result i32) (local i32)
+    (local.set 0 (i32.const 12))
+    (loop
+      (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+      (br_if 0 (i32.load (local.get 0))))
+    (local.get 0)))
