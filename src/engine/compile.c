@@ -101,6 +101,8 @@ typedef struct compiler {
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
     size_t cmp_instr;           /* its position, or NO_DEF */
+    size_t cmp_fuse_at;         /* fuse_at and fuse_op from before it: restored when the */
+    eng_op cmp_fuse_op;         /* branch takes it back, so that the branch may fuse instead */
     eng_op cmp_true, cmp_false; /* the fused branch taken when it holds / does not hold */
     bool cmp_is_eqz;
 
@@ -751,10 +753,13 @@ static bool compile_unary(compiler *c, const op_info *op) {
     vs_entry a;
     if (!pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    size_t at = c->ncode;
+    size_t at = c->ncode, fuse_at = c->fuse_at;
+    eng_op fuse_op = c->fuse_op;
     if (!emit_def(c, op->iop, pack3(dst, a.slot, 0), dst)) return false;
     if (live(c) && (op->flags & ENG_FLAG_Z)) {
         c->cmp_instr = at;
+        c->cmp_fuse_at = fuse_at;
+        c->cmp_fuse_op = fuse_op;
         c->cmp_is_eqz = true;
     }
     return canonicalize(c, op, dst);
@@ -771,6 +776,8 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
         c->ncode == c->cmp_instr + 2) {
         uint64_t cell = c->code[c->cmp_instr + 1];
         c->ncode = c->cmp_instr; /* the comparison's result is only consumed by this branch */
+        c->fuse_at = c->cmp_fuse_at;
+        c->fuse_op = c->cmp_fuse_op;
         if (c->cmp_is_eqz) {
             operand = (cell >> 16) & 0xffff;
             op = when_true ? ENG_OP_BR_IF_Z : ENG_OP_BR_IF_NZ;
@@ -796,12 +803,15 @@ static bool compile_binary(compiler *c, const op_info *op) {
                (op->in == BST_I32 || (int64_t)top->cval == (int64_t)(int32_t)(uint32_t)top->cval);
     if (!pop_ex(c, op->in, &b, imm) || !pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    size_t at = c->ncode;
+    size_t at = c->ncode, fuse_at = c->fuse_at;
+    eng_op fuse_op = c->fuse_op;
     if (!emit_def(c, imm ? op->iop_imm : op->iop,
                   pack3(dst, a.slot, imm ? (uint32_t)b.cval : b.slot), dst))
         return false;
     if (live(c) && (op->flags & ENG_FLAG_B)) {
         c->cmp_instr = at;
+        c->cmp_fuse_at = fuse_at;
+        c->cmp_fuse_op = fuse_op;
         c->cmp_is_eqz = false;
         c->cmp_true = imm ? op->br_imm : op->br;
         c->cmp_false = imm ? op->br_not_imm : op->br_not;

@@ -1084,6 +1084,7 @@ do_call:
 #define FIRST_I64_EXTEND_I32_U UN_BODY(E_I64_EXTEND_I32_U)
 #define FIRST_I32_LOAD16_S LOAD_BODY_E(E_I32_LOAD16_S)
 #define FIRST_GLOBAL_GET GLOBAL_GET_BODY
+#define FIRST_I32_SUB BIN_BODY_E(E_I32_SUB)
 #define FIRST_I32_SUB_IMM BINI_BODY_E(E_I32_SUB)
 /* three cells: one more step than the other first halves take */
 #define FIRST_CONST64                                                                            \

@@ -421,6 +421,9 @@ typedef enum eng_imm {
  * target); the compiler fuses them
  * when it emits the second right after the first (compile.c: emit_op).  Rows are grouped by
  * first op (the compiler indexes each group by its first row). */
+/* first + a fused compare-and-branch, in all four of its forms */
+#define ENG_FUSED_CMPBR(X, first, cmp)                                                             \
+    X(first, BR_##cmp) X(first, BR_##cmp##_FUEL) X(first, BR_##cmp##_LOOP) X(first, IF_##cmp##_FUEL)
 #define ENG_FUSED_OPS(X)                                                                           \
     X(I32_ADD, I32_ADD_IMM)         X(I32_ADD, I32_LOAD8_U)      X(I32_ADD, I32_LOAD)              \
     X(I32_ADD, COPY)                                                                               \
@@ -428,6 +431,7 @@ typedef enum eng_imm {
     X(I32_ADD_IMM, I64_LOAD)        X(I32_ADD_IMM, I32_LOAD)     X(I32_ADD_IMM, STORE32)           \
     X(I32_ADD_IMM, COPY)            X(I32_ADD_IMM, CALL)         X(I32_ADD_IMM, BR_IF_NZ)          \
     X(I32_ADD_IMM, BR_IF_NZ_LOOP)   X(I32_ADD_IMM, BR_IF_NZ_FUEL)                                  \
+    ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_LE_U) ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_EQ_IMM)          \
     X(I32_SUB_IMM, CALL)            X(COPY, CALL)                X(COPY, BR_IF_NZ)                 \
     X(COPY, BR_IF_NZ_LOOP)          X(COPY, BR_IF_NZ_FUEL)       X(I32_SHR_U_IMM, I32_AND_IMM)     \
     X(I32_SHL_IMM, I32_ADD)         X(I32_AND, I32_ADD)          X(I32_AND, I32_SHL_IMM)           \
@@ -436,6 +440,7 @@ typedef enum eng_imm {
     X(I32_LOAD, STORE32)            X(I32_LOAD, I32_LOAD8_U)     X(I32_LOAD, I32_SUB)              \
     X(I32_LOAD, I32_ADD_IMM)        X(I32_LOAD, BR_IF_NZ)        X(I32_LOAD, BR_IF_NZ_LOOP)        \
     X(I32_LOAD, BR_IF_NZ_FUEL)      X(I32_LOAD8_U, I32_ADD)      X(I32_LOAD8_U, COPY)              \
+    ENG_FUSED_CMPBR(X, I32_LOAD8_U, I32_NE) ENG_FUSED_CMPBR(X, I32_SUB, I32_GT_U)                  \
     X(I32_LOAD16_S, I32_LOAD16_S)   X(I64_LOAD, F64_SUB)         X(I64_LOAD, STORE64)              \
     X(I64_LOAD, F64_MUL)            X(I64_LOAD, CONST32)         X(I64_MUL, I64_ADD)               \
     X(I64_SHL_IMM, I64_SHR_U_IMM)   X(I64_SHR_U_IMM, I64_OR)     X(I64_EXTEND_I32_U, I64_ADD)      \

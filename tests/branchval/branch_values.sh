@@ -35,4 +35,10 @@ expect 1 countdown 1
 expect 0 skip3 3
 expect 1 skip3 4
 expect 24 first_zero
+expect 5 find_byte 32 0
+expect 2 find_byte 32 108
+expect 1 gap_over 10 3 6
+expect 0 gap_over 10 3 7
+expect 1 gap_over 3 10 7
+expect 8 steps 7
 exit $failed

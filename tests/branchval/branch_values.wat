@@ -75,4 +75,20 @@
     (loop
       (local.set 0 (i32.add (local.get 0) (i32.const 4)))
       (br_if 0 (i32.load (local.get 0))))
-    (local.get 0)))
+    (local.get 0))
+  ;; ... and a compare-and-branch with the op before the comparison: i32.load8_u (a loop),
+  ;; i32.sub (a block exit), i32.add (a loop head again)
+  (data (i32.const 32) "hello\00")
+  (func (export "find_byte") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.sub (local.get 0) (i32.const 1)))
+    (loop
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (br_if 0 (i32.ne (i32.load8_u (local.get 2)) (local.get 1))))
+    (i32.sub (local.get 2) (local.get 0)))
+  (func (export "gap_over") (param i32 i32 i32) (result i32)
+    (block (br_if 0 (i32.gt_u (i32.sub (local.get 0) (local.get 1)) (local.get 2)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "steps") (param i32) (result i32) (local i32)
+    (loop (br_if 0 (i32.le_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
+    (local.get 1)))
