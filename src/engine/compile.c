@@ -29,7 +29,8 @@
 
 #define UNKNOWN_TYPE 0 /* bottom type of the polymorphic stack */
 #define NO_DEF SIZE_MAX
-#define MAX_SLOTS 65535u /* slot operands are 16 bits */
+#define MAX_SLOTS 65535u    /* slot operands are 16 bits */
+#define BRANCH_BUCKETS 256u /* more than twice the number of branch ops (index_branches) */
 
 typedef struct vs_entry {
     uint8_t type;
@@ -97,7 +98,9 @@ typedef struct compiler {
      * (ascending): their metered-block variant is chosen on the pair (enter_block_variant). */
     size_t *fused_br;
     size_t nfused_br, capfused_br;
+    uint16_t branch_ops[BRANCH_BUCKETS]; /* index_branches */
     uint8_t fuse_first[ENG_OP__COUNT];
+    bool fuse_second[ENG_OP__COUNT]; /* op is the second of some superinstruction */
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
     size_t cmp_instr;           /* its position, or NO_DEF */
@@ -180,7 +183,8 @@ static bool fuse(compiler *c, eng_op op) {
     size_t at = c->fuse_at;
     c->fuse_at = NO_DEF;
     size_t first_cells = c->fuse_op == ENG_OP_CONST64 ? 3 : 2; /* ops.h: ENG_FUSED_OPS */
-    if (at == NO_DEF || at + first_cells != c->ncode || !live(c)) return false;
+    if (at == NO_DEF || !c->fuse_second[op] || at + first_cells != c->ncode || !live(c))
+        return false;
     const size_t n = sizeof k_fused / sizeof k_fused[0];
     for (size_t i = c->fuse_first[c->fuse_op];
          i > 0 && i <= n && k_fused[i - 1].first == c->fuse_op; i++) {
@@ -467,50 +471,71 @@ static size_t fused_branch_pair(const compiler *c, size_t instr) {
     return SIZE_MAX;
 }
 
+/* For each branch op, its variants into a FUEL block, into a FUEL_LOOP block and, for the
+ * conditional ones, into FUEL both ways (ops.h: BR_FUEL, ...); 0: none (op 0 is no branch). */
+enum { INTO_FUEL, INTO_LOOP, INTO_BOTH };
+#define CMPBR_INTO(iop)                                                                            \
+    [ENG_OP_BR_##iop] = {ENG_OP_BR_##iop##_FUEL, ENG_OP_BR_##iop##_LOOP, ENG_OP_IF_##iop##_FUEL},  \
+    [ENG_OP_BR_##iop##_IMM] = {ENG_OP_BR_##iop##_IMM_FUEL, ENG_OP_BR_##iop##_IMM_LOOP,             \
+                               ENG_OP_IF_##iop##_IMM_FUEL},
+#define CMPBR_INTO_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv)                        \
+    ENG_PICK_##B(CMPBR_INTO(iop), )
+static const uint16_t k_into[ENG_OP__COUNT][3] = {
+    [ENG_OP_BR] = {ENG_OP_BR_FUEL, ENG_OP_BR_LOOP, 0},
+    [ENG_OP_BR_IF_NZ] = {ENG_OP_BR_IF_NZ_FUEL, ENG_OP_BR_IF_NZ_LOOP, ENG_OP_IF_NZ_FUEL},
+    [ENG_OP_BR_IF_Z] = {ENG_OP_BR_IF_Z_FUEL, ENG_OP_BR_IF_Z_LOOP, ENG_OP_IF_Z_FUEL},
+    [ENG_OP_COPY_BR] = {ENG_OP_COPY_BR_FUEL, ENG_OP_COPY_BR_LOOP, 0},
+    [ENG_OP_COPY2_BR] = {ENG_OP_COPY2_BR_FUEL, ENG_OP_COPY2_BR_LOOP, 0},
+    ENG_WASM_NUMERIC_OPS(CMPBR_INTO_ROW)};
+#undef CMPBR_INTO_ROW
+#undef CMPBR_INTO
+#define COUNT_CMPBR_ROW(code, name, imm, how, iop, in, out, C, I, B, N, inv) ENG_PICK_##B(+2, )
+enum { BRANCH_OPS = 5 ENG_WASM_NUMERIC_OPS(COUNT_CMPBR_ROW) }; /* the rows of k_into */
+#undef COUNT_CMPBR_ROW
+_Static_assert(2 * BRANCH_OPS <= BRANCH_BUCKETS, "the branch index stays at most half full");
+
+/* The branches' handlers by address (open addressing, BRANCH_BUCKETS entries of op + 1): a
+ * resolved branch finds its op without scanning the table above. */
+static size_t branch_bucket(uint64_t handler) {
+    return (size_t)((handler * 0x9E3779B97F4A7C15ull) >> 56) & (BRANCH_BUCKETS - 1);
+}
+static void index_branches(compiler *c) {
+    for (size_t op = 0; op < ENG_OP__COUNT; op++) {
+        if (!k_into[op][INTO_FUEL]) continue;
+        size_t b = branch_bucket((uint64_t)(uintptr_t)c->handlers[op]);
+        while (c->branch_ops[b]) b = (b + 1) & (BRANCH_BUCKETS - 1);
+        c->branch_ops[b] = (uint16_t)(op + 1);
+    }
+}
+/* The branch op whose handler is `handler`, or ENG_OP__COUNT. */
+static eng_op branch_op(const compiler *c, uint64_t handler) {
+    for (size_t b = branch_bucket(handler); c->branch_ops[b]; b = (b + 1) & (BRANCH_BUCKETS - 1))
+        if ((uint64_t)(uintptr_t)c->handlers[c->branch_ops[b] - 1] == handler)
+            return (eng_op)(c->branch_ops[b] - 1);
+    return ENG_OP__COUNT;
+}
+
 static void enter_block_variant(compiler *c, size_t instr, size_t target) {
-    static const struct {
-        eng_op plain, into_fuel, into_loop, both_fuel;
-    } k_variants[] = {
-        {ENG_OP_BR, ENG_OP_BR_FUEL, ENG_OP_BR_LOOP, ENG_OP__COUNT},
-        {ENG_OP_BR_IF_NZ, ENG_OP_BR_IF_NZ_FUEL, ENG_OP_BR_IF_NZ_LOOP, ENG_OP_IF_NZ_FUEL},
-        {ENG_OP_BR_IF_Z, ENG_OP_BR_IF_Z_FUEL, ENG_OP_BR_IF_Z_LOOP, ENG_OP_IF_Z_FUEL},
-        {ENG_OP_COPY_BR, ENG_OP_COPY_BR_FUEL, ENG_OP_COPY_BR_LOOP, ENG_OP__COUNT},
-        {ENG_OP_COPY2_BR, ENG_OP_COPY2_BR_FUEL, ENG_OP_COPY2_BR_LOOP, ENG_OP__COUNT},
-#define CMPBR_VARIANTS(iop)                                                                        \
-    {ENG_OP_BR_##iop, ENG_OP_BR_##iop##_FUEL, ENG_OP_BR_##iop##_LOOP, ENG_OP_IF_##iop##_FUEL},     \
-        {ENG_OP_BR_##iop##_IMM, ENG_OP_BR_##iop##_IMM_FUEL, ENG_OP_BR_##iop##_IMM_LOOP,            \
-         ENG_OP_IF_##iop##_IMM_FUEL},
-#define CMPBR_VARIANT_ROWS(code, name, imm, how, iop, in, out, C, I, B, N, inv)                    \
-    ENG_PICK_##B(CMPBR_VARIANTS(iop), )
-        ENG_WASM_NUMERIC_OPS(CMPBR_VARIANT_ROWS)
-#undef CMPBR_VARIANT_ROWS
-#undef CMPBR_VARIANTS
-    };
     const void *const *h = c->handlers;
     if (!c->meter || target >= c->ncode) return;
     uint64_t into = c->code[target];
     bool loop = into == (uint64_t)(uintptr_t)h[ENG_OP_FUEL_LOOP];
     if (!loop && into != (uint64_t)(uintptr_t)h[ENG_OP_FUEL]) return;
     size_t pair = fused_branch_pair(c, instr);
-    eng_op plain = pair == SIZE_MAX ? ENG_OP__COUNT : (eng_op)k_fused[pair].second;
-    for (size_t i = 0; i < sizeof k_variants / sizeof k_variants[0]; i++) {
-        if (pair == SIZE_MAX ? c->code[instr] != (uint64_t)(uintptr_t)h[k_variants[i].plain]
-                             : plain != k_variants[i].plain)
-            continue;
-        eng_op op = loop ? k_variants[i].into_loop : k_variants[i].into_fuel;
-        /* a conditional branch's fall-through is the instruction after its 3 cells */
-        if (!loop && k_variants[i].both_fuel != ENG_OP__COUNT && instr + 3 < c->ncode &&
-            c->code[instr + 3] == (uint64_t)(uintptr_t)h[ENG_OP_FUEL])
-            op = k_variants[i].both_fuel;
-        if (pair == SIZE_MAX) {
-            c->code[instr] = (uint64_t)(uintptr_t)h[op];
-        } else {
-            /* the same first op with the variant, if that pair exists (else the plain pair
-             * stays, and the branch dispatches the block's charge) */
-            eng_op fused = fused_op(k_fused[pair].first, op);
-            if (fused != ENG_OP__COUNT) c->code[instr - 1] = (uint64_t)(uintptr_t)h[fused];
-        }
-        return;
+    eng_op plain = pair == SIZE_MAX ? branch_op(c, c->code[instr]) : (eng_op)k_fused[pair].second;
+    if (plain == ENG_OP__COUNT || !k_into[plain][INTO_FUEL]) return;
+    eng_op op = (eng_op)k_into[plain][loop ? INTO_LOOP : INTO_FUEL];
+    /* a conditional branch's fall-through is the instruction after its 3 cells */
+    if (!loop && k_into[plain][INTO_BOTH] && instr + 3 < c->ncode &&
+        c->code[instr + 3] == (uint64_t)(uintptr_t)h[ENG_OP_FUEL])
+        op = (eng_op)k_into[plain][INTO_BOTH];
+    if (pair == SIZE_MAX) {
+        c->code[instr] = (uint64_t)(uintptr_t)h[op];
+    } else {
+        /* the same first op with the variant, if that pair exists (else the plain pair stays,
+         * and the branch dispatches the block's charge) */
+        eng_op fused = fused_op(k_fused[pair].first, op);
+        if (fused != ENG_OP__COUNT) c->code[instr - 1] = (uint64_t)(uintptr_t)h[fused];
     }
 }
 
@@ -1552,9 +1577,13 @@ void eng_code_free(eng_code *code) {
 bool eng_compile_module(bst_module *m, bst_error *err) {
     compiler c;
     memset(&c, 0, sizeof c);
-    for (size_t i = sizeof k_fused / sizeof k_fused[0]; i-- > 0;)
+    for (size_t i = sizeof k_fused / sizeof k_fused[0]; i-- > 0;) {
         c.fuse_first[k_fused[i].first] = (uint8_t)(i + 1);
+        c.fuse_second[k_fused[i].second] = true;
+    }
     const void *const *handlers = eng_interp_handlers();
+    c.handlers = handlers;
+    index_branches(&c);
     bool ok = true;
     for (uint32_t i = m->nimported_funcs; ok && i < m->nfuncs; i++)
         ok = compile_function(m, &m->funcs[i], handlers, err, &c);
