@@ -1085,6 +1085,13 @@ do_call:
 #define FIRST_I32_LOAD16_S LOAD_BODY_E(E_I32_LOAD16_S)
 #define FIRST_GLOBAL_GET GLOBAL_GET_BODY
 #define FIRST_I32_SUB BIN_BODY_E(E_I32_SUB)
+#define FIRST_I64_ADD BIN_BODY(uint64_t, a + b)
+#define FIRST_I64_OR BIN_BODY(uint64_t, a | b)
+#define FIRST_I64_LT_U BIN_BODY(uint64_t, CMP_I64_LT_U)
+#define FIRST_I32_WRAP_I64 UN_BODY((uint32_t)x)
+#define FIRST_GLOBAL_SET                                                                         \
+    const uint64_t *w = pc + 1;                                                                  \
+    inst->globals[OHI(w)]->val = fp[OD(w)];
 #define FIRST_I32_SUB_IMM BINI_BODY_E(E_I32_SUB)
 /* three cells: one more step than the other first halves take */
 #define FIRST_CONST64                                                                            \
