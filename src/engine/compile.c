@@ -179,22 +179,26 @@ static const struct {
  * pair, whose cells are the first op's handler then both operand cells, and returns true (the
  * caller's operand cell follows as usual).  The code map entry of op's wasm instruction moves
  * onto the first operand cell, where the pair's handler continues as op (interp.c: FUSED). */
+/* The superinstruction first + second, or ENG_OP__COUNT: a scan of first's group of rows. */
+static eng_op fused_op(const compiler *c, eng_op first, eng_op second) {
+    const size_t n = sizeof k_fused / sizeof k_fused[0];
+    for (size_t i = c->fuse_first[first]; i > 0 && i <= n && k_fused[i - 1].first == first; i++)
+        if (k_fused[i - 1].second == second) return (eng_op)k_fused[i - 1].fused;
+    return ENG_OP__COUNT;
+}
+
 static bool fuse(compiler *c, eng_op op) {
     size_t at = c->fuse_at;
     c->fuse_at = NO_DEF;
     size_t first_cells = c->fuse_op == ENG_OP_CONST64 ? 3 : 2; /* ops.h: ENG_FUSED_OPS */
     if (at == NO_DEF || !c->fuse_second[op] || at + first_cells != c->ncode || !live(c))
         return false;
-    const size_t n = sizeof k_fused / sizeof k_fused[0];
-    for (size_t i = c->fuse_first[c->fuse_op];
-         i > 0 && i <= n && k_fused[i - 1].first == c->fuse_op; i++) {
-        if (k_fused[i - 1].second != op) continue;
-        c->code[at] = (uint64_t)(uintptr_t)c->handlers[k_fused[i - 1].fused];
-        eng_codemap_builder *b = &c->map;
-        if (b->n && b->entries[b->n - 1][0] == c->ncode) b->entries[b->n - 1][0] = c->ncode - 1;
-        return true;
-    }
-    return false;
+    eng_op fused = fused_op(c, c->fuse_op, op);
+    if (fused == ENG_OP__COUNT) return false;
+    c->code[at] = (uint64_t)(uintptr_t)c->handlers[fused];
+    eng_codemap_builder *b = &c->map;
+    if (b->n && b->entries[b->n - 1][0] == c->ncode) b->entries[b->n - 1][0] = c->ncode - 1;
+    return true;
 }
 
 /* Starts an instruction; returns its position (meaningless when not live). */
@@ -446,14 +450,6 @@ static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t fiel
  * BR_IF_NZ_LOOP, ...), saving a dispatch on every loop iteration and block entry; a conditional
  * branch whose next instruction is a FUEL as well (an `if`) charges on both paths (IF_Z_FUEL).
  * The charge is the same instruction's, so fuel use does not change. */
-/* The superinstruction first + second, or ENG_OP__COUNT. */
-static eng_op fused_op(uint16_t first, eng_op second) {
-    for (size_t i = 0; i < sizeof k_fused / sizeof k_fused[0]; i++)
-        if (k_fused[i].first == first && k_fused[i].second == second)
-            return (eng_op)k_fused[i].fused;
-    return ENG_OP__COUNT;
-}
-
 /* The k_fused row of the pair whose second half is the branch at instr, or SIZE_MAX when that
  * branch is an instruction of its own. */
 static size_t fused_branch_pair(const compiler *c, size_t instr) {
@@ -534,7 +530,7 @@ static void enter_block_variant(compiler *c, size_t instr, size_t target) {
     } else {
         /* the same first op with the variant, if that pair exists (else the plain pair stays,
          * and the branch dispatches the block's charge) */
-        eng_op fused = fused_op(k_fused[pair].first, op);
+        eng_op fused = fused_op(c, (eng_op)k_fused[pair].first, op);
         if (fused != ENG_OP__COUNT) c->code[instr - 1] = (uint64_t)(uintptr_t)h[fused];
     }
 }
