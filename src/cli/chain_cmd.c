@@ -327,9 +327,7 @@ static int cmd_export(bst_chain *c, const chain_args *a) {
             fprintf(stderr, "error: %s\n", err);
             return 1;
         }
-        printf("0x");
-        for (size_t i = 0; i < len; i++) printf("%02x", blk[i]);
-        printf("\n");
+        cli_print_hex(NULL, blk, len);
         free(blk);
     }
     return 0;
@@ -352,9 +350,7 @@ static int cmd_call(bst_chain *c, const chain_args *a) {
         fprintf(stderr, "error: %s\n", err);
         return 1;
     }
-    printf("0x");
-    for (size_t i = 0; i < out_len; i++) printf("%02x", out[i]);
-    printf("\n");
+    cli_print_hex(NULL, out, out_len);
     free(out);
     return 0;
 }

@@ -465,9 +465,7 @@ static int show_metadata(const char *path, const uint8_t *out, size_t out_len) {
 /* `call`: the returned bytes as hex. */
 static int show_hex(const char *path, const uint8_t *out, size_t out_len) {
     (void)path;
-    fputs("0x", stdout);
-    for (size_t i = 0; i < out_len; i++) printf("%02x", out[i]);
-    putchar('\n');
+    cli_print_hex(NULL, out, out_len);
     return 0;
 }
 

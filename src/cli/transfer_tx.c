@@ -222,9 +222,7 @@ int cli_transfer_tx(const char *path, bst_substrate_runtime *rt, bst_state_mem *
             ctx.nonce, ctx.spec_version, ctx.transaction_version);
     for (int i = 0; i < 32; i++) fprintf(stderr, "%02x", ctx.genesis_hash[i]);
     fputc('\n', stderr);
-    fputs("0x", stdout);
-    for (size_t i = 0; i < xt_len; i++) printf("%02x", xt[i]);
-    putchar('\n');
+    cli_print_hex(NULL, xt, xt_len);
     rc = 0;
 out:
     bst_secure_wipe(&key, sizeof key);

@@ -123,7 +123,8 @@ bool cli_hex_exact(const char *s, size_t n, uint8_t *out, size_t out_n) {
 }
 
 void cli_print_hex(const char *label, const uint8_t *p, size_t n) {
-    printf("%s 0x", label);
+    if (label) printf("%s ", label);
+    fputs("0x", stdout);
     for (size_t i = 0; i < n; i++) printf("%02x", p[i]);
     putchar('\n');
 }

@@ -33,7 +33,7 @@ int cli_hex_digit(int c);
 bool cli_hex_decode(const char *s, size_t n, uint8_t **out, size_t *out_len);
 /* Exactly out_n bytes of hex (optional 0x prefix) from s[0..n) into out. */
 bool cli_hex_exact(const char *s, size_t n, uint8_t *out, size_t out_n);
-/* Prints "LABEL 0x<hex>\n" to stdout. */
+/* Prints "LABEL 0x<hex>\n" to stdout, or "0x<hex>\n" for a NULL label. */
 void cli_print_hex(const char *label, const uint8_t *p, size_t n);
 /* A decimal u64; '_' may separate digit groups (1_000_000).  False on junk or overflow. */
 bool cli_parse_u64(const char *s, uint64_t *out);
