@@ -115,6 +115,7 @@ typedef struct compiler {
     size_t fuel_cell;    /* cost cell of the current block's FUEL, or NO_DEF */
 
     eng_codemap_builder map; /* where each instruction's cells start (codemap.c) */
+    bool emitting;           /* live(): see refresh_live() */
 } compiler;
 
 static const bst_valtype k_single_types[] = {BST_I32, BST_I64,     BST_F32,
@@ -151,9 +152,13 @@ static bool grow(compiler *c, void **ptr, size_t *cap, size_t need, size_t elem)
 }
 
 static ctl_frame *top_ctl(compiler *c) { return &c->ctl[c->nctl - 1]; }
-static bool live(compiler *c) {
-    const ctl_frame *f = top_ctl(c);
-    return !f->unreachable && !f->dead;
+/* Whether code is being emitted: the innermost block is reachable and was entered from
+ * reachable code.  Asked for every cell, so it is kept in c->emitting, which refresh_live()
+ * recomputes wherever the innermost frame or its flags change. */
+static bool live(const compiler *c) { return c->emitting; }
+static void refresh_live(compiler *c) {
+    const ctl_frame *f = c->nctl ? top_ctl(c) : NULL;
+    c->emitting = f && !f->unreachable && !f->dead;
 }
 
 /* ---- emission ----------------------------------------------------------------------------- */
@@ -432,6 +437,7 @@ static bool push_ctl(compiler *c, uint8_t kind, uint32_t nparams, const bst_valt
     f->results = results;
     f->height = c->nvs - nparams;
     f->if_field = NO_DEF;
+    refresh_live(c);
     return true;
 }
 
@@ -664,6 +670,7 @@ static void set_unreachable(compiler *c) {
     ctl_frame *f = top_ctl(c);
     truncate_stack(c, f->height);
     f->unreachable = true;
+    c->emitting = false;
 }
 
 /* ---- immediates --------------------------------------------------------------------------- */
@@ -1246,6 +1253,7 @@ static bool compile_else(compiler *c, const op_info *op) {
     if (!emit_jump(c, c->nctl - 1)) return false;
     truncate_stack(c, f->height);
     f->unreachable = false;
+    refresh_live(c);
     f->kind = CTL_ELSE;
     size_t here = c->ncode;
     bind_here(c);
@@ -1275,6 +1283,7 @@ static bool compile_end(compiler *c, const op_info *op) {
     if (f->kind == CTL_FUNC) {
         if (!emit_return(c)) return false;
         c->nctl--;
+        refresh_live(c);
         if (c->r.p != c->r.end)
             return cfail(c, BST_ERR_MALFORMED, "operators remaining after end of function");
         return true;
@@ -1283,6 +1292,7 @@ static bool compile_end(compiler *c, const op_info *op) {
     uint32_t height = f->height, nres = f->nresults;
     const bst_valtype *res = f->results;
     c->nctl--;
+    refresh_live(c);
     size_t here = c->ncode;
     bind_here(c);
     truncate_stack(c, height);
@@ -1507,6 +1517,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->nvs = 0;
     c->max_height = 0;
     c->nctl = 0;
+    c->emitting = false;
     c->nfix = 0;
     c->map.n = 0;
     c->ftype = ft;
