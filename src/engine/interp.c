@@ -671,8 +671,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc = fr->pc;
         fp = fr->fp;
         cur = fr->func;
-        inst = cur->inst;
-        RELOAD_MEM();
+        /* mbase/msize are current unless the caller belongs to another instance: a grow in
+         * the callee reloaded them, as does every return from a host function */
+        if (cur->inst != inst) {
+            inst = cur->inst;
+            RELOAD_MEM();
+        }
         NEXT();
     }
     L_CALL : { /* [op][base | funcidx<<32] */
