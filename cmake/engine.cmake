@@ -60,6 +60,10 @@ if(BASTION_WAT2WASM)
   add_test(NAME engine/compare_branch
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cmpbr/compare_branch.sh $<TARGET_FILE:bastion>
                    ${BASTION_WAT2WASM})
+  # The three-op superinstructions: results with and without metering, trap sites (tests/fused/).
+  add_test(NAME engine/fused3
+           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fused/fused3.sh $<TARGET_FILE:bastion>
+                   ${BASTION_WAT2WASM})
 else()
   message(WARNING "wat2wasm not found: engine/fuel not registered")
 endif()

@@ -58,6 +58,21 @@ typedef struct fixup {
     size_t next;
 } fixup;
 
+/* An emitted op (plain or itself a pair) that the next one may fuse with: where its handler
+ * cell is, which op, and how many cells it has once its operand cells are out. */
+typedef struct fuse_point {
+    size_t at; /* NO_DEF: none */
+    eng_op op;
+    size_t cells;
+} fuse_point;
+
+/* A conditional branch emitted as the last op of a superinstruction: its position (where its
+ * handler starts: the previous op's last cell), the superinstruction's handler cell, and its
+ * k_fused row. */
+typedef struct fused_branch {
+    size_t instr, handler_at, row;
+} fused_branch;
+
 typedef struct compiler {
     const bst_module *m;
     bst_error *err;
@@ -91,21 +106,21 @@ typedef struct compiler {
 
     /* The last emitted op if it may start a superinstruction (ops.h: ENG_FUSED_OPS), and for
      * every op the index + 1 of the first k_fused row it starts (0: none). */
-    size_t fuse_at;
-    eng_op fuse_op;
+    fuse_point fuse;
     bool last_fused; /* the op emitted last became the second half of a superinstruction */
+    fused_branch last_fused_as; /* ... where, and by which k_fused row */
     /* Conditional branches emitted as the second half of a superinstruction, by position
      * (ascending): their metered-block variant is chosen on the pair (enter_block_variant). */
-    size_t *fused_br;
+    fused_branch *fused_br;
     size_t nfused_br, capfused_br;
     uint16_t branch_ops[BRANCH_BUCKETS]; /* index_branches */
-    uint8_t fuse_first[ENG_OP__COUNT];
+    uint16_t fuse_first[ENG_OP__COUNT];
     bool fuse_second[ENG_OP__COUNT]; /* op is the second of some superinstruction */
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
     size_t cmp_instr;           /* its position, or NO_DEF */
-    size_t cmp_fuse_at;         /* fuse_at and fuse_op from before it: restored when the */
-    eng_op cmp_fuse_op;         /* branch takes it back, so that the branch may fuse instead */
+    fuse_point cmp_fuse;        /* c->fuse from before it: restored when the branch takes */
+                                /* it back, so that the branch may fuse instead */
     eng_op cmp_true, cmp_false; /* the fused branch taken when it holds / does not hold */
     bool cmp_is_eqz;
 
@@ -176,33 +191,44 @@ static const struct {
     uint16_t first, second, fused;
 } k_fused[] = {
 #define ENG_X_FUSED_ROW(a, b) {ENG_OP_##a, ENG_OP_##b, ENG_OP_##a##__##b},
-    ENG_FUSED_OPS(ENG_X_FUSED_ROW)
+#define ENG_X_FUSED3_ROW(a, b, c) {ENG_OP_##a##__##b, ENG_OP_##c, ENG_OP_##a##__##b##__##c},
+    ENG_FUSED_OPS(ENG_X_FUSED_ROW) ENG_FUSED3_OPS(ENG_X_FUSED3_ROW)
 #undef ENG_X_FUSED_ROW
+#undef ENG_X_FUSED3_ROW
 };
+enum { FUSED_ROWS = sizeof k_fused / sizeof k_fused[0] };
 
 /* op right after a 2-cell op that starts a superinstruction with it: turns that op into the
  * pair, whose cells are the first op's handler then both operand cells, and returns true (the
  * caller's operand cell follows as usual).  The code map entry of op's wasm instruction moves
  * onto the first operand cell, where the pair's handler continues as op (interp.c: FUSED). */
 /* The superinstruction first + second, or ENG_OP__COUNT: a scan of first's group of rows. */
+/* The k_fused row of first + second, or FUSED_ROWS: a scan of first's group of rows. */
+static size_t fused_row(const compiler *c, eng_op first, eng_op second) {
+    for (size_t i = c->fuse_first[first]; i > 0 && i <= FUSED_ROWS && k_fused[i - 1].first == first;
+         i++)
+        if (k_fused[i - 1].second == second) return i - 1;
+    return FUSED_ROWS;
+}
 static eng_op fused_op(const compiler *c, eng_op first, eng_op second) {
-    const size_t n = sizeof k_fused / sizeof k_fused[0];
-    for (size_t i = c->fuse_first[first]; i > 0 && i <= n && k_fused[i - 1].first == first; i++)
-        if (k_fused[i - 1].second == second) return (eng_op)k_fused[i - 1].fused;
-    return ENG_OP__COUNT;
+    size_t row = fused_row(c, first, second);
+    return row == FUSED_ROWS ? ENG_OP__COUNT : (eng_op)k_fused[row].fused;
 }
 
 static bool fuse(compiler *c, eng_op op) {
-    size_t at = c->fuse_at;
-    c->fuse_at = NO_DEF;
-    size_t first_cells = c->fuse_op == ENG_OP_CONST64 ? 3 : 2; /* ops.h: ENG_FUSED_OPS */
-    if (at == NO_DEF || !c->fuse_second[op] || at + first_cells != c->ncode || !live(c))
+    fuse_point p = c->fuse;
+    c->fuse.at = NO_DEF;
+    if (p.at == NO_DEF || !c->fuse_second[op] || p.at + p.cells != c->ncode || !live(c))
         return false;
-    eng_op fused = fused_op(c, c->fuse_op, op);
-    if (fused == ENG_OP__COUNT) return false;
-    c->code[at] = (uint64_t)(uintptr_t)c->handlers[fused];
+    size_t row = fused_row(c, p.op, op);
+    if (row == FUSED_ROWS) return false;
+    eng_op fused = (eng_op)k_fused[row].fused;
+    c->code[p.at] = (uint64_t)(uintptr_t)c->handlers[fused];
     eng_codemap_builder *b = &c->map;
     if (b->n && b->entries[b->n - 1][0] == c->ncode) b->entries[b->n - 1][0] = c->ncode - 1;
+    c->last_fused_as = (fused_branch){c->ncode - 1, p.at, row};
+    /* the pair may be the first op of three (ops.h: ENG_FUSED3_OPS); op's operand cell follows */
+    if (c->fuse_first[fused]) c->fuse = (fuse_point){p.at, fused, p.cells + 1};
     return true;
 }
 
@@ -217,10 +243,8 @@ static size_t emit_op(compiler *c, eng_op op) {
      * that branch offsets and trap sites are taken from there */
     if (c->last_fused) return at - 1;
     emit_cell(c, (uint64_t)(uintptr_t)c->handlers[op]);
-    if (c->fuse_first[op] && live(c)) {
-        c->fuse_at = at;
-        c->fuse_op = op;
-    }
+    if (c->fuse_first[op] && live(c))
+        c->fuse = (fuse_point){at, op, op == ENG_OP_CONST64 ? 3 : 2}; /* ops.h: ENG_FUSED_OPS */
     return at;
 }
 
@@ -249,7 +273,7 @@ static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
         c->last_move = c->last_copy;
         c->last_copy = NO_DEF;
         c->last_def = NO_DEF;
-        c->fuse_at = NO_DEF; /* a COPY2 starts no superinstruction (COPY does) */
+        c->fuse.at = NO_DEF; /* a COPY2 starts no superinstruction (COPY does) */
         return true;
     }
     size_t at = emit_op(c, ENG_OP_COPY);
@@ -458,19 +482,16 @@ static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t fiel
  * The charge is the same instruction's, so fuel use does not change. */
 /* The k_fused row of the pair whose second half is the branch at instr, or SIZE_MAX when that
  * branch is an instruction of its own. */
-static size_t fused_branch_pair(const compiler *c, size_t instr) {
+static const fused_branch *fused_branch_at(const compiler *c, size_t instr) {
     size_t lo = 0, hi = c->nfused_br;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->fused_br[mid] < instr)
+        if (c->fused_br[mid].instr < instr)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == c->nfused_br || c->fused_br[lo] != instr) return SIZE_MAX;
-    for (size_t i = 0; i < sizeof k_fused / sizeof k_fused[0]; i++)
-        if (c->code[instr - 1] == (uint64_t)(uintptr_t)c->handlers[k_fused[i].fused]) return i;
-    return SIZE_MAX;
+    return lo < c->nfused_br && c->fused_br[lo].instr == instr ? &c->fused_br[lo] : NULL;
 }
 
 /* For each branch op, its variants into a FUEL block, into a FUEL_LOOP block and, for the
@@ -523,21 +544,21 @@ static void enter_block_variant(compiler *c, size_t instr, size_t target) {
     uint64_t into = c->code[target];
     bool loop = into == (uint64_t)(uintptr_t)h[ENG_OP_FUEL_LOOP];
     if (!loop && into != (uint64_t)(uintptr_t)h[ENG_OP_FUEL]) return;
-    size_t pair = fused_branch_pair(c, instr);
-    eng_op plain = pair == SIZE_MAX ? branch_op(c, c->code[instr]) : (eng_op)k_fused[pair].second;
+    const fused_branch *pair = fused_branch_at(c, instr);
+    eng_op plain = !pair ? branch_op(c, c->code[instr]) : (eng_op)k_fused[pair->row].second;
     if (plain == ENG_OP__COUNT || !k_into[plain][INTO_FUEL]) return;
     eng_op op = (eng_op)k_into[plain][loop ? INTO_LOOP : INTO_FUEL];
     /* a conditional branch's fall-through is the instruction after its 3 cells */
     if (!loop && k_into[plain][INTO_BOTH] && instr + 3 < c->ncode &&
         c->code[instr + 3] == (uint64_t)(uintptr_t)h[ENG_OP_FUEL])
         op = (eng_op)k_into[plain][INTO_BOTH];
-    if (pair == SIZE_MAX) {
+    if (!pair) {
         c->code[instr] = (uint64_t)(uintptr_t)h[op];
     } else {
         /* the same first op with the variant, if that pair exists (else the plain pair stays,
          * and the branch dispatches the block's charge) */
-        eng_op fused = fused_op(c, (eng_op)k_fused[pair].first, op);
-        if (fused != ENG_OP__COUNT) c->code[instr - 1] = (uint64_t)(uintptr_t)h[fused];
+        eng_op fused = fused_op(c, (eng_op)k_fused[pair->row].first, op);
+        if (fused != ENG_OP__COUNT) c->code[pair->handler_at] = (uint64_t)(uintptr_t)h[fused];
     }
 }
 
@@ -548,7 +569,7 @@ static void patch_rel(compiler *c, size_t instr, size_t field, size_t target) {
 
 /* A new branch target at the current position: earlier definitions may not be folded into. */
 static void bind_here(compiler *c) {
-    c->fuse_at = NO_DEF;
+    c->fuse.at = NO_DEF;
     c->last_def = NO_DEF;
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
@@ -639,7 +660,7 @@ static bool emit_jump(compiler *c, uint32_t li) {
         bool two = c->code[at] == (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY2];
         c->code[at] = (uint64_t)(uintptr_t)c->handlers[two ? ENG_OP_COPY2_BR : ENG_OP_COPY_BR];
         c->last_move = c->last_copy = NO_DEF;
-        c->fuse_at = NO_DEF;
+        c->fuse.at = NO_DEF;
     } else {
         at = emit_op(c, ENG_OP_BR);
     }
@@ -781,13 +802,12 @@ static bool compile_unary(compiler *c, const op_info *op) {
     vs_entry a;
     if (!pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    size_t at = c->ncode, fuse_at = c->fuse_at;
-    eng_op fuse_op = c->fuse_op;
+    size_t at = c->ncode;
+    fuse_point before = c->fuse;
     if (!emit_def(c, op->iop, pack3(dst, a.slot, 0), dst)) return false;
     if (live(c) && (op->flags & ENG_FLAG_Z)) {
         c->cmp_instr = at;
-        c->cmp_fuse_at = fuse_at;
-        c->cmp_fuse_op = fuse_op;
+        c->cmp_fuse = before;
         c->cmp_is_eqz = true;
     }
     return canonicalize(c, op, dst);
@@ -804,8 +824,7 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
         c->ncode == c->cmp_instr + 2) {
         uint64_t cell = c->code[c->cmp_instr + 1];
         c->ncode = c->cmp_instr; /* the comparison's result is only consumed by this branch */
-        c->fuse_at = c->cmp_fuse_at;
-        c->fuse_op = c->cmp_fuse_op;
+        c->fuse = c->cmp_fuse;
         if (c->cmp_is_eqz) {
             operand = (cell >> 16) & 0xffff;
             op = when_true ? ENG_OP_BR_IF_Z : ENG_OP_BR_IF_NZ;
@@ -818,8 +837,9 @@ static size_t emit_cond_branch(compiler *c, vs_entry cond, bool when_true, bool 
     size_t at = emit_op(c, op);
     *ok = emit_cell(c, operand) && emit_cell(c, 0);
     if (*ok && c->last_fused) {
-        *ok = grow(c, (void **)&c->fused_br, &c->capfused_br, c->nfused_br + 1, sizeof(size_t));
-        if (*ok) c->fused_br[c->nfused_br++] = at;
+        *ok =
+            grow(c, (void **)&c->fused_br, &c->capfused_br, c->nfused_br + 1, sizeof *c->fused_br);
+        if (*ok) c->fused_br[c->nfused_br++] = c->last_fused_as;
     }
     return at;
 }
@@ -831,15 +851,14 @@ static bool compile_binary(compiler *c, const op_info *op) {
                (op->in == BST_I32 || (int64_t)top->cval == (int64_t)(int32_t)(uint32_t)top->cval);
     if (!pop_ex(c, op->in, &b, imm) || !pop(c, op->in, &a) || !push(c, op->out)) return false;
     uint16_t dst = c->vs[c->nvs - 1].slot;
-    size_t at = c->ncode, fuse_at = c->fuse_at;
-    eng_op fuse_op = c->fuse_op;
+    size_t at = c->ncode;
+    fuse_point before = c->fuse;
     if (!emit_def(c, imm ? op->iop_imm : op->iop,
                   pack3(dst, a.slot, imm ? (uint32_t)b.cval : b.slot), dst))
         return false;
     if (live(c) && (op->flags & ENG_FLAG_B)) {
         c->cmp_instr = at;
-        c->cmp_fuse_at = fuse_at;
-        c->cmp_fuse_op = fuse_op;
+        c->cmp_fuse = before;
         c->cmp_is_eqz = false;
         c->cmp_true = imm ? op->br_imm : op->br;
         c->cmp_false = imm ? op->br_not_imm : op->br_not;
@@ -1528,7 +1547,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->last_copy = NO_DEF;
     c->last_move = NO_DEF;
     c->cmp_instr = NO_DEF;
-    c->fuse_at = NO_DEF;
+    c->fuse.at = NO_DEF;
     c->total_consts = 0;
     if (c->S0 >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "too many locals");
     free(c->local_types);
@@ -1585,7 +1604,7 @@ bool eng_compile_module(bst_module *m, bst_error *err) {
     compiler c;
     memset(&c, 0, sizeof c);
     for (size_t i = sizeof k_fused / sizeof k_fused[0]; i-- > 0;) {
-        c.fuse_first[k_fused[i].first] = (uint8_t)(i + 1);
+        c.fuse_first[k_fused[i].first] = (uint16_t)(i + 1);
         c.fuse_second[k_fused[i].second] = true;
     }
     const void *const *handlers = eng_interp_handlers();

@@ -1114,6 +1114,17 @@ do_call:
         goto L_##second;                                                                         \
     }
     ENG_FUSED_OPS(FUSED)
+/* A__B__C: A's work, B's one cell on, then C's handler two cells on (compile.c moves each op's
+ * code map entry to the cell its work starts from, as for the pairs). */
+#define FUSED3(a, b, c)                                                                          \
+    L_##a##__##b##__##c : {                                                                      \
+        {FIRST_##a}                                                                              \
+        pc += 1;                                                                                 \
+        {FIRST_##b}                                                                              \
+        pc += 1;                                                                                 \
+        goto L_##c;                                                                              \
+    }
+    ENG_FUSED3_OPS(FUSED3)
 
     /* ---- metering and determinism ---- */
     L_FUEL : /* [op][cost] */

@@ -454,6 +454,30 @@ typedef enum eng_imm {
     X(CONST64, STORE64)
 #define ENG_X_OP_FUSED(first, second) ENG_OP_ITEM(first##__##second)
 
+/* Three ops in a row: A__B__C is the pair A__B followed by C, [op][A's cell][B's cell][C's
+ * cell]; the handler does A's and B's work, then continues in C's handler two cells on.  A and B
+ * follow the rules for a pair's first op (A__B must be a pair), C those for a second.  The
+ * compiler forms them as it forms pairs, with the pair A__B as the first op.  Rows are grouped
+ * by A__B.  (Picked from the same dynamic counts: a pair often followed by the same op.) */
+#define ENG_FUSED3_BR(X, a, b, br) X(a, b, br) X(a, b, br##_FUEL) X(a, b, br##_LOOP)
+#define ENG_FUSED3_OPS(X)                                                                          \
+    ENG_FUSED3_BR(X, I32_LOAD8_U, COPY, BR_IF_NZ)                                                  \
+    X(I32_AND_IMM, I32_XOR_IMM, I32_SHR_U_IMM) X(I32_AND_IMM, I32_XOR_IMM, I32_AND_IMM)            \
+    X(I32_LOAD, I32_ADD_IMM, STORE32) X(I32_LOAD, I32_LOAD8_U, I32_AND_IMM)                        \
+    ENG_FUSED3_BR(X, I32_LOAD, I32_LOAD8_U, BR_IF_NZ) X(I32_LOAD, I32_LOAD8_U, IF_NZ_FUEL)         \
+    X(CONST32, I32_ADD_IMM, I32_AND_IMM) X(I32_ADD, I32_ADD_IMM, COPY)                             \
+    X(I32_ADD_IMM, I32_ADD_IMM, I32_ADD_IMM) ENG_FUSED3_BR(X, I32_ADD_IMM, I32_ADD_IMM, BR_IF_NZ)  \
+    X(F64_SUB, F64_MUL, F64_SUB) X(F64_SUB, F64_MUL, F64_ADD) X(I64_LOAD, F64_SUB, F64_MUL)        \
+    X(F64_MUL, F64_ADD, F64_MUL) X(F64_MUL, F64_ADD, STORE64) X(F64_MUL, F64_MUL, F64_ADD)         \
+    X(F64_ADD, F64_ADD, STORE64) X(F64_ADD, F64_MUL, F64_ADD) X(I32_ADD_IMM, I64_LOAD, STORE64)    \
+    ENG_FUSED_CMPBR3(X, I32_ADD, I32_LOAD, I32_NE)                                                 \
+    ENG_FUSED_CMPBR3(X, I32_ADD_IMM, I32_ADD, I32_LE_U)                                            \
+    X(I32_SHL_IMM, I32_ADD, I32_LOAD) X(I32_SHL_IMM, I32_ADD, STORE32)                             \
+    X(GLOBAL_GET, I32_SUB_IMM, GLOBAL_SET) X(I64_SHL_IMM, I64_SHR_U_IMM, I64_OR)
+#define ENG_FUSED_CMPBR3(X, a, b, cmp)                                                             \
+    X(a, b, BR_##cmp) X(a, b, BR_##cmp##_FUEL) X(a, b, BR_##cmp##_LOOP) X(a, b, IF_##cmp##_FUEL)
+#define ENG_X_OP_FUSED3(a, b, c) ENG_OP_ITEM(a##__##b##__##c)
+
 /* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
  * the numeric wasm instructions' own ops, the others above, then the immediate forms
  * (<op>_IMM: [op][dst | a<<16 | imm32<<32]) and the fused compare-and-branch ops
@@ -475,7 +499,8 @@ typedef enum eng_imm {
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_OWN) ENG_WASM_SAT_OPS(ENG_X_OP_OWN)                              \
     ENG_INTERNAL_OPS(ENG_OP_ITEM)                                                                  \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)                        \
-    ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR_INTO) ENG_FUSED_OPS(ENG_X_OP_FUSED)
+    ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR_INTO) ENG_FUSED_OPS(ENG_X_OP_FUSED)                        \
+    ENG_FUSED3_OPS(ENG_X_OP_FUSED3)
 
 typedef enum eng_op {
 #define ENG_OP_ITEM(name) ENG_OP_##name,

@@ -1,0 +1,101 @@
+#!/bin/sh
+# tests/fused/fused3.sh BASTION WAT2WASM — CTest engine/fused3: the three-op superinstructions
+# (ops.h: ENG_FUSED3_OPS).  Each function of fused3.wat is shaped to form one of them; its
+# results are checked with metering on (branches into metered blocks take their _FUEL/_LOOP
+# forms) and off (the plain branches), and a trap in each of the three parts must report that
+# part's own instruction offset, read from `wasm-objdump -d` (wabt, beside wat2wasm).
+set -u
+BASTION=$1
+WAT2WASM=$2
+OBJDUMP=$(dirname "$WAT2WASM")/wasm-objdump
+WORK=$(mktemp -d) || exit 1
+trap 'rm -rf "$WORK"' EXIT
+"$WAT2WASM" "$(dirname "$0")/fused3.wat" -o "$WORK/m.wasm" || exit 1
+"$OBJDUMP" -d "$WORK/m.wasm" >"$WORK/dis" || exit 1
+failed=0
+# expect "WANT" FUNC ARGS...: the results, one per line, joined by spaces, metered or not.
+expect() {
+    want=$1
+    shift
+    for meter in "" --no-metering; do
+        got=$("$BASTION" run $meter "$WORK/m.wasm" --invoke "$@" | tr '\n' ' ' | sed 's/ $//')
+        if [ "$got" != "$want" ]; then
+            echo "FAIL: $* ${meter:-(metered)}: got '$got', want '$want'" >&2
+            failed=1
+        fi
+    done
+}
+# expect_trap FUNC INSTR ARGS...: an out-of-bounds trap whose innermost frame is the first
+# INSTR (e.g. i32.load8_u) of FUNC.
+expect_trap() {
+    func=$1
+    instr=$2
+    shift 2
+    at=$(awk -v f="<$func>:" -v i="| $instr " '
+        index($0, f) { in_f = 1; next }
+        in_f && / func\[/ { exit }
+        in_f && index($0 " ", i) { sub(/^ */, ""); sub(/:.*/, ""); print; exit }' "$WORK/dis")
+    if [ -z "$at" ]; then
+        echo "FAIL: no $instr in $func" >&2
+        failed=1
+        return
+    fi
+    out=$("$BASTION" run "$WORK/m.wasm" --invoke "$func" "$@" 2>&1)
+    case $out in
+    *"out of bounds memory access"*"#0 0x$at func["*) ;;
+    *)
+        echo "FAIL: $func $*: want a trap at 0x$at ($instr), got: $out" >&2
+        failed=1
+        ;;
+    esac
+}
+expect 3 strlen 64
+expect 0 strlen 67
+expect 1 strlen 66
+expect 48 mix_shr 0x1234
+expect 85 mix_shr 0xff
+expect 1 mix_and 0x1234
+expect 15 mix_and 0xfa
+expect 15 bump 800 5
+expect 3 bump 800 1
+expect 1 first_low 128
+expect 0 first_low 132
+expect 20 first_set 128
+expect 10 first_set 132
+expect 30 first_if 128
+expect 40 first_if 132
+expect 11 digit 55
+expect 252 digit 40
+expect 11 add_add_copy 3 4
+expect 107 add_add_copy 5 100
+expect 322 add3 1
+expect 0 add3 -321
+expect 0 count_up 3
+expect 8 f_sms 5 2 3 1
+expect 2.375 f_sms 1.5 0.25 2 0.125
+expect 9.5 f_sma 5 2 3 0.5
+expect 5 f_mam 2 3 4 0.5
+expect 29 f_mma 2 3 4 5
+expect 25 f_ama 2 3 4 5
+expect 9 f_load 5 2 3
+expect 10.5 f_store_ma 520 2 3 4.5
+expect 9 f_store_aa 528 2 3 4
+expect 578437695752307201 move64 800 900
+expect 2 find_word 3
+expect 0 find_word 1
+expect 1 word_is 4 2
+expect 0 word_is 4 3
+expect 8 word_if 4 2
+expect 7 word_if 4 3
+expect 18 le_loop 20 3
+expect 1 le_loop 0 0
+expect 3 word_at 2 600
+expect 99 put_word 2 99 700
+expect 4101 frame 5
+expect 81684111829661576 bits64 0x0102030405060708
+# a trap in the first, second and third op of a superinstruction
+expect_trap first_low i32.load 70000
+expect_trap first_low i32.load8_u 136
+expect_trap word_at i32.load 100000 600
+expect_trap put_word i32.store 100000 1 700
+exit $failed

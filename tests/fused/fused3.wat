@@ -1,0 +1,144 @@
+;; tests/fused/fused3.wat — code shaped so that the compiler forms each three-op
+;; superinstruction of ops.h (ENG_FUSED3_OPS): a pair followed by a third op, run with operands
+;; that make each of the three ops' results visible, and the branch halves taken both ways and
+;; into every kind of target (a loop head, a block end, both arms of an if).  fused3.sh checks
+;; the results; a trap in the second or third op must name that op's offset.
+(module
+  (memory 1)
+  (global $sp (mut i32) (i32.const 4096))
+  (data (i32.const 64) "abc\00")
+  (data (i32.const 128) "\40\00\00\00")  ;; a pointer to "abc" at 64
+  (data (i32.const 132) "\43\00\00\00")  ;; ... and one to its terminating zero at 67
+  (data (i32.const 136) "\f0\ff\ff\ff")  ;; ... and one far out of bounds
+  ;; I32_LOAD8_U + COPY + BR_IF_NZ into a loop head: the length of the string at p
+  ;; (the byte lands in a local, an index moves by a copy, the loop goes on while the byte is
+  ;; not zero)
+  (func (export "strlen") (param $p i32) (result i32) (local $b i32) (local $next i32)
+    (local $start i32)
+    (local.set $start (local.get $p))
+    (loop $again
+      (local.set $next (i32.add (local.get $p) (i32.const 1)))
+      (local.set $b (i32.load8_u (local.get $p)))
+      (local.set $p (local.get $next))
+      (br_if $again (local.get $b)))
+    (i32.sub (i32.sub (local.get $p) (local.get $start)) (i32.const 1)))
+  ;; I32_AND_IMM + I32_XOR_IMM + I32_SHR_U_IMM, and + I32_AND_IMM
+  (func (export "mix_shr") (param i32) (result i32)
+    (i32.shr_u (i32.xor (i32.and (local.get 0) (i32.const 0xff)) (i32.const 0x55)) (i32.const 1)))
+  (func (export "mix_and") (param i32) (result i32)
+    (i32.and (i32.xor (i32.and (local.get 0) (i32.const 0xff)) (i32.const 0x55)) (i32.const 0x0f)))
+  ;; I32_LOAD + I32_ADD_IMM + STORE32: a counter in memory at p, bumped n times
+  (func (export "bump") (param $p i32) (param $n i32) (result i32)
+    (i32.store offset=8 (local.get $p) (i32.const 0))
+    (loop $again
+      (i32.store offset=8 (local.get $p)
+        (i32.add (i32.load offset=8 (local.get $p)) (i32.const 3)))
+      (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.load (i32.add (local.get $p) (i32.const 8))))
+  ;; I32_LOAD + I32_LOAD8_U + I32_AND_IMM, then + BR_IF_NZ, and + IF_NZ_FUEL
+  (func (export "first_low") (param i32) (result i32)
+    (i32.and (i32.load8_u (i32.load (local.get 0))) (i32.const 0x0f)))
+  (func (export "first_set") (param i32) (result i32)
+    (block $out
+      (br_if $out (i32.load8_u (i32.load (local.get 0))))
+      (return (i32.const 10)))
+    (i32.const 20))
+  (func (export "first_if") (param i32) (result i32)
+    (block $set
+      (block $clear
+        (br_if $set (i32.load8_u (i32.load (local.get 0)))))
+      (return (i32.const 40)))
+    (i32.const 30))
+  ;; CONST32 + I32_ADD_IMM + I32_AND_IMM: a constant into a local, then a digit test's start
+  (func (export "digit") (param $c i32) (result i32) (local $state i32)
+    (local.set $state (i32.const 4))
+    (i32.add (local.get $state)
+      (i32.and (i32.add (local.get $c) (i32.const -48)) (i32.const 255))))
+  ;; I32_ADD + I32_ADD_IMM + COPY
+  (func (export "add_add_copy") (param i32 i32) (result i32) (local i32 i32)
+    (local.set 2 (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const 7)))
+    (local.set 3 (local.get 0))
+    (i32.sub (local.get 2) (local.get 3)))
+  ;; I32_ADD_IMM three times, and twice + BR_IF_NZ into a loop head
+  (func (export "add3") (param i32) (result i32)
+    (i32.add (i32.add (i32.add (local.get 0) (i32.const 1)) (i32.const 20)) (i32.const 300)))
+  (func (export "count_up") (param $n i32) (result i32) (local $i i32)
+    (local.set $i (local.get $n))
+    (loop $again
+      (br_if $again (i32.add (i32.add (local.tee $i (i32.sub (local.get $i) (i32.const 1)))
+                                     (i32.const 5)) (i32.const -5))))
+    (local.get $i))
+  ;; f64 chains
+  (func (export "f_sms") (param f64 f64 f64 f64) (result f64)
+    (f64.sub (f64.mul (f64.sub (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+  (func (export "f_sma") (param f64 f64 f64 f64) (result f64)
+    (f64.add (f64.mul (f64.sub (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+  (func (export "f_mam") (param f64 f64 f64 f64) (result f64)
+    (f64.mul (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+  (func (export "f_mma") (param f64 f64 f64 f64) (result f64)
+    (f64.add (f64.mul (f64.mul (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+  (func (export "f_ama") (param f64 f64 f64 f64) (result f64)
+    (f64.add (f64.mul (f64.add (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+  ;; I64_LOAD + F64_SUB + F64_MUL; F64_MUL + F64_ADD + STORE64; F64_ADD + F64_ADD + STORE64
+  (func (export "f_load") (param f64 f64 f64) (result f64)
+    (f64.store (i32.const 512) (local.get 0))
+    (f64.mul (f64.sub (f64.load (i32.const 512)) (local.get 1)) (local.get 2)))
+  (func (export "f_store_ma") (param $p i32) (param f64 f64 f64) (result f64)
+    (f64.store (local.get $p) (f64.add (f64.mul (local.get 1) (local.get 2)) (local.get 3)))
+    (f64.load (local.get $p)))
+  (func (export "f_store_aa") (param $p i32) (param f64 f64 f64) (result f64)
+    (f64.store (local.get $p) (f64.add (f64.add (local.get 1) (local.get 2)) (local.get 3)))
+    (f64.load (local.get $p)))
+  ;; I32_ADD_IMM + I64_LOAD + STORE64: copy the i64 at p+8 to q
+  (data (i32.const 808) "\01\02\03\04\05\06\07\08")
+  (func (export "move64") (param $p i32) (param $q i32) (result i64)
+    (i64.store (local.get $q) (i64.load (i32.add (local.get $p) (i32.const 8))))
+    (i64.load (local.get $q)))
+  ;; I32_ADD + I32_LOAD + BR_I32_NE: the first index of `stop` in the words from p
+  (data (i32.const 600) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00")
+  (func (export "find_word") (param $stop i32) (result i32)
+    (local $p i32) (local $four i32) (local $base i32)
+    (local.set $base (i32.const 600))
+    (local.set $four (i32.const 4))
+    (local.set $p (i32.const -4))
+    (loop $again
+      (local.set $p (i32.add (local.get $p) (local.get $four)))
+      (br_if $again (i32.ne (i32.load (i32.add (local.get $p) (local.get $base)))
+                            (local.get $stop))))
+    (i32.shr_u (local.get $p) (i32.const 2)))
+  (func (export "word_is") (param $i i32) (param $want i32) (result i32) (local $base i32)
+    (local.set $base (i32.const 600))
+    (block $out
+      (br_if $out (i32.ne (i32.load (i32.add (local.get $i) (local.get $base))) (local.get $want)))
+      (return (i32.const 1)))
+    (i32.const 0))
+  (func (export "word_if") (param $i i32) (param $want i32) (result i32) (local $base i32)
+    (local.set $base (i32.const 600))
+    (block $differs
+      (block $fall
+        (br_if $differs
+          (i32.ne (i32.load (i32.add (local.get $i) (local.get $base))) (local.get $want))))
+      (return (i32.const 8)))
+    (i32.const 7))
+  ;; I32_ADD_IMM + I32_ADD + BR_I32_LE_U
+  (func (export "le_loop") (param $n i32) (param $step i32) (result i32) (local $i i32)
+    (loop $again
+      (br_if $again (i32.le_u (i32.add (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                       (local.get $step))
+                              (local.get $n))))
+    (local.get $i))
+  ;; I32_SHL_IMM + I32_ADD + I32_LOAD / STORE32: word i of the table at 600
+  (func (export "word_at") (param $i i32) (param $base i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get $i) (i32.const 2)) (local.get $base))))
+  (func (export "put_word") (param $i i32) (param $v i32) (param $base i32) (result i32)
+    (i32.store (i32.add (i32.shl (local.get $i) (i32.const 2)) (local.get $base)) (local.get $v))
+    (i32.load (i32.const 708)))
+  ;; GLOBAL_GET + I32_SUB_IMM + GLOBAL_SET: a stack frame taken and given back
+  (func (export "frame") (param i32) (result i32) (local $fp i32)
+    (global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 32))))
+    (i32.store (local.get $fp) (local.get 0))
+    (global.set $sp (i32.add (local.get $fp) (i32.const 32)))
+    (i32.add (i32.load (local.get $fp)) (global.get $sp)))
+  ;; I64_SHL_IMM + I64_SHR_U_IMM + I64_OR
+  (func (export "bits64") (param i64) (result i64)
+    (i64.or (i64.shr_u (i64.shl (local.get 0) (i64.const 8)) (i64.const 4)) (local.get 0))))
