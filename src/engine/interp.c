@@ -1097,6 +1097,7 @@ do_call:
     const uint64_t *w = pc + 1;                                                                  \
     inst->globals[OHI(w)]->val = fp[OD(w)];
 #define FIRST_I32_SUB_IMM BINI_BODY_E(E_I32_SUB)
+#define FIRST_I64_SUB_IMM BINI_BODY(uint64_t, a - b)
 /* three cells: one more step than the other first halves take */
 #define FIRST_CONST64                                                                            \
     fp[OD(pc + 1)] = pc[2];                                                                      \

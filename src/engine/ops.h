@@ -431,7 +431,8 @@ typedef enum eng_imm {
     X(I32_ADD_IMM, COPY) X(I32_ADD_IMM, CALL) X(I32_ADD_IMM, BR_IF_NZ)                             \
     X(I32_ADD_IMM, BR_IF_NZ_LOOP) X(I32_ADD_IMM, BR_IF_NZ_FUEL)                                    \
     ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_LE_U) ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_EQ_IMM)          \
-    X(I32_SUB_IMM, CALL) X(COPY, CALL) X(COPY, BR_IF_NZ) X(COPY, BR_IF_NZ_LOOP)                    \
+    X(I32_SUB_IMM, CALL) X(I64_SUB_IMM, CALL) X(COPY, CALL) X(COPY, BR_IF_NZ)                      \
+    X(COPY, BR_IF_NZ_LOOP)                                                                       \
     X(COPY, BR_IF_NZ_FUEL) X(I32_SHR_U_IMM, I32_AND_IMM) X(I32_SHL_IMM, I32_ADD)                   \
     X(I32_AND, I32_ADD) X(I32_AND, I32_SHL_IMM) X(I32_AND_IMM, I32_XOR_IMM)                        \
     X(I32_AND_IMM, SELECT) X(I32_MUL, I32_ADD) X(I32_XOR, I32_AND_IMM)                             \
