@@ -1439,8 +1439,8 @@ static bool op_call(compiler *c, eng_op op, const eng_ftype *ft, uint64_t operan
     uint32_t base = c->S0 + c->nvs;
     if (base >= MAX_SLOTS) return cfail(c, BST_ERR_LIMIT, "function frame too large");
     emit_op(c, op);
-    uint64_t cell = op == ENG_OP_CALL ? ((uint64_t)base | operand_hi << 32)
-                                      : pack3(index->slot, base, (uint32_t)operand_hi);
+    uint64_t cell = !index ? ((uint64_t)base | operand_hi << 32) /* CALL, CALL_IMPORT */
+                           : pack3(index->slot, base, (uint32_t)operand_hi);
     if (!emit_cell(c, cell)) return false;
     if (has_extra && !emit_cell(c, extra)) return false;
     return push_types(c, ft->types + ft->nparams, ft->nresults);
@@ -1451,7 +1451,10 @@ static bool compile_call(compiler *c, const op_info *op) {
     uint32_t fi;
     if (!eng_read_u32(&c->r, &fi)) return false;
     if (fi >= m->nfuncs) return cfail(c, BST_ERR_INVALID, "unknown function");
-    return op_call(c, op->iop, &m->types[m->funcs[fi].type], fi, 0, false, NULL);
+    /* a function of the module itself runs in this instance and was compiled here: CALL skips
+     * the checks for a host function or another instance's (interp.c) */
+    eng_op iop = fi < m->nimported_funcs ? ENG_OP_CALL_IMPORT : op->iop;
+    return op_call(c, iop, &m->types[m->funcs[fi].type], fi, 0, false, NULL);
 }
 
 static bool compile_call_indirect(compiler *c, const op_info *op) {
@@ -1582,6 +1585,9 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
         eng_code_free(code);
         return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
     }
+    bool metered_entry = c->ncode >= 2 && c->code[0] == (uint64_t)(uintptr_t)handlers[ENG_OP_FUEL];
+    code->entry = code->cells + (metered_entry ? 2 : 0);
+    code->entry_fuel = metered_entry ? (int64_t)c->code[1] : 0;
     code->nparams = ft->nparams;
     code->nlocals = mf->nlocals;
     code->nresults = ft->nresults;

@@ -679,7 +679,58 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         }
         NEXT();
     }
-    L_CALL : { /* [op][base | funcidx<<32] */
+/* Enters callee, a wasm function, with its arguments at nfp (pc is past the call): the frame
+ * push, locals cleared, then the body's first block charged here (eng_code.entry); SWITCH is
+ * what changes when the callee may belong to another instance. */
+#define ENTER_WASM(SWITCH)                                                                       \
+    do {                                                                                         \
+        const eng_code *code = callee->code;                                                     \
+        /* capacity checks; the out-of-line slow paths grow the stacks or name the limit hit */  \
+        if (__builtin_expect(s->depth >= s->frames_cap, 0) && !eng_frames_grow(s, err))          \
+            CALL_TRAP_FILLED();                                                                  \
+        if (__builtin_expect(nfp + code->frame_slots > stack_end, 0)) {                          \
+            if (!eng_stack_grow(s, nfp, code->frame_slots, err)) CALL_TRAP_FILLED();             \
+            stack_end = s->stack_end;                                                            \
+        }                                                                                        \
+        eng_frame *fr = &s->frames[s->depth++];                                                  \
+        fr->pc = pc;                                                                             \
+        fr->fp = fp;                                                                             \
+        fr->func = cur;                                                                          \
+        /* Declared locals start at zero.  Most functions have few: the first                    \
+         * ENG_ZEROED_LOCALS are cleared by plain stores (every frame has room for them,         \
+         * compile.c), so the common call makes no library call and keeps its registers. */      \
+        uint64_t *locals = nfp + code->nparams;                                                  \
+        for (unsigned i = 0; i < ENG_ZEROED_LOCALS; i++) locals[i] = 0;                          \
+        if (__builtin_expect(code->nlocals > ENG_ZEROED_LOCALS, 0))                              \
+            memset(locals + ENG_ZEROED_LOCALS, 0,                                                \
+                   (size_t)(code->nlocals - ENG_ZEROED_LOCALS) * sizeof *nfp);                   \
+        fp = nfp;                                                                                \
+        cur = callee;                                                                            \
+        SWITCH                                                                                   \
+        /* a short budget runs the body's FUEL itself: checkpoint, or out of fuel right there */ \
+        if (__builtin_expect(fuel < code->entry_fuel, 0)) {                                      \
+            pc = code->cells;                                                                    \
+            NEXT();                                                                              \
+        }                                                                                        \
+        fuel -= code->entry_fuel;                                                                \
+        pc = code->entry;                                                                        \
+        NEXT();                                                                                  \
+    } while (0)
+#define SAME_INSTANCE
+#define SWITCH_INSTANCE                                                                          \
+    if (callee->inst != inst) {                                                                  \
+        inst = callee->inst;                                                                     \
+        RELOAD_MEM();                                                                            \
+    }
+    L_CALL : { /* [op][base | funcidx<<32]: a function of this instance, compiled with it */
+        const uint64_t *w = pc + 1;
+        callee = inst->funcs[OHI(w)];
+        nfp = fp + OLO(w);
+        pc += 2;
+        if (INTERRUPTED()) CALL_TRAP(BST_TRAP_INTERRUPTED);
+        ENTER_WASM(SAME_INSTANCE);
+    }
+    L_CALL_IMPORT : { /* [op][base | funcidx<<32]: a host function or another instance's */
         const uint64_t *w = pc + 1;
         callee = inst->funcs[OHI(w)];
         nfp = fp + OLO(w);
@@ -703,35 +754,7 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 do_call:
     if (INTERRUPTED()) CALL_TRAP(BST_TRAP_INTERRUPTED);
     if (callee->code) {
-        const eng_code *code = callee->code;
-        /* capacity checks; the out-of-line slow paths grow the stacks or name the limit hit */
-        if (__builtin_expect(s->depth >= s->frames_cap, 0) && !eng_frames_grow(s, err))
-            CALL_TRAP_FILLED();
-        if (__builtin_expect(nfp + code->frame_slots > stack_end, 0)) {
-            if (!eng_stack_grow(s, nfp, code->frame_slots, err)) CALL_TRAP_FILLED();
-            stack_end = s->stack_end;
-        }
-        eng_frame *fr = &s->frames[s->depth++];
-        fr->pc = pc;
-        fr->fp = fp;
-        fr->func = cur;
-        /* Declared locals start at zero.  Most functions have few: the first ENG_ZEROED_LOCALS
-         * are cleared by plain stores (every frame has room for them, compile.c), so the common
-         * call makes no library call and keeps its registers. */
-        uint64_t *locals = nfp + code->nparams;
-        for (unsigned i = 0; i < ENG_ZEROED_LOCALS; i++) locals[i] = 0;
-        if (__builtin_expect(code->nlocals > ENG_ZEROED_LOCALS, 0))
-            memset(locals + ENG_ZEROED_LOCALS, 0,
-                   (size_t)(code->nlocals - ENG_ZEROED_LOCALS) * sizeof *nfp);
-        fp = nfp;
-        cur = callee;
-        pc = code->cells;
-        if (callee->inst != inst) {
-            inst = callee->inst;
-            RELOAD_MEM();
-        }
-        if (pc[0] == (uint64_t)(uintptr_t)&&L_FUEL) ENTER_FUEL(); /* a metered body */
-        NEXT();
+        ENTER_WASM(SWITCH_INSTANCE);
     } else {
         if (s->depth >= s->frames_cap && !eng_frames_grow(s, err)) CALL_TRAP_FILLED();
         uint32_t need = callee->type->nparams > callee->type->nresults ? callee->type->nparams

@@ -322,7 +322,8 @@ typedef enum eng_imm {
     X(BR_IF_Z)         /* [op][cond][rel]: taken when cond is zero */                              \
     X(BR_TABLE)        /* [op][index | count<<32][rel x count+1] */                                \
     X(RETURN)          /* [op]: results already in fp[0..n) */                                     \
-    X(CALL)            /* [op][arg_base | funcidx<<32] */                                          \
+    X(CALL)            /* [op][arg_base | funcidx<<32]: a function defined by the module */        \
+    X(CALL_IMPORT)     /* [op][arg_base | funcidx<<32]: an imported one (host or wasm) */          \
     X(CALL_INDIRECT)   /* [op][index | arg_base<<16 | typeidx<<32][table] */                       \
     X(COPY)            /* [op][dst | src<<16] */                                                   \
     X(COPY2)           /* [op][dst1 | src1<<16 | dst2<<32 | src2<<48]: two copies, in order */     \

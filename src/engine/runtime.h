@@ -26,6 +26,10 @@ typedef struct eng_code {
     uint32_t nparams, nlocals, nresults; /* nlocals: declared locals (zeroed at entry) */
     uint32_t frame_slots; /* params + locals + maximum operand-stack height, at least nparams +
                            * ENG_ZEROED_LOCALS */
+    /* Where a call enters: after the body's first FUEL, whose charge (entry_fuel) the call does
+     * itself; cells and 0 when the body does not start with one (no metering, counting). */
+    const uint64_t *entry;
+    int64_t entry_fuel;
     /* Which wasm instruction each stretch of cells came from (codemap.c), for the offsets of
      * backtraces: pairs (cell delta, byte offset delta) as LEB128, from (0, map_base). */
     uint8_t *map;
