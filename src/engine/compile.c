@@ -20,6 +20,7 @@
  * table (ops.h) names; compile_body() dispatches on the opcode through a table built from those
  * rows.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1613,6 +1614,9 @@ bool eng_compile_module(bst_module *m, bst_error *err) {
         c.fuse_first[k_fused[i].first] = (uint16_t)(i + 1);
         c.fuse_second[k_fused[i].second] = true;
     }
+    /* each first op's rows are contiguous (ops.h), as fused_row() scans one group */
+    for (size_t i = 1; i < FUSED_ROWS; i++)
+        assert(k_fused[i].first == k_fused[i - 1].first || c.fuse_first[k_fused[i].first] == i + 1);
     const void *const *handlers = eng_interp_handlers();
     c.handlers = handlers;
     index_branches(&c);

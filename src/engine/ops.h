@@ -440,6 +440,7 @@ typedef enum eng_imm {
     X(I32_XOR_IMM, I32_SHR_U_IMM) X(I32_LOAD, STORE32) X(I32_LOAD, I32_LOAD8_U)                    \
     X(I32_LOAD, I32_SUB) X(I32_LOAD, I32_ADD_IMM) X(I32_LOAD, BR_IF_NZ)                            \
     X(I32_LOAD, BR_IF_NZ_LOOP) X(I32_LOAD, BR_IF_NZ_FUEL) X(I32_LOAD8_U, I32_ADD)                  \
+    X(I32_LOAD8_U, I32_AND)                                                                        \
     X(I32_LOAD8_U, COPY) ENG_FUSED_CMPBR(X, I32_LOAD8_U, I32_NE)                                   \
     ENG_FUSED_CMPBR(X, I32_SUB, I32_GT_U) X(I32_LOAD16_S, I32_LOAD16_S) X(I64_LOAD, F64_SUB)       \
     X(I64_LOAD, STORE64) X(I64_LOAD, F64_MUL) X(I64_LOAD, CONST32) X(I64_MUL, I64_ADD)             \
@@ -475,7 +476,8 @@ typedef enum eng_imm {
     ENG_FUSED_CMPBR3(X, I32_ADD, I32_LOAD, I32_NE)                                                 \
     ENG_FUSED_CMPBR3(X, I32_ADD_IMM, I32_ADD, I32_LE_U)                                            \
     X(I32_SHL_IMM, I32_ADD, I32_LOAD) X(I32_SHL_IMM, I32_ADD, STORE32)                             \
-    X(GLOBAL_GET, I32_SUB_IMM, GLOBAL_SET) X(I64_SHL_IMM, I64_SHR_U_IMM, I64_OR)
+    X(GLOBAL_GET, I32_SUB_IMM, GLOBAL_SET) X(I64_SHL_IMM, I64_SHR_U_IMM, I64_OR)                   \
+    X(I32_LOAD8_U, I32_AND, I32_ADD)
 #define ENG_FUSED_CMPBR3(X, a, b, cmp)                                                             \
     X(a, b, BR_##cmp) X(a, b, BR_##cmp##_FUEL) X(a, b, BR_##cmp##_LOOP) X(a, b, IF_##cmp##_FUEL)
 #define ENG_X_OP_FUSED3(a, b, c) ENG_OP_ITEM(a##__##b##__##c)
