@@ -46,6 +46,19 @@ static uint8_t *linear_grow(uint8_t *old, uint64_t old_size, uint64_t new_size) 
 #endif
 }
 
+/* Maps in, in one system call, the pages [lo, hi) of a memory that instantiation is about to
+ * write (its data segments): cheaper than a page fault for each, notably under virtualisation.
+ * Only a hint: without MADV_POPULATE_WRITE (Linux < 5.14) the copy faults the pages in. */
+static void linear_prefault(uint8_t *p, uint64_t lo, uint64_t hi) {
+#if ENG_USE_MMAP && defined(MADV_POPULATE_WRITE)
+    const uint64_t page = 4096;
+    lo &= ~(page - 1);
+    if (p && hi > lo) (void)madvise(p + lo, (size_t)(hi - lo), MADV_POPULATE_WRITE);
+#else
+    (void)p, (void)lo, (void)hi;
+#endif
+}
+
 static void linear_free(uint8_t *p, uint64_t size) {
 #if ENG_USE_MMAP
     if (p) munmap(p, (size_t)size);
@@ -523,6 +536,26 @@ static bool check_import(bst_store *s, const bst_module *m, const eng_import *im
     return false;
 }
 
+static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e);
+
+/* The stretch of memory 0 that the active data segments cover, mapped in at once when they
+ * fill most of it (a sparse layout would map pages nothing writes). */
+static void prefault_data(bst_instance *inst) {
+    const bst_module *m = inst->module;
+    uint64_t lo = UINT64_MAX, hi = 0, bytes = 0;
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const eng_mdata *d = &m->datas[i];
+        if (d->mode != ENG_SEG_ACTIVE || d->memory != 0 || !d->len) continue;
+        uint64_t off = (uint32_t)eval_const(inst, &d->offset);
+        if (off < lo) lo = off;
+        if (off + d->len > hi) hi = off + d->len;
+        bytes += d->len;
+    }
+    bst_memory *mem = m->nmemories ? inst->memories[0] : NULL;
+    if (!mem || hi <= lo || hi > mem->size || hi - lo > 2 * bytes + 65536) return;
+    linear_prefault(mem->data, lo, hi);
+}
+
 static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e) {
     switch (e->op) {
     case 0x41: return (uint32_t)e->value;
@@ -551,6 +584,7 @@ bool eng_instance_initialise(bst_instance *inst, bst_error *err) {
         }
         if (e->mode != ENG_SEG_PASSIVE) inst->elem_len[i] = 0;
     }
+    prefault_data(inst);
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const eng_mdata *d = &m->datas[i];
         if (d->mode != ENG_SEG_ACTIVE) continue;
