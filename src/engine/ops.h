@@ -433,28 +433,28 @@ typedef enum eng_imm {
     X(I32_ADD_IMM, BR_IF_NZ_LOOP) X(I32_ADD_IMM, BR_IF_NZ_FUEL)                                    \
     ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_LE_U) ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_EQ_IMM)          \
     X(I32_SUB_IMM, CALL) X(I64_SUB_IMM, CALL) X(COPY, CALL) X(COPY, BR_IF_NZ)                      \
-    X(COPY, BR_IF_NZ_LOOP)                                                                       \
-    X(COPY, BR_IF_NZ_FUEL) X(I32_SHR_U_IMM, I32_AND_IMM) X(I32_SHL_IMM, I32_ADD)                   \
-    X(I32_AND, I32_ADD) X(I32_AND, I32_SHL_IMM) X(I32_AND_IMM, I32_XOR_IMM)                        \
-    X(I32_AND_IMM, SELECT) X(I32_MUL, I32_ADD) X(I32_XOR, I32_AND_IMM)                             \
-    X(I32_XOR_IMM, I32_SHR_U_IMM) X(I32_LOAD, STORE32) X(I32_LOAD, I32_LOAD8_U)                    \
-    X(I32_LOAD, I32_SUB) X(I32_LOAD, I32_ADD_IMM) X(I32_LOAD, BR_IF_NZ)                            \
-    X(I32_LOAD, BR_IF_NZ_LOOP) X(I32_LOAD, BR_IF_NZ_FUEL) X(I32_LOAD8_U, I32_ADD)                  \
-    X(I32_LOAD8_U, I32_AND)                                                                        \
-    X(I32_LOAD8_U, COPY) ENG_FUSED_CMPBR(X, I32_LOAD8_U, I32_NE)                                   \
-    ENG_FUSED_CMPBR(X, I32_SUB, I32_GT_U) X(I32_LOAD16_S, I32_LOAD16_S) X(I64_LOAD, F64_SUB)       \
-    X(I64_LOAD, STORE64) X(I64_LOAD, F64_MUL) X(I64_LOAD, CONST32) X(I64_MUL, I64_ADD)             \
-    X(I64_SHL_IMM, I64_SHR_U_IMM) X(I64_SHL_IMM, I64_OR) X(I64_SHR_U_IMM, I64_OR)                  \
-    X(I64_SHR_U_IMM, I32_WRAP_I64) X(I64_SHR_U_IMM, I64_ADD) X(I64_EXTEND_I32_U, I64_ADD)          \
-    X(I64_LT_U, I64_EXTEND_I32_U) X(I64_ADD, I64_LT_U) X(I64_OR, I64_ADD)                          \
-    X(I32_WRAP_I64, I32_AND_IMM) X(F64_MUL, F64_ADD) X(F64_MUL, F64_MUL) X(F64_MUL, F64_SUB)       \
-    X(F64_ADD, F64_ADD) X(F64_ADD, F64_MUL) X(F64_ADD, I64_LOAD) X(F64_ADD, CONST32)               \
-    X(F64_SUB, F64_MUL) X(STORE64, I32_ADD_IMM) X(STORE64, RETURN) X(STORE32, I32_ADD_IMM)         \
-    X(STORE32, COPY) X(SELECT, I32_SHR_U_IMM) X(SELECT, SELECT) X(CONST32, I32_ADD_IMM)            \
-    X(CONST32, I64_AND) X(CONST32, SELECT) X(GLOBAL_GET, I32_SUB_IMM) X(GLOBAL_SET, RETURN)        \
-    X(CONST64, I64_AND) X(CONST64, I64_ADD) X(CONST64, I64_OR) X(CONST64, F64_MUL)                 \
-    X(CONST64, F64_ADD) X(CONST64, F64_SUB) X(CONST64, F64_LT) X(CONST64, F64_GT)                  \
-    X(CONST64, STORE64)
+    X(COPY, BR_IF_NZ_LOOP) X(COPY, BR_IF_NZ_FUEL) X(COPY, I32_LOAD) X(I32_SHR_U_IMM, I32_AND_IMM)  \
+    X(I32_SHL_IMM, I32_ADD) X(I32_AND, I32_ADD) X(I32_AND, I32_SHL_IMM)                            \
+    X(I32_AND_IMM, I32_XOR_IMM) X(I32_AND_IMM, SELECT) X(I32_MUL, I32_ADD)                         \
+    X(I32_XOR, I32_AND_IMM) X(I32_XOR_IMM, I32_SHR_U_IMM) X(I32_LOAD, STORE32)                     \
+    X(I32_LOAD, I32_LOAD8_U) X(I32_LOAD, I32_SUB) X(I32_LOAD, I32_ADD_IMM) X(I32_LOAD, BR_IF_NZ)   \
+    X(I32_LOAD, BR_IF_NZ_LOOP) X(I32_LOAD, BR_IF_NZ_FUEL) X(I32_LOAD, I32_LOAD16_U)                \
+    X(I32_LOAD8_U, I32_ADD) X(I32_LOAD8_U, I32_AND) X(I32_LOAD8_U, COPY)                           \
+    ENG_FUSED_CMPBR(X, I32_LOAD8_U, I32_NE) ENG_FUSED_CMPBR(X, I32_SUB, I32_GT_U)                  \
+    X(I32_LOAD16_S, I32_LOAD16_S) X(I64_LOAD, F64_SUB) X(I64_LOAD, STORE64) X(I64_LOAD, F64_MUL)   \
+    X(I64_LOAD, CONST32) X(I64_MUL, I64_ADD) X(I64_SHL_IMM, I64_SHR_U_IMM) X(I64_SHL_IMM, I64_OR)  \
+    X(I64_SHR_U_IMM, I64_OR) X(I64_SHR_U_IMM, I32_WRAP_I64) X(I64_SHR_U_IMM, I64_ADD)              \
+    X(I64_EXTEND_I32_U, I64_ADD) X(I64_LT_U, I64_EXTEND_I32_U) X(I64_ADD, I64_LT_U)                \
+    X(I64_OR, I64_ADD) X(I32_WRAP_I64, I32_AND_IMM) X(F64_MUL, F64_ADD) X(F64_MUL, F64_MUL)        \
+    X(F64_MUL, F64_SUB) X(F64_ADD, F64_ADD) X(F64_ADD, F64_MUL) X(F64_ADD, I64_LOAD)               \
+    X(F64_ADD, CONST32) X(F64_SUB, F64_MUL) X(STORE64, I32_ADD_IMM) X(STORE64, RETURN)             \
+    X(STORE32, I32_ADD_IMM) X(STORE32, COPY) X(SELECT, I32_SHR_U_IMM) X(SELECT, SELECT)            \
+    X(CONST32, I32_ADD_IMM) X(CONST32, I64_AND) X(CONST32, SELECT) X(CONST32, F64_LT)              \
+    X(CONST32, F64_GT) X(GLOBAL_GET, I32_SUB_IMM) X(GLOBAL_SET, RETURN) X(CONST64, I64_AND)        \
+    X(CONST64, I64_ADD) X(CONST64, I64_OR) X(CONST64, F64_MUL) X(CONST64, F64_ADD)                 \
+    X(CONST64, F64_SUB) X(CONST64, F64_LT) X(CONST64, F64_GT) X(CONST64, STORE64)                  \
+    X(I32_LOAD16_U, I32_AND_IMM) X(I32_LOAD16_U, I32_MUL) X(F64_LT, BR_IF_NZ)                      \
+    X(F64_LT, BR_IF_NZ_FUEL) X(F64_LT, BR_IF_NZ_LOOP)
 #define ENG_X_OP_FUSED(first, second) ENG_OP_ITEM(first##__##second)
 
 /* Three ops in a row: A__B__C is the pair A__B followed by C, [op][A's cell][B's cell][C's
@@ -464,20 +464,21 @@ typedef enum eng_imm {
  * by A__B.  (Picked from the same dynamic counts: a pair often followed by the same op.) */
 #define ENG_FUSED3_BR(X, a, b, br) X(a, b, br) X(a, b, br##_FUEL) X(a, b, br##_LOOP)
 #define ENG_FUSED3_OPS(X)                                                                          \
-    ENG_FUSED3_BR(X, I32_LOAD8_U, COPY, BR_IF_NZ)                                                  \
-    X(I32_AND_IMM, I32_XOR_IMM, I32_SHR_U_IMM) X(I32_AND_IMM, I32_XOR_IMM, I32_AND_IMM)            \
-    X(I32_LOAD, I32_ADD_IMM, STORE32) X(I32_LOAD, I32_LOAD8_U, I32_AND_IMM)                        \
-    ENG_FUSED3_BR(X, I32_LOAD, I32_LOAD8_U, BR_IF_NZ) X(I32_LOAD, I32_LOAD8_U, IF_NZ_FUEL)         \
-    X(CONST32, I32_ADD_IMM, I32_AND_IMM) X(I32_ADD, I32_ADD_IMM, COPY)                             \
+    ENG_FUSED3_BR(X, I32_LOAD8_U, COPY, BR_IF_NZ) X(I32_AND_IMM, I32_XOR_IMM, I32_SHR_U_IMM)       \
+    X(I32_AND_IMM, I32_XOR_IMM, I32_AND_IMM) X(I32_LOAD, I32_ADD_IMM, STORE32)                     \
+    X(I32_LOAD, I32_LOAD8_U, I32_AND_IMM) ENG_FUSED3_BR(X, I32_LOAD, I32_LOAD8_U, BR_IF_NZ)        \
+    X(I32_LOAD, I32_LOAD8_U, IF_NZ_FUEL) X(CONST32, I32_ADD_IMM, I32_AND_IMM)                      \
+    X(I32_ADD, I32_ADD_IMM, COPY) ENG_FUSED3_BR(X, I32_ADD, I32_ADD_IMM, BR_IF_NZ)                 \
     X(I32_ADD_IMM, I32_ADD_IMM, I32_ADD_IMM) ENG_FUSED3_BR(X, I32_ADD_IMM, I32_ADD_IMM, BR_IF_NZ)  \
     X(F64_SUB, F64_MUL, F64_SUB) X(F64_SUB, F64_MUL, F64_ADD) X(I64_LOAD, F64_SUB, F64_MUL)        \
     X(F64_MUL, F64_ADD, F64_MUL) X(F64_MUL, F64_ADD, STORE64) X(F64_MUL, F64_MUL, F64_ADD)         \
     X(F64_ADD, F64_ADD, STORE64) X(F64_ADD, F64_MUL, F64_ADD) X(I32_ADD_IMM, I64_LOAD, STORE64)    \
     ENG_FUSED_CMPBR3(X, I32_ADD, I32_LOAD, I32_NE)                                                 \
-    ENG_FUSED_CMPBR3(X, I32_ADD_IMM, I32_ADD, I32_LE_U)                                            \
-    X(I32_SHL_IMM, I32_ADD, I32_LOAD) X(I32_SHL_IMM, I32_ADD, STORE32)                             \
-    X(GLOBAL_GET, I32_SUB_IMM, GLOBAL_SET) X(I64_SHL_IMM, I64_SHR_U_IMM, I64_OR)                   \
-    X(I32_LOAD8_U, I32_AND, I32_ADD)
+    ENG_FUSED_CMPBR3(X, I32_ADD_IMM, I32_ADD, I32_LE_U) X(I32_SHL_IMM, I32_ADD, I32_LOAD)          \
+    X(I32_SHL_IMM, I32_ADD, STORE32) X(GLOBAL_GET, I32_SUB_IMM, GLOBAL_SET)                        \
+    X(I64_SHL_IMM, I64_SHR_U_IMM, I64_OR) X(I32_LOAD8_U, I32_AND, I32_ADD)                         \
+    X(COPY, I32_LOAD, STORE32) X(I32_MUL, I32_ADD, I32_ADD_IMM)                                    \
+    ENG_FUSED3_BR(X, CONST32, F64_LT, BR_IF_NZ) X(CONST32, F64_GT, I32_XOR_IMM)
 #define ENG_FUSED_CMPBR3(X, a, b, cmp)                                                             \
     X(a, b, BR_##cmp) X(a, b, BR_##cmp##_FUEL) X(a, b, BR_##cmp##_LOOP) X(a, b, IF_##cmp##_FUEL)
 #define ENG_X_OP_FUSED3(a, b, c) ENG_OP_ITEM(a##__##b##__##c)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # tests/fused/fused3.sh BASTION WAT2WASM — CTest engine/fused3: the three-op superinstructions
-# (ops.h: ENG_FUSED3_OPS).  Each function of fused3.wat is shaped to form one of them; its
-# results are checked with metering on (branches into metered blocks take their _FUEL/_LOOP
-# forms) and off (the plain branches), and a trap in each of the three parts must report that
-# part's own instruction offset, read from `wasm-objdump -d` (wabt, beside wat2wasm).
+# (ops.h: ENG_FUSED3_OPS) and the latest pairs.  Each function of fused3.wat is shaped to form
+# one of them; its results are checked with metering on (branches into metered blocks take
+# their _FUEL/_LOOP forms) and off (the plain branches), and a trap in each of the three parts
+# must report that part's own instruction offset, read from `wasm-objdump -d` (wabt, beside
+# wat2wasm).
 set -u
 BASTION=$1
 WAT2WASM=$2
@@ -93,6 +94,25 @@ expect 3 word_at 2 600
 expect 99 put_word 2 99 700
 expect 4101 frame 5
 expect 81684111829661576 bits64 0x0102030405060708
+expect 3003 copy_words 600 2000 4
+expect 0 copy_words 600 2000 1
+expect 22 mul_add_add 3 4 5
+expect 0 mul_add_add -2 3 1
+expect 9 sum_down 4 0
+expect 10 sum_down 4 1
+expect 6 add_add_exit 1 1
+expect 5 add_add_exit 1 0
+expect 8240 half_words 1536
+expect 560 half_masked 1536
+expect -1 neg_exit -1.5
+expect 1 neg_exit 2
+expect 1 neg_exit -0.0
+expect 1 neg_exit nan
+expect 4 halve_below 3.5
+expect 1 halve_below 0
+expect 0 not_positive 2
+expect 1 not_positive -0.0
+expect 1 not_positive nan
 # a trap in the first, second and third op of a superinstruction
 expect_trap first_low i32.load 70000
 expect_trap first_low i32.load8_u 136

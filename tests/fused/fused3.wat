@@ -1,5 +1,6 @@
 ;; tests/fused/fused3.wat — code shaped so that the compiler forms each three-op
-;; superinstruction of ops.h (ENG_FUSED3_OPS): a pair followed by a third op, run with operands
+;; superinstruction of ops.h (ENG_FUSED3_OPS), a pair followed by a third op, and the pairs added
+;; with them (ENG_FUSED_OPS), run with operands
 ;; that make each of the three ops' results visible, and the branch halves taken both ways and
 ;; into every kind of target (a loop head, a block end, both arms of an if).  fused3.sh checks
 ;; the results; a trap in the second or third op must name that op's offset.
@@ -139,6 +140,56 @@
     (i32.store (local.get $fp) (local.get 0))
     (global.set $sp (i32.add (local.get $fp) (i32.const 32)))
     (i32.add (i32.load (local.get $fp)) (global.get $sp)))
+  ;; COPY + I32_LOAD + STORE32: copy n words from src to dst (a copy, then a load and a store
+  ;; in a row), returning the index of the last one
+  (func (export "copy_words") (param $src i32) (param $dst i32) (param $n i32) (result i32)
+    (local $i i32) (local $last i32)
+    (loop $again
+      (local.set $last (local.get $i))
+      (i32.store (local.get $dst) (i32.load (local.get $src)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                              (local.get $n))))
+    (i32.add (i32.mul (local.get $last) (i32.const 1000)) (i32.load offset=8 (i32.const 2000))))
+  ;; I32_MUL + I32_ADD + I32_ADD_IMM; I32_ADD + I32_ADD_IMM + BR_IF_NZ (plain, into a block,
+  ;; into a loop head)
+  (func (export "mul_add_add") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2)) (i32.const 5)))
+  (func (export "sum_down") (param $n i32) (param $m i32) (result i32) (local $s i32)
+    (loop $again
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $again (i32.add (i32.add (local.get $n) (local.get $m)) (i32.const -1))))
+    (local.get $s))
+  (func (export "add_add_exit") (param i32 i32) (result i32)
+    (block $out
+      (br_if $out (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const -1)))
+      (return (i32.const 5)))
+    (i32.const 6))
+  ;; I32_LOAD + I32_LOAD16_U; I32_LOAD16_U + I32_AND_IMM; I32_LOAD16_U + I32_MUL
+  (data (i32.const 1536) "\00\06\00\00\34\12\05\00")
+  (func (export "half_words") (param $pp i32) (result i32) (local $p i32)
+    (local.set $p (i32.load (local.get $pp)))
+    (i32.add (i32.and (i32.load16_u offset=4 (local.get $p)) (i32.const 0xff0))
+             (i32.mul (i32.load16_u offset=6 (local.get $p)) (local.get $p))))
+  (func (export "half_masked") (param $p i32) (result i32)
+    (i32.and (i32.load16_u offset=4 (local.get $p)) (i32.const 0xff0)))
+  ;; CONST32 + F64_LT + BR_IF_NZ (into a block, a loop head, and plain); CONST32 + F64_GT +
+  ;; I32_XOR_IMM
+  (func (export "neg_exit") (param f64) (result i32)
+    (block $out
+      (br_if $out (f64.lt (local.get 0) (f64.const 0)))
+      (return (i32.const 1)))
+    (i32.const -1))
+  (func (export "halve_below") (param $x f64) (result i32) (local $k i32)
+    (loop $again
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (local.set $x (f64.sub (local.get $x) (f64.const 1)))
+      (br_if $again (f64.lt (f64.const 0) (local.get $x))))
+    (local.get $k))
+  (func (export "not_positive") (param f64) (result i32)
+    (i32.xor (f64.gt (local.get 0) (f64.const 0)) (i32.const 1)))
   ;; I64_SHL_IMM + I64_SHR_U_IMM + I64_OR
   (func (export "bits64") (param i64) (result i64)
     (i64.or (i64.shr_u (i64.shl (local.get 0) (i64.const 8)) (i64.const 4)) (local.get 0))))
