@@ -103,10 +103,17 @@ static void print_float(uint64_t bits, bool is64) {
         value = f;
     }
     char buf[48];
-    for (int prec = 1; prec <= (is64 ? 17 : 9); prec++) {
+    const int max_prec = is64 ? 17 : 9;
+    int prec = 1;
+    for (; prec <= max_prec; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, value);
         if (reads_back(buf, bits, is64)) break;
     }
+    /* a whole number prints all its digits (10, not the equally exact 1e+01) while they fit in
+     * the type's precision */
+    int int_digits = fabs(value) < 1e17 ? snprintf(NULL, 0, "%.0f", fabs(value)) : max_prec + 1;
+    if (prec < int_digits && int_digits <= max_prec)
+        snprintf(buf, sizeof buf, "%.*g", int_digits, value);
     printf("%s\n", buf);
 }
 

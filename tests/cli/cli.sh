@@ -179,6 +179,16 @@ for v in inf -inf nan nan:0x200000 3.4028234e38 1e-50; do
 done
 check 0 "$BASTION" run "$LIB" --invoke f32 -inf
 exactly "-inf"
+# results: the shortest form that reads back, a whole number with all its digits
+for pair in "10 10" "-50 -50" "1e16 10000000000000000" "1e17 1e+17" "0.1 0.1" "1.5e-7 1.5e-07" \
+    "123.25 123.25" "0x1p3 8"; do
+    check 0 "$BASTION" run "$LIB" --invoke f64 "${pair% *}"
+    exactly "${pair#* }"
+done
+check 0 "$BASTION" run "$LIB" --invoke f32 1000
+exactly "1000"
+check 0 "$BASTION" run "$LIB" --invoke f32 0.1
+exactly "0.1"
 
 # ---- a module without _start ----
 check 64 "$BASTION" run "$LIB"
