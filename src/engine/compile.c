@@ -199,11 +199,6 @@ static const struct {
 };
 enum { FUSED_ROWS = sizeof k_fused / sizeof k_fused[0] };
 
-/* op right after a 2-cell op that starts a superinstruction with it: turns that op into the
- * pair, whose cells are the first op's handler then both operand cells, and returns true (the
- * caller's operand cell follows as usual).  The code map entry of op's wasm instruction moves
- * onto the first operand cell, where the pair's handler continues as op (interp.c: FUSED). */
-/* The superinstruction first + second, or ENG_OP__COUNT: a scan of first's group of rows. */
 /* The k_fused row of first + second, or FUSED_ROWS: a scan of first's group of rows. */
 static size_t fused_row(const compiler *c, eng_op first, eng_op second) {
     for (size_t i = c->fuse_first[first]; i > 0 && i <= FUSED_ROWS && k_fused[i - 1].first == first;
@@ -211,11 +206,17 @@ static size_t fused_row(const compiler *c, eng_op first, eng_op second) {
         if (k_fused[i - 1].second == second) return i - 1;
     return FUSED_ROWS;
 }
+/* The superinstruction first + second, or ENG_OP__COUNT. */
 static eng_op fused_op(const compiler *c, eng_op first, eng_op second) {
     size_t row = fused_row(c, first, second);
     return row == FUSED_ROWS ? ENG_OP__COUNT : (eng_op)k_fused[row].fused;
 }
 
+/* op right after an op that starts a superinstruction with it (a plain op, or a pair that starts
+ * a three-op one): turns that op into the superinstruction, whose cells are its handler then
+ * all the operand cells, and returns true (the caller's operand cell follows as usual).  The
+ * code map entry of op's wasm instruction moves onto the cell before, where the handler
+ * continues as op (interp.c: FUSED, FUSED3). */
 static bool fuse(compiler *c, eng_op op) {
     fuse_point p = c->fuse;
     c->fuse.at = NO_DEF;
