@@ -428,8 +428,10 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BINF32(F32_GE, a >= b)
     BINF64(F64_EQ, a == b)
     BINF64(F64_NE, a != b)
-    BINF64(F64_LT, a < b)
-    BINF64(F64_GT, a > b)
+#define E_F64_LT a < b
+#define E_F64_GT a > b
+    BINF64_E(F64_LT)
+    BINF64_E(F64_GT)
     BINF64(F64_LE, a <= b)
     BINF64(F64_GE, a >= b)
     UN(I32_CLZ, (uint32_t)x ? (uint64_t)__builtin_clz((uint32_t)x) : 32)
@@ -489,8 +491,10 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     UN(I64_CLZ, x ? (uint64_t)__builtin_clzll(x) : 64)
     UN(I64_CTZ, x ? (uint64_t)__builtin_ctzll(x) : 64)
     UN(I64_POPCNT, (uint64_t)__builtin_popcountll(x))
-    BIN2(I64_ADD, uint64_t, a + b)
-    BIN2(I64_SUB, uint64_t, a - b)
+#define E_I64_ADD uint64_t, a + b
+#define E_I64_SUB uint64_t, a - b
+    BIN2_E(I64_ADD)
+    BIN2_E(I64_SUB)
 #define E_I64_MUL uint64_t, a * b
 #define E_I64_SHL uint64_t, a << (b & 63)
 #define E_I64_SHR_U uint64_t, a >> (b & 63)
@@ -529,7 +533,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         NEXT();
     }
     BIN2(I64_AND, uint64_t, a & b)
-    BIN2(I64_OR, uint64_t, a | b)
+#define E_I64_OR uint64_t, a | b
+    BIN2_E(I64_OR)
     BIN2(I64_XOR, uint64_t, a ^ b)
     BIN2_E(I64_SHL)
     BIN2(I64_SHR_S, uint64_t, shr_s64(a, b))
@@ -567,7 +572,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
     BINF64(F64_MIN, bits_f64(f64_min(a, b)))
     BINF64(F64_MAX, bits_f64(f64_max(a, b)))
     BIN(F64_COPYSIGN, uint64_t, (a & ~((uint64_t)1 << 63)) | (b & ((uint64_t)1 << 63)))
-    UN(I32_WRAP_I64, (uint32_t)x)
+#define E_I32_WRAP_I64 (uint32_t)x
+    UN(I32_WRAP_I64, E_I32_WRAP_I64)
 
 #define TRUNC(name, getf, okf, conv)                                                             \
     L_##name : {                                                                                 \
@@ -885,7 +891,8 @@ do_call:
     LOAD_E(I32_LOAD8_U)
 #define E_I32_LOAD16_S 2, uint16_t, sext16_32(v)
     LOAD_E(I32_LOAD16_S)
-    LOAD(I32_LOAD16_U, 2, uint16_t, v)
+#define E_I32_LOAD16_U 2, uint16_t, v
+    LOAD_E(I32_LOAD16_U)
     LOAD(I64_LOAD8_S, 1, uint8_t, sext8_64(v))
     LOAD(I64_LOAD8_U, 1, uint8_t, v)
     LOAD(I64_LOAD16_S, 2, uint16_t, sext16_64(v))
@@ -1110,20 +1117,20 @@ do_call:
 #define FIRST_I64_SHR_U_IMM BINI_BODY_E(E_I64_SHR_U)
 #define FIRST_I64_EXTEND_I32_U UN_BODY(E_I64_EXTEND_I32_U)
 #define FIRST_I32_LOAD16_S LOAD_BODY_E(E_I32_LOAD16_S)
-#define FIRST_I32_LOAD16_U LOAD_BODY(2, uint16_t, v)
-#define FIRST_F64_LT BINF64_BODY(a < b)
-#define FIRST_F64_GT BINF64_BODY(a > b)
+#define FIRST_I32_LOAD16_U LOAD_BODY_E(E_I32_LOAD16_U)
+#define FIRST_F64_LT BINF64_BODY(E_F64_LT)
+#define FIRST_F64_GT BINF64_BODY(E_F64_GT)
 #define FIRST_GLOBAL_GET GLOBAL_GET_BODY
 #define FIRST_I32_SUB BIN_BODY_E(E_I32_SUB)
-#define FIRST_I64_ADD BIN_BODY(uint64_t, a + b)
-#define FIRST_I64_OR BIN_BODY(uint64_t, a | b)
+#define FIRST_I64_ADD BIN_BODY_E(E_I64_ADD)
+#define FIRST_I64_OR BIN_BODY_E(E_I64_OR)
 #define FIRST_I64_LT_U BIN_BODY(uint64_t, CMP_I64_LT_U)
-#define FIRST_I32_WRAP_I64 UN_BODY((uint32_t)x)
+#define FIRST_I32_WRAP_I64 UN_BODY(E_I32_WRAP_I64)
 #define FIRST_GLOBAL_SET                                                                         \
     const uint64_t *w = pc + 1;                                                                  \
     inst->globals[OHI(w)]->val = fp[OD(w)];
 #define FIRST_I32_SUB_IMM BINI_BODY_E(E_I32_SUB)
-#define FIRST_I64_SUB_IMM BINI_BODY(uint64_t, a - b)
+#define FIRST_I64_SUB_IMM BINI_BODY_E(E_I64_SUB)
 /* three cells: one more step than the other first halves take */
 #define FIRST_CONST64                                                                            \
     fp[OD(pc + 1)] = pc[2];                                                                      \
