@@ -482,7 +482,7 @@ static bool add_fixup(compiler *c, uint32_t ctl_index, size_t instr, size_t fiel
  * BR_IF_NZ_LOOP, ...), saving a dispatch on every loop iteration and block entry; a conditional
  * branch whose next instruction is a FUEL as well (an `if`) charges on both paths (IF_Z_FUEL).
  * The charge is the same instruction's, so fuel use does not change. */
-/* The k_fused row of the pair whose second half is the branch at instr, or SIZE_MAX when that
+/* The record of the superinstruction whose last op is the branch at instr, or NULL when that
  * branch is an instruction of its own. */
 static const fused_branch *fused_branch_at(const compiler *c, size_t instr) {
     size_t lo = 0, hi = c->nfused_br;

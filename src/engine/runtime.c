@@ -536,7 +536,17 @@ static bool check_import(bst_store *s, const bst_module *m, const eng_import *im
     return false;
 }
 
-static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e);
+static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e) {
+    switch (e->op) {
+    case 0x41: return (uint32_t)e->value;
+    case 0x43: return (uint32_t)e->value;
+    case 0x42:
+    case 0x44: return e->value;
+    case 0xd2: return (uint64_t)(uintptr_t)inst->funcs[e->value];
+    case 0x23: return inst->globals[e->value]->val;
+    default: return 0; /* ref.null */
+    }
+}
 
 /* The stretch of memory 0 that the active data segments cover, mapped in at once when they
  * fill most of it (a sparse layout would map pages nothing writes). */
@@ -554,18 +564,6 @@ static void prefault_data(bst_instance *inst) {
     bst_memory *mem = m->nmemories ? inst->memories[0] : NULL;
     if (!mem || hi <= lo || hi > mem->size || hi - lo > 2 * bytes + 65536) return;
     linear_prefault(mem->data, lo, hi);
-}
-
-static uint64_t eval_const(const bst_instance *inst, const eng_constexpr *e) {
-    switch (e->op) {
-    case 0x41: return (uint32_t)e->value;
-    case 0x43: return (uint32_t)e->value;
-    case 0x42:
-    case 0x44: return e->value;
-    case 0xd2: return (uint64_t)(uintptr_t)inst->funcs[e->value];
-    case 0x23: return inst->globals[e->value]->val;
-    default: return 0; /* ref.null */
-    }
 }
 
 /* Active segments, then the start function: the observable effects the spec prescribes. */
