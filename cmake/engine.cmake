@@ -64,6 +64,11 @@ if(BASTION_WAT2WASM)
   add_test(NAME engine/fused3
            COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fused/fused3.sh $<TARGET_FILE:bastion>
                    ${BASTION_WAT2WASM})
+  find_package(Python3 COMPONENTS Interpreter REQUIRED)
+  # The chained superinstructions: every variant's result bit for bit, trap sites (tests/fused/).
+  add_test(NAME engine/chained
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/fused/chained.py
+                   $<TARGET_FILE:bastion> ${BASTION_WAT2WASM})
 else()
   message(WARNING "wat2wasm not found: engine/fuel not registered")
 endif()

@@ -116,6 +116,12 @@ typedef struct compiler {
     size_t nfused_br, capfused_br;
     uint16_t branch_ops[BRANCH_BUCKETS]; /* index_branches */
     uint16_t fuse_first[ENG_OP__COUNT];
+    bool has_chained[ENG_OP__COUNT]; /* a k_chained or k_chained3 row's pair or triple */
+    /* Positions of the pairs with chained variants, chosen when the function is done
+     * (choose_chained): by then every slot is final, the destinations retargeted by local.set
+     * included. */
+    size_t *chain_at;
+    size_t nchain_at, capchain_at;
     bool fuse_second[ENG_OP__COUNT]; /* op is the second of some superinstruction */
 
     /* The last emitted i32 comparison, which a following br_if/if may fuse with. */
@@ -199,6 +205,29 @@ static const struct {
 };
 enum { FUSED_ROWS = sizeof k_fused / sizeof k_fused[0] };
 
+/* Pairs with chained variants (ops.h: ENG_CHAINED_OPS). */
+static const struct {
+    uint16_t pair, chained_a, chained_b;
+} k_chained[] = {
+#define ENG_X_CHAINED_ROW(a, b)                                                                    \
+    {ENG_OP_##a##__##b, ENG_OP_##a##__##b##__CA, ENG_OP_##a##__##b##__CB},
+    ENG_CHAINED_OPS(ENG_X_CHAINED_ROW)
+#undef ENG_X_CHAINED_ROW
+};
+/* ... and three-op ones: the variants by the links of their second and third ops, [CN CA CB] x
+ * [CA CB] (the third unchained is the plain three-op superinstruction). */
+static const struct {
+    uint16_t triple, chained[3][2];
+} k_chained3[] = {
+#define ENG_X_CHAINED3_ROW(a, b, c)                                                                \
+    {ENG_OP_##a##__##b##__##c,                                                                     \
+     {{ENG_OP_##a##__##b##__##c##__CNCA, ENG_OP_##a##__##b##__##c##__CNCB},                        \
+      {ENG_OP_##a##__##b##__##c##__CACA, ENG_OP_##a##__##b##__##c##__CACB},                        \
+      {ENG_OP_##a##__##b##__##c##__CBCA, ENG_OP_##a##__##b##__##c##__CBCB}}},
+    ENG_CHAINED3_OPS(ENG_X_CHAINED3_ROW)
+#undef ENG_X_CHAINED3_ROW
+};
+
 /* The k_fused row of first + second, or FUSED_ROWS: a scan of first's group of rows. */
 static size_t fused_row(const compiler *c, eng_op first, eng_op second) {
     for (size_t i = c->fuse_first[first]; i > 0 && i <= FUSED_ROWS && k_fused[i - 1].first == first;
@@ -210,6 +239,19 @@ static size_t fused_row(const compiler *c, eng_op first, eng_op second) {
 static eng_op fused_op(const compiler *c, eng_op first, eng_op second) {
     size_t row = fused_row(c, first, second);
     return row == FUSED_ROWS ? ENG_OP__COUNT : (eng_op)k_fused[row].fused;
+}
+
+/* Records a pair that has chained variants (choose_chained).  Without memory for the record the
+ * pair merely stays a plain pair: the variants are an optimisation, not a compile error. */
+static void note_chain(compiler *c, size_t at) {
+    if (c->nchain_at == c->capchain_at) {
+        size_t cap = c->capchain_at ? 2 * c->capchain_at : 64;
+        size_t *p = realloc(c->chain_at, cap * sizeof *p);
+        if (!p) return;
+        c->chain_at = p;
+        c->capchain_at = cap;
+    }
+    c->chain_at[c->nchain_at++] = at;
 }
 
 /* op right after an op that starts a superinstruction with it (a plain op, or a pair that starts
@@ -229,6 +271,8 @@ static bool fuse(compiler *c, eng_op op) {
     eng_codemap_builder *b = &c->map;
     if (b->n && b->entries[b->n - 1][0] == c->ncode) b->entries[b->n - 1][0] = c->ncode - 1;
     c->last_fused_as = (fused_branch){c->ncode - 1, p.at, row};
+    if (c->has_chained[fused] && !(c->nchain_at && c->chain_at[c->nchain_at - 1] == p.at))
+        note_chain(c, p.at);
     /* the pair may be the first op of three (ops.h: ENG_FUSED3_OPS); op's operand cell follows */
     if (c->fuse_first[fused]) c->fuse = (fuse_point){p.at, fused, p.cells + 1};
     return true;
@@ -1526,6 +1570,40 @@ static bool compile_body(compiler *c) {
     return true;
 }
 
+/* Which operand of the op whose cell is `reader` reads the slot the op whose cell is `writer`
+ * writes: 1 for a, 2 for b, 0 for neither (cells [dst | a<<16 | b<<32]). */
+static unsigned chain_link(uint64_t writer, uint64_t reader) {
+    uint64_t dst = writer & 0xffff;
+    if (((reader >> 16) & 0xffff) == dst) return 1;
+    if (((reader >> 32) & 0xffff) == dst) return 2;
+    return 0;
+}
+
+/* Turns each superinstruction recorded in chain_at whose ops read the slot the op before writes
+ * into its chained variant (ops.h: ENG_CHAINED_OPS, ENG_CHAINED3_OPS).  A pair that went on to
+ * start another three-op superinstruction keeps that. */
+static void choose_chained(compiler *c) {
+    static const size_t npairs = sizeof k_chained / sizeof k_chained[0];
+    static const size_t ntriples = sizeof k_chained3 / sizeof k_chained3[0];
+    for (size_t i = 0; i < c->nchain_at; i++) {
+        size_t at = c->chain_at[i];
+        uint64_t handler = c->code[at];
+        eng_op chained = ENG_OP__COUNT;
+        for (size_t r = 0; r < npairs && at + 2 < c->ncode; r++) {
+            if (handler != (uint64_t)(uintptr_t)c->handlers[k_chained[r].pair]) continue;
+            unsigned link = chain_link(c->code[at + 1], c->code[at + 2]);
+            if (link) chained = link == 1 ? k_chained[r].chained_a : k_chained[r].chained_b;
+        }
+        for (size_t r = 0; r < ntriples && at + 3 < c->ncode; r++) {
+            if (handler != (uint64_t)(uintptr_t)c->handlers[k_chained3[r].triple]) continue;
+            unsigned link2 = chain_link(c->code[at + 1], c->code[at + 2]);
+            unsigned link3 = chain_link(c->code[at + 2], c->code[at + 3]);
+            if (link3) chained = k_chained3[r].chained[link2][link3 - 1];
+        }
+        if (chained != ENG_OP__COUNT) c->code[at] = (uint64_t)(uintptr_t)c->handlers[chained];
+    }
+}
+
 static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *const *handlers,
                              bst_error *err, compiler *c) {
     const eng_ftype *ft = &m->types[mf->type];
@@ -1538,6 +1616,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     c->r.err = err;
     c->ncode = 0;
     c->nfused_br = 0;
+    c->nchain_at = 0;
     c->nvs = 0;
     c->max_height = 0;
     c->nctl = 0;
@@ -1572,6 +1651,7 @@ static bool compile_function(const bst_module *m, eng_mfunc *mf, const void *con
     if (!push_ctl(c, CTL_FUNC, 0, NULL, ft->nresults, ft->types + ft->nparams)) return false;
     if (!start_block(c, false)) return false;
     if (!compile_body(c)) return false;
+    choose_chained(c);
 
     eng_code *code = calloc(1, sizeof *code);
     if (!code) return cfail(c, BST_ERR_NOMEM, "out of memory while compiling");
@@ -1618,6 +1698,10 @@ bool eng_compile_module(bst_module *m, bst_error *err) {
     /* each first op's rows are contiguous (ops.h), as fused_row() scans one group */
     for (size_t i = 1; i < FUSED_ROWS; i++)
         assert(k_fused[i].first == k_fused[i - 1].first || c.fuse_first[k_fused[i].first] == i + 1);
+    for (size_t i = 0; i < sizeof k_chained / sizeof k_chained[0]; i++)
+        c.has_chained[k_chained[i].pair] = true;
+    for (size_t i = 0; i < sizeof k_chained3 / sizeof k_chained3[0]; i++)
+        c.has_chained[k_chained3[i].triple] = true;
     const void *const *handlers = eng_interp_handlers();
     c.handlers = handlers;
     index_branches(&c);
@@ -1629,6 +1713,7 @@ bool eng_compile_module(bst_module *m, bst_error *err) {
     free(c.ctl);
     free(c.fix);
     free(c.fused_br);
+    free(c.chain_at);
     free(c.local_types);
     free(c.local_refs);
     eng_codemap_builder_free(&c.map);

@@ -368,7 +368,8 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 #define BINF64_BODY(expr)                                                                        \
     const uint64_t *w = pc + 1;                                                                     \
     double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                         \
-    fp[OD(w)] = (expr);
+    uint64_t res_ = (expr);                                                                      \
+    fp[OD(w)] = res_;
 #define BINF64(name, expr)                                                                       \
     L_##name : {                                                                                 \
         BINF64_BODY(expr)                                                                        \
@@ -872,7 +873,8 @@ do_call:
     if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
     T v;                                                                                         \
     memcpy(&v, mbase + ea, N);                                                                   \
-    fp[OD(w)] = (conv);
+    uint64_t res_ = (conv);                                                                      \
+    fp[OD(w)] = res_;
 #define LOAD_BODY_E(...) LOAD_BODY(__VA_ARGS__)
 #define LOAD(name, N, T, conv)                                                                   \
     L_##name : {                                                                                 \
@@ -1159,6 +1161,55 @@ do_call:
         goto L_##c;                                                                              \
     }
     ENG_FUSED3_OPS(FUSED3)
+/* A__B__CA / A__B__CB (ops.h: ENG_CHAINED_OPS): A's work, whose result its body names res_ (not
+ * read back from the slot: the C compiler must assume that the store into the frame may have
+ * changed the code cells, both being uint64_t), then B's binary f64 work with that value as its
+ * operand a (CA) or b (CB). */
+#define CHAIN_OPERANDS_CA double a = f64_of(r_), b = f64_of(fp[OB(w)]);
+#define CHAIN_OPERANDS_CB double a = f64_of(fp[OA(w)]), b = f64_of(r_);
+#define CHAINED_AS(first, second, which)                                                         \
+    L_##first##__##second##__##which : {                                                         \
+        uint64_t r_;                                                                             \
+        {                                                                                        \
+            FIRST_##first                                                                        \
+            r_ = res_;                                                                           \
+        }                                                                                        \
+        {                                                                                        \
+            const uint64_t *w = pc + 2;                                                          \
+            CHAIN_OPERANDS_##which                                                               \
+            fp[OD(w)] = E_##second;                                                              \
+        }                                                                                        \
+        pc += 3;                                                                                 \
+        NEXT();                                                                                  \
+    }
+#define CHAINED(first, second) CHAINED_AS(first, second, CA) CHAINED_AS(first, second, CB)
+    ENG_CHAINED_OPS(CHAINED)
+#define CHAIN_OPERANDS_CN double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);
+#define CHAINED3_AS(first, second, third, link2, link3)                                          \
+    L_##first##__##second##__##third##__##link2##link3 : {                                       \
+        uint64_t r_;                                                                             \
+        {                                                                                        \
+            FIRST_##first                                                                        \
+            r_ = res_;                                                                           \
+        }                                                                                        \
+        {                                                                                        \
+            const uint64_t *w = pc + 2;                                                          \
+            CHAIN_OPERANDS_##link2                                                               \
+            r_ = E_##second;                                                                     \
+            fp[OD(w)] = r_;                                                                      \
+        }                                                                                        \
+        {                                                                                        \
+            const uint64_t *w = pc + 3;                                                          \
+            CHAIN_OPERANDS_##link3                                                               \
+            fp[OD(w)] = E_##third;                                                               \
+        }                                                                                        \
+        pc += 4;                                                                                 \
+        NEXT();                                                                                  \
+    }
+#define CHAINED3(a, b, c)                                                                        \
+    CHAINED3_AS(a, b, c, CA, CA) CHAINED3_AS(a, b, c, CA, CB) CHAINED3_AS(a, b, c, CB, CA)       \
+    CHAINED3_AS(a, b, c, CB, CB) CHAINED3_AS(a, b, c, CN, CA) CHAINED3_AS(a, b, c, CN, CB)
+    ENG_CHAINED3_OPS(CHAINED3)
 
     /* ---- metering and determinism ---- */
     L_FUEL : /* [op][cost] */

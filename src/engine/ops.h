@@ -483,6 +483,27 @@ typedef enum eng_imm {
     X(a, b, BR_##cmp) X(a, b, BR_##cmp##_FUEL) X(a, b, BR_##cmp##_LOOP) X(a, b, IF_##cmp##_FUEL)
 #define ENG_X_OP_FUSED3(a, b, c) ENG_OP_ITEM(a##__##b##__##c)
 
+/* Chained pairs: A__B__CA (CB) is the pair A__B when B's operand a (b) is the slot A has just
+ * written.  The handler hands A's result to B in a register (it still writes the slot), so that
+ * a dependent chain of float operations does not wait on a store-to-load forwarding per link,
+ * which is where f64 code spends its time.  Same cells as the pair; the compiler picks the
+ * variant once the function's slots are final.  A__B must be a row of ENG_FUSED_OPS and B a
+ * binary f64 operation. */
+#define ENG_CHAINED_OPS(X)                                                                         \
+    X(F64_MUL, F64_ADD) X(F64_MUL, F64_MUL) X(F64_MUL, F64_SUB) X(F64_ADD, F64_ADD)                \
+    X(F64_ADD, F64_MUL) X(F64_SUB, F64_MUL) X(I64_LOAD, F64_SUB) X(I64_LOAD, F64_MUL)
+#define ENG_X_OP_CHAINED(a, b) ENG_OP_ITEM(a##__##b##__CA) ENG_OP_ITEM(a##__##b##__CB)
+/* ... and the three-op ones: A__B__C__<B's link><C's link>, a link being CA or CB as above, or CN
+ * (B reads its operands from the slots); C is chained, B may be.  A__B__C must be a row of
+ * ENG_FUSED3_OPS and B and C binary f64 operations. */
+#define ENG_CHAINED3_OPS(X)                                                                        \
+    X(F64_SUB, F64_MUL, F64_SUB) X(F64_SUB, F64_MUL, F64_ADD) X(I64_LOAD, F64_SUB, F64_MUL)        \
+    X(F64_MUL, F64_ADD, F64_MUL) X(F64_MUL, F64_MUL, F64_ADD) X(F64_ADD, F64_MUL, F64_ADD)
+#define ENG_X_OP_CHAINED3(a, b, c)                                                                 \
+    ENG_OP_ITEM(a##__##b##__##c##__CACA) ENG_OP_ITEM(a##__##b##__##c##__CACB)                      \
+    ENG_OP_ITEM(a##__##b##__##c##__CBCA) ENG_OP_ITEM(a##__##b##__##c##__CBCB)                      \
+    ENG_OP_ITEM(a##__##b##__##c##__CNCA) ENG_OP_ITEM(a##__##b##__##c##__CNCB)
+
 /* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
  * the numeric wasm instructions' own ops, the others above, then the immediate forms
  * (<op>_IMM: [op][dst | a<<16 | imm32<<32]) and the fused compare-and-branch ops
@@ -505,7 +526,8 @@ typedef enum eng_imm {
     ENG_INTERNAL_OPS(ENG_OP_ITEM)                                                                  \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)                        \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR_INTO) ENG_FUSED_OPS(ENG_X_OP_FUSED)                        \
-    ENG_FUSED3_OPS(ENG_X_OP_FUSED3)
+    ENG_FUSED3_OPS(ENG_X_OP_FUSED3) ENG_CHAINED_OPS(ENG_X_OP_CHAINED)                \
+    ENG_CHAINED3_OPS(ENG_X_OP_CHAINED3)
 
 typedef enum eng_op {
 #define ENG_OP_ITEM(name) ENG_OP_##name,

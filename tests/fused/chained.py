@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""tests/fused/chained.py BASTION WAT2WASM: CTest engine/chained.
+
+The chained superinstructions (ops.h: ENG_CHAINED_OPS, ENG_CHAINED3_OPS) hand the result of one
+op to the next in a register instead of through its frame slot, in a variant per operand the
+value feeds.  This test writes one function per pair variant (CA, CB) and per three-op variant
+(CN/CA/CB for the second op, CA/CB for the third), each shaped so that the compiler forms exactly
+that variant, runs it metered and with --no-metering, and compares the result bit for bit with
+the same arithmetic done here (Python floats are IEEE doubles, rounded to nearest as wasm's).
+The result is returned as i64.reinterpret_f64 so that no float formatting is involved.  Operand
+values are chosen so that an operand taken from the wrong place (a or b swapped, the chained
+value used twice, a stale slot) changes the bits.  A load that starts a chained op must trap
+out of bounds at its own instruction (offset read from `wasm-objdump -d`)."""
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+BASTION, WAT2WASM = sys.argv[1], sys.argv[2]
+OBJDUMP = os.path.join(os.path.dirname(WAT2WASM), "wasm-objdump")
+
+WASM_OP = {"F64_ADD": "f64.add", "F64_SUB": "f64.sub", "F64_MUL": "f64.mul"}
+PY_OP = {"F64_ADD": lambda a, b: a + b, "F64_SUB": lambda a, b: a - b,
+         "F64_MUL": lambda a, b: a * b}
+PAIRS = [("F64_MUL", "F64_ADD"), ("F64_MUL", "F64_MUL"), ("F64_MUL", "F64_SUB"),
+         ("F64_ADD", "F64_ADD"), ("F64_ADD", "F64_MUL"), ("F64_SUB", "F64_MUL"),
+         ("I64_LOAD", "F64_SUB"), ("I64_LOAD", "F64_MUL")]
+TRIPLES = [("F64_SUB", "F64_MUL", "F64_SUB"), ("F64_SUB", "F64_MUL", "F64_ADD"),
+           ("I64_LOAD", "F64_SUB", "F64_MUL"), ("F64_MUL", "F64_ADD", "F64_MUL"),
+           ("F64_MUL", "F64_MUL", "F64_ADD"), ("F64_ADD", "F64_MUL", "F64_ADD")]
+
+# parameters x y z w (f64) and p (i32, the address f64.load reads); the memory holds MEM at 8
+X, Y, Z, W, MEM, P = 1.3, -2.7, 0.37, 5.9, 3.14159, 8
+
+
+def first(op):
+    """wat of the first op and its value here."""
+    if op == "I64_LOAD":  # f64.load compiles to I64_LOAD (the bits are copied)
+        return "local.get $p f64.load", MEM
+    return f"local.get $x local.get $y {WASM_OP[op]}", PY_OP[op](X, Y)
+
+
+def bits(v):
+    return str(struct.unpack("<q", struct.pack("<d", v))[0])
+
+
+def pair_case(a, b, link):
+    body, va = first(a)
+    if link == "CA":
+        return f"{body} local.get $z {WASM_OP[b]}", PY_OP[b](va, Z)
+    return f"local.get $z {body} {WASM_OP[b]}", PY_OP[b](Z, va)
+
+
+def triple_case(a, b, c, link2, link3):
+    body, va = first(a)
+    B, C = WASM_OP[b], WASM_OP[c]
+    fb, fc = PY_OP[b], PY_OP[c]
+    if link2 == "CN":  # b reads z and w; c reads a's value as its other operand
+        if link3 == "CB":
+            return f"{body} local.get $z local.get $w {B} {C}", fc(va, fb(Z, W))
+        return (f"{body} local.set $t local.get $z local.get $w {B} local.get $t {C}",
+                fc(fb(Z, W), va))
+    vb = fb(va, Z) if link2 == "CA" else fb(Z, va)
+    inner = f"{body} local.get $z {B}" if link2 == "CA" else f"local.get $z {body} {B}"
+    if link3 == "CA":
+        return f"{inner} local.get $w {C}", fc(vb, W)
+    return f"local.get $w {inner} {C}", fc(W, vb)
+
+
+cases = []  # (name, wat body, expected value, starts with a load)
+for a, b in PAIRS:
+    for link in ("CA", "CB"):
+        body, want = pair_case(a, b, link)
+        cases.append((f"{a}__{b}__{link}", body, want, a == "I64_LOAD"))
+for a, b, c in TRIPLES:
+    for link2 in ("CN", "CA", "CB"):
+        for link3 in ("CA", "CB"):
+            body, want = triple_case(a, b, c, link2, link3)
+            cases.append((f"{a}__{b}__{c}__{link2}{link3}", body, want, a == "I64_LOAD"))
+
+mem = "".join(f"\\{byte:02x}" for byte in struct.pack("<d", MEM))
+wat = [f'(module (memory 1) (data (i32.const {P}) "{mem}")']
+for name, body, _, _ in cases:
+    wat.append(f'  (func (export "{name}") (param $x f64) (param $y f64) (param $z f64)'
+               f' (param $w f64) (param $p i32) (result i64) (local $t f64)\n'
+               f'    {body} i64.reinterpret_f64)')
+wat.append(")")
+
+failed = 0
+with tempfile.TemporaryDirectory() as work:
+    src, mod = os.path.join(work, "m.wat"), os.path.join(work, "m.wasm")
+    with open(src, "w") as f:
+        f.write("\n".join(wat) + "\n")
+    subprocess.run([WAT2WASM, src, "-o", mod], check=True)
+    dis = subprocess.run([OBJDUMP, "-d", mod], check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    args = [str(X), str(Y), str(Z), str(W)]
+    for name, _, want, loads in cases:
+        for meter in ([], ["--no-metering"]):
+            out = subprocess.run([BASTION, "run", *meter, mod, "--invoke", name, *args, str(P)],
+                                 capture_output=True, text=True)
+            if out.returncode != 0 or out.stdout.strip() != bits(want):
+                print(f"FAIL: {name} {meter or '(metered)'}: got {out.stdout.strip()!r} "
+                      f"{out.stderr.strip()!r}, want {bits(want)} ({want!r})")
+                failed += 1
+        if not loads:
+            continue
+        # the load's offset in the function's disassembly
+        at, inside = None, False
+        for line in dis:
+            if line.endswith(f"<{name}>:"):
+                inside = True
+            elif inside and " func[" in line:
+                break
+            elif inside and "| f64.load " in line + " ":
+                at = line.split(":")[0].strip()
+                break
+        out = subprocess.run([BASTION, "run", mod, "--invoke", name, *args, "65536"],
+                             capture_output=True, text=True)
+        if at is None or "out of bounds memory access" not in out.stderr or \
+                f"#0 0x{at} func[" not in out.stderr:
+            print(f"FAIL: {name}: want an out-of-bounds trap at 0x{at}, got {out.stderr!r}")
+            failed += 1
+
+print(f"{len(cases)} chained functions, {failed} failures")
+sys.exit(1 if failed else 0)
