@@ -427,20 +427,23 @@ typedef enum eng_imm {
     X(first, BR_##cmp) X(first, BR_##cmp##_FUEL) X(first, BR_##cmp##_LOOP) X(first, IF_##cmp##_FUEL)
 #define ENG_FUSED_OPS(X)                                                                           \
     X(I32_ADD, I32_ADD_IMM) X(I32_ADD, I32_LOAD8_U) X(I32_ADD, I32_LOAD) X(I32_ADD, COPY)          \
+    ENG_FUSED_CMPBR(X, I32_ADD, I32_GT_U)                                                          \
     X(I32_ADD_IMM, I32_ADD_IMM) X(I32_ADD_IMM, I32_ADD) X(I32_ADD_IMM, I32_AND_IMM)                \
     X(I32_ADD_IMM, I64_LOAD) X(I32_ADD_IMM, I32_LOAD) X(I32_ADD_IMM, STORE32)                      \
     X(I32_ADD_IMM, COPY) X(I32_ADD_IMM, CALL) X(I32_ADD_IMM, BR_IF_NZ)                             \
     X(I32_ADD_IMM, BR_IF_NZ_LOOP) X(I32_ADD_IMM, BR_IF_NZ_FUEL)                                    \
     ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_LE_U) ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_EQ_IMM)          \
+    ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_GT_U_IMM)                                                  \
     X(I32_SUB_IMM, CALL) X(I64_SUB_IMM, CALL) X(COPY, CALL) X(COPY, BR_IF_NZ)                      \
     X(COPY, BR_IF_NZ_LOOP) X(COPY, BR_IF_NZ_FUEL) X(COPY, I32_LOAD) X(I32_SHR_U_IMM, I32_AND_IMM)  \
-    X(I32_SHL_IMM, I32_ADD) X(I32_AND, I32_ADD) X(I32_AND, I32_SHL_IMM)                            \
+    X(I32_SHL_IMM, I32_ADD) X(I32_SHL_IMM, I32_ADD_IMM) X(I32_AND, I32_ADD) X(I32_AND, I32_SHL_IMM)                            \
     X(I32_AND_IMM, I32_XOR_IMM) X(I32_AND_IMM, SELECT) X(I32_MUL, I32_ADD)                         \
     X(I32_XOR, I32_AND_IMM) X(I32_XOR_IMM, I32_SHR_U_IMM) X(I32_LOAD, STORE32)                     \
     X(I32_LOAD, I32_LOAD8_U) X(I32_LOAD, I32_SUB) X(I32_LOAD, I32_ADD_IMM) X(I32_LOAD, BR_IF_NZ)   \
     X(I32_LOAD, BR_IF_NZ_LOOP) X(I32_LOAD, BR_IF_NZ_FUEL) X(I32_LOAD, I32_LOAD16_U)                \
     X(I32_LOAD8_U, I32_ADD) X(I32_LOAD8_U, I32_AND) X(I32_LOAD8_U, COPY)                           \
     ENG_FUSED_CMPBR(X, I32_LOAD8_U, I32_NE) ENG_FUSED_CMPBR(X, I32_SUB, I32_GT_U)                  \
+    ENG_FUSED_CMPBR(X, I32_SUB, I32_GE_U)                  \
     X(I32_LOAD16_S, I32_LOAD16_S) X(I64_LOAD, F64_SUB) X(I64_LOAD, STORE64) X(I64_LOAD, F64_MUL)   \
     X(I64_LOAD, CONST32) X(I64_MUL, I64_ADD) X(I64_SHL_IMM, I64_SHR_U_IMM) X(I64_SHL_IMM, I64_OR)  \
     X(I64_SHR_U_IMM, I64_OR) X(I64_SHR_U_IMM, I32_WRAP_I64) X(I64_SHR_U_IMM, I64_ADD)              \
@@ -478,7 +481,9 @@ typedef enum eng_imm {
     X(I32_SHL_IMM, I32_ADD, STORE32) X(GLOBAL_GET, I32_SUB_IMM, GLOBAL_SET)                        \
     X(I64_SHL_IMM, I64_SHR_U_IMM, I64_OR) X(I32_LOAD8_U, I32_AND, I32_ADD)                         \
     X(COPY, I32_LOAD, STORE32) X(I32_MUL, I32_ADD, I32_ADD_IMM)                                    \
-    ENG_FUSED3_BR(X, CONST32, F64_LT, BR_IF_NZ) X(CONST32, F64_GT, I32_XOR_IMM)
+    ENG_FUSED3_BR(X, CONST32, F64_LT, BR_IF_NZ) X(CONST32, F64_GT, I32_XOR_IMM)                    \
+    X(I32_SHL_IMM, I32_ADD_IMM, I32_LOAD) X(I32_ADD_IMM, I32_LOAD, I32_ADD)                        \
+    ENG_FUSED_CMPBR3(X, I32_ADD, I32_LOAD8_U, I32_NE) ENG_FUSED_CMPBR3(X, I32_AND, I32_ADD, I32_GT_U)
 #define ENG_FUSED_CMPBR3(X, a, b, cmp)                                                             \
     X(a, b, BR_##cmp) X(a, b, BR_##cmp##_FUEL) X(a, b, BR_##cmp##_LOOP) X(a, b, IF_##cmp##_FUEL)
 #define ENG_X_OP_FUSED3(a, b, c) ENG_OP_ITEM(a##__##b##__##c)

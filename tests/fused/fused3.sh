@@ -27,15 +27,15 @@ expect() {
     done
 }
 # expect_trap FUNC INSTR ARGS...: an out-of-bounds trap whose innermost frame is the first
-# INSTR (e.g. i32.load8_u) of FUNC.
+# INSTR (e.g. i32.load8_u, at any nesting depth) of FUNC.
 expect_trap() {
     func=$1
     instr=$2
     shift 2
-    at=$(awk -v f="<$func>:" -v i="| $instr " '
+    at=$(awk -v f="<$func>:" -v i="[|] +$instr " '
         index($0, f) { in_f = 1; next }
         in_f && / func\[/ { exit }
-        in_f && index($0 " ", i) { sub(/^ */, ""); sub(/:.*/, ""); print; exit }' "$WORK/dis")
+        in_f && ($0 " ") ~ i { sub(/^ */, ""); sub(/:.*/, ""); print; exit }' "$WORK/dis")
     if [ -z "$at" ]; then
         echo "FAIL: no $instr in $func" >&2
         failed=1
@@ -113,9 +113,45 @@ expect 1 halve_below 0
 expect 0 not_positive 2
 expect 1 not_positive -0.0
 expect 1 not_positive nan
+expect 6 add_gt_loop 100 3 10
+expect 2 add_gt_block 1 0x7fffffff 5
+expect 1 add_gt_block 1 2 5
+expect 4 add_gt_if 1 0x7fffffff 5
+expect 3 add_gt_if 1 2 5
+expect 6 addi_gti_loop 100
+expect 7 addi_gti_loop -16
+expect 1 addi_gti_block 7
+expect 2 addi_gti_block 8
+expect 1 addi_gti_block -2
+expect 4 addi_gti_if 8
+expect 3 addi_gti_if -2
+expect 6 sub_ge_loop 100 2 10
+expect 2 sub_ge_block 1 2 5
+expect 2 sub_ge_block 7 2 5
+expect 1 sub_ge_block 6 2 5
+expect 4 sub_ge_if 1 2 5
+expect 3 sub_ge_if 6 2 5
+expect 3 and_add_gt_loop 100 0xff 1 5
+expect 2 and_add_gt_block 0x1234 0xf0 1 0x30
+expect 1 and_add_gt_block 0x1224 0xf0 1 0x30
+expect 4 and_add_gt_if 0x1234 0xf0 1 0x30
+expect 3 and_add_gt_if 0x1224 0xf0 1 0x30
+expect 2 index_of 64 99
+expect 0 index_of 64 97
+expect 1 byte_is_block 64 1 98
+expect 2 byte_is_block 64 1 99
+expect 4 byte_is_if 64 1 99
+expect 3 byte_is_if 64 1 98
+expect 608 word_addr 2
+expect 3 word_600 2
+expect 12 next_word_plus 600 10
 # a trap in the first, second and third op of a superinstruction
 expect_trap first_low i32.load 70000
 expect_trap first_low i32.load8_u 136
 expect_trap word_at i32.load 100000 600
 expect_trap put_word i32.store 100000 1 700
+expect_trap word_600 i32.load 0x10000000
+expect_trap next_word_plus i32.load 100000 1
+expect_trap index_of i32.load8_u 100000 1
+expect_trap byte_is_block i32.load8_u 100000 0 0
 exit $failed

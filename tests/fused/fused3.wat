@@ -190,6 +190,94 @@
     (local.get $k))
   (func (export "not_positive") (param f64) (result i32)
     (i32.xor (f64.gt (local.get 0) (f64.const 0)) (i32.const 1)))
+  ;; fifth batch: I32_ADD + BR_I32_GT_U, I32_ADD_IMM + BR_I32_GT_U_IMM, I32_SUB + BR_I32_GE_U,
+  ;; I32_AND + I32_ADD + BR_I32_GT_U, I32_ADD + I32_LOAD8_U + BR_I32_NE, each into a loop head
+  ;; (the loop halves k until the condition fails), a block end and an if (whose condition is the
+  ;; opposite comparison: the branch to its else arm is taken when it fails); the counter moves by
+  ;; an op that starts no superinstruction with what follows (i32.shr_u, or i32.sub of a local)
+  (func (export "add_gt_loop") (param $k i32) (param $n i32) (param $lim i32) (result i32)
+    (loop $again
+      (local.set $k (i32.shr_u (local.get $k) (i32.const 1)))
+      (br_if $again (i32.gt_u (i32.add (local.get $k) (local.get $n)) (local.get $lim))))
+    (local.get $k))
+  (func (export "add_gt_block") (param i32 i32 i32) (result i32)
+    (block $out
+      (br_if $out (i32.gt_u (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "add_gt_if") (param i32 i32 i32) (result i32)
+    (if (result i32) (i32.le_u (i32.add (local.get 0) (local.get 1)) (local.get 2))
+      (then (i32.const 3)) (else (i32.const 4))))
+  (func (export "addi_gti_loop") (param $k i32) (result i32)
+    (loop $again
+      (local.set $k (i32.shr_u (local.get $k) (i32.const 1)))
+      (br_if $again (i32.gt_u (i32.add (local.get $k) (i32.const 3)) (i32.const 10))))
+    (local.get $k))
+  (func (export "addi_gti_block") (param i32) (result i32)
+    (block $out
+      (br_if $out (i32.gt_u (i32.add (local.get 0) (i32.const 3)) (i32.const 10)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "addi_gti_if") (param i32) (result i32)
+    (if (result i32) (i32.le_u (i32.add (local.get 0) (i32.const 3)) (i32.const 10))
+      (then (i32.const 3)) (else (i32.const 4))))
+  (func (export "sub_ge_loop") (param $k i32) (param $m i32) (param $lim i32) (result i32)
+    (loop $again
+      (local.set $k (i32.shr_u (local.get $k) (i32.const 1)))
+      (br_if $again (i32.ge_u (i32.sub (local.get $k) (local.get $m)) (local.get $lim))))
+    (local.get $k))
+  (func (export "sub_ge_block") (param i32 i32 i32) (result i32)
+    (block $out
+      (br_if $out (i32.ge_u (i32.sub (local.get 0) (local.get 1)) (local.get 2)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "sub_ge_if") (param i32 i32 i32) (result i32)
+    (if (result i32) (i32.lt_u (i32.sub (local.get 0) (local.get 1)) (local.get 2))
+      (then (i32.const 3)) (else (i32.const 4))))
+  (func (export "and_add_gt_loop") (param $k i32) (param $mask i32) (param $c i32)
+    (param $lim i32) (result i32)
+    (loop $again
+      (local.set $k (i32.shr_u (local.get $k) (i32.const 1)))
+      (br_if $again
+        (i32.gt_u (i32.add (i32.and (local.get $k) (local.get $mask)) (local.get $c))
+                  (local.get $lim))))
+    (local.get $k))
+  (func (export "and_add_gt_block") (param i32 i32 i32 i32) (result i32)
+    (block $out
+      (br_if $out
+        (i32.gt_u (i32.add (i32.and (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "and_add_gt_if") (param i32 i32 i32 i32) (result i32)
+    (if (result i32)
+      (i32.le_u (i32.add (i32.and (local.get 0) (local.get 1)) (local.get 2)) (local.get 3))
+      (then (i32.const 3)) (else (i32.const 4))))
+  ;; the index of byte c in the string at p (the index moves by i32.sub of a local -1)
+  (func (export "index_of") (param $p i32) (param $c i32) (result i32)
+    (local $i i32) (local $minus1 i32)
+    (local.set $minus1 (i32.const -1))
+    (local.set $i (i32.const -1))
+    (loop $again
+      (local.set $i (i32.sub (local.get $i) (local.get $minus1)))
+      (br_if $again
+        (i32.ne (i32.load8_u (i32.add (local.get $p) (local.get $i))) (local.get $c))))
+    (local.get $i))
+  (func (export "byte_is_block") (param i32 i32 i32) (result i32)
+    (block $out
+      (br_if $out (i32.ne (i32.load8_u (i32.add (local.get 0) (local.get 1))) (local.get 2)))
+      (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "byte_is_if") (param i32 i32 i32) (result i32)
+    (if (result i32) (i32.eq (i32.load8_u (i32.add (local.get 0) (local.get 1))) (local.get 2))
+      (then (i32.const 3)) (else (i32.const 4))))
+  ;; I32_SHL_IMM + I32_ADD_IMM, and + I32_LOAD: word i of the table at 600 and its address;
+  ;; I32_ADD_IMM + I32_LOAD + I32_ADD: the word after p's, plus x
+  (func (export "word_addr") (param $i i32) (result i32)
+    (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 600)))
+  (func (export "word_600") (param $i i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 600))))
+  (func (export "next_word_plus") (param $p i32) (param $x i32) (result i32)
+    (i32.add (i32.load (i32.add (local.get $p) (i32.const 4))) (local.get $x)))
   ;; I64_SHL_IMM + I64_SHR_U_IMM + I64_OR
   (func (export "bits64") (param i64) (result i64)
     (i64.or (i64.shr_u (i64.shl (local.get 0) (i64.const 8)) (i64.const 4)) (local.get 0))))
