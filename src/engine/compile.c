@@ -209,10 +209,15 @@ enum { FUSED_ROWS = sizeof k_fused / sizeof k_fused[0] };
 static const struct {
     uint16_t pair, chained_a, chained_b;
 } k_chained[] = {
-#define ENG_X_CHAINED_ROW(a, b)                                                                    \
-    {ENG_OP_##a##__##b, ENG_OP_##a##__##b##__CA, ENG_OP_##a##__##b##__CB},
+/* (chained_b is ENG_OP__COUNT for a row with link CA only) */
+#define ENG_X_CHAINED_B_AB(a, b) ENG_OP_##a##__##b##__CB
+#define ENG_X_CHAINED_B_A(a, b) ENG_OP__COUNT
+#define ENG_X_CHAINED_ROW(a, b, links)                                                             \
+    {ENG_OP_##a##__##b, ENG_OP_##a##__##b##__CA, ENG_X_CHAINED_B_##links(a, b)},
     ENG_CHAINED_OPS(ENG_X_CHAINED_ROW)
 #undef ENG_X_CHAINED_ROW
+#undef ENG_X_CHAINED_B_AB
+#undef ENG_X_CHAINED_B_A
 };
 /* ... and three-op ones: the variants by the links of their second and third ops, [CN CA CB] x
  * [CA CB] (the third unchained is the plain three-op superinstruction). */

@@ -332,13 +332,15 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
 #define BIN_BODY(T, expr)                                                                        \
     const uint64_t *w = pc + 1;                                                                     \
     T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                        \
-    fp[OD(w)] = (expr);
+    uint64_t res_ = (expr);                                                                      \
+    fp[OD(w)] = res_;
 /* the immediate form (flag I in ops.h): b comes from the operand cell, sign-extended for
  * 64-bit types */
 #define BINI_BODY(T, expr)                                                                       \
     const uint64_t *w = pc + 1;                                                                     \
     T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));             \
-    fp[OD(w)] = (expr);
+    uint64_t res_ = (expr);                                                                      \
+    fp[OD(w)] = res_;
 #define BIN_BODY_E(...) BIN_BODY(__VA_ARGS__)
 #define BINI_BODY_E(...) BINI_BODY(__VA_ARGS__)
 #define BIN(name, T, expr)                                                                       \
@@ -845,7 +847,8 @@ do_call:
     }
 #define SELECT_BODY                                                                              \
     const uint64_t *w = pc + 1;                                                                     \
-    fp[OD(w)] = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];
+    uint64_t res_ = (uint32_t)fp[OC(w)] ? fp[OA(w)] : fp[OB(w)];                                 \
+    fp[OD(w)] = res_;
     L_SELECT : { /* [op][dst | a<<16 | b<<32 | cond<<48] */
         SELECT_BODY
         pc += 2;
@@ -1161,30 +1164,70 @@ do_call:
         goto L_##c;                                                                              \
     }
     ENG_FUSED3_OPS(FUSED3)
-/* A__B__CA / A__B__CB (ops.h: ENG_CHAINED_OPS): A's work, whose result its body names res_ (not
- * read back from the slot: the C compiler must assume that the store into the frame may have
- * changed the code cells, both being uint64_t), then B's binary f64 work with that value as its
- * operand a (CA) or b (CB). */
-#define CHAIN_OPERANDS_CA double a = f64_of(r_), b = f64_of(fp[OB(w)]);
-#define CHAIN_OPERANDS_CB double a = f64_of(fp[OA(w)]), b = f64_of(r_);
-#define CHAINED_AS(first, second, which)                                                         \
-    L_##first##__##second##__##which : {                                                         \
+/* Chained superinstructions (ops.h: ENG_CHAINED_OPS, ENG_CHAINED3_OPS): A's work, whose body
+ * names its result res_ (not read back from the slot: the C compiler must assume that the store
+ * into the frame may have changed the code cells, both being uint64_t), then B's (and C's) with
+ * the value of the op before as its operand a (link CA) or b (CB), or with both from the slots
+ * (CN).  pc moves on as in FUSED/FUSED3, so that a trap in B's or C's part names that op. */
+#define CHAIN_SRC_CA_A r_
+#define CHAIN_SRC_CA_B fp[OB(w)]
+#define CHAIN_SRC_CB_A fp[OA(w)]
+#define CHAIN_SRC_CB_B r_
+#define CHAIN_SRC_CN_A fp[OA(w)]
+#define CHAIN_SRC_CN_B fp[OB(w)]
+/* an op's work reached by `link`, w at its operand cell, leaving its result in r_ too */
+#define CHAIN_F64(link, expr)                                                                    \
+    double a = f64_of(CHAIN_SRC_##link##_A), b = f64_of(CHAIN_SRC_##link##_B);                   \
+    r_ = (expr);                                                                                 \
+    fp[OD(w)] = r_;
+#define CHAIN_BIN(link, T, expr)                                                                 \
+    T a = (T)CHAIN_SRC_##link##_A, b = (T)CHAIN_SRC_##link##_B;                                  \
+    r_ = (expr);                                                                                 \
+    fp[OD(w)] = r_;
+#define CHAIN_BINI(link, T, expr)                                                                \
+    T a = (T)CHAIN_SRC_##link##_A, b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w))); \
+    r_ = (expr);                                                                                 \
+    fp[OD(w)] = r_;
+#define CHAIN_LOAD(link, N, T, conv)                                                             \
+    uint64_t ea = (uint64_t)(uint32_t)CHAIN_SRC_##link##_A + OHI(w);                             \
+    if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
+    T v;                                                                                         \
+    memcpy(&v, mbase + ea, N);                                                                   \
+    r_ = (conv);                                                                                 \
+    fp[OD(w)] = r_;
+#define CHAIN_BIN_E(link, ...) CHAIN_BIN(link, __VA_ARGS__)
+#define CHAIN_BINI_E(link, ...) CHAIN_BINI(link, __VA_ARGS__)
+#define CHAIN_LOAD_E(link, ...) CHAIN_LOAD(link, __VA_ARGS__)
+/* the ops that may be chained into (the second or third op of a row) */
+#define CHAINED_F64_ADD(link) CHAIN_F64(link, E_F64_ADD)
+#define CHAINED_F64_SUB(link) CHAIN_F64(link, E_F64_SUB)
+#define CHAINED_F64_MUL(link) CHAIN_F64(link, E_F64_MUL)
+#define CHAINED_I32_ADD(link) CHAIN_BIN_E(link, E_I32_ADD)
+#define CHAINED_I32_MUL(link) CHAIN_BIN_E(link, E_I32_MUL)
+#define CHAINED_I32_AND_IMM(link) CHAIN_BINI_E(link, E_I32_AND)
+#define CHAINED_I32_SHR_U_IMM(link) CHAIN_BINI_E(link, E_I32_SHR_U)
+#define CHAINED_I32_LOAD(link) CHAIN_LOAD_E(link, E_I32_LOAD)
+#define CHAINED_I32_LOAD8_U(link) CHAIN_LOAD_E(link, E_I32_LOAD8_U)
+#define CHAINED_I32_LOAD16_U(link) CHAIN_LOAD_E(link, E_I32_LOAD16_U)
+#define CHAINED_AS(first, second, link)                                                          \
+    L_##first##__##second##__##link : {                                                          \
         uint64_t r_;                                                                             \
         {                                                                                        \
             FIRST_##first                                                                        \
             r_ = res_;                                                                           \
         }                                                                                        \
+        pc += 1;                                                                                 \
         {                                                                                        \
-            const uint64_t *w = pc + 2;                                                          \
-            CHAIN_OPERANDS_##which                                                               \
-            fp[OD(w)] = E_##second;                                                              \
+            const uint64_t *w = pc + 1;                                                          \
+            CHAINED_##second(link)                                                               \
         }                                                                                        \
-        pc += 3;                                                                                 \
+        pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-#define CHAINED(first, second) CHAINED_AS(first, second, CA) CHAINED_AS(first, second, CB)
+#define CHAINED_LINKS_AB(first, second) CHAINED_AS(first, second, CA) CHAINED_AS(first, second, CB)
+#define CHAINED_LINKS_A(first, second) CHAINED_AS(first, second, CA)
+#define CHAINED(first, second, links) CHAINED_LINKS_##links(first, second)
     ENG_CHAINED_OPS(CHAINED)
-#define CHAIN_OPERANDS_CN double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);
 #define CHAINED3_AS(first, second, third, link2, link3)                                          \
     L_##first##__##second##__##third##__##link2##link3 : {                                       \
         uint64_t r_;                                                                             \
@@ -1192,18 +1235,17 @@ do_call:
             FIRST_##first                                                                        \
             r_ = res_;                                                                           \
         }                                                                                        \
+        pc += 1;                                                                                 \
         {                                                                                        \
-            const uint64_t *w = pc + 2;                                                          \
-            CHAIN_OPERANDS_##link2                                                               \
-            r_ = E_##second;                                                                     \
-            fp[OD(w)] = r_;                                                                      \
+            const uint64_t *w = pc + 1;                                                          \
+            CHAINED_##second(link2)                                                              \
         }                                                                                        \
+        pc += 1;                                                                                 \
         {                                                                                        \
-            const uint64_t *w = pc + 3;                                                          \
-            CHAIN_OPERANDS_##link3                                                               \
-            fp[OD(w)] = E_##third;                                                               \
+            const uint64_t *w = pc + 1;                                                          \
+            CHAINED_##third(link3)                                                               \
         }                                                                                        \
-        pc += 4;                                                                                 \
+        pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
 #define CHAINED3(a, b, c)                                                                        \

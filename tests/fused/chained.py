@@ -68,6 +68,60 @@ def triple_case(a, b, c, link2, link3):
     return f"local.get $w {inner} {C}", fc(W, vb)
 
 
+# Integer pairs: (name, wat body, expected i32 value, instruction that must trap or None, the
+# trapping call's p).  Parameters i j c k p (i32); the memory holds at IP a pointer to BYTES at
+# IQ, and at IBAD a pointer far out of bounds.
+I, J, C, K = 0x12345679, 0x0f0f0f33, 1, 3
+IP, IQ, IBAD = 64, 128, 72
+BYTES = bytes(range(0x11, 0x99, 0x11))
+
+
+def u32(v):
+    return v & 0xffffffff
+
+
+def s32(v):
+    v = u32(v)
+    return str(v - (1 << 32) if v >> 31 else v)
+
+
+def load(addr, n):
+    return int.from_bytes(BYTES[addr - IQ:addr - IQ + n], "little")
+
+
+INT_CASES = [
+    ("I32_SHR_U_IMM__I32_AND_IMM__CA",
+     "local.get $i i32.const 3 i32.shr_u i32.const 0x5a5 i32.and", (I >> 3) & 0x5a5, None, 0),
+    ("SELECT__I32_SHR_U_IMM__CA",
+     "local.get $i local.get $j local.get $c select i32.const 2 i32.shr_u", I >> 2, None, 0),
+    ("I32_XOR__I32_AND_IMM__CA", "local.get $i local.get $j i32.xor i32.const 0xff0 i32.and",
+     (I ^ J) & 0xff0, None, 0),
+    ("I32_LOAD__I32_LOAD16_U__CA", "local.get $p i32.load i32.load16_u offset=2",
+     load(IQ + 2, 2), "i32.load16_u", IBAD),
+    ("I32_LOAD16_U__I32_MUL__CA", "local.get $k i32.load16_u offset=125 local.get $j i32.mul",
+     u32(load(IQ + 0, 2) * J), None, 0),
+    ("I32_LOAD16_U__I32_MUL__CB", "local.get $j local.get $k i32.load16_u offset=126 i32.mul",
+     u32(J * load(IQ + 1, 2)), None, 0),
+    ("I32_ADD_IMM__I32_AND_IMM__CA", "local.get $i i32.const 7 i32.add i32.const 0xf8 i32.and",
+     (I + 7) & 0xf8, None, 0),
+    ("I32_ADD_IMM__I32_LOAD__CA", "local.get $p i32.const 64 i32.add i32.load offset=1",
+     load(IP + 64 + 1, 4), "i32.load", 65530),
+    ("I32_ADD__I32_LOAD8_U__CA", "local.get $p local.get $k i32.add i32.load8_u offset=61",
+     load(IP + K + 61, 1), "i32.load8_u", 65530),
+    ("I32_SHL_IMM__I32_ADD__CA", "local.get $i i32.const 2 i32.shl local.get $j i32.add",
+     u32((I << 2) + J), None, 0),
+    ("I32_SHL_IMM__I32_ADD__CB", "local.get $j local.get $i i32.const 2 i32.shl i32.add",
+     u32(J + (I << 2)), None, 0),
+    ("I32_AND__I32_ADD__CA", "local.get $i local.get $j i32.and local.get $k i32.add",
+     u32((I & J) + K), None, 0),
+    ("I32_AND__I32_ADD__CB", "local.get $k local.get $i local.get $j i32.and i32.add",
+     u32(K + (I & J)), None, 0),
+    ("I32_ADD__I32_LOAD__CA", "local.get $p local.get $k i32.add i32.load offset=62",
+     load(IP + K + 62, 4), "i32.load", 65530),
+    ("I32_LOAD__I32_LOAD8_U__CA", "local.get $p i32.load i32.load8_u offset=5",
+     load(IQ + 5, 1), "i32.load8_u", IBAD),
+]
+
 cases = []  # (name, wat body, expected value, starts with a load)
 for a, b in PAIRS:
     for link in ("CA", "CB"):
@@ -80,12 +134,37 @@ for a, b, c in TRIPLES:
             cases.append((f"{a}__{b}__{c}__{link2}{link3}", body, want, a == "I64_LOAD"))
 
 mem = "".join(f"\\{byte:02x}" for byte in struct.pack("<d", MEM))
-wat = [f'(module (memory 1) (data (i32.const {P}) "{mem}")']
+def data(bs):
+    return "".join(f"\\{byte:02x}" for byte in bs)
+
+
+wat = [f'(module (memory 1) (data (i32.const {P}) "{mem}")',
+       f'  (data (i32.const {IP}) "{data(IQ.to_bytes(4, "little"))}")',
+       f'  (data (i32.const {IBAD}) "{data((0xfffffff0).to_bytes(4, "little"))}")',
+       f'  (data (i32.const {IQ}) "{data(BYTES)}")']
+for name, body, _, _, _ in INT_CASES:
+    wat.append(f'  (func (export "{name}") (param $i i32) (param $j i32) (param $c i32)'
+               f' (param $k i32) (param $p i32) (result i32)\n    {body})')
 for name, body, _, _ in cases:
     wat.append(f'  (func (export "{name}") (param $x f64) (param $y f64) (param $z f64)'
                f' (param $w f64) (param $p i32) (result i64) (local $t f64)\n'
                f'    {body} i64.reinterpret_f64)')
 wat.append(")")
+
+
+
+def instr_offset(dis, func, instr):
+    """The offset of func's first instr in `wasm-objdump -d` output, or None."""
+    inside = False
+    for line in dis:
+        if line.endswith(f"<{func}>:"):
+            inside = True
+        elif inside and " func[" in line:
+            return None
+        elif inside and line.split("|")[-1].split()[:1] == [instr]:
+            return line.split(":")[0].strip()
+    return None
+
 
 failed = 0
 with tempfile.TemporaryDirectory() as work:
@@ -106,16 +185,7 @@ with tempfile.TemporaryDirectory() as work:
                 failed += 1
         if not loads:
             continue
-        # the load's offset in the function's disassembly
-        at, inside = None, False
-        for line in dis:
-            if line.endswith(f"<{name}>:"):
-                inside = True
-            elif inside and " func[" in line:
-                break
-            elif inside and "| f64.load " in line + " ":
-                at = line.split(":")[0].strip()
-                break
+        at = instr_offset(dis, name, "f64.load")
         out = subprocess.run([BASTION, "run", mod, "--invoke", name, *args, "65536"],
                              capture_output=True, text=True)
         if at is None or "out of bounds memory access" not in out.stderr or \
@@ -123,5 +193,24 @@ with tempfile.TemporaryDirectory() as work:
             print(f"FAIL: {name}: want an out-of-bounds trap at 0x{at}, got {out.stderr!r}")
             failed += 1
 
-print(f"{len(cases)} chained functions, {failed} failures")
+    iargs = [str(I), str(J), str(C), str(K)]
+    for name, _, want, trap_instr, bad_p in INT_CASES:
+        for meter in ([], ["--no-metering"]):
+            out = subprocess.run([BASTION, "run", *meter, mod, "--invoke", name, *iargs, str(IP)],
+                                 capture_output=True, text=True)
+            if out.returncode != 0 or out.stdout.strip() != s32(want):
+                print(f"FAIL: {name} {meter or '(metered)'}: got {out.stdout.strip()!r} "
+                      f"{out.stderr.strip()!r}, want {s32(want)}")
+                failed += 1
+        if trap_instr:
+            at = instr_offset(dis, name, trap_instr)
+            out = subprocess.run([BASTION, "run", mod, "--invoke", name, *iargs, str(bad_p)],
+                                 capture_output=True, text=True)
+            if at is None or "out of bounds memory access" not in out.stderr or \
+                    f"#0 0x{at} func[" not in out.stderr:
+                print(f"FAIL: {name}: want an out-of-bounds trap at 0x{at} ({trap_instr}), "
+                      f"got {out.stderr!r}")
+                failed += 1
+
+print(f"{len(cases) + len(INT_CASES)} chained functions, {failed} failures")
 sys.exit(1 if failed else 0)
