@@ -219,18 +219,20 @@ static const struct {
 #undef ENG_X_CHAINED_B_AB
 #undef ENG_X_CHAINED_B_A
 };
-/* ... and three-op ones: the variants by the links of their second and third ops, [CN CA CB] x
- * [CA CB] (the third unchained is the plain three-op superinstruction). */
+/* ... and the variants of three-op ones, one entry each: the op, and the links of its second
+ * and third ops it stands for (the third's may be CHAIN_GO: any) */
+enum { CHAIN_CN = 0, CHAIN_CA = 1, CHAIN_CB = 2, CHAIN_GO = 3 };
 static const struct {
-    uint16_t triple, chained[3][2];
+    uint16_t triple, chained;
+    uint8_t link2, link3;
 } k_chained3[] = {
-#define ENG_X_CHAINED3_ROW(a, b, c)                                                                \
-    {ENG_OP_##a##__##b##__##c,                                                                     \
-     {{ENG_OP_##a##__##b##__##c##__CNCA, ENG_OP_##a##__##b##__##c##__CNCB},                        \
-      {ENG_OP_##a##__##b##__##c##__CACA, ENG_OP_##a##__##b##__##c##__CACB},                        \
-      {ENG_OP_##a##__##b##__##c##__CBCA, ENG_OP_##a##__##b##__##c##__CBCB}}},
+#define ENG_X_CHAINED3_VARIANT(a, b, c, l2, l3)                                                    \
+    {ENG_OP_##a##__##b##__##c, ENG_OP_##a##__##b##__##c##__##l2##l3, CHAIN_##l2, CHAIN_##l3},
+#define ENG_X_CHAINED3_ROW(a, b, c, links2, links3)                                                \
+    ENG_CHAINED3_VARIANTS(ENG_X_CHAINED3_VARIANT, a, b, c, links2, links3)
     ENG_CHAINED3_OPS(ENG_X_CHAINED3_ROW)
 #undef ENG_X_CHAINED3_ROW
+#undef ENG_X_CHAINED3_VARIANT
 };
 
 /* The k_fused row of first + second, or FUSED_ROWS: a scan of first's group of rows. */
@@ -1576,12 +1578,14 @@ static bool compile_body(compiler *c) {
 }
 
 /* Which operand of the op whose cell is `reader` reads the slot the op whose cell is `writer`
- * writes: 1 for a, 2 for b, 0 for neither (cells [dst | a<<16 | b<<32]). */
+ * writes: CHAIN_CA for a, CHAIN_CB for b, CHAIN_CN for neither (cells [dst | a<<16 | b<<32]).
+ * Where an op has an immediate or an offset in place of b, a b "link" is a coincidence of bits:
+ * such ops have no CB variant, so it selects nothing. */
 static unsigned chain_link(uint64_t writer, uint64_t reader) {
     uint64_t dst = writer & 0xffff;
-    if (((reader >> 16) & 0xffff) == dst) return 1;
-    if (((reader >> 32) & 0xffff) == dst) return 2;
-    return 0;
+    if (((reader >> 16) & 0xffff) == dst) return CHAIN_CA;
+    if (((reader >> 32) & 0xffff) == dst) return CHAIN_CB;
+    return CHAIN_CN;
 }
 
 /* Turns each superinstruction recorded in chain_at whose ops read the slot the op before writes
@@ -1597,13 +1601,16 @@ static void choose_chained(compiler *c) {
         for (size_t r = 0; r < npairs && at + 2 < c->ncode; r++) {
             if (handler != (uint64_t)(uintptr_t)c->handlers[k_chained[r].pair]) continue;
             unsigned link = chain_link(c->code[at + 1], c->code[at + 2]);
-            if (link) chained = link == 1 ? k_chained[r].chained_a : k_chained[r].chained_b;
+            if (link != CHAIN_CN)
+                chained = link == CHAIN_CA ? k_chained[r].chained_a : k_chained[r].chained_b;
         }
         for (size_t r = 0; r < ntriples && at + 3 < c->ncode; r++) {
             if (handler != (uint64_t)(uintptr_t)c->handlers[k_chained3[r].triple]) continue;
             unsigned link2 = chain_link(c->code[at + 1], c->code[at + 2]);
             unsigned link3 = chain_link(c->code[at + 2], c->code[at + 3]);
-            if (link3) chained = k_chained3[r].chained[link2][link3 - 1];
+            if (k_chained3[r].link2 == link2 &&
+                (k_chained3[r].link3 == CHAIN_GO || k_chained3[r].link3 == link3))
+                chained = (eng_op)k_chained3[r].chained;
         }
         if (chained != ENG_OP__COUNT) c->code[at] = (uint64_t)(uintptr_t)c->handlers[chained];
     }

@@ -1204,7 +1204,9 @@ do_call:
 #define CHAINED_F64_MUL(link) CHAIN_F64(link, E_F64_MUL)
 #define CHAINED_I32_ADD(link) CHAIN_BIN_E(link, E_I32_ADD)
 #define CHAINED_I32_MUL(link) CHAIN_BIN_E(link, E_I32_MUL)
+#define CHAINED_I32_ADD_IMM(link) CHAIN_BINI_E(link, E_I32_ADD)
 #define CHAINED_I32_AND_IMM(link) CHAIN_BINI_E(link, E_I32_AND)
+#define CHAINED_I32_XOR_IMM(link) CHAIN_BINI_E(link, E_I32_XOR)
 #define CHAINED_I32_SHR_U_IMM(link) CHAIN_BINI_E(link, E_I32_SHR_U)
 #define CHAINED_I32_LOAD(link) CHAIN_LOAD_E(link, E_I32_LOAD)
 #define CHAINED_I32_LOAD8_U(link) CHAIN_LOAD_E(link, E_I32_LOAD8_U)
@@ -1228,6 +1230,22 @@ do_call:
 #define CHAINED_LINKS_A(first, second) CHAINED_AS(first, second, CA)
 #define CHAINED(first, second, links) CHAINED_LINKS_##links(first, second)
     ENG_CHAINED_OPS(CHAINED)
+/* C's part: its work reached by the link, or its own handler (GO) */
+#define CHAIN_THIRD_CA(third)                                                                    \
+    {                                                                                            \
+        const uint64_t *w = pc + 1;                                                              \
+        CHAINED_##third(CA)                                                                      \
+    }                                                                                            \
+    pc += 2;                                                                                     \
+    NEXT();
+#define CHAIN_THIRD_CB(third)                                                                    \
+    {                                                                                            \
+        const uint64_t *w = pc + 1;                                                              \
+        CHAINED_##third(CB)                                                                      \
+    }                                                                                            \
+    pc += 2;                                                                                     \
+    NEXT();
+#define CHAIN_THIRD_GO(third) goto L_##third;
 #define CHAINED3_AS(first, second, third, link2, link3)                                          \
     L_##first##__##second##__##third##__##link2##link3 : {                                       \
         uint64_t r_;                                                                             \
@@ -1241,16 +1259,9 @@ do_call:
             CHAINED_##second(link2)                                                              \
         }                                                                                        \
         pc += 1;                                                                                 \
-        {                                                                                        \
-            const uint64_t *w = pc + 1;                                                          \
-            CHAINED_##third(link3)                                                               \
-        }                                                                                        \
-        pc += 2;                                                                                 \
-        NEXT();                                                                                  \
+        CHAIN_THIRD_##link3(third)                                                               \
     }
-#define CHAINED3(a, b, c)                                                                        \
-    CHAINED3_AS(a, b, c, CA, CA) CHAINED3_AS(a, b, c, CA, CB) CHAINED3_AS(a, b, c, CB, CA)       \
-    CHAINED3_AS(a, b, c, CB, CB) CHAINED3_AS(a, b, c, CN, CA) CHAINED3_AS(a, b, c, CN, CB)
+#define CHAINED3(a, b, c, links2, links3) ENG_CHAINED3_VARIANTS(CHAINED3_AS, a, b, c, links2, links3)
     ENG_CHAINED3_OPS(CHAINED3)
 
     /* ---- metering and determinism ---- */

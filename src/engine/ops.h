@@ -506,16 +506,37 @@ typedef enum eng_imm {
 #define ENG_X_OP_CHAINED_AB(a, b) ENG_OP_ITEM(a##__##b##__CA) ENG_OP_ITEM(a##__##b##__CB)
 #define ENG_X_OP_CHAINED_A(a, b) ENG_OP_ITEM(a##__##b##__CA)
 #define ENG_X_OP_CHAINED(a, b, links) ENG_X_OP_CHAINED_##links(a, b)
-/* ... and the three-op ones: A__B__C__<B's link><C's link>, a link being CA or CB as above, or CN
- * (B reads its operands from the slots); C is chained, B may be.  A__B__C must be a row of
- * ENG_FUSED3_OPS and B and C binary f64 operations (both variants of each link). */
+/* ... and the three-op ones: A__B__C__<B's link><C's link>, B's link being CN (B reads its operands
+ * from the slots), CA or CB as above, C's CA, CB or GO (C's own handler does its work from the
+ * slots: a branch, whose operands are on no chain of values).  Rows are X(A, B, C, B's links,
+ * C's links), links AB (B: CN, CA, CB; C: CA, CB), A (B: CN, CA; C: CA) or GO (C only); CN with
+ * GO is the plain three-op superinstruction.  A__B__C must be a row of ENG_FUSED3_OPS. */
+#define ENG_CHAINED3_BR(X, a, b, cmp, links)                                                       \
+    X(a, b, BR_##cmp, links, GO) X(a, b, BR_##cmp##_FUEL, links, GO)                               \
+    X(a, b, BR_##cmp##_LOOP, links, GO) X(a, b, IF_##cmp##_FUEL, links, GO)
 #define ENG_CHAINED3_OPS(X)                                                                        \
-    X(F64_SUB, F64_MUL, F64_SUB) X(F64_SUB, F64_MUL, F64_ADD) X(I64_LOAD, F64_SUB, F64_MUL)        \
-    X(F64_MUL, F64_ADD, F64_MUL) X(F64_MUL, F64_MUL, F64_ADD) X(F64_ADD, F64_MUL, F64_ADD)
-#define ENG_X_OP_CHAINED3(a, b, c)                                                                 \
-    ENG_OP_ITEM(a##__##b##__##c##__CACA) ENG_OP_ITEM(a##__##b##__##c##__CACB)                      \
-    ENG_OP_ITEM(a##__##b##__##c##__CBCA) ENG_OP_ITEM(a##__##b##__##c##__CBCB)                      \
-    ENG_OP_ITEM(a##__##b##__##c##__CNCA) ENG_OP_ITEM(a##__##b##__##c##__CNCB)
+    X(F64_SUB, F64_MUL, F64_SUB, AB, AB) X(F64_SUB, F64_MUL, F64_ADD, AB, AB)                      \
+    X(I64_LOAD, F64_SUB, F64_MUL, AB, AB) X(F64_MUL, F64_ADD, F64_MUL, AB, AB)                     \
+    X(F64_MUL, F64_MUL, F64_ADD, AB, AB) X(F64_ADD, F64_MUL, F64_ADD, AB, AB)                      \
+    X(I32_MUL, I32_ADD, I32_ADD_IMM, AB, A) X(I32_AND_IMM, I32_XOR_IMM, I32_SHR_U_IMM, A, A)       \
+    X(I32_LOAD, I32_LOAD8_U, I32_AND_IMM, A, A) X(I32_SHL_IMM, I32_ADD, I32_LOAD, AB, A)           \
+    X(I32_SHL_IMM, I32_ADD_IMM, I32_LOAD, A, A) X(I32_ADD_IMM, I32_LOAD, I32_ADD, A, AB)           \
+    ENG_CHAINED3_BR(X, I32_ADD, I32_LOAD8_U, I32_NE, A)                                            \
+    ENG_CHAINED3_BR(X, I32_AND, I32_ADD, I32_GT_U, A)
+/* F(A, B, C, B's link, C's link) for each variant of a row */
+#define ENG_CHAINED3_VARIANTS(F, a, b, c, links2, links3) ENG_C3_B_##links2(F, a, b, c, links3)
+#define ENG_C3_B_AB(F, a, b, c, l3)                                                                \
+    ENG_C3_C_##l3(F, a, b, c, CN) ENG_C3_C_##l3(F, a, b, c, CA) ENG_C3_C_##l3(F, a, b, c, CB)
+#define ENG_C3_B_A(F, a, b, c, l3) ENG_C3_C_##l3(F, a, b, c, CN) ENG_C3_C_##l3(F, a, b, c, CA)
+#define ENG_C3_C_AB(F, a, b, c, l2) F(a, b, c, l2, CA) F(a, b, c, l2, CB)
+#define ENG_C3_C_A(F, a, b, c, l2) F(a, b, c, l2, CA)
+#define ENG_C3_C_GO(F, a, b, c, l2) ENG_C3_GO_##l2(F, a, b, c)
+#define ENG_C3_GO_CN(F, a, b, c)
+#define ENG_C3_GO_CA(F, a, b, c) F(a, b, c, CA, GO)
+#define ENG_C3_GO_CB(F, a, b, c) F(a, b, c, CB, GO)
+#define ENG_X_OP_CHAINED3_ITEM(a, b, c, l2, l3) ENG_OP_ITEM(a##__##b##__##c##__##l2##l3)
+#define ENG_X_OP_CHAINED3(a, b, c, links2, links3)                                                 \
+    ENG_CHAINED3_VARIANTS(ENG_X_OP_CHAINED3_ITEM, a, b, c, links2, links3)
 
 /* The whole internal instruction set, in handler-table order, as ENG_OP_ITEM(name) for each op:
  * the numeric wasm instructions' own ops, the others above, then the immediate forms

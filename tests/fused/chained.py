@@ -73,7 +73,7 @@ def triple_case(a, b, c, link2, link3):
 # IQ, and at IBAD a pointer far out of bounds.
 I, J, C, K = 0x12345679, 0x0f0f0f33, 1, 3
 IP, IQ, IBAD = 64, 128, 72
-BYTES = bytes(range(0x11, 0x99, 0x11))
+BYTES = bytes((0x11 * n + 7) & 0xff for n in range(1, 33))
 
 
 def u32(v):
@@ -120,6 +120,57 @@ INT_CASES = [
      load(IP + K + 62, 4), "i32.load", 65530),
     ("I32_LOAD__I32_LOAD8_U__CA", "local.get $p i32.load i32.load8_u offset=5",
      load(IQ + 5, 1), "i32.load8_u", IBAD),
+    # three-op: <B's link><C's link>; with CN, A's value goes to $t and is added at the end
+    ("I32_MUL__I32_ADD__I32_ADD_IMM__CACA",
+     "local.get $i local.get $j i32.mul local.get $k i32.add i32.const 5 i32.add",
+     u32(I * J + K + 5), None, 0),
+    ("I32_MUL__I32_ADD__I32_ADD_IMM__CBCA",
+     "local.get $k local.get $i local.get $j i32.mul i32.add i32.const 5 i32.add",
+     u32(K + I * J + 5), None, 0),
+    ("I32_MUL__I32_ADD__I32_ADD_IMM__CNCA",
+     "local.get $i local.get $j i32.mul local.set $t local.get $k local.get $c i32.add"
+     " i32.const 5 i32.add local.get $t i32.add", u32(K + C + 5 + I * J), None, 0),
+    ("I32_AND_IMM__I32_XOR_IMM__I32_SHR_U_IMM__CACA",
+     "local.get $i i32.const 0xff i32.and i32.const 0x5a i32.xor i32.const 3 i32.shr_u",
+     ((I & 0xff) ^ 0x5a) >> 3, None, 0),
+    ("I32_AND_IMM__I32_XOR_IMM__I32_SHR_U_IMM__CNCA",
+     "local.get $i i32.const 0xff i32.and local.set $t local.get $j i32.const 0x5a i32.xor"
+     " i32.const 3 i32.shr_u local.get $t i32.add", ((J ^ 0x5a) >> 3) + (I & 0xff), None, 0),
+    ("I32_LOAD__I32_LOAD8_U__I32_AND_IMM__CACA",
+     "local.get $p i32.load i32.load8_u offset=3 i32.const 0x0f i32.and",
+     load(IQ + 3, 1) & 0x0f, "i32.load8_u", IBAD),
+    ("I32_LOAD__I32_LOAD8_U__I32_AND_IMM__CNCA",
+     "local.get $p i32.load local.set $t local.get $k i32.load8_u offset=125 i32.const 0x0f"
+     " i32.and local.get $t i32.add", (load(IQ, 1) & 0x0f) + IQ, None, 0),
+    ("I32_SHL_IMM__I32_ADD__I32_LOAD__CACA",
+     "local.get $k i32.const 2 i32.shl local.get $p i32.add i32.load offset=52",
+     load((K << 2) + IP + 52, 4), "i32.load", 65530),
+    ("I32_SHL_IMM__I32_ADD__I32_LOAD__CBCA",
+     "local.get $p local.get $k i32.const 2 i32.shl i32.add i32.load offset=53",
+     load(IP + (K << 2) + 53, 4), None, 0),
+    ("I32_SHL_IMM__I32_ADD__I32_LOAD__CNCA",
+     "local.get $k i32.const 2 i32.shl local.set $t local.get $p local.get $c i32.add"
+     " i32.load offset=63 local.get $t i32.add", u32(load(IP + C + 63, 4) + (K << 2)), None, 0),
+    ("I32_SHL_IMM__I32_ADD_IMM__I32_LOAD__CACA",
+     "local.get $k i32.const 2 i32.shl i32.const 64 i32.add i32.load offset=54",
+     load((K << 2) + 64 + 54, 4), None, 0),
+    ("I32_SHL_IMM__I32_ADD_IMM__I32_LOAD__CNCA",
+     "local.get $k i32.const 2 i32.shl local.set $t local.get $p i32.const 60 i32.add"
+     " i32.load offset=4 local.get $t i32.add", u32(load(IP + 64, 4) + (K << 2)), "i32.load",
+     65530),
+    ("I32_ADD_IMM__I32_LOAD__I32_ADD__CACA",
+     "local.get $p i32.const 60 i32.add i32.load offset=5 local.get $j i32.add",
+     u32(load(IP + 65, 4) + J), "i32.load", 65530),
+    ("I32_ADD_IMM__I32_LOAD__I32_ADD__CACB",
+     "local.get $j local.get $p i32.const 60 i32.add i32.load offset=6 i32.add",
+     u32(J + load(IP + 66, 4)), None, 0),
+    ("I32_ADD_IMM__I32_LOAD__I32_ADD__CNCA",
+     "local.get $p i32.const 60 i32.add local.set $t local.get $k i32.load offset=125"
+     " local.get $j i32.add local.get $t i32.add", u32(load(IQ, 4) + J + IP + 60), None, 0),
+    ("I32_ADD_IMM__I32_LOAD__I32_ADD__CNCB",
+     "local.get $p i32.const 60 i32.add local.set $t local.get $j local.get $k"
+     " i32.load offset=126 i32.add local.get $t i32.add", u32(J + load(IQ + 1, 4) + IP + 60),
+     None, 0),
 ]
 
 cases = []  # (name, wat body, expected value, starts with a load)
@@ -144,7 +195,7 @@ wat = [f'(module (memory 1) (data (i32.const {P}) "{mem}")',
        f'  (data (i32.const {IQ}) "{data(BYTES)}")']
 for name, body, _, _, _ in INT_CASES:
     wat.append(f'  (func (export "{name}") (param $i i32) (param $j i32) (param $c i32)'
-               f' (param $k i32) (param $p i32) (result i32)\n    {body})')
+               f' (param $k i32) (param $p i32) (result i32) (local $t i32)\n    {body})')
 for name, body, _, _ in cases:
     wat.append(f'  (func (export "{name}") (param $x f64) (param $y f64) (param $z f64)'
                f' (param $w f64) (param $p i32) (result i64) (local $t f64)\n'

@@ -131,11 +131,11 @@ expect 2 sub_ge_block 7 2 5
 expect 1 sub_ge_block 6 2 5
 expect 4 sub_ge_if 1 2 5
 expect 3 sub_ge_if 6 2 5
-expect 3 and_add_gt_loop 100 0xff 1 5
-expect 2 and_add_gt_block 0x1234 0xf0 1 0x30
-expect 1 and_add_gt_block 0x1224 0xf0 1 0x30
-expect 4 and_add_gt_if 0x1234 0xf0 1 0x30
-expect 3 and_add_gt_if 0x1224 0xf0 1 0x30
+expect 6 and_add_gt_loop 100 0xff 0x18 0x20
+expect 2 and_add_gt_block 0x1234 0xf0 0x18 0x40
+expect 1 and_add_gt_block 0x1224 0xf0 0x18 0x40
+expect 4 and_add_gt_if 0x1234 0xf0 0x18 0x40
+expect 3 and_add_gt_if 0x1224 0xf0 0x18 0x40
 expect 2 index_of 64 99
 expect 0 index_of 64 97
 expect 1 byte_is_block 64 1 98
