@@ -436,14 +436,15 @@ typedef enum eng_imm {
     ENG_FUSED_CMPBR(X, I32_ADD_IMM, I32_GT_U_IMM)                                                  \
     X(I32_SUB_IMM, CALL) X(I64_SUB_IMM, CALL) X(COPY, CALL) X(COPY, BR_IF_NZ)                      \
     X(COPY, BR_IF_NZ_LOOP) X(COPY, BR_IF_NZ_FUEL) X(COPY, I32_LOAD) X(I32_SHR_U_IMM, I32_AND_IMM)  \
-    X(I32_SHL_IMM, I32_ADD) X(I32_SHL_IMM, I32_ADD_IMM) X(I32_AND, I32_ADD) X(I32_AND, I32_SHL_IMM)                            \
+    X(I32_SHL_IMM, I32_ADD) X(I32_SHL_IMM, I32_ADD_IMM) X(I32_AND, I32_ADD)                        \
+    X(I32_AND, I32_SHL_IMM)                                                                        \
     X(I32_AND_IMM, I32_XOR_IMM) X(I32_AND_IMM, SELECT) X(I32_MUL, I32_ADD)                         \
     X(I32_XOR, I32_AND_IMM) X(I32_XOR_IMM, I32_SHR_U_IMM) X(I32_LOAD, STORE32)                     \
     X(I32_LOAD, I32_LOAD8_U) X(I32_LOAD, I32_SUB) X(I32_LOAD, I32_ADD_IMM) X(I32_LOAD, BR_IF_NZ)   \
     X(I32_LOAD, BR_IF_NZ_LOOP) X(I32_LOAD, BR_IF_NZ_FUEL) X(I32_LOAD, I32_LOAD16_U)                \
     X(I32_LOAD8_U, I32_ADD) X(I32_LOAD8_U, I32_AND) X(I32_LOAD8_U, COPY)                           \
     ENG_FUSED_CMPBR(X, I32_LOAD8_U, I32_NE) ENG_FUSED_CMPBR(X, I32_SUB, I32_GT_U)                  \
-    ENG_FUSED_CMPBR(X, I32_SUB, I32_GE_U)                  \
+    ENG_FUSED_CMPBR(X, I32_SUB, I32_GE_U)                                                          \
     X(I32_LOAD16_S, I32_LOAD16_S) X(I64_LOAD, F64_SUB) X(I64_LOAD, STORE64) X(I64_LOAD, F64_MUL)   \
     X(I64_LOAD, CONST32) X(I64_MUL, I64_ADD) X(I64_SHL_IMM, I64_SHR_U_IMM) X(I64_SHL_IMM, I64_OR)  \
     X(I64_SHR_U_IMM, I64_OR) X(I64_SHR_U_IMM, I32_WRAP_I64) X(I64_SHR_U_IMM, I64_ADD)              \
@@ -560,7 +561,7 @@ typedef enum eng_imm {
     ENG_INTERNAL_OPS(ENG_OP_ITEM)                                                                  \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_IMM) ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR)                        \
     ENG_WASM_NUMERIC_OPS(ENG_X_OP_CMPBR_INTO) ENG_FUSED_OPS(ENG_X_OP_FUSED)                        \
-    ENG_FUSED3_OPS(ENG_X_OP_FUSED3) ENG_CHAINED_OPS(ENG_X_OP_CHAINED)                \
+    ENG_FUSED3_OPS(ENG_X_OP_FUSED3) ENG_CHAINED_OPS(ENG_X_OP_CHAINED)                              \
     ENG_CHAINED3_OPS(ENG_X_OP_CHAINED3)
 
 typedef enum eng_op {
