@@ -66,9 +66,13 @@ if(BASTION_WAT2WASM)
                    ${BASTION_WAT2WASM})
   find_package(Python3 COMPONENTS Interpreter REQUIRED)
   # The chained superinstructions: every variant's result bit for bit, trap sites (tests/fused/).
+  # (chained_ops, white-box: links the engine's objects to name the variants the compiler chose)
+  add_executable(chained_ops ${CMAKE_SOURCE_DIR}/tests/fused/chained_ops.c)
+  target_include_directories(chained_ops PRIVATE ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(chained_ops PRIVATE bastion_engine_objects m)
   add_test(NAME engine/chained
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/fused/chained.py
-                   $<TARGET_FILE:bastion> ${BASTION_WAT2WASM})
+                   $<TARGET_FILE:bastion> ${BASTION_WAT2WASM} $<TARGET_FILE:chained_ops>)
 else()
   message(WARNING "wat2wasm not found: engine/fuel not registered")
 endif()

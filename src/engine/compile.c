@@ -331,9 +331,10 @@ static bool emit_copy(compiler *c, uint32_t dst, uint32_t src) {
     }
     size_t at = emit_op(c, ENG_OP_COPY);
     if (!emit_cell(c, pack3(dst, src, 0))) return false;
-    /* (a COPY fused into the op before it is no COPY of its own to pair or absorb) */
-    if (live(c) && c->code[at] == (uint64_t)(uintptr_t)c->handlers[ENG_OP_COPY])
-        c->last_copy = c->last_move = at;
+    /* A COPY fused into the op before it is no COPY of its own to pair or absorb.  (Told by
+     * last_fused, not by the cell at `at`: that is then the first op's operand cell, whose
+     * bits the module chooses and which could spell COPY's handler address.) */
+    if (live(c) && !c->last_fused) c->last_copy = c->last_move = at;
     return true;
 }
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""tests/fused/chained.py BASTION WAT2WASM: CTest engine/chained.
+"""tests/fused/chained.py BASTION WAT2WASM CHAINED_OPS: CTest engine/chained.
 
 The chained superinstructions (ops.h: ENG_CHAINED_OPS, ENG_CHAINED3_OPS) hand the result of one
 op to the next in a register instead of through its frame slot, in a variant per operand the
 value feeds.  This test writes one function per pair variant (CA, CB) and per three-op variant
 (CN/CA/CB for the second op, CA/CB for the third), each shaped so that the compiler forms exactly
 that variant, runs it metered and with --no-metering, and compares the result bit for bit with
-the same arithmetic done here (Python floats are IEEE doubles, rounded to nearest as wasm's).
-The result is returned as i64.reinterpret_f64 so that no float formatting is involved.  Operand
+the same arithmetic done here (Python floats are IEEE doubles, rounded to nearest as wasm's), and
+checks with CHAINED_OPS (chained_ops.c) that the compiler chose exactly that variant.
+Integer variants return i32; float ones return i64.reinterpret_f64, so that no float formatting
+is involved.  Operand
 values are chosen so that an operand taken from the wrong place (a or b swapped, the chained
 value used twice, a stale slot) changes the bits.  A load that starts a chained op must trap
 out of bounds at its own instruction (offset read from `wasm-objdump -d`)."""
@@ -17,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-BASTION, WAT2WASM = sys.argv[1], sys.argv[2]
+BASTION, WAT2WASM, CHAINED_OPS = sys.argv[1], sys.argv[2], sys.argv[3]
 OBJDUMP = os.path.join(os.path.dirname(WAT2WASM), "wasm-objdump")
 
 WASM_OP = {"F64_ADD": "f64.add", "F64_SUB": "f64.sub", "F64_MUL": "f64.mul"}
@@ -120,6 +122,10 @@ INT_CASES = [
      load(IP + K + 62, 4), "i32.load", 65530),
     ("I32_LOAD__I32_LOAD8_U__CA", "local.get $p i32.load i32.load8_u offset=5",
      load(IQ + 5, 1), "i32.load8_u", IBAD),
+    # the first op writes $t (slot 5, after the five parameters); the second's immediate is 5,
+    # where a two-slot op would have its operand b: no link, the plain pair
+    ("edge_imm", "local.get $i i32.const 3 i32.shr_u local.set $t local.get $j i32.const 5"
+     " i32.and", J & 5, None, 0),
     # three-op: <B's link><C's link>; with CN, A's value goes to $t and is added at the end
     ("I32_MUL__I32_ADD__I32_ADD_IMM__CACA",
      "local.get $i local.get $j i32.mul local.get $k i32.add i32.const 5 i32.add",
@@ -183,6 +189,14 @@ for a, b, c in TRIPLES:
         for link3 in ("CA", "CB"):
             body, want = triple_case(a, b, c, link2, link3)
             cases.append((f"{a}__{b}__{c}__{link2}{link3}", body, want, a == "I64_LOAD"))
+# Shapes at the edges, with the variant they must give (None: the plain superinstruction): the
+# chained value as both operands; a pair whose second op reads neither of the first's results.
+cases.append(("edge_square", "local.get $x local.get $y f64.mul local.tee $t local.get $t f64.add",
+              X * Y + X * Y, False))
+cases.append(("edge_unlinked", "local.get $x local.get $y f64.mul local.set $t local.get $z"
+              " local.get $w f64.add local.get $t f64.add", (Z + W) + X * Y, False))
+EDGE_VARIANT = {"edge_square": "F64_MUL__F64_ADD__CA", "edge_unlinked": None,
+                "edge_imm": None}
 
 mem = "".join(f"\\{byte:02x}" for byte in struct.pack("<d", MEM))
 def data(bs):
@@ -226,6 +240,16 @@ with tempfile.TemporaryDirectory() as work:
     dis = subprocess.run([OBJDUMP, "-d", mod], check=True, capture_output=True,
                          text=True).stdout.splitlines()
     args = [str(X), str(Y), str(Z), str(W)]
+    chosen = {}  # function index -> the chained variants in its code
+    for line in subprocess.run([CHAINED_OPS, mod], check=True, capture_output=True,
+                               text=True).stdout.splitlines():
+        index, *names = line.split()
+        chosen[int(index)] = names
+    for index, name in enumerate([c[0] for c in INT_CASES] + [c[0] for c in cases]):
+        want_variant = EDGE_VARIANT.get(name, name)
+        if chosen.get(index) != ([want_variant] if want_variant else []):
+            print(f"FAIL: {name}: the compiler chose {chosen.get(index)}, want {want_variant}")
+            failed += 1
     for name, _, want, loads in cases:
         for meter in ([], ["--no-metering"]):
             out = subprocess.run([BASTION, "run", *meter, mod, "--invoke", name, *args, str(P)],
@@ -253,7 +277,10 @@ with tempfile.TemporaryDirectory() as work:
                 print(f"FAIL: {name} {meter or '(metered)'}: got {out.stdout.strip()!r} "
                       f"{out.stderr.strip()!r}, want {s32(want)}")
                 failed += 1
-        if trap_instr:
+        traps = [(trap_instr, bad_p)] if trap_instr else []
+        if name.startswith("I32_LOAD__"):  # and the first load itself
+            traps.append(("i32.load", 65535))
+        for trap_instr, bad_p in traps:
             at = instr_offset(dis, name, trap_instr)
             out = subprocess.run([BASTION, "run", mod, "--invoke", name, *iargs, str(bad_p)],
                                  capture_output=True, text=True)
