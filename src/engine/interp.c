@@ -1211,18 +1211,22 @@ do_call:
 #define CHAINED_I32_LOAD(link) CHAIN_LOAD_E(link, E_I32_LOAD)
 #define CHAINED_I32_LOAD8_U(link) CHAIN_LOAD_E(link, E_I32_LOAD8_U)
 #define CHAINED_I32_LOAD16_U(link) CHAIN_LOAD_E(link, E_I32_LOAD16_U)
+/* A's work, then B's reached by link2 (the part every chained superinstruction starts with), pc
+ * on B's cell; r_ holds B's result */
+#define CHAIN_FIRST_TWO(first, second, link2)                                                    \
+    uint64_t r_;                                                                                 \
+    {                                                                                            \
+        FIRST_##first                                                                            \
+        r_ = res_;                                                                               \
+    }                                                                                            \
+    pc += 1;                                                                                     \
+    {                                                                                            \
+        const uint64_t *w = pc + 1;                                                              \
+        CHAINED_##second(link2)                                                                  \
+    }
 #define CHAINED_AS(first, second, link)                                                          \
     L_##first##__##second##__##link : {                                                          \
-        uint64_t r_;                                                                             \
-        {                                                                                        \
-            FIRST_##first                                                                        \
-            r_ = res_;                                                                           \
-        }                                                                                        \
-        pc += 1;                                                                                 \
-        {                                                                                        \
-            const uint64_t *w = pc + 1;                                                          \
-            CHAINED_##second(link)                                                               \
-        }                                                                                        \
+        CHAIN_FIRST_TWO(first, second, link)                                                     \
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
@@ -1230,34 +1234,20 @@ do_call:
 #define CHAINED_LINKS_A(first, second) CHAINED_AS(first, second, CA)
 #define CHAINED(first, second, links) CHAINED_LINKS_##links(first, second)
     ENG_CHAINED_OPS(CHAINED)
-/* C's part: its work reached by the link, or its own handler (GO) */
-#define CHAIN_THIRD_CA(third)                                                                    \
+/* C's part: its work reached by the link (CA, CB), or its own handler (GO) */
+#define CHAIN_THIRD_LINKED(third, link)                                                          \
     {                                                                                            \
         const uint64_t *w = pc + 1;                                                              \
-        CHAINED_##third(CA)                                                                      \
+        CHAINED_##third(link)                                                                    \
     }                                                                                            \
     pc += 2;                                                                                     \
     NEXT();
-#define CHAIN_THIRD_CB(third)                                                                    \
-    {                                                                                            \
-        const uint64_t *w = pc + 1;                                                              \
-        CHAINED_##third(CB)                                                                      \
-    }                                                                                            \
-    pc += 2;                                                                                     \
-    NEXT();
+#define CHAIN_THIRD_CA(third) CHAIN_THIRD_LINKED(third, CA)
+#define CHAIN_THIRD_CB(third) CHAIN_THIRD_LINKED(third, CB)
 #define CHAIN_THIRD_GO(third) goto L_##third;
 #define CHAINED3_AS(first, second, third, link2, link3)                                          \
     L_##first##__##second##__##third##__##link2##link3 : {                                       \
-        uint64_t r_;                                                                             \
-        {                                                                                        \
-            FIRST_##first                                                                        \
-            r_ = res_;                                                                           \
-        }                                                                                        \
-        pc += 1;                                                                                 \
-        {                                                                                        \
-            const uint64_t *w = pc + 1;                                                          \
-            CHAINED_##second(link2)                                                              \
-        }                                                                                        \
+        CHAIN_FIRST_TWO(first, second, link2)                                                    \
         pc += 1;                                                                                 \
         CHAIN_THIRD_##link3(third)                                                               \
     }

@@ -250,45 +250,40 @@ with tempfile.TemporaryDirectory() as work:
         if chosen.get(index) != ([want_variant] if want_variant else []):
             print(f"FAIL: {name}: the compiler chose {chosen.get(index)}, want {want_variant}")
             failed += 1
-    for name, _, want, loads in cases:
+    def check(name, args, want):
+        """name(args) prints `want`, metered and not."""
         for meter in ([], ["--no-metering"]):
-            out = subprocess.run([BASTION, "run", *meter, mod, "--invoke", name, *args, str(P)],
+            out = subprocess.run([BASTION, "run", *meter, mod, "--invoke", name, *args],
                                  capture_output=True, text=True)
-            if out.returncode != 0 or out.stdout.strip() != bits(want):
+            if out.returncode != 0 or out.stdout.strip() != want:
                 print(f"FAIL: {name} {meter or '(metered)'}: got {out.stdout.strip()!r} "
-                      f"{out.stderr.strip()!r}, want {bits(want)} ({want!r})")
-                failed += 1
-        if not loads:
-            continue
-        at = instr_offset(dis, name, "f64.load")
-        out = subprocess.run([BASTION, "run", mod, "--invoke", name, *args, "65536"],
+                      f"{out.stderr.strip()!r}, want {want}")
+                return 1
+        return 0
+
+    def check_trap(name, args, instr):
+        """name(args) traps out of bounds at the first `instr` of name."""
+        at = instr_offset(dis, name, instr)
+        out = subprocess.run([BASTION, "run", mod, "--invoke", name, *args],
                              capture_output=True, text=True)
         if at is None or "out of bounds memory access" not in out.stderr or \
                 f"#0 0x{at} func[" not in out.stderr:
-            print(f"FAIL: {name}: want an out-of-bounds trap at 0x{at}, got {out.stderr!r}")
-            failed += 1
+            print(f"FAIL: {name}: want an out-of-bounds trap at 0x{at} ({instr}), "
+                  f"got {out.stderr!r}")
+            return 1
+        return 0
 
+    for name, _, want, loads in cases:
+        failed += check(name, args + [str(P)], bits(want))
+        if loads:
+            failed += check_trap(name, args + ["65536"], "f64.load")
     iargs = [str(I), str(J), str(C), str(K)]
     for name, _, want, trap_instr, bad_p in INT_CASES:
-        for meter in ([], ["--no-metering"]):
-            out = subprocess.run([BASTION, "run", *meter, mod, "--invoke", name, *iargs, str(IP)],
-                                 capture_output=True, text=True)
-            if out.returncode != 0 or out.stdout.strip() != s32(want):
-                print(f"FAIL: {name} {meter or '(metered)'}: got {out.stdout.strip()!r} "
-                      f"{out.stderr.strip()!r}, want {s32(want)}")
-                failed += 1
-        traps = [(trap_instr, bad_p)] if trap_instr else []
+        failed += check(name, iargs + [str(IP)], s32(want))
+        if trap_instr:
+            failed += check_trap(name, iargs + [str(bad_p)], trap_instr)
         if name.startswith("I32_LOAD__"):  # and the first load itself
-            traps.append(("i32.load", 65535))
-        for trap_instr, bad_p in traps:
-            at = instr_offset(dis, name, trap_instr)
-            out = subprocess.run([BASTION, "run", mod, "--invoke", name, *iargs, str(bad_p)],
-                                 capture_output=True, text=True)
-            if at is None or "out of bounds memory access" not in out.stderr or \
-                    f"#0 0x{at} func[" not in out.stderr:
-                print(f"FAIL: {name}: want an out-of-bounds trap at 0x{at} ({trap_instr}), "
-                      f"got {out.stderr!r}")
-                failed += 1
+            failed += check_trap(name, iargs + ["65535"], "i32.load")
 
 print(f"{len(cases) + len(INT_CASES)} chained functions, {failed} failures")
 sys.exit(1 if failed else 0)
