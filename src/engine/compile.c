@@ -117,9 +117,9 @@ typedef struct compiler {
     uint16_t branch_ops[BRANCH_BUCKETS]; /* index_branches */
     uint16_t fuse_first[ENG_OP__COUNT];
     bool has_chained[ENG_OP__COUNT]; /* a k_chained or k_chained3 row's pair or triple */
-    /* Positions of the pairs with chained variants, chosen when the function is done
-     * (choose_chained): by then every slot is final, the destinations retargeted by local.set
-     * included. */
+    /* Positions of the pairs and triples with chained variants (a pair that becomes a triple
+     * keeps its position), chosen when the function is done (choose_chained): by then every
+     * slot is final, the destinations retargeted by local.set included. */
     size_t *chain_at;
     size_t nchain_at, capchain_at;
     bool fuse_second[ENG_OP__COUNT]; /* op is the second of some superinstruction */

@@ -329,18 +329,23 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-#define BIN_BODY(T, expr)                                                                        \
-    const uint64_t *w = pc + 1;                                                                     \
-    T a = (T)fp[OA(w)], b = (T)fp[OB(w)];                                                        \
+/* An op's work names its result res_ (the chained superinstructions hand it on), and takes its
+ * slot operands as the arguments `src_a`/`src_b` of its *_FROM form: the slots fp[OA(w)] and
+ * fp[OB(w)] for the op itself, the value handed over for a chained one. */
+#define BIN_BODY_FROM(T, expr, src_a, src_b)                                                     \
+    const uint64_t *w = pc + 1;                                                                  \
+    T a = (T)(src_a), b = (T)(src_b);                                                            \
     uint64_t res_ = (expr);                                                                      \
     fp[OD(w)] = res_;
+#define BIN_BODY(T, expr) BIN_BODY_FROM(T, expr, fp[OA(w)], fp[OB(w)])
 /* the immediate form (flag I in ops.h): b comes from the operand cell, sign-extended for
  * 64-bit types */
-#define BINI_BODY(T, expr)                                                                       \
-    const uint64_t *w = pc + 1;                                                                     \
-    T a = (T)fp[OA(w)], b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));             \
+#define BINI_BODY_FROM(T, expr, src_a)                                                           \
+    const uint64_t *w = pc + 1;                                                                  \
+    T a = (T)(src_a), b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w)));              \
     uint64_t res_ = (expr);                                                                      \
     fp[OD(w)] = res_;
+#define BINI_BODY(T, expr) BINI_BODY_FROM(T, expr, fp[OA(w)])
 #define BIN_BODY_E(...) BIN_BODY(__VA_ARGS__)
 #define BINI_BODY_E(...) BINI_BODY(__VA_ARGS__)
 #define BIN(name, T, expr)                                                                       \
@@ -367,11 +372,12 @@ static bst_status run(bst_store *s, bst_func *entry, uint64_t *fp, bst_error *er
         pc += 2;                                                                                 \
         NEXT();                                                                                  \
     }
-#define BINF64_BODY(expr)                                                                        \
-    const uint64_t *w = pc + 1;                                                                     \
-    double a = f64_of(fp[OA(w)]), b = f64_of(fp[OB(w)]);                                         \
+#define BINF64_BODY_FROM(expr, src_a, src_b)                                                     \
+    const uint64_t *w = pc + 1;                                                                  \
+    double a = f64_of(src_a), b = f64_of(src_b);                                                 \
     uint64_t res_ = (expr);                                                                      \
     fp[OD(w)] = res_;
+#define BINF64_BODY(expr) BINF64_BODY_FROM(expr, fp[OA(w)], fp[OB(w)])
 #define BINF64(name, expr)                                                                       \
     L_##name : {                                                                                 \
         BINF64_BODY(expr)                                                                        \
@@ -870,14 +876,15 @@ do_call:
     }
 
     /* ---- memory: [op][dst-or-value | addr<<16 | offset<<32] ---- */
-#define LOAD_BODY(N, T, conv)                                                                    \
-    const uint64_t *w = pc + 1;                                                                     \
-    uint64_t ea = (uint64_t)(uint32_t)fp[OA(w)] + OHI(w);                                        \
+#define LOAD_BODY_FROM(N, T, conv, src_addr)                                                     \
+    const uint64_t *w = pc + 1;                                                                  \
+    uint64_t ea = (uint64_t)(uint32_t)(src_addr) + OHI(w);                                       \
     if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
     T v;                                                                                         \
     memcpy(&v, mbase + ea, N);                                                                   \
     uint64_t res_ = (conv);                                                                      \
     fp[OD(w)] = res_;
+#define LOAD_BODY(N, T, conv) LOAD_BODY_FROM(N, T, conv, fp[OA(w)])
 #define LOAD_BODY_E(...) LOAD_BODY(__VA_ARGS__)
 #define LOAD(name, N, T, conv)                                                                   \
     L_##name : {                                                                                 \
@@ -1175,30 +1182,12 @@ do_call:
 #define CHAIN_SRC_CB_B r_
 #define CHAIN_SRC_CN_A fp[OA(w)]
 #define CHAIN_SRC_CN_B fp[OB(w)]
-/* an op's work reached by `link`, w at its operand cell, leaving its result in r_ too */
-#define CHAIN_F64(link, expr)                                                                    \
-    double a = f64_of(CHAIN_SRC_##link##_A), b = f64_of(CHAIN_SRC_##link##_B);                   \
-    r_ = (expr);                                                                                 \
-    fp[OD(w)] = r_;
-#define CHAIN_BIN(link, T, expr)                                                                 \
-    T a = (T)CHAIN_SRC_##link##_A, b = (T)CHAIN_SRC_##link##_B;                                  \
-    r_ = (expr);                                                                                 \
-    fp[OD(w)] = r_;
-#define CHAIN_BINI(link, T, expr)                                                                \
-    T a = (T)CHAIN_SRC_##link##_A, b = (T)(sizeof(T) == 4 ? (uint64_t)OHI(w) : sext32(OHI(w))); \
-    r_ = (expr);                                                                                 \
-    fp[OD(w)] = r_;
-#define CHAIN_LOAD(link, N, T, conv)                                                             \
-    uint64_t ea = (uint64_t)(uint32_t)CHAIN_SRC_##link##_A + OHI(w);                             \
-    if (ea + N > msize) TRAP(BST_TRAP_MEMORY_OOB);                                               \
-    T v;                                                                                         \
-    memcpy(&v, mbase + ea, N);                                                                   \
-    r_ = (conv);                                                                                 \
-    fp[OD(w)] = r_;
-#define CHAIN_BIN_E(link, ...) CHAIN_BIN(link, __VA_ARGS__)
-#define CHAIN_BINI_E(link, ...) CHAIN_BINI(link, __VA_ARGS__)
-#define CHAIN_LOAD_E(link, ...) CHAIN_LOAD(link, __VA_ARGS__)
-/* the ops that may be chained into (the second or third op of a row) */
+/* the ops that may be chained into (the second or third op of a row): their own work (the
+ * *_BODY_FROM forms), with the operands the link gives */
+#define CHAIN_BIN_E(link, ...) BIN_BODY_FROM(__VA_ARGS__, CHAIN_SRC_##link##_A, CHAIN_SRC_##link##_B)
+#define CHAIN_BINI_E(link, ...) BINI_BODY_FROM(__VA_ARGS__, CHAIN_SRC_##link##_A)
+#define CHAIN_LOAD_E(link, ...) LOAD_BODY_FROM(__VA_ARGS__, CHAIN_SRC_##link##_A)
+#define CHAIN_F64(link, expr) BINF64_BODY_FROM(expr, CHAIN_SRC_##link##_A, CHAIN_SRC_##link##_B)
 #define CHAINED_F64_ADD(link) CHAIN_F64(link, E_F64_ADD)
 #define CHAINED_F64_SUB(link) CHAIN_F64(link, E_F64_SUB)
 #define CHAINED_F64_MUL(link) CHAIN_F64(link, E_F64_MUL)
@@ -1221,8 +1210,8 @@ do_call:
     }                                                                                            \
     pc += 1;                                                                                     \
     {                                                                                            \
-        const uint64_t *w = pc + 1;                                                              \
         CHAINED_##second(link2)                                                                  \
+        r_ = res_;                                                                               \
     }
 #define CHAINED_AS(first, second, link)                                                          \
     L_##first##__##second##__##link : {                                                          \
@@ -1237,7 +1226,6 @@ do_call:
 /* C's part: its work reached by the link (CA, CB), or its own handler (GO) */
 #define CHAIN_THIRD_LINKED(third, link)                                                          \
     {                                                                                            \
-        const uint64_t *w = pc + 1;                                                              \
         CHAINED_##third(link)                                                                    \
     }                                                                                            \
     pc += 2;                                                                                     \

@@ -198,12 +198,14 @@ cases.append(("edge_unlinked", "local.get $x local.get $y f64.mul local.set $t l
 EDGE_VARIANT = {"edge_square": "F64_MUL__F64_ADD__CA", "edge_unlinked": None,
                 "edge_imm": None}
 
-mem = "".join(f"\\{byte:02x}" for byte in struct.pack("<d", MEM))
+
+
 def data(bs):
+    """bytes as a wat string"""
     return "".join(f"\\{byte:02x}" for byte in bs)
 
 
-wat = [f'(module (memory 1) (data (i32.const {P}) "{mem}")',
+wat = [f'(module (memory 1) (data (i32.const {P}) "{data(struct.pack("<d", MEM))}")',
        f'  (data (i32.const {IP}) "{data(IQ.to_bytes(4, "little"))}")',
        f'  (data (i32.const {IBAD}) "{data((0xfffffff0).to_bytes(4, "little"))}")',
        f'  (data (i32.const {IQ}) "{data(BYTES)}")']
@@ -215,7 +217,6 @@ for name, body, _, _ in cases:
                f' (param $w f64) (param $p i32) (result i64) (local $t f64)\n'
                f'    {body} i64.reinterpret_f64)')
 wat.append(")")
-
 
 
 def instr_offset(dis, func, instr):
@@ -250,6 +251,7 @@ with tempfile.TemporaryDirectory() as work:
         if chosen.get(index) != ([want_variant] if want_variant else []):
             print(f"FAIL: {name}: the compiler chose {chosen.get(index)}, want {want_variant}")
             failed += 1
+
     def check(name, args, want):
         """name(args) prints `want`, metered and not."""
         for meter in ([], ["--no-metering"]):

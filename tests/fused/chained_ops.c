@@ -10,7 +10,6 @@
  * never have.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "bastion.h"
 #include "engine/module.h"
